@@ -1,0 +1,258 @@
+package dev.runex.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads a {@link RunexConfig}: defaults, then one YAML file, then environment variables
+ * ({@code RUNEX_WORKER_CONCURRENCY=8}), then explicit overrides ({@code --set key=value}).
+ * Without a file, the bundled {@code runex-default.yaml} (the local demo job types) is used.
+ * Unknown keys are errors, so a typo never silently falls back to a default.
+ */
+public final class ConfigLoader {
+  public static final String DEFAULT_RESOURCE = "runex-default.yaml";
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private ConfigLoader() {}
+
+  /** The bundled default configuration with the process environment applied. */
+  public static RunexConfig defaults() {
+    return load(null, System.getenv(), Map.of());
+  }
+
+  public static RunexConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
+    JsonNode root;
+    try {
+      root = file == null ? readDefaultResource() : YAML.readTree(Files.readString(file));
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    return fromTree(root, env, overrides);
+  }
+
+  public static RunexConfig fromYaml(String yaml, Map<String, String> env, Map<String, String> overrides) {
+    try {
+      return fromTree(YAML.readTree(yaml), env, overrides);
+    } catch (IOException e) {
+      throw new ConfigException("cannot parse config: " + e.getMessage());
+    }
+  }
+
+  private static JsonNode readDefaultResource() throws IOException {
+    try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(DEFAULT_RESOURCE)) {
+      if (in == null) {
+        throw new IOException("missing classpath resource " + DEFAULT_RESOURCE);
+      }
+      return YAML.readTree(in);
+    }
+  }
+
+  private static RunexConfig fromTree(JsonNode root, Map<String, String> env, Map<String, String> overrides) {
+    Map<String, String> raw = new LinkedHashMap<>();
+    Map<String, JobTypeSpec> jobTypes = new LinkedHashMap<>();
+    Map<String, Map<String, String>> kafka = new HashMap<>();
+    JsonNode runex = root == null ? null : root.get("runex");
+    if (root != null && !root.isMissingNode() && !root.isNull()) {
+      Iterator<String> top = root.fieldNames();
+      while (top.hasNext()) {
+        String name = top.next();
+        if (!name.equals("runex")) {
+          throw new ConfigException("unknown top-level key '" + name + "' (everything lives under runex:)");
+        }
+      }
+    }
+    if (runex != null && runex.isObject()) {
+      runex.fields()
+          .forEachRemaining(
+              e -> {
+                switch (e.getKey()) {
+                  case "jobTypes" -> e.getValue()
+                      .fields()
+                      .forEachRemaining(t -> jobTypes.put(t.getKey(), JobTypeParser.parse(t.getKey(), t.getValue())));
+                  case "kafka" -> e.getValue()
+                      .fields()
+                      .forEachRemaining(c -> kafka.put(checkClient(c.getKey()), flattenRaw(c.getValue())));
+                  default -> flatten("runex." + e.getKey(), e.getValue(), raw);
+                }
+              });
+    }
+    for (Setting s : Settings.ALL) {
+      String fromEnv = env.get(s.envName());
+      if (fromEnv != null) {
+        raw.put(s.key(), fromEnv);
+      }
+    }
+    raw.putAll(overrides);
+    Map<Setting, Object> values = new HashMap<>();
+    for (String key : raw.keySet()) {
+      if (Settings.byKey(key) == null) {
+        throw new ConfigException("unknown setting " + key);
+      }
+    }
+    for (Setting s : Settings.ALL) {
+      String v = raw.getOrDefault(s.key(), s.defaultValue());
+      values.put(s, s.parse(v));
+    }
+    KafkaOverrides overridesK =
+        new KafkaOverrides(
+            kafka.getOrDefault("common", Map.of()),
+            kafka.getOrDefault("producer", Map.of()),
+            kafka.getOrDefault("consumer", Map.of()),
+            kafka.getOrDefault("admin", Map.of()),
+            kafka.getOrDefault("streams", Map.of()));
+    return new RunexConfig(values, jobTypes, overridesK);
+  }
+
+  private static String checkClient(String client) {
+    if (!Set.of("common", "producer", "consumer", "admin", "streams").contains(client)) {
+      throw new ConfigException(
+          "unknown setting runex.kafka." + client + " (expected common, producer, consumer, admin or streams)");
+    }
+    return client;
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+    if (node.isObject()) {
+      node.fields().forEachRemaining(e -> flatten(prefix + "." + e.getKey(), e.getValue(), out));
+    } else if (!node.isNull()) {
+      out.put(prefix, node.asText());
+    }
+  }
+
+  private static Map<String, String> flattenRaw(JsonNode node) {
+    Map<String, String> out = new LinkedHashMap<>();
+    node.fields().forEachRemaining(e -> flattenInto(e.getKey(), e.getValue(), out));
+    return out;
+  }
+
+  private static void flattenInto(String prefix, JsonNode node, Map<String, String> out) {
+    if (node.isObject()) {
+      node.fields().forEachRemaining(e -> flattenInto(prefix + "." + e.getKey(), e.getValue(), out));
+    } else {
+      out.put(prefix, node.asText());
+    }
+  }
+
+  /** Parses one {@code runex.jobTypes.<name>} block. */
+  static final class JobTypeParser {
+    private static final Set<String> KEYS =
+        Set.of(
+            "executor",
+            "handler",
+            "pool",
+            "tenants",
+            "params",
+            "allowUnknownParams",
+            "maxPayloadBytes",
+            "timeout",
+            "maxTimeout",
+            "retry");
+    private static final Set<String> RETRY_KEYS =
+        Set.of("maxAttempts", "maxAttemptsLimit", "initialInterval", "multiplier", "randomization", "maxInterval");
+
+    static JobTypeSpec parse(String name, JsonNode n) {
+      String p = "runex.jobTypes." + name;
+      checkKeys(p, n, KEYS);
+      String executor = text(n, "executor", "java");
+      if (!executor.equals("java")) {
+        throw new ConfigException(p + ".executor must be java, was '" + executor + "'");
+      }
+      Set<String> tenants = new LinkedHashSet<>();
+      JsonNode t = n.get("tenants");
+      if (t == null || !t.isArray()) {
+        throw new ConfigException(p + ".tenants must be a list of tenant names (or [\"*\"])");
+      }
+      t.forEach(x -> tenants.add(x.asText()));
+      Map<String, ParamSpec> params = new LinkedHashMap<>();
+      JsonNode ps = n.get("params");
+      if (ps != null) {
+        ps.fields()
+            .forEachRemaining(
+                e -> {
+                  String pk = p + ".params." + e.getKey();
+                  JsonNode spec = e.getValue();
+                  if (spec.isTextual()) {
+                    params.put(e.getKey(), new ParamSpec(e.getKey(), ParamType.parse(pk, spec.asText()), false));
+                  } else {
+                    checkKeys(pk, spec, Set.of("type", "required"));
+                    params.put(
+                        e.getKey(),
+                        new ParamSpec(
+                            e.getKey(),
+                            ParamType.parse(pk + ".type", text(spec, "type", "string")),
+                            spec.path("required").asBoolean(false)));
+                  }
+                });
+      }
+      RetryPolicy retry = RetryPolicy.DEFAULT;
+      JsonNode r = n.get("retry");
+      if (r != null) {
+        checkKeys(p + ".retry", r, RETRY_KEYS);
+        RetryPolicy d = RetryPolicy.DEFAULT;
+        int attempts = r.path("maxAttempts").asInt(d.maxAttempts());
+        retry =
+            new RetryPolicy(
+                attempts,
+                r.path("maxAttemptsLimit").asInt(Math.max(d.maxAttemptsLimit(), attempts)),
+                duration(p + ".retry.initialInterval", r, "initialInterval", d.initialInterval()),
+                r.path("multiplier").asDouble(d.multiplier()),
+                r.path("randomization").asDouble(d.randomization()),
+                duration(p + ".retry.maxInterval", r, "maxInterval", d.maxInterval()));
+      }
+      return new JobTypeSpec(
+          name,
+          executor,
+          text(n, "handler", name),
+          text(n, "pool", "default"),
+          tenants,
+          params,
+          n.path("allowUnknownParams").asBoolean(false),
+          n.path("maxPayloadBytes").asLong(65_536),
+          duration(p + ".timeout", n, "timeout", Duration.ofSeconds(30)),
+          duration(p + ".maxTimeout", n, "maxTimeout", Duration.ofMinutes(5)),
+          retry);
+    }
+
+    private static void checkKeys(String prefix, JsonNode n, Set<String> allowed) {
+      if (!n.isObject()) {
+        throw new ConfigException(prefix + " must be a mapping");
+      }
+      n.fieldNames()
+          .forEachRemaining(
+              k -> {
+                if (!allowed.contains(k)) {
+                  throw new ConfigException("unknown setting " + prefix + "." + k);
+                }
+              });
+    }
+
+    private static String text(JsonNode n, String field, String dflt) {
+      JsonNode v = n.get(field);
+      return v == null || v.isNull() ? dflt : v.asText();
+    }
+
+    private static Duration duration(String key, JsonNode n, String field, Duration dflt) {
+      JsonNode v = n.get(field);
+      if (v == null || v.isNull()) {
+        return dflt;
+      }
+      try {
+        return v.isNumber() ? Duration.ofMillis(v.asLong()) : Durations.parse(v.asText());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(key + " must be a duration (PT5S, 5s, 250ms), was '" + v.asText() + "'");
+      }
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.runex.config;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The validated, immutable configuration of a runex process: scalar settings ({@link Settings}),
+ * job types and Kafka client pass-through settings. Built by {@link ConfigLoader}.
+ */
+public final class RunexConfig {
+  private final Map<Setting, Object> values;
+  private final Map<String, JobTypeSpec> jobTypes;
+  private final KafkaOverrides kafka;
+
+  RunexConfig(Map<Setting, Object> values, Map<String, JobTypeSpec> jobTypes, KafkaOverrides kafka) {
+    this.values = Map.copyOf(values);
+    this.jobTypes = Collections.unmodifiableMap(new HashMap<>(jobTypes));
+    this.kafka = kafka;
+    OutputFormat.parse(string(Settings.OUTPUT_FORMAT));
+  }
+
+  /** The same config with one scalar setting replaced (validated like any other value). */
+  public RunexConfig with(Setting setting, String value) {
+    Map<Setting, Object> copy = new HashMap<>(values);
+    copy.put(setting, setting.parse(value));
+    return new RunexConfig(copy, jobTypes, kafka);
+  }
+
+  /** The same config with other job types. */
+  public RunexConfig withJobTypes(Map<String, JobTypeSpec> types) {
+    return new RunexConfig(values, types, kafka);
+  }
+
+  public String string(Setting s) {
+    Object v = values.get(s);
+    return v == null ? "" : v.toString();
+  }
+
+  public int intValue(Setting s) {
+    return (Integer) values.get(s);
+  }
+
+  public long longValue(Setting s) {
+    return (Long) values.get(s);
+  }
+
+  public boolean bool(Setting s) {
+    return (Boolean) values.get(s);
+  }
+
+  public Duration duration(Setting s) {
+    return (Duration) values.get(s);
+  }
+
+  public String bootstrapServers() {
+    return string(Settings.BOOTSTRAP_SERVERS);
+  }
+
+  public String schemaRegistryUrl() {
+    return string(Settings.SCHEMA_REGISTRY_URL);
+  }
+
+  public String topicPrefix() {
+    return string(Settings.TOPIC_PREFIX);
+  }
+
+  public OutputFormat outputFormat() {
+    return OutputFormat.parse(string(Settings.OUTPUT_FORMAT));
+  }
+
+  public Map<String, JobTypeSpec> jobTypes() {
+    return jobTypes;
+  }
+
+  /** The declared job type, or null. */
+  public JobTypeSpec jobType(String name) {
+    return jobTypes.get(name);
+  }
+
+  /** Every pool some job type runs in, plus the worker's own. */
+  public Set<String> pools() {
+    Set<String> pools = new TreeSet<>();
+    jobTypes.values().forEach(t -> pools.add(t.pool()));
+    return pools;
+  }
+
+  public KafkaOverrides kafka() {
+    return kafka;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("RunexConfig{");
+    for (Setting s : Settings.ALL) {
+      sb.append(s.key()).append('=').append(values.get(s)).append(", ");
+    }
+    return sb.append("jobTypes=").append(new TreeSet<>(jobTypes.keySet())).append('}').toString();
+  }
+}

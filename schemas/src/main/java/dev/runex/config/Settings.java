@@ -1,0 +1,166 @@
+package dev.runex.config;
+
+import dev.runex.config.Setting.Kind;
+import java.util.List;
+
+/**
+ * Every scalar configuration key, its default and its documentation. Job types
+ * ({@code runex.jobTypes.<name>.*}) and raw Kafka client settings ({@code runex.kafka.<client>.*})
+ * are structured and documented in {@link JobTypeSpec} and {@link KafkaOverrides}.
+ */
+public final class Settings {
+  private Settings() {}
+
+  public static final Setting BOOTSTRAP_SERVERS =
+      new Setting("runex.bootstrapServers", Kind.STRING, "127.0.0.1:9092", null, "Kafka bootstrap servers.");
+  public static final Setting SCHEMA_REGISTRY_URL =
+      new Setting(
+          "runex.schemaRegistryUrl",
+          Kind.STRING,
+          "http://127.0.0.1:8081/apis/ccompat/v7",
+          null,
+          "Base URL of a Confluent-compatible schema registry REST API (Confluent SR, Karapace, Redpanda, Apicurio ccompat).");
+  public static final Setting TOPIC_PREFIX =
+      new Setting("runex.topicPrefix", Kind.STRING, "runex.", null, "Prefix of every runex topic name.");
+  public static final Setting OUTPUT_FORMAT =
+      new Setting(
+          "runex.outputFormat",
+          Kind.STRING,
+          "avro",
+          null,
+          "Encoding of the external topics results, dead-letter and events: avro (Confluent-framed) or json.");
+  public static final Setting TOPIC_PARTITIONS =
+      new Setting("runex.topics.partitions", Kind.INT, "6", 1L, "Partitions of each topic the runtime creates.");
+  public static final Setting TOPIC_REPLICATION =
+      new Setting("runex.topics.replicationFactor", Kind.INT, "1", 1L, "Replication factor of each topic the runtime creates.");
+  public static final Setting TOPIC_RETENTION =
+      new Setting("runex.topics.retention", Kind.DURATION, "7d", 60_000L, "Retention of intake, results, events and dead-letter topics.");
+  public static final Setting TOPOLOGY_APPLICATION_ID =
+      new Setting("runex.topology.applicationId", Kind.STRING, "runex-topology", null, "Kafka Streams application.id of the topology.");
+  public static final Setting TOPOLOGY_COMMIT_INTERVAL =
+      new Setting(
+          "runex.topology.commitInterval",
+          Kind.DURATION,
+          "100ms",
+          1L,
+          "Kafka Streams commit interval (exactly_once_v2): each transactional hop adds about half of it to latency.");
+  public static final Setting TOPOLOGY_PUNCTUATE_INTERVAL =
+      new Setting(
+          "runex.topology.punctuateInterval",
+          Kind.DURATION,
+          "200ms",
+          10L,
+          "How often the delay index releases due jobs (wall-clock punctuator).");
+  public static final Setting TOPOLOGY_STATE_DIR =
+      new Setting("runex.topology.stateDir", Kind.STRING, "", null, "Kafka Streams state.dir (empty: a folder under java.io.tmpdir).");
+  public static final Setting TOPOLOGY_THREADS =
+      new Setting("runex.topology.streamThreads", Kind.INT, "1", 1L, "Kafka Streams num.stream.threads.");
+  public static final Setting TOPOLOGY_STANDBY_REPLICAS =
+      new Setting("runex.topology.standbyReplicas", Kind.INT, "0", 0L, "Kafka Streams num.standby.replicas.");
+  public static final Setting INTAKE_MAX_REQUEST_BYTES =
+      new Setting(
+          "runex.intake.maxRequestBytes",
+          Kind.INT,
+          "1048576",
+          1L,
+          "Hard cap on an intake record's value size, before any job type's own maxPayloadBytes.");
+  public static final Setting WORKER_POOL =
+      new Setting("runex.worker.pool", Kind.STRING, "default", null, "Pool this worker serves (reads scheduled.<pool>).");
+  public static final Setting WORKER_ID =
+      new Setting(
+          "runex.worker.id",
+          Kind.STRING,
+          "",
+          null,
+          "Stable worker id; also its transactional.id suffix and static group.instance.id. Empty: host name + pid (not static).");
+  public static final Setting WORKER_CONCURRENCY =
+      new Setting("runex.worker.concurrency", Kind.INT, "16", 1L, "Jobs one worker runs at once (distinct partition keys).");
+  public static final Setting WORKER_COMMIT_INTERVAL =
+      new Setting(
+          "runex.worker.commitInterval",
+          Kind.DURATION,
+          "100ms",
+          1L,
+          "How often a worker commits its transaction (finished jobs' results and offsets).");
+  public static final Setting WORKER_MAX_BUFFERED =
+      new Setting(
+          "runex.worker.maxBufferedRecords",
+          Kind.INT,
+          "2000",
+          1L,
+          "Records fetched but not yet started; above it the consumer pauses fetching.");
+  public static final Setting WORKER_MAX_UNCOMMITTED =
+      new Setting(
+          "runex.worker.maxUncommittedOffsets",
+          Kind.INT,
+          "8192",
+          64L,
+          "Per partition, how far past the oldest unfinished job a worker may run; completed offsets above the commit point travel in the commit metadata.");
+  public static final Setting WORKER_DRAIN_TIMEOUT =
+      new Setting(
+          "runex.worker.drainTimeout",
+          Kind.DURATION,
+          "30s",
+          0L,
+          "On shutdown or partition revocation, how long in-flight jobs may finish before they are abandoned (they rerun elsewhere).");
+  public static final Setting WORKER_TRANSACTION_TIMEOUT =
+      new Setting(
+          "runex.worker.transactionTimeout",
+          Kind.DURATION,
+          "15s",
+          1000L,
+          "Producer transaction.timeout.ms: how long a dead worker's open transaction can hold back read_committed readers.");
+  public static final Setting WORKER_SESSION_TIMEOUT =
+      new Setting(
+          "runex.worker.sessionTimeout",
+          Kind.DURATION,
+          "10s",
+          6000L,
+          "Consumer session.timeout.ms: how soon a dead worker's partitions move to another replica.");
+  public static final Setting METRICS_PORT =
+      new Setting(
+          "runex.metrics.port",
+          Kind.INT,
+          "9464",
+          -1L,
+          "Port of the Prometheus scrape endpoint (/metrics); 0 picks a free port, -1 disables it.");
+  public static final Setting METRICS_HOST =
+      new Setting("runex.metrics.host", Kind.STRING, "127.0.0.1", null, "Address the metrics endpoint binds to.");
+
+  public static final List<Setting> ALL =
+      List.of(
+          BOOTSTRAP_SERVERS,
+          SCHEMA_REGISTRY_URL,
+          TOPIC_PREFIX,
+          OUTPUT_FORMAT,
+          TOPIC_PARTITIONS,
+          TOPIC_REPLICATION,
+          TOPIC_RETENTION,
+          TOPOLOGY_APPLICATION_ID,
+          TOPOLOGY_COMMIT_INTERVAL,
+          TOPOLOGY_PUNCTUATE_INTERVAL,
+          TOPOLOGY_STATE_DIR,
+          TOPOLOGY_THREADS,
+          TOPOLOGY_STANDBY_REPLICAS,
+          INTAKE_MAX_REQUEST_BYTES,
+          WORKER_POOL,
+          WORKER_ID,
+          WORKER_CONCURRENCY,
+          WORKER_COMMIT_INTERVAL,
+          WORKER_MAX_BUFFERED,
+          WORKER_MAX_UNCOMMITTED,
+          WORKER_DRAIN_TIMEOUT,
+          WORKER_TRANSACTION_TIMEOUT,
+          WORKER_SESSION_TIMEOUT,
+          METRICS_PORT,
+          METRICS_HOST);
+
+  public static Setting byKey(String key) {
+    for (Setting s : ALL) {
+      if (s.key().equals(key)) {
+        return s;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,80 @@
+package dev.runex.schemas.lifecycle;
+
+import dev.runex.schemas.ErrorInfo;
+import dev.runex.schemas.Job;
+import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.JobResult;
+import dev.runex.schemas.JobStatus;
+import java.time.Instant;
+
+/** Builders for lifecycle events and results, shared by every stage so they all look alike. */
+public final class Lifecycle {
+  /** Stage names used in {@link JobEvent#getStage()}. */
+  public static final String INTAKE = "intake";
+
+  public static final String VALIDATION = "validation";
+  public static final String QUEUEING = "queueing";
+  public static final String SCHEDULING = "scheduling";
+  public static final String EXECUTION = "execution";
+  public static final String OUTPUT = "output";
+
+  private Lifecycle() {}
+
+  public static JobEvent event(Job job, JobEventKind kind, String stage, String instanceId, String detail, long now) {
+    return JobEvent.newBuilder()
+        .setJobId(job.getId())
+        .setTenant(job.getTenant())
+        .setType(job.getType())
+        .setAttempt(job.getAttempt())
+        .setTime(Instant.ofEpochMilli(now))
+        .setKind(kind)
+        .setStage(stage)
+        .setWorkerId(instanceId)
+        .setDetail(detail)
+        .build();
+  }
+
+  public static JobEvent event(
+      String jobId, String tenant, String type, JobEventKind kind, String stage, String instanceId, String detail, long now) {
+    return JobEvent.newBuilder()
+        .setJobId(jobId)
+        .setTenant(tenant)
+        .setType(type)
+        .setAttempt(0)
+        .setTime(Instant.ofEpochMilli(now))
+        .setKind(kind)
+        .setStage(stage)
+        .setWorkerId(instanceId)
+        .setDetail(detail)
+        .build();
+  }
+
+  /** A terminal result for a job that ran (or was stopped) at least once. */
+  public static JobResult result(
+      Job job, JobStatus status, String output, ErrorInfo error, Long startedAt, long finishedAt, String workerId) {
+    return JobResult.newBuilder()
+        .setId(job.getId())
+        .setType(job.getType())
+        .setTenant(job.getTenant())
+        .setStatus(status)
+        .setOutput(output)
+        .setError(error)
+        .setAttempts(job.getAttempt())
+        .setSubmittedAt(job.getSubmittedAt())
+        .setStartedAt(startedAt == null ? null : Instant.ofEpochMilli(startedAt))
+        .setFinishedAt(Instant.ofEpochMilli(finishedAt))
+        .setWorkerId(workerId)
+        .setLabels(job.getLabels())
+        .build();
+  }
+
+  public static ErrorInfo error(String code, String message, Throwable cause, boolean retryable) {
+    return ErrorInfo.newBuilder()
+        .setCode(code)
+        .setMessage(message == null ? "" : message)
+        .setExceptionClass(cause == null ? null : cause.getClass().getName())
+        .setRetryable(retryable)
+        .build();
+  }
+}

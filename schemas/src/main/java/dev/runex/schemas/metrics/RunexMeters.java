@@ -1,0 +1,98 @@
+package dev.runex.schemas.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every runex meter, in one place (names, kinds, tags, descriptions). The README's metrics list is
+ * generated from this enum. Tags stay low-cardinality: never a job id.
+ */
+public enum RunexMeters {
+  INTAKE_RECEIVED("runex.intake.received", Kind.COUNTER, "Intake records read, by encoding.", "format"),
+  INTAKE_REJECTED("runex.intake.rejected", Kind.COUNTER, "Intake records rejected, by reason code.", "reason"),
+  INTAKE_VALIDATED("runex.intake.validated", Kind.COUNTER, "Jobs that passed validation.", "type"),
+  QUEUE_DELAYED("runex.queue.delayed", Kind.COUNTER, "Jobs (and retries) put in the delay index.", "type"),
+  QUEUE_DELAY_INDEX_SIZE("runex.queue.delay.index.size", Kind.GAUGE, "Jobs waiting in this instance's delay index."),
+  SCHEDULED("runex.scheduled", Kind.COUNTER, "Jobs released to scheduled.<pool>.", "pool", "type"),
+  JOB_STARTED("runex.job.started", Kind.COUNTER, "Job attempts started.", "type"),
+  JOB_QUEUE_WAIT("runex.job.queue.wait", Kind.TIMER, "From an attempt's due time to its start.", "type"),
+  JOB_EXECUTION("runex.job.execution", Kind.TIMER, "Attempt execution time, by outcome.", "type", "outcome"),
+  JOB_COMPLETED("runex.job.completed", Kind.COUNTER, "Attempts finished, by outcome (succeeded, retry, failed, timed_out).", "type", "outcome"),
+  JOB_RETRIED("runex.job.retried", Kind.COUNTER, "Retries scheduled.", "type"),
+  JOB_DEAD_LETTERED("runex.job.dead.lettered", Kind.COUNTER, "Dead letters written, by stage.", "stage"),
+  WORKER_IN_FLIGHT("runex.worker.in.flight", Kind.GAUGE, "Jobs this worker is running now."),
+  WORKER_BUFFERED("runex.worker.buffered", Kind.GAUGE, "Records fetched and waiting for a slot or for their key."),
+  WORKER_COMMIT("runex.worker.commit", Kind.TIMER, "Worker transaction commit time (offsets + outputs).");
+
+  /** Meter kinds. */
+  public enum Kind {
+    COUNTER,
+    TIMER,
+    GAUGE,
+    SUMMARY
+  }
+
+  private final String meterName;
+  private final Kind kind;
+  private final String description;
+  private final List<String> tagKeys;
+
+  RunexMeters(String meterName, Kind kind, String description, String... tagKeys) {
+    this.meterName = meterName;
+    this.kind = kind;
+    this.description = description;
+    this.tagKeys = List.of(tagKeys);
+  }
+
+  public String meterName() {
+    return meterName;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public List<String> tagKeys() {
+    return tagKeys;
+  }
+
+  /** A counter with these tag values, in the order of {@link #tagKeys()}. */
+  public Counter counter(MeterRegistry registry, String... tagValues) {
+    return Counter.builder(meterName).description(description).tags(tags(tagValues)).register(registry);
+  }
+
+  /** A timer (p50/p95/p99 published) with these tag values. */
+  public Timer timer(MeterRegistry registry, String... tagValues) {
+    return Timer.builder(meterName)
+        .description(description)
+        .tags(tags(tagValues))
+        .publishPercentiles(0.5, 0.95, 0.99)
+        .publishPercentileHistogram(false)
+        .maximumExpectedValue(Duration.ofHours(1))
+        .register(registry);
+  }
+
+  public DistributionSummary summary(MeterRegistry registry, String... tagValues) {
+    return DistributionSummary.builder(meterName).description(description).tags(tags(tagValues)).register(registry);
+  }
+
+  private String[] tags(String... values) {
+    if (values.length != tagKeys.size()) {
+      throw new IllegalArgumentException(meterName + " takes tags " + tagKeys + ", got " + values.length + " values");
+    }
+    String[] kv = new String[values.length * 2];
+    for (int i = 0; i < values.length; i++) {
+      kv[2 * i] = tagKeys.get(i);
+      kv[2 * i + 1] = values[i] == null ? "none" : values[i];
+    }
+    return kv;
+  }
+}

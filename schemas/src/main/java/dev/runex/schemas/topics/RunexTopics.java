@@ -1,0 +1,104 @@
+package dev.runex.schemas.topics;
+
+import dev.runex.config.OutputFormat;
+import dev.runex.config.RunexConfig;
+import dev.runex.config.Settings;
+import dev.runex.schemas.DeadLetter;
+import dev.runex.schemas.Job;
+import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobResult;
+import dev.runex.schemas.json.AvroJson;
+import dev.runex.schemas.serde.AvroSerdes;
+import dev.runex.schemas.serde.SchemaRegistryClient;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The typed registry of runex topics (names from {@code runex.topicPrefix}). Internal topics
+ * (validated, scheduled.&lt;pool&gt;, retry) are always Confluent-framed Avro; the external ones
+ * (results, dead-letter, events) follow {@code runex.outputFormat}. Intake values stay raw bytes:
+ * decoding them is the intake stage's job, so undecodable input becomes a dead letter instead of
+ * a stopped consumer. Intake and dead-letter keys are raw bytes too, so a dead letter keeps
+ * exactly the key its producer wrote.
+ */
+public final class RunexTopics {
+  private final String prefix;
+  private final SchemaRegistryClient registry;
+  private final OutputFormat outputFormat;
+  private final int partitions;
+  private final short replication;
+  private final long retentionMs;
+
+  public RunexTopics(RunexConfig cfg, SchemaRegistryClient registry) {
+    this.prefix = cfg.topicPrefix();
+    this.registry = registry;
+    this.outputFormat = cfg.outputFormat();
+    this.partitions = cfg.intValue(Settings.TOPIC_PARTITIONS);
+    this.replication = (short) cfg.intValue(Settings.TOPIC_REPLICATION);
+    this.retentionMs = cfg.duration(Settings.TOPIC_RETENTION).toMillis();
+  }
+
+  public SchemaRegistryClient registry() {
+    return registry;
+  }
+
+  public Topic<byte[], byte[]> intake() {
+    return new Topic<>(prefix + "intake", Serdes.ByteArray(), Serdes.ByteArray());
+  }
+
+  public Topic<String, Job> validated() {
+    return new Topic<>(prefix + "validated", Serdes.String(), AvroSerdes.confluent(registry, Job.class));
+  }
+
+  public Topic<String, Job> scheduled(String pool) {
+    return new Topic<>(prefix + "scheduled." + pool, Serdes.String(), AvroSerdes.confluent(registry, Job.class));
+  }
+
+  public Topic<String, Job> retry() {
+    return new Topic<>(prefix + "retry", Serdes.String(), AvroSerdes.confluent(registry, Job.class));
+  }
+
+  public Topic<String, JobResult> results() {
+    return new Topic<>(prefix + "results", Serdes.String(), external(JobResult.class));
+  }
+
+  public Topic<byte[], DeadLetter> deadLetter() {
+    return new Topic<>(prefix + "dead-letter", Serdes.ByteArray(), external(DeadLetter.class));
+  }
+
+  public Topic<String, JobEvent> events() {
+    return new Topic<>(prefix + "events", Serdes.String(), external(JobEvent.class));
+  }
+
+  /** Every topic the runtime needs for these pools, with partitions, replication and retention. */
+  public List<NewTopic> newTopics(Collection<String> pools) {
+    List<String> names = new ArrayList<>(List.of(intake().name(), validated().name(), retry().name(),
+        results().name(), deadLetter().name(), events().name()));
+    pools.forEach(p -> names.add(scheduled(p).name()));
+    List<NewTopic> out = new ArrayList<>();
+    for (String n : names) {
+      out.add(new NewTopic(n, partitions, replication)
+          .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs))));
+    }
+    return out;
+  }
+
+  private <T extends SpecificRecord> Serde<T> external(Class<T> type) {
+    Serde<T> avro = AvroSerdes.confluent(registry, type);
+    if (outputFormat == OutputFormat.AVRO) {
+      return avro;
+    }
+    Serializer<T> json = (topic, data) -> data == null ? null : AvroJson.toBytes(data);
+    Deserializer<T> reader = avro.deserializer();
+    return Serdes.serdeFrom(json, reader);
+  }
+}
