@@ -23,6 +23,10 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
   private final Schema readerSchema;
   private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
 
+  static {
+    AvroTrust.ensure();
+  }
+
   public ConfluentAvroDeserializer(SchemaRegistryClient registry, Class<T> type) {
     this.registry = registry;
     this.readerSchema = SpecificData.get().getSchema(type);

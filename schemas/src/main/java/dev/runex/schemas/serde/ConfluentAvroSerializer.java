@@ -26,6 +26,10 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
   private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
   private static final ThreadLocal<BinaryEncoder> ENCODER = new ThreadLocal<>();
 
+  static {
+    AvroTrust.ensure();
+  }
+
   public ConfluentAvroSerializer(SchemaRegistryClient registry, boolean isKey) {
     this.registry = registry;
     this.isKey = isKey;

@@ -1,0 +1,96 @@
+package dev.runex.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+  @Test
+  void bundledDefaultsDeclareTheDemoJobTypes() {
+    RunexConfig cfg = ConfigLoader.load(null, Map.of(), Map.of());
+
+    assertThat(cfg.jobTypes()).containsKeys("echo", "sleep", "fail");
+    assertThat(cfg.jobType("sleep").params().get("ms").required()).isTrue();
+    assertThat(cfg.jobType("echo").allowsTenant("demo")).isTrue();
+    assertThat(cfg.jobType("echo").allowsTenant("other")).isFalse();
+    assertThat(cfg.intValue(Settings.WORKER_CONCURRENCY)).isEqualTo(16);
+    assertThat(cfg.pools()).containsExactly("default");
+  }
+
+  @Test
+  void environmentOverridesFileAndExplicitOverridesWin() {
+    String yaml = "runex:\n  worker:\n    concurrency: 4\n    commitInterval: 50ms\n";
+    RunexConfig cfg = ConfigLoader.fromYaml(
+        yaml, Map.of("RUNEX_WORKER_CONCURRENCY", "8"), Map.of("runex.worker.commitInterval", "PT0.02S"));
+
+    assertThat(cfg.intValue(Settings.WORKER_CONCURRENCY)).isEqualTo(8);
+    assertThat(cfg.duration(Settings.WORKER_COMMIT_INTERVAL)).isEqualTo(Duration.ofMillis(20));
+  }
+
+  @Test
+  void rejectsOutOfRangeValueNamingKeyAndValue() {
+    assertThatThrownBy(() -> ConfigLoader.fromYaml("runex:\n  worker:\n    concurrency: 0\n", Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("runex.worker.concurrency must be >= 1, was 0");
+  }
+
+  @Test
+  void rejectsUnknownKeysInsteadOfIgnoringTypos() {
+    assertThatThrownBy(() -> ConfigLoader.fromYaml("runex:\n  worker:\n    concurency: 3\n", Map.of(), Map.of()))
+        .hasMessageContaining("unknown setting runex.worker.concurency");
+    assertThatThrownBy(() -> ConfigLoader.fromYaml(
+            "runex:\n  jobTypes:\n    x:\n      tenants: [a]\n      timeot: 5s\n", Map.of(), Map.of()))
+        .hasMessageContaining("runex.jobTypes.x.timeot");
+  }
+
+  @Test
+  void parsesJobTypeWithRetryPolicyAndKafkaPassThrough() {
+    String yaml = """
+        runex:
+          kafka:
+            producer:
+              linger.ms: 5
+            common:
+              client.rack: r1
+          jobTypes:
+            resize:
+              pool: images
+              tenants: ["*"]
+              params:
+                width: {type: int, required: true}
+                url: string
+              maxPayloadBytes: 1024
+              timeout: 10s
+              maxTimeout: 1m
+              retry: {maxAttempts: 5, initialInterval: 200ms, multiplier: 3, maxInterval: 5s}
+        """;
+    RunexConfig cfg = ConfigLoader.fromYaml(yaml, Map.of(), Map.of());
+
+    JobTypeSpec t = cfg.jobType("resize");
+    assertThat(t.pool()).isEqualTo("images");
+    assertThat(t.allowsTenant("anyone")).isTrue();
+    assertThat(t.params().get("width").type()).isEqualTo(ParamType.INT);
+    assertThat(t.defaultTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(t.retry().maxAttempts()).isEqualTo(5);
+    assertThat(t.retry().backoffAfter(1).toMillis()).isBetween(100L, 300L);
+    assertThat(cfg.kafka().producer(Map.of())).containsEntry("linger.ms", "5").containsEntry("client.rack", "r1");
+  }
+
+  @Test
+  void rejectsDefaultTimeoutAboveMaximum() {
+    assertThatThrownBy(() -> ConfigLoader.fromYaml(
+            "runex:\n  jobTypes:\n    x:\n      tenants: [a]\n      timeout: 10m\n      maxTimeout: 1m\n",
+            Map.of(), Map.of()))
+        .hasMessageContaining("runex.jobTypes.x.timeout must be <= maxTimeout");
+  }
+
+  @Test
+  void envNamesFollowTheKeys() {
+    assertThat(Settings.WORKER_COMMIT_INTERVAL.envName()).isEqualTo("RUNEX_WORKER_COMMIT_INTERVAL");
+    assertThat(Settings.BOOTSTRAP_SERVERS.envName()).isEqualTo("RUNEX_BOOTSTRAP_SERVERS");
+  }
+}
