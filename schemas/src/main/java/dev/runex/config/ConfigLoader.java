@@ -146,21 +146,46 @@ public final class ConfigLoader {
   }
 
   /** Parses one {@code runex.jobTypes.<name>} block. */
-  static final class JobTypeParser {
-    private static final Set<String> KEYS =
-        Set.of(
-            "executor",
-            "handler",
-            "pool",
-            "tenants",
-            "params",
-            "allowUnknownParams",
-            "maxPayloadBytes",
-            "timeout",
-            "maxTimeout",
-            "retry");
-    private static final Set<String> RETRY_KEYS =
-        Set.of("maxAttempts", "maxAttemptsLimit", "initialInterval", "multiplier", "randomization", "maxInterval");
+  public static final class JobTypeParser {
+    /** Every key of a job type block with its documentation; the parser accepts exactly these. */
+    public static final Map<String, String> KEY_DOCS = docs(
+        "executor", "java (default): runs a JobHandler in the worker JVM.",
+        "handler", "Handler name for the java executor (default: the type name).",
+        "pool", "Worker pool that runs it: jobs go to scheduled.<pool> (default: default).",
+        "tenants", "Tenants allowed to submit it; [\"*\"] allows any. Required.",
+        "params", "Parameter spec: name -> type (string, int, number, boolean, json) or {type, required}.",
+        "allowUnknownParams", "Accept parameters not declared in params (default: false).",
+        "maxPayloadBytes", "Largest accepted request, in encoded bytes (default: 65536).",
+        "timeout", "Per-attempt wall-clock timeout when the request gives none (default: PT30S).",
+        "maxTimeout", "Longest timeout a request may ask for (default: PT5M).",
+        "retry.maxAttempts", "Attempts when the request gives none (default: 3).",
+        "retry.maxAttemptsLimit", "Most attempts a request may ask for (default: 10).",
+        "retry.initialInterval", "Back-off before the second attempt (default: PT1S).",
+        "retry.multiplier", "Back-off growth per attempt (default: 2.0).",
+        "retry.randomization", "Jitter factor in [0,1): each back-off is drawn from +/- this fraction (default: 0.5).",
+        "retry.maxInterval", "Cap on one back-off (default: PT5M).");
+    private static final Set<String> KEYS = topLevel(KEY_DOCS.keySet());
+    private static final Set<String> RETRY_KEYS = nested("retry.", KEY_DOCS.keySet());
+
+    private static Map<String, String> docs(String... kv) {
+      Map<String, String> m = new LinkedHashMap<>();
+      for (int i = 0; i < kv.length; i += 2) {
+        m.put(kv[i], kv[i + 1]);
+      }
+      return java.util.Collections.unmodifiableMap(m);
+    }
+
+    private static Set<String> topLevel(Set<String> keys) {
+      Set<String> out = new LinkedHashSet<>();
+      keys.forEach(k -> out.add(k.contains(".") ? k.substring(0, k.indexOf('.')) : k));
+      return out;
+    }
+
+    private static Set<String> nested(String prefix, Set<String> keys) {
+      Set<String> out = new LinkedHashSet<>();
+      keys.stream().filter(k -> k.startsWith(prefix)).forEach(k -> out.add(k.substring(prefix.length())));
+      return out;
+    }
 
     static JobTypeSpec parse(String name, JsonNode n) {
       String p = "runex.jobTypes." + name;

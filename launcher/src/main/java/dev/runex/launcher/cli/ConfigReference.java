@@ -1,0 +1,44 @@
+package dev.runex.launcher.cli;
+
+import dev.runex.config.ConfigLoader;
+import dev.runex.config.Setting;
+import dev.runex.config.Settings;
+import dev.runex.schemas.metrics.RunexMeters;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The configuration and metrics reference, generated from the definitions the code uses
+ * ({@link Settings}, the job-type parser's key list, {@link RunexMeters}). The README embeds this
+ * text between markers and a test keeps the two identical.
+ */
+public final class ConfigReference {
+  private ConfigReference() {}
+
+  public static String settingsMarkdown() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| key | env | default | description |\n|---|---|---|---|\n");
+    for (Setting s : Settings.ALL) {
+      sb.append("| `").append(s.key()).append("` | `").append(s.envName()).append("` | ")
+          .append(s.defaultValue() == null || s.defaultValue().isEmpty() ? "(empty)" : "`" + s.defaultValue() + "`")
+          .append(" | ").append(s.doc()).append(" |\n");
+    }
+    sb.append("\nJob types, under `runex.jobTypes.<name>`:\n\n| key | description |\n|---|---|\n");
+    for (Map.Entry<String, String> e : ConfigLoader.JobTypeParser.KEY_DOCS.entrySet()) {
+      sb.append("| `").append(e.getKey()).append("` | ").append(e.getValue()).append(" |\n");
+    }
+    sb.append("\nRaw Kafka client settings pass through unchanged: `runex.kafka.common.*` (every client), then ")
+        .append("`runex.kafka.producer.*`, `runex.kafka.consumer.*`, `runex.kafka.admin.*`, `runex.kafka.streams.*`.\n");
+    return sb.toString();
+  }
+
+  public static String metricsMarkdown() {
+    StringBuilder sb = new StringBuilder("| meter | kind | tags | description |\n|---|---|---|---|\n");
+    for (RunexMeters m : RunexMeters.values()) {
+      sb.append("| `").append(m.meterName()).append("` | ").append(m.kind().name().toLowerCase(Locale.ROOT))
+          .append(" | ").append(m.tagKeys().isEmpty() ? "" : "`" + String.join("`, `", m.tagKeys()) + "`")
+          .append(" | ").append(m.description()).append(" |\n");
+    }
+    return sb.toString();
+  }
+}

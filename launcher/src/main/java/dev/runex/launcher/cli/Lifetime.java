@@ -1,0 +1,59 @@
+package dev.runex.launcher.cli;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a long-running command alive until SIGTERM/SIGINT, then closes what it started in reverse
+ * order (workers drain and commit before the broker goes away).
+ */
+public final class Lifetime {
+  private static final Logger LOG = LoggerFactory.getLogger(Lifetime.class);
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean closing;
+
+  public Lifetime() {
+    Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, "runex-shutdown"));
+  }
+
+  public synchronized <T extends AutoCloseable> T add(T resource) {
+    resources.push(resource);
+    return resource;
+  }
+
+  public boolean closing() {
+    return closing;
+  }
+
+  public void awaitShutdown() throws InterruptedException {
+    stopped.await();
+  }
+
+  public void closeAll() {
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      closing = true;
+    }
+    while (true) {
+      AutoCloseable r;
+      synchronized (this) {
+        r = resources.poll();
+      }
+      if (r == null) {
+        break;
+      }
+      try {
+        r.close();
+      } catch (Exception e) {
+        LOG.warn("while stopping {}: {}", r.getClass().getSimpleName(), e.toString());
+      }
+    }
+    stopped.countDown();
+  }
+}

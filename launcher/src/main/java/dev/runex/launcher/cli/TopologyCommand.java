@@ -1,0 +1,32 @@
+package dev.runex.launcher.cli;
+
+import dev.runex.config.RunexConfig;
+import dev.runex.launcher.local.TopicProvisioner;
+import dev.runex.launcher.monitoring.MetricsEndpoint;
+import dev.runex.schemas.serde.SchemaRegistryClient;
+import dev.runex.schemas.topics.RunexTopics;
+import dev.runex.topology.RunexTopology;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code runex topology}: runs the intake/queueing/scheduling Kafka Streams application. */
+@Command(name = "topology", mixinStandardHelpOptions = true,
+    description = "Run the topology (intake validation, delay index, scheduling) until stopped.")
+public final class TopologyCommand implements Callable<Integer> {
+  @Mixin ConfigOptions config;
+
+  @Override
+  public Integer call() throws Exception {
+    RunexConfig cfg = config.load();
+    Lifetime lifetime = new Lifetime();
+    MetricsEndpoint metrics = lifetime.add(MetricsEndpoint.start(cfg, "topology"));
+    RunexTopics topics = new RunexTopics(cfg, SchemaRegistryClient.forUrl(cfg.schemaRegistryUrl()));
+    TopicProvisioner.ensureTopics(cfg, topics, cfg.pools());
+    RunexTopology topology = lifetime.add(new RunexTopology(cfg, topics, metrics.registry()));
+    topology.start();
+    System.out.println("runex topology running against " + cfg.bootstrapServers() + "; Ctrl-C to stop");
+    lifetime.awaitShutdown();
+    return 0;
+  }
+}

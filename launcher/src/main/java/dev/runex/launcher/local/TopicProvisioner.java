@@ -1,0 +1,127 @@
+package dev.runex.launcher.local;
+
+import dev.runex.config.RunexConfig;
+import dev.runex.schemas.topics.RunexTopics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the runtime's topics ({@link RunexTopics#newTopics}: intake, validated, retry, results,
+ * dead-letter, events and scheduled.&lt;pool&gt;) with the configured partitions, replication and
+ * retention, when they are missing. Safe to run from several processes at once: a topic someone
+ * else created meanwhile is fine. Existing topics are never altered; one with fewer partitions
+ * than configured is reported, since Kafka cannot shrink and growing breaks key order.
+ */
+public final class TopicProvisioner {
+  private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+  public static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  private TopicProvisioner() {}
+
+  /** What provisioning found: the topics it created and those that already existed. */
+  public record Provisioned(List<String> created, List<String> existing) {}
+
+  /** Creates the missing topics for {@code pools} and waits until every one of them is described. */
+  public static Provisioned ensureTopics(RunexConfig cfg, RunexTopics topics, Collection<String> pools) {
+    Map<String, Object> adminConfig = cfg.kafka().admin(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers(),
+        AdminClientConfig.CLIENT_ID_CONFIG, "runex-topic-provisioner"));
+    try (Admin admin = Admin.create(adminConfig)) {
+      return ensureTopics(admin, topics.newTopics(pools), TIMEOUT);
+    }
+  }
+
+  /** Creates the missing {@code wanted} topics with {@code admin} and waits until all are described. */
+  public static Provisioned ensureTopics(Admin admin, List<NewTopic> wanted, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    Map<String, KafkaFuture<Void>> results = admin.createTopics(wanted).values();
+    List<String> created = new ArrayList<>();
+    List<String> existing = new ArrayList<>();
+    for (NewTopic topic : wanted) {
+      try {
+        results.get(topic.name()).get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+        created.add(topic.name());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw failure("cannot create topic " + topic.name(), e.getCause());
+        }
+        existing.add(topic.name());
+      } catch (TimeoutException e) {
+        throw failure("timed out after " + timeout.toSeconds() + " s creating topic " + topic.name(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw failure("interrupted while creating topic " + topic.name(), e);
+      }
+    }
+    Map<String, TopicDescription> described = awaitDescribed(admin, wanted, deadline, timeout);
+    warnAboutFewerPartitions(wanted, described);
+    if (!created.isEmpty()) {
+      log.info("Created topics {}", created);
+    }
+    return new Provisioned(List.copyOf(created), List.copyOf(existing));
+  }
+
+  /** A just-created topic's metadata reaches the broker's cache a moment later; until then describe fails. */
+  private static Map<String, TopicDescription> awaitDescribed(
+      Admin admin, List<NewTopic> wanted, Instant deadline, Duration timeout) {
+    List<String> names = wanted.stream().map(NewTopic::name).toList();
+    while (true) {
+      try {
+        return admin.describeTopics(names).allTopicNames().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || Instant.now().isAfter(deadline)) {
+          throw failure("cannot describe topics " + names, e.getCause());
+        }
+      } catch (TimeoutException e) {
+        throw failure("timed out after " + timeout.toSeconds() + " s waiting for topics " + names, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw failure("interrupted while waiting for topics " + names, e);
+      }
+      pause();
+    }
+  }
+
+  private static void warnAboutFewerPartitions(List<NewTopic> wanted, Map<String, TopicDescription> described) {
+    for (NewTopic topic : wanted) {
+      int actual = described.get(topic.name()).partitions().size();
+      if (actual < topic.numPartitions()) {
+        log.warn("Topic {} has {} partitions, runex.topics.partitions is {}; it is left as is",
+            topic.name(), actual, topic.numPartitions());
+      }
+    }
+  }
+
+  private static long remainingMillis(Instant deadline) {
+    return Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(100); // metadata propagation inside the broker takes milliseconds
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw failure("interrupted while waiting for topics", e);
+    }
+  }
+
+  private static LocalInfraException failure(String message, Throwable cause) {
+    return new LocalInfraException(message + ": " + cause, cause);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.runex.topology.intake;
+
+import dev.runex.schemas.JobRequest;
+import dev.runex.schemas.serde.ConfluentAvroDeserializer;
+import dev.runex.schemas.serde.ConfluentAvroSerializer;
+import dev.runex.schemas.serde.SchemaRegistryClient;
+import dev.runex.topology.intake.DecodeResult.Decoded;
+import dev.runex.topology.intake.DecodeResult.Undecodable;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.errors.SerializationException;
+
+/**
+ * Turns an intake record's value into a {@link JobRequest}, or says why it cannot, with a stable
+ * reason code. Pure apart from schema lookups in the registry.
+ *
+ * <ul>
+ *   <li>null or empty → {@link #EMPTY}; larger than the intake cap → {@link #TOO_LARGE} (checked
+ *       before any decoding, so a huge record costs nothing);
+ *   <li>first byte 0 → Confluent-framed Avro: {@link #UNKNOWN_SCHEMA_ID}, {@link #MALFORMED_AVRO};
+ *   <li>first non-blank byte {@code {} → JSON (see {@link JsonRequestParser}): {@link #MALFORMED_JSON},
+ *       {@link #UNKNOWN_FIELD}, {@link #BAD_FIELD};
+ *   <li>other valid UTF-8 text → {@link #MALFORMED_JSON}; anything else → {@link #UNSUPPORTED_ENCODING}.
+ * </ul>
+ *
+ * <p>A registry that cannot answer is not the record's fault: {@link RegistryUnavailableException}
+ * is thrown instead of a result, so the record is retried rather than dead-lettered.
+ */
+public final class IntakeDecoder {
+  public static final String EMPTY = "EMPTY";
+  public static final String TOO_LARGE = "TOO_LARGE";
+  public static final String MALFORMED_JSON = "MALFORMED_JSON";
+  public static final String UNKNOWN_FIELD = "UNKNOWN_FIELD";
+  public static final String BAD_FIELD = "BAD_FIELD";
+  public static final String UNKNOWN_SCHEMA_ID = "UNKNOWN_SCHEMA_ID";
+  public static final String MALFORMED_AVRO = "MALFORMED_AVRO";
+  public static final String UNSUPPORTED_ENCODING = "UNSUPPORTED_ENCODING";
+
+  private static final int FRAME_HEADER = 5;
+
+  private final SchemaRegistryClient registry;
+  private final ConfluentAvroDeserializer<JobRequest> avro;
+  private final JsonRequestParser json = new JsonRequestParser();
+  private final int maxRequestBytes;
+
+  public IntakeDecoder(SchemaRegistryClient registry, int maxRequestBytes) {
+    this.registry = registry;
+    this.avro = new ConfluentAvroDeserializer<>(registry, JobRequest.class);
+    this.maxRequestBytes = maxRequestBytes;
+  }
+
+  /** Decodes one intake value; {@code topic} only labels error messages. */
+  public DecodeResult decode(String topic, byte[] value) {
+    if (value == null || value.length == 0) {
+      return new Undecodable(IntakeFormat.UNKNOWN, EMPTY, "the record has no value");
+    }
+    IntakeFormat format = sniff(value);
+    if (value.length > maxRequestBytes) {
+      return new Undecodable(
+          format, TOO_LARGE, "the record is " + value.length + " bytes, above runex.intake.maxRequestBytes ("
+              + maxRequestBytes + ")");
+    }
+    return switch (format) {
+      case AVRO -> decodeAvro(topic, value);
+      case JSON -> json.parse(value);
+      case UNKNOWN -> IntakeKeys.utf8OrNull(value) != null
+          ? new Undecodable(IntakeFormat.UNKNOWN, MALFORMED_JSON, "text that is not a JSON object (must start with '{')")
+          : new Undecodable(IntakeFormat.UNKNOWN, UNSUPPORTED_ENCODING,
+              "neither JSON (UTF-8, starting with '{') nor Confluent-framed Avro (magic byte 0)");
+    };
+  }
+
+  /** Recognises the encoding from the first bytes only, without decoding. */
+  static IntakeFormat sniff(byte[] value) {
+    if (value[0] == ConfluentAvroSerializer.MAGIC) {
+      return IntakeFormat.AVRO;
+    }
+    int i = 0;
+    if (value.length >= 3 && (value[0] & 0xff) == 0xEF && (value[1] & 0xff) == 0xBB && (value[2] & 0xff) == 0xBF) {
+      i = 3; // a UTF-8 byte-order mark, as some Windows tools write
+    }
+    while (i < value.length && isJsonWhitespace(value[i])) {
+      i++;
+    }
+    return i < value.length && value[i] == '{' ? IntakeFormat.JSON : IntakeFormat.UNKNOWN;
+  }
+
+  private DecodeResult decodeAvro(String topic, byte[] value) {
+    if (value.length <= FRAME_HEADER) {
+      return new Undecodable(IntakeFormat.AVRO, MALFORMED_AVRO,
+          "Confluent-framed Avro needs a 5-byte header and a body, got " + value.length + " bytes");
+    }
+    int schemaId = ByteBuffer.wrap(value, 1, 4).getInt();
+    try {
+      registry.getById(schemaId);
+    } catch (SerializationException e) {
+      if (isNotFound(e)) {
+        return new Undecodable(IntakeFormat.AVRO, UNKNOWN_SCHEMA_ID,
+            "schema id " + schemaId + " is not known to the schema registry");
+      }
+      throw new RegistryUnavailableException("cannot look up schema id " + schemaId + ": " + e.getMessage(), e);
+    }
+    try {
+      return new Decoded(avro.deserialize(topic, value), IntakeFormat.AVRO);
+    } catch (SerializationException e) {
+      return new Undecodable(IntakeFormat.AVRO, MALFORMED_AVRO,
+          "cannot read a JobRequest with schema id " + schemaId + ": " + rootMessage(e));
+    }
+  }
+
+  /**
+   * Whether the registry said "no such schema" (as opposed to being unreachable). The registry
+   * client reports both as SerializationException, so we go by its messages: the in-memory
+   * registry's "unknown schema id", an HTTP registry's 404.
+   */
+  private static boolean isNotFound(SerializationException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("unknown schema id") || m.contains("HTTP 404");
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  private static boolean isJsonWhitespace(byte b) {
+    return b == ' ' || b == '\t' || b == '\n' || b == '\r';
+  }
+}
