@@ -17,7 +17,7 @@ import org.apache.kafka.common.errors.SerializationException;
  *   <li>null or empty → {@link #EMPTY}; larger than the intake cap → {@link #TOO_LARGE} (checked
  *       before any decoding, so a huge record costs nothing);
  *   <li>first byte 0 → Confluent-framed Avro: {@link #UNKNOWN_SCHEMA_ID}, {@link #MALFORMED_AVRO};
- *   <li>first non-blank byte {@code {} → JSON (see {@link JsonRequestParser}): {@link #MALFORMED_JSON},
+ *   <li>first non-blank byte <code>'{'</code> → JSON (see {@link JsonRequestParser}): {@link #MALFORMED_JSON},
  *       {@link #UNKNOWN_FIELD}, {@link #BAD_FIELD};
  *   <li>other valid UTF-8 text → {@link #MALFORMED_JSON}; anything else → {@link #UNSUPPORTED_ENCODING}.
  * </ul>

@@ -1,0 +1,156 @@
+package dev.runex.topology.intake;
+
+import dev.runex.schemas.ErrorInfo;
+import dev.runex.schemas.Job;
+import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.JobRequest;
+import dev.runex.schemas.lifecycle.Lifecycle;
+import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.topology.intake.DecodeResult.Decoded;
+import dev.runex.topology.intake.DecodeResult.Undecodable;
+import dev.runex.topology.intake.IntakeRejections.Refused;
+import dev.runex.topology.intake.IntakeRejections.Source;
+import dev.runex.topology.monitoring.StageCounters;
+import dev.runex.topology.validation.JobIds;
+import dev.runex.topology.validation.JobValidator;
+import dev.runex.topology.validation.Validation;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Intake stage: decodes and validates each intake record, then only routes — the decisions live in
+ * {@link IntakeDecoder} and {@link JobValidator}.
+ *
+ * <ul>
+ *   <li>input: {@code intake} (raw key bytes, raw value bytes);
+ *   <li>valid → {@link #TO_VALIDATED} ({@code validated}, key job id, {@code Job}) plus events RECEIVED
+ *       and VALIDATED on {@link #TO_EVENTS} (key job id);
+ *   <li>invalid → a REJECTED {@code JobResult} on {@link #TO_RESULTS} (key job id), a {@code DeadLetter}
+ *       on {@link #TO_DEAD_LETTERS} keyed by the ORIGINAL key bytes and carrying the original value, and
+ *       events RECEIVED, REJECTED, DEAD_LETTERED;
+ *   <li>undecodable → the dead letter always; the result and events only when the record key is a
+ *       usable job id (non-empty UTF-8), so a producer waiting on its id learns why.
+ * </ul>
+ *
+ * <p>Bad input never throws: every outcome is a record. Only an unreachable schema registry
+ * ({@link RegistryUnavailableException}) escapes, so exactly-once processing retries the record
+ * instead of dead-lettering good input.
+ */
+public final class IntakeProcessor implements Processor<byte[], byte[], Object, Object> {
+  public static final String TO_VALIDATED = "intake-validated-sink";
+  public static final String TO_RESULTS = "intake-results-sink";
+  public static final String TO_DEAD_LETTERS = "intake-dead-letter-sink";
+  public static final String TO_EVENTS = "intake-events-sink";
+
+  private static final Logger log = LoggerFactory.getLogger(IntakeProcessor.class);
+
+  private final IntakeDecoder decoder;
+  private final JobValidator validator;
+  private final StageCounters counters;
+  private final String instanceId;
+  private final String intakeTopic;
+  private ProcessorContext<Object, Object> context;
+
+  public IntakeProcessor(
+      IntakeDecoder decoder, JobValidator validator, StageCounters counters, String instanceId, String intakeTopic) {
+    this.decoder = decoder;
+    this.validator = validator;
+    this.counters = counters;
+    this.instanceId = instanceId;
+    this.intakeTopic = intakeTopic;
+  }
+
+  @Override
+  public void init(ProcessorContext<Object, Object> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    long now = context.currentSystemTimeMs();
+    DecodeResult decoded = decoder.decode(intakeTopic, record.value());
+    counters.increment(RunexMeters.INTAKE_RECEIVED, decoded.format().label());
+    if (decoded instanceof Decoded d) {
+      Validation v = validator.validate(d.request(), record.key(), record.value().length, record.timestamp(), now);
+      if (v instanceof Validation.Valid valid) {
+        accept(record, valid.job(), now);
+      } else {
+        Validation.Invalid invalid = (Validation.Invalid) v;
+        reject(record, refused(d.request(), record.key()), d.format(), invalid.code(), invalid.message(),
+            Lifecycle.VALIDATION, now);
+      }
+    } else {
+      Undecodable u = (Undecodable) decoded;
+      String key = IntakeKeys.utf8OrNull(record.key());
+      Refused refused = key == null ? null : new Refused(key, null, null, Map.of());
+      reject(record, refused, u.format(), u.code(), u.message(), Lifecycle.INTAKE, now);
+    }
+  }
+
+  private void accept(Record<byte[], byte[]> record, Job job, long now) {
+    counters.increment(RunexMeters.INTAKE_VALIDATED, job.getType());
+    event(record, Lifecycle.event(job, JobEventKind.RECEIVED, Lifecycle.INTAKE, instanceId, null, now));
+    event(record, Lifecycle.event(job, JobEventKind.VALIDATED, Lifecycle.VALIDATION, instanceId, null, now));
+    context.forward(new Record<>(job.getId(), job, record.timestamp()), TO_VALIDATED);
+  }
+
+  /**
+   * Emits a rejection. {@code job} is null when nothing identifies the job: then only the dead
+   * letter (keyed by the original key) tells the story.
+   */
+  private void reject(Record<byte[], byte[]> record, Refused job, IntakeFormat format, String code, String message,
+      String rejectStage, long now) {
+    counters.increment(RunexMeters.INTAKE_REJECTED, code);
+    counters.increment(RunexMeters.JOB_DEAD_LETTERED, Lifecycle.INTAKE);
+    ErrorInfo reason = IntakeRejections.reason(code, message);
+    String detail = code + ": " + message;
+    String jobId = job == null ? null : job.jobId();
+    if (job != null) {
+      event(record, refusedEvent(job, JobEventKind.RECEIVED, Lifecycle.INTAKE, null, now));
+      event(record, refusedEvent(job, JobEventKind.REJECTED, rejectStage, detail, now));
+      long submittedAt = record.timestamp() > 0 ? record.timestamp() : now;
+      context.forward(new Record<>(jobId, IntakeRejections.result(job, reason, submittedAt, now, instanceId),
+          record.timestamp()), TO_RESULTS);
+    }
+    context.forward(new Record<>(record.key(), IntakeRejections.deadLetter(jobId, reason, source(record, format), now),
+        record.timestamp()), TO_DEAD_LETTERS);
+    if (job != null) {
+      event(record, refusedEvent(job, JobEventKind.DEAD_LETTERED, Lifecycle.INTAKE, detail, now));
+    }
+    log.debug("Rejected intake record (job {}) at {}: {}", jobId, coordinates(), detail);
+  }
+
+  private static Refused refused(JobRequest r, byte[] key) {
+    return new Refused(JobIds.resolve(r.getId(), key, JobIds.RANDOM), blankToNull(r.getType()),
+        blankToNull(r.getTenant()), r.getLabels());
+  }
+
+  private JobEvent refusedEvent(Refused job, JobEventKind kind, String stage, String detail, long now) {
+    return Lifecycle.event(job.jobId(), job.tenant(), job.type(), kind, stage, instanceId, detail, now);
+  }
+
+  private void event(Record<byte[], byte[]> cause, JobEvent event) {
+    context.forward(new Record<>(event.getJobId(), event, cause.timestamp()), TO_EVENTS);
+  }
+
+  private Source source(Record<byte[], byte[]> record, IntakeFormat format) {
+    RecordMetadata m = context.recordMetadata().orElse(null);
+    return m == null
+        ? new Source(intakeTopic, -1, -1L, record.value(), format)
+        : new Source(m.topic(), m.partition(), m.offset(), record.value(), format);
+  }
+
+  private String coordinates() {
+    return context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse(intakeTopic);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

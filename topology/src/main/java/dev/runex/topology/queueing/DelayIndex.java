@@ -1,0 +1,117 @@
+package dev.runex.topology.queueing;
+
+import dev.runex.schemas.Job;
+import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.lifecycle.Lifecycle;
+import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.topology.monitoring.StageCounters;
+import dev.runex.topology.scheduling.PoolDispatcher;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Queueing stage: holds jobs until they are due.
+ *
+ * <ul>
+ *   <li>input: {@code validated} and {@code retry} (key job id, {@code Job}); retries carry attempt
+ *       &ge; 2 and a future {@code dueAt}, and take the same path;
+ *   <li>due now ({@code dueAt} &le; wall clock) → straight to {@link PoolDispatcher};
+ *   <li>due later → stored in the {@link #STORE} key-value store (persistent, changelogged, keyed by
+ *       {@link DelayIndexKey}) with a DELAYED event (key job id) on {@link #TO_EVENTS};
+ *   <li>a wall-clock punctuator releases due entries in due order, at most
+ *       {@link #MAX_RELEASE_PER_PUNCTUATION} per run, and deletes them.
+ * </ul>
+ *
+ * <p>Guarantee: under exactly_once_v2 the store's changelog, the released records and the input
+ * offsets commit together, so a job is released once, also across restarts and rebalances (the
+ * store is restored from its changelog and the punctuator resumes). Release latency is bounded by
+ * the punctuation interval plus the commit interval.
+ */
+public final class DelayIndex implements Processor<String, Job, String, Object> {
+  public static final String STORE = "delay-index";
+  public static final String TO_DISPATCH = PoolDispatcher.NAME;
+  public static final String TO_EVENTS = PoolDispatcher.TO_EVENTS;
+  /** Keeps one punctuation (and so one transaction) bounded when a backlog falls due at once. */
+  public static final int MAX_RELEASE_PER_PUNCTUATION = 5_000;
+
+  private static final Logger log = LoggerFactory.getLogger(DelayIndex.class);
+
+  private final Duration punctuateInterval;
+  private final StageCounters counters;
+  private final DelayIndexSize size;
+  private final String instanceId;
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, Job> store;
+
+  public DelayIndex(Duration punctuateInterval, StageCounters counters, DelayIndexSize size, String instanceId) {
+    this.punctuateInterval = punctuateInterval;
+    this.counters = counters;
+    this.size = size;
+    this.instanceId = instanceId;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.store = context.getStateStore(STORE);
+    size.start(context.taskId(), store.approximateNumEntries());
+    context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, this::releaseDue);
+  }
+
+  @Override
+  public void process(Record<String, Job> record) {
+    Job job = record.value();
+    if (job == null) {
+      log.debug("Ignoring a tombstone on the queueing input (key {})", record.key());
+      return;
+    }
+    long now = context.currentSystemTimeMs();
+    if (job.getDueAt().toEpochMilli() <= now) {
+      context.forward(new Record<>(job.getId(), job, record.timestamp()), TO_DISPATCH);
+      return;
+    }
+    // putIfAbsent: a redelivered attempt (same id, attempt and due time) is already waiting.
+    if (store.putIfAbsent(DelayIndexKey.of(job), job) == null) {
+      size.add(context.taskId(), 1);
+      counters.increment(RunexMeters.QUEUE_DELAYED, job.getType());
+      JobEvent event = Lifecycle.event(job, JobEventKind.DELAYED, Lifecycle.QUEUEING, instanceId,
+          "due " + job.getDueAt(), now);
+      context.forward(new Record<>(job.getId(), event, record.timestamp()), TO_EVENTS);
+    }
+  }
+
+  /** Releases what is due, oldest first; what exceeds the batch waits for the next punctuation. */
+  private void releaseDue(long now) {
+    List<KeyValue<String, Job>> due = new ArrayList<>();
+    // Collect first, then delete: never mutate the store under an open iterator.
+    try (KeyValueIterator<String, Job> it = store.range(null, DelayIndexKey.dueBy(now))) {
+      while (it.hasNext() && due.size() < MAX_RELEASE_PER_PUNCTUATION) {
+        due.add(it.next());
+      }
+    }
+    for (KeyValue<String, Job> entry : due) {
+      context.forward(new Record<>(entry.value.getId(), entry.value, now), TO_DISPATCH);
+      store.delete(entry.key);
+    }
+    if (!due.isEmpty()) {
+      size.add(context.taskId(), -due.size());
+      log.debug("Released {} due jobs from the delay index of task {}", due.size(), context.taskId());
+    }
+  }
+
+  @Override
+  public void close() {
+    size.stop(context.taskId());
+  }
+}

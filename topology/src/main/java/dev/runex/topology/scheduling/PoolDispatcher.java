@@ -1,0 +1,53 @@
+package dev.runex.topology.scheduling;
+
+import dev.runex.schemas.Job;
+import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.lifecycle.Lifecycle;
+import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.topology.monitoring.StageCounters;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Scheduling stage: hands a due job to its pool.
+ *
+ * <ul>
+ *   <li>input: due jobs from the delay index (key job id);
+ *   <li>output: {@link #TO_SCHEDULED} → {@code scheduled.<pool>} (via {@link PoolTopicExtractor}),
+ *       record key = the job's partition key, so jobs sharing a key land in one partition, in order;
+ *   <li>output: a SCHEDULED event on {@link #TO_EVENTS} (key job id).
+ * </ul>
+ */
+public final class PoolDispatcher implements Processor<String, Job, String, Object> {
+  public static final String NAME = "scheduling-dispatch";
+  public static final String TO_SCHEDULED = "scheduled-sink";
+  public static final String TO_EVENTS = "scheduling-events-sink";
+
+  private final PoolTopicExtractor pools;
+  private final StageCounters counters;
+  private final String instanceId;
+  private ProcessorContext<String, Object> context;
+
+  public PoolDispatcher(PoolTopicExtractor pools, StageCounters counters, String instanceId) {
+    this.pools = pools;
+    this.counters = counters;
+    this.instanceId = instanceId;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(Record<String, Job> record) {
+    Job job = record.value();
+    context.forward(new Record<>(job.getPartitionKey(), job, record.timestamp()), TO_SCHEDULED);
+    counters.increment(RunexMeters.SCHEDULED, job.getPool(), job.getType());
+    JobEvent event = Lifecycle.event(job, JobEventKind.SCHEDULED, Lifecycle.SCHEDULING, instanceId,
+        pools.extract(job.getPartitionKey(), job, null), context.currentSystemTimeMs());
+    context.forward(new Record<>(job.getId(), event, record.timestamp()), TO_EVENTS);
+  }
+}

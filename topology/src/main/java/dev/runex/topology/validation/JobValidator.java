@@ -1,0 +1,155 @@
+package dev.runex.topology.validation;
+
+import dev.runex.config.JobTypeSpec;
+import dev.runex.config.RunexConfig;
+import dev.runex.schemas.Job;
+import dev.runex.schemas.JobRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * Decides whether a decoded {@link JobRequest} may run, and resolves it into a {@link Job} with
+ * every default taken from its declared job type. Pure: no Kafka, no clock (callers pass
+ * {@code now}), ids only from the injected generator. Checks stop at the first problem, in this
+ * order: blank type/tenant/id, known type, tenant allowed, payload size, timeout, attempts,
+ * notBefore/delay, parameters.
+ *
+ * <p>Reason codes: {@link #INVALID_FIELD}, {@link #UNKNOWN_TYPE}, {@link #TENANT_NOT_ALLOWED},
+ * {@link #PAYLOAD_TOO_LARGE}, {@link #TIMEOUT_TOO_LONG}, {@link #ATTEMPTS_TOO_MANY},
+ * {@code PARAM_MISSING}, {@code PARAM_TYPE}, {@code PARAM_UNKNOWN}.
+ */
+public final class JobValidator {
+  public static final String INVALID_FIELD = "INVALID_FIELD";
+  public static final String UNKNOWN_TYPE = "UNKNOWN_TYPE";
+  public static final String TENANT_NOT_ALLOWED = "TENANT_NOT_ALLOWED";
+  public static final String PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE";
+  public static final String TIMEOUT_TOO_LONG = "TIMEOUT_TOO_LONG";
+  public static final String ATTEMPTS_TOO_MANY = "ATTEMPTS_TOO_MANY";
+  public static final String PARAM_MISSING = ParamChecker.PARAM_MISSING;
+  public static final String PARAM_TYPE = ParamChecker.PARAM_TYPE;
+  public static final String PARAM_UNKNOWN = ParamChecker.PARAM_UNKNOWN;
+
+  private final RunexConfig cfg;
+  private final Supplier<String> idGenerator;
+
+  public JobValidator(RunexConfig cfg) {
+    this(cfg, JobIds.RANDOM);
+  }
+
+  /** With a chosen id generator for requests that have neither an id nor a usable key. */
+  public JobValidator(RunexConfig cfg, Supplier<String> idGenerator) {
+    this.cfg = cfg;
+    this.idGenerator = idGenerator;
+  }
+
+  /**
+   * Validates one request.
+   *
+   * @param request the decoded request
+   * @param recordKey the intake record's raw key (the job id when the request has none)
+   * @param encodedSize size of the intake record's value, checked against the type's maxPayloadBytes
+   * @param recordTimestamp the intake record's timestamp; the submission time when positive
+   * @param now wall-clock millis, the submission time otherwise
+   */
+  public Validation validate(JobRequest request, byte[] recordKey, int encodedSize, long recordTimestamp, long now) {
+    try {
+      JobTypeSpec type = checkIdentity(request);
+      checkLimits(type, request, encodedSize);
+      Map<String, Object> params = ParamChecker.check(type, request.getParams());
+      return new Validation.Valid(toJob(type, request, params, recordKey, recordTimestamp > 0 ? recordTimestamp : now));
+    } catch (Refusal r) {
+      return r.toInvalid();
+    }
+  }
+
+  private JobTypeSpec checkIdentity(JobRequest r) {
+    requireNonBlank("type", r.getType());
+    requireNonBlank("tenant", r.getTenant());
+    if (r.getId() != null && r.getId().isBlank()) {
+      throw new Refusal(INVALID_FIELD, "id must not be blank (omit it to use the record key)");
+    }
+    JobTypeSpec type = cfg.jobType(r.getType());
+    if (type == null) {
+      throw new Refusal(UNKNOWN_TYPE,
+          "type '" + r.getType() + "' is not a declared job type (declared: " + new TreeSet<>(cfg.jobTypes().keySet()) + ")");
+    }
+    if (!type.allowsTenant(r.getTenant())) {
+      throw new Refusal(TENANT_NOT_ALLOWED,
+          "tenant '" + r.getTenant() + "' may not submit jobs of type '" + type.name() + "'");
+    }
+    return type;
+  }
+
+  private static void checkLimits(JobTypeSpec type, JobRequest r, int encodedSize) {
+    if (encodedSize > type.maxPayloadBytes()) {
+      throw new Refusal(PAYLOAD_TOO_LARGE, "request is " + encodedSize + " bytes, above type '" + type.name()
+          + "' maxPayloadBytes (" + type.maxPayloadBytes() + ")");
+    }
+    Long timeout = r.getTimeoutMs();
+    if (timeout != null && timeout <= 0) {
+      throw new Refusal(INVALID_FIELD, "timeout must be > 0, was " + timeout + "ms");
+    }
+    if (timeout != null && timeout > type.maxTimeout().toMillis()) {
+      throw new Refusal(TIMEOUT_TOO_LONG, "timeout " + Duration.ofMillis(timeout) + " is above type '" + type.name()
+          + "' maxTimeout (" + type.maxTimeout() + ")");
+    }
+    Integer attempts = r.getMaxAttempts();
+    if (attempts != null && attempts < 1) {
+      throw new Refusal(INVALID_FIELD, "maxAttempts must be >= 1, was " + attempts);
+    }
+    if (attempts != null && attempts > type.retry().maxAttemptsLimit()) {
+      throw new Refusal(ATTEMPTS_TOO_MANY, "maxAttempts " + attempts + " is above type '" + type.name()
+          + "' retry.maxAttemptsLimit (" + type.retry().maxAttemptsLimit() + ")");
+    }
+    if (r.getNotBefore() != null && r.getDelayMs() != null) {
+      throw new Refusal(INVALID_FIELD, "give either notBefore or delay, not both");
+    }
+    if (r.getDelayMs() != null && r.getDelayMs() < 0) {
+      throw new Refusal(INVALID_FIELD, "delay must be >= 0, was " + r.getDelayMs() + "ms");
+    }
+  }
+
+  private Job toJob(JobTypeSpec type, JobRequest r, Map<String, Object> params, byte[] key, long submittedAt) {
+    String id = JobIds.resolve(r.getId(), key, idGenerator);
+    String partitionKey = r.getPartitionKey() == null || r.getPartitionKey().isEmpty() ? id : r.getPartitionKey();
+    return Job.newBuilder()
+        .setId(id)
+        .setType(type.name())
+        .setTenant(r.getTenant())
+        .setPool(type.pool())
+        .setParams(params)
+        .setPartitionKey(partitionKey)
+        .setIdempotencyKey(r.getIdempotencyKey())
+        .setLabels(new HashMap<>(r.getLabels()))
+        .setAttempt(1)
+        .setMaxAttempts(r.getMaxAttempts() != null ? r.getMaxAttempts() : type.retry().maxAttempts())
+        .setTimeoutMs(r.getTimeoutMs() != null ? r.getTimeoutMs() : type.defaultTimeout().toMillis())
+        .setSubmittedAt(Instant.ofEpochMilli(submittedAt))
+        .setDueAt(Instant.ofEpochMilli(dueAt(r, submittedAt)))
+        .build();
+  }
+
+  private static long dueAt(JobRequest r, long submittedAt) {
+    if (r.getNotBefore() != null) {
+      return r.getNotBefore().toEpochMilli();
+    }
+    if (r.getDelayMs() != null) {
+      try {
+        return Math.addExact(submittedAt, r.getDelayMs());
+      } catch (ArithmeticException e) {
+        throw new Refusal(INVALID_FIELD, "delay " + r.getDelayMs() + "ms is too far in the future");
+      }
+    }
+    return submittedAt;
+  }
+
+  private static void requireNonBlank(String field, String value) {
+    if (value == null || value.isBlank()) {
+      throw new Refusal(INVALID_FIELD, field + " is required and must not be blank");
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package dev.runex.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runex.config.ConfigLoader;
+import dev.runex.config.RunexConfig;
+import dev.runex.config.Settings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunexTopologyTest {
+  @TempDir Path stateDir;
+
+  @Test
+  void streamsPropertiesRunExactlyOnceWithExplicitNamesFromTheRunexSettings() {
+    // given
+    RunexConfig cfg = TestConfigs.config(Map.of(
+        "runex.bootstrapServers", "broker:9092",
+        "runex.topology.applicationId", "my-topology",
+        "runex.topology.commitInterval", "20ms",
+        "runex.topology.stateDir", stateDir.toString(),
+        "runex.topology.streamThreads", "3",
+        "runex.topology.standbyReplicas", "1",
+        "runex.topics.replicationFactor", "3"));
+
+    // when
+    Properties p = RunexTopology.streamsProperties(cfg);
+
+    // then
+    assertThat(p)
+        .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "my-topology")
+        .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092")
+        .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 20L)
+        .containsEntry(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString())
+        .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 3)
+        .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1)
+        .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
+        .containsEntry(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+    // and Kafka accepts them
+    assertThat(new StreamsConfig(p).getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
+  }
+
+  @Test
+  void rawStreamsSettingsPassThroughLast() {
+    // given
+    RunexConfig cfg = ConfigLoader.fromYaml("""
+        runex:
+          kafka:
+            common:
+              security.protocol: SSL
+            streams:
+              commit.interval.ms: 7
+              producer.linger.ms: 0
+        """, Map.of(), Map.of());
+
+    // when
+    Properties p = RunexTopology.streamsProperties(cfg);
+
+    // then
+    assertThat(p)
+        .containsEntry("security.protocol", "SSL")
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "7")
+        .containsEntry("producer.linger.ms", "0");
+  }
+
+  @Test
+  void stateDirDefaultsToAFolderUnderTheTempDir() {
+    // when
+    Properties p = RunexTopology.streamsProperties(TestConfigs.config());
+
+    // then
+    assertThat(p.getProperty(StreamsConfig.STATE_DIR_CONFIG))
+        .startsWith(System.getProperty("java.io.tmpdir"))
+        .endsWith("runex-topology");
+  }
+
+  @Test
+  void clientIsCreatedNotRunningAndClosesCleanly() {
+    // given: no broker needed until start()
+    RunexConfig cfg = TestConfigs.config()
+        .with(Settings.TOPOLOGY_STATE_DIR, stateDir.toString())
+        .with(Settings.BOOTSTRAP_SERVERS, "127.0.0.1:1");
+
+    // when
+    RunexTopology topology = new RunexTopology(cfg, TestConfigs.topics(cfg), new SimpleMeterRegistry());
+
+    // then
+    assertThat(topology.state()).isEqualTo(KafkaStreams.State.CREATED);
+    assertThat(topology.isRunning()).isFalse();
+    topology.close();
+    assertThat(topology.state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
+  }
+}

@@ -1,0 +1,253 @@
+package dev.runex.topology.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.runex.schemas.Job;
+import dev.runex.schemas.JobRequest;
+import dev.runex.schemas.serde.ConfluentAvroSerializer;
+import dev.runex.schemas.serde.SchemaRegistryClient;
+import dev.runex.topology.TestConfigs;
+import dev.runex.topology.intake.DecodeResult.Decoded;
+import dev.runex.topology.intake.DecodeResult.Undecodable;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class IntakeDecoderTest {
+  private static final String TOPIC = "runex.intake";
+  private final SchemaRegistryClient registry = TestConfigs.freshRegistry();
+  private final IntakeDecoder decoder = new IntakeDecoder(registry, 1024);
+
+  @Test
+  void decodesJsonRequestWithEveryField() {
+    // given
+    String json = """
+        { "id": "job-1", "type": "resize", "tenant": "acme",
+          "params": {"width": 640, "ratio": 1.5, "sharpen": true, "label": "x", "options": {"a": [1, 2]}, "none": null},
+          "notBefore": "2026-11-25T23:00:00Z", "timeout": "PT30S", "maxAttempts": 3,
+          "partitionKey": "customer-7", "idempotencyKey": "idem-1", "labels": {"team": "img"} }
+        """;
+
+    // when
+    DecodeResult result = decoder.decode(TOPIC, utf8(json));
+
+    // then
+    assertThat(result).isInstanceOf(Decoded.class);
+    assertThat(result.format()).isEqualTo(IntakeFormat.JSON);
+    JobRequest r = ((Decoded) result).request();
+    assertThat(r.getId()).isEqualTo("job-1");
+    assertThat(r.getType()).isEqualTo("resize");
+    assertThat(r.getTenant()).isEqualTo("acme");
+    assertThat(r.getParams())
+        .containsEntry("width", 640L)
+        .containsEntry("ratio", 1.5)
+        .containsEntry("sharpen", true)
+        .containsEntry("label", "x")
+        .containsEntry("options", "{\"a\":[1,2]}")
+        .containsEntry("none", null);
+    assertThat(r.getNotBefore()).isEqualTo(Instant.parse("2026-11-25T23:00:00Z"));
+    assertThat(r.getDelayMs()).isNull();
+    assertThat(r.getTimeoutMs()).isEqualTo(30_000L);
+    assertThat(r.getMaxAttempts()).isEqualTo(3);
+    assertThat(r.getPartitionKey()).isEqualTo("customer-7");
+    assertThat(r.getIdempotencyKey()).isEqualTo("idem-1");
+    assertThat(r.getLabels()).containsExactly(Map.entry("team", "img"));
+  }
+
+  @Test
+  void acceptsEpochMillisShortDurationsAndLeadingWhitespace() {
+    // given
+    String json = "  \n{\"type\":\"echo\",\"tenant\":\"demo\",\"notBefore\":1790000000000,\"timeout\":\"250ms\"}";
+    String delayed = "{\"type\":\"echo\",\"tenant\":\"demo\",\"delay\":\"5s\"}";
+
+    // when
+    JobRequest r = ((Decoded) decoder.decode(TOPIC, utf8(json))).request();
+    JobRequest d = ((Decoded) decoder.decode(TOPIC, utf8(delayed))).request();
+
+    // then
+    assertThat(r.getNotBefore()).isEqualTo(Instant.ofEpochMilli(1_790_000_000_000L));
+    assertThat(r.getTimeoutMs()).isEqualTo(250L);
+    assertThat(d.getDelayMs()).isEqualTo(5_000L);
+  }
+
+  @Test
+  void leavesMissingTypeAndTenantBlankForTheValidator() {
+    // when
+    DecodeResult result = decoder.decode(TOPIC, utf8("{\"params\":{}}"));
+
+    // then
+    JobRequest r = ((Decoded) result).request();
+    assertThat(r.getType()).isEmpty();
+    assertThat(r.getTenant()).isEmpty();
+  }
+
+  @Test
+  void rejectsMissingAndEmptyValuesAsEmpty() {
+    assertThat(codeOf(decoder.decode(TOPIC, null))).isEqualTo(IntakeDecoder.EMPTY);
+    assertThat(codeOf(decoder.decode(TOPIC, new byte[0]))).isEqualTo(IntakeDecoder.EMPTY);
+  }
+
+  @Test
+  void rejectsValueAboveIntakeCapBeforeDecodingIt() {
+    // given: garbage that would otherwise be MALFORMED_JSON
+    byte[] big = new byte[1025];
+    Arrays.fill(big, (byte) '{');
+
+    // when
+    DecodeResult result = decoder.decode(TOPIC, big);
+
+    // then
+    assertThat(codeOf(result)).isEqualTo(IntakeDecoder.TOO_LARGE);
+    assertThat(((Undecodable) result).message()).contains("1025").contains("1024");
+    assertThat(result.format()).isEqualTo(IntakeFormat.JSON);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"type\": \"echo\",",
+        "{\"type\": \"echo\", \"type\": \"sleep\", \"tenant\": \"demo\"}",
+        "{\"type\": \"echo\", \"tenant\": \"demo\"} trailing",
+        "[{\"type\": \"echo\"}]",
+        "type=echo"
+      })
+  void rejectsTextThatIsNotOneJsonObjectAsMalformedJson(String text) {
+    assertThat(codeOf(decoder.decode(TOPIC, utf8(text)))).isEqualTo(IntakeDecoder.MALFORMED_JSON);
+  }
+
+  @Test
+  void rejectsUnknownTopLevelFieldNamingIt() {
+    // when
+    DecodeResult result = decoder.decode(TOPIC, utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"comand\":\"rm\"}"));
+
+    // then
+    assertThat(codeOf(result)).isEqualTo(IntakeDecoder.UNKNOWN_FIELD);
+    assertThat(((Undecodable) result).message()).contains("'comand'");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "\"type\": 7                     | type",
+        "\"maxAttempts\": \"3\"          | maxAttempts",
+        "\"maxAttempts\": 2.5            | maxAttempts",
+        "\"notBefore\": \"tomorrow\"     | notBefore",
+        "\"notBefore\": true             | notBefore",
+        "\"delay\": \"soon\"             | delay",
+        "\"timeout\": {}                 | timeout",
+        "\"params\": [1]                 | params",
+        "\"labels\": {\"team\": 5}       | labels.team",
+        "\"partitionKey\": 42            | partitionKey",
+        "\"params\": {\"n\": 99999999999999999999999} | params.n"
+      })
+  void rejectsFieldOfWrongTypeNamingIt(String field, String name) {
+    // given
+    String json = "{\"tenant\": \"demo\", " + field + "}";
+
+    // when
+    DecodeResult result = decoder.decode(TOPIC, utf8(json));
+
+    // then
+    assertThat(codeOf(result)).isEqualTo(IntakeDecoder.BAD_FIELD);
+    assertThat(((Undecodable) result).message()).startsWith(name + " ");
+  }
+
+  @Test
+  void rejectsBinaryThatIsNeitherJsonNorAvroAsUnsupportedEncoding() {
+    // when
+    DecodeResult result = decoder.decode(TOPIC, new byte[] {(byte) 0xff, (byte) 0xfe, 0x01, 0x02});
+
+    // then
+    assertThat(codeOf(result)).isEqualTo(IntakeDecoder.UNSUPPORTED_ENCODING);
+    assertThat(result.format()).isEqualTo(IntakeFormat.UNKNOWN);
+  }
+
+  @Test
+  void decodesConfluentFramedAvroRequest() {
+    // given
+    JobRequest sent = JobRequest.newBuilder()
+        .setId("job-9")
+        .setType("echo")
+        .setTenant("demo")
+        .setParams(Map.of("message", "hi"))
+        .setDelayMs(1500L)
+        .build();
+    byte[] bytes = new ConfluentAvroSerializer<JobRequest>(registry, false).serialize(TOPIC, sent);
+
+    // when
+    DecodeResult result = decoder.decode(TOPIC, bytes);
+
+    // then
+    assertThat(result.format()).isEqualTo(IntakeFormat.AVRO);
+    assertThat(((Decoded) result).request()).isEqualTo(sent);
+  }
+
+  @Test
+  void rejectsAvroWithUnknownSchemaId() {
+    // given: a frame naming schema id 4242, which this registry never issued
+    byte[] bytes = ByteBuffer.allocate(8).put((byte) 0).putInt(4242).put(new byte[] {2, 4, 6}).array();
+
+    // when
+    DecodeResult result = decoder.decode(TOPIC, bytes);
+
+    // then
+    assertThat(codeOf(result)).isEqualTo(IntakeDecoder.UNKNOWN_SCHEMA_ID);
+    assertThat(((Undecodable) result).message()).contains("4242");
+  }
+
+  @Test
+  void rejectsAvroBodyThatDoesNotMatchItsSchemaAsMalformed() {
+    // given: a JobRequest frame cut short, and a frame carrying a different record type
+    JobRequest sent = JobRequest.newBuilder().setType("echo").setTenant("demo").build();
+    byte[] full = new ConfluentAvroSerializer<JobRequest>(registry, false).serialize(TOPIC, sent);
+    byte[] truncated = Arrays.copyOf(full, 7);
+    int jobSchemaId = registry.register("other-value", Job.getClassSchema());
+    byte[] wrongRecord = ByteBuffer.allocate(7).put((byte) 0).putInt(jobSchemaId).put(new byte[] {2, 2}).array();
+
+    // then
+    assertThat(codeOf(decoder.decode(TOPIC, truncated))).isEqualTo(IntakeDecoder.MALFORMED_AVRO);
+    assertThat(codeOf(decoder.decode(TOPIC, wrongRecord))).isEqualTo(IntakeDecoder.MALFORMED_AVRO);
+    assertThat(codeOf(decoder.decode(TOPIC, new byte[] {0, 0, 0}))).isEqualTo(IntakeDecoder.MALFORMED_AVRO);
+  }
+
+  @Test
+  void throwsInsteadOfRejectingWhenRegistryIsUnreachable() {
+    // given
+    SchemaRegistryClient down = new SchemaRegistryClient() {
+      @Override
+      public int register(String subject, Schema schema) {
+        throw new SerializationException("schema registry at http://x unreachable while trying to register");
+      }
+
+      @Override
+      public Schema getById(int id) {
+        throw new SerializationException("schema registry at http://x unreachable while trying to fetch schema id " + id);
+      }
+    };
+    byte[] bytes = ByteBuffer.allocate(8).put((byte) 0).putInt(1).put(new byte[] {2, 4, 6}).array();
+
+    // then
+    assertThatThrownBy(() -> new IntakeDecoder(down, 1024).decode(TOPIC, bytes))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .hasMessageContaining("schema id 1");
+  }
+
+  private static String codeOf(DecodeResult result) {
+    assertThat(result).isInstanceOf(Undecodable.class);
+    return ((Undecodable) result).code();
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

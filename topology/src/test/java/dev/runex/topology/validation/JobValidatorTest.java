@@ -1,0 +1,250 @@
+package dev.runex.topology.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runex.schemas.Job;
+import dev.runex.schemas.JobRequest;
+import dev.runex.topology.TestConfigs;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JobValidatorTest {
+  private static final long NOW = Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
+  private static final long RECORD_TS = NOW - 5_000;
+  private static final byte[] KEY = "key-1".getBytes(StandardCharsets.UTF_8);
+
+  private final JobValidator validator = new JobValidator(TestConfigs.config(), () -> "generated-id");
+
+  @Test
+  void resolvesDefaultsFromTheJobType() {
+    // given
+    JobRequest request = resize().setParams(params("width", 640L)).build();
+
+    // when
+    Job job = valid(validator.validate(request, KEY, 100, RECORD_TS, NOW));
+
+    // then
+    assertThat(job.getId()).isEqualTo("key-1");
+    assertThat(job.getType()).isEqualTo("resize");
+    assertThat(job.getTenant()).isEqualTo("acme");
+    assertThat(job.getPool()).isEqualTo("gpu");
+    assertThat(job.getPartitionKey()).isEqualTo("key-1");
+    assertThat(job.getAttempt()).isEqualTo(1);
+    assertThat(job.getMaxAttempts()).isEqualTo(2);
+    assertThat(job.getTimeoutMs()).isEqualTo(10_000L);
+    assertThat(job.getSubmittedAt()).isEqualTo(Instant.ofEpochMilli(RECORD_TS));
+    assertThat(job.getDueAt()).isEqualTo(Instant.ofEpochMilli(RECORD_TS));
+    assertThat(job.getFirstFailureAt()).isNull();
+    assertThat(job.getLastError()).isNull();
+  }
+
+  @Test
+  void keepsWhatTheRequestSaysWithinTheTypesLimits() {
+    // given
+    JobRequest request = resize()
+        .setId("job-7")
+        .setParams(params("width", 640L))
+        .setPartitionKey("customer-7")
+        .setIdempotencyKey("idem")
+        .setLabels(Map.of("team", "img"))
+        .setMaxAttempts(5)
+        .setTimeoutMs(60_000L)
+        .setDelayMs(2_000L)
+        .build();
+
+    // when
+    Job job = valid(validator.validate(request, KEY, 100, RECORD_TS, NOW));
+
+    // then
+    assertThat(job.getId()).isEqualTo("job-7");
+    assertThat(job.getPartitionKey()).isEqualTo("customer-7");
+    assertThat(job.getIdempotencyKey()).isEqualTo("idem");
+    assertThat(job.getLabels()).containsEntry("team", "img");
+    assertThat(job.getMaxAttempts()).isEqualTo(5);
+    assertThat(job.getTimeoutMs()).isEqualTo(60_000L);
+    assertThat(job.getDueAt()).isEqualTo(Instant.ofEpochMilli(RECORD_TS + 2_000));
+  }
+
+  @Test
+  void dueAtIsNotBeforeWhenGiven() {
+    // given
+    Instant notBefore = Instant.parse("2026-11-25T23:00:00Z");
+    JobRequest request = echo().setNotBefore(notBefore).build();
+
+    // when
+    Job job = valid(validator.validate(request, KEY, 100, RECORD_TS, NOW));
+
+    // then
+    assertThat(job.getDueAt()).isEqualTo(notBefore);
+  }
+
+  @Test
+  void submittedAtFallsBackToNowWithoutRecordTimestamp() {
+    // when
+    Job job = valid(validator.validate(echo().build(), KEY, 100, 0, NOW));
+
+    // then
+    assertThat(job.getSubmittedAt()).isEqualTo(Instant.ofEpochMilli(NOW));
+  }
+
+  @Test
+  void generatesAnIdWhenNeitherRequestNorKeyHasOne() {
+    // given: a key that is not valid UTF-8
+    byte[] binaryKey = {(byte) 0xc3, (byte) 0x28};
+
+    // then
+    assertThat(valid(validator.validate(echo().build(), binaryKey, 100, RECORD_TS, NOW)).getId())
+        .isEqualTo("generated-id");
+    assertThat(valid(validator.validate(echo().build(), null, 100, RECORD_TS, NOW)).getId())
+        .isEqualTo("generated-id");
+  }
+
+  @Test
+  void normalisesWholeNumberIntParamsToLong() {
+    // given: JSON writes 640.0 as a double
+    JobRequest request = resize().setParams(params("width", 640.0)).build();
+
+    // when
+    Job job = valid(validator.validate(request, KEY, 100, RECORD_TS, NOW));
+
+    // then
+    assertThat(job.getParams()).containsEntry("width", 640L);
+  }
+
+  @Test
+  void acceptsEveryDeclaredParamType() {
+    // given
+    Map<String, Object> p = params("width", 1L);
+    p.put("ratio", 2L);
+    p.put("sharpen", false);
+    p.put("label", "x");
+    p.put("options", "[1, {\"a\": 2}]");
+
+    // when
+    Validation v = validator.validate(resize().setParams(p).build(), KEY, 100, RECORD_TS, NOW);
+
+    // then
+    assertThat(v).isInstanceOf(Validation.Valid.class);
+  }
+
+  @Test
+  void rejectsUnknownType() {
+    assertInvalid(echo().setType("mine-bitcoin").build(), JobValidator.UNKNOWN_TYPE, "mine-bitcoin");
+  }
+
+  @Test
+  void rejectsTenantNotAllowedForType() {
+    assertInvalid(echo().setTenant("acme").build(), JobValidator.TENANT_NOT_ALLOWED, "acme");
+  }
+
+  @Test
+  void rejectsBlankTypeTenantOrId() {
+    assertInvalid(echo().setType(" ").build(), JobValidator.INVALID_FIELD, "type");
+    assertInvalid(echo().setTenant("").build(), JobValidator.INVALID_FIELD, "tenant");
+    assertInvalid(echo().setId(" ").build(), JobValidator.INVALID_FIELD, "id");
+  }
+
+  @Test
+  void rejectsMissingRequiredParam() {
+    assertInvalid(resize().build(), JobValidator.PARAM_MISSING, "params.width");
+    assertInvalid(resize().setParams(params("width", null)).build(), JobValidator.PARAM_MISSING, "params.width");
+  }
+
+  @Test
+  void rejectsParamOfWrongDeclaredType() {
+    assertInvalid(withWidth("640"), JobValidator.PARAM_TYPE, "params.width must be an int");
+    assertInvalid(withWidth(640.5), JobValidator.PARAM_TYPE, "params.width");
+    assertInvalid(withParam("ratio", "fast"), JobValidator.PARAM_TYPE, "params.ratio must be a number");
+    assertInvalid(withParam("sharpen", "yes"), JobValidator.PARAM_TYPE, "params.sharpen must be a boolean");
+    assertInvalid(withParam("label", 3L), JobValidator.PARAM_TYPE, "params.label must be a string");
+    assertInvalid(withParam("options", "\"just text\""), JobValidator.PARAM_TYPE, "params.options must be json");
+    assertInvalid(withParam("options", "{broken"), JobValidator.PARAM_TYPE, "params.options");
+  }
+
+  @Test
+  void rejectsUndeclaredParamUnlessTypeAllowsThem() {
+    // given
+    JobRequest strict = withParam("colour", "red");
+    JobRequest lenient = echo().setParams(params("anything", "goes")).build();
+
+    // then
+    assertInvalid(strict, JobValidator.PARAM_UNKNOWN, "params.colour");
+    assertThat(validator.validate(lenient, KEY, 100, RECORD_TS, NOW)).isInstanceOf(Validation.Valid.class);
+  }
+
+  @Test
+  void rejectsPayloadAboveTypeLimit() {
+    // when: echo allows 2048 bytes
+    Validation atLimit = validator.validate(echo().build(), KEY, 2048, RECORD_TS, NOW);
+    Validation above = validator.validate(echo().build(), KEY, 2049, RECORD_TS, NOW);
+
+    // then
+    assertThat(atLimit).isInstanceOf(Validation.Valid.class);
+    assertThat(above).isEqualTo(new Validation.Invalid(JobValidator.PAYLOAD_TOO_LARGE,
+        "request is 2049 bytes, above type 'echo' maxPayloadBytes (2048)"));
+  }
+
+  @Test
+  void rejectsTimeoutAboveTypeMaximumOrNotPositive() {
+    assertInvalid(echo().setTimeoutMs(300_001L).build(), JobValidator.TIMEOUT_TOO_LONG, "PT5M");
+    assertInvalid(echo().setTimeoutMs(0L).build(), JobValidator.INVALID_FIELD, "timeout must be > 0");
+    assertThat(validator.validate(echo().setTimeoutMs(300_000L).build(), KEY, 1, RECORD_TS, NOW))
+        .isInstanceOf(Validation.Valid.class);
+  }
+
+  @Test
+  void rejectsMaxAttemptsOutsideOneToTheTypesLimit() {
+    assertInvalid(withWidthAndAttempts(6), JobValidator.ATTEMPTS_TOO_MANY, "maxAttemptsLimit (5)");
+    assertInvalid(withWidthAndAttempts(0), JobValidator.INVALID_FIELD, "maxAttempts must be >= 1");
+  }
+
+  @Test
+  void rejectsBothNotBeforeAndDelayOrANegativeDelay() {
+    assertInvalid(echo().setNotBefore(Instant.ofEpochMilli(NOW)).setDelayMs(5L).build(),
+        JobValidator.INVALID_FIELD, "notBefore or delay");
+    assertInvalid(echo().setDelayMs(-1L).build(), JobValidator.INVALID_FIELD, "delay must be >= 0");
+  }
+
+  private void assertInvalid(JobRequest request, String code, String messagePart) {
+    Validation v = validator.validate(request, KEY, 100, RECORD_TS, NOW);
+    assertThat(v).isInstanceOf(Validation.Invalid.class);
+    assertThat(((Validation.Invalid) v).code()).isEqualTo(code);
+    assertThat(((Validation.Invalid) v).message()).contains(messagePart);
+  }
+
+  private static Job valid(Validation v) {
+    assertThat(v).isInstanceOf(Validation.Valid.class);
+    return ((Validation.Valid) v).job();
+  }
+
+  private static JobRequest.Builder echo() {
+    return JobRequest.newBuilder().setType("echo").setTenant("demo");
+  }
+
+  private static JobRequest.Builder resize() {
+    return JobRequest.newBuilder().setType("resize").setTenant("acme");
+  }
+
+  private static JobRequest withWidth(Object width) {
+    return resize().setParams(params("width", width)).build();
+  }
+
+  private static JobRequest withWidthAndAttempts(int attempts) {
+    return resize().setParams(params("width", 1L)).setMaxAttempts(attempts).build();
+  }
+
+  private static JobRequest withParam(String name, Object value) {
+    Map<String, Object> p = params("width", 1L);
+    p.put(name, value);
+    return resize().setParams(p).build();
+  }
+
+  private static Map<String, Object> params(String name, Object value) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(name, value);
+    return p;
+  }
+}
