@@ -1,5 +1,8 @@
 package dev.runex.launcher.local;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -62,6 +65,7 @@ final class BrokerReadinessProbe {
   }
 
   private void run() throws ProbeFailure {
+    step("accept connections", this::awaitListening);
     try (Admin admin = Admin.create(Map.of(
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ATTEMPT_TIMEOUT.toMillis(),
@@ -99,7 +103,34 @@ final class BrokerReadinessProbe {
     log.debug("Broker readiness: {} took {} ms", name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
 
-  /** The broker needs a few seconds to bind and elect itself; until then calls fail and are retried. */
+  /**
+   * Waits for the listener with plain TCP first: an admin client pointed at a closed port logs a
+   * WARN per reconnect, which would bury the useful lines of a start.
+   */
+  private void awaitListening() throws Exception {
+    HostAndPort address = HostAndPort.parse(bootstrapServers);
+    while (true) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(address.host(), address.port()), 500);
+        return;
+      } catch (IOException e) {
+        process.requireAlive();
+        if (remaining().compareTo(Duration.ofMillis(100)) <= 0) {
+          throw new TimeoutException("nothing listens on " + bootstrapServers + ": " + e);
+        }
+        Thread.sleep(100); // the JVM is still starting
+      }
+    }
+  }
+
+  private record HostAndPort(String host, int port) {
+    static HostAndPort parse(String hostPort) {
+      int colon = hostPort.lastIndexOf(':');
+      return new HostAndPort(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+  }
+
+  /** The controller elects itself and the broker registers a moment after binding; until then calls fail. */
   private void awaitCluster(Admin admin) throws Exception {
     while (true) {
       try {
@@ -120,8 +151,10 @@ final class BrokerReadinessProbe {
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ProducerConfig.TRANSACTIONAL_ID_CONFIG, probeId,
         ProducerConfig.MAX_BLOCK_MS_CONFIG, remaining().toMillis(),
-        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(remaining().toMillis(), 1_000),
-        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(remaining().toMillis(), 1_000)),
+        ProducerConfig.LINGER_MS_CONFIG, 0,
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ATTEMPT_TIMEOUT.toMillis(),
+        // Must be at least linger + request timeout; otherwise bounded by what is left of the deadline.
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(remaining().toMillis(), ATTEMPT_TIMEOUT.toMillis())),
         new StringSerializer(), new StringSerializer())) {
       producer.initTransactions();
       producer.beginTransaction();

@@ -46,12 +46,12 @@ public final class KafkaBroker implements AutoCloseable {
    * {@link #awaitReady} before using it. Lets a caller start other servers meanwhile.
    */
   public static KafkaBroker launch(RunexHome home, Path dataDir, int port, int controllerPort) {
-    home.ensureInfraFetched();
     int p = LoopbackPorts.orFree("Kafka port", port);
     int cp = LoopbackPorts.orFree("Kafka controller port", controllerPort, p);
     if (p == cp) {
       throw new LocalInfraException("Kafka port and controller port must differ, both were " + p);
     }
+    home.ensureInfraFetched();
     BrokerFiles files = new BrokerFiles(dataDir.toAbsolutePath());
     files.write(p, cp);
     warnIfLoggingIsLost(home.kafkaLibs());
@@ -75,11 +75,14 @@ public final class KafkaBroker implements AutoCloseable {
       String logs = process.logTailSection() + "\n--- Kafka WARN/ERROR log " + files.kafkaLog() + " ---\n"
           + ServerProcess.tail(files.kafkaLog(), 40);
       close();
-      throw new LocalInfraException("Kafka broker at " + bootstrapServers() + " (pid " + pid() + ") not ready within "
-          + timeout.toSeconds() + " s: " + e.getMessage() + logs, e);
+      throw new LocalInfraException("Kafka broker at " + bootstrapServers() + " (pid " + pid() + ") not ready after "
+          + elapsedMillis(started) / 1000 + " s (limit " + timeout.toSeconds() + " s): " + e.getMessage() + logs, e);
     }
-    log.info("Kafka broker ready at {} (pid {}) after {} ms", bootstrapServers(), pid(),
-        Duration.ofNanos(System.nanoTime() - started).toMillis());
+    log.info("Kafka broker ready at {} (pid {}) after {} ms", bootstrapServers(), pid(), elapsedMillis(started));
+  }
+
+  private static long elapsedMillis(long startedNanos) {
+    return Duration.ofNanos(System.nanoTime() - startedNanos).toMillis();
   }
 
   public String bootstrapServers() {
@@ -124,6 +127,8 @@ public final class KafkaBroker implements AutoCloseable {
   private static List<String> jvm(String java, RunexHome home, BrokerFiles files) {
     return List.of(java, "-Djava.awt.headless=true",
         "-Dlog4j2.configurationFile=" + files.log4jProperties(),
+        // Kafka stops log4j itself; log4j's own hook only complains that the JVM is already exiting.
+        "-Dlog4j2.shutdownHookEnabled=false",
         "-cp", home.kafkaLibs() + "/*");
   }
 

@@ -2,7 +2,6 @@ package dev.runex.launcher.local;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * The local stack's servers: one Kafka broker ({@code <dataDir>/kafka}) and one Apicurio Registry
  * ({@code <dataDir>/registry}), both child processes on 127.0.0.1. The registry starts while the
  * broker proves its readiness, which saves most of the registry's start time. {@link #close}
- * stops both (by pid), in parallel.
+ * stops both, by pid.
  */
 public final class LocalInfra implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalInfra.class);
@@ -76,7 +75,7 @@ public final class LocalInfra implements AutoCloseable {
     return registry;
   }
 
-  /** Stops the registry and the broker in parallel; each gets its own grace period. */
+  /** Stops the registry, then the broker (a kafkasql registry would otherwise hang retrying the gone broker). */
   @Override
   public void close() {
     closeAll(broker, registry);
@@ -84,12 +83,12 @@ public final class LocalInfra implements AutoCloseable {
 
   private static void closeAll(KafkaBroker broker, SchemaRegistryServer registry) {
     long started = System.nanoTime();
-    CompletableFuture<Void> stopRegistry =
-        registry == null ? CompletableFuture.completedFuture(null) : CompletableFuture.runAsync(registry::close);
     try {
-      broker.close();
+      if (registry != null) {
+        registry.close();
+      }
     } finally {
-      stopRegistry.join();
+      broker.close();
     }
     log.debug("Local infra stopped in {} ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
   }

@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.stream.IntStream;
 
-/** Free TCP ports on 127.0.0.1, for servers asked to start on port 0. */
+/** TCP ports on 127.0.0.1 for the local servers: checked when given, picked when 0. */
 final class LoopbackPorts {
   private LoopbackPorts() {}
 
@@ -19,6 +19,7 @@ final class LoopbackPorts {
       throw new LocalInfraException(key + " must be 0 (pick a free port) or 1..65535, was " + port);
     }
     if (port != 0) {
+      requireFree(key, port);
       return port;
     }
     while (true) {
@@ -26,6 +27,16 @@ final class LoopbackPorts {
       if (IntStream.of(taken).noneMatch(t -> t == candidate)) {
         return candidate;
       }
+    }
+  }
+
+  /** A clear error up front beats a server that dies with a bind error deep in its log. */
+  private static void requireFree(String key, int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    } catch (IOException e) {
+      throw new LocalInfraException(key + " " + port + " is already in use on 127.0.0.1 (" + e.getMessage()
+          + "); stop whatever listens there or choose another port (0 picks a free one)");
     }
   }
 

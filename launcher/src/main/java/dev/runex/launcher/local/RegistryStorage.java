@@ -25,7 +25,9 @@ public sealed interface RegistryStorage {
   record KafkaSql(String bootstrapServers) implements RegistryStorage {
     @Override
     public List<String> systemProperties() {
-      return List.of("-Dapicurio.storage.kind=kafkasql", "-Dapicurio.kafkasql.bootstrap.servers=" + bootstrapServers);
+      return List.of("-Dapicurio.storage.kind=kafkasql", "-Dapicurio.kafkasql.bootstrap.servers=" + bootstrapServers,
+          // Its startup replay waits out whole poll timeouts (default 5 s) on an idle journal.
+          "-Dapicurio.kafkasql.consumer.poll.timeout=1000");
     }
   }
 

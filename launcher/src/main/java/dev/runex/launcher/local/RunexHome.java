@@ -56,6 +56,11 @@ public record RunexHome(Path root) {
     return home;
   }
 
+  /** A path inside the home, e.g. {@code resolve(".runex")}. */
+  public Path resolve(String relative) {
+    return root.resolve(relative);
+  }
+
   public Path infraPom() {
     return root.resolve("infra/pom.xml");
   }

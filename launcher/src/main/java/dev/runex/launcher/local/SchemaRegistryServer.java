@@ -49,15 +49,14 @@ public final class SchemaRegistryServer implements AutoCloseable {
 
   /** Starts the process without waiting; call {@link #awaitReady} before using it. */
   public static SchemaRegistryServer launch(RunexHome home, Path dataDir, int port, RegistryStorage storage) {
-    home.ensureInfraFetched();
-    Path java = RegistryJava.locate();
     int p = LoopbackPorts.orFree("schema registry port", port);
     int management = LoopbackPorts.orFree("schema registry management port", 0, p);
+    home.ensureInfraFetched();
+    Path java = RegistryJava.locate();
     List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx384m",
         "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + p,
         // Quarkus otherwise opens its management port on 0.0.0.0:9000.
-        "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + management,
-        "-Dquarkus.log.console.color=false"));
+        "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + management));
     command.addAll(storage.systemProperties());
     command.addAll(List.of("-jar", home.apicurioRunJar().toString()));
     Path dir = dataDir.toAbsolutePath();
@@ -80,11 +79,14 @@ public final class SchemaRegistryServer implements AutoCloseable {
     } catch (RuntimeException e) {
       String logs = process.logTailSection();
       close();
-      throw new LocalInfraException("Apicurio Registry at " + ccompatUrl() + " (pid " + pid() + ") not ready within "
-          + timeout.toSeconds() + " s: " + e.getMessage() + logs, e);
+      throw new LocalInfraException("Apicurio Registry at " + ccompatUrl() + " (pid " + pid() + ") not ready after "
+          + elapsedMillis(started) / 1000 + " s (limit " + timeout.toSeconds() + " s): " + e.getMessage() + logs, e);
     }
-    log.info("Apicurio Registry ready at {} (pid {}) after {} ms", ccompatUrl(), pid(),
-        Duration.ofNanos(System.nanoTime() - started).toMillis());
+    log.info("Apicurio Registry ready at {} (pid {}) after {} ms", ccompatUrl(), pid(), elapsedMillis(started));
+  }
+
+  private static long elapsedMillis(long startedNanos) {
+    return Duration.ofNanos(System.nanoTime() - startedNanos).toMillis();
   }
 
   /** The Confluent-compatible base URL, e.g. {@code http://127.0.0.1:8081/apis/ccompat/v7}. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 final class ServerProcess implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServerProcess.class);
   static final long STOP_GRACE_SECONDS = 20;
+  private static final Pattern STACK_FRAME = Pattern.compile("\\s+(at |\\.\\.\\. \\d+ more)");
 
   private final String name;
   private final Process process;
@@ -87,8 +89,8 @@ final class ServerProcess implements AutoCloseable {
   /** Fails fast, with the log tail, when the server has already exited (e.g. port taken, bad config). */
   void requireAlive() {
     if (!process.isAlive()) {
-      throw new LocalInfraException(
-          name + " (pid " + pid() + ") exited with code " + process.exitValue() + " while starting" + logTailSection());
+      // No log tail here: the caller reporting the failed start appends it once.
+      throw new LocalInfraException(name + " (pid " + pid() + ") exited with code " + process.exitValue() + " while starting");
     }
   }
 
@@ -97,14 +99,17 @@ final class ServerProcess implements AutoCloseable {
     return "\n--- last lines of " + logFile + " ---\n" + tail(logFile, 40) + "--- end of " + logFile + " ---";
   }
 
-  /** The last {@code lines} lines of {@code file}, or a note why there are none. */
+  /**
+   * The last {@code lines} lines of {@code file}, or a note why there are none. Stack frames are
+   * skipped: in a short tail they would crowd out the messages and "Caused by" lines that explain.
+   */
   static String tail(Path file, int lines) {
     if (!Files.exists(file)) {
       return "(no log file)\n";
     }
     try (Stream<String> all = Files.lines(file, StandardCharsets.UTF_8)) {
       Deque<String> last = new ArrayDeque<>(lines);
-      all.forEach(
+      all.filter(line -> !STACK_FRAME.matcher(line).lookingAt()).forEach(
           line -> {
             if (last.size() == lines) {
               last.removeFirst();
