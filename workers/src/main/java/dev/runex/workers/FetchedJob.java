@@ -1,0 +1,30 @@
+package dev.runex.workers;
+
+import dev.runex.schemas.Job;
+import dev.runex.workers.deadletter.SourceCoordinates;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/** A decoded job with the record it came from. */
+record FetchedJob(ConsumerRecord<String, byte[]> record, Job job) {
+
+  TopicPartition partition() {
+    return new TopicPartition(record.topic(), record.partition());
+  }
+
+  long offset() {
+    return record.offset();
+  }
+
+  SourceCoordinates source() {
+    return new SourceCoordinates(record.topic(), record.partition(), record.offset());
+  }
+
+  /**
+   * Jobs with the same record key (the partition key) run one at a time in offset order. A record
+   * without a key orders with nothing: the record itself (identity) is its key.
+   */
+  Object orderingKey() {
+    return record.key() != null ? record.key() : record;
+  }
+}

@@ -1,0 +1,140 @@
+package dev.runex.workers;
+
+import dev.runex.config.RunexConfig;
+import dev.runex.schemas.Job;
+import dev.runex.schemas.topics.RunexTopics;
+import dev.runex.schemas.topics.Topic;
+import dev.runex.workers.execution.HandlerRegistry;
+import dev.runex.workers.execution.ScheduledJobDecoder;
+import dev.runex.workers.output.OutcomeRecords;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code runex worker --pool P}: executes the jobs of {@code scheduled.<pool>} and produces each
+ * job's outputs exactly once.
+ *
+ * <p>Contract. Input: {@code <prefix>scheduled.<pool>} (key: partition key, value: {@code Job}),
+ * read_committed, consumer group {@code <prefix>worker.<pool>}. Outputs, all keyed by job id:
+ * {@code results} (JobResult), {@code retry} (the next attempt's Job), {@code dead-letter}
+ * (DeadLetter), {@code events} (JobEvent). Guarantee: consumed offsets and everything produced
+ * for finished jobs commit in one transaction (transactional id {@code
+ * <prefix>worker.<pool>.<workerId>}, fenced by group generation, KIP-447), so a job's result
+ * appears once even when a worker is killed mid-job; its side effects are at-least-once (handlers
+ * get an idempotency key). Jobs with the same key run one at a time in offset order; different
+ * keys run concurrently up to {@code runex.worker.concurrency}; offsets that finished above the
+ * commit point are recorded in the commit metadata and skipped by whoever consumes the partition
+ * next.
+ *
+ * <p>With {@code runex.worker.id} set, the id is also the consumer's {@code group.instance.id}:
+ * a restarted worker gets its partitions back at once and its producer aborts what the dead
+ * instance left open. Without it, the id is host name + pid.
+ */
+public final class JobWorker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
+  /** Beyond the drain: commit, closing the clients, leaving the group. */
+  private static final Duration CLOSE_MARGIN = Duration.ofSeconds(30);
+
+  private final RunexConfig cfg;
+  private final RunexTopics topics;
+  private final HandlerRegistry handlers;
+  private final MeterRegistry meters;
+  private final WorkerSettings settings;
+  private final WorkerClients clients;
+  private final Clock clock;
+  private WorkerLoop loop;
+  private Thread thread;
+  private boolean closed;
+
+  public JobWorker(RunexConfig cfg, RunexTopics topics, HandlerRegistry handlers, MeterRegistry meters) {
+    this(cfg, topics, handlers, meters, WorkerClients.kafka(), Clock.systemUTC());
+  }
+
+  JobWorker(RunexConfig cfg, RunexTopics topics, HandlerRegistry handlers, MeterRegistry meters, WorkerClients clients, Clock clock) {
+    this.cfg = cfg;
+    this.topics = topics;
+    this.handlers = handlers;
+    this.meters = meters;
+    this.settings = WorkerSettings.from(cfg);
+    this.clients = clients;
+    this.clock = clock;
+  }
+
+  /** Creates the clients and starts the poll-loop thread (non-daemon); returns at once. */
+  public synchronized void start() {
+    if (thread != null || closed) {
+      throw new IllegalStateException("worker " + settings.workerId() + " was already started or closed");
+    }
+    Topic<String, Job> scheduled = topics.scheduled(settings.pool());
+    Consumer<String, byte[]> consumer = clients.consumer(WorkerClientConfigs.consumer(cfg, settings));
+    Producer<byte[], byte[]> producer;
+    try {
+      producer = clients.producer(WorkerClientConfigs.producer(cfg, settings));
+    } catch (RuntimeException e) {
+      consumer.close();
+      throw e;
+    }
+    WorkerParts parts = new WorkerParts(
+        scheduled.name(),
+        consumer,
+        producer,
+        handlers,
+        new OutcomeRecords(topics, settings.workerId()),
+        new ScheduledJobDecoder(topics.registry(), scheduled.valueSerde().deserializer()),
+        meters);
+    loop = new WorkerLoop(settings, cfg, parts, clock);
+    thread = new Thread(loop, "runex-worker-" + settings.pool());
+    thread.start();
+  }
+
+  public String workerId() {
+    return settings.workerId();
+  }
+
+  /** True from {@link #start()} until the loop has stopped (closed, or stopped by a fatal error). */
+  public synchronized boolean isRunning() {
+    return thread != null && thread.isAlive();
+  }
+
+  /** Why the worker stopped on its own (fenced, broker unusable), if it did. */
+  public synchronized Optional<Throwable> failure() {
+    return loop == null ? Optional.empty() : loop.failure();
+  }
+
+  /**
+   * Stops fetching, lets running jobs finish for up to {@code runex.worker.drainTimeout}, commits
+   * their outputs, closes the clients. Idempotent; waits for the loop to end.
+   */
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      t = thread;
+      if (loop != null) {
+        loop.requestStop();
+      }
+    }
+    if (t == null || t == Thread.currentThread()) {
+      return;
+    }
+    try {
+      t.join(settings.drainTimeout().plus(CLOSE_MARGIN).toMillis());
+      if (t.isAlive()) {
+        log.warn("worker {} did not stop within {}; leaving its thread behind", settings.workerId(),
+            settings.drainTimeout().plus(CLOSE_MARGIN));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,312 @@
+package dev.runex.workers;
+
+import dev.runex.config.JobTypeSpec;
+import dev.runex.config.RunexConfig;
+import dev.runex.schemas.Job;
+import dev.runex.workers.allocation.AssignedPartition;
+import dev.runex.workers.allocation.AssignedPartitions;
+import dev.runex.workers.allocation.FlowControl;
+import dev.runex.workers.allocation.OffsetTracker;
+import dev.runex.workers.deadletter.SourceCoordinates;
+import dev.runex.workers.execution.AttemptOutcome;
+import dev.runex.workers.execution.FailureClassifier;
+import dev.runex.workers.execution.HandlerRegistry;
+import dev.runex.workers.execution.JobContext;
+import dev.runex.workers.execution.JobHandler;
+import dev.runex.workers.execution.JobRunner;
+import dev.runex.workers.execution.KeyedDispatcher;
+import dev.runex.workers.execution.RegistryUnavailableException;
+import dev.runex.workers.execution.ScheduledJobDecoder;
+import dev.runex.workers.execution.UndecodableJobException;
+import dev.runex.workers.monitoring.JobMdc;
+import dev.runex.workers.monitoring.WorkerMetrics;
+import dev.runex.workers.output.AttemptOutputs;
+import dev.runex.workers.output.OutcomeRecords;
+import dev.runex.workers.output.OutputTransaction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's poll loop, on one thread that alone touches the consumer and the transactional
+ * producer: poll → admit records (skipping those the commit metadata says finished) → start jobs
+ * whose key is free while handler threads are free → turn outcomes into records in the open
+ * transaction → every commit interval, commit them with the consumed offsets → pause or resume
+ * fetching. Rebalances and failures go through {@link WorkerTransactions}.
+ */
+final class WorkerLoop implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
+  /** Poll timeout while jobs run: completions are awaited separately, for at most {@link #COMPLETION_WAIT_MS}. */
+  private static final Duration BUSY_POLL = Duration.ofMillis(1);
+  private static final long COMPLETION_WAIT_MS = 10;
+  private static final Duration MAX_IDLE_POLL = Duration.ofMillis(100);
+
+  final WorkerSettings settings;
+  final Consumer<String, byte[]> consumer;
+  private final Producer<byte[], byte[]> producer;
+  final OutputTransaction tx;
+  final WorkerMetrics metrics;
+  final Clock clock;
+  final AssignedPartitions partitions = new AssignedPartitions();
+  final InFlightJobs inFlight = new InFlightJobs();
+  final KeyedDispatcher<Object, FetchedJob> dispatcher;
+  private final RunexConfig cfg;
+  private final String topic;
+  private final HandlerRegistry handlers;
+  private final JobRunner runner;
+  private final OutcomeRecords outputs;
+  private final ScheduledJobDecoder decoder;
+  private final FlowControl<TopicPartition> flow;
+  private final WorkerTransactions transactions;
+  private volatile boolean stopRequested;
+  private volatile int buffered;
+
+  WorkerLoop(WorkerSettings settings, RunexConfig cfg, WorkerParts parts, Clock clock) {
+    this.settings = settings;
+    this.cfg = cfg;
+    this.topic = parts.topic();
+    this.consumer = parts.consumer();
+    this.producer = parts.producer();
+    this.tx = new OutputTransaction(producer);
+    this.handlers = parts.handlers();
+    this.outputs = parts.outputs();
+    this.decoder = parts.decoder();
+    this.clock = clock;
+    this.runner = new JobRunner(settings.concurrency(), clock);
+    this.dispatcher = new KeyedDispatcher<>(settings.concurrency(), FetchedJob::orderingKey);
+    this.flow = new FlowControl<>(settings.maxBuffered(), settings.maxUncommitted());
+    this.metrics = new WorkerMetrics(parts.meters(), cfg.jobTypes().keySet(), runner::busy, () -> buffered);
+    this.transactions = new WorkerTransactions(this);
+  }
+
+  /** Asks the loop to drain, commit and close; returns at once. */
+  void requestStop() {
+    stopRequested = true;
+  }
+
+  Optional<Throwable> failure() {
+    return Optional.ofNullable(transactions.failure());
+  }
+
+  @Override
+  public void run() {
+    try {
+      metrics.bindClients(consumer, producer);
+      tx.init();
+      consumer.subscribe(List.of(topic), new WorkerRebalanceListener(transactions));
+      log.info("worker {} consuming {} (group {}, transactional id {}, concurrency {})",
+          settings.workerId(), topic, settings.groupId(), settings.transactionalId(), settings.concurrency());
+      while (!stopRequested && transactions.failure() == null) {
+        pollOnce();
+      }
+      if (transactions.failure() == null) {
+        transactions.shutDown();
+      }
+    } catch (RuntimeException e) {
+      transactions.fail(e);
+    } finally {
+      closeQuietly();
+    }
+  }
+
+  private void pollOnce() {
+    ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout());
+    try {
+      admit(records);
+      if (records.isEmpty()) {
+        awaitCompletion(COMPLETION_WAIT_MS);
+      }
+      handleCompletions();
+      startJobs();
+      transactions.commitIfDue();
+    } catch (RegistryUnavailableException | SerializationException e) {
+      transactions.recover("schema registry unavailable", e);
+    }
+    applyFlowControl();
+  }
+
+  private Duration pollTimeout() {
+    if (inFlight.size() > 0 || dispatcher.queued() > 0 || inFlight.hasCompletions()) {
+      return BUSY_POLL;
+    }
+    return settings.commitInterval().compareTo(MAX_IDLE_POLL) < 0 ? settings.commitInterval() : MAX_IDLE_POLL;
+  }
+
+  private void admit(ConsumerRecords<String, byte[]> records) {
+    for (ConsumerRecord<String, byte[]> r : records) {
+      AssignedPartition p = partitions.get(new TopicPartition(r.topic(), r.partition()));
+      if (p == null) {
+        throw new IllegalStateException("record from " + r.topic() + "-" + r.partition() + ", which is not assigned");
+      }
+      if (p.tracker().admit(r.offset()) != OffsetTracker.Admission.RUN) {
+        log.debug("skipping {}-{}@{}: its result was already committed", r.topic(), r.partition(), r.offset());
+        continue;
+      }
+      try {
+        dispatcher.offer(new FetchedJob(r, decoder.decode(r.topic(), r.value())));
+      } catch (UndecodableJobException e) {
+        deadLetterUndecodable(p, r, e);
+      }
+    }
+  }
+
+  private void deadLetterUndecodable(AssignedPartition p, ConsumerRecord<String, byte[]> r, UndecodableJobException e) {
+    SourceCoordinates source = new SourceCoordinates(r.topic(), r.partition(), r.offset());
+    log.warn("record {} is not a readable job, dead-lettered: {}", source, e.getMessage());
+    byte[] key = r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8);
+    tx.send(outputs.forUndecodable(source, key, r.value(), e, clock.instant()));
+    p.tracker().finish(r.offset());
+    metrics.deadLettered();
+  }
+
+  private void startJobs() {
+    FetchedJob next;
+    while (runner.hasFreeThread() && (next = dispatcher.next()) != null) {
+      start(next);
+    }
+  }
+
+  private void start(FetchedJob fetched) {
+    Job job = fetched.job();
+    Instant now = clock.instant();
+    JobTypeSpec spec = cfg.jobType(job.getType());
+    Optional<JobHandler> handler = spec == null ? Optional.empty() : handlers.find(spec.handler());
+    if (handler.isEmpty()) {
+      var failure = spec == null
+          ? FailureClassifier.unknownType(job.getType())
+          : FailureClassifier.unknownHandler(spec.handler(), job.getType());
+      dispatcher.release(fetched.orderingKey());
+      finish(fetched, new AttemptOutcome.Failed(failure, now, now));
+      return;
+    }
+    try {
+      tx.send(outputs.started(job, now));
+      JobContext ctx = new JobContext(job, settings.workerId(), now, now.plus(timeout(job, spec)));
+      RunningJob running = inFlight.newJob(fetched);
+      inFlight.started(running, runner.start(handler.get(), ctx, inFlight.reporter(running)));
+    } catch (RuntimeException e) {
+      // not started: its key must not stay locked, or the key's later jobs would never run
+      dispatcher.release(fetched.orderingKey());
+      throw e;
+    }
+    metrics.started(job.getType(), Duration.between(job.getDueAt(), now));
+  }
+
+  /** The job's own timeout (its type's default when unset), never beyond the type's maximum. */
+  private static Duration timeout(Job job, JobTypeSpec spec) {
+    Duration requested = job.getTimeoutMs() > 0 ? Duration.ofMillis(job.getTimeoutMs()) : spec.defaultTimeout();
+    return requested.compareTo(spec.maxTimeout()) > 0 ? spec.maxTimeout() : requested;
+  }
+
+  /** Waits up to {@code timeoutMs} for one outcome and handles it. */
+  void awaitCompletion(long timeoutMs) {
+    try {
+      Completion c = inFlight.poll(timeoutMs);
+      if (c != null) {
+        handle(c);
+      }
+    } catch (InterruptedException e) {
+      // nobody interrupts this thread but a JVM going down: behave as if close() was called
+      Thread.currentThread().interrupt();
+      stopRequested = true;
+    }
+  }
+
+  void handleCompletions() {
+    Completion c;
+    while ((c = inFlight.poll()) != null) {
+      handle(c);
+    }
+  }
+
+  private void handle(Completion c) {
+    FetchedJob fetched = c.job().fetched();
+    dispatcher.release(fetched.orderingKey());
+    if (!inFlight.retire(c)) {
+      log.debug("discarding the outcome of abandoned attempt {}", fetched.source());
+      return;
+    }
+    finish(fetched, c.outcome());
+  }
+
+  /** Puts the attempt's outputs into the open transaction and marks its offset finished. */
+  private void finish(FetchedJob fetched, AttemptOutcome outcome) {
+    Job job = fetched.job();
+    JobTypeSpec spec = cfg.jobType(job.getType());
+    AttemptOutputs out = outputs.forOutcome(job, outcome, spec == null ? null : spec.retry(), fetched.source(), clock.instant());
+    tx.send(out.records());
+    partitions.get(fetched.partition()).tracker().finish(fetched.offset());
+    report(fetched, outcome, out);
+  }
+
+  private void report(FetchedJob fetched, AttemptOutcome outcome, AttemptOutputs out) {
+    Job job = fetched.job();
+    metrics.finished(job.getType(), out.kind().tag(), outcome.duration());
+    try (JobMdc mdc = JobMdc.put(job)) {
+      if (outcome instanceof AttemptOutcome.Failed f) {
+        var failure = f.failure();
+        if (out.kind() == AttemptOutputs.Kind.RETRY) {
+          metrics.retried(job.getType());
+          log.info("job {} attempt {}/{} failed ({}), retrying [{}]",
+              job.getId(), job.getAttempt(), job.getMaxAttempts(), failure.describe(), fetched.source());
+        } else {
+          metrics.deadLettered();
+          log.warn("job {} {} after {} attempt(s) ({}), dead-lettered [{}]",
+              job.getId(), out.kind().tag(), job.getAttempt(), failure.describe(), fetched.source());
+        }
+      } else {
+        log.debug("job {} attempt {} succeeded in {} ms", job.getId(), job.getAttempt(), outcome.duration().toMillis());
+      }
+    }
+  }
+
+  private void applyFlowControl() {
+    buffered = dispatcher.queued();
+    Set<TopicPartition> assigned = partitions.partitions();
+    Set<TopicPartition> wanted = transactions.fetchingSuspended()
+        ? assigned
+        : flow.partitionsToPause(dispatcher.queued(), partitions.spans());
+    Set<TopicPartition> paused = consumer.paused();
+    Set<TopicPartition> toPause = new HashSet<>(wanted);
+    toPause.removeAll(paused);
+    Set<TopicPartition> toResume = new HashSet<>(paused);
+    toResume.removeAll(wanted);
+    toResume.retainAll(assigned);
+    if (!toPause.isEmpty()) {
+      consumer.pause(toPause);
+    }
+    if (!toResume.isEmpty()) {
+      consumer.resume(toResume);
+    }
+  }
+
+  private void closeQuietly() {
+    runner.close();
+    try {
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
+    } catch (RuntimeException e) {
+      log.warn("closing the consumer failed: {}", e.toString());
+    }
+    try {
+      tx.close(Duration.ofSeconds(5));
+    } catch (RuntimeException e) {
+      log.warn("closing the producer failed: {}", e.toString());
+    }
+    metrics.close();
+    log.info("worker {} stopped", settings.workerId());
+  }
+}

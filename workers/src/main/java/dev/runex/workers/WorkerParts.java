@@ -1,0 +1,18 @@
+package dev.runex.workers;
+
+import dev.runex.workers.execution.HandlerRegistry;
+import dev.runex.workers.execution.ScheduledJobDecoder;
+import dev.runex.workers.output.OutcomeRecords;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+
+/** What a {@link WorkerLoop} is built from: its topic, clients and collaborators. */
+record WorkerParts(
+    String topic,
+    Consumer<String, byte[]> consumer,
+    Producer<byte[], byte[]> producer,
+    HandlerRegistry handlers,
+    OutcomeRecords outputs,
+    ScheduledJobDecoder decoder,
+    MeterRegistry meters) {}

@@ -1,0 +1,249 @@
+package dev.runex.workers;
+
+import dev.runex.workers.allocation.AssignedPartition;
+import dev.runex.workers.allocation.OffsetTracker;
+import dev.runex.workers.execution.RegistryUnavailableException;
+import dev.runex.workers.output.AbortedTransactionException;
+import dev.runex.workers.output.FatalTransactionException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The poll loop's transaction boundaries: periodic commits, and what happens to in-flight work when
+ * the world changes.
+ *
+ * <ul>
+ *   <li>Commit: everything produced since the last commit plus, per partition, the lowest
+ *       unfinished offset with the finished offsets above it in the metadata, in one transaction.
+ *   <li>Revoked partitions (and shutdown): stop starting jobs, let running ones finish for up to
+ *       the drain timeout, commit, forget the partitions; jobs still running are abandoned and
+ *       rerun wherever the partition goes.
+ *   <li>Lost partitions, a failed commit, an unavailable registry: abort the transaction, abandon
+ *       every running attempt (new epoch), seek every partition back to its last commit and
+ *       rebuild its state — nothing uncommitted was visible, so nothing is produced twice.
+ *   <li>Fencing and other fatal producer errors: stop the worker (logged at ERROR).
+ * </ul>
+ */
+final class WorkerTransactions {
+  private static final Logger log = LoggerFactory.getLogger(WorkerTransactions.class);
+  private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(5);
+
+  private final WorkerLoop loop;
+  private final String workerId;
+  private Instant lastCommit;
+  private Instant fetchResumesAt = Instant.MIN;
+  private boolean closing;
+  private volatile Throwable failure;
+
+  WorkerTransactions(WorkerLoop loop) {
+    this.loop = loop;
+    this.workerId = loop.settings.workerId();
+    this.lastCommit = loop.clock.instant();
+  }
+
+  Throwable failure() {
+    return failure;
+  }
+
+  /** While closing or backing off, no partition fetches. */
+  boolean fetchingSuspended() {
+    return closing || loop.clock.instant().isBefore(fetchResumesAt);
+  }
+
+  void commitIfDue() {
+    Duration since = Duration.between(lastCommit, loop.clock.instant());
+    if (loop.tx.sendFailure() != null || since.compareTo(loop.settings.commitInterval()) >= 0) {
+      commitNow();
+    }
+  }
+
+  void commitNow() {
+    lastCommit = loop.clock.instant();
+    observePositions();
+    Map<TopicPartition, OffsetAndMetadata> offsets = loop.partitions.offsetsToCommit();
+    if (offsets.isEmpty() && !loop.tx.isOpen() && loop.tx.sendFailure() == null) {
+      return;
+    }
+    long start = System.nanoTime();
+    try {
+      loop.tx.commit(offsets, loop.consumer.groupMetadata());
+    } catch (AbortedTransactionException e) {
+      log.warn("worker {}: {}; rewinding to the last commit", workerId, e.getMessage());
+      rewind();
+      return;
+    }
+    loop.partitions.committed(offsets);
+    loop.metrics.committed(Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /**
+   * Where nothing is pending, lets the commit point follow the consumer's position past
+   * transaction markers, so an idle partition shows no lag.
+   */
+  private void observePositions() {
+    for (AssignedPartition p : loop.partitions.all()) {
+      OffsetTracker t = p.tracker();
+      if (t.pendingCount() == 0 && t.commitPoint() >= 0) {
+        try {
+          t.observePosition(loop.consumer.position(p.partition(), Duration.ZERO));
+        } catch (KafkaException | IllegalStateException e) {
+          // position unknown right now: commit what the records say
+        }
+      }
+    }
+  }
+
+  /** A transient failure outside a commit: abort, rewind and fetch again after a back-off. */
+  void recover(String why, RuntimeException e) {
+    log.warn("worker {}: {} ({}); aborting the transaction and fetching again in {} s",
+        workerId, why, e.getMessage(), REGISTRY_BACKOFF.toSeconds());
+    loop.tx.abort();
+    rewind();
+    fetchResumesAt = loop.clock.instant().plus(REGISTRY_BACKOFF);
+  }
+
+  private void rewind() {
+    loop.inFlight.abandonAll();
+    loop.dispatcher.clearQueued();
+    Set<TopicPartition> assigned = loop.consumer.assignment();
+    loop.partitions.rewindAll().forEach((tp, offset) -> {
+      if (assigned.contains(tp)) {
+        loop.consumer.seek(tp, offset);
+      }
+    });
+    lastCommit = loop.clock.instant();
+  }
+
+  void onAssigned(Collection<TopicPartition> assigned) {
+    Set<TopicPartition> fresh = new HashSet<>(assigned);
+    fresh.removeAll(loop.partitions.partitions());
+    if (fresh.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> committed = loop.consumer.committed(fresh);
+    for (TopicPartition tp : fresh) {
+      OffsetAndMetadata c = committed.get(tp);
+      loop.partitions.add(tp, trackerFor(tp, c));
+      if (c != null) {
+        loop.consumer.seek(tp, c.offset());
+      }
+    }
+    log.info("worker {} assigned {}", workerId, fresh);
+  }
+
+  private OffsetTracker trackerFor(TopicPartition tp, OffsetAndMetadata committed) {
+    if (committed == null) {
+      return OffsetTracker.fresh();
+    }
+    try {
+      return OffsetTracker.restore(committed);
+    } catch (IllegalArgumentException e) {
+      log.warn("offset metadata of {} is not runex's ({}): resuming at {} without skipping finished jobs",
+          tp, e.getMessage(), committed.offset());
+      return OffsetTracker.restore(new OffsetAndMetadata(committed.offset()));
+    }
+  }
+
+  void onRevoked(Collection<TopicPartition> revoked) {
+    Set<TopicPartition> mine = new HashSet<>(revoked);
+    mine.retainAll(loop.partitions.partitions());
+    if (mine.isEmpty()) {
+      return;
+    }
+    try {
+      if (!closing && failure == null) {
+        loop.dispatcher.removeQueuedIf(f -> mine.contains(f.partition()));
+        drain(j -> mine.contains(j.fetched().partition()), loop.clock.instant().plus(loop.settings.drainTimeout()));
+        commitNow();
+      }
+    } finally {
+      forget(mine);
+      log.info("worker {} revoked {}", workerId, mine);
+    }
+  }
+
+  void onLost(Collection<TopicPartition> lost) {
+    Set<TopicPartition> mine = new HashSet<>(lost);
+    mine.retainAll(loop.partitions.partitions());
+    log.warn("worker {} lost {} (session expired or fenced): aborting the open transaction; their jobs rerun elsewhere",
+        workerId, lost);
+    loop.tx.abort();
+    forget(mine);
+    rewind();
+  }
+
+  private void forget(Set<TopicPartition> gone) {
+    int abandoned = loop.inFlight.abandon(j -> gone.contains(j.fetched().partition()));
+    if (abandoned > 0) {
+      log.info("worker {} abandoned {} running job(s) of {}: they rerun from the uncommitted offset", workerId, abandoned, gone);
+    }
+    loop.dispatcher.removeQueuedIf(f -> gone.contains(f.partition()));
+    loop.partitions.remove(gone);
+  }
+
+  /** Graceful stop: no more fetching or starting, running jobs finish within the drain timeout, commit. */
+  void shutDown() {
+    closing = true;
+    loop.consumer.pause(loop.consumer.assignment());
+    loop.dispatcher.clearQueued();
+    drain(j -> true, loop.clock.instant().plus(loop.settings.drainTimeout()));
+    commitNow();
+    loop.inFlight.abandon(j -> true);
+  }
+
+  /** Handles outcomes (and commits on schedule) until no matching job runs or the deadline passes. */
+  private void drain(Predicate<RunningJob> which, Instant deadline) {
+    int running;
+    while ((running = loop.inFlight.count(which)) > 0) {
+      long leftMs = Duration.between(loop.clock.instant(), deadline).toMillis();
+      if (leftMs <= 0 || Thread.currentThread().isInterrupted()) {
+        log.warn("worker {}: {} job(s) still running after the drain timeout of {}: abandoned, they rerun from the uncommitted offset",
+            workerId, running, loop.settings.drainTimeout());
+        return;
+      }
+      loop.awaitCompletion(Math.min(leftMs, loop.settings.commitInterval().toMillis()));
+      loop.handleCompletions();
+      commitIfDue();
+    }
+  }
+
+  /** Runs a rebalance callback; failures are recovered from or recorded, never thrown into the consumer. */
+  void guarded(Runnable callback) {
+    try {
+      callback.run();
+    } catch (RegistryUnavailableException | SerializationException e) {
+      try {
+        recover("schema registry unavailable", e);
+      } catch (RuntimeException fatal) {
+        fail(fatal);
+      }
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  /** Records the first fatal failure; the loop stops after the current step. */
+  void fail(Throwable e) {
+    if (failure != null) {
+      return;
+    }
+    failure = e;
+    if (e instanceof FatalTransactionException) {
+      log.error("worker {} stopping: {} (another instance with transactional id {} or the same group instance id may have taken over)",
+          workerId, e.getMessage(), loop.settings.transactionalId(), e);
+    } else {
+      log.error("worker {} stopping on an unexpected error: {}", workerId, e.toString(), e);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package dev.runex.workers.execution;
+
+/**
+ * Built-in {@code fail}, for trying retries and dead letters: fails the first {@code params.times}
+ * attempts (default: every attempt) with a retryable failure, then outputs {@code succeeded on
+ * attempt N}. With {@code params.permanent=true} every attempt fails permanently. {@code
+ * params.message} replaces the failure message.
+ */
+public final class FailHandler implements JobHandler {
+  public static final String NAME = "fail";
+  public static final String CODE = "FAIL_REQUESTED";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String handle(JobContext ctx) throws PermanentJobException, RetryableJobException {
+    String message = ctx.stringParam("message", null);
+    if (ctx.booleanParam("permanent", false)) {
+      throw new PermanentJobException(CODE, message != null ? message : "permanent failure requested");
+    }
+    long times = ctx.longParam("times", Long.MAX_VALUE);
+    if (ctx.attempt() <= times) {
+      throw new RetryableJobException(
+          CODE, message != null ? message : "failure requested on attempt " + ctx.attempt(), null);
+    }
+    return "succeeded on attempt " + ctx.attempt();
+  }
+}

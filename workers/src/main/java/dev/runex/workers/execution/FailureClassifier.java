@@ -1,0 +1,62 @@
+package dev.runex.workers.execution;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
+/**
+ * Classifies a failed attempt once, by walking the cause chain (as Temporal's non-retryable
+ * application failures and Parallel Consumer's retriable exception do): the first {@link
+ * PermanentJobException} or {@link RetryableJobException} found decides; anything else is a
+ * retryable {@code HANDLER_ERROR}. Timeouts and unresolvable jobs have their own factories.
+ */
+public final class FailureClassifier {
+  public static final String HANDLER_ERROR = "HANDLER_ERROR";
+  public static final String PERMANENT_FAILURE = "PERMANENT_FAILURE";
+  public static final String TIMEOUT = "TIMEOUT";
+  public static final String UNKNOWN_TYPE = "UNKNOWN_TYPE";
+  public static final String UNKNOWN_HANDLER = "UNKNOWN_HANDLER";
+  public static final String OUTPUT_TOO_LARGE = "OUTPUT_TOO_LARGE";
+  public static final String PARAM_INVALID = "PARAM_INVALID";
+  public static final String ABANDONED = "ABANDONED";
+
+  private FailureClassifier() {}
+
+  public static Failure classify(Throwable thrown) {
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Throwable t = thrown; t != null && seen.add(t); t = t.getCause()) {
+      if (t instanceof PermanentJobException p) {
+        return new Failure(p.code(), p.getMessage(), false, false, thrown);
+      }
+      if (t instanceof RetryableJobException r) {
+        return new Failure(r.code(), r.getMessage(), true, false, thrown);
+      }
+    }
+    String message = thrown.getMessage() != null ? thrown.getMessage() : thrown.getClass().getName();
+    return new Failure(HANDLER_ERROR, message, true, false, thrown);
+  }
+
+  public static Failure timeout(Duration limit) {
+    return new Failure(TIMEOUT, "attempt timed out after " + limit.toMillis() + " ms", true, true, null);
+  }
+
+  public static Failure unknownType(String type) {
+    return new Failure(UNKNOWN_TYPE, "job type '" + type + "' is not declared in this worker's configuration", false, false, null);
+  }
+
+  public static Failure unknownHandler(String handler, String type) {
+    return new Failure(
+        UNKNOWN_HANDLER, "no handler named '" + handler + "' (job type '" + type + "') is registered", false, false, null);
+  }
+
+  /** The worker gave the attempt up (shutdown, rebalance, aborted transaction); it reruns. */
+  public static Failure abandoned() {
+    return new Failure(ABANDONED, "attempt abandoned by the worker; it reruns from the uncommitted offset", true, false, null);
+  }
+
+  public static Failure outputTooLarge(long bytes, long limit) {
+    return new Failure(
+        OUTPUT_TOO_LARGE, "output of " + bytes + " bytes exceeds the limit of " + limit + " bytes", false, false, null);
+  }
+}

@@ -1,0 +1,204 @@
+package dev.runex.workers.execution;
+
+import dev.runex.workers.execution.AttemptOutcome.Failed;
+import dev.runex.workers.execution.AttemptOutcome.Succeeded;
+import dev.runex.workers.monitoring.JobMdc;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Runs attempts on a fixed pool of {@code threads} handler threads, each under its job's
+ * wall-clock deadline.
+ *
+ * <p>On the deadline the attempt is reported as a retryable {@code TIMEOUT} failure at once and
+ * its thread is interrupted. A handler that ignores the interrupt keeps its thread until it
+ * returns (its return value is then discarded): the pool never grows, so such handlers lower the
+ * worker's effective concurrency instead of leaking threads; {@link #hasFreeThread()} turns false
+ * when every thread is held. Outputs larger than {@link #MAX_OUTPUT_BYTES} are permanent {@code
+ * OUTPUT_TOO_LARGE} failures (a result record must fit a Kafka request).
+ *
+ * <p>Each outcome is handed to the attempt's callback exactly once, on a handler or timer thread.
+ */
+public final class JobRunner implements AutoCloseable {
+  public static final int MAX_OUTPUT_BYTES = 512 * 1024;
+
+  private final int threads;
+  private final Clock clock;
+  private final ExecutorService pool;
+  private final ScheduledThreadPoolExecutor timer;
+  private final AtomicInteger busy = new AtomicInteger();
+
+  public JobRunner(int threads, Clock clock) {
+    this.threads = threads;
+    this.clock = clock;
+    this.pool = new ThreadPoolExecutor(
+        threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), named("runex-job-"));
+    this.timer = new ScheduledThreadPoolExecutor(1, named("runex-job-timeout-"));
+    this.timer.setRemoveOnCancelPolicy(true);
+  }
+
+  /** Whether a handler thread is free (threads held by handlers that ignored a timeout count as busy). */
+  public boolean hasFreeThread() {
+    return busy.get() < threads;
+  }
+
+  /** Handler threads in use. */
+  public int busy() {
+    return busy.get();
+  }
+
+  /** Starts {@code handler} for {@code ctx}; {@code onOutcome} receives the outcome once. */
+  public RunningAttempt start(JobHandler handler, JobContext ctx, Consumer<AttemptOutcome> onOutcome) {
+    Attempt attempt = new Attempt(handler, ctx, onOutcome);
+    long delayMs = Math.max(0, Duration.between(clock.instant(), ctx.deadline()).toMillis());
+    attempt.timeout = timer.schedule(attempt::timeOut, delayMs, TimeUnit.MILLISECONDS);
+    busy.incrementAndGet();
+    try {
+      pool.execute(attempt::run);
+    } catch (RejectedExecutionException e) {
+      busy.decrementAndGet();
+      attempt.timeout.cancel(false);
+      throw e;
+    }
+    return attempt;
+  }
+
+  /** Interrupts every running handler and stops the threads (abandoned attempts rerun elsewhere). */
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    pool.shutdownNow();
+  }
+
+  private static ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      // handlers that never return must not keep the JVM alive after the worker closed
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** One attempt: first report wins (handler result, timeout); interrupts only hit its own run. */
+  private final class Attempt implements RunningAttempt {
+    private final JobHandler handler;
+    private final JobContext ctx;
+    private final Consumer<AttemptOutcome> onOutcome;
+    private final Object lock = new Object();
+    private Thread thread;
+    private boolean reported;
+    private volatile ScheduledFuture<?> timeout;
+
+    Attempt(JobHandler handler, JobContext ctx, Consumer<AttemptOutcome> onOutcome) {
+      this.handler = handler;
+      this.ctx = ctx;
+      this.onOutcome = onOutcome;
+    }
+
+    @Override
+    public JobContext context() {
+      return ctx;
+    }
+
+    void run() {
+      try {
+        synchronized (lock) {
+          if (reported) {
+            return;
+          }
+          thread = Thread.currentThread();
+        }
+        // abandoned before it got a thread: report without running, so its key is released
+        report(ctx.isCancelled() ? cancelledBeforeStart() : execute());
+      } finally {
+        synchronized (lock) {
+          thread = null;
+        }
+        // interrupts are only sent under the lock while thread is set, so this clears any late one
+        Thread.interrupted();
+        ScheduledFuture<?> t = timeout;
+        if (t != null) {
+          t.cancel(false);
+        }
+        busy.decrementAndGet();
+      }
+    }
+
+    private AttemptOutcome execute() {
+      try (JobMdc mdc = JobMdc.put(ctx.job())) {
+        String output = handler.handle(ctx);
+        if (ctx.timedOut()) {
+          return timedOut();
+        }
+        if (output != null && output.length() > MAX_OUTPUT_BYTES / 3) {
+          int bytes = output.getBytes(StandardCharsets.UTF_8).length;
+          if (bytes > MAX_OUTPUT_BYTES) {
+            return new Failed(FailureClassifier.outputTooLarge(bytes, MAX_OUTPUT_BYTES), ctx.startedAt(), clock.instant());
+          }
+        }
+        return new Succeeded(output, ctx.startedAt(), clock.instant());
+      } catch (Throwable t) { // NOPMD: a handler's Error must still end its attempt, or the job would hang
+        return ctx.timedOut() ? timedOut() : new Failed(FailureClassifier.classify(t), ctx.startedAt(), clock.instant());
+      }
+    }
+
+    void timeOut() {
+      ctx.cancel(JobContext.Cancellation.TIMED_OUT);
+      if (!ctx.timedOut()) {
+        return; // abandoned first: nobody waits for this outcome
+      }
+      report(timedOut());
+      interrupt();
+    }
+
+    @Override
+    public void abandon() {
+      ctx.cancel(JobContext.Cancellation.ABANDONED);
+      ScheduledFuture<?> t = timeout;
+      if (t != null) {
+        t.cancel(false);
+      }
+      interrupt();
+    }
+
+    private void interrupt() {
+      synchronized (lock) {
+        if (thread != null) {
+          thread.interrupt();
+        }
+      }
+    }
+
+    private AttemptOutcome cancelledBeforeStart() {
+      return ctx.timedOut() ? timedOut() : new Failed(FailureClassifier.abandoned(), ctx.startedAt(), clock.instant());
+    }
+
+    private AttemptOutcome timedOut() {
+      Duration limit = Duration.between(ctx.startedAt(), ctx.deadline());
+      return new Failed(FailureClassifier.timeout(limit), ctx.startedAt(), clock.instant());
+    }
+
+    private void report(AttemptOutcome outcome) {
+      synchronized (lock) {
+        if (reported) {
+          return;
+        }
+        reported = true;
+      }
+      onOutcome.accept(outcome);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.runex.workers.execution;
+
+/**
+ * A failure a later attempt may not meet (a dependency was down, a lock was busy): the job is
+ * retried with back-off while it has attempts left. Any exception that is not a {@link
+ * PermanentJobException} counts as retryable; this one also lets the author choose the error code.
+ */
+public class RetryableJobException extends Exception {
+  private final String code;
+
+  public RetryableJobException(String message) {
+    this(FailureClassifier.HANDLER_ERROR, message, null);
+  }
+
+  public RetryableJobException(String message, Throwable cause) {
+    this(FailureClassifier.HANDLER_ERROR, message, cause);
+  }
+
+  public RetryableJobException(String code, String message, Throwable cause) {
+    super(message, cause);
+    this.code = code == null || code.isBlank() ? FailureClassifier.HANDLER_ERROR : code;
+  }
+
+  /** Machine-readable reason, copied into the result's and the dead letter's error. */
+  public String code() {
+    return code;
+  }
+}

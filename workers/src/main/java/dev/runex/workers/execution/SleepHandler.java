@@ -1,0 +1,24 @@
+package dev.runex.workers.execution;
+
+/**
+ * Built-in {@code sleep}: sleeps {@code params.ms} milliseconds, interruptibly (so a timeout or a
+ * shutdown stops it at once), then outputs {@code slept <ms> ms}.
+ */
+public final class SleepHandler implements JobHandler {
+  public static final String NAME = "sleep";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String handle(JobContext ctx) throws PermanentJobException, InterruptedException {
+    long ms = ctx.requiredLongParam("ms");
+    if (ms < 0) {
+      throw new PermanentJobException(FailureClassifier.PARAM_INVALID, "parameter ms must be >= 0, was " + ms);
+    }
+    Thread.sleep(ms);
+    return "slept " + ms + " ms";
+  }
+}

@@ -1,0 +1,133 @@
+package dev.runex.workers.output;
+
+import dev.runex.config.RetryPolicy;
+import dev.runex.schemas.DeadLetter;
+import dev.runex.schemas.Job;
+import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.JobResult;
+import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.lifecycle.Lifecycle;
+import dev.runex.schemas.topics.RunexTopics;
+import dev.runex.schemas.topics.Topic;
+import dev.runex.workers.deadletter.DeadLetterFactory;
+import dev.runex.workers.deadletter.SourceCoordinates;
+import dev.runex.workers.execution.AttemptOutcome;
+import dev.runex.workers.execution.AttemptOutcome.Failed;
+import dev.runex.workers.execution.AttemptOutcome.Succeeded;
+import dev.runex.workers.execution.Failure;
+import dev.runex.workers.output.AttemptOutputs.Kind;
+import dev.runex.workers.retry.RetryDecision;
+import dev.runex.workers.retry.RetryDecision.GiveUp;
+import dev.runex.workers.retry.RetryDecision.Retry;
+import dev.runex.workers.retry.RetryPlanner;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The records an attempt produces, serialized with the topic registry's serdes so one byte-array
+ * transactional producer writes them all. Outputs of an attempt, keyed by job id:
+ *
+ * <ul>
+ *   <li>succeeded: SUCCEEDED result on {@code results} + SUCCEEDED event;
+ *   <li>retryable with attempts left: the next attempt on {@code retry} + RETRY_SCHEDULED event;
+ *   <li>otherwise: FAILED or TIMED_OUT result + dead letter on {@code dead-letter} + FAILED or
+ *       TIMED_OUT event + DEAD_LETTERED event.
+ * </ul>
+ *
+ * Every event carries the worker id. The STARTED event is built separately, when the attempt starts.
+ */
+public final class OutcomeRecords {
+  private final String workerId;
+  private final Topic<String, JobResult> results;
+  private final Topic<String, Job> retry;
+  private final Topic<byte[], DeadLetter> deadLetter;
+  private final Topic<String, JobEvent> events;
+  private final Serializer<String> stringKeys;
+  private final Serializer<JobResult> resultValues;
+  private final Serializer<Job> retryValues;
+  private final Serializer<DeadLetter> deadLetterValues;
+  private final Serializer<JobEvent> eventValues;
+
+  public OutcomeRecords(RunexTopics topics, String workerId) {
+    this.workerId = workerId;
+    this.results = topics.results();
+    this.retry = topics.retry();
+    this.deadLetter = topics.deadLetter();
+    this.events = topics.events();
+    this.stringKeys = results.keySerde().serializer();
+    this.resultValues = results.valueSerde().serializer();
+    this.retryValues = retry.valueSerde().serializer();
+    this.deadLetterValues = deadLetter.valueSerde().serializer();
+    this.eventValues = events.valueSerde().serializer();
+  }
+
+  public ProducerRecord<byte[], byte[]> started(Job job, Instant now) {
+    String detail = "attempt " + job.getAttempt() + " of " + job.getMaxAttempts();
+    return event(job, JobEventKind.STARTED, detail, now);
+  }
+
+  /** The outputs of a finished attempt ({@code policy} null when the job type is unknown). */
+  public AttemptOutputs forOutcome(Job job, AttemptOutcome outcome, RetryPolicy policy, SourceCoordinates source, Instant now) {
+    if (outcome instanceof Succeeded s) {
+      return succeeded(job, s);
+    }
+    Failed f = (Failed) outcome;
+    return failed(job, f, RetryPlanner.plan(job, f.failure(), policy, now), source, now);
+  }
+
+  /** A record on the scheduled topic that is not a readable job: only a dead letter. */
+  public List<ProducerRecord<byte[], byte[]>> forUndecodable(
+      SourceCoordinates source, byte[] key, byte[] value, Throwable error, Instant now) {
+    DeadLetter letter = DeadLetterFactory.forUndecodable(source, value, error, now);
+    return List.of(new ProducerRecord<>(deadLetter.name(), key, deadLetterValues.serialize(deadLetter.name(), letter)));
+  }
+
+  private AttemptOutputs succeeded(Job job, Succeeded s) {
+    JobResult result = Lifecycle.result(
+        job, JobStatus.SUCCEEDED, s.output(), null, s.startedAt().toEpochMilli(), s.finishedAt().toEpochMilli(), workerId);
+    List<ProducerRecord<byte[], byte[]>> out = List.of(
+        result(job, result), event(job, JobEventKind.SUCCEEDED, null, s.finishedAt()));
+    return new AttemptOutputs(Kind.SUCCEEDED, null, out);
+  }
+
+  private AttemptOutputs failed(Job job, Failed f, RetryDecision decision, SourceCoordinates source, Instant now) {
+    Failure failure = f.failure();
+    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(4);
+    if (decision instanceof Retry r) {
+      Job next = r.nextAttempt();
+      out.add(new ProducerRecord<>(retry.name(), key(job), retryValues.serialize(retry.name(), next)));
+      String detail = failure.describe() + "; attempt " + next.getAttempt() + " due at " + next.getDueAt();
+      out.add(event(job, JobEventKind.RETRY_SCHEDULED, detail, now));
+      return new AttemptOutputs(Kind.RETRY, decision, out);
+    }
+    GiveUp g = (GiveUp) decision;
+    JobResult result = Lifecycle.result(
+        job, g.status(), null, g.error(), f.startedAt().toEpochMilli(), f.finishedAt().toEpochMilli(), workerId);
+    DeadLetter letter = DeadLetterFactory.forJob(job, failure, source, g.firstFailureAt(), now);
+    boolean timedOut = g.status() == JobStatus.TIMED_OUT;
+    out.add(result(job, result));
+    out.add(new ProducerRecord<>(
+        deadLetter.name(), job.getId().getBytes(StandardCharsets.UTF_8), deadLetterValues.serialize(deadLetter.name(), letter)));
+    out.add(event(job, timedOut ? JobEventKind.TIMED_OUT : JobEventKind.FAILED, failure.describe(), now));
+    out.add(event(job, JobEventKind.DEAD_LETTERED, deadLetter.name(), now));
+    return new AttemptOutputs(timedOut ? Kind.TIMED_OUT : Kind.FAILED, decision, out);
+  }
+
+  private ProducerRecord<byte[], byte[]> result(Job job, JobResult result) {
+    return new ProducerRecord<>(results.name(), key(job), resultValues.serialize(results.name(), result));
+  }
+
+  private ProducerRecord<byte[], byte[]> event(Job job, JobEventKind kind, String detail, Instant at) {
+    JobEvent e = Lifecycle.event(job, kind, Lifecycle.EXECUTION, workerId, detail, at.toEpochMilli());
+    return new ProducerRecord<>(events.name(), key(job), eventValues.serialize(events.name(), e));
+  }
+
+  private byte[] key(Job job) {
+    return stringKeys.serialize(results.name(), job.getId());
+  }
+}

@@ -1,0 +1,180 @@
+package dev.runex.workers;
+
+import dev.runex.schemas.Job;
+import dev.runex.schemas.topics.RunexTopics;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Partitioner;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.Cluster;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * A broker stand-in for worker tests, built on Kafka's MockConsumer and MockProducer: a replayable
+ * log per partition (a seek refetches from the log, as a broker would), and a transactional
+ * producer whose committed consumer offsets become the consumer's committed offsets, so a second
+ * worker resumes where the first committed.
+ */
+final class FakeKafka implements WorkerClients {
+  final String topic;
+  final Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> log = new HashMap<>();
+  final Map<TopicPartition, OffsetAndMetadata> committedOffsets = new HashMap<>();
+  final LogConsumer consumer = new LogConsumer();
+  final TxProducer producer = new TxProducer();
+  private final RunexTopics topics;
+
+  FakeKafka(RunexTopics topics, String topic, int partitions) {
+    this.topics = topics;
+    this.topic = topic;
+    Map<TopicPartition, Long> beginnings = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      log.put(new TopicPartition(topic, p), new ArrayList<>());
+      beginnings.put(new TopicPartition(topic, p), 0L);
+    }
+    consumer.updateBeginningOffsets(beginnings);
+  }
+
+  @Override
+  public Consumer<String, byte[]> consumer(Map<String, Object> config) {
+    return consumer;
+  }
+
+  @Override
+  public Producer<byte[], byte[]> producer(Map<String, Object> config) {
+    return producer;
+  }
+
+  /** Appends a job to {@code partition} (key: its partition key); returns its offset. */
+  long append(int partition, Job job) {
+    byte[] value = topics.scheduled("default").valueSerde().serializer().serialize(topic, job);
+    return appendRaw(partition, job.getPartitionKey(), value);
+  }
+
+  long appendRaw(int partition, String key, byte[] value) {
+    // the consumer's monitor guards the log too: one lock, no ordering to get wrong
+    synchronized (consumer) {
+      TopicPartition tp = new TopicPartition(topic, partition);
+      List<ConsumerRecord<String, byte[]>> records = log.get(tp);
+      ConsumerRecord<String, byte[]> r = new ConsumerRecord<>(topic, partition, records.size(), key, value);
+      records.add(r);
+      if (consumer.assignment().contains(tp)) {
+        consumer.addRecord(r);
+      }
+      return r.offset();
+    }
+  }
+
+  /** Reassigns partitions on the poll thread, with rebalance callbacks. */
+  void assign(Collection<TopicPartition> partitions) {
+    consumer.schedulePollTask(() -> consumer.rebalance(partitions));
+  }
+
+  List<TopicPartition> partitions(int... numbers) {
+    List<TopicPartition> out = new ArrayList<>();
+    for (int n : numbers) {
+      out.add(new TopicPartition(topic, n));
+    }
+    return out;
+  }
+
+  /** Serves the log from wherever the consumer is positioned. */
+  final class LogConsumer extends MockConsumer<String, byte[]> {
+    LogConsumer() {
+      super("earliest");
+    }
+
+    @Override
+    public synchronized void seek(TopicPartition partition, long offset) {
+      super.seek(partition, offset);
+      replay(partition);
+    }
+
+    @Override
+    public synchronized void rebalance(Collection<TopicPartition> newAssignment) {
+      super.rebalance(newAssignment);
+      newAssignment.forEach(this::replay);
+    }
+
+    @Override
+    public synchronized Map<TopicPartition, OffsetAndMetadata> committed(java.util.Set<TopicPartition> partitions) {
+      Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+      synchronized (consumer) {
+        partitions.forEach(tp -> {
+          if (committedOffsets.containsKey(tp)) {
+            out.put(tp, committedOffsets.get(tp));
+          }
+        });
+      }
+      return out;
+    }
+
+    private void replay(TopicPartition tp) {
+      // records below the position are skipped by MockConsumer itself
+      synchronized (consumer) {
+        log.get(tp).forEach(this::addRecord);
+      }
+    }
+  }
+
+  /** MockProducer whose commits also commit the consumer offsets, and that can fail commits on demand. */
+  final class TxProducer extends MockProducer<byte[], byte[]> {
+    private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+    volatile int commitsToFail;
+    volatile int aborts;
+
+    TxProducer() {
+      super(Cluster.empty(), true, new FirstPartition(), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+      super.sendOffsetsToTransaction(offsets, group);
+      pending.putAll(offsets);
+    }
+
+    @Override
+    public void commitTransaction() {
+      if (commitsToFail > 0) {
+        commitsToFail--;
+        throw new KafkaException("injected commit failure");
+      }
+      super.commitTransaction();
+      synchronized (consumer) {
+        committedOffsets.putAll(pending);
+      }
+      pending.clear();
+    }
+
+    @Override
+    public void abortTransaction() {
+      super.abortTransaction();
+      pending.clear();
+      aborts++;
+    }
+  }
+
+  /** Output topics have one partition here. */
+  static final class FirstPartition implements Partitioner {
+    @Override
+    public int partition(String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes, Cluster cluster) {
+      return 0;
+    }
+
+    @Override
+    public void close() {}
+
+    @Override
+    public void configure(Map<String, ?> configs) {}
+  }
+}

@@ -1,0 +1,415 @@
+package dev.runex.workers;
+
+import static dev.runex.workers.testing.Jobs.attempt;
+import static dev.runex.workers.testing.Jobs.job;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.runex.config.JobTypeSpec;
+import dev.runex.config.RetryPolicy;
+import dev.runex.config.RunexConfig;
+import dev.runex.schemas.DeadLetter;
+import dev.runex.schemas.Job;
+import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.JobResult;
+import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.topics.RunexTopics;
+import dev.runex.workers.allocation.CompletedOffsetsCodec;
+import dev.runex.workers.execution.HandlerRegistry;
+import dev.runex.workers.execution.JobContext;
+import dev.runex.workers.execution.JobHandler;
+import dev.runex.workers.output.FatalTransactionException;
+import dev.runex.workers.testing.TestConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The poll loop end to end against Kafka's mock clients (the real-broker tests live in the launcher). */
+class JobWorkerTest {
+  private static final String SCHEDULED = "runex.scheduled.default";
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  private final OrderProbe probe = new OrderProbe();
+  private final Gate gate = new Gate();
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private RunexConfig cfg;
+  private RunexTopics topics;
+  private FakeKafka kafka;
+  private JobWorker worker;
+
+  @BeforeEach
+  void setUp() {
+    cfg = config(Map.of());
+    topics = TestConfig.topics(cfg);
+    kafka = new FakeKafka(topics, SCHEDULED, 3);
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (worker != null) {
+      worker.close();
+    }
+  }
+
+  @Test
+  void producesOneResultPerJobAndCommitsOffsetsPastThem() {
+    startWorker();
+    for (int i = 0; i < 30; i++) {
+      kafka.append(i % 3, job("j" + i, "echo", Map.of("n", (long) i)));
+    }
+
+    await().atMost(WAIT).until(() -> results().size() == 30);
+    await().atMost(WAIT).until(() -> committedOffset(0) == 10 && committedOffset(1) == 10 && committedOffset(2) == 10);
+
+    assertThat(results().values()).allSatisfy(r -> {
+      assertThat(r.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+      assertThat(r.getWorkerId()).isEqualTo("w1");
+    });
+    assertThat(results().get("j7").getOutput()).isEqualTo("{\"n\":7}");
+    assertThat(eventKinds("j7")).containsExactly(JobEventKind.STARTED, JobEventKind.SUCCEEDED);
+    assertThat(meters.get("runex.job.completed").tags("type", "echo", "outcome", "succeeded").counter().count()).isEqualTo(30);
+    assertThat(meters.get("runex.worker.commit").timer().count()).isPositive();
+  }
+
+  @Test
+  void runsJobsWithTheSameKeyInOrderAndDifferentKeysConcurrently() {
+    startWorker();
+    for (int seq = 1; seq <= 15; seq++) {
+      for (String key : List.of("a", "b", "c")) {
+        kafka.append(0, keyed(key + seq, "probe", key, Map.of("seq", (long) seq)));
+      }
+    }
+
+    await().atMost(WAIT).until(() -> results().size() == 45);
+
+    assertThat(results().values()).extracting(JobResult::getStatus).containsOnly(JobStatus.SUCCEEDED);
+    assertThat(probe.overlap).as("two jobs of one key ran at once").isFalse();
+    for (String key : List.of("a", "b", "c")) {
+      assertThat(probe.order.get(key)).as("order of key %s", key).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L);
+    }
+  }
+
+  @Test
+  void skipsJobsWhoseResultsWereCommittedAboveTheCommitPoint() {
+    // given a previous worker committed offset 0 of partition 0 with offsets 1 and 2 finished above it
+    for (int i = 0; i < 5; i++) {
+      kafka.append(0, job("j" + i, "echo", Map.of()));
+    }
+    kafka.committedOffsets.put(new TopicPartition(SCHEDULED, 0),
+        new OffsetAndMetadata(0, CompletedOffsetsCodec.encode(0, new TreeSet<>(List.of(1L, 2L)))));
+
+    // when a new worker takes the partition over
+    startWorker();
+
+    // then it runs only the unfinished jobs, and commits past everything
+    await().atMost(WAIT).until(() -> committedOffset(0) == 5);
+    assertThat(results().keySet()).containsExactlyInAnyOrder("j0", "j3", "j4");
+  }
+
+  @Test
+  void abortedCommitRerunsItsJobsWithoutProducingAnyResultTwice() {
+    kafka.producer.commitsToFail = 2;
+    startWorker();
+    for (int i = 0; i < 12; i++) {
+      kafka.append(i % 3, job("j" + i, "echo", Map.of()));
+    }
+
+    await().atMost(WAIT).until(() -> results().size() == 12
+        && committedOffset(0) == 4 && committedOffset(1) == 4 && committedOffset(2) == 4);
+
+    assertThat(resultRecords()).hasSize(12);
+    assertThat(kafka.producer.commitsToFail).isZero();
+  }
+
+  @Test
+  void retryableFailureGoesToTheRetryTopicAndTheLastAttemptIsDeadLettered() {
+    startWorker();
+    Job first = job("first", "fail", Map.of());
+    Job last = attempt(job("last", "fail", Map.of("message", "still broken")), 3);
+    kafka.append(0, first);
+    long lastOffset = kafka.append(1, last);
+
+    await().atMost(WAIT).until(() -> results().containsKey("last") && !records("runex.retry").isEmpty());
+
+    Job retry = topics.retry().valueSerde().deserializer().deserialize("runex.retry", records("runex.retry").get(0).value());
+    assertThat(retry.getId()).isEqualTo("first");
+    assertThat(retry.getAttempt()).isEqualTo(2);
+    assertThat(results()).doesNotContainKey("first");
+    assertThat(results().get("last").getStatus()).isEqualTo(JobStatus.FAILED);
+    assertThat(results().get("last").getError().getMessage()).isEqualTo("still broken");
+    DeadLetter letter = deadLetters().get(0);
+    assertThat(letter.getJobId()).isEqualTo("last");
+    assertThat(letter.getSourcePartition()).isEqualTo(1);
+    assertThat(letter.getSourceOffset()).isEqualTo(lastOffset);
+    assertThat(eventKinds("first")).containsExactly(JobEventKind.STARTED, JobEventKind.RETRY_SCHEDULED);
+    assertThat(eventKinds("last")).containsExactly(JobEventKind.STARTED, JobEventKind.FAILED, JobEventKind.DEAD_LETTERED);
+  }
+
+  @Test
+  void timedOutAttemptIsRetriedWithATimeoutError() {
+    startWorker();
+    kafka.append(0, Job.newBuilder(job("slow", "sleep", Map.of("ms", 60_000L))).setTimeoutMs(100).build());
+
+    await().atMost(WAIT).until(() -> !records("runex.retry").isEmpty());
+
+    Job retry = topics.retry().valueSerde().deserializer().deserialize("runex.retry", records("runex.retry").get(0).value());
+    assertThat(retry.getLastError().getCode()).isEqualTo("TIMEOUT");
+  }
+
+  @Test
+  void unknownTypesAndUnreadableRecordsAreDeadLetteredAndTheWorkerGoesOn() {
+    startWorker();
+    kafka.append(0, job("mystery", "no-such-type", Map.of()));
+    kafka.appendRaw(0, "junk", "not avro at all".getBytes(StandardCharsets.UTF_8));
+    kafka.append(0, job("after", "echo", Map.of()));
+
+    await().atMost(WAIT).until(() -> results().containsKey("after") && committedOffset(0) == 3);
+
+    assertThat(results().get("mystery").getStatus()).isEqualTo(JobStatus.FAILED);
+    assertThat(results().get("mystery").getError().getCode()).isEqualTo("UNKNOWN_TYPE");
+    assertThat(deadLetters()).extracting(d -> d.getReason().getCode()).containsExactlyInAnyOrder("UNKNOWN_TYPE", "UNDECODABLE");
+  }
+
+  @Test
+  void closeLetsRunningJobsFinishAndCommitsTheirResults() {
+    startWorker();
+    kafka.append(0, job("nap", "sleep", Map.of("ms", 400L)));
+    await().atMost(WAIT).until(() -> eventKinds("nap").contains(JobEventKind.STARTED));
+
+    worker.close();
+
+    assertThat(worker.isRunning()).isFalse();
+    assertThat(results().get("nap").getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(committedOffset(0)).isEqualTo(1);
+    assertThat(meters.find("runex.worker.in.flight").gauge()).as("gauges removed on close").isNull();
+  }
+
+  @Test
+  void revokedPartitionIsDrainedAndCommittedBeforeItIsReleased() {
+    startWorker();
+    kafka.append(1, job("nap", "sleep", Map.of("ms", 400L)));
+    await().atMost(WAIT).until(() -> eventKinds("nap").contains(JobEventKind.STARTED));
+
+    kafka.assign(kafka.partitions(0));
+
+    await().atMost(WAIT).until(() -> committedOffset(1) == 1);
+    assertThat(results().get("nap").getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+  }
+
+  @Test
+  void lostPartitionAbortsTheTransactionAndOnlyTheKeptPartitionsJobsAreRedone() {
+    cfg = config(Map.of("runex.worker.commitInterval", "1h"));
+    startWorker();
+    for (int i = 0; i < 6; i++) {
+      kafka.append(i % 2, job("j" + i, "echo", Map.of()));
+    }
+    await().atMost(WAIT).until(() -> uncommittedResults() == 6);
+
+    kafka.consumer.schedulePollTask(() -> kafka.consumer.losePartitions(kafka.partitions(1)));
+    await().atMost(WAIT).until(() -> kafka.producer.aborts == 1 && uncommittedResults() == 3);
+    worker.close();
+
+    assertThat(results().keySet()).containsExactlyInAnyOrder("j0", "j2", "j4");
+    assertThat(resultRecords()).hasSize(3);
+  }
+
+  @Test
+  void fencedWorkerStopsWithoutCommittingAnything() {
+    startWorker();
+    kafka.append(0, job("before", "echo", Map.of()));
+    await().atMost(WAIT).until(() -> results().containsKey("before"));
+
+    kafka.producer.fenceProducer();
+    kafka.append(0, job("after", "echo", Map.of()));
+
+    await().atMost(WAIT).until(() -> !worker.isRunning());
+    assertThat(worker.failure()).containsInstanceOf(FatalTransactionException.class);
+    assertThat(results()).doesNotContainKey("after");
+  }
+
+  @Test
+  void pausesFetchingWhileTooManyRecordsWaitAndResumesWhenTheyDrain() {
+    cfg = config(Map.of("runex.worker.concurrency", "1", "runex.worker.maxBufferedRecords", "2"));
+    startWorker();
+    for (int i = 0; i < 9; i++) {
+      kafka.append(i % 3, job("g" + i, "gate", Map.of()));
+    }
+
+    await().atMost(WAIT).until(() -> kafka.consumer.paused().size() == 3);
+    gate.open.countDown();
+
+    await().atMost(WAIT).until(() -> results().size() == 9);
+    await().atMost(WAIT).until(() -> kafka.consumer.paused().isEmpty());
+  }
+
+  @Test
+  void partitionThatRunsTooFarAheadOfItsOldestUnfinishedJobPausesAndCommitsFinishedOffsetsInMetadata() {
+    cfg = config(Map.of("runex.worker.maxUncommittedOffsets", "64"));
+    kafka.consumer.setMaxPollRecords(10);
+    startWorker();
+    kafka.append(0, job("slow", "gate", Map.of()));
+    for (int i = 1; i <= 100; i++) {
+      kafka.append(0, job("fast" + i, "echo", Map.of()));
+    }
+
+    await().atMost(WAIT).until(() -> kafka.consumer.paused().contains(new TopicPartition(SCHEDULED, 0)));
+    await().atMost(WAIT).until(() -> committedMetadata(0).length >= 60);
+    assertThat(committedOffset(0)).as("the gate job holds the commit point").isZero();
+    assertThat(results()).doesNotContainKey("fast100");
+
+    gate.open.countDown();
+
+    await().atMost(WAIT).until(() -> committedOffset(0) == 101);
+    assertThat(results()).hasSize(101);
+  }
+
+  private void startWorker() {
+    worker = new JobWorker(cfg, topics, HandlerRegistry.withBuiltins().register(probe).register(gate), meters, kafka, Clock.systemUTC());
+    worker.start();
+    kafka.assign(kafka.partitions(0, 1, 2));
+  }
+
+  private static RunexConfig config(Map<String, String> overrides) {
+    Map<String, String> all = new HashMap<>(Map.of(
+        "runex.worker.id", "w1",
+        "runex.worker.commitInterval", "20ms",
+        "runex.worker.concurrency", "4",
+        "runex.worker.drainTimeout", "5s"));
+    all.putAll(overrides);
+    RunexConfig base = TestConfig.config(all);
+    Map<String, JobTypeSpec> types = new HashMap<>(base.jobTypes());
+    for (String name : List.of("probe", "gate")) {
+      types.put(name, new JobTypeSpec(name, "java", name, "default", Set.of("*"), Map.of(), true, 65_536,
+          Duration.ofSeconds(30), Duration.ofMinutes(5), RetryPolicy.DEFAULT));
+    }
+    return base.withJobTypes(types);
+  }
+
+  private static Job keyed(String id, String type, String key, Map<String, Object> params) {
+    return Job.newBuilder(job(id, type, params)).setPartitionKey(key).build();
+  }
+
+  private long committedOffset(int partition) {
+    synchronized (kafka.consumer) {
+      OffsetAndMetadata c = kafka.committedOffsets.get(new TopicPartition(SCHEDULED, partition));
+      return c == null ? -1 : c.offset();
+    }
+  }
+
+  private long[] committedMetadata(int partition) {
+    synchronized (kafka.consumer) {
+      OffsetAndMetadata c = kafka.committedOffsets.get(new TopicPartition(SCHEDULED, partition));
+      return c == null ? new long[0] : CompletedOffsetsCodec.decode(c.offset(), c.metadata());
+    }
+  }
+
+  private List<ProducerRecord<byte[], byte[]>> records(String topic) {
+    return kafka.producer.history().stream().filter(r -> r.topic().equals(topic)).collect(Collectors.toList());
+  }
+
+  private List<ProducerRecord<byte[], byte[]>> resultRecords() {
+    return records("runex.results");
+  }
+
+  /** Committed results by job id (fails on a duplicate). */
+  private Map<String, JobResult> results() {
+    return resultRecords().stream()
+        .map(r -> topics.results().valueSerde().deserializer().deserialize(r.topic(), r.value()))
+        .collect(Collectors.toMap(JobResult::getId, Function.identity()));
+  }
+
+  private long uncommittedResults() {
+    return kafka.producer.uncommittedRecords().stream().filter(r -> r.topic().equals("runex.results")).count();
+  }
+
+  private List<DeadLetter> deadLetters() {
+    return records("runex.dead-letter").stream()
+        .map(r -> topics.deadLetter().valueSerde().deserializer().deserialize(r.topic(), r.value()))
+        .collect(Collectors.toList());
+  }
+
+  private List<JobEventKind> eventKinds(String jobId) {
+    List<JobEventKind> kinds = new ArrayList<>();
+    for (ProducerRecord<byte[], byte[]> r : records("runex.events")) {
+      JobEvent e = topics.events().valueSerde().deserializer().deserialize(r.topic(), r.value());
+      if (e.getJobId().equals(jobId)) {
+        kinds.add(e.getKind());
+      }
+    }
+    return kinds;
+  }
+
+  /** Blocks every job until the test opens it. */
+  static final class Gate implements JobHandler {
+    final CountDownLatch open = new CountDownLatch(1);
+
+    @Override
+    public String name() {
+      return "gate";
+    }
+
+    @Override
+    public String handle(JobContext ctx) throws InterruptedException {
+      return open.await(20, TimeUnit.SECONDS) ? "opened" : "timed out";
+    }
+  }
+
+  /**
+   * Records the order jobs of each key run in, and whether two of one key ever overlap. The first
+   * job of key a waits until the first of key b has started: only concurrent keys let it finish.
+   */
+  static final class OrderProbe implements JobHandler {
+    final Map<String, List<Long>> order = new ConcurrentHashMap<>();
+    final Set<String> active = ConcurrentHashMap.newKeySet();
+    final AtomicBoolean overlap = new AtomicBoolean();
+    final CountDownLatch bStarted = new CountDownLatch(1);
+
+    @Override
+    public String name() {
+      return "probe";
+    }
+
+    @Override
+    public String handle(JobContext ctx) throws Exception {
+      String key = ctx.job().getPartitionKey();
+      long seq = ctx.longParam("seq", 0);
+      if (!active.add(key)) {
+        overlap.set(true);
+      }
+      try {
+        order.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(seq);
+        if (key.equals("b") && seq == 1) {
+          bStarted.countDown();
+        }
+        if (key.equals("a") && seq == 1 && !bStarted.await(10, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("b never started while a ran: keys did not run concurrently");
+        }
+        Thread.sleep(seq % 3);
+        return "ok";
+      } finally {
+        active.remove(key);
+      }
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package dev.runex.workers.execution;
+
+import static dev.runex.workers.testing.Jobs.job;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.runex.workers.execution.AttemptOutcome.Failed;
+import dev.runex.workers.execution.AttemptOutcome.Succeeded;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class JobRunnerTest {
+  private final JobRunner runner = new JobRunner(1, Clock.systemUTC());
+
+  @AfterEach
+  void stop() {
+    runner.close();
+  }
+
+  @Test
+  void reportsTheHandlersOutput() throws Exception {
+    AttemptOutcome outcome = run(new EchoHandler(), Map.of("message", "hi"), Duration.ofSeconds(5));
+
+    assertThat(outcome).isInstanceOfSatisfying(Succeeded.class, s -> assertThat(s.output()).isEqualTo("{\"message\":\"hi\"}"));
+  }
+
+  @Test
+  void timeoutInterruptsASleepingHandlerAndRecordsTimedOut() throws Exception {
+    CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
+    JobHandler sleeper = handler(ctx -> {
+      try {
+        new SleepHandler().handle(ctx);
+        interrupted.complete(false);
+      } catch (InterruptedException e) {
+        interrupted.complete(true);
+        throw e;
+      }
+      return "done";
+    });
+
+    AttemptOutcome outcome = run(sleeper, Map.of("ms", 60_000L), Duration.ofMillis(100));
+
+    assertThat(outcome).isInstanceOfSatisfying(Failed.class, f -> {
+      assertThat(f.failure().code()).isEqualTo("TIMEOUT");
+      assertThat(f.failure().timedOut()).isTrue();
+      assertThat(f.failure().retryable()).isTrue();
+    });
+    assertThat(interrupted.get(5, TimeUnit.SECONDS)).isTrue();
+    await().atMost(Duration.ofSeconds(5)).until(() -> runner.busy() == 0);
+  }
+
+  @Test
+  void classifiesWhatTheHandlerThrows() throws Exception {
+    AttemptOutcome outcome = run(new FailHandler(), Map.of("permanent", true), Duration.ofSeconds(5));
+
+    assertThat(outcome).isInstanceOfSatisfying(Failed.class, f -> assertThat(f.failure().retryable()).isFalse());
+  }
+
+  @Test
+  void handlerIgnoringTheInterruptIsTimedOutButKeepsItsThreadUntilItReturns() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    JobHandler stubborn = handler(ctx -> {
+      while (true) {
+        try {
+          release.await();
+          return "late";
+        } catch (InterruptedException ignored) {
+          // deliberately ignores interruption
+        }
+      }
+    });
+    List<AttemptOutcome> outcomes = new CopyOnWriteArrayList<>();
+
+    runner.start(stubborn, context(Map.of(), Duration.ofMillis(50)), outcomes::add);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> outcomes.size() == 1);
+    assertThat(outcomes.get(0)).isInstanceOfSatisfying(Failed.class, f -> assertThat(f.failure().code()).isEqualTo("TIMEOUT"));
+    assertThat(runner.hasFreeThread()).as("the only thread is still held").isFalse();
+
+    release.countDown();
+
+    await().atMost(Duration.ofSeconds(5)).until(runner::hasFreeThread);
+    assertThat(outcomes).as("the late return is discarded").hasSize(1);
+  }
+
+  @Test
+  void abandonedAttemptIsCancelledInterruptedAndReportedOnce() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    AtomicBoolean sawCancel = new AtomicBoolean();
+    JobHandler waiter = handler(ctx -> {
+      started.countDown();
+      try {
+        Thread.sleep(60_000);
+      } catch (InterruptedException e) {
+        sawCancel.set(ctx.isCancelled());
+        throw e;
+      }
+      return "never";
+    });
+    List<AttemptOutcome> outcomes = new CopyOnWriteArrayList<>();
+
+    RunningAttempt attempt = runner.start(waiter, context(Map.of(), Duration.ofSeconds(30)), outcomes::add);
+    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+    attempt.abandon();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> outcomes.size() == 1);
+    assertThat(sawCancel).isTrue();
+    assertThat(outcomes.get(0)).isInstanceOf(Failed.class);
+  }
+
+  @Test
+  void oversizedOutputIsAPermanentFailure() throws Exception {
+    JobHandler big = handler(ctx -> "x".repeat(JobRunner.MAX_OUTPUT_BYTES + 1));
+
+    AttemptOutcome outcome = run(big, Map.of(), Duration.ofSeconds(5));
+
+    assertThat(outcome).isInstanceOfSatisfying(Failed.class, f -> {
+      assertThat(f.failure().code()).isEqualTo("OUTPUT_TOO_LARGE");
+      assertThat(f.failure().retryable()).isFalse();
+    });
+  }
+
+  @Test
+  void setsTheJobMdcForTheHandler() throws Exception {
+    JobHandler mdc = handler(ctx -> org.slf4j.MDC.get("job.id") + "/" + org.slf4j.MDC.get("attempt"));
+
+    AttemptOutcome outcome = run(mdc, Map.of(), Duration.ofSeconds(5));
+
+    assertThat(((Succeeded) outcome).output()).isEqualTo("j1/1");
+  }
+
+  private AttemptOutcome run(JobHandler handler, Map<String, Object> params, Duration timeout) throws Exception {
+    CompletableFuture<AttemptOutcome> outcome = new CompletableFuture<>();
+    runner.start(handler, context(params, timeout), outcome::complete);
+    return outcome.get(10, TimeUnit.SECONDS);
+  }
+
+  private static JobContext context(Map<String, Object> params, Duration timeout) {
+    Instant now = Instant.now();
+    return new JobContext(job("j1", "t", params), "w1", now, now.plus(timeout));
+  }
+
+  /** A handler from a lambda. */
+  interface Body {
+    String run(JobContext ctx) throws Exception;
+  }
+
+  private static JobHandler handler(Body body) {
+    return new JobHandler() {
+      @Override
+      public String name() {
+        return "test";
+      }
+
+      @Override
+      public String handle(JobContext ctx) throws Exception {
+        return body.run(ctx);
+      }
+    };
+  }
+}

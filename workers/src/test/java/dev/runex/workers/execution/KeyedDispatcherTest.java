@@ -1,0 +1,111 @@
+package dev.runex.workers.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class KeyedDispatcherTest {
+
+  /** An item: key and sequence number within the key. */
+  record Item(String key, int seq) {}
+
+  @Test
+  void runsItemsOfOneKeyOneAtATimeInOfferOrder() {
+    KeyedDispatcher<String, Item> dispatcher = new KeyedDispatcher<>(8, Item::key);
+    dispatcher.offer(new Item("a", 1));
+    dispatcher.offer(new Item("a", 2));
+
+    Item first = dispatcher.next();
+    assertThat(first).isEqualTo(new Item("a", 1));
+    assertThat(dispatcher.next()).as("a is busy").isNull();
+
+    dispatcher.release("a");
+    assertThat(dispatcher.next()).isEqualTo(new Item("a", 2));
+  }
+
+  @Test
+  void runsDifferentKeysConcurrentlyUpToTheLimit() {
+    KeyedDispatcher<String, Item> dispatcher = new KeyedDispatcher<>(3, Item::key);
+    for (String k : List.of("a", "b", "c", "d")) {
+      dispatcher.offer(new Item(k, 1));
+    }
+
+    List<Item> started = new ArrayList<>();
+    Item next;
+    while ((next = dispatcher.next()) != null) {
+      started.add(next);
+    }
+
+    assertThat(started).extracting(Item::key).containsExactly("a", "b", "c");
+    assertThat(dispatcher.active()).isEqualTo(3);
+    dispatcher.release("b");
+    assertThat(dispatcher.next()).isEqualTo(new Item("d", 1));
+  }
+
+  @Test
+  void neverRunsTwoItemsOfAKeyAtOnceAndKeepsEachKeysOrderUnderRandomCompletion() {
+    Random random = new Random(11);
+    KeyedDispatcher<String, Item> dispatcher = new KeyedDispatcher<>(4, Item::key);
+    Map<String, Integer> offered = new HashMap<>();
+    for (int i = 0; i < 2_000; i++) {
+      String key = "k" + random.nextInt(10);
+      dispatcher.offer(new Item(key, offered.merge(key, 1, Integer::sum)));
+    }
+
+    Map<String, Integer> lastRun = new HashMap<>();
+    Set<String> running = new HashSet<>();
+    List<Item> inFlight = new ArrayList<>();
+    int done = 0;
+    while (done < 2_000) {
+      Item next;
+      while ((next = dispatcher.next()) != null) {
+        assertThat(running.add(next.key())).as("key %s already running", next.key()).isTrue();
+        assertThat(next.seq()).isEqualTo(lastRun.getOrDefault(next.key(), 0) + 1);
+        lastRun.put(next.key(), next.seq());
+        inFlight.add(next);
+      }
+      assertThat(inFlight.size()).isBetween(1, 4);
+      Item finished = inFlight.remove(random.nextInt(inFlight.size()));
+      running.remove(finished.key());
+      dispatcher.release(finished.key());
+      done++;
+    }
+    assertThat(dispatcher.queued()).isZero();
+  }
+
+  @Test
+  void clearingTheQueueKeepsARunningKeyLocked() {
+    KeyedDispatcher<String, Item> dispatcher = new KeyedDispatcher<>(4, Item::key);
+    dispatcher.offer(new Item("a", 1));
+    dispatcher.next();
+    dispatcher.offer(new Item("a", 2));
+
+    dispatcher.clearQueued();
+    dispatcher.offer(new Item("a", 2));
+
+    assertThat(dispatcher.next()).as("a still runs its first item").isNull();
+    dispatcher.release("a");
+    assertThat(dispatcher.next()).isEqualTo(new Item("a", 2));
+  }
+
+  @Test
+  void removesQueuedItemsThatMatch() {
+    KeyedDispatcher<String, Item> dispatcher = new KeyedDispatcher<>(4, Item::key);
+    dispatcher.offer(new Item("a", 1));
+    dispatcher.offer(new Item("b", 1));
+    dispatcher.offer(new Item("b", 2));
+
+    dispatcher.removeQueuedIf(i -> i.key().equals("b"));
+
+    assertThat(dispatcher.queued()).isEqualTo(1);
+    assertThat(dispatcher.next()).isEqualTo(new Item("a", 1));
+    assertThat(dispatcher.next()).isNull();
+  }
+}

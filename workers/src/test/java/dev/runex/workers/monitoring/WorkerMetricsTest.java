@@ -1,0 +1,45 @@
+package dev.runex.workers.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class WorkerMetricsTest {
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  @Test
+  void tagsUndeclaredTypesAsUnknownToBoundCardinality() {
+    try (WorkerMetrics metrics = new WorkerMetrics(registry, Set.of("echo"), () -> 0, () -> 0)) {
+      metrics.finished("echo", "succeeded", Duration.ofMillis(5));
+      metrics.finished("attacker-chosen-" + System.nanoTime(), "failed", Duration.ofMillis(5));
+
+      assertThat(registry.get("runex.job.completed").tags("type", "echo", "outcome", "succeeded").counter().count()).isEqualTo(1);
+      assertThat(registry.get("runex.job.completed").tags("type", "unknown", "outcome", "failed").counter().count()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void gaugesReadLiveValuesAndDisappearOnClose() {
+    WorkerMetrics metrics = new WorkerMetrics(registry, Set.of(), () -> 3, () -> 7);
+
+    assertThat(registry.get("runex.worker.in.flight").gauge().value()).isEqualTo(3);
+    assertThat(registry.get("runex.worker.buffered").gauge().value()).isEqualTo(7);
+
+    metrics.close();
+
+    assertThat(registry.find("runex.worker.in.flight").gauge()).isNull();
+  }
+
+  @Test
+  void negativeQueueWaitCountsAsZero() {
+    try (WorkerMetrics metrics = new WorkerMetrics(registry, Set.of("echo"), () -> 0, () -> 0)) {
+      metrics.started("echo", Duration.ofSeconds(-5));
+
+      assertThat(registry.get("runex.job.queue.wait").timer().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isZero();
+      assertThat(registry.get("runex.job.started").counter().count()).isEqualTo(1);
+    }
+  }
+}
