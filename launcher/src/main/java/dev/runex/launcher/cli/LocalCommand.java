@@ -76,7 +76,8 @@ public final class LocalCommand implements Callable<Integer> {
     });
     System.out.println("starting Kafka (127.0.0.1:" + KAFKA_PORT + ") and Apicurio Registry (127.0.0.1:"
         + REGISTRY_PORT + ")...");
-    LocalInfra infra = lifetime.add(LocalInfra.start(dataDir, KAFKA_PORT, CONTROLLER_PORT, REGISTRY_PORT));
+    LocalInfra infra = lifetime.add(
+        LocalInfra.start(dataDir, KAFKA_PORT, CONTROLLER_PORT, REGISTRY_PORT, LocalInfra.SchemaStore.MEMORY));
     RunexConfig cfg = config.load(Map.of(
         Settings.BOOTSTRAP_SERVERS.key(), infra.bootstrapServers(),
         Settings.SCHEMA_REGISTRY_URL.key(), infra.registryUrl(),

@@ -50,7 +50,7 @@ public final class SubmitCommand implements Callable<Integer> {
     try {
       node = AvroJson.MAPPER.readTree(text);
     } catch (IOException e) {
-      System.err.println("not valid JSON: " + e.getOriginalMessage());
+      System.err.println("not valid JSON: " + e.getMessage());
       return 2;
     }
     String id = key;

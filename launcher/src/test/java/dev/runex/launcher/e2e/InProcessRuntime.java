@@ -1,0 +1,53 @@
+package dev.runex.launcher.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.runex.config.RunexConfig;
+import dev.runex.launcher.local.TopicProvisioner;
+import dev.runex.schemas.serde.SchemaRegistryClient;
+import dev.runex.schemas.topics.RunexTopics;
+import dev.runex.topology.RunexTopology;
+import dev.runex.workers.JobWorker;
+import dev.runex.workers.execution.HandlerRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KafkaStreams;
+
+/** The topology and workers running in the test JVM against the real broker, as `runex local` runs them. */
+final class InProcessRuntime implements AutoCloseable {
+  final RunexConfig cfg;
+  final RunexTopics topics;
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private RunexTopology topology;
+  private final List<JobWorker> workers = new ArrayList<>();
+
+  InProcessRuntime(RunexConfig cfg) {
+    this.cfg = cfg;
+    this.topics = new RunexTopics(cfg, SchemaRegistryClient.forUrl(cfg.schemaRegistryUrl()));
+    TopicProvisioner.ensureTopics(cfg, topics, cfg.pools());
+  }
+
+  InProcessRuntime startTopology() {
+    topology = new RunexTopology(cfg, topics, meters);
+    topology.start();
+    await().atMost(Duration.ofSeconds(90)).until(() -> topology.state() == KafkaStreams.State.RUNNING);
+    return this;
+  }
+
+  JobWorker startWorker(HandlerRegistry handlers) {
+    JobWorker w = new JobWorker(cfg, topics, handlers, meters);
+    w.start();
+    workers.add(w);
+    return w;
+  }
+
+  @Override
+  public void close() {
+    workers.forEach(JobWorker::close);
+    if (topology != null) {
+      topology.close();
+    }
+  }
+}

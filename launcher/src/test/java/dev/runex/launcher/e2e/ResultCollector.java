@@ -1,0 +1,90 @@
+package dev.runex.launcher.e2e;
+
+import dev.runex.config.RunexConfig;
+import dev.runex.schemas.DeadLetter;
+import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobResult;
+import dev.runex.schemas.topics.RunexTopics;
+import dev.runex.schemas.topics.Topic;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+
+/**
+ * Reads results, dead letters and events the way a downstream user does (read_committed, typed
+ * serdes from {@link RunexTopics}) and keeps every record, duplicates included, so tests can count.
+ */
+final class ResultCollector implements AutoCloseable {
+  final Map<String, List<JobResult>> results = new ConcurrentHashMap<>();
+  final List<DeadLetterRecord> deadLetters = new CopyOnWriteArrayList<>();
+  final Map<String, List<JobEvent>> events = new ConcurrentHashMap<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private final List<KafkaConsumer<?, ?>> consumers = new CopyOnWriteArrayList<>();
+  private volatile boolean running = true;
+
+  record DeadLetterRecord(String key, DeadLetter value) {}
+
+  ResultCollector(RunexConfig cfg, RunexTopics topics) {
+    follow(cfg, topics.results(), (k, v) -> results.computeIfAbsent(k, x -> new CopyOnWriteArrayList<>()).add(v));
+    follow(cfg, topics.deadLetter(), (k, v) -> deadLetters.add(
+        new DeadLetterRecord(k == null ? null : new String(k, StandardCharsets.UTF_8), v)));
+    follow(cfg, topics.events(), (k, v) -> events.computeIfAbsent(k, x -> new CopyOnWriteArrayList<>()).add(v));
+  }
+
+  int resultCount() {
+    return results.values().stream().mapToInt(List::size).sum();
+  }
+
+  JobResult only(String id) {
+    List<JobResult> r = results.get(id);
+    return r == null || r.size() != 1 ? null : r.get(0);
+  }
+
+  private <K, V> void follow(RunexConfig cfg, Topic<K, V> topic, BiConsumer<K, V> sink) {
+    KafkaConsumer<K, V> c = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers(),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+        topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    List<TopicPartition> parts = c.partitionsFor(topic.name()).stream()
+        .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+    c.assign(parts);
+    c.seekToBeginning(parts);
+    consumers.add(c);
+    Thread t = new Thread(() -> {
+      try {
+        while (running) {
+          for (ConsumerRecord<K, V> r : c.poll(Duration.ofMillis(100))) {
+            sink.accept(r.key(), r.value());
+          }
+        }
+      } catch (WakeupException e) {
+        // closing
+      } finally {
+        c.close();
+      }
+    }, "collector-" + topic.name());
+    t.setDaemon(true);
+    t.start();
+    threads.add(t);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    consumers.forEach(KafkaConsumer::wakeup);
+    for (Thread t : threads) {
+      t.join(5_000);
+    }
+  }
+}
