@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.AutoOffsetReset;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -184,7 +185,10 @@ public final class RunexTopology implements AutoCloseable {
 
   @Override
   public void close() {
-    streams.close(CLOSE_TIMEOUT);
+    // Leave the group on a graceful stop: the tasks (and the delay index with its due jobs) move
+    // to the remaining or replacement instance at once instead of after session.timeout.ms.
+    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(CLOSE_TIMEOUT));
     metrics.close();
   }
 
