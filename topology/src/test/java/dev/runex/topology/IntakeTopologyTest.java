@@ -219,7 +219,7 @@ class IntakeTopologyTest {
 
       @Override
       public Schema getById(int id) {
-        throw new SerializationException("schema registry at http://registry unreachable while trying to fetch");
+        throw new dev.runex.schemas.serde.SchemaRegistryUnavailableException("schema registry at http://registry unreachable while trying to fetch", null);
       }
     };
     h.close();

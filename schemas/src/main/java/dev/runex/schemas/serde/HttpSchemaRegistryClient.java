@@ -56,9 +56,16 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (resp.statusCode() / 100 == 2) {
           return JSON.readTree(resp.body());
         }
-        if (resp.statusCode() >= 500 && attempt < 3) {
-          sleepQuietly(200L * attempt);
-          continue;
+        if (resp.statusCode() >= 500) {
+          if (attempt < 3) {
+            sleepQuietly(200L * attempt);
+            continue;
+          }
+          throw new SchemaRegistryUnavailableException(
+              "schema registry failed to " + what + ": HTTP " + resp.statusCode() + " " + resp.body(), null);
+        }
+        if (resp.statusCode() == 404 && req.method().equals("GET")) {
+          throw new SchemaNotFoundException("schema registry has no " + what.replace("fetch ", "") + " (HTTP 404)");
         }
         throw new SerializationException(
             "schema registry refused to " + what + " (" + req.uri() + "): HTTP " + resp.statusCode() + " " + resp.body());
@@ -67,10 +74,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         sleepQuietly(200L * attempt);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new SerializationException("interrupted while trying to " + what, e);
+        throw new SchemaRegistryUnavailableException("interrupted while trying to " + what, e);
       }
     }
-    throw new SerializationException("schema registry at " + baseUrl + " unreachable while trying to " + what, last);
+    throw new SchemaRegistryUnavailableException(
+        "schema registry at " + baseUrl + " unreachable while trying to " + what, last);
   }
 
   private static void sleepQuietly(long ms) {

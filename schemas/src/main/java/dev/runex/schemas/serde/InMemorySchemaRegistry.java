@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * A process-local registry for unit tests ({@code mock://name}): same id semantics (one global id
@@ -32,7 +31,7 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
   @Override
   public synchronized Schema getById(int id) {
     if (id < 1 || id > byId.size()) {
-      throw new SerializationException("unknown schema id " + id);
+      throw new SchemaNotFoundException("unknown schema id " + id);
     }
     return byId.get(id - 1);
   }

@@ -7,6 +7,7 @@ import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.topology.intake.DecodeResult.Decoded;
 import dev.runex.topology.intake.DecodeResult.Undecodable;
 import java.nio.ByteBuffer;
+import dev.runex.schemas.serde.SchemaNotFoundException;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -107,14 +108,9 @@ public final class IntakeDecoder {
     }
   }
 
-  /**
-   * Whether the registry said "no such schema" (as opposed to being unreachable). The registry
-   * client reports both as SerializationException, so we go by its messages: the in-memory
-   * registry's "unknown schema id", an HTTP registry's 404.
-   */
+  /** Whether the registry said "no such schema" (the record is bad), as opposed to giving no answer. */
   private static boolean isNotFound(SerializationException e) {
-    String m = String.valueOf(e.getMessage());
-    return m.contains("unknown schema id") || m.contains("HTTP 404");
+    return e instanceof SchemaNotFoundException;
   }
 
   private static String rootMessage(Throwable e) {

@@ -226,12 +226,12 @@ class IntakeDecoderTest {
     SchemaRegistryClient down = new SchemaRegistryClient() {
       @Override
       public int register(String subject, Schema schema) {
-        throw new SerializationException("schema registry at http://x unreachable while trying to register");
+        throw new dev.runex.schemas.serde.SchemaRegistryUnavailableException("schema registry at http://x unreachable while trying to register", null);
       }
 
       @Override
       public Schema getById(int id) {
-        throw new SerializationException("schema registry at http://x unreachable while trying to fetch schema id " + id);
+        throw new dev.runex.schemas.serde.SchemaRegistryUnavailableException("schema registry at http://x unreachable while trying to fetch schema id " + id, null);
       }
     };
     byte[] bytes = ByteBuffer.allocate(8).put((byte) 0).putInt(1).put(new byte[] {2, 4, 6}).array();

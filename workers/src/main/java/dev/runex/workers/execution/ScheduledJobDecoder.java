@@ -3,7 +3,7 @@ package dev.runex.workers.execution;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.serde.ConfluentAvroDeserializer;
 import dev.runex.schemas.serde.SchemaRegistryClient;
-import java.util.Locale;
+import dev.runex.schemas.serde.SchemaRegistryUnavailableException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -46,12 +46,8 @@ public final class ScheduledJobDecoder {
     }
   }
 
-  /**
-   * The registry client reports every failure as a SerializationException; an outage is the one
-   * whose message says it could not get an answer (unreachable, interrupted, HTTP 5xx).
-   */
+  /** An outage (no answer from the registry), as opposed to a record the registry says is bad. */
   static boolean isUnavailable(SerializationException e) {
-    String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-    return m.contains("unreachable") || m.contains("interrupted") || m.matches("(?s).*http 5\\d\\d.*");
+    return e instanceof SchemaRegistryUnavailableException;
   }
 }

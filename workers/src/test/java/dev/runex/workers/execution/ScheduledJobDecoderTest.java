@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runex.schemas.Job;
 import dev.runex.schemas.serde.AvroSerdes;
+import dev.runex.schemas.serde.SchemaNotFoundException;
 import dev.runex.schemas.serde.SchemaRegistryClient;
+import dev.runex.schemas.serde.SchemaRegistryUnavailableException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -42,12 +44,12 @@ class ScheduledJobDecoderTest {
     SchemaRegistryClient down = new SchemaRegistryClient() {
       @Override
       public int register(String subject, Schema schema) {
-        throw new SerializationException("schema registry at http://x unreachable while trying to register");
+        throw new SchemaRegistryUnavailableException("schema registry at http://x unreachable", null);
       }
 
       @Override
       public Schema getById(int id) {
-        throw new SerializationException("schema registry at http://x unreachable while trying to fetch schema id " + id);
+        throw new SchemaRegistryUnavailableException("schema registry at http://x unreachable (schema id " + id + ")", null);
       }
     };
     byte[] framed = ByteBuffer.allocate(9).put((byte) 0).putInt(1).array();
@@ -58,7 +60,8 @@ class ScheduledJobDecoderTest {
 
   @Test
   void tellsOutagesFromRefusals() {
-    assertThat(ScheduledJobDecoder.isUnavailable(new SerializationException("schema registry refused to fetch schema id 3 (u): HTTP 503 busy"))).isTrue();
-    assertThat(ScheduledJobDecoder.isUnavailable(new SerializationException("schema registry refused to fetch schema id 3 (u): HTTP 404 {}"))).isFalse();
+    assertThat(ScheduledJobDecoder.isUnavailable(new SchemaRegistryUnavailableException("HTTP 503 busy", null))).isTrue();
+    assertThat(ScheduledJobDecoder.isUnavailable(new SchemaNotFoundException("no schema id 3 (HTTP 404)"))).isFalse();
+    assertThat(ScheduledJobDecoder.isUnavailable(new SerializationException("HTTP 422 invalid schema"))).isFalse();
   }
 }
