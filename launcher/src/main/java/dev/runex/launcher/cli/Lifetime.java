@@ -3,6 +3,7 @@ package dev.runex.launcher.cli;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,29 @@ public final class Lifetime {
   public synchronized <T extends AutoCloseable> T add(T resource) {
     resources.push(resource);
     return resource;
+  }
+
+  /**
+   * Exits the process with status 1 when {@code failed} turns true (a topology that stopped itself,
+   * a fenced worker), so a supervisor such as Kubernetes restarts it instead of leaving a process
+   * that looks alive and does nothing.
+   */
+  public void exitWhen(BooleanSupplier failed, String what) {
+    Thread watchdog = new Thread(() -> {
+      while (!closing) {
+        if (failed.getAsBoolean() && !closing) {
+          LOG.error("{} stopped unexpectedly; exiting with status 1", what);
+          System.exit(1);
+        }
+        try {
+          Thread.sleep(1_000);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "runex-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
   }
 
   public boolean closing() {

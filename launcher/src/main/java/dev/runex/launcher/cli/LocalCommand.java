@@ -90,6 +90,7 @@ public final class LocalCommand implements Callable<Integer> {
     topology.start();
     JobWorker worker = lifetime.add(new JobWorker(cfg, topics, HandlerRegistry.withBuiltins(), metrics.registry()));
     worker.start();
+    lifetime.exitWhen(() -> !worker.isRunning() || TopologyCommand.stopped(topology), "the local runtime");
     System.out.printf("runex is up: Kafka %s, registry %s, metrics http://127.0.0.1:%d/metrics%n",
         infra.bootstrapServers(), infra.registryUrl(), metrics.port());
     if (!noDemo) {

@@ -7,6 +7,7 @@ import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.topology.RunexTopology;
 import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -25,8 +26,14 @@ public final class TopologyCommand implements Callable<Integer> {
     TopicProvisioner.ensureTopics(cfg, topics, cfg.pools());
     RunexTopology topology = lifetime.add(new RunexTopology(cfg, topics, metrics.registry()));
     topology.start();
+    lifetime.exitWhen(() -> stopped(topology), "the topology");
     System.out.println("runex topology running against " + cfg.bootstrapServers() + "; Ctrl-C to stop");
     lifetime.awaitShutdown();
     return 0;
+  }
+
+  /** Started, and then stopped by itself (ERROR, or shut down after repeated thread failures). */
+  static boolean stopped(RunexTopology topology) {
+    return !topology.isRunning() && topology.state() != KafkaStreams.State.CREATED;
   }
 }

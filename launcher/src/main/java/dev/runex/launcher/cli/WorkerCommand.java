@@ -49,6 +49,7 @@ public final class WorkerCommand implements Callable<Integer> {
     TopicProvisioner.ensureTopics(cfg, topics, java.util.List.of(cfg.string(Settings.WORKER_POOL)));
     JobWorker worker = lifetime.add(new JobWorker(cfg, topics, HandlerRegistry.withBuiltins(), metrics.registry()));
     worker.start();
+    lifetime.exitWhen(() -> !worker.isRunning(), "worker " + worker.workerId());
     System.out.println("runex worker " + worker.workerId() + " serving pool " + cfg.string(Settings.WORKER_POOL)
         + "; Ctrl-C to stop");
     lifetime.awaitShutdown();
