@@ -22,17 +22,9 @@ public final class Lifecycle {
   private Lifecycle() {}
 
   public static JobEvent event(Job job, JobEventKind kind, String stage, String instanceId, String detail, long now) {
-    return JobEvent.newBuilder()
-        .setJobId(job.getId())
-        .setTenant(job.getTenant())
-        .setType(job.getType())
-        .setAttempt(job.getAttempt())
-        .setTime(Instant.ofEpochMilli(now))
-        .setKind(kind)
-        .setStage(stage)
-        .setWorkerId(instanceId)
-        .setDetail(detail)
-        .build();
+    JobEvent e = event(job.getId(), job.getTenant(), job.getType(), kind, stage, instanceId, detail, now);
+    e.setAttempt(job.getAttempt());
+    return e;
   }
 
   public static JobEvent event(
