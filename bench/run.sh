@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds runex and runs the end-to-end benchmark (bare transactional chain vs runex) on this machine.
+# It starts its own Kafka broker and schema registry on free loopback ports and removes them after.
+#
+#   bench/run.sh                          full run: 50,000-job drains, 2,000 jobs/s for 20 s
+#   bench/run.sh --records 5000 --duration-seconds 10
+#   bench/run.sh --help                   every option
+#   RUNEX_BENCH_SKIP_BUILD=1 bench/run.sh ...   reuse the last build
+#   RUNEX_BENCH_JAVA_OPTS="-Xmx2g" ...          bench JVM options (default -Xmx1g)
+#
+# The report goes to stdout, progress to stderr. Run on a quiet machine: broker, registry and both
+# systems share the cores, so anything else running shows up in the numbers.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+if [[ "${RUNEX_BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+  echo "building runex (mvn -B -q -Dmaven.test.skip=true package)..." >&2
+  # Tests are not compiled either: the bench needs main code only. bench/pom.xml writes
+  # bench/target/classpath.txt during this build (resolved in the reactor, no install needed).
+  mvn -B -q -Dmaven.test.skip=true package
+fi
+
+CP_FILE="$ROOT/bench/target/classpath.txt"
+BENCH_JAR="$ROOT/bench/target/runex-bench-0.1.0-SNAPSHOT.jar"
+if [[ ! -s "$CP_FILE" || ! -f "$BENCH_JAR" ]]; then
+  echo "missing $CP_FILE or $BENCH_JAR: run without RUNEX_BENCH_SKIP_BUILD=1" >&2
+  exit 1
+fi
+
+# Snapshot this checkout's jars, so a rebuild during a long run cannot swap classes under the JVM.
+LIB="$(mktemp -d "${TMPDIR:-/tmp}/runex-bench-lib.XXXXXX")"
+trap 'rm -rf "$LIB"' EXIT
+cp "$BENCH_JAR" "$LIB/"
+CP="$LIB/$(basename "$BENCH_JAR")"
+IFS=':' read -r -a ENTRIES <<< "$(<"$CP_FILE")" # a here-string ends in a newline: read succeeds
+for entry in "${ENTRIES[@]}"; do
+  if [[ "$entry" == "$ROOT"/* ]]; then
+    cp "$entry" "$LIB/"
+    entry="$LIB/$(basename "$entry")"
+  fi
+  CP="$CP:$entry"
+done
+
+# Runs in the background so a TERM/INT sent to this script reaches the bench, whose shutdown hook
+# stops the broker and registry it started.
+# shellcheck disable=SC2086 # RUNEX_BENCH_JAVA_OPTS is a list of JVM options
+java ${RUNEX_BENCH_JAVA_OPTS:--Xmx1g} -XX:+UseG1GC \
+  -Drunex.home="$ROOT" \
+  -Dlogback.configurationFile=bench-logback.xml \
+  -cp "$CP" \
+  dev.runex.bench.EndToEndBench "$@" &
+BENCH_PID=$!
+trap 'kill -TERM "$BENCH_PID" 2>/dev/null || true' INT TERM
+set +e
+wait "$BENCH_PID"
+STATUS=$?
+while kill -0 "$BENCH_PID" 2>/dev/null; do # wait returned early for a signal: let the bench clean up
+  wait "$BENCH_PID"
+  STATUS=$?
+done
+exit "$STATUS"

@@ -1,0 +1,108 @@
+package dev.runex.bench;
+
+import dev.runex.bench.measure.Outcome;
+import dev.runex.bench.subject.BareChain;
+import dev.runex.bench.subject.RunexUnderTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * End-to-end benchmark of runex against the bare exactly-once chain it is built from, in one run on
+ * one broker: it starts its own Kafka broker and schema registry on free loopback ports, gives each
+ * system an unmeasured warm-up drain, then measures for each (a) drain throughput of a preloaded
+ * backlog and (b) latency at a fixed offered load, and prints a comparison table with the issue's
+ * targets. Each phase has its own topics; everything it starts is stopped and removed at the end.
+ * Run it with {@code bench/run.sh}; the exit code is 0 unless a phase could not be measured at all.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "End-to-end benchmark: bare transactional chain vs runex (drain throughput, latency at fixed load).")
+public final class EndToEndBench implements Callable<Integer> {
+
+  @Option(names = "--records", defaultValue = "50000", description = "Jobs preloaded for the drain measurement (default: ${DEFAULT-VALUE}).")
+  int records;
+
+  @Option(names = "--warmup-records", defaultValue = "5000", description = "Jobs of each system's unmeasured warm-up drain (default: ${DEFAULT-VALUE}).")
+  int warmupRecords;
+
+  @Option(names = "--rate", defaultValue = "2000", description = "Offered load of the latency measurement, jobs/s (default: ${DEFAULT-VALUE}).")
+  int rate;
+
+  @Option(names = "--duration-seconds", defaultValue = "20", description = "Measured time at --rate (default: ${DEFAULT-VALUE}).")
+  int durationSeconds;
+
+  @Option(names = "--warmup-seconds", defaultValue = "5", description = "Unmeasured time at --rate before measuring (default: ${DEFAULT-VALUE}).")
+  int warmupSeconds;
+
+  @Option(names = "--partitions", defaultValue = "6", description = "Partitions of every topic, both systems (default: runex's ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--commit-interval-ms", defaultValue = "100", description = "Commit interval of every transactional hop, both systems (default: runex's ${DEFAULT-VALUE}).")
+  int commitIntervalMs;
+
+  @Option(names = "--value-bytes", defaultValue = "100", description = "Size of each intake value (default: ${DEFAULT-VALUE}).")
+  int valueBytes;
+
+  @Option(names = "--phase-timeout-seconds", defaultValue = "300", description = "Longest wait for one phase's results (default: ${DEFAULT-VALUE}).")
+  int phaseTimeoutSeconds;
+
+  public static void main(String[] args) {
+    // Before the first logger exists: the bench's own quiet logging, unless the caller chose one.
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "bench-logback.xml");
+    }
+    System.exit(new CommandLine(new EndToEndBench()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    BenchParams params = new BenchParams(records, warmupRecords, valueBytes, partitions,
+        Duration.ofMillis(commitIntervalMs), rate, Duration.ofSeconds(warmupSeconds),
+        Duration.ofSeconds(durationSeconds), Duration.ofSeconds(phaseTimeoutSeconds));
+    Logger log = LoggerFactory.getLogger(EndToEndBench.class);
+    log.info("machine   : {}", Report.machine());
+    log.info("parameters: {}", Report.parameters(params));
+    log.info("starting Kafka and the schema registry on free loopback ports");
+    BenchInfra infra = BenchInfra.start();
+    Thread cleanup = new Thread(infra::close, "bench-cleanup"); // Ctrl-C must not leave servers behind
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    try {
+      Report.Results results = measure(infra, params);
+      System.out.print(Report.render(params, results));
+      boolean allMeasured = List.of(results.bareDrain(), results.runexDrain(), results.bareLatency(),
+          results.runexLatency()).stream().allMatch(o -> o instanceof Outcome.Measured<?>);
+      return allMeasured ? 0 : 1;
+    } finally {
+      infra.close();
+      removeHook(cleanup);
+    }
+  }
+
+  private static Report.Results measure(BenchInfra infra, BenchParams p) {
+    PhaseRunner phases = new PhaseRunner(infra, p);
+    PhaseRunner.SystemFactory bare = (prefix, stateDir) -> new BareChain(infra.bootstrapServers(), prefix, p);
+    PhaseRunner.SystemFactory runex =
+        (prefix, stateDir) -> new RunexUnderTest(infra.bootstrapServers(), infra.registryUrl(), prefix, stateDir, p);
+    // Warm-up: the broker's first transactions and groups, and this JVM's JIT, are slow for a while.
+    phases.drain("warmup-bare", bare, p.warmupRecords());
+    phases.drain("warmup-runex", runex, p.warmupRecords());
+    return new Report.Results(
+        phases.drain("drain-bare", bare, p.records()),
+        phases.drain("drain-runex", runex, p.records()),
+        phases.latency("latency-bare", bare),
+        phases.latency("latency-runex", runex));
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down: the hook runs (and finds everything closed)
+    }
+  }
+}

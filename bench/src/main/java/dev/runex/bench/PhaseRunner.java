@@ -1,0 +1,89 @@
+package dev.runex.bench;
+
+import dev.runex.bench.load.JobPayload;
+import dev.runex.bench.measure.DrainMeasurement;
+import dev.runex.bench.measure.DrainResult;
+import dev.runex.bench.measure.LatencyMeasurement;
+import dev.runex.bench.measure.LatencyResult;
+import dev.runex.bench.measure.Outcome;
+import dev.runex.bench.subject.SystemUnderTest;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one measurement against a freshly created system with its own topic prefix
+ * ({@code bench-<run>-<phase>.}), then closes the system and deletes the phase's topics, so no
+ * phase sees another's data, consumer groups or transactional ids. A failing phase becomes a
+ * {@link Outcome.Failed} and the run goes on.
+ */
+final class PhaseRunner {
+  private static final Logger log = LoggerFactory.getLogger(PhaseRunner.class);
+
+  /** Builds a system under test on the shared broker for one phase. */
+  @FunctionalInterface
+  interface SystemFactory {
+    SystemUnderTest create(String topicPrefix, Path stateDir);
+  }
+
+  /** One measurement against a started-fresh system. */
+  @FunctionalInterface
+  private interface Measurement<T> {
+    T run(SystemUnderTest sut) throws InterruptedException;
+  }
+
+  private final BenchInfra infra;
+  private final BenchParams params;
+  private final String runId;
+  private final byte[] payload;
+
+  PhaseRunner(BenchInfra infra, BenchParams params) {
+    this.infra = infra;
+    this.params = params;
+    this.runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+    this.payload = JobPayload.echoRequest(params.valueBytes());
+  }
+
+  Outcome<DrainResult> drain(String phase, SystemFactory factory, int records) {
+    return run(phase, factory, sut ->
+        DrainMeasurement.run(sut, infra.bootstrapServers(), payload, records, params.phaseTimeout()));
+  }
+
+  Outcome<LatencyResult> latency(String phase, SystemFactory factory) {
+    return run(phase, factory, sut -> LatencyMeasurement.run(sut, infra.bootstrapServers(), payload, params));
+  }
+
+  private <T> Outcome<T> run(String phase, SystemFactory factory, Measurement<T> measurement) {
+    String prefix = "bench-" + runId + "-" + phase + ".";
+    long started = System.nanoTime();
+    log.info("phase {} starting (topics {}*)", phase, prefix);
+    SystemUnderTest sut = null;
+    try {
+      sut = factory.create(prefix, infra.stateDir(phase));
+      return new Outcome.Measured<>(measurement.run(sut));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Outcome.Failed<>("interrupted");
+    } catch (RuntimeException e) {
+      log.error("phase {} failed", phase, e);
+      return new Outcome.Failed<>(e.toString());
+    } finally {
+      if (sut != null) {
+        closeQuietly(phase, sut);
+      }
+      infra.deleteTopics(prefix);
+      log.info("phase {} done in {} s", phase,
+          String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
+    }
+  }
+
+  /** A system that fails to stop must not turn a finished measurement into a failure. */
+  private static void closeQuietly(String phase, SystemUnderTest sut) {
+    try {
+      sut.close();
+    } catch (RuntimeException e) {
+      log.warn("phase {}: closing {} failed: {}", phase, sut.name(), e.toString());
+    }
+  }
+}

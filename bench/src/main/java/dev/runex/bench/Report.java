@@ -1,0 +1,195 @@
+package dev.runex.bench;
+
+import dev.runex.bench.measure.DrainResult;
+import dev.runex.bench.measure.LatencyResult;
+import dev.runex.bench.measure.Outcome;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The benchmark's printed result: machine facts, parameters, and a table of bare chain vs runex
+ * with the ratios runex/baseline and the issue's targets (throughput >= 0.5x, p99 <= 1.5x) marked
+ * PASS or MISS. Targets are reported, never enforced: a benchmark informs, it does not fail builds.
+ */
+final class Report {
+  static final double THROUGHPUT_TARGET = 0.5;
+  static final double P99_TARGET = 1.5;
+  private static final String ROW = "%-40s %14s %14s %11s %9s  %s%n";
+
+  /** The four measured phases. */
+  record Results(
+      Outcome<DrainResult> bareDrain,
+      Outcome<DrainResult> runexDrain,
+      Outcome<LatencyResult> bareLatency,
+      Outcome<LatencyResult> runexLatency) {}
+
+  private final Duration commitInterval;
+  private final StringBuilder out = new StringBuilder();
+  private final List<String> notes = new ArrayList<>();
+
+  private Report(Duration commitInterval) {
+    this.commitInterval = commitInterval;
+  }
+
+  static String render(BenchParams p, Results r) {
+    Report report = new Report(p.commitInterval());
+    report.header(p);
+    report.drain(r.bareDrain(), r.runexDrain());
+    report.latency(r.bareLatency(), r.runexLatency());
+    report.footer(r);
+    return report.out.toString();
+  }
+
+  /** Machine and JVM facts, printed at start and in the report. */
+  static String machine() {
+    Runtime rt = Runtime.getRuntime();
+    return String.format(Locale.ROOT, "%d cores, %s %s %s, Java %s (%s, %s), bench JVM max heap %d MB, Kafka clients %s",
+        rt.availableProcessors(), System.getProperty("os.name"), System.getProperty("os.version"),
+        System.getProperty("os.arch"), System.getProperty("java.version"), System.getProperty("java.vendor"),
+        System.getProperty("java.vm.name"), rt.maxMemory() >> 20, kafkaClientsVersion());
+  }
+
+  /** Read the way Kafka's clients report their own version (their internal AppInfoParser is not API). */
+  private static String kafkaClientsVersion() {
+    try (InputStream in = Report.class.getClassLoader().getResourceAsStream("kafka/kafka-version.properties")) {
+      Properties props = new Properties();
+      if (in != null) {
+        props.load(in);
+      }
+      return props.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  static String parameters(BenchParams p) {
+    return String.format(Locale.ROOT,
+        "drain %d jobs (after a %d-job warm-up drain per system); latency at %d jobs/s, %d s warm-up + %d s measured;%n"
+            + "            %d partitions per topic, commit interval %d ms on every hop, intake values %d B (JSON echo request),"
+            + " phase timeout %d s",
+        p.records(), p.warmupRecords(), p.rate(), p.warmup().toSeconds(), p.measure().toSeconds(), p.partitions(),
+        p.commitInterval().toMillis(), p.valueBytes(), p.phaseTimeout().toSeconds());
+  }
+
+  private void header(BenchParams p) {
+    out.append("\n=== runex end-to-end benchmark: bare transactional chain vs runex ===\n");
+    out.append("machine   : ").append(machine()).append('\n');
+    out.append("            broker and schema registry run as child processes on the same cores\n");
+    out.append("parameters: ").append(parameters(p)).append("\n\n");
+    out.append(String.format(Locale.ROOT, ROW, "", "bare chain", "runex", "runex/bare", "target", "verdict"));
+  }
+
+  private void drain(Outcome<DrainResult> bare, Outcome<DrainResult> runex) {
+    ThroughputComparison steady = ThroughputComparison.of(bare, runex, commitInterval, THROUGHPUT_TARGET);
+    String verdict = steady.verdict().equals("n/a") || complete(bare, runex)
+        ? steady.verdict() : steady.verdict() + " (incomplete run)";
+    out.append(String.format(Locale.ROOT, ROW, "drain throughput, steady 10-90% (jobs/s)", steady.bareCell(),
+        steady.runexCell(), steady.ratioCell(), ">= " + times(THROUGHPUT_TARGET), verdict));
+    if (steady.bounded()) {
+      notes.add("a drain delivered its 10-90% results within two commit intervals, faster than transactions"
+          + " let results be timed: its rate is shown as a lower bound (>=); raise --records to measure it");
+    }
+    row("drain throughput, from start (jobs/s)", bare, runex, d -> count(d.wallJobsPerSecond()),
+        ratio(bare, runex, DrainResult::wallJobsPerSecond), "", "");
+    row("drain: start to first result (s)", bare, runex, d -> seconds(d.startToFirst().toNanos()), Double.NaN, "", "");
+    row("drain: missing/failed/dup/refused", bare, runex,
+        d -> problems(d.expected() - d.failedSends() - d.received(), d.failed(), d.duplicates(), d.failedSends()),
+        Double.NaN, "", "");
+  }
+
+  private void latency(Outcome<LatencyResult> bare, Outcome<LatencyResult> runex) {
+    row("latency p50 (ms)", bare, runex, l -> millis(l.p50Micros()), ratio(bare, runex, l -> l.p50Micros()), "", "");
+    row("latency p90 (ms)", bare, runex, l -> millis(l.p90Micros()), ratio(bare, runex, l -> l.p90Micros()), "", "");
+    double p99 = ratio(bare, runex, l -> l.p99Micros());
+    row("latency p99 (ms)", bare, runex, l -> millis(l.p99Micros()), p99,
+        "<= " + times(P99_TARGET), verdict(p99 <= P99_TARGET, p99, complete(bare, runex)));
+    row("latency max (ms)", bare, runex, l -> millis(l.maxMicros()), ratio(bare, runex, l -> l.maxMicros()), "", "");
+    row("latency: missing/failed/dup/refused", bare, runex,
+        l -> problems(l.expected() - l.failedSends() - l.received(), l.failed(), l.duplicates(), l.failedSends()),
+        Double.NaN, "", "");
+    row("latency: producer max behind schedule (ms)", bare, runex,
+        l -> millis(l.maxSendLate().toNanos() / 1_000), Double.NaN, "", "");
+  }
+
+  private void footer(Results r) {
+    note("bare chain drain", r.bareDrain());
+    note("runex drain", r.runexDrain());
+    note("bare chain latency", r.bareLatency());
+    note("runex latency", r.runexLatency());
+    out.append('\n');
+    out.append("steady throughput = results read between the reads that passed 10% and 90% of the results, over that time\n");
+    out.append("  (start-up excluded); from start = from starting the system to the last result (start-up included);\n");
+    out.append("latency = scheduled intake send -> result read by a read_committed consumer (HdrHistogram);\n");
+    out.append("missing/failed/dup/refused = no result / result not SUCCEEDED / second result / intake send refused.\n");
+    notes.stream().distinct().forEach(n -> out.append("note: ").append(n).append('\n'));
+  }
+
+  private <T> void row(String label, Outcome<T> bare, Outcome<T> runex, Function<T, String> cell, double ratio,
+      String target, String verdict) {
+    out.append(String.format(Locale.ROOT, ROW, label, cell(bare, cell), cell(runex, cell),
+        Double.isNaN(ratio) ? "" : times(ratio), target, verdict));
+  }
+
+  private void note(String phase, Outcome<?> outcome) {
+    if (outcome instanceof Outcome.Failed<?> f) {
+      notes.add(phase + " failed: " + f.reason());
+    } else if (outcome instanceof Outcome.Measured<?> m && !completeValue(m.value())) {
+      notes.add(phase + " is incomplete (results missing after the phase timeout); its numbers cover only what arrived");
+    }
+  }
+
+  private static <T> String cell(Outcome<T> o, Function<T, String> f) {
+    return o instanceof Outcome.Measured<T> m ? f.apply(m.value()) : "failed";
+  }
+
+  private static <T> double ratio(Outcome<T> bare, Outcome<T> runex, ToDoubleFunction<T> metric) {
+    if (bare instanceof Outcome.Measured<T> b && runex instanceof Outcome.Measured<T> r) {
+      double base = metric.applyAsDouble(b.value());
+      return base > 0 ? metric.applyAsDouble(r.value()) / base : Double.NaN;
+    }
+    return Double.NaN;
+  }
+
+  private static boolean complete(Outcome<?> bare, Outcome<?> runex) {
+    return bare instanceof Outcome.Measured<?> b && completeValue(b.value())
+        && runex instanceof Outcome.Measured<?> r && completeValue(r.value());
+  }
+
+  private static boolean completeValue(Object value) {
+    return value instanceof DrainResult d ? d.complete() : value instanceof LatencyResult l && l.complete();
+  }
+
+  private static String verdict(boolean met, double ratio, boolean complete) {
+    if (Double.isNaN(ratio)) {
+      return "n/a";
+    }
+    return (met ? "PASS" : "MISS") + (complete ? "" : " (incomplete run)");
+  }
+
+  private static String problems(int missing, int failed, int duplicates, int refused) {
+    return missing + "/" + failed + "/" + duplicates + "/" + refused;
+  }
+
+  private static String count(double perSecond) {
+    return Double.isNaN(perSecond) ? "-" : String.format(Locale.ROOT, "%,.0f", perSecond);
+  }
+
+  private static String seconds(long nanos) {
+    return String.format(Locale.ROOT, "%.2f", nanos / 1e9);
+  }
+
+  private static String millis(long micros) {
+    return String.format(Locale.ROOT, "%.1f", micros / 1e3);
+  }
+
+  private static String times(double ratio) {
+    return String.format(Locale.ROOT, "%.2fx", ratio);
+  }
+}

@@ -1,0 +1,42 @@
+package dev.runex.bench.measure;
+
+import dev.runex.bench.load.LoadGenerator;
+import dev.runex.bench.subject.SystemUnderTest;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drain throughput: {@code n} jobs are written to intake while nothing consumes it, then the system
+ * is started and every result is awaited (up to a timeout). Measures how fast the pipeline empties
+ * a backlog — its capacity, not its latency. The caller closes the system.
+ */
+public final class DrainMeasurement {
+  private static final Logger log = LoggerFactory.getLogger(DrainMeasurement.class);
+  private static final String TAG = "d";
+
+  private DrainMeasurement() {}
+
+  public static DrainResult run(SystemUnderTest sut, String bootstrapServers, byte[] payload, int n, Duration timeout)
+      throws InterruptedException {
+    sut.provision();
+    int failedSends;
+    try (LoadGenerator generator = new LoadGenerator(bootstrapServers, sut.intakeTopic(), payload)) {
+      generator.preload(TAG, n);
+      failedSends = generator.failedSends().size();
+    }
+    log.info("{}: {} jobs preloaded, starting the system", sut.name(), n - failedSends);
+    DrainSink sink = new DrainSink(TAG, n - failedSends); // a refused send never has a result: do not wait for it
+    ResultReader reader = new ResultReader(bootstrapServers, sut.resultsTopic(), sut::succeeded, sink).start();
+    long started = System.nanoTime();
+    try {
+      sut.start();
+      if (!sink.await(timeout)) {
+        log.warn("{}: only {} of {} results within {} s", sut.name(), sink.distinct(), n, timeout.toSeconds());
+      }
+    } finally {
+      reader.close(); // joins the reader thread: the sink's fields are final from here on
+    }
+    return sink.result(started, failedSends);
+  }
+}

@@ -1,0 +1,56 @@
+package dev.runex.bench.measure;
+
+import java.time.Duration;
+
+/**
+ * One drain measurement: a backlog of {@code expected} jobs, consumed from a standing start.
+ *
+ * @param expected jobs written to intake (refused sends included)
+ * @param received distinct jobs whose result was read before the timeout
+ * @param failed results that did not report success
+ * @param duplicates results read for a job that already had one (exactly-once says 0)
+ * @param failedSends intake sends the broker refused (jobs that can have no result)
+ * @param startToFirst from starting the system to the first result read (start-up + pipeline fill)
+ * @param startToLast from starting the system to the last result read
+ * @param steadySpan from the read that passed 10% of the expected results to the one that passed 90%
+ * @param steadyJobs results read in that span (about 80% of them)
+ */
+public record DrainResult(
+    int expected,
+    int received,
+    int failed,
+    int duplicates,
+    int failedSends,
+    Duration startToFirst,
+    Duration startToLast,
+    Duration steadySpan,
+    int steadyJobs) {
+
+  /** Every job that reached intake has its result. */
+  public boolean complete() {
+    return received == expected - failedSends;
+  }
+
+  /** Results per second once results flow (10%-90% of them): the pipeline's rate without start-up. */
+  public double steadyJobsPerSecond() {
+    return perSecond(steadyJobs, steadySpan);
+  }
+
+  /**
+   * Whether the steady span is long enough to mean something: results become visible one
+   * transaction at a time, so a span of fewer than two commit intervals measures burst timing,
+   * not throughput (the backlog was too small for this system).
+   */
+  public boolean steadyMeasurable(Duration commitInterval) {
+    return steadySpan.compareTo(commitInterval.multipliedBy(2)) >= 0;
+  }
+
+  /** Results per second from the moment the system was started (start-up included). */
+  public double wallJobsPerSecond() {
+    return perSecond(received, startToLast);
+  }
+
+  private static double perSecond(long jobs, Duration span) {
+    return span.isZero() || jobs == 0 ? Double.NaN : jobs * 1e9 / span.toNanos();
+  }
+}
