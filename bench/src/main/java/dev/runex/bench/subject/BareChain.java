@@ -52,7 +52,6 @@ public final class BareChain implements SystemUnderTest {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       TopicProvisioner.ensureTopics(admin, topics, PROVISION_TIMEOUT);
     }
-    PartitionLeaders.await(bootstrapServers, topics.stream().map(NewTopic::name).toList(), PROVISION_TIMEOUT);
   }
 
   @Override

@@ -15,9 +15,7 @@ import dev.runex.workers.execution.HandlerRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,8 +72,6 @@ public final class RunexUnderTest implements SystemUnderTest {
   @Override
   public void provision() {
     TopicProvisioner.ensureTopics(cfg, topics, cfg.pools());
-    List<String> names = topics.newTopics(cfg.pools()).stream().map(NewTopic::name).toList();
-    PartitionLeaders.await(cfg.bootstrapServers(), names, TopicProvisioner.TIMEOUT);
   }
 
   @Override

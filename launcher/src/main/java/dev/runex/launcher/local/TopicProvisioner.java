@@ -5,6 +5,7 @@ import dev.runex.schemas.topics.RunexTopics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -71,10 +74,41 @@ public final class TopicProvisioner {
     }
     Map<String, TopicDescription> described = awaitDescribed(admin, wanted, deadline, timeout);
     warnAboutFewerPartitions(wanted, described);
+    awaitLeaders(admin, described, deadline, timeout);
     if (!created.isEmpty()) {
       log.info("Created topics {}", created);
     }
     return new Provisioned(List.copyOf(created), List.copyOf(existing));
+  }
+
+  /**
+   * Creating (and describing) a topic succeeds before the broker leads its partitions; a produce in
+   * that gap fails with NOT_LEADER_OR_FOLLOWER, and when a later batch of the same idempotent
+   * producer lands first the retry fails with OUT_OF_ORDER_SEQUENCE_NUMBER until the records are
+   * dropped (KAFKA-15591). Listing every partition's end offset asks its leader, so once that
+   * answers, producers that start after provisioning are safe.
+   */
+  private static void awaitLeaders(
+      Admin admin, Map<String, TopicDescription> described, Instant deadline, Duration timeout) {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    described.values().forEach(d -> d.partitions().forEach(
+        p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+    while (true) {
+      try {
+        admin.listOffsets(latest).all().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (Instant.now().isAfter(deadline)) {
+          throw failure("partitions of " + described.keySet() + " have no leader yet", e.getCause());
+        }
+      } catch (TimeoutException e) {
+        throw failure("timed out after " + timeout.toSeconds() + " s waiting for partition leaders", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw failure("interrupted while waiting for partition leaders", e);
+      }
+      pause();
+    }
   }
 
   /** A just-created topic's metadata reaches the broker's cache a moment later; until then describe fails. */
