@@ -127,11 +127,15 @@ final class WorkerLoop implements Runnable {
     ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout());
     try {
       admit(records);
-      if (records.isEmpty()) {
-        awaitCompletion(COMPLETION_WAIT_MS);
-      }
       handleCompletions();
       startJobs();
+      if (inFlight.size() > 0 && !inFlight.hasCompletions() && !wantsRecords()) {
+        // every slot is busy (or the queued jobs wait for their keys): sleep on the completion
+        // queue, which wakes at the first finished job, rather than in consumer.poll
+        awaitCompletion(COMPLETION_WAIT_MS);
+        handleCompletions();
+        startJobs();
+      }
       transactions.commitIfDue();
     } catch (RegistryUnavailableException | SerializationException e) {
       transactions.recover("schema registry unavailable", e);
@@ -139,8 +143,16 @@ final class WorkerLoop implements Runnable {
     applyFlowControl();
   }
 
+  /** A free slot and nothing queued that could use it: new records are what the worker waits for. */
+  private boolean wantsRecords() {
+    return runner.hasFreeThread() && dispatcher.queued() == 0;
+  }
+
   private Duration pollTimeout() {
-    if (inFlight.size() > 0 || dispatcher.queued() > 0 || inFlight.hasCompletions()) {
+    if (inFlight.hasCompletions() || (inFlight.size() > 0 && !wantsRecords())) {
+      return Duration.ZERO;
+    }
+    if (inFlight.size() > 0 || dispatcher.queued() > 0) {
       return BUSY_POLL;
     }
     return settings.commitInterval().compareTo(MAX_IDLE_POLL) < 0 ? settings.commitInterval() : MAX_IDLE_POLL;
