@@ -158,9 +158,15 @@ public final class RunexTopology implements AutoCloseable {
     base.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
     base.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DefaultProductionExceptionHandler.class);
     base.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // the 5.0 default
-    // Latency: Streams defaults linger.ms to 100; sending early keeps each commit's flush short.
-    base.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    // Under exactly-once nothing is visible before the commit, and the commit flushes: lingering
+    // up to the commit interval costs no latency and makes few large batches instead of many.
+    long commitMs = cfg.duration(Settings.TOPOLOGY_COMMIT_INTERVAL).toMillis();
+    base.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), commitMs);
+    base.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
     base.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
+    // The queueing task reads two topics (validated, retry) whose relative order carries no
+    // meaning; never hold a task back waiting to align their timestamps.
+    base.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     // Wall-clock punctuators run between polls: an idle poll must not outlast the release interval.
     base.put(StreamsConfig.POLL_MS_CONFIG, Math.min(100L, cfg.duration(Settings.TOPOLOGY_PUNCTUATE_INTERVAL).toMillis()));
     Properties props = new Properties();
