@@ -19,7 +19,7 @@ if [[ "${RUNEX_BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   echo "building runex (mvn -B -q -Dmaven.test.skip=true package)..." >&2
   # Tests are not compiled either: the bench needs main code only. bench/pom.xml writes
   # bench/target/classpath.txt during this build (resolved in the reactor, no install needed).
-  mvn -B -q -Dmaven.test.skip=true package
+  mvn -B -q -Dmaven.test.skip=true package >&2
 fi
 
 CP_FILE="$ROOT/bench/target/classpath.txt"
