@@ -71,6 +71,11 @@ public final class HttpExecutor implements JobHandler {
     return type.name();
   }
 
+  /** The state of this type's circuit breaker (for tests and diagnostics). */
+  public io.github.resilience4j.circuitbreaker.CircuitBreaker.State breakerState() {
+    return breaker.state();
+  }
+
   @Override
   public String handle(JobContext ctx) throws Exception {
     ExecutionLimits limits = type.limits().withOverrides(ctx.job().getLimits());

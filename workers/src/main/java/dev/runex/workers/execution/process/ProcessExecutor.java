@@ -28,7 +28,7 @@ import java.util.Map;
  *
  * Every outcome records the run's usage. The process sees only the type's allowlisted environment
  * plus {@code RUNEX_JOB_ID}, {@code RUNEX_ATTEMPT}, {@code RUNEX_IDEMPOTENCY_KEY}, {@code
- * TRACEPARENT}, {@code HOME} and {@code TMPDIR}.
+ * TRACEPARENT}, {@code HOME}, {@code PWD} and {@code TMPDIR}.
  */
 public final class ProcessExecutor implements JobHandler {
   private static final int MESSAGE_TAIL = 1_000;

@@ -67,7 +67,7 @@ public final class ProcessSandbox {
    * @param attempt names the attempt directory
    * @param command the job's argv, given its working directory
    * @param limits the job's effective limits
-   * @param env the job's environment (already filtered); HOME and TMPDIR are added here
+   * @param env the job's environment (already filtered); HOME, PWD and TMPDIR are added here
    * @param deadline when the run is stopped as TIMED_OUT
    */
   public record Request(
@@ -187,6 +187,7 @@ public final class ProcessSandbox {
   private Map<String, String> environment(Request request, AttemptDirectory dir, boolean bubblewrap) {
     Map<String, String> env = new LinkedHashMap<>(request.env());
     env.put("HOME", dir.work().toString());
+    env.put("PWD", dir.work().toString());
     env.put("TMPDIR", bubblewrap ? "/tmp" : dir.work().toString());
     return env;
   }
