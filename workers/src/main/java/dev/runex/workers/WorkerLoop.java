@@ -19,8 +19,6 @@ import dev.runex.workers.execution.ScheduledJobDecoder;
 import dev.runex.workers.execution.TypeExecutors;
 import dev.runex.workers.execution.TypeExecutors.Executor;
 import dev.runex.workers.execution.UndecodableJobException;
-import dev.runex.workers.monitoring.JobMdc;
-import dev.runex.workers.monitoring.TraceContext;
 import dev.runex.workers.monitoring.WorkerMetrics;
 import dev.runex.workers.output.AttemptOutputs;
 import dev.runex.workers.output.OutcomeRecords;
@@ -40,7 +38,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +75,7 @@ final class WorkerLoop implements Runnable {
   private final ScheduledJobDecoder decoder;
   private final FlowControl<TopicPartition> flow;
   private final WorkerTransactions transactions;
+  private final OutcomeReport reporter;
   private volatile boolean stopRequested;
   private volatile int buffered;
 
@@ -100,6 +98,7 @@ final class WorkerLoop implements Runnable {
     this.metrics = new WorkerMetrics(parts.meters(), cfg.jobTypes().keySet(), runner::busy, () -> buffered,
         () -> admission.budget().reserved());
     this.transactions = new WorkerTransactions(this);
+    this.reporter = new OutcomeReport(metrics);
   }
 
   /** Asks the loop to drain, commit and close; returns at once. */
@@ -115,6 +114,7 @@ final class WorkerLoop implements Runnable {
   public void run() {
     try {
       metrics.bindClients(consumer, producer);
+      executors.prepare(cfg.jobTypes().values(), settings.pool());
       tx.init();
       consumer.subscribe(List.of(topic), new WorkerRebalanceListener(transactions));
       log.info("worker {} consuming {} (group {}, transactional id {}, concurrency {})",
@@ -220,7 +220,7 @@ final class WorkerLoop implements Runnable {
     boolean started = false;
     try {
       tx.send(outputs.started(job, now));
-      JobContext ctx = new JobContext(job, settings.workerId(), now, now.plus(timeout(job, spec)), traceParent(fetched));
+      JobContext ctx = new JobContext(job, settings.workerId(), now, now.plus(timeout(job, spec)), fetched.traceParent());
       RunningJob running = inFlight.newJob(fetched);
       Executor e = executor.get();
       started = true; // from here the runner gives the memory back, whatever happens
@@ -235,11 +235,6 @@ final class WorkerLoop implements Runnable {
       throw e;
     }
     metrics.started(job.getType(), Duration.between(job.getDueAt(), now));
-  }
-
-  private static String traceParent(FetchedJob fetched) {
-    Header h = fetched.record().headers().lastHeader(TraceContext.HEADER);
-    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
   /** The job's own timeout (its type's default when unset), never beyond the type's maximum. */
@@ -286,33 +281,7 @@ final class WorkerLoop implements Runnable {
     AttemptOutputs out = outputs.forOutcome(job, outcome, spec == null ? null : spec.retry(), fetched.source(), clock.instant());
     tx.send(out.records());
     partitions.get(fetched.partition()).tracker().finish(fetched.offset());
-    report(fetched, outcome, out);
-  }
-
-  private void report(FetchedJob fetched, AttemptOutcome outcome, AttemptOutputs out) {
-    Job job = fetched.job();
-    try (JobMdc mdc = JobMdc.put(job)) {
-      if (outcome instanceof AttemptOutcome.Deferred d) {
-        metrics.deferred(job.getType());
-        log.info("job {} attempt {} deferred until {}: {} [{}]", job.getId(), job.getAttempt(), d.until(), d.reason(), fetched.source());
-        return;
-      }
-      metrics.finished(job.getType(), out.kind().tag(), outcome.duration(), outcome.usage());
-      if (outcome instanceof AttemptOutcome.Failed f) {
-        var failure = f.failure();
-        if (out.kind() == AttemptOutputs.Kind.RETRY) {
-          metrics.retried(job.getType());
-          log.info("job {} attempt {}/{} failed ({}), retrying [{}]",
-              job.getId(), job.getAttempt(), job.getMaxAttempts(), failure.describe(), fetched.source());
-        } else {
-          metrics.deadLettered();
-          log.warn("job {} {} after {} attempt(s) ({}), dead-lettered [{}]",
-              job.getId(), out.kind().tag(), job.getAttempt(), failure.describe(), fetched.source());
-        }
-      } else {
-        log.debug("job {} attempt {} succeeded in {} ms", job.getId(), job.getAttempt(), outcome.duration().toMillis());
-      }
-    }
+    reporter.report(fetched, outcome, out);
   }
 
   private void applyFlowControl() {

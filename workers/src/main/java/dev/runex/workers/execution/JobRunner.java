@@ -44,6 +44,8 @@ import java.util.function.Consumer;
  */
 public final class JobRunner implements AutoCloseable {
   public static final int MAX_OUTPUT_BYTES = 512 * 1024;
+  /** How long {@link #close()} waits for interrupted handlers (a process tree being killed). */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
   /** What a java handler's attempt runs in. */
   public static final String IN_PROCESS = "in-process";
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -101,11 +103,20 @@ public final class JobRunner implements AutoCloseable {
     return attempt;
   }
 
-  /** Interrupts every running handler and stops the threads (abandoned attempts rerun elsewhere). */
+  /**
+   * Interrupts every running handler and stops the threads (abandoned attempts rerun elsewhere).
+   * Waits a bounded time for them, so process jobs can end their process trees before the worker
+   * goes.
+   */
   @Override
   public void close() {
     timer.shutdownNow();
     pool.shutdownNow();
+    try {
+      pool.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static long threadCpuNanos() {

@@ -11,6 +11,7 @@ import dev.runex.workers.execution.process.SandboxUids;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +52,16 @@ public final class TypeExecutors {
     this.clock = clock;
     this.killGrace = killGrace;
     this.sandboxFactory = sandboxFactory;
+  }
+
+  /**
+   * Sets up the process sandbox now when {@code pool} has process types, so the worker reports at
+   * start (not at its first job) how process jobs will be isolated — or that they will not be.
+   */
+  public void prepare(Collection<JobTypeSpec> types, String pool) {
+    if (types.stream().anyMatch(t -> t.pool().equals(pool) && JobTypeSpec.PROCESS.equals(t.executor()))) {
+      sandbox();
+    }
   }
 
   /** The executor of {@code type}, or empty for a java type whose handler is not registered. */
