@@ -175,7 +175,7 @@ public final class ConfigLoader {
         "http.breaker.window", "Circuit breaker: calls the failure rate is computed over (default: 20).",
         "http.breaker.minCalls", "Circuit breaker: calls needed before the rate counts (default: 10).",
         "http.breaker.openFor", "Circuit breaker: how long it stays open; meanwhile jobs are deferred without using an attempt, then one probe call decides (default: 30s).",
-        "limits.memory", "Address space of each process (RLIMIT_AS) and the memory a job reserves from runex.worker.memoryBudget, every executor (default: 256MB).",
+        "limits.memory", "Address space of each process (RLIMIT_AS), and for every executor the memory a job reserves from runex.worker.memoryBudget (default: 256MB for process, 64MB for java and http).",
         "limits.cpu", "CPU time of each process (RLIMIT_CPU, whole seconds) (default: 60s).",
         "limits.pids", "Processes and threads a process job may have at once (RLIMIT_NPROC under a uid of its own) (default: 64).",
         "limits.fileSize", "Largest file a process job may write (RLIMIT_FSIZE), and the size of its private /tmp (default: 64MB).",
@@ -263,7 +263,7 @@ public final class ConfigLoader {
           duration(p + ".timeout", n, "timeout", Duration.ofSeconds(30)),
           duration(p + ".maxTimeout", n, "maxTimeout", Duration.ofMinutes(5)),
           retry,
-          JobTypeBlocks.limits(p + ".limits", n.get("limits")),
+          JobTypeBlocks.limits(p + ".limits", n.get("limits"), executor),
           JobTypeBlocks.process(p + ".process", n.get("process"), params.keySet()),
           JobTypeBlocks.http(p + ".http", n.get("http"), params.keySet()));
     }

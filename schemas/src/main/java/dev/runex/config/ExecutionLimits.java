@@ -29,9 +29,24 @@ public record ExecutionLimits(
 
   public static final long MIN_MEMORY_BYTES = 16 * 1024 * 1024;
 
+  /** The defaults of a process type. */
   public static final ExecutionLimits DEFAULT = new ExecutionLimits(
       256L * 1024 * 1024, Duration.ofSeconds(60), 64, 64L * 1024 * 1024, 256 * 1024, false,
       List.of("PATH", "LANG", "LC_ALL", "TZ"));
+
+  /**
+   * Java handlers and HTTP calls share the worker's JVM: by default they declare less memory
+   * against the worker's budget than a process of its own.
+   */
+  public static final long IN_WORKER_MEMORY_BYTES = 64L * 1024 * 1024;
+
+  /** The defaults of a type with this executor. */
+  public static ExecutionLimits defaultsFor(String executor) {
+    ExecutionLimits d = DEFAULT;
+    return JobTypeSpec.PROCESS.equals(executor)
+        ? d
+        : new ExecutionLimits(IN_WORKER_MEMORY_BYTES, d.cpu(), d.pids(), d.fileSizeBytes(), d.outputBytes(), d.network(), d.env());
+  }
 
   public ExecutionLimits {
     env = List.copyOf(env);

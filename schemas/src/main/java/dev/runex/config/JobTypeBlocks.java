@@ -27,8 +27,8 @@ final class JobTypeBlocks {
 
   private JobTypeBlocks() {}
 
-  static ExecutionLimits limits(String p, JsonNode n) {
-    ExecutionLimits d = ExecutionLimits.DEFAULT;
+  static ExecutionLimits limits(String p, JsonNode n, String executor) {
+    ExecutionLimits d = ExecutionLimits.defaultsFor(executor);
     if (n == null || n.isNull()) {
       return d;
     }

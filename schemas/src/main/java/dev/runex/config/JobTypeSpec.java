@@ -59,7 +59,7 @@ public record JobTypeSpec(
       throw new ConfigException("runex.jobTypes." + name + ".maxPayloadBytes must be >= 1, was " + maxPayloadBytes);
     }
     if (limits == null) {
-      limits = ExecutionLimits.DEFAULT;
+      limits = ExecutionLimits.defaultsFor(executor);
     }
     checkExecutor(name, executor, process, http);
   }
@@ -78,7 +78,7 @@ public record JobTypeSpec(
       Duration maxTimeout,
       RetryPolicy retry) {
     this(name, executor, handler, pool, tenants, params, allowUnknownParams, maxPayloadBytes, defaultTimeout, maxTimeout,
-        retry, ExecutionLimits.DEFAULT, null, null);
+        retry, ExecutionLimits.defaultsFor(executor), null, null);
   }
 
   private static void checkExecutor(String name, String executor, ProcessSpec process, HttpSpec http) {

@@ -66,12 +66,16 @@ class ExecutorConfigTest {
     assertThat(t.http().timeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(t.http().headers()).containsEntry("Authorization", "Bearer x");
     assertThat(t.http().breaker()).isEqualTo(new HttpSpec.BreakerSpec(40, 4, 2, Duration.ofSeconds(2)));
-    assertThat(t.limits()).isEqualTo(ExecutionLimits.DEFAULT);
+    assertThat(t.limits()).isEqualTo(ExecutionLimits.defaultsFor(JobTypeSpec.HTTP));
   }
 
   @Test
-  void javaTypesKeepDefaultLimits() {
-    assertThat(ConfigLoader.load(null, Map.of(), Map.of()).jobType("echo").limits()).isEqualTo(ExecutionLimits.DEFAULT);
+  void typesInTheWorkersJvmDeclareLessMemoryByDefaultThanProcesses() {
+    RunexConfig defaults = ConfigLoader.load(null, Map.of(), Map.of());
+
+    assertThat(defaults.jobType("echo").limits().memoryBytes()).isEqualTo(64L << 20);
+    assertThat(type("executor: process\nprocess: {command: [/bin/true]}").limits()).isEqualTo(ExecutionLimits.DEFAULT);
+    assertThat(ExecutionLimits.DEFAULT.memoryBytes()).isEqualTo(256L << 20);
   }
 
   @Test

@@ -211,8 +211,8 @@ class JobValidatorTest {
 
   @Test
   void keepsRequestLimitsWithinTheTypesOnTheJob() {
-    // given: echo has the default limits (256MB, 60s, 64 pids, 64MB files, 256KB output, no network)
-    JobLimits asked = JobLimits.newBuilder().setMemoryBytes(64L << 20).setPids(4).setNetwork(false).build();
+    // given: echo (java) has the default limits (64MB, 60s, 64 pids, 64MB files, 256KB output, no network)
+    JobLimits asked = JobLimits.newBuilder().setMemoryBytes(32L << 20).setPids(4).setNetwork(false).build();
 
     // when
     Job job = valid(validator.validate(echo().setLimits(asked).build(), KEY, 100, RECORD_TS, NOW));
@@ -224,7 +224,7 @@ class JobValidatorTest {
   @Test
   void rejectsLimitsAboveTheTypesOrInvalid() {
     assertInvalid(limits(b -> b.setMemoryBytes(512L << 20)), JobValidator.LIMIT_TOO_HIGH,
-        "limits.memory 512MB is above type 'echo' limit (256MB)");
+        "limits.memory 512MB is above type 'echo' limit (64MB)");
     assertInvalid(limits(b -> b.setCpuMs(61_000L)), JobValidator.LIMIT_TOO_HIGH, "limits.cpu");
     assertInvalid(limits(b -> b.setPids(65)), JobValidator.LIMIT_TOO_HIGH, "limits.pids 65");
     assertInvalid(limits(b -> b.setOutputBytes(1L << 20)), JobValidator.LIMIT_TOO_HIGH, "limits.output 1MB");
