@@ -149,7 +149,7 @@ public final class ConfigLoader {
   public static final class JobTypeParser {
     /** Every key of a job type block with its documentation; the parser accepts exactly these. */
     public static final Map<String, String> KEY_DOCS = docs(
-        "executor", "java (default): runs a JobHandler in the worker JVM.",
+        "executor", "java (default): a JobHandler in the worker JVM; process: an OS process in a sandbox (process.*); http: an HTTP call (http.*).",
         "handler", "Handler name for the java executor (default: the type name).",
         "pool", "Worker pool that runs it: jobs go to scheduled.<pool> (default: default).",
         "tenants", "Tenants allowed to submit it; [\"*\"] allows any. Required.",
@@ -163,7 +163,25 @@ public final class ConfigLoader {
         "retry.initialInterval", "Back-off before the second attempt (default: PT1S).",
         "retry.multiplier", "Back-off growth per attempt (default: 2.0).",
         "retry.randomization", "Jitter factor in [0,1): each back-off is drawn from +/- this fraction (default: 0.5).",
-        "retry.maxInterval", "Cap on one back-off (default: PT5M).");
+        "retry.maxInterval", "Cap on one back-off (default: PT5M).",
+        "process.command", "Program and arguments, one list entry per argv entry (never a shell): [\"/usr/bin/python3\", \"resize.py\", \"--size={params.size}\"]. "
+            + "Placeholders {params.<name>}, {job.id}, {job.type}, {job.tenant}, {job.attempt}, {job.idempotencyKey}, {workdir}; the program (entry 0) is fixed. Required with executor process.",
+        "process.exitCodes", "Exit code -> success, retryable or permanent, plus default for the rest (defaults: 0 success, 75 retryable, default permanent).",
+        "http.url", "Endpoint: an absolute http(s) URL with a fixed scheme, host and port; {params.<name>} and {job.*} only in the path and query, percent-encoded. Required with executor http.",
+        "http.method", "GET, POST, PUT, PATCH or DELETE (default: POST); POST, PUT and PATCH send the params as a JSON object.",
+        "http.headers", "Headers sent with every request (literal values); runex adds Idempotency-Key (<job id>:<attempt>) and traceparent.",
+        "http.timeout", "Per-request timeout, within the attempt's own timeout (default: 10s).",
+        "http.breaker.failureRate", "Circuit breaker: failure rate in percent (5xx, 408, 429, timeouts, connection errors) that opens it (default: 50).",
+        "http.breaker.window", "Circuit breaker: calls the failure rate is computed over (default: 20).",
+        "http.breaker.minCalls", "Circuit breaker: calls needed before the rate counts (default: 10).",
+        "http.breaker.openFor", "Circuit breaker: how long it stays open; meanwhile jobs are deferred without using an attempt, then one probe call decides (default: 30s).",
+        "limits.memory", "Address space of each process (RLIMIT_AS), and for every executor the memory a job reserves from runex.worker.memoryBudget (default: 256MB for process, 64MB for java and http).",
+        "limits.cpu", "CPU time of each process (RLIMIT_CPU, whole seconds) (default: 60s).",
+        "limits.pids", "Processes and threads a process job may have at once (RLIMIT_NPROC under a uid of its own) (default: 64).",
+        "limits.fileSize", "Largest file a process job may write (RLIMIT_FSIZE), and the size of its private /tmp (default: 64MB).",
+        "limits.output", "Output kept: a process job's stdout, an http job's response body; the rest is dropped and flagged, at most 512KB (default: 256KB).",
+        "limits.network", "Whether a process job may use the network; false gives it an empty network namespace (default: false).",
+        "limits.env", "Worker environment variables a process job sees; every other one is cleared (default: [PATH, LANG, LC_ALL, TZ]).");
     private static final Set<String> KEYS = topLevel(KEY_DOCS.keySet());
     private static final Set<String> RETRY_KEYS = nested("retry.", KEY_DOCS.keySet());
 
@@ -190,10 +208,7 @@ public final class ConfigLoader {
     static JobTypeSpec parse(String name, JsonNode n) {
       String p = "runex.jobTypes." + name;
       checkKeys(p, n, KEYS);
-      String executor = text(n, "executor", "java");
-      if (!executor.equals("java")) {
-        throw new ConfigException(p + ".executor must be java, was '" + executor + "'");
-      }
+      String executor = text(n, "executor", JobTypeSpec.JAVA);
       Set<String> tenants = new LinkedHashSet<>();
       JsonNode t = n.get("tenants");
       if (t == null || !t.isArray()) {
@@ -247,37 +262,22 @@ public final class ConfigLoader {
           n.path("maxPayloadBytes").asLong(65_536),
           duration(p + ".timeout", n, "timeout", Duration.ofSeconds(30)),
           duration(p + ".maxTimeout", n, "maxTimeout", Duration.ofMinutes(5)),
-          retry);
+          retry,
+          JobTypeBlocks.limits(p + ".limits", n.get("limits"), executor),
+          JobTypeBlocks.process(p + ".process", n.get("process"), params.keySet()),
+          JobTypeBlocks.http(p + ".http", n.get("http"), params.keySet()));
     }
 
     private static void checkKeys(String prefix, JsonNode n, Set<String> allowed) {
-      if (!n.isObject()) {
-        throw new ConfigException(prefix + " must be a mapping");
-      }
-      n.fieldNames()
-          .forEachRemaining(
-              k -> {
-                if (!allowed.contains(k)) {
-                  throw new ConfigException("unknown setting " + prefix + "." + k);
-                }
-              });
+      JobTypeBlocks.checkKeys(prefix, n, allowed);
     }
 
     private static String text(JsonNode n, String field, String dflt) {
-      JsonNode v = n.get(field);
-      return v == null || v.isNull() ? dflt : v.asText();
+      return JobTypeBlocks.text(n, field, dflt);
     }
 
     private static Duration duration(String key, JsonNode n, String field, Duration dflt) {
-      JsonNode v = n.get(field);
-      if (v == null || v.isNull()) {
-        return dflt;
-      }
-      try {
-        return v.isNumber() ? Duration.ofMillis(v.asLong()) : Durations.parse(v.asText());
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(key + " must be a duration (PT5S, 5s, 250ms), was '" + v.asText() + "'");
-      }
+      return JobTypeBlocks.duration(key, n, field, dflt);
     }
   }
 }

@@ -10,7 +10,8 @@ import java.util.Set;
  * or URLs; they carry parameters validated against this spec.
  *
  * @param name type name requests refer to
- * @param executor executor kind ({@code java}: a {@code JobHandler})
+ * @param executor executor kind: {@code java} (a {@code JobHandler}), {@code process} (a sandboxed
+ *     OS process, see {@link ProcessSpec}) or {@code http} (an HTTP call, see {@link HttpSpec})
  * @param handler handler name for the java executor (defaults to the type name)
  * @param pool worker pool whose {@code scheduled.<pool>} topic receives this type's jobs
  * @param tenants tenants allowed to submit it; {@code *} allows any
@@ -20,6 +21,9 @@ import java.util.Set;
  * @param defaultTimeout per-attempt wall-clock timeout when the request does not say
  * @param maxTimeout the longest timeout a request may ask for
  * @param retry retry policy
+ * @param limits execution limits: the values jobs get and the maxima requests may ask for
+ * @param process how a process job runs (null unless executor is process)
+ * @param http how an http job runs (null unless executor is http)
  */
 public record JobTypeSpec(
     String name,
@@ -32,7 +36,14 @@ public record JobTypeSpec(
     long maxPayloadBytes,
     Duration defaultTimeout,
     Duration maxTimeout,
-    RetryPolicy retry) {
+    RetryPolicy retry,
+    ExecutionLimits limits,
+    ProcessSpec process,
+    HttpSpec http) {
+
+  public static final String JAVA = "java";
+  public static final String PROCESS = "process";
+  public static final String HTTP = "http";
 
   public JobTypeSpec {
     tenants = Set.copyOf(tenants);
@@ -46,6 +57,49 @@ public record JobTypeSpec(
     }
     if (maxPayloadBytes < 1) {
       throw new ConfigException("runex.jobTypes." + name + ".maxPayloadBytes must be >= 1, was " + maxPayloadBytes);
+    }
+    if (limits == null) {
+      limits = ExecutionLimits.defaultsFor(executor);
+    }
+    checkExecutor(name, executor, process, http);
+  }
+
+  /** A java job type with the default limits. */
+  public JobTypeSpec(
+      String name,
+      String executor,
+      String handler,
+      String pool,
+      Set<String> tenants,
+      Map<String, ParamSpec> params,
+      boolean allowUnknownParams,
+      long maxPayloadBytes,
+      Duration defaultTimeout,
+      Duration maxTimeout,
+      RetryPolicy retry) {
+    this(name, executor, handler, pool, tenants, params, allowUnknownParams, maxPayloadBytes, defaultTimeout, maxTimeout,
+        retry, ExecutionLimits.defaultsFor(executor), null, null);
+  }
+
+  private static void checkExecutor(String name, String executor, ProcessSpec process, HttpSpec http) {
+    String p = "runex.jobTypes." + name;
+    switch (executor) {
+      case JAVA -> {
+        if (process != null || http != null) {
+          throw new ConfigException(p + " has a " + (process != null ? "process" : "http") + " block, but its executor is java");
+        }
+      }
+      case PROCESS -> {
+        if (process == null || http != null) {
+          throw new ConfigException(p + ".process (command, exitCodes) is required with executor process, and http is not allowed");
+        }
+      }
+      case HTTP -> {
+        if (http == null || process != null) {
+          throw new ConfigException(p + ".http (url, method, ...) is required with executor http, and process is not allowed");
+        }
+      }
+      default -> throw new ConfigException(p + ".executor must be java, process or http, was '" + executor + "'");
     }
   }
 

@@ -21,6 +21,7 @@ public final class RunexConfig {
     this.jobTypes = Collections.unmodifiableMap(new HashMap<>(jobTypes));
     this.kafka = kafka;
     OutputFormat.parse(string(Settings.OUTPUT_FORMAT));
+    SandboxMode.parse(string(Settings.WORKER_SANDBOX));
   }
 
   /** The same config with one scalar setting replaced (validated like any other value). */
@@ -52,6 +53,11 @@ public final class RunexConfig {
     return (Boolean) values.get(s);
   }
 
+  /** A {@link Setting.Kind#SIZE} setting, in bytes. */
+  public long bytes(Setting s) {
+    return (Long) values.get(s);
+  }
+
   public Duration duration(Setting s) {
     return (Duration) values.get(s);
   }
@@ -70,6 +76,10 @@ public final class RunexConfig {
 
   public OutputFormat outputFormat() {
     return OutputFormat.parse(string(Settings.OUTPUT_FORMAT));
+  }
+
+  public SandboxMode sandboxMode() {
+    return SandboxMode.parse(string(Settings.WORKER_SANDBOX));
   }
 
   public Map<String, JobTypeSpec> jobTypes() {

@@ -21,7 +21,9 @@ public record Setting(String key, Kind kind, String defaultValue, Long min, Stri
     INT,
     LONG,
     BOOLEAN,
-    DURATION
+    DURATION,
+    /** Bytes, written as a number or with a unit: 64KB, 256MB, 4GB. */
+    SIZE
   }
 
   /** The environment variable that overrides this key: {@code runex.worker.commitIntervalMs} → {@code RUNEX_WORKER_COMMIT_INTERVAL_MS}. */
@@ -53,6 +55,7 @@ public record Setting(String key, Kind kind, String defaultValue, Long min, Stri
             case LONG -> Long.parseLong(v);
             case BOOLEAN -> parseBoolean(v);
             case DURATION -> Durations.parse(v);
+            case SIZE -> Sizes.parse(v);
           };
       checkMin(parsed, raw);
       return parsed;
@@ -81,7 +84,7 @@ public record Setting(String key, Kind kind, String defaultValue, Long min, Stri
       return;
     }
     if (value < min) {
-      String bound = kind == Kind.DURATION ? min + "ms" : String.valueOf(min);
+      String bound = kind == Kind.DURATION ? min + "ms" : kind == Kind.SIZE ? Sizes.format(min) : String.valueOf(min);
       throw new ConfigException(key + " must be >= " + bound + ", was " + raw.trim());
     }
   }
@@ -100,6 +103,7 @@ public record Setting(String key, Kind kind, String defaultValue, Long min, Stri
       case INT, LONG -> "a whole number";
       case BOOLEAN -> "true or false";
       case DURATION -> "a duration (ISO-8601 like PT5S, or 250ms / 5s / 2m / 1h)";
+      case SIZE -> "a size (65536, 64KB, 256MB, 4GB)";
     };
   }
 }

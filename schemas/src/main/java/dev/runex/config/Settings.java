@@ -75,6 +75,34 @@ public final class Settings {
           "Stable worker id; also its transactional.id suffix and static group.instance.id. Empty: host name + pid (not static).");
   public static final Setting WORKER_CONCURRENCY =
       new Setting("runex.worker.concurrency", Kind.INT, "16", 1L, "Jobs one worker runs at once (distinct partition keys).");
+  public static final Setting WORKER_MEMORY_BUDGET =
+      new Setting(
+          "runex.worker.memoryBudget",
+          Kind.SIZE,
+          "4GB",
+          0L,
+          "Memory the jobs one worker runs at once may declare in total (their limits.memory); a job waits until its memory fits. 0: no budget.");
+  public static final Setting WORKER_SANDBOX =
+      new Setting(
+          "runex.worker.sandbox",
+          Kind.STRING,
+          "auto",
+          null,
+          "Process jobs' isolation: bubblewrap (required: a worker without bwrap fails process jobs), none (rlimits and a process group only), auto (bubblewrap when installed, else none with a loud warning).");
+  public static final Setting WORKER_WORK_DIR =
+      new Setting(
+          "runex.worker.workDir",
+          Kind.STRING,
+          "",
+          null,
+          "Where process jobs get their fresh per-attempt working directories, deleted afterwards (empty: runex-jobs under java.io.tmpdir).");
+  public static final Setting WORKER_KILL_GRACE =
+      new Setting(
+          "runex.worker.killGrace",
+          Kind.DURATION,
+          "2s",
+          0L,
+          "On timeout or cancel, how long a process job's processes have between SIGTERM and SIGKILL.");
   public static final Setting WORKER_COMMIT_INTERVAL =
       new Setting(
           "runex.worker.commitInterval",
@@ -146,6 +174,10 @@ public final class Settings {
           WORKER_POOL,
           WORKER_ID,
           WORKER_CONCURRENCY,
+          WORKER_MEMORY_BUDGET,
+          WORKER_SANDBOX,
+          WORKER_WORK_DIR,
+          WORKER_KILL_GRACE,
           WORKER_COMMIT_INTERVAL,
           WORKER_MAX_BUFFERED,
           WORKER_MAX_UNCOMMITTED,

@@ -2,8 +2,11 @@ package dev.runex.workers;
 
 import dev.runex.schemas.Job;
 import dev.runex.workers.deadletter.SourceCoordinates;
+import dev.runex.workers.monitoring.TraceContext;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 
 /** A decoded job with the record it came from. */
 record FetchedJob(ConsumerRecord<String, byte[]> record, Job job) {
@@ -18,6 +21,12 @@ record FetchedJob(ConsumerRecord<String, byte[]> record, Job job) {
 
   SourceCoordinates source() {
     return new SourceCoordinates(record.topic(), record.partition(), record.offset());
+  }
+
+  /** The record's W3C {@code traceparent} header, or null. */
+  String traceParent() {
+    Header h = record.headers().lastHeader(TraceContext.HEADER);
+    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
   /**

@@ -6,19 +6,19 @@ import dev.runex.schemas.Job;
 import dev.runex.workers.allocation.AssignedPartition;
 import dev.runex.workers.allocation.AssignedPartitions;
 import dev.runex.workers.allocation.FlowControl;
+import dev.runex.workers.allocation.MemoryBudget;
 import dev.runex.workers.allocation.OffsetTracker;
 import dev.runex.workers.deadletter.SourceCoordinates;
 import dev.runex.workers.execution.AttemptOutcome;
 import dev.runex.workers.execution.FailureClassifier;
-import dev.runex.workers.execution.HandlerRegistry;
 import dev.runex.workers.execution.JobContext;
-import dev.runex.workers.execution.JobHandler;
 import dev.runex.workers.execution.JobRunner;
 import dev.runex.workers.execution.KeyedDispatcher;
 import dev.runex.workers.execution.RegistryUnavailableException;
 import dev.runex.workers.execution.ScheduledJobDecoder;
+import dev.runex.workers.execution.TypeExecutors;
+import dev.runex.workers.execution.TypeExecutors.Executor;
 import dev.runex.workers.execution.UndecodableJobException;
-import dev.runex.workers.monitoring.JobMdc;
 import dev.runex.workers.monitoring.WorkerMetrics;
 import dev.runex.workers.output.AttemptOutputs;
 import dev.runex.workers.output.OutcomeRecords;
@@ -44,9 +44,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The worker's poll loop, on one thread that alone touches the consumer and the transactional
  * producer: poll → admit records (skipping those the commit metadata says finished) → start jobs
- * whose key is free while handler threads are free → turn outcomes into records in the open
- * transaction → every commit interval, commit them with the consumed offsets → pause or resume
- * fetching. Rebalances and failures go through {@link WorkerTransactions}.
+ * whose key is free while handler threads are free and their declared memory fits the budget
+ * ({@link JobAdmission}) → turn outcomes into records in the open transaction → every commit
+ * interval, commit them with the consumed offsets → pause or resume fetching (also while the
+ * worker is full, beyond a small buffer). Rebalances and failures go through {@link
+ * WorkerTransactions}.
  */
 final class WorkerLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
@@ -64,14 +66,16 @@ final class WorkerLoop implements Runnable {
   final AssignedPartitions partitions = new AssignedPartitions();
   final InFlightJobs inFlight = new InFlightJobs();
   final KeyedDispatcher<Object, FetchedJob> dispatcher;
+  final JobAdmission admission;
   private final RunexConfig cfg;
   private final String topic;
-  private final HandlerRegistry handlers;
+  private final TypeExecutors executors;
   private final JobRunner runner;
   private final OutcomeRecords outputs;
   private final ScheduledJobDecoder decoder;
   private final FlowControl<TopicPartition> flow;
   private final WorkerTransactions transactions;
+  private final OutcomeReport reporter;
   private volatile boolean stopRequested;
   private volatile int buffered;
 
@@ -82,15 +86,19 @@ final class WorkerLoop implements Runnable {
     this.consumer = parts.consumer();
     this.producer = parts.producer();
     this.tx = new OutputTransaction(producer);
-    this.handlers = parts.handlers();
+    this.executors = new TypeExecutors(cfg, parts.handlers(), clock);
     this.outputs = parts.outputs();
     this.decoder = parts.decoder();
     this.clock = clock;
     this.runner = new JobRunner(settings.concurrency(), clock);
     this.dispatcher = new KeyedDispatcher<>(settings.concurrency(), FetchedJob::orderingKey);
-    this.flow = new FlowControl<>(settings.maxBuffered(), settings.maxUncommitted());
-    this.metrics = new WorkerMetrics(parts.meters(), cfg.jobTypes().keySet(), runner::busy, () -> buffered);
+    this.admission = new JobAdmission(dispatcher, new MemoryBudget(settings.memoryBudget()), this::declaredMemory);
+    // while full, hold just enough fetched records to start the next jobs at once
+    this.flow = new FlowControl<>(settings.maxBuffered(), settings.maxUncommitted(), settings.concurrency());
+    this.metrics = new WorkerMetrics(parts.meters(), cfg.jobTypes().keySet(), runner::busy, () -> buffered,
+        () -> admission.budget().reserved());
     this.transactions = new WorkerTransactions(this);
+    this.reporter = new OutcomeReport(metrics);
   }
 
   /** Asks the loop to drain, commit and close; returns at once. */
@@ -106,6 +114,7 @@ final class WorkerLoop implements Runnable {
   public void run() {
     try {
       metrics.bindClients(consumer, producer);
+      executors.prepare(cfg.jobTypes().values(), settings.pool());
       tx.init();
       consumer.subscribe(List.of(topic), new WorkerRebalanceListener(transactions));
       log.info("worker {} consuming {} (group {}, transactional id {}, concurrency {})",
@@ -145,14 +154,14 @@ final class WorkerLoop implements Runnable {
 
   /** A free slot and nothing queued that could use it: new records are what the worker waits for. */
   private boolean wantsRecords() {
-    return runner.hasFreeThread() && dispatcher.queued() == 0;
+    return runner.hasFreeThread() && dispatcher.queued() == 0 && !admission.waitingForMemory();
   }
 
   private Duration pollTimeout() {
     if (inFlight.hasCompletions() || (inFlight.size() > 0 && !wantsRecords())) {
       return Duration.ZERO;
     }
-    if (inFlight.size() > 0 || dispatcher.queued() > 0) {
+    if (inFlight.size() > 0 || dispatcher.queued() > 0 || admission.waitingForMemory()) {
       return BUSY_POLL;
     }
     return settings.commitInterval().compareTo(MAX_IDLE_POLL) < 0 ? settings.commitInterval() : MAX_IDLE_POLL;
@@ -186,18 +195,33 @@ final class WorkerLoop implements Runnable {
   }
 
   private void startJobs() {
-    FetchedJob next;
-    while (runner.hasFreeThread() && (next = dispatcher.next()) != null) {
-      start(next);
+    JobAdmission.Admitted next;
+    while (runner.hasFreeThread() && (next = admission.next()) != null) {
+      if (next.fits()) {
+        start(next.job(), next.memoryBytes());
+      } else {
+        dispatcher.release(next.job().orderingKey());
+        Instant now = clock.instant();
+        finish(next.job(), new AttemptOutcome.Failed(
+            FailureClassifier.memoryBudgetExceeded(next.memoryBytes(), admission.budget().capacity()), now, now));
+      }
     }
   }
 
-  private void start(FetchedJob fetched) {
+  /** Memory a job declares: its type's limits.memory, lowered by the request's own (0 for an unknown type). */
+  private long declaredMemory(FetchedJob fetched) {
+    JobTypeSpec spec = cfg.jobType(fetched.job().getType());
+    return spec == null ? 0 : spec.limits().withOverrides(fetched.job().getLimits()).memoryBytes();
+  }
+
+  /** Starts an attempt holding {@code memory} of the budget; the budget gets it back when the executor let go. */
+  private void start(FetchedJob fetched, long memory) {
     Job job = fetched.job();
     Instant now = clock.instant();
     JobTypeSpec spec = cfg.jobType(job.getType());
-    Optional<JobHandler> handler = spec == null ? Optional.empty() : handlers.find(spec.handler());
-    if (handler.isEmpty()) {
+    Optional<Executor> executor = spec == null ? Optional.empty() : executors.find(spec);
+    if (executor.isEmpty()) {
+      admission.budget().release(memory);
       var failure = spec == null
           ? FailureClassifier.unknownType(job.getType())
           : FailureClassifier.unknownHandler(spec.handler(), job.getType());
@@ -205,12 +229,19 @@ final class WorkerLoop implements Runnable {
       finish(fetched, new AttemptOutcome.Failed(failure, now, now));
       return;
     }
+    boolean started = false;
     try {
       tx.send(outputs.started(job, now));
-      JobContext ctx = new JobContext(job, settings.workerId(), now, now.plus(timeout(job, spec)));
+      JobContext ctx = new JobContext(job, settings.workerId(), now, now.plus(timeout(job, spec)), fetched.traceParent());
       RunningJob running = inFlight.newJob(fetched);
-      inFlight.started(running, runner.start(handler.get(), ctx, inFlight.reporter(running)));
+      Executor e = executor.get();
+      started = true; // from here the runner gives the memory back, whatever happens
+      inFlight.started(running, runner.start(e.handler(), ctx, inFlight.reporter(running), e.timerSlack(),
+          () -> admission.budget().release(memory)));
     } catch (RuntimeException e) {
+      if (!started) {
+        admission.budget().release(memory);
+      }
       // not started: its key must not stay locked, or the key's later jobs would never run
       dispatcher.release(fetched.orderingKey());
       throw e;
@@ -262,36 +293,16 @@ final class WorkerLoop implements Runnable {
     AttemptOutputs out = outputs.forOutcome(job, outcome, spec == null ? null : spec.retry(), fetched.source(), clock.instant());
     tx.send(out.records());
     partitions.get(fetched.partition()).tracker().finish(fetched.offset());
-    report(fetched, outcome, out);
-  }
-
-  private void report(FetchedJob fetched, AttemptOutcome outcome, AttemptOutputs out) {
-    Job job = fetched.job();
-    metrics.finished(job.getType(), out.kind().tag(), outcome.duration());
-    try (JobMdc mdc = JobMdc.put(job)) {
-      if (outcome instanceof AttemptOutcome.Failed f) {
-        var failure = f.failure();
-        if (out.kind() == AttemptOutputs.Kind.RETRY) {
-          metrics.retried(job.getType());
-          log.info("job {} attempt {}/{} failed ({}), retrying [{}]",
-              job.getId(), job.getAttempt(), job.getMaxAttempts(), failure.describe(), fetched.source());
-        } else {
-          metrics.deadLettered();
-          log.warn("job {} {} after {} attempt(s) ({}), dead-lettered [{}]",
-              job.getId(), out.kind().tag(), job.getAttempt(), failure.describe(), fetched.source());
-        }
-      } else {
-        log.debug("job {} attempt {} succeeded in {} ms", job.getId(), job.getAttempt(), outcome.duration().toMillis());
-      }
-    }
+    reporter.report(fetched, outcome, out);
   }
 
   private void applyFlowControl() {
     buffered = dispatcher.queued();
     Set<TopicPartition> assigned = partitions.partitions();
+    boolean full = !runner.hasFreeThread() || admission.waitingForMemory() || dispatcher.active() >= settings.concurrency();
     Set<TopicPartition> wanted = transactions.fetchingSuspended()
         ? assigned
-        : flow.partitionsToPause(dispatcher.queued(), partitions.spans());
+        : flow.partitionsToPause(dispatcher.queued(), full, partitions.spans());
     Set<TopicPartition> paused = consumer.paused();
     Set<TopicPartition> toPause = new HashSet<>(wanted);
     toPause.removeAll(paused);

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
  * @param groupId consumer group: {@code <prefix>worker.<pool>}
  * @param transactionalId {@code <prefix>worker.<pool>.<workerId>}
  * @param maxUncommitted the per-partition window, capped at {@link #MAX_UNCOMMITTED_CAP}
+ * @param memoryBudget bytes the running jobs may declare in total (0: no budget)
  */
 public record WorkerSettings(
     String pool,
@@ -29,7 +30,8 @@ public record WorkerSettings(
     int maxUncommitted,
     Duration drainTimeout,
     Duration transactionTimeout,
-    Duration sessionTimeout) {
+    Duration sessionTimeout,
+    long memoryBudget) {
 
   /**
    * Completed offsets above the commit point travel in the commit metadata as a bitset; this cap
@@ -63,7 +65,8 @@ public record WorkerSettings(
         maxUncommitted,
         cfg.duration(Settings.WORKER_DRAIN_TIMEOUT),
         cfg.duration(Settings.WORKER_TRANSACTION_TIMEOUT),
-        cfg.duration(Settings.WORKER_SESSION_TIMEOUT));
+        cfg.duration(Settings.WORKER_SESSION_TIMEOUT),
+        cfg.bytes(Settings.WORKER_MEMORY_BUDGET));
   }
 
   /** Host name (the pod name on Kubernetes) and process id: unique, but new after every restart. */

@@ -116,6 +116,7 @@ final class WorkerTransactions {
   private void rewind() {
     loop.inFlight.abandonAll();
     loop.dispatcher.clearQueued();
+    loop.admission.dropWaitingIf(f -> true);
     Set<TopicPartition> assigned = loop.consumer.assignment();
     loop.partitions.rewindAll().forEach((tp, offset) -> {
       if (assigned.contains(tp)) {
@@ -164,6 +165,7 @@ final class WorkerTransactions {
     try {
       if (!closing && failure == null) {
         loop.dispatcher.removeQueuedIf(f -> mine.contains(f.partition()));
+        loop.admission.dropWaitingIf(f -> mine.contains(f.partition()));
         drain(j -> mine.contains(j.fetched().partition()), loop.clock.instant().plus(loop.settings.drainTimeout()));
         commitNow();
       }
@@ -189,6 +191,7 @@ final class WorkerTransactions {
       log.info("worker {} abandoned {} running job(s) of {}: they rerun from the uncommitted offset", workerId, abandoned, gone);
     }
     loop.dispatcher.removeQueuedIf(f -> gone.contains(f.partition()));
+    loop.admission.dropWaitingIf(f -> gone.contains(f.partition()));
     loop.partitions.remove(gone);
   }
 
@@ -197,6 +200,7 @@ final class WorkerTransactions {
     closing = true;
     loop.consumer.pause(loop.consumer.assignment());
     loop.dispatcher.clearQueued();
+    loop.admission.dropWaitingIf(f -> true);
     drain(j -> true, loop.clock.instant().plus(loop.settings.drainTimeout()));
     commitNow();
     loop.inFlight.abandon(j -> true);

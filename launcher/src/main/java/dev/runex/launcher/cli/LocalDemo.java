@@ -28,6 +28,7 @@ final class LocalDemo {
     jobs.put("demo-" + run + "-delayed", "{\"type\":\"echo\",\"tenant\":\"demo\",\"delay\":\"PT5S\",\"params\":{\"message\":\"I waited 5 s\"}}");
     jobs.put("demo-" + run + "-flaky", "{\"type\":\"fail\",\"tenant\":\"demo\",\"params\":{\"times\":2}}");
     jobs.put("demo-" + run + "-permanent", "{\"type\":\"fail\",\"tenant\":\"demo\",\"params\":{\"permanent\":true,\"message\":\"bad input, will not retry\"}}");
+    jobs.put("demo-" + run + "-process", "{\"type\":\"hello\",\"tenant\":\"demo\",\"params\":{\"name\":\"$(whoami); rm -rf /\"}}");
     jobs.put("demo-" + run + "-invalid", "{\"type\":\"sleep\",\"tenant\":\"demo\",\"params\":{}}");
     jobs.put("demo-" + run + "-garbage", "this is not a job");
     System.out.println("\n== demo: submitting " + jobs.size() + " jobs to " + topics.intake().name() + " ==");
@@ -39,7 +40,8 @@ final class LocalDemo {
       }
     }
     System.out.println("  expect: echo SUCCEEDED; delayed SUCCEEDED after ~5 s; flaky fails twice, retries with "
-        + "back-off, SUCCEEDED on attempt 3; permanent FAILED + dead letter; invalid and garbage REJECTED + dead letters\n");
+        + "back-off, SUCCEEDED on attempt 3; permanent FAILED + dead letter; process SUCCEEDED with the name printed "
+        + "as plain text by /bin/echo in the sandbox; invalid and garbage REJECTED + dead letters\n");
     long deadline = System.currentTimeMillis() + 120_000;
     while (System.currentTimeMillis() < deadline && jobs.keySet().stream().anyMatch(id -> feed.result(id) == null)) {
       Thread.sleep(200);

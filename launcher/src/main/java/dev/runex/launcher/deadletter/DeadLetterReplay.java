@@ -10,7 +10,7 @@ import java.util.Base64;
 /**
  * Turns a dead letter (as JSON, whichever encoding it was written in) back into an intake record.
  * An execution dead letter carries the job: it is resubmitted as a JSON request with the same id,
- * type, tenant, parameters, partition key and labels, a fresh attempt budget, and the label
+ * type, tenant, parameters, partition key, labels and limits, a fresh attempt budget, and the label
  * {@code runex.replayOf} naming the dead letter. An intake dead letter carries the original bytes:
  * they are resubmitted as they were, under the original key (fix the producer or the config first).
  */
@@ -37,6 +37,10 @@ public final class DeadLetterReplay {
           : AvroJson.MAPPER.createObjectNode();
       labels.put(REPLAY_LABEL, coordinates);
       req.set("labels", labels);
+      ObjectNode limits = limits(job.path("limits"));
+      if (!limits.isEmpty()) {
+        req.set("limits", limits);
+      }
       byte[] key = job.path("id").asText().getBytes(StandardCharsets.UTF_8);
       return new IntakeRecord(key, req.toString().getBytes(StandardCharsets.UTF_8));
     }
@@ -45,5 +49,30 @@ public final class DeadLetterReplay {
       return new IntakeRecord(originalKey, Base64.getDecoder().decode(original.asText()));
     }
     throw new IllegalArgumentException("dead letter " + coordinates + " carries neither a job nor the original bytes");
+  }
+
+  /** The job's own limits ({@code JobLimits}: bytes and millis) as the JSON intake's limits object. */
+  private static ObjectNode limits(JsonNode jobLimits) {
+    ObjectNode out = AvroJson.MAPPER.createObjectNode();
+    if (!jobLimits.isObject()) {
+      return out;
+    }
+    copyNumber(jobLimits, "memoryBytes", out, "memory");
+    copyNumber(jobLimits, "pids", out, "pids");
+    copyNumber(jobLimits, "fileSizeBytes", out, "fileSize");
+    copyNumber(jobLimits, "outputBytes", out, "output");
+    if (jobLimits.path("cpuMs").isNumber()) {
+      out.put("cpu", jobLimits.get("cpuMs").asLong() + "ms");
+    }
+    if (jobLimits.path("network").isBoolean()) {
+      out.put("network", jobLimits.get("network").asBoolean());
+    }
+    return out;
+  }
+
+  private static void copyNumber(JsonNode from, String field, ObjectNode to, String as) {
+    if (from.path(field).isNumber()) {
+      to.put(as, from.get(field).asLong());
+    }
   }
 }

@@ -2,9 +2,12 @@ package dev.runex.launcher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runex.config.ConfigLoader;
+import dev.runex.config.RunexConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +26,21 @@ class ReadmeReferenceTest {
   @Test
   void readmeMetricsListMatchesTheMeterDefinitions() throws IOException {
     assertThat(section("metrics")).isEqualTo(ConfigReference.metricsMarkdown().strip());
+  }
+
+  @Test
+  void readmeJobTypeExamplesAreValidConfig() throws IOException {
+    String text = Files.readString(README);
+    String executors = text.substring(text.indexOf("### Executors"), text.indexOf("### Limits and their defaults"));
+    java.util.regex.Matcher yaml = java.util.regex.Pattern.compile("```yaml\n(.*?)```", java.util.regex.Pattern.DOTALL)
+        .matcher(executors);
+    int examples = 0;
+    while (yaml.find()) {
+      RunexConfig cfg = ConfigLoader.fromYaml("runex:\n  jobTypes:\n" + yaml.group(1), Map.of(), Map.of());
+      assertThat(cfg.jobTypes()).hasSize(1);
+      examples++;
+    }
+    assertThat(examples).as("process and http examples").isEqualTo(2);
   }
 
   private static String section(String name) throws IOException {

@@ -32,6 +32,21 @@ class DeadLetterReplayTest {
   }
 
   @Test
+  void executionDeadLetterKeepsTheJobsOwnLimits() throws Exception {
+    JsonNode dl = AvroJson.MAPPER.readTree("""
+        {"stage":"execution","job":{"id":"j1","type":"p","tenant":"demo","timeoutMs":1000,
+         "limits":{"memoryBytes":67108864,"cpuMs":5000,"pids":4,"fileSizeBytes":null,"outputBytes":1024,"network":false}}}""");
+
+    JsonNode req = AvroJson.MAPPER.readTree(DeadLetterReplay.toIntake("j1".getBytes(), dl, "x/0/1").value());
+
+    assertThat(req.path("limits").path("memory").asLong()).isEqualTo(67_108_864L);
+    assertThat(req.path("limits").path("cpu").asText()).isEqualTo("5000ms");
+    assertThat(req.path("limits").path("pids").asInt()).isEqualTo(4);
+    assertThat(req.path("limits").has("fileSize")).isFalse();
+    assertThat(req.path("limits").path("network").asBoolean(true)).isFalse();
+  }
+
+  @Test
   void intakeDeadLetterIsResubmittedByteForByteUnderTheOriginalKey() throws Exception {
     JsonNode dl = AvroJson.MAPPER.readTree("{\"stage\":\"intake\",\"originalValue\":\"AQID\"}");
     byte[] key = {(byte) 0xff, 1};

@@ -23,9 +23,16 @@ public enum RunexMeters {
   JOB_EXECUTION("runex.job.execution", Kind.TIMER, "Attempt execution time, by outcome.", "type", "outcome"),
   JOB_COMPLETED("runex.job.completed", Kind.COUNTER, "Attempts finished, by outcome (succeeded, retry, failed, timed_out).", "type", "outcome"),
   JOB_RETRIED("runex.job.retried", Kind.COUNTER, "Retries scheduled.", "type"),
+  JOB_DEFERRED("runex.job.deferred", Kind.COUNTER, "Attempts deferred without using an attempt (circuit breaker open).", "type"),
+  JOB_CPU("runex.job.cpu", Kind.TIMER, "CPU time of an attempt: all its processes (process), the handler thread (java).", "type", "outcome"),
+  JOB_MEMORY_PEAK("runex.job.memory.peak", Kind.SUMMARY, "Peak resident memory of an attempt's largest process, in bytes.", "type", "outcome"),
+  JOB_LIMITED("runex.job.limited", Kind.COUNTER,
+      "Attempts stopped or cut by a limit (TIMED_OUT, MEMORY_LIMIT, CPU_LIMIT, PIDS_LIMIT, FILE_SIZE_LIMIT, OUTPUT_LIMIT).", "type", "limit"),
   JOB_DEAD_LETTERED("runex.job.dead.lettered", Kind.COUNTER, "Dead letters written, by stage.", "stage"),
   WORKER_IN_FLIGHT("runex.worker.in.flight", Kind.GAUGE, "Jobs this worker is running now."),
   WORKER_BUFFERED("runex.worker.buffered", Kind.GAUGE, "Records fetched and waiting for a slot or for their key."),
+  WORKER_MEMORY_RESERVED("runex.worker.memory.reserved", Kind.GAUGE,
+      "Memory declared (limits.memory) by the jobs running now; runex.worker.memoryBudget bounds it."),
   WORKER_COMMIT("runex.worker.commit", Kind.TIMER, "Worker transaction commit time (offsets + outputs).");
 
   /** Meter kinds. */
@@ -81,7 +88,11 @@ public enum RunexMeters {
   }
 
   public DistributionSummary summary(MeterRegistry registry, String... tagValues) {
-    return DistributionSummary.builder(meterName).description(description).tags(tags(tagValues)).register(registry);
+    return DistributionSummary.builder(meterName)
+        .description(description)
+        .baseUnit(this == JOB_MEMORY_PEAK ? "bytes" : null)
+        .tags(tags(tagValues))
+        .register(registry);
   }
 
   private String[] tags(String... values) {

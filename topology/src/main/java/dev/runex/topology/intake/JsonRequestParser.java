@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.runex.config.Durations;
+import dev.runex.config.Sizes;
+import dev.runex.schemas.JobLimits;
 import dev.runex.schemas.JobRequest;
 import dev.runex.topology.intake.DecodeResult.Decoded;
 import dev.runex.topology.intake.DecodeResult.Undecodable;
@@ -19,6 +21,7 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads the JSON intake contract into a {@link JobRequest}, strictly: an unknown top-level field is
@@ -32,7 +35,10 @@ final class JsonRequestParser {
   static final Set<String> FIELDS =
       Set.of(
           "id", "type", "tenant", "params", "notBefore", "delay", "timeout", "maxAttempts",
-          "partitionKey", "idempotencyKey", "labels");
+          "partitionKey", "idempotencyKey", "labels", "limits");
+
+  /** The fields of the {@code limits} object (the job type's limits keys a request may lower). */
+  static final Set<String> LIMIT_FIELDS = Set.of("memory", "cpu", "pids", "fileSize", "output", "network");
 
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
@@ -78,6 +84,7 @@ final class JsonRequestParser {
         .setPartitionKey(text(root, "partitionKey"))
         .setIdempotencyKey(text(root, "idempotencyKey"))
         .setLabels(labels(root.get("labels")))
+        .setLimits(limits(root.get("limits")))
         .build();
   }
 
@@ -150,6 +157,52 @@ final class JsonRequestParser {
     return out;
   }
 
+  /** {@code limits}: sizes as bytes or text (64MB), cpu as a duration (or whole millis), pids, network. */
+  private static JobLimits limits(JsonNode n) {
+    if (absent(n)) {
+      return null;
+    }
+    if (!n.isObject()) {
+      throw bad("limits", "must be a JSON object");
+    }
+    n.fieldNames().forEachRemaining(name -> {
+      if (!LIMIT_FIELDS.contains(name)) {
+        throw new FieldException(IntakeDecoder.UNKNOWN_FIELD,
+            "unknown field 'limits." + name + "' (known limits: " + new TreeSet<>(LIMIT_FIELDS) + ")");
+      }
+    });
+    JsonNode network = n.get("network");
+    if (!absent(network) && !network.isBoolean()) {
+      throw bad("limits.network", "must be true or false, was " + network);
+    }
+    return JobLimits.newBuilder()
+        .setMemoryBytes(size(n, "memory"))
+        .setCpuMs(durationMs(n, "cpu", "limits.cpu"))
+        .setPids(intValue(n, "pids", "limits.pids"))
+        .setFileSizeBytes(size(n, "fileSize"))
+        .setOutputBytes(size(n, "output"))
+        .setNetwork(absent(network) ? null : network.booleanValue())
+        .build();
+  }
+
+  private static Long size(JsonNode limits, String field) {
+    JsonNode n = limits.get(field);
+    if (absent(n)) {
+      return null;
+    }
+    if (n.isIntegralNumber() && n.canConvertToLong()) {
+      return n.longValue();
+    }
+    try {
+      if (n.isTextual()) {
+        return Sizes.parse(n.textValue());
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    throw bad("limits." + field, "must be a size in bytes or with a unit (64KB, 256MB), was " + n);
+  }
+
   private static Instant instant(JsonNode root, String field) {
     JsonNode n = root.get(field);
     if (absent(n)) {
@@ -183,6 +236,10 @@ final class JsonRequestParser {
   }
 
   private static Long durationMs(JsonNode root, String field) {
+    return durationMs(root, field, field);
+  }
+
+  private static Long durationMs(JsonNode root, String field, String label) {
     JsonNode n = root.get(field);
     if (absent(n)) {
       return null;
@@ -192,22 +249,26 @@ final class JsonRequestParser {
       return n.longValue();
     }
     if (!n.isTextual()) {
-      throw bad(field, hint);
+      throw bad(label, hint);
     }
     try {
       return Durations.parse(n.textValue()).toMillis();
     } catch (IllegalArgumentException | ArithmeticException e) {
-      throw bad(field, hint);
+      throw bad(label, hint);
     }
   }
 
   private static Integer intValue(JsonNode root, String field) {
+    return intValue(root, field, field);
+  }
+
+  private static Integer intValue(JsonNode root, String field, String label) {
     JsonNode n = root.get(field);
     if (absent(n)) {
       return null;
     }
     if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-      throw bad(field, "must be a whole number, was " + n);
+      throw bad(label, "must be a whole number, was " + n);
     }
     return n.intValue();
   }

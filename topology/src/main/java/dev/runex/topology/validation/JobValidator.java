@@ -16,10 +16,11 @@ import java.util.function.Supplier;
  * every default taken from its declared job type. Pure: no Kafka, no clock (callers pass
  * {@code now}), ids only from the injected generator. Checks stop at the first problem, in this
  * order: blank type/tenant/id, known type, tenant allowed, payload size, timeout, attempts,
- * notBefore/delay, parameters.
+ * notBefore/delay, limits, parameters. A request's {@code limits} may only lower its type's
+ * ({@link LimitChecker}).
  *
  * <p>Reason codes: {@link #INVALID_FIELD}, {@link #UNKNOWN_TYPE}, {@link #TENANT_NOT_ALLOWED},
- * {@link #PAYLOAD_TOO_LARGE}, {@link #TIMEOUT_TOO_LONG}, {@link #ATTEMPTS_TOO_MANY},
+ * {@link #PAYLOAD_TOO_LARGE}, {@link #TIMEOUT_TOO_LONG}, {@link #ATTEMPTS_TOO_MANY}, {@link #LIMIT_TOO_HIGH},
  * {@code PARAM_MISSING}, {@code PARAM_TYPE}, {@code PARAM_UNKNOWN}.
  */
 public final class JobValidator {
@@ -29,6 +30,7 @@ public final class JobValidator {
   public static final String PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE";
   public static final String TIMEOUT_TOO_LONG = "TIMEOUT_TOO_LONG";
   public static final String ATTEMPTS_TOO_MANY = "ATTEMPTS_TOO_MANY";
+  public static final String LIMIT_TOO_HIGH = LimitChecker.LIMIT_TOO_HIGH;
   public static final String PARAM_MISSING = ParamChecker.PARAM_MISSING;
   public static final String PARAM_TYPE = ParamChecker.PARAM_TYPE;
   public static final String PARAM_UNKNOWN = ParamChecker.PARAM_UNKNOWN;
@@ -59,6 +61,7 @@ public final class JobValidator {
     try {
       JobTypeSpec type = checkIdentity(request);
       checkLimits(type, request, encodedSize);
+      LimitChecker.check(type, request.getLimits());
       Map<String, Object> params = ParamChecker.check(type, request.getParams());
       return new Validation.Valid(toJob(type, request, params, recordKey, recordTimestamp > 0 ? recordTimestamp : now));
     } catch (Refusal r) {
@@ -130,6 +133,7 @@ public final class JobValidator {
         .setTimeoutMs(r.getTimeoutMs() != null ? r.getTimeoutMs() : type.defaultTimeout().toMillis())
         .setSubmittedAt(Instant.ofEpochMilli(submittedAt))
         .setDueAt(Instant.ofEpochMilli(dueAt(r, submittedAt)))
+        .setLimits(r.getLimits())
         .build();
   }
 

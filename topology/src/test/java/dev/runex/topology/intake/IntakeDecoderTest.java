@@ -134,6 +134,32 @@ class IntakeDecoderTest {
     assertThat(((Undecodable) result).message()).contains("'comand'");
   }
 
+  @Test
+  void decodesLimitsWithUnitsIntoBytesAndMillis() {
+    // given
+    String json = "{\"type\":\"echo\",\"tenant\":\"demo\",\"limits\":{\"memory\":\"64MB\",\"cpu\":\"5s\","
+        + "\"pids\":8,\"fileSize\":1024,\"output\":\"1KB\",\"network\":false}}";
+
+    // when
+    JobRequest r = ((Decoded) decoder.decode(TOPIC, utf8(json))).request();
+
+    // then
+    assertThat(r.getLimits().getMemoryBytes()).isEqualTo(64L << 20);
+    assertThat(r.getLimits().getCpuMs()).isEqualTo(5_000L);
+    assertThat(r.getLimits().getPids()).isEqualTo(8);
+    assertThat(r.getLimits().getFileSizeBytes()).isEqualTo(1024L);
+    assertThat(r.getLimits().getOutputBytes()).isEqualTo(1024L);
+    assertThat(r.getLimits().getNetwork()).isFalse();
+  }
+
+  @Test
+  void rejectsUnknownLimitNamingIt() {
+    DecodeResult result = decoder.decode(TOPIC, utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"limits\":{\"memroy\":1}}"));
+
+    assertThat(codeOf(result)).isEqualTo(IntakeDecoder.UNKNOWN_FIELD);
+    assertThat(((Undecodable) result).message()).contains("'limits.memroy'");
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
@@ -148,7 +174,11 @@ class IntakeDecoderTest {
         "\"params\": [1]                 | params",
         "\"labels\": {\"team\": 5}       | labels.team",
         "\"partitionKey\": 42            | partitionKey",
-        "\"params\": {\"n\": 99999999999999999999999} | params.n"
+        "\"params\": {\"n\": 99999999999999999999999} | params.n",
+        "\"limits\": {\"memory\": \"lots\"} | limits.memory",
+        "\"limits\": {\"cpu\": \"soon\"}    | limits.cpu",
+        "\"limits\": {\"network\": \"no\"}  | limits.network",
+        "\"limits\": 5                      | limits"
       })
   void rejectsFieldOfWrongTypeNamingIt(String field, String name) {
     // given

@@ -3,6 +3,7 @@ package dev.runex.topology.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runex.schemas.Job;
+import dev.runex.schemas.JobLimits;
 import dev.runex.schemas.JobRequest;
 import dev.runex.topology.TestConfigs;
 import java.nio.charset.StandardCharsets;
@@ -206,6 +207,38 @@ class JobValidatorTest {
     assertInvalid(echo().setNotBefore(Instant.ofEpochMilli(NOW)).setDelayMs(5L).build(),
         JobValidator.INVALID_FIELD, "notBefore or delay");
     assertInvalid(echo().setDelayMs(-1L).build(), JobValidator.INVALID_FIELD, "delay must be >= 0");
+  }
+
+  @Test
+  void keepsRequestLimitsWithinTheTypesOnTheJob() {
+    // given: echo (java) has the default limits (64MB, 60s, 64 pids, 64MB files, 256KB output, no network)
+    JobLimits asked = JobLimits.newBuilder().setMemoryBytes(32L << 20).setPids(4).setNetwork(false).build();
+
+    // when
+    Job job = valid(validator.validate(echo().setLimits(asked).build(), KEY, 100, RECORD_TS, NOW));
+
+    // then
+    assertThat(job.getLimits()).isEqualTo(asked);
+  }
+
+  @Test
+  void rejectsLimitsAboveTheTypesOrInvalid() {
+    assertInvalid(limits(b -> b.setMemoryBytes(512L << 20)), JobValidator.LIMIT_TOO_HIGH,
+        "limits.memory 512MB is above type 'echo' limit (64MB)");
+    assertInvalid(limits(b -> b.setCpuMs(61_000L)), JobValidator.LIMIT_TOO_HIGH, "limits.cpu");
+    assertInvalid(limits(b -> b.setPids(65)), JobValidator.LIMIT_TOO_HIGH, "limits.pids 65");
+    assertInvalid(limits(b -> b.setOutputBytes(1L << 20)), JobValidator.LIMIT_TOO_HIGH, "limits.output 1MB");
+    assertInvalid(limits(b -> b.setFileSizeBytes(1L << 30)), JobValidator.LIMIT_TOO_HIGH, "limits.fileSize 1GB");
+    assertInvalid(limits(b -> b.setNetwork(true)), JobValidator.LIMIT_TOO_HIGH, "does not allow network access");
+    assertInvalid(limits(b -> b.setMemoryBytes(1024L)), JobValidator.INVALID_FIELD, "limits.memory must be >= 16MB");
+    assertInvalid(limits(b -> b.setCpuMs(10L)), JobValidator.INVALID_FIELD, "limits.cpu must be >= 1s");
+    assertInvalid(limits(b -> b.setPids(0)), JobValidator.INVALID_FIELD, "limits.pids must be >= 1");
+  }
+
+  private static JobRequest limits(java.util.function.Consumer<JobLimits.Builder> set) {
+    JobLimits.Builder b = JobLimits.newBuilder();
+    set.accept(b);
+    return echo().setLimits(b.build()).build();
   }
 
   private void assertInvalid(JobRequest request, String code, String messagePart) {

@@ -5,25 +5,37 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Decides which partitions the consumer must not fetch from. Two limits: the records fetched but
+ * Decides which partitions the consumer must not fetch from. Three limits: the records fetched but
  * not started ({@code runex.worker.maxBufferedRecords}: above it every partition pauses, and they
- * resume once the buffer has drained below half, so fetching does not flap), and per partition
- * how far fetching ran ahead of the commit point ({@code runex.worker.maxUncommittedOffsets}:
- * that window bounds the commit metadata).
+ * resume once the buffer has drained below half, so fetching does not flap); while the worker is
+ * full (every slot busy, or a job waiting for memory) a much smaller buffer, {@code
+ * fullBuffer} records — enough to start the next jobs the moment room appears, no more; and per
+ * partition how far fetching ran ahead of the commit point ({@code
+ * runex.worker.maxUncommittedOffsets}: that window bounds the commit metadata). Pausing leaves
+ * records in the log, so key order and offset tracking are untouched.
  *
  * @param <P> partition identifier
  */
 public final class FlowControl<P> {
   private final int maxBuffered;
   private final long maxUncommitted;
+  private final int fullBuffer;
+  private boolean overflowed;
   private boolean backPressured;
 
   public FlowControl(int maxBuffered, long maxUncommitted) {
-    if (maxBuffered < 1 || maxUncommitted < 1) {
-      throw new IllegalArgumentException("limits must be >= 1, were " + maxBuffered + " and " + maxUncommitted);
+    this(maxBuffered, maxUncommitted, maxBuffered);
+  }
+
+  /** With {@code fullBuffer}: the buffer allowed while the worker is full (at most {@code maxBuffered}). */
+  public FlowControl(int maxBuffered, long maxUncommitted, int fullBuffer) {
+    if (maxBuffered < 1 || maxUncommitted < 1 || fullBuffer < 1) {
+      throw new IllegalArgumentException(
+          "limits must be >= 1, were " + maxBuffered + ", " + maxUncommitted + " and " + fullBuffer);
     }
     this.maxBuffered = maxBuffered;
     this.maxUncommitted = maxUncommitted;
+    this.fullBuffer = Math.min(fullBuffer, maxBuffered);
   }
 
   /**
@@ -33,11 +45,24 @@ public final class FlowControl<P> {
    * @param spans per assigned partition, offsets fetched beyond its commit point
    */
   public Set<P> partitionsToPause(int buffered, Map<P, Long> spans) {
+    return partitionsToPause(buffered, false, spans);
+  }
+
+  /**
+   * The partitions to keep paused.
+   *
+   * @param buffered records fetched and not started
+   * @param full whether the worker cannot start another job now (no free slot, or one waits for memory)
+   * @param spans per assigned partition, offsets fetched beyond its commit point
+   */
+  public Set<P> partitionsToPause(int buffered, boolean full, Map<P, Long> spans) {
     if (buffered > maxBuffered) {
-      backPressured = true;
-    } else if (backPressured && buffered <= maxBuffered / 2) {
-      backPressured = false;
+      overflowed = true;
+    } else if (overflowed && buffered <= maxBuffered / 2) {
+      overflowed = false;
     }
+    // no hysteresis needed here: "full" ends when a job finishes, and then fetching should resume at once
+    backPressured = overflowed || (full && buffered >= fullBuffer);
     if (backPressured) {
       return new HashSet<>(spans.keySet());
     }

@@ -2,6 +2,7 @@ package dev.runex.workers.execution;
 
 import dev.runex.schemas.ErrorInfo;
 import dev.runex.schemas.lifecycle.Lifecycle;
+import java.time.Instant;
 
 /**
  * Why an attempt failed, classified once ({@link FailureClassifier}) and then only read: by the
@@ -12,11 +13,16 @@ import dev.runex.schemas.lifecycle.Lifecycle;
  * @param retryable whether another attempt may succeed
  * @param timedOut whether the attempt ran out of time (terminal status TIMED_OUT)
  * @param cause what the handler threw, or null
+ * @param retryNotBefore the earliest time another attempt may start (an HTTP Retry-After), or null
  */
-public record Failure(String code, String message, boolean retryable, boolean timedOut, Throwable cause) {
+public record Failure(String code, String message, boolean retryable, boolean timedOut, Throwable cause, Instant retryNotBefore) {
 
   public Failure {
     message = message == null ? "" : message;
+  }
+
+  public Failure(String code, String message, boolean retryable, boolean timedOut, Throwable cause) {
+    this(code, message, retryable, timedOut, cause, null);
   }
 
   public ErrorInfo toErrorInfo() {

@@ -20,6 +20,7 @@ public final class FailureClassifier {
   public static final String OUTPUT_TOO_LARGE = "OUTPUT_TOO_LARGE";
   public static final String PARAM_INVALID = "PARAM_INVALID";
   public static final String ABANDONED = "ABANDONED";
+  public static final String MEMORY_BUDGET_EXCEEDED = "MEMORY_BUDGET_EXCEEDED";
 
   private FailureClassifier() {}
 
@@ -30,7 +31,10 @@ public final class FailureClassifier {
         return new Failure(p.code(), p.getMessage(), false, false, thrown);
       }
       if (t instanceof RetryableJobException r) {
-        return new Failure(r.code(), r.getMessage(), true, false, thrown);
+        return new Failure(r.code(), r.getMessage(), true, false, thrown, r.retryNotBefore());
+      }
+      if (t instanceof AttemptTimedOutException a) {
+        return new Failure(TIMEOUT, a.getMessage(), true, true, null);
       }
     }
     String message = thrown.getMessage() != null ? thrown.getMessage() : thrown.getClass().getName();
@@ -53,6 +57,13 @@ public final class FailureClassifier {
   /** The worker gave the attempt up (shutdown, rebalance, aborted transaction); it reruns. */
   public static Failure abandoned() {
     return new Failure(ABANDONED, "attempt abandoned by the worker; it reruns from the uncommitted offset", true, false, null);
+  }
+
+  /** The job declares more memory than the worker's whole budget: it could never start here. */
+  public static Failure memoryBudgetExceeded(long needed, long budget) {
+    return new Failure(MEMORY_BUDGET_EXCEEDED, "job declares " + dev.runex.config.Sizes.format(needed)
+        + " of memory (limits.memory), more than this worker's whole runex.worker.memoryBudget ("
+        + dev.runex.config.Sizes.format(budget) + ")", false, false, null);
   }
 
   public static Failure outputTooLarge(long bytes, long limit) {

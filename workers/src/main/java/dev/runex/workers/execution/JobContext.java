@@ -1,6 +1,8 @@
 package dev.runex.workers.execution;
 
 import dev.runex.schemas.Job;
+import dev.runex.schemas.ResourceUsage;
+import dev.runex.workers.monitoring.TraceContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -29,13 +31,21 @@ public final class JobContext {
   private final String workerId;
   private final Instant startedAt;
   private final Instant deadline;
+  private final String traceParent;
   private volatile Cancellation cancellation = Cancellation.NONE;
+  private volatile ResourceUsage usage;
 
   public JobContext(Job job, String workerId, Instant startedAt, Instant deadline) {
+    this(job, workerId, startedAt, deadline, null);
+  }
+
+  /** With the {@code traceparent} header of the consumed record (null: none). */
+  public JobContext(Job job, String workerId, Instant startedAt, Instant deadline, String inboundTraceParent) {
     this.job = job;
     this.workerId = workerId;
     this.startedAt = startedAt;
     this.deadline = deadline;
+    this.traceParent = TraceContext.traceParent(job.getId(), job.getAttempt(), inboundTraceParent);
   }
 
   public Job job() {
@@ -69,6 +79,25 @@ public final class JobContext {
 
   public String workerId() {
     return workerId;
+  }
+
+  /** W3C {@code traceparent} of this attempt, for every call it makes ({@link TraceContext}). */
+  public String traceParent() {
+    return traceParent;
+  }
+
+  /**
+   * Records what the attempt used; executors that can measure more than wall time (processes,
+   * HTTP calls) call this before returning or throwing. The runner fills in wall time and the
+   * handler thread's CPU time when nothing was recorded.
+   */
+  public void recordUsage(ResourceUsage usage) {
+    this.usage = usage;
+  }
+
+  /** The recorded usage, or null. */
+  public ResourceUsage usage() {
+    return usage;
   }
 
   public Instant startedAt() {

@@ -1,8 +1,12 @@
 package dev.runex.workers.execution;
 
+import dev.runex.schemas.ResourceUsage;
+import dev.runex.workers.execution.AttemptOutcome.Deferred;
 import dev.runex.workers.execution.AttemptOutcome.Failed;
 import dev.runex.workers.execution.AttemptOutcome.Succeeded;
 import dev.runex.workers.monitoring.JobMdc;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,10 +33,22 @@ import java.util.function.Consumer;
  * when every thread is held. Outputs larger than {@link #MAX_OUTPUT_BYTES} are permanent {@code
  * OUTPUT_TOO_LARGE} failures (a result record must fit a Kafka request).
  *
+ * <p>Executors that enforce the deadline themselves (they must first stop a process tree or an
+ * HTTP exchange, and report what it used) are started with a {@code timerSlack}: the runner's own
+ * timeout then only fires that much later, as a backstop. Every outcome carries the attempt's
+ * {@link ResourceUsage}: what the executor recorded ({@link JobContext#recordUsage}), else wall
+ * time and the handler thread's CPU time. A {@link DeferJobException} becomes a {@link Deferred}
+ * outcome.
+ *
  * <p>Each outcome is handed to the attempt's callback exactly once, on a handler or timer thread.
  */
 public final class JobRunner implements AutoCloseable {
   public static final int MAX_OUTPUT_BYTES = 512 * 1024;
+  /** How long {@link #close()} waits for interrupted handlers (a process tree being killed). */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+  /** What a java handler's attempt runs in. */
+  public static final String IN_PROCESS = "in-process";
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private final int threads;
   private final Clock clock;
@@ -61,8 +77,19 @@ public final class JobRunner implements AutoCloseable {
 
   /** Starts {@code handler} for {@code ctx}; {@code onOutcome} receives the outcome once. */
   public RunningAttempt start(JobHandler handler, JobContext ctx, Consumer<AttemptOutcome> onOutcome) {
-    Attempt attempt = new Attempt(handler, ctx, onOutcome);
-    long delayMs = Math.max(0, Duration.between(clock.instant(), ctx.deadline()).toMillis());
+    return start(handler, ctx, onOutcome, Duration.ZERO, () -> { });
+  }
+
+  /**
+   * Starts {@code handler} for {@code ctx}; {@code onOutcome} receives the outcome once. The
+   * runner's timeout fires {@code timerSlack} after the deadline (zero for handlers that rely on
+   * it); {@code onThreadFreed} runs when the handler has returned, whenever that is — after the
+   * outcome when a handler outlives its timeout — so resources it held can be released then.
+   */
+  public RunningAttempt start(
+      JobHandler handler, JobContext ctx, Consumer<AttemptOutcome> onOutcome, Duration timerSlack, Runnable onThreadFreed) {
+    Attempt attempt = new Attempt(handler, ctx, onOutcome, onThreadFreed);
+    long delayMs = Math.max(0, Duration.between(clock.instant(), ctx.deadline().plus(timerSlack)).toMillis());
     attempt.timeout = timer.schedule(attempt::timeOut, delayMs, TimeUnit.MILLISECONDS);
     busy.incrementAndGet();
     try {
@@ -70,16 +97,34 @@ public final class JobRunner implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       busy.decrementAndGet();
       attempt.timeout.cancel(false);
+      onThreadFreed.run();
       throw e;
     }
     return attempt;
   }
 
-  /** Interrupts every running handler and stops the threads (abandoned attempts rerun elsewhere). */
+  /**
+   * Interrupts every running handler and stops the threads (abandoned attempts rerun elsewhere).
+   * Waits a bounded time for them, so process jobs can end their process trees before the worker
+   * goes.
+   */
   @Override
   public void close() {
     timer.shutdownNow();
     pool.shutdownNow();
+    try {
+      pool.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static long threadCpuNanos() {
+    try {
+      return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
+    } catch (UnsupportedOperationException e) {
+      return -1;
+    }
   }
 
   private static ThreadFactory named(String prefix) {
@@ -97,15 +142,17 @@ public final class JobRunner implements AutoCloseable {
     private final JobHandler handler;
     private final JobContext ctx;
     private final Consumer<AttemptOutcome> onOutcome;
+    private final Runnable onThreadFreed;
     private final Object lock = new Object();
     private Thread thread;
     private boolean reported;
     private volatile ScheduledFuture<?> timeout;
 
-    Attempt(JobHandler handler, JobContext ctx, Consumer<AttemptOutcome> onOutcome) {
+    Attempt(JobHandler handler, JobContext ctx, Consumer<AttemptOutcome> onOutcome, Runnable onThreadFreed) {
       this.handler = handler;
       this.ctx = ctx;
       this.onOutcome = onOutcome;
+      this.onThreadFreed = onThreadFreed;
     }
 
     @Override
@@ -134,25 +181,47 @@ public final class JobRunner implements AutoCloseable {
           t.cancel(false);
         }
         busy.decrementAndGet();
+        onThreadFreed.run();
       }
     }
 
     private AttemptOutcome execute() {
+      long cpuStart = threadCpuNanos();
       try (JobMdc mdc = JobMdc.put(ctx.job())) {
         String output = handler.handle(ctx);
         if (ctx.timedOut()) {
           return timedOut();
         }
+        Instant now = clock.instant();
         if (output != null && output.length() > MAX_OUTPUT_BYTES / 3) {
           int bytes = output.getBytes(StandardCharsets.UTF_8).length;
           if (bytes > MAX_OUTPUT_BYTES) {
-            return new Failed(FailureClassifier.outputTooLarge(bytes, MAX_OUTPUT_BYTES), ctx.startedAt(), clock.instant());
+            return new Failed(FailureClassifier.outputTooLarge(bytes, MAX_OUTPUT_BYTES), ctx.startedAt(), now, usage(now, cpuStart));
           }
         }
-        return new Succeeded(output, ctx.startedAt(), clock.instant());
+        return new Succeeded(output, ctx.startedAt(), now, usage(now, cpuStart));
+      } catch (DeferJobException d) {
+        return new Deferred(d.getMessage(), d.until(), ctx.startedAt(), clock.instant());
       } catch (Throwable t) { // NOPMD: a handler's Error must still end its attempt, or the job would hang
-        return ctx.timedOut() ? timedOut() : new Failed(FailureClassifier.classify(t), ctx.startedAt(), clock.instant());
+        if (ctx.timedOut()) {
+          return timedOut();
+        }
+        Instant now = clock.instant();
+        return new Failed(FailureClassifier.classify(t), ctx.startedAt(), now, usage(now, cpuStart));
       }
+    }
+
+    /** What the executor recorded, else wall time and this thread's CPU time. */
+    private ResourceUsage usage(Instant now, long cpuStart) {
+      if (ctx.usage() != null) {
+        return ctx.usage();
+      }
+      long cpuEnd = threadCpuNanos();
+      return ResourceUsage.newBuilder()
+          .setWallMs(Math.max(0, Duration.between(ctx.startedAt(), now).toMillis()))
+          .setCpuMs(cpuStart < 0 || cpuEnd < 0 ? null : (cpuEnd - cpuStart) / 1_000_000)
+          .setIsolation(IN_PROCESS)
+          .build();
     }
 
     void timeOut() {
@@ -188,7 +257,13 @@ public final class JobRunner implements AutoCloseable {
 
     private AttemptOutcome timedOut() {
       Duration limit = Duration.between(ctx.startedAt(), ctx.deadline());
-      return new Failed(FailureClassifier.timeout(limit), ctx.startedAt(), clock.instant());
+      Instant now = clock.instant();
+      ResourceUsage usage = ctx.usage() != null ? ctx.usage() : ResourceUsage.newBuilder()
+          .setWallMs(Math.max(0, Duration.between(ctx.startedAt(), now).toMillis()))
+          .setLimit(LimitReasons.TIMED_OUT)
+          .setIsolation(IN_PROCESS)
+          .build();
+      return new Failed(FailureClassifier.timeout(limit), ctx.startedAt(), now, usage);
     }
 
     private void report(AttemptOutcome outcome) {

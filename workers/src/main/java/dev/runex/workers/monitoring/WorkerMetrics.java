@@ -1,6 +1,8 @@
 package dev.runex.workers.monitoring;
 
+import dev.runex.schemas.ResourceUsage;
 import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.workers.execution.LimitReasons;
 import dev.runex.workers.deadletter.DeadLetterFactory;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,13 +17,17 @@ import org.apache.kafka.clients.producer.Producer;
 
 /**
  * The worker's meters, all defined in {@link RunexMeters}: attempts started, queue wait,
- * execution time and completions by outcome, retries, dead letters, commit time, the in-flight
- * and buffered gauges, plus Kafka's own client metrics (bound with {@link KafkaClientMetrics}).
+ * execution time, CPU time, peak memory and completions by outcome, limits hit, deferrals,
+ * retries, dead letters, commit time, the in-flight, buffered and reserved-memory gauges, plus
+ * Kafka's own client metrics (bound with {@link KafkaClientMetrics}).
  * The {@code type} tag is limited to declared job types ({@code unknown} otherwise) to keep
  * cardinality bounded whatever arrives on the topic.
  */
 public final class WorkerMetrics implements AutoCloseable {
   static final String UNKNOWN_TYPE = "unknown";
+  private static final Set<String> LIMITS = Set.of(
+      LimitReasons.TIMED_OUT, LimitReasons.MEMORY_LIMIT, LimitReasons.CPU_LIMIT, LimitReasons.PIDS_LIMIT,
+      LimitReasons.FILE_SIZE_LIMIT, LimitReasons.OUTPUT_LIMIT, LimitReasons.CANCELLED);
 
   private final MeterRegistry registry;
   private final Set<String> knownTypes;
@@ -29,10 +35,17 @@ public final class WorkerMetrics implements AutoCloseable {
   private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
 
   public WorkerMetrics(MeterRegistry registry, Set<String> knownTypes, Supplier<Number> inFlight, Supplier<Number> buffered) {
+    this(registry, knownTypes, inFlight, buffered, () -> 0);
+  }
+
+  public WorkerMetrics(
+      MeterRegistry registry, Set<String> knownTypes, Supplier<Number> inFlight, Supplier<Number> buffered,
+      Supplier<Number> memoryReserved) {
     this.registry = registry;
     this.knownTypes = Set.copyOf(knownTypes);
     gauges.add(gauge(RunexMeters.WORKER_IN_FLIGHT, inFlight));
     gauges.add(gauge(RunexMeters.WORKER_BUFFERED, buffered));
+    gauges.add(gauge(RunexMeters.WORKER_MEMORY_RESERVED, memoryReserved));
   }
 
   public void bindClients(Consumer<?, ?> consumer, Producer<?, ?> producer) {
@@ -57,6 +70,29 @@ public final class WorkerMetrics implements AutoCloseable {
     RunexMeters.JOB_COMPLETED.counter(registry, t, outcome).increment();
   }
 
+  /** An attempt finished and used {@code usage} (null: nothing measured beyond its duration). */
+  public void finished(String type, String outcome, Duration execution, ResourceUsage usage) {
+    finished(type, outcome, execution);
+    if (usage == null) {
+      return;
+    }
+    String t = typeTag(type);
+    if (usage.getCpuMs() != null) {
+      RunexMeters.JOB_CPU.timer(registry, t, outcome).record(Duration.ofMillis(Math.max(0, usage.getCpuMs())));
+    }
+    if (usage.getPeakMemoryBytes() != null) {
+      RunexMeters.JOB_MEMORY_PEAK.summary(registry, t, outcome).record(usage.getPeakMemoryBytes());
+    }
+    if (usage.getLimit() != null) {
+      RunexMeters.JOB_LIMITED.counter(registry, t, limitTag(usage.getLimit())).increment();
+    }
+  }
+
+  /** An attempt did not run and was deferred (circuit breaker open). */
+  public void deferred(String type) {
+    RunexMeters.JOB_DEFERRED.counter(registry, typeTag(type)).increment();
+  }
+
   public void retried(String type) {
     RunexMeters.JOB_RETRIED.counter(registry, typeTag(type)).increment();
   }
@@ -67,6 +103,11 @@ public final class WorkerMetrics implements AutoCloseable {
 
   public void committed(Duration took) {
     RunexMeters.WORKER_COMMIT.timer(registry).record(took);
+  }
+
+  /** Limit reasons come from the executors, a closed set; anything else is folded to keep cardinality bounded. */
+  static String limitTag(String limit) {
+    return LIMITS.contains(limit) ? limit : "OTHER";
   }
 
   String typeTag(String type) {

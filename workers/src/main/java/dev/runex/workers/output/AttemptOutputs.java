@@ -19,7 +19,9 @@ public record AttemptOutputs(Kind kind, RetryDecision decision, List<ProducerRec
     SUCCEEDED,
     RETRY,
     FAILED,
-    TIMED_OUT;
+    TIMED_OUT,
+    /** The attempt did not run (circuit breaker open) and comes back unchanged. */
+    DEFERRED;
 
     /** The {@code outcome} tag value of runex.job.execution / runex.job.completed. */
     public String tag() {

@@ -13,6 +13,7 @@ import dev.runex.schemas.topics.Topic;
 import dev.runex.workers.deadletter.DeadLetterFactory;
 import dev.runex.workers.deadletter.SourceCoordinates;
 import dev.runex.workers.execution.AttemptOutcome;
+import dev.runex.workers.execution.AttemptOutcome.Deferred;
 import dev.runex.workers.execution.AttemptOutcome.Failed;
 import dev.runex.workers.execution.AttemptOutcome.Succeeded;
 import dev.runex.workers.execution.Failure;
@@ -36,8 +37,13 @@ import org.apache.kafka.common.serialization.Serializer;
  *   <li>succeeded: SUCCEEDED result on {@code results} + SUCCEEDED event;
  *   <li>retryable with attempts left: the next attempt on {@code retry} + RETRY_SCHEDULED event;
  *   <li>otherwise: FAILED or TIMED_OUT result + dead letter on {@code dead-letter} + FAILED or
- *       TIMED_OUT event + DEAD_LETTERED event.
+ *       TIMED_OUT event + DEAD_LETTERED event;
+ *   <li>deferred (did not run): the same attempt on {@code retry}, due when the executor allows,
+ *       + RETRY_SCHEDULED event saying so.
  * </ul>
+ *
+ * Results carry the final attempt's resource usage; events of failed attempts name the limit
+ * that stopped them.
  *
  * Every event carries the worker id. The STARTED event is built separately, when the attempt starts.
  */
@@ -76,6 +82,9 @@ public final class OutcomeRecords {
     if (outcome instanceof Succeeded s) {
       return succeeded(job, s);
     }
+    if (outcome instanceof Deferred d) {
+      return deferred(job, d, now);
+    }
     Failed f = (Failed) outcome;
     return failed(job, f, RetryPlanner.plan(job, f.failure(), policy, now), source, now);
   }
@@ -87,9 +96,18 @@ public final class OutcomeRecords {
     return List.of(new ProducerRecord<>(deadLetter.name(), key, deadLetterValues.serialize(deadLetter.name(), letter)));
   }
 
+  private AttemptOutputs deferred(Job job, Deferred d, Instant now) {
+    Job again = Job.newBuilder(job).setDueAt(d.until().isAfter(now) ? d.until() : now).build();
+    String detail = "deferred without using an attempt: " + d.reason() + "; attempt " + job.getAttempt() + " due at " + again.getDueAt();
+    return new AttemptOutputs(Kind.DEFERRED, null, List.of(
+        new ProducerRecord<>(retry.name(), key(job), retryValues.serialize(retry.name(), again)),
+        event(job, JobEventKind.RETRY_SCHEDULED, detail, now)));
+  }
+
   private AttemptOutputs succeeded(Job job, Succeeded s) {
     JobResult result = Lifecycle.result(
         job, JobStatus.SUCCEEDED, s.output(), null, s.startedAt().toEpochMilli(), s.finishedAt().toEpochMilli(), workerId);
+    result.setUsage(s.usage());
     List<ProducerRecord<byte[], byte[]>> out = List.of(
         result(job, result), event(job, JobEventKind.SUCCEEDED, null, s.finishedAt()));
     return new AttemptOutputs(Kind.SUCCEEDED, null, out);
@@ -108,6 +126,7 @@ public final class OutcomeRecords {
     GiveUp g = (GiveUp) decision;
     JobResult result = Lifecycle.result(
         job, g.status(), null, g.error(), f.startedAt().toEpochMilli(), f.finishedAt().toEpochMilli(), workerId);
+    result.setUsage(f.usage());
     DeadLetter letter = DeadLetterFactory.forJob(job, failure, source, g.firstFailureAt(), now);
     boolean timedOut = g.status() == JobStatus.TIMED_OUT;
     out.add(result(job, result));

@@ -4,6 +4,8 @@ import static dev.runex.workers.testing.Jobs.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.runex.schemas.ResourceUsage;
+import dev.runex.workers.execution.AttemptOutcome.Deferred;
 import dev.runex.workers.execution.AttemptOutcome.Failed;
 import dev.runex.workers.execution.AttemptOutcome.Succeeded;
 import java.time.Clock;
@@ -137,6 +139,97 @@ class JobRunnerTest {
     AttemptOutcome outcome = run(mdc, Map.of(), Duration.ofSeconds(5));
 
     assertThat(((Succeeded) outcome).output()).isEqualTo("j1/1");
+  }
+
+  @Test
+  void javaAttemptsReportWallAndThreadCpuTime() throws Exception {
+    JobHandler spin = handler(ctx -> {
+      long x = 0;
+      for (int i = 0; i < 20_000_000; i++) {
+        x += i % 7;
+      }
+      return Long.toString(x);
+    });
+
+    AttemptOutcome outcome = run(spin, Map.of(), Duration.ofSeconds(10));
+
+    assertThat(outcome.usage().getIsolation()).isEqualTo(JobRunner.IN_PROCESS);
+    assertThat(outcome.usage().getCpuMs()).isNotNull();
+    assertThat(outcome.usage().getLimit()).isNull();
+  }
+
+  @Test
+  void whatTheExecutorRecordsIsTheAttemptsUsage() throws Exception {
+    ResourceUsage measured = ResourceUsage.newBuilder().setWallMs(5).setPeakMemoryBytes(1234L).setIsolation("bubblewrap").build();
+    JobHandler recording = handler(ctx -> {
+      ctx.recordUsage(measured);
+      throw new PermanentJobException("EXIT_3", "exit code 3");
+    });
+
+    AttemptOutcome outcome = run(recording, Map.of(), Duration.ofSeconds(10));
+
+    assertThat(outcome).isInstanceOf(Failed.class);
+    assertThat(outcome.usage()).isEqualTo(measured);
+  }
+
+  @Test
+  void aDeferralIsNeitherASuccessNorAFailure() throws Exception {
+    Instant until = Instant.now().plusSeconds(30);
+    JobHandler deferring = handler(ctx -> {
+      throw new DeferJobException("breaker open", until);
+    });
+
+    AttemptOutcome outcome = run(deferring, Map.of(), Duration.ofSeconds(10));
+
+    assertThat(outcome).isInstanceOfSatisfying(Deferred.class, d -> {
+      assertThat(d.until()).isEqualTo(until);
+      assertThat(d.reason()).isEqualTo("breaker open");
+    });
+  }
+
+  @Test
+  void withTimerSlackASelfTimedExecutorReportsItsOwnTimeout() throws Exception {
+    // the executor needs a moment past the deadline to stop its work and report what it used
+    JobHandler selfTimed = handler(ctx -> {
+      while (Instant.now().isBefore(ctx.deadline().plusMillis(100))) {
+        Thread.onSpinWait();
+      }
+      ctx.recordUsage(ResourceUsage.newBuilder().setWallMs(150).setLimit(LimitReasons.TIMED_OUT).build());
+      throw new AttemptTimedOutException("stopped at the deadline", Duration.ofMillis(50));
+    });
+    CompletableFuture<AttemptOutcome> outcome = new CompletableFuture<>();
+
+    runner.start(selfTimed, context(Map.of(), Duration.ofMillis(50)), outcome::complete, Duration.ofSeconds(5), () -> { });
+
+    assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(Failed.class, f -> {
+      assertThat(f.failure().code()).isEqualTo("TIMEOUT");
+      assertThat(f.failure().timedOut()).isTrue();
+      assertThat(f.usage().getWallMs()).isEqualTo(150);
+    });
+  }
+
+  @Test
+  void releasesResourcesOnlyWhenTheHandlerThreadIsFree() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean freed = new AtomicBoolean();
+    JobHandler stubborn = handler(ctx -> {
+      while (true) {
+        try {
+          release.await();
+          return "late";
+        } catch (InterruptedException ignored) {
+          // deliberately ignores interruption, as a process being killed takes a moment
+        }
+      }
+    });
+    List<AttemptOutcome> outcomes = new CopyOnWriteArrayList<>();
+
+    runner.start(stubborn, context(Map.of(), Duration.ofMillis(20)), outcomes::add, Duration.ZERO, () -> freed.set(true));
+    await().atMost(Duration.ofSeconds(5)).until(() -> outcomes.size() == 1);
+
+    assertThat(freed).as("timed out, but the handler still runs").isFalse();
+    release.countDown();
+    await().atMost(Duration.ofSeconds(5)).untilTrue(freed);
   }
 
   private AttemptOutcome run(JobHandler handler, Map<String, Object> params, Duration timeout) throws Exception {

@@ -15,7 +15,10 @@ import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.workers.deadletter.SourceCoordinates;
+import dev.runex.schemas.ResourceUsage;
+import dev.runex.workers.execution.AttemptOutcome.Deferred;
 import dev.runex.workers.execution.AttemptOutcome.Failed;
+import dev.runex.workers.execution.Failure;
 import dev.runex.workers.execution.AttemptOutcome.Succeeded;
 import dev.runex.workers.execution.FailureClassifier;
 import dev.runex.workers.testing.TestConfig;
@@ -111,6 +114,33 @@ class OutcomeRecordsTest {
     assertThat(started.getWorkerId()).isEqualTo("worker-1");
     assertThat(started.getStage()).isEqualTo("execution");
     assertThat(started.getTime()).isEqualTo(STARTED);
+  }
+
+  @Test
+  void resultsCarryTheAttemptsResourceUsage() {
+    ResourceUsage usage = ResourceUsage.newBuilder().setWallMs(1000).setCpuMs(900L).setPeakMemoryBytes(64L << 20)
+        .setLimit("MEMORY_LIMIT").setExitCode(1).setIsolation("bubblewrap").build();
+    Failed failed = new Failed(new Failure("MEMORY_LIMIT", "stopped", false, false, null), STARTED, FINISHED, usage);
+
+    AttemptOutputs out = records.forOutcome(job("j1", "echo", Map.of()), failed, policy(), SOURCE, FINISHED);
+
+    assertThat(result(out.records().get(0)).getUsage()).isEqualTo(usage);
+    assertThat(event(out.records().get(2)).getDetail()).startsWith("MEMORY_LIMIT");
+  }
+
+  @Test
+  void aDeferredAttemptGoesBackUnchangedDueLaterWithoutAResult() {
+    Job job = attempt(job("j1", "echo", Map.of()), 2);
+    Instant until = FINISHED.plusSeconds(30);
+
+    AttemptOutputs out = records.forOutcome(job, new Deferred("circuit breaker open", until, STARTED, FINISHED), policy(), SOURCE, FINISHED);
+
+    assertThat(out.kind()).isEqualTo(AttemptOutputs.Kind.DEFERRED);
+    assertThat(out.records()).extracting(ProducerRecord::topic).containsExactly("runex.retry", "runex.events");
+    Job again = topics.retry().valueSerde().deserializer().deserialize("runex.retry", out.records().get(0).value());
+    assertThat(again.getAttempt()).isEqualTo(2);
+    assertThat(again.getDueAt()).isEqualTo(until);
+    assertThat(event(out.records().get(1)).getDetail()).contains("deferred without using an attempt", "circuit breaker open");
   }
 
   private RetryPolicy policy() {

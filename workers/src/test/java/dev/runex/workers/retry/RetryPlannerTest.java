@@ -11,6 +11,7 @@ import dev.runex.schemas.JobStatus;
 import dev.runex.workers.execution.Failure;
 import dev.runex.workers.execution.FailureClassifier;
 import dev.runex.workers.execution.PermanentJobException;
+import dev.runex.workers.execution.RetryableJobException;
 import dev.runex.workers.retry.RetryDecision.GiveUp;
 import dev.runex.workers.retry.RetryDecision.Retry;
 import java.io.IOException;
@@ -109,5 +110,23 @@ class RetryPlannerTest {
     GiveUp giveUp = (GiveUp) RetryPlanner.plan(job("j1", "nope", Map.of()), boom, null, NOW);
 
     assertThat(giveUp.status()).isEqualTo(JobStatus.FAILED);
+  }
+
+  @Test
+  void aRetryAfterLaterThanTheBackoffDecidesTheNextDueTime() {
+    Failure throttled = FailureClassifier.classify(new RetryableJobException("HTTP_503", "busy", null, NOW.plusSeconds(3600)));
+
+    RetryDecision d = RetryPlanner.plan(job("j1", "t", Map.of()), throttled, POLICY, NOW);
+
+    assertThat(((RetryDecision.Retry) d).nextAttempt().getDueAt()).isEqualTo(NOW.plusSeconds(3600));
+  }
+
+  @Test
+  void aRetryAfterSoonerThanTheBackoffDoesNotShortenIt() {
+    Failure soon = FailureClassifier.classify(new RetryableJobException("HTTP_503", "busy", null, NOW.plusMillis(1)));
+
+    RetryDecision d = RetryPlanner.plan(job("j1", "t", Map.of()), soon, POLICY, NOW);
+
+    assertThat(((RetryDecision.Retry) d).backoff()).isGreaterThan(Duration.ofMillis(1));
   }
 }

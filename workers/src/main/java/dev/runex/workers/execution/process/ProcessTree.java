@@ -1,0 +1,130 @@
+package dev.runex.workers.execution.process;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Every process of one job, and how to end them all. Members are the descendants of the process
+ * the worker started — inside bubblewrap that is everything in the job's PID namespace, since
+ * orphans are re-parented to the namespace's init — plus, without bubblewrap, every process still
+ * in the job's process group (a double-forked daemon is not a descendant any more, but it keeps
+ * the group unless it calls setsid itself).
+ *
+ * <p>{@link #terminate}: SIGTERM to every member except the wrappers (bwrap, GNU time: they must
+ * outlive the job to report on it), up to {@code grace} for the job to exit, then SIGKILL to every
+ * member and the wrapper itself. Killing bwrap also kills its namespace's init, and with it every
+ * process in the namespace.
+ */
+final class ProcessTree {
+  private final Process process;
+  private final boolean ownProcessGroup;
+  private final Set<String> wrappers;
+
+  ProcessTree(Process process, boolean ownProcessGroup, Set<Path> wrappers) {
+    this.process = process;
+    this.ownProcessGroup = ownProcessGroup;
+    this.wrappers = wrappers.stream().map(Path::toString).collect(Collectors.toSet());
+  }
+
+  /** The job's processes alive now (the started process excluded). */
+  Set<ProcessHandle> members() {
+    Set<ProcessHandle> all = new LinkedHashSet<>();
+    process.toHandle().descendants().forEach(all::add);
+    if (ownProcessGroup) {
+      all.addAll(processGroup(process.pid()));
+    }
+    all.removeIf(h -> h.pid() == process.pid() || !h.isAlive());
+    return all;
+  }
+
+  /**
+   * Ends the job: TERM, up to {@code grace}, KILL. Runs to completion even when the calling thread
+   * is interrupted (the interrupt is kept for the caller).
+   */
+  void terminate(Duration grace) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      for (ProcessHandle h : members()) {
+        if (!isWrapper(h)) {
+          h.destroy();
+        }
+      }
+      long deadline = System.nanoTime() + grace.toNanos();
+      while (process.isAlive() && System.nanoTime() < deadline) {
+        try {
+          process.waitFor(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      killAll();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** SIGKILL to every member and the started process; waits (bounded) for the started process to go. */
+  void killAll() {
+    boolean interrupted = Thread.interrupted();
+    try {
+      for (int round = 0; round < 3; round++) {
+        Set<ProcessHandle> left = members();
+        left.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+          process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+        if (members().isEmpty()) {
+          return;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private boolean isWrapper(ProcessHandle h) {
+    Optional<String> command = h.info().command();
+    return command.isPresent() && wrappers.contains(command.get());
+  }
+
+  /** Processes whose process group is {@code pgid}, found in /proc. */
+  static Set<ProcessHandle> processGroup(long pgid) {
+    Set<ProcessHandle> out = new LinkedHashSet<>();
+    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+      for (Path p : procs) {
+        if (processGroupOf(p) == pgid) {
+          ProcessHandle.of(Long.parseLong(p.getFileName().toString())).ifPresent(out::add);
+        }
+      }
+    } catch (IOException e) {
+      // no /proc: descendants only
+    }
+    return out;
+  }
+
+  private static long processGroupOf(Path proc) {
+    try {
+      String stat = Files.readString(proc.resolve("stat"));
+      // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so split after the last ')'
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[2]);
+    } catch (IOException | RuntimeException e) {
+      return -1; // gone meanwhile
+    }
+  }
+}
