@@ -2,7 +2,6 @@ package dev.runex.schemas.serde;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -22,12 +21,25 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
   public static final byte MAGIC = 0;
   private final SchemaRegistryClient registry;
   private final boolean isKey;
-  private final Map<String, Integer> idByTopic = new ConcurrentHashMap<>();
+  /** Schema id per topic for the schema last seen there (one generated class per serializer). */
+  private final Map<String, TopicSchema> idByTopic = new ConcurrentHashMap<>();
   private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
-  private static final ThreadLocal<BinaryEncoder> ENCODER = new ThreadLocal<>();
+  /** Per-thread scratch: the encoder and a growable buffer, reused for every record. */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   static {
     AvroTrust.ensure();
+  }
+
+  private record TopicSchema(Schema schema, int id) {}
+
+  /** A ByteArrayOutputStream whose buffer survives {@link #reset()}, so records reuse it. */
+  private static final class Scratch extends ByteArrayOutputStream {
+    BinaryEncoder encoder;
+
+    Scratch() {
+      super(512);
+    }
   }
 
   public ConfluentAvroSerializer(SchemaRegistryClient registry, boolean isKey) {
@@ -41,19 +53,32 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
       return null;
     }
     Schema schema = data.getSchema();
-    String subject = topic + (isKey ? "-key" : "-value");
-    int id = idByTopic.computeIfAbsent(subject + "|" + schema.getFullName(), s -> registry.register(subject, schema));
+    int id = schemaId(topic, schema);
     try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+      Scratch out = SCRATCH.get();
+      out.reset();
       out.write(MAGIC);
-      out.write(ByteBuffer.allocate(4).putInt(id).array());
-      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, ENCODER.get());
-      ENCODER.set(encoder);
-      writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(data, encoder);
-      encoder.flush();
+      out.write(id >>> 24);
+      out.write(id >>> 16);
+      out.write(id >>> 8);
+      out.write(id);
+      out.encoder = EncoderFactory.get().directBinaryEncoder(out, out.encoder);
+      writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(data, out.encoder);
+      out.encoder.flush();
       return out.toByteArray();
     } catch (IOException | RuntimeException e) {
       throw new SerializationException("cannot serialize " + schema.getName() + " for topic " + topic, e);
     }
+  }
+
+  private int schemaId(String topic, Schema schema) {
+    TopicSchema known = idByTopic.get(topic);
+    if (known != null && known.schema() == schema) {
+      return known.id();
+    }
+    String subject = topic + (isKey ? "-key" : "-value");
+    TopicSchema registered = new TopicSchema(schema, registry.register(subject, schema));
+    idByTopic.put(topic, registered);
+    return registered.id();
   }
 }
