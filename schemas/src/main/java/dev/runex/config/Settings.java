@@ -64,6 +64,13 @@ public final class Settings {
           "1048576",
           1L,
           "Hard cap on an intake record's value size, before any job type's own maxPayloadBytes.");
+  public static final Setting INTAKE_IDEMPOTENCY_WINDOW =
+      new Setting(
+          "runex.intake.idempotencyWindow",
+          Kind.DURATION,
+          "24h",
+          1000L,
+          "How long a job's idempotencyKey (per tenant) is remembered: a later submission with the same key within it does not run and gets a REJECTED result with code DUPLICATE pointing at the first job.");
   public static final Setting WORKER_POOL =
       new Setting("runex.worker.pool", Kind.STRING, "default", null, "Pool this worker serves (reads scheduled.<pool>).");
   public static final Setting WORKER_ID =
@@ -143,6 +150,7 @@ public final class Settings {
           TOPOLOGY_THREADS,
           TOPOLOGY_STANDBY_REPLICAS,
           INTAKE_MAX_REQUEST_BYTES,
+          INTAKE_IDEMPOTENCY_WINDOW,
           WORKER_POOL,
           WORKER_ID,
           WORKER_CONCURRENCY,

@@ -11,6 +11,8 @@ import dev.runex.topology.intake.DecodeResult.Decoded;
 import dev.runex.topology.intake.DecodeResult.Undecodable;
 import dev.runex.topology.intake.IntakeRejections.Refused;
 import dev.runex.topology.intake.IntakeRejections.Source;
+import dev.runex.topology.intake.dedupe.IdempotencyGate;
+import dev.runex.topology.intake.dedupe.IdempotencyKey;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.validation.JobIds;
 import dev.runex.topology.validation.JobValidator;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>input: {@code intake} (raw key bytes, raw value bytes);
  *   <li>valid → {@link #TO_VALIDATED} ({@code validated}, key job id, {@code Job}) plus events RECEIVED
- *       and VALIDATED on {@link #TO_EVENTS} (key job id);
+ *       and VALIDATED on {@link #TO_EVENTS} (key job id); a valid job with an {@code idempotencyKey}
+ *       goes to {@link #TO_DEDUPE} instead, keyed by {@link IdempotencyKey#encoded()}, so that every
+ *       submission with that key meets in one task of the dedupe stage ({@link IdempotencyGate});
  *   <li>invalid → a REJECTED {@code JobResult} on {@link #TO_RESULTS} (key job id), a {@code DeadLetter}
  *       on {@link #TO_DEAD_LETTERS} keyed by the ORIGINAL key bytes and carrying the original value, and
  *       events RECEIVED, REJECTED, DEAD_LETTERED;
@@ -47,6 +51,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
   public static final String TO_RESULTS = "intake-results-sink";
   public static final String TO_DEAD_LETTERS = "intake-dead-letter-sink";
   public static final String TO_EVENTS = "intake-events-sink";
+  public static final String TO_DEDUPE = "intake-dedupe-route";
 
   private static final Logger log = LoggerFactory.getLogger(IntakeProcessor.class);
 
@@ -97,7 +102,12 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
     counters.increment(RunexMeters.INTAKE_VALIDATED, job.getType());
     event(record, Lifecycle.event(job, JobEventKind.RECEIVED, Lifecycle.INTAKE, instanceId, null, now));
     event(record, Lifecycle.event(job, JobEventKind.VALIDATED, Lifecycle.VALIDATION, instanceId, null, now));
-    context.forward(new Record<>(job.getId(), job, record.timestamp()), TO_VALIDATED);
+    IdempotencyKey key = IdempotencyKey.of(job);
+    if (key == null) {
+      context.forward(new Record<>(job.getId(), job, record.timestamp()), TO_VALIDATED);
+    } else {
+      context.forward(new Record<>(key.encoded(), job, record.timestamp()), TO_DEDUPE);
+    }
   }
 
   /**

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * Decides whether a decoded {@link JobRequest} may run, and resolves it into a {@link Job} with
  * every default taken from its declared job type. Pure: no Kafka, no clock (callers pass
  * {@code now}), ids only from the injected generator. Checks stop at the first problem, in this
- * order: blank type/tenant/id, known type, tenant allowed, payload size, timeout, attempts,
+ * order: blank type/tenant/id/idempotencyKey, known type, tenant allowed, payload size, timeout, attempts,
  * notBefore/delay, parameters.
  *
  * <p>Reason codes: {@link #INVALID_FIELD}, {@link #UNKNOWN_TYPE}, {@link #TENANT_NOT_ALLOWED},
@@ -71,6 +71,9 @@ public final class JobValidator {
     requireNonBlank("tenant", r.getTenant());
     if (r.getId() != null && r.getId().isBlank()) {
       throw new Refusal(INVALID_FIELD, "id must not be blank (omit it to use the record key)");
+    }
+    if (r.getIdempotencyKey() != null && r.getIdempotencyKey().isBlank()) {
+      throw new Refusal(INVALID_FIELD, "idempotencyKey must not be blank (omit it to skip deduplication)");
     }
     JobTypeSpec type = cfg.jobType(r.getType());
     if (type == null) {

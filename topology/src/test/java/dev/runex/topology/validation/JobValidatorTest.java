@@ -208,6 +208,11 @@ class JobValidatorTest {
     assertInvalid(echo().setDelayMs(-1L).build(), JobValidator.INVALID_FIELD, "delay must be >= 0");
   }
 
+  @Test
+  void rejectsABlankIdempotencyKey() {
+    assertInvalid(echo().setIdempotencyKey(" ").build(), JobValidator.INVALID_FIELD, "idempotencyKey must not be blank");
+  }
+
   private void assertInvalid(JobRequest request, String code, String messagePart) {
     Validation v = validator.validate(request, KEY, 100, RECORD_TS, NOW);
     assertThat(v).isInstanceOf(Validation.Invalid.class);
