@@ -158,6 +158,7 @@ public final class ConfigLoader {
         "maxPayloadBytes", "Largest accepted request, in encoded bytes (default: 65536).",
         "timeout", "Per-attempt wall-clock timeout when the request gives none (default: PT30S).",
         "maxTimeout", "Longest timeout a request may ask for (default: PT5M).",
+        "maxQueueTime", "Longest an attempt may wait past its due time before it starts; one not started by then ends EXPIRED (default: no limit).",
         "retry.maxAttempts", "Attempts when the request gives none (default: 3).",
         "retry.maxAttemptsLimit", "Most attempts a request may ask for (default: 10).",
         "retry.initialInterval", "Back-off before the second attempt (default: PT1S).",
@@ -247,7 +248,8 @@ public final class ConfigLoader {
           n.path("maxPayloadBytes").asLong(65_536),
           duration(p + ".timeout", n, "timeout", Duration.ofSeconds(30)),
           duration(p + ".maxTimeout", n, "maxTimeout", Duration.ofMinutes(5)),
-          retry);
+          retry,
+          duration(p + ".maxQueueTime", n, "maxQueueTime", null));
     }
 
     private static void checkKeys(String prefix, JsonNode n, Set<String> allowed) {

@@ -20,6 +20,8 @@ import java.util.Set;
  * @param defaultTimeout per-attempt wall-clock timeout when the request does not say
  * @param maxTimeout the longest timeout a request may ask for
  * @param retry retry policy
+ * @param maxQueueTime longest an attempt may wait past its due time before it starts; a job not
+ *     started by then ends EXPIRED (null: no limit)
  */
 public record JobTypeSpec(
     String name,
@@ -32,7 +34,16 @@ public record JobTypeSpec(
     long maxPayloadBytes,
     Duration defaultTimeout,
     Duration maxTimeout,
-    RetryPolicy retry) {
+    RetryPolicy retry,
+    Duration maxQueueTime) {
+
+  /** A job type without a queue-time limit. */
+  public JobTypeSpec(String name, String executor, String handler, String pool, Set<String> tenants,
+      Map<String, ParamSpec> params, boolean allowUnknownParams, long maxPayloadBytes, Duration defaultTimeout,
+      Duration maxTimeout, RetryPolicy retry) {
+    this(name, executor, handler, pool, tenants, params, allowUnknownParams, maxPayloadBytes, defaultTimeout,
+        maxTimeout, retry, null);
+  }
 
   public JobTypeSpec {
     tenants = Set.copyOf(tenants);
@@ -43,6 +54,9 @@ public record JobTypeSpec(
     if (defaultTimeout.compareTo(maxTimeout) > 0) {
       throw new ConfigException(
           "runex.jobTypes." + name + ".timeout must be <= maxTimeout (" + maxTimeout + "), was " + defaultTimeout);
+    }
+    if (maxQueueTime != null && (maxQueueTime.isNegative() || maxQueueTime.isZero())) {
+      throw new ConfigException("runex.jobTypes." + name + ".maxQueueTime must be > 0, was " + maxQueueTime);
     }
     if (maxPayloadBytes < 1) {
       throw new ConfigException("runex.jobTypes." + name + ".maxPayloadBytes must be >= 1, was " + maxPayloadBytes);

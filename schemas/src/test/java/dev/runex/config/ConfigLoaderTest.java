@@ -89,6 +89,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void maxQueueTimeIsOptionalAndMustBePositive() {
+    RunexConfig cfg = ConfigLoader.fromYaml(
+        "runex:\n  jobTypes:\n    x:\n      tenants: [a]\n      maxQueueTime: 90s\n    y:\n      tenants: [a]\n",
+        Map.of(), Map.of());
+
+    assertThat(cfg.jobType("x").maxQueueTime()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(cfg.jobType("y").maxQueueTime()).isNull();
+    assertThatThrownBy(() -> ConfigLoader.fromYaml(
+            "runex:\n  jobTypes:\n    x:\n      tenants: [a]\n      maxQueueTime: 0s\n", Map.of(), Map.of()))
+        .hasMessage("runex.jobTypes.x.maxQueueTime must be > 0, was PT0S");
+  }
+
+  @Test
   void envNamesFollowTheKeys() {
     assertThat(Settings.WORKER_COMMIT_INTERVAL.envName()).isEqualTo("RUNEX_WORKER_COMMIT_INTERVAL");
     assertThat(Settings.BOOTSTRAP_SERVERS.envName()).isEqualTo("RUNEX_BOOTSTRAP_SERVERS");

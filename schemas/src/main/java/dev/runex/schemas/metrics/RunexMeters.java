@@ -24,6 +24,7 @@ public enum RunexMeters {
   JOB_COMPLETED("runex.job.completed", Kind.COUNTER, "Attempts finished, by outcome (succeeded, retry, failed, timed_out).", "type", "outcome"),
   JOB_RETRIED("runex.job.retried", Kind.COUNTER, "Retries scheduled.", "type"),
   JOB_DEAD_LETTERED("runex.job.dead.lettered", Kind.COUNTER, "Dead letters written, by stage.", "stage"),
+  JOB_EXPIRED("runex.job.expired", Kind.COUNTER, "Jobs that ended EXPIRED (not started by their deadline), by the stage that noticed (queueing, execution).", "type", "stage"),
   WORKER_IN_FLIGHT("runex.worker.in.flight", Kind.GAUGE, "Jobs this worker is running now."),
   WORKER_BUFFERED("runex.worker.buffered", Kind.GAUGE, "Records fetched and waiting for a slot or for their key."),
   WORKER_COMMIT("runex.worker.commit", Kind.TIMER, "Worker transaction commit time (offsets + outputs).");

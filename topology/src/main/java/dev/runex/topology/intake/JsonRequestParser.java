@@ -32,7 +32,7 @@ final class JsonRequestParser {
   static final Set<String> FIELDS =
       Set.of(
           "id", "type", "tenant", "params", "notBefore", "delay", "timeout", "maxAttempts",
-          "partitionKey", "idempotencyKey", "labels");
+          "partitionKey", "idempotencyKey", "labels", "expiresAt");
 
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
@@ -78,6 +78,7 @@ final class JsonRequestParser {
         .setPartitionKey(text(root, "partitionKey"))
         .setIdempotencyKey(text(root, "idempotencyKey"))
         .setLabels(labels(root.get("labels")))
+        .setExpiresAt(instant(root, "expiresAt"))
         .build();
   }
 

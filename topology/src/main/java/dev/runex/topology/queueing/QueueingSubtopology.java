@@ -6,6 +6,7 @@ import dev.runex.schemas.Job;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
 import dev.runex.topology.monitoring.StageCounters;
+import dev.runex.topology.queueing.expiry.ExpiryGate;
 import dev.runex.topology.scheduling.PoolDispatcher;
 import dev.runex.topology.scheduling.PoolTopicExtractor;
 import java.time.Duration;
@@ -18,8 +19,9 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Wires the queueing and scheduling stages: {@code validated} and {@code retry} (key job id,
- * {@code Job}) → {@link DelayIndex} (changelogged {@code delay-index} store) → {@link PoolDispatcher}
- * → {@code scheduled.<pool>} keyed by partition key, with events to {@code events}.
+ * {@code Job}) → {@link DelayIndex} (changelogged {@code delay-index} store) → {@link ExpiryGate}
+ * (EXPIRED results to {@code results}) → {@link PoolDispatcher} → {@code scheduled.<pool>} keyed by
+ * partition key, with events to {@code events}.
  */
 public final class QueueingSubtopology {
   public static final String VALIDATED_SOURCE = "validated-source";
@@ -37,16 +39,19 @@ public final class QueueingSubtopology {
     t.addSource(VALIDATED_SOURCE, validated.keySerde().deserializer(), validated.valueSerde().deserializer(),
         validated.name());
     t.addSource(RETRY_SOURCE, retry.keySerde().deserializer(), retry.valueSerde().deserializer(), retry.name());
-    t.addProcessor(DELAY_INDEX, () -> new DelayIndex(interval, counters, size, instanceId), VALIDATED_SOURCE,
+    t.addProcessor(DELAY_INDEX, () -> new DelayIndex(cfg, interval, counters, size, instanceId), VALIDATED_SOURCE,
         RETRY_SOURCE);
     t.addStateStore(delayIndexStore(validated), DELAY_INDEX);
-    t.addProcessor(PoolDispatcher.NAME, () -> new PoolDispatcher(pools, counters, instanceId), DELAY_INDEX);
+    t.addProcessor(ExpiryGate.NAME, () -> new ExpiryGate(cfg, counters, instanceId), DELAY_INDEX);
+    t.addProcessor(PoolDispatcher.NAME, () -> new PoolDispatcher(pools, counters, instanceId), ExpiryGate.NAME);
+    t.addSink(ExpiryGate.TO_RESULTS, topics.results().name(), topics.results().keySerde().serializer(),
+        topics.results().valueSerde().serializer(), ExpiryGate.NAME);
     // One serializer for every pool topic: it registers the schema per topic subject itself.
     Topic<String, Job> anyPool = topics.scheduled("any");
     t.addSink(PoolDispatcher.TO_SCHEDULED, pools, anyPool.keySerde().serializer(),
         anyPool.valueSerde().serializer(), PoolDispatcher.NAME);
     t.addSink(PoolDispatcher.TO_EVENTS, topics.events().name(), topics.events().keySerde().serializer(),
-        topics.events().valueSerde().serializer(), DELAY_INDEX, PoolDispatcher.NAME);
+        topics.events().valueSerde().serializer(), DELAY_INDEX, ExpiryGate.NAME, PoolDispatcher.NAME);
   }
 
   private static StoreBuilder<KeyValueStore<String, Job>> delayIndexStore(Topic<String, Job> jobs) {

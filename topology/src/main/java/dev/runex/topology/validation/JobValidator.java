@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * every default taken from its declared job type. Pure: no Kafka, no clock (callers pass
  * {@code now}), ids only from the injected generator. Checks stop at the first problem, in this
  * order: blank type/tenant/id/idempotencyKey, known type, tenant allowed, payload size, timeout, attempts,
- * notBefore/delay, parameters.
+ * notBefore/delay, parameters, expiresAt after notBefore/delay.
  *
  * <p>Reason codes: {@link #INVALID_FIELD}, {@link #UNKNOWN_TYPE}, {@link #TENANT_NOT_ALLOWED},
  * {@link #PAYLOAD_TOO_LARGE}, {@link #TIMEOUT_TOO_LONG}, {@link #ATTEMPTS_TOO_MANY},
@@ -133,7 +133,23 @@ public final class JobValidator {
         .setTimeoutMs(r.getTimeoutMs() != null ? r.getTimeoutMs() : type.defaultTimeout().toMillis())
         .setSubmittedAt(Instant.ofEpochMilli(submittedAt))
         .setDueAt(Instant.ofEpochMilli(dueAt(r, submittedAt)))
+        .setExpiresAt(expiresAt(r, submittedAt))
         .build();
+  }
+
+  /**
+   * A deadline at or before an explicitly delayed start contradicts itself: refused. One that has
+   * merely passed by submission time is not the request's fault; the job ends EXPIRED in queueing.
+   */
+  private static Instant expiresAt(JobRequest r, long submittedAt) {
+    Instant expiresAt = r.getExpiresAt();
+    if (expiresAt != null && (r.getNotBefore() != null || r.getDelayMs() != null)) {
+      Instant due = Instant.ofEpochMilli(dueAt(r, submittedAt));
+      if (!expiresAt.isAfter(due)) {
+        throw new Refusal(INVALID_FIELD, "expiresAt " + expiresAt + " must be after the job's start time " + due);
+      }
+    }
+    return expiresAt;
   }
 
   private static long dueAt(JobRequest r, long submittedAt) {
