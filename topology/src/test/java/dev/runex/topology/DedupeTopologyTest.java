@@ -121,6 +121,8 @@ class DedupeTopologyTest {
     // then
     assertThat(validated.readValuesToList()).extracting(Job::getId).containsExactly("job-1");
     assertThat(results.isEmpty()).isTrue();
+    assertThat(eventsOf("job-1")).as("one RECEIVED, never a second one that would reset its status")
+        .containsExactly(JobEventKind.RECEIVED, JobEventKind.VALIDATED, JobEventKind.SCHEDULED);
   }
 
   @Test

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *   <li>valid → {@link #TO_VALIDATED} ({@code validated}, key job id, {@code Job}) plus events RECEIVED
  *       and VALIDATED on {@link #TO_EVENTS} (key job id); a valid job with an {@code idempotencyKey}
  *       goes to {@link #TO_DEDUPE} instead, keyed by {@link IdempotencyKey#encoded()}, so that every
- *       submission with that key meets in one task of the dedupe stage ({@link IdempotencyGate});
+ *       submission with that key meets in one task of the dedupe stage ({@link IdempotencyGate},
+ *       which emits its events);
  *   <li>invalid → a REJECTED {@code JobResult} on {@link #TO_RESULTS} (key job id), a {@code DeadLetter}
  *       on {@link #TO_DEAD_LETTERS} keyed by the ORIGINAL key bytes and carrying the original value, and
  *       events RECEIVED, REJECTED, DEAD_LETTERED;
@@ -100,14 +101,16 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
 
   private void accept(Record<byte[], byte[]> record, Job job, long now) {
     counters.increment(RunexMeters.INTAKE_VALIDATED, job.getType());
+    IdempotencyKey key = IdempotencyKey.of(job);
+    if (key != null) {
+      // The dedupe stage emits this job's RECEIVED and VALIDATED events, or none when it is the
+      // original sent again: a second RECEIVED would set a running or finished job's status back.
+      context.forward(new Record<>(key.encoded(), job, record.timestamp()), TO_DEDUPE);
+      return;
+    }
     event(record, Lifecycle.event(job, JobEventKind.RECEIVED, Lifecycle.INTAKE, instanceId, null, now));
     event(record, Lifecycle.event(job, JobEventKind.VALIDATED, Lifecycle.VALIDATION, instanceId, null, now));
-    IdempotencyKey key = IdempotencyKey.of(job);
-    if (key == null) {
-      context.forward(new Record<>(job.getId(), job, record.timestamp()), TO_VALIDATED);
-    } else {
-      context.forward(new Record<>(key.encoded(), job, record.timestamp()), TO_DEDUPE);
-    }
+    context.forward(new Record<>(job.getId(), job, record.timestamp()), TO_VALIDATED);
   }
 
   /**

@@ -1,6 +1,9 @@
 package dev.runex.topology.intake.dedupe;
 
 import dev.runex.schemas.Job;
+import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.metrics.RunexMeters;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.queueing.TimeOrderedKeys;
@@ -26,14 +29,16 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>input: the {@code intake-dedupe} repartition topic, key {@link IdempotencyKey#encoded()},
  *       value the validated {@code Job} (so every submission with one key meets in one task);
+ *   <li>every job let through or rejected gets its RECEIVED and VALIDATED events here, on
+ *       {@link #TO_EVENTS} (intake leaves them to this stage for jobs with a key);
  *   <li>first within the window → {@link #TO_VALIDATED} ({@code validated}, key job id); the
  *       {@link #STORE} store remembers key → (job id, first-seen time), the {@link #EXPIRY_STORE}
  *       store indexes it by expiry time;
  *   <li>later, another job id → REJECTED result with code DUPLICATE and {@code duplicateOf} on
  *       {@link #TO_RESULTS} and a REJECTED event on {@link #TO_EVENTS} (both keyed by the
  *       duplicate's job id);
- *   <li>later, the same job id (the original re-sent) → dropped: that job already runs, and a second
- *       result under its id would break "one result per job";
+ *   <li>later, the same job id (the original re-sent) → dropped without output: that job already
+ *       runs, and a second result or RECEIVED event under its id would contradict it;
  *   <li>a wall-clock punctuator deletes entries older than the window, in expiry order, at most
  *       {@link #MAX_EXPIRED_PER_PUNCTUATION} per run, so the store does not grow without bound.
  * </ul>
@@ -83,14 +88,22 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
     }
     long now = context.currentSystemTimeMs();
     ValueAndTimestamp<String> first = seen.get(record.key());
+    if (first != null && !expired(first.timestamp(), now) && first.value().equals(job.getId())) {
+      log.debug("Job {} was submitted again with its own idempotency key; it already runs", job.getId());
+      return;
+    }
+    event(record, Lifecycle.event(job, JobEventKind.RECEIVED, Lifecycle.INTAKE, instanceId, null, now));
+    event(record, Lifecycle.event(job, JobEventKind.VALIDATED, Lifecycle.VALIDATION, instanceId, null, now));
     if (first == null || expired(first.timestamp(), now)) {
       remember(record.key(), job.getId(), now);
       context.forward(new Record<>(job.getId(), job, record.timestamp()), TO_VALIDATED);
-    } else if (first.value().equals(job.getId())) {
-      log.debug("Job {} was submitted again with its own idempotency key; it already runs", job.getId());
     } else {
       rejectDuplicate(record, job, first, now);
     }
+  }
+
+  private void event(Record<String, Job> cause, JobEvent event) {
+    context.forward(new Record<>(event.getJobId(), event, cause.timestamp()), TO_EVENTS);
   }
 
   private void remember(String key, String jobId, long now) {
@@ -103,8 +116,7 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
     Instant firstSeen = Instant.ofEpochMilli(first.timestamp());
     context.forward(new Record<>(job.getId(),
         DuplicateSubmission.result(job, first.value(), firstSeen, now, instanceId), record.timestamp()), TO_RESULTS);
-    context.forward(new Record<>(job.getId(), DuplicateSubmission.event(job, first.value(), now, instanceId),
-        record.timestamp()), TO_EVENTS);
+    event(record, DuplicateSubmission.event(job, first.value(), now, instanceId));
     log.debug("Job {} is a duplicate of job {} (idempotency key {})", job.getId(), first.value(), record.key());
   }
 
