@@ -57,6 +57,29 @@ public final class Settings {
       new Setting("runex.topology.streamThreads", Kind.INT, "1", 1L, "Kafka Streams num.stream.threads.");
   public static final Setting TOPOLOGY_STANDBY_REPLICAS =
       new Setting("runex.topology.standbyReplicas", Kind.INT, "0", 0L, "Kafka Streams num.standby.replicas.");
+  public static final Setting TOPOLOGY_STATUS_PORT =
+      new Setting(
+          "runex.topology.statusPort",
+          Kind.INT,
+          "9471",
+          -1L,
+          "Port of the job status HTTP API (/jobs) each topology instance serves; 0 picks a free port (so does a port in use), -1 disables it.");
+  public static final Setting TOPOLOGY_STATUS_HOST =
+      new Setting("runex.topology.statusHost", Kind.STRING, "127.0.0.1", null, "Address the job status HTTP API binds to.");
+  public static final Setting TOPOLOGY_STATUS_ADVERTISED_HOST =
+      new Setting(
+          "runex.topology.statusAdvertisedHost",
+          Kind.STRING,
+          "",
+          null,
+          "Host other topology instances reach this one's status API at (its Kafka Streams application.server); empty: statusHost, or this machine's name when statusHost is 0.0.0.0.");
+  public static final Setting TOPOLOGY_STATUS_RETENTION =
+      new Setting(
+          "runex.topology.statusRetention",
+          Kind.DURATION,
+          "7d",
+          1000L,
+          "How long a finished job's status stays queryable; then the status store deletes it.");
   public static final Setting INTAKE_MAX_REQUEST_BYTES =
       new Setting(
           "runex.intake.maxRequestBytes",
@@ -149,6 +172,10 @@ public final class Settings {
           TOPOLOGY_STATE_DIR,
           TOPOLOGY_THREADS,
           TOPOLOGY_STANDBY_REPLICAS,
+          TOPOLOGY_STATUS_PORT,
+          TOPOLOGY_STATUS_HOST,
+          TOPOLOGY_STATUS_ADVERTISED_HOST,
+          TOPOLOGY_STATUS_RETENTION,
           INTAKE_MAX_REQUEST_BYTES,
           INTAKE_IDEMPOTENCY_WINDOW,
           WORKER_POOL,

@@ -11,13 +11,19 @@ import dev.runex.topology.queueing.DelayIndex;
 import dev.runex.topology.queueing.DelayIndexSize;
 import dev.runex.topology.queueing.QueueingSubtopology;
 import dev.runex.topology.scheduling.PoolDispatcher;
+import dev.runex.topology.status.StatusHttpServer;
+import dev.runex.topology.status.StatusQueries;
+import dev.runex.topology.status.StatusSubtopology;
+import dev.runex.topology.status.StatusUpdater;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -29,6 +35,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +55,10 @@ import org.slf4j.LoggerFactory;
  * changelogged {@code delay-index} store; writes due jobs to {@code scheduled.<pool>} keyed by the
  * job's partition key (same key → same partition → in order), events to {@code events}.
  *
+ * <p>Status ({@link StatusUpdater}, wired by {@link StatusSubtopology}): reads {@code events} into the
+ * changelogged {@code job-status} stores, which this process serves over HTTP
+ * ({@link StatusHttpServer}; instances find each other through Kafka Streams' {@code application.server}).
+ *
  * <p>Guarantees: each input record's outputs, store updates and offset commit form one
  * transaction, so every job is validated, released and scheduled exactly once, across crashes and
  * restarts. Bad input never stops the topology; infrastructure failures (registry, broker) fail the
@@ -59,11 +70,21 @@ public final class RunexTopology implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics metrics;
+  private final StatusHttpServer status;
 
-  /** A topology client for this process (not started). */
+  /** A topology client for this process (not started; its status API, when enabled, is bound). */
   public RunexTopology(RunexConfig cfg, RunexTopics topics, MeterRegistry meters) {
     String instanceId = instanceId();
-    this.streams = new KafkaStreams(build(cfg, topics, meters, instanceId), streamsProperties(cfg));
+    this.status = StatusHttpServer.bind(cfg);
+    Properties props = streamsProperties(cfg);
+    if (status != null) {
+      HostInfo self = status.advertised();
+      props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+    }
+    this.streams = new KafkaStreams(build(cfg, topics, meters, instanceId), props);
+    if (status != null) {
+      status.serve(new StatusQueries(streams, status.advertised(), topics.events().name()));
+    }
     streams.setUncaughtExceptionHandler(new StreamThreadRecovery(10, Duration.ofMinutes(5), Clock.systemUTC()));
     streams.setStateListener((now, before) -> log.info("Topology {} went from {} to {}", instanceId, before, now));
     this.metrics = new KafkaStreamsMetrics(streams);
@@ -77,6 +98,7 @@ public final class RunexTopology implements AutoCloseable {
     IntakeSubtopology.add(builder, cfg, topics, counters, instanceId);
     Topology topology = builder.build();
     QueueingSubtopology.add(topology, cfg, topics, counters, DelayIndexSize.register(meters), instanceId);
+    StatusSubtopology.add(topology, cfg, topics);
     return topology;
   }
 
@@ -134,9 +156,17 @@ public final class RunexTopology implements AutoCloseable {
   public void close() {
     // Leave the group on a graceful stop: the tasks (and the delay index with its due jobs) move
     // to the remaining or replacement instance at once instead of after session.timeout.ms.
+    if (status != null) {
+      status.close();
+    }
     streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
         .withTimeout(CLOSE_TIMEOUT));
     metrics.close();
+  }
+
+  /** Base URL of this instance's job status API ({@code /jobs}), or empty when disabled. */
+  public Optional<URI> statusUrl() {
+    return Optional.ofNullable(status).map(StatusHttpServer::url);
   }
 
   public KafkaStreams.State state() {

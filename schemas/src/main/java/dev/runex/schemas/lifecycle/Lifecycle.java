@@ -24,6 +24,7 @@ public final class Lifecycle {
   public static JobEvent event(Job job, JobEventKind kind, String stage, String instanceId, String detail, long now) {
     JobEvent e = event(job.getId(), job.getTenant(), job.getType(), kind, stage, instanceId, detail, now);
     e.setAttempt(job.getAttempt());
+    e.setDueAt(job.getDueAt());
     return e;
   }
 
