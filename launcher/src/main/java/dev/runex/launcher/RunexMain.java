@@ -6,6 +6,7 @@ import dev.runex.launcher.cli.DlqCommand;
 import dev.runex.launcher.cli.JobsCommand;
 import dev.runex.launcher.cli.LocalCommand;
 import dev.runex.launcher.cli.ResultsCommand;
+import dev.runex.launcher.cli.ScheduleCommand;
 import dev.runex.launcher.cli.StatusCommand;
 import dev.runex.launcher.cli.SubmitCommand;
 import dev.runex.launcher.cli.TopologyCommand;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Command;
       ResultsCommand.class,
       StatusCommand.class,
       JobsCommand.class,
+      ScheduleCommand.class,
       DlqCommand.class,
       ConfigDocCommand.class,
       CommandLine.HelpCommand.class

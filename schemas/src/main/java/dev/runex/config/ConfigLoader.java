@@ -63,6 +63,7 @@ public final class ConfigLoader {
     Map<String, String> raw = new LinkedHashMap<>();
     Map<String, JobTypeSpec> jobTypes = new LinkedHashMap<>();
     Map<String, Map<String, String>> kafka = new HashMap<>();
+    Map<String, JsonNode> scheduleNodes = new LinkedHashMap<>();
     JsonNode runex = root == null ? null : root.get("runex");
     if (root != null && !root.isMissingNode() && !root.isNull()) {
       Iterator<String> top = root.fieldNames();
@@ -81,6 +82,9 @@ public final class ConfigLoader {
                   case "jobTypes" -> e.getValue()
                       .fields()
                       .forEachRemaining(t -> jobTypes.put(t.getKey(), JobTypeParser.parse(t.getKey(), t.getValue())));
+                  case "schedules" -> e.getValue()
+                      .fields()
+                      .forEachRemaining(t -> scheduleNodes.put(t.getKey(), t.getValue()));
                   case "kafka" -> e.getValue()
                       .fields()
                       .forEachRemaining(c -> kafka.put(checkClient(c.getKey()), flattenRaw(c.getValue())));
@@ -112,7 +116,9 @@ public final class ConfigLoader {
             kafka.getOrDefault("consumer", Map.of()),
             kafka.getOrDefault("admin", Map.of()),
             kafka.getOrDefault("streams", Map.of()));
-    return new RunexConfig(values, jobTypes, overridesK);
+    Map<String, ScheduleSpec> schedules = new LinkedHashMap<>();
+    scheduleNodes.forEach((name, node) -> schedules.put(name, ScheduleParser.parse(name, node, jobTypes)));
+    return new RunexConfig(values, jobTypes, overridesK, schedules);
   }
 
   private static String checkClient(String client) {

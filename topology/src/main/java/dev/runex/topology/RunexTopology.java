@@ -10,6 +10,9 @@ import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.queueing.DelayIndex;
 import dev.runex.topology.queueing.DelayIndexSize;
 import dev.runex.topology.queueing.QueueingSubtopology;
+import dev.runex.topology.schedules.ConfigSchedules;
+import dev.runex.topology.schedules.ScheduleFirer;
+import dev.runex.topology.schedules.SchedulesSubtopology;
 import dev.runex.topology.scheduling.PoolDispatcher;
 import dev.runex.topology.status.StatusHttpServer;
 import dev.runex.topology.status.StatusQueries;
@@ -59,6 +62,10 @@ import org.slf4j.LoggerFactory;
  * changelogged {@code job-status} stores, which this process serves over HTTP
  * ({@link StatusHttpServer}; instances find each other through Kafka Streams' {@code application.server}).
  *
+ * <p>Schedules ({@link ScheduleFirer}, wired by {@link SchedulesSubtopology}): reads {@code schedules}
+ * and the results of scheduled jobs, keeps each schedule's firing state in changelogged stores, and
+ * submits each firing to {@code intake} as a job with a deterministic id.
+ *
  * <p>Guarantees: each input record's outputs, store updates and offset commit form one
  * transaction, so every job is validated, released and scheduled exactly once, across crashes and
  * restarts. Bad input never stops the topology; infrastructure failures (registry, broker) fail the
@@ -71,10 +78,14 @@ public final class RunexTopology implements AutoCloseable {
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics metrics;
   private final StatusHttpServer status;
+  private final RunexConfig cfg;
+  private final RunexTopics topics;
 
   /** A topology client for this process (not started; its status API, when enabled, is bound). */
   public RunexTopology(RunexConfig cfg, RunexTopics topics, MeterRegistry meters) {
     String instanceId = instanceId();
+    this.cfg = cfg;
+    this.topics = topics;
     this.status = StatusHttpServer.bind(cfg);
     Properties props = streamsProperties(cfg);
     if (status != null) {
@@ -96,6 +107,7 @@ public final class RunexTopology implements AutoCloseable {
     StageCounters counters = new StageCounters(meters);
     StreamsBuilder builder = new StreamsBuilder();
     IntakeSubtopology.add(builder, cfg, topics, counters, instanceId);
+    SchedulesSubtopology.add(builder, cfg, topics, counters);
     Topology topology = builder.build();
     QueueingSubtopology.add(topology, cfg, topics, counters, DelayIndexSize.register(meters), instanceId);
     StatusSubtopology.add(topology, cfg, topics);
@@ -148,7 +160,9 @@ public final class RunexTopology implements AutoCloseable {
     return "topology-" + (host == null || host.isBlank() ? "local" : host) + "-" + ProcessHandle.current().pid();
   }
 
+  /** Writes the config's schedules to the schedules topic (see {@link ConfigSchedules}), then starts. */
   public void start() {
+    ConfigSchedules.reconcile(cfg, topics);
     streams.start();
   }
 

@@ -109,6 +109,7 @@ public final class LocalCommand implements Callable<Integer> {
           ./runex submit '{"type":"echo","tenant":"demo","params":{"message":"hi"}}' --wait
           ./runex results --from-beginning        follow results
           ./runex status <job id>                  a job's state and transitions;  ./runex jobs --tenant demo
+          ./runex schedule list                    recurring schedules (put, delete)
           ./runex dlq list                         dead letters;  ./runex dlq replay <job id>
           ./runex worker --pool default            add a worker replica
         New results and dead letters are printed here as they arrive.

@@ -18,6 +18,7 @@ public enum RunexMeters {
   QUEUE_DELAYED("runex.queue.delayed", Kind.COUNTER, "Jobs (and retries) put in the delay index.", "type"),
   QUEUE_DELAY_INDEX_SIZE("runex.queue.delay.index.size", Kind.GAUGE, "Jobs waiting in this instance's delay index."),
   SCHEDULED("runex.scheduled", Kind.COUNTER, "Jobs released to scheduled.<pool>.", "pool", "type"),
+  SCHEDULE_FIRINGS("runex.schedule.firings", Kind.COUNTER, "Recurring-schedule firings by outcome: fired, skipped (overlap or catch-up policy), buffered.", "outcome"),
   JOB_STARTED("runex.job.started", Kind.COUNTER, "Job attempts started.", "type"),
   JOB_QUEUE_WAIT("runex.job.queue.wait", Kind.TIMER, "From an attempt's due time to its start.", "type"),
   JOB_EXECUTION("runex.job.execution", Kind.TIMER, "Attempt execution time, by outcome.", "type", "outcome"),

@@ -7,6 +7,7 @@ import dev.runex.schemas.DeadLetter;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobResult;
+import dev.runex.schemas.Schedule;
 import dev.runex.schemas.json.AvroJson;
 import dev.runex.schemas.json.AvroJsonReader;
 import dev.runex.schemas.serde.AvroSerdes;
@@ -82,6 +83,15 @@ public final class RunexTopics {
     return new Topic<>(prefix + "events", Serdes.String(), external(JobEvent.class));
   }
 
+  /**
+   * Recurring schedules (key: schedule name; a tombstone deletes one). Compacted: the topic is the
+   * current set of schedules. Written as Confluent-framed Avro (or JSON, per runex.outputFormat) and
+   * read in either encoding, so users may write JSON.
+   */
+  public Topic<String, Schedule> schedules() {
+    return new Topic<>(prefix + "schedules", Serdes.String(), external(Schedule.class));
+  }
+
   /** Every topic the runtime needs for these pools, with partitions, replication and retention. */
   public List<NewTopic> newTopics(Collection<String> pools) {
     List<String> names = new ArrayList<>(List.of(intake().name(), validated().name(), retry().name(),
@@ -92,6 +102,8 @@ public final class RunexTopics {
       out.add(new NewTopic(n, partitions, replication)
           .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs))));
     }
+    out.add(new NewTopic(schedules().name(), partitions, replication)
+        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     return out;
   }
 
@@ -118,10 +130,9 @@ public final class RunexTopics {
 
   private <T extends SpecificRecord> Serde<T> external(Class<T> type) {
     Serde<T> avro = AvroSerdes.confluent(registry, type);
-    if (outputFormat == OutputFormat.AVRO) {
-      return avro;
-    }
-    Serializer<T> json = (topic, data) -> data == null ? null : AvroJson.toBytes(data);
-    return Serdes.serdeFrom(json, eitherEncoding(avro.deserializer(), new AvroJsonReader<>(type)));
+    Serializer<T> writer = outputFormat == OutputFormat.AVRO
+        ? avro.serializer()
+        : (topic, data) -> data == null ? null : AvroJson.toBytes(data);
+    return Serdes.serdeFrom(writer, eitherEncoding(avro.deserializer(), new AvroJsonReader<>(type)));
   }
 }
