@@ -3,8 +3,11 @@ package dev.runex.launcher;
 import dev.runex.config.ConfigException;
 import dev.runex.launcher.cli.ConfigDocCommand;
 import dev.runex.launcher.cli.DlqCommand;
+import dev.runex.launcher.cli.JobsCommand;
 import dev.runex.launcher.cli.LocalCommand;
 import dev.runex.launcher.cli.ResultsCommand;
+import dev.runex.launcher.cli.ScheduleCommand;
+import dev.runex.launcher.cli.StatusCommand;
 import dev.runex.launcher.cli.SubmitCommand;
 import dev.runex.launcher.cli.TopologyCommand;
 import dev.runex.launcher.cli.WorkerCommand;
@@ -23,6 +26,9 @@ import picocli.CommandLine.Command;
       WorkerCommand.class,
       SubmitCommand.class,
       ResultsCommand.class,
+      StatusCommand.class,
+      JobsCommand.class,
+      ScheduleCommand.class,
       DlqCommand.class,
       ConfigDocCommand.class,
       CommandLine.HelpCommand.class

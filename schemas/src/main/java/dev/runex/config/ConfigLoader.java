@@ -63,6 +63,7 @@ public final class ConfigLoader {
     Map<String, String> raw = new LinkedHashMap<>();
     Map<String, JobTypeSpec> jobTypes = new LinkedHashMap<>();
     Map<String, Map<String, String>> kafka = new HashMap<>();
+    Map<String, JsonNode> scheduleNodes = new LinkedHashMap<>();
     JsonNode runex = root == null ? null : root.get("runex");
     if (root != null && !root.isMissingNode() && !root.isNull()) {
       Iterator<String> top = root.fieldNames();
@@ -81,6 +82,9 @@ public final class ConfigLoader {
                   case "jobTypes" -> e.getValue()
                       .fields()
                       .forEachRemaining(t -> jobTypes.put(t.getKey(), JobTypeParser.parse(t.getKey(), t.getValue())));
+                  case "schedules" -> e.getValue()
+                      .fields()
+                      .forEachRemaining(t -> scheduleNodes.put(t.getKey(), t.getValue()));
                   case "kafka" -> e.getValue()
                       .fields()
                       .forEachRemaining(c -> kafka.put(checkClient(c.getKey()), flattenRaw(c.getValue())));
@@ -112,7 +116,9 @@ public final class ConfigLoader {
             kafka.getOrDefault("consumer", Map.of()),
             kafka.getOrDefault("admin", Map.of()),
             kafka.getOrDefault("streams", Map.of()));
-    return new RunexConfig(values, jobTypes, overridesK);
+    Map<String, ScheduleSpec> schedules = new LinkedHashMap<>();
+    scheduleNodes.forEach((name, node) -> schedules.put(name, ScheduleParser.parse(name, node, jobTypes)));
+    return new RunexConfig(values, jobTypes, overridesK, schedules);
   }
 
   private static String checkClient(String client) {
@@ -158,6 +164,7 @@ public final class ConfigLoader {
         "maxPayloadBytes", "Largest accepted request, in encoded bytes (default: 65536).",
         "timeout", "Per-attempt wall-clock timeout when the request gives none (default: PT30S).",
         "maxTimeout", "Longest timeout a request may ask for (default: PT5M).",
+        "maxQueueTime", "Longest an attempt may wait past its due time before it starts; one not started by then ends EXPIRED (default: no limit).",
         "retry.maxAttempts", "Attempts when the request gives none (default: 3).",
         "retry.maxAttemptsLimit", "Most attempts a request may ask for (default: 10).",
         "retry.initialInterval", "Back-off before the second attempt (default: PT1S).",
@@ -265,7 +272,8 @@ public final class ConfigLoader {
           retry,
           JobTypeBlocks.limits(p + ".limits", n.get("limits"), executor),
           JobTypeBlocks.process(p + ".process", n.get("process"), params.keySet()),
-          JobTypeBlocks.http(p + ".http", n.get("http"), params.keySet()));
+          JobTypeBlocks.http(p + ".http", n.get("http"), params.keySet()),
+          duration(p + ".maxQueueTime", n, "maxQueueTime", null));
     }
 
     private static void checkKeys(String prefix, JsonNode n, Set<String> allowed) {

@@ -24,6 +24,8 @@ import java.util.Set;
  * @param limits execution limits: the values jobs get and the maxima requests may ask for
  * @param process how a process job runs (null unless executor is process)
  * @param http how an http job runs (null unless executor is http)
+ * @param maxQueueTime longest an attempt may wait past its due time before it starts; a job not
+ *     started by then ends EXPIRED (null: no limit)
  */
 public record JobTypeSpec(
     String name,
@@ -39,7 +41,8 @@ public record JobTypeSpec(
     RetryPolicy retry,
     ExecutionLimits limits,
     ProcessSpec process,
-    HttpSpec http) {
+    HttpSpec http,
+    Duration maxQueueTime) {
 
   public static final String JAVA = "java";
   public static final String PROCESS = "process";
@@ -54,6 +57,9 @@ public record JobTypeSpec(
     if (defaultTimeout.compareTo(maxTimeout) > 0) {
       throw new ConfigException(
           "runex.jobTypes." + name + ".timeout must be <= maxTimeout (" + maxTimeout + "), was " + defaultTimeout);
+    }
+    if (maxQueueTime != null && (maxQueueTime.isNegative() || maxQueueTime.isZero())) {
+      throw new ConfigException("runex.jobTypes." + name + ".maxQueueTime must be > 0, was " + maxQueueTime);
     }
     if (maxPayloadBytes < 1) {
       throw new ConfigException("runex.jobTypes." + name + ".maxPayloadBytes must be >= 1, was " + maxPayloadBytes);
@@ -78,7 +84,27 @@ public record JobTypeSpec(
       Duration maxTimeout,
       RetryPolicy retry) {
     this(name, executor, handler, pool, tenants, params, allowUnknownParams, maxPayloadBytes, defaultTimeout, maxTimeout,
-        retry, ExecutionLimits.defaultsFor(executor), null, null);
+        retry, ExecutionLimits.defaultsFor(executor), null, null, null);
+  }
+
+  /** A job type without a queue-time limit. */
+  public JobTypeSpec(
+      String name,
+      String executor,
+      String handler,
+      String pool,
+      Set<String> tenants,
+      Map<String, ParamSpec> params,
+      boolean allowUnknownParams,
+      long maxPayloadBytes,
+      Duration defaultTimeout,
+      Duration maxTimeout,
+      RetryPolicy retry,
+      ExecutionLimits limits,
+      ProcessSpec process,
+      HttpSpec http) {
+    this(name, executor, handler, pool, tenants, params, allowUnknownParams, maxPayloadBytes, defaultTimeout, maxTimeout,
+        retry, limits, process, http, null);
   }
 
   private static void checkExecutor(String name, String executor, ProcessSpec process, HttpSpec http) {

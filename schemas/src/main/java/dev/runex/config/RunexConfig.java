@@ -9,17 +9,20 @@ import java.util.TreeSet;
 
 /**
  * The validated, immutable configuration of a runex process: scalar settings ({@link Settings}),
- * job types and Kafka client pass-through settings. Built by {@link ConfigLoader}.
+ * job types, schedules and Kafka client pass-through settings. Built by {@link ConfigLoader}.
  */
 public final class RunexConfig {
   private final Map<Setting, Object> values;
   private final Map<String, JobTypeSpec> jobTypes;
   private final KafkaOverrides kafka;
+  private final Map<String, ScheduleSpec> schedules;
 
-  RunexConfig(Map<Setting, Object> values, Map<String, JobTypeSpec> jobTypes, KafkaOverrides kafka) {
+  RunexConfig(Map<Setting, Object> values, Map<String, JobTypeSpec> jobTypes, KafkaOverrides kafka,
+      Map<String, ScheduleSpec> schedules) {
     this.values = Map.copyOf(values);
     this.jobTypes = Collections.unmodifiableMap(new HashMap<>(jobTypes));
     this.kafka = kafka;
+    this.schedules = Collections.unmodifiableMap(new java.util.LinkedHashMap<>(schedules));
     OutputFormat.parse(string(Settings.OUTPUT_FORMAT));
     SandboxMode.parse(string(Settings.WORKER_SANDBOX));
   }
@@ -28,12 +31,22 @@ public final class RunexConfig {
   public RunexConfig with(Setting setting, String value) {
     Map<Setting, Object> copy = new HashMap<>(values);
     copy.put(setting, setting.parse(value));
-    return new RunexConfig(copy, jobTypes, kafka);
+    return new RunexConfig(copy, jobTypes, kafka, schedules);
   }
 
   /** The same config with other job types. */
   public RunexConfig withJobTypes(Map<String, JobTypeSpec> types) {
-    return new RunexConfig(values, types, kafka);
+    return new RunexConfig(values, types, kafka, schedules);
+  }
+
+  /** The same config with other schedules. */
+  public RunexConfig withSchedules(Map<String, ScheduleSpec> declared) {
+    return new RunexConfig(values, jobTypes, kafka, declared);
+  }
+
+  /** Schedules declared under {@code runex.schedules}, by name, in declaration order. */
+  public Map<String, ScheduleSpec> schedules() {
+    return schedules;
   }
 
   public String string(Setting s) {

@@ -57,6 +57,29 @@ public final class Settings {
       new Setting("runex.topology.streamThreads", Kind.INT, "1", 1L, "Kafka Streams num.stream.threads.");
   public static final Setting TOPOLOGY_STANDBY_REPLICAS =
       new Setting("runex.topology.standbyReplicas", Kind.INT, "0", 0L, "Kafka Streams num.standby.replicas.");
+  public static final Setting TOPOLOGY_STATUS_PORT =
+      new Setting(
+          "runex.topology.statusPort",
+          Kind.INT,
+          "9471",
+          -1L,
+          "Port of the job status HTTP API (/jobs) each topology instance serves; 0 picks a free port (so does a port in use), -1 disables it.");
+  public static final Setting TOPOLOGY_STATUS_HOST =
+      new Setting("runex.topology.statusHost", Kind.STRING, "127.0.0.1", null, "Address the job status HTTP API binds to.");
+  public static final Setting TOPOLOGY_STATUS_ADVERTISED_HOST =
+      new Setting(
+          "runex.topology.statusAdvertisedHost",
+          Kind.STRING,
+          "",
+          null,
+          "Host other topology instances reach this one's status API at (its Kafka Streams application.server); empty: statusHost, or this machine's name when statusHost is 0.0.0.0.");
+  public static final Setting TOPOLOGY_STATUS_RETENTION =
+      new Setting(
+          "runex.topology.statusRetention",
+          Kind.DURATION,
+          "7d",
+          1000L,
+          "How long a finished job's status stays queryable; then the status store deletes it.");
   public static final Setting INTAKE_MAX_REQUEST_BYTES =
       new Setting(
           "runex.intake.maxRequestBytes",
@@ -64,6 +87,13 @@ public final class Settings {
           "1048576",
           1L,
           "Hard cap on an intake record's value size, before any job type's own maxPayloadBytes.");
+  public static final Setting INTAKE_IDEMPOTENCY_WINDOW =
+      new Setting(
+          "runex.intake.idempotencyWindow",
+          Kind.DURATION,
+          "24h",
+          1000L,
+          "How long a job's idempotencyKey (per tenant) is remembered: a later submission with the same key within it does not run and gets a REJECTED result with code DUPLICATE pointing at the first job.");
   public static final Setting WORKER_POOL =
       new Setting("runex.worker.pool", Kind.STRING, "default", null, "Pool this worker serves (reads scheduled.<pool>).");
   public static final Setting WORKER_ID =
@@ -170,7 +200,12 @@ public final class Settings {
           TOPOLOGY_STATE_DIR,
           TOPOLOGY_THREADS,
           TOPOLOGY_STANDBY_REPLICAS,
+          TOPOLOGY_STATUS_PORT,
+          TOPOLOGY_STATUS_HOST,
+          TOPOLOGY_STATUS_ADVERTISED_HOST,
+          TOPOLOGY_STATUS_RETENTION,
           INTAKE_MAX_REQUEST_BYTES,
+          INTAKE_IDEMPOTENCY_WINDOW,
           WORKER_POOL,
           WORKER_ID,
           WORKER_CONCURRENCY,

@@ -89,6 +89,78 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void maxQueueTimeIsOptionalAndMustBePositive() {
+    RunexConfig cfg = ConfigLoader.fromYaml(
+        "runex:\n  jobTypes:\n    x:\n      tenants: [a]\n      maxQueueTime: 90s\n    y:\n      tenants: [a]\n",
+        Map.of(), Map.of());
+
+    assertThat(cfg.jobType("x").maxQueueTime()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(cfg.jobType("y").maxQueueTime()).isNull();
+    assertThatThrownBy(() -> ConfigLoader.fromYaml(
+            "runex:\n  jobTypes:\n    x:\n      tenants: [a]\n      maxQueueTime: 0s\n", Map.of(), Map.of()))
+        .hasMessage("runex.jobTypes.x.maxQueueTime must be > 0, was PT0S");
+  }
+
+  @Test
+  void parsesSchedulesWithTheirJobTemplate() {
+    RunexConfig cfg = ConfigLoader.fromYaml("""
+        runex:
+          jobTypes:
+            report: {tenants: [demo]}
+          schedules:
+            nightly:
+              cron: "0 */5 * * * *"
+              zone: Europe/Paris
+              overlap: buffer
+              catchUp: all
+              job:
+                type: report
+                tenant: demo
+                params: {depth: 3, ratio: 0.5, full: true, name: x, nested: {a: 1}}
+                labels: {team: ops}
+                timeout: 1m
+            minimal:
+              cron: "0 2 * * *"
+              job: {type: report, tenant: demo}
+        """, Map.of(), Map.of());
+
+    ScheduleSpec nightly = cfg.schedules().get("nightly");
+    assertThat(nightly.zone()).isEqualTo(java.time.ZoneId.of("Europe/Paris"));
+    assertThat(nightly.overlap()).isEqualTo(dev.runex.schemas.ScheduleOverlap.BUFFER);
+    assertThat(nightly.catchUp()).isEqualTo(dev.runex.schemas.ScheduleCatchUp.ALL);
+    assertThat(nightly.job().params()).containsEntry("depth", 3L).containsEntry("ratio", 0.5)
+        .containsEntry("full", true).containsEntry("name", "x").containsEntry("nested", "{\"a\":1}");
+    assertThat(nightly.job().labels()).containsEntry("team", "ops");
+    assertThat(nightly.job().timeout()).isEqualTo(Duration.ofMinutes(1));
+    ScheduleSpec minimal = cfg.schedules().get("minimal");
+    assertThat(minimal.zone()).isEqualTo(java.time.ZoneId.of("UTC"));
+    assertThat(minimal.overlap()).isEqualTo(dev.runex.schemas.ScheduleOverlap.SKIP);
+    assertThat(minimal.catchUp()).isEqualTo(dev.runex.schemas.ScheduleCatchUp.LAST);
+    assertThat(cfg.schedules().keySet()).containsExactly("nightly", "minimal");
+  }
+
+  @Test
+  void rejectsBadSchedulesNamingKeyAndValue() {
+    String types = "runex:\n  jobTypes:\n    report: {tenants: [demo]}\n  schedules:\n    s:\n";
+    assertThatThrownBy(() -> ConfigLoader.fromYaml(types + "      cron: '0 61 * * * *'\n      job: {type: report, tenant: demo}\n",
+        Map.of(), Map.of())).hasMessageContaining("runex.schedules.s.cron is not a cron expression: minute field")
+        .hasMessageContaining("was '0 61 * * * *'");
+    assertThatThrownBy(() -> ConfigLoader.fromYaml(types + "      cron: '0 * * * *'\n      zone: Mars/Olympus\n"
+        + "      job: {type: report, tenant: demo}\n", Map.of(), Map.of()))
+        .hasMessage("runex.schedules.s.zone must be a time zone id like UTC or Europe/Paris, was 'Mars/Olympus'");
+    assertThatThrownBy(() -> ConfigLoader.fromYaml(types + "      cron: '0 * * * *'\n      job: {type: nope, tenant: demo}\n",
+        Map.of(), Map.of())).hasMessageContaining("runex.schedules.s.job.type must be a declared job type");
+    assertThatThrownBy(() -> ConfigLoader.fromYaml(types + "      cron: '0 * * * *'\n      job: {type: report, tenant: acme}\n",
+        Map.of(), Map.of())).hasMessageContaining("runex.schedules.s.job.tenant must be allowed");
+    assertThatThrownBy(() -> ConfigLoader.fromYaml(types + "      cron: '0 * * * *'\n      overlap: queue\n"
+        + "      job: {type: report, tenant: demo}\n", Map.of(), Map.of()))
+        .hasMessage("runex.schedules.s.overlap must be one of [skip, allow, buffer], was 'queue'");
+    assertThatThrownBy(() -> ConfigLoader.fromYaml(types + "      cron: '0 * * * *'\n      cronn: x\n"
+        + "      job: {type: report, tenant: demo}\n", Map.of(), Map.of()))
+        .hasMessage("unknown setting runex.schedules.s.cronn");
+  }
+
+  @Test
   void envNamesFollowTheKeys() {
     assertThat(Settings.WORKER_COMMIT_INTERVAL.envName()).isEqualTo("RUNEX_WORKER_COMMIT_INTERVAL");
     assertThat(Settings.BOOTSTRAP_SERVERS.envName()).isEqualTo("RUNEX_BOOTSTRAP_SERVERS");

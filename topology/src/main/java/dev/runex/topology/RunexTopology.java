@@ -2,55 +2,69 @@ package dev.runex.topology;
 
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
-import dev.runex.schemas.Job;
 import dev.runex.schemas.topics.RunexTopics;
-import dev.runex.schemas.topics.Topic;
-import dev.runex.topology.intake.IntakeDecoder;
 import dev.runex.topology.intake.IntakeProcessor;
-import dev.runex.topology.intake.IntakeTimestampExtractor;
+import dev.runex.topology.intake.IntakeSubtopology;
+import dev.runex.topology.intake.dedupe.IdempotencyGate;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.queueing.DelayIndex;
 import dev.runex.topology.queueing.DelayIndexSize;
+import dev.runex.topology.queueing.QueueingSubtopology;
+import dev.runex.topology.schedules.ConfigSchedules;
+import dev.runex.topology.schedules.ScheduleFirer;
+import dev.runex.topology.schedules.SchedulesSubtopology;
 import dev.runex.topology.scheduling.PoolDispatcher;
-import dev.runex.topology.scheduling.PoolTopicExtractor;
-import dev.runex.topology.validation.JobValidator;
+import dev.runex.topology.status.StatusHttpServer;
+import dev.runex.topology.status.StatusQueries;
+import dev.runex.topology.status.StatusSubtopology;
+import dev.runex.topology.status.StatusUpdater;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The runex topology: one Kafka Streams application, {@code processing.guarantee=exactly_once_v2}.
  *
- * <p>Sub-topology 1, intake ({@link IntakeProcessor}): reads {@code intake} (raw key and value bytes);
- * writes {@code validated} (key job id, {@code Job}), and for refused input {@code results} (key job
- * id, REJECTED {@code JobResult}) and {@code dead-letter} (key: the original record key bytes,
- * {@code DeadLetter}); lifecycle events go to {@code events} (key job id).
+ * <p>Intake ({@link IntakeProcessor}, wired by {@link IntakeSubtopology}): reads {@code intake} (raw key
+ * and value bytes); writes {@code validated} (key job id, {@code Job}), and for refused input
+ * {@code results} (key job id, REJECTED {@code JobResult}) and {@code dead-letter} (key: the original
+ * record key bytes, {@code DeadLetter}); lifecycle events go to {@code events} (key job id). Jobs with
+ * an idempotency key pass through the dedupe stage ({@link IdempotencyGate}) on their way to
+ * {@code validated}, re-keyed by tenant + idempotency key through a repartition topic.
  *
- * <p>Sub-topology 2, queueing and scheduling ({@link DelayIndex}, {@link PoolDispatcher}): reads
+ * <p>Queueing and scheduling ({@link DelayIndex}, {@link PoolDispatcher}, wired by
+ * {@link QueueingSubtopology}): reads
  * {@code validated} and {@code retry} (key job id, {@code Job}); holds not-yet-due jobs in the
  * changelogged {@code delay-index} store; writes due jobs to {@code scheduled.<pool>} keyed by the
  * job's partition key (same key → same partition → in order), events to {@code events}.
+ *
+ * <p>Status ({@link StatusUpdater}, wired by {@link StatusSubtopology}): reads {@code events} into the
+ * changelogged {@code job-status} stores, which this process serves over HTTP
+ * ({@link StatusHttpServer}; instances find each other through Kafka Streams' {@code application.server}).
+ *
+ * <p>Schedules ({@link ScheduleFirer}, wired by {@link SchedulesSubtopology}): reads {@code schedules}
+ * and the results of scheduled jobs, keeps each schedule's firing state in changelogged stores, and
+ * submits each firing to {@code intake} as a job with a deterministic id.
  *
  * <p>Guarantees: each input record's outputs, store updates and offset commit form one
  * transaction, so every job is validated, released and scheduled exactly once, across crashes and
@@ -58,22 +72,30 @@ import org.slf4j.LoggerFactory;
  * stream thread without committing, and it is replaced (see {@link StreamThreadRecovery}).
  */
 public final class RunexTopology implements AutoCloseable {
-  public static final String INTAKE_SOURCE = "intake-source";
-  public static final String INTAKE_PROCESSOR = "intake-decode-validate";
-  public static final String VALIDATED_SOURCE = "validated-source";
-  public static final String RETRY_SOURCE = "retry-source";
-  public static final String DELAY_INDEX = "queueing-delay-index";
-
   private static final Logger log = LoggerFactory.getLogger(RunexTopology.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics metrics;
+  private final StatusHttpServer status;
+  private final RunexConfig cfg;
+  private final RunexTopics topics;
 
-  /** A topology client for this process (not started). */
+  /** A topology client for this process (not started; its status API, when enabled, is bound). */
   public RunexTopology(RunexConfig cfg, RunexTopics topics, MeterRegistry meters) {
     String instanceId = instanceId();
-    this.streams = new KafkaStreams(build(cfg, topics, meters, instanceId), streamsProperties(cfg));
+    this.cfg = cfg;
+    this.topics = topics;
+    this.status = StatusHttpServer.bind(cfg);
+    Properties props = streamsProperties(cfg);
+    if (status != null) {
+      HostInfo self = status.advertised();
+      props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+    }
+    this.streams = new KafkaStreams(build(cfg, topics, meters, instanceId), props);
+    if (status != null) {
+      status.serve(new StatusQueries(streams, status.advertised(), topics.events().name()));
+    }
     streams.setUncaughtExceptionHandler(new StreamThreadRecovery(10, Duration.ofMinutes(5), Clock.systemUTC()));
     streams.setStateListener((now, before) -> log.info("Topology {} went from {} to {}", instanceId, before, now));
     this.metrics = new KafkaStreamsMetrics(streams);
@@ -83,60 +105,13 @@ public final class RunexTopology implements AutoCloseable {
   /** The topology the application runs; tests drive the same one. */
   public static Topology build(RunexConfig cfg, RunexTopics topics, MeterRegistry meters, String instanceId) {
     StageCounters counters = new StageCounters(meters);
-    Topology topology = new Topology();
-    addIntake(topology, cfg, topics, counters, instanceId);
-    addQueueingAndScheduling(topology, cfg, topics, counters, DelayIndexSize.register(meters), instanceId);
+    StreamsBuilder builder = new StreamsBuilder();
+    IntakeSubtopology.add(builder, cfg, topics, counters, instanceId);
+    SchedulesSubtopology.add(builder, cfg, topics, counters);
+    Topology topology = builder.build();
+    QueueingSubtopology.add(topology, cfg, topics, counters, DelayIndexSize.register(meters), instanceId);
+    StatusSubtopology.add(topology, cfg, topics);
     return topology;
-  }
-
-  private static void addIntake(Topology t, RunexConfig cfg, RunexTopics topics, StageCounters counters,
-      String instanceId) {
-    Topic<byte[], byte[]> intake = topics.intake();
-    JobValidator validator = new JobValidator(cfg);
-    int maxBytes = cfg.intValue(Settings.INTAKE_MAX_REQUEST_BYTES);
-    // earliest: requests written before the topology first started are still jobs to run.
-    t.addSource(AutoOffsetReset.earliest(), INTAKE_SOURCE, new IntakeTimestampExtractor(), intake.keySerde().deserializer(),
-        intake.valueSerde().deserializer(), intake.name());
-    t.addProcessor(INTAKE_PROCESSOR, () -> new IntakeProcessor(new IntakeDecoder(topics.registry(), maxBytes),
-        validator, counters, instanceId, intake.name()), INTAKE_SOURCE);
-    t.addSink(IntakeProcessor.TO_VALIDATED, topics.validated().name(), topics.validated().keySerde().serializer(),
-        topics.validated().valueSerde().serializer(), INTAKE_PROCESSOR);
-    t.addSink(IntakeProcessor.TO_RESULTS, topics.results().name(), topics.results().keySerde().serializer(),
-        topics.results().valueSerde().serializer(), INTAKE_PROCESSOR);
-    t.addSink(IntakeProcessor.TO_DEAD_LETTERS, topics.deadLetter().name(),
-        topics.deadLetter().keySerde().serializer(), topics.deadLetter().valueSerde().serializer(), INTAKE_PROCESSOR);
-    t.addSink(IntakeProcessor.TO_EVENTS, topics.events().name(), topics.events().keySerde().serializer(),
-        topics.events().valueSerde().serializer(), INTAKE_PROCESSOR);
-  }
-
-  private static void addQueueingAndScheduling(Topology t, RunexConfig cfg, RunexTopics topics,
-      StageCounters counters, DelayIndexSize size, String instanceId) {
-    Topic<String, Job> validated = topics.validated();
-    Topic<String, Job> retry = topics.retry();
-    Duration interval = cfg.duration(Settings.TOPOLOGY_PUNCTUATE_INTERVAL);
-    PoolTopicExtractor pools = new PoolTopicExtractor(topics);
-    t.addSource(VALIDATED_SOURCE, validated.keySerde().deserializer(), validated.valueSerde().deserializer(),
-        validated.name());
-    t.addSource(RETRY_SOURCE, retry.keySerde().deserializer(), retry.valueSerde().deserializer(), retry.name());
-    t.addProcessor(DELAY_INDEX, () -> new DelayIndex(interval, counters, size, instanceId), VALIDATED_SOURCE,
-        RETRY_SOURCE);
-    t.addStateStore(delayIndexStore(validated), DELAY_INDEX);
-    t.addProcessor(PoolDispatcher.NAME, () -> new PoolDispatcher(pools, counters, instanceId), DELAY_INDEX);
-    // One serializer for every pool topic: it registers the schema per topic subject itself.
-    Topic<String, Job> anyPool = topics.scheduled("any");
-    t.addSink(PoolDispatcher.TO_SCHEDULED, pools, anyPool.keySerde().serializer(),
-        anyPool.valueSerde().serializer(), PoolDispatcher.NAME);
-    t.addSink(PoolDispatcher.TO_EVENTS, topics.events().name(), topics.events().keySerde().serializer(),
-        topics.events().valueSerde().serializer(), DELAY_INDEX, PoolDispatcher.NAME);
-  }
-
-  private static StoreBuilder<KeyValueStore<String, Job>> delayIndexStore(Topic<String, Job> jobs) {
-    // Persistent and changelogged (<application.id>-delay-index-changelog): waiting jobs survive
-    // restarts and move with their task. No caching: releases must see every put at once.
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DelayIndex.STORE), Serdes.String(),
-            jobs.valueSerde())
-        .withLoggingEnabled(Map.of())
-        .withCachingDisabled();
   }
 
   /** Kafka Streams settings from the runex config; {@code runex.kafka.streams.*} (and common) win. */
@@ -185,7 +160,9 @@ public final class RunexTopology implements AutoCloseable {
     return "topology-" + (host == null || host.isBlank() ? "local" : host) + "-" + ProcessHandle.current().pid();
   }
 
+  /** Writes the config's schedules to the schedules topic (see {@link ConfigSchedules}), then starts. */
   public void start() {
+    ConfigSchedules.reconcile(cfg, topics);
     streams.start();
   }
 
@@ -193,9 +170,17 @@ public final class RunexTopology implements AutoCloseable {
   public void close() {
     // Leave the group on a graceful stop: the tasks (and the delay index with its due jobs) move
     // to the remaining or replacement instance at once instead of after session.timeout.ms.
+    if (status != null) {
+      status.close();
+    }
     streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
         .withTimeout(CLOSE_TIMEOUT));
     metrics.close();
+  }
+
+  /** Base URL of this instance's job status API ({@code /jobs}), or empty when disabled. */
+  public Optional<URI> statusUrl() {
+    return Optional.ofNullable(status).map(StatusHttpServer::url);
   }
 
   public KafkaStreams.State state() {

@@ -82,6 +82,44 @@ class RunexTopologyTest {
   }
 
   @Test
+  void statusApiIsBoundBeforeStartAndAdvertisedAsTheApplicationServer() throws Exception {
+    // given
+    RunexConfig cfg = TestConfigs.config()
+        .with(Settings.TOPOLOGY_STATE_DIR, stateDir.toString())
+        .with(Settings.BOOTSTRAP_SERVERS, "127.0.0.1:1")
+        .with(Settings.TOPOLOGY_STATUS_PORT, "0");
+
+    // when
+    RunexTopology topology = new RunexTopology(cfg, TestConfigs.topics(cfg), new SimpleMeterRegistry());
+
+    // then: it answers (503: no instance owns anything before the topology runs)
+    java.net.URI url = topology.statusUrl().orElseThrow();
+    assertThat(url.getHost()).isEqualTo("127.0.0.1");
+    assertThat(url.getPort()).isPositive();
+    var http = java.net.http.HttpClient.newHttpClient();
+    var response = http.send(java.net.http.HttpRequest.newBuilder(url.resolve("/jobs/j1")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(503);
+    var badLimit = http.send(java.net.http.HttpRequest.newBuilder(url.resolve("/jobs?limit=0")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(badLimit.statusCode()).isEqualTo(400);
+    assertThat(badLimit.body()).contains("limit must be");
+    topology.close();
+  }
+
+  @Test
+  void statusApiCanBeDisabled() {
+    RunexConfig cfg = TestConfigs.config()
+        .with(Settings.TOPOLOGY_STATE_DIR, stateDir.toString())
+        .with(Settings.TOPOLOGY_STATUS_PORT, "-1");
+
+    RunexTopology topology = new RunexTopology(cfg, TestConfigs.topics(cfg), new SimpleMeterRegistry());
+
+    assertThat(topology.statusUrl()).isEmpty();
+    topology.close();
+  }
+
+  @Test
   void clientIsCreatedNotRunningAndClosesCleanly() {
     // given: no broker needed until start()
     RunexConfig cfg = TestConfigs.config()

@@ -9,7 +9,10 @@ import java.util.UUID;
 
 /** Job types and topics the topology tests run against. */
 public final class TestConfigs {
-  /** echo: lenient demo type in pool default; resize: strict typed params in pool gpu. */
+  /**
+   * echo: lenient demo type in pool default; resize: strict typed params in pool gpu; report: like
+   * echo, with a one-minute maxQueueTime.
+   */
   public static final String YAML = """
       runex:
         topicPrefix: runex.
@@ -40,6 +43,11 @@ public final class TestConfigs {
             retry:
               maxAttempts: 2
               maxAttemptsLimit: 5
+          report:
+            pool: default
+            tenants: [demo]
+            allowUnknownParams: true
+            maxQueueTime: 1m
       """;
 
   private TestConfigs() {}

@@ -3,6 +3,7 @@ package dev.runex.workers;
 import dev.runex.config.JobTypeSpec;
 import dev.runex.config.RunexConfig;
 import dev.runex.schemas.Job;
+import dev.runex.schemas.lifecycle.Deadlines;
 import dev.runex.workers.allocation.AssignedPartition;
 import dev.runex.workers.allocation.AssignedPartitions;
 import dev.runex.workers.allocation.FlowControl;
@@ -19,6 +20,7 @@ import dev.runex.workers.execution.ScheduledJobDecoder;
 import dev.runex.workers.execution.TypeExecutors;
 import dev.runex.workers.execution.TypeExecutors.Executor;
 import dev.runex.workers.execution.UndecodableJobException;
+import dev.runex.workers.monitoring.JobMdc;
 import dev.runex.workers.monitoring.WorkerMetrics;
 import dev.runex.workers.output.AttemptOutputs;
 import dev.runex.workers.output.OutcomeRecords;
@@ -219,6 +221,12 @@ final class WorkerLoop implements Runnable {
     Job job = fetched.job();
     Instant now = clock.instant();
     JobTypeSpec spec = cfg.jobType(job.getType());
+    if (Deadlines.expired(job, spec, now)) {
+      admission.budget().release(memory);
+      dispatcher.release(fetched.orderingKey());
+      expire(fetched, spec, now);
+      return;
+    }
     Optional<Executor> executor = spec == null ? Optional.empty() : executors.find(spec);
     if (executor.isEmpty()) {
       admission.budget().release(memory);
@@ -247,6 +255,18 @@ final class WorkerLoop implements Runnable {
       throw e;
     }
     metrics.started(job.getType(), Duration.between(job.getDueAt(), now));
+  }
+
+  /** Too late to start: the job's EXPIRED result goes into the open transaction instead of a run. */
+  private void expire(FetchedJob fetched, JobTypeSpec spec, Instant now) {
+    Job job = fetched.job();
+    tx.send(outputs.expired(job, spec, now));
+    partitions.get(fetched.partition()).tracker().finish(fetched.offset());
+    metrics.expired(job.getType());
+    try (JobMdc mdc = JobMdc.put(job)) {
+      log.info("job {} attempt {} expired before it could start ({}) [{}]",
+          job.getId(), job.getAttempt(), Deadlines.detail(job, spec), fetched.source());
+    }
   }
 
   /** The job's own timeout (its type's default when unset), never beyond the type's maximum. */

@@ -284,6 +284,31 @@ class JobWorkerTest {
     assertThat(results()).hasSize(101);
   }
 
+  @Test
+  void jobPastItsDeadlineIsNotRunButGetsOneExpiredResultAndFreesItsKey() {
+    // given a job whose deadline passed while it sat in the pool's topic, and a later job of its key
+    startWorker();
+    Job late = Job.newBuilder(keyed("late", "probe", "a", Map.of("seq", 1L)))
+        .setExpiresAt(java.time.Instant.now().minusSeconds(1)).build();
+    kafka.append(0, late);
+    kafka.append(0, keyed("next", "probe", "a", Map.of("seq", 2L)));
+
+    // when
+    await().atMost(WAIT).until(() -> results().size() == 2 && committedOffset(0) == 2);
+
+    // then
+    JobResult expired = results().get("late");
+    assertThat(expired.getStatus()).isEqualTo(JobStatus.EXPIRED);
+    assertThat(expired.getError().getCode()).isEqualTo("EXPIRED");
+    assertThat(expired.getAttempts()).isZero();
+    assertThat(eventKinds("late")).containsExactly(JobEventKind.EXPIRED);
+    assertThat(probe.order.get("a")).as("only the job in time ran").containsExactly(2L);
+    assertThat(results().get("next").getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(deadLetters()).isEmpty();
+    assertThat(meters.get("runex.job.expired").tags("type", "probe", "stage", "execution").counter().count())
+        .isEqualTo(1);
+  }
+
   private void startWorker() {
     worker = new JobWorker(cfg, topics, HandlerRegistry.withBuiltins().register(probe).register(gate), meters, kafka, Clock.systemUTC());
     worker.start();

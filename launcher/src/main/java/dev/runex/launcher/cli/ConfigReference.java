@@ -1,6 +1,7 @@
 package dev.runex.launcher.cli;
 
 import dev.runex.config.ConfigLoader;
+import dev.runex.config.ScheduleParser;
 import dev.runex.config.Setting;
 import dev.runex.config.Settings;
 import dev.runex.schemas.metrics.RunexMeters;
@@ -25,6 +26,10 @@ public final class ConfigReference {
     }
     sb.append("\nJob types, under `runex.jobTypes.<name>`:\n\n| key | description |\n|---|---|\n");
     for (Map.Entry<String, String> e : ConfigLoader.JobTypeParser.KEY_DOCS.entrySet()) {
+      sb.append("| `").append(e.getKey()).append("` | ").append(e.getValue()).append(" |\n");
+    }
+    sb.append("\nRecurring schedules, under `runex.schedules.<name>`:\n\n| key | description |\n|---|---|\n");
+    for (Map.Entry<String, String> e : ScheduleParser.KEY_DOCS.entrySet()) {
       sb.append("| `").append(e.getKey()).append("` | ").append(e.getValue()).append(" |\n");
     }
     sb.append("\nRaw Kafka client settings pass through unchanged: `runex.kafka.common.*` (every client), then ")

@@ -91,8 +91,9 @@ public final class LocalCommand implements Callable<Integer> {
     JobWorker worker = lifetime.add(new JobWorker(cfg, topics, HandlerRegistry.withBuiltins(), metrics.registry()));
     worker.start();
     lifetime.exitWhen(() -> !worker.isRunning() || TopologyCommand.stopped(topology), "the local runtime");
-    System.out.printf("runex is up: Kafka %s, registry %s, metrics http://127.0.0.1:%d/metrics%n",
-        infra.bootstrapServers(), infra.registryUrl(), metrics.port());
+    System.out.printf("runex is up: Kafka %s, registry %s, metrics http://127.0.0.1:%d/metrics%s%n",
+        infra.bootstrapServers(), infra.registryUrl(), metrics.port(),
+        topology.statusUrl().map(u -> ", job status " + u + "/jobs").orElse(""));
     if (!noDemo) {
       new LocalDemo(cfg, topics, feed).run();
     }
@@ -107,6 +108,8 @@ public final class LocalCommand implements Callable<Integer> {
         runex local stays up until Ctrl-C. In another terminal:
           ./runex submit '{"type":"echo","tenant":"demo","params":{"message":"hi"}}' --wait
           ./runex results --from-beginning        follow results
+          ./runex status <job id>                  a job's state and transitions;  ./runex jobs --tenant demo
+          ./runex schedule list                    recurring schedules (put, delete)
           ./runex dlq list                         dead letters;  ./runex dlq replay <job id>
           ./runex worker --pool default            add a worker replica
         New results and dead letters are printed here as they arrive.

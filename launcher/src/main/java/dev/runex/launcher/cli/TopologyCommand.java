@@ -11,7 +11,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code runex topology}: runs the intake/queueing/scheduling Kafka Streams application. */
+/** {@code runex topology}: runs the Kafka Streams application (intake, queueing, scheduling, status) and its status API. */
 @Command(name = "topology", mixinStandardHelpOptions = true,
     description = "Run the topology (intake validation, delay index, scheduling) until stopped.")
 public final class TopologyCommand implements Callable<Integer> {
@@ -27,7 +27,8 @@ public final class TopologyCommand implements Callable<Integer> {
     RunexTopology topology = lifetime.add(new RunexTopology(cfg, topics, metrics.registry()));
     topology.start();
     lifetime.exitWhen(() -> stopped(topology), "the topology");
-    System.out.println("runex topology running against " + cfg.bootstrapServers() + "; Ctrl-C to stop");
+    System.out.println("runex topology running against " + cfg.bootstrapServers()
+        + topology.statusUrl().map(u -> "; job status at " + u + "/jobs").orElse("") + "; Ctrl-C to stop");
     lifetime.awaitShutdown();
     return 0;
   }

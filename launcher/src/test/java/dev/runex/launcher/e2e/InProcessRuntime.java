@@ -36,6 +36,11 @@ final class InProcessRuntime implements AutoCloseable {
     return this;
   }
 
+  /** Base URL of the running topology's job status API. */
+  java.net.URI statusUrl() {
+    return topology.statusUrl().orElseThrow();
+  }
+
   JobWorker startWorker(HandlerRegistry handlers) {
     JobWorker w = new JobWorker(cfg, topics, handlers, meters);
     w.start();

@@ -62,8 +62,9 @@ public final class RealKafka {
     values.put(Settings.TOPIC_PREFIX.key(), name + ".");
     values.put(Settings.TOPOLOGY_APPLICATION_ID.key(), name + "-topology");
     values.put(Settings.TOPOLOGY_STATE_DIR.key(), s.tempDir().resolve("streams-" + n).toString());
-    // Many runtimes may share this JVM: a fixed metrics port would clash.
+    // Many runtimes may share this JVM: fixed metrics and status ports would clash.
     values.put(Settings.METRICS_PORT.key(), "0");
+    values.put(Settings.TOPOLOGY_STATUS_PORT.key(), "0");
     values.putAll(overrides);
     // The machine's RUNEX_* environment must not leak into tests.
     return ConfigLoader.load(null, Map.of(), values);

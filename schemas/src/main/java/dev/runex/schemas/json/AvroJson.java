@@ -39,6 +39,18 @@ public final class AvroJson {
     }
   }
 
+  /** The union branch of {@code v}; generated classes hold timestamps as Instant, which GenericData does not know. */
+  private static Schema branch(Schema union, Object v) {
+    if (v instanceof Instant) {
+      for (Schema s : union.getTypes()) {
+        if (s.getLogicalType() instanceof LogicalTypes.TimestampMillis) {
+          return s;
+        }
+      }
+    }
+    return union.getTypes().get(GenericData.get().resolveUnion(union, v));
+  }
+
   private static JsonNode value(Schema schema, Object v) {
     if (v == null) {
       return F.nullNode();
@@ -46,7 +58,7 @@ public final class AvroJson {
     LogicalType logical = schema.getLogicalType();
     switch (schema.getType()) {
       case UNION:
-        return value(schema.getTypes().get(GenericData.get().resolveUnion(schema, v)), v);
+        return value(branch(schema, v), v);
       case RECORD: {
         ObjectNode obj = F.objectNode();
         IndexedRecord r = (IndexedRecord) v;

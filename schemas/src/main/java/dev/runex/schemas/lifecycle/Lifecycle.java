@@ -24,14 +24,25 @@ public final class Lifecycle {
   public static JobEvent event(Job job, JobEventKind kind, String stage, String instanceId, String detail, long now) {
     JobEvent e = event(job.getId(), job.getTenant(), job.getType(), kind, stage, instanceId, detail, now);
     e.setAttempt(job.getAttempt());
+    e.setDueAt(job.getDueAt());
     return e;
   }
 
   public static JobEvent event(
       String jobId, String tenant, String type, JobEventKind kind, String stage, String instanceId, String detail, long now) {
-    // the all-args constructor: events are built for every transition, and the builder's
-    // validation and default copying cost more than the event itself
-    return new JobEvent(jobId, tenant, type, 0, Instant.ofEpochMilli(now), kind, stage, instanceId, detail);
+    // no builder: events are built for every transition, and the builder's validation and
+    // default copying cost more than the event itself (fields added later default to null)
+    JobEvent e = new JobEvent();
+    e.setJobId(jobId);
+    e.setTenant(tenant);
+    e.setType(type);
+    e.setAttempt(0);
+    e.setTime(Instant.ofEpochMilli(now));
+    e.setKind(kind);
+    e.setStage(stage);
+    e.setWorkerId(instanceId);
+    e.setDetail(detail);
+    return e;
   }
 
   /** A terminal result for a job that ran (or was stopped) at least once. */

@@ -7,12 +7,12 @@ import org.apache.avro.util.ClassSecurityValidator;
  * records. Our generated records live in {@code dev.runex.schemas}; this adds that package to
  * whatever the process already trusts (system properties included), once.
  */
-final class AvroTrust {
+public final class AvroTrust {
   private static volatile boolean done;
 
   private AvroTrust() {}
 
-  static void ensure() {
+  public static void ensure() {
     if (done) {
       return;
     }

@@ -7,7 +7,9 @@ import dev.runex.schemas.DeadLetter;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobResult;
+import dev.runex.schemas.Schedule;
 import dev.runex.schemas.json.AvroJson;
+import dev.runex.schemas.json.AvroJsonReader;
 import dev.runex.schemas.serde.AvroSerdes;
 import dev.runex.schemas.serde.SchemaRegistryClient;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -25,7 +28,8 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * The typed registry of runex topics (names from {@code runex.topicPrefix}). Internal topics
  * (validated, scheduled.&lt;pool&gt;, retry) are always Confluent-framed Avro; the external ones
- * (results, dead-letter, events) follow {@code runex.outputFormat}. Intake values stay raw bytes:
+ * (results, dead-letter, events) are written as {@code runex.outputFormat} says and read in either
+ * encoding. Intake values stay raw bytes:
  * decoding them is the intake stage's job, so undecodable input becomes a dead letter instead of
  * a stopped consumer. Intake and dead-letter keys are raw bytes too, so a dead letter keeps
  * exactly the key its producer wrote.
@@ -79,6 +83,15 @@ public final class RunexTopics {
     return new Topic<>(prefix + "events", Serdes.String(), external(JobEvent.class));
   }
 
+  /**
+   * Recurring schedules (key: schedule name; a tombstone deletes one). Compacted: the topic is the
+   * current set of schedules. Written as Confluent-framed Avro (or JSON, per runex.outputFormat) and
+   * read in either encoding, so users may write JSON.
+   */
+  public Topic<String, Schedule> schedules() {
+    return new Topic<>(prefix + "schedules", Serdes.String(), external(Schedule.class));
+  }
+
   /** Every topic the runtime needs for these pools, with partitions, replication and retention. */
   public List<NewTopic> newTopics(Collection<String> pools) {
     List<String> names = new ArrayList<>(List.of(intake().name(), validated().name(), retry().name(),
@@ -89,16 +102,37 @@ public final class RunexTopics {
       out.add(new NewTopic(n, partitions, replication)
           .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs))));
     }
+    out.add(new NewTopic(schedules().name(), partitions, replication)
+        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     return out;
+  }
+
+  /**
+   * Reads what either encoding wrote: Confluent framing starts with the magic byte 0, JSON never
+   * does. A topic switched from avro to json (or back) stays readable across the switch.
+   */
+  private static <T extends SpecificRecord> Deserializer<T> eitherEncoding(Deserializer<T> avro,
+      AvroJsonReader<T> json) {
+    return (topic, data) -> {
+      if (data == null) {
+        return null;
+      }
+      if (data.length > 0 && data[0] == 0) {
+        return avro.deserialize(topic, data);
+      }
+      try {
+        return json.read(data);
+      } catch (IllegalArgumentException e) {
+        throw new SerializationException("record on " + topic + " is neither Confluent-framed Avro nor its JSON form", e);
+      }
+    };
   }
 
   private <T extends SpecificRecord> Serde<T> external(Class<T> type) {
     Serde<T> avro = AvroSerdes.confluent(registry, type);
-    if (outputFormat == OutputFormat.AVRO) {
-      return avro;
-    }
-    Serializer<T> json = (topic, data) -> data == null ? null : AvroJson.toBytes(data);
-    Deserializer<T> reader = avro.deserializer();
-    return Serdes.serdeFrom(json, reader);
+    Serializer<T> writer = outputFormat == OutputFormat.AVRO
+        ? avro.serializer()
+        : (topic, data) -> data == null ? null : AvroJson.toBytes(data);
+    return Serdes.serdeFrom(writer, eitherEncoding(avro.deserializer(), new AvroJsonReader<>(type)));
   }
 }

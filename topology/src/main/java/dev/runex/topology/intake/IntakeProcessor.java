@@ -11,6 +11,8 @@ import dev.runex.topology.intake.DecodeResult.Decoded;
 import dev.runex.topology.intake.DecodeResult.Undecodable;
 import dev.runex.topology.intake.IntakeRejections.Refused;
 import dev.runex.topology.intake.IntakeRejections.Source;
+import dev.runex.topology.intake.dedupe.IdempotencyGate;
+import dev.runex.topology.intake.dedupe.IdempotencyKey;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.validation.JobIds;
 import dev.runex.topology.validation.JobValidator;
@@ -30,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>input: {@code intake} (raw key bytes, raw value bytes);
  *   <li>valid → {@link #TO_VALIDATED} ({@code validated}, key job id, {@code Job}) plus events RECEIVED
- *       and VALIDATED on {@link #TO_EVENTS} (key job id);
+ *       and VALIDATED on {@link #TO_EVENTS} (key job id); a valid job with an {@code idempotencyKey}
+ *       goes to {@link #TO_DEDUPE} instead, keyed by {@link IdempotencyKey#encoded()}, so that every
+ *       submission with that key meets in one task of the dedupe stage ({@link IdempotencyGate},
+ *       which emits its events);
  *   <li>invalid → a REJECTED {@code JobResult} on {@link #TO_RESULTS} (key job id), a {@code DeadLetter}
  *       on {@link #TO_DEAD_LETTERS} keyed by the ORIGINAL key bytes and carrying the original value, and
  *       events RECEIVED, REJECTED, DEAD_LETTERED;
@@ -47,6 +52,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
   public static final String TO_RESULTS = "intake-results-sink";
   public static final String TO_DEAD_LETTERS = "intake-dead-letter-sink";
   public static final String TO_EVENTS = "intake-events-sink";
+  public static final String TO_DEDUPE = "intake-dedupe-route";
 
   private static final Logger log = LoggerFactory.getLogger(IntakeProcessor.class);
 
@@ -95,6 +101,13 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
 
   private void accept(Record<byte[], byte[]> record, Job job, long now) {
     counters.increment(RunexMeters.INTAKE_VALIDATED, job.getType());
+    IdempotencyKey key = IdempotencyKey.of(job);
+    if (key != null) {
+      // The dedupe stage emits this job's RECEIVED and VALIDATED events, or none when it is the
+      // original sent again: a second RECEIVED would set a running or finished job's status back.
+      context.forward(new Record<>(key.encoded(), job, record.timestamp()), TO_DEDUPE);
+      return;
+    }
     event(record, Lifecycle.event(job, JobEventKind.RECEIVED, Lifecycle.INTAKE, instanceId, null, now));
     event(record, Lifecycle.event(job, JobEventKind.VALIDATED, Lifecycle.VALIDATION, instanceId, null, now));
     context.forward(new Record<>(job.getId(), job, record.timestamp()), TO_VALIDATED);

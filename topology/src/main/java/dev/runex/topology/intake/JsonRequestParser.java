@@ -35,7 +35,7 @@ final class JsonRequestParser {
   static final Set<String> FIELDS =
       Set.of(
           "id", "type", "tenant", "params", "notBefore", "delay", "timeout", "maxAttempts",
-          "partitionKey", "idempotencyKey", "labels", "limits");
+          "partitionKey", "idempotencyKey", "labels", "limits", "expiresAt");
 
   /** The fields of the {@code limits} object (the job type's limits keys a request may lower). */
   static final Set<String> LIMIT_FIELDS = Set.of("memory", "cpu", "pids", "fileSize", "output", "network");
@@ -85,6 +85,7 @@ final class JsonRequestParser {
         .setIdempotencyKey(text(root, "idempotencyKey"))
         .setLabels(labels(root.get("labels")))
         .setLimits(limits(root.get("limits")))
+        .setExpiresAt(instant(root, "expiresAt"))
         .build();
   }
 

@@ -5,7 +5,9 @@ import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.config.RunexConfig;
 import dev.runex.topology.monitoring.StageCounters;
+import dev.runex.topology.queueing.expiry.ExpiryGate;
 import dev.runex.topology.scheduling.PoolDispatcher;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,11 +28,12 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>input: {@code validated} and {@code retry} (key job id, {@code Job}); retries carry attempt
  *       &ge; 2 and a future {@code dueAt}, and take the same path;
- *   <li>due now ({@code dueAt} &le; wall clock) → straight to {@link PoolDispatcher};
+ *   <li>due now ({@code dueAt} &le; wall clock), or unable to start before its deadline → straight
+ *       to {@link ExpiryGate}, which schedules it ({@link PoolDispatcher}) or expires it;
  *   <li>due later → stored in the {@link #STORE} key-value store (persistent, changelogged, keyed by
  *       {@link DelayIndexKey}) with a DELAYED event (key job id) on {@link #TO_EVENTS};
  *   <li>a wall-clock punctuator releases due entries in due order, at most
- *       {@link #MAX_RELEASE_PER_PUNCTUATION} per run, and deletes them.
+ *       {@link #MAX_RELEASE_PER_PUNCTUATION} per run, to {@link ExpiryGate}, and deletes them.
  * </ul>
  *
  * <p>Guarantee: under exactly_once_v2 the store's changelog, the released records and the input
@@ -40,7 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DelayIndex implements Processor<String, Job, String, Object> {
   public static final String STORE = "delay-index";
-  public static final String TO_DISPATCH = PoolDispatcher.NAME;
+  /** Due jobs go through the deadline check on their way to the pool dispatcher. */
+  public static final String TO_DISPATCH = ExpiryGate.NAME;
   public static final String TO_EVENTS = PoolDispatcher.TO_EVENTS;
   /** Keeps one punctuation (and so one transaction) bounded when a backlog falls due at once. */
   public static final int MAX_RELEASE_PER_PUNCTUATION = 5_000;
@@ -48,13 +52,16 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
   private static final Logger log = LoggerFactory.getLogger(DelayIndex.class);
 
   private final Duration punctuateInterval;
+  private final RunexConfig cfg;
   private final StageCounters counters;
   private final DelayIndexSize size;
   private final String instanceId;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Job> store;
 
-  public DelayIndex(Duration punctuateInterval, StageCounters counters, DelayIndexSize size, String instanceId) {
+  public DelayIndex(RunexConfig cfg, Duration punctuateInterval, StageCounters counters, DelayIndexSize size,
+      String instanceId) {
+    this.cfg = cfg;
     this.punctuateInterval = punctuateInterval;
     this.counters = counters;
     this.size = size;
@@ -77,7 +84,8 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
       return;
     }
     long now = context.currentSystemTimeMs();
-    if (job.getDueAt().toEpochMilli() <= now) {
+    // A job that cannot start before its deadline is expired now, not after waiting for nothing.
+    if (job.getDueAt().toEpochMilli() <= now || ExpiryGate.expired(cfg, job, now)) {
       context.forward(new Record<>(job.getId(), job, record.timestamp()), TO_DISPATCH);
       return;
     }

@@ -15,9 +15,9 @@ import java.util.function.Supplier;
  * Decides whether a decoded {@link JobRequest} may run, and resolves it into a {@link Job} with
  * every default taken from its declared job type. Pure: no Kafka, no clock (callers pass
  * {@code now}), ids only from the injected generator. Checks stop at the first problem, in this
- * order: blank type/tenant/id, known type, tenant allowed, payload size, timeout, attempts,
- * notBefore/delay, limits, parameters. A request's {@code limits} may only lower its type's
- * ({@link LimitChecker}).
+ * order: blank type/tenant/id/idempotencyKey, known type, tenant allowed, payload size, timeout, attempts,
+ * notBefore/delay, limits, parameters, expiresAt after notBefore/delay. A request's {@code limits}
+ * may only lower its type's ({@link LimitChecker}).
  *
  * <p>Reason codes: {@link #INVALID_FIELD}, {@link #UNKNOWN_TYPE}, {@link #TENANT_NOT_ALLOWED},
  * {@link #PAYLOAD_TOO_LARGE}, {@link #TIMEOUT_TOO_LONG}, {@link #ATTEMPTS_TOO_MANY}, {@link #LIMIT_TOO_HIGH},
@@ -74,6 +74,9 @@ public final class JobValidator {
     requireNonBlank("tenant", r.getTenant());
     if (r.getId() != null && r.getId().isBlank()) {
       throw new Refusal(INVALID_FIELD, "id must not be blank (omit it to use the record key)");
+    }
+    if (r.getIdempotencyKey() != null && r.getIdempotencyKey().isBlank()) {
+      throw new Refusal(INVALID_FIELD, "idempotencyKey must not be blank (omit it to skip deduplication)");
     }
     JobTypeSpec type = cfg.jobType(r.getType());
     if (type == null) {
@@ -134,7 +137,23 @@ public final class JobValidator {
         .setSubmittedAt(Instant.ofEpochMilli(submittedAt))
         .setDueAt(Instant.ofEpochMilli(dueAt(r, submittedAt)))
         .setLimits(r.getLimits())
+        .setExpiresAt(expiresAt(r, submittedAt))
         .build();
+  }
+
+  /**
+   * A deadline at or before an explicitly delayed start contradicts itself: refused. One that has
+   * merely passed by submission time is not the request's fault; the job ends EXPIRED in queueing.
+   */
+  private static Instant expiresAt(JobRequest r, long submittedAt) {
+    Instant expiresAt = r.getExpiresAt();
+    if (expiresAt != null && (r.getNotBefore() != null || r.getDelayMs() != null)) {
+      Instant due = Instant.ofEpochMilli(dueAt(r, submittedAt));
+      if (!expiresAt.isAfter(due)) {
+        throw new Refusal(INVALID_FIELD, "expiresAt " + expiresAt + " must be after the job's start time " + due);
+      }
+    }
+    return expiresAt;
   }
 
   private static long dueAt(JobRequest r, long submittedAt) {

@@ -241,6 +241,30 @@ class JobValidatorTest {
     return echo().setLimits(b.build()).build();
   }
 
+  @Test
+  void keepsExpiresAtButRefusesOneAtOrBeforeTheRequestedStart() {
+    Instant notBefore = Instant.ofEpochMilli(NOW + 60_000);
+    assertThat(valid(validator.validate(echo().setNotBefore(notBefore).setExpiresAt(notBefore.plusMillis(1)).build(),
+        KEY, 100, RECORD_TS, NOW)).getExpiresAt()).isEqualTo(notBefore.plusMillis(1));
+    assertInvalid(echo().setNotBefore(notBefore).setExpiresAt(notBefore).build(), JobValidator.INVALID_FIELD,
+        "expiresAt");
+    assertInvalid(echo().setDelayMs(10_000L).setExpiresAt(Instant.ofEpochMilli(RECORD_TS + 5_000)).build(),
+        JobValidator.INVALID_FIELD, "must be after the job's start time");
+  }
+
+  @Test
+  void anExpiresAtAlreadyPastIsNotTheRequestsFaultAndPassesValidation() {
+    // the queueing stage turns it into an EXPIRED result instead
+    Job job = valid(validator.validate(echo().setExpiresAt(Instant.ofEpochMilli(NOW - 1)).build(), KEY, 100,
+        RECORD_TS, NOW));
+    assertThat(job.getExpiresAt()).isEqualTo(Instant.ofEpochMilli(NOW - 1));
+  }
+
+  @Test
+  void rejectsABlankIdempotencyKey() {
+    assertInvalid(echo().setIdempotencyKey(" ").build(), JobValidator.INVALID_FIELD, "idempotencyKey must not be blank");
+  }
+
   private void assertInvalid(JobRequest request, String code, String messagePart) {
     Validation v = validator.validate(request, KEY, 100, RECORD_TS, NOW);
     assertThat(v).isInstanceOf(Validation.Invalid.class);

@@ -1,6 +1,7 @@
 package dev.runex.workers.monitoring;
 
 import dev.runex.schemas.ResourceUsage;
+import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.metrics.RunexMeters;
 import dev.runex.workers.execution.LimitReasons;
 import dev.runex.workers.deadletter.DeadLetterFactory;
@@ -95,6 +96,11 @@ public final class WorkerMetrics implements AutoCloseable {
 
   public void retried(String type) {
     RunexMeters.JOB_RETRIED.counter(registry, typeTag(type)).increment();
+  }
+
+  /** A job was past its deadline when its attempt was about to start. */
+  public void expired(String type) {
+    RunexMeters.JOB_EXPIRED.counter(registry, typeTag(type), Lifecycle.EXECUTION).increment();
   }
 
   public void deadLettered() {

@@ -1,5 +1,6 @@
 package dev.runex.workers.output;
 
+import dev.runex.config.JobTypeSpec;
 import dev.runex.config.RetryPolicy;
 import dev.runex.schemas.DeadLetter;
 import dev.runex.schemas.Job;
@@ -7,6 +8,7 @@ import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.lifecycle.Deadlines;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
@@ -45,7 +47,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * Results carry the final attempt's resource usage; events of failed attempts name the limit
  * that stopped them.
  *
- * Every event carries the worker id. The STARTED event is built separately, when the attempt starts.
+ * Every event carries the worker id. The STARTED event is built separately, when the attempt starts;
+ * so is an attempt that is past its deadline: EXPIRED result + EXPIRED event, nothing else.
  */
 public final class OutcomeRecords {
   private final String workerId;
@@ -75,6 +78,12 @@ public final class OutcomeRecords {
   public ProducerRecord<byte[], byte[]> started(Job job, Instant now) {
     String detail = "attempt " + job.getAttempt() + " of " + job.getMaxAttempts();
     return event(job, JobEventKind.STARTED, detail, now);
+  }
+
+  /** An attempt too late to start: its EXPIRED result and event ({@code type} null when unknown). */
+  public List<ProducerRecord<byte[], byte[]>> expired(Job job, JobTypeSpec type, Instant now) {
+    JobResult result = Deadlines.result(job, type, now.toEpochMilli(), workerId);
+    return List.of(result(job, result), event(job, JobEventKind.EXPIRED, Deadlines.detail(job, type), now));
   }
 
   /** The outputs of a finished attempt ({@code policy} null when the job type is unknown). */

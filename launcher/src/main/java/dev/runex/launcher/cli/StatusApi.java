@@ -1,0 +1,67 @@
+package dev.runex.launcher.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.runex.config.RunexConfig;
+import dev.runex.config.Settings;
+import dev.runex.schemas.json.AvroJson;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * The CLI's client of a topology instance's job status API ({@code GET /jobs/<id>}, {@code GET /jobs}).
+ * Any instance answers for every job: it routes to the owner itself.
+ */
+final class StatusApi {
+  private final URI base;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** An answer: HTTP status and JSON body. */
+  record Response(int status, JsonNode body) {
+    String error() {
+      return body.path("error").asText("HTTP " + status);
+    }
+  }
+
+  StatusApi(URI base) {
+    this.base = base;
+  }
+
+  /** {@code explicit} when given, else the local instance the config describes. */
+  static StatusApi of(String explicit, RunexConfig cfg) {
+    if (explicit != null && !explicit.isBlank()) {
+      return new StatusApi(URI.create(explicit.endsWith("/") ? explicit.substring(0, explicit.length() - 1) : explicit));
+    }
+    int port = cfg.intValue(Settings.TOPOLOGY_STATUS_PORT);
+    if (port <= 0) {
+      throw new IllegalStateException(Settings.TOPOLOGY_STATUS_PORT.key() + " is " + port
+          + ": pass the API of a running topology instance with --status-url http://host:port");
+    }
+    String host = cfg.string(Settings.TOPOLOGY_STATUS_ADVERTISED_HOST);
+    if (host.isBlank()) {
+      host = cfg.string(Settings.TOPOLOGY_STATUS_HOST);
+    }
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = "127.0.0.1";
+    }
+    return new StatusApi(URI.create("http://" + host + ":" + port));
+  }
+
+  Response get(String pathAndQuery) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(15))
+        .GET().build();
+    try {
+      HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      return new Response(r.statusCode(), AvroJson.MAPPER.readTree(r.body()));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot reach the status API at " + base + " (is a topology running? "
+          + "./runex local or ./runex topology; else pass --status-url): " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package dev.runex.launcher.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.runex.config.RunexConfig;
+import dev.runex.config.Settings;
+import dev.runex.launcher.RunexMain;
+import dev.runex.launcher.it.RealKafka;
+import dev.runex.schemas.json.AvroJson;
+import dev.runex.topology.RunexTopology;
+import dev.runex.workers.execution.HandlerRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/**
+ * The job status API of the topology, over HTTP against a real broker: a finished and a delayed
+ * job, listing with paging, the CLI, and — with two topology instances — any instance answering for
+ * any job by routing to the one that owns it.
+ */
+class JobStatusIT {
+  private static final String ECHO = "{\"type\":\"echo\",\"tenant\":\"demo\"}";
+  private static final String DELAYED = "{\"type\":\"echo\",\"tenant\":\"demo\",\"delay\":\"1h\"}";
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  @Timeout(240)
+  void finishedAndDelayedJobsHaveTheirStatusOverHttp() throws Exception {
+    RunexConfig cfg = RealKafka.config(Map.of());
+    try (InProcessRuntime runtime = new InProcessRuntime(cfg).startTopology();
+        ResultCollector collector = new ResultCollector(cfg, runtime.topics);
+        IntakeClient intake = new IntakeClient(cfg, runtime.topics)) {
+      runtime.startWorker(HandlerRegistry.withBuiltins());
+      Instant submitted = Instant.now();
+      intake.json("done-1", ECHO);
+      intake.json("later-1", DELAYED);
+      intake.flush();
+      await().atMost(Duration.ofSeconds(60)).until(() -> collector.only("done-1") != null);
+      URI api = runtime.statusUrl();
+
+      JsonNode done = awaitJob(api, "done-1", "SUCCEEDED");
+      assertThat(done.path("terminal").asBoolean()).isTrue();
+      assertThat(done.path("attempt").asInt()).isEqualTo(1);
+      assertThat(done.path("startedAt").isTextual()).isTrue();
+      assertThat(done.path("finishedAt").isTextual()).isTrue();
+      assertThat(kinds(done)).containsExactly("RECEIVED", "VALIDATED", "SCHEDULED", "STARTED", "SUCCEEDED");
+
+      JsonNode later = awaitJob(api, "later-1", "DELAYED");
+      assertThat(later.path("terminal").asBoolean()).isFalse();
+      Instant dueAt = Instant.parse(later.path("dueAt").asText());
+      assertThat(Duration.between(submitted, dueAt)).isBetween(Duration.ofMinutes(59), Duration.ofMinutes(61));
+
+      assertThat(ids(get(api, "/jobs?tenant=demo&state=DELAYED").body())).containsExactly("later-1");
+      Answer first = get(api, "/jobs?tenant=demo&limit=1");
+      assertThat(ids(first.body())).containsExactly("done-1");
+      String token = first.body().path("nextPageToken").asText();
+      Answer second = get(api, "/jobs?tenant=demo&limit=1&pageToken=" + token);
+      assertThat(ids(second.body())).containsExactly("later-1");
+      assertThat(second.body().path("nextPageToken").isNull()).isTrue();
+      assertThat(get(api, "/jobs/no-such-job").status()).isEqualTo(404);
+      assertThat(get(api, "/jobs?state=SLEEPING").status()).isEqualTo(400);
+
+      CommandLine cli = new CommandLine(new RunexMain());
+      assertThat(cli.execute("status", "done-1", "--status-url", api.toString())).isZero();
+      assertThat(cli.execute("status", "no-such-job", "--status-url", api.toString())).isEqualTo(1);
+      assertThat(cli.execute("jobs", "--tenant", "demo", "--state", "DELAYED", "--status-url", api.toString())).isZero();
+    }
+  }
+
+  @Test
+  @Timeout(300)
+  void everyInstanceAnswersForEveryJobByRoutingToItsOwner() throws Exception {
+    RunexConfig cfg = RealKafka.config(Map.of());
+    RunexConfig secondCfg = cfg.with(Settings.TOPOLOGY_STATE_DIR,
+        Files.createTempDirectory("runex-status-second").toString());
+    List<String> ids = new ArrayList<>();
+    try (InProcessRuntime runtime = new InProcessRuntime(cfg).startTopology();
+        RunexTopology second = new RunexTopology(secondCfg, runtime.topics, new SimpleMeterRegistry());
+        IntakeClient intake = new IntakeClient(cfg, runtime.topics)) {
+      second.start();
+      await().atMost(Duration.ofSeconds(90)).until(() -> second.state() == KafkaStreams.State.RUNNING);
+      for (int i = 0; i < 12; i++) {
+        ids.add("spread-" + i);
+        intake.json("spread-" + i, DELAYED);
+      }
+      intake.flush();
+      List<URI> instances = List.of(runtime.statusUrl(), second.statusUrl().orElseThrow());
+      // each instance owns part of the jobs, so answering for the rest needs the owner's help
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+        List<String> own = ids(get(instances.get(0), "/jobs?tenant=demo&limit=100&local=true").body());
+        List<String> other = ids(get(instances.get(1), "/jobs?tenant=demo&limit=100&local=true").body());
+        assertThat(own).isNotEmpty();
+        assertThat(other).isNotEmpty();
+        assertThat(own).doesNotContainAnyElementsOf(other);
+        assertThat(own.size() + other.size()).isEqualTo(ids.size());
+      });
+
+      for (URI api : instances) {
+        for (String id : ids) {
+          assertThat(awaitJob(api, id, "DELAYED").path("jobId").asText()).isEqualTo(id);
+        }
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
+            assertThat(ids(get(api, "/jobs?tenant=demo&limit=100").body())).containsExactlyInAnyOrderElementsOf(ids));
+      }
+    }
+  }
+
+  private JsonNode awaitJob(URI api, String id, String state) {
+    JsonNode[] found = new JsonNode[1];
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
+      Answer a = get(api, "/jobs/" + id);
+      assertThat(a.status()).as("GET %s/jobs/%s: %s", api, id, a.body()).isEqualTo(200);
+      assertThat(a.body().path("state").asText()).isEqualTo(state);
+      found[0] = a.body();
+    });
+    return found[0];
+  }
+
+  private record Answer(int status, JsonNode body) {}
+
+  private Answer get(URI api, String path) throws Exception {
+    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(api + path)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    return new Answer(r.statusCode(), AvroJson.MAPPER.readTree(r.body()));
+  }
+
+  private static List<String> kinds(JsonNode job) {
+    List<String> out = new ArrayList<>();
+    job.path("history").forEach(t -> out.add(t.path("kind").asText()));
+    return out;
+  }
+
+  private static List<String> ids(JsonNode page) {
+    List<String> out = new ArrayList<>();
+    page.path("jobs").forEach(j -> out.add(j.path("jobId").asText()));
+    return out;
+  }
+}

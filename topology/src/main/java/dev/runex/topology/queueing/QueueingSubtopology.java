@@ -1,0 +1,65 @@
+package dev.runex.topology.queueing;
+
+import dev.runex.config.RunexConfig;
+import dev.runex.config.Settings;
+import dev.runex.schemas.Job;
+import dev.runex.schemas.topics.RunexTopics;
+import dev.runex.schemas.topics.Topic;
+import dev.runex.topology.monitoring.StageCounters;
+import dev.runex.topology.queueing.expiry.ExpiryGate;
+import dev.runex.topology.scheduling.PoolDispatcher;
+import dev.runex.topology.scheduling.PoolTopicExtractor;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Wires the queueing and scheduling stages: {@code validated} and {@code retry} (key job id,
+ * {@code Job}) → {@link DelayIndex} (changelogged {@code delay-index} store) → {@link ExpiryGate}
+ * (EXPIRED results to {@code results}) → {@link PoolDispatcher} → {@code scheduled.<pool>} keyed by
+ * partition key, with events to {@code events}.
+ */
+public final class QueueingSubtopology {
+  public static final String VALIDATED_SOURCE = "validated-source";
+  public static final String RETRY_SOURCE = "retry-source";
+  public static final String DELAY_INDEX = "queueing-delay-index";
+
+  private QueueingSubtopology() {}
+
+  public static void add(Topology t, RunexConfig cfg, RunexTopics topics, StageCounters counters,
+      DelayIndexSize size, String instanceId) {
+    Topic<String, Job> validated = topics.validated();
+    Topic<String, Job> retry = topics.retry();
+    Duration interval = cfg.duration(Settings.TOPOLOGY_PUNCTUATE_INTERVAL);
+    PoolTopicExtractor pools = new PoolTopicExtractor(topics);
+    t.addSource(VALIDATED_SOURCE, validated.keySerde().deserializer(), validated.valueSerde().deserializer(),
+        validated.name());
+    t.addSource(RETRY_SOURCE, retry.keySerde().deserializer(), retry.valueSerde().deserializer(), retry.name());
+    t.addProcessor(DELAY_INDEX, () -> new DelayIndex(cfg, interval, counters, size, instanceId), VALIDATED_SOURCE,
+        RETRY_SOURCE);
+    t.addStateStore(delayIndexStore(validated), DELAY_INDEX);
+    t.addProcessor(ExpiryGate.NAME, () -> new ExpiryGate(cfg, counters, instanceId), DELAY_INDEX);
+    t.addProcessor(PoolDispatcher.NAME, () -> new PoolDispatcher(pools, counters, instanceId), ExpiryGate.NAME);
+    t.addSink(ExpiryGate.TO_RESULTS, topics.results().name(), topics.results().keySerde().serializer(),
+        topics.results().valueSerde().serializer(), ExpiryGate.NAME);
+    // One serializer for every pool topic: it registers the schema per topic subject itself.
+    Topic<String, Job> anyPool = topics.scheduled("any");
+    t.addSink(PoolDispatcher.TO_SCHEDULED, pools, anyPool.keySerde().serializer(),
+        anyPool.valueSerde().serializer(), PoolDispatcher.NAME);
+    t.addSink(PoolDispatcher.TO_EVENTS, topics.events().name(), topics.events().keySerde().serializer(),
+        topics.events().valueSerde().serializer(), DELAY_INDEX, ExpiryGate.NAME, PoolDispatcher.NAME);
+  }
+
+  private static StoreBuilder<KeyValueStore<String, Job>> delayIndexStore(Topic<String, Job> jobs) {
+    // Persistent and changelogged (<application.id>-delay-index-changelog): waiting jobs survive
+    // restarts and move with their task. No caching: releases must see every put at once.
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DelayIndex.STORE), Serdes.String(),
+            jobs.valueSerde())
+        .withLoggingEnabled(Map.of())
+        .withCachingDisabled();
+  }
+}

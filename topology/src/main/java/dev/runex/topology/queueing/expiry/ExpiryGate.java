@@ -1,0 +1,81 @@
+package dev.runex.topology.queueing.expiry;
+
+import dev.runex.config.JobTypeSpec;
+import dev.runex.config.RunexConfig;
+import dev.runex.schemas.Job;
+import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.lifecycle.Deadlines;
+import dev.runex.schemas.lifecycle.Lifecycle;
+import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.topology.monitoring.StageCounters;
+import dev.runex.topology.scheduling.PoolDispatcher;
+import java.time.Instant;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Queueing stage, last step before scheduling: a job leaving the delay index (due now, released by
+ * the punctuator, or unable to start before its deadline) is scheduled only while it may still
+ * start ({@link Deadlines}).
+ *
+ * <ul>
+ *   <li>input: jobs from the delay index (key job id);
+ *   <li>may start → {@link PoolDispatcher} unchanged;
+ *   <li>expired → its one EXPIRED {@code JobResult} on {@link #TO_RESULTS} ({@code results}) and an
+ *       EXPIRED event on {@link #TO_EVENTS} ({@code events}), both keyed by job id. No dead letter:
+ *       an expired job is an outcome the submitter asked for, not a fault to replay.
+ * </ul>
+ *
+ * <p>Guarantee: decided and written in the delay index's transaction, so a job is either scheduled
+ * or expired, once.
+ */
+public final class ExpiryGate implements Processor<String, Job, String, Object> {
+  public static final String NAME = "queueing-expiry-check";
+  public static final String TO_RESULTS = "queueing-results-sink";
+  public static final String TO_EVENTS = PoolDispatcher.TO_EVENTS;
+
+  private static final Logger log = LoggerFactory.getLogger(ExpiryGate.class);
+
+  private final RunexConfig cfg;
+  private final StageCounters counters;
+  private final String instanceId;
+  private ProcessorContext<String, Object> context;
+
+  public ExpiryGate(RunexConfig cfg, StageCounters counters, String instanceId) {
+    this.cfg = cfg;
+    this.counters = counters;
+    this.instanceId = instanceId;
+  }
+
+  /** True when {@code job} may no longer start at {@code now} (shared with the delay index). */
+  public static boolean expired(RunexConfig cfg, Job job, long now) {
+    return Deadlines.expired(job, cfg.jobType(job.getType()), Instant.ofEpochMilli(now));
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(Record<String, Job> record) {
+    Job job = record.value();
+    long now = context.currentSystemTimeMs();
+    if (!expired(cfg, job, now)) {
+      context.forward(record, PoolDispatcher.NAME);
+      return;
+    }
+    JobTypeSpec type = cfg.jobType(job.getType());
+    counters.increment(RunexMeters.JOB_EXPIRED, job.getType(), Lifecycle.QUEUEING);
+    context.forward(new Record<>(job.getId(), Deadlines.result(job, type, now, instanceId), record.timestamp()),
+        TO_RESULTS);
+    JobEvent event = Lifecycle.event(job, JobEventKind.EXPIRED, Lifecycle.QUEUEING, instanceId,
+        Deadlines.detail(job, type), now);
+    context.forward(new Record<>(job.getId(), event, record.timestamp()), TO_EVENTS);
+    log.debug("Job {} expired in the queue: {}", job.getId(), Deadlines.detail(job, type));
+  }
+}

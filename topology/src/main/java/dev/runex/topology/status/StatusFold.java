@@ -1,0 +1,113 @@
+package dev.runex.topology.status;
+
+import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.JobPhase;
+import dev.runex.schemas.JobStatusView;
+import dev.runex.schemas.JobTransition;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Folds one lifecycle event into a job's status. Pure. The state is the last transition (STARTED
+ * shown as RUNNING; DEAD_LETTERED changes nothing, it follows a final FAILED or TIMED_OUT). A final
+ * state sticks: later events only join the history — except RECEIVED, which starts a new life of the
+ * same id (a dead letter replayed as the same job), keeping the earlier history.
+ */
+public final class StatusFold {
+  /** Transitions kept per job; older ones are dropped (and counted) so a record stays small. */
+  public static final int MAX_HISTORY = 100;
+
+  private static final Set<JobPhase> FINAL = EnumSet.of(JobPhase.SUCCEEDED, JobPhase.FAILED, JobPhase.TIMED_OUT,
+      JobPhase.REJECTED, JobPhase.EXPIRED, JobPhase.CANCELLED);
+
+  private StatusFold() {}
+
+  /** The status after {@code e}; {@code current} is null for a job not seen before. */
+  public static JobStatusView apply(JobStatusView current, JobEvent e) {
+    JobStatusView next;
+    if (current == null) {
+      next = JobStatusView.newBuilder().setJobId(e.getJobId()).setState(JobPhase.UNKNOWN)
+          .setUpdatedAt(e.getTime()).build();
+    } else {
+      next = JobStatusView.newBuilder(current).build();
+    }
+    boolean newLife = current != null && current.getTerminal() && e.getKind() == JobEventKind.RECEIVED;
+    if (current == null || !current.getTerminal() || newLife) {
+      transition(next, e, newLife);
+    }
+    record(next, e);
+    return next;
+  }
+
+  /** The status state an event kind leads to; null when it leaves the state as it is. */
+  public static JobPhase phase(JobEventKind kind) {
+    return switch (kind) {
+      case RECEIVED -> JobPhase.RECEIVED;
+      case VALIDATED -> JobPhase.VALIDATED;
+      case REJECTED -> JobPhase.REJECTED;
+      case DELAYED -> JobPhase.DELAYED;
+      case SCHEDULED -> JobPhase.SCHEDULED;
+      case STARTED -> JobPhase.RUNNING;
+      case RETRY_SCHEDULED -> JobPhase.RETRY_SCHEDULED;
+      case SUCCEEDED -> JobPhase.SUCCEEDED;
+      case FAILED -> JobPhase.FAILED;
+      case TIMED_OUT -> JobPhase.TIMED_OUT;
+      case CANCELLED -> JobPhase.CANCELLED;
+      case EXPIRED -> JobPhase.EXPIRED;
+      case DEAD_LETTERED -> null;
+    };
+  }
+
+  public static boolean isFinal(JobPhase phase) {
+    return FINAL.contains(phase);
+  }
+
+  private static void transition(JobStatusView v, JobEvent e, boolean newLife) {
+    if (newLife) {
+      v.setTerminal(false);
+      v.setAttempt(0);
+      v.setDueAt(null);
+      v.setStartedAt(null);
+      v.setFinishedAt(null);
+    }
+    JobPhase phase = phase(e.getKind());
+    if (phase == null) {
+      return;
+    }
+    v.setState(phase);
+    v.setTenant(e.getTenant() != null ? e.getTenant() : v.getTenant());
+    v.setType(e.getType() != null ? e.getType() : v.getType());
+    v.setAttempt(Math.max(v.getAttempt(), e.getAttempt()));
+    v.setUpdatedAt(e.getTime());
+    v.setWorkerId(e.getWorkerId());
+    v.setDetail(e.getDetail());
+    if (e.getDueAt() != null) {
+      v.setDueAt(e.getDueAt());
+    }
+    if (phase == JobPhase.RECEIVED || v.getSubmittedAt() == null) {
+      v.setSubmittedAt(e.getTime());
+    }
+    if (phase == JobPhase.RUNNING) {
+      v.setStartedAt(e.getTime());
+    }
+    if (isFinal(phase)) {
+      v.setTerminal(true);
+      v.setFinishedAt(e.getTime());
+    }
+  }
+
+  private static void record(JobStatusView v, JobEvent e) {
+    List<JobTransition> history = new ArrayList<>(v.getHistory());
+    history.add(JobTransition.newBuilder().setKind(e.getKind()).setTime(e.getTime()).setAttempt(e.getAttempt())
+        .setStage(e.getStage()).setWorkerId(e.getWorkerId()).setDetail(e.getDetail()).build());
+    int drop = history.size() - MAX_HISTORY;
+    if (drop > 0) {
+      history = new ArrayList<>(history.subList(drop, history.size()));
+      v.setHistoryDropped(v.getHistoryDropped() + drop);
+    }
+    v.setHistory(history);
+  }
+}

@@ -1,0 +1,184 @@
+package dev.runex.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runex.config.Settings;
+import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.JobPhase;
+import dev.runex.schemas.JobStatusView;
+import dev.runex.schemas.JobTransition;
+import dev.runex.schemas.lifecycle.Lifecycle;
+import dev.runex.topology.status.JobFilter;
+import dev.runex.topology.status.StatusReader;
+import dev.runex.topology.status.StatusUpdater;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The status store, fed by the real topology's own events and by events written as workers write them. */
+class StatusTopologyTest {
+  private static final Duration RETENTION = Duration.ofHours(1);
+
+  @TempDir Path stateDir;
+  private TopologyHarness h;
+  private TestInputTopic<String, JobEvent> events;
+
+  @BeforeEach
+  void setUp() {
+    h = new TopologyHarness(stateDir, Map.of(Settings.TOPOLOGY_STATUS_RETENTION.key(), "1h"));
+    events = h.input(h.topics.events());
+  }
+
+  @AfterEach
+  void tearDown() {
+    h.close();
+  }
+
+  @Test
+  void aDelayedJobSubmittedOnIntakeIsDelayedWithItsDueTime() {
+    // when: the topology's own intake and queueing events flow back into the status store
+    h.input(h.topics.intake()).pipeInput(utf8("later"), utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"delay\":\"1h\"}"));
+
+    // then
+    JobStatusView v = store().get("later");
+    assertThat(v.getState()).isEqualTo(JobPhase.DELAYED);
+    assertThat(v.getTenant()).isEqualTo("demo");
+    assertThat(v.getAttempt()).isEqualTo(1);
+    assertThat(v.getDueAt()).isEqualTo(Instant.ofEpochMilli(h.now()).plus(Duration.ofHours(1)));
+    assertThat(v.getHistory()).extracting(JobTransition::getKind)
+        .containsExactly(JobEventKind.RECEIVED, JobEventKind.VALIDATED, JobEventKind.DELAYED);
+  }
+
+  @Test
+  void aRejectedRequestIsRejectedWithTheReason() {
+    // when
+    h.input(h.topics.intake()).pipeInput(utf8("bad"), utf8("{\"type\":\"nope\",\"tenant\":\"demo\"}"));
+
+    // then
+    JobStatusView v = store().get("bad");
+    assertThat(v.getState()).isEqualTo(JobPhase.REJECTED);
+    assertThat(v.getTerminal()).isTrue();
+    assertThat(v.getDetail()).startsWith("UNKNOWN_TYPE");
+  }
+
+  @Test
+  void workerEventsFinishTheJob() {
+    // when
+    pipe("j1", "demo", "echo", JobEventKind.SCHEDULED, 1);
+    pipe("j1", "demo", "echo", JobEventKind.STARTED, 1);
+    pipe("j1", "demo", "echo", JobEventKind.SUCCEEDED, 1);
+
+    // then
+    JobStatusView v = store().get("j1");
+    assertThat(v.getState()).isEqualTo(JobPhase.SUCCEEDED);
+    assertThat(v.getStartedAt()).isNotNull();
+    assertThat(v.getFinishedAt()).isNotNull();
+  }
+
+  @Test
+  void aFinishedJobsStatusIsDeletedAfterTheRetentionAndAnUnfinishedOneStays() {
+    // given
+    pipe("done", "demo", "echo", JobEventKind.SUCCEEDED, 1);
+    pipe("running", "demo", "echo", JobEventKind.STARTED, 1);
+
+    // when
+    h.advance(RETENTION.minusMinutes(2));
+    assertThat(store().get("done")).as("kept within the retention").isNotNull();
+    h.advance(Duration.ofMinutes(2).plus(StatusUpdater.CLEANUP_INTERVAL));
+
+    // then
+    assertThat(store().get("done")).isNull();
+    assertThat(store().get("running")).isNotNull();
+    assertThat(reader().list(new JobFilter("demo", null, null), null, 10)).extracting(JobStatusView::getJobId)
+        .containsExactly("running");
+    assertThat(h.driver.getKeyValueStore(StatusUpdater.EXPIRY).approximateNumEntries()).isZero();
+  }
+
+  @Test
+  void aJobReplayedBeforeItsStatusExpiredIsNotDeletedWhileItRunsAgain() {
+    // given
+    pipe("again", "demo", "echo", JobEventKind.FAILED, 3);
+    h.advance(Duration.ofMinutes(30));
+
+    // when: replayed as the same job
+    pipe("again", "demo", "echo", JobEventKind.RECEIVED, 0);
+    h.advance(Duration.ofMinutes(31).plus(StatusUpdater.CLEANUP_INTERVAL));
+
+    // then
+    assertThat(store().get("again").getState()).isEqualTo(JobPhase.RECEIVED);
+  }
+
+  @Test
+  void listsByTenantTypeAndStateInIdOrderWithPaging() {
+    // given
+    for (String id : List.of("c", "a", "e", "b", "d")) {
+      pipe(id, "demo", "echo", JobEventKind.SCHEDULED, 1);
+    }
+    pipe("x", "acme", "echo", JobEventKind.SCHEDULED, 1);
+    pipe("y", "demo", "resize", JobEventKind.SCHEDULED, 1);
+    pipe("d", "demo", "echo", JobEventKind.STARTED, 1);
+
+    // when
+    StatusReader r = reader();
+    List<String> firstPage = ids(r.list(new JobFilter("demo", "echo", null), null, 2));
+    List<String> secondPage = ids(r.list(new JobFilter("demo", "echo", null), "b", 2));
+    List<String> lastPage = ids(r.list(new JobFilter("demo", "echo", null), "d", 2));
+
+    // then
+    assertThat(firstPage).containsExactly("a", "b");
+    assertThat(secondPage).containsExactly("c", "d");
+    assertThat(lastPage).containsExactly("e");
+    assertThat(ids(r.list(new JobFilter("demo", null, JobPhase.RUNNING), null, 10))).containsExactly("d");
+    assertThat(ids(r.list(new JobFilter(null, "resize", null), null, 10))).containsExactly("y");
+    assertThat(ids(r.list(JobFilter.ALL, "d", 10))).containsExactly("e", "x", "y");
+  }
+
+  @Test
+  void tenantsWhoseNamesShareAPrefixAreListedApart() {
+    pipe("j1", "acme", "echo", JobEventKind.SCHEDULED, 1);
+    pipe("j2", "acme-eu", "echo", JobEventKind.SCHEDULED, 1);
+
+    assertThat(ids(reader().list(new JobFilter("acme", null, null), null, 10))).containsExactly("j1");
+  }
+
+  @Test
+  void statusIsWrittenToChangelogsSoItSurvivesRestarts() {
+    pipe("j1", "demo", "echo", JobEventKind.SCHEDULED, 1);
+
+    String app = h.cfg.string(Settings.TOPOLOGY_APPLICATION_ID);
+    assertThat(h.driver.producedTopicNames()).contains(app + "-job-status-changelog",
+        app + "-job-status-by-tenant-changelog");
+  }
+
+  private void pipe(String id, String tenant, String type, JobEventKind kind, int attempt) {
+    JobEvent e = Lifecycle.event(id, tenant, type, kind, "execution", "w1", null, h.now());
+    e.setAttempt(attempt);
+    events.pipeInput(id, e);
+  }
+
+  private KeyValueStore<String, JobStatusView> store() {
+    return h.driver.getKeyValueStore(StatusUpdater.STORE);
+  }
+
+  private StatusReader reader() {
+    return new StatusReader(store(), h.driver.getKeyValueStore(StatusUpdater.TENANT_INDEX));
+  }
+
+  private static List<String> ids(List<JobStatusView> views) {
+    return views.stream().map(JobStatusView::getJobId).toList();
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
