@@ -80,7 +80,9 @@ final class ProcessTree {
       for (int round = 0; round < 3; round++) {
         Set<ProcessHandle> left = members();
         left.forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        // through the handle, not Process.destroyForcibly(): that also closes the pipes, and a job
+        // that has just exited may still have output in them that the capture threads have not read
+        process.toHandle().destroyForcibly();
         try {
           process.waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
