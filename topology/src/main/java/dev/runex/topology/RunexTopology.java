@@ -5,6 +5,7 @@ import dev.runex.config.Settings;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
+import dev.runex.topology.control.ControlStore;
 import dev.runex.topology.intake.IntakeDecoder;
 import dev.runex.topology.intake.IntakeProcessor;
 import dev.runex.topology.intake.IntakeTimestampExtractor;
@@ -51,6 +52,8 @@ import org.slf4j.LoggerFactory;
  * {@code validated} and {@code retry} (key job id, {@code Job}); holds not-yet-due jobs in the
  * changelogged {@code delay-index} store; writes due jobs to {@code scheduled.<pool>} keyed by the
  * job's partition key (same key → same partition → in order), events to {@code events}.
+ * Jobs cancelled through {@code control} (global store {@link ControlStore}) while they wait here
+ * get a CANCELLED result on {@code results} instead of being scheduled.
  *
  * <p>Guarantees: each input record's outputs, store updates and offset commit form one
  * transaction, so every job is validated, released and scheduled exactly once, across crashes and
@@ -121,6 +124,9 @@ public final class RunexTopology implements AutoCloseable {
     t.addProcessor(DELAY_INDEX, () -> new DelayIndex(interval, counters, size, instanceId), VALIDATED_SOURCE,
         RETRY_SOURCE);
     t.addStateStore(delayIndexStore(validated), DELAY_INDEX);
+    ControlStore.addTo(t, topics.control());
+    t.addSink(DelayIndex.TO_RESULTS, topics.results().name(), topics.results().keySerde().serializer(),
+        topics.results().valueSerde().serializer(), DELAY_INDEX);
     t.addProcessor(PoolDispatcher.NAME, () -> new PoolDispatcher(pools, counters, instanceId), DELAY_INDEX);
     // One serializer for every pool topic: it registers the schema per topic subject itself.
     Topic<String, Job> anyPool = topics.scheduled("any");
