@@ -1,10 +1,13 @@
 package dev.runex.launcher;
 
 import dev.runex.config.ConfigException;
+import dev.runex.launcher.cli.CancelCommand;
 import dev.runex.launcher.cli.ConfigDocCommand;
 import dev.runex.launcher.cli.DlqCommand;
 import dev.runex.launcher.cli.LocalCommand;
+import dev.runex.launcher.cli.PauseCommand;
 import dev.runex.launcher.cli.ResultsCommand;
+import dev.runex.launcher.cli.ResumeCommand;
 import dev.runex.launcher.cli.SubmitCommand;
 import dev.runex.launcher.cli.TopologyCommand;
 import dev.runex.launcher.cli.WorkerCommand;
@@ -24,6 +27,9 @@ import picocli.CommandLine.Command;
       SubmitCommand.class,
       ResultsCommand.class,
       DlqCommand.class,
+      CancelCommand.class,
+      PauseCommand.class,
+      ResumeCommand.class,
       ConfigDocCommand.class,
       CommandLine.HelpCommand.class
     })
