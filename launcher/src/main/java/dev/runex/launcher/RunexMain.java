@@ -1,11 +1,14 @@
 package dev.runex.launcher;
 
 import dev.runex.config.ConfigException;
+import dev.runex.launcher.cli.CancelCommand;
 import dev.runex.launcher.cli.ConfigDocCommand;
 import dev.runex.launcher.cli.DlqCommand;
 import dev.runex.launcher.cli.JobsCommand;
 import dev.runex.launcher.cli.LocalCommand;
+import dev.runex.launcher.cli.PauseCommand;
 import dev.runex.launcher.cli.ResultsCommand;
+import dev.runex.launcher.cli.ResumeCommand;
 import dev.runex.launcher.cli.ScheduleCommand;
 import dev.runex.launcher.cli.StatusCommand;
 import dev.runex.launcher.cli.SubmitCommand;
@@ -30,6 +33,9 @@ import picocli.CommandLine.Command;
       JobsCommand.class,
       ScheduleCommand.class,
       DlqCommand.class,
+      CancelCommand.class,
+      PauseCommand.class,
+      ResumeCommand.class,
       ConfigDocCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -4,6 +4,7 @@ import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.topology.intake.IntakeProcessor;
+import dev.runex.topology.control.ControlStore;
 import dev.runex.topology.intake.IntakeSubtopology;
 import dev.runex.topology.intake.dedupe.IdempotencyGate;
 import dev.runex.topology.monitoring.StageCounters;
@@ -57,6 +58,8 @@ import org.slf4j.LoggerFactory;
  * {@code validated} and {@code retry} (key job id, {@code Job}); holds not-yet-due jobs in the
  * changelogged {@code delay-index} store; writes due jobs to {@code scheduled.<pool>} keyed by the
  * job's partition key (same key → same partition → in order), events to {@code events}.
+ * Jobs cancelled through {@code control} (global store {@link ControlStore}) while they wait here
+ * get a CANCELLED result on {@code results} instead of being scheduled.
  *
  * <p>Status ({@link StatusUpdater}, wired by {@link StatusSubtopology}): reads {@code events} into the
  * changelogged {@code job-status} stores, which this process serves over HTTP

@@ -74,6 +74,18 @@ final class InFlightJobs {
     return n;
   }
 
+  /** Cancels (interrupts) the running attempts of job {@code jobId}; their outcomes still arrive. Returns how many. */
+  int cancel(String jobId) {
+    int n = 0;
+    for (Map.Entry<RunningJob, RunningAttempt> e : running.entrySet()) {
+      if (e.getKey().fetched().job().getId().equals(jobId)) {
+        e.getValue().cancel();
+        n++;
+      }
+    }
+    return n;
+  }
+
   int count(Predicate<RunningJob> which) {
     int n = 0;
     for (RunningJob j : running.keySet()) {

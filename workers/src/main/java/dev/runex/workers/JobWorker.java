@@ -4,6 +4,8 @@ import dev.runex.config.RunexConfig;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
+import dev.runex.workers.control.ControlTable;
+import dev.runex.workers.control.ControlTableReader;
 import dev.runex.workers.execution.HandlerRegistry;
 import dev.runex.workers.execution.ScheduledJobDecoder;
 import dev.runex.workers.output.OutcomeRecords;
@@ -32,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * commit point are recorded in the commit metadata and skipped by whoever consumes the partition
  * next.
  *
+ * <p>Control: a {@link ControlTableReader} keeps the compacted {@code control} topic in memory; the
+ * loop starts no job before it has read it to the end. Jobs whose pool, tenant or type is paused
+ * are held (see {@link WorkerLoop}); a cancelled job gets one CANCELLED result in the transaction
+ * that consumes it — before it starts, or after its running attempt was interrupted.
+ *
  * <p>With {@code runex.worker.id} set, the id is also the consumer's {@code group.instance.id}:
  * a restarted worker gets its partitions back at once and its producer aborts what the dead
  * instance left open. Without it, the id is host name + pid.
@@ -48,6 +55,8 @@ public final class JobWorker implements AutoCloseable {
   private final WorkerSettings settings;
   private final WorkerClients clients;
   private final Clock clock;
+  private final ControlTable control;
+  private ControlTableReader controlReader;
   private WorkerLoop loop;
   private Thread thread;
   private boolean closed;
@@ -64,6 +73,12 @@ public final class JobWorker implements AutoCloseable {
     this.settings = WorkerSettings.from(cfg);
     this.clients = clients;
     this.clock = clock;
+    this.control = new ControlTable();
+  }
+
+  /** The worker's view of the control topic (tests apply commands to it directly). */
+  ControlTable control() {
+    return control;
   }
 
   /** Creates the clients and starts the poll-loop thread (non-daemon); returns at once. */
@@ -80,6 +95,7 @@ public final class JobWorker implements AutoCloseable {
       consumer.close();
       throw e;
     }
+    startControlReader();
     WorkerParts parts = new WorkerParts(
         scheduled.name(),
         consumer,
@@ -87,10 +103,22 @@ public final class JobWorker implements AutoCloseable {
         handlers,
         new OutcomeRecords(topics, settings.workerId()),
         new ScheduledJobDecoder(topics.registry(), scheduled.valueSerde().deserializer()),
-        meters);
+        meters,
+        control);
     loop = new WorkerLoop(settings, cfg, parts, clock);
     thread = new Thread(loop, "runex-worker-" + settings.pool());
     thread.start();
+  }
+
+  private void startControlReader() {
+    var consumer = clients.controlConsumer(ControlTableReader.consumerConfig(cfg, settings.workerId()));
+    if (consumer == null) {
+      control.markCaughtUp();
+      return;
+    }
+    var topic = topics.control();
+    controlReader = new ControlTableReader(consumer, topic.name(), topic.valueSerde().deserializer(), control);
+    controlReader.start();
   }
 
   public String workerId() {
@@ -125,6 +153,7 @@ public final class JobWorker implements AutoCloseable {
       }
     }
     if (t == null || t == Thread.currentThread()) {
+      closeControlReader();
       return;
     }
     try {
@@ -135,6 +164,14 @@ public final class JobWorker implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      closeControlReader();
+    }
+  }
+
+  private void closeControlReader() {
+    if (controlReader != null) {
+      controlReader.close();
     }
   }
 }

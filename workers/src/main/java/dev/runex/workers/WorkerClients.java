@@ -16,11 +16,21 @@ interface WorkerClients {
 
   Producer<byte[], byte[]> producer(Map<String, Object> config);
 
+  /** The consumer that reads the control topic into the worker's control table; null: no control topic (tests). */
+  default Consumer<String, byte[]> controlConsumer(Map<String, Object> config) {
+    return null;
+  }
+
   static WorkerClients kafka() {
     return new WorkerClients() {
       @Override
       public Consumer<String, byte[]> consumer(Map<String, Object> config) {
         // values stay bytes: decoding happens per record, so a bad record becomes a dead letter
+        return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+      }
+
+      @Override
+      public Consumer<String, byte[]> controlConsumer(Map<String, Object> config) {
         return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
       }
 

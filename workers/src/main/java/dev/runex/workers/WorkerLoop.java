@@ -2,13 +2,16 @@ package dev.runex.workers;
 
 import dev.runex.config.JobTypeSpec;
 import dev.runex.config.RunexConfig;
+import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.lifecycle.Deadlines;
+import dev.runex.schemas.ResourceUsage;
 import dev.runex.workers.allocation.AssignedPartition;
 import dev.runex.workers.allocation.AssignedPartitions;
 import dev.runex.workers.allocation.FlowControl;
 import dev.runex.workers.allocation.MemoryBudget;
 import dev.runex.workers.allocation.OffsetTracker;
+import dev.runex.workers.control.ControlTable;
 import dev.runex.workers.deadletter.SourceCoordinates;
 import dev.runex.workers.execution.AttemptOutcome;
 import dev.runex.workers.execution.FailureClassifier;
@@ -51,6 +54,16 @@ import org.slf4j.LoggerFactory;
  * interval, commit them with the consumed offsets → pause or resume fetching (also while the
  * worker is full, beyond a small buffer). Rebalances and failures go through {@link
  * WorkerTransactions}.
+ *
+ * <p>Control ({@link ControlTable}, the compacted control topic): no job starts before the table
+ * has caught up. A job whose pool, tenant or type is paused is held at the head of its key in the
+ * {@link KeyedDispatcher} (its key's later jobs wait behind it, other keys go on) and its offset
+ * stays unfinished, so nothing past it commits: after a crash it is fetched again and held again.
+ * Held jobs do not count as buffered; what bounds them is {@code runex.worker.maxUncommittedOffsets}
+ * per partition (flow control stops fetching a partition whose window is full — then jobs of other
+ * tenants in that partition wait too). A cancelled job gets a CANCELLED result, in the transaction
+ * that finishes its offset, instead of starting; a running one is interrupted (a process tree is
+ * ended) and its outcome, unless it succeeded first, becomes the CANCELLED result — never a retry.
  */
 final class WorkerLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
@@ -78,6 +91,8 @@ final class WorkerLoop implements Runnable {
   private final FlowControl<TopicPartition> flow;
   private final WorkerTransactions transactions;
   private final OutcomeReport reporter;
+  private final ControlTable control;
+  private long controlVersion = -1;
   private volatile boolean stopRequested;
   private volatile int buffered;
 
@@ -101,6 +116,7 @@ final class WorkerLoop implements Runnable {
         () -> admission.budget().reserved());
     this.transactions = new WorkerTransactions(this);
     this.reporter = new OutcomeReport(metrics);
+    this.control = parts.control();
   }
 
   /** Asks the loop to drain, commit and close; returns at once. */
@@ -118,6 +134,7 @@ final class WorkerLoop implements Runnable {
       metrics.bindClients(consumer, producer);
       executors.prepare(cfg.jobTypes().values(), settings.pool());
       tx.init();
+      awaitControlTable();
       consumer.subscribe(List.of(topic), new WorkerRebalanceListener(transactions));
       log.info("worker {} consuming {} (group {}, transactional id {}, concurrency {})",
           settings.workerId(), topic, settings.groupId(), settings.transactionalId(), settings.concurrency());
@@ -138,6 +155,7 @@ final class WorkerLoop implements Runnable {
     ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout());
     try {
       admit(records);
+      applyControl();
       handleCompletions();
       startJobs();
       if (inFlight.size() > 0 && !inFlight.hasCompletions() && !wantsRecords()) {
@@ -199,6 +217,9 @@ final class WorkerLoop implements Runnable {
   private void startJobs() {
     JobAdmission.Admitted next;
     while (runner.hasFreeThread() && (next = admission.next()) != null) {
+      if (heldByControl(next)) {
+        continue;
+      }
       if (next.fits()) {
         start(next.job(), next.memoryBytes());
       } else {
@@ -206,6 +227,62 @@ final class WorkerLoop implements Runnable {
         Instant now = clock.instant();
         finish(next.job(), new AttemptOutcome.Failed(
             FailureClassifier.memoryBudgetExceeded(next.memoryBytes(), admission.budget().capacity()), now, now));
+      }
+    }
+  }
+
+  /** Before a job starts: a cancelled one finishes CANCELLED, a paused one is held; true for both. */
+  private boolean heldByControl(JobAdmission.Admitted next) {
+    FetchedJob fetched = next.job();
+    Optional<ControlCommand> cancel = control.cancelOf(fetched.job().getId());
+    Optional<String> pausedBy = cancel.isPresent() ? Optional.empty() : control.pausedBy(fetched.job(), settings.pool());
+    if (cancel.isEmpty() && pausedBy.isEmpty()) {
+      return false;
+    }
+    if (next.fits()) {
+      admission.budget().release(next.memoryBytes());
+    }
+    if (cancel.isPresent()) {
+      dispatcher.release(fetched.orderingKey());
+      finishCancelled(fetched, cancel.get(), null, null);
+    } else {
+      log.debug("job {} held: {} is paused [{}]", fetched.job().getId(), pausedBy.get(), fetched.source());
+      dispatcher.hold(fetched);
+    }
+    return true;
+  }
+
+  /** Blocks until the control table has read the control topic to its end (or the worker stops). */
+  private void awaitControlTable() {
+    try {
+      while (!stopRequested && !control.awaitCaughtUp(Duration.ofSeconds(5))) {
+        log.info("worker {} waiting for the control topic to be read before starting jobs", settings.workerId());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopRequested = true;
+    }
+  }
+
+  /** When control commands arrived: cancel running and queued jobs, let resumed ones start. */
+  private void applyControl() {
+    long version = control.version();
+    if (version == controlVersion) {
+      return;
+    }
+    controlVersion = version;
+    for (String jobId : control.takeNewCancels()) {
+      if (inFlight.cancel(jobId) > 0) {
+        log.info("job {} cancelled while running: interrupting it", jobId);
+      }
+      for (FetchedJob queued : dispatcher.removeQueuedIf(f -> f.job().getId().equals(jobId))) {
+        finishCancelled(queued, control.cancelOf(jobId).orElseThrow(), null, null);
+      }
+    }
+    for (FetchedJob head : dispatcher.heldHeads()) {
+      Job job = head.job();
+      if (control.cancelOf(job.getId()).isPresent() || control.pausedBy(job, settings.pool()).isEmpty()) {
+        dispatcher.unhold(head.orderingKey());
       }
     }
   }
@@ -309,11 +386,31 @@ final class WorkerLoop implements Runnable {
   /** Puts the attempt's outputs into the open transaction and marks its offset finished. */
   private void finish(FetchedJob fetched, AttemptOutcome outcome) {
     Job job = fetched.job();
+    // a success that won the race with the cancel stands; anything else of a cancelled job ends it
+    Optional<ControlCommand> cancel = outcome instanceof AttemptOutcome.Succeeded
+        ? Optional.empty() : control.cancelOf(job.getId());
+    if (cancel.isPresent()) {
+      finishCancelled(fetched, cancel.get(), outcome.startedAt(), outcome.usage());
+      return;
+    }
     JobTypeSpec spec = cfg.jobType(job.getType());
     AttemptOutputs out = outputs.forOutcome(job, outcome, spec == null ? null : spec.retry(), fetched.source(), clock.instant());
     tx.send(out.records());
     partitions.get(fetched.partition()).tracker().finish(fetched.offset());
     reporter.report(fetched, outcome, out);
+  }
+
+  /** The job's one CANCELLED result, in the open transaction with its offset. */
+  private void finishCancelled(FetchedJob fetched, ControlCommand cancel, Instant startedAt, ResourceUsage usage) {
+    Job job = fetched.job();
+    String reason = "cancelled" + (cancel.getRequestedBy() == null ? "" : " by " + cancel.getRequestedBy())
+        + (cancel.getReason() == null ? "" : ": " + cancel.getReason());
+    Instant now = clock.instant();
+    var out = outputs.cancelled(job, reason, startedAt, usage, now);
+    tx.send(out.records());
+    partitions.get(fetched.partition()).tracker().finish(fetched.offset());
+    metrics.finished(job.getType(), out.kind().tag(), startedAt == null ? Duration.ZERO : Duration.between(startedAt, now), usage);
+    log.info("job {} {} [{}]", job.getId(), reason, fetched.source());
   }
 
   private void applyFlowControl() {

@@ -1,5 +1,6 @@
 package dev.runex.workers;
 
+import dev.runex.workers.control.ControlTable;
 import dev.runex.workers.execution.HandlerRegistry;
 import dev.runex.workers.execution.ScheduledJobDecoder;
 import dev.runex.workers.output.OutcomeRecords;
@@ -15,4 +16,5 @@ record WorkerParts(
     HandlerRegistry handlers,
     OutcomeRecords outputs,
     ScheduledJobDecoder decoder,
-    MeterRegistry meters) {}
+    MeterRegistry meters,
+    ControlTable control) {}

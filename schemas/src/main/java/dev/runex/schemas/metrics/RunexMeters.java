@@ -22,7 +22,7 @@ public enum RunexMeters {
   JOB_STARTED("runex.job.started", Kind.COUNTER, "Job attempts started.", "type"),
   JOB_QUEUE_WAIT("runex.job.queue.wait", Kind.TIMER, "From an attempt's due time to its start.", "type"),
   JOB_EXECUTION("runex.job.execution", Kind.TIMER, "Attempt execution time, by outcome.", "type", "outcome"),
-  JOB_COMPLETED("runex.job.completed", Kind.COUNTER, "Attempts finished, by outcome (succeeded, retry, failed, timed_out).", "type", "outcome"),
+  JOB_COMPLETED("runex.job.completed", Kind.COUNTER, "Attempts finished, by outcome (succeeded, retry, failed, timed_out, cancelled).", "type", "outcome"),
   JOB_RETRIED("runex.job.retried", Kind.COUNTER, "Retries scheduled.", "type"),
   JOB_DEFERRED("runex.job.deferred", Kind.COUNTER, "Attempts deferred without using an attempt (circuit breaker open).", "type"),
   JOB_CPU("runex.job.cpu", Kind.TIMER, "CPU time of an attempt: all its processes (process), the handler thread (java).", "type", "outcome"),

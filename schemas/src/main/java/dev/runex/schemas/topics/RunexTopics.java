@@ -3,6 +3,7 @@ package dev.runex.schemas.topics;
 import dev.runex.config.OutputFormat;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
+import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.DeadLetter;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
@@ -92,6 +93,14 @@ public final class RunexTopics {
     return new Topic<>(prefix + "schedules", Serdes.String(), external(Schedule.class));
   }
 
+  /**
+   * Operator commands (key: target, {@code job:<id>}, {@code tenant:<t>}, {@code type:<t>},
+   * {@code pool:<p>}). Compacted: the latest command per target is the state, kept forever.
+   */
+  public Topic<String, ControlCommand> control() {
+    return new Topic<>(prefix + "control", Serdes.String(), AvroSerdes.confluent(registry, ControlCommand.class));
+  }
+
   /** Every topic the runtime needs for these pools, with partitions, replication and retention. */
   public List<NewTopic> newTopics(Collection<String> pools) {
     List<String> names = new ArrayList<>(List.of(intake().name(), validated().name(), retry().name(),
@@ -103,6 +112,9 @@ public final class RunexTopics {
           .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs))));
     }
     out.add(new NewTopic(schedules().name(), partitions, replication)
+        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    // compacted, not deleted by age: a pause or a cancel holds until it is revoked
+    out.add(new NewTopic(control().name(), partitions, replication)
         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     return out;
   }

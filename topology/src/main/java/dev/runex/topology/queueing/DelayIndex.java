@@ -1,17 +1,21 @@
 package dev.runex.topology.queueing;
 
+import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.metrics.RunexMeters;
 import dev.runex.config.RunexConfig;
+import dev.runex.topology.control.CancelledJobs;
+import dev.runex.topology.control.ControlStore;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.queueing.expiry.ExpiryGate;
 import dev.runex.topology.scheduling.PoolDispatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -33,7 +37,11 @@ import org.slf4j.LoggerFactory;
  *   <li>due later → stored in the {@link #STORE} key-value store (persistent, changelogged, keyed by
  *       {@link DelayIndexKey}) with a DELAYED event (key job id) on {@link #TO_EVENTS};
  *   <li>a wall-clock punctuator releases due entries in due order, at most
- *       {@link #MAX_RELEASE_PER_PUNCTUATION} per run, to {@link ExpiryGate}, and deletes them.
+ *       {@link #MAX_RELEASE_PER_PUNCTUATION} per run, to {@link ExpiryGate}, and deletes them;
+ *   <li>cancelled jobs (a CANCEL for {@code job:<id>} in the global {@link ControlStore}) are never
+ *       dispatched: on arrival, at release, and — for jobs already waiting — at the next
+ *       punctuation after the cancel, they are removed and get a CANCELLED result on
+ *       {@link #TO_RESULTS} and a CANCELLED event. A job already released is the worker's to cancel.
  * </ul>
  *
  * <p>Guarantee: under exactly_once_v2 the store's changelog, the released records and the input
@@ -46,6 +54,7 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
   /** Due jobs go through the deadline check on their way to the pool dispatcher. */
   public static final String TO_DISPATCH = ExpiryGate.NAME;
   public static final String TO_EVENTS = PoolDispatcher.TO_EVENTS;
+  public static final String TO_RESULTS = ExpiryGate.TO_RESULTS;
   /** Keeps one punctuation (and so one transaction) bounded when a backlog falls due at once. */
   public static final int MAX_RELEASE_PER_PUNCTUATION = 5_000;
 
@@ -58,6 +67,7 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
   private final String instanceId;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Job> store;
+  private CancelledJobs cancels;
 
   public DelayIndex(RunexConfig cfg, Duration punctuateInterval, StageCounters counters, DelayIndexSize size,
       String instanceId) {
@@ -72,8 +82,13 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    KeyValueStore<String, ControlCommand> commands = context.getStateStore(ControlStore.NAME);
+    this.cancels = new CancelledJobs(commands);
     size.start(context.taskId(), store.approximateNumEntries());
-    context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, this::releaseDue);
+    context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
+      removeCancelled(now);
+      releaseDue(now);
+    });
   }
 
   @Override
@@ -84,6 +99,11 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
       return;
     }
     long now = context.currentSystemTimeMs();
+    ControlCommand cancel = cancels.cancelOf(job.getId());
+    if (cancel != null) {
+      forwardCancelled(job, cancel, now);
+      return;
+    }
     // A job that cannot start before its deadline is expired now, not after waiting for nothing.
     if (job.getDueAt().toEpochMilli() <= now || ExpiryGate.expired(cfg, job, now)) {
       context.forward(new Record<>(job.getId(), job, record.timestamp()), TO_DISPATCH);
@@ -109,13 +129,49 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
       }
     }
     for (KeyValue<String, Job> entry : due) {
-      context.forward(new Record<>(entry.value.getId(), entry.value, now), TO_DISPATCH);
+      ControlCommand cancel = cancels.cancelOf(entry.value.getId());
+      if (cancel == null) {
+        context.forward(new Record<>(entry.value.getId(), entry.value, now), TO_DISPATCH);
+      } else {
+        forwardCancelled(entry.value, cancel, now);
+      }
       store.delete(entry.key);
     }
     if (!due.isEmpty()) {
       size.add(context.taskId(), -due.size());
       log.debug("Released {} due jobs from the delay index of task {}", due.size(), context.taskId());
     }
+  }
+
+  /**
+   * Takes the jobs cancelled since the last look out of the index. Scans the whole index, but only
+   * when there are new cancels (operator actions, rare).
+   */
+  private void removeCancelled(long now) {
+    Set<String> fresh = cancels.newlyCancelled();
+    if (fresh.isEmpty()) {
+      return;
+    }
+    List<KeyValue<String, Job>> hit = new ArrayList<>();
+    try (KeyValueIterator<String, Job> it = store.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, Job> e = it.next();
+        if (fresh.contains(e.value.getId())) {
+          hit.add(e);
+        }
+      }
+    }
+    for (KeyValue<String, Job> e : hit) {
+      store.delete(e.key);
+      forwardCancelled(e.value, cancels.cancelOf(e.value.getId()), now);
+    }
+    size.add(context.taskId(), -hit.size());
+  }
+
+  private void forwardCancelled(Job job, ControlCommand cancel, long now) {
+    log.info("job {} cancelled in the queueing stage ({})", job.getId(), cancel.getReason());
+    context.forward(new Record<>(job.getId(), CancelledJobs.result(job, cancel, instanceId, now), now), TO_RESULTS);
+    context.forward(new Record<>(job.getId(), CancelledJobs.event(job, cancel, instanceId, now), now), TO_EVENTS);
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.runex.config.Settings;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
+import dev.runex.topology.control.ControlStore;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.queueing.expiry.ExpiryGate;
 import dev.runex.topology.scheduling.PoolDispatcher;
@@ -42,10 +43,13 @@ public final class QueueingSubtopology {
     t.addProcessor(DELAY_INDEX, () -> new DelayIndex(cfg, interval, counters, size, instanceId), VALIDATED_SOURCE,
         RETRY_SOURCE);
     t.addStateStore(delayIndexStore(validated), DELAY_INDEX);
+    // operators' cancels, read by the delay index (a global store: commands are keyed by target)
+    ControlStore.addTo(t, topics.control());
     t.addProcessor(ExpiryGate.NAME, () -> new ExpiryGate(cfg, counters, instanceId), DELAY_INDEX);
     t.addProcessor(PoolDispatcher.NAME, () -> new PoolDispatcher(pools, counters, instanceId), ExpiryGate.NAME);
+    // EXPIRED results from the expiry check, CANCELLED results from the delay index
     t.addSink(ExpiryGate.TO_RESULTS, topics.results().name(), topics.results().keySerde().serializer(),
-        topics.results().valueSerde().serializer(), ExpiryGate.NAME);
+        topics.results().valueSerde().serializer(), DELAY_INDEX, ExpiryGate.NAME);
     // One serializer for every pool topic: it registers the schema per topic subject itself.
     Topic<String, Job> anyPool = topics.scheduled("any");
     t.addSink(PoolDispatcher.TO_SCHEDULED, pools, anyPool.keySerde().serializer(),

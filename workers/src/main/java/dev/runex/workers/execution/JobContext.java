@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * What a {@link JobHandler} sees of one attempt: the job, its attempt number, the idempotency key
  * every side effect must carry, typed parameter getters, the deadline and whether the attempt was
- * cancelled (timed out, or abandoned by a worker that is shutting down or lost the partition).
+ * cancelled (timed out, cancelled by an operator, or abandoned by a worker that is shutting down or
+ * lost the partition).
  *
  * <p>Parameter getters throw {@link PermanentJobException} ({@code PARAM_INVALID}) when a value
  * has the wrong type: a retry would not fix it.
@@ -24,7 +25,9 @@ public final class JobContext {
   enum Cancellation {
     NONE,
     TIMED_OUT,
-    ABANDONED
+    ABANDONED,
+    /** An operator cancelled the job (control topic). */
+    CANCELLED
   }
 
   private final Job job;

@@ -234,6 +234,13 @@ public final class JobRunner implements AutoCloseable {
     }
 
     @Override
+    public void cancel() {
+      ctx.cancel(JobContext.Cancellation.CANCELLED);
+      // the deadline timer stays: a handler that ignores the interrupt still ends at its timeout
+      interrupt();
+    }
+
+    @Override
     public void abandon() {
       ctx.cancel(JobContext.Cancellation.ABANDONED);
       ScheduledFuture<?> t = timeout;

@@ -11,4 +11,11 @@ public interface RunningAttempt {
    * the caller. The job reruns from the uncommitted offset.
    */
   void abandon();
+
+  /**
+   * An operator cancelled the job: the attempt is cancelled ({@link JobContext#isCancelled()}) and
+   * its thread interrupted (a process executor then ends the process tree). Unlike {@link
+   * #abandon()}, its outcome is still reported and handled — as the job's CANCELLED result.
+   */
+  void cancel();
 }

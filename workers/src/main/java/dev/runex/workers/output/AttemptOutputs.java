@@ -21,7 +21,9 @@ public record AttemptOutputs(Kind kind, RetryDecision decision, List<ProducerRec
     FAILED,
     TIMED_OUT,
     /** The attempt did not run (circuit breaker open) and comes back unchanged. */
-    DEFERRED;
+    DEFERRED,
+    /** An operator cancelled the job (before or while it ran). */
+    CANCELLED;
 
     /** The {@code outcome} tag value of runex.job.execution / runex.job.completed. */
     public String tag() {

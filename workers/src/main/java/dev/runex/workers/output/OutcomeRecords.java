@@ -9,6 +9,7 @@ import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.lifecycle.Deadlines;
+import dev.runex.schemas.ResourceUsage;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
@@ -51,6 +52,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * so is an attempt that is past its deadline: EXPIRED result + EXPIRED event, nothing else.
  */
 public final class OutcomeRecords {
+  /** Error code of a CANCELLED result. */
+  public static final String CANCELLED = "CANCELLED";
   private final String workerId;
   private final Topic<String, JobResult> results;
   private final Topic<String, Job> retry;
@@ -96,6 +99,18 @@ public final class OutcomeRecords {
     }
     Failed f = (Failed) outcome;
     return failed(job, f, RetryPlanner.plan(job, f.failure(), policy, now), source, now);
+  }
+
+  /**
+   * The outputs of a job an operator cancelled (before it started, or while it ran, {@code
+   * startedAt} then set): CANCELLED result (error code CANCELLED, not retryable) + CANCELLED
+   * event. No retry and no dead letter: cancelling is not a failure.
+   */
+  public AttemptOutputs cancelled(Job job, String reason, Instant startedAt, ResourceUsage usage, Instant now) {
+    JobResult result = Lifecycle.result(job, JobStatus.CANCELLED, null, Lifecycle.error(CANCELLED, reason, null, false),
+        startedAt == null ? null : startedAt.toEpochMilli(), now.toEpochMilli(), workerId);
+    result.setUsage(usage);
+    return new AttemptOutputs(Kind.CANCELLED, null, List.of(result(job, result), event(job, JobEventKind.CANCELLED, reason, now)));
   }
 
   /** A record on the scheduled topic that is not a readable job: only a dead letter. */

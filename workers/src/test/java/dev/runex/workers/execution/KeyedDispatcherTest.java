@@ -108,4 +108,53 @@ class KeyedDispatcherTest {
     assertThat(dispatcher.next()).isEqualTo(new Item("a", 1));
     assertThat(dispatcher.next()).isNull();
   }
+
+  @Test
+  void heldItemKeepsItsKeyWaitingWithoutUsingASlotUntilUnheld() {
+    // given
+    KeyedDispatcher<String, Item> dispatcher = new KeyedDispatcher<>(1, Item::key);
+    dispatcher.offer(new Item("a", 1));
+    dispatcher.offer(new Item("a", 2));
+    dispatcher.offer(new Item("b", 1));
+
+    // when: a's head may not start
+    dispatcher.hold(dispatcher.next());
+    dispatcher.offer(new Item("a", 3));
+
+    // then: b runs in the only slot, a's items wait and do not count as queued
+    assertThat(dispatcher.held()).isEqualTo(3);
+    assertThat(dispatcher.queued()).isEqualTo(1);
+    assertThat(dispatcher.heldHeads()).containsExactly(new Item("a", 1));
+    assertThat(dispatcher.next()).isEqualTo(new Item("b", 1));
+    dispatcher.release("b");
+    assertThat(dispatcher.next()).isNull();
+
+    // when
+    dispatcher.unhold("a");
+
+    // then: in their order
+    assertThat(dispatcher.held()).isZero();
+    assertThat(dispatcher.next()).isEqualTo(new Item("a", 1));
+    dispatcher.release("a");
+    assertThat(dispatcher.next()).isEqualTo(new Item("a", 2));
+  }
+
+  @Test
+  void removingQueuedItemsReturnsThemAndKeepsHeldCountsRight() {
+    // given
+    KeyedDispatcher<String, Item> dispatcher = new KeyedDispatcher<>(2, Item::key);
+    dispatcher.offer(new Item("a", 1));
+    dispatcher.offer(new Item("a", 2));
+    dispatcher.hold(dispatcher.next());
+
+    // when
+    List<Item> removed = dispatcher.removeQueuedIf(i -> i.seq() == 2);
+
+    // then
+    assertThat(removed).containsExactly(new Item("a", 2));
+    assertThat(dispatcher.held()).isEqualTo(1);
+    assertThat(dispatcher.removeQueuedIf(i -> true)).containsExactly(new Item("a", 1));
+    assertThat(dispatcher.held()).isZero();
+    assertThat(dispatcher.heldHeads()).isEmpty();
+  }
 }

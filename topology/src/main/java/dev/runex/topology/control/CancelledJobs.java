@@ -1,0 +1,80 @@
+package dev.runex.topology.control;
+
+import dev.runex.schemas.ControlAction;
+import dev.runex.schemas.ControlCommand;
+import dev.runex.schemas.Job;
+import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.JobResult;
+import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.control.ControlTargets;
+import dev.runex.schemas.lifecycle.Lifecycle;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The queueing stage's view of job cancels, read from the global {@link ControlStore}: whether a
+ * job is cancelled, which cancels are new since the last look (so the delay index can remove
+ * waiting jobs at once instead of at their due time), and the CANCELLED result and event.
+ *
+ * <p>"New" is remembered in memory only: after a restart every cancel is new once, which costs one
+ * pass over the delay index and is otherwise harmless (a cancel for a job that is not there does
+ * nothing). One instance per delay-index task; stream-thread only.
+ */
+public final class CancelledJobs {
+  public static final String ERROR_CODE = "CANCELLED";
+
+  private final ReadOnlyKeyValueStore<String, ControlCommand> commands;
+  private final Set<String> seen = new HashSet<>();
+
+  public CancelledJobs(ReadOnlyKeyValueStore<String, ControlCommand> commands) {
+    this.commands = commands;
+  }
+
+  /** The cancel command for {@code jobId}, or null when the job is not cancelled. */
+  public ControlCommand cancelOf(String jobId) {
+    ControlCommand c = commands.get(ControlTargets.job(jobId));
+    return c != null && c.getAction() == ControlAction.CANCEL ? c : null;
+  }
+
+  /** Ids of jobs cancelled since the previous call. */
+  public Set<String> newlyCancelled() {
+    Set<String> fresh = new HashSet<>();
+    try (KeyValueIterator<String, ControlCommand> it =
+        commands.prefixScan(ControlTargets.JOB, new StringSerializer())) {
+      while (it.hasNext()) {
+        KeyValue<String, ControlCommand> e = it.next();
+        String id = e.key.substring(ControlTargets.JOB.length());
+        if (e.value.getAction() == ControlAction.CANCEL && seen.add(id)) {
+          fresh.add(id);
+        }
+      }
+    }
+    return fresh;
+  }
+
+  /** The job's one final result: CANCELLED, never started. */
+  public static JobResult result(Job job, ControlCommand cancel, String instanceId, long now) {
+    return Lifecycle.result(job, JobStatus.CANCELLED, null,
+        Lifecycle.error(ERROR_CODE, describe(cancel), null, false), null, now, instanceId);
+  }
+
+  public static JobEvent event(Job job, ControlCommand cancel, String instanceId, long now) {
+    return Lifecycle.event(job, JobEventKind.CANCELLED, Lifecycle.QUEUEING, instanceId, describe(cancel), now);
+  }
+
+  private static String describe(ControlCommand cancel) {
+    StringBuilder s = new StringBuilder("cancelled");
+    if (cancel.getRequestedBy() != null) {
+      s.append(" by ").append(cancel.getRequestedBy());
+    }
+    if (cancel.getReason() != null) {
+      s.append(": ").append(cancel.getReason());
+    }
+    return s.toString();
+  }
+}
