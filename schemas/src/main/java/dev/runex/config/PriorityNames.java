@@ -5,8 +5,13 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The spelling of priorities in config and JSON requests: {@code high}, {@code normal}, {@code low}
- * (case-insensitive), so operators and producers write the same words the topic suffixes use.
+ * Priorities as config, JSON requests and topic names spell them: {@code high}, {@code normal},
+ * {@code low} (case-insensitive).
+ *
+ * <p>On {@code JobRequest} and {@code Job} the priority field is a nullable enum whose null means
+ * NORMAL, read through {@link #effective}. Why not a plain enum with default NORMAL: Avro 1.12
+ * materialises an enum default through its class-trust check, so every {@code Job.newBuilder()}
+ * that left the field unset would throw unless a serde had already run {@code AvroTrust.ensure()}.
  */
 public final class PriorityNames {
   /** The accepted words, highest first, for error messages. */
@@ -29,6 +34,11 @@ public final class PriorityNames {
 
   /** The lowercase word for a priority, as config, JSON and topic names spell it. */
   public static String of(JobPriority priority) {
-    return priority.name().toLowerCase(Locale.ROOT);
+    return effective(priority).name().toLowerCase(Locale.ROOT);
+  }
+
+  /** A record's priority field: null (not given, or written before priorities existed) is NORMAL. */
+  public static JobPriority effective(JobPriority priority) {
+    return priority == null ? JobPriority.NORMAL : priority;
   }
 }
