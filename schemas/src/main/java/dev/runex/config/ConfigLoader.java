@@ -164,6 +164,7 @@ public final class ConfigLoader {
         "maxPayloadBytes", "Largest accepted request, in encoded bytes (default: 65536).",
         "timeout", "Per-attempt wall-clock timeout when the request gives none (default: PT30S).",
         "maxTimeout", "Longest timeout a request may ask for (default: PT5M).",
+        "priorities", "Priorities requests may ask for, from high, normal, low: [high, normal, low] lets this type jump ahead of queued work (default: [normal, low]; a request above them is REJECTED PRIORITY_NOT_ALLOWED).",
         "maxQueueTime", "Longest an attempt may wait past its due time before it starts; one not started by then ends EXPIRED (default: no limit).",
         "retry.maxAttempts", "Attempts when the request gives none (default: 3).",
         "retry.maxAttemptsLimit", "Most attempts a request may ask for (default: 10).",
@@ -273,7 +274,8 @@ public final class ConfigLoader {
           JobTypeBlocks.limits(p + ".limits", n.get("limits"), executor),
           JobTypeBlocks.process(p + ".process", n.get("process"), params.keySet()),
           JobTypeBlocks.http(p + ".http", n.get("http"), params.keySet()),
-          duration(p + ".maxQueueTime", n, "maxQueueTime", null));
+          duration(p + ".maxQueueTime", n, "maxQueueTime", null),
+          JobTypeBlocks.priorities(p + ".priorities", n.get("priorities")));
     }
 
     private static void checkKeys(String prefix, JsonNode n, Set<String> allowed) {

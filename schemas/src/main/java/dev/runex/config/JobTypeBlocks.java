@@ -3,10 +3,12 @@ package dev.runex.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runex.config.HttpSpec.BreakerSpec;
 import dev.runex.config.ProcessSpec.ExitAction;
+import dev.runex.schemas.JobPriority;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -281,5 +283,21 @@ final class JobTypeBlocks {
       case "false" -> false;
       default -> throw new ConfigException(key + " must be true or false, was '" + v.asText() + "'");
     };
+  }
+
+  /** {@code priorities: [high, normal]}; absent means the job type's defaults (null). */
+  static Set<JobPriority> priorities(String key, JsonNode n) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isArray()) {
+      throw new ConfigException(key + " must be a list of " + PriorityNames.CHOICES + ", was " + n);
+    }
+    Set<JobPriority> out = EnumSet.noneOf(JobPriority.class);
+    for (JsonNode p : n) {
+      out.add(PriorityNames.parse(p.asText())
+          .orElseThrow(() -> new ConfigException(key + " entries must be " + PriorityNames.CHOICES + ", was '" + p.asText() + "'")));
+    }
+    return out;
   }
 }

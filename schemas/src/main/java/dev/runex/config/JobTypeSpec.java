@@ -1,6 +1,8 @@
 package dev.runex.config;
 
+import dev.runex.schemas.JobPriority;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,6 +28,8 @@ import java.util.Set;
  * @param http how an http job runs (null unless executor is http)
  * @param maxQueueTime longest an attempt may wait past its due time before it starts; a job not
  *     started by then ends EXPIRED (null: no limit)
+ * @param priorities priorities requests of this type may ask for; {@link #DEFAULT_PRIORITIES} when
+ *     not declared, so jumping the queue is something operators grant per type
  */
 public record JobTypeSpec(
     String name,
@@ -42,7 +46,11 @@ public record JobTypeSpec(
     ExecutionLimits limits,
     ProcessSpec process,
     HttpSpec http,
-    Duration maxQueueTime) {
+    Duration maxQueueTime,
+    Set<JobPriority> priorities) {
+
+  /** normal and low: high must be granted explicitly, or every producer could jump the queue. */
+  public static final Set<JobPriority> DEFAULT_PRIORITIES = Set.copyOf(EnumSet.of(JobPriority.NORMAL, JobPriority.LOW));
 
   public static final String JAVA = "java";
   public static final String PROCESS = "process";
@@ -51,6 +59,10 @@ public record JobTypeSpec(
   public JobTypeSpec {
     tenants = Set.copyOf(tenants);
     params = Map.copyOf(params);
+    priorities = priorities == null ? DEFAULT_PRIORITIES : Set.copyOf(priorities);
+    if (priorities.isEmpty()) {
+      throw new ConfigException("runex.jobTypes." + name + ".priorities must list at least one of high, normal, low");
+    }
     if (tenants.isEmpty()) {
       throw new ConfigException("runex.jobTypes." + name + ".tenants must list at least one tenant (or *)");
     }
@@ -84,7 +96,7 @@ public record JobTypeSpec(
       Duration maxTimeout,
       RetryPolicy retry) {
     this(name, executor, handler, pool, tenants, params, allowUnknownParams, maxPayloadBytes, defaultTimeout, maxTimeout,
-        retry, ExecutionLimits.defaultsFor(executor), null, null, null);
+        retry, ExecutionLimits.defaultsFor(executor), null, null, null, null);
   }
 
   /** A job type without a queue-time limit. */
@@ -104,7 +116,28 @@ public record JobTypeSpec(
       ProcessSpec process,
       HttpSpec http) {
     this(name, executor, handler, pool, tenants, params, allowUnknownParams, maxPayloadBytes, defaultTimeout, maxTimeout,
-        retry, limits, process, http, null);
+        retry, limits, process, http, null, null);
+  }
+
+  /** A job type with the default priorities. */
+  public JobTypeSpec(
+      String name,
+      String executor,
+      String handler,
+      String pool,
+      Set<String> tenants,
+      Map<String, ParamSpec> params,
+      boolean allowUnknownParams,
+      long maxPayloadBytes,
+      Duration defaultTimeout,
+      Duration maxTimeout,
+      RetryPolicy retry,
+      ExecutionLimits limits,
+      ProcessSpec process,
+      HttpSpec http,
+      Duration maxQueueTime) {
+    this(name, executor, handler, pool, tenants, params, allowUnknownParams, maxPayloadBytes, defaultTimeout, maxTimeout,
+        retry, limits, process, http, maxQueueTime, null);
   }
 
   private static void checkExecutor(String name, String executor, ProcessSpec process, HttpSpec http) {
@@ -127,6 +160,11 @@ public record JobTypeSpec(
       }
       default -> throw new ConfigException(p + ".executor must be java, process or http, was '" + executor + "'");
     }
+  }
+
+  /** Whether requests of this type may ask for this priority. */
+  public boolean allowsPriority(JobPriority priority) {
+    return priorities.contains(priority);
   }
 
   public boolean allowsTenant(String tenant) {

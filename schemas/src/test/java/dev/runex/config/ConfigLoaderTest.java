@@ -3,6 +3,7 @@ package dev.runex.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runex.schemas.JobPriority;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,27 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.fromYaml(
             "runex:\n  jobTypes:\n    x:\n      tenants: [a]\n      maxQueueTime: 0s\n", Map.of(), Map.of()))
         .hasMessage("runex.jobTypes.x.maxQueueTime must be > 0, was PT0S");
+  }
+
+  @Test
+  void prioritiesDefaultToNormalAndLowAndHighMustBeGranted() {
+    RunexConfig cfg = ConfigLoader.fromYaml(
+        "runex:\n  jobTypes:\n    x:\n      tenants: [a]\n      priorities: [HIGH, normal]\n    y:\n      tenants: [a]\n",
+        Map.of(), Map.of());
+
+    assertThat(cfg.jobType("x").priorities()).containsExactlyInAnyOrder(JobPriority.HIGH, JobPriority.NORMAL);
+    assertThat(cfg.jobType("y").allowsPriority(JobPriority.HIGH)).isFalse();
+    assertThat(cfg.jobType("y").priorities()).containsExactlyInAnyOrder(JobPriority.NORMAL, JobPriority.LOW);
+  }
+
+  @Test
+  void rejectsUnknownOrEmptyPrioritiesNamingKeyAndValue() {
+    assertThatThrownBy(() -> ConfigLoader.fromYaml(
+            "runex:\n  jobTypes:\n    x:\n      tenants: [a]\n      priorities: [urgent]\n", Map.of(), Map.of()))
+        .hasMessage("runex.jobTypes.x.priorities entries must be high, normal, low, was 'urgent'");
+    assertThatThrownBy(() -> ConfigLoader.fromYaml(
+            "runex:\n  jobTypes:\n    x:\n      tenants: [a]\n      priorities: []\n", Map.of(), Map.of()))
+        .hasMessageContaining("runex.jobTypes.x.priorities must list at least one");
   }
 
   @Test

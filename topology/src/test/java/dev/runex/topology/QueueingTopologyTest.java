@@ -6,6 +6,7 @@ import dev.runex.config.Settings;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.metrics.RunexMeters;
 import dev.runex.schemas.topics.Topic;
 import dev.runex.topology.queueing.DelayIndex;
@@ -64,6 +65,22 @@ class QueueingTopologyTest {
     assertThat(scheduledDefault.isEmpty()).isTrue();
     assertThat(kinds(events.readValuesToList())).containsExactly(JobEventKind.SCHEDULED);
     assertThat(h.counter(RunexMeters.SCHEDULED.meterName(), "pool", "gpu", "type", "echo")).isEqualTo(1.0);
+  }
+
+  @Test
+  void jobGoesToThePoolTopicOfItsPriority() {
+    // given
+    Job high = Job.newBuilder(job("j-high", "gpu", "k", h.now(), 1)).setPriority(JobPriority.HIGH).build();
+    Job low = Job.newBuilder(job("j-low", "gpu", "k", h.now(), 1)).setPriority(JobPriority.LOW).build();
+
+    // when
+    validated.pipeInput(high.getId(), high);
+    validated.pipeInput(low.getId(), low);
+
+    // then
+    assertThat(h.output(h.topics.scheduled("gpu", JobPriority.HIGH)).readValuesToList()).containsExactly(high);
+    assertThat(h.output(h.topics.scheduled("gpu", JobPriority.LOW)).readValuesToList()).containsExactly(low);
+    assertThat(h.output(h.topics.scheduled("gpu")).isEmpty()).isTrue();
   }
 
   @Test

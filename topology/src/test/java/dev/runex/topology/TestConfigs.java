@@ -11,7 +11,7 @@ import java.util.UUID;
 public final class TestConfigs {
   /**
    * echo: lenient demo type in pool default; resize: strict typed params in pool gpu; report: like
-   * echo, with a one-minute maxQueueTime.
+   * echo, with a one-minute maxQueueTime. Only resize may ask for priority high.
    */
   public static final String YAML = """
       runex:
@@ -40,6 +40,7 @@ public final class TestConfigs {
             maxPayloadBytes: 4096
             timeout: 10s
             maxTimeout: 1m
+            priorities: [high, normal, low]
             retry:
               maxAttempts: 2
               maxAttemptsLimit: 5

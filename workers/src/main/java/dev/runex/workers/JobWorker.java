@@ -2,6 +2,7 @@ package dev.runex.workers;
 
 import dev.runex.config.RunexConfig;
 import dev.runex.schemas.Job;
+import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
 import dev.runex.workers.control.ControlTable;
@@ -12,6 +13,8 @@ import dev.runex.workers.output.OutcomeRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -19,10 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code runex worker --pool P}: executes the jobs of {@code scheduled.<pool>} and produces each
- * job's outputs exactly once.
+ * {@code runex worker --pool P}: executes the jobs of {@code scheduled.<pool>} (and its {@code .high}
+ * and {@code .low} siblings, higher priorities starting first) and produces each job's outputs
+ * exactly once.
  *
- * <p>Contract. Input: {@code <prefix>scheduled.<pool>} (key: partition key, value: {@code Job}),
+ * <p>Contract. Input: {@code <prefix>scheduled.<pool>}, {@code <prefix>scheduled.<pool>.high},
+ * {@code <prefix>scheduled.<pool>.low} (key: partition key, value: {@code Job}),
  * read_committed, consumer group {@code <prefix>worker.<pool>}. Outputs, all keyed by job id:
  * {@code results} (JobResult), {@code retry} (the next attempt's Job), {@code dead-letter}
  * (DeadLetter), {@code events} (JobEvent). Guarantee: consumed offsets and everything produced
@@ -96,8 +101,11 @@ public final class JobWorker implements AutoCloseable {
       throw e;
     }
     startControlReader();
+    // every priority's topic: the loop starts higher-priority jobs first (WorkerPriorities)
+    List<String> scheduledTopics = Arrays.stream(JobPriority.values())
+        .map(p -> topics.scheduled(settings.pool(), p).name()).toList();
     WorkerParts parts = new WorkerParts(
-        scheduled.name(),
+        scheduledTopics,
         consumer,
         producer,
         handlers,

@@ -11,6 +11,7 @@ import dev.runex.workers.allocation.AssignedPartitions;
 import dev.runex.workers.allocation.FlowControl;
 import dev.runex.workers.allocation.MemoryBudget;
 import dev.runex.workers.allocation.OffsetTracker;
+import dev.runex.workers.allocation.PriorityRanks;
 import dev.runex.workers.control.ControlTable;
 import dev.runex.workers.deadletter.SourceCoordinates;
 import dev.runex.workers.execution.AttemptOutcome;
@@ -55,6 +56,14 @@ import org.slf4j.LoggerFactory;
  * worker is full, beyond a small buffer). Rebalances and failures go through {@link
  * WorkerTransactions}.
  *
+ * <p>Priorities: the loop consumes the pool's three scheduled topics. Among the jobs whose key is
+ * free, a higher-priority one always starts first ({@link KeyedDispatcher} ranks), and while the
+ * worker is full the buffer limit applies per priority ({@link FlowControl}): fetched low work
+ * pauses the lower partitions but never the high ones, so a high job submitted behind a low
+ * backlog waits only for the next free slot (and the few records already fetched ahead of it of
+ * equal or higher priority). Key order holds within and across priorities: one key's jobs run one
+ * at a time in the order they were fetched.
+ *
  * <p>Control ({@link ControlTable}, the compacted control topic): no job starts before the table
  * has caught up. A job whose pool, tenant or type is paused is held at the head of its key in the
  * {@link KeyedDispatcher} (its key's later jobs wait behind it, other keys go on) and its offset
@@ -83,7 +92,8 @@ final class WorkerLoop implements Runnable {
   final KeyedDispatcher<Object, FetchedJob> dispatcher;
   final JobAdmission admission;
   private final RunexConfig cfg;
-  private final String topic;
+  private final List<String> topics;
+  private final PriorityRanks ranks;
   private final TypeExecutors executors;
   private final JobRunner runner;
   private final OutcomeRecords outputs;
@@ -99,7 +109,8 @@ final class WorkerLoop implements Runnable {
   WorkerLoop(WorkerSettings settings, RunexConfig cfg, WorkerParts parts, Clock clock) {
     this.settings = settings;
     this.cfg = cfg;
-    this.topic = parts.topic();
+    this.topics = parts.topics();
+    this.ranks = new PriorityRanks(topics);
     this.consumer = parts.consumer();
     this.producer = parts.producer();
     this.tx = new OutputTransaction(producer);
@@ -108,7 +119,8 @@ final class WorkerLoop implements Runnable {
     this.decoder = parts.decoder();
     this.clock = clock;
     this.runner = new JobRunner(settings.concurrency(), clock);
-    this.dispatcher = new KeyedDispatcher<>(settings.concurrency(), FetchedJob::orderingKey);
+    this.dispatcher = new KeyedDispatcher<>(settings.concurrency(), FetchedJob::orderingKey,
+        f -> ranks.of(f.record().topic()), ranks.ranks());
     this.admission = new JobAdmission(dispatcher, new MemoryBudget(settings.memoryBudget()), this::declaredMemory);
     // while full, hold just enough fetched records to start the next jobs at once
     this.flow = new FlowControl<>(settings.maxBuffered(), settings.maxUncommitted(), settings.concurrency());
@@ -135,9 +147,9 @@ final class WorkerLoop implements Runnable {
       executors.prepare(cfg.jobTypes().values(), settings.pool());
       tx.init();
       awaitControlTable();
-      consumer.subscribe(List.of(topic), new WorkerRebalanceListener(transactions));
+      consumer.subscribe(topics, new WorkerRebalanceListener(transactions));
       log.info("worker {} consuming {} (group {}, transactional id {}, concurrency {})",
-          settings.workerId(), topic, settings.groupId(), settings.transactionalId(), settings.concurrency());
+          settings.workerId(), topics, settings.groupId(), settings.transactionalId(), settings.concurrency());
       while (!stopRequested && transactions.failure() == null) {
         pollOnce();
       }
@@ -419,7 +431,8 @@ final class WorkerLoop implements Runnable {
     boolean full = !runner.hasFreeThread() || admission.waitingForMemory() || dispatcher.active() >= settings.concurrency();
     Set<TopicPartition> wanted = transactions.fetchingSuspended()
         ? assigned
-        : flow.partitionsToPause(dispatcher.queued(), full, partitions.spans());
+        : flow.partitionsToPause(dispatcher.queued(), full, partitions.spans(),
+            p -> dispatcher.queuedUpToRank(ranks.of(p.topic())));
     Set<TopicPartition> paused = consumer.paused();
     Set<TopicPartition> toPause = new HashSet<>(wanted);
     toPause.removeAll(paused);

@@ -5,12 +5,16 @@ import dev.runex.workers.execution.HandlerRegistry;
 import dev.runex.workers.execution.ScheduledJobDecoder;
 import dev.runex.workers.output.OutcomeRecords;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 
-/** What a {@link WorkerLoop} is built from: its topic, clients and collaborators. */
+/**
+ * What a {@link WorkerLoop} is built from: its topics (the pool's scheduled topic per priority,
+ * highest first), clients and collaborators.
+ */
 record WorkerParts(
-    String topic,
+    List<String> topics,
     Consumer<String, byte[]> consumer,
     Producer<byte[], byte[]> producer,
     HandlerRegistry handlers,

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the runtime's topics ({@link RunexTopics#newTopics}: intake, validated, retry, results,
- * dead-letter, events and scheduled.&lt;pool&gt;) with the configured partitions, replication and
+ * dead-letter, events and scheduled.&lt;pool&gt;[.high|.low]) with the configured partitions, replication and
  * retention, when they are missing. Safe to run from several processes at once: a topic someone
  * else created meanwhile is fine. Existing topics are never altered; one with fewer partitions
  * than configured is reported, since Kafka cannot shrink and growing breaks key order.

@@ -1,11 +1,13 @@
 package dev.runex.schemas.topics;
 
 import dev.runex.config.OutputFormat;
+import dev.runex.config.PriorityNames;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.DeadLetter;
 import dev.runex.schemas.Job;
+import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.Schedule;
@@ -28,7 +30,7 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The typed registry of runex topics (names from {@code runex.topicPrefix}). Internal topics
- * (validated, scheduled.&lt;pool&gt;, retry) are always Confluent-framed Avro; the external ones
+ * (validated, scheduled.&lt;pool&gt;[.high|.low], retry) are always Confluent-framed Avro; the external ones
  * (results, dead-letter, events) are written as {@code runex.outputFormat} says and read in either
  * encoding. Intake values stay raw bytes:
  * decoding them is the intake stage's job, so undecodable input becomes a dead letter instead of
@@ -64,8 +66,20 @@ public final class RunexTopics {
     return new Topic<>(prefix + "validated", Serdes.String(), AvroSerdes.confluent(registry, Job.class));
   }
 
+  /** The pool's NORMAL-priority topic, {@code scheduled.<pool>}. */
   public Topic<String, Job> scheduled(String pool) {
-    return new Topic<>(prefix + "scheduled." + pool, Serdes.String(), AvroSerdes.confluent(registry, Job.class));
+    return scheduled(pool, JobPriority.NORMAL);
+  }
+
+  /**
+   * The pool's topic for one priority: {@code scheduled.<pool>} for NORMAL (the name it always had),
+   * {@code scheduled.<pool>.high} and {@code scheduled.<pool>.low} for the others. Kafka partitions
+   * are FIFO, so priorities need topics of their own for high work to overtake a low backlog.
+   */
+  public Topic<String, Job> scheduled(String pool, JobPriority priority) {
+    String base = prefix + "scheduled." + pool;
+    String name = priority == JobPriority.NORMAL ? base : base + "." + PriorityNames.of(priority);
+    return new Topic<>(name, Serdes.String(), AvroSerdes.confluent(registry, Job.class));
   }
 
   public Topic<String, Job> retry() {
@@ -105,7 +119,11 @@ public final class RunexTopics {
   public List<NewTopic> newTopics(Collection<String> pools) {
     List<String> names = new ArrayList<>(List.of(intake().name(), validated().name(), retry().name(),
         results().name(), deadLetter().name(), events().name()));
-    pools.forEach(p -> names.add(scheduled(p).name()));
+    pools.forEach(p -> {
+      for (JobPriority priority : JobPriority.values()) {
+        names.add(scheduled(p, priority).name());
+      }
+    });
     List<NewTopic> out = new ArrayList<>();
     for (String n : names) {
       out.add(new NewTopic(n, partitions, replication)

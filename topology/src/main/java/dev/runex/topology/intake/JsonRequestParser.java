@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.runex.config.Durations;
+import dev.runex.config.PriorityNames;
 import dev.runex.config.Sizes;
 import dev.runex.schemas.JobLimits;
+import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.JobRequest;
 import dev.runex.topology.intake.DecodeResult.Decoded;
 import dev.runex.topology.intake.DecodeResult.Undecodable;
@@ -35,7 +37,7 @@ final class JsonRequestParser {
   static final Set<String> FIELDS =
       Set.of(
           "id", "type", "tenant", "params", "notBefore", "delay", "timeout", "maxAttempts",
-          "partitionKey", "idempotencyKey", "labels", "limits", "expiresAt");
+          "partitionKey", "idempotencyKey", "labels", "limits", "expiresAt", "priority");
 
   /** The fields of the {@code limits} object (the job type's limits keys a request may lower). */
   static final Set<String> LIMIT_FIELDS = Set.of("memory", "cpu", "pids", "fileSize", "output", "network");
@@ -86,6 +88,7 @@ final class JsonRequestParser {
         .setLabels(labels(root.get("labels")))
         .setLimits(limits(root.get("limits")))
         .setExpiresAt(instant(root, "expiresAt"))
+        .setPriority(priority(text(root, "priority")))
         .build();
   }
 
@@ -98,6 +101,15 @@ final class JsonRequestParser {
       throw bad(field, "must be a string, was " + n.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     return n.textValue();
+  }
+
+  /** {@code "high"}, {@code "normal"} or {@code "low"}; absent (null) means normal. */
+  private static JobPriority priority(String text) {
+    if (text == null) {
+      return null;
+    }
+    return PriorityNames.parse(text)
+        .orElseThrow(() -> bad("priority", "must be one of " + PriorityNames.CHOICES + ", was \"" + text + "\""));
   }
 
   private static String orBlank(String s) {

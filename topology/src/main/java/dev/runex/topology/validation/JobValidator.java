@@ -1,12 +1,14 @@
 package dev.runex.topology.validation;
 
 import dev.runex.config.JobTypeSpec;
+import dev.runex.config.PriorityNames;
 import dev.runex.config.RunexConfig;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -15,18 +17,19 @@ import java.util.function.Supplier;
  * Decides whether a decoded {@link JobRequest} may run, and resolves it into a {@link Job} with
  * every default taken from its declared job type. Pure: no Kafka, no clock (callers pass
  * {@code now}), ids only from the injected generator. Checks stop at the first problem, in this
- * order: blank type/tenant/id/idempotencyKey, known type, tenant allowed, payload size, timeout, attempts,
+ * order: blank type/tenant/id/idempotencyKey, known type, tenant allowed, priority allowed, payload size, timeout, attempts,
  * notBefore/delay, limits, parameters, expiresAt after notBefore/delay. A request's {@code limits}
  * may only lower its type's ({@link LimitChecker}).
  *
  * <p>Reason codes: {@link #INVALID_FIELD}, {@link #UNKNOWN_TYPE}, {@link #TENANT_NOT_ALLOWED},
- * {@link #PAYLOAD_TOO_LARGE}, {@link #TIMEOUT_TOO_LONG}, {@link #ATTEMPTS_TOO_MANY}, {@link #LIMIT_TOO_HIGH},
+ * {@link #PRIORITY_NOT_ALLOWED}, {@link #PAYLOAD_TOO_LARGE}, {@link #TIMEOUT_TOO_LONG}, {@link #ATTEMPTS_TOO_MANY}, {@link #LIMIT_TOO_HIGH},
  * {@code PARAM_MISSING}, {@code PARAM_TYPE}, {@code PARAM_UNKNOWN}.
  */
 public final class JobValidator {
   public static final String INVALID_FIELD = "INVALID_FIELD";
   public static final String UNKNOWN_TYPE = "UNKNOWN_TYPE";
   public static final String TENANT_NOT_ALLOWED = "TENANT_NOT_ALLOWED";
+  public static final String PRIORITY_NOT_ALLOWED = "PRIORITY_NOT_ALLOWED";
   public static final String PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE";
   public static final String TIMEOUT_TOO_LONG = "TIMEOUT_TOO_LONG";
   public static final String ATTEMPTS_TOO_MANY = "ATTEMPTS_TOO_MANY";
@@ -87,7 +90,15 @@ public final class JobValidator {
       throw new Refusal(TENANT_NOT_ALLOWED,
           "tenant '" + r.getTenant() + "' may not submit jobs of type '" + type.name() + "'");
     }
+    if (!type.allowsPriority(PriorityNames.effective(r.getPriority()))) {
+      throw new Refusal(PRIORITY_NOT_ALLOWED, "priority " + PriorityNames.of(r.getPriority()) + " is not allowed for type '"
+          + type.name() + "' (priorities: " + allowed(type) + ")");
+    }
     return type;
+  }
+
+  private static List<String> allowed(JobTypeSpec type) {
+    return new TreeSet<>(type.priorities()).stream().map(PriorityNames::of).toList();
   }
 
   private static void checkLimits(JobTypeSpec type, JobRequest r, int encodedSize) {
@@ -138,6 +149,7 @@ public final class JobValidator {
         .setDueAt(Instant.ofEpochMilli(dueAt(r, submittedAt)))
         .setLimits(r.getLimits())
         .setExpiresAt(expiresAt(r, submittedAt))
+        .setPriority(PriorityNames.effective(r.getPriority()))
         .build();
   }
 

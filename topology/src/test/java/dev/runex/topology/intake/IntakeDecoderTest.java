@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runex.schemas.Job;
+import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.serde.ConfluentAvroSerializer;
 import dev.runex.schemas.serde.SchemaRegistryClient;
@@ -135,6 +136,19 @@ class IntakeDecoderTest {
   }
 
   @Test
+  void decodesPriorityCaseInsensitivelyAndLeavesItUnsetWhenAbsent() {
+    // when
+    JobRequest high = ((Decoded) decoder.decode(TOPIC, utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"priority\":\"HIGH\"}"))).request();
+    JobRequest low = ((Decoded) decoder.decode(TOPIC, utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"priority\":\"low\"}"))).request();
+    JobRequest unsaid = ((Decoded) decoder.decode(TOPIC, utf8("{\"type\":\"echo\",\"tenant\":\"demo\"}"))).request();
+
+    // then
+    assertThat(high.getPriority()).isEqualTo(JobPriority.HIGH);
+    assertThat(low.getPriority()).isEqualTo(JobPriority.LOW);
+    assertThat(unsaid.getPriority()).isNull();
+  }
+
+  @Test
   void decodesLimitsWithUnitsIntoBytesAndMillis() {
     // given
     String json = "{\"type\":\"echo\",\"tenant\":\"demo\",\"limits\":{\"memory\":\"64MB\",\"cpu\":\"5s\","
@@ -178,7 +192,9 @@ class IntakeDecoderTest {
         "\"limits\": {\"memory\": \"lots\"} | limits.memory",
         "\"limits\": {\"cpu\": \"soon\"}    | limits.cpu",
         "\"limits\": {\"network\": \"no\"}  | limits.network",
-        "\"limits\": 5                      | limits"
+        "\"limits\": 5                      | limits",
+        "\"priority\": \"urgent\"          | priority",
+        "\"priority\": 1                    | priority"
       })
   void rejectsFieldOfWrongTypeNamingIt(String field, String name) {
     // given

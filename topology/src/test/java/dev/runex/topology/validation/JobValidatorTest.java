@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobLimits;
+import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.JobRequest;
 import dev.runex.topology.TestConfigs;
 import java.nio.charset.StandardCharsets;
@@ -139,6 +140,25 @@ class JobValidatorTest {
   @Test
   void rejectsTenantNotAllowedForType() {
     assertInvalid(echo().setTenant("acme").build(), JobValidator.TENANT_NOT_ALLOWED, "acme");
+  }
+
+  @Test
+  void rejectsPriorityAboveWhatTheTypeAllows() {
+    assertInvalid(echo().setPriority(JobPriority.HIGH).build(), JobValidator.PRIORITY_NOT_ALLOWED,
+        "priority high is not allowed for type 'echo' (priorities: [normal, low])");
+  }
+
+  @Test
+  void carriesAnAllowedPriorityOntoTheJobAndDefaultsToNormal() {
+    // when
+    Job high = valid(validator.validate(withWidthAndPriority(JobPriority.HIGH), KEY, 100, RECORD_TS, NOW));
+    Job low = valid(validator.validate(echo().setPriority(JobPriority.LOW).build(), KEY, 100, RECORD_TS, NOW));
+    Job unsaid = valid(validator.validate(echo().build(), KEY, 100, RECORD_TS, NOW));
+
+    // then
+    assertThat(high.getPriority()).isEqualTo(JobPriority.HIGH);
+    assertThat(low.getPriority()).isEqualTo(JobPriority.LOW);
+    assertThat(unsaid.getPriority()).isEqualTo(JobPriority.NORMAL);
   }
 
   @Test
@@ -283,6 +303,10 @@ class JobValidatorTest {
 
   private static JobRequest.Builder resize() {
     return JobRequest.newBuilder().setType("resize").setTenant("acme");
+  }
+
+  private static JobRequest withWidthAndPriority(JobPriority priority) {
+    return resize().setParams(params("width", 1L)).setPriority(priority).build();
   }
 
   private static JobRequest withWidth(Object width) {

@@ -3,6 +3,7 @@ package dev.runex.workers.allocation;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /**
  * Decides which partitions the consumer must not fetch from. Three limits: the records fetched but
@@ -13,6 +14,12 @@ import java.util.Set;
  * partition how far fetching ran ahead of the commit point ({@code
  * runex.worker.maxUncommittedOffsets}: that window bounds the commit metadata). Pausing leaves
  * records in the log, so key order and offset tracking are untouched.
+ *
+ * <p>With priorities, the "full" limit is taken per partition over the buffered records that
+ * would start before that partition's next one (its priority and higher): a backlog of fetched
+ * low-priority records pauses the low and normal partitions, while the high ones keep fetching
+ * until high records alone fill the small buffer. New high work is thus seen at the next poll,
+ * not after the low backlog has drained.
  *
  * @param <P> partition identifier
  */
@@ -56,6 +63,19 @@ public final class FlowControl<P> {
    * @param spans per assigned partition, offsets fetched beyond its commit point
    */
   public Set<P> partitionsToPause(int buffered, boolean full, Map<P, Long> spans) {
+    return partitionsToPause(buffered, full, spans, p -> buffered);
+  }
+
+  /**
+   * The partitions to keep paused, with priorities.
+   *
+   * @param buffered records fetched and not started
+   * @param full whether the worker cannot start another job now (no free slot, or one waits for memory)
+   * @param spans per assigned partition, offsets fetched beyond its commit point
+   * @param bufferedAhead per partition, the buffered records that start before its next one
+   *     (those of its own priority and higher)
+   */
+  public Set<P> partitionsToPause(int buffered, boolean full, Map<P, Long> spans, ToIntFunction<P> bufferedAhead) {
     if (buffered > maxBuffered) {
       overflowed = true;
     } else if (overflowed && buffered <= maxBuffered / 2) {
@@ -63,13 +83,13 @@ public final class FlowControl<P> {
     }
     // no hysteresis needed here: "full" ends when a job finishes, and then fetching should resume at once
     backPressured = overflowed || (full && buffered >= fullBuffer);
-    if (backPressured) {
+    if (overflowed) {
       return new HashSet<>(spans.keySet());
     }
     Set<P> paused = new HashSet<>();
     spans.forEach(
         (partition, span) -> {
-          if (span >= maxUncommitted) {
+          if (span >= maxUncommitted || (full && bufferedAhead.applyAsInt(partition) >= fullBuffer)) {
             paused.add(partition);
           }
         });

@@ -34,4 +34,29 @@ class FlowControlTest {
     assertThat(bounded.partitionsToPause(4, false, spans)).as("a slot freed up").isEmpty();
     assertThat(bounded.partitionsToPause(60, false, spans)).as("not full: the large buffer applies").isEmpty();
   }
+
+  @Test
+  void aFullWorkerWithALowBacklogKeepsFetchingHighPriorityPartitions() {
+    // given: 4 low records buffered, none high; the worker is full
+    FlowControl<String> bounded = new FlowControl<>(100, 1_000, 4);
+    Map<String, Long> spans = Map.of("high-0", 0L, "normal-0", 0L, "low-0", 0L);
+    Map<String, Integer> bufferedAhead = Map.of("high-0", 0, "normal-0", 0, "low-0", 4);
+
+    // when
+    var paused = bounded.partitionsToPause(4, true, spans, bufferedAhead::get);
+
+    // then: only the low partition waits; high and normal records would start before the backlog
+    assertThat(paused).containsExactly("low-0");
+    assertThat(bounded.backPressured()).isTrue();
+  }
+
+  @Test
+  void highPriorityPartitionsPauseOnceHighRecordsAloneFillTheBufferOrItOverflows() {
+    FlowControl<String> bounded = new FlowControl<>(10, 1_000, 4);
+    Map<String, Long> spans = Map.of("high-0", 0L, "low-0", 0L);
+
+    assertThat(bounded.partitionsToPause(4, true, spans, p -> 4)).containsExactlyInAnyOrder("high-0", "low-0");
+    assertThat(bounded.partitionsToPause(11, false, spans, p -> p.startsWith("high") ? 0 : 11))
+        .as("overflow pauses every partition").containsExactlyInAnyOrder("high-0", "low-0");
+  }
 }

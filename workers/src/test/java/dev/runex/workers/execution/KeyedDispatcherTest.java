@@ -157,4 +157,68 @@ class KeyedDispatcherTest {
     assertThat(dispatcher.held()).isZero();
     assertThat(dispatcher.heldHeads()).isEmpty();
   }
+
+  /** An item with a rank (0 first). */
+  record Ranked(String key, int seq, int rank) {}
+
+  @Test
+  void startsReadyKeysOfTheLowestRankFirstAndOldestFirstWithinARank() {
+    // given: a low (2) backlog, then high (0) and normal (1) items arrive
+    KeyedDispatcher<String, Ranked> dispatcher = new KeyedDispatcher<>(8, Ranked::key, Ranked::rank, 3);
+    for (int i = 1; i <= 3; i++) {
+      dispatcher.offer(new Ranked("low" + i, 1, 2));
+    }
+    dispatcher.offer(new Ranked("normal", 1, 1));
+    dispatcher.offer(new Ranked("high1", 1, 0));
+    dispatcher.offer(new Ranked("high2", 1, 0));
+
+    // when
+    List<String> started = new ArrayList<>();
+    Ranked next;
+    while ((next = dispatcher.next()) != null) {
+      started.add(next.key());
+    }
+
+    // then
+    assertThat(started).containsExactly("high1", "high2", "normal", "low1", "low2", "low3");
+  }
+
+  @Test
+  void aRankNeverReordersOneKeysItems() {
+    // given: key k has a low item first, then a high one
+    KeyedDispatcher<String, Ranked> dispatcher = new KeyedDispatcher<>(8, Ranked::key, Ranked::rank, 3);
+    dispatcher.offer(new Ranked("k", 1, 2));
+    dispatcher.offer(new Ranked("k", 2, 0));
+    dispatcher.offer(new Ranked("other", 1, 1));
+
+    // then: k waits at the rank of its head (low), so "other" (normal) goes first, and k keeps its order
+    assertThat(dispatcher.next()).isEqualTo(new Ranked("other", 1, 1));
+    assertThat(dispatcher.next()).isEqualTo(new Ranked("k", 1, 2));
+    assertThat(dispatcher.next()).as("k is busy").isNull();
+    dispatcher.release("k");
+    assertThat(dispatcher.next()).isEqualTo(new Ranked("k", 2, 0));
+  }
+
+  @Test
+  void countsQueuedItemsUpToARankLeavingHeldOnesOut() {
+    // given
+    KeyedDispatcher<String, Ranked> dispatcher = new KeyedDispatcher<>(8, Ranked::key, Ranked::rank, 3);
+    dispatcher.offer(new Ranked("h", 1, 0));
+    dispatcher.offer(new Ranked("n", 1, 1));
+    dispatcher.offer(new Ranked("l1", 1, 2));
+    dispatcher.offer(new Ranked("l2", 1, 2));
+
+    // when: the high item is taken and held (its tenant is paused)
+    dispatcher.hold(dispatcher.next());
+
+    // then
+    assertThat(dispatcher.queuedUpToRank(0)).isZero();
+    assertThat(dispatcher.queuedUpToRank(1)).isEqualTo(1);
+    assertThat(dispatcher.queuedUpToRank(2)).isEqualTo(3);
+    assertThat(dispatcher.queued()).isEqualTo(3);
+    assertThat(dispatcher.held()).isEqualTo(1);
+    dispatcher.unhold("h");
+    assertThat(dispatcher.queuedUpToRank(0)).isEqualTo(1);
+    assertThat(dispatcher.next()).isEqualTo(new Ranked("h", 1, 0));
+  }
 }
