@@ -144,7 +144,7 @@ class ProcessSandboxTest {
   @Test
   void aShellForkBombEndsWithNothingLeft() throws Exception {
     // the classic bomb: its shells hit the pids limit ("Cannot fork") and give up, or the deadline stops them
-    SandboxRun run = run(sandbox(), with(256L << 20, 16, 1024, false), Duration.ofSeconds(2),
+    SandboxRun run = run(sandbox(), with(256L << 20, 16, 1024, false), Duration.ofSeconds(10),
         List.of("/bin/sh", "-c", "b() { b | b & }; b; wait", marker));
 
     assertThat(run.stderrTail()).containsIgnoringCase("fork");
