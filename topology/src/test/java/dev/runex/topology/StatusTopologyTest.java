@@ -35,7 +35,7 @@ class StatusTopologyTest {
 
   @BeforeEach
   void setUp() {
-    h = new TopologyHarness(stateDir, Map.of(Settings.TOPOLOGY_STATUS_RETENTION.key(), "1h"));
+    h = TopologyHarness.status(stateDir, Map.of(Settings.TOPOLOGY_STATUS_RETENTION.key(), "1h"));
     events = h.input(h.topics.events());
   }
 

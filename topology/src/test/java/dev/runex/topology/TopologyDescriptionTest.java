@@ -24,7 +24,8 @@ class TopologyDescriptionTest {
     var cfg = TestConfigs.config();
     String actual = RunexTopology.build(cfg, TestConfigs.topics(cfg), new SimpleMeterRegistry(), "snapshot")
         .describe()
-        .toString();
+        + "\nStatus application:\n"
+        + RunexTopology.buildStatus(cfg, TestConfigs.topics(cfg)).describe();
 
     // when
     if (Boolean.getBoolean("runex.updateSnapshots")) {

@@ -5,6 +5,7 @@ import dev.runex.config.Settings;
 import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
+import dev.runex.topology.status.StatusSubtopology;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 /**
@@ -40,10 +42,28 @@ public final class TopologyHarness implements AutoCloseable {
   }
 
   public TopologyHarness(Path stateDir, Map<String, String> overrides, SchemaRegistryClient registry) {
+    this(stateDir, overrides, registry, false);
+  }
+
+  /**
+   * The jobs topology with the job-status sub-topology added to it, so one driver carries a request
+   * from intake to its status (the application runs the status part as its own Streams app,
+   * {@link RunexTopology#buildStatus}; the processors and stores are the same).
+   */
+  public static TopologyHarness status(Path stateDir, Map<String, String> overrides) {
+    return new TopologyHarness(stateDir, overrides, TestConfigs.freshRegistry(), true);
+  }
+
+  private TopologyHarness(Path stateDir, Map<String, String> overrides, SchemaRegistryClient registry, boolean status) {
     this.cfg = TestConfigs.config(overrides);
     this.topics = new RunexTopics(cfg, registry);
-    Properties props = RunexTopology.streamsProperties(cfg.with(Settings.TOPOLOGY_STATE_DIR, stateDir.toString()));
-    this.driver = new TopologyTestDriver(RunexTopology.build(cfg, topics, meters, INSTANCE), props, START);
+    RunexConfig withState = cfg.with(Settings.TOPOLOGY_STATE_DIR, stateDir.toString());
+    Properties props = RunexTopology.streamsProperties(withState);
+    Topology topology = RunexTopology.build(cfg, topics, meters, INSTANCE);
+    if (status) {
+      StatusSubtopology.add(topology, cfg, topics);
+    }
+    this.driver = new TopologyTestDriver(topology, props, START);
   }
 
   public <K, V> TestInputTopic<K, V> input(Topic<K, V> topic) {
