@@ -34,6 +34,14 @@ public final class ControlWriter {
   }
 
   /** user@host, for the audit trail. */
+  /** Sends the command and prints where it was written (the pause and resume commands' whole job). */
+  static int sendAndReport(RunexConfig cfg, String target, ControlAction action, String reason) throws Exception {
+    RecordMetadata md = send(cfg, target, action, reason);
+    System.out.printf("%s %s written to %s (partition %d, offset %d)%n", action.name().toLowerCase(java.util.Locale.ROOT),
+        target, md.topic(), md.partition(), md.offset());
+    return 0;
+  }
+
   private static String requestedBy() {
     String user = System.getProperty("user.name", "unknown");
     String host = System.getenv("HOSTNAME");

@@ -25,9 +25,6 @@ public final class PauseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var md = ControlWriter.send(config.load(), target.target(), ControlAction.PAUSE, reason);
-    System.out.printf("%s %s written to %s (partition %d, offset %d)%n", "pause", target.target(), md.topic(), md.partition(),
-        md.offset());
-    return 0;
+    return ControlWriter.sendAndReport(config.load(), target.target(), ControlAction.PAUSE, reason);
   }
 }

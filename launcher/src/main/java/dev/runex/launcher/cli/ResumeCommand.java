@@ -24,9 +24,6 @@ public final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var md = ControlWriter.send(config.load(), target.target(), ControlAction.RESUME, reason);
-    System.out.printf("%s %s written to %s (partition %d, offset %d)%n", "resume", target.target(), md.topic(), md.partition(),
-        md.offset());
-    return 0;
+    return ControlWriter.sendAndReport(config.load(), target.target(), ControlAction.RESUME, reason);
   }
 }
