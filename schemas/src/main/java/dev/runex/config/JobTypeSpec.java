@@ -99,26 +99,6 @@ public record JobTypeSpec(
         retry, ExecutionLimits.defaultsFor(executor), null, null, null, null);
   }
 
-  /** A job type without a queue-time limit. */
-  public JobTypeSpec(
-      String name,
-      String executor,
-      String handler,
-      String pool,
-      Set<String> tenants,
-      Map<String, ParamSpec> params,
-      boolean allowUnknownParams,
-      long maxPayloadBytes,
-      Duration defaultTimeout,
-      Duration maxTimeout,
-      RetryPolicy retry,
-      ExecutionLimits limits,
-      ProcessSpec process,
-      HttpSpec http) {
-    this(name, executor, handler, pool, tenants, params, allowUnknownParams, maxPayloadBytes, defaultTimeout, maxTimeout,
-        retry, limits, process, http, null, null);
-  }
-
   /** A job type with the default priorities. */
   public JobTypeSpec(
       String name,

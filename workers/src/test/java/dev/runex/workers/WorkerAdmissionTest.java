@@ -79,7 +79,8 @@ class WorkerAdmissionTest {
     ExecutionLimits d = ExecutionLimits.DEFAULT;
     return new JobTypeSpec(name, "java", name, "default", Set.of("*"), Map.of(), true, 65_536,
         Duration.ofSeconds(30), Duration.ofMinutes(5), RetryPolicy.DEFAULT,
-        new ExecutionLimits(memory, d.cpu(), d.pids(), d.fileSizeBytes(), d.outputBytes(), false, d.env()), null, null);
+        new ExecutionLimits(memory, d.cpu(), d.pids(), d.fileSizeBytes(), d.outputBytes(), false, d.env()), null, null,
+        null);
   }
 
   private static Job withMemory(Job job, long bytes) {
