@@ -64,6 +64,7 @@ public final class ConfigLoader {
     Map<String, JobTypeSpec> jobTypes = new LinkedHashMap<>();
     Map<String, Map<String, String>> kafka = new HashMap<>();
     Map<String, JsonNode> scheduleNodes = new LinkedHashMap<>();
+    JsonNode[] quotaNode = new JsonNode[1];
     JsonNode runex = root == null ? null : root.get("runex");
     if (root != null && !root.isMissingNode() && !root.isNull()) {
       Iterator<String> top = root.fieldNames();
@@ -85,6 +86,7 @@ public final class ConfigLoader {
                   case "schedules" -> e.getValue()
                       .fields()
                       .forEachRemaining(t -> scheduleNodes.put(t.getKey(), t.getValue()));
+                  case "quotas" -> quotaNode[0] = e.getValue();
                   case "kafka" -> e.getValue()
                       .fields()
                       .forEachRemaining(c -> kafka.put(checkClient(c.getKey()), flattenRaw(c.getValue())));
@@ -118,7 +120,7 @@ public final class ConfigLoader {
             kafka.getOrDefault("streams", Map.of()));
     Map<String, ScheduleSpec> schedules = new LinkedHashMap<>();
     scheduleNodes.forEach((name, node) -> schedules.put(name, ScheduleParser.parse(name, node, jobTypes)));
-    return new RunexConfig(values, jobTypes, overridesK, schedules);
+    return new RunexConfig(values, jobTypes, overridesK, schedules, QuotaParser.parse(quotaNode[0], jobTypes));
   }
 
   private static String checkClient(String client) {

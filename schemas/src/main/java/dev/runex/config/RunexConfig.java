@@ -16,13 +16,15 @@ public final class RunexConfig {
   private final Map<String, JobTypeSpec> jobTypes;
   private final KafkaOverrides kafka;
   private final Map<String, ScheduleSpec> schedules;
+  private final Quotas quotas;
 
   RunexConfig(Map<Setting, Object> values, Map<String, JobTypeSpec> jobTypes, KafkaOverrides kafka,
-      Map<String, ScheduleSpec> schedules) {
+      Map<String, ScheduleSpec> schedules, Quotas quotas) {
     this.values = Map.copyOf(values);
     this.jobTypes = Collections.unmodifiableMap(new HashMap<>(jobTypes));
     this.kafka = kafka;
     this.schedules = Collections.unmodifiableMap(new java.util.LinkedHashMap<>(schedules));
+    this.quotas = quotas;
     OutputFormat.parse(string(Settings.OUTPUT_FORMAT));
     SandboxMode.parse(string(Settings.WORKER_SANDBOX));
   }
@@ -31,17 +33,27 @@ public final class RunexConfig {
   public RunexConfig with(Setting setting, String value) {
     Map<Setting, Object> copy = new HashMap<>(values);
     copy.put(setting, setting.parse(value));
-    return new RunexConfig(copy, jobTypes, kafka, schedules);
+    return new RunexConfig(copy, jobTypes, kafka, schedules, quotas);
   }
 
   /** The same config with other job types. */
   public RunexConfig withJobTypes(Map<String, JobTypeSpec> types) {
-    return new RunexConfig(values, types, kafka, schedules);
+    return new RunexConfig(values, types, kafka, schedules, quotas);
   }
 
   /** The same config with other schedules. */
   public RunexConfig withSchedules(Map<String, ScheduleSpec> declared) {
-    return new RunexConfig(values, jobTypes, kafka, declared);
+    return new RunexConfig(values, jobTypes, kafka, declared, quotas);
+  }
+
+  /** The same config with other tenant quotas. */
+  public RunexConfig withQuotas(Quotas declared) {
+    return new RunexConfig(values, jobTypes, kafka, schedules, declared);
+  }
+
+  /** Tenant quotas declared under {@code runex.quotas} ({@link Quotas#NONE} when there are none). */
+  public Quotas quotas() {
+    return quotas;
   }
 
   /** Schedules declared under {@code runex.schedules}, by name, in declaration order. */

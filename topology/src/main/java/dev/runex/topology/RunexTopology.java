@@ -9,8 +9,11 @@ import dev.runex.topology.intake.IntakeSubtopology;
 import dev.runex.topology.intake.dedupe.IdempotencyGate;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.queueing.DelayIndex;
-import dev.runex.topology.queueing.DelayIndexSize;
+import dev.runex.topology.monitoring.TaskSizeGauge;
+import dev.runex.schemas.metrics.RunexMeters;
 import dev.runex.topology.queueing.QueueingSubtopology;
+import dev.runex.topology.quota.QuotaGate;
+import dev.runex.topology.quota.QuotaSubtopology;
 import dev.runex.topology.schedules.ConfigSchedules;
 import dev.runex.topology.schedules.ScheduleFirer;
 import dev.runex.topology.schedules.SchedulesSubtopology;
@@ -61,6 +64,11 @@ import org.slf4j.LoggerFactory;
  * job's partition key (same key → same partition → in order), events to {@code events}.
  * Jobs cancelled through {@code control} (global store {@link ControlStore}) while they wait here
  * get a CANCELLED result on {@code results} instead of being scheduled.
+ *
+ * <p>Quotas ({@link QuotaGate}, wired by {@link QuotaSubtopology}): due jobs of tenants with quotas
+ * go through {@code admission} (key tenant) to the quota gate, which admits them to their pools while
+ * the tenant's in-flight and rate quotas allow; final results and retries hand slots back through
+ * {@code admission-releases}.
  *
  * <p>Status ({@link StatusUpdater}, wired by {@link StatusSubtopology}): reads {@code events} into the
  * changelogged {@code job-status} stores, which this process serves over HTTP
@@ -126,7 +134,9 @@ public final class RunexTopology implements AutoCloseable {
     IntakeSubtopology.add(builder, cfg, topics, counters, instanceId);
     SchedulesSubtopology.add(builder, cfg, topics, counters);
     Topology topology = builder.build();
-    QueueingSubtopology.add(topology, cfg, topics, counters, DelayIndexSize.register(meters), instanceId);
+    QueueingSubtopology.add(topology, cfg, topics, counters,
+        TaskSizeGauge.register(meters, RunexMeters.QUEUE_DELAY_INDEX_SIZE), instanceId);
+    QuotaSubtopology.add(topology, cfg, topics, counters, instanceId);
     return topology;
   }
 

@@ -61,6 +61,11 @@ public final class TestConfigs {
     return ConfigLoader.fromYaml(YAML, Map.of(), overrides);
   }
 
+  /** The test job types plus {@code extra}: more keys under {@code runex:}, indented by two spaces. */
+  public static RunexConfig withYaml(String extra) {
+    return ConfigLoader.fromYaml(YAML + extra, Map.of(), Map.of());
+  }
+
   /** A registry of its own per test, so schema ids never leak between tests. */
   public static SchemaRegistryClient freshRegistry() {
     return SchemaRegistryClient.forUrl("mock://topology-test-" + UUID.randomUUID());

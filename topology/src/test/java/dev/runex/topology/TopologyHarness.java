@@ -54,8 +54,17 @@ public final class TopologyHarness implements AutoCloseable {
     return new TopologyHarness(stateDir, overrides, TestConfigs.freshRegistry(), true);
   }
 
+  /** The topology built from {@code cfg} (e.g. {@link TestConfigs#withYaml}). */
+  public static TopologyHarness of(Path stateDir, RunexConfig cfg) {
+    return new TopologyHarness(stateDir, cfg, TestConfigs.freshRegistry(), false);
+  }
+
   private TopologyHarness(Path stateDir, Map<String, String> overrides, SchemaRegistryClient registry, boolean status) {
-    this.cfg = TestConfigs.config(overrides);
+    this(stateDir, TestConfigs.config(overrides), registry, status);
+  }
+
+  private TopologyHarness(Path stateDir, RunexConfig cfg, SchemaRegistryClient registry, boolean status) {
+    this.cfg = cfg;
     this.topics = new RunexTopics(cfg, registry);
     RunexConfig withState = cfg.with(Settings.TOPOLOGY_STATE_DIR, stateDir.toString());
     Properties props = RunexTopology.streamsProperties(withState);

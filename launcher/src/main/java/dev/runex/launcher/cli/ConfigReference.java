@@ -1,6 +1,7 @@
 package dev.runex.launcher.cli;
 
 import dev.runex.config.ConfigLoader;
+import dev.runex.config.QuotaParser;
 import dev.runex.config.ScheduleParser;
 import dev.runex.config.Setting;
 import dev.runex.config.Settings;
@@ -30,6 +31,12 @@ public final class ConfigReference {
     }
     sb.append("\nRecurring schedules, under `runex.schedules.<name>`:\n\n| key | description |\n|---|---|\n");
     for (Map.Entry<String, String> e : ScheduleParser.KEY_DOCS.entrySet()) {
+      sb.append("| `").append(e.getKey()).append("` | ").append(e.getValue()).append(" |\n");
+    }
+    sb.append("\nTenant quotas, in `runex.quotas.default` (every tenant) and `runex.quotas.tenants.<tenant>` ")
+        .append("(a tenant's block inherits each key it does not set from the default block):\n\n")
+        .append("| key | description |\n|---|---|\n");
+    for (Map.Entry<String, String> e : QuotaParser.KEY_DOCS.entrySet()) {
       sb.append("| `").append(e.getKey()).append("` | ").append(e.getValue()).append(" |\n");
     }
     sb.append("\nRaw Kafka client settings pass through unchanged: `runex.kafka.common.*` (every client), then ")

@@ -20,7 +20,7 @@ public final class JobsCommand implements Callable<Integer> {
   @Option(names = "--type", description = "Only jobs of this type.")
   String type;
 
-  @Option(names = "--state", description = "Only jobs in this state: RECEIVED, VALIDATED, DELAYED, SCHEDULED, RUNNING, "
+  @Option(names = "--state", description = "Only jobs in this state: RECEIVED, VALIDATED, DELAYED, THROTTLED, SCHEDULED, RUNNING, "
       + "RETRY_SCHEDULED, SUCCEEDED, FAILED, TIMED_OUT, REJECTED, EXPIRED, CANCELLED.")
   String state;
 

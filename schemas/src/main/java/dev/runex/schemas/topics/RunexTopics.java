@@ -86,6 +86,22 @@ public final class RunexTopics {
     return new Topic<>(prefix + "retry", Serdes.String(), AvroSerdes.confluent(registry, Job.class));
   }
 
+  /**
+   * Jobs on their way into the quota gate (key: tenant, so one task sees all of a tenant's work).
+   * Only jobs of tenants (or tenant × job type) with a quota take this path.
+   */
+  public Topic<String, Job> admission() {
+    return new Topic<>(prefix + "admission", Serdes.String(), AvroSerdes.confluent(registry, Job.class));
+  }
+
+  /**
+   * Quota slots handed back (key: tenant; value {@code <job id> <attempt>}, attempt {@code *} for a
+   * final result): an attempt of a gated job finished, with a result or a retry.
+   */
+  public Topic<String, String> admissionReleases() {
+    return new Topic<>(prefix + "admission-releases", Serdes.String(), Serdes.String());
+  }
+
   public Topic<String, JobResult> results() {
     return new Topic<>(prefix + "results", Serdes.String(), external(JobResult.class));
   }
@@ -118,7 +134,7 @@ public final class RunexTopics {
   /** Every topic the runtime needs for these pools, with partitions, replication and retention. */
   public List<NewTopic> newTopics(Collection<String> pools) {
     List<String> names = new ArrayList<>(List.of(intake().name(), validated().name(), retry().name(),
-        results().name(), deadLetter().name(), events().name()));
+        admission().name(), admissionReleases().name(), results().name(), deadLetter().name(), events().name()));
     pools.forEach(p -> {
       for (JobPriority priority : JobPriority.values()) {
         names.add(scheduled(p, priority).name());

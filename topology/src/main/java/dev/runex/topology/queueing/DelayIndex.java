@@ -10,7 +10,9 @@ import dev.runex.config.RunexConfig;
 import dev.runex.topology.control.CancelledJobs;
 import dev.runex.topology.control.ControlStore;
 import dev.runex.topology.monitoring.StageCounters;
+import dev.runex.topology.monitoring.TaskSizeGauge;
 import dev.runex.topology.queueing.expiry.ExpiryGate;
+import dev.runex.topology.quota.QuotaRoute;
 import dev.runex.topology.scheduling.PoolDispatcher;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,8 +53,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DelayIndex implements Processor<String, Job, String, Object> {
   public static final String STORE = "delay-index";
-  /** Due jobs go through the deadline check on their way to the pool dispatcher. */
-  public static final String TO_DISPATCH = ExpiryGate.NAME;
+  /** Due jobs go to the quota gate or through the deadline check on their way to the pool dispatcher. */
+  public static final String TO_DISPATCH = QuotaRoute.NAME;
   public static final String TO_EVENTS = PoolDispatcher.TO_EVENTS;
   public static final String TO_RESULTS = ExpiryGate.TO_RESULTS;
   /** Keeps one punctuation (and so one transaction) bounded when a backlog falls due at once. */
@@ -63,13 +65,13 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
   private final Duration punctuateInterval;
   private final RunexConfig cfg;
   private final StageCounters counters;
-  private final DelayIndexSize size;
+  private final TaskSizeGauge size;
   private final String instanceId;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Job> store;
   private CancelledJobs cancels;
 
-  public DelayIndex(RunexConfig cfg, Duration punctuateInterval, StageCounters counters, DelayIndexSize size,
+  public DelayIndex(RunexConfig cfg, Duration punctuateInterval, StageCounters counters, TaskSizeGauge size,
       String instanceId) {
     this.cfg = cfg;
     this.punctuateInterval = punctuateInterval;

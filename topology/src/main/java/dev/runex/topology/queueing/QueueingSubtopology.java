@@ -7,7 +7,10 @@ import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
 import dev.runex.topology.control.ControlStore;
 import dev.runex.topology.monitoring.StageCounters;
+import dev.runex.topology.monitoring.TaskSizeGauge;
 import dev.runex.topology.queueing.expiry.ExpiryGate;
+import dev.runex.topology.quota.QuotaRoute;
+import dev.runex.topology.quota.ReleaseRoutes;
 import dev.runex.topology.scheduling.PoolDispatcher;
 import dev.runex.topology.scheduling.PoolTopicExtractor;
 import java.time.Duration;
@@ -20,9 +23,11 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Wires the queueing and scheduling stages: {@code validated} and {@code retry} (key job id,
- * {@code Job}) → {@link DelayIndex} (changelogged {@code delay-index} store) → {@link ExpiryGate}
- * (EXPIRED results to {@code results}) → {@link PoolDispatcher} → {@code scheduled.<pool>} keyed by
- * partition key, with events to {@code events}.
+ * {@code Job}) → {@link DelayIndex} (changelogged {@code delay-index} store) → {@link QuotaRoute}
+ * (jobs with quotas → {@code admission}, for the quota gate) → {@link ExpiryGate} (EXPIRED results
+ * to {@code results}) → {@link PoolDispatcher} → {@code scheduled.<pool>} keyed by partition key,
+ * with events to {@code events}. Retries of jobs with quotas also hand their slot back
+ * ({@link ReleaseRoutes.Retries} → {@code admission-releases}).
  */
 public final class QueueingSubtopology {
   public static final String VALIDATED_SOURCE = "validated-source";
@@ -32,7 +37,7 @@ public final class QueueingSubtopology {
   private QueueingSubtopology() {}
 
   public static void add(Topology t, RunexConfig cfg, RunexTopics topics, StageCounters counters,
-      DelayIndexSize size, String instanceId) {
+      TaskSizeGauge size, String instanceId) {
     Topic<String, Job> validated = topics.validated();
     Topic<String, Job> retry = topics.retry();
     Duration interval = cfg.duration(Settings.TOPOLOGY_PUNCTUATE_INTERVAL);
@@ -45,7 +50,17 @@ public final class QueueingSubtopology {
     t.addStateStore(delayIndexStore(validated), DELAY_INDEX);
     // operators' cancels, read by the delay index (a global store: commands are keyed by target)
     ControlStore.addTo(t, topics.control());
-    t.addProcessor(ExpiryGate.NAME, () -> new ExpiryGate(cfg, counters, instanceId), DELAY_INDEX);
+    // jobs with a quota go to the quota gate (keyed by tenant), the others straight on
+    t.addProcessor(QuotaRoute.NAME, () -> new QuotaRoute(cfg.quotas()), DELAY_INDEX);
+    Topic<String, Job> admission = topics.admission();
+    t.addSink(QuotaRoute.TO_ADMISSION, admission.name(), admission.keySerde().serializer(),
+        admission.valueSerde().serializer(), QuotaRoute.NAME);
+    // a retry of a gated job: the attempt that wrote it has finished and gives its slot back
+    t.addProcessor(ReleaseRoutes.Retries.NAME, () -> new ReleaseRoutes.Retries(cfg.quotas()), RETRY_SOURCE);
+    Topic<String, String> releases = topics.admissionReleases();
+    t.addSink(ReleaseRoutes.Retries.TO_RELEASES, releases.name(), releases.keySerde().serializer(),
+        releases.valueSerde().serializer(), ReleaseRoutes.Retries.NAME);
+    t.addProcessor(ExpiryGate.NAME, () -> new ExpiryGate(cfg, counters, instanceId), QuotaRoute.NAME);
     t.addProcessor(PoolDispatcher.NAME, () -> new PoolDispatcher(pools, counters, instanceId), ExpiryGate.NAME);
     // EXPIRED results from the expiry check, CANCELLED results from the delay index
     t.addSink(ExpiryGate.TO_RESULTS, topics.results().name(), topics.results().keySerde().serializer(),

@@ -25,15 +25,25 @@ public final class PoolDispatcher implements Processor<String, Job, String, Obje
   public static final String TO_SCHEDULED = "scheduled-sink";
   public static final String TO_EVENTS = "scheduling-events-sink";
 
+  /** Node names of the main path (jobs without quotas); the quota gate has its own copies. */
+  public static final DispatchNames MAIN = new DispatchNames("queueing-expiry-check", NAME, TO_SCHEDULED, TO_EVENTS,
+      "queueing-results-sink");
+
   private final PoolTopicExtractor pools;
   private final StageCounters counters;
   private final String instanceId;
+  private final DispatchNames names;
   private ProcessorContext<String, Object> context;
 
   public PoolDispatcher(PoolTopicExtractor pools, StageCounters counters, String instanceId) {
+    this(pools, counters, instanceId, MAIN);
+  }
+
+  public PoolDispatcher(PoolTopicExtractor pools, StageCounters counters, String instanceId, DispatchNames names) {
     this.pools = pools;
     this.counters = counters;
     this.instanceId = instanceId;
+    this.names = names;
   }
 
   @Override
@@ -44,10 +54,10 @@ public final class PoolDispatcher implements Processor<String, Job, String, Obje
   @Override
   public void process(Record<String, Job> record) {
     Job job = record.value();
-    context.forward(new Record<>(job.getPartitionKey(), job, record.timestamp()), TO_SCHEDULED);
+    context.forward(new Record<>(job.getPartitionKey(), job, record.timestamp()), names.scheduledSink());
     counters.increment(RunexMeters.SCHEDULED, job.getPool(), job.getType());
     JobEvent event = Lifecycle.event(job, JobEventKind.SCHEDULED, Lifecycle.SCHEDULING, instanceId,
         pools.extract(job.getPartitionKey(), job, null), context.currentSystemTimeMs());
-    context.forward(new Record<>(job.getId(), event, record.timestamp()), TO_EVENTS);
+    context.forward(new Record<>(job.getId(), event, record.timestamp()), names.eventsSink());
   }
 }

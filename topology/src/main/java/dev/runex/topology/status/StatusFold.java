@@ -49,6 +49,7 @@ public final class StatusFold {
       case VALIDATED -> JobPhase.VALIDATED;
       case REJECTED -> JobPhase.REJECTED;
       case DELAYED -> JobPhase.DELAYED;
+      case THROTTLED -> JobPhase.THROTTLED;
       case SCHEDULED -> JobPhase.SCHEDULED;
       case STARTED -> JobPhase.RUNNING;
       case RETRY_SCHEDULED -> JobPhase.RETRY_SCHEDULED;

@@ -9,6 +9,7 @@ import dev.runex.schemas.lifecycle.Deadlines;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.metrics.RunexMeters;
 import dev.runex.topology.monitoring.StageCounters;
+import dev.runex.topology.scheduling.DispatchNames;
 import dev.runex.topology.scheduling.PoolDispatcher;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -34,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * or expired, once.
  */
 public final class ExpiryGate implements Processor<String, Job, String, Object> {
-  public static final String NAME = "queueing-expiry-check";
-  public static final String TO_RESULTS = "queueing-results-sink";
+  public static final String NAME = PoolDispatcher.MAIN.expiry();
+  public static final String TO_RESULTS = PoolDispatcher.MAIN.resultsSink();
   public static final String TO_EVENTS = PoolDispatcher.TO_EVENTS;
 
   private static final Logger log = LoggerFactory.getLogger(ExpiryGate.class);
@@ -43,12 +44,18 @@ public final class ExpiryGate implements Processor<String, Job, String, Object> 
   private final RunexConfig cfg;
   private final StageCounters counters;
   private final String instanceId;
+  private final DispatchNames names;
   private ProcessorContext<String, Object> context;
 
   public ExpiryGate(RunexConfig cfg, StageCounters counters, String instanceId) {
+    this(cfg, counters, instanceId, PoolDispatcher.MAIN);
+  }
+
+  public ExpiryGate(RunexConfig cfg, StageCounters counters, String instanceId, DispatchNames names) {
     this.cfg = cfg;
     this.counters = counters;
     this.instanceId = instanceId;
+    this.names = names;
   }
 
   /** True when {@code job} may no longer start at {@code now} (shared with the delay index). */
@@ -66,16 +73,16 @@ public final class ExpiryGate implements Processor<String, Job, String, Object> 
     Job job = record.value();
     long now = context.currentSystemTimeMs();
     if (!expired(cfg, job, now)) {
-      context.forward(record, PoolDispatcher.NAME);
+      context.forward(record, names.dispatch());
       return;
     }
     JobTypeSpec type = cfg.jobType(job.getType());
     counters.increment(RunexMeters.JOB_EXPIRED, job.getType(), Lifecycle.QUEUEING);
     context.forward(new Record<>(job.getId(), Deadlines.result(job, type, now, instanceId), record.timestamp()),
-        TO_RESULTS);
+        names.resultsSink());
     JobEvent event = Lifecycle.event(job, JobEventKind.EXPIRED, Lifecycle.QUEUEING, instanceId,
         Deadlines.detail(job, type), now);
-    context.forward(new Record<>(job.getId(), event, record.timestamp()), TO_EVENTS);
+    context.forward(new Record<>(job.getId(), event, record.timestamp()), names.eventsSink());
     log.debug("Job {} expired in the queue: {}", job.getId(), Deadlines.detail(job, type));
   }
 }

@@ -1,0 +1,387 @@
+package dev.runex.topology.quota;
+
+import dev.runex.config.QuotaLimit;
+import dev.runex.config.Quotas;
+import dev.runex.config.RunexConfig;
+import dev.runex.schemas.ControlCommand;
+import dev.runex.schemas.Job;
+import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.JobPriority;
+import dev.runex.schemas.lifecycle.Lifecycle;
+import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.topology.control.CancelledJobs;
+import dev.runex.topology.control.ControlStore;
+import dev.runex.topology.monitoring.StageCounters;
+import dev.runex.topology.monitoring.TaskSizeGauge;
+import dev.runex.topology.queueing.expiry.ExpiryGate;
+import dev.runex.topology.scheduling.DispatchNames;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The quota gate: admits the due jobs of quota-limited tenants to their pools only while the
+ * tenant's (and the tenant × job type's) quotas allow; the rest wait here, in order, and are never
+ * dropped or failed for it.
+ *
+ * <ul>
+ *   <li>input {@code admission} (key tenant, {@code Job}): a due job. Admitted at once when nothing
+ *       of its tenant and type is waiting and its quotas allow; otherwise stored in {@link #WAITING}
+ *       with a THROTTLED event;
+ *   <li>input {@code admission-releases} (key tenant, {@link ReleaseNotice}): an admitted attempt
+ *       finished; its slot is freed and waiting work of that tenant is admitted;
+ *   <li>a wall-clock punctuator refills token buckets, admits what the quotas now allow and takes
+ *       cancelled jobs out of the queue (CANCELLED result and event);
+ *   <li>admitted → {@link DispatchNames#expiry()} of {@link QuotaSubtopology#NAMES} (expiry check,
+ *       then {@code scheduled.<pool>}). A job that can no longer start before its deadline is
+ *       passed on without using a slot or a token and ends EXPIRED there.
+ * </ul>
+ *
+ * <p>Quotas: {@code maxInFlight} counts jobs admitted and without a final result (queued in their
+ * pool topic or running; a job waiting to retry gives its slot back and queues here again when
+ * due). The token bucket admits {@code rate} attempts per second with bursts up to {@code burst}.
+ * Within a tenant the gate admits the oldest waiting job among the job types whose own quota has
+ * room, higher priorities first within a type; tenants never wait for each other.
+ *
+ * <p>State, all in changelogged stores and committed with the input offsets and outputs
+ * (exactly_once_v2): {@link #WAITING} (key {@code tenant␀type␀rank␀offset}), {@link #IN_FLIGHT}
+ * (key job id, value {@code tenant␀type␀token}) and {@link #BUCKETS}. The in-flight and waiting
+ * counts are derived from the stores when the task starts, so they survive restarts and
+ * rebalances with the stores.
+ */
+public final class QuotaGate implements Processor<String, Object, String, Object> {
+  public static final String NAME = "quota-gate";
+  public static final String WAITING = "quota-waiting";
+  public static final String IN_FLIGHT = "quota-in-flight";
+  public static final String BUCKETS = "quota-buckets";
+  /** Keeps one punctuation (one transaction) bounded when a large quota opens at once. */
+  static final int MAX_ADMIT_PER_RUN = 5_000;
+
+  private static final Logger log = LoggerFactory.getLogger(QuotaGate.class);
+  private static final char SEP = '\u0000';
+
+  private final RunexConfig cfg;
+  private final Quotas quotas;
+  private final Duration punctuateInterval;
+  private final StageCounters counters;
+  private final TaskSizeGauge waitingGauge;
+  private final TaskSizeGauge inFlightGauge;
+  private final String instanceId;
+  private final DispatchNames out;
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, Job> waiting;
+  private KeyValueStore<String, String> inFlight;
+  private KeyValueStore<String, String> buckets;
+  private CancelledJobs cancels;
+  /** In-flight counts by {@code tenant} and {@code tenant␀type}, derived from {@link #IN_FLIGHT}. */
+  private final Map<String, Integer> inFlightCounts = new HashMap<>();
+  /** Waiting jobs by tenant and type, derived from {@link #WAITING}. */
+  private final Map<String, Map<String, Integer>> waitingCounts = new TreeMap<>();
+
+  public QuotaGate(RunexConfig cfg, Duration punctuateInterval, StageCounters counters, TaskSizeGauge waitingGauge,
+      TaskSizeGauge inFlightGauge, String instanceId, DispatchNames out) {
+    this.cfg = cfg;
+    this.quotas = cfg.quotas();
+    this.punctuateInterval = punctuateInterval;
+    this.counters = counters;
+    this.waitingGauge = waitingGauge;
+    this.inFlightGauge = inFlightGauge;
+    this.instanceId = instanceId;
+    this.out = out;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.waiting = context.getStateStore(WAITING);
+    this.inFlight = context.getStateStore(IN_FLIGHT);
+    this.buckets = context.getStateStore(BUCKETS);
+    KeyValueStore<String, ControlCommand> commands = context.getStateStore(ControlStore.NAME);
+    this.cancels = new CancelledJobs(commands);
+    long admitted = 0;
+    try (KeyValueIterator<String, String> it = inFlight.all()) {
+      while (it.hasNext()) {
+        String[] slot = split(it.next().value, 3);
+        count(slot[0], slot[1], 1);
+        admitted++;
+      }
+    }
+    long queued = 0;
+    try (KeyValueIterator<String, Job> it = waiting.all()) {
+      while (it.hasNext()) {
+        String[] key = split(it.next().key, 4);
+        waitingCounts.computeIfAbsent(key[0], t -> new TreeMap<>()).merge(key[1], 1, Integer::sum);
+        queued++;
+      }
+    }
+    waitingGauge.start(context.taskId(), queued);
+    inFlightGauge.start(context.taskId(), admitted);
+    if (queued + admitted > 0) {
+      log.info("Quota gate of task {}: {} jobs in flight, {} waiting", context.taskId(), admitted, queued);
+    }
+    context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+  }
+
+  @Override
+  public void process(Record<String, Object> record) {
+    long now = context.currentSystemTimeMs();
+    if (record.value() instanceof Job job) {
+      arrive(job, now);
+    } else if (record.value() instanceof String text) {
+      ReleaseNotice notice = ReleaseNotice.decode(text);
+      if (notice == null) {
+        log.warn("Ignoring an unreadable quota release notice for tenant {}", record.key());
+      } else if (free(notice)) {
+        admitWaiting(record.key(), now);
+      }
+    }
+  }
+
+  private void arrive(Job job, long now) {
+    ControlCommand cancel = cancels.cancelOf(job.getId());
+    if (cancel != null) {
+      forwardCancelled(job, cancel, now);
+      return;
+    }
+    // This attempt's retry got here before the notice that its previous attempt finished: the
+    // previous attempt is over (it wrote this retry), so its slot is free now.
+    boolean freed = inFlight.get(job.getId()) != null && free(ReleaseNotice.finished(job.getId()));
+    String tenant = job.getTenant();
+    String type = job.getType();
+    String blocked = waitingOf(tenant, type) > 0 ? "behind earlier waiting jobs" : blockedBy(tenant, type, now);
+    if (blocked == null) {
+      admit(job, now);
+    } else {
+      enqueue(job, blocked, now);
+    }
+    if (freed) {
+      admitWaiting(tenant, now);
+    }
+  }
+
+  private void enqueue(Job job, String blocked, long now) {
+    String tenant = job.getTenant();
+    String type = job.getType();
+    long seq = context.recordMetadata().map(RecordMetadata::offset).orElse(now);
+    waiting.put(waitingKey(tenant, type, job.getPriority(), seq), job);
+    waitingCounts.computeIfAbsent(tenant, t -> new TreeMap<>()).merge(type, 1, Integer::sum);
+    waitingGauge.add(context.taskId(), 1);
+    counters.increment(RunexMeters.QUOTA_THROTTLED, tenant, type);
+    JobEvent event = Lifecycle.event(job, JobEventKind.THROTTLED, Lifecycle.QUEUEING, instanceId,
+        "waiting for quota: " + blocked, now);
+    context.forward(new Record<>(job.getId(), event, now), out.eventsSink());
+  }
+
+  /** Frees the slot a notice names; false when it holds none (already freed, or never gated). */
+  private boolean free(ReleaseNotice notice) {
+    String held = inFlight.get(notice.jobId());
+    if (held == null) {
+      return false;
+    }
+    String[] slot = split(held, 3);
+    // The retry this notice announces was admitted already (it overtook the notice): that slot is its.
+    if (!notice.isFinal() && notice.retryToken().equals(slot[2])) {
+      return false;
+    }
+    inFlight.delete(notice.jobId());
+    count(slot[0], slot[1], -1);
+    inFlightGauge.add(context.taskId(), -1);
+    return true;
+  }
+
+  /** Why a job of {@code tenant} and {@code type} may not be admitted now, or null when it may. */
+  private String blockedBy(String tenant, String type, long now) {
+    QuotaLimit t = quotas.tenant(tenant);
+    QuotaLimit tt = quotas.tenantType(tenant, type);
+    if (t.limitsInFlight() && inFlightCount(tenant) >= t.maxInFlight()) {
+      return "tenant " + tenant + " has " + t.maxInFlight() + " jobs in flight (maxInFlight)";
+    }
+    if (tt.limitsInFlight() && inFlightCount(tenant + SEP + type) >= tt.maxInFlight()) {
+      return "tenant " + tenant + " has " + tt.maxInFlight() + " " + type + " jobs in flight (maxInFlight)";
+    }
+    if (t.limitsRate() && bucket(tenant, t, now).available(t, now) < 1) {
+      return "tenant " + tenant + " is over its rate of " + t.ratePerSecond() + "/s";
+    }
+    if (tt.limitsRate() && bucket(tenant + SEP + type, tt, now).available(tt, now) < 1) {
+      return "tenant " + tenant + " is over its " + type + " rate of " + tt.ratePerSecond() + "/s";
+    }
+    return null;
+  }
+
+  /** Hands a job on: counted in flight and charged a token, unless it can no longer start. */
+  private void admit(Job job, long now) {
+    if (!ExpiryGate.expired(cfg, job, now)) {
+      String tenant = job.getTenant();
+      String type = job.getType();
+      take(tenant, quotas.tenant(tenant), now);
+      take(tenant + SEP + type, quotas.tenantType(tenant, type), now);
+      inFlight.put(job.getId(), tenant + SEP + type + SEP + ReleaseNotice.token(job));
+      count(tenant, type, 1);
+      inFlightGauge.add(context.taskId(), 1);
+    }
+    context.forward(new Record<>(job.getId(), job, now), out.expiry());
+  }
+
+  /**
+   * Admits the tenant's waiting jobs while its quotas allow, oldest first among the job types
+   * whose own quotas have room (one type at its limit does not hold up the others).
+   */
+  private int admitWaiting(String tenant, long now) {
+    Map<String, Integer> types = waitingCounts.get(tenant);
+    int admitted = 0;
+    while (types != null && !types.isEmpty() && admitted < MAX_ADMIT_PER_RUN) {
+      KeyValue<String, Job> next = null;
+      for (String type : types.keySet()) {
+        if (blockedBy(tenant, type, now) != null) {
+          continue;
+        }
+        KeyValue<String, Job> head = head(tenant, type);
+        if (head != null && (next == null || rankAndSeq(head.key).compareTo(rankAndSeq(next.key)) < 0)) {
+          next = head;
+        }
+      }
+      if (next == null) {
+        break;
+      }
+      waiting.delete(next.key);
+      String type = next.value.getType();
+      if (types.merge(type, -1, Integer::sum) <= 0) {
+        types.remove(type);
+      }
+      waitingGauge.add(context.taskId(), -1);
+      ControlCommand cancel = cancels.cancelOf(next.value.getId());
+      if (cancel != null) {
+        forwardCancelled(next.value, cancel, now);
+      } else {
+        admit(next.value, now);
+        admitted++;
+      }
+    }
+    if (types != null && types.isEmpty()) {
+      waitingCounts.remove(tenant);
+    }
+    return admitted;
+  }
+
+  private void punctuate(long now) {
+    removeCancelled(now);
+    int admitted = 0;
+    for (String tenant : new ArrayList<>(waitingCounts.keySet())) {
+      admitted += admitWaiting(tenant, now);
+    }
+    if (admitted > 0) {
+      log.debug("Quota gate of task {} admitted {} waiting jobs", context.taskId(), admitted);
+    }
+  }
+
+  /** Takes newly cancelled jobs out of the queue (one pass over it, only when there are new cancels). */
+  private void removeCancelled(long now) {
+    Set<String> fresh = cancels.newlyCancelled();
+    if (fresh.isEmpty() || waitingCounts.isEmpty()) {
+      return;
+    }
+    List<KeyValue<String, Job>> hit = new ArrayList<>();
+    try (KeyValueIterator<String, Job> it = waiting.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, Job> e = it.next();
+        if (fresh.contains(e.value.getId())) {
+          hit.add(e);
+        }
+      }
+    }
+    for (KeyValue<String, Job> e : hit) {
+      waiting.delete(e.key);
+      Map<String, Integer> types = waitingCounts.get(e.value.getTenant());
+      if (types != null && types.merge(e.value.getType(), -1, Integer::sum) <= 0) {
+        types.remove(e.value.getType());
+        if (types.isEmpty()) {
+          waitingCounts.remove(e.value.getTenant());
+        }
+      }
+      waitingGauge.add(context.taskId(), -1);
+      forwardCancelled(e.value, cancels.cancelOf(e.value.getId()), now);
+    }
+  }
+
+  private KeyValue<String, Job> head(String tenant, String type) {
+    try (KeyValueIterator<String, Job> it = waiting.prefixScan(tenant + SEP + type + SEP, new StringSerializer())) {
+      return it.hasNext() ? it.next() : null;
+    }
+  }
+
+  private void forwardCancelled(Job job, ControlCommand cancel, long now) {
+    log.info("job {} cancelled in the quota gate ({})", job.getId(), cancel.getReason());
+    context.forward(new Record<>(job.getId(), CancelledJobs.result(job, cancel, instanceId, now), now),
+        out.resultsSink());
+    context.forward(new Record<>(job.getId(), CancelledJobs.event(job, cancel, instanceId, now), now),
+        out.eventsSink());
+  }
+
+  private TokenBucket bucket(String key, QuotaLimit limit, long now) {
+    return TokenBucket.decode(buckets.get(key), limit, now);
+  }
+
+  private void take(String key, QuotaLimit limit, long now) {
+    if (limit.limitsRate()) {
+      TokenBucket b = bucket(key, limit, now);
+      b.available(limit, now);
+      b.take();
+      buckets.put(key, b.encode());
+    }
+  }
+
+  private int inFlightCount(String key) {
+    return inFlightCounts.getOrDefault(key, 0);
+  }
+
+  private void count(String tenant, String type, int delta) {
+    inFlightCounts.merge(tenant, delta, (a, b) -> a + b <= 0 ? null : a + b);
+    inFlightCounts.merge(tenant + SEP + type, delta, (a, b) -> a + b <= 0 ? null : a + b);
+  }
+
+  private int waitingOf(String tenant, String type) {
+    Map<String, Integer> types = waitingCounts.get(tenant);
+    return types == null ? 0 : types.getOrDefault(type, 0);
+  }
+
+  /** {@code tenant␀type␀rank␀seq}: higher priorities first (rank 0), then arrival order. */
+  static String waitingKey(String tenant, String type, JobPriority priority, long seq) {
+    int rank = priority == JobPriority.HIGH ? 0 : priority == JobPriority.LOW ? 2 : 1;
+    return tenant + SEP + type + SEP + rank + SEP + String.format("%020d", seq);
+  }
+
+  private static String rankAndSeq(String waitingKey) {
+    String[] k = split(waitingKey, 4);
+    return k[2] + SEP + k[3];
+  }
+
+  private static String[] split(String text, int parts) {
+    String[] out = text.split(String.valueOf(SEP), parts);
+    if (out.length != parts) {
+      throw new IllegalStateException("malformed quota gate entry: " + text.replace(SEP, '|'));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    waitingGauge.stop(context.taskId());
+    inFlightGauge.stop(context.taskId());
+  }
+}

@@ -1,0 +1,83 @@
+package dev.runex.topology.quota;
+
+import dev.runex.config.RunexConfig;
+import dev.runex.config.Settings;
+import dev.runex.schemas.Job;
+import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.schemas.topics.RunexTopics;
+import dev.runex.schemas.topics.Topic;
+import dev.runex.topology.monitoring.StageCounters;
+import dev.runex.topology.monitoring.TaskSizeGauge;
+import dev.runex.topology.queueing.expiry.ExpiryGate;
+import dev.runex.topology.schedules.SchedulesSubtopology;
+import dev.runex.topology.scheduling.DispatchNames;
+import dev.runex.topology.scheduling.PoolDispatcher;
+import dev.runex.topology.scheduling.PoolTopicExtractor;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Wires the quota stage (the queueing stage adds {@link QuotaRoute} and {@link ReleaseRoutes.Retries}):
+ *
+ * <ol>
+ *   <li>{@code results} (the schedules stage's source) → {@link ReleaseRoutes.Results} →
+ *       {@code admission-releases} (key tenant);
+ *   <li>{@code admission} (key tenant, {@code Job}) and {@code admission-releases} →
+ *       {@link QuotaGate} (stores {@code quota-waiting}, {@code quota-in-flight}, {@code quota-buckets},
+ *       changelogged) → its own {@link ExpiryGate} → {@link PoolDispatcher} → {@code scheduled.<pool>},
+ *       with events to {@code events} and CANCELLED/EXPIRED results to {@code results}.
+ * </ol>
+ *
+ * Both gate inputs are keyed by tenant with the default partitioner and have the same partition
+ * count, so all of a tenant's admissions and releases meet in one task.
+ */
+public final class QuotaSubtopology {
+  public static final String ADMISSION_SOURCE = "quota-admission-source";
+  public static final String RELEASES_SOURCE = "quota-releases-source";
+  public static final DispatchNames NAMES = new DispatchNames("quota-expiry-check", "quota-dispatch",
+      "quota-scheduled-sink", "quota-events-sink", "quota-results-sink");
+
+  private QuotaSubtopology() {}
+
+  public static void add(Topology t, RunexConfig cfg, RunexTopics topics, StageCounters counters, String instanceId) {
+    Topic<String, Job> admission = topics.admission();
+    Topic<String, String> releases = topics.admissionReleases();
+    t.addProcessor(ReleaseRoutes.Results.NAME, () -> new ReleaseRoutes.Results(cfg.quotas(),
+        topics.results().valueSerde().deserializer(), topics.results().name()), SchedulesSubtopology.RESULTS_SOURCE);
+    t.addSink(ReleaseRoutes.Results.TO_RELEASES, releases.name(), releases.keySerde().serializer(),
+        releases.valueSerde().serializer(), ReleaseRoutes.Results.NAME);
+
+    t.addSource(ADMISSION_SOURCE, admission.keySerde().deserializer(), admission.valueSerde().deserializer(),
+        admission.name());
+    t.addSource(RELEASES_SOURCE, releases.keySerde().deserializer(), releases.valueSerde().deserializer(),
+        releases.name());
+    TaskSizeGauge waiting = TaskSizeGauge.register(counters.registry(), RunexMeters.QUOTA_WAITING);
+    TaskSizeGauge inFlight = TaskSizeGauge.register(counters.registry(), RunexMeters.QUOTA_IN_FLIGHT);
+    t.addProcessor(QuotaGate.NAME, () -> new QuotaGate(cfg, cfg.duration(Settings.TOPOLOGY_PUNCTUATE_INTERVAL),
+        counters, waiting, inFlight, instanceId, NAMES), ADMISSION_SOURCE, RELEASES_SOURCE);
+    t.addStateStore(store(QuotaGate.WAITING, admission.valueSerde()), QuotaGate.NAME);
+    t.addStateStore(store(QuotaGate.IN_FLIGHT, Serdes.String()), QuotaGate.NAME);
+    t.addStateStore(store(QuotaGate.BUCKETS, Serdes.String()), QuotaGate.NAME);
+    t.addProcessor(NAMES.expiry(), () -> new ExpiryGate(cfg, counters, instanceId, NAMES), QuotaGate.NAME);
+    t.addProcessor(NAMES.dispatch(), () -> new PoolDispatcher(new PoolTopicExtractor(topics), counters, instanceId,
+        NAMES), NAMES.expiry());
+    t.addSink(NAMES.resultsSink(), topics.results().name(), topics.results().keySerde().serializer(),
+        topics.results().valueSerde().serializer(), QuotaGate.NAME, NAMES.expiry());
+    Topic<String, Job> anyPool = topics.scheduled("any");
+    t.addSink(NAMES.scheduledSink(), new PoolTopicExtractor(topics), anyPool.keySerde().serializer(),
+        anyPool.valueSerde().serializer(), NAMES.dispatch());
+    t.addSink(NAMES.eventsSink(), topics.events().name(), topics.events().keySerde().serializer(),
+        topics.events().valueSerde().serializer(), QuotaGate.NAME, NAMES.expiry(), NAMES.dispatch());
+  }
+
+  private static <V> StoreBuilder<?> store(String name, Serde<V> values) {
+    // Persistent and changelogged; no caching: every admission must see the previous one's writes.
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
+        .withLoggingEnabled(Map.of())
+        .withCachingDisabled();
+  }
+}

@@ -1,0 +1,345 @@
+package dev.runex.topology.quota;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runex.schemas.ControlAction;
+import dev.runex.schemas.ControlCommand;
+import dev.runex.schemas.Job;
+import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.JobPriority;
+import dev.runex.schemas.JobResult;
+import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.control.ControlTargets;
+import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.topology.TestConfigs;
+import dev.runex.topology.TopologyHarness;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The quota gate on the real topology: in-flight and rate quotas, per tenant and per type. */
+class QuotaTopologyTest {
+  private static final Duration PUNCTUATE = Duration.ofMillis(100);
+
+  @TempDir Path stateDir;
+  private TopologyHarness h;
+  private TestInputTopic<String, Job> validated;
+  private TestInputTopic<String, Job> retry;
+  private TestInputTopic<String, JobResult> resultsIn;
+  private TestOutputTopic<String, Job> scheduled;
+  private TestOutputTopic<String, Job> scheduledGpu;
+  private TestOutputTopic<String, Job> admission;
+  private TestOutputTopic<String, JobResult> results;
+  private TestOutputTopic<String, JobEvent> events;
+
+  private void start(String quotas) {
+    h = TopologyHarness.of(stateDir, TestConfigs.withYaml(quotas));
+    validated = h.input(h.topics.validated());
+    retry = h.input(h.topics.retry());
+    resultsIn = h.input(h.topics.results());
+    scheduled = h.output(h.topics.scheduled("default"));
+    scheduledGpu = h.output(h.topics.scheduled("gpu"));
+    admission = h.output(h.topics.admission());
+    results = h.output(h.topics.results());
+    events = h.output(h.topics.events());
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (h != null) {
+      h.close();
+    }
+  }
+
+  @Test
+  void tenantMaxInFlightHoldsTheRestInOrderAndEachFinishedJobLetsTheNextOneIn() {
+    // given
+    start("""
+          quotas:
+            tenants:
+              demo: {maxInFlight: 2}
+        """);
+
+    // when
+    for (int i = 1; i <= 5; i++) {
+      submit(job("j" + i, "echo"));
+    }
+
+    // then
+    assertThat(ids(scheduled.readValuesToList())).containsExactly("j1", "j2");
+    List<JobEvent> throttled = events.readValuesToList().stream()
+        .filter(e -> e.getKind() == JobEventKind.THROTTLED).toList();
+    assertThat(throttled).extracting(JobEvent::getJobId).containsExactly("j3", "j4", "j5");
+    assertThat(throttled.get(0).getDetail()).contains("demo").contains("maxInFlight");
+    assertThat(h.counter(RunexMeters.QUOTA_THROTTLED.meterName(), "tenant", "demo", "type", "echo")).isEqualTo(3);
+
+    // when: j1 finishes
+    finish("j1", "echo");
+    // then
+    assertThat(ids(scheduled.readValuesToList())).containsExactly("j3");
+
+    // when: j2 fails and is retried (the retry waits in the delay index; its slot is handed back)
+    retry.pipeInput("j2", retryOf("j2", "echo", h.now() + 60_000));
+    // then
+    assertThat(ids(scheduled.readValuesToList())).containsExactly("j4");
+
+    // when: the retry falls due while j3 and j4 hold both slots
+    h.advance(Duration.ofSeconds(61));
+    // then: it waits behind j5, which came first
+    assertThat(scheduled.isEmpty()).isTrue();
+    finish("j3", "echo");
+    finish("j4", "echo");
+    assertThat(scheduled.readValuesToList()).extracting(Job::getId, Job::getAttempt)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("j5", 1), org.assertj.core.groups.Tuple.tuple("j2", 2));
+    assertThat(results.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aResultForAJobTheGateDidNotAdmitFreesNothing() {
+    // given
+    start("""
+          quotas:
+            tenants:
+              demo: {maxInFlight: 1}
+        """);
+    submit(job("a", "echo"));
+    submit(job("b", "echo"));
+    assertThat(ids(scheduled.readValuesToList())).containsExactly("a");
+
+    // when: a stray result (rejected at intake, never admitted) and a second result for "a"
+    finish("never-admitted", "echo");
+    finish("a", "echo");
+    finish("a", "echo");
+    submit(job("c", "echo"));
+
+    // then: "a" freed exactly one slot, taken by "b"; "c" waits
+    assertThat(ids(scheduled.readValuesToList())).containsExactly("b");
+  }
+
+  @Test
+  void aTypeAtItsLimitDoesNotHoldUpTheTenantsOtherTypes() {
+    // given
+    start("""
+          quotas:
+            tenants:
+              demo:
+                jobTypes:
+                  report: {maxInFlight: 1}
+        """);
+
+    // when
+    submit(job("r1", "report"));
+    submit(job("r2", "report"));
+    submit(job("e1", "echo"));
+    submit(job("r3", "report"));
+    submit(job("e2", "echo"));
+
+    // then
+    assertThat(ids(scheduled.readValuesToList())).containsExactly("r1", "e1", "e2");
+    finish("r1", "report");
+    assertThat(ids(scheduled.readValuesToList())).containsExactly("r2");
+  }
+
+  @Test
+  void tenantsWithoutQuotasNeverPassTheGate() {
+    // given
+    start("""
+          quotas:
+            tenants:
+              demo: {maxInFlight: 1}
+        """);
+
+    // when
+    Job resize = job("x1", "resize").setTenant("acme").setPool("gpu").build();
+    validated.pipeInput(resize.getId(), resize);
+    validated.pipeInput("x2", Job.newBuilder(resize).setId("x2").setPartitionKey("x2").build());
+
+    // then
+    assertThat(ids(scheduledGpu.readValuesToList())).containsExactly("x1", "x2");
+    assertThat(admission.isEmpty()).isTrue();
+  }
+
+  @Test
+  void tokenBucketAdmitsTheBurstThenTheRate() {
+    // given: 2 per second, bursts of 3
+    start("""
+          quotas:
+            tenants:
+              demo: {rate: 2, burst: 3}
+        """);
+
+    // when
+    for (int i = 1; i <= 8; i++) {
+      submit(job("t" + i, "echo"));
+    }
+
+    // then
+    assertThat(scheduled.readValuesToList()).hasSize(3);
+    h.advance(Duration.ofMillis(500));
+    assertThat(ids(scheduled.readValuesToList())).containsExactly("t4");
+    h.advance(Duration.ofMillis(1000));
+    assertThat(ids(scheduled.readValuesToList())).containsExactly("t5", "t6");
+    h.advance(Duration.ofSeconds(10));
+    assertThat(ids(scheduled.readValuesToList())).containsExactly("t7", "t8");
+    // a long quiet spell refills the bucket only up to its burst
+    h.advance(Duration.ofMinutes(1));
+    for (int i = 9; i <= 13; i++) {
+      submit(job("t" + i, "echo"));
+    }
+    assertThat(scheduled.readValuesToList()).hasSize(3);
+  }
+
+  @Test
+  void waitingJobsOfHigherPriorityGoFirst() {
+    // given
+    start("""
+          quotas:
+            tenants:
+              acme: {maxInFlight: 1}
+        """);
+    validated.pipeInput("busy", gpu("busy", JobPriority.NORMAL));
+    validated.pipeInput("low", gpu("low", JobPriority.LOW));
+    validated.pipeInput("normal", gpu("normal", JobPriority.NORMAL));
+    validated.pipeInput("high", gpu("high", JobPriority.HIGH));
+    assertThat(scheduledIds()).containsExactly("busy");
+
+    // when / then
+    finish("busy", "resize", "acme");
+    assertThat(scheduledIds()).containsExactly("high");
+    finish("high", "resize", "acme");
+    assertThat(scheduledIds()).containsExactly("normal");
+    finish("normal", "resize", "acme");
+    assertThat(scheduledIds()).containsExactly("low");
+  }
+
+  /** Jobs scheduled since the last call, in order, whatever their priority topic. */
+  private List<String> scheduledIds() {
+    return events.readValuesToList().stream().filter(e -> e.getKind() == JobEventKind.SCHEDULED)
+        .map(JobEvent::getJobId).toList();
+  }
+
+  @Test
+  void aJobCancelledWhileWaitingForQuotaGetsOneCancelledResultAndNeverRuns() {
+    // given
+    start("""
+          quotas:
+            tenants:
+              demo: {maxInFlight: 1}
+        """);
+    submit(job("w1", "echo"));
+    submit(job("w2", "echo"));
+    submit(job("w3", "echo"));
+    scheduled.readValuesToList();
+
+    // when
+    h.input(h.topics.control()).pipeInput(ControlTargets.job("w2"), ControlCommand.newBuilder()
+        .setTarget(ControlTargets.job("w2")).setAction(ControlAction.CANCEL).setReason("not needed")
+        .setTime(Instant.ofEpochMilli(h.now())).build());
+    h.advance(PUNCTUATE);
+    finish("w1", "echo");
+
+    // then
+    assertThat(ids(scheduled.readValuesToList())).containsExactly("w3");
+    assertThat(results.readValuesToList()).filteredOn(r -> r.getStatus() == JobStatus.CANCELLED)
+        .extracting(JobResult::getId).containsExactly("w2");
+  }
+
+  @Test
+  void aJobWhoseDeadlinePassesWhileWaitingEndsExpiredWithoutUsingASlot() {
+    // given: report jobs may wait one minute (maxQueueTime)
+    start("""
+          quotas:
+            tenants:
+              demo: {maxInFlight: 1}
+        """);
+    submit(job("first", "echo"));
+    submit(job("late", "report"));
+    submit(job("next", "echo"));
+    scheduled.readValuesToList();
+
+    // when
+    h.advance(Duration.ofMinutes(2));
+    finish("first", "echo");
+
+    // then
+    assertThat(results.readValuesToList()).filteredOn(r -> r.getStatus() == JobStatus.EXPIRED)
+        .extracting(JobResult::getId).containsExactly("late");
+    assertThat(ids(scheduled.readValuesToList())).containsExactly("next");
+  }
+
+  @Test
+  void aRetryDueAtOnceThatOvertakesItsReleaseNoticeKeepsOneSlot() {
+    // given
+    start("""
+          quotas:
+            tenants:
+              demo: {maxInFlight: 1}
+        """);
+    submit(job("r", "echo"));
+    submit(job("other", "echo"));
+    assertThat(ids(scheduled.readValuesToList())).containsExactly("r");
+
+    // when: r's retry is due now, so it reaches the gate before the notice that attempt 1 ended
+    retry.pipeInput("r", retryOf("r", "echo", h.now()));
+
+    // then: attempt 1's slot goes to "other", which waited longer; the retry waits
+    assertThat(scheduled.readValuesToList()).extracting(Job::getId, Job::getAttempt)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("other", 1));
+    finish("other", "echo");
+    assertThat(scheduled.readValuesToList()).extracting(Job::getId, Job::getAttempt)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("r", 2));
+  }
+
+  private void submit(Job job) {
+    validated.pipeInput(job.getId(), job);
+  }
+
+  private void finish(String id, String type) {
+    finish(id, type, "demo");
+  }
+
+  private void finish(String id, String type, String tenant) {
+    resultsIn.pipeInput(id, JobResult.newBuilder().setId(id).setType(type).setTenant(tenant)
+        .setStatus(JobStatus.SUCCEEDED).setAttempts(1).setSubmittedAt(Instant.ofEpochMilli(h.now()))
+        .setFinishedAt(Instant.ofEpochMilli(h.now())).build());
+  }
+
+  private Job.Builder job(String id, String type) {
+    return Job.newBuilder()
+        .setId(id)
+        .setType(type)
+        .setTenant("demo")
+        .setPool("default")
+        .setParams(Map.of())
+        .setPartitionKey(id)
+        .setAttempt(1)
+        .setMaxAttempts(3)
+        .setTimeoutMs(30_000)
+        .setSubmittedAt(Instant.ofEpochMilli(h.now()))
+        .setDueAt(Instant.ofEpochMilli(h.now()));
+  }
+
+  private void submit(Job.Builder job) {
+    submit(job.build());
+  }
+
+  private Job gpu(String id, JobPriority priority) {
+    return job(id, "resize").setTenant("acme").setPool("gpu").setPriority(priority).build();
+  }
+
+  private Job retryOf(String id, String type, long dueAt) {
+    return job(id, type).setAttempt(2).setDueAt(Instant.ofEpochMilli(dueAt)).build();
+  }
+
+  private static List<String> ids(List<Job> jobs) {
+    return jobs.stream().map(Job::getId).toList();
+  }
+}
