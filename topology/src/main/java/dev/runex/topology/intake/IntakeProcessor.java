@@ -6,6 +6,7 @@ import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.lifecycle.Lifecycle;
+import dev.runex.schemas.lifecycle.TraceParents;
 import dev.runex.schemas.metrics.RunexMeters;
 import dev.runex.topology.intake.DecodeResult.Decoded;
 import dev.runex.topology.intake.DecodeResult.Undecodable;
@@ -101,6 +102,8 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
 
   private void accept(Record<byte[], byte[]> record, Job job, long now) {
     counters.increment(RunexMeters.INTAKE_VALIDATED, job.getType());
+    // the submitter's trace continues in the worker (an invalid header is ignored, not an error)
+    job.setTraceParent(TraceParents.from(record.headers()));
     IdempotencyKey key = IdempotencyKey.of(job);
     if (key != null) {
       // The dedupe stage emits this job's RECEIVED and VALIDATED events, or none when it is the

@@ -4,6 +4,10 @@ import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.lifecycle.Lifecycle;
+import dev.runex.schemas.lifecycle.TraceParents;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import dev.runex.schemas.metrics.RunexMeters;
 import dev.runex.topology.monitoring.StageCounters;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -17,6 +21,7 @@ import org.apache.kafka.streams.processor.api.Record;
  *   <li>input: due jobs from the delay index (key job id);
  *   <li>output: {@link #TO_SCHEDULED} → {@code scheduled.<pool>} (via {@link PoolTopicExtractor}),
  *       record key = the job's partition key, so jobs sharing a key land in one partition, in order;
+ *       header {@code traceparent} = the job's, when it was submitted with one;
  *   <li>output: a SCHEDULED event on {@link #TO_EVENTS} (key job id).
  * </ul>
  */
@@ -54,7 +59,11 @@ public final class PoolDispatcher implements Processor<String, Job, String, Obje
   @Override
   public void process(Record<String, Job> record) {
     Job job = record.value();
-    context.forward(new Record<>(job.getPartitionKey(), job, record.timestamp()), names.scheduledSink());
+    Headers headers = new RecordHeaders();
+    if (job.getTraceParent() != null) {
+      headers.add(TraceParents.HEADER, job.getTraceParent().getBytes(StandardCharsets.UTF_8));
+    }
+    context.forward(new Record<>(job.getPartitionKey(), job, record.timestamp(), headers), names.scheduledSink());
     counters.increment(RunexMeters.SCHEDULED, job.getPool(), job.getType());
     JobEvent event = Lifecycle.event(job, JobEventKind.SCHEDULED, Lifecycle.SCHEDULING, instanceId,
         pools.extract(job.getPartitionKey(), job, null), context.currentSystemTimeMs());

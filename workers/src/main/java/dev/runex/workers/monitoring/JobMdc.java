@@ -1,10 +1,13 @@
 package dev.runex.workers.monitoring;
 
 import dev.runex.schemas.Job;
+import dev.runex.schemas.lifecycle.TraceParents;
+import java.util.regex.Matcher;
 import org.slf4j.MDC;
 
 /**
- * Puts a job's {@code job.id}, {@code tenant} and {@code attempt} into the SLF4J MDC for the
+ * Puts a job's {@code job.id}, {@code tenant}, {@code attempt} and, when it was submitted with a
+ * {@code traceparent}, its {@code trace.id} into the SLF4J MDC for the
  * duration of a try-with-resources block, so handler logs and the worker's own failure logs can
  * be correlated with the job's events and result.
  */
@@ -12,6 +15,7 @@ public final class JobMdc implements AutoCloseable {
   public static final String JOB_ID = "job.id";
   public static final String TENANT = "tenant";
   public static final String ATTEMPT = "attempt";
+  public static final String TRACE_ID = "trace.id";
 
   private JobMdc() {}
 
@@ -19,6 +23,10 @@ public final class JobMdc implements AutoCloseable {
     MDC.put(JOB_ID, job.getId());
     MDC.put(TENANT, job.getTenant());
     MDC.put(ATTEMPT, Integer.toString(job.getAttempt()));
+    Matcher trace = TraceParents.parse(job.getTraceParent());
+    if (trace != null) {
+      MDC.put(TRACE_ID, trace.group(1));
+    }
     return new JobMdc();
   }
 
@@ -27,5 +35,6 @@ public final class JobMdc implements AutoCloseable {
     MDC.remove(JOB_ID);
     MDC.remove(TENANT);
     MDC.remove(ATTEMPT);
+    MDC.remove(TRACE_ID);
   }
 }

@@ -1,22 +1,21 @@
 package dev.runex.workers.monitoring;
 
+import dev.runex.schemas.lifecycle.TraceParents;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
+import java.util.regex.Matcher;
 
 /**
  * W3C Trace Context for an attempt ({@code traceparent: 00-<trace id>-<span id>-<flags>}). When
- * the consumed record carried a valid {@code traceparent} header, the attempt continues that
- * trace; otherwise the trace id is derived from the job id, so every attempt of a job (and its
+ * the job was submitted with a valid {@code traceparent} (intake record header, carried by the
+ * topology to the scheduled record's header), the attempt continues that trace; otherwise the trace id is derived from the job id, so every attempt of a job (and its
  * reruns after a crash) share one trace. The span id is derived from the idempotency key
  * ({@code <job id>:<attempt>}): stable for a re-executed attempt, distinct per attempt.
  */
 public final class TraceContext {
-  public static final String HEADER = "traceparent";
-  private static final Pattern VALID = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})");
-  private static final String ZERO_TRACE = "0".repeat(32);
+  public static final String HEADER = TraceParents.HEADER;
 
   private TraceContext() {}
 
@@ -24,8 +23,8 @@ public final class TraceContext {
   public static String traceParent(String jobId, int attempt, String inbound) {
     String traceId;
     String flags = "01";
-    var m = inbound == null ? null : VALID.matcher(inbound.trim());
-    if (m != null && m.matches() && !m.group(1).equals(ZERO_TRACE)) {
+    Matcher m = TraceParents.parse(inbound);
+    if (m != null) {
       traceId = m.group(1);
       flags = m.group(3);
     } else {
