@@ -70,6 +70,9 @@ public final class QuotaGate implements Processor<String, Object, String, Object
   public static final String WAITING = "quota-waiting";
   public static final String IN_FLIGHT = "quota-in-flight";
   public static final String BUCKETS = "quota-buckets";
+  /** Label on jobs the gate admitted (and so on their results and retries). */
+  public static final String ADMITTED_LABEL = "runex.quota";
+  static final String ADMITTED = "admitted";
   /** Keeps one punctuation (one transaction) bounded when a large quota opens at once. */
   static final int MAX_ADMIT_PER_RUN = 5_000;
 
@@ -114,6 +117,11 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     this.buckets = context.getStateStore(BUCKETS);
     KeyValueStore<String, ControlCommand> commands = context.getStateStore(ControlStore.NAME);
     this.cancels = new CancelledJobs(commands);
+    if (quotas.isEmpty()) {
+      // No quotas now: nothing to count against, and no slots are handed back while there are none
+      // (see ReleaseRoutes). Start from zero if quotas come back.
+      clear(inFlight);
+    }
     long admitted = 0;
     try (KeyValueIterator<String, String> it = inFlight.all()) {
       while (it.hasNext()) {
@@ -224,7 +232,11 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     return null;
   }
 
-  /** Hands a job on: counted in flight and charged a token, unless it can no longer start. */
+  /**
+   * Hands a job on: counted in flight, charged a token and labelled {@link #ADMITTED_LABEL} (so
+   * its result or retry hands the slot back whatever the quotas say by then), unless it can no
+   * longer start.
+   */
   private void admit(Job job, long now) {
     if (!ExpiryGate.expired(cfg, job, now)) {
       String tenant = job.getTenant();
@@ -234,8 +246,16 @@ public final class QuotaGate implements Processor<String, Object, String, Object
       inFlight.put(job.getId(), tenant + SEP + type + SEP + ReleaseNotice.token(job));
       count(tenant, type, 1);
       inFlightGauge.add(context.taskId(), 1);
+      Map<String, String> labels = new HashMap<>(job.getLabels());
+      labels.put(ADMITTED_LABEL, ADMITTED);
+      job = Job.newBuilder(job).setLabels(labels).build();
     }
     context.forward(new Record<>(job.getId(), job, now), out.expiry());
+  }
+
+  /** True when {@code labels} (a job's, or its result's) say the quota gate admitted the job. */
+  public static boolean admitted(Map<String, String> labels) {
+    return labels != null && ADMITTED.equals(labels.get(ADMITTED_LABEL));
   }
 
   /**
@@ -317,6 +337,14 @@ public final class QuotaGate implements Processor<String, Object, String, Object
       waitingGauge.add(context.taskId(), -1);
       forwardCancelled(e.value, cancels.cancelOf(e.value.getId()), now);
     }
+  }
+
+  private static void clear(KeyValueStore<String, String> store) {
+    List<String> keys = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = store.all()) {
+      it.forEachRemaining(e -> keys.add(e.key));
+    }
+    keys.forEach(store::delete);
   }
 
   private KeyValue<String, Job> head(String tenant, String type) {

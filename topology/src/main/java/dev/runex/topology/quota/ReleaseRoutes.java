@@ -12,9 +12,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The two ways a quota slot comes back to the {@link QuotaGate}, each turned into a
- * {@link ReleaseNotice} on {@code admission-releases} keyed by tenant: a final result of a gated
- * job ({@link Results}, reading {@code results}) and a retry of one ({@link Retries}, reading
- * {@code retry}: the attempt that produced it has finished).
+ * {@link ReleaseNotice} on {@code admission-releases} keyed by tenant: a final result of a job the
+ * gate admitted ({@link Results}, reading {@code results}) and a retry of one ({@link Retries},
+ * reading {@code retry}: the attempt that produced it has finished). Admitted jobs are told by the
+ * gate's label ({@link QuotaGate#ADMITTED_LABEL}), which results and retries keep, so slots come
+ * back even after the quotas changed. With no quotas at all nothing is handed back (and results are
+ * not decoded); the gate then starts its counts from zero.
  */
 public final class ReleaseRoutes {
   private static final Logger log = LoggerFactory.getLogger(ReleaseRoutes.class);
@@ -55,8 +58,7 @@ public final class ReleaseRoutes {
         log.debug("Passing over an unreadable record on {}: {}", topic, e.getMessage());
         return;
       }
-      if (result.getTenant() != null && result.getType() != null
-          && quotas.gated(result.getTenant(), result.getType())) {
+      if (result.getTenant() != null && QuotaGate.admitted(result.getLabels())) {
         context.forward(new Record<>(result.getTenant(), ReleaseNotice.finished(result.getId()).encode(),
             record.timestamp()), TO_RELEASES);
       }
@@ -83,7 +85,7 @@ public final class ReleaseRoutes {
     @Override
     public void process(Record<String, Job> record) {
       Job retry = record.value();
-      if (retry != null && quotas.gated(retry.getTenant(), retry.getType())) {
+      if (retry != null && !quotas.isEmpty() && QuotaGate.admitted(retry.getLabels())) {
         context.forward(new Record<>(retry.getTenant(), ReleaseNotice.retried(retry).encode(), record.timestamp()),
             TO_RELEASES);
       }

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The quota gate on the real topology: in-flight and rate quotas, per tenant and per type. */
 class QuotaTopologyTest {
   private static final Duration PUNCTUATE = Duration.ofMillis(100);
+  /** What the worker's results and retries of admitted jobs carry (the job's labels). */
+  private static final Map<String, String> ADMITTED = Map.of(QuotaGate.ADMITTED_LABEL, "admitted");
 
   @TempDir Path stateDir;
   private TopologyHarness h;
@@ -74,7 +76,9 @@ class QuotaTopologyTest {
     }
 
     // then
-    assertThat(ids(scheduled.readValuesToList())).containsExactly("j1", "j2");
+    List<Job> admitted = scheduled.readValuesToList();
+    assertThat(ids(admitted)).containsExactly("j1", "j2");
+    assertThat(admitted).allSatisfy(j -> assertThat(QuotaGate.admitted(j.getLabels())).isTrue());
     List<JobEvent> throttled = events.readValuesToList().stream()
         .filter(e -> e.getKind() == JobEventKind.THROTTLED).toList();
     assertThat(throttled).extracting(JobEvent::getJobId).containsExactly("j3", "j4", "j5");
@@ -309,6 +313,7 @@ class QuotaTopologyTest {
   private void finish(String id, String type, String tenant) {
     resultsIn.pipeInput(id, JobResult.newBuilder().setId(id).setType(type).setTenant(tenant)
         .setStatus(JobStatus.SUCCEEDED).setAttempts(1).setSubmittedAt(Instant.ofEpochMilli(h.now()))
+        .setLabels(ADMITTED)
         .setFinishedAt(Instant.ofEpochMilli(h.now())).build());
   }
 
@@ -336,7 +341,7 @@ class QuotaTopologyTest {
   }
 
   private Job retryOf(String id, String type, long dueAt) {
-    return job(id, type).setAttempt(2).setDueAt(Instant.ofEpochMilli(dueAt)).build();
+    return job(id, type).setAttempt(2).setDueAt(Instant.ofEpochMilli(dueAt)).setLabels(ADMITTED).build();
   }
 
   private static List<String> ids(List<Job> jobs) {
