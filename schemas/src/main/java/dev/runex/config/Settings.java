@@ -80,6 +80,13 @@ public final class Settings {
           "7d",
           1000L,
           "How long a finished job's status stays queryable; then the status store deletes it.");
+  public static final Setting CONTROL_CANCEL_RETENTION =
+      new Setting(
+          "runex.control.cancelRetention",
+          Kind.DURATION,
+          "7d",
+          60_000L,
+          "How long a job's cancel stays on the compacted control topic; then the topology deletes it (a tombstone), so cancels do not pile up in every instance's control table. Delayed, waiting and running jobs see a cancel within a punctuation; keep this longer than a job may take to reach the runtime after its cancel.");
   public static final Setting INTAKE_MAX_REQUEST_BYTES =
       new Setting(
           "runex.intake.maxRequestBytes",
@@ -204,6 +211,7 @@ public final class Settings {
           TOPOLOGY_STATUS_HOST,
           TOPOLOGY_STATUS_ADVERTISED_HOST,
           TOPOLOGY_STATUS_RETENTION,
+          CONTROL_CANCEL_RETENTION,
           INTAKE_MAX_REQUEST_BYTES,
           INTAKE_IDEMPOTENCY_WINDOW,
           WORKER_POOL,

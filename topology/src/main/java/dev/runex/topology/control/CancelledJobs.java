@@ -9,7 +9,9 @@ import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.control.ControlTargets;
 import dev.runex.schemas.lifecycle.Lifecycle;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -55,6 +57,24 @@ public final class CancelledJobs {
       }
     }
     return fresh;
+  }
+
+  /**
+   * Control keys ({@code job:<id>}) of job cancels requested before {@code cutoff}, at most
+   * {@code max}: the ones a retention sweep deletes.
+   */
+  public List<String> requestedBefore(long cutoff, int max) {
+    List<String> old = new ArrayList<>();
+    try (KeyValueIterator<String, ControlCommand> it =
+        commands.prefixScan(ControlTargets.JOB, new StringSerializer())) {
+      while (it.hasNext() && old.size() < max) {
+        KeyValue<String, ControlCommand> e = it.next();
+        if (e.value.getAction() == ControlAction.CANCEL && e.value.getTime().toEpochMilli() < cutoff) {
+          old.add(e.key);
+        }
+      }
+    }
+    return old;
   }
 
   /** The job's one final result: CANCELLED, never started. */

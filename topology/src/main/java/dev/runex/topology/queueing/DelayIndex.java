@@ -7,6 +7,7 @@ import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.metrics.RunexMeters;
 import dev.runex.config.RunexConfig;
+import dev.runex.config.Settings;
 import dev.runex.topology.control.CancelledJobs;
 import dev.runex.topology.control.ControlStore;
 import dev.runex.topology.monitoring.StageCounters;
@@ -43,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *   <li>cancelled jobs (a CANCEL for {@code job:<id>} in the global {@link ControlStore}) are never
  *       dispatched: on arrival, at release, and — for jobs already waiting — at the next
  *       punctuation after the cancel, they are removed and get a CANCELLED result on
- *       {@link #TO_RESULTS} and a CANCELLED event. A job already released is the worker's to cancel.
+ *       {@link #TO_RESULTS} and a CANCELLED event. A job already released is the worker's to cancel;
+ *   <li>job cancels older than {@code runex.control.cancelRetention} are deleted from
+ *       {@code control} (tombstones on {@link #TO_CONTROL}, by the task of partition 0).
  * </ul>
  *
  * <p>Guarantee: under exactly_once_v2 the store's changelog, the released records and the input
@@ -57,8 +60,12 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
   public static final String TO_DISPATCH = QuotaRoute.NAME;
   public static final String TO_EVENTS = PoolDispatcher.TO_EVENTS;
   public static final String TO_RESULTS = ExpiryGate.TO_RESULTS;
+  /** Tombstones for cancels older than {@code runex.control.cancelRetention} ({@code control}). */
+  public static final String TO_CONTROL = "queueing-control-sink";
   /** Keeps one punctuation (and so one transaction) bounded when a backlog falls due at once. */
   public static final int MAX_RELEASE_PER_PUNCTUATION = 5_000;
+  /** How often the task of partition 0 looks for cancels past their retention. */
+  static final Duration CANCEL_SWEEP_INTERVAL = Duration.ofHours(1);
 
   private static final Logger log = LoggerFactory.getLogger(DelayIndex.class);
 
@@ -70,6 +77,7 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Job> store;
   private CancelledJobs cancels;
+  private long nextCancelSweep;
 
   public DelayIndex(RunexConfig cfg, Duration punctuateInterval, StageCounters counters, TaskSizeGauge size,
       String instanceId) {
@@ -90,6 +98,7 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
     context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
       removeCancelled(now);
       releaseDue(now);
+      sweepOldCancels(now);
     });
   }
 
@@ -168,6 +177,28 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
       forwardCancelled(e.value, cancels.cancelOf(e.value.getId()), now);
     }
     size.add(context.taskId(), -hit.size());
+  }
+
+  /**
+   * Deletes (tombstones on {@code control}) job cancels older than the retention, so the compacted
+   * topic and every instance's copy of it stay bounded. Every instance sees the whole control
+   * table; the task of partition 0 alone sweeps it, hourly. Deleting a cancel twice is harmless.
+   */
+  private void sweepOldCancels(long now) {
+    if (context.taskId().partition() != 0 || now < nextCancelSweep) {
+      return;
+    }
+    nextCancelSweep = now + CANCEL_SWEEP_INTERVAL.toMillis();
+    long cutoff = now - cfg.duration(Settings.CONTROL_CANCEL_RETENTION).toMillis();
+    List<String> old = cancels.requestedBefore(cutoff, MAX_RELEASE_PER_PUNCTUATION);
+    for (String key : old) {
+      context.forward(new Record<>(key, null, now), TO_CONTROL);
+    }
+    if (!old.isEmpty()) {
+      log.info("Deleted {} job cancels older than {}", old.size(), cfg.duration(Settings.CONTROL_CANCEL_RETENTION));
+      // more than one batch: come back at the next punctuation
+      nextCancelSweep = old.size() == MAX_RELEASE_PER_PUNCTUATION ? now : nextCancelSweep;
+    }
   }
 
   private void forwardCancelled(Job job, ControlCommand cancel, long now) {

@@ -48,8 +48,11 @@ public final class QueueingSubtopology {
     t.addProcessor(DELAY_INDEX, () -> new DelayIndex(cfg, interval, counters, size, instanceId), VALIDATED_SOURCE,
         RETRY_SOURCE);
     t.addStateStore(delayIndexStore(validated), DELAY_INDEX);
-    // operators' cancels, read by the delay index (a global store: commands are keyed by target)
+    // operators' cancels, read by the delay index (a global store: commands are keyed by target);
+    // the delay index deletes old job cancels from the topic
     ControlStore.addTo(t, topics.control());
+    t.addSink(DelayIndex.TO_CONTROL, topics.control().name(), topics.control().keySerde().serializer(),
+        topics.control().valueSerde().serializer(), DELAY_INDEX);
     // jobs with a quota go to the quota gate (keyed by tenant), the others straight on
     t.addProcessor(QuotaRoute.NAME, () -> new QuotaRoute(cfg.quotas()), DELAY_INDEX);
     Topic<String, Job> admission = topics.admission();

@@ -119,6 +119,33 @@ class CancelTopologyTest {
     assertThat(results.isEmpty()).isTrue();
   }
 
+  @Test
+  void cancelsOlderThanTheRetentionAreDeletedFromTheControlTopicAndNewerOnesKept() {
+    // given: one cancel from 8 days ago (retention: 7 days), one from now, and a tenant pause
+    TestOutputTopic<String, ControlCommand> controlOut = h.output(h.topics.control());
+    String old = ControlTargets.job("old-job");
+    control.pipeInput(old, ControlTargets.command(old, ControlAction.CANCEL, "ops", "long ago",
+        Instant.ofEpochMilli(h.now()).minus(Duration.ofDays(8))));
+    cancel("recent-job");
+    String tenant = "tenant:demo";
+    control.pipeInput(tenant, ControlTargets.command(tenant, ControlAction.PAUSE, "ops", "maintenance",
+        Instant.ofEpochMilli(h.now()).minus(Duration.ofDays(30))));
+
+    // when
+    h.advance(PUNCTUATE);
+
+    // then: a tombstone for the old cancel only
+    List<org.apache.kafka.streams.test.TestRecord<String, ControlCommand>> out = controlOut.readRecordsToList();
+    assertThat(out).singleElement().satisfies(r -> {
+      assertThat(r.key()).isEqualTo(old);
+      assertThat(r.value()).isNull();
+    });
+    // and the sweep runs hourly, not every punctuation
+    cancel("another-recent-job");
+    h.advance(PUNCTUATE);
+    assertThat(controlOut.isEmpty()).isTrue();
+  }
+
   private void cancel(String jobId) {
     String target = ControlTargets.job(jobId);
     control.pipeInput(target, ControlTargets.command(target, ControlAction.CANCEL, "ops", "not needed",
