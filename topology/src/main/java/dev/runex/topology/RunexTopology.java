@@ -67,8 +67,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Quotas ({@link QuotaGate}, wired by {@link QuotaSubtopology}): due jobs of tenants with quotas
  * go through {@code admission} (key tenant) to the quota gate, which admits them to their pools while
- * the tenant's in-flight and rate quotas allow; final results and retries hand slots back through
- * {@code admission-releases}.
+ * the tenant's in-flight and rate quotas allow; workers hand slots back through
+ * {@code admission-releases} when an admitted attempt ends.
  *
  * <p>Status ({@link StatusUpdater}, wired by {@link StatusSubtopology}): reads {@code events} into the
  * changelogged {@code job-status} stores, which this process serves over HTTP

@@ -90,11 +90,11 @@ class QuotaIT {
       assertThat(peakRunning).as("A's jobs running at once").isEqualTo(MAX_IN_FLIGHT);
       assertThat(throttled).as("A's jobs that waited for quota").isGreaterThan(FLOOD / 2);
       // Fairness: A's backlog is A's alone to wait for. A slot is held from admission until the
-      // result is back at the gate (100 ms of work plus ~4 commit hops), so A drains at ~2 jobs per
-      // 0.6 s and its median wait is many seconds. B (one job per 700 ms, within its quota) waits
-      // for the topology's hops and rarely for its own previous job: its longest wait stays under
-      // half of A's median. Measured on a busy 2-core machine: A median 20 s, B max 4.4 s at one B
-      // job per 400 ms; without the gate (quotas off) B's max was 10.4 s against A's median 6.7 s.
+      // worker's release reaches the gate (100 ms of work plus a few commits and fetches), so A
+      // drains at ~2 jobs per 0.4 s and its median wait is many seconds. B (one job per 700 ms,
+      // within its quota) waits for the topology's hops and rarely for its own previous job: its
+      // longest wait stays under half of A's median. Measured on a busy 2-core machine: A median
+      // 10.3 s, B max 1.8 s; without the gate (quotas off) B's max was 10.4 s against A's median 6.7 s.
       assertThat(aMedian).as("A's median queue wait (its own backlog)").isGreaterThan(2_000);
       assertThat(bMax).as("B's longest queue wait, vs half A's median " + aMedian / 2).isLessThan(aMedian / 2);
     }

@@ -10,7 +10,6 @@ import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.monitoring.TaskSizeGauge;
 import dev.runex.topology.queueing.expiry.ExpiryGate;
 import dev.runex.topology.quota.QuotaRoute;
-import dev.runex.topology.quota.ReleaseRoutes;
 import dev.runex.topology.scheduling.PoolDispatcher;
 import dev.runex.topology.scheduling.PoolTopicExtractor;
 import java.time.Duration;
@@ -26,8 +25,7 @@ import org.apache.kafka.streams.state.Stores;
  * {@code Job}) → {@link DelayIndex} (changelogged {@code delay-index} store) → {@link QuotaRoute}
  * (jobs with quotas → {@code admission}, for the quota gate) → {@link ExpiryGate} (EXPIRED results
  * to {@code results}) → {@link PoolDispatcher} → {@code scheduled.<pool>} keyed by partition key,
- * with events to {@code events}. Retries of jobs with quotas also hand their slot back
- * ({@link ReleaseRoutes.Retries} → {@code admission-releases}).
+ * with events to {@code events}.
  */
 public final class QueueingSubtopology {
   public static final String VALIDATED_SOURCE = "validated-source";
@@ -58,11 +56,6 @@ public final class QueueingSubtopology {
     Topic<String, Job> admission = topics.admission();
     t.addSink(QuotaRoute.TO_ADMISSION, admission.name(), admission.keySerde().serializer(),
         admission.valueSerde().serializer(), QuotaRoute.NAME);
-    // a retry of a gated job: the attempt that wrote it has finished and gives its slot back
-    t.addProcessor(ReleaseRoutes.Retries.NAME, () -> new ReleaseRoutes.Retries(cfg.quotas()), RETRY_SOURCE);
-    Topic<String, String> releases = topics.admissionReleases();
-    t.addSink(ReleaseRoutes.Retries.TO_RELEASES, releases.name(), releases.keySerde().serializer(),
-        releases.valueSerde().serializer(), ReleaseRoutes.Retries.NAME);
     t.addProcessor(ExpiryGate.NAME, () -> new ExpiryGate(cfg, counters, instanceId), QuotaRoute.NAME);
     t.addProcessor(PoolDispatcher.NAME, () -> new PoolDispatcher(pools, counters, instanceId), ExpiryGate.NAME);
     // EXPIRED results from the expiry check, CANCELLED results from the delay index

@@ -10,6 +10,7 @@ import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.schemas.quota.ReleaseNotice;
 import dev.runex.topology.control.CancelledJobs;
 import dev.runex.topology.control.ControlStore;
 import dev.runex.topology.monitoring.StageCounters;
@@ -44,13 +45,15 @@ import org.slf4j.LoggerFactory;
  *   <li>input {@code admission} (key tenant, {@code Job}): a due job. Admitted at once when nothing
  *       of its tenant and type is waiting and its quotas allow; otherwise stored in {@link #WAITING}
  *       with a THROTTLED event;
- *   <li>input {@code admission-releases} (key tenant, {@link ReleaseNotice}): an admitted attempt
- *       finished; its slot is freed and waiting work of that tenant is admitted;
+ *   <li>input {@code admission-releases} (key tenant, {@link ReleaseNotice}, written by the worker
+ *       in the transaction of the attempt's result or retry): an admitted attempt finished; its slot
+ *       is freed and waiting work of that tenant is admitted;
  *   <li>a wall-clock punctuator refills token buckets, admits what the quotas now allow and takes
  *       cancelled jobs out of the queue (CANCELLED result and event);
- *   <li>admitted → {@link DispatchNames#expiry()} of {@link QuotaSubtopology#NAMES} (expiry check,
- *       then {@code scheduled.<pool>}). A job that can no longer start before its deadline is
- *       passed on without using a slot or a token and ends EXPIRED there.
+ *   <li>admitted → {@link DispatchNames#dispatch()} of {@link QuotaSubtopology#NAMES}
+ *       ({@code scheduled.<pool>}), labelled {@link ReleaseNotice#ADMITTED_LABEL}. A job that can no
+ *       longer start before its deadline goes to {@link DispatchNames#expiry()} instead, without
+ *       using a slot or a token, and ends EXPIRED there.
  * </ul>
  *
  * <p>Quotas: {@code maxInFlight} counts jobs admitted and without a final result (queued in their
@@ -70,9 +73,6 @@ public final class QuotaGate implements Processor<String, Object, String, Object
   public static final String WAITING = "quota-waiting";
   public static final String IN_FLIGHT = "quota-in-flight";
   public static final String BUCKETS = "quota-buckets";
-  /** Label on jobs the gate admitted (and so on their results and retries). */
-  public static final String ADMITTED_LABEL = "runex.quota";
-  static final String ADMITTED = "admitted";
   /** Keeps one punctuation (one transaction) bounded when a large quota opens at once. */
   static final int MAX_ADMIT_PER_RUN = 5_000;
 
@@ -117,11 +117,6 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     this.buckets = context.getStateStore(BUCKETS);
     KeyValueStore<String, ControlCommand> commands = context.getStateStore(ControlStore.NAME);
     this.cancels = new CancelledJobs(commands);
-    if (quotas.isEmpty()) {
-      // No quotas now: nothing to count against, and no slots are handed back while there are none
-      // (see ReleaseRoutes). Start from zero if quotas come back.
-      clear(inFlight);
-    }
     long admitted = 0;
     try (KeyValueIterator<String, String> it = inFlight.all()) {
       while (it.hasNext()) {
@@ -233,29 +228,27 @@ public final class QuotaGate implements Processor<String, Object, String, Object
   }
 
   /**
-   * Hands a job on: counted in flight, charged a token and labelled {@link #ADMITTED_LABEL} (so
-   * its result or retry hands the slot back whatever the quotas say by then), unless it can no
-   * longer start.
+   * Hands a job on: counted in flight, charged a token and labelled
+   * {@link ReleaseNotice#ADMITTED_LABEL} (so the worker that finishes an attempt hands the slot
+   * back, whatever the quotas say by then) and sent to its pool. A job that can no longer start
+   * goes to the expiry check instead, using neither slot nor token.
    */
   private void admit(Job job, long now) {
-    if (!ExpiryGate.expired(cfg, job, now)) {
-      String tenant = job.getTenant();
-      String type = job.getType();
-      take(tenant, quotas.tenant(tenant), now);
-      take(tenant + SEP + type, quotas.tenantType(tenant, type), now);
-      inFlight.put(job.getId(), tenant + SEP + type + SEP + ReleaseNotice.token(job));
-      count(tenant, type, 1);
-      inFlightGauge.add(context.taskId(), 1);
-      Map<String, String> labels = new HashMap<>(job.getLabels());
-      labels.put(ADMITTED_LABEL, ADMITTED);
-      job = Job.newBuilder(job).setLabels(labels).build();
+    if (ExpiryGate.expired(cfg, job, now)) {
+      context.forward(new Record<>(job.getId(), job, now), out.expiry());
+      return;
     }
-    context.forward(new Record<>(job.getId(), job, now), out.expiry());
-  }
-
-  /** True when {@code labels} (a job's, or its result's) say the quota gate admitted the job. */
-  public static boolean admitted(Map<String, String> labels) {
-    return labels != null && ADMITTED.equals(labels.get(ADMITTED_LABEL));
+    String tenant = job.getTenant();
+    String type = job.getType();
+    take(tenant, quotas.tenant(tenant), now);
+    take(tenant + SEP + type, quotas.tenantType(tenant, type), now);
+    inFlight.put(job.getId(), tenant + SEP + type + SEP + ReleaseNotice.token(job));
+    count(tenant, type, 1);
+    inFlightGauge.add(context.taskId(), 1);
+    Map<String, String> labels = new HashMap<>(job.getLabels());
+    labels.put(ReleaseNotice.ADMITTED_LABEL, ReleaseNotice.ADMITTED);
+    Job admitted = Job.newBuilder(job).setLabels(labels).build();
+    context.forward(new Record<>(job.getId(), admitted, now), out.dispatch());
   }
 
   /**
@@ -337,14 +330,6 @@ public final class QuotaGate implements Processor<String, Object, String, Object
       waitingGauge.add(context.taskId(), -1);
       forwardCancelled(e.value, cancels.cancelOf(e.value.getId()), now);
     }
-  }
-
-  private static void clear(KeyValueStore<String, String> store) {
-    List<String> keys = new ArrayList<>();
-    try (KeyValueIterator<String, String> it = store.all()) {
-      it.forEachRemaining(e -> keys.add(e.key));
-    }
-    keys.forEach(store::delete);
   }
 
   private KeyValue<String, Job> head(String tenant, String type) {

@@ -9,7 +9,6 @@ import dev.runex.schemas.topics.Topic;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.monitoring.TaskSizeGauge;
 import dev.runex.topology.queueing.expiry.ExpiryGate;
-import dev.runex.topology.schedules.SchedulesSubtopology;
 import dev.runex.topology.scheduling.DispatchNames;
 import dev.runex.topology.scheduling.PoolDispatcher;
 import dev.runex.topology.scheduling.PoolTopicExtractor;
@@ -21,16 +20,12 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Wires the quota stage (the queueing stage adds {@link QuotaRoute} and {@link ReleaseRoutes.Retries}):
- *
- * <ol>
- *   <li>{@code results} (the schedules stage's source) → {@link ReleaseRoutes.Results} →
- *       {@code admission-releases} (key tenant);
- *   <li>{@code admission} (key tenant, {@code Job}) and {@code admission-releases} →
- *       {@link QuotaGate} (stores {@code quota-waiting}, {@code quota-in-flight}, {@code quota-buckets},
- *       changelogged) → its own {@link ExpiryGate} → {@link PoolDispatcher} → {@code scheduled.<pool>},
- *       with events to {@code events} and CANCELLED/EXPIRED results to {@code results}.
- * </ol>
+ * Wires the quota stage (the queueing stage's {@link QuotaRoute} feeds it): {@code admission} (key
+ * tenant, {@code Job}, from the queueing stage) and {@code admission-releases} (key tenant, written
+ * by workers) → {@link QuotaGate} (stores {@code quota-waiting}, {@code quota-in-flight},
+ * {@code quota-buckets}, changelogged) → {@link PoolDispatcher} → {@code scheduled.<pool>}, or, for a
+ * job past its deadline, its own {@link ExpiryGate}; events to {@code events}, CANCELLED and
+ * EXPIRED results to {@code results}.
  *
  * Both gate inputs are keyed by tenant with the default partitioner and have the same partition
  * count, so all of a tenant's admissions and releases meet in one task.
@@ -46,11 +41,6 @@ public final class QuotaSubtopology {
   public static void add(Topology t, RunexConfig cfg, RunexTopics topics, StageCounters counters, String instanceId) {
     Topic<String, Job> admission = topics.admission();
     Topic<String, String> releases = topics.admissionReleases();
-    t.addProcessor(ReleaseRoutes.Results.NAME, () -> new ReleaseRoutes.Results(cfg.quotas(),
-        topics.results().valueSerde().deserializer(), topics.results().name()), SchedulesSubtopology.RESULTS_SOURCE);
-    t.addSink(ReleaseRoutes.Results.TO_RELEASES, releases.name(), releases.keySerde().serializer(),
-        releases.valueSerde().serializer(), ReleaseRoutes.Results.NAME);
-
     t.addSource(ADMISSION_SOURCE, admission.keySerde().deserializer(), admission.valueSerde().deserializer(),
         admission.name());
     t.addSource(RELEASES_SOURCE, releases.keySerde().deserializer(), releases.valueSerde().deserializer(),
@@ -64,7 +54,7 @@ public final class QuotaSubtopology {
     t.addStateStore(store(QuotaGate.BUCKETS, Serdes.String()), QuotaGate.NAME);
     t.addProcessor(NAMES.expiry(), () -> new ExpiryGate(cfg, counters, instanceId, NAMES), QuotaGate.NAME);
     t.addProcessor(NAMES.dispatch(), () -> new PoolDispatcher(new PoolTopicExtractor(topics), counters, instanceId,
-        NAMES), NAMES.expiry());
+        NAMES), QuotaGate.NAME, NAMES.expiry());
     t.addSink(NAMES.resultsSink(), topics.results().name(), topics.results().keySerde().serializer(),
         topics.results().valueSerde().serializer(), QuotaGate.NAME, NAMES.expiry());
     Topic<String, Job> anyPool = topics.scheduled("any");

@@ -12,6 +12,7 @@ import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.control.ControlTargets;
 import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.schemas.quota.ReleaseNotice;
 import dev.runex.topology.TestConfigs;
 import dev.runex.topology.TopologyHarness;
 import java.nio.file.Path;
@@ -28,14 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** The quota gate on the real topology: in-flight and rate quotas, per tenant and per type. */
 class QuotaTopologyTest {
   private static final Duration PUNCTUATE = Duration.ofMillis(100);
-  /** What the worker's results and retries of admitted jobs carry (the job's labels). */
-  private static final Map<String, String> ADMITTED = Map.of(QuotaGate.ADMITTED_LABEL, "admitted");
+  /** What retries of admitted jobs carry (the job's labels). */
+  private static final Map<String, String> ADMITTED = Map.of(ReleaseNotice.ADMITTED_LABEL, "admitted");
 
   @TempDir Path stateDir;
   private TopologyHarness h;
   private TestInputTopic<String, Job> validated;
   private TestInputTopic<String, Job> retry;
-  private TestInputTopic<String, JobResult> resultsIn;
+  private TestInputTopic<String, String> releases;
   private TestOutputTopic<String, Job> scheduled;
   private TestOutputTopic<String, Job> scheduledGpu;
   private TestOutputTopic<String, Job> admission;
@@ -46,7 +47,7 @@ class QuotaTopologyTest {
     h = TopologyHarness.of(stateDir, TestConfigs.withYaml(quotas));
     validated = h.input(h.topics.validated());
     retry = h.input(h.topics.retry());
-    resultsIn = h.input(h.topics.results());
+    releases = h.input(h.topics.admissionReleases());
     scheduled = h.output(h.topics.scheduled("default"));
     scheduledGpu = h.output(h.topics.scheduled("gpu"));
     admission = h.output(h.topics.admission());
@@ -78,7 +79,7 @@ class QuotaTopologyTest {
     // then
     List<Job> admitted = scheduled.readValuesToList();
     assertThat(ids(admitted)).containsExactly("j1", "j2");
-    assertThat(admitted).allSatisfy(j -> assertThat(QuotaGate.admitted(j.getLabels())).isTrue());
+    assertThat(admitted).allSatisfy(j -> assertThat(ReleaseNotice.admitted(j.getLabels())).isTrue());
     List<JobEvent> throttled = events.readValuesToList().stream()
         .filter(e -> e.getKind() == JobEventKind.THROTTLED).toList();
     assertThat(throttled).extracting(JobEvent::getJobId).containsExactly("j3", "j4", "j5");
@@ -91,7 +92,7 @@ class QuotaTopologyTest {
     assertThat(ids(scheduled.readValuesToList())).containsExactly("j3");
 
     // when: j2 fails and is retried (the retry waits in the delay index; its slot is handed back)
-    retry.pipeInput("j2", retryOf("j2", "echo", h.now() + 60_000));
+    retried(retryOf("j2", "echo", h.now() + 60_000), true);
     // then
     assertThat(ids(scheduled.readValuesToList())).containsExactly("j4");
 
@@ -292,7 +293,7 @@ class QuotaTopologyTest {
     assertThat(ids(scheduled.readValuesToList())).containsExactly("r");
 
     // when: r's retry is due now, so it reaches the gate before the notice that attempt 1 ended
-    retry.pipeInput("r", retryOf("r", "echo", h.now()));
+    retried(retryOf("r", "echo", h.now()), false);
 
     // then: attempt 1's slot goes to "other", which waited longer; the retry waits
     assertThat(scheduled.readValuesToList()).extracting(Job::getId, Job::getAttempt)
@@ -310,11 +311,20 @@ class QuotaTopologyTest {
     finish(id, type, "demo");
   }
 
+  /** What the worker writes when an admitted job ends with a result. */
   private void finish(String id, String type, String tenant) {
-    resultsIn.pipeInput(id, JobResult.newBuilder().setId(id).setType(type).setTenant(tenant)
-        .setStatus(JobStatus.SUCCEEDED).setAttempts(1).setSubmittedAt(Instant.ofEpochMilli(h.now()))
-        .setLabels(ADMITTED)
-        .setFinishedAt(Instant.ofEpochMilli(h.now())).build());
+    releases.pipeInput(tenant, ReleaseNotice.finished(id).encode());
+  }
+
+  /** What the worker writes when an admitted job's attempt fails and is retried: notice and retry. */
+  private void retried(Job retryJob, boolean noticeFirst) {
+    if (noticeFirst) {
+      releases.pipeInput(retryJob.getTenant(), ReleaseNotice.retried(retryJob).encode());
+      retry.pipeInput(retryJob.getId(), retryJob);
+    } else {
+      retry.pipeInput(retryJob.getId(), retryJob);
+      releases.pipeInput(retryJob.getTenant(), ReleaseNotice.retried(retryJob).encode());
+    }
   }
 
   private Job.Builder job(String id, String type) {

@@ -11,6 +11,7 @@ import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.lifecycle.Deadlines;
 import dev.runex.schemas.ResourceUsage;
 import dev.runex.schemas.lifecycle.Lifecycle;
+import dev.runex.schemas.quota.ReleaseNotice;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
 import dev.runex.workers.deadletter.DeadLetterFactory;
@@ -50,6 +51,9 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * Every event carries the worker id. The STARTED event is built separately, when the attempt starts;
  * so is an attempt that is past its deadline: EXPIRED result + EXPIRED event, nothing else.
+ *
+ * <p>An attempt of a job the quota gate admitted (label {@code runex.quota}) also hands its tenant's
+ * slot back: a {@code ReleaseNotice} on {@code admission-releases}, keyed by tenant.
  */
 public final class OutcomeRecords {
   /** Error code of a CANCELLED result. */
@@ -64,6 +68,7 @@ public final class OutcomeRecords {
   private final Serializer<Job> retryValues;
   private final Serializer<DeadLetter> deadLetterValues;
   private final Serializer<JobEvent> eventValues;
+  private final Topic<String, String> releases;
 
   public OutcomeRecords(RunexTopics topics, String workerId) {
     this.workerId = workerId;
@@ -76,6 +81,7 @@ public final class OutcomeRecords {
     this.retryValues = retry.valueSerde().serializer();
     this.deadLetterValues = deadLetter.valueSerde().serializer();
     this.eventValues = events.valueSerde().serializer();
+    this.releases = topics.admissionReleases();
   }
 
   public ProducerRecord<byte[], byte[]> started(Job job, Instant now) {
@@ -86,7 +92,8 @@ public final class OutcomeRecords {
   /** An attempt too late to start: its EXPIRED result and event ({@code type} null when unknown). */
   public List<ProducerRecord<byte[], byte[]>> expired(Job job, JobTypeSpec type, Instant now) {
     JobResult result = Deadlines.result(job, type, now.toEpochMilli(), workerId);
-    return List.of(result(job, result), event(job, JobEventKind.EXPIRED, Deadlines.detail(job, type), now));
+    return withRelease(job, ReleaseNotice.finished(job.getId()),
+        List.of(result(job, result), event(job, JobEventKind.EXPIRED, Deadlines.detail(job, type), now)));
   }
 
   /** The outputs of a finished attempt ({@code policy} null when the job type is unknown). */
@@ -110,7 +117,8 @@ public final class OutcomeRecords {
     JobResult result = Lifecycle.result(job, JobStatus.CANCELLED, null, Lifecycle.error(CANCELLED, reason, null, false),
         startedAt == null ? null : startedAt.toEpochMilli(), now.toEpochMilli(), workerId);
     result.setUsage(usage);
-    return new AttemptOutputs(Kind.CANCELLED, null, List.of(result(job, result), event(job, JobEventKind.CANCELLED, reason, now)));
+    return new AttemptOutputs(Kind.CANCELLED, null, withRelease(job, ReleaseNotice.finished(job.getId()),
+        List.of(result(job, result), event(job, JobEventKind.CANCELLED, reason, now))));
   }
 
   /** A record on the scheduled topic that is not a readable job: only a dead letter. */
@@ -123,17 +131,17 @@ public final class OutcomeRecords {
   private AttemptOutputs deferred(Job job, Deferred d, Instant now) {
     Job again = Job.newBuilder(job).setDueAt(d.until().isAfter(now) ? d.until() : now).build();
     String detail = "deferred without using an attempt: " + d.reason() + "; attempt " + job.getAttempt() + " due at " + again.getDueAt();
-    return new AttemptOutputs(Kind.DEFERRED, null, List.of(
+    return new AttemptOutputs(Kind.DEFERRED, null, withRelease(job, ReleaseNotice.retried(again), List.of(
         new ProducerRecord<>(retry.name(), key(job), retryValues.serialize(retry.name(), again)),
-        event(job, JobEventKind.RETRY_SCHEDULED, detail, now)));
+        event(job, JobEventKind.RETRY_SCHEDULED, detail, now))));
   }
 
   private AttemptOutputs succeeded(Job job, Succeeded s) {
     JobResult result = Lifecycle.result(
         job, JobStatus.SUCCEEDED, s.output(), null, s.startedAt().toEpochMilli(), s.finishedAt().toEpochMilli(), workerId);
     result.setUsage(s.usage());
-    List<ProducerRecord<byte[], byte[]>> out = List.of(
-        result(job, result), event(job, JobEventKind.SUCCEEDED, null, s.finishedAt()));
+    List<ProducerRecord<byte[], byte[]>> out = withRelease(job, ReleaseNotice.finished(job.getId()), List.of(
+        result(job, result), event(job, JobEventKind.SUCCEEDED, null, s.finishedAt())));
     return new AttemptOutputs(Kind.SUCCEEDED, null, out);
   }
 
@@ -145,7 +153,7 @@ public final class OutcomeRecords {
       out.add(new ProducerRecord<>(retry.name(), key(job), retryValues.serialize(retry.name(), next)));
       String detail = failure.describe() + "; attempt " + next.getAttempt() + " due at " + next.getDueAt();
       out.add(event(job, JobEventKind.RETRY_SCHEDULED, detail, now));
-      return new AttemptOutputs(Kind.RETRY, decision, out);
+      return new AttemptOutputs(Kind.RETRY, decision, withRelease(job, ReleaseNotice.retried(next), out));
     }
     GiveUp g = (GiveUp) decision;
     JobResult result = Lifecycle.result(
@@ -158,7 +166,24 @@ public final class OutcomeRecords {
         deadLetter.name(), job.getId().getBytes(StandardCharsets.UTF_8), deadLetterValues.serialize(deadLetter.name(), letter)));
     out.add(event(job, timedOut ? JobEventKind.TIMED_OUT : JobEventKind.FAILED, failure.describe(), now));
     out.add(event(job, JobEventKind.DEAD_LETTERED, deadLetter.name(), now));
-    return new AttemptOutputs(timedOut ? Kind.TIMED_OUT : Kind.FAILED, decision, out);
+    return new AttemptOutputs(timedOut ? Kind.TIMED_OUT : Kind.FAILED, decision,
+        withRelease(job, ReleaseNotice.finished(job.getId()), out));
+  }
+
+  /**
+   * {@code out}, plus — for a job the quota gate admitted — the notice that hands its slot back
+   * ({@code admission-releases}, key tenant), so it commits with the attempt's result or retry.
+   */
+  private List<ProducerRecord<byte[], byte[]>> withRelease(Job job, ReleaseNotice notice,
+      List<ProducerRecord<byte[], byte[]>> out) {
+    if (!ReleaseNotice.admitted(job.getLabels())) {
+      return out;
+    }
+    List<ProducerRecord<byte[], byte[]>> all = new ArrayList<>(out.size() + 1);
+    all.addAll(out);
+    all.add(new ProducerRecord<>(releases.name(), stringKeys.serialize(releases.name(), job.getTenant()),
+        notice.encode().getBytes(StandardCharsets.UTF_8)));
+    return all;
   }
 
   private ProducerRecord<byte[], byte[]> result(Job job, JobResult result) {

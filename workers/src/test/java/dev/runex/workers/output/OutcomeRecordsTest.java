@@ -13,6 +13,7 @@ import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.quota.ReleaseNotice;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.workers.deadletter.SourceCoordinates;
 import dev.runex.schemas.ResourceUsage;
@@ -141,6 +142,44 @@ class OutcomeRecordsTest {
     assertThat(again.getAttempt()).isEqualTo(2);
     assertThat(again.getDueAt()).isEqualTo(until);
     assertThat(event(out.records().get(1)).getDetail()).contains("deferred without using an attempt", "circuit breaker open");
+  }
+
+  @Test
+  void everyEndOfAnAttemptTheQuotaGateAdmittedHandsTheTenantsSlotBackInTheSameRecords() {
+    Job admitted = Job.newBuilder(job("q1", "fail", Map.of()))
+        .setLabels(Map.of(ReleaseNotice.ADMITTED_LABEL, ReleaseNotice.ADMITTED)).build();
+    Failed failed = new Failed(FailureClassifier.classify(new IOException("boom")), STARTED, FINISHED);
+
+    List<ProducerRecord<byte[], byte[]>> succeeded =
+        records.forOutcome(admitted, new Succeeded("{}", STARTED, FINISHED), policy(), SOURCE, FINISHED).records();
+    List<ProducerRecord<byte[], byte[]>> retried = records.forOutcome(admitted, failed, policy(), SOURCE, FINISHED).records();
+    List<ProducerRecord<byte[], byte[]>> gaveUp =
+        records.forOutcome(attempt(admitted, 3), failed, policy(), SOURCE, FINISHED).records();
+    List<ProducerRecord<byte[], byte[]>> deferred = records.forOutcome(admitted,
+        new Deferred("circuit breaker open", FINISHED.plusSeconds(5), STARTED, FINISHED), policy(), SOURCE, FINISHED).records();
+    List<ProducerRecord<byte[], byte[]>> cancelled = records.cancelled(admitted, "ops", null, null, FINISHED).records();
+    List<ProducerRecord<byte[], byte[]>> expired = records.expired(admitted, null, FINISHED);
+
+    for (List<ProducerRecord<byte[], byte[]>> out : List.of(succeeded, gaveUp, cancelled, expired)) {
+      assertThat(release(out)).isEqualTo(ReleaseNotice.finished("q1"));
+    }
+    Job next = topics.retry().valueSerde().deserializer().deserialize("runex.retry", retried.get(0).value());
+    assertThat(release(retried)).isEqualTo(ReleaseNotice.retried(next));
+    Job again = topics.retry().valueSerde().deserializer().deserialize("runex.retry", deferred.get(0).value());
+    assertThat(release(deferred)).isEqualTo(ReleaseNotice.retried(again));
+    assertThat(ReleaseNotice.token(again)).isNotEqualTo(ReleaseNotice.token(admitted));
+    // a job the gate never saw hands nothing back
+    assertThat(records.forOutcome(job("j1", "echo", Map.of()), new Succeeded("{}", STARTED, FINISHED), policy(), SOURCE,
+        FINISHED).records()).extracting(ProducerRecord::topic).doesNotContain("runex.admission-releases");
+  }
+
+  /** The one admission-releases record of {@code out} (key: the tenant). */
+  private static ReleaseNotice release(List<ProducerRecord<byte[], byte[]>> out) {
+    List<ProducerRecord<byte[], byte[]>> notices =
+        out.stream().filter(r -> r.topic().equals("runex.admission-releases")).toList();
+    assertThat(notices).hasSize(1);
+    assertThat(new String(notices.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("demo");
+    return ReleaseNotice.decode(new String(notices.get(0).value(), StandardCharsets.UTF_8));
   }
 
   private RetryPolicy policy() {
