@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import dev.runex.schemas.lifecycle.TraceParents;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,6 +38,11 @@ public final class SubmitCommand implements Callable<Integer> {
 
   @Option(names = "--key", description = "Record key (default: the job's id, else a new UUID).")
   String key;
+
+  @Option(names = "--traceparent", paramLabel = "TRACEPARENT",
+      description = "W3C traceparent (00-<trace id>-<span id>-<flags>) to send as the record's header: the job's "
+          + "attempts continue this trace.")
+  String traceParent;
 
   @Option(names = "--wait", arity = "0..1", fallbackValue = "PT60S", paramLabel = "TIMEOUT",
       description = "Wait for the job's result and print it (default timeout PT60S).")
@@ -60,11 +66,19 @@ public final class SubmitCommand implements Callable<Integer> {
     if (id == null) {
       id = UUID.randomUUID().toString();
     }
+    if (traceParent != null && TraceParents.parse(traceParent) == null) {
+      System.err.println("not a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>): " + traceParent);
+      return 2;
+    }
     RunexTopics topics = new RunexTopics(cfg, SchemaRegistryClient.forUrl(cfg.schemaRegistryUrl()));
     KafkaConsumer<byte[], byte[]> results = wait == null ? null : Clients.reader(cfg, topics.results().name(), false);
     try (KafkaProducer<byte[], byte[]> producer = Clients.producer(cfg)) {
-      RecordMetadata md = producer.send(new ProducerRecord<>(topics.intake().name(),
-          id.getBytes(StandardCharsets.UTF_8), text.getBytes(StandardCharsets.UTF_8))).get();
+      ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.intake().name(),
+          id.getBytes(StandardCharsets.UTF_8), text.getBytes(StandardCharsets.UTF_8));
+      if (traceParent != null) {
+        record.headers().add(TraceParents.HEADER, traceParent.trim().getBytes(StandardCharsets.UTF_8));
+      }
+      RecordMetadata md = producer.send(record).get();
       System.out.printf("submitted %s to %s (partition %d, offset %d)%n", id, md.topic(), md.partition(), md.offset());
     }
     if (results == null) {
