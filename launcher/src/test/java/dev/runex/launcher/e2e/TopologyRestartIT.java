@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * Issue 4 item 8: everything the runtime keeps for jobs in flight survives a restart. One runtime
  * (topology + worker) runs against the real broker while every kind of state is in flight at once
  * — finished jobs' status, idempotency keys, a cron schedule firing every second, a paused tenant
- * with held jobs, cancels of delayed and held jobs, a retry waiting out its back-off, delayed jobs,
+ * with held jobs, a tenant at its quota with jobs waiting in the quota gate, cancels of delayed and held jobs, a retry waiting out its back-off, delayed jobs,
  * intake written just before the stop and while nothing runs. Then it stops mid-run, and a new
  * runtime takes over: a topology with an EMPTY state folder (every store must come back from its
  * changelog) and a new worker (its control table comes back from the control topic, held jobs are
@@ -64,6 +64,7 @@ class TopologyRestartIT {
         new InFlightStates.IdempotentSubmissions(),
         new InFlightStates.CronSchedule(),
         new InFlightStates.PausedTenant(),
+        new InFlightStates.QuotaSlots(),
         new InFlightStates.Cancels(),
         new InFlightStates.IntakeAcrossTheRestart(),
         new InFlightStates.RetryBackingOff(),
