@@ -100,7 +100,20 @@ public final class ConfigLoader {
         raw.put(s.key(), fromEnv);
       }
     }
-    raw.putAll(overrides);
+    overrides.forEach((key, value) -> {
+      // --set runex.kafka.<client>.<kafka setting>=value: a raw Kafka client setting, like the YAML's
+      if (key.startsWith("runex.kafka.")) {
+        String rest = key.substring("runex.kafka.".length());
+        int dot = rest.indexOf('.');
+        if (dot <= 0 || dot == rest.length() - 1) {
+          throw new ConfigException("unknown setting " + key + " (expected runex.kafka.<client>.<kafka setting>)");
+        }
+        kafka.computeIfAbsent(checkClient(rest.substring(0, dot)), c -> new LinkedHashMap<>())
+            .put(rest.substring(dot + 1), value);
+      } else {
+        raw.put(key, value);
+      }
+    });
     Map<Setting, Object> values = new HashMap<>();
     for (String key : raw.keySet()) {
       if (Settings.byKey(key) == null) {

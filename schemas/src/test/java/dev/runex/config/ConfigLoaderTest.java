@@ -82,6 +82,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void setOverridesReachRawKafkaClientSettingsToo() {
+    RunexConfig cfg = ConfigLoader.fromYaml("""
+        runex:
+          kafka:
+            producer: {linger.ms: 5}
+        """, Map.of(), Map.of("runex.kafka.producer.linger.ms", "20", "runex.kafka.streams.num.standby.replicas", "1"));
+
+    assertThat(cfg.kafka().producer(Map.of())).containsEntry("linger.ms", "20");
+    assertThat(cfg.kafka().streams(Map.of())).containsEntry("num.standby.replicas", "1");
+    assertThatThrownBy(() -> ConfigLoader.fromYaml("runex: {}", Map.of(), Map.of("runex.kafka.brokers.x", "1")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("runex.kafka.brokers");
+    assertThatThrownBy(() -> ConfigLoader.fromYaml("runex: {}", Map.of(), Map.of("runex.kafka.producer", "1")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("runex.kafka.<client>.<kafka setting>");
+  }
+
+  @Test
   void rejectsDefaultTimeoutAboveMaximum() {
     assertThatThrownBy(() -> ConfigLoader.fromYaml(
             "runex:\n  jobTypes:\n    x:\n      tenants: [a]\n      timeout: 10m\n      maxTimeout: 1m\n",
