@@ -32,6 +32,8 @@ final class FakeKafka implements WorkerClients {
   final Map<TopicPartition, OffsetAndMetadata> committedOffsets = new HashMap<>();
   final LogConsumer consumer = new LogConsumer();
   final TxProducer producer = new TxProducer();
+  /** The control topic's one partition, when {@link #withControlTopic} asked for one (else the worker has none). */
+  MockConsumer<String, byte[]> control;
   private final RunexTopics topics;
 
   FakeKafka(RunexTopics topics, String topic, int partitions) {
@@ -53,6 +55,32 @@ final class FakeKafka implements WorkerClients {
   @Override
   public Producer<byte[], byte[]> producer(Map<String, Object> config) {
     return producer;
+  }
+
+  @Override
+  public Consumer<String, byte[]> controlConsumer(Map<String, Object> config) {
+    return control;
+  }
+
+  /**
+   * Gives the worker a one-partition control topic holding {@code records} records that are not
+   * there yet: its control table is not caught up until {@link #appendControl} delivered them.
+   */
+  FakeKafka withControlTopic(int records) {
+    String name = topics.control().name();
+    TopicPartition tp = new TopicPartition(name, 0);
+    control = new MockConsumer<>("earliest");
+    control.updatePartitions(name, List.of(new org.apache.kafka.common.PartitionInfo(name, 0, null, null, null)));
+    control.updateBeginningOffsets(Map.of(tp, 0L));
+    control.updateEndOffsets(Map.of(tp, (long) records));
+    return this;
+  }
+
+  /** Delivers a control command as the next record of the control topic (its reader's poll picks it up). */
+  void appendControl(long offset, String target, dev.runex.schemas.ControlCommand command) {
+    String name = topics.control().name();
+    byte[] value = topics.control().valueSerde().serializer().serialize(name, command);
+    control.schedulePollTask(() -> control.addRecord(new ConsumerRecord<>(name, 0, offset, target, value)));
   }
 
   /** Appends a job to {@code partition} (key: its partition key); returns its offset. */

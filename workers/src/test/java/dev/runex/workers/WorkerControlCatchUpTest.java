@@ -1,0 +1,94 @@
+package dev.runex.workers;
+
+import static dev.runex.workers.testing.Jobs.job;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.runex.config.RunexConfig;
+import dev.runex.schemas.ControlAction;
+import dev.runex.schemas.ControlCommand;
+import dev.runex.schemas.Job;
+import dev.runex.schemas.JobResult;
+import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.control.ControlTargets;
+import dev.runex.schemas.topics.RunexTopics;
+import dev.runex.workers.execution.HandlerRegistry;
+import dev.runex.workers.testing.TestConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A (re)started worker starts no job before it has read the control topic to its end, so a pause
+ * or cancel written before it started is never missed (the restart guarantee of pause and cancel).
+ */
+class WorkerControlCatchUpTest {
+  private static final String SCHEDULED = "runex.scheduled.default";
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  private JobWorker worker;
+
+  @AfterEach
+  void tearDown() {
+    if (worker != null) {
+      worker.close();
+    }
+  }
+
+  @Test
+  void noJobStartsUntilTheControlTopicIsReadAndAPauseWrittenBeforeTheStartHoldsTheJob() {
+    // given: the control topic holds two records the worker has not read yet: a pause and a cancel
+    RunexConfig cfg = TestConfig.config(Map.of("runex.worker.id", "w1", "runex.worker.commitInterval", "20ms"));
+    RunexTopics topics = TestConfig.topics(cfg);
+    FakeKafka kafka = new FakeKafka(topics, SCHEDULED, 1).withControlTopic(2);
+    worker = new JobWorker(cfg, topics, HandlerRegistry.withBuiltins(), new SimpleMeterRegistry(), kafka,
+        Clock.systemUTC());
+    worker.start();
+    kafka.assign(kafka.partitions(0));
+    kafka.append(0, tenant(job("paused-1", "echo", Map.of("message", "hi")), "acme"));
+    kafka.append(0, tenant(job("cancelled-1", "echo", Map.of("message", "hi")), "demo"));
+    kafka.append(0, tenant(job("free-1", "echo", Map.of("message", "hi")), "demo"));
+
+    // then: nothing runs while the control table is behind
+    await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> results(kafka, topics).isEmpty());
+
+    // when: the reader gets the first record, still one short of the end
+    kafka.appendControl(0, ControlTargets.tenant("acme"), command(ControlTargets.tenant("acme"), ControlAction.PAUSE));
+    await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> results(kafka, topics).isEmpty());
+    // and then the last one
+    kafka.appendControl(1, ControlTargets.job("cancelled-1"),
+        command(ControlTargets.job("cancelled-1"), ControlAction.CANCEL));
+
+    // then: the paused tenant's job is held, the cancelled one never runs, the free one runs
+    await().atMost(WAIT).until(() -> results(kafka, topics).size() == 2);
+    Map<String, JobResult> results = results(kafka, topics);
+    assertThat(results.get("cancelled-1").getStatus()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(results.get("free-1").getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(results).doesNotContainKey("paused-1");
+  }
+
+  private static ControlCommand command(String target, ControlAction action) {
+    return ControlTargets.command(target, action, "test", null, Instant.now());
+  }
+
+  private static Job tenant(Job job, String tenant) {
+    return Job.newBuilder(job).setTenant(tenant).setPartitionKey(job.getId()).build();
+  }
+
+  private static Map<String, JobResult> results(FakeKafka kafka, RunexTopics topics) {
+    Map<String, JobResult> out = new HashMap<>();
+    for (ProducerRecord<byte[], byte[]> r : kafka.producer.history()) {
+      if (r.topic().equals(topics.results().name())) {
+        JobResult result = topics.results().valueSerde().deserializer().deserialize(r.topic(), r.value());
+        assertThat(out.put(result.getId(), result)).as("second result for %s", result.getId()).isNull();
+      }
+    }
+    return out;
+  }
+}
