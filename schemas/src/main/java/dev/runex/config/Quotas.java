@@ -70,7 +70,7 @@ public final class Quotas {
 
   /** True when jobs of this tenant and type are subject to any quota (and so pass the quota gate). */
   public boolean gated(String tenant, String type) {
-    return !tenant(tenant).isNone() || !tenantType(tenant, type).isNone();
+    return !empty && (!tenant(tenant).isNone() || !tenantType(tenant, type).isNone());
   }
 
   private Block block(String tenant) {
