@@ -2,10 +2,8 @@ package dev.runex.workers;
 
 import dev.runex.config.JobTypeSpec;
 import dev.runex.config.RunexConfig;
-import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.lifecycle.Deadlines;
-import dev.runex.schemas.ResourceUsage;
 import dev.runex.workers.allocation.AssignedPartition;
 import dev.runex.workers.allocation.AssignedPartitions;
 import dev.runex.workers.allocation.FlowControl;
@@ -13,7 +11,6 @@ import dev.runex.workers.allocation.MemoryBudget;
 import dev.runex.workers.allocation.OffsetTracker;
 import dev.runex.workers.allocation.PriorityRanks;
 import dev.runex.workers.control.ControlTable;
-import dev.runex.workers.deadletter.SourceCoordinates;
 import dev.runex.workers.execution.AttemptOutcome;
 import dev.runex.workers.execution.FailureClassifier;
 import dev.runex.workers.execution.JobContext;
@@ -24,12 +21,9 @@ import dev.runex.workers.execution.ScheduledJobDecoder;
 import dev.runex.workers.execution.TypeExecutors;
 import dev.runex.workers.execution.TypeExecutors.Executor;
 import dev.runex.workers.execution.UndecodableJobException;
-import dev.runex.workers.monitoring.JobMdc;
 import dev.runex.workers.monitoring.WorkerMetrics;
-import dev.runex.workers.output.AttemptOutputs;
 import dev.runex.workers.output.OutcomeRecords;
 import dev.runex.workers.output.OutputTransaction;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * The worker's poll loop, on one thread that alone touches the consumer and the transactional
  * producer: poll → admit records (skipping those the commit metadata says finished) → start jobs
  * whose key is free while handler threads are free and their declared memory fits the budget
- * ({@link JobAdmission}) → turn outcomes into records in the open transaction → every commit
+ * ({@link JobAdmission}) → turn outcomes into records in the open transaction ({@link AttemptEnds}) → every commit
  * interval, commit them with the consumed offsets → pause or resume fetching (also while the
  * worker is full, beyond a small buffer). Rebalances and failures go through {@link
  * WorkerTransactions}.
@@ -64,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * equal or higher priority). Key order holds within and across priorities: one key's jobs run one
  * at a time in the order they were fetched.
  *
- * <p>Control ({@link ControlTable}, the compacted control topic): no job starts before the table
+ * <p>Control ({@link WorkerControl} over the {@link ControlTable}, the compacted control topic): no job starts before the table
  * has caught up. A job whose pool, tenant or type is paused is held at the head of its key in the
  * {@link KeyedDispatcher} (its key's later jobs wait behind it, other keys go on) and its offset
  * stays unfinished, so nothing past it commits: after a crash it is fetched again and held again.
@@ -100,9 +94,8 @@ final class WorkerLoop implements Runnable {
   private final ScheduledJobDecoder decoder;
   private final FlowControl<TopicPartition> flow;
   private final WorkerTransactions transactions;
-  private final OutcomeReport reporter;
-  private final ControlTable control;
-  private long controlVersion = -1;
+  private final AttemptEnds ends;
+  private final WorkerControl control;
   private volatile boolean stopRequested;
   private volatile int buffered;
 
@@ -127,8 +120,8 @@ final class WorkerLoop implements Runnable {
     this.metrics = new WorkerMetrics(parts.meters(), cfg.jobTypes().keySet(), runner::busy, () -> buffered,
         () -> admission.budget().reserved());
     this.transactions = new WorkerTransactions(this);
-    this.reporter = new OutcomeReport(metrics);
-    this.control = parts.control();
+    this.ends = new AttemptEnds(cfg, tx, outputs, partitions, metrics, parts.control(), clock);
+    this.control = new WorkerControl(parts.control(), settings, dispatcher, admission, inFlight, ends);
   }
 
   /** Asks the loop to drain, commit and close; returns at once. */
@@ -146,7 +139,9 @@ final class WorkerLoop implements Runnable {
       metrics.bindClients(consumer, producer);
       executors.prepare(cfg.jobTypes().values(), settings.pool());
       tx.init();
-      awaitControlTable();
+      if (!control.awaitCaughtUp(() -> stopRequested)) {
+        stopRequested = true;
+      }
       consumer.subscribe(topics, new WorkerRebalanceListener(transactions));
       log.info("worker {} consuming {} (group {}, transactional id {}, concurrency {})",
           settings.workerId(), topics, settings.groupId(), settings.transactionalId(), settings.concurrency());
@@ -167,7 +162,7 @@ final class WorkerLoop implements Runnable {
     ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout());
     try {
       admit(records);
-      applyControl();
+      control.apply();
       handleCompletions();
       startJobs();
       if (inFlight.size() > 0 && !inFlight.hasCompletions() && !wantsRecords()) {
@@ -212,24 +207,15 @@ final class WorkerLoop implements Runnable {
       try {
         dispatcher.offer(new FetchedJob(r, decoder.decode(r.topic(), r.value())));
       } catch (UndecodableJobException e) {
-        deadLetterUndecodable(p, r, e);
+        ends.undecodable(p, r, e);
       }
     }
-  }
-
-  private void deadLetterUndecodable(AssignedPartition p, ConsumerRecord<String, byte[]> r, UndecodableJobException e) {
-    SourceCoordinates source = new SourceCoordinates(r.topic(), r.partition(), r.offset());
-    log.warn("record {} is not a readable job, dead-lettered: {}", source, e.getMessage());
-    byte[] key = r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8);
-    tx.send(outputs.forUndecodable(source, key, r.value(), e, clock.instant()));
-    p.tracker().finish(r.offset());
-    metrics.deadLettered();
   }
 
   private void startJobs() {
     JobAdmission.Admitted next;
     while (runner.hasFreeThread() && (next = admission.next()) != null) {
-      if (heldByControl(next)) {
+      if (control.heldOrCancelled(next)) {
         continue;
       }
       if (next.fits()) {
@@ -237,64 +223,8 @@ final class WorkerLoop implements Runnable {
       } else {
         dispatcher.release(next.job().orderingKey());
         Instant now = clock.instant();
-        finish(next.job(), new AttemptOutcome.Failed(
+        ends.finish(next.job(), new AttemptOutcome.Failed(
             FailureClassifier.memoryBudgetExceeded(next.memoryBytes(), admission.budget().capacity()), now, now));
-      }
-    }
-  }
-
-  /** Before a job starts: a cancelled one finishes CANCELLED, a paused one is held; true for both. */
-  private boolean heldByControl(JobAdmission.Admitted next) {
-    FetchedJob fetched = next.job();
-    Optional<ControlCommand> cancel = control.cancelOf(fetched.job().getId());
-    Optional<String> pausedBy = cancel.isPresent() ? Optional.empty() : control.pausedBy(fetched.job(), settings.pool());
-    if (cancel.isEmpty() && pausedBy.isEmpty()) {
-      return false;
-    }
-    if (next.fits()) {
-      admission.budget().release(next.memoryBytes());
-    }
-    if (cancel.isPresent()) {
-      dispatcher.release(fetched.orderingKey());
-      finishCancelled(fetched, cancel.get(), null, null);
-    } else {
-      log.debug("job {} held: {} is paused [{}]", fetched.job().getId(), pausedBy.get(), fetched.source());
-      dispatcher.hold(fetched);
-    }
-    return true;
-  }
-
-  /** Blocks until the control table has read the control topic to its end (or the worker stops). */
-  private void awaitControlTable() {
-    try {
-      while (!stopRequested && !control.awaitCaughtUp(Duration.ofSeconds(5))) {
-        log.info("worker {} waiting for the control topic to be read before starting jobs", settings.workerId());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      stopRequested = true;
-    }
-  }
-
-  /** When control commands arrived: cancel running and queued jobs, let resumed ones start. */
-  private void applyControl() {
-    long version = control.version();
-    if (version == controlVersion) {
-      return;
-    }
-    controlVersion = version;
-    for (String jobId : control.takeNewCancels()) {
-      if (inFlight.cancel(jobId) > 0) {
-        log.info("job {} cancelled while running: interrupting it", jobId);
-      }
-      for (FetchedJob queued : dispatcher.removeQueuedIf(f -> f.job().getId().equals(jobId))) {
-        finishCancelled(queued, control.cancelOf(jobId).orElseThrow(), null, null);
-      }
-    }
-    for (FetchedJob head : dispatcher.heldHeads()) {
-      Job job = head.job();
-      if (control.cancelOf(job.getId()).isPresent() || control.pausedBy(job, settings.pool()).isEmpty()) {
-        dispatcher.unhold(head.orderingKey());
       }
     }
   }
@@ -313,7 +243,7 @@ final class WorkerLoop implements Runnable {
     if (Deadlines.expired(job, spec, now)) {
       admission.budget().release(memory);
       dispatcher.release(fetched.orderingKey());
-      expire(fetched, spec, now);
+      ends.expired(fetched, spec, now);
       return;
     }
     Optional<Executor> executor = spec == null ? Optional.empty() : executors.find(spec);
@@ -323,7 +253,7 @@ final class WorkerLoop implements Runnable {
           ? FailureClassifier.unknownType(job.getType())
           : FailureClassifier.unknownHandler(spec.handler(), job.getType());
       dispatcher.release(fetched.orderingKey());
-      finish(fetched, new AttemptOutcome.Failed(failure, now, now));
+      ends.finish(fetched, new AttemptOutcome.Failed(failure, now, now));
       return;
     }
     boolean started = false;
@@ -344,18 +274,6 @@ final class WorkerLoop implements Runnable {
       throw e;
     }
     metrics.started(job.getType(), Duration.between(job.getDueAt(), now));
-  }
-
-  /** Too late to start: the job's EXPIRED result goes into the open transaction instead of a run. */
-  private void expire(FetchedJob fetched, JobTypeSpec spec, Instant now) {
-    Job job = fetched.job();
-    tx.send(outputs.expired(job, spec, now));
-    partitions.get(fetched.partition()).tracker().finish(fetched.offset());
-    metrics.expired(job.getType());
-    try (JobMdc mdc = JobMdc.put(job)) {
-      log.info("job {} attempt {} expired before it could start ({}) [{}]",
-          job.getId(), job.getAttempt(), Deadlines.detail(job, spec), fetched.source());
-    }
   }
 
   /** The job's own timeout (its type's default when unset), never beyond the type's maximum. */
@@ -392,37 +310,7 @@ final class WorkerLoop implements Runnable {
       log.debug("discarding the outcome of abandoned attempt {}", fetched.source());
       return;
     }
-    finish(fetched, c.outcome());
-  }
-
-  /** Puts the attempt's outputs into the open transaction and marks its offset finished. */
-  private void finish(FetchedJob fetched, AttemptOutcome outcome) {
-    Job job = fetched.job();
-    // a success that won the race with the cancel stands; anything else of a cancelled job ends it
-    Optional<ControlCommand> cancel = outcome instanceof AttemptOutcome.Succeeded
-        ? Optional.empty() : control.cancelOf(job.getId());
-    if (cancel.isPresent()) {
-      finishCancelled(fetched, cancel.get(), outcome.startedAt(), outcome.usage());
-      return;
-    }
-    JobTypeSpec spec = cfg.jobType(job.getType());
-    AttemptOutputs out = outputs.forOutcome(job, outcome, spec == null ? null : spec.retry(), fetched.source(), clock.instant());
-    tx.send(out.records());
-    partitions.get(fetched.partition()).tracker().finish(fetched.offset());
-    reporter.report(fetched, outcome, out);
-  }
-
-  /** The job's one CANCELLED result, in the open transaction with its offset. */
-  private void finishCancelled(FetchedJob fetched, ControlCommand cancel, Instant startedAt, ResourceUsage usage) {
-    Job job = fetched.job();
-    String reason = "cancelled" + (cancel.getRequestedBy() == null ? "" : " by " + cancel.getRequestedBy())
-        + (cancel.getReason() == null ? "" : ": " + cancel.getReason());
-    Instant now = clock.instant();
-    var out = outputs.cancelled(job, reason, startedAt, usage, now);
-    tx.send(out.records());
-    partitions.get(fetched.partition()).tracker().finish(fetched.offset());
-    metrics.finished(job.getType(), out.kind().tag(), startedAt == null ? Duration.ZERO : Duration.between(startedAt, now), usage);
-    log.info("job {} {} [{}]", job.getId(), reason, fetched.source());
+    ends.finish(fetched, c.outcome());
   }
 
   private void applyFlowControl() {

@@ -1,0 +1,114 @@
+package dev.runex.workers;
+
+import dev.runex.config.JobTypeSpec;
+import dev.runex.config.RunexConfig;
+import dev.runex.schemas.ControlCommand;
+import dev.runex.schemas.Job;
+import dev.runex.schemas.ResourceUsage;
+import dev.runex.schemas.lifecycle.Deadlines;
+import dev.runex.workers.allocation.AssignedPartition;
+import dev.runex.workers.allocation.AssignedPartitions;
+import dev.runex.workers.control.ControlTable;
+import dev.runex.workers.deadletter.SourceCoordinates;
+import dev.runex.workers.execution.AttemptOutcome;
+import dev.runex.workers.execution.UndecodableJobException;
+import dev.runex.workers.monitoring.JobMdc;
+import dev.runex.workers.monitoring.WorkerMetrics;
+import dev.runex.workers.output.AttemptOutputs;
+import dev.runex.workers.output.OutcomeRecords;
+import dev.runex.workers.output.OutputTransaction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How the poll loop ends a fetched record: its outputs ({@link OutcomeRecords}) go into the open
+ * transaction and its offset is marked finished, so both commit together. One place for every
+ * ending — an attempt's outcome, a cancel, an expiry before the start, an undecodable record — so
+ * none can forget the offset or the metrics. Poll-loop thread only.
+ */
+final class AttemptEnds {
+  private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
+
+  private final RunexConfig cfg;
+  private final OutputTransaction tx;
+  private final OutcomeRecords outputs;
+  private final AssignedPartitions partitions;
+  private final WorkerMetrics metrics;
+  private final OutcomeReport reporter;
+  private final ControlTable control;
+  private final Clock clock;
+
+  AttemptEnds(RunexConfig cfg, OutputTransaction tx, OutcomeRecords outputs, AssignedPartitions partitions,
+      WorkerMetrics metrics, ControlTable control, Clock clock) {
+    this.cfg = cfg;
+    this.tx = tx;
+    this.outputs = outputs;
+    this.partitions = partitions;
+    this.metrics = metrics;
+    this.reporter = new OutcomeReport(metrics);
+    this.control = control;
+    this.clock = clock;
+  }
+
+  /** The attempt's outputs (or, for a cancelled job that did not succeed, its CANCELLED result). */
+  void finish(FetchedJob fetched, AttemptOutcome outcome) {
+    Job job = fetched.job();
+    // a success that won the race with the cancel stands; anything else of a cancelled job ends it
+    Optional<ControlCommand> cancel = outcome instanceof AttemptOutcome.Succeeded
+        ? Optional.empty() : control.cancelOf(job.getId());
+    if (cancel.isPresent()) {
+      cancelled(fetched, cancel.get(), outcome.startedAt(), outcome.usage());
+      return;
+    }
+    JobTypeSpec spec = cfg.jobType(job.getType());
+    AttemptOutputs out = outputs.forOutcome(job, outcome, spec == null ? null : spec.retry(), fetched.source(), clock.instant());
+    tx.send(out.records());
+    finished(fetched);
+    reporter.report(fetched, outcome, out);
+  }
+
+  /** The job's one CANCELLED result ({@code startedAt} null: it never started). */
+  void cancelled(FetchedJob fetched, ControlCommand cancel, Instant startedAt, ResourceUsage usage) {
+    Job job = fetched.job();
+    String reason = "cancelled" + (cancel.getRequestedBy() == null ? "" : " by " + cancel.getRequestedBy())
+        + (cancel.getReason() == null ? "" : ": " + cancel.getReason());
+    Instant now = clock.instant();
+    var out = outputs.cancelled(job, reason, startedAt, usage, now);
+    tx.send(out.records());
+    finished(fetched);
+    metrics.finished(job.getType(), out.kind().tag(), startedAt == null ? Duration.ZERO : Duration.between(startedAt, now), usage);
+    log.info("job {} {} [{}]", job.getId(), reason, fetched.source());
+  }
+
+  /** Too late to start: the job's EXPIRED result instead of a run. */
+  void expired(FetchedJob fetched, JobTypeSpec spec, Instant now) {
+    Job job = fetched.job();
+    tx.send(outputs.expired(job, spec, now));
+    finished(fetched);
+    metrics.expired(job.getType());
+    try (JobMdc mdc = JobMdc.put(job)) {
+      log.info("job {} attempt {} expired before it could start ({}) [{}]",
+          job.getId(), job.getAttempt(), Deadlines.detail(job, spec), fetched.source());
+    }
+  }
+
+  /** A record that is not a readable job: a dead letter with its bytes and coordinates. */
+  void undecodable(AssignedPartition p, ConsumerRecord<String, byte[]> r, UndecodableJobException e) {
+    SourceCoordinates source = new SourceCoordinates(r.topic(), r.partition(), r.offset());
+    log.warn("record {} is not a readable job, dead-lettered: {}", source, e.getMessage());
+    byte[] key = r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8);
+    tx.send(outputs.forUndecodable(source, key, r.value(), e, clock.instant()));
+    p.tracker().finish(r.offset());
+    metrics.deadLettered();
+  }
+
+  private void finished(FetchedJob fetched) {
+    partitions.get(fetched.partition()).tracker().finish(fetched.offset());
+  }
+}

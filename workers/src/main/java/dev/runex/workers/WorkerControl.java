@@ -1,0 +1,100 @@
+package dev.runex.workers;
+
+import dev.runex.schemas.ControlCommand;
+import dev.runex.schemas.Job;
+import dev.runex.workers.control.ControlTable;
+import dev.runex.workers.execution.KeyedDispatcher;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pause, resume and cancel as the poll loop applies them, from the worker's {@link ControlTable}
+ * (the compacted control topic): no job starts before the table has caught up; a job whose pool,
+ * tenant or type is paused is held at the head of its key; a cancelled job ends CANCELLED instead of
+ * starting, and a running one is interrupted. Poll-loop thread only.
+ */
+final class WorkerControl {
+  private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
+
+  private final ControlTable control;
+  private final String pool;
+  private final String workerId;
+  private final KeyedDispatcher<Object, FetchedJob> dispatcher;
+  private final JobAdmission admission;
+  private final InFlightJobs inFlight;
+  private final AttemptEnds ends;
+  private long seenVersion = -1;
+
+  WorkerControl(ControlTable control, WorkerSettings settings, KeyedDispatcher<Object, FetchedJob> dispatcher,
+      JobAdmission admission, InFlightJobs inFlight, AttemptEnds ends) {
+    this.control = control;
+    this.pool = settings.pool();
+    this.workerId = settings.workerId();
+    this.dispatcher = dispatcher;
+    this.admission = admission;
+    this.inFlight = inFlight;
+    this.ends = ends;
+  }
+
+  /**
+   * Blocks until the control table has read the control topic to its end, or {@code stopping}
+   * says to give up; false when interrupted.
+   */
+  boolean awaitCaughtUp(java.util.function.BooleanSupplier stopping) {
+    try {
+      while (!stopping.getAsBoolean() && !control.awaitCaughtUp(Duration.ofSeconds(5))) {
+        log.info("worker {} waiting for the control topic to be read before starting jobs", workerId);
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Before a job starts: a cancelled one ends CANCELLED, a paused one is held; true for both. */
+  boolean heldOrCancelled(JobAdmission.Admitted next) {
+    FetchedJob fetched = next.job();
+    Optional<ControlCommand> cancel = control.cancelOf(fetched.job().getId());
+    Optional<String> pausedBy = cancel.isPresent() ? Optional.empty() : control.pausedBy(fetched.job(), pool);
+    if (cancel.isEmpty() && pausedBy.isEmpty()) {
+      return false;
+    }
+    if (next.fits()) {
+      admission.budget().release(next.memoryBytes());
+    }
+    if (cancel.isPresent()) {
+      dispatcher.release(fetched.orderingKey());
+      ends.cancelled(fetched, cancel.get(), null, null);
+    } else {
+      log.debug("job {} held: {} is paused [{}]", fetched.job().getId(), pausedBy.get(), fetched.source());
+      dispatcher.hold(fetched);
+    }
+    return true;
+  }
+
+  /** When control commands arrived: cancel running and queued jobs, let resumed ones start. */
+  void apply() {
+    long version = control.version();
+    if (version == seenVersion) {
+      return;
+    }
+    seenVersion = version;
+    for (String jobId : control.takeNewCancels()) {
+      if (inFlight.cancel(jobId) > 0) {
+        log.info("job {} cancelled while running: interrupting it", jobId);
+      }
+      for (FetchedJob queued : dispatcher.removeQueuedIf(f -> f.job().getId().equals(jobId))) {
+        ends.cancelled(queued, control.cancelOf(jobId).orElseThrow(), null, null);
+      }
+    }
+    for (FetchedJob head : dispatcher.heldHeads()) {
+      Job job = head.job();
+      if (control.cancelOf(job.getId()).isPresent() || control.pausedBy(job, pool).isEmpty()) {
+        dispatcher.unhold(head.orderingKey());
+      }
+    }
+  }
+}
