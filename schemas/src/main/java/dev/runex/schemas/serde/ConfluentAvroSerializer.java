@@ -1,13 +1,14 @@
 package dev.runex.schemas.serde;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
@@ -23,7 +24,7 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
   private final boolean isKey;
   /** Schema id per topic for the schema last seen there (one generated class per serializer). */
   private final Map<String, TopicSchema> idByTopic = new ConcurrentHashMap<>();
-  private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
+  private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
   /** Per-thread scratch: the encoder and a growable buffer, reused for every record. */
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -33,12 +34,41 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
 
   private record TopicSchema(Schema schema, int id) {}
 
-  /** A ByteArrayOutputStream whose buffer survives {@link #reset()}, so records reuse it. */
-  private static final class Scratch extends ByteArrayOutputStream {
+  /**
+   * A growable buffer that survives {@link #reset()}, so records reuse it. Unsynchronized, unlike
+   * {@code ByteArrayOutputStream}: only its thread writes to it. The buffered encoder in front of it
+   * hands it whole chunks, not single bytes.
+   */
+  private static final class Scratch extends OutputStream {
+    byte[] buf = new byte[512];
+    int count;
     BinaryEncoder encoder;
 
-    Scratch() {
-      super(512);
+    void reset() {
+      count = 0;
+    }
+
+    @Override
+    public void write(int b) {
+      ensure(1);
+      buf[count++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      ensure(len);
+      System.arraycopy(b, off, buf, count, len);
+      count += len;
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(buf, count);
+    }
+
+    private void ensure(int more) {
+      if (count + more > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
+      }
     }
   }
 
@@ -54,19 +84,20 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
     }
     Schema schema = data.getSchema();
     int id = schemaId(topic, schema);
+    Scratch out = SCRATCH.get();
     try {
-      Scratch out = SCRATCH.get();
+      out.encoder = EncoderFactory.get().binaryEncoder(out, out.encoder);
       out.reset();
       out.write(MAGIC);
       out.write(id >>> 24);
       out.write(id >>> 16);
       out.write(id >>> 8);
       out.write(id);
-      out.encoder = EncoderFactory.get().directBinaryEncoder(out, out.encoder);
-      writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(data, out.encoder);
+      writers.computeIfAbsent(schema, CompiledDatumWriter::of).write(data, out.encoder);
       out.encoder.flush();
       return out.toByteArray();
     } catch (IOException | RuntimeException e) {
+      out.encoder = null; // it may hold part of the failed record: never let it reach the next one
       throw new SerializationException("cannot serialize " + schema.getName() + " for topic " + topic, e);
     }
   }

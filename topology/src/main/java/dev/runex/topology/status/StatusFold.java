@@ -32,7 +32,7 @@ public final class StatusFold {
       next = JobStatusView.newBuilder().setJobId(e.getJobId()).setState(JobPhase.UNKNOWN)
           .setUpdatedAt(e.getTime()).build();
     } else {
-      next = JobStatusView.newBuilder(current).build();
+      next = shallowCopy(current);
     }
     boolean newLife = current != null && current.getTerminal() && e.getKind() == JobEventKind.RECEIVED;
     if (current == null || !current.getTerminal() || newLife) {
@@ -40,6 +40,19 @@ public final class StatusFold {
     }
     record(next, e);
     return next;
+  }
+
+  /**
+   * A copy sharing {@code current}'s field values, which the fold never mutates (it replaces the
+   * history list instead of adding to it): the builder's deep copy of every transition, for every
+   * event, was a tenth of the status application's time.
+   */
+  private static JobStatusView shallowCopy(JobStatusView current) {
+    JobStatusView copy = new JobStatusView();
+    for (int i = 0, n = JobStatusView.getClassSchema().getFields().size(); i < n; i++) {
+      copy.put(i, current.get(i));
+    }
+    return copy;
   }
 
   /** The status state an event kind leads to; null when it leaves the state as it is. */

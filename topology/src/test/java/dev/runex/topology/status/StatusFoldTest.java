@@ -86,6 +86,21 @@ class StatusFoldTest {
     assertThat(v.getHistory().get(0).getTime()).isEqualTo(T.plusSeconds(5));
   }
 
+  @Test
+  void leavesTheStatusItFoldsIntoUnchanged() {
+    // given
+    JobStatusView before = fold(event(JobEventKind.RECEIVED, 0, 1), event(JobEventKind.STARTED, 1, 2));
+    JobStatusView copy = JobStatusView.newBuilder(before).build();
+
+    // when
+    JobStatusView after = StatusFold.apply(before, event(JobEventKind.SUCCEEDED, 1, 3));
+
+    // then
+    assertThat(before).isEqualTo(copy);
+    assertThat(after.getState()).isEqualTo(JobPhase.SUCCEEDED);
+    assertThat(after.getHistory()).hasSize(3);
+  }
+
   private static JobStatusView fold(JobEvent... events) {
     JobStatusView v = null;
     for (JobEvent e : events) {

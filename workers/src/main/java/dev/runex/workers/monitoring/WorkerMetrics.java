@@ -5,13 +5,17 @@ import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.metrics.RunexMeters;
 import dev.runex.workers.execution.LimitReasons;
 import dev.runex.workers.deadletter.DeadLetterFactory;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -34,6 +38,12 @@ public final class WorkerMetrics implements AutoCloseable {
   private final Set<String> knownTypes;
   private final List<Gauge> gauges = new ArrayList<>();
   private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
+  /**
+   * The meters every attempt touches, looked up once per tag combination: Micrometer's builder
+   * lookup builds an id and sorts its tags on every call, a tenth of the poll loop's time.
+   */
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
   public WorkerMetrics(MeterRegistry registry, Set<String> knownTypes, Supplier<Number> inFlight, Supplier<Number> buffered) {
     this(registry, knownTypes, inFlight, buffered, () -> 0);
@@ -60,15 +70,15 @@ public final class WorkerMetrics implements AutoCloseable {
 
   public void started(String type, Duration queueWait) {
     String t = typeTag(type);
-    RunexMeters.JOB_STARTED.counter(registry, t).increment();
-    RunexMeters.JOB_QUEUE_WAIT.timer(registry, t).record(queueWait.isNegative() ? Duration.ZERO : queueWait);
+    counter(RunexMeters.JOB_STARTED, t).increment();
+    timer(RunexMeters.JOB_QUEUE_WAIT, t).record(queueWait.isNegative() ? Duration.ZERO : queueWait);
   }
 
   /** An attempt finished; {@code outcome} is succeeded, retry, failed or timed_out. */
   public void finished(String type, String outcome, Duration execution) {
     String t = typeTag(type);
-    RunexMeters.JOB_EXECUTION.timer(registry, t, outcome).record(execution.isNegative() ? Duration.ZERO : execution);
-    RunexMeters.JOB_COMPLETED.counter(registry, t, outcome).increment();
+    timer(RunexMeters.JOB_EXECUTION, t, outcome).record(execution.isNegative() ? Duration.ZERO : execution);
+    counter(RunexMeters.JOB_COMPLETED, t, outcome).increment();
   }
 
   /** An attempt finished and used {@code usage} (null: nothing measured beyond its duration). */
@@ -127,6 +137,18 @@ public final class WorkerMetrics implements AutoCloseable {
     clientMetrics.clear();
     gauges.forEach(registry::remove);
     gauges.clear();
+  }
+
+  private Counter counter(RunexMeters meter, String... tagValues) {
+    return counters.computeIfAbsent(key(meter, tagValues), k -> meter.counter(registry, tagValues));
+  }
+
+  private Timer timer(RunexMeters meter, String... tagValues) {
+    return timers.computeIfAbsent(key(meter, tagValues), k -> meter.timer(registry, tagValues));
+  }
+
+  private static String key(RunexMeters meter, String... tagValues) {
+    return meter.name() + '\u0000' + String.join("\u0000", tagValues);
   }
 
   private Gauge gauge(RunexMeters meter, Supplier<Number> value) {
