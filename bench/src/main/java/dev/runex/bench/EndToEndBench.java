@@ -48,6 +48,11 @@ public final class EndToEndBench implements Callable<Integer> {
   @Option(names = "--value-bytes", defaultValue = "100", description = "Size of each intake value (default: ${DEFAULT-VALUE}).")
   int valueBytes;
 
+  @Option(names = "--quota-max-in-flight", defaultValue = "0", description = "runex only: give every tenant "
+      + "quotas.default.maxInFlight of this, so every job passes the quota gate (default: 0, no quotas: the "
+      + "default configuration).")
+  int quotaMaxInFlight;
+
   @Option(names = "--phase-timeout-seconds", defaultValue = "300", description = "Longest wait for one phase's results (default: ${DEFAULT-VALUE}).")
   int phaseTimeoutSeconds;
 
@@ -63,7 +68,7 @@ public final class EndToEndBench implements Callable<Integer> {
   public Integer call() {
     BenchParams params = new BenchParams(records, warmupRecords, valueBytes, partitions,
         Duration.ofMillis(commitIntervalMs), rate, Duration.ofSeconds(warmupSeconds),
-        Duration.ofSeconds(durationSeconds), Duration.ofSeconds(phaseTimeoutSeconds));
+        Duration.ofSeconds(durationSeconds), Duration.ofSeconds(phaseTimeoutSeconds), quotaMaxInFlight);
     Logger log = LoggerFactory.getLogger(EndToEndBench.class);
     log.info("machine   : {}", Report.machine());
     log.info("parameters: {}", Report.parameters(params));

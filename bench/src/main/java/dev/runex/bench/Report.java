@@ -75,7 +75,10 @@ final class Report {
             + "            %d partitions per topic, commit interval %d ms on every hop, intake values %d B (JSON echo request),"
             + " phase timeout %d s",
         p.records(), p.warmupRecords(), p.rate(), p.warmup().toSeconds(), p.measure().toSeconds(), p.partitions(),
-        p.commitInterval().toMillis(), p.valueBytes(), p.phaseTimeout().toSeconds());
+        p.commitInterval().toMillis(), p.valueBytes(), p.phaseTimeout().toSeconds())
+        + (p.quotaMaxInFlight() == 0 ? "" : String.format(Locale.ROOT,
+            "%n            runex with quotas.default.maxInFlight %d: every job passes the quota gate",
+            p.quotaMaxInFlight()));
   }
 
   private void header(BenchParams p) {

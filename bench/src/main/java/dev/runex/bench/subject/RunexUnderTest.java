@@ -2,6 +2,7 @@ package dev.runex.bench.subject;
 
 import dev.runex.bench.BenchParams;
 import dev.runex.config.ConfigLoader;
+import dev.runex.config.Quotas;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.launcher.local.TopicProvisioner;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * default configuration (events and metrics on, a real Prometheus registry, no scrape endpoint).
  * Only what must differ per run is overridden: the broker and registry addresses, a fresh topic
  * prefix, application id, worker id and state folder, plus the partitions and commit interval the
- * benchmark gives both systems (runex's own defaults unless changed on the command line).
+ * benchmark gives both systems (runex's own defaults unless changed on the command line), and,
+ * with {@code --quota-max-in-flight}, a default tenant quota (to measure the quota gate's cost).
  */
 public final class RunexUnderTest implements SystemUnderTest {
   private static final Logger log = LoggerFactory.getLogger(RunexUnderTest.class);
@@ -39,7 +41,7 @@ public final class RunexUnderTest implements SystemUnderTest {
 
   public RunexUnderTest(String bootstrapServers, String registryUrl, String prefix, Path stateDir, BenchParams params) {
     String interval = params.commitInterval().toMillis() + "ms";
-    this.cfg = ConfigLoader.load(null, Map.of(), Map.of(
+    RunexConfig cfg = ConfigLoader.load(null, Map.of(), Map.of(
         Settings.BOOTSTRAP_SERVERS.key(), bootstrapServers,
         Settings.SCHEMA_REGISTRY_URL.key(), registryUrl,
         Settings.TOPIC_PREFIX.key(), prefix,
@@ -50,6 +52,10 @@ public final class RunexUnderTest implements SystemUnderTest {
         Settings.WORKER_COMMIT_INTERVAL.key(), interval,
         Settings.WORKER_ID.key(), prefix + "worker",
         Settings.METRICS_PORT.key(), "-1"));
+    if (params.quotaMaxInFlight() > 0) {
+      cfg = cfg.withQuotas(new Quotas(new Quotas.Block(params.quotaMaxInFlight(), null, null, Map.of()), Map.of()));
+    }
+    this.cfg = cfg;
     this.topics = new RunexTopics(cfg, SchemaRegistryClient.forUrl(cfg.schemaRegistryUrl()));
     this.resultReader = topics.results().valueSerde().deserializer();
   }

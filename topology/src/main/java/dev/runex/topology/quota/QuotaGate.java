@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -78,6 +77,9 @@ public final class QuotaGate implements Processor<String, Object, String, Object
 
   private static final Logger log = LoggerFactory.getLogger(QuotaGate.class);
   private static final char SEP = '\u0000';
+  private static final int RANKS = 3;
+  /** Above every 20-digit sequence number: the inclusive end of one rank's key range. */
+  private static final String SEQ_END = "~";
 
   private final RunexConfig cfg;
   private final Quotas quotas;
@@ -96,6 +98,17 @@ public final class QuotaGate implements Processor<String, Object, String, Object
   private final Map<String, Integer> inFlightCounts = new HashMap<>();
   /** Waiting jobs by tenant and type, derived from {@link #WAITING}. */
   private final Map<String, Map<String, Integer>> waitingCounts = new TreeMap<>();
+  /**
+   * Per queue ({@code tenant␀type␀rank␀}): the key of the job last taken from its front. Everything
+   * below it is gone, so the next look starts there. In memory only: after a restart the first look
+   * starts at the queue's front again.
+   */
+  private final Map<String, String> cursors = new HashMap<>();
+  /**
+   * Waiting jobs per queue ({@code tenant␀type␀rank␀}), so an empty rank is never looked into: a
+   * seek there would step over the next rank's deletion markers.
+   */
+  private final Map<String, Integer> rankCounts = new HashMap<>();
 
   public QuotaGate(RunexConfig cfg, Duration punctuateInterval, StageCounters counters, TaskSizeGauge waitingGauge,
       TaskSizeGauge inFlightGauge, String instanceId, DispatchNames out) {
@@ -130,6 +143,7 @@ public final class QuotaGate implements Processor<String, Object, String, Object
       while (it.hasNext()) {
         String[] key = split(it.next().key, 4);
         waitingCounts.computeIfAbsent(key[0], t -> new TreeMap<>()).merge(key[1], 1, Integer::sum);
+        rankCounts.merge(key[0] + SEP + key[1] + SEP + key[2] + SEP, 1, Integer::sum);
         queued++;
       }
     }
@@ -182,7 +196,9 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     String tenant = job.getTenant();
     String type = job.getType();
     long seq = context.recordMetadata().map(RecordMetadata::offset).orElse(now);
-    waiting.put(waitingKey(tenant, type, job.getPriority(), seq), job);
+    String key = waitingKey(tenant, type, job.getPriority(), seq);
+    waiting.put(key, job);
+    rankCounts.merge(queueOf(key), 1, Integer::sum);
     waitingCounts.computeIfAbsent(tenant, t -> new TreeMap<>()).merge(type, 1, Integer::sum);
     waitingGauge.add(context.taskId(), 1);
     counters.increment(RunexMeters.QUOTA_THROTTLED, tenant, type);
@@ -272,7 +288,7 @@ public final class QuotaGate implements Processor<String, Object, String, Object
       if (next == null) {
         break;
       }
-      waiting.delete(next.key);
+      removeHead(next.key);
       String type = next.value.getType();
       if (types.merge(type, -1, Integer::sum) <= 0) {
         types.remove(type);
@@ -320,6 +336,7 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     }
     for (KeyValue<String, Job> e : hit) {
       waiting.delete(e.key);
+      rankCounts.computeIfPresent(queueOf(e.key), (q, n) -> n <= 1 ? null : n - 1);
       Map<String, Integer> types = waitingCounts.get(e.value.getTenant());
       if (types != null && types.merge(e.value.getType(), -1, Integer::sum) <= 0) {
         types.remove(e.value.getType());
@@ -332,10 +349,39 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     }
   }
 
+  /**
+   * The first waiting job of a tenant and type: the lowest rank's oldest. Each rank's queue is read
+   * from where its last admitted job was ({@link #cursors}), not from its start: a queue drained from
+   * the front leaves deletion markers there that RocksDB would otherwise step over on every look,
+   * which made a long queue quadratic (bench: a 200,000-job backlog stalled at ~500 jobs/s).
+   */
   private KeyValue<String, Job> head(String tenant, String type) {
-    try (KeyValueIterator<String, Job> it = waiting.prefixScan(tenant + SEP + type + SEP, new StringSerializer())) {
-      return it.hasNext() ? it.next() : null;
+    for (int rank = 0; rank < RANKS; rank++) {
+      String prefix = tenant + SEP + type + SEP + rank + SEP;
+      if (rankCounts.getOrDefault(prefix, 0) == 0) {
+        continue;
+      }
+      String from = cursors.getOrDefault(prefix, prefix);
+      try (KeyValueIterator<String, Job> it = waiting.range(from, prefix + SEQ_END)) {
+        if (it.hasNext()) {
+          return it.next();
+        }
+      }
     }
+    return null;
+  }
+
+  /** Takes an admitted (or cancelled) head out of the queue; its rank's queue is read on from there. */
+  private void removeHead(String key) {
+    waiting.delete(key);
+    String queue = queueOf(key);
+    cursors.put(queue, key);
+    rankCounts.computeIfPresent(queue, (q, n) -> n <= 1 ? null : n - 1);
+  }
+
+  /** {@code tenant␀type␀rank␀} of a waiting key. */
+  private static String queueOf(String waitingKey) {
+    return waitingKey.substring(0, waitingKey.lastIndexOf(SEP) + 1);
   }
 
   private void forwardCancelled(Job job, ControlCommand cancel, long now) {
