@@ -58,8 +58,8 @@ import org.slf4j.LoggerFactory;
  * <p>Quotas: {@code maxInFlight} counts jobs admitted and without a final result (queued in their
  * pool topic or running; a job waiting to retry gives its slot back and queues here again when
  * due). The token bucket admits {@code rate} attempts per second with bursts up to {@code burst}.
- * Within a tenant the gate admits the oldest waiting job among the job types whose own quota has
- * room, higher priorities first within a type; tenants never wait for each other.
+ * Within a tenant the gate admits, among the job types whose own quota has room, the waiting job
+ * of highest priority, oldest first; tenants never wait for each other.
  *
  * <p>State, all in changelogged stores and committed with the input offsets and outputs
  * (exactly_once_v2): {@link #WAITING} (key {@code tenant␀type␀rank␀offset}), {@link #IN_FLIGHT}
