@@ -13,9 +13,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
@@ -29,6 +34,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class CancelledJobs {
   public static final String ERROR_CODE = "CANCELLED";
+  private static final Logger log = LoggerFactory.getLogger(CancelledJobs.class);
 
   private final ReadOnlyKeyValueStore<String, ControlCommand> commands;
   private final Set<String> seen = new HashSet<>();
@@ -43,8 +49,29 @@ public final class CancelledJobs {
     return c != null && c.getAction() == ControlAction.CANCEL ? c : null;
   }
 
+  /**
+   * The entries of {@code jobs} (a store of waiting jobs, any key) whose job was cancelled since
+   * the previous call: one pass over the store, and only when there are new cancels.
+   */
+  public List<KeyValue<String, Job>> newlyCancelledIn(KeyValueStore<String, Job> jobs) {
+    Set<String> fresh = newlyCancelled();
+    List<KeyValue<String, Job>> hit = new ArrayList<>();
+    if (fresh.isEmpty()) {
+      return hit;
+    }
+    try (KeyValueIterator<String, Job> it = jobs.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, Job> e = it.next();
+        if (fresh.contains(e.value.getId())) {
+          hit.add(e);
+        }
+      }
+    }
+    return hit;
+  }
+
   /** Ids of jobs cancelled since the previous call. */
-  public Set<String> newlyCancelled() {
+  Set<String> newlyCancelled() {
     Set<String> fresh = new HashSet<>();
     try (KeyValueIterator<String, ControlCommand> it =
         commands.prefixScan(ControlTargets.JOB, new StringSerializer())) {
@@ -75,6 +102,17 @@ public final class CancelledJobs {
       }
     }
     return old;
+  }
+
+  /**
+   * Ends a job that never started as cancelled: its CANCELLED result to {@code resultsSink} and its
+   * CANCELLED event to {@code eventsSink} (both keyed by job id), logged with {@code where}.
+   */
+  public static void forward(ProcessorContext<String, Object> context, Job job, ControlCommand cancel,
+      String instanceId, long now, String where, String resultsSink, String eventsSink) {
+    log.info("job {} cancelled in the {} ({})", job.getId(), where, cancel.getReason());
+    context.forward(new Record<>(job.getId(), result(job, cancel, instanceId, now), now), resultsSink);
+    context.forward(new Record<>(job.getId(), event(job, cancel, instanceId, now), now), eventsSink);
   }
 
   /** The job's one final result: CANCELLED, never started. */

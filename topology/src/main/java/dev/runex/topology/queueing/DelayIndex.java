@@ -18,7 +18,6 @@ import dev.runex.topology.scheduling.PoolDispatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -159,19 +158,7 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
    * when there are new cancels (operator actions, rare).
    */
   private void removeCancelled(long now) {
-    Set<String> fresh = cancels.newlyCancelled();
-    if (fresh.isEmpty()) {
-      return;
-    }
-    List<KeyValue<String, Job>> hit = new ArrayList<>();
-    try (KeyValueIterator<String, Job> it = store.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, Job> e = it.next();
-        if (fresh.contains(e.value.getId())) {
-          hit.add(e);
-        }
-      }
-    }
+    List<KeyValue<String, Job>> hit = cancels.newlyCancelledIn(store);
     for (KeyValue<String, Job> e : hit) {
       store.delete(e.key);
       forwardCancelled(e.value, cancels.cancelOf(e.value.getId()), now);
@@ -202,9 +189,7 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
   }
 
   private void forwardCancelled(Job job, ControlCommand cancel, long now) {
-    log.info("job {} cancelled in the queueing stage ({})", job.getId(), cancel.getReason());
-    context.forward(new Record<>(job.getId(), CancelledJobs.result(job, cancel, instanceId, now), now), TO_RESULTS);
-    context.forward(new Record<>(job.getId(), CancelledJobs.event(job, cancel, instanceId, now), now), TO_EVENTS);
+    CancelledJobs.forward(context, job, cancel, instanceId, now, "queueing stage", TO_RESULTS, TO_EVENTS);
   }
 
   @Override

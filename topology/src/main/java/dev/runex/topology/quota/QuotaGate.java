@@ -18,12 +18,8 @@ import dev.runex.topology.monitoring.TaskSizeGauge;
 import dev.runex.topology.queueing.expiry.ExpiryGate;
 import dev.runex.topology.scheduling.DispatchNames;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -96,19 +92,14 @@ public final class QuotaGate implements Processor<String, Object, String, Object
   private CancelledJobs cancels;
   /** In-flight counts by {@code tenant} and {@code tenant␀type}, derived from {@link #IN_FLIGHT}. */
   private final Map<String, Integer> inFlightCounts = new HashMap<>();
-  /** Waiting jobs by tenant and type, derived from {@link #WAITING}. */
-  private final Map<String, Map<String, Integer>> waitingCounts = new TreeMap<>();
+  /** Waiting jobs by tenant, type and rank, derived from {@link #WAITING}. */
+  private final WaitingCounts waitingCounts = new WaitingCounts(RANKS);
   /**
    * Per queue ({@code tenant␀type␀rank␀}): the key of the job last taken from its front. Everything
    * below it is gone, so the next look starts there. In memory only: after a restart the first look
    * starts at the queue's front again.
    */
   private final Map<String, String> cursors = new HashMap<>();
-  /**
-   * Waiting jobs per queue ({@code tenant␀type␀rank␀}), so an empty rank is never looked into: a
-   * seek there would step over the next rank's deletion markers.
-   */
-  private final Map<String, Integer> rankCounts = new HashMap<>();
 
   public QuotaGate(RunexConfig cfg, Duration punctuateInterval, StageCounters counters, TaskSizeGauge waitingGauge,
       TaskSizeGauge inFlightGauge, String instanceId, DispatchNames out) {
@@ -142,8 +133,7 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     try (KeyValueIterator<String, Job> it = waiting.all()) {
       while (it.hasNext()) {
         String[] key = split(it.next().key, 4);
-        waitingCounts.computeIfAbsent(key[0], t -> new TreeMap<>()).merge(key[1], 1, Integer::sum);
-        rankCounts.merge(key[0] + SEP + key[1] + SEP + key[2] + SEP, 1, Integer::sum);
+        waitingCounts.add(key[0], key[1], Integer.parseInt(key[2]));
         queued++;
       }
     }
@@ -181,7 +171,7 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     boolean freed = inFlight.get(job.getId()) != null && free(ReleaseNotice.finished(job.getId()));
     String tenant = job.getTenant();
     String type = job.getType();
-    String blocked = waitingOf(tenant, type) > 0 ? "behind earlier waiting jobs" : blockedBy(tenant, type, now);
+    String blocked = waitingCounts.of(tenant, type) > 0 ? "behind earlier waiting jobs" : blockedBy(tenant, type, now);
     if (blocked == null) {
       admit(job, now);
     } else {
@@ -196,10 +186,9 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     String tenant = job.getTenant();
     String type = job.getType();
     long seq = context.recordMetadata().map(RecordMetadata::offset).orElse(now);
-    String key = waitingKey(tenant, type, job.getPriority(), seq);
-    waiting.put(key, job);
-    rankCounts.merge(queueOf(key), 1, Integer::sum);
-    waitingCounts.computeIfAbsent(tenant, t -> new TreeMap<>()).merge(type, 1, Integer::sum);
+    int rank = rank(job.getPriority());
+    waiting.put(waitingKey(tenant, type, rank, seq), job);
+    waitingCounts.add(tenant, type, rank);
     waitingGauge.add(context.taskId(), 1);
     counters.increment(RunexMeters.QUOTA_THROTTLED, tenant, type);
     JobEvent event = Lifecycle.event(job, JobEventKind.THROTTLED, Lifecycle.QUEUEING, instanceId,
@@ -272,11 +261,10 @@ public final class QuotaGate implements Processor<String, Object, String, Object
    * whose own quotas have room (one type at its limit does not hold up the others).
    */
   private int admitWaiting(String tenant, long now) {
-    Map<String, Integer> types = waitingCounts.get(tenant);
     int admitted = 0;
-    while (types != null && !types.isEmpty() && admitted < MAX_ADMIT_PER_RUN) {
+    while (admitted < MAX_ADMIT_PER_RUN) {
       KeyValue<String, Job> next = null;
-      for (String type : types.keySet()) {
+      for (String type : waitingCounts.types(tenant)) {
         if (blockedBy(tenant, type, now) != null) {
           continue;
         }
@@ -289,11 +277,6 @@ public final class QuotaGate implements Processor<String, Object, String, Object
         break;
       }
       removeHead(next.key);
-      String type = next.value.getType();
-      if (types.merge(type, -1, Integer::sum) <= 0) {
-        types.remove(type);
-      }
-      waitingGauge.add(context.taskId(), -1);
       ControlCommand cancel = cancels.cancelOf(next.value.getId());
       if (cancel != null) {
         forwardCancelled(next.value, cancel, now);
@@ -302,16 +285,13 @@ public final class QuotaGate implements Processor<String, Object, String, Object
         admitted++;
       }
     }
-    if (types != null && types.isEmpty()) {
-      waitingCounts.remove(tenant);
-    }
     return admitted;
   }
 
   private void punctuate(long now) {
     removeCancelled(now);
     int admitted = 0;
-    for (String tenant : new ArrayList<>(waitingCounts.keySet())) {
+    for (String tenant : waitingCounts.tenants()) {
       admitted += admitWaiting(tenant, now);
     }
     if (admitted > 0) {
@@ -321,33 +301,12 @@ public final class QuotaGate implements Processor<String, Object, String, Object
 
   /** Takes newly cancelled jobs out of the queue (one pass over it, only when there are new cancels). */
   private void removeCancelled(long now) {
-    Set<String> fresh = cancels.newlyCancelled();
-    if (fresh.isEmpty() || waitingCounts.isEmpty()) {
-      return;
-    }
-    List<KeyValue<String, Job>> hit = new ArrayList<>();
-    try (KeyValueIterator<String, Job> it = waiting.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, Job> e = it.next();
-        if (fresh.contains(e.value.getId())) {
-          hit.add(e);
-        }
-      }
-    }
-    for (KeyValue<String, Job> e : hit) {
-      waiting.delete(e.key);
-      rankCounts.computeIfPresent(queueOf(e.key), (q, n) -> n <= 1 ? null : n - 1);
-      Map<String, Integer> types = waitingCounts.get(e.value.getTenant());
-      if (types != null && types.merge(e.value.getType(), -1, Integer::sum) <= 0) {
-        types.remove(e.value.getType());
-        if (types.isEmpty()) {
-          waitingCounts.remove(e.value.getTenant());
-        }
-      }
-      waitingGauge.add(context.taskId(), -1);
+    for (KeyValue<String, Job> e : cancels.newlyCancelledIn(waiting)) {
+      dequeue(e.key);
       forwardCancelled(e.value, cancels.cancelOf(e.value.getId()), now);
     }
   }
+
 
   /**
    * The first waiting job of a tenant and type: the lowest rank's oldest. Each rank's queue is read
@@ -358,7 +317,8 @@ public final class QuotaGate implements Processor<String, Object, String, Object
   private KeyValue<String, Job> head(String tenant, String type) {
     for (int rank = 0; rank < RANKS; rank++) {
       String prefix = tenant + SEP + type + SEP + rank + SEP;
-      if (rankCounts.getOrDefault(prefix, 0) == 0) {
+      // an empty rank is never looked into: a seek there would step over the next rank's markers
+      if (!waitingCounts.has(tenant, type, rank)) {
         continue;
       }
       String from = cursors.getOrDefault(prefix, prefix);
@@ -373,24 +333,22 @@ public final class QuotaGate implements Processor<String, Object, String, Object
 
   /** Takes an admitted (or cancelled) head out of the queue; its rank's queue is read on from there. */
   private void removeHead(String key) {
-    waiting.delete(key);
-    String queue = queueOf(key);
-    cursors.put(queue, key);
-    rankCounts.computeIfPresent(queue, (q, n) -> n <= 1 ? null : n - 1);
+    dequeue(key);
+    cursors.put(key.substring(0, key.lastIndexOf(SEP) + 1), key);
   }
 
-  /** {@code tenant␀type␀rank␀} of a waiting key. */
-  private static String queueOf(String waitingKey) {
-    return waitingKey.substring(0, waitingKey.lastIndexOf(SEP) + 1);
+  /** Takes a waiting job out of the store, the counts and the gauge. */
+  private void dequeue(String key) {
+    waiting.delete(key);
+    String[] k = split(key, 4);
+    waitingCounts.remove(k[0], k[1], Integer.parseInt(k[2]));
+    waitingGauge.add(context.taskId(), -1);
   }
 
   private void forwardCancelled(Job job, ControlCommand cancel, long now) {
-    log.info("job {} cancelled in the quota gate ({})", job.getId(), cancel.getReason());
-    context.forward(new Record<>(job.getId(), CancelledJobs.result(job, cancel, instanceId, now), now),
-        out.resultsSink());
-    context.forward(new Record<>(job.getId(), CancelledJobs.event(job, cancel, instanceId, now), now),
-        out.eventsSink());
+    CancelledJobs.forward(context, job, cancel, instanceId, now, "quota gate", out.resultsSink(), out.eventsSink());
   }
+
 
   private TokenBucket bucket(String key, QuotaLimit limit, long now) {
     return TokenBucket.decode(buckets.get(key), limit, now);
@@ -414,14 +372,13 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     inFlightCounts.merge(tenant + SEP + type, delta, (a, b) -> a + b <= 0 ? null : a + b);
   }
 
-  private int waitingOf(String tenant, String type) {
-    Map<String, Integer> types = waitingCounts.get(tenant);
-    return types == null ? 0 : types.getOrDefault(type, 0);
+  /** Priority rank: 0 (high) first. */
+  private static int rank(JobPriority priority) {
+    return priority == JobPriority.HIGH ? 0 : priority == JobPriority.LOW ? 2 : 1;
   }
 
   /** {@code tenant␀type␀rank␀seq}: higher priorities first (rank 0), then arrival order. */
-  static String waitingKey(String tenant, String type, JobPriority priority, long seq) {
-    int rank = priority == JobPriority.HIGH ? 0 : priority == JobPriority.LOW ? 2 : 1;
+  static String waitingKey(String tenant, String type, int rank, long seq) {
     return tenant + SEP + type + SEP + rank + SEP + String.format("%020d", seq);
   }
 
