@@ -6,6 +6,7 @@ import dev.runex.workers.control.ControlTable;
 import dev.runex.workers.execution.KeyedDispatcher;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,7 @@ final class WorkerControl {
    * Blocks until the control table has read the control topic to its end, or {@code stopping}
    * says to give up; false when interrupted.
    */
-  boolean awaitCaughtUp(java.util.function.BooleanSupplier stopping) {
+  boolean awaitCaughtUp(BooleanSupplier stopping) {
     try {
       while (!stopping.getAsBoolean() && !control.awaitCaughtUp(Duration.ofSeconds(5))) {
         log.info("worker {} waiting for the control topic to be read before starting jobs", workerId);

@@ -252,8 +252,8 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     inFlightGauge.add(context.taskId(), 1);
     Map<String, String> labels = new HashMap<>(job.getLabels());
     labels.put(ReleaseNotice.ADMITTED_LABEL, ReleaseNotice.ADMITTED);
-    Job admitted = Job.newBuilder(job).setLabels(labels).build();
-    context.forward(new Record<>(job.getId(), admitted, now), out.dispatch());
+    job.setLabels(labels); // the gate's own decoded copy: no need to deep-copy the whole job
+    context.forward(new Record<>(job.getId(), job, now), out.dispatch());
   }
 
   /**

@@ -6,8 +6,6 @@ import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.lifecycle.TraceParents;
 import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import dev.runex.schemas.metrics.RunexMeters;
 import dev.runex.topology.monitoring.StageCounters;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -59,11 +57,11 @@ public final class PoolDispatcher implements Processor<String, Job, String, Obje
   @Override
   public void process(Record<String, Job> record) {
     Job job = record.value();
-    Headers headers = new RecordHeaders();
+    Record<String, Object> scheduled = new Record<>(job.getPartitionKey(), job, record.timestamp());
     if (job.getTraceParent() != null) {
-      headers.add(TraceParents.HEADER, job.getTraceParent().getBytes(StandardCharsets.UTF_8));
+      scheduled.headers().add(TraceParents.HEADER, job.getTraceParent().getBytes(StandardCharsets.UTF_8));
     }
-    context.forward(new Record<>(job.getPartitionKey(), job, record.timestamp(), headers), names.scheduledSink());
+    context.forward(scheduled, names.scheduledSink());
     counters.increment(RunexMeters.SCHEDULED, job.getPool(), job.getType());
     JobEvent event = Lifecycle.event(job, JobEventKind.SCHEDULED, Lifecycle.SCHEDULING, instanceId,
         pools.extract(job.getPartitionKey(), job, null), context.currentSystemTimeMs());

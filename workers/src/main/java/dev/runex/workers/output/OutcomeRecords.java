@@ -69,6 +69,7 @@ public final class OutcomeRecords {
   private final Serializer<DeadLetter> deadLetterValues;
   private final Serializer<JobEvent> eventValues;
   private final Topic<String, String> releases;
+  private final Serializer<String> releaseValues;
 
   public OutcomeRecords(RunexTopics topics, String workerId) {
     this.workerId = workerId;
@@ -82,6 +83,7 @@ public final class OutcomeRecords {
     this.deadLetterValues = deadLetter.valueSerde().serializer();
     this.eventValues = events.valueSerde().serializer();
     this.releases = topics.admissionReleases();
+    this.releaseValues = releases.valueSerde().serializer();
   }
 
   public ProducerRecord<byte[], byte[]> started(Job job, Instant now) {
@@ -182,7 +184,7 @@ public final class OutcomeRecords {
     List<ProducerRecord<byte[], byte[]>> all = new ArrayList<>(out.size() + 1);
     all.addAll(out);
     all.add(new ProducerRecord<>(releases.name(), stringKeys.serialize(releases.name(), job.getTenant()),
-        notice.encode().getBytes(StandardCharsets.UTF_8)));
+        releaseValues.serialize(releases.name(), notice.encode())));
     return all;
   }
 
