@@ -18,7 +18,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import dev.runex.schemas.serde.AvroSerdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -158,6 +162,25 @@ class StatusTopologyTest {
     String app = h.cfg.string(Settings.TOPOLOGY_APPLICATION_ID);
     assertThat(h.driver.producedTopicNames()).contains(app + "-job-status-changelog",
         app + "-job-status-by-tenant-changelog");
+  }
+
+  @Test
+  void eachCommitWritesTheFoldedStatusToTheChangelog() {
+    // The job-status store holds changed statuses as objects until the task commits: the commit
+    // (after every record in this driver) must write them, or a restart would lose them.
+    String app = h.cfg.string(Settings.TOPOLOGY_APPLICATION_ID);
+    TestOutputTopic<String, JobStatusView> changelog = h.driver.createOutputTopic(app + "-job-status-changelog",
+        new StringDeserializer(), AvroSerdes.confluent(h.topics.registry(), JobStatusView.class).deserializer());
+
+    pipe("j1", "demo", "echo", JobEventKind.SCHEDULED, 1);
+    pipe("j1", "demo", "echo", JobEventKind.STARTED, 1);
+
+    List<KeyValue<String, JobStatusView>> written = changelog.readKeyValuesToList();
+    assertThat(written).extracting(kv -> kv.key).containsExactly("j1", "j1");
+    JobStatusView last = written.get(1).value;
+    assertThat(last.getState()).isEqualTo(JobPhase.RUNNING);
+    assertThat(last.getHistory()).extracting(JobTransition::getKind)
+        .containsExactly(JobEventKind.SCHEDULED, JobEventKind.STARTED);
   }
 
   private void pipe(String id, String tenant, String type, JobEventKind kind, int attempt) {
