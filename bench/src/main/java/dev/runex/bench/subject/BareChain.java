@@ -9,46 +9,83 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * The baseline: the shortest exactly-once pipeline with runex's shape — three transactional
  * consume→produce hops intake → validated → scheduled → results, one thread each, passing the raw
  * bytes through unchanged. It does no decoding, validation, scheduling, execution, events or
  * metrics, so the gap between it and runex is what runex's work costs on the same broker.
+ *
+ * <p>{@link #withRunexRecords} builds a second, reference baseline that writes as many Kafka
+ * records per job as runex does, still as raw bytes: the three hops also copy the job to
+ * {@code events} (2 + 1 + 2 copies, like runex's five lifecycle events), and a fourth hop, off the
+ * result path like runex's job-status application, reads those events and writes 3 of each job's
+ * 5 to {@code status} (like the status application's changelog records).
  */
 public final class BareChain implements SystemUnderTest {
   private static final Duration PROVISION_TIMEOUT = Duration.ofSeconds(60);
-  private static final List<String> STAGES = List.of("intake", "validated", "scheduled", "results");
+  private static final String INTAKE = "intake";
+  private static final String VALIDATED = "validated";
+  private static final String SCHEDULED = "scheduled";
+  private static final String RESULTS = "results";
+  private static final String EVENTS = "events";
+  private static final String STATUS = "status";
+  /** Header of each copy on events: its ordinal (one byte, 0..4) among the job's five copies. */
+  private static final String ORDINAL = "n";
+
+  /** One hop to start: the topic it consumes and what it writes for each record. */
+  private record Hop(String in, TransactionalHop.Output output) {}
 
   private final String bootstrapServers;
   private final String prefix;
   private final BenchParams params;
+  private final boolean runexRecords;
   private final List<TransactionalHop> hops = new ArrayList<>();
 
   public BareChain(String bootstrapServers, String prefix, BenchParams params) {
+    this(bootstrapServers, prefix, params, false);
+  }
+
+  private BareChain(String bootstrapServers, String prefix, BenchParams params, boolean runexRecords) {
     this.bootstrapServers = bootstrapServers;
     this.prefix = prefix;
     this.params = params;
+    this.runexRecords = runexRecords;
+  }
+
+  /**
+   * The bare chain writing runex's records per job: 3 at the first hop (validated + 2 events),
+   * 2 at the second (scheduled + 1 event), 3 at the third (result + 2 events), and a status hop
+   * writing 3 of the job's 5 events. Results and their check are the plain chain's.
+   */
+  public static BareChain withRunexRecords(String bootstrapServers, String prefix, BenchParams params) {
+    return new BareChain(bootstrapServers, prefix, params, true);
   }
 
   @Override
   public String name() {
-    return "bare chain";
+    return runexRecords ? "bare chain, runex's records" : "bare chain";
   }
 
   @Override
   public String intakeTopic() {
-    return prefix + STAGES.get(0);
+    return prefix + INTAKE;
   }
 
   @Override
   public String resultsTopic() {
-    return prefix + STAGES.get(STAGES.size() - 1);
+    return prefix + RESULTS;
   }
 
   @Override
   public void provision() {
-    List<NewTopic> topics = STAGES.stream().map(s -> new NewTopic(prefix + s, params.partitions(), (short) 1)).toList();
+    List<String> stages = runexRecords
+        ? List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS, EVENTS, STATUS)
+        : List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS);
+    List<NewTopic> topics = stages.stream().map(s -> new NewTopic(prefix + s, params.partitions(), (short) 1)).toList();
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       TopicProvisioner.ensureTopics(admin, topics, PROVISION_TIMEOUT);
     }
@@ -56,13 +93,59 @@ public final class BareChain implements SystemUnderTest {
 
   @Override
   public void start() {
-    for (int i = 0; i + 1 < STAGES.size(); i++) {
-      String id = prefix + "bare-hop-" + i;
+    List<Hop> plan = runexRecords ? runexRecordHops() : plainHops();
+    for (int i = 0; i < plan.size(); i++) {
       TransactionalHop hop = new TransactionalHop(
-          bootstrapServers, prefix + STAGES.get(i), prefix + STAGES.get(i + 1), id, params.commitInterval());
+          bootstrapServers, plan.get(i).in(), plan.get(i).output(), prefix + "bare-hop-" + i, params.commitInterval());
       hops.add(hop);
       hop.start();
     }
+  }
+
+  private List<Hop> plainHops() {
+    return List.of(
+        new Hop(prefix + INTAKE, TransactionalHop.forwardTo(prefix + VALIDATED)),
+        new Hop(prefix + VALIDATED, TransactionalHop.forwardTo(prefix + SCHEDULED)),
+        new Hop(prefix + SCHEDULED, TransactionalHop.forwardTo(prefix + RESULTS)));
+  }
+
+  private List<Hop> runexRecordHops() {
+    return List.of(
+        new Hop(prefix + INTAKE, forwardWithEvents(VALIDATED, 0, 1)), // received, validated
+        new Hop(prefix + VALIDATED, forwardWithEvents(SCHEDULED, 2)), // scheduled
+        new Hop(prefix + SCHEDULED, forwardWithEvents(RESULTS, 3, 4)), // started, succeeded
+        new Hop(prefix + EVENTS, statusWrites()));
+  }
+
+  /** Forwards the record to {@code next} and a copy of it to events for each of {@code ordinals}. */
+  private TransactionalHop.Output forwardWithEvents(String next, int... ordinals) {
+    TransactionalHop.Output forward = TransactionalHop.forwardTo(prefix + next);
+    String events = prefix + EVENTS;
+    List<List<Header>> headers = new ArrayList<>();
+    for (int n : ordinals) {
+      headers.add(List.of(new RecordHeader(ORDINAL, new byte[] {(byte) n})));
+    }
+    return (r, send) -> {
+      forward.write(r, send);
+      for (List<Header> h : headers) {
+        send.accept(new ProducerRecord<>(events, null, r.key(), r.value(), h));
+      }
+    };
+  }
+
+  /**
+   * The status hop: of each job's five events, forwards the copies with ordinals 0, 2 and 4 to
+   * status — standing for the three changelog records runex's status application writes per job:
+   * the job's view, its tenant-index entry and its expiry entry.
+   */
+  private TransactionalHop.Output statusWrites() {
+    TransactionalHop.Output toStatus = TransactionalHop.forwardTo(prefix + STATUS);
+    return (r, send) -> {
+      Header ordinal = r.headers().lastHeader(ORDINAL);
+      if (ordinal != null && ordinal.value().length == 1 && ordinal.value()[0] % 2 == 0) { // 0, 2 or 4
+        toStatus.write(r, send);
+      }
+    };
   }
 
   /** Raw passthrough: every record that reaches results is a finished job. */

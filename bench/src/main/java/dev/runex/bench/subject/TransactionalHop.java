@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One exactly-once hop of the bare chain, on its own thread: a read_committed consumer of
- * {@code in} and a transactional producer to {@code out} (same key, same bytes). Like Kafka
+ * {@code in} and a transactional producer writing, for each consumed record, what its
+ * {@link Output} says (the plain chain: the same key and bytes to the next topic). Like Kafka
  * Streams under exactly_once_v2, it keeps one transaction open across polls and commits it —
  * consumed offsets included, via {@code sendOffsetsToTransaction} — once per commit interval; it
  * never waits longer in poll than the time left to the next commit. Any error stops the hop (the
@@ -34,8 +36,20 @@ final class TransactionalHop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TransactionalHop.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
+  /** What a hop writes for one consumed record: zero or more records, all inside the hop's transaction. */
+  @FunctionalInterface
+  interface Output {
+    void write(ConsumerRecord<byte[], byte[]> consumed, Consumer<ProducerRecord<byte[], byte[]>> send);
+  }
+
+  /** The plain chain's hop: the consumed key and bytes, unchanged, to {@code out}. */
+  static Output forwardTo(String out) {
+    return (r, send) -> send.accept(new ProducerRecord<>(out, r.key(), r.value()));
+  }
+
   private final String in;
-  private final String out;
+  private final Output output;
+  private final Consumer<ProducerRecord<byte[], byte[]>> send;
   private final long intervalNanos;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> producer;
@@ -44,9 +58,9 @@ final class TransactionalHop implements AutoCloseable {
   private volatile boolean running = true;
   private boolean open;
 
-  TransactionalHop(String bootstrapServers, String in, String out, String id, Duration commitInterval) {
+  TransactionalHop(String bootstrapServers, String in, Output output, String id, Duration commitInterval) {
     this.in = in;
-    this.out = out;
+    this.output = output;
     this.intervalNanos = commitInterval.toNanos();
     this.consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -60,6 +74,7 @@ final class TransactionalHop implements AutoCloseable {
         ProducerConfig.TRANSACTIONAL_ID_CONFIG, id,
         ProducerConfig.ACKS_CONFIG, "all"),
         new ByteArraySerializer(), new ByteArraySerializer());
+    this.send = producer::send;
     this.thread = new Thread(this::run, "bench-" + id);
   }
 
@@ -84,7 +99,7 @@ final class TransactionalHop implements AutoCloseable {
     } catch (WakeupException e) {
       abortQuietly(); // closing: whatever is uncommitted is redone by the next owner, as in any EOS app
     } catch (RuntimeException e) {
-      log.error("Bare-chain hop {} -> {} stopped: {}", in, out, e.toString());
+      log.error("Bare-chain hop {} (from {}) stopped: {}", thread.getName(), in, e.toString());
       abortQuietly();
     } finally {
       consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
@@ -101,7 +116,7 @@ final class TransactionalHop implements AutoCloseable {
       open = true;
     }
     for (ConsumerRecord<byte[], byte[]> r : records) {
-      producer.send(new ProducerRecord<>(out, r.key(), r.value()));
+      output.write(r, send);
       pending.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
     }
   }
