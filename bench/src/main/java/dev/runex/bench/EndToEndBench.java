@@ -1,11 +1,13 @@
 package dev.runex.bench;
 
+import dev.runex.bench.measure.DrainResult;
 import dev.runex.bench.measure.Outcome;
 import dev.runex.bench.subject.BareChain;
 import dev.runex.bench.subject.RunexUnderTest;
 import java.time.Duration;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -17,7 +19,9 @@ import picocli.CommandLine.Option;
  * one broker: it starts its own Kafka broker and schema registry on free loopback ports, gives each
  * system an unmeasured warm-up drain, then measures for each (a) drain throughput of a preloaded
  * backlog and (b) latency at a fixed offered load, and prints a comparison table with the issue's
- * targets. Each phase has its own topics; everything it starts is stopped and removed at the end.
+ * targets. As a reference (no target), it also drains a backlog through the bare chain writing
+ * runex's Kafka records per job (unless {@code --no-record-matched}).
+ * Each phase has its own topics; everything it starts is stopped and removed at the end.
  * Run it with {@code bench/run.sh}; the exit code is 0 unless a phase could not be measured at all.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -53,6 +57,10 @@ public final class EndToEndBench implements Callable<Integer> {
       + "default configuration).")
   int quotaMaxInFlight;
 
+  @Option(names = "--no-record-matched", description = "Skip the reference drain of the bare chain writing runex's "
+      + "records per job (3+2+3 and a status reader writing 3 of 5 events; default: it runs).")
+  boolean noRecordMatched;
+
   @Option(names = "--phase-timeout-seconds", defaultValue = "300", description = "Longest wait for one phase's results (default: ${DEFAULT-VALUE}).")
   int phaseTimeoutSeconds;
 
@@ -77,10 +85,10 @@ public final class EndToEndBench implements Callable<Integer> {
     Thread cleanup = new Thread(infra::close, "bench-cleanup"); // Ctrl-C must not leave servers behind
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
-      Report.Results results = measure(infra, params);
+      Report.Results results = measure(infra, params, !noRecordMatched);
       System.out.print(Report.render(params, results));
-      boolean allMeasured = List.of(results.bareDrain(), results.runexDrain(), results.bareLatency(),
-          results.runexLatency()).stream().allMatch(o -> o instanceof Outcome.Measured<?>);
+      boolean allMeasured = Stream.concat(Stream.of(results.bareDrain(), results.runexDrain(), results.bareLatency(),
+          results.runexLatency()), results.bareRecordsDrain().stream()).allMatch(o -> o instanceof Outcome.Measured<?>);
       return allMeasured ? 0 : 1;
     } finally {
       infra.close();
@@ -88,19 +96,27 @@ public final class EndToEndBench implements Callable<Integer> {
     }
   }
 
-  private static Report.Results measure(BenchInfra infra, BenchParams p) {
+  private static Report.Results measure(BenchInfra infra, BenchParams p, boolean recordMatched) {
     PhaseRunner phases = new PhaseRunner(infra, p);
     PhaseRunner.SystemFactory bare = (prefix, stateDir) -> new BareChain(infra.bootstrapServers(), prefix, p);
+    Optional<PhaseRunner.SystemFactory> bareRecords = recordMatched
+        ? Optional.of((prefix, stateDir) -> BareChain.withRunexRecords(infra.bootstrapServers(), prefix, p))
+        : Optional.empty();
     PhaseRunner.SystemFactory runex =
         (prefix, stateDir) -> new RunexUnderTest(infra.bootstrapServers(), infra.registryUrl(), prefix, stateDir, p);
     // Warm-up: the broker's first transactions and groups, and this JVM's JIT, are slow for a while.
     phases.drain("warmup-bare", bare, p.warmupRecords());
+    bareRecords.ifPresent(f -> phases.drain("warmup-bare-records", f, p.warmupRecords()));
     phases.drain("warmup-runex", runex, p.warmupRecords());
+    Outcome<DrainResult> bareDrain = phases.drain("drain-bare", bare, p.records());
+    Optional<Outcome<DrainResult>> bareRecordsDrain =
+        bareRecords.map(f -> phases.drain("drain-bare-records", f, p.records()));
     return new Report.Results(
-        phases.drain("drain-bare", bare, p.records()),
+        bareDrain,
         phases.drain("drain-runex", runex, p.records()),
         phases.latency("latency-bare", bare),
-        phases.latency("latency-runex", runex));
+        phases.latency("latency-runex", runex),
+        bareRecordsDrain);
   }
 
   private static void removeHook(Thread hook) {

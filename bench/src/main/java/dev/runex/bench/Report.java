@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
@@ -17,18 +18,26 @@ import java.util.function.ToDoubleFunction;
  * The benchmark's printed result: machine facts, parameters, and a table of bare chain vs runex
  * with the ratios runex/baseline and the issue's targets (throughput >= 0.5x, p99 <= 1.5x) marked
  * PASS or MISS. Targets are reported, never enforced: a benchmark informs, it does not fail builds.
+ * After the table, a reference block compares runex's drain with the bare chain writing runex's
+ * records per job (no target: it shows how much of the gap is Kafka record work alone).
  */
 final class Report {
   static final double THROUGHPUT_TARGET = 0.5;
   static final double P99_TARGET = 1.5;
   private static final String ROW = "%-40s %14s %14s %11s %9s  %s%n";
 
-  /** The four measured phases. */
+  /**
+   * The measured phases.
+   *
+   * @param bareRecordsDrain the drain of the bare chain writing runex's records per job; empty when
+   *     skipped ({@code --no-record-matched})
+   */
   record Results(
       Outcome<DrainResult> bareDrain,
       Outcome<DrainResult> runexDrain,
       Outcome<LatencyResult> bareLatency,
-      Outcome<LatencyResult> runexLatency) {}
+      Outcome<LatencyResult> runexLatency,
+      Optional<Outcome<DrainResult>> bareRecordsDrain) {}
 
   private final Duration commitInterval;
   private final StringBuilder out = new StringBuilder();
@@ -43,6 +52,7 @@ final class Report {
     report.header(p);
     report.drain(r.bareDrain(), r.runexDrain());
     report.latency(r.bareLatency(), r.runexLatency());
+    report.reference(r.bareRecordsDrain(), r.runexDrain());
     report.footer(r);
     return report.out.toString();
   }
@@ -90,21 +100,34 @@ final class Report {
   }
 
   private void drain(Outcome<DrainResult> bare, Outcome<DrainResult> runex) {
-    ThroughputComparison steady = ThroughputComparison.of(bare, runex, commitInterval, THROUGHPUT_TARGET);
-    String verdict = steady.verdict().equals("n/a") || complete(bare, runex)
-        ? steady.verdict() : steady.verdict() + " (incomplete run)";
-    out.append(String.format(Locale.ROOT, ROW, "drain throughput, steady 10-90% (jobs/s)", steady.bareCell(),
-        steady.runexCell(), steady.ratioCell(), ">= " + times(THROUGHPUT_TARGET), verdict));
-    if (steady.bounded()) {
-      notes.add("a drain delivered its 10-90% results within two commit intervals, faster than transactions"
-          + " let results be timed: its rate is shown as a lower bound (>=); raise --records to measure it");
-    }
-    row("drain throughput, from start (jobs/s)", bare, runex, d -> count(d.wallJobsPerSecond()),
-        ratio(bare, runex, DrainResult::wallJobsPerSecond), "", "");
+    throughput(bare, runex, true);
     row("drain: start to first result (s)", bare, runex, d -> seconds(d.startToFirst().toNanos()), Double.NaN, "", "");
     row("drain: missing/failed/dup/refused", bare, runex,
         d -> problems(d.expected() - d.failedSends() - d.received(), d.failed(), d.duplicates(), d.failedSends()),
         Double.NaN, "", "");
+  }
+
+  /**
+   * The drain throughput rows of runex against {@code baseline}: steady (with the throughput target
+   * and its verdict when {@code withTarget}) and from start.
+   */
+  private void throughput(Outcome<DrainResult> baseline, Outcome<DrainResult> runex, boolean withTarget) {
+    ThroughputComparison steady = ThroughputComparison.of(baseline, runex, commitInterval, THROUGHPUT_TARGET);
+    String target = "";
+    String verdict = "";
+    if (withTarget) {
+      target = ">= " + times(THROUGHPUT_TARGET);
+      verdict = steady.verdict().equals("n/a") || complete(baseline, runex)
+          ? steady.verdict() : steady.verdict() + " (incomplete run)";
+    }
+    out.append(String.format(Locale.ROOT, ROW, "drain throughput, steady 10-90% (jobs/s)", steady.bareCell(),
+        steady.runexCell(), steady.ratioCell(), target, verdict));
+    if (steady.bounded()) {
+      notes.add("a drain delivered its 10-90% results within two commit intervals, faster than transactions"
+          + " let results be timed: its rate is shown as a lower bound (>=); raise --records to measure it");
+    }
+    row("drain throughput, from start (jobs/s)", baseline, runex, d -> count(d.wallJobsPerSecond()),
+        ratio(baseline, runex, DrainResult::wallJobsPerSecond), "", "");
   }
 
   private void latency(Outcome<LatencyResult> bare, Outcome<LatencyResult> runex) {
@@ -121,11 +144,24 @@ final class Report {
         l -> millis(l.maxSendLate().toNanos() / 1_000), Double.NaN, "", "");
   }
 
+  /** The reference baseline: no target, only runex's ratio to it. */
+  private void reference(Optional<Outcome<DrainResult>> reference, Outcome<DrainResult> runex) {
+    out.append("\nreference: bare chain writing runex's records per job"
+        + " (3+2+3 and a status reader writing 3 of 5 events)");
+    if (reference.isEmpty()) {
+      out.append(": skipped (--no-record-matched)\n");
+      return;
+    }
+    out.append('\n').append(String.format(Locale.ROOT, ROW, "", "reference", "runex", "runex/ref", "", ""));
+    throughput(reference.get(), runex, false);
+  }
+
   private void footer(Results r) {
     note("bare chain drain", r.bareDrain());
     note("runex drain", r.runexDrain());
     note("bare chain latency", r.bareLatency());
     note("runex latency", r.runexLatency());
+    r.bareRecordsDrain().ifPresent(o -> note("bare chain with runex's records drain", o));
     out.append('\n');
     out.append("steady throughput = results read between the reads that passed 10% and 90% of the results, over that time\n");
     out.append("  (start-up excluded); from start = from starting the system to the last result (start-up included);\n");

@@ -6,16 +6,20 @@ import dev.runex.bench.measure.DrainResult;
 import dev.runex.bench.measure.LatencyResult;
 import dev.runex.bench.measure.Outcome;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ReportTest {
   private static final BenchParams PARAMS = new BenchParams(50_000, 5_000, 100, 6, Duration.ofMillis(100), 2_000,
       Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(300));
+  private static final Optional<Outcome<DrainResult>> SKIPPED = Optional.empty();
+  private static final String REFERENCE = "reference: bare chain writing runex's records per job";
 
   @Test
   void missesThroughputTargetWhenRunexDrainsAtLessThanHalfTheBaselineRate() {
     // given baseline 40,000 jobs/s and runex 16,000 jobs/s (0.40x)
-    Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330));
+    Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330), SKIPPED);
 
     // when
     String report = Report.render(PARAMS, results);
@@ -26,7 +30,7 @@ class ReportTest {
 
   @Test
   void passesP99TargetWithinOneAndAHalfTimesTheBaseline() {
-    Report.Results results = new Report.Results(drain(40_000), drain(30_000), latency(300), latency(420));
+    Report.Results results = new Report.Results(drain(40_000), drain(30_000), latency(300), latency(420), SKIPPED);
 
     String report = Report.render(PARAMS, results);
 
@@ -37,7 +41,7 @@ class ReportTest {
   @Test
   void showsAFailedPhaseWithoutAVerdictAndNamesTheReason() {
     Report.Results results = new Report.Results(drain(40_000), new Outcome.Failed<>("broker gone"),
-        latency(300), latency(330));
+        latency(300), latency(330), SKIPPED);
 
     String report = Report.render(PARAMS, results);
 
@@ -50,7 +54,7 @@ class ReportTest {
     DrainResult incomplete = new DrainResult(50_000, 49_000, 0, 0, 0, Duration.ofSeconds(1),
         Duration.ofSeconds(6), Duration.ofSeconds(1), 20_000);
     Report.Results results = new Report.Results(drain(40_000), new Outcome.Measured<>(incomplete),
-        latency(300), latency(330));
+        latency(300), latency(330), SKIPPED);
 
     String report = Report.render(PARAMS, results);
 
@@ -61,7 +65,7 @@ class ReportTest {
   @Test
   void boundsTheBaselineRateWhenItsResultsAppearedWithinTwoCommitIntervals() {
     // given a baseline whose 10-90% results (40,000) all became visible within 150 ms; commits every 100 ms
-    Report.Results results = new Report.Results(bursty(), drain(16_000), latency(300), latency(330));
+    Report.Results results = new Report.Results(bursty(), drain(16_000), latency(300), latency(330), SKIPPED);
 
     // when
     String report = Report.render(PARAMS, results);
@@ -73,12 +77,62 @@ class ReportTest {
 
   @Test
   void givesNoThroughputVerdictWhenTheBoundCannotDecideIt() {
-    Report.Results results = new Report.Results(bursty(), drain(150_000), latency(300), latency(330));
+    Report.Results results = new Report.Results(bursty(), drain(150_000), latency(300), latency(330), SKIPPED);
 
     String report = Report.render(PARAMS, results);
 
     assertThat(line(report, "drain throughput, steady")).contains("<= 0.75x").contains("n/a")
         .doesNotContain("PASS").doesNotContain("MISS");
+  }
+
+  @Test
+  void comparesRunexWithTheBareChainWritingRunexsRecordsWithoutATarget() {
+    // given bare 40,000, runex 16,000 and the record-matched bare chain 20,000 jobs/s steady
+    Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330),
+        Optional.of(drain(20_000)));
+
+    // when
+    String report = Report.render(PARAMS, results);
+
+    // then the table is the usual one, and the reference block gives runex / reference
+    assertThat(line(report, "drain throughput, steady")).contains("0.40x").contains("MISS");
+    List<String> reference = referenceBlock(report);
+    assertThat(reference.get(0)).endsWith("(3+2+3 and a status reader writing 3 of 5 events)");
+    assertThat(reference.get(1)).contains("reference").contains("runex/ref");
+    // 20,000 vs 16,000 jobs/s steady: 0.80x, no target and no verdict
+    assertThat(line(reference, "drain throughput, steady")).contains("20,000").contains("16,000").contains("0.80x")
+        .doesNotContain(">=").doesNotContain("PASS").doesNotContain("MISS");
+    // from start: 50,000 jobs in 2 s + 2 s = 12,500/s vs in 2.5 s + 2 s = 11,111/s: 0.89x
+    assertThat(line(reference, "drain throughput, from start")).contains("12,500").contains("11,111")
+        .contains("0.89x");
+    assertThat(report.indexOf(REFERENCE)).isGreaterThan(report.indexOf("latency: producer max behind"))
+        .isLessThan(report.indexOf("steady throughput ="));
+  }
+
+  @Test
+  void saysTheReferenceWasSkipped() {
+    Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330), SKIPPED);
+
+    String report = Report.render(PARAMS, results);
+
+    assertThat(referenceBlock(report).get(0)).endsWith(": skipped (--no-record-matched)");
+    assertThat(report).doesNotContain("runex/ref");
+    assertThat(report.lines().filter(l -> l.startsWith("drain throughput, steady")).count()).isEqualTo(1);
+  }
+
+  @Test
+  void showsAFailedReferenceAndNamesTheReason() {
+    Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330),
+        Optional.of(new Outcome.Failed<>("hop stopped")));
+
+    String report = Report.render(PARAMS, results);
+
+    List<String> reference = referenceBlock(report);
+    assertThat(line(reference, "drain throughput, steady")).contains("failed").contains("16,000")
+        .doesNotContainPattern("\\d\\.\\d\\dx");
+    assertThat(line(reference, "drain throughput, from start")).contains("failed").doesNotContainPattern("\\d\\.\\d\\dx");
+    assertThat(line(report, "drain throughput, steady")).contains("0.40x").contains("MISS");
+    assertThat(report).contains("bare chain with runex's records drain failed: hop stopped");
   }
 
   private static Outcome<DrainResult> bursty() {
@@ -100,6 +154,15 @@ class ReportTest {
   }
 
   private static String line(String report, String label) {
-    return report.lines().filter(l -> l.startsWith(label)).findFirst().orElseThrow();
+    return line(report.lines().toList(), label);
+  }
+
+  private static String line(List<String> lines, String label) {
+    return lines.stream().filter(l -> l.startsWith(label)).findFirst().orElseThrow();
+  }
+
+  /** The report's lines from the reference block's title on, up to the footer's blank line. */
+  private static List<String> referenceBlock(String report) {
+    return report.lines().dropWhile(l -> !l.startsWith(REFERENCE)).takeWhile(l -> !l.isEmpty()).toList();
   }
 }
