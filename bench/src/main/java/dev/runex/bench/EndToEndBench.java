@@ -31,7 +31,9 @@ public final class EndToEndBench implements Callable<Integer> {
   @Option(names = "--records", defaultValue = "50000", description = "Jobs preloaded for the drain measurement (default: ${DEFAULT-VALUE}).")
   int records;
 
-  @Option(names = "--warmup-records", defaultValue = "5000", description = "Jobs of each system's unmeasured warm-up drain (default: ${DEFAULT-VALUE}).")
+  // 50,000: after a 5,000-job warm-up the JIT was still compiling runex's hot paths during the
+  // measured drain (C2 ~40% of a core in a profile), which a long-running process does not pay.
+  @Option(names = "--warmup-records", defaultValue = "50000", description = "Jobs of each system's unmeasured warm-up drain (default: ${DEFAULT-VALUE}).")
   int warmupRecords;
 
   @Option(names = "--rate", defaultValue = "2000", description = "Offered load of the latency measurement, jobs/s (default: ${DEFAULT-VALUE}).")
