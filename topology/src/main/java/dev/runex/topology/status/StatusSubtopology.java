@@ -29,8 +29,11 @@ public final class StatusSubtopology {
    * written early. A 100 ms commit at 20,000 jobs/s changes ~2,000.
    */
   static final int MAX_WAITING_VIEWS = 20_000;
-  /** Written job statuses kept for their jobs' next events (a few KB each at most). */
-  static final int MAX_RECENT_VIEWS = 20_000;
+  /**
+   * Written job statuses kept for their jobs' next events: ~1-2 KB each for a job with a handful of
+   * transitions, up to ~20 KB at the 100-transition history limit.
+   */
+  static final int MAX_RECENT_VIEWS = 10_000;
 
   private StatusSubtopology() {}
 
