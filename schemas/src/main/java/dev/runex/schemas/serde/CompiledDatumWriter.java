@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
@@ -97,10 +98,13 @@ final class CompiledDatumWriter<T> implements DatumWriter<T> {
     }
 
     private static ValueWriter enumWriter(Schema s) {
+      EnumOrdinals ordinals = new EnumOrdinals(s.getEnumSymbols());
       return (d, out) -> {
-        String symbol = d instanceof Enum<?> e ? e.name() : d.toString();
-        int index = s.getEnumOrdinal(symbol);
-        out.writeEnum(index);
+        if (d instanceof Enum<?> e && ordinals.sameOrder(e.getDeclaringClass())) {
+          out.writeEnum(e.ordinal());
+        } else {
+          out.writeEnum(s.getEnumOrdinal(d instanceof Enum<?> e ? e.name() : d.toString()));
+        }
       };
     }
 
@@ -163,20 +167,32 @@ final class CompiledDatumWriter<T> implements DatumWriter<T> {
 
     private ValueWriter unionWriter(Schema union) {
       List<Schema> branches = union.getTypes();
-      Schema.Type[] types = new Schema.Type[branches.size()];
-      String[] names = new String[branches.size()];
-      boolean[] timestamps = new boolean[branches.size()];
+      Predicate<Object>[] takes = branchTests(branches);
       ValueWriter[] writers = new ValueWriter[branches.size()];
       for (int i = 0; i < branches.size(); i++) {
-        Schema b = branches.get(i);
-        types[i] = b.getType();
-        names[i] = b.getFullName();
-        timestamps[i] = b.getLogicalType() != null;
-        writers[i] = writer(b);
+        writers[i] = writer(branches.get(i));
+      }
+      int nullBranch = indexOfNull(branches);
+      if (branches.size() == 2 && nullBranch >= 0) {
+        // [null, X] or [X, null], nearly every union we have: no search for the branch
+        int other = 1 - nullBranch;
+        Predicate<Object> takesOther = takes[other];
+        ValueWriter otherWriter = writers[other];
+        return (d, out) -> {
+          if (d == null) {
+            out.writeIndex(nullBranch);
+            out.writeNull();
+          } else if (takesOther.test(d)) {
+            out.writeIndex(other);
+            otherWriter.write(d, out);
+          } else {
+            throw new UnresolvedUnionException(union, d);
+          }
+        };
       }
       return (d, out) -> {
-        for (int i = 0; i < types.length; i++) {
-          if (matches(types[i], names[i], timestamps[i], d)) {
+        for (int i = 0; i < takes.length; i++) {
+          if (takes[i].test(d)) {
             out.writeIndex(i);
             writers[i].write(d, out);
             return;
@@ -186,25 +202,76 @@ final class CompiledDatumWriter<T> implements DatumWriter<T> {
       };
     }
 
-    /** Whether a union branch takes {@code d}: the Java types Avro's specific model maps to it. */
-    private static boolean matches(Schema.Type type, String name, boolean timestamp, Object d) {
-      return switch (type) {
-        case NULL -> d == null;
-        case BOOLEAN -> d instanceof Boolean;
-        case INT -> d instanceof Integer;
-        case LONG -> d instanceof Long || (timestamp && d instanceof Instant);
-        case FLOAT -> d instanceof Float;
-        case DOUBLE -> d instanceof Double;
-        case STRING -> d instanceof CharSequence;
-        case BYTES -> d instanceof ByteBuffer;
-        case ARRAY -> d instanceof Collection<?>;
-        case MAP -> d instanceof Map<?, ?>;
-        case RECORD -> d instanceof IndexedRecord r && name.equals(r.getSchema().getFullName());
-        case ENUM -> (d instanceof GenericEnumSymbol<?> e && name.equals(e.getSchema().getFullName()))
+    private static int indexOfNull(List<Schema> branches) {
+      for (int i = 0; i < branches.size(); i++) {
+        if (branches.get(i).getType() == Schema.Type.NULL) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Predicate<Object>[] branchTests(List<Schema> branches) {
+      Predicate<Object>[] tests = new Predicate[branches.size()];
+      for (int i = 0; i < branches.size(); i++) {
+        tests[i] = takes(branches.get(i));
+      }
+      return tests;
+    }
+
+    /** Which values a union branch takes: the Java types Avro's specific model maps to it. */
+    private static Predicate<Object> takes(Schema branch) {
+      String name = branch.getType() == Schema.Type.RECORD || branch.getType() == Schema.Type.ENUM
+          || branch.getType() == Schema.Type.FIXED ? branch.getFullName() : null;
+      boolean timestamp = branch.getLogicalType() != null;
+      return switch (branch.getType()) {
+        case NULL -> d -> d == null;
+        case BOOLEAN -> d -> d instanceof Boolean;
+        case INT -> d -> d instanceof Integer;
+        case LONG -> timestamp ? d -> d instanceof Long || d instanceof Instant : d -> d instanceof Long;
+        case FLOAT -> d -> d instanceof Float;
+        case DOUBLE -> d -> d instanceof Double;
+        case STRING -> d -> d instanceof CharSequence;
+        case BYTES -> d -> d instanceof ByteBuffer;
+        case ARRAY -> d -> d instanceof Collection<?>;
+        case MAP -> d -> d instanceof Map<?, ?>;
+        case RECORD -> d -> d instanceof IndexedRecord r && name.equals(r.getSchema().getFullName());
+        case ENUM -> d -> (d instanceof GenericEnumSymbol<?> e && name.equals(e.getSchema().getFullName()))
             || (d instanceof Enum<?> && !(d instanceof GenericContainer) && name.equals(d.getClass().getName()));
-        case FIXED -> d instanceof GenericFixed f && name.equals(f.getSchema().getFullName());
-        case UNION -> false;
+        case FIXED -> d -> d instanceof GenericFixed f && name.equals(f.getSchema().getFullName());
+        case UNION -> d -> false;
       };
+    }
+  }
+
+  /**
+   * Whether a Java enum's constants are the schema's symbols in the same order, so a constant's
+   * ordinal is its symbol's index (true of the classes Avro generates); remembered per class.
+   */
+  private static final class EnumOrdinals {
+    private final List<String> symbols;
+    private volatile Class<?> verified;
+
+    EnumOrdinals(List<String> symbols) {
+      this.symbols = symbols;
+    }
+
+    boolean sameOrder(Class<?> enumClass) {
+      if (enumClass == verified) {
+        return true;
+      }
+      Object[] constants = enumClass.getEnumConstants();
+      if (constants.length != symbols.size()) {
+        return false;
+      }
+      for (int i = 0; i < constants.length; i++) {
+        if (!((Enum<?>) constants[i]).name().equals(symbols.get(i))) {
+          return false;
+        }
+      }
+      verified = enumClass;
+      return true;
     }
   }
 

@@ -24,9 +24,13 @@ import java.util.Map;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
+import org.apache.avro.UnresolvedUnionException;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -66,6 +70,46 @@ class CompiledDatumWriterTest {
           .as(r.getSchema().getName())
           .isEqualTo(write(new SpecificDatumWriter<>(r.getSchema()), r));
     }
+  }
+
+  /** Declared in another order than the schema's symbols: its ordinals are not the symbols' indexes. */
+  private enum Reordered { B, A }
+
+  @Test
+  void writesEnumsByNameWhenTheJavaOrderIsNotTheSchemasAndGenericSymbolsToo() throws IOException {
+    Schema letters = SchemaBuilder.enumeration("Letters").symbols("A", "B");
+    Schema schema = SchemaBuilder.record("WithLetter").fields()
+        .name("letter").type(letters).noDefault()
+        .name("maybe").type().unionOf().nullType().and().type(letters).endUnion().nullDefault()
+        .endRecord();
+    GenericRecord javaEnum = new GenericData.Record(schema);
+    javaEnum.put("letter", Reordered.A);
+    javaEnum.put("maybe", null);
+    GenericRecord genericSymbol = new GenericData.Record(schema);
+    genericSymbol.put("letter", new GenericData.EnumSymbol(letters, "B"));
+    genericSymbol.put("maybe", new GenericData.EnumSymbol(letters, "A"));
+
+    // A is symbol 0 although Reordered.A's ordinal is 1; the nullable union picks branch 0 for null
+    assertThat(write(CompiledDatumWriter.of(schema), javaEnum)).containsExactly(0, 0);
+    assertThat(write(CompiledDatumWriter.of(schema), genericSymbol))
+        .isEqualTo(write(new GenericDatumWriter<>(schema), genericSymbol));
+  }
+
+  @Test
+  void refusesAValueNoBranchOfAUnionTakes() {
+    Schema schema = SchemaBuilder.record("WithUnions").fields()
+        .name("nullable").type().unionOf().nullType().and().stringType().endUnion().nullDefault()
+        .name("wide").type().unionOf().nullType().and().stringType().and().longType().endUnion().nullDefault()
+        .endRecord();
+    GenericRecord badNullable = new GenericData.Record(schema);
+    badNullable.put("nullable", 42);
+    GenericRecord badWide = new GenericData.Record(schema);
+    badWide.put("wide", 1.5);
+
+    assertThatThrownBy(() -> write(CompiledDatumWriter.of(schema), badNullable))
+        .isInstanceOf(UnresolvedUnionException.class);
+    assertThatThrownBy(() -> write(CompiledDatumWriter.of(schema), badWide))
+        .isInstanceOf(UnresolvedUnionException.class);
   }
 
   @Test
