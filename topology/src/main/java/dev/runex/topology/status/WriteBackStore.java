@@ -1,6 +1,5 @@
 package dev.runex.topology.status;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -222,13 +221,12 @@ public final class WriteBackStore<V> implements KeyValueStore<String, V>, Cached
     if (dirty.isEmpty()) {
       return;
     }
-    List<Map.Entry<String, Pending<V>>> entries = new ArrayList<>(dirty.entrySet());
+    write(dirty.entrySet());
     dirty.clear();
-    write(entries);
   }
 
   /** Writes changes to the wrapped store (and so its changelog), each under the record that made it. */
-  private void write(List<Map.Entry<String, Pending<V>>> entries) {
+  private void write(Iterable<Map.Entry<String, Pending<V>>> entries) {
     ProcessorRecordContext current = context == null ? null : context.recordContext();
     try {
       for (Map.Entry<String, Pending<V>> entry : entries) {
