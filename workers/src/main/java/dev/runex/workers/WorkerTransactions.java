@@ -61,6 +61,12 @@ final class WorkerTransactions {
     return closing || loop.clock.instant().isBefore(fetchResumesAt);
   }
 
+  /** How long until {@link #commitIfDue} commits (zero when it is due now). */
+  Duration untilCommitDue() {
+    Duration left = loop.settings.commitInterval().minus(Duration.between(lastCommit, loop.clock.instant()));
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
   void commitIfDue() {
     Duration since = Duration.between(lastCommit, loop.clock.instant());
     if (loop.tx.sendFailure() != null || since.compareTo(loop.settings.commitInterval()) >= 0) {

@@ -118,8 +118,17 @@ final class FakeKafka implements WorkerClients {
 
   /** Serves the log from wherever the consumer is positioned. */
   final class LogConsumer extends MockConsumer<String, byte[]> {
+    /** Every distinct timeout the worker polled with (a MockConsumer poll returns at once). */
+    final java.util.Set<java.time.Duration> pollTimeouts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     LogConsumer() {
       super("earliest");
+    }
+
+    @Override
+    public synchronized org.apache.kafka.clients.consumer.ConsumerRecords<String, byte[]> poll(java.time.Duration timeout) {
+      pollTimeouts.add(timeout);
+      return super.poll(timeout);
     }
 
     @Override
