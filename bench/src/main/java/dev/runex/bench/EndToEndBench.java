@@ -63,6 +63,10 @@ public final class EndToEndBench implements Callable<Integer> {
       + "records per job (3+2+3 and a status reader writing 3 of 5 events; default: it runs).")
   boolean noRecordMatched;
 
+  @Option(names = "--reference-without-status", description = "The reference drain leaves out its status reader: "
+      + "only the records issue 2 asks for (3+2+3 per job; default: with it, like runex's job-status application).")
+  boolean referenceWithoutStatus;
+
   @Option(names = "--phase-timeout-seconds", defaultValue = "300", description = "Longest wait for one phase's results (default: ${DEFAULT-VALUE}).")
   int phaseTimeoutSeconds;
 
@@ -87,7 +91,7 @@ public final class EndToEndBench implements Callable<Integer> {
     Thread cleanup = new Thread(infra::close, "bench-cleanup"); // Ctrl-C must not leave servers behind
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
-      Report.Results results = measure(infra, params, !noRecordMatched);
+      Report.Results results = measure(infra, params, !noRecordMatched, !referenceWithoutStatus);
       System.out.print(Report.render(params, results));
       boolean allMeasured = Stream.concat(Stream.of(results.bareDrain(), results.runexDrain(), results.bareLatency(),
           results.runexLatency()), results.bareRecordsDrain().stream()).allMatch(o -> o instanceof Outcome.Measured<?>);
@@ -98,11 +102,14 @@ public final class EndToEndBench implements Callable<Integer> {
     }
   }
 
-  private static Report.Results measure(BenchInfra infra, BenchParams p, boolean recordMatched) {
+  private static Report.Results measure(BenchInfra infra, BenchParams p, boolean recordMatched,
+      boolean statusReader) {
     PhaseRunner phases = new PhaseRunner(infra, p);
     PhaseRunner.SystemFactory bare = (prefix, stateDir) -> new BareChain(infra.bootstrapServers(), prefix, p);
     Optional<PhaseRunner.SystemFactory> bareRecords = recordMatched
-        ? Optional.of((prefix, stateDir) -> BareChain.withRunexRecords(infra.bootstrapServers(), prefix, p))
+        ? Optional.of((prefix, stateDir) -> statusReader
+            ? BareChain.withRunexRecords(infra.bootstrapServers(), prefix, p)
+            : BareChain.withIssueRecords(infra.bootstrapServers(), prefix, p))
         : Optional.empty();
     PhaseRunner.SystemFactory runex =
         (prefix, stateDir) -> new RunexUnderTest(infra.bootstrapServers(), infra.registryUrl(), prefix, stateDir, p);
@@ -118,7 +125,8 @@ public final class EndToEndBench implements Callable<Integer> {
         phases.drain("drain-runex", runex, p.records()),
         phases.latency("latency-bare", bare),
         phases.latency("latency-runex", runex),
-        bareRecordsDrain);
+        bareRecordsDrain,
+        statusReader);
   }
 
   private static void removeHook(Thread hook) {

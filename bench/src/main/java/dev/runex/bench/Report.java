@@ -31,13 +31,23 @@ final class Report {
    *
    * @param bareRecordsDrain the drain of the bare chain writing runex's records per job; empty when
    *     skipped ({@code --no-record-matched})
+   * @param referenceStatusReader whether that chain had its status reader ({@code
+   *     --reference-without-status} leaves it out)
    */
   record Results(
       Outcome<DrainResult> bareDrain,
       Outcome<DrainResult> runexDrain,
       Outcome<LatencyResult> bareLatency,
       Outcome<LatencyResult> runexLatency,
-      Optional<Outcome<DrainResult>> bareRecordsDrain) {}
+      Optional<Outcome<DrainResult>> bareRecordsDrain,
+      boolean referenceStatusReader) {
+
+    /** With the reference's status reader (the default). */
+    Results(Outcome<DrainResult> bareDrain, Outcome<DrainResult> runexDrain, Outcome<LatencyResult> bareLatency,
+        Outcome<LatencyResult> runexLatency, Optional<Outcome<DrainResult>> bareRecordsDrain) {
+      this(bareDrain, runexDrain, bareLatency, runexLatency, bareRecordsDrain, true);
+    }
+  }
 
   private final Duration commitInterval;
   private final StringBuilder out = new StringBuilder();
@@ -52,7 +62,7 @@ final class Report {
     report.header(p);
     report.drain(r.bareDrain(), r.runexDrain());
     report.latency(r.bareLatency(), r.runexLatency());
-    report.reference(r.bareRecordsDrain(), r.runexDrain());
+    report.reference(r.bareRecordsDrain(), r.runexDrain(), r.referenceStatusReader());
     report.footer(r);
     return report.out.toString();
   }
@@ -145,9 +155,10 @@ final class Report {
   }
 
   /** The reference baseline: no target, only runex's ratio to it. */
-  private void reference(Optional<Outcome<DrainResult>> reference, Outcome<DrainResult> runex) {
-    out.append("\nreference: bare chain writing runex's records per job"
-        + " (3+2+3 and a status reader writing 3 of 5 events)");
+  private void reference(Optional<Outcome<DrainResult>> reference, Outcome<DrainResult> runex, boolean statusReader) {
+    out.append(statusReader
+        ? "\nreference: bare chain writing runex's records per job (3+2+3 and a status reader writing 3 of 5 events)"
+        : "\nreference: bare chain writing issue 2's records per job (3+2+3, no status reader)");
     if (reference.isEmpty()) {
       out.append(": skipped (--no-record-matched)\n");
       return;

@@ -14,7 +14,7 @@ class ReportTest {
   private static final BenchParams PARAMS = new BenchParams(50_000, 5_000, 100, 6, Duration.ofMillis(100), 2_000,
       Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(300));
   private static final Optional<Outcome<DrainResult>> SKIPPED = Optional.empty();
-  private static final String REFERENCE = "reference: bare chain writing runex's records per job";
+  private static final String REFERENCE = "reference: bare chain writing ";
 
   @Test
   void missesThroughputTargetWhenRunexDrainsAtLessThanHalfTheBaselineRate() {
@@ -107,6 +107,18 @@ class ReportTest {
         .contains("0.89x");
     assertThat(report.indexOf(REFERENCE)).isGreaterThan(report.indexOf("latency: producer max behind"))
         .isLessThan(report.indexOf("steady throughput ="));
+  }
+
+  @Test
+  void saysWhenTheReferenceHadNoStatusReader() {
+    Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330),
+        Optional.of(drain(32_000)), false);
+
+    String report = Report.render(PARAMS, results);
+
+    List<String> reference = referenceBlock(report);
+    assertThat(reference.get(0)).isEqualTo("reference: bare chain writing issue 2's records per job (3+2+3, no status reader)");
+    assertThat(line(reference, "drain throughput, steady")).contains("32,000").contains("0.50x");
   }
 
   @Test
