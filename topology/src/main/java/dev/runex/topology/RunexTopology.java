@@ -231,6 +231,15 @@ public final class RunexTopology implements AutoCloseable {
     return streams.state();
   }
 
+  /** Standby tasks this process keeps (jobs and status applications together): warm copies of other instances' stores. */
+  public int standbyTaskCount() {
+    int count = 0;
+    for (KafkaStreams s : List.of(streams, statusStreams)) {
+      count += s.metadataForLocalThreads().stream().mapToInt(t -> t.standbyTasks().size()).sum();
+    }
+    return count;
+  }
+
   /** Running or rebalancing: both clients (jobs and status) are alive and will process. */
   public boolean isRunning() {
     return streams.state().isRunningOrRebalancing() && statusStreams.state().isRunningOrRebalancing();

@@ -36,6 +36,10 @@ final class InProcessRuntime implements AutoCloseable {
     return this;
   }
 
+  RunexTopology topology() {
+    return topology;
+  }
+
   /** Base URL of the running topology's job status API. */
   java.net.URI statusUrl() {
     return topology.statusUrl().orElseThrow();

@@ -119,6 +119,61 @@ class JobStatusIT {
     }
   }
 
+  @Test
+  @Timeout(300)
+  void statusMovesWithItsTasksWhenAnInstanceLeavesAndItsStandbyTakesOver() throws Exception {
+    // given: two instances, each keeping a standby of the other's stores
+    RunexConfig cfg = RealKafka.config(Map.of(Settings.TOPOLOGY_STANDBY_REPLICAS.key(), "1"));
+    RunexConfig secondCfg = cfg.with(Settings.TOPOLOGY_STATE_DIR,
+        Files.createTempDirectory("runex-status-standby").toString());
+    List<String> before = new ArrayList<>();
+    List<String> after = new ArrayList<>();
+    try (InProcessRuntime runtime = new InProcessRuntime(cfg).startTopology();
+        ResultCollector collector = new ResultCollector(cfg, runtime.topics);
+        IntakeClient intake = new IntakeClient(cfg, runtime.topics)) {
+      runtime.startWorker(HandlerRegistry.withBuiltins());
+      URI api = runtime.statusUrl();
+      try (RunexTopology second = new RunexTopology(secondCfg, runtime.topics, new SimpleMeterRegistry())) {
+        second.start();
+        await().atMost(Duration.ofSeconds(90)).until(() -> second.state() == KafkaStreams.State.RUNNING);
+        for (int i = 0; i < 24; i++) {
+          before.add("standby-" + i);
+          intake.json("standby-" + i, ECHO);
+        }
+        intake.flush();
+        await().atMost(Duration.ofSeconds(90)).until(() -> before.stream().allMatch(id -> collector.only(id) != null));
+        URI other = second.statusUrl().orElseThrow();
+        // both instances own some of the finished jobs' statuses
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+          List<String> own = ids(get(api, "/jobs?tenant=demo&limit=100&local=true&state=SUCCEEDED").body());
+          List<String> theirs = ids(get(other, "/jobs?tenant=demo&limit=100&local=true&state=SUCCEEDED").body());
+          assertThat(own).isNotEmpty();
+          assertThat(theirs).isNotEmpty();
+          assertThat(own.size() + theirs.size()).isEqualTo(before.size());
+        });
+        await().atMost(Duration.ofSeconds(60)).until(() -> runtime.topology().standbyTaskCount() > 0);
+      } // when: the second instance leaves; its tasks move to the first, whose standbys hold their stores
+
+      for (int i = 0; i < 12; i++) {
+        after.add("after-" + i);
+        intake.json("after-" + i, ECHO);
+      }
+      intake.flush();
+      await().atMost(Duration.ofSeconds(90)).until(() -> after.stream().allMatch(id -> collector.only(id) != null));
+
+      // then: the remaining instance alone holds every job's full status, those finished before and after
+      List<String> all = new ArrayList<>(before);
+      all.addAll(after);
+      await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() ->
+          assertThat(ids(get(api, "/jobs?tenant=demo&limit=100&local=true&state=SUCCEEDED").body()))
+              .containsExactlyInAnyOrderElementsOf(all));
+      for (String id : all) {
+        assertThat(kinds(awaitJob(api, id, "SUCCEEDED"))).as(id)
+            .containsExactly("RECEIVED", "VALIDATED", "SCHEDULED", "STARTED", "SUCCEEDED");
+      }
+    }
+  }
+
   private JsonNode awaitJob(URI api, String id, String state) {
     JsonNode[] found = new JsonNode[1];
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
