@@ -247,20 +247,30 @@ final class CompiledDatumWriter<T> implements DatumWriter<T> {
 
   /**
    * Whether a Java enum's constants are the schema's symbols in the same order, so a constant's
-   * ordinal is its symbol's index (true of the classes Avro generates); remembered per class.
+   * ordinal is its symbol's index (true of the classes Avro generates); the answer is remembered
+   * for the last class asked about.
    */
   private static final class EnumOrdinals {
     private final List<String> symbols;
-    private volatile Class<?> verified;
+    /** The last class checked and its answer, published together. */
+    private volatile Checked last;
+
+    private record Checked(Class<?> enumClass, boolean sameOrder) {}
 
     EnumOrdinals(List<String> symbols) {
       this.symbols = symbols;
     }
 
     boolean sameOrder(Class<?> enumClass) {
-      if (enumClass == verified) {
-        return true;
+      Checked checked = last;
+      if (checked == null || checked.enumClass() != enumClass) {
+        checked = new Checked(enumClass, check(enumClass));
+        last = checked;
       }
+      return checked.sameOrder();
+    }
+
+    private boolean check(Class<?> enumClass) {
       Object[] constants = enumClass.getEnumConstants();
       if (constants.length != symbols.size()) {
         return false;
@@ -270,7 +280,6 @@ final class CompiledDatumWriter<T> implements DatumWriter<T> {
           return false;
         }
       }
-      verified = enumClass;
       return true;
     }
   }

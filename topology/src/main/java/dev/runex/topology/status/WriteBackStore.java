@@ -52,8 +52,8 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * the wrapped store only, so it lags by up to one commit interval.
  *
  * <p>Kafka Streams calls {@code flushCache} on stores implementing its internal
- * {@link CachedStateStore}; the TopologyTestDriver test {@code WriteBackStoreTest} fails if a
- * version stops doing so at commit.
+ * {@link CachedStateStore}; {@code StatusTopologyTest.eachCommitWritesTheFoldedStatusToTheChangelog}
+ * (TopologyTestDriver) fails if a version stops doing so at commit.
  */
 public final class WriteBackStore<V> implements KeyValueStore<String, V>, CachedStateStore<String, V> {
   /** Keys compare by code point: the byte order of their UTF-8 encoding, which RocksDB sorts by. */
