@@ -39,24 +39,37 @@ public final class BareChain implements SystemUnderTest {
   /** One hop to start: the topic it consumes and what it writes for each record. */
   private record Hop(String in, TransactionalHop.Output output) {}
 
+  /** What the chain writes per job. */
+  private enum Records {
+    /** One record per hop. */
+    PLAIN("bare chain"),
+    /** Plus an events copy per transition: the records issue 2 asks runex for. */
+    ISSUE("bare chain, issue 2's records"),
+    /** Plus the status hop: every record runex writes. */
+    RUNEX("bare chain, runex's records");
+
+    final String label;
+
+    Records(String label) {
+      this.label = label;
+    }
+  }
+
   private final String bootstrapServers;
   private final String prefix;
   private final BenchParams params;
-  private final boolean runexRecords;
-  private final boolean statusReader;
+  private final Records records;
   private final List<TransactionalHop> hops = new ArrayList<>();
 
   public BareChain(String bootstrapServers, String prefix, BenchParams params) {
-    this(bootstrapServers, prefix, params, false, false);
+    this(bootstrapServers, prefix, params, Records.PLAIN);
   }
 
-  private BareChain(String bootstrapServers, String prefix, BenchParams params, boolean runexRecords,
-      boolean statusReader) {
+  private BareChain(String bootstrapServers, String prefix, BenchParams params, Records records) {
     this.bootstrapServers = bootstrapServers;
     this.prefix = prefix;
     this.params = params;
-    this.runexRecords = runexRecords;
-    this.statusReader = statusReader;
+    this.records = records;
   }
 
   /**
@@ -65,7 +78,7 @@ public final class BareChain implements SystemUnderTest {
    * writing 3 of the job's 5 events. Results and their check are the plain chain's.
    */
   public static BareChain withRunexRecords(String bootstrapServers, String prefix, BenchParams params) {
-    return new BareChain(bootstrapServers, prefix, params, true, true);
+    return new BareChain(bootstrapServers, prefix, params, Records.RUNEX);
   }
 
   /**
@@ -73,12 +86,12 @@ public final class BareChain implements SystemUnderTest {
    * result and an event per transition), without the job-status application's.
    */
   public static BareChain withIssueRecords(String bootstrapServers, String prefix, BenchParams params) {
-    return new BareChain(bootstrapServers, prefix, params, true, false);
+    return new BareChain(bootstrapServers, prefix, params, Records.ISSUE);
   }
 
   @Override
   public String name() {
-    return !runexRecords ? "bare chain" : statusReader ? "bare chain, runex's records" : "bare chain, issue 2's records";
+    return records.label;
   }
 
   @Override
@@ -93,9 +106,11 @@ public final class BareChain implements SystemUnderTest {
 
   @Override
   public void provision() {
-    List<String> stages = runexRecords
-        ? List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS, EVENTS, STATUS)
-        : List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS);
+    List<String> stages = switch (records) {
+      case PLAIN -> List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS);
+      case ISSUE -> List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS, EVENTS);
+      case RUNEX -> List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS, EVENTS, STATUS);
+    };
     List<NewTopic> topics = stages.stream().map(s -> new NewTopic(prefix + s, params.partitions(), (short) 1)).toList();
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       TopicProvisioner.ensureTopics(admin, topics, PROVISION_TIMEOUT);
@@ -104,7 +119,7 @@ public final class BareChain implements SystemUnderTest {
 
   @Override
   public void start() {
-    List<Hop> plan = runexRecords ? runexRecordHops() : plainHops();
+    List<Hop> plan = records == Records.PLAIN ? plainHops() : runexRecordHops();
     for (int i = 0; i < plan.size(); i++) {
       TransactionalHop hop = new TransactionalHop(
           bootstrapServers, plan.get(i).in(), plan.get(i).output(), prefix + "bare-hop-" + i, params.commitInterval());
@@ -125,7 +140,7 @@ public final class BareChain implements SystemUnderTest {
         new Hop(prefix + INTAKE, forwardWithEvents(VALIDATED, 0, 1)), // received, validated
         new Hop(prefix + VALIDATED, forwardWithEvents(SCHEDULED, 2)), // scheduled
         new Hop(prefix + SCHEDULED, forwardWithEvents(RESULTS, 3, 4)))); // started, succeeded
-    if (statusReader) {
+    if (records == Records.RUNEX) {
       hops.add(new Hop(prefix + EVENTS, statusWrites()));
     }
     return hops;
