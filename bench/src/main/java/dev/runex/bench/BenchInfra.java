@@ -1,5 +1,6 @@
 package dev.runex.bench;
 
+import dev.runex.bench.measure.CpuMeter;
 import dev.runex.launcher.local.LocalInfra;
 import dev.runex.launcher.local.LocalInfra.SchemaStore;
 import java.io.IOException;
@@ -59,6 +60,11 @@ public final class BenchInfra implements AutoCloseable {
 
   public String registryUrl() {
     return infra.registryUrl();
+  }
+
+  /** CPU used by this JVM and by the broker and registry processes. */
+  public CpuMeter cpuMeter() {
+    return CpuMeter.of(List.of(infra.broker().pid(), infra.registry().pid()));
   }
 
   /** A fresh folder for one phase's Kafka Streams state, removed with the rest on {@link #close}. */

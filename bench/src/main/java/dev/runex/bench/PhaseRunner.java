@@ -47,7 +47,7 @@ final class PhaseRunner {
 
   Outcome<DrainResult> drain(String phase, SystemFactory factory, int records) {
     return run(phase, factory, sut ->
-        DrainMeasurement.run(sut, infra.bootstrapServers(), payload, records, params.phaseTimeout()));
+        DrainMeasurement.run(sut, infra.bootstrapServers(), payload, records, params.phaseTimeout(), infra.cpuMeter()));
   }
 
   Outcome<LatencyResult> latency(String phase, SystemFactory factory) {

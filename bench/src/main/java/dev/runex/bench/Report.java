@@ -1,5 +1,6 @@
 package dev.runex.bench;
 
+import dev.runex.bench.measure.CpuUse;
 import dev.runex.bench.measure.DrainResult;
 import dev.runex.bench.measure.LatencyResult;
 import dev.runex.bench.measure.Outcome;
@@ -111,6 +112,7 @@ final class Report {
 
   private void drain(Outcome<DrainResult> bare, Outcome<DrainResult> runex) {
     throughput(bare, runex, true);
+    cpu(bare, runex);
     row("drain: start to first result (s)", bare, runex, d -> seconds(d.startToFirst().toNanos()), Double.NaN, "", "");
     row("drain: missing/failed/dup/refused", bare, runex,
         d -> problems(d.expected() - d.failedSends() - d.received(), d.failed(), d.duplicates(), d.failedSends()),
@@ -165,6 +167,26 @@ final class Report {
     }
     out.append('\n').append(String.format(Locale.ROOT, ROW, "", "reference", "runex", "runex/ref", "", ""));
     throughput(reference.get(), runex, false);
+    cpu(reference.get(), runex);
+  }
+
+  /**
+   * CPU time per job in the steady span, with runex's ratio: all processes, then the bench JVM (the
+   * system under test, the result reader) and the servers (broker, registry); and how many of the
+   * machine's cores that kept busy.
+   */
+  private void cpu(Outcome<DrainResult> baseline, Outcome<DrainResult> runex) {
+    row("drain CPU per job, steady (us)", baseline, runex, d -> micros(d.steadyCpuMicrosPerJob()),
+        ratio(baseline, runex, DrainResult::steadyCpuMicrosPerJob), "", "");
+    row("  of which bench JVM (us)", baseline, runex, d -> micros(cpuPart(d, CpuUse::benchJvm)),
+        ratio(baseline, runex, d -> cpuPart(d, CpuUse::benchJvm)), "", "");
+    row("  of which broker + registry (us)", baseline, runex, d -> micros(cpuPart(d, CpuUse::servers)),
+        ratio(baseline, runex, d -> cpuPart(d, CpuUse::servers)), "", "");
+    row("drain cores busy, steady", baseline, runex, d -> decimal(d.steadyCoresBusy()), Double.NaN, "", "");
+  }
+
+  private static double cpuPart(DrainResult d, Function<CpuUse, Duration> part) {
+    return d.steadyCpu().map(c -> CpuUse.microsPerJob(part.apply(c), d.steadyJobs())).orElse(Double.NaN);
   }
 
   private void footer(Results r) {
@@ -177,7 +199,9 @@ final class Report {
     out.append("steady throughput = results read between the reads that passed 10% and 90% of the results, over that time\n");
     out.append("  (start-up excluded); from start = from starting the system to the last result (start-up included);\n");
     out.append("latency = scheduled intake send -> result read by a read_committed consumer (HdrHistogram);\n");
-    out.append("missing/failed/dup/refused = no result / result not SUCCEEDED / second result / intake send refused.\n");
+    out.append("missing/failed/dup/refused = no result / result not SUCCEEDED / second result / intake send refused;\n");
+    out.append("CPU per job = CPU time (user + system) of the bench JVM, where the system under test runs, and of the\n");
+    out.append("  broker and registry processes, used between those same 10% and 90% reads, over the jobs read between them.\n");
     notes.stream().distinct().forEach(n -> out.append("note: ").append(n).append('\n'));
   }
 
@@ -229,6 +253,14 @@ final class Report {
 
   private static String count(double perSecond) {
     return Double.isNaN(perSecond) ? "-" : String.format(Locale.ROOT, "%,.0f", perSecond);
+  }
+
+  private static String micros(double micros) {
+    return Double.isNaN(micros) ? "-" : String.format(Locale.ROOT, "%.1f", micros);
+  }
+
+  private static String decimal(double value) {
+    return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.2f", value);
   }
 
   private static String seconds(long nanos) {

@@ -2,6 +2,7 @@ package dev.runex.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runex.bench.measure.CpuUse;
 import dev.runex.bench.measure.DrainResult;
 import dev.runex.bench.measure.LatencyResult;
 import dev.runex.bench.measure.Outcome;
@@ -145,6 +146,44 @@ class ReportTest {
     assertThat(line(reference, "drain throughput, from start")).contains("failed").doesNotContainPattern("\\d\\.\\d\\dx");
     assertThat(line(report, "drain throughput, steady")).contains("0.40x").contains("MISS");
     assertThat(report).contains("bare chain with runex's records drain failed: hop stopped");
+  }
+
+  @Test
+  void givesTheCpuEachSystemUsedPerJobAndTheCoresItKeptBusy() {
+    // given, in each 40,000-job steady span: bare 0.4 s JVM + 0.2 s servers in 1 s; runex 3.2 s JVM + 0.8 s
+    // servers in 2.5 s
+    Report.Results results = new Report.Results(drainUsing(40_000, 400, 200), drainUsing(16_000, 3_200, 800),
+        latency(300), latency(330), Optional.of(drainUsing(20_000, 1_200, 400)));
+
+    String report = Report.render(PARAMS, results);
+
+    // then per job: bare 15 us (10 + 5), runex 100 us (80 + 20): 6.67x; 4.00x and 8.00x of the parts
+    assertThat(line(report, "drain CPU per job, steady (us)")).contains("15.0").contains("100.0").contains("6.67x");
+    assertThat(line(report, "  of which bench JVM (us)")).contains("10.0").contains("80.0").contains("8.00x");
+    assertThat(line(report, "  of which broker + registry (us)")).contains("5.0").contains("20.0").contains("4.00x");
+    assertThat(line(report, "drain cores busy, steady")).contains("0.60").contains("1.60");
+    // the reference (40 us per job) gets runex's ratio too
+    assertThat(line(referenceBlock(report), "drain CPU per job, steady (us)")).contains("40.0").contains("100.0")
+        .contains("2.50x");
+  }
+
+  @Test
+  void showsADashWhenCpuWasNotMeasured() {
+    Report.Results results = new Report.Results(drain(40_000), drainUsing(16_000, 3_200, 800), latency(300),
+        latency(330), SKIPPED);
+
+    String report = Report.render(PARAMS, results);
+
+    assertThat(line(report, "drain CPU per job, steady (us)")).contains(" - ").contains("100.0")
+        .doesNotContainPattern("\\d\\.\\d\\dx");
+  }
+
+  /** Like {@link #drain}, having used this much CPU (ms) in the bench JVM and the servers in its steady span. */
+  private static Outcome<DrainResult> drainUsing(int perSecond, long jvmMillis, long serverMillis) {
+    DrainResult d = ((Outcome.Measured<DrainResult>) drain(perSecond)).value();
+    return new Outcome.Measured<>(new DrainResult(d.expected(), d.received(), d.failed(), d.duplicates(),
+        d.failedSends(), d.startToFirst(), d.startToLast(), d.steadySpan(), d.steadyJobs(),
+        Optional.of(new CpuUse(Duration.ofMillis(jvmMillis), Duration.ofMillis(serverMillis)))));
   }
 
   private static Outcome<DrainResult> bursty() {

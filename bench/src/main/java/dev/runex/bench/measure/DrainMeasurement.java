@@ -17,8 +17,8 @@ public final class DrainMeasurement {
 
   private DrainMeasurement() {}
 
-  public static DrainResult run(SystemUnderTest sut, String bootstrapServers, byte[] payload, int n, Duration timeout)
-      throws InterruptedException {
+  public static DrainResult run(SystemUnderTest sut, String bootstrapServers, byte[] payload, int n, Duration timeout,
+      CpuMeter cpu) throws InterruptedException {
     sut.provision();
     int failedSends;
     try (LoadGenerator generator = new LoadGenerator(bootstrapServers, sut.intakeTopic(), payload)) {
@@ -26,7 +26,7 @@ public final class DrainMeasurement {
       failedSends = generator.failedSends().size();
     }
     log.info("{}: {} jobs preloaded, starting the system", sut.name(), n - failedSends);
-    DrainSink sink = new DrainSink(TAG, n - failedSends); // a refused send never has a result: do not wait for it
+    DrainSink sink = new DrainSink(TAG, n - failedSends, cpu); // a refused send never has a result: do not wait for it
     ResultReader reader = new ResultReader(bootstrapServers, sut.resultsTopic(), sut::succeeded, sink).start();
     long started = System.nanoTime();
     try {

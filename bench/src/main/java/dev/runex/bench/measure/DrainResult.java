@@ -1,6 +1,7 @@
 package dev.runex.bench.measure;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * One drain measurement: a backlog of {@code expected} jobs, consumed from a standing start.
@@ -14,6 +15,7 @@ import java.time.Duration;
  * @param startToLast from starting the system to the last result read
  * @param steadySpan from the read that passed 10% of the expected results to the one that passed 90%
  * @param steadyJobs results read in that span (about 80% of them)
+ * @param steadyCpu CPU used by the bench JVM and the servers in that span; empty when not measured
  */
 public record DrainResult(
     int expected,
@@ -24,7 +26,15 @@ public record DrainResult(
     Duration startToFirst,
     Duration startToLast,
     Duration steadySpan,
-    int steadyJobs) {
+    int steadyJobs,
+    Optional<CpuUse> steadyCpu) {
+
+  /** Without CPU use. */
+  public DrainResult(int expected, int received, int failed, int duplicates, int failedSends, Duration startToFirst,
+      Duration startToLast, Duration steadySpan, int steadyJobs) {
+    this(expected, received, failed, duplicates, failedSends, startToFirst, startToLast, steadySpan, steadyJobs,
+        Optional.empty());
+  }
 
   /** Every job that reached intake has its result. */
   public boolean complete() {
@@ -48,6 +58,17 @@ public record DrainResult(
   /** Results per second from the moment the system was started (start-up included). */
   public double wallJobsPerSecond() {
     return perSecond(received, startToLast);
+  }
+
+  /** Microseconds of CPU per job in the steady span, all processes; NaN when not measured. */
+  public double steadyCpuMicrosPerJob() {
+    return steadyCpu.map(c -> CpuUse.microsPerJob(c.total(), steadyJobs)).orElse(Double.NaN);
+  }
+
+  /** Cores kept busy on average in the steady span (CPU time over wall time); NaN when not measured. */
+  public double steadyCoresBusy() {
+    return steadyCpu.filter(c -> !steadySpan.isZero())
+        .map(c -> (double) c.total().toNanos() / steadySpan.toNanos()).orElse(Double.NaN);
   }
 
   private static double perSecond(long jobs, Duration span) {

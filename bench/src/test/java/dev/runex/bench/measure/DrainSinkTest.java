@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class DrainSinkTest {
@@ -27,6 +29,37 @@ class DrainSinkTest {
     assertThat(result.steadyJobsPerSecond()).isEqualTo(100.0);
     assertThat(result.startToFirst()).isEqualTo(Duration.ofSeconds(1));
     assertThat(result.wallJobsPerSecond()).isCloseTo(100 / 1.9, within(1e-9));
+  }
+
+  @Test
+  void steadyCpuIsWhatWasUsedBetweenTheReadsThatPassTenAndNinetyPercent() {
+    // given a meter at poll k reading k seconds of bench JVM and k/10 s of server CPU, and the same ten polls
+    AtomicInteger poll = new AtomicInteger();
+    CpuMeter meter = () -> Optional.of(new CpuUse(Duration.ofSeconds(poll.get()), Duration.ofMillis(100L * poll.get())));
+    DrainSink sink = new DrainSink("d", 100, meter);
+    for (int seq = 0; seq < 100; seq++) {
+      poll.set(seq / 10);
+      sink.accept("d-" + seq, true, 1_000 * MS + (seq / 10) * 100 * MS);
+    }
+
+    // when
+    DrainResult result = sink.result(0, 0);
+
+    // then between poll 0 (10%) and poll 8 (90%): 8 s + 0.8 s for 80 jobs, in 800 ms
+    assertThat(result.steadyCpu()).contains(new CpuUse(Duration.ofSeconds(8), Duration.ofMillis(800)));
+    assertThat(result.steadyCpuMicrosPerJob()).isCloseTo(110_000.0, within(1e-6));
+    assertThat(result.steadyCoresBusy()).isCloseTo(11.0, within(1e-9));
+  }
+
+  @Test
+  void hasNoSteadyCpuWithoutAMeter() {
+    DrainSink sink = new DrainSink("d", 100);
+    for (int seq = 0; seq < 100; seq++) {
+      sink.accept("d-" + seq, true, 1_000 * MS + (seq / 10) * 100 * MS);
+    }
+
+    assertThat(sink.result(0, 0).steadyCpu()).isEmpty();
+    assertThat(sink.result(0, 0).steadyCpuMicrosPerJob()).isNaN();
   }
 
   @Test
