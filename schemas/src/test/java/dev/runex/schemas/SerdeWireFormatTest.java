@@ -31,6 +31,57 @@ class SerdeWireFormatTest {
   }
 
   @Test
+  void readsARecordInPlaceFromAViewOfALargerBuffer() {
+    // given two records back to back in one array, as in a fetched batch, and a view of the second
+    var serializer = new ConfluentAvroSerializer<JobResult>(registry, false);
+    byte[] first = serializer.serialize("t", result("job-1", "a longer output than the next one"));
+    byte[] second = serializer.serialize("t", result("job-2", "hi"));
+    byte[] batch = new byte[3 + first.length + second.length + 7];
+    System.arraycopy(first, 0, batch, 3, first.length);
+    System.arraycopy(second, 0, batch, 3 + first.length, second.length);
+    ByteBuffer view = ByteBuffer.wrap(batch, 3 + first.length, second.length).slice();
+    var deserializer = new ConfluentAvroDeserializer<>(registry, JobResult.class);
+
+    // when
+    JobResult back = deserializer.deserialize("t", null, view);
+
+    // then it reads just that record, and leaves the view as it was
+    assertThat(back).isEqualTo(result("job-2", "hi"));
+    assertThat(view.position()).isZero();
+    assertThat(deserializer.deserialize("t", null, ByteBuffer.wrap(batch, 3, first.length)))
+        .isEqualTo(result("job-1", "a longer output than the next one"));
+    assertThat(deserializer.deserialize("t", null, (ByteBuffer) null)).isNull();
+  }
+
+  @Test
+  void readsARecordFromADirectBuffer() {
+    byte[] bytes = new ConfluentAvroSerializer<JobResult>(registry, false).serialize("t", result("job-3", "x"));
+    ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+
+    assertThat(new ConfluentAvroDeserializer<>(registry, JobResult.class).deserialize("t", null, direct))
+        .isEqualTo(result("job-3", "x"));
+  }
+
+  @Test
+  void aFailedWriteLeavesNothingBehindForTheNext() {
+    var serializer = new ConfluentAvroSerializer<JobResult>(registry, false);
+    JobResult broken = result("job-4", "x");
+    broken.setStatus(null); // required, and written after the id: the write fails part-way
+
+    assertThatThrownBy(() -> serializer.serialize("t", broken)).isInstanceOf(SerializationException.class);
+    byte[] next = serializer.serialize("t", result("job-5", "y"));
+
+    assertThat(new ConfluentAvroDeserializer<>(registry, JobResult.class).deserialize("t", next))
+        .isEqualTo(result("job-5", "y"));
+  }
+
+  private static JobResult result(String id, String output) {
+    return JobResult.newBuilder()
+        .setId(id).setType("echo").setTenant("demo").setStatus(JobStatus.SUCCEEDED)
+        .setOutput(output).setAttempts(1).setFinishedAt(Instant.ofEpochMilli(1_700_000_000_000L)).build();
+  }
+
+  @Test
   void refusesBytesThatAreNotConfluentFramed() {
     var deserializer = new ConfluentAvroDeserializer<>(registry, JobResult.class);
 

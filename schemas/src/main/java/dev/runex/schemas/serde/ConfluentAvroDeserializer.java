@@ -11,6 +11,7 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -22,6 +23,8 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
   private final SchemaRegistryClient registry;
   private final Schema readerSchema;
   private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
+  /** Per-thread decoder, reconfigured for every record (it holds no state between records). */
+  private static final ThreadLocal<BinaryDecoder> DECODER = new ThreadLocal<>();
 
   static {
     AvroTrust.ensure();
@@ -34,14 +37,33 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
 
   @Override
   public T deserialize(String topic, byte[] data) {
+    return data == null ? null : read(topic, data, 0, data.length);
+  }
+
+  /**
+   * Reads the consumer's buffer in place: Kafka's default copies each record's bytes into a new
+   * array first.
+   */
+  @Override
+  public T deserialize(String topic, Headers headers, ByteBuffer data) {
     if (data == null) {
       return null;
     }
-    int id = schemaId(data);
+    if (!data.hasArray()) {
+      byte[] copy = new byte[data.remaining()];
+      data.duplicate().get(copy);
+      return read(topic, copy, 0, copy.length);
+    }
+    return read(topic, data.array(), data.arrayOffset() + data.position(), data.remaining());
+  }
+
+  private T read(String topic, byte[] data, int offset, int length) {
+    int id = schemaId(data, offset, length);
     SpecificDatumReader<T> reader =
         readers.computeIfAbsent(id, i -> new SpecificDatumReader<>(registry.getById(i), readerSchema));
     try {
-      BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, 5, data.length - 5, null);
+      BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, offset + 5, length - 5, DECODER.get());
+      DECODER.set(decoder);
       return reader.read(null, decoder);
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
@@ -51,12 +73,17 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
 
   /** The schema id of a Confluent-framed record; a clear error when the bytes are not framed. */
   public static int schemaId(byte[] data) {
-    if (data.length < 5) {
-      throw new SerializationException("not Confluent-framed Avro: only " + data.length + " bytes");
+    return schemaId(data, 0, data.length);
+  }
+
+  private static int schemaId(byte[] data, int offset, int length) {
+    if (length < 5) {
+      throw new SerializationException("not Confluent-framed Avro: only " + length + " bytes");
     }
-    if (data[0] != ConfluentAvroSerializer.MAGIC) {
-      throw new SerializationException("not Confluent-framed Avro: first byte is " + (data[0] & 0xff) + ", not 0");
+    if (data[offset] != ConfluentAvroSerializer.MAGIC) {
+      throw new SerializationException(
+          "not Confluent-framed Avro: first byte is " + (data[offset] & 0xff) + ", not 0");
     }
-    return ByteBuffer.wrap(data, 1, 4).getInt();
+    return ByteBuffer.wrap(data, offset + 1, 4).getInt();
   }
 }

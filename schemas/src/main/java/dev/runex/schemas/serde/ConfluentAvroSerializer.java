@@ -86,7 +86,9 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
     int id = schemaId(topic, schema);
     Scratch out = SCRATCH.get();
     try {
-      out.encoder = EncoderFactory.get().binaryEncoder(out, out.encoder);
+      if (out.encoder == null) { // it writes only to this scratch, and is empty after each flush
+        out.encoder = EncoderFactory.get().binaryEncoder(out, null);
+      }
       out.reset();
       out.write(MAGIC);
       out.write(id >>> 24);
