@@ -5,7 +5,9 @@ import dev.runex.bench.measure.Outcome;
 import dev.runex.bench.subject.BareChain;
 import dev.runex.bench.subject.RunexUnderTest;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -19,8 +21,8 @@ import picocli.CommandLine.Option;
  * one broker: it starts its own Kafka broker and schema registry on free loopback ports, gives each
  * system an unmeasured warm-up drain, then measures for each (a) drain throughput of a preloaded
  * backlog and (b) latency at a fixed offered load, and prints a comparison table with the issue's
- * targets. As a reference (no target), it also drains a backlog through the bare chain writing
- * runex's Kafka records per job (unless {@code --no-record-matched}).
+ * targets. As references (no target), it also drains a backlog through bare chains writing runex's
+ * Kafka records per job ({@code --reference}).
  * Each phase has its own topics; everything it starts is stopped and removed at the end.
  * Run it with {@code bench/run.sh}; the exit code is 0 unless a phase could not be measured at all.
  */
@@ -59,13 +61,12 @@ public final class EndToEndBench implements Callable<Integer> {
       + "default configuration).")
   int quotaMaxInFlight;
 
-  @Option(names = "--no-record-matched", description = "Skip the reference drain of the bare chain writing runex's "
-      + "records per job (3+2+3 and a status reader writing 3 of 5 events; default: it runs).")
-  boolean noRecordMatched;
-
-  @Option(names = "--reference-without-status", description = "The reference drain leaves out its status reader: "
-      + "only the records issue 2 asks for (3+2+3 per job; default: with it, like runex's job-status application).")
-  boolean referenceWithoutStatus;
+  @Option(names = "--reference", split = ",", defaultValue = "runex-records", paramLabel = "REF",
+      description = "Reference baselines to drain after runex, comma-separated (default: ${DEFAULT-VALUE}): "
+          + "runex-records (the bare chain writing runex's records per job: 3+2+3 and a status reader writing 3 of 5 "
+          + "events), issue-records (only issue 2's records: 3+2+3, no status reader), streams-hops (issue 2's "
+          + "records, the first two hops one Kafka Streams application with runex's topology settings), or none.")
+  List<String> referenceNames;
 
   @Option(names = "--phase-timeout-seconds", defaultValue = "300", description = "Longest wait for one phase's results (default: ${DEFAULT-VALUE}).")
   int phaseTimeoutSeconds;
@@ -86,15 +87,17 @@ public final class EndToEndBench implements Callable<Integer> {
     Logger log = LoggerFactory.getLogger(EndToEndBench.class);
     log.info("machine   : {}", Report.machine());
     log.info("parameters: {}", Report.parameters(params));
+    List<Report.Reference> references = references(referenceNames);
     log.info("starting Kafka and the schema registry on free loopback ports");
     BenchInfra infra = BenchInfra.start();
     Thread cleanup = new Thread(infra::close, "bench-cleanup"); // Ctrl-C must not leave servers behind
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
-      Report.Results results = measure(infra, params, !noRecordMatched, !referenceWithoutStatus);
+      Report.Results results = measure(infra, params, references);
       System.out.print(Report.render(params, results));
       boolean allMeasured = Stream.concat(Stream.of(results.bareDrain(), results.runexDrain(), results.bareLatency(),
-          results.runexLatency()), results.bareRecordsDrain().stream()).allMatch(o -> o instanceof Outcome.Measured<?>);
+          results.runexLatency()), results.references().stream().map(Report.ReferenceDrain::drain))
+          .allMatch(o -> o instanceof Outcome.Measured<?>);
       return allMeasured ? 0 : 1;
     } finally {
       infra.close();
@@ -102,31 +105,55 @@ public final class EndToEndBench implements Callable<Integer> {
     }
   }
 
-  private static Report.Results measure(BenchInfra infra, BenchParams p, boolean recordMatched,
-      boolean statusReader) {
+  /** The {@code --reference} values, in order, each once; {@code none} alone means none. */
+  static List<Report.Reference> references(List<String> names) {
+    if (names.equals(List.of("none"))) {
+      return List.of();
+    }
+    List<Report.Reference> chosen = new ArrayList<>();
+    for (String name : names) {
+      Report.Reference ref = Arrays.stream(Report.Reference.values()).filter(r -> r.option.equals(name)).findFirst()
+          .orElseThrow(() -> new CommandLine.ParameterException(new CommandLine(new EndToEndBench()),
+              "--reference: unknown reference '" + name + "'; expected runex-records, issue-records, streams-hops"
+                  + " or none"));
+      if (!chosen.contains(ref)) {
+        chosen.add(ref);
+      }
+    }
+    return chosen;
+  }
+
+  private static Report.Results measure(BenchInfra infra, BenchParams p, List<Report.Reference> references) {
     PhaseRunner phases = new PhaseRunner(infra, p);
     PhaseRunner.SystemFactory bare = (prefix, stateDir) -> new BareChain(infra.bootstrapServers(), prefix, p);
-    Optional<PhaseRunner.SystemFactory> bareRecords = recordMatched
-        ? Optional.of((prefix, stateDir) -> statusReader
-            ? BareChain.withRunexRecords(infra.bootstrapServers(), prefix, p)
-            : BareChain.withIssueRecords(infra.bootstrapServers(), prefix, p))
-        : Optional.empty();
     PhaseRunner.SystemFactory runex =
         (prefix, stateDir) -> new RunexUnderTest(infra.bootstrapServers(), infra.registryUrl(), prefix, stateDir, p);
     // Warm-up: the broker's first transactions and groups, and this JVM's JIT, are slow for a while.
     phases.drain("warmup-bare", bare, p.warmupRecords());
-    bareRecords.ifPresent(f -> phases.drain("warmup-bare-records", f, p.warmupRecords()));
+    for (Report.Reference ref : references) {
+      phases.drain("warmup-" + ref.option, reference(infra, p, ref), p.warmupRecords());
+    }
     phases.drain("warmup-runex", runex, p.warmupRecords());
     Outcome<DrainResult> bareDrain = phases.drain("drain-bare", bare, p.records());
-    Optional<Outcome<DrainResult>> bareRecordsDrain =
-        bareRecords.map(f -> phases.drain("drain-bare-records", f, p.records()));
+    List<Report.ReferenceDrain> referenceDrains = new ArrayList<>();
+    for (Report.Reference ref : references) {
+      referenceDrains.add(new Report.ReferenceDrain(ref,
+          phases.drain("drain-" + ref.option, reference(infra, p, ref), p.records())));
+    }
     return new Report.Results(
         bareDrain,
         phases.drain("drain-runex", runex, p.records()),
         phases.latency("latency-bare", bare),
         phases.latency("latency-runex", runex),
-        bareRecordsDrain,
-        statusReader);
+        referenceDrains);
+  }
+
+  private static PhaseRunner.SystemFactory reference(BenchInfra infra, BenchParams p, Report.Reference ref) {
+    return (prefix, stateDir) -> switch (ref) {
+      case RUNEX_RECORDS -> BareChain.withRunexRecords(infra.bootstrapServers(), prefix, p);
+      case ISSUE_RECORDS -> BareChain.withIssueRecords(infra.bootstrapServers(), prefix, p);
+      case STREAMS_HOPS -> BareChain.withStreamsHops(infra.bootstrapServers(), prefix, p, stateDir);
+    };
   }
 
   private static void removeHook(Thread hook) {

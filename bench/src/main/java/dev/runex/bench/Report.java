@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
@@ -19,36 +18,48 @@ import java.util.function.ToDoubleFunction;
  * The benchmark's printed result: machine facts, parameters, and a table of bare chain vs runex
  * with the ratios runex/baseline and the issue's targets (throughput >= 0.5x, p99 <= 1.5x) marked
  * PASS or MISS. Targets are reported, never enforced: a benchmark informs, it does not fail builds.
- * After the table, a reference block compares runex's drain with the bare chain writing runex's
- * records per job (no target: it shows how much of the gap is Kafka record work alone).
+ * After the table, a reference block per reference baseline compares runex's drain with bare
+ * chains that write runex's records per job (no target: they show how much of the gap is Kafka record
+ * work, and Kafka Streams' own work, alone).
  */
 final class Report {
   static final double THROUGHPUT_TARGET = 0.5;
   static final double P99_TARGET = 1.5;
   private static final String ROW = "%-40s %14s %14s %11s %9s  %s%n";
 
+  /** A reference baseline: what it writes per job, and how its first hops run. */
+  enum Reference {
+    RUNEX_RECORDS("runex-records",
+        "bare chain writing runex's records per job (3+2+3 and a status reader writing 3 of 5 events)"),
+    ISSUE_RECORDS("issue-records", "bare chain writing issue 2's records per job (3+2+3, no status reader)"),
+    STREAMS_HOPS("streams-hops", "bare chain writing issue 2's records per job (3+2+3, no status reader), its first"
+        + " two hops one Kafka Streams application");
+
+    /** Its name on the command line ({@code --reference}). */
+    final String option;
+    final String title;
+
+    Reference(String option, String title) {
+      this.option = option;
+      this.title = title;
+    }
+  }
+
+  /** One reference baseline's drain. */
+  record ReferenceDrain(Reference reference, Outcome<DrainResult> drain) {}
+
   /**
    * The measured phases.
    *
-   * @param bareRecordsDrain the drain of the bare chain writing runex's records per job; empty when
-   *     skipped ({@code --no-record-matched})
-   * @param referenceStatusReader whether that chain had its status reader ({@code
-   *     --reference-without-status} leaves it out)
+   * @param references the drains of the reference baselines, in the order they ran; none when
+   *     skipped ({@code --reference none})
    */
   record Results(
       Outcome<DrainResult> bareDrain,
       Outcome<DrainResult> runexDrain,
       Outcome<LatencyResult> bareLatency,
       Outcome<LatencyResult> runexLatency,
-      Optional<Outcome<DrainResult>> bareRecordsDrain,
-      boolean referenceStatusReader) {
-
-    /** With the reference's status reader (the default). */
-    Results(Outcome<DrainResult> bareDrain, Outcome<DrainResult> runexDrain, Outcome<LatencyResult> bareLatency,
-        Outcome<LatencyResult> runexLatency, Optional<Outcome<DrainResult>> bareRecordsDrain) {
-      this(bareDrain, runexDrain, bareLatency, runexLatency, bareRecordsDrain, true);
-    }
-  }
+      List<ReferenceDrain> references) {}
 
   private final Duration commitInterval;
   private final StringBuilder out = new StringBuilder();
@@ -63,7 +74,10 @@ final class Report {
     report.header(p);
     report.drain(r.bareDrain(), r.runexDrain());
     report.latency(r.bareLatency(), r.runexLatency());
-    report.reference(r.bareRecordsDrain(), r.runexDrain(), r.referenceStatusReader());
+    if (r.references().isEmpty()) {
+      report.out.append("\nreference: skipped (--reference none)\n");
+    }
+    r.references().forEach(ref -> report.reference(ref, r.runexDrain()));
     report.footer(r);
     return report.out.toString();
   }
@@ -156,18 +170,12 @@ final class Report {
         l -> millis(l.maxSendLate().toNanos() / 1_000), Double.NaN, "", "");
   }
 
-  /** The reference baseline: no target, only runex's ratio to it. */
-  private void reference(Optional<Outcome<DrainResult>> reference, Outcome<DrainResult> runex, boolean statusReader) {
-    out.append(statusReader
-        ? "\nreference: bare chain writing runex's records per job (3+2+3 and a status reader writing 3 of 5 events)"
-        : "\nreference: bare chain writing issue 2's records per job (3+2+3, no status reader)");
-    if (reference.isEmpty()) {
-      out.append(": skipped (--no-record-matched)\n");
-      return;
-    }
-    out.append('\n').append(String.format(Locale.ROOT, ROW, "", "reference", "runex", "runex/ref", "", ""));
-    throughput(reference.get(), runex, false);
-    cpu(reference.get(), runex);
+  /** A reference baseline: no target, only runex's ratio to it. */
+  private void reference(ReferenceDrain reference, Outcome<DrainResult> runex) {
+    out.append("\nreference: ").append(reference.reference().title).append('\n');
+    out.append(String.format(Locale.ROOT, ROW, "", "reference", "runex", "runex/ref", "", ""));
+    throughput(reference.drain(), runex, false);
+    cpu(reference.drain(), runex);
   }
 
   /**
@@ -194,7 +202,7 @@ final class Report {
     note("runex drain", r.runexDrain());
     note("bare chain latency", r.bareLatency());
     note("runex latency", r.runexLatency());
-    r.bareRecordsDrain().ifPresent(o -> note("bare chain with runex's records drain", o));
+    r.references().forEach(ref -> note("reference " + ref.reference().option + " drain", ref.drain()));
     out.append('\n');
     out.append("steady throughput = results read between the reads that passed 10% and 90% of the results, over that time\n");
     out.append("  (start-up excluded); from start = from starting the system to the last result (start-up included);\n");

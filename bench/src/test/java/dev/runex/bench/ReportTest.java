@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 class ReportTest {
   private static final BenchParams PARAMS = new BenchParams(50_000, 5_000, 100, 6, Duration.ofMillis(100), 2_000,
       Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(300));
-  private static final Optional<Outcome<DrainResult>> SKIPPED = Optional.empty();
-  private static final String REFERENCE = "reference: bare chain writing ";
+  private static final List<Report.ReferenceDrain> SKIPPED = List.of();
+  private static final String REFERENCE = "reference: ";
 
   @Test
   void missesThroughputTargetWhenRunexDrainsAtLessThanHalfTheBaselineRate() {
@@ -90,7 +90,7 @@ class ReportTest {
   void comparesRunexWithTheBareChainWritingRunexsRecordsWithoutATarget() {
     // given bare 40,000, runex 16,000 and the record-matched bare chain 20,000 jobs/s steady
     Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330),
-        Optional.of(drain(20_000)));
+        runexRecords(drain(20_000)));
 
     // when
     String report = Report.render(PARAMS, results);
@@ -113,7 +113,7 @@ class ReportTest {
   @Test
   void saysWhenTheReferenceHadNoStatusReader() {
     Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330),
-        Optional.of(drain(32_000)), false);
+        List.of(new Report.ReferenceDrain(Report.Reference.ISSUE_RECORDS, drain(32_000))));
 
     String report = Report.render(PARAMS, results);
 
@@ -123,12 +123,42 @@ class ReportTest {
   }
 
   @Test
+  void saysWhenTheReferenceRanItsFirstHopsAsAKafkaStreamsApplication() {
+    Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330),
+        List.of(new Report.ReferenceDrain(Report.Reference.STREAMS_HOPS, drain(25_000))));
+
+    String report = Report.render(PARAMS, results);
+
+    assertThat(referenceBlock(report).get(0)).isEqualTo("reference: bare chain writing issue 2's records per job"
+        + " (3+2+3, no status reader), its first two hops one Kafka Streams application");
+    assertThat(line(referenceBlock(report), "drain throughput, steady")).contains("25,000").contains("0.64x");
+  }
+
+  @Test
+  void printsABlockPerReferenceInTheOrderTheyRan() {
+    Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330), List.of(
+        new Report.ReferenceDrain(Report.Reference.ISSUE_RECORDS, drain(32_000)),
+        new Report.ReferenceDrain(Report.Reference.STREAMS_HOPS, drain(20_000))));
+
+    String report = Report.render(PARAMS, results);
+
+    List<String> titles = report.lines().filter(l -> l.startsWith(REFERENCE)).toList();
+    assertThat(titles).hasSize(2);
+    assertThat(titles.get(0)).contains("(3+2+3, no status reader)").doesNotContain("Kafka Streams");
+    assertThat(titles.get(1)).endsWith("one Kafka Streams application");
+    List<String> steady = report.lines().filter(l -> l.startsWith("drain throughput, steady")).toList();
+    assertThat(steady).hasSize(3);
+    assertThat(steady.get(1)).contains("32,000").contains("0.50x");
+    assertThat(steady.get(2)).contains("20,000").contains("0.80x");
+  }
+
+  @Test
   void saysTheReferenceWasSkipped() {
     Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330), SKIPPED);
 
     String report = Report.render(PARAMS, results);
 
-    assertThat(referenceBlock(report).get(0)).endsWith(": skipped (--no-record-matched)");
+    assertThat(referenceBlock(report).get(0)).isEqualTo("reference: skipped (--reference none)");
     assertThat(report).doesNotContain("runex/ref");
     assertThat(report.lines().filter(l -> l.startsWith("drain throughput, steady")).count()).isEqualTo(1);
   }
@@ -136,7 +166,7 @@ class ReportTest {
   @Test
   void showsAFailedReferenceAndNamesTheReason() {
     Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330),
-        Optional.of(new Outcome.Failed<>("hop stopped")));
+        runexRecords(new Outcome.Failed<>("hop stopped")));
 
     String report = Report.render(PARAMS, results);
 
@@ -145,7 +175,7 @@ class ReportTest {
         .doesNotContainPattern("\\d\\.\\d\\dx");
     assertThat(line(reference, "drain throughput, from start")).contains("failed").doesNotContainPattern("\\d\\.\\d\\dx");
     assertThat(line(report, "drain throughput, steady")).contains("0.40x").contains("MISS");
-    assertThat(report).contains("bare chain with runex's records drain failed: hop stopped");
+    assertThat(report).contains("reference runex-records drain failed: hop stopped");
   }
 
   @Test
@@ -153,7 +183,7 @@ class ReportTest {
     // given, in each 40,000-job steady span: bare 0.4 s JVM + 0.2 s servers in 1 s; runex 3.2 s JVM + 0.8 s
     // servers in 2.5 s
     Report.Results results = new Report.Results(drainUsing(40_000, 400, 200), drainUsing(16_000, 3_200, 800),
-        latency(300), latency(330), Optional.of(drainUsing(20_000, 1_200, 400)));
+        latency(300), latency(330), runexRecords(drainUsing(20_000, 1_200, 400)));
 
     String report = Report.render(PARAMS, results);
 
@@ -176,6 +206,10 @@ class ReportTest {
 
     assertThat(line(report, "drain CPU per job, steady (us)")).contains(" - ").contains("100.0")
         .doesNotContainPattern("\\d\\.\\d\\dx");
+  }
+
+  private static List<Report.ReferenceDrain> runexRecords(Outcome<DrainResult> drain) {
+    return List.of(new Report.ReferenceDrain(Report.Reference.RUNEX_RECORDS, drain));
   }
 
   /** Like {@link #drain}, having used this much CPU (ms) in the bench JVM and the servers in its steady span. */

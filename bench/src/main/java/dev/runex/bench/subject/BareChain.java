@@ -2,6 +2,7 @@ package dev.runex.bench.subject;
 
 import dev.runex.bench.BenchParams;
 import dev.runex.launcher.local.TopicProvisioner;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,9 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * records per job as runex does, still as raw bytes: the three hops also copy the job to
  * {@code events} (2 + 1 + 2 copies, like runex's five lifecycle events), and a fourth hop, off the
  * result path like runex's job-status application, reads those events and writes 3 of each job's
- * 5 to {@code status} (like the status application's changelog records).
+ * 5 to {@code status} (like the status application's changelog records). {@link #withIssueRecords}
+ * leaves that hop out, and {@link #withStreamsHops} also runs the first two hops as one Kafka
+ * Streams application, like runex's topology ({@link StreamsHops}).
  */
 public final class BareChain implements SystemUnderTest {
   private static final Duration PROVISION_TIMEOUT = Duration.ofSeconds(60);
@@ -46,7 +49,9 @@ public final class BareChain implements SystemUnderTest {
     /** Plus an events copy per transition: the records issue 2 asks runex for. */
     ISSUE("bare chain, issue 2's records"),
     /** Plus the status hop: every record runex writes. */
-    RUNEX("bare chain, runex's records");
+    RUNEX("bare chain, runex's records"),
+    /** Issue 2's records, the first two hops as one Kafka Streams application. */
+    STREAMS("bare chain, issue 2's records, Kafka Streams hops");
 
     final String label;
 
@@ -59,17 +64,20 @@ public final class BareChain implements SystemUnderTest {
   private final String prefix;
   private final BenchParams params;
   private final Records records;
+  private final Path stateDir;
   private final List<TransactionalHop> hops = new ArrayList<>();
+  private StreamsHops streams;
 
   public BareChain(String bootstrapServers, String prefix, BenchParams params) {
-    this(bootstrapServers, prefix, params, Records.PLAIN);
+    this(bootstrapServers, prefix, params, Records.PLAIN, null);
   }
 
-  private BareChain(String bootstrapServers, String prefix, BenchParams params, Records records) {
+  private BareChain(String bootstrapServers, String prefix, BenchParams params, Records records, Path stateDir) {
     this.bootstrapServers = bootstrapServers;
     this.prefix = prefix;
     this.params = params;
     this.records = records;
+    this.stateDir = stateDir;
   }
 
   /**
@@ -78,7 +86,7 @@ public final class BareChain implements SystemUnderTest {
    * writing 3 of the job's 5 events. Results and their check are the plain chain's.
    */
   public static BareChain withRunexRecords(String bootstrapServers, String prefix, BenchParams params) {
-    return new BareChain(bootstrapServers, prefix, params, Records.RUNEX);
+    return new BareChain(bootstrapServers, prefix, params, Records.RUNEX, null);
   }
 
   /**
@@ -86,7 +94,18 @@ public final class BareChain implements SystemUnderTest {
    * result and an event per transition), without the job-status application's.
    */
   public static BareChain withIssueRecords(String bootstrapServers, String prefix, BenchParams params) {
-    return new BareChain(bootstrapServers, prefix, params, Records.ISSUE);
+    return new BareChain(bootstrapServers, prefix, params, Records.ISSUE, null);
+  }
+
+  /**
+   * Issue 2's records with the first two hops (intake → validated with the received and validated
+   * copies, validated → scheduled with the scheduled copy) as one Kafka Streams application with
+   * runex's topology settings, its Kafka Streams state in {@code stateDir}; the third hop stays a
+   * transactional loop, like runex's worker. Its cost over {@link #withIssueRecords} is Kafka
+   * Streams' own.
+   */
+  public static BareChain withStreamsHops(String bootstrapServers, String prefix, BenchParams params, Path stateDir) {
+    return new BareChain(bootstrapServers, prefix, params, Records.STREAMS, stateDir);
   }
 
   @Override
@@ -108,7 +127,7 @@ public final class BareChain implements SystemUnderTest {
   public void provision() {
     List<String> stages = switch (records) {
       case PLAIN -> List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS);
-      case ISSUE -> List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS, EVENTS);
+      case ISSUE, STREAMS -> List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS, EVENTS);
       case RUNEX -> List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS, EVENTS, STATUS);
     };
     List<NewTopic> topics = stages.stream().map(s -> new NewTopic(prefix + s, params.partitions(), (short) 1)).toList();
@@ -120,6 +139,14 @@ public final class BareChain implements SystemUnderTest {
   @Override
   public void start() {
     List<Hop> plan = records == Records.PLAIN ? plainHops() : runexRecordHops();
+    if (records == Records.STREAMS) {
+      streams = new StreamsHops(bootstrapServers, prefix + "streams-hops", stateDir, params.commitInterval(),
+          prefix + EVENTS, ORDINAL, List.of(
+              new StreamsHops.Hop(prefix + INTAKE, prefix + VALIDATED, new byte[] {0, 1}),
+              new StreamsHops.Hop(prefix + VALIDATED, prefix + SCHEDULED, new byte[] {2})));
+      streams.start();
+      plan = plan.subList(2, plan.size());
+    }
     for (int i = 0; i < plan.size(); i++) {
       TransactionalHop hop = new TransactionalHop(
           bootstrapServers, plan.get(i).in(), plan.get(i).output(), prefix + "bare-hop-" + i, params.commitInterval());
@@ -185,6 +212,10 @@ public final class BareChain implements SystemUnderTest {
 
   @Override
   public void close() {
+    if (streams != null) {
+      streams.close();
+      streams = null;
+    }
     hops.forEach(TransactionalHop::close);
     hops.clear();
   }
