@@ -65,7 +65,8 @@ public final class EndToEndBench implements Callable<Integer> {
       description = "Reference baselines to drain after runex, comma-separated (default: ${DEFAULT-VALUE}): "
           + "runex-records (the bare chain writing runex's records per job: 3+2+3 and a status reader writing 3 of 5 "
           + "events), issue-records (only issue 2's records: 3+2+3, no status reader), streams-hops (issue 2's "
-          + "records, the first two hops one Kafka Streams application with runex's topology settings), or none.")
+          + "records, the first two hops one Kafka Streams application with runex's topology settings), "
+          + "runex-status-off (runex without its job-status application), or none.")
   List<String> referenceNames;
 
   @Option(names = "--phase-timeout-seconds", defaultValue = "300", description = "Longest wait for one phase's results (default: ${DEFAULT-VALUE}).")
@@ -114,8 +115,8 @@ public final class EndToEndBench implements Callable<Integer> {
     for (String name : names) {
       Report.Reference ref = Arrays.stream(Report.Reference.values()).filter(r -> r.option.equals(name)).findFirst()
           .orElseThrow(() -> new CommandLine.ParameterException(new CommandLine(new EndToEndBench()),
-              "--reference: unknown reference '" + name + "'; expected runex-records, issue-records, streams-hops"
-                  + " or none"));
+              "--reference: unknown reference '" + name + "'; expected runex-records, issue-records, streams-hops,"
+                  + " runex-status-off or none"));
       if (!chosen.contains(ref)) {
         chosen.add(ref);
       }
@@ -153,6 +154,8 @@ public final class EndToEndBench implements Callable<Integer> {
       case RUNEX_RECORDS -> BareChain.withRunexRecords(infra.bootstrapServers(), prefix, p);
       case ISSUE_RECORDS -> BareChain.withIssueRecords(infra.bootstrapServers(), prefix, p);
       case STREAMS_HOPS -> BareChain.withStreamsHops(infra.bootstrapServers(), prefix, p, stateDir);
+      case RUNEX_STATUS_OFF -> RunexUnderTest.withoutStatus(infra.bootstrapServers(), infra.registryUrl(), prefix,
+          stateDir, p);
     };
   }
 

@@ -33,7 +33,9 @@ final class Report {
         "bare chain writing runex's records per job (3+2+3 and a status reader writing 3 of 5 events)"),
     ISSUE_RECORDS("issue-records", "bare chain writing issue 2's records per job (3+2+3, no status reader)"),
     STREAMS_HOPS("streams-hops", "bare chain writing issue 2's records per job (3+2+3, no status reader), its first"
-        + " two hops one Kafka Streams application");
+        + " two hops one Kafka Streams application"),
+    RUNEX_STATUS_OFF("runex-status-off", "runex with its job-status application off (runex.topology.statusEnabled:"
+        + " false), otherwise as users get it");
 
     /** Its name on the command line ({@code --reference}). */
     final String option;

@@ -57,6 +57,15 @@ public final class Settings {
       new Setting("runex.topology.streamThreads", Kind.INT, "1", 1L, "Kafka Streams num.stream.threads.");
   public static final Setting TOPOLOGY_STANDBY_REPLICAS =
       new Setting("runex.topology.standbyReplicas", Kind.INT, "0", 0L, "Kafka Streams num.standby.replicas.");
+  public static final Setting TOPOLOGY_STATUS_ENABLED =
+      new Setting(
+          "runex.topology.statusEnabled",
+          Kind.BOOLEAN,
+          "true",
+          null,
+          "Run the job-status application: fold the events topic into the status stores and serve them (/jobs,"
+              + " runex status, runex jobs). false: no status stores or API, and none of their CPU (about 40 % of the"
+              + " topology process's in the benchmark's drain); lifecycle events are written either way.");
   public static final Setting TOPOLOGY_STATUS_PORT =
       new Setting(
           "runex.topology.statusPort",
@@ -207,6 +216,7 @@ public final class Settings {
           TOPOLOGY_STATE_DIR,
           TOPOLOGY_THREADS,
           TOPOLOGY_STANDBY_REPLICAS,
+          TOPOLOGY_STATUS_ENABLED,
           TOPOLOGY_STATUS_PORT,
           TOPOLOGY_STATUS_HOST,
           TOPOLOGY_STATUS_ADVERTISED_HOST,

@@ -93,7 +93,7 @@ public final class RunexTopology implements AutoCloseable {
    * The status store runs as its own Streams application (application id + {@code -status}), on
    * its own thread and transactions: folding five events per job on the intake/queueing thread
    * measurably delayed every job (bench: p99 at 2,000 jobs/s 2.8x the bare chain with it there,
-   * 1.1x without).
+   * 1.1x without). Null when {@code runex.topology.statusEnabled} is false.
    */
   private final KafkaStreams statusStreams;
   private final KafkaStreamsMetrics statusMetrics;
@@ -101,30 +101,48 @@ public final class RunexTopology implements AutoCloseable {
   private final RunexConfig cfg;
   private final RunexTopics topics;
 
-  /** A topology client for this process (not started; its status API, when enabled, is bound). */
+  /**
+   * A topology client for this process (not started). With the job-status application enabled (the
+   * default), its status API, when it has a port, is bound.
+   */
   public RunexTopology(RunexConfig cfg, RunexTopics topics, MeterRegistry meters) {
     String instanceId = instanceId();
     this.cfg = cfg;
     this.topics = topics;
-    this.status = StatusHttpServer.bind(cfg);
     this.streams = new KafkaStreams(build(cfg, topics, meters, instanceId), streamsProperties(cfg));
-    Properties statusProps = statusProperties(cfg);
-    if (status != null) {
-      HostInfo self = status.advertised();
-      statusProps.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+    this.metrics = new KafkaStreamsMetrics(streams);
+    if (cfg.bool(Settings.TOPOLOGY_STATUS_ENABLED)) {
+      this.status = StatusHttpServer.bind(cfg);
+      Properties statusProps = statusProperties(cfg);
+      if (status != null) {
+        HostInfo self = status.advertised();
+        statusProps.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+      }
+      this.statusStreams = new KafkaStreams(buildStatus(cfg, topics), statusProps);
+      if (status != null) {
+        status.serve(new StatusQueries(statusStreams, status.advertised(), topics.events().name()));
+      }
+      this.statusMetrics = new KafkaStreamsMetrics(statusStreams);
+    } else {
+      this.status = null;
+      this.statusStreams = null;
+      this.statusMetrics = null;
+      log.info("The job-status application is off ({}=false): no status stores or API",
+          Settings.TOPOLOGY_STATUS_ENABLED.key());
     }
-    this.statusStreams = new KafkaStreams(buildStatus(cfg, topics), statusProps);
-    if (status != null) {
-      status.serve(new StatusQueries(statusStreams, status.advertised(), topics.events().name()));
-    }
-    for (KafkaStreams s : List.of(streams, statusStreams)) {
+    for (KafkaStreams s : clients()) {
       s.setUncaughtExceptionHandler(new StreamThreadRecovery(10, Duration.ofMinutes(5), Clock.systemUTC()));
       s.setStateListener((now, before) -> log.info("Topology {} went from {} to {}", instanceId, before, now));
     }
-    this.metrics = new KafkaStreamsMetrics(streams);
     metrics.bindTo(meters);
-    this.statusMetrics = new KafkaStreamsMetrics(statusStreams);
-    statusMetrics.bindTo(meters);
+    if (statusMetrics != null) {
+      statusMetrics.bindTo(meters);
+    }
+  }
+
+  /** The Kafka Streams clients this process runs: the jobs application, and the status one when enabled. */
+  private List<KafkaStreams> clients() {
+    return statusStreams == null ? List.of(streams) : List.of(streams, statusStreams);
   }
 
   /** The topology the application runs; tests drive the same one. */
@@ -203,8 +221,7 @@ public final class RunexTopology implements AutoCloseable {
   /** Writes the config's schedules to the schedules topic (see {@link ConfigSchedules}), then starts. */
   public void start() {
     ConfigSchedules.reconcile(cfg, topics);
-    streams.start();
-    statusStreams.start();
+    clients().forEach(KafkaStreams::start);
   }
 
   @Override
@@ -216,9 +233,11 @@ public final class RunexTopology implements AutoCloseable {
     }
     CloseOptions leave = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
         .withTimeout(CLOSE_TIMEOUT);
-    statusStreams.close(leave);
+    if (statusStreams != null) {
+      statusStreams.close(leave);
+      statusMetrics.close();
+    }
     streams.close(leave);
-    statusMetrics.close();
     metrics.close();
   }
 
@@ -234,14 +253,14 @@ public final class RunexTopology implements AutoCloseable {
   /** Standby tasks this process keeps (jobs and status applications together): warm copies of other instances' stores. */
   public int standbyTaskCount() {
     int count = 0;
-    for (KafkaStreams s : List.of(streams, statusStreams)) {
+    for (KafkaStreams s : clients()) {
       count += s.metadataForLocalThreads().stream().mapToInt(t -> t.standbyTasks().size()).sum();
     }
     return count;
   }
 
-  /** Running or rebalancing: both clients (jobs and status) are alive and will process. */
+  /** Running or rebalancing: every client (jobs, and status when enabled) is alive and will process. */
   public boolean isRunning() {
-    return streams.state().isRunningOrRebalancing() && statusStreams.state().isRunningOrRebalancing();
+    return clients().stream().allMatch(s -> s.state().isRunningOrRebalancing());
   }
 }

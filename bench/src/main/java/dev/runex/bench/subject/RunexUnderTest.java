@@ -40,6 +40,17 @@ public final class RunexUnderTest implements SystemUnderTest {
   private JobWorker worker;
 
   public RunexUnderTest(String bootstrapServers, String registryUrl, String prefix, Path stateDir, BenchParams params) {
+    this(bootstrapServers, registryUrl, prefix, stateDir, params, true);
+  }
+
+  /** runex as users get it, but with its job-status application off ({@code runex.topology.statusEnabled}). */
+  public static RunexUnderTest withoutStatus(String bootstrapServers, String registryUrl, String prefix, Path stateDir,
+      BenchParams params) {
+    return new RunexUnderTest(bootstrapServers, registryUrl, prefix, stateDir, params, false);
+  }
+
+  private RunexUnderTest(String bootstrapServers, String registryUrl, String prefix, Path stateDir, BenchParams params,
+      boolean status) {
     String interval = params.commitInterval().toMillis() + "ms";
     RunexConfig cfg = ConfigLoader.load(null, Map.of(), Map.of(
         Settings.BOOTSTRAP_SERVERS.key(), bootstrapServers,
@@ -51,7 +62,8 @@ public final class RunexUnderTest implements SystemUnderTest {
         Settings.TOPOLOGY_COMMIT_INTERVAL.key(), interval,
         Settings.WORKER_COMMIT_INTERVAL.key(), interval,
         Settings.WORKER_ID.key(), prefix + "worker",
-        Settings.METRICS_PORT.key(), "-1"));
+        Settings.METRICS_PORT.key(), "-1"))
+        .with(Settings.TOPOLOGY_STATUS_ENABLED, Boolean.toString(status));
     if (params.quotaMaxInFlight() > 0) {
       cfg = cfg.withQuotas(new Quotas(new Quotas.Block(params.quotaMaxInFlight(), null, null, Map.of()), Map.of()));
     }

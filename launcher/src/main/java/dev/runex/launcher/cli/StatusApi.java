@@ -35,6 +35,11 @@ final class StatusApi {
     if (explicit != null && !explicit.isBlank()) {
       return new StatusApi(URI.create(explicit.endsWith("/") ? explicit.substring(0, explicit.length() - 1) : explicit));
     }
+    if (!cfg.bool(Settings.TOPOLOGY_STATUS_ENABLED)) {
+      throw new IllegalStateException(Settings.TOPOLOGY_STATUS_ENABLED.key() + " is false: this configuration runs"
+          + " no job-status application; pass the API of a topology instance that runs one with --status-url"
+          + " http://host:port");
+    }
     int port = cfg.intValue(Settings.TOPOLOGY_STATUS_PORT);
     if (port <= 0) {
       throw new IllegalStateException(Settings.TOPOLOGY_STATUS_PORT.key() + " is " + port

@@ -8,6 +8,7 @@ import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.launcher.RunexMain;
 import dev.runex.launcher.it.RealKafka;
+import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.json.AvroJson;
 import dev.runex.topology.RunexTopology;
 import dev.runex.workers.execution.HandlerRegistry;
@@ -22,6 +23,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -78,6 +82,31 @@ class JobStatusIT {
       assertThat(cli.execute("status", "done-1", "--status-url", api.toString())).isZero();
       assertThat(cli.execute("status", "no-such-job", "--status-url", api.toString())).isEqualTo(1);
       assertThat(cli.execute("jobs", "--tenant", "demo", "--state", "DELAYED", "--status-url", api.toString())).isZero();
+    }
+  }
+
+  @Test
+  @Timeout(240)
+  void withTheStatusApplicationOffJobsRunAndNoStatusIsKept() throws Exception {
+    RunexConfig cfg = RealKafka.config(Map.of(Settings.TOPOLOGY_STATUS_ENABLED.key(), "false"));
+    try (InProcessRuntime runtime = new InProcessRuntime(cfg).startTopology();
+        ResultCollector collector = new ResultCollector(cfg, runtime.topics);
+        IntakeClient intake = new IntakeClient(cfg, runtime.topics);
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers()))) {
+      runtime.startWorker(HandlerRegistry.withBuiltins());
+      intake.json("unwatched-1", ECHO);
+      intake.flush();
+
+      await().atMost(Duration.ofSeconds(60)).until(() -> collector.only("unwatched-1") != null);
+
+      assertThat(collector.only("unwatched-1").getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+      assertThat(runtime.topology().statusUrl()).isEmpty();
+      assertThat(runtime.topology().isRunning()).isTrue();
+      // the status application's changelogs (<application id>-status-job-status-changelog, ...) would
+      // exist by now had it run: its first rebalance creates them
+      String statusApp = cfg.string(Settings.TOPOLOGY_APPLICATION_ID) + "-status";
+      assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).noneMatch(n -> n.startsWith(statusApp))
+          .anyMatch(n -> n.startsWith(cfg.string(Settings.TOPOLOGY_APPLICATION_ID) + "-delay-index"));
     }
   }
 
