@@ -8,8 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,6 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +74,33 @@ public final class BenchInfra implements AutoCloseable {
   /** A fresh folder for one phase's Kafka Streams state, removed with the rest on {@link #close}. */
   public Path stateDir(String phase) {
     return dir.resolve("streams").resolve(phase);
+  }
+
+  /**
+   * Offsets written to each topic whose name starts with {@code prefix} (Kafka Streams' internal
+   * ones included): the sum of its partitions' end offsets, which counts records plus one
+   * transaction marker per partition per commit. Empty when the broker could not tell.
+   */
+  public Map<String, Long> topicSizes(String prefix) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      List<String> names = admin.listTopics().names().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).stream()
+          .filter(n -> n.startsWith(prefix))
+          .toList();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin.describeTopics(names).allTopicNames().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).values()
+          .forEach(d -> d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()),
+              OffsetSpec.latest())));
+      Map<String, Long> sizes = new TreeMap<>();
+      admin.listOffsets(latest).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+          .forEach((tp, info) -> sizes.merge(tp.topic(), info.offset(), Long::sum));
+      return sizes;
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("Could not read the sizes of the topics of prefix {}: {}", prefix, e.toString());
+      return Map.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Map.of();
+    }
   }
 
   /**

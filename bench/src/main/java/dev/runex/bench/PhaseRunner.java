@@ -9,6 +9,8 @@ import dev.runex.bench.measure.Outcome;
 import dev.runex.bench.subject.SystemUnderTest;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,11 +73,30 @@ final class PhaseRunner {
     } finally {
       if (sut != null) {
         closeQuietly(phase, sut);
+        log.info("phase {} wrote per intake record: {}", phase, perIntakeRecord(infra.topicSizes(prefix), prefix,
+            sut.intakeTopic()));
       }
       infra.deleteTopics(prefix);
       log.info("phase {} done in {} s", phase,
           String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
     }
+  }
+
+  /**
+   * Each topic's offsets (records and transaction markers) per record written to intake, largest
+   * first, without the prefix: how much Kafka work a job cost the system, topic by topic.
+   */
+  static String perIntakeRecord(Map<String, Long> sizes, String prefix, String intakeTopic) {
+    Long intake = sizes.get(intakeTopic);
+    if (intake == null || intake == 0) {
+      return "unknown";
+    }
+    return sizes.entrySet().stream()
+        .filter(e -> !e.getKey().equals(intakeTopic) && e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey().substring(prefix.length()),
+            (double) e.getValue() / intake))
+        .collect(Collectors.joining(", "));
   }
 
   /** A system that fails to stop must not turn a finished measurement into a failure. */
