@@ -130,6 +130,7 @@ final class Report {
     throughput(bare, runex, true);
     cpu(bare, runex);
     row("drain: start to first result (s)", bare, runex, d -> seconds(d.startToFirst().toNanos()), Double.NaN, "", "");
+    allDone(bare, runex);
     row("drain: missing/failed/dup/refused", bare, runex,
         d -> problems(d.expected() - d.failedSends() - d.received(), d.failed(), d.duplicates(), d.failedSends()),
         Double.NaN, "", "");
@@ -178,6 +179,18 @@ final class Report {
     out.append(String.format(Locale.ROOT, ROW, "", "reference", "runex", "runex/ref", "", ""));
     throughput(reference.drain(), runex, false);
     cpu(reference.drain(), runex);
+    allDone(reference.drain(), runex);
+  }
+
+  /**
+   * When all was done (every result out and any consumer off the result path caught up: runex's
+   * job-status application) and the rate from the start to then.
+   */
+  private void allDone(Outcome<DrainResult> baseline, Outcome<DrainResult> runex) {
+    row("drain: start to all done (s)", baseline, runex,
+        d -> d.startToAllDone().map(t -> seconds(t.toNanos())).orElse("-"), Double.NaN, "", "");
+    row("drain throughput, start to all done (jobs/s)", baseline, runex, d -> count(d.allDoneJobsPerSecond()),
+        ratio(baseline, runex, DrainResult::allDoneJobsPerSecond), "", "");
   }
 
   /**
@@ -210,6 +223,8 @@ final class Report {
     out.append("  (start-up excluded); from start = from starting the system to the last result (start-up included);\n");
     out.append("latency = scheduled intake send -> result read by a read_committed consumer (HdrHistogram);\n");
     out.append("missing/failed/dup/refused = no result / result not SUCCEEDED / second result / intake send refused;\n");
+    out.append("all done = every result read and the consumers off the result path (runex's job-status application,\n");
+    out.append("  the reference's status reader) caught up with their topics;\n");
     out.append("CPU per job = CPU time (user + system) of the bench JVM, where the system under test runs, and of the\n");
     out.append("  broker and registry processes, used between those same 10% and 90% reads, over the jobs read between them.\n");
     notes.stream().distinct().forEach(n -> out.append("note: ").append(n).append('\n'));

@@ -198,6 +198,32 @@ class ReportTest {
   }
 
   @Test
+  void givesTheTimeUntilAllWasDoneAndTheRateToThen() {
+    // given 50,000 jobs each: the bare chain done at its last result, 2 s; runex's status caught up at 10 s
+    DrainResult bare = ((Outcome.Measured<DrainResult>) drain(40_000)).value().withAllDone(Optional.of(Duration.ofSeconds(2)));
+    DrainResult runex = ((Outcome.Measured<DrainResult>) drain(16_000)).value()
+        .withAllDone(Optional.of(Duration.ofSeconds(10)));
+    Report.Results results = new Report.Results(new Outcome.Measured<>(bare), new Outcome.Measured<>(runex),
+        latency(300), latency(330), SKIPPED);
+
+    String report = Report.render(PARAMS, results);
+
+    assertThat(line(report, "drain: start to all done (s)")).contains("2.00").contains("10.00");
+    assertThat(line(report, "drain throughput, start to all done")).contains("25,000").contains("5,000")
+        .contains("0.20x");
+  }
+
+  @Test
+  void showsADashWhenTheSideReadersDidNotCatchUp() {
+    Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330), SKIPPED);
+
+    String report = Report.render(PARAMS, results);
+
+    assertThat(line(report, "drain: start to all done (s)")).contains(" - ");
+    assertThat(line(report, "drain throughput, start to all done")).doesNotContainPattern("\\d\\.\\d\\dx");
+  }
+
+  @Test
   void showsADashWhenCpuWasNotMeasured() {
     Report.Results results = new Report.Results(drain(40_000), drainUsing(16_000, 3_200, 800), latency(300),
         latency(330), SKIPPED);

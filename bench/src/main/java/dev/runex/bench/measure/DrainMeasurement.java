@@ -3,6 +3,7 @@ package dev.runex.bench.measure;
 import dev.runex.bench.load.LoadGenerator;
 import dev.runex.bench.subject.SystemUnderTest;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,14 +30,29 @@ public final class DrainMeasurement {
     DrainSink sink = new DrainSink(TAG, n - failedSends, cpu); // a refused send never has a result: do not wait for it
     ResultReader reader = new ResultReader(bootstrapServers, sut.resultsTopic(), sut::succeeded, sink).start();
     long started = System.nanoTime();
+    boolean allResults;
     try {
       sut.start();
-      if (!sink.await(timeout)) {
+      allResults = sink.await(timeout);
+      if (!allResults) {
         log.warn("{}: only {} of {} results within {} s", sut.name(), sink.distinct(), n, timeout.toSeconds());
       }
     } finally {
       reader.close(); // joins the reader thread: the sink's fields are final from here on
     }
-    return sink.result(started, failedSends);
+    DrainResult result = sink.result(started, failedSends);
+    if (!allResults) {
+      return result;
+    }
+    // With every result out, the system may still be busy off the result path (runex's job-status
+    // application folding the last events): time that too, within what is left of the timeout.
+    Duration left = timeout.minusNanos(System.nanoTime() - started);
+    Optional<Duration> allDone = SideReaders.awaitCaughtUp(bootstrapServers, sut.sideReaders(), started,
+        left.isNegative() ? Duration.ZERO : left);
+    if (allDone.isEmpty()) {
+      log.warn("{}: its consumers off the result path had not caught up {} s after the start", sut.name(),
+          timeout.toSeconds());
+    }
+    return result.withAllDone(allDone);
   }
 }

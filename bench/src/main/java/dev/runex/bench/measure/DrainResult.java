@@ -16,6 +16,9 @@ import java.util.Optional;
  * @param steadySpan from the read that passed 10% of the expected results to the one that passed 90%
  * @param steadyJobs results read in that span (about 80% of them)
  * @param steadyCpu CPU used by the bench JVM and the servers in that span; empty when not measured
+ * @param startToAllDone from starting the system until all was done: every result read and its
+ *     consumers off the result path (runex's job-status application) caught up; empty when those did
+ *     not catch up in time, or when not measured
  */
 public record DrainResult(
     int expected,
@@ -27,18 +30,37 @@ public record DrainResult(
     Duration startToLast,
     Duration steadySpan,
     int steadyJobs,
-    Optional<CpuUse> steadyCpu) {
+    Optional<CpuUse> steadyCpu,
+    Optional<Duration> startToAllDone) {
 
-  /** Without CPU use. */
+  /** Without CPU use or off-path readers. */
   public DrainResult(int expected, int received, int failed, int duplicates, int failedSends, Duration startToFirst,
       Duration startToLast, Duration steadySpan, int steadyJobs) {
     this(expected, received, failed, duplicates, failedSends, startToFirst, startToLast, steadySpan, steadyJobs,
         Optional.empty());
   }
 
+  /** Without off-path readers. */
+  public DrainResult(int expected, int received, int failed, int duplicates, int failedSends, Duration startToFirst,
+      Duration startToLast, Duration steadySpan, int steadyJobs, Optional<CpuUse> steadyCpu) {
+    this(expected, received, failed, duplicates, failedSends, startToFirst, startToLast, steadySpan, steadyJobs,
+        steadyCpu, Optional.empty());
+  }
+
   /** Every job that reached intake has its result. */
   public boolean complete() {
     return received == expected - failedSends;
+  }
+
+  /** This result, with the time until all was done. */
+  public DrainResult withAllDone(Optional<Duration> startToAllDone) {
+    return new DrainResult(expected, received, failed, duplicates, failedSends, startToFirst, startToLast, steadySpan,
+        steadyJobs, steadyCpu, startToAllDone);
+  }
+
+  /** Jobs per second from the start until all was done (off-path readers included); NaN when unknown. */
+  public double allDoneJobsPerSecond() {
+    return startToAllDone.map(d -> perSecond(received, d)).orElse(Double.NaN);
   }
 
   /** Results per second once results flow (10%-90% of them): the pipeline's rate without start-up. */

@@ -204,6 +204,12 @@ public final class BareChain implements SystemUnderTest {
     };
   }
 
+  /** The status hop of the chain writing runex's records (the fourth hop: its group is its id). */
+  @Override
+  public List<SideReader> sideReaders() {
+    return records == Records.RUNEX ? List.of(new SideReader(prefix + "bare-hop-3", prefix + EVENTS)) : List.of();
+  }
+
   /** Raw passthrough: every record that reaches results is a finished job. */
   @Override
   public boolean succeeded(byte[] resultValue) {

@@ -16,8 +16,10 @@ import dev.runex.workers.execution.HandlerRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,6 +100,16 @@ public final class RunexUnderTest implements SystemUnderTest {
     topology.start();
     worker = new JobWorker(cfg, topics, HandlerRegistry.withBuiltins(), meters);
     worker.start();
+  }
+
+  /** The job-status application (when on): its Kafka Streams application id is its group, reading events. */
+  @Override
+  public List<SideReader> sideReaders() {
+    if (!cfg.bool(Settings.TOPOLOGY_STATUS_ENABLED)) {
+      return List.of();
+    }
+    return List.of(new SideReader(RunexTopology.statusProperties(cfg).getProperty(StreamsConfig.APPLICATION_ID_CONFIG),
+        topics.events().name()));
   }
 
   /** Decodes the result as a downstream consumer would (Avro via the registry) and checks its status. */
