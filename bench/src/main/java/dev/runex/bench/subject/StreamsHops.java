@@ -22,7 +22,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * its intake and queueing stages: {@code exactly_once_v2}, the same commit interval, producer
  * batching and fetch wait as runex's topology, one stream thread, no state. Each hop is its own
  * sub-topology (source → forwarding processor → sinks) and passes the raw bytes through: to the
- * next topic and a copy to {@code events} per ordinal, with runex's metrics at their default level.
+ * next topic and a copy to {@code events} per ordinal, with Kafka Streams' metrics at their default
+ * level, as in runex.
  * What it costs beyond the same hops as plain transactional loops is Kafka Streams' own per-record
  * work, before any of runex's.
  */
