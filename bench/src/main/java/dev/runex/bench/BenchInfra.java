@@ -1,6 +1,7 @@
 package dev.runex.bench;
 
 import dev.runex.bench.measure.CpuMeter;
+import dev.runex.bench.measure.TopicOffsets;
 import dev.runex.launcher.local.LocalInfra;
 import dev.runex.launcher.local.LocalInfra.SchemaStore;
 import java.io.IOException;
@@ -8,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,8 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.IsolationLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,13 +85,9 @@ public final class BenchInfra implements AutoCloseable {
       List<String> names = admin.listTopics().names().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).stream()
           .filter(n -> n.startsWith(prefix))
           .toList();
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      admin.describeTopics(names).allTopicNames().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).values()
-          .forEach(d -> d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()),
-              OffsetSpec.latest())));
       Map<String, Long> sizes = new TreeMap<>();
-      admin.listOffsets(latest).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-          .forEach((tp, info) -> sizes.merge(tp.topic(), info.offset(), Long::sum));
+      TopicOffsets.ends(admin, TopicOffsets.partitions(admin, names), IsolationLevel.READ_UNCOMMITTED)
+          .forEach((tp, end) -> sizes.merge(tp.topic(), end, Long::sum));
       return sizes;
     } catch (ExecutionException | TimeoutException e) {
       log.warn("Could not read the sizes of the topics of prefix {}: {}", prefix, e.toString());

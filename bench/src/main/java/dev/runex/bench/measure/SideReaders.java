@@ -11,8 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
@@ -40,9 +38,10 @@ public final class SideReaders {
       return Optional.of(Duration.ofNanos(System.nanoTime() - started));
     }
     long deadline = System.nanoTime() + timeout.toNanos();
+    Map<SideReader, List<TopicPartition>> partitions = new HashMap<>();
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       while (System.nanoTime() < deadline) {
-        if (readers.stream().allMatch(r -> caughtUp(admin, r))) {
+        if (readers.stream().allMatch(r -> caughtUp(admin, r, partitions))) {
           return Optional.of(Duration.ofNanos(System.nanoTime() - started));
         }
         Thread.sleep(CHECK_EVERY.toMillis());
@@ -51,15 +50,15 @@ public final class SideReaders {
     return Optional.empty();
   }
 
-  private static boolean caughtUp(Admin admin, SideReader reader) {
+  /** Whether {@code reader} has read its topic to the end; its partitions are looked up once, into {@code known}. */
+  private static boolean caughtUp(Admin admin, SideReader reader, Map<SideReader, List<TopicPartition>> known) {
     try {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      admin.describeTopics(List.of(reader.topic())).allTopicNames().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-          .get(reader.topic()).partitions()
-          .forEach(p -> latest.put(new TopicPartition(reader.topic(), p.partition()), OffsetSpec.latest()));
-      Map<TopicPartition, Long> ends = new HashMap<>();
-      admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
-          .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+      List<TopicPartition> partitions = known.get(reader);
+      if (partitions == null) {
+        partitions = TopicOffsets.partitions(admin, List.of(reader.topic()));
+        known.put(reader, partitions);
+      }
+      Map<TopicPartition, Long> ends = TopicOffsets.ends(admin, partitions, IsolationLevel.READ_COMMITTED);
       Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(reader.groupId())
           .partitionsToOffsetAndMetadata().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       return ends.entrySet().stream().allMatch(e -> read(e.getValue(), committed.get(e.getKey())));
