@@ -1,11 +1,15 @@
 package dev.runex.bench.subject;
 
+import dev.runex.config.ConfigLoader;
+import dev.runex.config.RunexConfig;
+import dev.runex.config.Settings;
+import dev.runex.topology.RunexTopology;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -19,13 +23,12 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Hops of the reference chain run as one Kafka Streams application, the way runex's topology runs
- * its intake and queueing stages: {@code exactly_once_v2}, the same commit interval, producer
- * batching and fetch wait as runex's topology, one stream thread, no state. Each hop is its own
- * sub-topology (source → forwarding processor → sinks) and passes the raw bytes through: to the
- * next topic and a copy to {@code events} per ordinal, with Kafka Streams' metrics at their default
- * level, as in runex.
- * What it costs beyond the same hops as plain transactional loops is Kafka Streams' own per-record
- * work, before any of runex's.
+ * its intake and queueing stages: with runex's topology settings ({@link
+ * RunexTopology#streamsProperties}: {@code exactly_once_v2}, commit interval, producer batching,
+ * fetch wait, one stream thread, metrics at their default level), and no state. Each hop is its
+ * own sub-topology (source → forwarding processor → sinks) and passes the raw bytes through: to
+ * the next topic and a copy to {@code events} per ordinal. What it costs beyond the same hops as
+ * plain transactional loops is Kafka Streams' own per-record work, before any of runex's.
  */
 final class StreamsHops implements AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
@@ -49,19 +52,13 @@ final class StreamsHops implements AutoCloseable {
       topology.addSink(next, hop.out(), new ByteArraySerializer(), new ByteArraySerializer(), processor);
       topology.addSink(copies, events, new ByteArraySerializer(), new ByteArraySerializer(), processor);
     }
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
-    props.put(StreamsConfig.POLL_MS_CONFIG, 100L);
-    // runex's topology settings (RunexTopology.streamsProperties)
-    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), commitInterval.toMillis());
-    props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
-    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
+    // runex's own topology settings, from the same code that sets them for runex
+    RunexConfig cfg = ConfigLoader.load(null, Map.of(), Map.of(
+        Settings.BOOTSTRAP_SERVERS.key(), bootstrapServers,
+        Settings.TOPOLOGY_APPLICATION_ID.key(), applicationId,
+        Settings.TOPOLOGY_STATE_DIR.key(), stateDir.toString(),
+        Settings.TOPOLOGY_COMMIT_INTERVAL.key(), commitInterval.toMillis() + "ms"));
+    Properties props = RunexTopology.streamsProperties(cfg);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     this.streams = new KafkaStreams(topology, props);
   }
