@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,8 +116,9 @@ public final class EndToEndBench implements Callable<Integer> {
     for (String name : names) {
       Report.Reference ref = Arrays.stream(Report.Reference.values()).filter(r -> r.option.equals(name)).findFirst()
           .orElseThrow(() -> new CommandLine.ParameterException(new CommandLine(new EndToEndBench()),
-              "--reference: unknown reference '" + name + "'; expected runex-records, issue-records, streams-hops,"
-                  + " runex-status-off or none"));
+              "--reference: unknown reference '" + name + "'; expected one of "
+                  + Arrays.stream(Report.Reference.values()).map(r -> r.option).collect(Collectors.joining(", "))
+                  + ", or none"));
       if (!chosen.contains(ref)) {
         chosen.add(ref);
       }
