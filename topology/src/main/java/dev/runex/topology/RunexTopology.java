@@ -10,7 +10,7 @@ import dev.runex.topology.intake.dedupe.IdempotencyGate;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.queueing.DelayIndex;
 import dev.runex.topology.monitoring.TaskSizeGauge;
-import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.topology.queueing.QueueingSubtopology;
 import dev.runex.topology.quota.QuotaGate;
 import dev.runex.topology.quota.QuotaSubtopology;

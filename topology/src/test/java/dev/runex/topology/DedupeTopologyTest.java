@@ -8,7 +8,7 @@ import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
-import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.topology.intake.dedupe.IdempotencyGate;
 import dev.runex.topology.intake.dedupe.IdempotencyKey;
 import java.nio.charset.StandardCharsets;

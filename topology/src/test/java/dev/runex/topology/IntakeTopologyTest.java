@@ -10,7 +10,7 @@ import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
-import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.serde.ConfluentAvroSerializer;
 import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.topology.intake.RegistryUnavailableException;

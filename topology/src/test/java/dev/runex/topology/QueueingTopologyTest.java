@@ -7,7 +7,7 @@ import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobPriority;
-import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.topics.Topic;
 import dev.runex.topology.queueing.DelayIndex;
 import dev.runex.topology.queueing.DelayIndexKey;

@@ -10,7 +10,7 @@ import dev.runex.schemas.Schedule;
 import dev.runex.schemas.ScheduleCatchUp;
 import dev.runex.schemas.ScheduleOverlap;
 import dev.runex.schemas.ScheduleState;
-import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.topology.queueing.TimeOrderedKeys;
 import dev.runex.topology.schedules.ScheduleFirer;
 import java.nio.charset.StandardCharsets;

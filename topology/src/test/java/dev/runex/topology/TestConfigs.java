@@ -72,6 +72,6 @@ public final class TestConfigs {
   }
 
   public static RunexTopics topics(RunexConfig cfg) {
-    return new RunexTopics(cfg, freshRegistry());
+    return new RunexTopics(cfg.topicLayout(), freshRegistry());
   }
 }

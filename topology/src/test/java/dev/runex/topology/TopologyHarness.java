@@ -65,7 +65,7 @@ public final class TopologyHarness implements AutoCloseable {
 
   private TopologyHarness(Path stateDir, RunexConfig cfg, SchemaRegistryClient registry, boolean status) {
     this.cfg = cfg;
-    this.topics = new RunexTopics(cfg, registry);
+    this.topics = new RunexTopics(cfg.topicLayout(), registry);
     RunexConfig withState = cfg.with(Settings.TOPOLOGY_STATE_DIR, stateDir.toString());
     Properties props = RunexTopology.streamsProperties(withState);
     Topology topology = RunexTopology.build(cfg, topics, meters, INSTANCE);

@@ -94,7 +94,7 @@ final class AttemptEnds {
     metrics.expired(job.getType());
     try (JobMdc mdc = JobMdc.put(job)) {
       log.info("job {} attempt {} expired before it could start ({}) [{}]",
-          job.getId(), job.getAttempt(), Deadlines.detail(job, spec), fetched.source());
+          job.getId(), job.getAttempt(), Deadlines.detail(job, JobTypeSpec.maxQueueTimeOf(spec)), fetched.source());
     }
   }
 

@@ -249,7 +249,7 @@ final class WorkerLoop implements Runnable {
     Job job = fetched.job();
     Instant now = clock.instant();
     JobTypeSpec spec = cfg.jobType(job.getType());
-    if (Deadlines.expired(job, spec, now)) {
+    if (Deadlines.expired(job, JobTypeSpec.maxQueueTimeOf(spec), now)) {
       admission.budget().release(memory);
       dispatcher.release(fetched.orderingKey());
       ends.expired(fetched, spec, now);

@@ -70,7 +70,7 @@ public final class RunexUnderTest implements SystemUnderTest {
       cfg = cfg.withQuotas(new Quotas(new Quotas.Block(params.quotaMaxInFlight(), null, null, Map.of()), Map.of()));
     }
     this.cfg = cfg;
-    this.topics = new RunexTopics(cfg, SchemaRegistryClient.forUrl(cfg.schemaRegistryUrl()));
+    this.topics = cfg.topics();
     this.resultReader = topics.results().valueSerde().deserializer();
   }
 

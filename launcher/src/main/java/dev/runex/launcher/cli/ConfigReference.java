@@ -5,7 +5,7 @@ import dev.runex.config.QuotaParser;
 import dev.runex.config.ScheduleParser;
 import dev.runex.config.Setting;
 import dev.runex.config.Settings;
-import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.monitoring.RunexMeters;
 import java.util.Locale;
 import java.util.Map;
 

@@ -24,7 +24,7 @@ public final class ControlWriter {
 
   public static RecordMetadata send(RunexConfig cfg, String target, ControlAction action, String reason)
       throws ExecutionException, InterruptedException {
-    RunexTopics topics = new RunexTopics(cfg, SchemaRegistryClient.forUrl(cfg.schemaRegistryUrl()));
+    RunexTopics topics = cfg.topics();
     Topic<String, ControlCommand> control = topics.control();
     ControlCommand command = ControlTargets.command(target, action, requestedBy(), reason, Instant.now());
     byte[] value = control.valueSerde().serializer().serialize(control.name(), command);

@@ -57,7 +57,7 @@ public final class DlqCommand {
   }
 
   static RunexTopics topics(RunexConfig cfg) {
-    return new RunexTopics(cfg, SchemaRegistryClient.forUrl(cfg.schemaRegistryUrl()));
+    return cfg.topics();
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per dead letter.")

@@ -82,7 +82,7 @@ public final class LocalCommand implements Callable<Integer> {
         Settings.BOOTSTRAP_SERVERS.key(), infra.bootstrapServers(),
         Settings.SCHEMA_REGISTRY_URL.key(), infra.registryUrl(),
         Settings.TOPOLOGY_STATE_DIR.key(), dataDir.resolve("streams").toString()));
-    RunexTopics topics = new RunexTopics(cfg, SchemaRegistryClient.forUrl(cfg.schemaRegistryUrl()));
+    RunexTopics topics = cfg.topics();
     TopicProvisioner.ensureTopics(cfg, topics, cfg.pools());
     MetricsEndpoint metrics = lifetime.add(MetricsEndpoint.start(cfg, "local"));
     LiveFeed feed = lifetime.add(LiveFeed.start(cfg, topics));

@@ -32,7 +32,7 @@ public final class ResultsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     RunexConfig cfg = config.load();
-    RunexTopics topics = new RunexTopics(cfg, SchemaRegistryClient.forUrl(cfg.schemaRegistryUrl()));
+    RunexTopics topics = cfg.topics();
     RecordText text = new RecordText(topics.registry());
     String topic = events ? topics.events().name() : topics.results().name();
     int printed = 0;

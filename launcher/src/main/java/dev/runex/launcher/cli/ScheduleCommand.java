@@ -109,7 +109,7 @@ public final class ScheduleCommand {
   }
 
   private static RunexTopics topics(RunexConfig cfg) {
-    return new RunexTopics(cfg, SchemaRegistryClient.forUrl(cfg.schemaRegistryUrl()));
+    return cfg.topics();
   }
 
   private static void write(RunexConfig cfg, String name, Schedule schedule) {

@@ -70,7 +70,7 @@ public final class SubmitCommand implements Callable<Integer> {
       System.err.println("not a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>): " + traceParent);
       return 2;
     }
-    RunexTopics topics = new RunexTopics(cfg, SchemaRegistryClient.forUrl(cfg.schemaRegistryUrl()));
+    RunexTopics topics = cfg.topics();
     KafkaConsumer<byte[], byte[]> results = wait == null ? null : Clients.reader(cfg, topics.results().name(), false);
     try (KafkaProducer<byte[], byte[]> producer = Clients.producer(cfg)) {
       ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.intake().name(),

@@ -22,7 +22,7 @@ public final class TopologyCommand implements Callable<Integer> {
     RunexConfig cfg = config.load();
     Lifetime lifetime = new Lifetime();
     MetricsEndpoint metrics = lifetime.add(MetricsEndpoint.start(cfg, "topology"));
-    RunexTopics topics = new RunexTopics(cfg, SchemaRegistryClient.forUrl(cfg.schemaRegistryUrl()));
+    RunexTopics topics = cfg.topics();
     TopicProvisioner.ensureTopics(cfg, topics, cfg.pools());
     RunexTopology topology = lifetime.add(new RunexTopology(cfg, topics, metrics.registry()));
     topology.start();

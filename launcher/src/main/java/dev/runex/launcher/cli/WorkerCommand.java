@@ -45,7 +45,7 @@ public final class WorkerCommand implements Callable<Integer> {
     RunexConfig cfg = config.load(extra);
     Lifetime lifetime = new Lifetime();
     MetricsEndpoint metrics = lifetime.add(MetricsEndpoint.start(cfg, "worker"));
-    RunexTopics topics = new RunexTopics(cfg, SchemaRegistryClient.forUrl(cfg.schemaRegistryUrl()));
+    RunexTopics topics = cfg.topics();
     TopicProvisioner.ensureTopics(cfg, topics, java.util.List.of(cfg.string(Settings.WORKER_POOL)));
     JobWorker worker = lifetime.add(new JobWorker(cfg, topics, HandlerRegistry.withBuiltins(), metrics.registry()));
     worker.start();

@@ -25,7 +25,7 @@ final class InProcessRuntime implements AutoCloseable {
 
   InProcessRuntime(RunexConfig cfg) {
     this.cfg = cfg;
-    this.topics = new RunexTopics(cfg, SchemaRegistryClient.forUrl(cfg.schemaRegistryUrl()));
+    this.topics = cfg.topics();
     TopicProvisioner.ensureTopics(cfg, topics, cfg.pools());
   }
 

@@ -76,7 +76,7 @@ public final class RealKafka {
 
   /** The typed topics of {@code cfg}, with serdes talking to the real registry. */
   public static RunexTopics topics(RunexConfig cfg) {
-    return new RunexTopics(cfg, SchemaRegistryClient.forUrl(cfg.schemaRegistryUrl()));
+    return cfg.topics();
   }
 
   private static synchronized Servers servers() {

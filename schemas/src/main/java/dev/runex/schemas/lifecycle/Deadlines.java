@@ -1,10 +1,10 @@
 package dev.runex.schemas.lifecycle;
 
-import dev.runex.config.JobTypeSpec;
 import dev.runex.schemas.ErrorInfo;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -23,10 +23,13 @@ public final class Deadlines {
 
   private Deadlines() {}
 
-  /** The deadline of this attempt, or null when it has none. {@code type} may be null (unknown type). */
-  public static Instant startBy(Job job, JobTypeSpec type) {
+  /**
+   * The deadline of this attempt, or null when it has none. {@code maxQueueTime} is the job type's
+   * (null when it sets none, or the type is unknown).
+   */
+  public static Instant startBy(Job job, Duration maxQueueTime) {
     Instant absolute = job.getExpiresAt();
-    Instant queued = type == null || type.maxQueueTime() == null ? null : job.getDueAt().plus(type.maxQueueTime());
+    Instant queued = maxQueueTime == null ? null : job.getDueAt().plus(maxQueueTime);
     if (absolute == null || queued == null) {
       return absolute == null ? queued : absolute;
     }
@@ -34,25 +37,25 @@ public final class Deadlines {
   }
 
   /** True when the attempt may no longer start: its deadline has passed, or it falls before its due time. */
-  public static boolean expired(Job job, JobTypeSpec type, Instant now) {
-    Instant deadline = startBy(job, type);
+  public static boolean expired(Job job, Duration maxQueueTime, Instant now) {
+    Instant deadline = startBy(job, maxQueueTime);
     return deadline != null && (now.isAfter(deadline) || job.getDueAt().isAfter(deadline));
   }
 
   /** The one result of a job that expired; attempts counts the attempts that did run. */
-  public static JobResult result(Job job, JobTypeSpec type, long now, String instanceId) {
-    JobResult result = Lifecycle.result(job, JobStatus.EXPIRED, null, error(job, type), null, now, instanceId);
+  public static JobResult result(Job job, Duration maxQueueTime, long now, String instanceId) {
+    JobResult result = Lifecycle.result(job, JobStatus.EXPIRED, null, error(job, maxQueueTime), null, now, instanceId);
     result.setAttempts(job.getAttempt() - 1);
     return result;
   }
 
   /** The detail of the EXPIRED event. */
-  public static String detail(Job job, JobTypeSpec type) {
-    return "attempt " + job.getAttempt() + " not started by its deadline " + startBy(job, type);
+  public static String detail(Job job, Duration maxQueueTime) {
+    return "attempt " + job.getAttempt() + " not started by its deadline " + startBy(job, maxQueueTime);
   }
 
-  private static ErrorInfo error(Job job, JobTypeSpec type) {
-    String message = detail(job, type)
+  private static ErrorInfo error(Job job, Duration maxQueueTime) {
+    String message = detail(job, maxQueueTime)
         + (job.getLastError() == null ? "" : "; the previous attempt failed with " + job.getLastError().getCode()
             + ": " + job.getLastError().getMessage());
     return Lifecycle.error(EXPIRED, message, null, false);

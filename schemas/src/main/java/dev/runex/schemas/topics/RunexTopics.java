@@ -1,9 +1,6 @@
 package dev.runex.schemas.topics;
 
-import dev.runex.config.OutputFormat;
-import dev.runex.config.PriorityNames;
-import dev.runex.config.RunexConfig;
-import dev.runex.config.Settings;
+import dev.runex.schemas.PriorityNames;
 import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.DeadLetter;
 import dev.runex.schemas.Job;
@@ -45,13 +42,13 @@ public final class RunexTopics {
   private final short replication;
   private final long retentionMs;
 
-  public RunexTopics(RunexConfig cfg, SchemaRegistryClient registry) {
-    this.prefix = cfg.topicPrefix();
+  public RunexTopics(TopicLayout layout, SchemaRegistryClient registry) {
+    this.prefix = layout.prefix();
     this.registry = registry;
-    this.outputFormat = cfg.outputFormat();
-    this.partitions = cfg.intValue(Settings.TOPIC_PARTITIONS);
-    this.replication = (short) cfg.intValue(Settings.TOPIC_REPLICATION);
-    this.retentionMs = cfg.duration(Settings.TOPIC_RETENTION).toMillis();
+    this.outputFormat = layout.outputFormat();
+    this.partitions = layout.partitions();
+    this.replication = layout.replication();
+    this.retentionMs = layout.retentionMs();
   }
 
   public SchemaRegistryClient registry() {

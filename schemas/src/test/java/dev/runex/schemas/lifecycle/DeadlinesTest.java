@@ -2,22 +2,17 @@ package dev.runex.schemas.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runex.config.ExecutionLimits;
-import dev.runex.config.JobTypeSpec;
-import dev.runex.config.RetryPolicy;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DeadlinesTest {
   private static final Instant DUE = Instant.parse("2026-03-01T10:00:00Z");
-  private static final JobTypeSpec UNLIMITED = type(null);
-  private static final JobTypeSpec ONE_MINUTE_QUEUE = type(Duration.ofMinutes(1));
+  private static final Duration UNLIMITED = null;
+  private static final Duration ONE_MINUTE_QUEUE = Duration.ofMinutes(1);
 
   @Test
   void aJobWithoutDeadlineNeverExpires() {
@@ -79,10 +74,5 @@ class DeadlinesTest {
     return Job.newBuilder().setId("j").setType("t").setTenant("demo").setPool("default").setPartitionKey("j")
         .setAttempt(attempt).setMaxAttempts(3).setTimeoutMs(1000).setSubmittedAt(DUE).setDueAt(DUE)
         .setExpiresAt(expiresAt);
-  }
-
-  private static JobTypeSpec type(Duration maxQueueTime) {
-    return new JobTypeSpec("t", "java", "t", "default", Set.of("*"), Map.of(), true, 1024, Duration.ofSeconds(1),
-        Duration.ofSeconds(1), RetryPolicy.DEFAULT, ExecutionLimits.defaultsFor("java"), null, null, maxQueueTime);
   }
 }

@@ -2,7 +2,6 @@ package dev.runex.schemas.topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runex.config.ConfigLoader;
 import dev.runex.schemas.ControlAction;
 import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.control.ControlTargets;
@@ -15,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class ControlTopicTest {
   private final RunexTopics topics =
-      new RunexTopics(ConfigLoader.defaults(), SchemaRegistryClient.forUrl("mock://control-topic-test"));
+      new RunexTopics(TestLayouts.DEFAULT, SchemaRegistryClient.forUrl("mock://control-topic-test"));
 
   @Test
   void createsTheControlTopicCompactedWithoutRetention() {

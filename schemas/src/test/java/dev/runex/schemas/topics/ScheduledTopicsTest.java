@@ -2,7 +2,6 @@ package dev.runex.schemas.topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runex.config.ConfigLoader;
 import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.serde.SchemaRegistryClient;
 import java.util.List;
@@ -11,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class ScheduledTopicsTest {
   private final RunexTopics topics =
-      new RunexTopics(ConfigLoader.defaults(), SchemaRegistryClient.forUrl("mock://scheduled-topics-test"));
+      new RunexTopics(TestLayouts.DEFAULT, SchemaRegistryClient.forUrl("mock://scheduled-topics-test"));
 
   @Test
   void normalPriorityKeepsThePoolTopicAndTheOthersGetSuffixes() {

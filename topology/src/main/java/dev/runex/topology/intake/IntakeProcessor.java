@@ -7,7 +7,7 @@ import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.lifecycle.TraceParents;
-import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.topology.intake.DecodeResult.Decoded;
 import dev.runex.topology.intake.DecodeResult.Undecodable;
 import dev.runex.topology.intake.IntakeRejections.Refused;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.runex.config.Durations;
-import dev.runex.config.PriorityNames;
+import dev.runex.schemas.PriorityNames;
 import dev.runex.config.Sizes;
 import dev.runex.schemas.JobLimits;
 import dev.runex.schemas.JobPriority;

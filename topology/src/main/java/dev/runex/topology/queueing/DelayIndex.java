@@ -5,7 +5,7 @@ import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.lifecycle.Lifecycle;
-import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.topology.control.CancelledJobs;

@@ -9,7 +9,7 @@ import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.lifecycle.Lifecycle;
-import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.quota.ReleaseNotice;
 import dev.runex.topology.control.CancelledJobs;
 import dev.runex.topology.control.ControlStore;

@@ -3,7 +3,7 @@ package dev.runex.topology.quota;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.schemas.Job;
-import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
 import dev.runex.topology.monitoring.StageCounters;

@@ -4,7 +4,7 @@ import dev.runex.config.CronExpression;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.Schedule;
 import dev.runex.schemas.ScheduleState;
-import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.queueing.TimeOrderedKeys;
 import java.nio.charset.StandardCharsets;

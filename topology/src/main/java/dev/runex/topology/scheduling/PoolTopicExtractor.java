@@ -1,6 +1,6 @@
 package dev.runex.topology.scheduling;
 
-import dev.runex.config.PriorityNames;
+import dev.runex.schemas.PriorityNames;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.topics.RunexTopics;

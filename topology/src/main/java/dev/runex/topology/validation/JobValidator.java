@@ -1,7 +1,7 @@
 package dev.runex.topology.validation;
 
 import dev.runex.config.JobTypeSpec;
-import dev.runex.config.PriorityNames;
+import dev.runex.schemas.PriorityNames;
 import dev.runex.config.RunexConfig;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobRequest;

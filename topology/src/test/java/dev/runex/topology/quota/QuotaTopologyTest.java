@@ -11,7 +11,7 @@ import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.control.ControlTargets;
-import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.quota.ReleaseNotice;
 import dev.runex.topology.TestConfigs;
 import dev.runex.topology.TopologyHarness;

@@ -2,7 +2,7 @@ package dev.runex.workers.monitoring;
 
 import dev.runex.schemas.ResourceUsage;
 import dev.runex.schemas.lifecycle.Lifecycle;
-import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.workers.execution.LimitReasons;
 import dev.runex.workers.deadletter.DeadLetterFactory;
 import io.micrometer.core.instrument.Counter;

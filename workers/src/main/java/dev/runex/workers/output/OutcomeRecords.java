@@ -93,9 +93,9 @@ public final class OutcomeRecords {
 
   /** An attempt too late to start: its EXPIRED result and event ({@code type} null when unknown). */
   public List<ProducerRecord<byte[], byte[]>> expired(Job job, JobTypeSpec type, Instant now) {
-    JobResult result = Deadlines.result(job, type, now.toEpochMilli(), workerId);
+    JobResult result = Deadlines.result(job, JobTypeSpec.maxQueueTimeOf(type), now.toEpochMilli(), workerId);
     return withRelease(job, ReleaseNotice.finished(job.getId()),
-        List.of(result(job, result), event(job, JobEventKind.EXPIRED, Deadlines.detail(job, type), now)));
+        List.of(result(job, result), event(job, JobEventKind.EXPIRED, Deadlines.detail(job, JobTypeSpec.maxQueueTimeOf(type)), now)));
   }
 
   /** The outputs of a finished attempt ({@code policy} null when the job type is unknown). */

@@ -18,6 +18,6 @@ public final class TestConfig {
   }
 
   public static RunexTopics topics(RunexConfig cfg) {
-    return new RunexTopics(cfg, SchemaRegistryClient.forUrl(cfg.schemaRegistryUrl()));
+    return cfg.topics();
   }
 }

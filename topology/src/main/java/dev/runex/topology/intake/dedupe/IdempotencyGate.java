@@ -4,7 +4,7 @@ import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.lifecycle.Lifecycle;
-import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.queueing.TimeOrderedKeys;
 import java.time.Duration;

@@ -7,7 +7,7 @@ import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.lifecycle.Deadlines;
 import dev.runex.schemas.lifecycle.Lifecycle;
-import dev.runex.schemas.metrics.RunexMeters;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.scheduling.DispatchNames;
 import dev.runex.topology.scheduling.PoolDispatcher;
@@ -60,7 +60,7 @@ public final class ExpiryGate implements Processor<String, Job, String, Object> 
 
   /** True when {@code job} may no longer start at {@code now} (shared with the delay index). */
   public static boolean expired(RunexConfig cfg, Job job, long now) {
-    return Deadlines.expired(job, cfg.jobType(job.getType()), Instant.ofEpochMilli(now));
+    return Deadlines.expired(job, JobTypeSpec.maxQueueTimeOf(cfg.jobType(job.getType())), Instant.ofEpochMilli(now));
   }
 
   @Override
@@ -78,11 +78,11 @@ public final class ExpiryGate implements Processor<String, Job, String, Object> 
     }
     JobTypeSpec type = cfg.jobType(job.getType());
     counters.increment(RunexMeters.JOB_EXPIRED, job.getType(), Lifecycle.QUEUEING);
-    context.forward(new Record<>(job.getId(), Deadlines.result(job, type, now, instanceId), record.timestamp()),
+    context.forward(new Record<>(job.getId(), Deadlines.result(job, JobTypeSpec.maxQueueTimeOf(type), now, instanceId), record.timestamp()),
         names.resultsSink());
     JobEvent event = Lifecycle.event(job, JobEventKind.EXPIRED, Lifecycle.QUEUEING, instanceId,
-        Deadlines.detail(job, type), now);
+        Deadlines.detail(job, JobTypeSpec.maxQueueTimeOf(type)), now);
     context.forward(new Record<>(job.getId(), event, record.timestamp()), names.eventsSink());
-    log.debug("Job {} expired in the queue: {}", job.getId(), Deadlines.detail(job, type));
+    log.debug("Job {} expired in the queue: {}", job.getId(), Deadlines.detail(job, JobTypeSpec.maxQueueTimeOf(type)));
   }
 }

@@ -1,4 +1,4 @@
-package dev.runex.config;
+package dev.runex.schemas.topics;
 
 import java.util.Locale;
 
@@ -9,11 +9,12 @@ public enum OutputFormat {
   /** UTF-8 JSON, for consumers without a registry. */
   JSON;
 
+  /** The format a word names (case-insensitive); an IllegalArgumentException says what is allowed. */
   public static OutputFormat parse(String text) {
     try {
       return valueOf(text.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(Settings.OUTPUT_FORMAT.key() + " must be avro or json, was '" + text + "'");
+      throw new IllegalArgumentException("must be avro or json, was '" + text + "'");
     }
   }
 }

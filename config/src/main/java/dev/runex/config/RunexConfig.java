@@ -1,5 +1,9 @@
 package dev.runex.config;
 
+import dev.runex.schemas.topics.OutputFormat;
+import dev.runex.schemas.topics.TopicLayout;
+import dev.runex.schemas.topics.RunexTopics;
+import dev.runex.schemas.serde.SchemaRegistryClient;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
@@ -25,7 +29,7 @@ public final class RunexConfig {
     this.kafka = kafka;
     this.schedules = Collections.unmodifiableMap(new java.util.LinkedHashMap<>(schedules));
     this.quotas = quotas;
-    OutputFormat.parse(string(Settings.OUTPUT_FORMAT));
+    outputFormat();
     SandboxMode.parse(string(Settings.WORKER_SANDBOX));
   }
 
@@ -100,7 +104,27 @@ public final class RunexConfig {
   }
 
   public OutputFormat outputFormat() {
-    return OutputFormat.parse(string(Settings.OUTPUT_FORMAT));
+    String text = string(Settings.OUTPUT_FORMAT);
+    try {
+      return OutputFormat.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(Settings.OUTPUT_FORMAT.key() + " " + e.getMessage());
+    }
+  }
+
+  /** The topic registry this configuration names, against its schema registry. */
+  public RunexTopics topics() {
+    return new RunexTopics(topicLayout(), SchemaRegistryClient.forUrl(schemaRegistryUrl()));
+  }
+
+  /** What the topic registry needs: prefix, external encoding, and how topics are created. */
+  public TopicLayout topicLayout() {
+    return new TopicLayout(
+        topicPrefix(),
+        outputFormat(),
+        intValue(Settings.TOPIC_PARTITIONS),
+        (short) intValue(Settings.TOPIC_REPLICATION),
+        duration(Settings.TOPIC_RETENTION).toMillis());
   }
 
   public SandboxMode sandboxMode() {

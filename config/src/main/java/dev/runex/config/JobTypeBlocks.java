@@ -1,5 +1,6 @@
 package dev.runex.config;
 
+import dev.runex.schemas.PriorityNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runex.config.HttpSpec.BreakerSpec;
 import dev.runex.config.ProcessSpec.ExitAction;

@@ -52,6 +52,11 @@ public record JobTypeSpec(
   /** normal and low: high must be granted explicitly, or every producer could jump the queue. */
   public static final Set<JobPriority> DEFAULT_PRIORITIES = Set.copyOf(EnumSet.of(JobPriority.NORMAL, JobPriority.LOW));
 
+  /** The type's {@code maxQueueTime}, or null for an unknown (null) type or one that sets none. */
+  public static Duration maxQueueTimeOf(JobTypeSpec type) {
+    return type == null ? null : type.maxQueueTime();
+  }
+
   public static final String JAVA = "java";
   public static final String PROCESS = "process";
   public static final String HTTP = "http";

@@ -1,4 +1,4 @@
-package dev.runex.config;
+package dev.runex.schemas;
 
 import dev.runex.schemas.JobPriority;
 import java.util.Locale;

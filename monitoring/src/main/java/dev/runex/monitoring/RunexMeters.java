@@ -1,4 +1,4 @@
-package dev.runex.schemas.metrics;
+package dev.runex.monitoring;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
