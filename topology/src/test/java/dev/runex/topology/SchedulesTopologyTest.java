@@ -12,7 +12,7 @@ import dev.runex.schemas.ScheduleOverlap;
 import dev.runex.schemas.ScheduleState;
 import dev.runex.monitoring.RunexMeters;
 import dev.runex.topology.queueing.TimeOrderedKeys;
-import dev.runex.topology.schedules.ScheduleFirer;
+import dev.runex.topology.cron.ScheduleFirer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.runex.workers;
 
+import dev.runex.workers.admission.JobAdmission;
 import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.Job;
 import dev.runex.workers.control.ControlTable;
@@ -23,13 +24,13 @@ final class WorkerControl {
   private final String pool;
   private final String workerId;
   private final KeyedDispatcher<Object, FetchedJob> dispatcher;
-  private final JobAdmission admission;
+  private final JobAdmission<FetchedJob> admission;
   private final InFlightJobs inFlight;
   private final AttemptEnds ends;
   private long seenVersion = -1;
 
   WorkerControl(ControlTable control, WorkerSettings settings, KeyedDispatcher<Object, FetchedJob> dispatcher,
-      JobAdmission admission, InFlightJobs inFlight, AttemptEnds ends) {
+      JobAdmission<FetchedJob> admission, InFlightJobs inFlight, AttemptEnds ends) {
     this.control = control;
     this.pool = settings.pool();
     this.workerId = settings.workerId();
@@ -56,7 +57,7 @@ final class WorkerControl {
   }
 
   /** Before a job starts: a cancelled one ends CANCELLED, a paused one is held; true for both. */
-  boolean heldOrCancelled(JobAdmission.Admitted next) {
+  boolean heldOrCancelled(JobAdmission.Admitted<FetchedJob> next) {
     FetchedJob fetched = next.job();
     Optional<ControlCommand> cancel = control.cancelOf(fetched.job().getId());
     Optional<String> pausedBy = cancel.isPresent() ? Optional.empty() : control.pausedBy(fetched.job(), pool);

@@ -1,19 +1,20 @@
 package dev.runex.workers;
 
+import dev.runex.workers.admission.JobAdmission;
 import dev.runex.config.JobTypeSpec;
 import dev.runex.config.RunexConfig;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.lifecycle.Deadlines;
-import dev.runex.workers.allocation.AssignedPartition;
-import dev.runex.workers.allocation.AssignedPartitions;
-import dev.runex.workers.allocation.FlowControl;
-import dev.runex.workers.allocation.MemoryBudget;
-import dev.runex.workers.allocation.OffsetTracker;
-import dev.runex.workers.allocation.PriorityRanks;
+import dev.runex.workers.offsets.AssignedPartition;
+import dev.runex.workers.offsets.AssignedPartitions;
+import dev.runex.workers.admission.FlowControl;
+import dev.runex.workers.admission.MemoryBudget;
+import dev.runex.workers.offsets.OffsetTracker;
+import dev.runex.workers.admission.PriorityRanks;
 import dev.runex.workers.control.ControlTable;
 import dev.runex.workers.execution.AttemptOutcome;
 import dev.runex.workers.execution.FailureClassifier;
-import dev.runex.workers.execution.JobContext;
+import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.execution.JobRunner;
 import dev.runex.workers.execution.KeyedDispatcher;
 import dev.runex.workers.execution.RegistryUnavailableException;
@@ -84,7 +85,7 @@ final class WorkerLoop implements Runnable {
   final AssignedPartitions partitions = new AssignedPartitions();
   final InFlightJobs inFlight = new InFlightJobs();
   final KeyedDispatcher<Object, FetchedJob> dispatcher;
-  final JobAdmission admission;
+  final JobAdmission<FetchedJob> admission;
   private final RunexConfig cfg;
   private final List<String> topics;
   private final PriorityRanks ranks;
@@ -114,7 +115,7 @@ final class WorkerLoop implements Runnable {
     this.runner = new JobRunner(settings.concurrency(), clock);
     this.dispatcher = new KeyedDispatcher<>(settings.concurrency(), FetchedJob::orderingKey,
         f -> ranks.of(f.record().topic()), ranks.ranks());
-    this.admission = new JobAdmission(dispatcher, new MemoryBudget(settings.memoryBudget()), this::declaredMemory);
+    this.admission = new JobAdmission<>(dispatcher, new MemoryBudget(settings.memoryBudget()), this::declaredMemory, FetchedJob::orderingKey);
     // while full, hold just enough fetched records to start the next jobs at once
     this.flow = new FlowControl<>(settings.maxBuffered(), settings.maxUncommitted(), settings.concurrency());
     this.metrics = new WorkerMetrics(parts.meters(), cfg.jobTypes().keySet(), runner::busy, () -> buffered,
@@ -222,7 +223,7 @@ final class WorkerLoop implements Runnable {
   }
 
   private void startJobs() {
-    JobAdmission.Admitted next;
+    JobAdmission.Admitted<FetchedJob> next;
     while (runner.hasFreeThread() && (next = admission.next()) != null) {
       if (control.heldOrCancelled(next)) {
         continue;

@@ -1,7 +1,7 @@
 package dev.runex.workers;
 
-import dev.runex.workers.allocation.AssignedPartition;
-import dev.runex.workers.allocation.OffsetTracker;
+import dev.runex.workers.offsets.AssignedPartition;
+import dev.runex.workers.offsets.OffsetTracker;
 import dev.runex.workers.execution.RegistryUnavailableException;
 import dev.runex.workers.output.AbortedTransactionException;
 import dev.runex.workers.output.FatalTransactionException;

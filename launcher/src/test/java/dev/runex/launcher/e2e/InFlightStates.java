@@ -19,7 +19,7 @@ import dev.runex.schemas.ScheduleCatchUp;
 import dev.runex.schemas.ScheduleOverlap;
 import dev.runex.schemas.control.ControlTargets;
 import dev.runex.schemas.topics.Topic;
-import dev.runex.topology.schedules.ScheduledJobs;
+import dev.runex.topology.cron.ScheduledJobs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -14,7 +14,7 @@ import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.monitoring.TaskSizeGauge;
 import dev.runex.topology.queueing.expiry.ExpiryGate;
 import dev.runex.topology.quota.QuotaRoute;
-import dev.runex.topology.scheduling.PoolDispatcher;
+import dev.runex.topology.dispatch.PoolDispatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -16,7 +16,7 @@ import dev.runex.topology.control.ControlStore;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.monitoring.TaskSizeGauge;
 import dev.runex.topology.queueing.expiry.ExpiryGate;
-import dev.runex.topology.scheduling.DispatchNames;
+import dev.runex.topology.dispatch.DispatchNames;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.runex.topology.quota;
 
 import dev.runex.config.Quotas;
 import dev.runex.schemas.Job;
-import dev.runex.topology.scheduling.PoolDispatcher;
+import dev.runex.topology.dispatch.PoolDispatcher;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;

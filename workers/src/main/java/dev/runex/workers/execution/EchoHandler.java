@@ -1,5 +1,7 @@
 package dev.runex.workers.execution;
 
+import dev.runex.workers.handler.JobContext;
+import dev.runex.workers.handler.JobHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.TreeMap;

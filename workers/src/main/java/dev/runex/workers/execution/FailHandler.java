@@ -1,5 +1,10 @@
 package dev.runex.workers.execution;
 
+import dev.runex.workers.handler.RetryableJobException;
+import dev.runex.workers.handler.PermanentJobException;
+import dev.runex.workers.handler.JobContext;
+import dev.runex.workers.handler.JobHandler;
+
 /**
  * Built-in {@code fail}, for trying retries and dead letters: fails the first {@code params.times}
  * attempts (default: every attempt) with a retryable failure, then outputs {@code succeeded on

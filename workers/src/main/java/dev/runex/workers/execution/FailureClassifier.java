@@ -1,5 +1,7 @@
 package dev.runex.workers.execution;
 
+import dev.runex.workers.handler.RetryableJobException;
+import dev.runex.workers.handler.PermanentJobException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;

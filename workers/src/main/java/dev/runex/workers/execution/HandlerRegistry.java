@@ -1,5 +1,6 @@
 package dev.runex.workers.execution;
 
+import dev.runex.workers.handler.JobHandler;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;

@@ -1,5 +1,8 @@
 package dev.runex.workers.execution;
 
+import dev.runex.workers.handler.DeferJobException;
+import dev.runex.workers.handler.JobContext;
+import dev.runex.workers.handler.JobHandler;
 import dev.runex.schemas.ResourceUsage;
 import dev.runex.workers.execution.AttemptOutcome.Deferred;
 import dev.runex.workers.execution.AttemptOutcome.Failed;

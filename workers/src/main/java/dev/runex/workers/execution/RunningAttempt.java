@@ -1,5 +1,7 @@
 package dev.runex.workers.execution;
 
+import dev.runex.workers.handler.JobContext;
+
 /** A started attempt, as the poll loop holds it. */
 public interface RunningAttempt {
 

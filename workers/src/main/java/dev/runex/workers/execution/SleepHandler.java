@@ -1,5 +1,9 @@
 package dev.runex.workers.execution;
 
+import dev.runex.workers.handler.PermanentJobException;
+import dev.runex.workers.handler.JobContext;
+import dev.runex.workers.handler.JobHandler;
+
 /**
  * Built-in {@code sleep}: sleeps {@code params.ms} milliseconds, interruptibly (so a timeout or a
  * shutdown stops it at once), then outputs {@code slept <ms> ms}.

@@ -1,5 +1,6 @@
 package dev.runex.workers.execution;
 
+import dev.runex.workers.handler.JobHandler;
 import dev.runex.config.JobTypeSpec;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;

@@ -1,5 +1,9 @@
 package dev.runex.workers.execution;
 
+import dev.runex.workers.handler.RetryableJobException;
+import dev.runex.workers.handler.PermanentJobException;
+import dev.runex.workers.handler.JobContext;
+import dev.runex.workers.handler.JobHandler;
 import static dev.runex.workers.testing.Jobs.T0;
 import static dev.runex.workers.testing.Jobs.attempt;
 import static dev.runex.workers.testing.Jobs.job;

@@ -1,5 +1,7 @@
 package dev.runex.workers.execution;
 
+import dev.runex.workers.handler.RetryableJobException;
+import dev.runex.workers.handler.PermanentJobException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

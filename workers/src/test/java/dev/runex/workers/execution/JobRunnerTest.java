@@ -1,5 +1,9 @@
 package dev.runex.workers.execution;
 
+import dev.runex.workers.handler.DeferJobException;
+import dev.runex.workers.handler.PermanentJobException;
+import dev.runex.workers.handler.JobContext;
+import dev.runex.workers.handler.JobHandler;
 import static dev.runex.workers.testing.Jobs.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

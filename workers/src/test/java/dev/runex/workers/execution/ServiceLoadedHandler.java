@@ -1,5 +1,8 @@
 package dev.runex.workers.execution;
 
+import dev.runex.workers.handler.JobContext;
+import dev.runex.workers.handler.JobHandler;
+
 /** Registered in src/test/resources/META-INF/services: proves ServiceLoader discovery. */
 public final class ServiceLoadedHandler implements JobHandler {
   static final String NAME = "service-loaded";

@@ -2,7 +2,7 @@ package dev.runex.workers.execution.process;
 
 import dev.runex.config.Template;
 import dev.runex.config.Template.Placeholder;
-import dev.runex.workers.execution.JobContext;
+import dev.runex.workers.handler.JobContext;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.runex.workers.execution.process;
 import dev.runex.config.ExecutionLimits;
 import dev.runex.config.SandboxMode;
 import dev.runex.workers.execution.LimitReasons;
-import dev.runex.workers.execution.PermanentJobException;
+import dev.runex.workers.handler.PermanentJobException;
 import dev.runex.workers.execution.process.SandboxRun.Ending;
 import java.io.File;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.runex.workers.execution.process;
 
+import dev.runex.workers.handler.PermanentJobException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -263,7 +264,7 @@ class ProcessSandboxTest {
     ProcessSandbox strict = new ProcessSandbox(tools.withoutBwrap(), SandboxMode.BUBBLEWRAP, workRoot, GRACE, SandboxUids.forThisProcess());
 
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> python(strict, limits(), Duration.ofSeconds(5), "print(1)"))
-        .isInstanceOf(dev.runex.workers.execution.PermanentJobException.class)
+        .isInstanceOf(dev.runex.workers.handler.PermanentJobException.class)
         .hasMessageContaining("bwrap");
   }
 }

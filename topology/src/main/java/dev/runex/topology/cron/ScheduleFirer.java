@@ -1,0 +1,158 @@
+package dev.runex.topology.cron;
+
+import dev.runex.config.CronExpression;
+import dev.runex.schemas.JobRequest;
+import dev.runex.schemas.Schedule;
+import dev.runex.schemas.ScheduleState;
+import dev.runex.monitoring.RunexMeters;
+import dev.runex.topology.monitoring.StageCounters;
+import dev.runex.topology.queueing.TimeOrderedKeys;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Schedules stage: fires recurring schedules.
+ *
+ * <ul>
+ *   <li>input, keyed by schedule name (both repartitioned to the same partition count, so one task
+ *       owns a schedule): definitions and deletions from {@code schedules}, and the job ids of fired
+ *       jobs whose result arrived;
+ *   <li>{@link #STATE} ({@code schedule-state}): name → {@code ScheduleState} (definition, next
+ *       firing, latest job, buffered firing); {@link #DUE} ({@code schedule-due}): next firing time →
+ *       name, so a punctuation reads only what is due;
+ *   <li>a wall-clock punctuator fires what is due ({@link ScheduleClock}: catch-up and overlap
+ *       policies); a result of the latest job may release a buffered firing;
+ *   <li>output: each firing as a {@code JobRequest} on {@code intake}, key and id
+ *       {@code <name>@<fire time>} — it is validated, deduplicated and run like any submitted job.
+ * </ul>
+ *
+ * <p>Guarantee: the state change and the intake record of a firing commit in one transaction
+ * (exactly_once_v2), so a restart or rebalance neither repeats nor loses a firing; a definition
+ * change keeps the next firing when the cron and zone are unchanged.
+ */
+public final class ScheduleFirer implements Processor<String, ScheduleInput, byte[], JobRequest> {
+  public static final String NAME = "schedules-fire";
+  public static final String STATE = "schedule-state";
+  public static final String DUE = "schedule-due";
+
+  private static final Logger log = LoggerFactory.getLogger(ScheduleFirer.class);
+
+  private final Duration punctuateInterval;
+  private final StageCounters counters;
+  private ProcessorContext<byte[], JobRequest> context;
+  private KeyValueStore<String, ScheduleState> states;
+  private KeyValueStore<String, String> due;
+
+  public ScheduleFirer(Duration punctuateInterval, StageCounters counters) {
+    this.punctuateInterval = punctuateInterval;
+    this.counters = counters;
+  }
+
+  @Override
+  public void init(ProcessorContext<byte[], JobRequest> context) {
+    this.context = context;
+    this.states = context.getStateStore(STATE);
+    this.due = context.getStateStore(DUE);
+    context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, this::fireDue);
+  }
+
+  @Override
+  public void process(Record<String, ScheduleInput> record) {
+    String name = record.key();
+    if (record.value() instanceof ScheduleInput.Definition d) {
+      define(name, d.schedule());
+    } else if (record.value() instanceof ScheduleInput.Completed c) {
+      ScheduleState state = states.get(name);
+      if (state != null) {
+        long skippedBefore = state.getSkipped();
+        Optional<Instant> buffered = ScheduleClock.completed(state, c.jobId());
+        buffered.ifPresent(at -> submit(state.getSchedule(), at));
+        save(name, state, state.getNextFireAt(), skippedBefore);
+      }
+    }
+  }
+
+  private void define(String name, Schedule schedule) {
+    ScheduleState before = states.get(name);
+    if (schedule == null) {
+      if (before != null) {
+        due.delete(TimeOrderedKeys.of(before.getNextFireAt().toEpochMilli(), name));
+        states.delete(name);
+        log.info("Schedule {} deleted", name);
+      }
+      return;
+    }
+    ScheduleState state = before == null ? ScheduleState.newBuilder().setSchedule(schedule)
+        .setNextFireAt(Instant.EPOCH).build() : ScheduleState.newBuilder(before).build();
+    boolean sameTimes = before != null && before.getSchedule().getCron().equals(schedule.getCron())
+        && before.getSchedule().getZone().equals(schedule.getZone());
+    state.setSchedule(schedule);
+    if (!sameTimes) {
+      Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+      Instant next = CronExpression.parse(schedule.getCron()).next(now, ZoneId.of(schedule.getZone()));
+      state.setNextFireAt(next == null ? ScheduleClock.NEVER : next);
+      log.info("Schedule {} ({} in {}) fires next at {}", name, schedule.getCron(), schedule.getZone(),
+          state.getNextFireAt());
+    }
+    save(name, state, before == null ? null : before.getNextFireAt(), state.getSkipped());
+  }
+
+  /** Fires every schedule due by {@code now}, in due order. */
+  private void fireDue(long now) {
+    List<String> names = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = due.range(null, TimeOrderedKeys.upTo(now))) {
+      it.forEachRemaining(kv -> names.add(kv.value));
+    }
+    for (String name : names) {
+      ScheduleState state = states.get(name);
+      if (state == null) {
+        continue;
+      }
+      Instant previousNext = state.getNextFireAt();
+      long skippedBefore = state.getSkipped();
+      Instant bufferedBefore = state.getBufferedFireAt();
+      for (Instant at : ScheduleClock.tick(state, Instant.ofEpochMilli(now))) {
+        submit(state.getSchedule(), at);
+      }
+      if (state.getBufferedFireAt() != null && !state.getBufferedFireAt().equals(bufferedBefore)) {
+        counters.increment(RunexMeters.SCHEDULE_FIRINGS, "buffered");
+      }
+      save(name, state, previousNext, skippedBefore);
+    }
+  }
+
+  private void submit(Schedule schedule, Instant fireAt) {
+    JobRequest request = ScheduledJobs.request(schedule, fireAt);
+    context.forward(new Record<>(request.getId().getBytes(StandardCharsets.UTF_8), request,
+        context.currentSystemTimeMs()));
+    counters.increment(RunexMeters.SCHEDULE_FIRINGS, "fired");
+    log.debug("Schedule {} fired job {}", schedule.getName(), request.getId());
+  }
+
+  /** Stores the state, keeps the due index at its next firing, and counts what was skipped or buffered. */
+  private void save(String name, ScheduleState state, Instant previousNext, long skippedBefore) {
+    states.put(name, state);
+    if (previousNext == null || !previousNext.equals(state.getNextFireAt())) {
+      if (previousNext != null) {
+        due.delete(TimeOrderedKeys.of(previousNext.toEpochMilli(), name));
+      }
+      due.put(TimeOrderedKeys.of(state.getNextFireAt().toEpochMilli(), name), name);
+    }
+    for (long i = skippedBefore; i < state.getSkipped(); i++) {
+      counters.increment(RunexMeters.SCHEDULE_FIRINGS, "skipped");
+    }
+  }
+}
