@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The benchmark's own broker and schema registry ({@link LocalInfra} on free loopback ports) in a
  * temporary folder that {@link #close} removes, together with the servers. Every phase shares this
- * one broker, so baseline and runex see the same machine state; phases are kept apart by topic prefix.
+ * one broker, so baseline and runex see the same machine state; phases are kept apart by topic
+ * prefix.
  */
 public final class BenchInfra implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BenchInfra.class);
@@ -41,7 +42,10 @@ public final class BenchInfra implements AutoCloseable {
     this.infra = infra;
   }
 
-  /** Starts a fresh broker and registry; schemas are kept in memory since the data folder is thrown away. */
+  /**
+   * Starts a fresh broker and registry; schemas are kept in memory since the data folder is thrown
+   * away.
+   */
   public static BenchInfra start() {
     Path dir;
     try {
@@ -50,7 +54,8 @@ public final class BenchInfra implements AutoCloseable {
       throw new UncheckedIOException("cannot create the bench's temporary folder", e);
     }
     try {
-      return new BenchInfra(dir, LocalInfra.start(dir.resolve("infra"), 0, 0, 0, SchemaStore.MEMORY));
+      return new BenchInfra(
+          dir, LocalInfra.start(dir.resolve("infra"), 0, 0, 0, SchemaStore.MEMORY));
     } catch (RuntimeException e) {
       deleteTree(dir);
       throw e;
@@ -70,7 +75,9 @@ public final class BenchInfra implements AutoCloseable {
     return CpuMeter.of(List.of(infra.broker().pid(), infra.registry().pid()));
   }
 
-  /** A fresh folder for one phase's Kafka Streams state, removed with the rest on {@link #close}. */
+  /**
+   * A fresh folder for one phase's Kafka Streams state, removed with the rest on {@link #close}.
+   */
   public Path stateDir(String phase) {
     return dir.resolve("streams").resolve(phase);
   }
@@ -81,12 +88,15 @@ public final class BenchInfra implements AutoCloseable {
    * transaction marker per partition per commit. Empty when the broker could not tell.
    */
   public Map<String, Long> topicSizes(String prefix) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-      List<String> names = admin.listTopics().names().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).stream()
-          .filter(n -> n.startsWith(prefix))
-          .toList();
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      List<String> names =
+          admin.listTopics().names().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).stream()
+              .filter(n -> n.startsWith(prefix))
+              .toList();
       Map<String, Long> sizes = new TreeMap<>();
-      TopicOffsets.ends(admin, TopicOffsets.partitions(admin, names), IsolationLevel.READ_UNCOMMITTED)
+      TopicOffsets.ends(
+              admin, TopicOffsets.partitions(admin, names), IsolationLevel.READ_UNCOMMITTED)
           .forEach((tp, end) -> sizes.merge(tp.topic(), end, Long::sum));
       return sizes;
     } catch (ExecutionException | TimeoutException e) {
@@ -103,10 +113,12 @@ public final class BenchInfra implements AutoCloseable {
    * Streams' internal ones included), so later phases do not share the broker with idle data.
    */
   public void deleteTopics(String prefix) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-      List<String> names = admin.listTopics().names().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).stream()
-          .filter(n -> n.startsWith(prefix))
-          .toList();
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      List<String> names =
+          admin.listTopics().names().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).stream()
+              .filter(n -> n.startsWith(prefix))
+              .toList();
       admin.deleteTopics(names).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       log.debug("Deleted topics {}", names);
     } catch (ExecutionException | TimeoutException e) {
@@ -117,7 +129,10 @@ public final class BenchInfra implements AutoCloseable {
     }
   }
 
-  /** Stops the servers (by pid) and removes the temporary folder; safe to call twice (shutdown hook). */
+  /**
+   * Stops the servers (by pid) and removes the temporary folder; safe to call twice (shutdown
+   * hook).
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {

@@ -14,8 +14,8 @@ import java.time.Duration;
  * @param warmup unmeasured time at {@code rate} before the latency measurement
  * @param measure measured time at {@code rate}
  * @param phaseTimeout longest wait for one phase's results before it is reported as incomplete
- * @param quotaMaxInFlight runex only: 0 for the default config (no quotas); otherwise every tenant gets
- *     {@code runex.quotas.default.maxInFlight} of this, so every job passes the quota gate
+ * @param quotaMaxInFlight runex only: 0 for the default config (no quotas); otherwise every tenant
+ *     gets {@code runex.quotas.default.maxInFlight} of this, so every job passes the quota gate
  */
 public record BenchParams(
     int records,
@@ -40,14 +40,33 @@ public record BenchParams(
     positive("--duration-seconds", measure.toSeconds());
     positive("--phase-timeout-seconds", phaseTimeout.toSeconds());
     if (quotaMaxInFlight < 0) {
-      throw new IllegalArgumentException("--quota-max-in-flight must be >= 0, was " + quotaMaxInFlight);
+      throw new IllegalArgumentException(
+          "--quota-max-in-flight must be >= 0, was " + quotaMaxInFlight);
     }
   }
 
   /** The usual run: runex with its default configuration. */
-  public BenchParams(int records, int warmupRecords, int valueBytes, int partitions, Duration commitInterval, int rate,
-      Duration warmup, Duration measure, Duration phaseTimeout) {
-    this(records, warmupRecords, valueBytes, partitions, commitInterval, rate, warmup, measure, phaseTimeout, 0);
+  public BenchParams(
+      int records,
+      int warmupRecords,
+      int valueBytes,
+      int partitions,
+      Duration commitInterval,
+      int rate,
+      Duration warmup,
+      Duration measure,
+      Duration phaseTimeout) {
+    this(
+        records,
+        warmupRecords,
+        valueBytes,
+        partitions,
+        commitInterval,
+        rate,
+        warmup,
+        measure,
+        phaseTimeout,
+        0);
   }
 
   /** Jobs sent during the latency warm-up. */

@@ -23,54 +23,94 @@ import picocli.CommandLine.Option;
  * system an unmeasured warm-up drain, then measures for each (a) drain throughput of a preloaded
  * backlog and (b) latency at a fixed offered load, and prints a comparison table with the issue's
  * targets. As references (no target), it also drains a backlog through bare chains writing runex's
- * Kafka records per job ({@code --reference}).
- * Each phase has its own topics; everything it starts is stopped and removed at the end.
- * Run it with {@code bench/run.sh}; the exit code is 0 unless a phase could not be measured at all.
+ * Kafka records per job ({@code --reference}). Each phase has its own topics; everything it starts
+ * is stopped and removed at the end. Run it with {@code bench/run.sh}; the exit code is 0 unless a
+ * phase could not be measured at all.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "End-to-end benchmark: bare transactional chain vs runex (drain throughput, latency at fixed load).")
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "End-to-end benchmark: bare transactional chain vs runex (drain throughput, latency at fixed load).")
 public final class EndToEndBench implements Callable<Integer> {
 
-  @Option(names = "--records", defaultValue = "50000", description = "Jobs preloaded for the drain measurement (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--records",
+      defaultValue = "50000",
+      description = "Jobs preloaded for the drain measurement (default: ${DEFAULT-VALUE}).")
   int records;
 
   // 50,000: after a 5,000-job warm-up the JIT was still compiling runex's hot paths during the
   // measured drain (C2 ~40% of a core in a profile), which a long-running process does not pay.
-  @Option(names = "--warmup-records", defaultValue = "50000", description = "Jobs of each system's unmeasured warm-up drain (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup-records",
+      defaultValue = "50000",
+      description = "Jobs of each system's unmeasured warm-up drain (default: ${DEFAULT-VALUE}).")
   int warmupRecords;
 
-  @Option(names = "--rate", defaultValue = "2000", description = "Offered load of the latency measurement, jobs/s (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      defaultValue = "2000",
+      description = "Offered load of the latency measurement, jobs/s (default: ${DEFAULT-VALUE}).")
   int rate;
 
-  @Option(names = "--duration-seconds", defaultValue = "20", description = "Measured time at --rate (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duration-seconds",
+      defaultValue = "20",
+      description = "Measured time at --rate (default: ${DEFAULT-VALUE}).")
   int durationSeconds;
 
-  @Option(names = "--warmup-seconds", defaultValue = "5", description = "Unmeasured time at --rate before measuring (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup-seconds",
+      defaultValue = "5",
+      description = "Unmeasured time at --rate before measuring (default: ${DEFAULT-VALUE}).")
   int warmupSeconds;
 
-  @Option(names = "--partitions", defaultValue = "6", description = "Partitions of every topic, both systems (default: runex's ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--partitions",
+      defaultValue = "6",
+      description = "Partitions of every topic, both systems (default: runex's ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--commit-interval-ms", defaultValue = "100", description = "Commit interval of every transactional hop, both systems (default: runex's ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--commit-interval-ms",
+      defaultValue = "100",
+      description =
+          "Commit interval of every transactional hop, both systems (default: runex's ${DEFAULT-VALUE}).")
   int commitIntervalMs;
 
-  @Option(names = "--value-bytes", defaultValue = "100", description = "Size of each intake value (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--value-bytes",
+      defaultValue = "100",
+      description = "Size of each intake value (default: ${DEFAULT-VALUE}).")
   int valueBytes;
 
-  @Option(names = "--quota-max-in-flight", defaultValue = "0", description = "runex only: give every tenant "
-      + "quotas.default.maxInFlight of this, so every job passes the quota gate (default: 0, no quotas: the "
-      + "default configuration).")
+  @Option(
+      names = "--quota-max-in-flight",
+      defaultValue = "0",
+      description =
+          "runex only: give every tenant "
+              + "quotas.default.maxInFlight of this, so every job passes the quota gate (default: 0, no quotas: the "
+              + "default configuration).")
   int quotaMaxInFlight;
 
-  @Option(names = "--reference", split = ",", defaultValue = "runex-records", paramLabel = "REF",
-      description = "Reference baselines to drain after runex, comma-separated (default: ${DEFAULT-VALUE}): "
-          + "runex-records (the bare chain writing runex's records per job: 3+2+3 and a status reader writing 3 of 5 "
-          + "events), issue-records (only issue 2's records: 3+2+3, no status reader), streams-hops (issue 2's "
-          + "records, the first two hops one Kafka Streams application with runex's topology settings), "
-          + "runex-status-off (runex without its job-status application), or none.")
+  @Option(
+      names = "--reference",
+      split = ",",
+      defaultValue = "runex-records",
+      paramLabel = "REF",
+      description =
+          "Reference baselines to drain after runex, comma-separated (default: ${DEFAULT-VALUE}): "
+              + "runex-records (the bare chain writing runex's records per job: 3+2+3 and a status reader writing 3 of 5 "
+              + "events), issue-records (only issue 2's records: 3+2+3, no status reader), streams-hops (issue 2's "
+              + "records, the first two hops one Kafka Streams application with runex's topology settings), "
+              + "runex-status-off (runex without its job-status application), or none.")
   List<String> referenceNames;
 
-  @Option(names = "--phase-timeout-seconds", defaultValue = "300", description = "Longest wait for one phase's results (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--phase-timeout-seconds",
+      defaultValue = "300",
+      description = "Longest wait for one phase's results (default: ${DEFAULT-VALUE}).")
   int phaseTimeoutSeconds;
 
   public static void main(String[] args) {
@@ -83,23 +123,39 @@ public final class EndToEndBench implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    BenchParams params = new BenchParams(records, warmupRecords, valueBytes, partitions,
-        Duration.ofMillis(commitIntervalMs), rate, Duration.ofSeconds(warmupSeconds),
-        Duration.ofSeconds(durationSeconds), Duration.ofSeconds(phaseTimeoutSeconds), quotaMaxInFlight);
+    BenchParams params =
+        new BenchParams(
+            records,
+            warmupRecords,
+            valueBytes,
+            partitions,
+            Duration.ofMillis(commitIntervalMs),
+            rate,
+            Duration.ofSeconds(warmupSeconds),
+            Duration.ofSeconds(durationSeconds),
+            Duration.ofSeconds(phaseTimeoutSeconds),
+            quotaMaxInFlight);
     Logger log = LoggerFactory.getLogger(EndToEndBench.class);
     log.info("machine   : {}", Report.machine());
     log.info("parameters: {}", Report.parameters(params));
     List<Report.Reference> references = references(referenceNames);
     log.info("starting Kafka and the schema registry on free loopback ports");
     BenchInfra infra = BenchInfra.start();
-    Thread cleanup = new Thread(infra::close, "bench-cleanup"); // Ctrl-C must not leave servers behind
+    Thread cleanup =
+        new Thread(infra::close, "bench-cleanup"); // Ctrl-C must not leave servers behind
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       Report.Results results = measure(infra, params, references);
       System.out.print(Report.render(params, results));
-      boolean allMeasured = Stream.concat(Stream.of(results.bareDrain(), results.runexDrain(), results.bareLatency(),
-          results.runexLatency()), results.references().stream().map(Report.ReferenceDrain::drain))
-          .allMatch(o -> o instanceof Outcome.Measured<?>);
+      boolean allMeasured =
+          Stream.concat(
+                  Stream.of(
+                      results.bareDrain(),
+                      results.runexDrain(),
+                      results.bareLatency(),
+                      results.runexLatency()),
+                  results.references().stream().map(Report.ReferenceDrain::drain))
+              .allMatch(o -> o instanceof Outcome.Measured<?>);
       return allMeasured ? 0 : 1;
     } finally {
       infra.close();
@@ -114,11 +170,21 @@ public final class EndToEndBench implements Callable<Integer> {
     }
     List<Report.Reference> chosen = new ArrayList<>();
     for (String name : names) {
-      Report.Reference ref = Arrays.stream(Report.Reference.values()).filter(r -> r.option.equals(name)).findFirst()
-          .orElseThrow(() -> new CommandLine.ParameterException(new CommandLine(new EndToEndBench()),
-              "--reference: unknown reference '" + name + "'; expected one of "
-                  + Arrays.stream(Report.Reference.values()).map(r -> r.option).collect(Collectors.joining(", "))
-                  + ", or none"));
+      Report.Reference ref =
+          Arrays.stream(Report.Reference.values())
+              .filter(r -> r.option.equals(name))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new CommandLine.ParameterException(
+                          new CommandLine(new EndToEndBench()),
+                          "--reference: unknown reference '"
+                              + name
+                              + "'; expected one of "
+                              + Arrays.stream(Report.Reference.values())
+                                  .map(r -> r.option)
+                                  .collect(Collectors.joining(", "))
+                              + ", or none"));
       if (!chosen.contains(ref)) {
         chosen.add(ref);
       }
@@ -126,12 +192,16 @@ public final class EndToEndBench implements Callable<Integer> {
     return chosen;
   }
 
-  private static Report.Results measure(BenchInfra infra, BenchParams p, List<Report.Reference> references) {
+  private static Report.Results measure(
+      BenchInfra infra, BenchParams p, List<Report.Reference> references) {
     PhaseRunner phases = new PhaseRunner(infra, p);
-    PhaseRunner.SystemFactory bare = (prefix, stateDir) -> new BareChain(infra.bootstrapServers(), prefix, p);
+    PhaseRunner.SystemFactory bare =
+        (prefix, stateDir) -> new BareChain(infra.bootstrapServers(), prefix, p);
     PhaseRunner.SystemFactory runex =
-        (prefix, stateDir) -> new RunexUnderTest(infra.bootstrapServers(), infra.registryUrl(), prefix, stateDir, p);
-    // Warm-up: the broker's first transactions and groups, and this JVM's JIT, are slow for a while.
+        (prefix, stateDir) ->
+            new RunexUnderTest(infra.bootstrapServers(), infra.registryUrl(), prefix, stateDir, p);
+    // Warm-up: the broker's first transactions and groups, and this JVM's JIT, are slow for a
+    // while.
     phases.drain("warmup-bare", bare, p.warmupRecords());
     for (Report.Reference ref : references) {
       phases.drain("warmup-" + ref.option, reference(infra, p, ref), p.warmupRecords());
@@ -140,8 +210,9 @@ public final class EndToEndBench implements Callable<Integer> {
     Outcome<DrainResult> bareDrain = phases.drain("drain-bare", bare, p.records());
     List<Report.ReferenceDrain> referenceDrains = new ArrayList<>();
     for (Report.Reference ref : references) {
-      referenceDrains.add(new Report.ReferenceDrain(ref,
-          phases.drain("drain-" + ref.option, reference(infra, p, ref), p.records())));
+      referenceDrains.add(
+          new Report.ReferenceDrain(
+              ref, phases.drain("drain-" + ref.option, reference(infra, p, ref), p.records())));
     }
     return new Report.Results(
         bareDrain,
@@ -151,14 +222,18 @@ public final class EndToEndBench implements Callable<Integer> {
         referenceDrains);
   }
 
-  private static PhaseRunner.SystemFactory reference(BenchInfra infra, BenchParams p, Report.Reference ref) {
-    return (prefix, stateDir) -> switch (ref) {
-      case RUNEX_RECORDS -> BareChain.withRunexRecords(infra.bootstrapServers(), prefix, p);
-      case ISSUE_RECORDS -> BareChain.withIssueRecords(infra.bootstrapServers(), prefix, p);
-      case STREAMS_HOPS -> BareChain.withStreamsHops(infra.bootstrapServers(), prefix, p, stateDir);
-      case RUNEX_STATUS_OFF -> RunexUnderTest.withoutStatus(infra.bootstrapServers(), infra.registryUrl(), prefix,
-          stateDir, p);
-    };
+  private static PhaseRunner.SystemFactory reference(
+      BenchInfra infra, BenchParams p, Report.Reference ref) {
+    return (prefix, stateDir) ->
+        switch (ref) {
+          case RUNEX_RECORDS -> BareChain.withRunexRecords(infra.bootstrapServers(), prefix, p);
+          case ISSUE_RECORDS -> BareChain.withIssueRecords(infra.bootstrapServers(), prefix, p);
+          case STREAMS_HOPS ->
+              BareChain.withStreamsHops(infra.bootstrapServers(), prefix, p, stateDir);
+          case RUNEX_STATUS_OFF ->
+              RunexUnderTest.withoutStatus(
+                  infra.bootstrapServers(), infra.registryUrl(), prefix, stateDir, p);
+        };
   }
 
   private static void removeHook(Thread hook) {

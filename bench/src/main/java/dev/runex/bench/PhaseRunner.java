@@ -15,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one measurement against a freshly created system with its own topic prefix
- * ({@code bench-<run>-<phase>.}), then closes the system and deletes the phase's topics, so no
- * phase sees another's data, consumer groups or transactional ids. A failing phase becomes a
- * {@link Outcome.Failed} and the run goes on.
+ * Runs one measurement against a freshly created system with its own topic prefix ({@code
+ * bench-<run>-<phase>.}), then closes the system and deletes the phase's topics, so no phase sees
+ * another's data, consumer groups or transactional ids. A failing phase becomes a {@link
+ * Outcome.Failed} and the run goes on.
  */
 final class PhaseRunner {
   private static final Logger log = LoggerFactory.getLogger(PhaseRunner.class);
@@ -48,12 +48,24 @@ final class PhaseRunner {
   }
 
   Outcome<DrainResult> drain(String phase, SystemFactory factory, int records) {
-    return run(phase, factory, sut ->
-        DrainMeasurement.run(sut, infra.bootstrapServers(), payload, records, params.phaseTimeout(), infra.cpuMeter()));
+    return run(
+        phase,
+        factory,
+        sut ->
+            DrainMeasurement.run(
+                sut,
+                infra.bootstrapServers(),
+                payload,
+                records,
+                params.phaseTimeout(),
+                infra.cpuMeter()));
   }
 
   Outcome<LatencyResult> latency(String phase, SystemFactory factory) {
-    return run(phase, factory, sut -> LatencyMeasurement.run(sut, infra.bootstrapServers(), payload, params));
+    return run(
+        phase,
+        factory,
+        sut -> LatencyMeasurement.run(sut, infra.bootstrapServers(), payload, params));
   }
 
   private <T> Outcome<T> run(String phase, SystemFactory factory, Measurement<T> measurement) {
@@ -73,11 +85,15 @@ final class PhaseRunner {
     } finally {
       if (sut != null) {
         closeQuietly(phase, sut);
-        log.info("phase {} wrote per intake record: {}", phase, perIntakeRecord(infra.topicSizes(prefix), prefix,
-            sut.intakeTopic()));
+        log.info(
+            "phase {} wrote per intake record: {}",
+            phase,
+            perIntakeRecord(infra.topicSizes(prefix), prefix, sut.intakeTopic()));
       }
       infra.deleteTopics(prefix);
-      log.info("phase {} done in {} s", phase,
+      log.info(
+          "phase {} done in {} s",
+          phase,
           String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
     }
   }
@@ -94,8 +110,13 @@ final class PhaseRunner {
     return sizes.entrySet().stream()
         .filter(e -> !e.getKey().equals(intakeTopic) && e.getValue() > 0)
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey().substring(prefix.length()),
-            (double) e.getValue() / intake))
+        .map(
+            e ->
+                String.format(
+                    Locale.ROOT,
+                    "%s %.2f",
+                    e.getKey().substring(prefix.length()),
+                    (double) e.getValue() / intake))
         .collect(Collectors.joining(", "));
   }
 

@@ -18,8 +18,8 @@ import java.util.function.ToDoubleFunction;
  * The benchmark's printed result: machine facts, parameters, and a table of bare chain vs runex
  * with the ratios runex/baseline and the issue's targets (throughput >= 0.5x, p99 <= 1.5x) marked
  * PASS or MISS. Targets are reported, never enforced: a benchmark informs, it does not fail builds.
- * After the table, a reference block per reference baseline compares runex's drain with bare
- * chains that write runex's records per job (no target: they show how much of the gap is Kafka record
+ * After the table, a reference block per reference baseline compares runex's drain with bare chains
+ * that write runex's records per job (no target: they show how much of the gap is Kafka record
  * work, and Kafka Streams' own work, alone).
  */
 final class Report {
@@ -29,16 +29,23 @@ final class Report {
 
   /** A reference baseline: what it writes per job, and how its first hops run. */
   enum Reference {
-    RUNEX_RECORDS("runex-records",
+    RUNEX_RECORDS(
+        "runex-records",
         "bare chain writing runex's records per job (3+2+3 and a status reader writing 3 of 5 events)"),
-    ISSUE_RECORDS("issue-records", "bare chain writing issue 2's records per job (3+2+3, no status reader)"),
-    STREAMS_HOPS("streams-hops", "bare chain writing issue 2's records per job (3+2+3, no status reader), its first"
-        + " two hops one Kafka Streams application"),
-    RUNEX_STATUS_OFF("runex-status-off", "runex with its job-status application off (runex.topology.statusEnabled:"
-        + " false), otherwise as users get it");
+    ISSUE_RECORDS(
+        "issue-records", "bare chain writing issue 2's records per job (3+2+3, no status reader)"),
+    STREAMS_HOPS(
+        "streams-hops",
+        "bare chain writing issue 2's records per job (3+2+3, no status reader), its first"
+            + " two hops one Kafka Streams application"),
+    RUNEX_STATUS_OFF(
+        "runex-status-off",
+        "runex with its job-status application off (runex.topology.statusEnabled:"
+            + " false), otherwise as users get it");
 
     /** Its name on the command line ({@code --reference}). */
     final String option;
+
     final String title;
 
     Reference(String option, String title) {
@@ -87,15 +94,27 @@ final class Report {
   /** Machine and JVM facts, printed at start and in the report. */
   static String machine() {
     Runtime rt = Runtime.getRuntime();
-    return String.format(Locale.ROOT, "%d cores, %s %s %s, Java %s (%s, %s), bench JVM max heap %d MB, Kafka clients %s",
-        rt.availableProcessors(), System.getProperty("os.name"), System.getProperty("os.version"),
-        System.getProperty("os.arch"), System.getProperty("java.version"), System.getProperty("java.vendor"),
-        System.getProperty("java.vm.name"), rt.maxMemory() >> 20, kafkaClientsVersion());
+    return String.format(
+        Locale.ROOT,
+        "%d cores, %s %s %s, Java %s (%s, %s), bench JVM max heap %d MB, Kafka clients %s",
+        rt.availableProcessors(),
+        System.getProperty("os.name"),
+        System.getProperty("os.version"),
+        System.getProperty("os.arch"),
+        System.getProperty("java.version"),
+        System.getProperty("java.vendor"),
+        System.getProperty("java.vm.name"),
+        rt.maxMemory() >> 20,
+        kafkaClientsVersion());
   }
 
-  /** Read the way Kafka's clients report their own version (their internal AppInfoParser is not API). */
+  /**
+   * Read the way Kafka's clients report their own version (their internal AppInfoParser is not
+   * API).
+   */
   private static String kafkaClientsVersion() {
-    try (InputStream in = Report.class.getClassLoader().getResourceAsStream("kafka/kafka-version.properties")) {
+    try (InputStream in =
+        Report.class.getClassLoader().getResourceAsStream("kafka/kafka-version.properties")) {
       Properties props = new Properties();
       if (in != null) {
         props.load(in);
@@ -107,15 +126,26 @@ final class Report {
   }
 
   static String parameters(BenchParams p) {
-    return String.format(Locale.ROOT,
-        "drain %d jobs (after a %d-job warm-up drain per system); latency at %d jobs/s, %d s warm-up + %d s measured;%n"
-            + "            %d partitions per topic, commit interval %d ms on every hop, intake values %d B (JSON echo request),"
-            + " phase timeout %d s",
-        p.records(), p.warmupRecords(), p.rate(), p.warmup().toSeconds(), p.measure().toSeconds(), p.partitions(),
-        p.commitInterval().toMillis(), p.valueBytes(), p.phaseTimeout().toSeconds())
-        + (p.quotaMaxInFlight() == 0 ? "" : String.format(Locale.ROOT,
-            "%n            runex with quotas.default.maxInFlight %d: every job passes the quota gate",
-            p.quotaMaxInFlight()));
+    return String.format(
+            Locale.ROOT,
+            "drain %d jobs (after a %d-job warm-up drain per system); latency at %d jobs/s, %d s warm-up + %d s measured;%n"
+                + "            %d partitions per topic, commit interval %d ms on every hop, intake values %d B (JSON echo request),"
+                + " phase timeout %d s",
+            p.records(),
+            p.warmupRecords(),
+            p.rate(),
+            p.warmup().toSeconds(),
+            p.measure().toSeconds(),
+            p.partitions(),
+            p.commitInterval().toMillis(),
+            p.valueBytes(),
+            p.phaseTimeout().toSeconds())
+        + (p.quotaMaxInFlight() == 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                "%n            runex with quotas.default.maxInFlight %d: every job passes the quota gate",
+                p.quotaMaxInFlight()));
   }
 
   private void header(BenchParams p) {
@@ -123,54 +153,135 @@ final class Report {
     out.append("machine   : ").append(machine()).append('\n');
     out.append("            broker and schema registry run as child processes on the same cores\n");
     out.append("parameters: ").append(parameters(p)).append("\n\n");
-    out.append(String.format(Locale.ROOT, ROW, "", "bare chain", "runex", "runex/bare", "target", "verdict"));
+    out.append(
+        String.format(
+            Locale.ROOT, ROW, "", "bare chain", "runex", "runex/bare", "target", "verdict"));
   }
 
   private void drain(Outcome<DrainResult> bare, Outcome<DrainResult> runex) {
     throughput(bare, runex, true);
     cpu(bare, runex);
-    row("drain: start to first result (s)", bare, runex, d -> seconds(d.startToFirst().toNanos()), Double.NaN, "", "");
+    row(
+        "drain: start to first result (s)",
+        bare,
+        runex,
+        d -> seconds(d.startToFirst().toNanos()),
+        Double.NaN,
+        "",
+        "");
     allDone(bare, runex);
-    row("drain: missing/failed/dup/refused", bare, runex,
-        d -> problems(d.expected() - d.failedSends() - d.received(), d.failed(), d.duplicates(), d.failedSends()),
-        Double.NaN, "", "");
+    row(
+        "drain: missing/failed/dup/refused",
+        bare,
+        runex,
+        d ->
+            problems(
+                d.expected() - d.failedSends() - d.received(),
+                d.failed(),
+                d.duplicates(),
+                d.failedSends()),
+        Double.NaN,
+        "",
+        "");
   }
 
   /**
    * The drain throughput rows of runex against {@code baseline}: steady (with the throughput target
    * and its verdict when {@code withTarget}) and from start.
    */
-  private void throughput(Outcome<DrainResult> baseline, Outcome<DrainResult> runex, boolean withTarget) {
-    ThroughputComparison steady = ThroughputComparison.of(baseline, runex, commitInterval, THROUGHPUT_TARGET);
+  private void throughput(
+      Outcome<DrainResult> baseline, Outcome<DrainResult> runex, boolean withTarget) {
+    ThroughputComparison steady =
+        ThroughputComparison.of(baseline, runex, commitInterval, THROUGHPUT_TARGET);
     String target = "";
     String verdict = "";
     if (withTarget) {
       target = ">= " + times(THROUGHPUT_TARGET);
-      verdict = steady.verdict().equals("n/a") || complete(baseline, runex)
-          ? steady.verdict() : steady.verdict() + " (incomplete run)";
+      verdict =
+          steady.verdict().equals("n/a") || complete(baseline, runex)
+              ? steady.verdict()
+              : steady.verdict() + " (incomplete run)";
     }
-    out.append(String.format(Locale.ROOT, ROW, "drain throughput, steady 10-90% (jobs/s)", steady.bareCell(),
-        steady.runexCell(), steady.ratioCell(), target, verdict));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            ROW,
+            "drain throughput, steady 10-90% (jobs/s)",
+            steady.bareCell(),
+            steady.runexCell(),
+            steady.ratioCell(),
+            target,
+            verdict));
     if (steady.bounded()) {
-      notes.add("a drain delivered its 10-90% results within two commit intervals, faster than transactions"
-          + " let results be timed: its rate is shown as a lower bound (>=); raise --records to measure it");
+      notes.add(
+          "a drain delivered its 10-90% results within two commit intervals, faster than transactions"
+              + " let results be timed: its rate is shown as a lower bound (>=); raise --records to measure it");
     }
-    row("drain throughput, from start (jobs/s)", baseline, runex, d -> count(d.wallJobsPerSecond()),
-        ratio(baseline, runex, DrainResult::wallJobsPerSecond), "", "");
+    row(
+        "drain throughput, from start (jobs/s)",
+        baseline,
+        runex,
+        d -> count(d.wallJobsPerSecond()),
+        ratio(baseline, runex, DrainResult::wallJobsPerSecond),
+        "",
+        "");
   }
 
   private void latency(Outcome<LatencyResult> bare, Outcome<LatencyResult> runex) {
-    row("latency p50 (ms)", bare, runex, l -> millis(l.p50Micros()), ratio(bare, runex, l -> l.p50Micros()), "", "");
-    row("latency p90 (ms)", bare, runex, l -> millis(l.p90Micros()), ratio(bare, runex, l -> l.p90Micros()), "", "");
+    row(
+        "latency p50 (ms)",
+        bare,
+        runex,
+        l -> millis(l.p50Micros()),
+        ratio(bare, runex, l -> l.p50Micros()),
+        "",
+        "");
+    row(
+        "latency p90 (ms)",
+        bare,
+        runex,
+        l -> millis(l.p90Micros()),
+        ratio(bare, runex, l -> l.p90Micros()),
+        "",
+        "");
     double p99 = ratio(bare, runex, l -> l.p99Micros());
-    row("latency p99 (ms)", bare, runex, l -> millis(l.p99Micros()), p99,
-        "<= " + times(P99_TARGET), verdict(p99 <= P99_TARGET, p99, complete(bare, runex)));
-    row("latency max (ms)", bare, runex, l -> millis(l.maxMicros()), ratio(bare, runex, l -> l.maxMicros()), "", "");
-    row("latency: missing/failed/dup/refused", bare, runex,
-        l -> problems(l.expected() - l.failedSends() - l.received(), l.failed(), l.duplicates(), l.failedSends()),
-        Double.NaN, "", "");
-    row("latency: producer max behind schedule (ms)", bare, runex,
-        l -> millis(l.maxSendLate().toNanos() / 1_000), Double.NaN, "", "");
+    row(
+        "latency p99 (ms)",
+        bare,
+        runex,
+        l -> millis(l.p99Micros()),
+        p99,
+        "<= " + times(P99_TARGET),
+        verdict(p99 <= P99_TARGET, p99, complete(bare, runex)));
+    row(
+        "latency max (ms)",
+        bare,
+        runex,
+        l -> millis(l.maxMicros()),
+        ratio(bare, runex, l -> l.maxMicros()),
+        "",
+        "");
+    row(
+        "latency: missing/failed/dup/refused",
+        bare,
+        runex,
+        l ->
+            problems(
+                l.expected() - l.failedSends() - l.received(),
+                l.failed(),
+                l.duplicates(),
+                l.failedSends()),
+        Double.NaN,
+        "",
+        "");
+    row(
+        "latency: producer max behind schedule (ms)",
+        bare,
+        runex,
+        l -> millis(l.maxSendLate().toNanos() / 1_000),
+        Double.NaN,
+        "",
+        "");
   }
 
   /** A reference baseline: no target, only runex's ratio to it. */
@@ -187,10 +298,22 @@ final class Report {
    * job-status application) and the rate from the start to then.
    */
   private void allDone(Outcome<DrainResult> baseline, Outcome<DrainResult> runex) {
-    row("drain: start to all done (s)", baseline, runex,
-        d -> d.startToAllDone().map(t -> seconds(t.toNanos())).orElse("-"), Double.NaN, "", "");
-    row("drain throughput, start to all done (jobs/s)", baseline, runex, d -> count(d.allDoneJobsPerSecond()),
-        ratio(baseline, runex, DrainResult::allDoneJobsPerSecond), "", "");
+    row(
+        "drain: start to all done (s)",
+        baseline,
+        runex,
+        d -> d.startToAllDone().map(t -> seconds(t.toNanos())).orElse("-"),
+        Double.NaN,
+        "",
+        "");
+    row(
+        "drain throughput, start to all done (jobs/s)",
+        baseline,
+        runex,
+        d -> count(d.allDoneJobsPerSecond()),
+        ratio(baseline, runex, DrainResult::allDoneJobsPerSecond),
+        "",
+        "");
   }
 
   /**
@@ -199,17 +322,44 @@ final class Report {
    * machine's cores that kept busy.
    */
   private void cpu(Outcome<DrainResult> baseline, Outcome<DrainResult> runex) {
-    row("drain CPU per job, steady (us)", baseline, runex, d -> micros(d.steadyCpuMicrosPerJob()),
-        ratio(baseline, runex, DrainResult::steadyCpuMicrosPerJob), "", "");
-    row("  of which bench JVM (us)", baseline, runex, d -> micros(cpuPart(d, CpuUse::benchJvm)),
-        ratio(baseline, runex, d -> cpuPart(d, CpuUse::benchJvm)), "", "");
-    row("  of which broker + registry (us)", baseline, runex, d -> micros(cpuPart(d, CpuUse::servers)),
-        ratio(baseline, runex, d -> cpuPart(d, CpuUse::servers)), "", "");
-    row("drain cores busy, steady", baseline, runex, d -> decimal(d.steadyCoresBusy()), Double.NaN, "", "");
+    row(
+        "drain CPU per job, steady (us)",
+        baseline,
+        runex,
+        d -> micros(d.steadyCpuMicrosPerJob()),
+        ratio(baseline, runex, DrainResult::steadyCpuMicrosPerJob),
+        "",
+        "");
+    row(
+        "  of which bench JVM (us)",
+        baseline,
+        runex,
+        d -> micros(cpuPart(d, CpuUse::benchJvm)),
+        ratio(baseline, runex, d -> cpuPart(d, CpuUse::benchJvm)),
+        "",
+        "");
+    row(
+        "  of which broker + registry (us)",
+        baseline,
+        runex,
+        d -> micros(cpuPart(d, CpuUse::servers)),
+        ratio(baseline, runex, d -> cpuPart(d, CpuUse::servers)),
+        "",
+        "");
+    row(
+        "drain cores busy, steady",
+        baseline,
+        runex,
+        d -> decimal(d.steadyCoresBusy()),
+        Double.NaN,
+        "",
+        "");
   }
 
   private static double cpuPart(DrainResult d, Function<CpuUse, Duration> part) {
-    return d.steadyCpu().map(c -> CpuUse.microsPerJob(part.apply(c), d.steadyJobs())).orElse(Double.NaN);
+    return d.steadyCpu()
+        .map(c -> CpuUse.microsPerJob(part.apply(c), d.steadyJobs()))
+        .orElse(Double.NaN);
   }
 
   private void footer(Results r) {
@@ -217,30 +367,54 @@ final class Report {
     note("runex drain", r.runexDrain());
     note("bare chain latency", r.bareLatency());
     note("runex latency", r.runexLatency());
-    r.references().forEach(ref -> note("reference " + ref.reference().option + " drain", ref.drain()));
+    r.references()
+        .forEach(ref -> note("reference " + ref.reference().option + " drain", ref.drain()));
     out.append('\n');
-    out.append("steady throughput = results read between the reads that passed 10% and 90% of the results, over that time\n");
-    out.append("  (start-up excluded); from start = from starting the system to the last result (start-up included);\n");
-    out.append("latency = scheduled intake send -> result read by a read_committed consumer (HdrHistogram);\n");
-    out.append("missing/failed/dup/refused = no result / result not SUCCEEDED / second result / intake send refused;\n");
-    out.append("all done = every result read and the consumers off the result path (runex's job-status application,\n");
+    out.append(
+        "steady throughput = results read between the reads that passed 10% and 90% of the results, over that time\n");
+    out.append(
+        "  (start-up excluded); from start = from starting the system to the last result (start-up included);\n");
+    out.append(
+        "latency = scheduled intake send -> result read by a read_committed consumer (HdrHistogram);\n");
+    out.append(
+        "missing/failed/dup/refused = no result / result not SUCCEEDED / second result / intake send refused;\n");
+    out.append(
+        "all done = every result read and the consumers off the result path (runex's job-status application,\n");
     out.append("  the reference's status reader) caught up with their topics;\n");
-    out.append("CPU per job = CPU time (user + system) of the bench JVM, where the system under test runs, and of the\n");
-    out.append("  broker and registry processes, used between those same 10% and 90% reads, over the jobs read between them.\n");
+    out.append(
+        "CPU per job = CPU time (user + system) of the bench JVM, where the system under test runs, and of the\n");
+    out.append(
+        "  broker and registry processes, used between those same 10% and 90% reads, over the jobs read between them.\n");
     notes.stream().distinct().forEach(n -> out.append("note: ").append(n).append('\n'));
   }
 
-  private <T> void row(String label, Outcome<T> bare, Outcome<T> runex, Function<T, String> cell, double ratio,
-      String target, String verdict) {
-    out.append(String.format(Locale.ROOT, ROW, label, cell(bare, cell), cell(runex, cell),
-        Double.isNaN(ratio) ? "" : times(ratio), target, verdict));
+  private <T> void row(
+      String label,
+      Outcome<T> bare,
+      Outcome<T> runex,
+      Function<T, String> cell,
+      double ratio,
+      String target,
+      String verdict) {
+    out.append(
+        String.format(
+            Locale.ROOT,
+            ROW,
+            label,
+            cell(bare, cell),
+            cell(runex, cell),
+            Double.isNaN(ratio) ? "" : times(ratio),
+            target,
+            verdict));
   }
 
   private void note(String phase, Outcome<?> outcome) {
     if (outcome instanceof Outcome.Failed<?> f) {
       notes.add(phase + " failed: " + f.reason());
     } else if (outcome instanceof Outcome.Measured<?> m && !completeValue(m.value())) {
-      notes.add(phase + " is incomplete (results missing after the phase timeout); its numbers cover only what arrived");
+      notes.add(
+          phase
+              + " is incomplete (results missing after the phase timeout); its numbers cover only what arrived");
     }
   }
 
@@ -257,12 +431,16 @@ final class Report {
   }
 
   private static boolean complete(Outcome<?> bare, Outcome<?> runex) {
-    return bare instanceof Outcome.Measured<?> b && completeValue(b.value())
-        && runex instanceof Outcome.Measured<?> r && completeValue(r.value());
+    return bare instanceof Outcome.Measured<?> b
+        && completeValue(b.value())
+        && runex instanceof Outcome.Measured<?> r
+        && completeValue(r.value());
   }
 
   private static boolean completeValue(Object value) {
-    return value instanceof DrainResult d ? d.complete() : value instanceof LatencyResult l && l.complete();
+    return value instanceof DrainResult d
+        ? d.complete()
+        : value instanceof LatencyResult l && l.complete();
   }
 
   private static String verdict(boolean met, double ratio, boolean complete) {

@@ -21,7 +21,8 @@ class EndToEndBenchTest {
     EndToEndBench bench = new EndToEndBench();
     new CommandLine(bench).parseArgs();
 
-    assertThat(EndToEndBench.references(bench.referenceNames)).containsExactly(Report.Reference.RUNEX_RECORDS);
+    assertThat(EndToEndBench.references(bench.referenceNames))
+        .containsExactly(Report.Reference.RUNEX_RECORDS);
   }
 
   @Test

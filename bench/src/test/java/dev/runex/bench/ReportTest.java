@@ -12,15 +12,25 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ReportTest {
-  private static final BenchParams PARAMS = new BenchParams(50_000, 5_000, 100, 6, Duration.ofMillis(100), 2_000,
-      Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(300));
+  private static final BenchParams PARAMS =
+      new BenchParams(
+          50_000,
+          5_000,
+          100,
+          6,
+          Duration.ofMillis(100),
+          2_000,
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(20),
+          Duration.ofSeconds(300));
   private static final List<Report.ReferenceDrain> SKIPPED = List.of();
   private static final String REFERENCE = "reference: ";
 
   @Test
   void missesThroughputTargetWhenRunexDrainsAtLessThanHalfTheBaselineRate() {
     // given baseline 40,000 jobs/s and runex 16,000 jobs/s (0.40x)
-    Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330), SKIPPED);
+    Report.Results results =
+        new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330), SKIPPED);
 
     // when
     String report = Report.render(PARAMS, results);
@@ -31,18 +41,28 @@ class ReportTest {
 
   @Test
   void passesP99TargetWithinOneAndAHalfTimesTheBaseline() {
-    Report.Results results = new Report.Results(drain(40_000), drain(30_000), latency(300), latency(420), SKIPPED);
+    Report.Results results =
+        new Report.Results(drain(40_000), drain(30_000), latency(300), latency(420), SKIPPED);
 
     String report = Report.render(PARAMS, results);
 
     assertThat(line(report, "drain throughput, steady")).contains("0.75x").contains("PASS");
-    assertThat(line(report, "latency p99")).contains("300.0").contains("420.0").contains("1.40x").contains("PASS");
+    assertThat(line(report, "latency p99"))
+        .contains("300.0")
+        .contains("420.0")
+        .contains("1.40x")
+        .contains("PASS");
   }
 
   @Test
   void showsAFailedPhaseWithoutAVerdictAndNamesTheReason() {
-    Report.Results results = new Report.Results(drain(40_000), new Outcome.Failed<>("broker gone"),
-        latency(300), latency(330), SKIPPED);
+    Report.Results results =
+        new Report.Results(
+            drain(40_000),
+            new Outcome.Failed<>("broker gone"),
+            latency(300),
+            latency(330),
+            SKIPPED);
 
     String report = Report.render(PARAMS, results);
 
@@ -52,10 +72,20 @@ class ReportTest {
 
   @Test
   void flagsAVerdictFromAnIncompleteRun() {
-    DrainResult incomplete = new DrainResult(50_000, 49_000, 0, 0, 0, Duration.ofSeconds(1),
-        Duration.ofSeconds(6), Duration.ofSeconds(1), 20_000);
-    Report.Results results = new Report.Results(drain(40_000), new Outcome.Measured<>(incomplete),
-        latency(300), latency(330), SKIPPED);
+    DrainResult incomplete =
+        new DrainResult(
+            50_000,
+            49_000,
+            0,
+            0,
+            0,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(6),
+            Duration.ofSeconds(1),
+            20_000);
+    Report.Results results =
+        new Report.Results(
+            drain(40_000), new Outcome.Measured<>(incomplete), latency(300), latency(330), SKIPPED);
 
     String report = Report.render(PARAMS, results);
 
@@ -65,32 +95,42 @@ class ReportTest {
 
   @Test
   void boundsTheBaselineRateWhenItsResultsAppearedWithinTwoCommitIntervals() {
-    // given a baseline whose 10-90% results (40,000) all became visible within 150 ms; commits every 100 ms
-    Report.Results results = new Report.Results(bursty(), drain(16_000), latency(300), latency(330), SKIPPED);
+    // given a baseline whose 10-90% results (40,000) all became visible within 150 ms; commits
+    // every 100 ms
+    Report.Results results =
+        new Report.Results(bursty(), drain(16_000), latency(300), latency(330), SKIPPED);
 
     // when
     String report = Report.render(PARAMS, results);
 
     // then its rate is at least 40,000 / 200 ms, so runex's ratio is at most 0.08x: a certain miss
-    assertThat(line(report, "drain throughput, steady")).contains(">= 200,000").contains("<= 0.08x").contains("MISS");
+    assertThat(line(report, "drain throughput, steady"))
+        .contains(">= 200,000")
+        .contains("<= 0.08x")
+        .contains("MISS");
     assertThat(report).contains("raise --records");
   }
 
   @Test
   void givesNoThroughputVerdictWhenTheBoundCannotDecideIt() {
-    Report.Results results = new Report.Results(bursty(), drain(150_000), latency(300), latency(330), SKIPPED);
+    Report.Results results =
+        new Report.Results(bursty(), drain(150_000), latency(300), latency(330), SKIPPED);
 
     String report = Report.render(PARAMS, results);
 
-    assertThat(line(report, "drain throughput, steady")).contains("<= 0.75x").contains("n/a")
-        .doesNotContain("PASS").doesNotContain("MISS");
+    assertThat(line(report, "drain throughput, steady"))
+        .contains("<= 0.75x")
+        .contains("n/a")
+        .doesNotContain("PASS")
+        .doesNotContain("MISS");
   }
 
   @Test
   void comparesRunexWithTheBareChainWritingRunexsRecordsWithoutATarget() {
     // given bare 40,000, runex 16,000 and the record-matched bare chain 20,000 jobs/s steady
-    Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330),
-        runexRecords(drain(20_000)));
+    Report.Results results =
+        new Report.Results(
+            drain(40_000), drain(16_000), latency(300), latency(330), runexRecords(drain(20_000)));
 
     // when
     String report = Report.render(PARAMS, results);
@@ -101,44 +141,74 @@ class ReportTest {
     assertThat(reference.get(0)).endsWith("(3+2+3 and a status reader writing 3 of 5 events)");
     assertThat(reference.get(1)).contains("reference").contains("runex/ref");
     // 20,000 vs 16,000 jobs/s steady: 0.80x, no target and no verdict
-    assertThat(line(reference, "drain throughput, steady")).contains("20,000").contains("16,000").contains("0.80x")
-        .doesNotContain(">=").doesNotContain("PASS").doesNotContain("MISS");
+    assertThat(line(reference, "drain throughput, steady"))
+        .contains("20,000")
+        .contains("16,000")
+        .contains("0.80x")
+        .doesNotContain(">=")
+        .doesNotContain("PASS")
+        .doesNotContain("MISS");
     // from start: 50,000 jobs in 2 s + 2 s = 12,500/s vs in 2.5 s + 2 s = 11,111/s: 0.89x
-    assertThat(line(reference, "drain throughput, from start")).contains("12,500").contains("11,111")
+    assertThat(line(reference, "drain throughput, from start"))
+        .contains("12,500")
+        .contains("11,111")
         .contains("0.89x");
-    assertThat(report.indexOf(REFERENCE)).isGreaterThan(report.indexOf("latency: producer max behind"))
+    assertThat(report.indexOf(REFERENCE))
+        .isGreaterThan(report.indexOf("latency: producer max behind"))
         .isLessThan(report.indexOf("steady throughput ="));
   }
 
   @Test
   void saysWhenTheReferenceHadNoStatusReader() {
-    Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330),
-        List.of(new Report.ReferenceDrain(Report.Reference.ISSUE_RECORDS, drain(32_000))));
+    Report.Results results =
+        new Report.Results(
+            drain(40_000),
+            drain(16_000),
+            latency(300),
+            latency(330),
+            List.of(new Report.ReferenceDrain(Report.Reference.ISSUE_RECORDS, drain(32_000))));
 
     String report = Report.render(PARAMS, results);
 
     List<String> reference = referenceBlock(report);
-    assertThat(reference.get(0)).isEqualTo("reference: bare chain writing issue 2's records per job (3+2+3, no status reader)");
+    assertThat(reference.get(0))
+        .isEqualTo(
+            "reference: bare chain writing issue 2's records per job (3+2+3, no status reader)");
     assertThat(line(reference, "drain throughput, steady")).contains("32,000").contains("0.50x");
   }
 
   @Test
   void saysWhenTheReferenceRanItsFirstHopsAsAKafkaStreamsApplication() {
-    Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330),
-        List.of(new Report.ReferenceDrain(Report.Reference.STREAMS_HOPS, drain(25_000))));
+    Report.Results results =
+        new Report.Results(
+            drain(40_000),
+            drain(16_000),
+            latency(300),
+            latency(330),
+            List.of(new Report.ReferenceDrain(Report.Reference.STREAMS_HOPS, drain(25_000))));
 
     String report = Report.render(PARAMS, results);
 
-    assertThat(referenceBlock(report).get(0)).isEqualTo("reference: bare chain writing issue 2's records per job"
-        + " (3+2+3, no status reader), its first two hops one Kafka Streams application");
-    assertThat(line(referenceBlock(report), "drain throughput, steady")).contains("25,000").contains("0.64x");
+    assertThat(referenceBlock(report).get(0))
+        .isEqualTo(
+            "reference: bare chain writing issue 2's records per job"
+                + " (3+2+3, no status reader), its first two hops one Kafka Streams application");
+    assertThat(line(referenceBlock(report), "drain throughput, steady"))
+        .contains("25,000")
+        .contains("0.64x");
   }
 
   @Test
   void printsABlockPerReferenceInTheOrderTheyRan() {
-    Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330), List.of(
-        new Report.ReferenceDrain(Report.Reference.ISSUE_RECORDS, drain(32_000)),
-        new Report.ReferenceDrain(Report.Reference.STREAMS_HOPS, drain(20_000))));
+    Report.Results results =
+        new Report.Results(
+            drain(40_000),
+            drain(16_000),
+            latency(300),
+            latency(330),
+            List.of(
+                new Report.ReferenceDrain(Report.Reference.ISSUE_RECORDS, drain(32_000)),
+                new Report.ReferenceDrain(Report.Reference.STREAMS_HOPS, drain(20_000))));
 
     String report = Report.render(PARAMS, results);
 
@@ -146,7 +216,8 @@ class ReportTest {
     assertThat(titles).hasSize(2);
     assertThat(titles.get(0)).contains("(3+2+3, no status reader)").doesNotContain("Kafka Streams");
     assertThat(titles.get(1)).endsWith("one Kafka Streams application");
-    List<String> steady = report.lines().filter(l -> l.startsWith("drain throughput, steady")).toList();
+    List<String> steady =
+        report.lines().filter(l -> l.startsWith("drain throughput, steady")).toList();
     assertThat(steady).hasSize(3);
     assertThat(steady.get(1)).contains("32,000").contains("0.50x");
     assertThat(steady.get(2)).contains("20,000").contains("0.80x");
@@ -154,83 +225,130 @@ class ReportTest {
 
   @Test
   void saysTheReferenceWasSkipped() {
-    Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330), SKIPPED);
+    Report.Results results =
+        new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330), SKIPPED);
 
     String report = Report.render(PARAMS, results);
 
     assertThat(referenceBlock(report).get(0)).isEqualTo("reference: skipped (--reference none)");
     assertThat(report).doesNotContain("runex/ref");
-    assertThat(report.lines().filter(l -> l.startsWith("drain throughput, steady")).count()).isEqualTo(1);
+    assertThat(report.lines().filter(l -> l.startsWith("drain throughput, steady")).count())
+        .isEqualTo(1);
   }
 
   @Test
   void showsAFailedReferenceAndNamesTheReason() {
-    Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330),
-        runexRecords(new Outcome.Failed<>("hop stopped")));
+    Report.Results results =
+        new Report.Results(
+            drain(40_000),
+            drain(16_000),
+            latency(300),
+            latency(330),
+            runexRecords(new Outcome.Failed<>("hop stopped")));
 
     String report = Report.render(PARAMS, results);
 
     List<String> reference = referenceBlock(report);
-    assertThat(line(reference, "drain throughput, steady")).contains("failed").contains("16,000")
+    assertThat(line(reference, "drain throughput, steady"))
+        .contains("failed")
+        .contains("16,000")
         .doesNotContainPattern("\\d\\.\\d\\dx");
-    assertThat(line(reference, "drain throughput, from start")).contains("failed").doesNotContainPattern("\\d\\.\\d\\dx");
+    assertThat(line(reference, "drain throughput, from start"))
+        .contains("failed")
+        .doesNotContainPattern("\\d\\.\\d\\dx");
     assertThat(line(report, "drain throughput, steady")).contains("0.40x").contains("MISS");
     assertThat(report).contains("reference runex-records drain failed: hop stopped");
   }
 
   @Test
   void givesTheCpuEachSystemUsedPerJobAndTheCoresItKeptBusy() {
-    // given, in each 40,000-job steady span: bare 0.4 s JVM + 0.2 s servers in 1 s; runex 3.2 s JVM + 0.8 s
+    // given, in each 40,000-job steady span: bare 0.4 s JVM + 0.2 s servers in 1 s; runex 3.2 s JVM
+    // + 0.8 s
     // servers in 2.5 s
-    Report.Results results = new Report.Results(drainUsing(40_000, 400, 200), drainUsing(16_000, 3_200, 800),
-        latency(300), latency(330), runexRecords(drainUsing(20_000, 1_200, 400)));
+    Report.Results results =
+        new Report.Results(
+            drainUsing(40_000, 400, 200),
+            drainUsing(16_000, 3_200, 800),
+            latency(300),
+            latency(330),
+            runexRecords(drainUsing(20_000, 1_200, 400)));
 
     String report = Report.render(PARAMS, results);
 
-    // then per job: bare 15 us (10 + 5), runex 100 us (80 + 20): 6.67x; 4.00x and 8.00x of the parts
-    assertThat(line(report, "drain CPU per job, steady (us)")).contains("15.0").contains("100.0").contains("6.67x");
-    assertThat(line(report, "  of which bench JVM (us)")).contains("10.0").contains("80.0").contains("8.00x");
-    assertThat(line(report, "  of which broker + registry (us)")).contains("5.0").contains("20.0").contains("4.00x");
+    // then per job: bare 15 us (10 + 5), runex 100 us (80 + 20): 6.67x; 4.00x and 8.00x of the
+    // parts
+    assertThat(line(report, "drain CPU per job, steady (us)"))
+        .contains("15.0")
+        .contains("100.0")
+        .contains("6.67x");
+    assertThat(line(report, "  of which bench JVM (us)"))
+        .contains("10.0")
+        .contains("80.0")
+        .contains("8.00x");
+    assertThat(line(report, "  of which broker + registry (us)"))
+        .contains("5.0")
+        .contains("20.0")
+        .contains("4.00x");
     assertThat(line(report, "drain cores busy, steady")).contains("0.60").contains("1.60");
     // the reference (40 us per job) gets runex's ratio too
-    assertThat(line(referenceBlock(report), "drain CPU per job, steady (us)")).contains("40.0").contains("100.0")
+    assertThat(line(referenceBlock(report), "drain CPU per job, steady (us)"))
+        .contains("40.0")
+        .contains("100.0")
         .contains("2.50x");
   }
 
   @Test
   void givesTheTimeUntilAllWasDoneAndTheRateToThen() {
-    // given 50,000 jobs each: the bare chain done at its last result, 2 s; runex's status caught up at 10 s
-    DrainResult bare = ((Outcome.Measured<DrainResult>) drain(40_000)).value().withAllDone(Optional.of(Duration.ofSeconds(2)));
-    DrainResult runex = ((Outcome.Measured<DrainResult>) drain(16_000)).value()
-        .withAllDone(Optional.of(Duration.ofSeconds(10)));
-    Report.Results results = new Report.Results(new Outcome.Measured<>(bare), new Outcome.Measured<>(runex),
-        latency(300), latency(330), SKIPPED);
+    // given 50,000 jobs each: the bare chain done at its last result, 2 s; runex's status caught up
+    // at 10 s
+    DrainResult bare =
+        ((Outcome.Measured<DrainResult>) drain(40_000))
+            .value()
+            .withAllDone(Optional.of(Duration.ofSeconds(2)));
+    DrainResult runex =
+        ((Outcome.Measured<DrainResult>) drain(16_000))
+            .value()
+            .withAllDone(Optional.of(Duration.ofSeconds(10)));
+    Report.Results results =
+        new Report.Results(
+            new Outcome.Measured<>(bare),
+            new Outcome.Measured<>(runex),
+            latency(300),
+            latency(330),
+            SKIPPED);
 
     String report = Report.render(PARAMS, results);
 
     assertThat(line(report, "drain: start to all done (s)")).contains("2.00").contains("10.00");
-    assertThat(line(report, "drain throughput, start to all done")).contains("25,000").contains("5,000")
+    assertThat(line(report, "drain throughput, start to all done"))
+        .contains("25,000")
+        .contains("5,000")
         .contains("0.20x");
   }
 
   @Test
   void showsADashWhenTheSideReadersDidNotCatchUp() {
-    Report.Results results = new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330), SKIPPED);
+    Report.Results results =
+        new Report.Results(drain(40_000), drain(16_000), latency(300), latency(330), SKIPPED);
 
     String report = Report.render(PARAMS, results);
 
     assertThat(line(report, "drain: start to all done (s)")).contains(" - ");
-    assertThat(line(report, "drain throughput, start to all done")).doesNotContainPattern("\\d\\.\\d\\dx");
+    assertThat(line(report, "drain throughput, start to all done"))
+        .doesNotContainPattern("\\d\\.\\d\\dx");
   }
 
   @Test
   void showsADashWhenCpuWasNotMeasured() {
-    Report.Results results = new Report.Results(drain(40_000), drainUsing(16_000, 3_200, 800), latency(300),
-        latency(330), SKIPPED);
+    Report.Results results =
+        new Report.Results(
+            drain(40_000), drainUsing(16_000, 3_200, 800), latency(300), latency(330), SKIPPED);
 
     String report = Report.render(PARAMS, results);
 
-    assertThat(line(report, "drain CPU per job, steady (us)")).contains(" - ").contains("100.0")
+    assertThat(line(report, "drain CPU per job, steady (us)"))
+        .contains(" - ")
+        .contains("100.0")
         .doesNotContainPattern("\\d\\.\\d\\dx");
   }
 
@@ -238,30 +356,63 @@ class ReportTest {
     return List.of(new Report.ReferenceDrain(Report.Reference.RUNEX_RECORDS, drain));
   }
 
-  /** Like {@link #drain}, having used this much CPU (ms) in the bench JVM and the servers in its steady span. */
+  /**
+   * Like {@link #drain}, having used this much CPU (ms) in the bench JVM and the servers in its
+   * steady span.
+   */
   private static Outcome<DrainResult> drainUsing(int perSecond, long jvmMillis, long serverMillis) {
     DrainResult d = ((Outcome.Measured<DrainResult>) drain(perSecond)).value();
-    return new Outcome.Measured<>(new DrainResult(d.expected(), d.received(), d.failed(), d.duplicates(),
-        d.failedSends(), d.startToFirst(), d.startToLast(), d.steadySpan(), d.steadyJobs(),
-        Optional.of(new CpuUse(Duration.ofMillis(jvmMillis), Duration.ofMillis(serverMillis)))));
+    return new Outcome.Measured<>(
+        new DrainResult(
+            d.expected(),
+            d.received(),
+            d.failed(),
+            d.duplicates(),
+            d.failedSends(),
+            d.startToFirst(),
+            d.startToLast(),
+            d.steadySpan(),
+            d.steadyJobs(),
+            Optional.of(
+                new CpuUse(Duration.ofMillis(jvmMillis), Duration.ofMillis(serverMillis)))));
   }
 
   private static Outcome<DrainResult> bursty() {
-    return new Outcome.Measured<>(new DrainResult(50_000, 50_000, 0, 0, 0, Duration.ofSeconds(1),
-        Duration.ofMillis(1_200), Duration.ofMillis(150), 40_000));
+    return new Outcome.Measured<>(
+        new DrainResult(
+            50_000,
+            50_000,
+            0,
+            0,
+            0,
+            Duration.ofSeconds(1),
+            Duration.ofMillis(1_200),
+            Duration.ofMillis(150),
+            40_000));
   }
 
   /** A complete 50,000-job drain whose 10-90% span ran at {@code perSecond}. */
   private static Outcome<DrainResult> drain(int perSecond) {
     Duration span = Duration.ofNanos(40_000L * 1_000_000_000L / perSecond);
-    return new Outcome.Measured<>(new DrainResult(50_000, 50_000, 0, 0, 0, Duration.ofSeconds(1),
-        span.plusSeconds(2), span, 40_000));
+    return new Outcome.Measured<>(
+        new DrainResult(
+            50_000, 50_000, 0, 0, 0, Duration.ofSeconds(1), span.plusSeconds(2), span, 40_000));
   }
 
   /** A complete latency run with this p99 (ms). */
   private static Outcome<LatencyResult> latency(long p99Millis) {
-    return new Outcome.Measured<>(new LatencyResult(40_000, 40_000, 0, 0, 0, Duration.ZERO,
-        p99Millis * 500, p99Millis * 800, p99Millis * 1_000, p99Millis * 1_200));
+    return new Outcome.Measured<>(
+        new LatencyResult(
+            40_000,
+            40_000,
+            0,
+            0,
+            0,
+            Duration.ZERO,
+            p99Millis * 500,
+            p99Millis * 800,
+            p99Millis * 1_000,
+            p99Millis * 1_200));
   }
 
   private static String line(String report, String label) {
@@ -274,6 +425,10 @@ class ReportTest {
 
   /** The report's lines from the reference block's title on, up to the footer's blank line. */
   private static List<String> referenceBlock(String report) {
-    return report.lines().dropWhile(l -> !l.startsWith(REFERENCE)).takeWhile(l -> !l.isEmpty()).toList();
+    return report
+        .lines()
+        .dropWhile(l -> !l.startsWith(REFERENCE))
+        .takeWhile(l -> !l.isEmpty())
+        .toList();
   }
 }

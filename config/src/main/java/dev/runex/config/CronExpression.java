@@ -13,9 +13,10 @@ import java.util.Locale;
 /**
  * A cron expression: six fields {@code second minute hour day-of-month month day-of-week}, or the
  * classic five without seconds (second 0). Each field: {@code *} (or {@code ?} for the day fields),
- * a value, a range {@code a-b}, a step {@code * /n}, {@code a/n} or {@code a-b/n}, or a list of those
- * separated by commas. Months and days may be named ({@code JAN}, {@code MON-FRI}); day-of-week 0 and
- * 7 are Sunday. When both day fields are restricted a day matches either (classic cron).
+ * a value, a range {@code a-b}, a step {@code * /n}, {@code a/n} or {@code a-b/n}, or a list of
+ * those separated by commas. Months and days may be named ({@code JAN}, {@code MON-FRI});
+ * day-of-week 0 and 7 are Sunday. When both day fields are restricted a day matches either (classic
+ * cron).
  *
  * <p>Read in a time zone by {@link #next}: a local time skipped by a daylight-saving gap does not
  * fire that day; one repeated by an overlap fires once, at its first occurrence.
@@ -24,6 +25,7 @@ public final class CronExpression {
   private static final List<String> MONTHS =
       List.of("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC");
   private static final List<String> DAYS = List.of("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT");
+
   /** Searching further than this finds nothing that will ever come (e.g. 30 February). */
   private static final int MAX_YEARS = 8;
 
@@ -62,15 +64,23 @@ public final class CronExpression {
     if (parts.length == 5) {
       parts = new String[] {"0", parts[0], parts[1], parts[2], parts[3], parts[4]};
     } else if (parts.length != 6) {
-      throw new IllegalArgumentException("a cron expression has 6 fields (second minute hour day-of-month month "
-          + "day-of-week) or 5 (without seconds), '" + text + "' has " + parts.length);
+      throw new IllegalArgumentException(
+          "a cron expression has 6 fields (second minute hour day-of-month month "
+              + "day-of-week) or 5 (without seconds), '"
+              + text
+              + "' has "
+              + parts.length);
     }
     return new CronExpression(text.trim(), parts);
   }
 
-  /** The first firing strictly after {@code after}, reading the fields in {@code zone}; null if none ever comes. */
+  /**
+   * The first firing strictly after {@code after}, reading the fields in {@code zone}; null if none
+   * ever comes.
+   */
   public Instant next(Instant after, ZoneId zone) {
-    LocalDateTime t = LocalDateTime.ofInstant(after, zone).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+    LocalDateTime t =
+        LocalDateTime.ofInstant(after, zone).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
     LocalDateTime limit = t.plusYears(MAX_YEARS);
     while (t.isBefore(limit)) {
       LocalDateTime match = nextLocal(t, limit);
@@ -78,7 +88,8 @@ public final class CronExpression {
         return null;
       }
       List<ZoneOffset> offsets = zone.getRules().getValidOffsets(match);
-      if (!offsets.isEmpty()) { // empty: in a daylight-saving gap, this local time does not exist today
+      if (!offsets
+          .isEmpty()) { // empty: in a daylight-saving gap, this local time does not exist today
         Instant at = match.toInstant(offsets.get(0));
         if (at.isAfter(after)) {
           return at;
@@ -111,7 +122,8 @@ public final class CronExpression {
 
   private boolean dayMatches(LocalDateTime t) {
     boolean dom = daysOfMonth.get(t.getDayOfMonth());
-    boolean dow = daysOfWeek.get(t.getDayOfWeek() == DayOfWeek.SUNDAY ? 0 : t.getDayOfWeek().getValue());
+    boolean dow =
+        daysOfWeek.get(t.getDayOfWeek() == DayOfWeek.SUNDAY ? 0 : t.getDayOfWeek().getValue());
     if (anyDayOfMonth || anyDayOfWeek) {
       return dom && dow;
     }
@@ -177,7 +189,8 @@ public final class CronExpression {
     try {
       v = Integer.parseInt(text);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a number" + (names == null ? "" : " or a name"));
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a number" + (names == null ? "" : " or a name"));
     }
     if (v < min || v > max) {
       throw new IllegalArgumentException(what + " " + v + " is outside " + min + "-" + max);

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
-/** Parses durations as ISO-8601 ({@code PT5S}) or the short forms {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 1d}. */
+/**
+ * Parses durations as ISO-8601 ({@code PT5S}) or the short forms {@code 250ms}, {@code 5s}, {@code
+ * 2m}, {@code 1h}, {@code 1d}.
+ */
 public final class Durations {
   private Durations() {}
 

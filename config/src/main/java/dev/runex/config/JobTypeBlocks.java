@@ -1,10 +1,10 @@
 package dev.runex.config;
 
-import dev.runex.schemas.PriorityNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runex.config.HttpSpec.BreakerSpec;
 import dev.runex.config.ProcessSpec.ExitAction;
 import dev.runex.schemas.JobPriority;
+import dev.runex.schemas.PriorityNames;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -18,15 +18,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Parses the structured blocks of a job type — {@code limits}, {@code process}, {@code http} —
- * and holds the node readers the job-type parser shares. Every error names the full key and the
- * bad value. The accepted keys come from {@link ConfigLoader.JobTypeParser#KEY_DOCS}, the one
+ * Parses the structured blocks of a job type — {@code limits}, {@code process}, {@code http} — and
+ * holds the node readers the job-type parser shares. Every error names the full key and the bad
+ * value. The accepted keys come from {@link ConfigLoader.JobTypeParser#KEY_DOCS}, the one
  * documented list.
  */
 final class JobTypeBlocks {
   /** Headers the JDK HTTP client sets itself and refuses from callers. */
   private static final Set<String> RESTRICTED_HEADERS =
-      Set.of("connection", "content-length", "expect", "host", "upgrade", "idempotency-key", "traceparent");
+      Set.of(
+          "connection",
+          "content-length",
+          "expect",
+          "host",
+          "upgrade",
+          "idempotency-key",
+          "traceparent");
 
   private JobTypeBlocks() {}
 
@@ -47,7 +54,8 @@ final class JobTypeBlocks {
     JsonNode e = n.get("env");
     if (e != null && !e.isNull()) {
       if (!e.isArray()) {
-        throw new ConfigException(p + ".env must be a list of environment variable names, was " + e);
+        throw new ConfigException(
+            p + ".env must be a list of environment variable names, was " + e);
       }
       List<String> names = new ArrayList<>();
       e.forEach(x -> names.add(envName(p + ".env", x.asText())));
@@ -63,7 +71,8 @@ final class JobTypeBlocks {
     checkKeys(p, n, keysUnder("process."));
     JsonNode c = n.get("command");
     if (c == null || !c.isArray() || c.isEmpty()) {
-      throw new ConfigException(p + ".command must be a non-empty list: the program, then its arguments");
+      throw new ConfigException(
+          p + ".command must be a non-empty list: the program, then its arguments");
     }
     List<Template> command = new ArrayList<>();
     for (int i = 0; i < c.size(); i++) {
@@ -73,14 +82,19 @@ final class JobTypeBlocks {
       command.add(Template.parse(p + ".command[" + i + "]", c.get(i).asText(), params, true));
     }
     if (command.get(0).hasPlaceholders() || command.get(0).source().isBlank()) {
-      throw new ConfigException(p + ".command[0] must be a fixed program (no placeholders), was '" + command.get(0).source() + "'");
+      throw new ConfigException(
+          p
+              + ".command[0] must be a fixed program (no placeholders), was '"
+              + command.get(0).source()
+              + "'");
     }
     Map<Integer, ExitAction> codes = new LinkedHashMap<>();
     ExitAction otherwise = ExitAction.PERMANENT;
     JsonNode ec = n.get("exitCodes");
     if (ec != null && !ec.isNull()) {
       if (!ec.isObject()) {
-        throw new ConfigException(p + ".exitCodes must map exit codes (or default) to success, retryable or permanent");
+        throw new ConfigException(
+            p + ".exitCodes must map exit codes (or default) to success, retryable or permanent");
       }
       for (var it = ec.fields(); it.hasNext(); ) {
         var e = it.next();
@@ -104,13 +118,21 @@ final class JobTypeBlocks {
     Template url = url(p + ".url", text(n, "url", null), params);
     String method = text(n, "method", "POST").trim().toUpperCase(Locale.ROOT);
     if (!HttpSpec.METHODS.contains(method)) {
-      throw new ConfigException(p + ".method must be one of GET, POST, PUT, PATCH, DELETE, was '" + text(n, "method", "") + "'");
+      throw new ConfigException(
+          p
+              + ".method must be one of GET, POST, PUT, PATCH, DELETE, was '"
+              + text(n, "method", "")
+              + "'");
     }
     Map<String, String> headers = new LinkedHashMap<>();
     JsonNode h = n.get("headers");
     if (h != null && !h.isNull()) {
       checkIsObject(p + ".headers", h);
-      h.fields().forEachRemaining(e -> headers.put(header(p + ".headers", e.getKey(), e.getValue()), e.getValue().asText()));
+      h.fields()
+          .forEachRemaining(
+              e ->
+                  headers.put(
+                      header(p + ".headers", e.getKey(), e.getValue()), e.getValue().asText()));
     }
     Duration timeout = duration(p + ".timeout", n, "timeout", Duration.ofSeconds(10));
     if (timeout.toMillis() < 1) {
@@ -142,18 +164,25 @@ final class JobTypeBlocks {
     int schemeEnd = text.indexOf("://");
     int pathStart = schemeEnd < 0 ? -1 : indexOfAny(text, schemeEnd + 3);
     int firstPlaceholder = text.replace("{{", "  ").indexOf('{');
-    if (schemeEnd < 0 || (firstPlaceholder >= 0 && (pathStart < 0 || firstPlaceholder < pathStart))) {
-      throw new ConfigException(key + " must be an absolute http(s) URL whose scheme, host and port are fixed "
-          + "(placeholders only in the path and query), was '" + text + "'");
+    if (schemeEnd < 0
+        || (firstPlaceholder >= 0 && (pathStart < 0 || firstPlaceholder < pathStart))) {
+      throw new ConfigException(
+          key
+              + " must be an absolute http(s) URL whose scheme, host and port are fixed "
+              + "(placeholders only in the path and query), was '"
+              + text
+              + "'");
     }
     try {
       URI probe = new URI(t.render(ph -> "x"));
       String scheme = probe.getScheme() == null ? "" : probe.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https") || probe.getHost() == null) {
-        throw new ConfigException(key + " must be an http or https URL with a host, was '" + text + "'");
+        throw new ConfigException(
+            key + " must be an http or https URL with a host, was '" + text + "'");
       }
     } catch (URISyntaxException e) {
-      throw new ConfigException(key + " is not a valid URL: '" + text + "' (" + e.getReason() + ")");
+      throw new ConfigException(
+          key + " is not a valid URL: '" + text + "' (" + e.getReason() + ")");
     }
     return t;
   }
@@ -173,7 +202,8 @@ final class JobTypeBlocks {
       throw new ConfigException(p + " has an invalid header name '" + name + "'");
     }
     if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-      throw new ConfigException(p + "." + name + " cannot be configured (runex or the HTTP client sets it)");
+      throw new ConfigException(
+          p + "." + name + " cannot be configured (runex or the HTTP client sets it)");
     }
     if (!value.isValueNode() || value.asText().contains("\r") || value.asText().contains("\n")) {
       throw new ConfigException(p + "." + name + " must be a single-line string, was " + value);
@@ -214,11 +244,14 @@ final class JobTypeBlocks {
 
   static void checkKeys(String prefix, JsonNode n, Set<String> allowed) {
     checkIsObject(prefix, n);
-    n.fieldNames().forEachRemaining(k -> {
-      if (!allowed.contains(k)) {
-        throw new ConfigException("unknown setting " + prefix + "." + k + " (known: " + allowed + ")");
-      }
-    });
+    n.fieldNames()
+        .forEachRemaining(
+            k -> {
+              if (!allowed.contains(k)) {
+                throw new ConfigException(
+                    "unknown setting " + prefix + "." + k + " (known: " + allowed + ")");
+              }
+            });
   }
 
   private static void checkIsObject(String prefix, JsonNode n) {
@@ -240,7 +273,8 @@ final class JobTypeBlocks {
     try {
       return v.isNumber() ? Duration.ofMillis(v.asLong()) : Durations.parse(v.asText());
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(key + " must be a duration (PT5S, 5s, 250ms), was '" + v.asText() + "'");
+      throw new ConfigException(
+          key + " must be a duration (PT5S, 5s, 250ms), was '" + v.asText() + "'");
     }
   }
 
@@ -252,7 +286,8 @@ final class JobTypeBlocks {
     try {
       return v.isIntegralNumber() ? v.asLong() : Sizes.parse(v.asText());
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(key + " must be a size (65536, 64KB, 256MB, 1GB), was '" + v.asText() + "'");
+      throw new ConfigException(
+          key + " must be a size (65536, 64KB, 256MB, 1GB), was '" + v.asText() + "'");
     }
   }
 
@@ -282,7 +317,8 @@ final class JobTypeBlocks {
     return switch (v.asText().trim().toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw new ConfigException(key + " must be true or false, was '" + v.asText() + "'");
+      default ->
+          throw new ConfigException(key + " must be true or false, was '" + v.asText() + "'");
     };
   }
 
@@ -296,8 +332,17 @@ final class JobTypeBlocks {
     }
     Set<JobPriority> out = EnumSet.noneOf(JobPriority.class);
     for (JsonNode p : n) {
-      out.add(PriorityNames.parse(p.asText())
-          .orElseThrow(() -> new ConfigException(key + " entries must be " + PriorityNames.CHOICES + ", was '" + p.asText() + "'")));
+      out.add(
+          PriorityNames.parse(p.asText())
+              .orElseThrow(
+                  () ->
+                      new ConfigException(
+                          key
+                              + " entries must be "
+                              + PriorityNames.CHOICES
+                              + ", was '"
+                              + p.asText()
+                              + "'")));
     }
     return out;
   }

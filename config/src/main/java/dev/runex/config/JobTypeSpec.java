@@ -8,8 +8,8 @@ import java.util.Set;
 
 /**
  * A job type, declared by operators under {@code runex.jobTypes.<name>}: what runs it, what
- * parameters it takes, who may submit it and within what limits. Requests never carry commands
- * or URLs; they carry parameters validated against this spec.
+ * parameters it takes, who may submit it and within what limits. Requests never carry commands or
+ * URLs; they carry parameters validated against this spec.
  *
  * @param name type name requests refer to
  * @param executor executor kind: {@code java} (a {@code JobHandler}), {@code process} (a sandboxed
@@ -50,7 +50,8 @@ public record JobTypeSpec(
     Set<JobPriority> priorities) {
 
   /** normal and low: high must be granted explicitly, or every producer could jump the queue. */
-  public static final Set<JobPriority> DEFAULT_PRIORITIES = Set.copyOf(EnumSet.of(JobPriority.NORMAL, JobPriority.LOW));
+  public static final Set<JobPriority> DEFAULT_PRIORITIES =
+      Set.copyOf(EnumSet.of(JobPriority.NORMAL, JobPriority.LOW));
 
   /** The type's {@code maxQueueTime}, or null for an unknown (null) type or one that sets none. */
   public static Duration maxQueueTimeOf(JobTypeSpec type) {
@@ -66,20 +67,29 @@ public record JobTypeSpec(
     params = Map.copyOf(params);
     priorities = priorities == null ? DEFAULT_PRIORITIES : Set.copyOf(priorities);
     if (priorities.isEmpty()) {
-      throw new ConfigException("runex.jobTypes." + name + ".priorities must list at least one of high, normal, low");
+      throw new ConfigException(
+          "runex.jobTypes." + name + ".priorities must list at least one of high, normal, low");
     }
     if (tenants.isEmpty()) {
-      throw new ConfigException("runex.jobTypes." + name + ".tenants must list at least one tenant (or *)");
+      throw new ConfigException(
+          "runex.jobTypes." + name + ".tenants must list at least one tenant (or *)");
     }
     if (defaultTimeout.compareTo(maxTimeout) > 0) {
       throw new ConfigException(
-          "runex.jobTypes." + name + ".timeout must be <= maxTimeout (" + maxTimeout + "), was " + defaultTimeout);
+          "runex.jobTypes."
+              + name
+              + ".timeout must be <= maxTimeout ("
+              + maxTimeout
+              + "), was "
+              + defaultTimeout);
     }
     if (maxQueueTime != null && (maxQueueTime.isNegative() || maxQueueTime.isZero())) {
-      throw new ConfigException("runex.jobTypes." + name + ".maxQueueTime must be > 0, was " + maxQueueTime);
+      throw new ConfigException(
+          "runex.jobTypes." + name + ".maxQueueTime must be > 0, was " + maxQueueTime);
     }
     if (maxPayloadBytes < 1) {
-      throw new ConfigException("runex.jobTypes." + name + ".maxPayloadBytes must be >= 1, was " + maxPayloadBytes);
+      throw new ConfigException(
+          "runex.jobTypes." + name + ".maxPayloadBytes must be >= 1, was " + maxPayloadBytes);
     }
     if (limits == null) {
       limits = ExecutionLimits.defaultsFor(executor);
@@ -100,8 +110,23 @@ public record JobTypeSpec(
       Duration defaultTimeout,
       Duration maxTimeout,
       RetryPolicy retry) {
-    this(name, executor, handler, pool, tenants, params, allowUnknownParams, maxPayloadBytes, defaultTimeout, maxTimeout,
-        retry, ExecutionLimits.defaultsFor(executor), null, null, null, null);
+    this(
+        name,
+        executor,
+        handler,
+        pool,
+        tenants,
+        params,
+        allowUnknownParams,
+        maxPayloadBytes,
+        defaultTimeout,
+        maxTimeout,
+        retry,
+        ExecutionLimits.defaultsFor(executor),
+        null,
+        null,
+        null,
+        null);
   }
 
   /** A job type with the default priorities. */
@@ -121,29 +146,55 @@ public record JobTypeSpec(
       ProcessSpec process,
       HttpSpec http,
       Duration maxQueueTime) {
-    this(name, executor, handler, pool, tenants, params, allowUnknownParams, maxPayloadBytes, defaultTimeout, maxTimeout,
-        retry, limits, process, http, maxQueueTime, null);
+    this(
+        name,
+        executor,
+        handler,
+        pool,
+        tenants,
+        params,
+        allowUnknownParams,
+        maxPayloadBytes,
+        defaultTimeout,
+        maxTimeout,
+        retry,
+        limits,
+        process,
+        http,
+        maxQueueTime,
+        null);
   }
 
-  private static void checkExecutor(String name, String executor, ProcessSpec process, HttpSpec http) {
+  private static void checkExecutor(
+      String name, String executor, ProcessSpec process, HttpSpec http) {
     String p = "runex.jobTypes." + name;
     switch (executor) {
       case JAVA -> {
         if (process != null || http != null) {
-          throw new ConfigException(p + " has a " + (process != null ? "process" : "http") + " block, but its executor is java");
+          throw new ConfigException(
+              p
+                  + " has a "
+                  + (process != null ? "process" : "http")
+                  + " block, but its executor is java");
         }
       }
       case PROCESS -> {
         if (process == null || http != null) {
-          throw new ConfigException(p + ".process (command, exitCodes) is required with executor process, and http is not allowed");
+          throw new ConfigException(
+              p
+                  + ".process (command, exitCodes) is required with executor process, and http is not allowed");
         }
       }
       case HTTP -> {
         if (http == null || process != null) {
-          throw new ConfigException(p + ".http (url, method, ...) is required with executor http, and process is not allowed");
+          throw new ConfigException(
+              p
+                  + ".http (url, method, ...) is required with executor http, and process is not allowed");
         }
       }
-      default -> throw new ConfigException(p + ".executor must be java, process or http, was '" + executor + "'");
+      default ->
+          throw new ConfigException(
+              p + ".executor must be java, process or http, was '" + executor + "'");
     }
   }
 

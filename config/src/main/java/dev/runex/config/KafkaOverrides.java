@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * Raw Kafka client settings passed through unchanged: {@code runex.kafka.common.*} apply to every
- * client (security, for instance), then {@code runex.kafka.producer.*}, {@code .consumer.*},
- * {@code .admin.*} and {@code .streams.*} to that client only.
+ * client (security, for instance), then {@code runex.kafka.producer.*}, {@code .consumer.*}, {@code
+ * .admin.*} and {@code .streams.*} to that client only.
  */
 public record KafkaOverrides(
     Map<String, String> common,
@@ -15,7 +15,8 @@ public record KafkaOverrides(
     Map<String, String> admin,
     Map<String, String> streams) {
 
-  public static final KafkaOverrides NONE = new KafkaOverrides(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+  public static final KafkaOverrides NONE =
+      new KafkaOverrides(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
 
   public KafkaOverrides {
     common = Map.copyOf(common);

@@ -15,7 +15,8 @@ public enum ParamType {
     try {
       return valueOf(text.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(key + " must be one of string, int, number, boolean, json, was '" + text + "'");
+      throw new ConfigException(
+          key + " must be one of string, int, number, boolean, json, was '" + text + "'");
     }
   }
 

@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * @param exitCodes explicit exit code meanings, merged over the defaults (0 success, 75 retryable)
  * @param otherwise meaning of every other non-zero exit code (default: permanent)
  */
-public record ProcessSpec(List<Template> command, Map<Integer, ExitAction> exitCodes, ExitAction otherwise) {
+public record ProcessSpec(
+    List<Template> command, Map<Integer, ExitAction> exitCodes, ExitAction otherwise) {
 
   /** What an exit code means. */
   public enum ExitAction {
@@ -27,7 +28,8 @@ public record ProcessSpec(List<Template> command, Map<Integer, ExitAction> exitC
       try {
         return valueOf(text.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(key + " must be success, retryable or permanent, was '" + text + "'");
+        throw new ConfigException(
+            key + " must be success, retryable or permanent, was '" + text + "'");
       }
     }
 
@@ -39,8 +41,11 @@ public record ProcessSpec(List<Template> command, Map<Integer, ExitAction> exitC
   /** EX_TEMPFAIL from sysexits.h: "try again later". */
   public static final int EX_TEMPFAIL = 75;
 
-  /** The exit codes every process type starts from; its own {@code exitCodes} are merged over them. */
-  public static final Map<Integer, ExitAction> DEFAULT_EXIT_CODES = Map.of(0, ExitAction.SUCCESS, EX_TEMPFAIL, ExitAction.RETRYABLE);
+  /**
+   * The exit codes every process type starts from; its own {@code exitCodes} are merged over them.
+   */
+  public static final Map<Integer, ExitAction> DEFAULT_EXIT_CODES =
+      Map.of(0, ExitAction.SUCCESS, EX_TEMPFAIL, ExitAction.RETRYABLE);
 
   public ProcessSpec {
     command = List.copyOf(command);

@@ -30,7 +30,11 @@ public record QuotaLimit(int maxInFlight, double ratePerSecond, int burst) {
       s.append("maxInFlight ").append(maxInFlight);
     }
     if (limitsRate()) {
-      s.append(s.length() > 0 ? ", " : "").append("rate ").append(ratePerSecond).append("/s burst ").append(burst);
+      s.append(s.length() > 0 ? ", " : "")
+          .append("rate ")
+          .append(ratePerSecond)
+          .append("/s burst ")
+          .append(burst);
     }
     return s.toString();
   }

@@ -6,15 +6,16 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tenant quotas from {@code runex.quotas}: a {@code default} block for every tenant and per-tenant
- * blocks under {@code tenants.<name>}, each with tenant-wide limits and per-job-type limits
- * ({@code jobTypes.<type>}). A tenant's block inherits, key by key, what it does not set from the
- * default block (also per job type). Built by {@link QuotaParser}; lookups are cached.
+ * blocks under {@code tenants.<name>}, each with tenant-wide limits and per-job-type limits ({@code
+ * jobTypes.<type>}). A tenant's block inherits, key by key, what it does not set from the default
+ * block (also per job type). Built by {@link QuotaParser}; lookups are cached.
  */
 public final class Quotas {
   public static final Quotas NONE = new Quotas(Block.EMPTY, Map.of());
 
   /** One block as written: null fields are not set here. */
-  public record Block(Integer maxInFlight, Double rate, Integer burst, Map<String, Block> jobTypes) {
+  public record Block(
+      Integer maxInFlight, Double rate, Integer burst, Map<String, Block> jobTypes) {
     static final Block EMPTY = new Block(null, null, null, Map.of());
 
     Block type(String type) {
@@ -23,14 +24,18 @@ public final class Quotas {
 
     /** This block's keys, falling back to {@code fallback}'s (job types are not merged here). */
     Block over(Block fallback) {
-      return new Block(maxInFlight != null ? maxInFlight : fallback.maxInFlight,
-          rate != null ? rate : fallback.rate, burst != null ? burst : fallback.burst, Map.of());
+      return new Block(
+          maxInFlight != null ? maxInFlight : fallback.maxInFlight,
+          rate != null ? rate : fallback.rate,
+          burst != null ? burst : fallback.burst,
+          Map.of());
     }
 
     QuotaLimit resolve() {
       int max = maxInFlight == null ? 0 : maxInFlight;
       double perSecond = rate == null ? 0 : rate;
-      int tokens = perSecond <= 0 ? 0 : burst != null ? burst : (int) Math.max(1, Math.ceil(perSecond));
+      int tokens =
+          perSecond <= 0 ? 0 : burst != null ? burst : (int) Math.max(1, Math.ceil(perSecond));
       return max == 0 && perSecond == 0 ? QuotaLimit.NONE : new QuotaLimit(max, perSecond, tokens);
     }
   }
@@ -52,9 +57,13 @@ public final class Quotas {
   }
 
   private boolean computeEmpty() {
-    return defaults.resolve().isNone() && defaults.jobTypes().values().stream().allMatch(b -> b.resolve().isNone())
-        && tenants.values().stream().allMatch(t -> t.over(defaults).resolve().isNone()
-            && t.jobTypes().values().stream().allMatch(b -> b.resolve().isNone()));
+    return defaults.resolve().isNone()
+        && defaults.jobTypes().values().stream().allMatch(b -> b.resolve().isNone())
+        && tenants.values().stream()
+            .allMatch(
+                t ->
+                    t.over(defaults).resolve().isNone()
+                        && t.jobTypes().values().stream().allMatch(b -> b.resolve().isNone()));
   }
 
   /** The tenant-wide limit (all of the tenant's job types together). */
@@ -64,11 +73,14 @@ public final class Quotas {
 
   /** The limit on one job type of one tenant. */
   public QuotaLimit tenantType(String tenant, String type) {
-    return cache.computeIfAbsent("tt\u0000" + tenant + '\u0000' + type,
+    return cache.computeIfAbsent(
+        "tt\u0000" + tenant + '\u0000' + type,
         k -> block(tenant).type(type).over(defaults.type(type)).resolve());
   }
 
-  /** True when jobs of this tenant and type are subject to any quota (and so pass the quota gate). */
+  /**
+   * True when jobs of this tenant and type are subject to any quota (and so pass the quota gate).
+   */
   public boolean gated(String tenant, String type) {
     return !empty && (!tenant(tenant).isNone() || !tenantType(tenant, type).isNone());
   }

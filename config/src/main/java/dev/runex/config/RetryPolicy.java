@@ -31,7 +31,10 @@ public record RetryPolicy(
     }
     if (maxAttemptsLimit < maxAttempts) {
       throw new ConfigException(
-          "retry.maxAttemptsLimit must be >= retry.maxAttempts (" + maxAttempts + "), was " + maxAttemptsLimit);
+          "retry.maxAttemptsLimit must be >= retry.maxAttempts ("
+              + maxAttempts
+              + "), was "
+              + maxAttemptsLimit);
     }
     if (multiplier < 1.0) {
       throw new ConfigException("retry.multiplier must be >= 1.0, was " + multiplier);

@@ -1,9 +1,9 @@
 package dev.runex.config;
 
-import dev.runex.schemas.topics.OutputFormat;
-import dev.runex.schemas.topics.TopicLayout;
-import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.serde.SchemaRegistryClient;
+import dev.runex.schemas.topics.OutputFormat;
+import dev.runex.schemas.topics.RunexTopics;
+import dev.runex.schemas.topics.TopicLayout;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
@@ -22,8 +22,12 @@ public final class RunexConfig {
   private final Map<String, ScheduleSpec> schedules;
   private final Quotas quotas;
 
-  RunexConfig(Map<Setting, Object> values, Map<String, JobTypeSpec> jobTypes, KafkaOverrides kafka,
-      Map<String, ScheduleSpec> schedules, Quotas quotas) {
+  RunexConfig(
+      Map<Setting, Object> values,
+      Map<String, JobTypeSpec> jobTypes,
+      KafkaOverrides kafka,
+      Map<String, ScheduleSpec> schedules,
+      Quotas quotas) {
     this.values = Map.copyOf(values);
     this.jobTypes = Collections.unmodifiableMap(new HashMap<>(jobTypes));
     this.kafka = kafka;
@@ -55,7 +59,9 @@ public final class RunexConfig {
     return new RunexConfig(values, jobTypes, kafka, schedules, declared);
   }
 
-  /** Tenant quotas declared under {@code runex.quotas} ({@link Quotas#NONE} when there are none). */
+  /**
+   * Tenant quotas declared under {@code runex.quotas} ({@link Quotas#NONE} when there are none).
+   */
   public Quotas quotas() {
     return quotas;
   }

@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** How a worker isolates process jobs ({@code runex.worker.sandbox}). */
 public enum SandboxMode {
-  /** bubblewrap when it is installed, else {@link #NONE} with a loud warning in the log and in every result. */
+  /**
+   * bubblewrap when it is installed, else {@link #NONE} with a loud warning in the log and in every
+   * result.
+   */
   AUTO,
   /** bubblewrap or nothing: without bwrap, process jobs fail (permanently, SANDBOX_UNAVAILABLE). */
   BUBBLEWRAP,
@@ -15,7 +18,8 @@ public enum SandboxMode {
     try {
       return valueOf(text.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(Settings.WORKER_SANDBOX.key() + " must be auto, bubblewrap or none, was '" + text + "'");
+      throw new ConfigException(
+          Settings.WORKER_SANDBOX.key() + " must be auto, bubblewrap or none, was '" + text + "'");
     }
   }
 }

@@ -17,7 +17,12 @@ import java.util.Map;
  * @param overlap what a firing does while the previous firing's job has no result yet
  * @param catchUp which firings missed while the topology was down still fire
  */
-public record ScheduleSpec(String name, CronExpression cron, ZoneId zone, Job job, ScheduleOverlap overlap,
+public record ScheduleSpec(
+    String name,
+    CronExpression cron,
+    ZoneId zone,
+    Job job,
+    ScheduleOverlap overlap,
     ScheduleCatchUp catchUp) {
 
   /**
@@ -28,8 +33,14 @@ public record ScheduleSpec(String name, CronExpression cron, ZoneId zone, Job jo
    * @param maxAttempts attempts, or null for the type's default
    * @param partitionKey ordering key, or null (each firing its own)
    */
-  public record Job(String type, String tenant, Map<String, Object> params, Map<String, String> labels,
-      Duration timeout, Integer maxAttempts, String partitionKey) {
+  public record Job(
+      String type,
+      String tenant,
+      Map<String, Object> params,
+      Map<String, String> labels,
+      Duration timeout,
+      Integer maxAttempts,
+      String partitionKey) {
     public Job {
       params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
       labels = Map.copyOf(labels);

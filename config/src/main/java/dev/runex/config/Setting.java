@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * One documented configuration key. The config reference in the README is generated from the
- * {@link Settings} list of these, so a key's documentation lives in exactly one place.
+ * One documented configuration key. The config reference in the README is generated from the {@link
+ * Settings} list of these, so a key's documentation lives in exactly one place.
  *
  * @param key dotted key as written in YAML, e.g. {@code runex.worker.concurrency}
  * @param kind value kind, which decides parsing and validation
@@ -26,7 +26,10 @@ public record Setting(String key, Kind kind, String defaultValue, Long min, Stri
     SIZE
   }
 
-  /** The environment variable that overrides this key: {@code runex.worker.commitIntervalMs} → {@code RUNEX_WORKER_COMMIT_INTERVAL_MS}. */
+  /**
+   * The environment variable that overrides this key: {@code runex.worker.commitIntervalMs} →
+   * {@code RUNEX_WORKER_COMMIT_INTERVAL_MS}.
+   */
   public String envName() {
     StringBuilder sb = new StringBuilder();
     for (char c : key.toCharArray()) {
@@ -84,7 +87,10 @@ public record Setting(String key, Kind kind, String defaultValue, Long min, Stri
       return;
     }
     if (value < min) {
-      String bound = kind == Kind.DURATION ? min + "ms" : kind == Kind.SIZE ? Sizes.format(min) : String.valueOf(min);
+      String bound =
+          kind == Kind.DURATION
+              ? min + "ms"
+              : kind == Kind.SIZE ? Sizes.format(min) : String.valueOf(min);
       throw new ConfigException(key + " must be >= " + bound + ", was " + raw.trim());
     }
   }

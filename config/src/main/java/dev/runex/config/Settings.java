@@ -4,15 +4,20 @@ import dev.runex.config.Setting.Kind;
 import java.util.List;
 
 /**
- * Every scalar configuration key, its default and its documentation. Job types
- * ({@code runex.jobTypes.<name>.*}) and raw Kafka client settings ({@code runex.kafka.<client>.*})
- * are structured and documented in {@link JobTypeSpec} and {@link KafkaOverrides}.
+ * Every scalar configuration key, its default and its documentation. Job types ({@code
+ * runex.jobTypes.<name>.*}) and raw Kafka client settings ({@code runex.kafka.<client>.*}) are
+ * structured and documented in {@link JobTypeSpec} and {@link KafkaOverrides}.
  */
 public final class Settings {
   private Settings() {}
 
   public static final Setting BOOTSTRAP_SERVERS =
-      new Setting("runex.bootstrapServers", Kind.STRING, "127.0.0.1:9092", null, "Kafka bootstrap servers.");
+      new Setting(
+          "runex.bootstrapServers",
+          Kind.STRING,
+          "127.0.0.1:9092",
+          null,
+          "Kafka bootstrap servers.");
   public static final Setting SCHEMA_REGISTRY_URL =
       new Setting(
           "runex.schemaRegistryUrl",
@@ -21,7 +26,8 @@ public final class Settings {
           null,
           "Base URL of a Confluent-compatible schema registry REST API (Confluent SR, Karapace, Redpanda, Apicurio ccompat).");
   public static final Setting TOPIC_PREFIX =
-      new Setting("runex.topicPrefix", Kind.STRING, "runex.", null, "Prefix of every runex topic name.");
+      new Setting(
+          "runex.topicPrefix", Kind.STRING, "runex.", null, "Prefix of every runex topic name.");
   public static final Setting OUTPUT_FORMAT =
       new Setting(
           "runex.outputFormat",
@@ -30,13 +36,33 @@ public final class Settings {
           null,
           "Encoding of the external topics results, dead-letter and events: avro (Confluent-framed) or json.");
   public static final Setting TOPIC_PARTITIONS =
-      new Setting("runex.topics.partitions", Kind.INT, "6", 1L, "Partitions of each topic the runtime creates.");
+      new Setting(
+          "runex.topics.partitions",
+          Kind.INT,
+          "6",
+          1L,
+          "Partitions of each topic the runtime creates.");
   public static final Setting TOPIC_REPLICATION =
-      new Setting("runex.topics.replicationFactor", Kind.INT, "1", 1L, "Replication factor of each topic the runtime creates.");
+      new Setting(
+          "runex.topics.replicationFactor",
+          Kind.INT,
+          "1",
+          1L,
+          "Replication factor of each topic the runtime creates.");
   public static final Setting TOPIC_RETENTION =
-      new Setting("runex.topics.retention", Kind.DURATION, "7d", 60_000L, "Retention of intake, results, events and dead-letter topics.");
+      new Setting(
+          "runex.topics.retention",
+          Kind.DURATION,
+          "7d",
+          60_000L,
+          "Retention of intake, results, events and dead-letter topics.");
   public static final Setting TOPOLOGY_APPLICATION_ID =
-      new Setting("runex.topology.applicationId", Kind.STRING, "runex-topology", null, "Kafka Streams application.id of the topology.");
+      new Setting(
+          "runex.topology.applicationId",
+          Kind.STRING,
+          "runex-topology",
+          null,
+          "Kafka Streams application.id of the topology.");
   public static final Setting TOPOLOGY_COMMIT_INTERVAL =
       new Setting(
           "runex.topology.commitInterval",
@@ -52,11 +78,22 @@ public final class Settings {
           10L,
           "How often the delay index releases due jobs (wall-clock punctuator).");
   public static final Setting TOPOLOGY_STATE_DIR =
-      new Setting("runex.topology.stateDir", Kind.STRING, "", null, "Kafka Streams state.dir (empty: a folder under java.io.tmpdir).");
+      new Setting(
+          "runex.topology.stateDir",
+          Kind.STRING,
+          "",
+          null,
+          "Kafka Streams state.dir (empty: a folder under java.io.tmpdir).");
   public static final Setting TOPOLOGY_THREADS =
-      new Setting("runex.topology.streamThreads", Kind.INT, "1", 1L, "Kafka Streams num.stream.threads.");
+      new Setting(
+          "runex.topology.streamThreads", Kind.INT, "1", 1L, "Kafka Streams num.stream.threads.");
   public static final Setting TOPOLOGY_STANDBY_REPLICAS =
-      new Setting("runex.topology.standbyReplicas", Kind.INT, "0", 0L, "Kafka Streams num.standby.replicas.");
+      new Setting(
+          "runex.topology.standbyReplicas",
+          Kind.INT,
+          "0",
+          0L,
+          "Kafka Streams num.standby.replicas.");
   public static final Setting TOPOLOGY_STATUS_ENABLED =
       new Setting(
           "runex.topology.statusEnabled",
@@ -74,7 +111,12 @@ public final class Settings {
           -1L,
           "Port of the job status HTTP API (/jobs) each topology instance serves; 0 picks a free port (so does a port in use), -1 disables it.");
   public static final Setting TOPOLOGY_STATUS_HOST =
-      new Setting("runex.topology.statusHost", Kind.STRING, "127.0.0.1", null, "Address the job status HTTP API binds to.");
+      new Setting(
+          "runex.topology.statusHost",
+          Kind.STRING,
+          "127.0.0.1",
+          null,
+          "Address the job status HTTP API binds to.");
   public static final Setting TOPOLOGY_STATUS_ADVERTISED_HOST =
       new Setting(
           "runex.topology.statusAdvertisedHost",
@@ -111,7 +153,12 @@ public final class Settings {
           1000L,
           "How long a job's idempotencyKey (per tenant) is remembered: a later submission with the same key within it does not run and gets a REJECTED result with code DUPLICATE pointing at the first job.");
   public static final Setting WORKER_POOL =
-      new Setting("runex.worker.pool", Kind.STRING, "default", null, "Pool this worker serves (reads scheduled.<pool>).");
+      new Setting(
+          "runex.worker.pool",
+          Kind.STRING,
+          "default",
+          null,
+          "Pool this worker serves (reads scheduled.<pool>).");
   public static final Setting WORKER_ID =
       new Setting(
           "runex.worker.id",
@@ -120,7 +167,12 @@ public final class Settings {
           null,
           "Stable worker id; also its transactional.id suffix and static group.instance.id. Empty: host name + pid (not static).");
   public static final Setting WORKER_CONCURRENCY =
-      new Setting("runex.worker.concurrency", Kind.INT, "16", 1L, "Jobs one worker runs at once (distinct partition keys).");
+      new Setting(
+          "runex.worker.concurrency",
+          Kind.INT,
+          "16",
+          1L,
+          "Jobs one worker runs at once (distinct partition keys).");
   public static final Setting WORKER_MEMORY_BUDGET =
       new Setting(
           "runex.worker.memoryBudget",
@@ -199,7 +251,12 @@ public final class Settings {
           -1L,
           "Port of the Prometheus scrape endpoint (/metrics); 0 picks a free port, -1 disables it.");
   public static final Setting METRICS_HOST =
-      new Setting("runex.metrics.host", Kind.STRING, "127.0.0.1", null, "Address the metrics endpoint binds to.");
+      new Setting(
+          "runex.metrics.host",
+          Kind.STRING,
+          "127.0.0.1",
+          null,
+          "Address the metrics endpoint binds to.");
 
   public static final List<Setting> ALL =
       List.of(

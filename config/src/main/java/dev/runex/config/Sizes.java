@@ -5,9 +5,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses byte sizes: a whole number of bytes ({@code 1048576}) or a whole number with a unit
- * {@code B}, {@code KB}, {@code MB}, {@code GB} (powers of 1024; {@code KiB}, {@code MiB},
- * {@code GiB} and {@code K}, {@code M}, {@code G} mean the same), case-insensitive.
+ * Parses byte sizes: a whole number of bytes ({@code 1048576}) or a whole number with a unit {@code
+ * B}, {@code KB}, {@code MB}, {@code GB} (powers of 1024; {@code KiB}, {@code MiB}, {@code GiB} and
+ * {@code K}, {@code M}, {@code G} mean the same), case-insensitive.
  */
 public final class Sizes {
   private static final Pattern SIZE = Pattern.compile("(\\d{1,18})\\s*([a-z]*)");
@@ -21,14 +21,15 @@ public final class Sizes {
       throw new IllegalArgumentException("not a size: " + text);
     }
     long amount = Long.parseLong(m.group(1));
-    long unit = switch (m.group(2)) {
-      case "", "b" -> 1;
-      case "k", "kb", "kib" -> KB;
-      case "m", "mb", "mib" -> KB * KB;
-      case "g", "gb", "gib" -> KB * KB * KB;
-      case "t", "tb", "tib" -> KB * KB * KB * KB;
-      default -> throw new IllegalArgumentException("not a size: " + text);
-    };
+    long unit =
+        switch (m.group(2)) {
+          case "", "b" -> 1;
+          case "k", "kb", "kib" -> KB;
+          case "m", "mb", "mib" -> KB * KB;
+          case "g", "gb", "gib" -> KB * KB * KB;
+          case "t", "tb", "tib" -> KB * KB * KB * KB;
+          default -> throw new IllegalArgumentException("not a size: " + text);
+        };
     try {
       return Math.multiplyExact(amount, unit);
     } catch (ArithmeticException e) {

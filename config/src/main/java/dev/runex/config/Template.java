@@ -6,10 +6,10 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * A text with placeholders, as job types write commands and URLs: {@code "--size={params.size}"}.
- * A placeholder is {@code {params.<name>}} (a declared parameter), one of {@link #JOB_FIELDS}
- * ({@code {job.id}}, ...) or {@code {workdir}}; {@code {{} and {@code }}} write literal braces.
- * Parsing happens once, at config load, so a typo fails the config instead of a job.
+ * A text with placeholders, as job types write commands and URLs: {@code "--size={params.size}"}. A
+ * placeholder is {@code {params.<name>}} (a declared parameter), one of {@link #JOB_FIELDS} ({@code
+ * {job.id}}, ...) or {@code {workdir}}; {@code {{} and {@code }}} write literal braces. Parsing
+ * happens once, at config load, so a typo fails the config instead of a job.
  *
  * <p>Rendering substitutes values as plain text: nothing is ever interpreted by a shell, and the
  * HTTP executor percent-encodes what it puts into a URL.
@@ -46,7 +46,8 @@ public record Template(String source, List<Part> parts) {
    * parameters a {@code params.*} placeholder may name, {@code allowWorkdir} whether {@code
    * {workdir}} is known.
    */
-  public static Template parse(String key, String text, Set<String> declaredParams, boolean allowWorkdir) {
+  public static Template parse(
+      String key, String text, Set<String> declaredParams, boolean allowWorkdir) {
     List<Part> parts = new ArrayList<>();
     StringBuilder literal = new StringBuilder();
     int i = 0;
@@ -58,7 +59,8 @@ public record Template(String source, List<Part> parts) {
       } else if (c == '{') {
         int end = text.indexOf('}', i);
         if (end < 0) {
-          throw new ConfigException(key + " has an unclosed '{' in '" + text + "' (write {{ for a literal brace)");
+          throw new ConfigException(
+              key + " has an unclosed '{' in '" + text + "' (write {{ for a literal brace)");
         }
         String name = text.substring(i + 1, end).trim();
         checkName(key, text, name, declaredParams, allowWorkdir);
@@ -69,7 +71,8 @@ public record Template(String source, List<Part> parts) {
         parts.add(new Placeholder(name));
         i = end + 1;
       } else if (c == '}') {
-        throw new ConfigException(key + " has a stray '}' in '" + text + "' (write }} for a literal brace)");
+        throw new ConfigException(
+            key + " has a stray '}' in '" + text + "' (write }} for a literal brace)");
       } else {
         literal.append(c);
         i++;
@@ -81,20 +84,38 @@ public record Template(String source, List<Part> parts) {
     return new Template(text, parts);
   }
 
-  private static void checkName(String key, String text, String name, Set<String> params, boolean allowWorkdir) {
+  private static void checkName(
+      String key, String text, String name, Set<String> params, boolean allowWorkdir) {
     if (name.startsWith(PARAMS)) {
       String param = name.substring(PARAMS.length());
       if (!params.contains(param)) {
-        throw new ConfigException(key + " refers to {" + name + "} in '" + text + "', but '" + param
-            + "' is not a declared parameter (declared: " + new java.util.TreeSet<>(params) + ")");
+        throw new ConfigException(
+            key
+                + " refers to {"
+                + name
+                + "} in '"
+                + text
+                + "', but '"
+                + param
+                + "' is not a declared parameter (declared: "
+                + new java.util.TreeSet<>(params)
+                + ")");
       }
       return;
     }
     if (JOB_FIELDS.contains(name) || (allowWorkdir && name.equals(WORKDIR))) {
       return;
     }
-    throw new ConfigException(key + " has an unknown placeholder {" + name + "} in '" + text
-        + "' (known: {params.<name>}, " + new java.util.TreeSet<>(JOB_FIELDS) + (allowWorkdir ? ", {workdir}" : "") + ")");
+    throw new ConfigException(
+        key
+            + " has an unknown placeholder {"
+            + name
+            + "} in '"
+            + text
+            + "' (known: {params.<name>}, "
+            + new java.util.TreeSet<>(JOB_FIELDS)
+            + (allowWorkdir ? ", {workdir}" : "")
+            + ")");
   }
 
   /** Whether the template has any placeholder. */

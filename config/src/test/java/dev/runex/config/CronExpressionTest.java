@@ -22,7 +22,8 @@ class CronExpressionTest {
 
   @Test
   void nextIsStrictlyAfterEvenOnAFiringTime() {
-    assertThat(fires("0 */5 * * * *", UTC, "2026-03-01T10:05:00Z", 1)).containsExactly("2026-03-01T10:10:00Z");
+    assertThat(fires("0 */5 * * * *", UTC, "2026-03-01T10:05:00Z", 1))
+        .containsExactly("2026-03-01T10:10:00Z");
   }
 
   @Test
@@ -34,14 +35,19 @@ class CronExpressionTest {
   @Test
   void readsTheFieldsInTheTimeZone() {
     // 09:00 in Paris is 08:00 UTC in winter
-    assertThat(fires("0 0 9 * * *", PARIS, "2026-01-10T12:00:00Z", 1)).containsExactly("2026-01-11T08:00:00Z");
+    assertThat(fires("0 0 9 * * *", PARIS, "2026-01-10T12:00:00Z", 1))
+        .containsExactly("2026-01-11T08:00:00Z");
   }
 
   @Test
   void namesRangesListsAndStepsWithWeekdaysOnly() {
     // 2026-03-06 is a Friday
     assertThat(fires("0 0 8-12/2 ? * MON-FRI", UTC, "2026-03-06T09:00:00Z", 4))
-        .containsExactly("2026-03-06T10:00:00Z", "2026-03-06T12:00:00Z", "2026-03-09T08:00:00Z", "2026-03-09T10:00:00Z");
+        .containsExactly(
+            "2026-03-06T10:00:00Z",
+            "2026-03-06T12:00:00Z",
+            "2026-03-09T08:00:00Z",
+            "2026-03-09T10:00:00Z");
     assertThat(fires("0 0 0 1 JAN,JUL *", UTC, "2026-03-01T00:00:00Z", 2))
         .containsExactly("2026-07-01T00:00:00Z", "2027-01-01T00:00:00Z");
   }
@@ -49,8 +55,10 @@ class CronExpressionTest {
   @Test
   void sundayIsZeroOrSeven() {
     // 2026-03-08 is a Sunday
-    assertThat(fires("0 0 0 * * 7", UTC, "2026-03-06T00:00:00Z", 1)).containsExactly("2026-03-08T00:00:00Z");
-    assertThat(fires("0 0 0 * * 0", UTC, "2026-03-06T00:00:00Z", 1)).containsExactly("2026-03-08T00:00:00Z");
+    assertThat(fires("0 0 0 * * 7", UTC, "2026-03-06T00:00:00Z", 1))
+        .containsExactly("2026-03-08T00:00:00Z");
+    assertThat(fires("0 0 0 * * 0", UTC, "2026-03-06T00:00:00Z", 1))
+        .containsExactly("2026-03-08T00:00:00Z");
   }
 
   @Test
@@ -76,16 +84,21 @@ class CronExpressionTest {
 
   @Test
   void anExpressionThatNeverFiresHasNoNext() {
-    assertThat(CronExpression.parse("0 0 0 30 FEB *").next(Instant.parse("2026-01-01T00:00:00Z"), UTC)).isNull();
+    assertThat(
+            CronExpression.parse("0 0 0 30 FEB *").next(Instant.parse("2026-01-01T00:00:00Z"), UTC))
+        .isNull();
   }
 
   @Test
   void refusesBadExpressionsNamingTheField() {
     assertThatThrownBy(() -> CronExpression.parse("* * * *")).hasMessageContaining("has 4");
-    assertThatThrownBy(() -> CronExpression.parse("0 60 * * * *")).hasMessageContaining("minute field '60'")
+    assertThatThrownBy(() -> CronExpression.parse("0 60 * * * *"))
+        .hasMessageContaining("minute field '60'")
         .hasMessageContaining("outside 0-59");
-    assertThatThrownBy(() -> CronExpression.parse("0 0 0 * FOO *")).hasMessageContaining("month field");
-    assertThatThrownBy(() -> CronExpression.parse("0 0 5-1 * * *")).hasMessageContaining("backwards");
+    assertThatThrownBy(() -> CronExpression.parse("0 0 0 * FOO *"))
+        .hasMessageContaining("month field");
+    assertThatThrownBy(() -> CronExpression.parse("0 0 5-1 * * *"))
+        .hasMessageContaining("backwards");
     assertThatThrownBy(() -> CronExpression.parse("0 */0 * * * *")).hasMessageContaining("step");
   }
 

@@ -15,14 +15,17 @@ import org.junit.jupiter.api.Test;
 class ExecutorConfigTest {
 
   private static JobTypeSpec type(String body) {
-    String yaml = "runex:\n  jobTypes:\n    t:\n      tenants: [demo]\n      params: {n: int, id: string}\n"
-        + body.indent(6);
+    String yaml =
+        "runex:\n  jobTypes:\n    t:\n      tenants: [demo]\n      params: {n: int, id: string}\n"
+            + body.indent(6);
     return ConfigLoader.fromYaml(yaml, Map.of(), Map.of()).jobType("t");
   }
 
   @Test
   void parsesProcessTypeWithArgvTemplateExitCodesAndLimits() {
-    JobTypeSpec t = type("""
+    JobTypeSpec t =
+        type(
+            """
         executor: process
         process:
           command: ["/usr/bin/python3", "-c", "print(1)", "--n={params.n}", "{job.id}"]
@@ -32,13 +35,17 @@ class ExecutorConfigTest {
 
     assertThat(t.executor()).isEqualTo(JobTypeSpec.PROCESS);
     assertThat(t.process().command()).hasSize(5);
-    assertThat(t.process().command().get(3).parts()).element(1).isEqualTo(new Placeholder("params.n"));
+    assertThat(t.process().command().get(3).parts())
+        .element(1)
+        .isEqualTo(new Placeholder("params.n"));
     assertThat(t.process().actionFor(3)).isEqualTo(ExitAction.RETRYABLE);
     assertThat(t.process().actionFor(0)).isEqualTo(ExitAction.PERMANENT);
     assertThat(t.process().actionFor(75)).isEqualTo(ExitAction.RETRYABLE);
     assertThat(t.process().actionFor(9)).isEqualTo(ExitAction.SUCCESS);
-    assertThat(t.limits()).isEqualTo(new ExecutionLimits(
-        128L << 20, Duration.ofSeconds(5), 8, 1L << 20, 64 << 10, true, List.of("PATH")));
+    assertThat(t.limits())
+        .isEqualTo(
+            new ExecutionLimits(
+                128L << 20, Duration.ofSeconds(5), 8, 1L << 20, 64 << 10, true, List.of("PATH")));
   }
 
   @Test
@@ -52,7 +59,9 @@ class ExecutorConfigTest {
 
   @Test
   void parsesHttpTypeWithDefaults() {
-    JobTypeSpec t = type("""
+    JobTypeSpec t =
+        type(
+            """
         executor: http
         http:
           url: "http://127.0.0.1:8080/resize/{params.id}?n={params.n}"
@@ -65,7 +74,8 @@ class ExecutorConfigTest {
     assertThat(t.http().sendsBody()).isTrue();
     assertThat(t.http().timeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(t.http().headers()).containsEntry("Authorization", "Bearer x");
-    assertThat(t.http().breaker()).isEqualTo(new HttpSpec.BreakerSpec(40, 4, 2, Duration.ofSeconds(2)));
+    assertThat(t.http().breaker())
+        .isEqualTo(new HttpSpec.BreakerSpec(40, 4, 2, Duration.ofSeconds(2)));
     assertThat(t.limits()).isEqualTo(ExecutionLimits.defaultsFor(JobTypeSpec.HTTP));
   }
 
@@ -74,7 +84,8 @@ class ExecutorConfigTest {
     RunexConfig defaults = ConfigLoader.load(null, Map.of(), Map.of());
 
     assertThat(defaults.jobType("echo").limits().memoryBytes()).isEqualTo(64L << 20);
-    assertThat(type("executor: process\nprocess: {command: [/bin/true]}").limits()).isEqualTo(ExecutionLimits.DEFAULT);
+    assertThat(type("executor: process\nprocess: {command: [/bin/true]}").limits())
+        .isEqualTo(ExecutionLimits.DEFAULT);
     assertThat(ExecutionLimits.DEFAULT.memoryBytes()).isEqualTo(256L << 20);
   }
 
@@ -87,7 +98,8 @@ class ExecutorConfigTest {
 
   @Test
   void refusesPlaceholdersOfUndeclaredParameters() {
-    assertThatThrownBy(() -> type("executor: process\nprocess: {command: [/bin/echo, \"{params.nope}\"]}"))
+    assertThatThrownBy(
+            () -> type("executor: process\nprocess: {command: [/bin/echo, \"{params.nope}\"]}"))
         .hasMessageContaining("runex.jobTypes.t.process.command[1] refers to {params.nope}")
         .hasMessageContaining("not a declared parameter");
   }
@@ -95,7 +107,8 @@ class ExecutorConfigTest {
   @Test
   void refusesPlaceholdersInTheUrlAuthority() {
     assertThatThrownBy(() -> type("executor: http\nhttp: {url: \"http://{params.id}:80/x\"}"))
-        .hasMessageContaining("runex.jobTypes.t.http.url must be an absolute http(s) URL whose scheme, host and port are fixed");
+        .hasMessageContaining(
+            "runex.jobTypes.t.http.url must be an absolute http(s) URL whose scheme, host and port are fixed");
     assertThatThrownBy(() -> type("executor: http\nhttp: {url: \"ftp://host/x\"}"))
         .hasMessageContaining("must be an http or https URL");
   }
@@ -103,15 +116,19 @@ class ExecutorConfigTest {
   @Test
   void refusesOutputCapsAResultCannotCarry() {
     assertThatThrownBy(() -> type("limits: {output: 1MB}"))
-        .hasMessage("runex.jobTypes.t.limits.output must be between 0B and 512KB (a result must fit one Kafka record), was 1MB");
+        .hasMessage(
+            "runex.jobTypes.t.limits.output must be between 0B and 512KB (a result must fit one Kafka record), was 1MB");
   }
 
   @Test
   void refusesBadLimitValuesNamingKeyAndValue() {
     assertThatThrownBy(() -> type("limits: {memory: lots}"))
-        .hasMessage("runex.jobTypes.t.limits.memory must be a size (65536, 64KB, 256MB, 1GB), was 'lots'");
-    assertThatThrownBy(() -> type("limits: {pids: 0}")).hasMessage("runex.jobTypes.t.limits.pids must be >= 1, was 0");
-    assertThatThrownBy(() -> type("limits: {memry: 1GB}")).hasMessageContaining("unknown setting runex.jobTypes.t.limits.memry");
+        .hasMessage(
+            "runex.jobTypes.t.limits.memory must be a size (65536, 64KB, 256MB, 1GB), was 'lots'");
+    assertThatThrownBy(() -> type("limits: {pids: 0}"))
+        .hasMessage("runex.jobTypes.t.limits.pids must be >= 1, was 0");
+    assertThatThrownBy(() -> type("limits: {memry: 1GB}"))
+        .hasMessageContaining("unknown setting runex.jobTypes.t.limits.memry");
   }
 
   @Test
@@ -121,20 +138,30 @@ class ExecutorConfigTest {
     assertThatThrownBy(() -> type("executor: process"))
         .hasMessageContaining("runex.jobTypes.t.process (command, exitCodes) is required");
     assertThatThrownBy(() -> type("executor: shell"))
-        .hasMessageContaining("runex.jobTypes.t.executor must be java, process or http, was 'shell'");
+        .hasMessageContaining(
+            "runex.jobTypes.t.executor must be java, process or http, was 'shell'");
   }
 
   @Test
   void refusesHeadersRunexOrTheClientSet() {
-    assertThatThrownBy(() -> type("executor: http\nhttp: {url: \"http://h/x\", headers: {Host: evil}}"))
+    assertThatThrownBy(
+            () -> type("executor: http\nhttp: {url: \"http://h/x\", headers: {Host: evil}}"))
         .hasMessageContaining("runex.jobTypes.t.http.headers.Host cannot be configured");
   }
 
   @Test
   void requestLimitsOnlyLowerTheTypes() {
-    ExecutionLimits type = new ExecutionLimits(256L << 20, Duration.ofSeconds(10), 16, 1L << 20, 1024, false, List.of());
-    JobLimits asks = JobLimits.newBuilder()
-        .setMemoryBytes(64L << 20).setCpuMs(60_000L).setPids(4).setNetwork(true).setOutputBytes(10L).build();
+    ExecutionLimits type =
+        new ExecutionLimits(
+            256L << 20, Duration.ofSeconds(10), 16, 1L << 20, 1024, false, List.of());
+    JobLimits asks =
+        JobLimits.newBuilder()
+            .setMemoryBytes(64L << 20)
+            .setCpuMs(60_000L)
+            .setPids(4)
+            .setNetwork(true)
+            .setOutputBytes(10L)
+            .build();
 
     ExecutionLimits effective = type.withOverrides(asks);
 
@@ -160,10 +187,14 @@ class ExecutorConfigTest {
 
   @Test
   void workerMemoryBudgetIsASize() {
-    RunexConfig cfg = ConfigLoader.fromYaml("runex:\n  worker:\n    memoryBudget: 2GB\n", Map.of(), Map.of());
+    RunexConfig cfg =
+        ConfigLoader.fromYaml("runex:\n  worker:\n    memoryBudget: 2GB\n", Map.of(), Map.of());
 
     assertThat(cfg.bytes(Settings.WORKER_MEMORY_BUDGET)).isEqualTo(2L << 30);
-    assertThatThrownBy(() -> ConfigLoader.fromYaml("runex:\n  worker:\n    sandbox: docker\n", Map.of(), Map.of()))
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.fromYaml(
+                    "runex:\n  worker:\n    sandbox: docker\n", Map.of(), Map.of()))
         .hasMessage("runex.worker.sandbox must be auto, bubblewrap or none, was 'docker'");
   }
 }

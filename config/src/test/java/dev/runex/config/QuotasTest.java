@@ -7,7 +7,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class QuotasTest {
-  private static final String TYPES = """
+  private static final String TYPES =
+      """
       runex:
         jobTypes:
           echo: {tenants: [acme, demo]}
@@ -29,7 +30,9 @@ class QuotasTest {
 
   @Test
   void tenantBlocksInheritEachMissingKeyFromTheDefaultBlock() {
-    Quotas q = quotas("""
+    Quotas q =
+        quotas(
+            """
           quotas:
             default:
               maxInFlight: 10
@@ -54,7 +57,9 @@ class QuotasTest {
 
   @Test
   void aTypeOnlyQuotaGatesThatTypeOnly() {
-    Quotas q = quotas("""
+    Quotas q =
+        quotas(
+            """
           quotas:
             tenants:
               acme:
@@ -69,7 +74,9 @@ class QuotasTest {
 
   @Test
   void zeroMeansUnlimitedAndCanLiftAnInheritedLimit() {
-    Quotas q = quotas("""
+    Quotas q =
+        quotas(
+            """
           quotas:
             default: {maxInFlight: 5}
             tenants:
@@ -82,34 +89,61 @@ class QuotasTest {
 
   @Test
   void badQuotaBlocksNameTheKeyAndTheValue() {
-    assertThatThrownBy(() -> quotas("""
+    assertThatThrownBy(
+            () ->
+                quotas(
+                    """
           quotas:
             tenants:
               acme: {maxInFlight: -1}
-        """)).isInstanceOf(ConfigException.class).hasMessageContaining("runex.quotas.tenants.acme.maxInFlight")
+        """))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("runex.quotas.tenants.acme.maxInFlight")
         .hasMessageContaining("-1");
-    assertThatThrownBy(() -> quotas("""
+    assertThatThrownBy(
+            () ->
+                quotas(
+                    """
           quotas:
             tenants:
               acme: {rate: fast}
-        """)).hasMessageContaining("runex.quotas.tenants.acme.rate").hasMessageContaining("fast");
-    assertThatThrownBy(() -> quotas("""
+        """))
+        .hasMessageContaining("runex.quotas.tenants.acme.rate")
+        .hasMessageContaining("fast");
+    assertThatThrownBy(
+            () ->
+                quotas(
+                    """
           quotas:
             default: {rate: 1, burst: 0}
-        """)).hasMessageContaining("runex.quotas.default.burst");
-    assertThatThrownBy(() -> quotas("""
+        """))
+        .hasMessageContaining("runex.quotas.default.burst");
+    assertThatThrownBy(
+            () ->
+                quotas(
+                    """
           quotas:
             tenants:
               acme: {jobTypes: {paint: {maxInFlight: 1}}}
-        """)).hasMessageContaining("runex.quotas.tenants.acme.jobTypes.paint is not a declared job type");
-    assertThatThrownBy(() -> quotas("""
+        """))
+        .hasMessageContaining(
+            "runex.quotas.tenants.acme.jobTypes.paint is not a declared job type");
+    assertThatThrownBy(
+            () ->
+                quotas(
+                    """
           quotas:
             tenants:
               acme: {maxInflight: 1}
-        """)).hasMessageContaining("unknown setting runex.quotas.tenants.acme.maxInflight");
-    assertThatThrownBy(() -> quotas("""
+        """))
+        .hasMessageContaining("unknown setting runex.quotas.tenants.acme.maxInflight");
+    assertThatThrownBy(
+            () ->
+                quotas(
+                    """
           quotas:
             tenant: {}
-        """)).hasMessageContaining("unknown setting runex.quotas.tenant");
+        """))
+        .hasMessageContaining("unknown setting runex.quotas.tenant");
   }
 }

@@ -42,13 +42,14 @@ import picocli.CommandLine.Command;
 public final class RunexMain {
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new RunexMain());
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof ConfigException || e instanceof IllegalStateException) {
-        cmd.getErr().println("runex: " + e.getMessage());
-        return 2;
-      }
-      throw e;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof ConfigException || e instanceof IllegalStateException) {
+            cmd.getErr().println("runex: " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
     System.exit(cli.execute(args));
   }
 }

@@ -12,33 +12,87 @@ import java.util.List;
  * generated from this enum. Tags stay low-cardinality: never a job id.
  */
 public enum RunexMeters {
-  INTAKE_RECEIVED("runex.intake.received", Kind.COUNTER, "Intake records read, by encoding.", "format"),
-  INTAKE_REJECTED("runex.intake.rejected", Kind.COUNTER, "Intake records rejected, by reason code.", "reason"),
+  INTAKE_RECEIVED(
+      "runex.intake.received", Kind.COUNTER, "Intake records read, by encoding.", "format"),
+  INTAKE_REJECTED(
+      "runex.intake.rejected", Kind.COUNTER, "Intake records rejected, by reason code.", "reason"),
   INTAKE_VALIDATED("runex.intake.validated", Kind.COUNTER, "Jobs that passed validation.", "type"),
-  QUEUE_DELAYED("runex.queue.delayed", Kind.COUNTER, "Jobs (and retries) put in the delay index.", "type"),
-  QUEUE_DELAY_INDEX_SIZE("runex.queue.delay.index.size", Kind.GAUGE, "Jobs waiting in this instance's delay index."),
-  QUOTA_THROTTLED("runex.quota.throttled", Kind.COUNTER, "Jobs (attempts) that had to wait in the quota gate for their tenant's quota.", "tenant", "type"),
-  QUOTA_WAITING("runex.quota.waiting", Kind.GAUGE, "Jobs waiting for quota in this instance's quota gate."),
-  QUOTA_IN_FLIGHT("runex.quota.in.flight", Kind.GAUGE, "Jobs of quota-limited tenants admitted and not finished, counted by this instance's quota gate."),
+  QUEUE_DELAYED(
+      "runex.queue.delayed", Kind.COUNTER, "Jobs (and retries) put in the delay index.", "type"),
+  QUEUE_DELAY_INDEX_SIZE(
+      "runex.queue.delay.index.size", Kind.GAUGE, "Jobs waiting in this instance's delay index."),
+  QUOTA_THROTTLED(
+      "runex.quota.throttled",
+      Kind.COUNTER,
+      "Jobs (attempts) that had to wait in the quota gate for their tenant's quota.",
+      "tenant",
+      "type"),
+  QUOTA_WAITING(
+      "runex.quota.waiting", Kind.GAUGE, "Jobs waiting for quota in this instance's quota gate."),
+  QUOTA_IN_FLIGHT(
+      "runex.quota.in.flight",
+      Kind.GAUGE,
+      "Jobs of quota-limited tenants admitted and not finished, counted by this instance's quota gate."),
   SCHEDULED("runex.scheduled", Kind.COUNTER, "Jobs released to scheduled.<pool>.", "pool", "type"),
-  SCHEDULE_FIRINGS("runex.schedule.firings", Kind.COUNTER, "Recurring-schedule firings by outcome: fired, skipped (overlap or catch-up policy), buffered.", "outcome"),
+  SCHEDULE_FIRINGS(
+      "runex.schedule.firings",
+      Kind.COUNTER,
+      "Recurring-schedule firings by outcome: fired, skipped (overlap or catch-up policy), buffered.",
+      "outcome"),
   JOB_STARTED("runex.job.started", Kind.COUNTER, "Job attempts started.", "type"),
-  JOB_QUEUE_WAIT("runex.job.queue.wait", Kind.TIMER, "From an attempt's due time to its start.", "type"),
-  JOB_EXECUTION("runex.job.execution", Kind.TIMER, "Attempt execution time, by outcome.", "type", "outcome"),
-  JOB_COMPLETED("runex.job.completed", Kind.COUNTER, "Attempts finished, by outcome (succeeded, retry, failed, timed_out, cancelled).", "type", "outcome"),
+  JOB_QUEUE_WAIT(
+      "runex.job.queue.wait", Kind.TIMER, "From an attempt's due time to its start.", "type"),
+  JOB_EXECUTION(
+      "runex.job.execution", Kind.TIMER, "Attempt execution time, by outcome.", "type", "outcome"),
+  JOB_COMPLETED(
+      "runex.job.completed",
+      Kind.COUNTER,
+      "Attempts finished, by outcome (succeeded, retry, failed, timed_out, cancelled).",
+      "type",
+      "outcome"),
   JOB_RETRIED("runex.job.retried", Kind.COUNTER, "Retries scheduled.", "type"),
-  JOB_DEFERRED("runex.job.deferred", Kind.COUNTER, "Attempts deferred without using an attempt (circuit breaker open).", "type"),
-  JOB_CPU("runex.job.cpu", Kind.TIMER, "CPU time of an attempt: all its processes (process), the handler thread (java).", "type", "outcome"),
-  JOB_MEMORY_PEAK("runex.job.memory.peak", Kind.SUMMARY, "Peak resident memory of an attempt's largest process, in bytes.", "type", "outcome"),
-  JOB_LIMITED("runex.job.limited", Kind.COUNTER,
-      "Attempts stopped or cut by a limit (TIMED_OUT, MEMORY_LIMIT, CPU_LIMIT, PIDS_LIMIT, FILE_SIZE_LIMIT, OUTPUT_LIMIT).", "type", "limit"),
-  JOB_DEAD_LETTERED("runex.job.dead.lettered", Kind.COUNTER, "Dead letters written, by stage.", "stage"),
-  JOB_EXPIRED("runex.job.expired", Kind.COUNTER, "Jobs that ended EXPIRED (not started by their deadline), by the stage that noticed (queueing, execution).", "type", "stage"),
+  JOB_DEFERRED(
+      "runex.job.deferred",
+      Kind.COUNTER,
+      "Attempts deferred without using an attempt (circuit breaker open).",
+      "type"),
+  JOB_CPU(
+      "runex.job.cpu",
+      Kind.TIMER,
+      "CPU time of an attempt: all its processes (process), the handler thread (java).",
+      "type",
+      "outcome"),
+  JOB_MEMORY_PEAK(
+      "runex.job.memory.peak",
+      Kind.SUMMARY,
+      "Peak resident memory of an attempt's largest process, in bytes.",
+      "type",
+      "outcome"),
+  JOB_LIMITED(
+      "runex.job.limited",
+      Kind.COUNTER,
+      "Attempts stopped or cut by a limit (TIMED_OUT, MEMORY_LIMIT, CPU_LIMIT, PIDS_LIMIT, FILE_SIZE_LIMIT, OUTPUT_LIMIT).",
+      "type",
+      "limit"),
+  JOB_DEAD_LETTERED(
+      "runex.job.dead.lettered", Kind.COUNTER, "Dead letters written, by stage.", "stage"),
+  JOB_EXPIRED(
+      "runex.job.expired",
+      Kind.COUNTER,
+      "Jobs that ended EXPIRED (not started by their deadline), by the stage that noticed (queueing, execution).",
+      "type",
+      "stage"),
   WORKER_IN_FLIGHT("runex.worker.in.flight", Kind.GAUGE, "Jobs this worker is running now."),
-  WORKER_BUFFERED("runex.worker.buffered", Kind.GAUGE, "Records fetched and waiting for a slot or for their key."),
-  WORKER_MEMORY_RESERVED("runex.worker.memory.reserved", Kind.GAUGE,
+  WORKER_BUFFERED(
+      "runex.worker.buffered",
+      Kind.GAUGE,
+      "Records fetched and waiting for a slot or for their key."),
+  WORKER_MEMORY_RESERVED(
+      "runex.worker.memory.reserved",
+      Kind.GAUGE,
       "Memory declared (limits.memory) by the jobs running now; runex.worker.memoryBudget bounds it."),
-  WORKER_COMMIT("runex.worker.commit", Kind.TIMER, "Worker transaction commit time (offsets + outputs).");
+  WORKER_COMMIT(
+      "runex.worker.commit", Kind.TIMER, "Worker transaction commit time (offsets + outputs).");
 
   /** Meter kinds. */
   public enum Kind {
@@ -78,7 +132,10 @@ public enum RunexMeters {
 
   /** A counter with these tag values, in the order of {@link #tagKeys()}. */
   public Counter counter(MeterRegistry registry, String... tagValues) {
-    return Counter.builder(meterName).description(description).tags(tags(tagValues)).register(registry);
+    return Counter.builder(meterName)
+        .description(description)
+        .tags(tags(tagValues))
+        .register(registry);
   }
 
   /** A timer (p50/p95/p99 published) with these tag values. */
@@ -102,7 +159,8 @@ public enum RunexMeters {
 
   private String[] tags(String... values) {
     if (values.length != tagKeys.size()) {
-      throw new IllegalArgumentException(meterName + " takes tags " + tagKeys + ", got " + values.length + " values");
+      throw new IllegalArgumentException(
+          meterName + " takes tags " + tagKeys + ", got " + values.length + " values");
     }
     String[] kv = new String[values.length * 2];
     for (int i = 0; i < values.length; i++) {

@@ -1,6 +1,5 @@
 package dev.runex.schemas;
 
-import dev.runex.schemas.JobPriority;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -37,7 +36,9 @@ public final class PriorityNames {
     return effective(priority).name().toLowerCase(Locale.ROOT);
   }
 
-  /** A record's priority field: null (not given, or written before priorities existed) is NORMAL. */
+  /**
+   * A record's priority field: null (not given, or written before priorities existed) is NORMAL.
+   */
   public static JobPriority effective(JobPriority priority) {
     return priority == null ? JobPriority.NORMAL : priority;
   }

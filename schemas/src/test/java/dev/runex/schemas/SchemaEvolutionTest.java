@@ -14,20 +14,24 @@ import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.junit.jupiter.api.Test;
 
 /**
- * The build's schema-evolution gate: every schema in src/main/avro must be BACKWARD compatible
- * (new reader reads old data) with each released version kept in schemas/history/vN. A change that
+ * The build's schema-evolution gate: every schema in src/main/avro must be BACKWARD compatible (new
+ * reader reads old data) with each released version kept in schemas/history/vN. A change that
  * breaks it fails the build; to release, copy the new schemas into a new history/vN+1 folder.
  */
 class SchemaEvolutionTest {
-  private static final Path CURRENT = Path.of(System.getProperty("runex.schemas.dir", "src/main/avro"));
-  private static final Path HISTORY = Path.of(System.getProperty("runex.schemas.history.dir", "history"));
+  private static final Path CURRENT =
+      Path.of(System.getProperty("runex.schemas.dir", "src/main/avro"));
+  private static final Path HISTORY =
+      Path.of(System.getProperty("runex.schemas.history.dir", "history"));
 
   @Test
   void everyCurrentSchemaReadsEveryReleasedVersion() throws IOException {
     List<String> problems = new ArrayList<>();
     try (Stream<Path> versions = Files.list(HISTORY)) {
       for (Path version : versions.sorted().toList()) {
-        problems.addAll(incompatibilities(parseAll(version), parseAll(CURRENT), version.getFileName().toString()));
+        problems.addAll(
+            incompatibilities(
+                parseAll(version), parseAll(CURRENT), version.getFileName().toString()));
       }
     }
     assertThat(problems).as("BACKWARD-incompatible schema changes").isEmpty();
@@ -35,11 +39,15 @@ class SchemaEvolutionTest {
 
   @Test
   void detectsARemovedFieldWithoutDefaultBeingAdded() {
-    Schema old = new Schema.Parser().parse(
-        "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"}]}");
-    Schema added = new Schema.Parser().parse(
-        "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"},"
-            + "{\"name\":\"b\",\"type\":\"string\"}]}");
+    Schema old =
+        new Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"}]}");
+    Schema added =
+        new Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"},"
+                    + "{\"name\":\"b\",\"type\":\"string\"}]}");
     assertThat(incompatibilities(List.of(old), List.of(added), "test")).hasSize(1);
   }
 
@@ -49,13 +57,16 @@ class SchemaEvolutionTest {
     try (Stream<Path> versions = Files.list(HISTORY)) {
       for (Path version : versions.toList()) {
         for (Schema s : parseAll(version)) {
-          assertThat(currentNames).as("schema " + s.getFullName() + " from " + version).contains(s.getFullName());
+          assertThat(currentNames)
+              .as("schema " + s.getFullName() + " from " + version)
+              .contains(s.getFullName());
         }
       }
     }
   }
 
-  private static List<String> incompatibilities(List<Schema> writers, List<Schema> readers, String label) {
+  private static List<String> incompatibilities(
+      List<Schema> writers, List<Schema> readers, String label) {
     List<String> problems = new ArrayList<>();
     for (Schema writer : writers) {
       for (Schema reader : readers) {
@@ -64,7 +75,12 @@ class SchemaEvolutionTest {
         }
         var result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
         if (result.getType() != SchemaCompatibilityType.COMPATIBLE) {
-          problems.add(writer.getFullName() + " vs " + label + ": " + result.getResult().getIncompatibilities());
+          problems.add(
+              writer.getFullName()
+                  + " vs "
+                  + label
+                  + ": "
+                  + result.getResult().getIncompatibilities());
         }
       }
     }

@@ -13,20 +13,29 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 class SerdeWireFormatTest {
-  private final SchemaRegistryClient registry = SchemaRegistryClient.forUrl("mock://wire-format-test");
+  private final SchemaRegistryClient registry =
+      SchemaRegistryClient.forUrl("mock://wire-format-test");
 
   @Test
   void writesMagicByteSchemaIdAndAvroBodyAndReadsItBack() {
-    JobResult result = JobResult.newBuilder()
-        .setId("job-1").setType("echo").setTenant("demo").setStatus(JobStatus.SUCCEEDED)
-        .setOutput("hi").setAttempts(1).setFinishedAt(Instant.ofEpochMilli(1_700_000_000_000L)).build();
+    JobResult result =
+        JobResult.newBuilder()
+            .setId("job-1")
+            .setType("echo")
+            .setTenant("demo")
+            .setStatus(JobStatus.SUCCEEDED)
+            .setOutput("hi")
+            .setAttempts(1)
+            .setFinishedAt(Instant.ofEpochMilli(1_700_000_000_000L))
+            .build();
 
     byte[] bytes = new ConfluentAvroSerializer<JobResult>(registry, false).serialize("t", result);
 
     assertThat(bytes[0]).isEqualTo((byte) 0);
     int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
     assertThat(registry.getById(id).getFullName()).isEqualTo("dev.runex.schemas.JobResult");
-    JobResult back = new ConfluentAvroDeserializer<>(registry, JobResult.class).deserialize("t", bytes);
+    JobResult back =
+        new ConfluentAvroDeserializer<>(registry, JobResult.class).deserialize("t", bytes);
     assertThat(back).isEqualTo(result);
   }
 
@@ -55,10 +64,14 @@ class SerdeWireFormatTest {
 
   @Test
   void readsARecordFromADirectBuffer() {
-    byte[] bytes = new ConfluentAvroSerializer<JobResult>(registry, false).serialize("t", result("job-3", "x"));
+    byte[] bytes =
+        new ConfluentAvroSerializer<JobResult>(registry, false)
+            .serialize("t", result("job-3", "x"));
     ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
 
-    assertThat(new ConfluentAvroDeserializer<>(registry, JobResult.class).deserialize("t", null, direct))
+    assertThat(
+            new ConfluentAvroDeserializer<>(registry, JobResult.class)
+                .deserialize("t", null, direct))
         .isEqualTo(result("job-3", "x"));
   }
 
@@ -68,7 +81,8 @@ class SerdeWireFormatTest {
     JobResult broken = result("job-4", "x");
     broken.setStatus(null); // required, and written after the id: the write fails part-way
 
-    assertThatThrownBy(() -> serializer.serialize("t", broken)).isInstanceOf(SerializationException.class);
+    assertThatThrownBy(() -> serializer.serialize("t", broken))
+        .isInstanceOf(SerializationException.class);
     byte[] next = serializer.serialize("t", result("job-5", "y"));
 
     assertThat(new ConfluentAvroDeserializer<>(registry, JobResult.class).deserialize("t", next))
@@ -77,8 +91,14 @@ class SerdeWireFormatTest {
 
   private static JobResult result(String id, String output) {
     return JobResult.newBuilder()
-        .setId(id).setType("echo").setTenant("demo").setStatus(JobStatus.SUCCEEDED)
-        .setOutput(output).setAttempts(1).setFinishedAt(Instant.ofEpochMilli(1_700_000_000_000L)).build();
+        .setId(id)
+        .setType("echo")
+        .setTenant("demo")
+        .setStatus(JobStatus.SUCCEEDED)
+        .setOutput(output)
+        .setAttempts(1)
+        .setFinishedAt(Instant.ofEpochMilli(1_700_000_000_000L))
+        .build();
   }
 
   @Test

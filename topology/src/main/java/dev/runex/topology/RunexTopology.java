@@ -2,22 +2,22 @@ package dev.runex.topology;
 
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
-import dev.runex.schemas.topics.RunexTopics;
-import dev.runex.topology.intake.IntakeProcessor;
-import dev.runex.topology.control.ControlStore;
-import dev.runex.topology.intake.IntakeSubtopology;
-import dev.runex.topology.intake.dedupe.IdempotencyGate;
-import dev.runex.topology.monitoring.StageCounters;
-import dev.runex.topology.queueing.DelayIndex;
-import dev.runex.topology.monitoring.TaskSizeGauge;
 import dev.runex.monitoring.RunexMeters;
-import dev.runex.topology.queueing.QueueingSubtopology;
-import dev.runex.topology.quota.QuotaGate;
-import dev.runex.topology.quota.QuotaSubtopology;
+import dev.runex.schemas.topics.RunexTopics;
+import dev.runex.topology.control.ControlStore;
 import dev.runex.topology.cron.ConfigSchedules;
 import dev.runex.topology.cron.ScheduleFirer;
 import dev.runex.topology.cron.SchedulesSubtopology;
 import dev.runex.topology.dispatch.PoolDispatcher;
+import dev.runex.topology.intake.IntakeProcessor;
+import dev.runex.topology.intake.IntakeSubtopology;
+import dev.runex.topology.intake.dedupe.IdempotencyGate;
+import dev.runex.topology.monitoring.StageCounters;
+import dev.runex.topology.monitoring.TaskSizeGauge;
+import dev.runex.topology.queueing.DelayIndex;
+import dev.runex.topology.queueing.QueueingSubtopology;
+import dev.runex.topology.quota.QuotaGate;
+import dev.runex.topology.quota.QuotaSubtopology;
 import dev.runex.topology.status.StatusHttpServer;
 import dev.runex.topology.status.StatusQueries;
 import dev.runex.topology.status.StatusSubtopology;
@@ -50,38 +50,37 @@ import org.slf4j.LoggerFactory;
 /**
  * The runex topology: one Kafka Streams application, {@code processing.guarantee=exactly_once_v2}.
  *
- * <p>Intake ({@link IntakeProcessor}, wired by {@link IntakeSubtopology}): reads {@code intake} (raw key
- * and value bytes); writes {@code validated} (key job id, {@code Job}), and for refused input
- * {@code results} (key job id, REJECTED {@code JobResult}) and {@code dead-letter} (key: the original
- * record key bytes, {@code DeadLetter}); lifecycle events go to {@code events} (key job id). Jobs with
- * an idempotency key pass through the dedupe stage ({@link IdempotencyGate}) on their way to
- * {@code validated}, re-keyed by tenant + idempotency key through a repartition topic.
+ * <p>Intake ({@link IntakeProcessor}, wired by {@link IntakeSubtopology}): reads {@code intake}
+ * (raw key and value bytes); writes {@code validated} (key job id, {@code Job}), and for refused
+ * input {@code results} (key job id, REJECTED {@code JobResult}) and {@code dead-letter} (key: the
+ * original record key bytes, {@code DeadLetter}); lifecycle events go to {@code events} (key job
+ * id). Jobs with an idempotency key pass through the dedupe stage ({@link IdempotencyGate}) on
+ * their way to {@code validated}, re-keyed by tenant + idempotency key through a repartition topic.
  *
- * <p>Queueing and scheduling ({@link DelayIndex}, {@link PoolDispatcher}, wired by
- * {@link QueueingSubtopology}): reads
- * {@code validated} and {@code retry} (key job id, {@code Job}); holds not-yet-due jobs in the
- * changelogged {@code delay-index} store; writes due jobs to {@code scheduled.<pool>} keyed by the
- * job's partition key (same key → same partition → in order), events to {@code events}.
- * Jobs cancelled through {@code control} (global store {@link ControlStore}) while they wait here
- * get a CANCELLED result on {@code results} instead of being scheduled.
+ * <p>Queueing and scheduling ({@link DelayIndex}, {@link PoolDispatcher}, wired by {@link
+ * QueueingSubtopology}): reads {@code validated} and {@code retry} (key job id, {@code Job}); holds
+ * not-yet-due jobs in the changelogged {@code delay-index} store; writes due jobs to {@code
+ * scheduled.<pool>} keyed by the job's partition key (same key → same partition → in order), events
+ * to {@code events}. Jobs cancelled through {@code control} (global store {@link ControlStore})
+ * while they wait here get a CANCELLED result on {@code results} instead of being scheduled.
  *
  * <p>Quotas ({@link QuotaGate}, wired by {@link QuotaSubtopology}): due jobs of tenants with quotas
- * go through {@code admission} (key tenant) to the quota gate, which admits them to their pools while
- * the tenant's in-flight and rate quotas allow; workers hand slots back through
- * {@code admission-releases} when an admitted attempt ends.
+ * go through {@code admission} (key tenant) to the quota gate, which admits them to their pools
+ * while the tenant's in-flight and rate quotas allow; workers hand slots back through {@code
+ * admission-releases} when an admitted attempt ends.
  *
- * <p>Status ({@link StatusUpdater}, wired by {@link StatusSubtopology}): reads {@code events} into the
- * changelogged {@code job-status} stores, which this process serves over HTTP
- * ({@link StatusHttpServer}; instances find each other through Kafka Streams' {@code application.server}).
+ * <p>Status ({@link StatusUpdater}, wired by {@link StatusSubtopology}): reads {@code events} into
+ * the changelogged {@code job-status} stores, which this process serves over HTTP ({@link
+ * StatusHttpServer}; instances find each other through Kafka Streams' {@code application.server}).
  *
- * <p>Schedules ({@link ScheduleFirer}, wired by {@link SchedulesSubtopology}): reads {@code schedules}
- * and the results of scheduled jobs, keeps each schedule's firing state in changelogged stores, and
- * submits each firing to {@code intake} as a job with a deterministic id.
+ * <p>Schedules ({@link ScheduleFirer}, wired by {@link SchedulesSubtopology}): reads {@code
+ * schedules} and the results of scheduled jobs, keeps each schedule's firing state in changelogged
+ * stores, and submits each firing to {@code intake} as a job with a deterministic id.
  *
- * <p>Guarantees: each input record's outputs, store updates and offset commit form one
- * transaction, so every job is validated, released and scheduled exactly once, across crashes and
- * restarts. Bad input never stops the topology; infrastructure failures (registry, broker) fail the
- * stream thread without committing, and it is replaced (see {@link StreamThreadRecovery}).
+ * <p>Guarantees: each input record's outputs, store updates and offset commit form one transaction,
+ * so every job is validated, released and scheduled exactly once, across crashes and restarts. Bad
+ * input never stops the topology; infrastructure failures (registry, broker) fail the stream thread
+ * without committing, and it is replaced (see {@link StreamThreadRecovery}).
  */
 public final class RunexTopology implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RunexTopology.class);
@@ -89,13 +88,15 @@ public final class RunexTopology implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics metrics;
+
   /**
-   * The status store runs as its own Streams application (application id + {@code -status}), on
-   * its own thread and transactions: folding five events per job on the intake/queueing thread
+   * The status store runs as its own Streams application (application id + {@code -status}), on its
+   * own thread and transactions: folding five events per job on the intake/queueing thread
    * measurably delayed every job (bench: p99 at 2,000 jobs/s 2.8x the bare chain with it there,
    * 1.1x without). Null when {@code runex.topology.statusEnabled} is false.
    */
   private final KafkaStreams statusStreams;
+
   private final KafkaStreamsMetrics statusMetrics;
   private final StatusHttpServer status;
   private final RunexConfig cfg;
@@ -127,12 +128,15 @@ public final class RunexTopology implements AutoCloseable {
       this.status = null;
       this.statusStreams = null;
       this.statusMetrics = null;
-      log.info("The job-status application is off ({}=false): no status stores or API",
+      log.info(
+          "The job-status application is off ({}=false): no status stores or API",
           Settings.TOPOLOGY_STATUS_ENABLED.key());
     }
     for (KafkaStreams s : clients()) {
-      s.setUncaughtExceptionHandler(new StreamThreadRecovery(10, Duration.ofMinutes(5), Clock.systemUTC()));
-      s.setStateListener((now, before) -> log.info("Topology {} went from {} to {}", instanceId, before, now));
+      s.setUncaughtExceptionHandler(
+          new StreamThreadRecovery(10, Duration.ofMinutes(5), Clock.systemUTC()));
+      s.setStateListener(
+          (now, before) -> log.info("Topology {} went from {} to {}", instanceId, before, now));
     }
     metrics.bindTo(meters);
     if (statusMetrics != null) {
@@ -140,57 +144,85 @@ public final class RunexTopology implements AutoCloseable {
     }
   }
 
-  /** The Kafka Streams clients this process runs: the jobs application, and the status one when enabled. */
+  /**
+   * The Kafka Streams clients this process runs: the jobs application, and the status one when
+   * enabled.
+   */
   private List<KafkaStreams> clients() {
     return statusStreams == null ? List.of(streams) : List.of(streams, statusStreams);
   }
 
   /** The topology the application runs; tests drive the same one. */
-  public static Topology build(RunexConfig cfg, RunexTopics topics, MeterRegistry meters, String instanceId) {
+  public static Topology build(
+      RunexConfig cfg, RunexTopics topics, MeterRegistry meters, String instanceId) {
     StageCounters counters = new StageCounters(meters);
     StreamsBuilder builder = new StreamsBuilder();
     IntakeSubtopology.add(builder, cfg, topics, counters, instanceId);
     SchedulesSubtopology.add(builder, cfg, topics, counters);
     Topology topology = builder.build();
-    QueueingSubtopology.add(topology, cfg, topics, counters,
-        TaskSizeGauge.register(meters, RunexMeters.QUEUE_DELAY_INDEX_SIZE), instanceId);
+    QueueingSubtopology.add(
+        topology,
+        cfg,
+        topics,
+        counters,
+        TaskSizeGauge.register(meters, RunexMeters.QUEUE_DELAY_INDEX_SIZE),
+        instanceId);
     QuotaSubtopology.add(topology, cfg, topics, counters, instanceId);
     return topology;
   }
 
-  /** The job-status application (its own Streams app in the same process); tests drive the same one. */
+  /**
+   * The job-status application (its own Streams app in the same process); tests drive the same one.
+   */
   public static Topology buildStatus(RunexConfig cfg, RunexTopics topics) {
     Topology topology = new Topology();
     StatusSubtopology.add(topology, cfg, topics);
     return topology;
   }
 
-  /** Settings of the status application: the topology's, under application id {@code <id>-status}. */
+  /**
+   * Settings of the status application: the topology's, under application id {@code <id>-status}.
+   */
   public static Properties statusProperties(RunexConfig cfg) {
     Properties props = streamsProperties(cfg);
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, props.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-status");
+    props.put(
+        StreamsConfig.APPLICATION_ID_CONFIG,
+        props.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-status");
     return props;
   }
 
-  /** Kafka Streams settings from the runex config; {@code runex.kafka.streams.*} (and common) win. */
+  /**
+   * Kafka Streams settings from the runex config; {@code runex.kafka.streams.*} (and common) win.
+   */
   public static Properties streamsProperties(RunexConfig cfg) {
     Map<String, Object> base = new HashMap<>();
     base.put(StreamsConfig.APPLICATION_ID_CONFIG, cfg.string(Settings.TOPOLOGY_APPLICATION_ID));
     base.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers());
     base.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    base.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, cfg.duration(Settings.TOPOLOGY_COMMIT_INTERVAL).toMillis());
+    base.put(
+        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+        cfg.duration(Settings.TOPOLOGY_COMMIT_INTERVAL).toMillis());
     base.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(cfg));
     base.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, cfg.intValue(Settings.TOPOLOGY_THREADS));
-    base.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, cfg.intValue(Settings.TOPOLOGY_STANDBY_REPLICAS));
+    base.put(
+        StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
+        cfg.intValue(Settings.TOPOLOGY_STANDBY_REPLICAS));
     base.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, cfg.intValue(Settings.TOPIC_REPLICATION));
     // Generated names (KSTREAM-...-0000000003) break upgrades; refuse to start with any.
     base.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
     // Fail, never skip: a record the topology cannot read, process or write because of an outage
     // must be retried, not dropped. Bad intake input never throws (it becomes a dead letter).
-    base.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
-    base.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
-    base.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DefaultProductionExceptionHandler.class);
-    base.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // the 5.0 default
+    base.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndFailExceptionHandler.class);
+    base.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndFailProcessingExceptionHandler.class);
+    base.put(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DefaultProductionExceptionHandler.class);
+    base.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // the 5.0 default
     // Under exactly-once nothing is visible before the commit, and the commit flushes: lingering
     // up to the commit interval costs no latency and makes few large batches instead of many.
     long commitMs = cfg.duration(Settings.TOPOLOGY_COMMIT_INTERVAL).toMillis();
@@ -201,7 +233,9 @@ public final class RunexTopology implements AutoCloseable {
     // meaning; never hold a task back waiting to align their timestamps.
     base.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     // Wall-clock punctuators run between polls: an idle poll must not outlast the release interval.
-    base.put(StreamsConfig.POLL_MS_CONFIG, Math.min(100L, cfg.duration(Settings.TOPOLOGY_PUNCTUATE_INTERVAL).toMillis()));
+    base.put(
+        StreamsConfig.POLL_MS_CONFIG,
+        Math.min(100L, cfg.duration(Settings.TOPOLOGY_PUNCTUATE_INTERVAL).toMillis()));
     Properties props = new Properties();
     props.putAll(cfg.kafka().streams(base));
     return props;
@@ -209,16 +243,24 @@ public final class RunexTopology implements AutoCloseable {
 
   private static String stateDir(RunexConfig cfg) {
     String dir = cfg.string(Settings.TOPOLOGY_STATE_DIR);
-    return dir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "runex-topology").toString() : dir;
+    return dir.isBlank()
+        ? Path.of(System.getProperty("java.io.tmpdir"), "runex-topology").toString()
+        : dir;
   }
 
   /** Names this process in lifecycle events: pod/host name and pid. */
   private static String instanceId() {
     String host = System.getenv("HOSTNAME");
-    return "topology-" + (host == null || host.isBlank() ? "local" : host) + "-" + ProcessHandle.current().pid();
+    return "topology-"
+        + (host == null || host.isBlank() ? "local" : host)
+        + "-"
+        + ProcessHandle.current().pid();
   }
 
-  /** Writes the config's schedules to the schedules topic (see {@link ConfigSchedules}), then starts. */
+  /**
+   * Writes the config's schedules to the schedules topic (see {@link ConfigSchedules}), then
+   * starts.
+   */
   public void start() {
     ConfigSchedules.reconcile(cfg, topics);
     clients().forEach(KafkaStreams::start);
@@ -231,8 +273,9 @@ public final class RunexTopology implements AutoCloseable {
     if (status != null) {
       status.close();
     }
-    CloseOptions leave = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-        .withTimeout(CLOSE_TIMEOUT);
+    CloseOptions leave =
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(CLOSE_TIMEOUT);
     if (statusStreams != null) {
       statusStreams.close(leave);
       statusMetrics.close();
@@ -250,7 +293,10 @@ public final class RunexTopology implements AutoCloseable {
     return streams.state();
   }
 
-  /** Standby tasks this process keeps (jobs and status applications together): warm copies of other instances' stores. */
+  /**
+   * Standby tasks this process keeps (jobs and status applications together): warm copies of other
+   * instances' stores.
+   */
   public int standbyTaskCount() {
     int count = 0;
     for (KafkaStreams s : clients()) {
@@ -259,7 +305,9 @@ public final class RunexTopology implements AutoCloseable {
     return count;
   }
 
-  /** Running or rebalancing: every client (jobs, and status when enabled) is alive and will process. */
+  /**
+   * Running or rebalancing: every client (jobs, and status when enabled) is alive and will process.
+   */
   public boolean isRunning() {
     return clients().stream().allMatch(s -> s.state().isRunningOrRebalancing());
   }

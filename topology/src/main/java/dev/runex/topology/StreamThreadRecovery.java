@@ -12,10 +12,10 @@ import org.slf4j.LoggerFactory;
  * What to do when a stream thread dies. Nothing is lost either way: under exactly_once_v2 the dead
  * thread's open transaction aborts and its records are read again by whoever takes the tasks over.
  * Bad input never reaches this point (intake turns it into dead letters); what does is transient
- * (an unreachable schema registry, a broker hiccup), so the thread is replaced — up to
- * {@code maxReplacements} times within {@code window}. Beyond that the failure is not transient
- * and the client shuts down, so the process supervisor (k8s) restarts it with back-off instead of
- * the thread spinning. JVM errors shut the client down at once.
+ * (an unreachable schema registry, a broker hiccup), so the thread is replaced — up to {@code
+ * maxReplacements} times within {@code window}. Beyond that the failure is not transient and the
+ * client shuts down, so the process supervisor (k8s) restarts it with back-off instead of the
+ * thread spinning. JVM errors shut the client down at once.
  */
 final class StreamThreadRecovery implements StreamsUncaughtExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(StreamThreadRecovery.class);
@@ -42,13 +42,20 @@ final class StreamThreadRecovery implements StreamsUncaughtExceptionHandler {
       replacements.pollFirst();
     }
     if (replacements.size() >= maxReplacements) {
-      log.error("Stream thread failed {} times within {}; stopping the topology", replacements.size() + 1, window,
+      log.error(
+          "Stream thread failed {} times within {}; stopping the topology",
+          replacements.size() + 1,
+          window,
           exception);
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
     replacements.addLast(now);
-    log.warn("Stream thread failed ({} of {} replacements within {}); replacing it", replacements.size(),
-        maxReplacements, window, exception);
+    log.warn(
+        "Stream thread failed ({} of {} replacements within {}); replacing it",
+        replacements.size(),
+        maxReplacements,
+        window,
+        exception);
     return StreamThreadExceptionResponse.REPLACE_THREAD;
   }
 }

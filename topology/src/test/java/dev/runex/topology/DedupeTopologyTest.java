@@ -3,12 +3,12 @@ package dev.runex.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runex.config.Settings;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
-import dev.runex.monitoring.RunexMeters;
 import dev.runex.topology.intake.dedupe.IdempotencyGate;
 import dev.runex.topology.intake.dedupe.IdempotencyKey;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +26,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Intake deduplication by tenant + idempotency key, through the real topology's repartition topic. */
+/**
+ * Intake deduplication by tenant + idempotency key, through the real topology's repartition topic.
+ */
 class DedupeTopologyTest {
   private static final Duration WINDOW = Duration.ofHours(1);
 
@@ -69,9 +71,10 @@ class DedupeTopologyTest {
     assertThat(result.value().getDuplicateOf()).isEqualTo("job-1");
     assertThat(result.value().getAttempts()).isZero();
     assertThat(results.isEmpty()).isTrue();
-    assertThat(eventsOf("job-2")).containsExactly(
-        JobEventKind.RECEIVED, JobEventKind.VALIDATED, JobEventKind.REJECTED);
-    assertThat(h.counter(RunexMeters.INTAKE_REJECTED.meterName(), "reason", "DUPLICATE")).isEqualTo(1.0);
+    assertThat(eventsOf("job-2"))
+        .containsExactly(JobEventKind.RECEIVED, JobEventKind.VALIDATED, JobEventKind.REJECTED);
+    assertThat(h.counter(RunexMeters.INTAKE_REJECTED.meterName(), "reason", "DUPLICATE"))
+        .isEqualTo(1.0);
   }
 
   @Test
@@ -84,7 +87,9 @@ class DedupeTopologyTest {
     // then
     assertThat(validated.readKeyValuesToMap()).containsOnlyKeys("job-0");
     List<JobResult> rejected = results.readValuesToList();
-    assertThat(rejected).hasSize(9).allSatisfy(r -> assertThat(r.getDuplicateOf()).isEqualTo("job-0"));
+    assertThat(rejected)
+        .hasSize(9)
+        .allSatisfy(r -> assertThat(r.getDuplicateOf()).isEqualTo("job-0"));
   }
 
   @Test
@@ -121,7 +126,8 @@ class DedupeTopologyTest {
     // then
     assertThat(validated.readValuesToList()).extracting(Job::getId).containsExactly("job-1");
     assertThat(results.isEmpty()).isTrue();
-    assertThat(eventsOf("job-1")).as("one RECEIVED, never a second one that would reset its status")
+    assertThat(eventsOf("job-1"))
+        .as("one RECEIVED, never a second one that would reset its status")
         .containsExactly(JobEventKind.RECEIVED, JobEventKind.VALIDATED, JobEventKind.SCHEDULED);
   }
 
@@ -165,16 +171,18 @@ class DedupeTopologyTest {
 
     // then
     String app = h.cfg.string(Settings.TOPOLOGY_APPLICATION_ID);
-    assertThat(h.driver.producedTopicNames()).contains(
-        app + "-" + IdempotencyGate.STORE + "-changelog",
-        app + "-" + IdempotencyGate.EXPIRY_STORE + "-changelog",
-        app + "-intake-dedupe-repartition");
+    assertThat(h.driver.producedTopicNames())
+        .contains(
+            app + "-" + IdempotencyGate.STORE + "-changelog",
+            app + "-" + IdempotencyGate.EXPIRY_STORE + "-changelog",
+            app + "-intake-dedupe-repartition");
   }
 
   @Test
   void aRestoredKeyStillRejectsDuplicates() {
     // given: state as a restart restores it from the changelog, without passing through process()
-    dedupeStore().put(new IdempotencyKey("demo", "k").encoded(), ValueAndTimestamp.make("job-0", h.now()));
+    dedupeStore()
+        .put(new IdempotencyKey("demo", "k").encoded(), ValueAndTimestamp.make("job-0", h.now()));
 
     // when
     submit("job-1", "demo", "k");
@@ -185,12 +193,20 @@ class DedupeTopologyTest {
   }
 
   private void submit(String id, String tenant, String idempotencyKey) {
-    intake.pipeInput(utf8(id), utf8("{\"type\":\"resize\",\"tenant\":\"" + tenant
-        + "\",\"params\":{\"width\":1},\"idempotencyKey\":\"" + idempotencyKey + "\"}"));
+    intake.pipeInput(
+        utf8(id),
+        utf8(
+            "{\"type\":\"resize\",\"tenant\":\""
+                + tenant
+                + "\",\"params\":{\"width\":1},\"idempotencyKey\":\""
+                + idempotencyKey
+                + "\"}"));
   }
 
   private List<JobEventKind> eventsOf(String id) {
-    return events.readKeyValuesToList().stream().filter(kv -> kv.key.equals(id)).map(kv -> kv.value.getKind())
+    return events.readKeyValuesToList().stream()
+        .filter(kv -> kv.key.equals(id))
+        .map(kv -> kv.value.getKind())
         .toList();
   }
 

@@ -2,12 +2,12 @@ package dev.runex.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
-import dev.runex.monitoring.RunexMeters;
 import dev.runex.topology.queueing.DelayIndex;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +64,8 @@ class ExpiryTopologyTest {
     List<JobEvent> ev = events.readValuesToList();
     assertThat(ev).extracting(JobEvent::getKind).containsExactly(JobEventKind.EXPIRED);
     assertThat(ev.get(0).getStage()).isEqualTo("queueing");
-    assertThat(h.counter(RunexMeters.JOB_EXPIRED.meterName(), "type", "echo", "stage", "queueing")).isEqualTo(1.0);
+    assertThat(h.counter(RunexMeters.JOB_EXPIRED.meterName(), "type", "echo", "stage", "queueing"))
+        .isEqualTo(1.0);
   }
 
   @Test
@@ -79,7 +80,8 @@ class ExpiryTopologyTest {
     // then
     assertThat(scheduled.isEmpty()).isTrue();
     assertThat(results.readValue().getStatus()).isEqualTo(JobStatus.EXPIRED);
-    assertThat(events.readValuesToList()).extracting(JobEvent::getKind)
+    assertThat(events.readValuesToList())
+        .extracting(JobEvent::getKind)
         .containsExactly(JobEventKind.DELAYED, JobEventKind.EXPIRED);
     assertThat(h.driver.getKeyValueStore(DelayIndex.STORE).approximateNumEntries()).isZero();
   }
@@ -110,7 +112,9 @@ class ExpiryTopologyTest {
     JobResult result = results.readValue();
     assertThat(result.getStatus()).isEqualTo(JobStatus.EXPIRED);
     assertThat(result.getAttempts()).isEqualTo(1);
-    assertThat(events.readValuesToList()).extracting(JobEvent::getKind).containsExactly(JobEventKind.EXPIRED);
+    assertThat(events.readValuesToList())
+        .extracting(JobEvent::getKind)
+        .containsExactly(JobEventKind.EXPIRED);
     assertThat(h.driver.getKeyValueStore(DelayIndex.STORE).approximateNumEntries()).isZero();
   }
 
@@ -136,8 +140,9 @@ class ExpiryTopologyTest {
     var intake = h.input(h.topics.intake());
 
     // when
-    intake.pipeInput("j".getBytes(), ("{\"type\":\"echo\",\"tenant\":\"demo\",\"expiresAt\":\"" + expiresAt + "\"}")
-        .getBytes());
+    intake.pipeInput(
+        "j".getBytes(),
+        ("{\"type\":\"echo\",\"tenant\":\"demo\",\"expiresAt\":\"" + expiresAt + "\"}").getBytes());
 
     // then
     assertThat(h.output(h.topics.validated()).readValue().getExpiresAt()).isEqualTo(expiresAt);

@@ -3,6 +3,7 @@ package dev.runex.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.DeadLetter;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
@@ -10,7 +11,6 @@ import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
-import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.serde.ConfluentAvroSerializer;
 import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.topology.intake.RegistryUnavailableException;
@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class IntakeTopologyTest {
-  private static final String VALID_ECHO = "{\"type\":\"echo\",\"tenant\":\"demo\",\"params\":{\"message\":\"hi\"}}";
+  private static final String VALID_ECHO =
+      "{\"type\":\"echo\",\"tenant\":\"demo\",\"params\":{\"message\":\"hi\"}}";
 
   @TempDir Path stateDir;
   private TopologyHarness h;
@@ -72,7 +73,8 @@ class IntakeTopologyTest {
     assertThat(out.value().getSubmittedAt()).isEqualTo(submitted);
     assertThat(out.value().getParams()).containsEntry("message", "hi");
     assertThat(validated.isEmpty()).isTrue();
-    assertThat(kinds(intakeEvents())).containsExactly(JobEventKind.RECEIVED, JobEventKind.VALIDATED);
+    assertThat(kinds(intakeEvents()))
+        .containsExactly(JobEventKind.RECEIVED, JobEventKind.VALIDATED);
     assertThat(results.isEmpty()).isTrue();
     assertThat(deadLetters.isEmpty()).isTrue();
     assertThat(h.counter(RunexMeters.INTAKE_RECEIVED.meterName(), "format", "json")).isEqualTo(1.0);
@@ -82,9 +84,11 @@ class IntakeTopologyTest {
   @Test
   void validAvroRequestBecomesValidatedJob() {
     // given
-    JobRequest request = JobRequest.newBuilder().setId("avro-1").setType("echo").setTenant("demo").build();
-    byte[] bytes = new ConfluentAvroSerializer<JobRequest>(h.topics.registry(), false)
-        .serialize(h.topics.intake().name(), request);
+    JobRequest request =
+        JobRequest.newBuilder().setId("avro-1").setType("echo").setTenant("demo").build();
+    byte[] bytes =
+        new ConfluentAvroSerializer<JobRequest>(h.topics.registry(), false)
+            .serialize(h.topics.intake().name(), request);
 
     // when
     intake.pipeInput(utf8("ignored-key"), bytes);
@@ -129,10 +133,13 @@ class IntakeTopologyTest {
     assertThat(dead.value().getFirstFailureAt()).isEqualTo(Instant.ofEpochMilli(h.now()));
 
     List<JobEvent> ev = intakeEvents();
-    assertThat(kinds(ev)).containsExactly(JobEventKind.RECEIVED, JobEventKind.REJECTED, JobEventKind.DEAD_LETTERED);
+    assertThat(kinds(ev))
+        .containsExactly(JobEventKind.RECEIVED, JobEventKind.REJECTED, JobEventKind.DEAD_LETTERED);
     assertThat(ev.get(1).getDetail()).startsWith("UNKNOWN_TYPE: ");
-    assertThat(h.counter(RunexMeters.INTAKE_REJECTED.meterName(), "reason", "UNKNOWN_TYPE")).isEqualTo(1.0);
-    assertThat(h.counter(RunexMeters.JOB_DEAD_LETTERED.meterName(), "stage", "intake")).isEqualTo(1.0);
+    assertThat(h.counter(RunexMeters.INTAKE_REJECTED.meterName(), "reason", "UNKNOWN_TYPE"))
+        .isEqualTo(1.0);
+    assertThat(h.counter(RunexMeters.JOB_DEAD_LETTERED.meterName(), "stage", "intake"))
+        .isEqualTo(1.0);
   }
 
   @Test
@@ -186,20 +193,25 @@ class IntakeTopologyTest {
     // when
     intake.pipeInput(utf8("bad-1"), new byte[] {0, 0, 0, 0, 99, 1});
     intake.pipeInput((byte[]) null, utf8("]]]"));
-    intake.pipeInput(utf8("bad-3"), utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"delay\":\"forever\"}"));
+    intake.pipeInput(
+        utf8("bad-3"), utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"delay\":\"forever\"}"));
     intake.pipeInput(utf8("good-1"), utf8(VALID_ECHO));
 
     // then
     assertThat(validated.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("good-1");
-    assertThat(deadLetters.readValuesToList()).extracting(d -> d.getReason().getCode())
+    assertThat(deadLetters.readValuesToList())
+        .extracting(d -> d.getReason().getCode())
         .containsExactly("UNKNOWN_SCHEMA_ID", "MALFORMED_JSON", "BAD_FIELD");
   }
 
   @Test
   void validJobDueNowFlowsOnToItsPoolTopic() {
     // when
-    intake.pipeInput(utf8("job-5"), utf8("{\"type\":\"resize\",\"tenant\":\"acme\",\"params\":{\"width\":3},"
-        + "\"partitionKey\":\"customer-7\"}"));
+    intake.pipeInput(
+        utf8("job-5"),
+        utf8(
+            "{\"type\":\"resize\",\"tenant\":\"acme\",\"params\":{\"width\":3},"
+                + "\"partitionKey\":\"customer-7\"}"));
 
     // then
     TestRecord<String, Job> scheduled = h.output(h.topics.scheduled("gpu")).readRecord();
@@ -211,21 +223,25 @@ class IntakeTopologyTest {
   void registryOutageFailsTheRecordInsteadOfDeadLetteringIt() {
     // given: a registry that stores schemas but cannot be asked for them
     SchemaRegistryClient working = TestConfigs.freshRegistry();
-    SchemaRegistryClient flaky = new SchemaRegistryClient() {
-      @Override
-      public int register(String subject, Schema schema) {
-        return working.register(subject, schema);
-      }
+    SchemaRegistryClient flaky =
+        new SchemaRegistryClient() {
+          @Override
+          public int register(String subject, Schema schema) {
+            return working.register(subject, schema);
+          }
 
-      @Override
-      public Schema getById(int id) {
-        throw new dev.runex.schemas.serde.SchemaRegistryUnavailableException("schema registry at http://registry unreachable while trying to fetch", null);
-      }
-    };
+          @Override
+          public Schema getById(int id) {
+            throw new dev.runex.schemas.serde.SchemaRegistryUnavailableException(
+                "schema registry at http://registry unreachable while trying to fetch", null);
+          }
+        };
     h.close();
     h = new TopologyHarness(stateDir.resolve("flaky"), Map.of(), flaky);
-    byte[] avro = new ConfluentAvroSerializer<JobRequest>(working, false).serialize("runex.intake",
-        JobRequest.newBuilder().setType("echo").setTenant("demo").build());
+    byte[] avro =
+        new ConfluentAvroSerializer<JobRequest>(working, false)
+            .serialize(
+                "runex.intake", JobRequest.newBuilder().setType("echo").setTenant("demo").build());
     TestInputTopic<byte[], byte[]> in = h.input(h.topics.intake());
 
     // when / then: the failure surfaces (the real client aborts and retries) and nothing is written
@@ -255,5 +271,4 @@ class IntakeTopologyTest {
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
-
 }

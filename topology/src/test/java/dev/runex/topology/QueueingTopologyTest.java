@@ -3,11 +3,11 @@ package dev.runex.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runex.config.Settings;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobPriority;
-import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.topics.Topic;
 import dev.runex.topology.queueing.DelayIndex;
 import dev.runex.topology.queueing.DelayIndexKey;
@@ -64,22 +64,27 @@ class QueueingTopologyTest {
     assertThat(out.value()).isEqualTo(job);
     assertThat(scheduledDefault.isEmpty()).isTrue();
     assertThat(kinds(events.readValuesToList())).containsExactly(JobEventKind.SCHEDULED);
-    assertThat(h.counter(RunexMeters.SCHEDULED.meterName(), "pool", "gpu", "type", "echo")).isEqualTo(1.0);
+    assertThat(h.counter(RunexMeters.SCHEDULED.meterName(), "pool", "gpu", "type", "echo"))
+        .isEqualTo(1.0);
   }
 
   @Test
   void jobGoesToThePoolTopicOfItsPriority() {
     // given
-    Job high = Job.newBuilder(job("j-high", "gpu", "k", h.now(), 1)).setPriority(JobPriority.HIGH).build();
-    Job low = Job.newBuilder(job("j-low", "gpu", "k", h.now(), 1)).setPriority(JobPriority.LOW).build();
+    Job high =
+        Job.newBuilder(job("j-high", "gpu", "k", h.now(), 1)).setPriority(JobPriority.HIGH).build();
+    Job low =
+        Job.newBuilder(job("j-low", "gpu", "k", h.now(), 1)).setPriority(JobPriority.LOW).build();
 
     // when
     validated.pipeInput(high.getId(), high);
     validated.pipeInput(low.getId(), low);
 
     // then
-    assertThat(h.output(h.topics.scheduled("gpu", JobPriority.HIGH)).readValuesToList()).containsExactly(high);
-    assertThat(h.output(h.topics.scheduled("gpu", JobPriority.LOW)).readValuesToList()).containsExactly(low);
+    assertThat(h.output(h.topics.scheduled("gpu", JobPriority.HIGH)).readValuesToList())
+        .containsExactly(high);
+    assertThat(h.output(h.topics.scheduled("gpu", JobPriority.LOW)).readValuesToList())
+        .containsExactly(low);
     assertThat(h.output(h.topics.scheduled("gpu")).isEmpty()).isTrue();
   }
 
@@ -115,7 +120,8 @@ class QueueingTopologyTest {
     TestRecord<String, Job> out = scheduledDefault.readRecord();
     assertThat(out.key()).isEqualTo("pk-3");
     assertThat(out.value()).isEqualTo(job);
-    assertThat(kinds(events.readValuesToList())).containsExactly(JobEventKind.DELAYED, JobEventKind.SCHEDULED);
+    assertThat(kinds(events.readValuesToList()))
+        .containsExactly(JobEventKind.DELAYED, JobEventKind.SCHEDULED);
     assertThat(store().get(DelayIndexKey.of(job))).isNull();
     assertThat(delayIndexSize()).isZero();
   }
@@ -132,7 +138,9 @@ class QueueingTopologyTest {
     h.advance(Duration.ofSeconds(5));
 
     // then
-    assertThat(scheduledDefault.readValuesToList()).extracting(Job::getId).containsExactly("j-1", "j-2", "j-3");
+    assertThat(scheduledDefault.readValuesToList())
+        .extracting(Job::getId)
+        .containsExactly("j-1", "j-2", "j-3");
   }
 
   @Test
@@ -161,10 +169,11 @@ class QueueingTopologyTest {
     validated.pipeInput(job.getId(), job);
 
     // then
-    String changelog = h.cfg.string(Settings.TOPOLOGY_APPLICATION_ID) + "-" + DelayIndex.STORE
-        + "-changelog";
+    String changelog =
+        h.cfg.string(Settings.TOPOLOGY_APPLICATION_ID) + "-" + DelayIndex.STORE + "-changelog";
     assertThat(h.driver.producedTopicNames()).contains(changelog);
-    TestOutputTopic<String, Job> log = h.output(new Topic<>(changelog, Serdes.String(), h.topics.validated().valueSerde()));
+    TestOutputTopic<String, Job> log =
+        h.output(new Topic<>(changelog, Serdes.String(), h.topics.validated().valueSerde()));
     TestRecord<String, Job> entry = log.readRecord();
     assertThat(entry.key()).isEqualTo(DelayIndexKey.of(job));
     assertThat(entry.value()).isEqualTo(job);

@@ -20,14 +20,16 @@ class RunexTopologyTest {
   @Test
   void streamsPropertiesRunExactlyOnceWithExplicitNamesFromTheRunexSettings() {
     // given
-    RunexConfig cfg = TestConfigs.config(Map.of(
-        "runex.bootstrapServers", "broker:9092",
-        "runex.topology.applicationId", "my-topology",
-        "runex.topology.commitInterval", "20ms",
-        "runex.topology.stateDir", stateDir.toString(),
-        "runex.topology.streamThreads", "3",
-        "runex.topology.standbyReplicas", "1",
-        "runex.topics.replicationFactor", "3"));
+    RunexConfig cfg =
+        TestConfigs.config(
+            Map.of(
+                "runex.bootstrapServers", "broker:9092",
+                "runex.topology.applicationId", "my-topology",
+                "runex.topology.commitInterval", "20ms",
+                "runex.topology.stateDir", stateDir.toString(),
+                "runex.topology.streamThreads", "3",
+                "runex.topology.standbyReplicas", "1",
+                "runex.topics.replicationFactor", "3"));
 
     // when
     Properties p = RunexTopology.streamsProperties(cfg);
@@ -44,13 +46,16 @@ class RunexTopologyTest {
         .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
         .containsEntry(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
     // and Kafka accepts them
-    assertThat(new StreamsConfig(p).getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
+    assertThat(new StreamsConfig(p).getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
+        .isEqualTo("exactly_once_v2");
   }
 
   @Test
   void rawStreamsSettingsPassThroughLast() {
     // given
-    RunexConfig cfg = ConfigLoader.fromYaml("""
+    RunexConfig cfg =
+        ConfigLoader.fromYaml(
+            """
         runex:
           kafka:
             common:
@@ -58,7 +63,9 @@ class RunexTopologyTest {
             streams:
               commit.interval.ms: 7
               producer.linger.ms: 0
-        """, Map.of(), Map.of());
+        """,
+            Map.of(),
+            Map.of());
 
     // when
     Properties p = RunexTopology.streamsProperties(cfg);
@@ -84,24 +91,30 @@ class RunexTopologyTest {
   @Test
   void statusApiIsBoundBeforeStartAndAdvertisedAsTheApplicationServer() throws Exception {
     // given
-    RunexConfig cfg = TestConfigs.config()
-        .with(Settings.TOPOLOGY_STATE_DIR, stateDir.toString())
-        .with(Settings.BOOTSTRAP_SERVERS, "127.0.0.1:1")
-        .with(Settings.TOPOLOGY_STATUS_PORT, "0");
+    RunexConfig cfg =
+        TestConfigs.config()
+            .with(Settings.TOPOLOGY_STATE_DIR, stateDir.toString())
+            .with(Settings.BOOTSTRAP_SERVERS, "127.0.0.1:1")
+            .with(Settings.TOPOLOGY_STATUS_PORT, "0");
 
     // when
-    RunexTopology topology = new RunexTopology(cfg, TestConfigs.topics(cfg), new SimpleMeterRegistry());
+    RunexTopology topology =
+        new RunexTopology(cfg, TestConfigs.topics(cfg), new SimpleMeterRegistry());
 
     // then: it answers (503: no instance owns anything before the topology runs)
     java.net.URI url = topology.statusUrl().orElseThrow();
     assertThat(url.getHost()).isEqualTo("127.0.0.1");
     assertThat(url.getPort()).isPositive();
     var http = java.net.http.HttpClient.newHttpClient();
-    var response = http.send(java.net.http.HttpRequest.newBuilder(url.resolve("/jobs/j1")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+    var response =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(url.resolve("/jobs/j1")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(503);
-    var badLimit = http.send(java.net.http.HttpRequest.newBuilder(url.resolve("/jobs?limit=0")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+    var badLimit =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(url.resolve("/jobs?limit=0")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(badLimit.statusCode()).isEqualTo(400);
     assertThat(badLimit.body()).contains("limit must be");
     topology.close();
@@ -109,11 +122,13 @@ class RunexTopologyTest {
 
   @Test
   void statusApiCanBeDisabled() {
-    RunexConfig cfg = TestConfigs.config()
-        .with(Settings.TOPOLOGY_STATE_DIR, stateDir.toString())
-        .with(Settings.TOPOLOGY_STATUS_PORT, "-1");
+    RunexConfig cfg =
+        TestConfigs.config()
+            .with(Settings.TOPOLOGY_STATE_DIR, stateDir.toString())
+            .with(Settings.TOPOLOGY_STATUS_PORT, "-1");
 
-    RunexTopology topology = new RunexTopology(cfg, TestConfigs.topics(cfg), new SimpleMeterRegistry());
+    RunexTopology topology =
+        new RunexTopology(cfg, TestConfigs.topics(cfg), new SimpleMeterRegistry());
 
     assertThat(topology.statusUrl()).isEmpty();
     topology.close();
@@ -122,12 +137,14 @@ class RunexTopologyTest {
   @Test
   void clientIsCreatedNotRunningAndClosesCleanly() {
     // given: no broker needed until start()
-    RunexConfig cfg = TestConfigs.config()
-        .with(Settings.TOPOLOGY_STATE_DIR, stateDir.toString())
-        .with(Settings.BOOTSTRAP_SERVERS, "127.0.0.1:1");
+    RunexConfig cfg =
+        TestConfigs.config()
+            .with(Settings.TOPOLOGY_STATE_DIR, stateDir.toString())
+            .with(Settings.BOOTSTRAP_SERVERS, "127.0.0.1:1");
 
     // when
-    RunexTopology topology = new RunexTopology(cfg, TestConfigs.topics(cfg), new SimpleMeterRegistry());
+    RunexTopology topology =
+        new RunexTopology(cfg, TestConfigs.topics(cfg), new SimpleMeterRegistry());
 
     // then
     assertThat(topology.state()).isEqualTo(KafkaStreams.State.CREATED);

@@ -2,6 +2,7 @@ package dev.runex.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.JobResult;
@@ -10,9 +11,8 @@ import dev.runex.schemas.Schedule;
 import dev.runex.schemas.ScheduleCatchUp;
 import dev.runex.schemas.ScheduleOverlap;
 import dev.runex.schemas.ScheduleState;
-import dev.runex.monitoring.RunexMeters;
-import dev.runex.topology.queueing.TimeOrderedKeys;
 import dev.runex.topology.cron.ScheduleFirer;
+import dev.runex.topology.queueing.TimeOrderedKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,11 +63,15 @@ class SchedulesTopologyTest {
 
     // then: each firing went through intake and validation as a job
     List<Job> jobs = validated.readValuesToList();
-    assertThat(jobs).extracting(Job::getId)
+    assertThat(jobs)
+        .extracting(Job::getId)
         .containsExactly("every5@2026-03-01T10:05:00Z", "every5@2026-03-01T10:10:00Z");
-    assertThat(jobs.get(0).getLabels()).containsEntry("runex.schedule", "every5").containsEntry("team", "ops");
+    assertThat(jobs.get(0).getLabels())
+        .containsEntry("runex.schedule", "every5")
+        .containsEntry("team", "ops");
     assertThat(jobs.get(0).getParams()).containsEntry("message", "tick");
-    assertThat(h.counter(RunexMeters.SCHEDULE_FIRINGS.meterName(), "outcome", "fired")).isEqualTo(2.0);
+    assertThat(h.counter(RunexMeters.SCHEDULE_FIRINGS.meterName(), "outcome", "fired"))
+        .isEqualTo(2.0);
   }
 
   @Test
@@ -79,12 +83,16 @@ class SchedulesTopologyTest {
 
     // when: 10:10 comes while it runs; then its result arrives before 10:15
     h.advance(Duration.ofMinutes(5));
-    results.pipeInput("every5@2026-03-01T10:05:00Z", result("every5@2026-03-01T10:05:00Z", "every5"));
+    results.pipeInput(
+        "every5@2026-03-01T10:05:00Z", result("every5@2026-03-01T10:05:00Z", "every5"));
     h.advance(Duration.ofMinutes(5));
 
     // then
-    assertThat(validated.readValuesToList()).extracting(Job::getId).containsExactly("every5@2026-03-01T10:15:00Z");
-    assertThat(h.counter(RunexMeters.SCHEDULE_FIRINGS.meterName(), "outcome", "skipped")).isEqualTo(1.0);
+    assertThat(validated.readValuesToList())
+        .extracting(Job::getId)
+        .containsExactly("every5@2026-03-01T10:15:00Z");
+    assertThat(h.counter(RunexMeters.SCHEDULE_FIRINGS.meterName(), "outcome", "skipped"))
+        .isEqualTo(1.0);
   }
 
   @Test
@@ -97,10 +105,13 @@ class SchedulesTopologyTest {
     assertThat(validated.isEmpty()).as("10:10 is held").isTrue();
 
     // when
-    results.pipeInput("every5@2026-03-01T10:05:00Z", result("every5@2026-03-01T10:05:00Z", "every5"));
+    results.pipeInput(
+        "every5@2026-03-01T10:05:00Z", result("every5@2026-03-01T10:05:00Z", "every5"));
 
     // then
-    assertThat(validated.readValuesToList()).extracting(Job::getId).containsExactly("every5@2026-03-01T10:10:00Z");
+    assertThat(validated.readValuesToList())
+        .extracting(Job::getId)
+        .containsExactly("every5@2026-03-01T10:10:00Z");
   }
 
   @Test
@@ -119,7 +130,8 @@ class SchedulesTopologyTest {
     h.advance(Duration.ofSeconds(1));
 
     // then: 09:40 .. 10:00 are five firings; 10:00 is on time, the latest missed is 09:55
-    assertThat(validated.readValuesToList()).extracting(Job::getId)
+    assertThat(validated.readValuesToList())
+        .extracting(Job::getId)
         .containsExactly("every5@2026-03-01T09:55:00Z", "every5@2026-03-01T10:00:00Z");
     assertThat(states().get("every5").getSkipped()).isEqualTo(3);
   }
@@ -150,12 +162,14 @@ class SchedulesTopologyTest {
     otherJob.getJob().setParams(Map.of("message", "changed"));
     schedules.pipeInput("every5", otherJob);
     assertThat(states().get("every5").getNextFireAt()).isEqualTo(next);
-    assertThat(states().get("every5").getSchedule().getJob().getParams()).containsEntry("message", "changed");
+    assertThat(states().get("every5").getSchedule().getJob().getParams())
+        .containsEntry("message", "changed");
 
     Schedule hourly = schedule(ScheduleOverlap.ALLOW, ScheduleCatchUp.LAST);
     hourly.setCron("0 0 * * * *");
     schedules.pipeInput("every5", hourly);
-    assertThat(states().get("every5").getNextFireAt()).isEqualTo(Instant.parse("2026-03-01T11:00:00Z"));
+    assertThat(states().get("every5").getNextFireAt())
+        .isEqualTo(Instant.parse("2026-03-01T11:00:00Z"));
   }
 
   @Test
@@ -163,21 +177,28 @@ class SchedulesTopologyTest {
     // given
     Schedule broken = schedule(ScheduleOverlap.ALLOW, ScheduleCatchUp.LAST);
     broken.setCron("61 * * * *");
-    TestInputTopic<String, byte[]> raw = h.driver.createInputTopic(h.topics.schedules().name(),
-        new org.apache.kafka.common.serialization.StringSerializer(),
-        new org.apache.kafka.common.serialization.ByteArraySerializer());
+    TestInputTopic<String, byte[]> raw =
+        h.driver.createInputTopic(
+            h.topics.schedules().name(),
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer());
 
     // when
     schedules.pipeInput("broken", broken);
     raw.pipeInput("garbage", "not a schedule".getBytes(StandardCharsets.UTF_8));
-    raw.pipeInput("json", ("{\"name\":\"json\",\"cron\":\"0 */5 * * * *\",\"job\":{\"type\":\"echo\","
-        + "\"tenant\":\"demo\"}}").getBytes(StandardCharsets.UTF_8));
+    raw.pipeInput(
+        "json",
+        ("{\"name\":\"json\",\"cron\":\"0 */5 * * * *\",\"job\":{\"type\":\"echo\","
+                + "\"tenant\":\"demo\"}}")
+            .getBytes(StandardCharsets.UTF_8));
     h.advance(Duration.ofMinutes(5));
 
     // then
     assertThat(states().get("broken")).isNull();
     assertThat(states().get("garbage")).isNull();
-    assertThat(validated.readValuesToList()).extracting(Job::getId).containsExactly("json@2026-03-01T10:05:00Z");
+    assertThat(validated.readValuesToList())
+        .extracting(Job::getId)
+        .containsExactly("json@2026-03-01T10:05:00Z");
   }
 
   @Test
@@ -185,8 +206,11 @@ class SchedulesTopologyTest {
     schedules.pipeInput("every5", schedule(ScheduleOverlap.ALLOW, ScheduleCatchUp.LAST));
 
     String app = h.cfg.string(dev.runex.config.Settings.TOPOLOGY_APPLICATION_ID);
-    assertThat(h.driver.producedTopicNames()).contains(app + "-schedule-state-changelog",
-        app + "-schedule-due-changelog", app + "-schedules-by-name-repartition");
+    assertThat(h.driver.producedTopicNames())
+        .contains(
+            app + "-schedule-state-changelog",
+            app + "-schedule-due-changelog",
+            app + "-schedules-by-name-repartition");
   }
 
   private KeyValueStore<String, ScheduleState> states() {
@@ -194,15 +218,32 @@ class SchedulesTopologyTest {
   }
 
   private static Schedule schedule(ScheduleOverlap overlap, ScheduleCatchUp catchUp) {
-    JobRequest job = JobRequest.newBuilder().setType("echo").setTenant("demo")
-        .setParams(Map.of("message", "tick")).setLabels(Map.of("team", "ops")).build();
-    return Schedule.newBuilder().setName("every5").setCron("0 */5 * * * *").setZone("UTC").setJob(job)
-        .setOverlap(overlap).setCatchUp(catchUp).build();
+    JobRequest job =
+        JobRequest.newBuilder()
+            .setType("echo")
+            .setTenant("demo")
+            .setParams(Map.of("message", "tick"))
+            .setLabels(Map.of("team", "ops"))
+            .build();
+    return Schedule.newBuilder()
+        .setName("every5")
+        .setCron("0 */5 * * * *")
+        .setZone("UTC")
+        .setJob(job)
+        .setOverlap(overlap)
+        .setCatchUp(catchUp)
+        .build();
   }
 
   private JobResult result(String jobId, String schedule) {
-    return JobResult.newBuilder().setId(jobId).setType("echo").setTenant("demo").setStatus(JobStatus.SUCCEEDED)
-        .setAttempts(1).setFinishedAt(Instant.ofEpochMilli(h.now())).setLabels(Map.of("runex.schedule", schedule))
+    return JobResult.newBuilder()
+        .setId(jobId)
+        .setType("echo")
+        .setTenant("demo")
+        .setStatus(JobStatus.SUCCEEDED)
+        .setAttempts(1)
+        .setFinishedAt(Instant.ofEpochMilli(h.now()))
+        .setLabels(Map.of("runex.schedule", schedule))
         .build();
   }
 }

@@ -9,6 +9,7 @@ import dev.runex.schemas.JobPhase;
 import dev.runex.schemas.JobStatusView;
 import dev.runex.schemas.JobTransition;
 import dev.runex.schemas.lifecycle.Lifecycle;
+import dev.runex.schemas.serde.AvroSerdes;
 import dev.runex.topology.status.JobFilter;
 import dev.runex.topology.status.StatusReader;
 import dev.runex.topology.status.StatusUpdater;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import dev.runex.schemas.serde.AvroSerdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
@@ -29,7 +29,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The status store, fed by the real topology's own events and by events written as workers write them. */
+/**
+ * The status store, fed by the real topology's own events and by events written as workers write
+ * them.
+ */
 class StatusTopologyTest {
   private static final Duration RETENTION = Duration.ofHours(1);
 
@@ -51,7 +54,8 @@ class StatusTopologyTest {
   @Test
   void aDelayedJobSubmittedOnIntakeIsDelayedWithItsDueTime() {
     // when: the topology's own intake and queueing events flow back into the status store
-    h.input(h.topics.intake()).pipeInput(utf8("later"), utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"delay\":\"1h\"}"));
+    h.input(h.topics.intake())
+        .pipeInput(utf8("later"), utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"delay\":\"1h\"}"));
 
     // then
     JobStatusView v = store().get("later");
@@ -59,14 +63,16 @@ class StatusTopologyTest {
     assertThat(v.getTenant()).isEqualTo("demo");
     assertThat(v.getAttempt()).isEqualTo(1);
     assertThat(v.getDueAt()).isEqualTo(Instant.ofEpochMilli(h.now()).plus(Duration.ofHours(1)));
-    assertThat(v.getHistory()).extracting(JobTransition::getKind)
+    assertThat(v.getHistory())
+        .extracting(JobTransition::getKind)
         .containsExactly(JobEventKind.RECEIVED, JobEventKind.VALIDATED, JobEventKind.DELAYED);
   }
 
   @Test
   void aRejectedRequestIsRejectedWithTheReason() {
     // when
-    h.input(h.topics.intake()).pipeInput(utf8("bad"), utf8("{\"type\":\"nope\",\"tenant\":\"demo\"}"));
+    h.input(h.topics.intake())
+        .pipeInput(utf8("bad"), utf8("{\"type\":\"nope\",\"tenant\":\"demo\"}"));
 
     // then
     JobStatusView v = store().get("bad");
@@ -103,7 +109,8 @@ class StatusTopologyTest {
     // then
     assertThat(store().get("done")).isNull();
     assertThat(store().get("running")).isNotNull();
-    assertThat(reader().list(new JobFilter("demo", null, null), null, 10)).extracting(JobStatusView::getJobId)
+    assertThat(reader().list(new JobFilter("demo", null, null), null, 10))
+        .extracting(JobStatusView::getJobId)
         .containsExactly("running");
     assertThat(h.driver.getKeyValueStore(StatusUpdater.EXPIRY).approximateNumEntries()).isZero();
   }
@@ -142,7 +149,8 @@ class StatusTopologyTest {
     assertThat(firstPage).containsExactly("a", "b");
     assertThat(secondPage).containsExactly("c", "d");
     assertThat(lastPage).containsExactly("e");
-    assertThat(ids(r.list(new JobFilter("demo", null, JobPhase.RUNNING), null, 10))).containsExactly("d");
+    assertThat(ids(r.list(new JobFilter("demo", null, JobPhase.RUNNING), null, 10)))
+        .containsExactly("d");
     assertThat(ids(r.list(new JobFilter(null, "resize", null), null, 10))).containsExactly("y");
     assertThat(ids(r.list(JobFilter.ALL, "d", 10))).containsExactly("e", "x", "y");
   }
@@ -152,7 +160,8 @@ class StatusTopologyTest {
     pipe("j1", "acme", "echo", JobEventKind.SCHEDULED, 1);
     pipe("j2", "acme-eu", "echo", JobEventKind.SCHEDULED, 1);
 
-    assertThat(ids(reader().list(new JobFilter("acme", null, null), null, 10))).containsExactly("j1");
+    assertThat(ids(reader().list(new JobFilter("acme", null, null), null, 10)))
+        .containsExactly("j1");
   }
 
   @Test
@@ -160,8 +169,8 @@ class StatusTopologyTest {
     pipe("j1", "demo", "echo", JobEventKind.SCHEDULED, 1);
 
     String app = h.cfg.string(Settings.TOPOLOGY_APPLICATION_ID);
-    assertThat(h.driver.producedTopicNames()).contains(app + "-job-status-changelog",
-        app + "-job-status-by-tenant-changelog");
+    assertThat(h.driver.producedTopicNames())
+        .contains(app + "-job-status-changelog", app + "-job-status-by-tenant-changelog");
   }
 
   @Test
@@ -169,8 +178,11 @@ class StatusTopologyTest {
     // The job-status store holds changed statuses as objects until the task commits: the commit
     // (after every record in this driver) must write them, or a restart would lose them.
     String app = h.cfg.string(Settings.TOPOLOGY_APPLICATION_ID);
-    TestOutputTopic<String, JobStatusView> changelog = h.driver.createOutputTopic(app + "-job-status-changelog",
-        new StringDeserializer(), AvroSerdes.confluent(h.topics.registry(), JobStatusView.class).deserializer());
+    TestOutputTopic<String, JobStatusView> changelog =
+        h.driver.createOutputTopic(
+            app + "-job-status-changelog",
+            new StringDeserializer(),
+            AvroSerdes.confluent(h.topics.registry(), JobStatusView.class).deserializer());
 
     pipe("j1", "demo", "echo", JobEventKind.SCHEDULED, 1);
     pipe("j1", "demo", "echo", JobEventKind.STARTED, 1);
@@ -179,7 +191,8 @@ class StatusTopologyTest {
     assertThat(written).extracting(kv -> kv.key).containsExactly("j1", "j1");
     JobStatusView last = written.get(1).value;
     assertThat(last.getState()).isEqualTo(JobPhase.RUNNING);
-    assertThat(last.getHistory()).extracting(JobTransition::getKind)
+    assertThat(last.getHistory())
+        .extracting(JobTransition::getKind)
         .containsExactly(JobEventKind.SCHEDULED, JobEventKind.STARTED);
   }
 

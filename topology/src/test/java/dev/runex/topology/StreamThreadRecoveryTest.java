@@ -13,13 +13,16 @@ import org.junit.jupiter.api.Test;
 
 class StreamThreadRecoveryTest {
   private final TestClock clock = new TestClock();
-  private final StreamThreadRecovery recovery = new StreamThreadRecovery(2, Duration.ofMinutes(1), clock);
+  private final StreamThreadRecovery recovery =
+      new StreamThreadRecovery(2, Duration.ofMinutes(1), clock);
   private final StreamsException transientFailure = new StreamsException("registry unreachable");
 
   @Test
   void replacesTheThreadForTransientFailures() {
-    assertThat(recovery.handle(transientFailure)).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
-    assertThat(recovery.handle(transientFailure)).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+    assertThat(recovery.handle(transientFailure))
+        .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+    assertThat(recovery.handle(transientFailure))
+        .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
   }
 
   @Test
@@ -30,7 +33,8 @@ class StreamThreadRecoveryTest {
     recovery.handle(transientFailure);
 
     // then
-    assertThat(recovery.handle(transientFailure)).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+    assertThat(recovery.handle(transientFailure))
+        .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
   }
 
   @Test
@@ -43,7 +47,8 @@ class StreamThreadRecoveryTest {
     clock.advance(Duration.ofMinutes(2));
 
     // then
-    assertThat(recovery.handle(transientFailure)).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+    assertThat(recovery.handle(transientFailure))
+        .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
   }
 
   @Test

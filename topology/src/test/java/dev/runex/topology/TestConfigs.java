@@ -13,7 +13,8 @@ public final class TestConfigs {
    * echo: lenient demo type in pool default; resize: strict typed params in pool gpu; report: like
    * echo, with a one-minute maxQueueTime. Only resize may ask for priority high.
    */
-  public static final String YAML = """
+  public static final String YAML =
+      """
       runex:
         topicPrefix: runex.
         intake:
@@ -61,7 +62,9 @@ public final class TestConfigs {
     return ConfigLoader.fromYaml(YAML, Map.of(), overrides);
   }
 
-  /** The test job types plus {@code extra}: more keys under {@code runex:}, indented by two spaces. */
+  /**
+   * The test job types plus {@code extra}: more keys under {@code runex:}, indented by two spaces.
+   */
   public static RunexConfig withYaml(String extra) {
     return ConfigLoader.fromYaml(YAML + extra, Map.of(), Map.of());
   }

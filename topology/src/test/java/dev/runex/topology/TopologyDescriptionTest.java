@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Node, store and topic names are part of the deployed application: a renamed processor or store
  * orphans its state and changelog on upgrade. This snapshot makes every rename a deliberate act.
- * After an intended change, regenerate with {@code -Drunex.updateSnapshots=true} and review the diff.
+ * After an intended change, regenerate with {@code -Drunex.updateSnapshots=true} and review the
+ * diff.
  */
 class TopologyDescriptionTest {
   private static final String SNAPSHOT = "topology-description.txt";
@@ -22,10 +23,11 @@ class TopologyDescriptionTest {
   void topologyMatchesCheckedInSnapshot() throws IOException {
     // given
     var cfg = TestConfigs.config();
-    String actual = RunexTopology.build(cfg, TestConfigs.topics(cfg), new SimpleMeterRegistry(), "snapshot")
-        .describe()
-        + "\nStatus application:\n"
-        + RunexTopology.buildStatus(cfg, TestConfigs.topics(cfg)).describe();
+    String actual =
+        RunexTopology.build(cfg, TestConfigs.topics(cfg), new SimpleMeterRegistry(), "snapshot")
+                .describe()
+            + "\nStatus application:\n"
+            + RunexTopology.buildStatus(cfg, TestConfigs.topics(cfg)).describe();
 
     // when
     if (Boolean.getBoolean("runex.updateSnapshots")) {
@@ -37,7 +39,8 @@ class TopologyDescriptionTest {
   }
 
   private static String expected() throws IOException {
-    try (InputStream in = TopologyDescriptionTest.class.getClassLoader().getResourceAsStream(SNAPSHOT)) {
+    try (InputStream in =
+        TopologyDescriptionTest.class.getClassLoader().getResourceAsStream(SNAPSHOT)) {
       assertThat(in).as("snapshot %s on the test classpath", SNAPSHOT).isNotNull();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }

@@ -19,9 +19,9 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 /**
- * The real topology ({@link RunexTopology#build}) under a TopologyTestDriver with the real
- * {@link RunexTopology#streamsProperties} (exactly-once included), an in-memory registry and
- * a mock wall clock starting at {@link #START}.
+ * The real topology ({@link RunexTopology#build}) under a TopologyTestDriver with the real {@link
+ * RunexTopology#streamsProperties} (exactly-once included), an in-memory registry and a mock wall
+ * clock starting at {@link #START}.
  */
 public final class TopologyHarness implements AutoCloseable {
   public static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
@@ -41,14 +41,15 @@ public final class TopologyHarness implements AutoCloseable {
     this(stateDir, overrides, TestConfigs.freshRegistry());
   }
 
-  public TopologyHarness(Path stateDir, Map<String, String> overrides, SchemaRegistryClient registry) {
+  public TopologyHarness(
+      Path stateDir, Map<String, String> overrides, SchemaRegistryClient registry) {
     this(stateDir, overrides, registry, false);
   }
 
   /**
    * The jobs topology with the job-status sub-topology added to it, so one driver carries a request
-   * from intake to its status (the application runs the status part as its own Streams app,
-   * {@link RunexTopology#buildStatus}; the processors and stores are the same).
+   * from intake to its status (the application runs the status part as its own Streams app, {@link
+   * RunexTopology#buildStatus}; the processors and stores are the same).
    */
   public static TopologyHarness status(Path stateDir, Map<String, String> overrides) {
     return new TopologyHarness(stateDir, overrides, TestConfigs.freshRegistry(), true);
@@ -59,11 +60,13 @@ public final class TopologyHarness implements AutoCloseable {
     return new TopologyHarness(stateDir, cfg, TestConfigs.freshRegistry(), false);
   }
 
-  private TopologyHarness(Path stateDir, Map<String, String> overrides, SchemaRegistryClient registry, boolean status) {
+  private TopologyHarness(
+      Path stateDir, Map<String, String> overrides, SchemaRegistryClient registry, boolean status) {
     this(stateDir, TestConfigs.config(overrides), registry, status);
   }
 
-  private TopologyHarness(Path stateDir, RunexConfig cfg, SchemaRegistryClient registry, boolean status) {
+  private TopologyHarness(
+      Path stateDir, RunexConfig cfg, SchemaRegistryClient registry, boolean status) {
     this.cfg = cfg;
     this.topics = new RunexTopics(cfg.topicLayout(), registry);
     RunexConfig withState = cfg.with(Settings.TOPOLOGY_STATE_DIR, stateDir.toString());
@@ -76,11 +79,13 @@ public final class TopologyHarness implements AutoCloseable {
   }
 
   public <K, V> TestInputTopic<K, V> input(Topic<K, V> topic) {
-    return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+    return driver.createInputTopic(
+        topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
   }
 
   public <K, V> TestOutputTopic<K, V> output(Topic<K, V> topic) {
-    return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    return driver.createOutputTopic(
+        topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
   }
 
   /** The driver's wall clock, which the processors read as "now". */

@@ -59,7 +59,9 @@ class TraceTopologyTest {
     // then
     TestRecord<String, Job> out = scheduled.readRecord();
     assertThat(out.value().getId()).isEqualTo("later");
-    assertThat(new String(out.headers().lastHeader(TraceParents.HEADER).value(), StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                out.headers().lastHeader(TraceParents.HEADER).value(), StandardCharsets.UTF_8))
         .isEqualTo(TRACE);
   }
 
@@ -84,8 +86,13 @@ class TraceTopologyTest {
     if (traceparent != null) {
       headers.add(TraceParents.HEADER, traceparent.getBytes(StandardCharsets.UTF_8));
     }
-    String json = "{\"type\":\"echo\",\"tenant\":\"demo\",\"params\":{\"message\":\"hi\"}" + extra + "}";
-    intake.pipeInput(new TestRecord<>(id.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8),
-        headers, h.now()));
+    String json =
+        "{\"type\":\"echo\",\"tenant\":\"demo\",\"params\":{\"message\":\"hi\"}" + extra + "}";
+    intake.pipeInput(
+        new TestRecord<>(
+            id.getBytes(StandardCharsets.UTF_8),
+            json.getBytes(StandardCharsets.UTF_8),
+            headers,
+            h.now()));
   }
 }

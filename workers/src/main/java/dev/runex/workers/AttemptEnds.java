@@ -6,14 +6,14 @@ import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.ResourceUsage;
 import dev.runex.schemas.lifecycle.Deadlines;
-import dev.runex.workers.offsets.AssignedPartition;
-import dev.runex.workers.offsets.AssignedPartitions;
 import dev.runex.workers.control.ControlTable;
 import dev.runex.workers.deadletter.SourceCoordinates;
 import dev.runex.workers.execution.AttemptOutcome;
 import dev.runex.workers.execution.UndecodableJobException;
 import dev.runex.workers.monitoring.JobMdc;
 import dev.runex.workers.monitoring.WorkerMetrics;
+import dev.runex.workers.offsets.AssignedPartition;
+import dev.runex.workers.offsets.AssignedPartitions;
 import dev.runex.workers.output.AttemptOutputs;
 import dev.runex.workers.output.OutcomeRecords;
 import dev.runex.workers.output.OutputTransaction;
@@ -44,8 +44,14 @@ final class AttemptEnds {
   private final ControlTable control;
   private final Clock clock;
 
-  AttemptEnds(RunexConfig cfg, OutputTransaction tx, OutcomeRecords outputs, AssignedPartitions partitions,
-      WorkerMetrics metrics, ControlTable control, Clock clock) {
+  AttemptEnds(
+      RunexConfig cfg,
+      OutputTransaction tx,
+      OutcomeRecords outputs,
+      AssignedPartitions partitions,
+      WorkerMetrics metrics,
+      ControlTable control,
+      Clock clock) {
     this.cfg = cfg;
     this.tx = tx;
     this.outputs = outputs;
@@ -60,29 +66,40 @@ final class AttemptEnds {
   void finish(FetchedJob fetched, AttemptOutcome outcome) {
     Job job = fetched.job();
     // a success that won the race with the cancel stands; anything else of a cancelled job ends it
-    Optional<ControlCommand> cancel = outcome instanceof AttemptOutcome.Succeeded
-        ? Optional.empty() : control.cancelOf(job.getId());
+    Optional<ControlCommand> cancel =
+        outcome instanceof AttemptOutcome.Succeeded
+            ? Optional.empty()
+            : control.cancelOf(job.getId());
     if (cancel.isPresent()) {
       cancelled(fetched, cancel.get(), outcome.startedAt(), outcome.usage());
       return;
     }
     JobTypeSpec spec = cfg.jobType(job.getType());
-    AttemptOutputs out = outputs.forOutcome(job, outcome, spec == null ? null : spec.retry(), fetched.source(), clock.instant());
+    AttemptOutputs out =
+        outputs.forOutcome(
+            job, outcome, spec == null ? null : spec.retry(), fetched.source(), clock.instant());
     tx.send(out.records());
     finished(fetched);
     reporter.report(fetched, outcome, out);
   }
 
   /** The job's one CANCELLED result ({@code startedAt} null: it never started). */
-  void cancelled(FetchedJob fetched, ControlCommand cancel, Instant startedAt, ResourceUsage usage) {
+  void cancelled(
+      FetchedJob fetched, ControlCommand cancel, Instant startedAt, ResourceUsage usage) {
     Job job = fetched.job();
-    String reason = "cancelled" + (cancel.getRequestedBy() == null ? "" : " by " + cancel.getRequestedBy())
-        + (cancel.getReason() == null ? "" : ": " + cancel.getReason());
+    String reason =
+        "cancelled"
+            + (cancel.getRequestedBy() == null ? "" : " by " + cancel.getRequestedBy())
+            + (cancel.getReason() == null ? "" : ": " + cancel.getReason());
     Instant now = clock.instant();
     var out = outputs.cancelled(job, reason, startedAt, usage, now);
     tx.send(out.records());
     finished(fetched);
-    metrics.finished(job.getType(), out.kind().tag(), startedAt == null ? Duration.ZERO : Duration.between(startedAt, now), usage);
+    metrics.finished(
+        job.getType(),
+        out.kind().tag(),
+        startedAt == null ? Duration.ZERO : Duration.between(startedAt, now),
+        usage);
     log.info("job {} {} [{}]", job.getId(), reason, fetched.source());
   }
 
@@ -93,13 +110,18 @@ final class AttemptEnds {
     finished(fetched);
     metrics.expired(job.getType());
     try (JobMdc mdc = JobMdc.put(job)) {
-      log.info("job {} attempt {} expired before it could start ({}) [{}]",
-          job.getId(), job.getAttempt(), Deadlines.detail(job, JobTypeSpec.maxQueueTimeOf(spec)), fetched.source());
+      log.info(
+          "job {} attempt {} expired before it could start ({}) [{}]",
+          job.getId(),
+          job.getAttempt(),
+          Deadlines.detail(job, JobTypeSpec.maxQueueTimeOf(spec)),
+          fetched.source());
     }
   }
 
   /** A record that is not a readable job: a dead letter with its bytes and coordinates. */
-  void undecodable(AssignedPartition p, ConsumerRecord<String, byte[]> r, UndecodableJobException e) {
+  void undecodable(
+      AssignedPartition p, ConsumerRecord<String, byte[]> r, UndecodableJobException e) {
     SourceCoordinates source = new SourceCoordinates(r.topic(), r.partition(), r.offset());
     log.warn("record {} is not a readable job, dead-lettered: {}", source, e.getMessage());
     byte[] key = r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8);

@@ -23,10 +23,14 @@ record FetchedJob(ConsumerRecord<String, byte[]> record, Job job) {
     return new SourceCoordinates(record.topic(), record.partition(), record.offset());
   }
 
-  /** The record's W3C {@code traceparent} header, else the one the job was submitted with, or null. */
+  /**
+   * The record's W3C {@code traceparent} header, else the one the job was submitted with, or null.
+   */
   String traceParent() {
     Header h = record.headers().lastHeader(TraceContext.HEADER);
-    return h != null && h.value() != null ? new String(h.value(), StandardCharsets.UTF_8) : job.getTraceParent();
+    return h != null && h.value() != null
+        ? new String(h.value(), StandardCharsets.UTF_8)
+        : job.getTraceParent();
   }
 
   /**

@@ -74,7 +74,10 @@ final class InFlightJobs {
     return n;
   }
 
-  /** Cancels (interrupts) the running attempts of job {@code jobId}; their outcomes still arrive. Returns how many. */
+  /**
+   * Cancels (interrupts) the running attempts of job {@code jobId}; their outcomes still arrive.
+   * Returns how many.
+   */
   int cancel(String jobId) {
     int n = 0;
     for (Map.Entry<RunningJob, RunningAttempt> e : running.entrySet()) {

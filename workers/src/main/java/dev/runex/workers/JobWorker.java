@@ -22,34 +22,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code runex worker --pool P}: executes the jobs of {@code scheduled.<pool>} (and its {@code .high}
- * and {@code .low} siblings, higher priorities starting first) and produces each job's outputs
- * exactly once.
+ * {@code runex worker --pool P}: executes the jobs of {@code scheduled.<pool>} (and its {@code
+ * .high} and {@code .low} siblings, higher priorities starting first) and produces each job's
+ * outputs exactly once.
  *
  * <p>Contract. Input: {@code <prefix>scheduled.<pool>}, {@code <prefix>scheduled.<pool>.high},
- * {@code <prefix>scheduled.<pool>.low} (key: partition key, value: {@code Job}),
- * read_committed, consumer group {@code <prefix>worker.<pool>}. Outputs, all keyed by job id:
- * {@code results} (JobResult), {@code retry} (the next attempt's Job), {@code dead-letter}
- * (DeadLetter), {@code events} (JobEvent). Guarantee: consumed offsets and everything produced
- * for finished jobs commit in one transaction (transactional id {@code
- * <prefix>worker.<pool>.<workerId>}, fenced by group generation, KIP-447), so a job's result
- * appears once even when a worker is killed mid-job; its side effects are at-least-once (handlers
- * get an idempotency key). Jobs with the same key run one at a time in offset order; different
- * keys run concurrently up to {@code runex.worker.concurrency}; offsets that finished above the
- * commit point are recorded in the commit metadata and skipped by whoever consumes the partition
- * next.
+ * {@code <prefix>scheduled.<pool>.low} (key: partition key, value: {@code Job}), read_committed,
+ * consumer group {@code <prefix>worker.<pool>}. Outputs, all keyed by job id: {@code results}
+ * (JobResult), {@code retry} (the next attempt's Job), {@code dead-letter} (DeadLetter), {@code
+ * events} (JobEvent). Guarantee: consumed offsets and everything produced for finished jobs commit
+ * in one transaction (transactional id {@code <prefix>worker.<pool>.<workerId>}, fenced by group
+ * generation, KIP-447), so a job's result appears once even when a worker is killed mid-job; its
+ * side effects are at-least-once (handlers get an idempotency key). Jobs with the same key run one
+ * at a time in offset order; different keys run concurrently up to {@code
+ * runex.worker.concurrency}; offsets that finished above the commit point are recorded in the
+ * commit metadata and skipped by whoever consumes the partition next.
  *
  * <p>Control: a {@link ControlTableReader} keeps the compacted {@code control} topic in memory; the
  * loop starts no job before it has read it to the end. Jobs whose pool, tenant or type is paused
  * are held (see {@link WorkerLoop}); a cancelled job gets one CANCELLED result in the transaction
  * that consumes it — before it starts, or after its running attempt was interrupted.
  *
- * <p>With {@code runex.worker.id} set, the id is also the consumer's {@code group.instance.id}:
- * a restarted worker gets its partitions back at once and its producer aborts what the dead
- * instance left open. Without it, the id is host name + pid.
+ * <p>With {@code runex.worker.id} set, the id is also the consumer's {@code group.instance.id}: a
+ * restarted worker gets its partitions back at once and its producer aborts what the dead instance
+ * left open. Without it, the id is host name + pid.
  */
 public final class JobWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
+
   /** Beyond the drain: commit, closing the clients, leaving the group. */
   private static final Duration CLOSE_MARGIN = Duration.ofSeconds(30);
 
@@ -66,11 +66,18 @@ public final class JobWorker implements AutoCloseable {
   private Thread thread;
   private boolean closed;
 
-  public JobWorker(RunexConfig cfg, RunexTopics topics, HandlerRegistry handlers, MeterRegistry meters) {
+  public JobWorker(
+      RunexConfig cfg, RunexTopics topics, HandlerRegistry handlers, MeterRegistry meters) {
     this(cfg, topics, handlers, meters, WorkerClients.kafka(), Clock.systemUTC());
   }
 
-  JobWorker(RunexConfig cfg, RunexTopics topics, HandlerRegistry handlers, MeterRegistry meters, WorkerClients clients, Clock clock) {
+  JobWorker(
+      RunexConfig cfg,
+      RunexTopics topics,
+      HandlerRegistry handlers,
+      MeterRegistry meters,
+      WorkerClients clients,
+      Clock clock) {
     this.cfg = cfg;
     this.topics = topics;
     this.handlers = handlers;
@@ -89,10 +96,12 @@ public final class JobWorker implements AutoCloseable {
   /** Creates the clients and starts the poll-loop thread (non-daemon); returns at once. */
   public synchronized void start() {
     if (thread != null || closed) {
-      throw new IllegalStateException("worker " + settings.workerId() + " was already started or closed");
+      throw new IllegalStateException(
+          "worker " + settings.workerId() + " was already started or closed");
     }
     Topic<String, Job> scheduled = topics.scheduled(settings.pool());
-    Consumer<String, byte[]> consumer = clients.consumer(WorkerClientConfigs.consumer(cfg, settings));
+    Consumer<String, byte[]> consumer =
+        clients.consumer(WorkerClientConfigs.consumer(cfg, settings));
     Producer<byte[], byte[]> producer;
     try {
       producer = clients.producer(WorkerClientConfigs.producer(cfg, settings));
@@ -102,30 +111,35 @@ public final class JobWorker implements AutoCloseable {
     }
     startControlReader();
     // every priority's topic: the loop starts higher-priority jobs first (WorkerPriorities)
-    List<String> scheduledTopics = Arrays.stream(JobPriority.values())
-        .map(p -> topics.scheduled(settings.pool(), p).name()).toList();
-    WorkerParts parts = new WorkerParts(
-        scheduledTopics,
-        consumer,
-        producer,
-        handlers,
-        new OutcomeRecords(topics, settings.workerId()),
-        new ScheduledJobDecoder(topics.registry(), scheduled.valueSerde().deserializer()),
-        meters,
-        control);
+    List<String> scheduledTopics =
+        Arrays.stream(JobPriority.values())
+            .map(p -> topics.scheduled(settings.pool(), p).name())
+            .toList();
+    WorkerParts parts =
+        new WorkerParts(
+            scheduledTopics,
+            consumer,
+            producer,
+            handlers,
+            new OutcomeRecords(topics, settings.workerId()),
+            new ScheduledJobDecoder(topics.registry(), scheduled.valueSerde().deserializer()),
+            meters,
+            control);
     loop = new WorkerLoop(settings, cfg, parts, clock);
     thread = new Thread(loop, "runex-worker-" + settings.pool());
     thread.start();
   }
 
   private void startControlReader() {
-    var consumer = clients.controlConsumer(ControlTableReader.consumerConfig(cfg, settings.workerId()));
+    var consumer =
+        clients.controlConsumer(ControlTableReader.consumerConfig(cfg, settings.workerId()));
     if (consumer == null) {
       control.markCaughtUp();
       return;
     }
     var topic = topics.control();
-    controlReader = new ControlTableReader(consumer, topic.name(), topic.valueSerde().deserializer(), control);
+    controlReader =
+        new ControlTableReader(consumer, topic.name(), topic.valueSerde().deserializer(), control);
     controlReader.start();
   }
 
@@ -133,7 +147,9 @@ public final class JobWorker implements AutoCloseable {
     return settings.workerId();
   }
 
-  /** True from {@link #start()} until the loop has stopped (closed, or stopped by a fatal error). */
+  /**
+   * True from {@link #start()} until the loop has stopped (closed, or stopped by a fatal error).
+   */
   public synchronized boolean isRunning() {
     return thread != null && thread.isAlive();
   }
@@ -167,7 +183,9 @@ public final class JobWorker implements AutoCloseable {
     try {
       t.join(settings.drainTimeout().plus(CLOSE_MARGIN).toMillis());
       if (t.isAlive()) {
-        log.warn("worker {} did not stop within {}; leaving its thread behind", settings.workerId(),
+        log.warn(
+            "worker {} did not stop within {}; leaving its thread behind",
+            settings.workerId(),
             settings.drainTimeout().plus(CLOSE_MARGIN));
       }
     } catch (InterruptedException e) {

@@ -33,8 +33,12 @@ final class WorkerClientConfigs {
     if (s.staticMembership()) {
       merged.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, s.workerId());
     }
-    if ("consumer".equals(String.valueOf(merged.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)).toLowerCase(Locale.ROOT))) {
-      // the KIP-848 protocol takes the session timeout from the broker and rejects the client setting
+    if ("consumer"
+        .equals(
+            String.valueOf(merged.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG))
+                .toLowerCase(Locale.ROOT))) {
+      // the KIP-848 protocol takes the session timeout from the broker and rejects the client
+      // setting
       merged.remove(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
     }
     return merged;
@@ -59,7 +63,11 @@ final class WorkerClientConfigs {
   private static void enforce(Map<String, Object> config, String key, String value) {
     Object previous = config.put(key, value);
     if (previous != null && !String.valueOf(previous).equalsIgnoreCase(value)) {
-      log.warn("ignoring {}={} from runex.kafka.*: the worker's exactly-once guarantee needs {}", key, previous, value);
+      log.warn(
+          "ignoring {}={} from runex.kafka.*: the worker's exactly-once guarantee needs {}",
+          key,
+          previous,
+          value);
     }
   }
 }

@@ -16,7 +16,10 @@ interface WorkerClients {
 
   Producer<byte[], byte[]> producer(Map<String, Object> config);
 
-  /** The consumer that reads the control topic into the worker's control table; null: no control topic (tests). */
+  /**
+   * The consumer that reads the control topic into the worker's control table; null: no control
+   * topic (tests).
+   */
   default Consumer<String, byte[]> controlConsumer(Map<String, Object> config) {
     return null;
   }

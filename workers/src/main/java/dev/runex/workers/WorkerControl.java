@@ -1,8 +1,8 @@
 package dev.runex.workers;
 
-import dev.runex.workers.admission.JobAdmission;
 import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.Job;
+import dev.runex.workers.admission.JobAdmission;
 import dev.runex.workers.control.ControlTable;
 import dev.runex.workers.execution.KeyedDispatcher;
 import java.time.Duration;
@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Pause, resume and cancel as the poll loop applies them, from the worker's {@link ControlTable}
  * (the compacted control topic): no job starts before the table has caught up; a job whose pool,
- * tenant or type is paused is held at the head of its key; a cancelled job ends CANCELLED instead of
- * starting, and a running one is interrupted. Poll-loop thread only.
+ * tenant or type is paused is held at the head of its key; a cancelled job ends CANCELLED instead
+ * of starting, and a running one is interrupted. Poll-loop thread only.
  */
 final class WorkerControl {
   private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
@@ -29,8 +29,13 @@ final class WorkerControl {
   private final AttemptEnds ends;
   private long seenVersion = -1;
 
-  WorkerControl(ControlTable control, WorkerSettings settings, KeyedDispatcher<Object, FetchedJob> dispatcher,
-      JobAdmission<FetchedJob> admission, InFlightJobs inFlight, AttemptEnds ends) {
+  WorkerControl(
+      ControlTable control,
+      WorkerSettings settings,
+      KeyedDispatcher<Object, FetchedJob> dispatcher,
+      JobAdmission<FetchedJob> admission,
+      InFlightJobs inFlight,
+      AttemptEnds ends) {
     this.control = control;
     this.pool = settings.pool();
     this.workerId = settings.workerId();
@@ -41,13 +46,14 @@ final class WorkerControl {
   }
 
   /**
-   * Blocks until the control table has read the control topic to its end, or {@code stopping}
-   * says to give up; false when interrupted.
+   * Blocks until the control table has read the control topic to its end, or {@code stopping} says
+   * to give up; false when interrupted.
    */
   boolean awaitCaughtUp(BooleanSupplier stopping) {
     try {
       while (!stopping.getAsBoolean() && !control.awaitCaughtUp(Duration.ofSeconds(5))) {
-        log.info("worker {} waiting for the control topic to be read before starting jobs", workerId);
+        log.info(
+            "worker {} waiting for the control topic to be read before starting jobs", workerId);
       }
       return true;
     } catch (InterruptedException e) {
@@ -60,7 +66,8 @@ final class WorkerControl {
   boolean heldOrCancelled(JobAdmission.Admitted<FetchedJob> next) {
     FetchedJob fetched = next.job();
     Optional<ControlCommand> cancel = control.cancelOf(fetched.job().getId());
-    Optional<String> pausedBy = cancel.isPresent() ? Optional.empty() : control.pausedBy(fetched.job(), pool);
+    Optional<String> pausedBy =
+        cancel.isPresent() ? Optional.empty() : control.pausedBy(fetched.job(), pool);
     if (cancel.isEmpty() && pausedBy.isEmpty()) {
       return false;
     }
@@ -71,7 +78,11 @@ final class WorkerControl {
       dispatcher.release(fetched.orderingKey());
       ends.cancelled(fetched, cancel.get(), null, null);
     } else {
-      log.debug("job {} held: {} is paused [{}]", fetched.job().getId(), pausedBy.get(), fetched.source());
+      log.debug(
+          "job {} held: {} is paused [{}]",
+          fetched.job().getId(),
+          pausedBy.get(),
+          fetched.source());
       dispatcher.hold(fetched);
     }
     return true;

@@ -1,20 +1,16 @@
 package dev.runex.workers;
 
-import dev.runex.workers.admission.JobAdmission;
 import dev.runex.config.JobTypeSpec;
 import dev.runex.config.RunexConfig;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.lifecycle.Deadlines;
-import dev.runex.workers.offsets.AssignedPartition;
-import dev.runex.workers.offsets.AssignedPartitions;
 import dev.runex.workers.admission.FlowControl;
+import dev.runex.workers.admission.JobAdmission;
 import dev.runex.workers.admission.MemoryBudget;
-import dev.runex.workers.offsets.OffsetTracker;
 import dev.runex.workers.admission.PriorityRanks;
 import dev.runex.workers.control.ControlTable;
 import dev.runex.workers.execution.AttemptOutcome;
 import dev.runex.workers.execution.FailureClassifier;
-import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.execution.JobRunner;
 import dev.runex.workers.execution.KeyedDispatcher;
 import dev.runex.workers.execution.RegistryUnavailableException;
@@ -22,7 +18,11 @@ import dev.runex.workers.execution.ScheduledJobDecoder;
 import dev.runex.workers.execution.TypeExecutors;
 import dev.runex.workers.execution.TypeExecutors.Executor;
 import dev.runex.workers.execution.UndecodableJobException;
+import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.monitoring.WorkerMetrics;
+import dev.runex.workers.offsets.AssignedPartition;
+import dev.runex.workers.offsets.AssignedPartitions;
+import dev.runex.workers.offsets.OffsetTracker;
 import dev.runex.workers.output.OutcomeRecords;
 import dev.runex.workers.output.OutputTransaction;
 import java.time.Clock;
@@ -46,33 +46,39 @@ import org.slf4j.LoggerFactory;
  * The worker's poll loop, on one thread that alone touches the consumer and the transactional
  * producer: poll → admit records (skipping those the commit metadata says finished) → start jobs
  * whose key is free while handler threads are free and their declared memory fits the budget
- * ({@link JobAdmission}) → turn outcomes into records in the open transaction ({@link AttemptEnds}) → every commit
- * interval, commit them with the consumed offsets → pause or resume fetching (also while the
- * worker is full, beyond a small buffer). Rebalances and failures go through {@link
+ * ({@link JobAdmission}) → turn outcomes into records in the open transaction ({@link AttemptEnds})
+ * → every commit interval, commit them with the consumed offsets → pause or resume fetching (also
+ * while the worker is full, beyond a small buffer). Rebalances and failures go through {@link
  * WorkerTransactions}.
  *
  * <p>Priorities: the loop consumes the pool's three scheduled topics. Among the jobs whose key is
  * free, a higher-priority one always starts first ({@link KeyedDispatcher} ranks), and while the
  * worker is full the buffer limit applies per priority ({@link FlowControl}): fetched low work
- * pauses the lower partitions but never the high ones, so a high job submitted behind a low
- * backlog waits only for the next free slot (and the few records already fetched ahead of it of
- * equal or higher priority). Key order holds within and across priorities: one key's jobs run one
- * at a time in the order they were fetched.
+ * pauses the lower partitions but never the high ones, so a high job submitted behind a low backlog
+ * waits only for the next free slot (and the few records already fetched ahead of it of equal or
+ * higher priority). Key order holds within and across priorities: one key's jobs run one at a time
+ * in the order they were fetched.
  *
- * <p>Control ({@link WorkerControl} over the {@link ControlTable}, the compacted control topic): no job starts before the table
- * has caught up. A job whose pool, tenant or type is paused is held at the head of its key in the
- * {@link KeyedDispatcher} (its key's later jobs wait behind it, other keys go on) and its offset
- * stays unfinished, so nothing past it commits: after a crash it is fetched again and held again.
- * Held jobs do not count as buffered; what bounds them is {@code runex.worker.maxUncommittedOffsets}
- * per partition (flow control stops fetching a partition whose window is full — then jobs of other
- * tenants in that partition wait too). A cancelled job gets a CANCELLED result, in the transaction
- * that finishes its offset, instead of starting; a running one is interrupted (a process tree is
- * ended) and its outcome, unless it succeeded first, becomes the CANCELLED result — never a retry.
+ * <p>Control ({@link WorkerControl} over the {@link ControlTable}, the compacted control topic): no
+ * job starts before the table has caught up. A job whose pool, tenant or type is paused is held at
+ * the head of its key in the {@link KeyedDispatcher} (its key's later jobs wait behind it, other
+ * keys go on) and its offset stays unfinished, so nothing past it commits: after a crash it is
+ * fetched again and held again. Held jobs do not count as buffered; what bounds them is {@code
+ * runex.worker.maxUncommittedOffsets} per partition (flow control stops fetching a partition whose
+ * window is full — then jobs of other tenants in that partition wait too). A cancelled job gets a
+ * CANCELLED result, in the transaction that finishes its offset, instead of starting; a running one
+ * is interrupted (a process tree is ended) and its outcome, unless it succeeded first, becomes the
+ * CANCELLED result — never a retry.
  */
 final class WorkerLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
-  /** Poll timeout while jobs run: completions are awaited separately, for at most {@link #COMPLETION_WAIT_MS}. */
+
+  /**
+   * Poll timeout while jobs run: completions are awaited separately, for at most {@link
+   * #COMPLETION_WAIT_MS}.
+   */
   private static final Duration BUSY_POLL = Duration.ofMillis(1);
+
   private static final long COMPLETION_WAIT_MS = 10;
   private static final Duration MAX_IDLE_POLL = Duration.ofMillis(100);
 
@@ -113,16 +119,33 @@ final class WorkerLoop implements Runnable {
     this.decoder = parts.decoder();
     this.clock = clock;
     this.runner = new JobRunner(settings.concurrency(), clock);
-    this.dispatcher = new KeyedDispatcher<>(settings.concurrency(), FetchedJob::orderingKey,
-        f -> ranks.of(f.record().topic()), ranks.ranks());
-    this.admission = new JobAdmission<>(dispatcher, new MemoryBudget(settings.memoryBudget()), this::declaredMemory, FetchedJob::orderingKey);
+    this.dispatcher =
+        new KeyedDispatcher<>(
+            settings.concurrency(),
+            FetchedJob::orderingKey,
+            f -> ranks.of(f.record().topic()),
+            ranks.ranks());
+    this.admission =
+        new JobAdmission<>(
+            dispatcher,
+            new MemoryBudget(settings.memoryBudget()),
+            this::declaredMemory,
+            FetchedJob::orderingKey);
     // while full, hold just enough fetched records to start the next jobs at once
-    this.flow = new FlowControl<>(settings.maxBuffered(), settings.maxUncommitted(), settings.concurrency());
-    this.metrics = new WorkerMetrics(parts.meters(), cfg.jobTypes().keySet(), runner::busy, () -> buffered,
-        () -> admission.budget().reserved());
+    this.flow =
+        new FlowControl<>(
+            settings.maxBuffered(), settings.maxUncommitted(), settings.concurrency());
+    this.metrics =
+        new WorkerMetrics(
+            parts.meters(),
+            cfg.jobTypes().keySet(),
+            runner::busy,
+            () -> buffered,
+            () -> admission.budget().reserved());
     this.transactions = new WorkerTransactions(this);
     this.ends = new AttemptEnds(cfg, tx, outputs, partitions, metrics, parts.control(), clock);
-    this.control = new WorkerControl(parts.control(), settings, dispatcher, admission, inFlight, ends);
+    this.control =
+        new WorkerControl(parts.control(), settings, dispatcher, admission, inFlight, ends);
   }
 
   /** Asks the loop to drain, commit and close; returns at once. */
@@ -144,8 +167,13 @@ final class WorkerLoop implements Runnable {
         stopRequested = true;
       }
       consumer.subscribe(topics, new WorkerRebalanceListener(transactions));
-      log.info("worker {} consuming {} (group {}, transactional id {}, concurrency {})",
-          settings.workerId(), topics, settings.groupId(), settings.transactionalId(), settings.concurrency());
+      log.info(
+          "worker {} consuming {} (group {}, transactional id {}, concurrency {})",
+          settings.workerId(),
+          topics,
+          settings.groupId(),
+          settings.transactionalId(),
+          settings.concurrency());
       while (!stopRequested && transactions.failure() == null) {
         pollOnce();
       }
@@ -180,7 +208,9 @@ final class WorkerLoop implements Runnable {
     applyFlowControl();
   }
 
-  /** A free slot and nothing queued that could use it: new records are what the worker waits for. */
+  /**
+   * A free slot and nothing queued that could use it: new records are what the worker waits for.
+   */
   private boolean wantsRecords() {
     return runner.hasFreeThread() && dispatcher.queued() == 0 && !admission.waitingForMemory();
   }
@@ -196,9 +226,9 @@ final class WorkerLoop implements Runnable {
   }
 
   /**
-   * An idle poll ends when the next commit is due: finished jobs' results are invisible until
-   * then, and a poll of the full {@link #MAX_IDLE_POLL} after it is due held them back by up to
-   * that much (bench at 2,000 jobs/s: p50 284 -> 236 ms, p99 ~365 -> ~333 ms).
+   * An idle poll ends when the next commit is due: finished jobs' results are invisible until then,
+   * and a poll of the full {@link #MAX_IDLE_POLL} after it is due held them back by up to that much
+   * (bench at 2,000 jobs/s: p50 284 -> 236 ms, p99 ~365 -> ~333 ms).
    */
   static Duration idlePoll(Duration untilCommitDue) {
     return untilCommitDue.compareTo(MAX_IDLE_POLL) < 0 ? untilCommitDue : MAX_IDLE_POLL;
@@ -208,10 +238,15 @@ final class WorkerLoop implements Runnable {
     for (ConsumerRecord<String, byte[]> r : records) {
       AssignedPartition p = partitions.get(new TopicPartition(r.topic(), r.partition()));
       if (p == null) {
-        throw new IllegalStateException("record from " + r.topic() + "-" + r.partition() + ", which is not assigned");
+        throw new IllegalStateException(
+            "record from " + r.topic() + "-" + r.partition() + ", which is not assigned");
       }
       if (p.tracker().admit(r.offset()) != OffsetTracker.Admission.RUN) {
-        log.debug("skipping {}-{}@{}: its result was already committed", r.topic(), r.partition(), r.offset());
+        log.debug(
+            "skipping {}-{}@{}: its result was already committed",
+            r.topic(),
+            r.partition(),
+            r.offset());
         continue;
       }
       try {
@@ -233,19 +268,30 @@ final class WorkerLoop implements Runnable {
       } else {
         dispatcher.release(next.job().orderingKey());
         Instant now = clock.instant();
-        ends.finish(next.job(), new AttemptOutcome.Failed(
-            FailureClassifier.memoryBudgetExceeded(next.memoryBytes(), admission.budget().capacity()), now, now));
+        ends.finish(
+            next.job(),
+            new AttemptOutcome.Failed(
+                FailureClassifier.memoryBudgetExceeded(
+                    next.memoryBytes(), admission.budget().capacity()),
+                now,
+                now));
       }
     }
   }
 
-  /** Memory a job declares: its type's limits.memory, lowered by the request's own (0 for an unknown type). */
+  /**
+   * Memory a job declares: its type's limits.memory, lowered by the request's own (0 for an unknown
+   * type).
+   */
   private long declaredMemory(FetchedJob fetched) {
     JobTypeSpec spec = cfg.jobType(fetched.job().getType());
     return spec == null ? 0 : spec.limits().withOverrides(fetched.job().getLimits()).memoryBytes();
   }
 
-  /** Starts an attempt holding {@code memory} of the budget; the budget gets it back when the executor let go. */
+  /**
+   * Starts an attempt holding {@code memory} of the budget; the budget gets it back when the
+   * executor let go.
+   */
   private void start(FetchedJob fetched, long memory) {
     Job job = fetched.job();
     Instant now = clock.instant();
@@ -259,9 +305,10 @@ final class WorkerLoop implements Runnable {
     Optional<Executor> executor = spec == null ? Optional.empty() : executors.find(spec);
     if (executor.isEmpty()) {
       admission.budget().release(memory);
-      var failure = spec == null
-          ? FailureClassifier.unknownType(job.getType())
-          : FailureClassifier.unknownHandler(spec.handler(), job.getType());
+      var failure =
+          spec == null
+              ? FailureClassifier.unknownType(job.getType())
+              : FailureClassifier.unknownHandler(spec.handler(), job.getType());
       dispatcher.release(fetched.orderingKey());
       ends.finish(fetched, new AttemptOutcome.Failed(failure, now, now));
       return;
@@ -269,12 +316,20 @@ final class WorkerLoop implements Runnable {
     boolean started = false;
     try {
       tx.send(outputs.started(job, now));
-      JobContext ctx = new JobContext(job, settings.workerId(), now, now.plus(timeout(job, spec)), fetched.traceParent());
+      JobContext ctx =
+          new JobContext(
+              job, settings.workerId(), now, now.plus(timeout(job, spec)), fetched.traceParent());
       RunningJob running = inFlight.newJob(fetched);
       Executor e = executor.get();
       started = true; // from here the runner gives the memory back, whatever happens
-      inFlight.started(running, runner.start(e.handler(), ctx, inFlight.reporter(running), e.timerSlack(),
-          () -> admission.budget().release(memory)));
+      inFlight.started(
+          running,
+          runner.start(
+              e.handler(),
+              ctx,
+              inFlight.reporter(running),
+              e.timerSlack(),
+              () -> admission.budget().release(memory)));
     } catch (RuntimeException e) {
       if (!started) {
         admission.budget().release(memory);
@@ -288,7 +343,8 @@ final class WorkerLoop implements Runnable {
 
   /** The job's own timeout (its type's default when unset), never beyond the type's maximum. */
   private static Duration timeout(Job job, JobTypeSpec spec) {
-    Duration requested = job.getTimeoutMs() > 0 ? Duration.ofMillis(job.getTimeoutMs()) : spec.defaultTimeout();
+    Duration requested =
+        job.getTimeoutMs() > 0 ? Duration.ofMillis(job.getTimeoutMs()) : spec.defaultTimeout();
     return requested.compareTo(spec.maxTimeout()) > 0 ? spec.maxTimeout() : requested;
   }
 
@@ -326,11 +382,18 @@ final class WorkerLoop implements Runnable {
   private void applyFlowControl() {
     buffered = dispatcher.queued();
     Set<TopicPartition> assigned = partitions.partitions();
-    boolean full = !runner.hasFreeThread() || admission.waitingForMemory() || dispatcher.active() >= settings.concurrency();
-    Set<TopicPartition> wanted = transactions.fetchingSuspended()
-        ? assigned
-        : flow.partitionsToPause(dispatcher.queued(), full, partitions.spans(),
-            p -> dispatcher.queuedUpToRank(ranks.of(p.topic())));
+    boolean full =
+        !runner.hasFreeThread()
+            || admission.waitingForMemory()
+            || dispatcher.active() >= settings.concurrency();
+    Set<TopicPartition> wanted =
+        transactions.fetchingSuspended()
+            ? assigned
+            : flow.partitionsToPause(
+                dispatcher.queued(),
+                full,
+                partitions.spans(),
+                p -> dispatcher.queuedUpToRank(ranks.of(p.topic())));
     Set<TopicPartition> paused = consumer.paused();
     Set<TopicPartition> toPause = new HashSet<>(wanted);
     toPause.removeAll(paused);

@@ -49,8 +49,12 @@ public record WorkerSettings(
     String groupId = cfg.topicPrefix() + "worker." + pool;
     int maxUncommitted = cfg.intValue(Settings.WORKER_MAX_UNCOMMITTED);
     if (maxUncommitted > MAX_UNCOMMITTED_CAP) {
-      log.warn("{} is {}, above the {} the commit metadata can carry: using {}",
-          Settings.WORKER_MAX_UNCOMMITTED.key(), maxUncommitted, MAX_UNCOMMITTED_CAP, MAX_UNCOMMITTED_CAP);
+      log.warn(
+          "{} is {}, above the {} the commit metadata can carry: using {}",
+          Settings.WORKER_MAX_UNCOMMITTED.key(),
+          maxUncommitted,
+          MAX_UNCOMMITTED_CAP,
+          MAX_UNCOMMITTED_CAP);
       maxUncommitted = MAX_UNCOMMITTED_CAP;
     }
     return new WorkerSettings(

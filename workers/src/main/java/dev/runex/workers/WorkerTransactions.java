@@ -1,8 +1,8 @@
 package dev.runex.workers;
 
+import dev.runex.workers.execution.RegistryUnavailableException;
 import dev.runex.workers.offsets.AssignedPartition;
 import dev.runex.workers.offsets.OffsetTracker;
-import dev.runex.workers.execution.RegistryUnavailableException;
 import dev.runex.workers.output.AbortedTransactionException;
 import dev.runex.workers.output.FatalTransactionException;
 import java.time.Duration;
@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  *       the drain timeout, commit, forget the partitions; jobs still running are abandoned and
  *       rerun wherever the partition goes.
  *   <li>Lost partitions, a failed commit, an unavailable registry: abort the transaction, abandon
- *       every running attempt (new epoch), seek every partition back to its last commit and
- *       rebuild its state — nothing uncommitted was visible, so nothing is produced twice.
+ *       every running attempt (new epoch), seek every partition back to its last commit and rebuild
+ *       its state — nothing uncommitted was visible, so nothing is produced twice.
  *   <li>Fencing and other fatal producer errors: stop the worker (logged at ERROR).
  * </ul>
  */
@@ -63,7 +63,8 @@ final class WorkerTransactions {
 
   /** How long until {@link #commitIfDue} commits (zero when it is due now). */
   Duration untilCommitDue() {
-    Duration left = loop.settings.commitInterval().minus(Duration.between(lastCommit, loop.clock.instant()));
+    Duration left =
+        loop.settings.commitInterval().minus(Duration.between(lastCommit, loop.clock.instant()));
     return left.isNegative() ? Duration.ZERO : left;
   }
 
@@ -94,8 +95,8 @@ final class WorkerTransactions {
   }
 
   /**
-   * Where nothing is pending, lets the commit point follow the consumer's position past
-   * transaction markers, so an idle partition shows no lag.
+   * Where nothing is pending, lets the commit point follow the consumer's position past transaction
+   * markers, so an idle partition shows no lag.
    */
   private void observePositions() {
     for (AssignedPartition p : loop.partitions.all()) {
@@ -112,8 +113,12 @@ final class WorkerTransactions {
 
   /** A transient failure outside a commit: abort, rewind and fetch again after a back-off. */
   void recover(String why, RuntimeException e) {
-    log.warn("worker {}: {} ({}); aborting the transaction and fetching again in {} s",
-        workerId, why, e.getMessage(), REGISTRY_BACKOFF.toSeconds());
+    log.warn(
+        "worker {}: {} ({}); aborting the transaction and fetching again in {} s",
+        workerId,
+        why,
+        e.getMessage(),
+        REGISTRY_BACKOFF.toSeconds());
     loop.tx.abort();
     rewind();
     fetchResumesAt = loop.clock.instant().plus(REGISTRY_BACKOFF);
@@ -124,11 +129,14 @@ final class WorkerTransactions {
     loop.dispatcher.clearQueued();
     loop.admission.dropWaitingIf(f -> true);
     Set<TopicPartition> assigned = loop.consumer.assignment();
-    loop.partitions.rewindAll().forEach((tp, offset) -> {
-      if (assigned.contains(tp)) {
-        loop.consumer.seek(tp, offset);
-      }
-    });
+    loop.partitions
+        .rewindAll()
+        .forEach(
+            (tp, offset) -> {
+              if (assigned.contains(tp)) {
+                loop.consumer.seek(tp, offset);
+              }
+            });
     lastCommit = loop.clock.instant();
   }
 
@@ -156,8 +164,11 @@ final class WorkerTransactions {
     try {
       return OffsetTracker.restore(committed);
     } catch (IllegalArgumentException e) {
-      log.warn("offset metadata of {} is not runex's ({}): resuming at {} without skipping finished jobs",
-          tp, e.getMessage(), committed.offset());
+      log.warn(
+          "offset metadata of {} is not runex's ({}): resuming at {} without skipping finished jobs",
+          tp,
+          e.getMessage(),
+          committed.offset());
       return OffsetTracker.restore(new OffsetAndMetadata(committed.offset()));
     }
   }
@@ -172,7 +183,9 @@ final class WorkerTransactions {
       if (!closing && failure == null) {
         loop.dispatcher.removeQueuedIf(f -> mine.contains(f.partition()));
         loop.admission.dropWaitingIf(f -> mine.contains(f.partition()));
-        drain(j -> mine.contains(j.fetched().partition()), loop.clock.instant().plus(loop.settings.drainTimeout()));
+        drain(
+            j -> mine.contains(j.fetched().partition()),
+            loop.clock.instant().plus(loop.settings.drainTimeout()));
         commitNow();
       }
     } finally {
@@ -184,8 +197,10 @@ final class WorkerTransactions {
   void onLost(Collection<TopicPartition> lost) {
     Set<TopicPartition> mine = new HashSet<>(lost);
     mine.retainAll(loop.partitions.partitions());
-    log.warn("worker {} lost {} (session expired or fenced): aborting the open transaction; their jobs rerun elsewhere",
-        workerId, lost);
+    log.warn(
+        "worker {} lost {} (session expired or fenced): aborting the open transaction; their jobs rerun elsewhere",
+        workerId,
+        lost);
     loop.tx.abort();
     forget(mine);
     rewind();
@@ -194,14 +209,21 @@ final class WorkerTransactions {
   private void forget(Set<TopicPartition> gone) {
     int abandoned = loop.inFlight.abandon(j -> gone.contains(j.fetched().partition()));
     if (abandoned > 0) {
-      log.info("worker {} abandoned {} running job(s) of {}: they rerun from the uncommitted offset", workerId, abandoned, gone);
+      log.info(
+          "worker {} abandoned {} running job(s) of {}: they rerun from the uncommitted offset",
+          workerId,
+          abandoned,
+          gone);
     }
     loop.dispatcher.removeQueuedIf(f -> gone.contains(f.partition()));
     loop.admission.dropWaitingIf(f -> gone.contains(f.partition()));
     loop.partitions.remove(gone);
   }
 
-  /** Graceful stop: no more fetching or starting, running jobs finish within the drain timeout, commit. */
+  /**
+   * Graceful stop: no more fetching or starting, running jobs finish within the drain timeout,
+   * commit.
+   */
   void shutDown() {
     closing = true;
     loop.consumer.pause(loop.consumer.assignment());
@@ -212,14 +234,19 @@ final class WorkerTransactions {
     loop.inFlight.abandon(j -> true);
   }
 
-  /** Handles outcomes (and commits on schedule) until no matching job runs or the deadline passes. */
+  /**
+   * Handles outcomes (and commits on schedule) until no matching job runs or the deadline passes.
+   */
   private void drain(Predicate<RunningJob> which, Instant deadline) {
     int running;
     while ((running = loop.inFlight.count(which)) > 0) {
       long leftMs = Duration.between(loop.clock.instant(), deadline).toMillis();
       if (leftMs <= 0 || Thread.currentThread().isInterrupted()) {
-        log.warn("worker {}: {} job(s) still running after the drain timeout of {}: abandoned, they rerun from the uncommitted offset",
-            workerId, running, loop.settings.drainTimeout());
+        log.warn(
+            "worker {}: {} job(s) still running after the drain timeout of {}: abandoned, they rerun from the uncommitted offset",
+            workerId,
+            running,
+            loop.settings.drainTimeout());
         return;
       }
       loop.awaitCompletion(Math.min(leftMs, loop.settings.commitInterval().toMillis()));
@@ -228,7 +255,10 @@ final class WorkerTransactions {
     }
   }
 
-  /** Runs a rebalance callback; failures are recovered from or recorded, never thrown into the consumer. */
+  /**
+   * Runs a rebalance callback; failures are recovered from or recorded, never thrown into the
+   * consumer.
+   */
   void guarded(Runnable callback) {
     try {
       callback.run();
@@ -250,8 +280,12 @@ final class WorkerTransactions {
     }
     failure = e;
     if (e instanceof FatalTransactionException) {
-      log.error("worker {} stopping: {} (another instance with transactional id {} or the same group instance id may have taken over)",
-          workerId, e.getMessage(), loop.settings.transactionalId(), e);
+      log.error(
+          "worker {} stopping: {} (another instance with transactional id {} or the same group instance id may have taken over)",
+          workerId,
+          e.getMessage(),
+          loop.settings.transactionalId(),
+          e);
     } else {
       log.error("worker {} stopping on an unexpected error: {}", workerId, e.toString(), e);
     }

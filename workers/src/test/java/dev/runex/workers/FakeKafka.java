@@ -32,8 +32,13 @@ final class FakeKafka implements WorkerClients {
   final Map<TopicPartition, OffsetAndMetadata> committedOffsets = new HashMap<>();
   final LogConsumer consumer = new LogConsumer();
   final TxProducer producer = new TxProducer();
-  /** The control topic's one partition, when {@link #withControlTopic} asked for one (else the worker has none). */
+
+  /**
+   * The control topic's one partition, when {@link #withControlTopic} asked for one (else the
+   * worker has none).
+   */
   MockConsumer<String, byte[]> control;
+
   private final RunexTopics topics;
 
   FakeKafka(RunexTopics topics, String topic, int partitions) {
@@ -70,17 +75,22 @@ final class FakeKafka implements WorkerClients {
     String name = topics.control().name();
     TopicPartition tp = new TopicPartition(name, 0);
     control = new MockConsumer<>("earliest");
-    control.updatePartitions(name, List.of(new org.apache.kafka.common.PartitionInfo(name, 0, null, null, null)));
+    control.updatePartitions(
+        name, List.of(new org.apache.kafka.common.PartitionInfo(name, 0, null, null, null)));
     control.updateBeginningOffsets(Map.of(tp, 0L));
     control.updateEndOffsets(Map.of(tp, (long) records));
     return this;
   }
 
-  /** Delivers a control command as the next record of the control topic (its reader's poll picks it up). */
+  /**
+   * Delivers a control command as the next record of the control topic (its reader's poll picks it
+   * up).
+   */
   void appendControl(long offset, String target, dev.runex.schemas.ControlCommand command) {
     String name = topics.control().name();
     byte[] value = topics.control().valueSerde().serializer().serialize(name, command);
-    control.schedulePollTask(() -> control.addRecord(new ConsumerRecord<>(name, 0, offset, target, value)));
+    control.schedulePollTask(
+        () -> control.addRecord(new ConsumerRecord<>(name, 0, offset, target, value)));
   }
 
   /** Appends a job to {@code partition} (key: its partition key); returns its offset. */
@@ -94,7 +104,8 @@ final class FakeKafka implements WorkerClients {
     synchronized (consumer) {
       TopicPartition tp = new TopicPartition(topic, partition);
       List<ConsumerRecord<String, byte[]>> records = log.get(tp);
-      ConsumerRecord<String, byte[]> r = new ConsumerRecord<>(topic, partition, records.size(), key, value);
+      ConsumerRecord<String, byte[]> r =
+          new ConsumerRecord<>(topic, partition, records.size(), key, value);
       records.add(r);
       if (consumer.assignment().contains(tp)) {
         consumer.addRecord(r);
@@ -119,14 +130,16 @@ final class FakeKafka implements WorkerClients {
   /** Serves the log from wherever the consumer is positioned. */
   final class LogConsumer extends MockConsumer<String, byte[]> {
     /** Every distinct timeout the worker polled with (a MockConsumer poll returns at once). */
-    final java.util.Set<java.time.Duration> pollTimeouts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final java.util.Set<java.time.Duration> pollTimeouts =
+        java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     LogConsumer() {
       super("earliest");
     }
 
     @Override
-    public synchronized org.apache.kafka.clients.consumer.ConsumerRecords<String, byte[]> poll(java.time.Duration timeout) {
+    public synchronized org.apache.kafka.clients.consumer.ConsumerRecords<String, byte[]> poll(
+        java.time.Duration timeout) {
       pollTimeouts.add(timeout);
       return super.poll(timeout);
     }
@@ -144,14 +157,16 @@ final class FakeKafka implements WorkerClients {
     }
 
     @Override
-    public synchronized Map<TopicPartition, OffsetAndMetadata> committed(java.util.Set<TopicPartition> partitions) {
+    public synchronized Map<TopicPartition, OffsetAndMetadata> committed(
+        java.util.Set<TopicPartition> partitions) {
       Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
       synchronized (consumer) {
-        partitions.forEach(tp -> {
-          if (committedOffsets.containsKey(tp)) {
-            out.put(tp, committedOffsets.get(tp));
-          }
-        });
+        partitions.forEach(
+            tp -> {
+              if (committedOffsets.containsKey(tp)) {
+                out.put(tp, committedOffsets.get(tp));
+              }
+            });
       }
       return out;
     }
@@ -164,18 +179,27 @@ final class FakeKafka implements WorkerClients {
     }
   }
 
-  /** MockProducer whose commits also commit the consumer offsets, and that can fail commits on demand. */
+  /**
+   * MockProducer whose commits also commit the consumer offsets, and that can fail commits on
+   * demand.
+   */
   final class TxProducer extends MockProducer<byte[], byte[]> {
     private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
     volatile int commitsToFail;
     volatile int aborts;
 
     TxProducer() {
-      super(Cluster.empty(), true, new FirstPartition(), new ByteArraySerializer(), new ByteArraySerializer());
+      super(
+          Cluster.empty(),
+          true,
+          new FirstPartition(),
+          new ByteArraySerializer(),
+          new ByteArraySerializer());
     }
 
     @Override
-    public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+    public void sendOffsetsToTransaction(
+        Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
       super.sendOffsetsToTransaction(offsets, group);
       pending.putAll(offsets);
     }
@@ -204,7 +228,13 @@ final class FakeKafka implements WorkerClients {
   /** Output topics have one partition here. */
   static final class FirstPartition implements Partitioner {
     @Override
-    public int partition(String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes, Cluster cluster) {
+    public int partition(
+        String topic,
+        Object key,
+        byte[] keyBytes,
+        Object value,
+        byte[] valueBytes,
+        Cluster cluster) {
       return 0;
     }
 

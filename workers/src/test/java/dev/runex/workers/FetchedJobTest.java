@@ -15,16 +15,31 @@ class FetchedJobTest {
 
   @Test
   void theTraceIsTheScheduledRecordsHeaderElseTheOneTheJobWasSubmittedWith() {
-    Job job = Job.newBuilder().setId("j").setType("echo").setTenant("demo").setPool("default").setParams(Map.of())
-        .setPartitionKey("j").setAttempt(1).setMaxAttempts(1).setTimeoutMs(1_000)
-        .setSubmittedAt(Instant.EPOCH).setDueAt(Instant.EPOCH).setTraceParent(SUBMITTED).build();
-    ConsumerRecord<String, byte[]> plain = new ConsumerRecord<>("runex.scheduled.default", 0, 7L, "j", new byte[0]);
-    ConsumerRecord<String, byte[]> withHeader = new ConsumerRecord<>("runex.scheduled.default", 0, 8L, "j",
-        new byte[0]);
+    Job job =
+        Job.newBuilder()
+            .setId("j")
+            .setType("echo")
+            .setTenant("demo")
+            .setPool("default")
+            .setParams(Map.of())
+            .setPartitionKey("j")
+            .setAttempt(1)
+            .setMaxAttempts(1)
+            .setTimeoutMs(1_000)
+            .setSubmittedAt(Instant.EPOCH)
+            .setDueAt(Instant.EPOCH)
+            .setTraceParent(SUBMITTED)
+            .build();
+    ConsumerRecord<String, byte[]> plain =
+        new ConsumerRecord<>("runex.scheduled.default", 0, 7L, "j", new byte[0]);
+    ConsumerRecord<String, byte[]> withHeader =
+        new ConsumerRecord<>("runex.scheduled.default", 0, 8L, "j", new byte[0]);
     withHeader.headers().add("traceparent", HEADER.getBytes(StandardCharsets.UTF_8));
 
     assertThat(new FetchedJob(plain, job).traceParent()).isEqualTo(SUBMITTED);
     assertThat(new FetchedJob(withHeader, job).traceParent()).isEqualTo(HEADER);
-    assertThat(new FetchedJob(plain, Job.newBuilder(job).setTraceParent(null).build()).traceParent()).isNull();
+    assertThat(
+            new FetchedJob(plain, Job.newBuilder(job).setTraceParent(null).build()).traceParent())
+        .isNull();
   }
 }

@@ -15,10 +15,10 @@ import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.topics.RunexTopics;
-import dev.runex.workers.offsets.CompletedOffsetsCodec;
 import dev.runex.workers.execution.HandlerRegistry;
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.JobHandler;
+import dev.runex.workers.offsets.CompletedOffsetsCodec;
 import dev.runex.workers.output.FatalTransactionException;
 import dev.runex.workers.testing.TestConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -45,7 +45,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The poll loop end to end against Kafka's mock clients (the real-broker tests live in the launcher). */
+/**
+ * The poll loop end to end against Kafka's mock clients (the real-broker tests live in the
+ * launcher).
+ */
 class JobWorkerTest {
   private static final String SCHEDULED = "runex.scheduled.default";
   private static final Duration WAIT = Duration.ofSeconds(15);
@@ -80,15 +83,26 @@ class JobWorkerTest {
     }
 
     await().atMost(WAIT).until(() -> results().size() == 30);
-    await().atMost(WAIT).until(() -> committedOffset(0) == 10 && committedOffset(1) == 10 && committedOffset(2) == 10);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> committedOffset(0) == 10 && committedOffset(1) == 10 && committedOffset(2) == 10);
 
-    assertThat(results().values()).allSatisfy(r -> {
-      assertThat(r.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
-      assertThat(r.getWorkerId()).isEqualTo("w1");
-    });
+    assertThat(results().values())
+        .allSatisfy(
+            r -> {
+              assertThat(r.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+              assertThat(r.getWorkerId()).isEqualTo("w1");
+            });
     assertThat(results().get("j7").getOutput()).isEqualTo("{\"n\":7}");
     assertThat(eventKinds("j7")).containsExactly(JobEventKind.STARTED, JobEventKind.SUCCEEDED);
-    assertThat(meters.get("runex.job.completed").tags("type", "echo", "outcome", "succeeded").counter().count()).isEqualTo(30);
+    assertThat(
+            meters
+                .get("runex.job.completed")
+                .tags("type", "echo", "outcome", "succeeded")
+                .counter()
+                .count())
+        .isEqualTo(30);
     assertThat(meters.get("runex.worker.commit").timer().count()).isPositive();
   }
 
@@ -103,20 +117,26 @@ class JobWorkerTest {
 
     await().atMost(WAIT).until(() -> results().size() == 45);
 
-    assertThat(results().values()).extracting(JobResult::getStatus).containsOnly(JobStatus.SUCCEEDED);
+    assertThat(results().values())
+        .extracting(JobResult::getStatus)
+        .containsOnly(JobStatus.SUCCEEDED);
     assertThat(probe.overlap).as("two jobs of one key ran at once").isFalse();
     for (String key : List.of("a", "b", "c")) {
-      assertThat(probe.order.get(key)).as("order of key %s", key).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L);
+      assertThat(probe.order.get(key))
+          .as("order of key %s", key)
+          .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L);
     }
   }
 
   @Test
   void skipsJobsWhoseResultsWereCommittedAboveTheCommitPoint() {
-    // given a previous worker committed offset 0 of partition 0 with offsets 1 and 2 finished above it
+    // given a previous worker committed offset 0 of partition 0 with offsets 1 and 2 finished above
+    // it
     for (int i = 0; i < 5; i++) {
       kafka.append(0, job("j" + i, "echo", Map.of()));
     }
-    kafka.committedOffsets.put(new TopicPartition(SCHEDULED, 0),
+    kafka.committedOffsets.put(
+        new TopicPartition(SCHEDULED, 0),
         new OffsetAndMetadata(0, CompletedOffsetsCodec.encode(0, new TreeSet<>(List.of(1L, 2L)))));
 
     // when a new worker takes the partition over
@@ -135,8 +155,14 @@ class JobWorkerTest {
       kafka.append(i % 3, job("j" + i, "echo", Map.of()));
     }
 
-    await().atMost(WAIT).until(() -> results().size() == 12
-        && committedOffset(0) == 4 && committedOffset(1) == 4 && committedOffset(2) == 4);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                results().size() == 12
+                    && committedOffset(0) == 4
+                    && committedOffset(1) == 4
+                    && committedOffset(2) == 4);
 
     assertThat(resultRecords()).hasSize(12);
     assertThat(kafka.producer.commitsToFail).isZero();
@@ -150,9 +176,16 @@ class JobWorkerTest {
     kafka.append(0, first);
     long lastOffset = kafka.append(1, last);
 
-    await().atMost(WAIT).until(() -> results().containsKey("last") && !records("runex.retry").isEmpty());
+    await()
+        .atMost(WAIT)
+        .until(() -> results().containsKey("last") && !records("runex.retry").isEmpty());
 
-    Job retry = topics.retry().valueSerde().deserializer().deserialize("runex.retry", records("runex.retry").get(0).value());
+    Job retry =
+        topics
+            .retry()
+            .valueSerde()
+            .deserializer()
+            .deserialize("runex.retry", records("runex.retry").get(0).value());
     assertThat(retry.getId()).isEqualTo("first");
     assertThat(retry.getAttempt()).isEqualTo(2);
     assertThat(results()).doesNotContainKey("first");
@@ -162,18 +195,26 @@ class JobWorkerTest {
     assertThat(letter.getJobId()).isEqualTo("last");
     assertThat(letter.getSourcePartition()).isEqualTo(1);
     assertThat(letter.getSourceOffset()).isEqualTo(lastOffset);
-    assertThat(eventKinds("first")).containsExactly(JobEventKind.STARTED, JobEventKind.RETRY_SCHEDULED);
-    assertThat(eventKinds("last")).containsExactly(JobEventKind.STARTED, JobEventKind.FAILED, JobEventKind.DEAD_LETTERED);
+    assertThat(eventKinds("first"))
+        .containsExactly(JobEventKind.STARTED, JobEventKind.RETRY_SCHEDULED);
+    assertThat(eventKinds("last"))
+        .containsExactly(JobEventKind.STARTED, JobEventKind.FAILED, JobEventKind.DEAD_LETTERED);
   }
 
   @Test
   void timedOutAttemptIsRetriedWithATimeoutError() {
     startWorker();
-    kafka.append(0, Job.newBuilder(job("slow", "sleep", Map.of("ms", 60_000L))).setTimeoutMs(100).build());
+    kafka.append(
+        0, Job.newBuilder(job("slow", "sleep", Map.of("ms", 60_000L))).setTimeoutMs(100).build());
 
     await().atMost(WAIT).until(() -> !records("runex.retry").isEmpty());
 
-    Job retry = topics.retry().valueSerde().deserializer().deserialize("runex.retry", records("runex.retry").get(0).value());
+    Job retry =
+        topics
+            .retry()
+            .valueSerde()
+            .deserializer()
+            .deserialize("runex.retry", records("runex.retry").get(0).value());
     assertThat(retry.getLastError().getCode()).isEqualTo("TIMEOUT");
   }
 
@@ -188,7 +229,9 @@ class JobWorkerTest {
 
     assertThat(results().get("mystery").getStatus()).isEqualTo(JobStatus.FAILED);
     assertThat(results().get("mystery").getError().getCode()).isEqualTo("UNKNOWN_TYPE");
-    assertThat(deadLetters()).extracting(d -> d.getReason().getCode()).containsExactlyInAnyOrder("UNKNOWN_TYPE", "UNDECODABLE");
+    assertThat(deadLetters())
+        .extracting(d -> d.getReason().getCode())
+        .containsExactlyInAnyOrder("UNKNOWN_TYPE", "UNDECODABLE");
   }
 
   @Test
@@ -202,7 +245,9 @@ class JobWorkerTest {
     assertThat(worker.isRunning()).isFalse();
     assertThat(results().get("nap").getStatus()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(committedOffset(0)).isEqualTo(1);
-    assertThat(meters.find("runex.worker.in.flight").gauge()).as("gauges removed on close").isNull();
+    assertThat(meters.find("runex.worker.in.flight").gauge())
+        .as("gauges removed on close")
+        .isNull();
   }
 
   @Test
@@ -264,7 +309,8 @@ class JobWorkerTest {
   }
 
   @Test
-  void partitionThatRunsTooFarAheadOfItsOldestUnfinishedJobPausesAndCommitsFinishedOffsetsInMetadata() {
+  void
+      partitionThatRunsTooFarAheadOfItsOldestUnfinishedJobPausesAndCommitsFinishedOffsetsInMetadata() {
     cfg = config(Map.of("runex.worker.maxUncommittedOffsets", "64"));
     kafka.consumer.setMaxPollRecords(10);
     startWorker();
@@ -273,7 +319,9 @@ class JobWorkerTest {
       kafka.append(0, job("fast" + i, "echo", Map.of()));
     }
 
-    await().atMost(WAIT).until(() -> kafka.consumer.paused().contains(new TopicPartition(SCHEDULED, 0)));
+    await()
+        .atMost(WAIT)
+        .until(() -> kafka.consumer.paused().contains(new TopicPartition(SCHEDULED, 0)));
     await().atMost(WAIT).until(() -> committedMetadata(0).length >= 60);
     assertThat(committedOffset(0)).as("the gate job holds the commit point").isZero();
     assertThat(results()).doesNotContainKey("fast100");
@@ -286,10 +334,13 @@ class JobWorkerTest {
 
   @Test
   void jobPastItsDeadlineIsNotRunButGetsOneExpiredResultAndFreesItsKey() {
-    // given a job whose deadline passed while it sat in the pool's topic, and a later job of its key
+    // given a job whose deadline passed while it sat in the pool's topic, and a later job of its
+    // key
     startWorker();
-    Job late = Job.newBuilder(keyed("late", "probe", "a", Map.of("seq", 1L)))
-        .setExpiresAt(java.time.Instant.now().minusSeconds(1)).build();
+    Job late =
+        Job.newBuilder(keyed("late", "probe", "a", Map.of("seq", 1L)))
+            .setExpiresAt(java.time.Instant.now().minusSeconds(1))
+            .build();
     kafka.append(0, late);
     kafka.append(0, keyed("next", "probe", "a", Map.of("seq", 2L)));
 
@@ -305,28 +356,54 @@ class JobWorkerTest {
     assertThat(probe.order.get("a")).as("only the job in time ran").containsExactly(2L);
     assertThat(results().get("next").getStatus()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(deadLetters()).isEmpty();
-    assertThat(meters.get("runex.job.expired").tags("type", "probe", "stage", "execution").counter().count())
+    assertThat(
+            meters
+                .get("runex.job.expired")
+                .tags("type", "probe", "stage", "execution")
+                .counter()
+                .count())
         .isEqualTo(1);
   }
 
   private void startWorker() {
-    worker = new JobWorker(cfg, topics, HandlerRegistry.withBuiltins().register(probe).register(gate), meters, kafka, Clock.systemUTC());
+    worker =
+        new JobWorker(
+            cfg,
+            topics,
+            HandlerRegistry.withBuiltins().register(probe).register(gate),
+            meters,
+            kafka,
+            Clock.systemUTC());
     worker.start();
     kafka.assign(kafka.partitions(0, 1, 2));
   }
 
   private static RunexConfig config(Map<String, String> overrides) {
-    Map<String, String> all = new HashMap<>(Map.of(
-        "runex.worker.id", "w1",
-        "runex.worker.commitInterval", "20ms",
-        "runex.worker.concurrency", "4",
-        "runex.worker.drainTimeout", "5s"));
+    Map<String, String> all =
+        new HashMap<>(
+            Map.of(
+                "runex.worker.id", "w1",
+                "runex.worker.commitInterval", "20ms",
+                "runex.worker.concurrency", "4",
+                "runex.worker.drainTimeout", "5s"));
     all.putAll(overrides);
     RunexConfig base = TestConfig.config(all);
     Map<String, JobTypeSpec> types = new HashMap<>(base.jobTypes());
     for (String name : List.of("probe", "gate")) {
-      types.put(name, new JobTypeSpec(name, "java", name, "default", Set.of("*"), Map.of(), true, 65_536,
-          Duration.ofSeconds(30), Duration.ofMinutes(5), RetryPolicy.DEFAULT));
+      types.put(
+          name,
+          new JobTypeSpec(
+              name,
+              "java",
+              name,
+              "default",
+              Set.of("*"),
+              Map.of(),
+              true,
+              65_536,
+              Duration.ofSeconds(30),
+              Duration.ofMinutes(5),
+              RetryPolicy.DEFAULT));
     }
     return base.withJobTypes(types);
   }
@@ -350,7 +427,9 @@ class JobWorkerTest {
   }
 
   private List<ProducerRecord<byte[], byte[]>> records(String topic) {
-    return kafka.producer.history().stream().filter(r -> r.topic().equals(topic)).collect(Collectors.toList());
+    return kafka.producer.history().stream()
+        .filter(r -> r.topic().equals(topic))
+        .collect(Collectors.toList());
   }
 
   private List<ProducerRecord<byte[], byte[]>> resultRecords() {
@@ -365,7 +444,9 @@ class JobWorkerTest {
   }
 
   private long uncommittedResults() {
-    return kafka.producer.uncommittedRecords().stream().filter(r -> r.topic().equals("runex.results")).count();
+    return kafka.producer.uncommittedRecords().stream()
+        .filter(r -> r.topic().equals("runex.results"))
+        .count();
   }
 
   private List<DeadLetter> deadLetters() {
@@ -428,7 +509,8 @@ class JobWorkerTest {
           bStarted.countDown();
         }
         if (key.equals("a") && seq == 1 && !bStarted.await(10, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("b never started while a ran: keys did not run concurrently");
+          throw new IllegalStateException(
+              "b never started while a ran: keys did not run concurrently");
         }
         Thread.sleep(seq % 3);
         return "ok";

@@ -57,19 +57,22 @@ class WorkerAdmissionTest {
   }
 
   private void start(String budget) {
-    RunexConfig base = TestConfig.config(Map.of(
-        "runex.worker.id", "w1",
-        "runex.worker.commitInterval", "20ms",
-        "runex.worker.concurrency", "4",
-        "runex.worker.drainTimeout", "5s",
-        "runex.worker.memoryBudget", budget));
+    RunexConfig base =
+        TestConfig.config(
+            Map.of(
+                "runex.worker.id", "w1",
+                "runex.worker.commitInterval", "20ms",
+                "runex.worker.concurrency", "4",
+                "runex.worker.drainTimeout", "5s",
+                "runex.worker.memoryBudget", budget));
     Map<String, JobTypeSpec> types = new HashMap<>(base.jobTypes());
     types.put("hog", type("hog", 256 * MB));
     types.put("huge", type("huge", 512 * MB));
     RunexConfig cfg = base.withJobTypes(types);
     topics = TestConfig.topics(cfg);
     kafka = new FakeKafka(topics, SCHEDULED, 1);
-    HandlerRegistry handlers = HandlerRegistry.withBuiltins().register(hog).register(new Named("huge"));
+    HandlerRegistry handlers =
+        HandlerRegistry.withBuiltins().register(hog).register(new Named("huge"));
     worker = new JobWorker(cfg, topics, handlers, meters, kafka, Clock.systemUTC());
     worker.start();
     kafka.assign(List.of(new TopicPartition(SCHEDULED, 0)));
@@ -77,26 +80,43 @@ class WorkerAdmissionTest {
 
   private static JobTypeSpec type(String name, long memory) {
     ExecutionLimits d = ExecutionLimits.DEFAULT;
-    return new JobTypeSpec(name, "java", name, "default", Set.of("*"), Map.of(), true, 65_536,
-        Duration.ofSeconds(30), Duration.ofMinutes(5), RetryPolicy.DEFAULT,
-        new ExecutionLimits(memory, d.cpu(), d.pids(), d.fileSizeBytes(), d.outputBytes(), false, d.env()), null, null,
+    return new JobTypeSpec(
+        name,
+        "java",
+        name,
+        "default",
+        Set.of("*"),
+        Map.of(),
+        true,
+        65_536,
+        Duration.ofSeconds(30),
+        Duration.ofMinutes(5),
+        RetryPolicy.DEFAULT,
+        new ExecutionLimits(
+            memory, d.cpu(), d.pids(), d.fileSizeBytes(), d.outputBytes(), false, d.env()),
+        null,
+        null,
         null);
   }
 
   private static Job withMemory(Job job, long bytes) {
-    return Job.newBuilder(job).setLimits(JobLimits.newBuilder().setMemoryBytes(bytes).build()).build();
+    return Job.newBuilder(job)
+        .setLimits(JobLimits.newBuilder().setMemoryBytes(bytes).build())
+        .build();
   }
 
   @Test
   void jobsWaitUntilTheirDeclaredMemoryFitsTheBudget() {
-    // given: a 512MB budget, 4 slots; three jobs declaring 256MB and one declaring 64MB, distinct keys
+    // given: a 512MB budget, 4 slots; three jobs declaring 256MB and one declaring 64MB, distinct
+    // keys
     start("512MB");
     kafka.append(0, job("h1", "hog", Map.of()));
     kafka.append(0, job("h2", "hog", Map.of()));
     kafka.append(0, job("h3", "hog", Map.of()));
     kafka.append(0, withMemory(job("small", "hog", Map.of()), 64 * MB));
 
-    // then: two run (512MB reserved); the third waits at the head, and the small one does not overtake it
+    // then: two run (512MB reserved); the third waits at the head, and the small one does not
+    // overtake it
     await().atMost(WAIT).until(() -> hog.running.get() == 2);
     await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> hog.running.get() == 2);
     assertThat(meters.get("runex.worker.memory.reserved").gauge().value()).isEqualTo(512.0 * MB);
@@ -106,8 +126,12 @@ class WorkerAdmissionTest {
     hog.release.countDown();
     await().atMost(WAIT).until(() -> results().size() == 4);
     assertThat(hog.maxRunning.get()).isEqualTo(2);
-    assertThat(results().values()).extracting(JobResult::getStatus).containsOnly(JobStatus.SUCCEEDED);
-    await().atMost(WAIT).until(() -> meters.get("runex.worker.memory.reserved").gauge().value() == 0.0);
+    assertThat(results().values())
+        .extracting(JobResult::getStatus)
+        .containsOnly(JobStatus.SUCCEEDED);
+    await()
+        .atMost(WAIT)
+        .until(() -> meters.get("runex.worker.memory.reserved").gauge().value() == 0.0);
   }
 
   @Test
@@ -130,19 +154,25 @@ class WorkerAdmissionTest {
     }
 
     await().atMost(WAIT).until(() -> hog.running.get() == 1);
-    await().atMost(WAIT).until(() -> {
-      synchronized (kafka.consumer) {
-        return kafka.consumer.paused().contains(new TopicPartition(SCHEDULED, 0));
-      }
-    });
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              synchronized (kafka.consumer) {
+                return kafka.consumer.paused().contains(new TopicPartition(SCHEDULED, 0));
+              }
+            });
 
     hog.release.countDown();
     await().atMost(WAIT).until(() -> results().size() == 20);
   }
 
   private Map<String, JobResult> results() {
-    return kafka.producer.history().stream().filter(r -> r.topic().equals("runex.results"))
-        .map((ProducerRecord<byte[], byte[]> r) -> topics.results().valueSerde().deserializer().deserialize(r.topic(), r.value()))
+    return kafka.producer.history().stream()
+        .filter(r -> r.topic().equals("runex.results"))
+        .map(
+            (ProducerRecord<byte[], byte[]> r) ->
+                topics.results().valueSerde().deserializer().deserialize(r.topic(), r.value()))
         .collect(Collectors.toMap(JobResult::getId, Function.identity()));
   }
 

@@ -11,12 +11,14 @@ class WorkerClientConfigsTest {
 
   @Test
   void consumerReadsCommittedWithoutAutoCommitInThePoolsGroup() {
-    RunexConfig cfg = settings(Map.of("runex.worker.pool", "gpu", "runex.worker.sessionTimeout", "12s"));
+    RunexConfig cfg =
+        settings(Map.of("runex.worker.pool", "gpu", "runex.worker.sessionTimeout", "12s"));
     WorkerSettings s = WorkerSettings.from(cfg);
 
     Map<String, Object> consumer = WorkerClientConfigs.consumer(cfg, s);
 
-    assertThat(consumer).containsEntry("group.id", "runex.worker.gpu")
+    assertThat(consumer)
+        .containsEntry("group.id", "runex.worker.gpu")
         .containsEntry("isolation.level", "read_committed")
         .containsEntry("enable.auto.commit", "false")
         .containsEntry("session.timeout.ms", 12_000)
@@ -40,7 +42,9 @@ class WorkerClientConfigsTest {
 
   @Test
   void passThroughSettingsApplyButCannotWeakenExactlyOnce() {
-    RunexConfig cfg = yaml("""
+    RunexConfig cfg =
+        yaml(
+            """
         runex:
           kafka:
             consumer:
@@ -62,14 +66,17 @@ class WorkerClientConfigsTest {
 
   @Test
   void newConsumerProtocolLeavesTheSessionTimeoutToTheBroker() {
-    RunexConfig cfg = yaml("""
+    RunexConfig cfg =
+        yaml(
+            """
         runex:
           kafka:
             consumer:
               group.protocol: consumer
         """);
 
-    assertThat(WorkerClientConfigs.consumer(cfg, WorkerSettings.from(cfg))).doesNotContainKey("session.timeout.ms");
+    assertThat(WorkerClientConfigs.consumer(cfg, WorkerSettings.from(cfg)))
+        .doesNotContainKey("session.timeout.ms");
   }
 
   @Test
@@ -83,7 +90,8 @@ class WorkerClientConfigsTest {
 
   @Test
   void capsTheUncommittedWindowAtWhatTheMetadataCanCarry() {
-    WorkerSettings s = WorkerSettings.from(settings(Map.of("runex.worker.maxUncommittedOffsets", "100000")));
+    WorkerSettings s =
+        WorkerSettings.from(settings(Map.of("runex.worker.maxUncommittedOffsets", "100000")));
 
     assertThat(s.maxUncommitted()).isEqualTo(WorkerSettings.MAX_UNCOMMITTED_CAP);
   }

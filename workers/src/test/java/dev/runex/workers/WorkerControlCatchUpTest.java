@@ -25,8 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A (re)started worker starts no job before it has read the control topic to its end, so a pause
- * or cancel written before it started is never missed (the restart guarantee of pause and cancel).
+ * A (re)started worker starts no job before it has read the control topic to its end, so a pause or
+ * cancel written before it started is never missed (the restart guarantee of pause and cancel).
  */
 class WorkerControlCatchUpTest {
   private static final String SCHEDULED = "runex.scheduled.default";
@@ -44,11 +44,18 @@ class WorkerControlCatchUpTest {
   @Test
   void noJobStartsUntilTheControlTopicIsReadAndAPauseWrittenBeforeTheStartHoldsTheJob() {
     // given: the control topic holds two records the worker has not read yet: a pause and a cancel
-    RunexConfig cfg = TestConfig.config(Map.of("runex.worker.id", "w1", "runex.worker.commitInterval", "20ms"));
+    RunexConfig cfg =
+        TestConfig.config(Map.of("runex.worker.id", "w1", "runex.worker.commitInterval", "20ms"));
     RunexTopics topics = TestConfig.topics(cfg);
     FakeKafka kafka = new FakeKafka(topics, SCHEDULED, 1).withControlTopic(2);
-    worker = new JobWorker(cfg, topics, HandlerRegistry.withBuiltins(), new SimpleMeterRegistry(), kafka,
-        Clock.systemUTC());
+    worker =
+        new JobWorker(
+            cfg,
+            topics,
+            HandlerRegistry.withBuiltins(),
+            new SimpleMeterRegistry(),
+            kafka,
+            Clock.systemUTC());
     worker.start();
     kafka.assign(kafka.partitions(0));
     kafka.append(0, tenant(job("paused-1", "echo", Map.of("message", "hi")), "acme"));
@@ -56,13 +63,24 @@ class WorkerControlCatchUpTest {
     kafka.append(0, tenant(job("free-1", "echo", Map.of("message", "hi")), "demo"));
 
     // then: nothing runs while the control table is behind
-    await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> results(kafka, topics).isEmpty());
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(WAIT)
+        .until(() -> results(kafka, topics).isEmpty());
 
     // when: the reader gets the first record, still one short of the end
-    kafka.appendControl(0, ControlTargets.tenant("acme"), command(ControlTargets.tenant("acme"), ControlAction.PAUSE));
-    await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> results(kafka, topics).isEmpty());
+    kafka.appendControl(
+        0,
+        ControlTargets.tenant("acme"),
+        command(ControlTargets.tenant("acme"), ControlAction.PAUSE));
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(WAIT)
+        .until(() -> results(kafka, topics).isEmpty());
     // and then the last one
-    kafka.appendControl(1, ControlTargets.job("cancelled-1"),
+    kafka.appendControl(
+        1,
+        ControlTargets.job("cancelled-1"),
         command(ControlTargets.job("cancelled-1"), ControlAction.CANCEL));
 
     // then: the paused tenant's job is held, the cancelled one never runs, the free one runs
@@ -85,8 +103,11 @@ class WorkerControlCatchUpTest {
     Map<String, JobResult> out = new HashMap<>();
     for (ProducerRecord<byte[], byte[]> r : kafka.producer.history()) {
       if (r.topic().equals(topics.results().name())) {
-        JobResult result = topics.results().valueSerde().deserializer().deserialize(r.topic(), r.value());
-        assertThat(out.put(result.getId(), result)).as("second result for %s", result.getId()).isNull();
+        JobResult result =
+            topics.results().valueSerde().deserializer().deserialize(r.topic(), r.value());
+        assertThat(out.put(result.getId(), result))
+            .as("second result for %s", result.getId())
+            .isNull();
       }
     }
     return out;

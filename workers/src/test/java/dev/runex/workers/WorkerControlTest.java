@@ -55,8 +55,14 @@ class WorkerControlTest {
     RunexConfig cfg = config();
     topics = TestConfig.topics(cfg);
     kafka = new FakeKafka(topics, SCHEDULED, 1);
-    worker = new JobWorker(cfg, topics, HandlerRegistry.withBuiltins().register(recorder).register(blocker),
-        new SimpleMeterRegistry(), kafka, Clock.systemUTC());
+    worker =
+        new JobWorker(
+            cfg,
+            topics,
+            HandlerRegistry.withBuiltins().register(recorder).register(blocker),
+            new SimpleMeterRegistry(),
+            kafka,
+            Clock.systemUTC());
     worker.start();
     kafka.assign(kafka.partitions(0));
   }
@@ -80,7 +86,10 @@ class WorkerControlTest {
 
     // then: the other tenant's job runs, the paused ones neither run nor let the commit pass them
     await().atMost(WAIT).until(() -> results().containsKey("demo-1"));
-    await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> !results().containsKey("acme-1"));
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(WAIT)
+        .until(() -> !results().containsKey("acme-1"));
     assertThat(recorder.ran).containsExactly("demo-1");
     assertThat(committedOffset()).isLessThanOrEqualTo(0);
 
@@ -90,7 +99,9 @@ class WorkerControlTest {
     // then
     await().atMost(WAIT).until(() -> results().size() == 4 && committedOffset() == 4);
     assertThat(recorder.ran).containsExactly("demo-1", "acme-1", "acme-2", "acme-3");
-    assertThat(results().values()).extracting(JobResult::getStatus).containsOnly(JobStatus.SUCCEEDED);
+    assertThat(results().values())
+        .extracting(JobResult::getStatus)
+        .containsOnly(JobStatus.SUCCEEDED);
   }
 
   @Test
@@ -175,23 +186,42 @@ class WorkerControlTest {
   }
 
   private void control(String target, ControlAction action) {
-    worker.control().apply(target, ControlTargets.command(target, action, "test", null, Instant.now()));
+    worker
+        .control()
+        .apply(target, ControlTargets.command(target, action, "test", null, Instant.now()));
   }
 
   private static Job tenantJob(String id, String tenant, String key) {
-    return Job.newBuilder(job(id, "recorder", Map.of())).setTenant(tenant).setPartitionKey(key).build();
+    return Job.newBuilder(job(id, "recorder", Map.of()))
+        .setTenant(tenant)
+        .setPartitionKey(key)
+        .build();
   }
 
   private static RunexConfig config() {
-    RunexConfig base = TestConfig.config(Map.of(
-        "runex.worker.id", "w1",
-        "runex.worker.commitInterval", "20ms",
-        "runex.worker.concurrency", "4",
-        "runex.worker.drainTimeout", "5s"));
+    RunexConfig base =
+        TestConfig.config(
+            Map.of(
+                "runex.worker.id", "w1",
+                "runex.worker.commitInterval", "20ms",
+                "runex.worker.concurrency", "4",
+                "runex.worker.drainTimeout", "5s"));
     Map<String, JobTypeSpec> types = new HashMap<>(base.jobTypes());
     for (String name : List.of("recorder", "blocker")) {
-      types.put(name, new JobTypeSpec(name, "java", name, "default", Set.of("*"), Map.of(), true, 65_536,
-          Duration.ofSeconds(30), Duration.ofMinutes(5), RetryPolicy.DEFAULT));
+      types.put(
+          name,
+          new JobTypeSpec(
+              name,
+              "java",
+              name,
+              "default",
+              Set.of("*"),
+              Map.of(),
+              true,
+              65_536,
+              Duration.ofSeconds(30),
+              Duration.ofMinutes(5),
+              RetryPolicy.DEFAULT));
     }
     return base.withJobTypes(types);
   }
@@ -217,8 +247,11 @@ class WorkerControlTest {
   private Map<String, JobResult> results() {
     Map<String, JobResult> out = new HashMap<>();
     for (ProducerRecord<byte[], byte[]> r : records("runex.results")) {
-      JobResult result = topics.results().valueSerde().deserializer().deserialize(r.topic(), r.value());
-      assertThat(out.put(result.getId(), result)).as("second result for %s", result.getId()).isNull();
+      JobResult result =
+          topics.results().valueSerde().deserializer().deserialize(r.topic(), r.value());
+      assertThat(out.put(result.getId(), result))
+          .as("second result for %s", result.getId())
+          .isNull();
     }
     return out;
   }

@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
  * runex receives. Job ids are {@code <tag>-<seq>}, so a result's key tells which send it answers.
  */
 public final class JobPayload {
-  private static final String HEAD = "{\"type\":\"echo\",\"tenant\":\"demo\",\"params\":{\"message\":\"";
+  private static final String HEAD =
+      "{\"type\":\"echo\",\"tenant\":\"demo\",\"params\":{\"message\":\"";
   private static final String TAIL = "\"}}";
 
   private JobPayload() {}

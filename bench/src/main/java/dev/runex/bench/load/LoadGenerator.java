@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes jobs to an intake topic the way an ordinary client does (plain idempotent producer,
- * acks=all, key = job id): either a backlog as fast as possible, or a paced stream whose send
- * times follow a fixed schedule derived from {@link System#nanoTime()} — a late send never shifts
- * the later ones, so the offered rate does not drift and lateness is measured, not hidden.
+ * acks=all, key = job id): either a backlog as fast as possible, or a paced stream whose send times
+ * follow a fixed schedule derived from {@link System#nanoTime()} — a late send never shifts the
+ * later ones, so the offered rate does not drift and lateness is measured, not hidden.
  */
 public final class LoadGenerator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LoadGenerator.class);
@@ -29,17 +29,26 @@ public final class LoadGenerator implements AutoCloseable {
   private final Set<Integer> failedSeqs = ConcurrentHashMap.newKeySet();
 
   public LoadGenerator(String bootstrapServers, String topic, byte[] value) {
-    this.producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.LINGER_MS_CONFIG, 1,
-        ProducerConfig.BATCH_SIZE_CONFIG, 65_536),
-        new ByteArraySerializer(), new ByteArraySerializer());
+    this.producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                1,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                65_536),
+            new ByteArraySerializer(),
+            new ByteArraySerializer());
     this.topic = topic;
     this.value = value;
   }
 
-  /** Sends jobs {@code tag-0 .. tag-(n-1)} and returns once the broker has acknowledged all of them. */
+  /**
+   * Sends jobs {@code tag-0 .. tag-(n-1)} and returns once the broker has acknowledged all of them.
+   */
   public void preload(String tag, int n) {
     for (int seq = 0; seq < n; seq++) {
       send(tag, seq);
@@ -54,9 +63,9 @@ public final class LoadGenerator implements AutoCloseable {
   }
 
   /**
-   * Sends jobs {@code tag-0 .. tag-(count-1)} at {@code rate} per second: job i is due at
-   * {@code start + i / rate}. Before sending job i it stores that due time (nanoTime) in
-   * {@code dueNanos[i]}, so latency can be measured from when the job should have been sent.
+   * Sends jobs {@code tag-0 .. tag-(count-1)} at {@code rate} per second: job i is due at {@code
+   * start + i / rate}. Before sending job i it stores that due time (nanoTime) in {@code
+   * dueNanos[i]}, so latency can be measured from when the job should have been sent.
    *
    * @return how late the latest send was, behind its due time
    */
@@ -95,11 +104,16 @@ public final class LoadGenerator implements AutoCloseable {
 
   private void send(String tag, int seq) {
     byte[] key = JobPayload.id(tag, seq).getBytes(StandardCharsets.UTF_8);
-    producer.send(new ProducerRecord<>(topic, key, value), (metadata, e) -> {
-      if (e != null && failedSeqs.add(seq) && failedSeqs.size() == 1) {
-        log.warn("Intake send of job {} failed (further failures only counted): {}", JobPayload.id(tag, seq), e.toString());
-      }
-    });
+    producer.send(
+        new ProducerRecord<>(topic, key, value),
+        (metadata, e) -> {
+          if (e != null && failedSeqs.add(seq) && failedSeqs.size() == 1) {
+            log.warn(
+                "Intake send of job {} failed (further failures only counted): {}",
+                JobPayload.id(tag, seq),
+                e.toString());
+          }
+        });
   }
 
   @Override

@@ -18,9 +18,12 @@ public interface CpuMeter {
   /** The CPU used so far; empty when this platform does not tell. */
   Optional<CpuUse> now();
 
-  /** This JVM ({@code com.sun.management}'s process CPU time) and the processes {@code serverPids}. */
+  /**
+   * This JVM ({@code com.sun.management}'s process CPU time) and the processes {@code serverPids}.
+   */
   static CpuMeter of(List<Long> serverPids) {
-    if (!(ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)) {
+    if (!(ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os)) {
       return NONE;
     }
     return () -> {

@@ -3,9 +3,9 @@ package dev.runex.bench.measure;
 import java.time.Duration;
 
 /**
- * CPU time (user + system, all cores) used by the bench JVM — the system under test runs in it — and
- * by the servers the bench started (Kafka broker, schema registry), since each process started or
- * between two samples.
+ * CPU time (user + system, all cores) used by the bench JVM — the system under test runs in it —
+ * and by the servers the bench started (Kafka broker, schema registry), since each process started
+ * or between two samples.
  */
 public record CpuUse(Duration benchJvm, Duration servers) {
 

@@ -18,24 +18,39 @@ public final class DrainMeasurement {
 
   private DrainMeasurement() {}
 
-  public static DrainResult run(SystemUnderTest sut, String bootstrapServers, byte[] payload, int n, Duration timeout,
-      CpuMeter cpu) throws InterruptedException {
+  public static DrainResult run(
+      SystemUnderTest sut,
+      String bootstrapServers,
+      byte[] payload,
+      int n,
+      Duration timeout,
+      CpuMeter cpu)
+      throws InterruptedException {
     sut.provision();
     int failedSends;
-    try (LoadGenerator generator = new LoadGenerator(bootstrapServers, sut.intakeTopic(), payload)) {
+    try (LoadGenerator generator =
+        new LoadGenerator(bootstrapServers, sut.intakeTopic(), payload)) {
       generator.preload(TAG, n);
       failedSends = generator.failedSends().size();
     }
     log.info("{}: {} jobs preloaded, starting the system", sut.name(), n - failedSends);
-    DrainSink sink = new DrainSink(TAG, n - failedSends, cpu); // a refused send never has a result: do not wait for it
-    ResultReader reader = new ResultReader(bootstrapServers, sut.resultsTopic(), sut::succeeded, sink).start();
+    DrainSink sink =
+        new DrainSink(
+            TAG, n - failedSends, cpu); // a refused send never has a result: do not wait for it
+    ResultReader reader =
+        new ResultReader(bootstrapServers, sut.resultsTopic(), sut::succeeded, sink).start();
     long started = System.nanoTime();
     boolean allResults;
     try {
       sut.start();
       allResults = sink.await(timeout);
       if (!allResults) {
-        log.warn("{}: only {} of {} results within {} s", sut.name(), sink.distinct(), n, timeout.toSeconds());
+        log.warn(
+            "{}: only {} of {} results within {} s",
+            sut.name(),
+            sink.distinct(),
+            n,
+            timeout.toSeconds());
       }
     } finally {
       reader.close(); // joins the reader thread: the sink's fields are final from here on
@@ -50,10 +65,13 @@ public final class DrainMeasurement {
     // With every result out, the system may still be busy off the result path (runex's job-status
     // application folding the last events): time that too, within what is left of the timeout.
     Duration left = timeout.minusNanos(System.nanoTime() - started);
-    Optional<Duration> allDone = SideReaders.awaitCaughtUp(bootstrapServers, sut.sideReaders(), started,
-        left.isNegative() ? Duration.ZERO : left);
+    Optional<Duration> allDone =
+        SideReaders.awaitCaughtUp(
+            bootstrapServers, sut.sideReaders(), started, left.isNegative() ? Duration.ZERO : left);
     if (allDone.isEmpty()) {
-      log.warn("{}: its consumers off the result path had not caught up {} s after the start", sut.name(),
+      log.warn(
+          "{}: its consumers off the result path had not caught up {} s after the start",
+          sut.name(),
           timeout.toSeconds());
     }
     return result.withAllDone(allDone);

@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Gathers a drain's results: counts distinct jobs of one tag and remembers when they were read, and
- * the CPU used so far when the results passed 10% and 90% of those expected (the steady span's ends).
- * {@link #accept} runs on the reader thread only; {@link #result} is valid once that thread is joined.
+ * the CPU used so far when the results passed 10% and 90% of those expected (the steady span's
+ * ends). {@link #accept} runs on the reader thread only; {@link #result} is valid once that thread
+ * is joined.
  */
 final class DrainSink implements ResultReader.ResultSink {
   private final String tag;
@@ -24,8 +25,10 @@ final class DrainSink implements ResultReader.ResultSink {
   private Optional<CpuUse> cpuAtHigh = Optional.empty();
   private final BitSet seen = new BitSet();
   private final CountDownLatch done = new CountDownLatch(1);
+
   /** One entry per poll that returned results: {read time, results read up to then}. */
   private final List<long[]> reads = new ArrayList<>();
+
   private volatile int distinct;
   private int failed;
   private int duplicates;
@@ -94,7 +97,12 @@ final class DrainSink implements ResultReader.ResultSink {
     long[] atLow = reaching(low);
     long[] atHigh = reaching(high);
     boolean steady = atLow != null && atHigh != null;
-    return new DrainResult(expected + failedSends, distinct, failed, duplicates, failedSends,
+    return new DrainResult(
+        expected + failedSends,
+        distinct,
+        failed,
+        duplicates,
+        failedSends,
         first == null ? Duration.ZERO : Duration.ofNanos(first[0] - started),
         last == null ? Duration.ZERO : Duration.ofNanos(last[0] - started),
         steady ? Duration.ofNanos(atHigh[0] - atLow[0]) : Duration.ZERO,

@@ -26,10 +26,24 @@ public record LatencyResult(
     long p99Micros,
     long maxMicros) {
 
-  static LatencyResult of(int expected, int received, int failed, int duplicates, int failedSends,
-      Duration maxSendLate, Histogram micros) {
-    return new LatencyResult(expected, received, failed, duplicates, failedSends, maxSendLate,
-        micros.getValueAtPercentile(50), micros.getValueAtPercentile(90), micros.getValueAtPercentile(99),
+  static LatencyResult of(
+      int expected,
+      int received,
+      int failed,
+      int duplicates,
+      int failedSends,
+      Duration maxSendLate,
+      Histogram micros) {
+    return new LatencyResult(
+        expected,
+        received,
+        failed,
+        duplicates,
+        failedSends,
+        maxSendLate,
+        micros.getValueAtPercentile(50),
+        micros.getValueAtPercentile(90),
+        micros.getValueAtPercentile(99),
         micros.getMaxValue());
   }
 

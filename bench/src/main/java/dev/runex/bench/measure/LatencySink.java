@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import org.HdrHistogram.Histogram;
 
 /**
- * Gathers a latency run's results: probe results prove the system live; of the paced jobs, those
- * of the warm-up (sequence below {@code warm}) are ignored and the others recorded in microseconds
+ * Gathers a latency run's results: probe results prove the system live; of the paced jobs, those of
+ * the warm-up (sequence below {@code warm}) are ignored and the others recorded in microseconds
  * from their due send time. {@link #accept} runs on the reader thread only; {@link #result} is
  * valid once that thread is joined.
  */
@@ -84,6 +84,7 @@ final class LatencySink implements ResultReader.ResultSink {
   }
 
   LatencyResult result(int measured, int failedSends, Duration maxSendLate) {
-    return LatencyResult.of(measured, received, failed, duplicates, failedSends, maxSendLate, micros);
+    return LatencyResult.of(
+        measured, received, failed, duplicates, failedSends, maxSendLate, micros);
   }
 }

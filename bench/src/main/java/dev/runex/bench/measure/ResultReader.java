@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a results topic as a downstream user does (read_committed, every partition from the
  * beginning, no group) on its own thread and hands each record to a {@link ResultSink}, stamped
- * with the {@link System#nanoTime()} at which its poll returned. The sink runs on the reader
- * thread only; what it gathers is safe to read after {@link #close()} (idempotent).
+ * with the {@link System#nanoTime()} at which its poll returned. The sink runs on the reader thread
+ * only; what it gathers is safe to read after {@link #close()} (idempotent).
  */
 final class ResultReader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResultReader.class);
@@ -38,15 +38,23 @@ final class ResultReader implements AutoCloseable {
   private boolean closed;
 
   /** Assigns and positions the consumer now, so nothing written after this call can be missed. */
-  ResultReader(String bootstrapServers, String topic, Predicate<byte[]> succeeded, ResultSink sink) {
-    this.consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-        .map(p -> new TopicPartition(topic, p.partition()))
-        .toList();
+  ResultReader(
+      String bootstrapServers, String topic, Predicate<byte[]> succeeded, ResultSink sink) {
+    this.consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic).stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .toList();
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     partitions.forEach(consumer::position); // resolve the positions before anything is produced

@@ -24,18 +24,29 @@ public final class TopicOffsets {
   public static List<TopicPartition> partitions(Admin admin, Collection<String> topics)
       throws ExecutionException, TimeoutException, InterruptedException {
     List<TopicPartition> partitions = new ArrayList<>();
-    admin.describeTopics(topics).allTopicNames().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).values()
-        .forEach(d -> d.partitions().forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
+    admin
+        .describeTopics(topics)
+        .allTopicNames()
+        .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .values()
+        .forEach(
+            d ->
+                d.partitions()
+                    .forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
     return partitions;
   }
 
   /** Each partition's end offset as readers of {@code isolation} see it. */
-  public static Map<TopicPartition, Long> ends(Admin admin, Collection<TopicPartition> partitions,
-      IsolationLevel isolation) throws ExecutionException, TimeoutException, InterruptedException {
+  public static Map<TopicPartition, Long> ends(
+      Admin admin, Collection<TopicPartition> partitions, IsolationLevel isolation)
+      throws ExecutionException, TimeoutException, InterruptedException {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
     Map<TopicPartition, Long> ends = new HashMap<>();
-    admin.listOffsets(latest, new ListOffsetsOptions(isolation)).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+    admin
+        .listOffsets(latest, new ListOffsetsOptions(isolation))
+        .all()
+        .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)
         .forEach((tp, info) -> ends.put(tp, info.offset()));
     return ends;
   }

@@ -21,10 +21,10 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * metrics, so the gap between it and runex is what runex's work costs on the same broker.
  *
  * <p>{@link #withRunexRecords} builds a second, reference baseline that writes as many Kafka
- * records per job as runex does, still as raw bytes: the three hops also copy the job to
- * {@code events} (2 + 1 + 2 copies, like runex's five lifecycle events), and a fourth hop, off the
- * result path like runex's job-status application, reads those events and writes 3 of each job's
- * 5 to {@code status} (like the status application's changelog records). {@link #withIssueRecords}
+ * records per job as runex does, still as raw bytes: the three hops also copy the job to {@code
+ * events} (2 + 1 + 2 copies, like runex's five lifecycle events), and a fourth hop, off the result
+ * path like runex's job-status application, reads those events and writes 3 of each job's 5 to
+ * {@code status} (like the status application's changelog records). {@link #withIssueRecords}
  * leaves that hop out, and {@link #withStreamsHops} also runs the first two hops as one Kafka
  * Streams application, like runex's topology ({@link StreamsHops}).
  */
@@ -36,6 +36,7 @@ public final class BareChain implements SystemUnderTest {
   private static final String RESULTS = "results";
   private static final String EVENTS = "events";
   private static final String STATUS = "status";
+
   /** Header of each copy on events: its ordinal (one byte, 0..4) among the job's five copies. */
   private static final String ORDINAL = "n";
 
@@ -72,7 +73,8 @@ public final class BareChain implements SystemUnderTest {
     this(bootstrapServers, prefix, params, Records.PLAIN, null);
   }
 
-  private BareChain(String bootstrapServers, String prefix, BenchParams params, Records records, Path stateDir) {
+  private BareChain(
+      String bootstrapServers, String prefix, BenchParams params, Records records, Path stateDir) {
     this.bootstrapServers = bootstrapServers;
     this.prefix = prefix;
     this.params = params;
@@ -81,19 +83,21 @@ public final class BareChain implements SystemUnderTest {
   }
 
   /**
-   * The bare chain writing runex's records per job: 3 at the first hop (validated + 2 events),
-   * 2 at the second (scheduled + 1 event), 3 at the third (result + 2 events), and a status hop
-   * writing 3 of the job's 5 events. Results and their check are the plain chain's.
+   * The bare chain writing runex's records per job: 3 at the first hop (validated + 2 events), 2 at
+   * the second (scheduled + 1 event), 3 at the third (result + 2 events), and a status hop writing
+   * 3 of the job's 5 events. Results and their check are the plain chain's.
    */
-  public static BareChain withRunexRecords(String bootstrapServers, String prefix, BenchParams params) {
+  public static BareChain withRunexRecords(
+      String bootstrapServers, String prefix, BenchParams params) {
     return new BareChain(bootstrapServers, prefix, params, Records.RUNEX, null);
   }
 
   /**
-   * The same without the status hop: only the records issue 2 asks runex for (the job, its
-   * result and an event per transition), without the job-status application's.
+   * The same without the status hop: only the records issue 2 asks runex for (the job, its result
+   * and an event per transition), without the job-status application's.
    */
-  public static BareChain withIssueRecords(String bootstrapServers, String prefix, BenchParams params) {
+  public static BareChain withIssueRecords(
+      String bootstrapServers, String prefix, BenchParams params) {
     return new BareChain(bootstrapServers, prefix, params, Records.ISSUE, null);
   }
 
@@ -104,7 +108,8 @@ public final class BareChain implements SystemUnderTest {
    * transactional loop, like runex's worker. Its cost over {@link #withIssueRecords} is Kafka
    * Streams' own.
    */
-  public static BareChain withStreamsHops(String bootstrapServers, String prefix, BenchParams params, Path stateDir) {
+  public static BareChain withStreamsHops(
+      String bootstrapServers, String prefix, BenchParams params, Path stateDir) {
     return new BareChain(bootstrapServers, prefix, params, Records.STREAMS, stateDir);
   }
 
@@ -125,13 +130,16 @@ public final class BareChain implements SystemUnderTest {
 
   @Override
   public void provision() {
-    List<String> stages = switch (records) {
-      case PLAIN -> List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS);
-      case ISSUE, STREAMS -> List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS, EVENTS);
-      case RUNEX -> List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS, EVENTS, STATUS);
-    };
-    List<NewTopic> topics = stages.stream().map(s -> new NewTopic(prefix + s, params.partitions(), (short) 1)).toList();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    List<String> stages =
+        switch (records) {
+          case PLAIN -> List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS);
+          case ISSUE, STREAMS -> List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS, EVENTS);
+          case RUNEX -> List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS, EVENTS, STATUS);
+        };
+    List<NewTopic> topics =
+        stages.stream().map(s -> new NewTopic(prefix + s, params.partitions(), (short) 1)).toList();
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       TopicProvisioner.ensureTopics(admin, topics, PROVISION_TIMEOUT);
     }
   }
@@ -140,16 +148,28 @@ public final class BareChain implements SystemUnderTest {
   public void start() {
     List<Hop> plan = records == Records.PLAIN ? plainHops() : runexRecordHops();
     if (records == Records.STREAMS) {
-      streams = new StreamsHops(bootstrapServers, prefix + "streams-hops", stateDir, params.commitInterval(),
-          prefix + EVENTS, ORDINAL, List.of(
-              new StreamsHops.Hop(prefix + INTAKE, prefix + VALIDATED, new byte[] {0, 1}),
-              new StreamsHops.Hop(prefix + VALIDATED, prefix + SCHEDULED, new byte[] {2})));
+      streams =
+          new StreamsHops(
+              bootstrapServers,
+              prefix + "streams-hops",
+              stateDir,
+              params.commitInterval(),
+              prefix + EVENTS,
+              ORDINAL,
+              List.of(
+                  new StreamsHops.Hop(prefix + INTAKE, prefix + VALIDATED, new byte[] {0, 1}),
+                  new StreamsHops.Hop(prefix + VALIDATED, prefix + SCHEDULED, new byte[] {2})));
       streams.start();
       plan = plan.subList(2, plan.size());
     }
     for (int i = 0; i < plan.size(); i++) {
-      TransactionalHop hop = new TransactionalHop(
-          bootstrapServers, plan.get(i).in(), plan.get(i).output(), prefix + "bare-hop-" + i, params.commitInterval());
+      TransactionalHop hop =
+          new TransactionalHop(
+              bootstrapServers,
+              plan.get(i).in(),
+              plan.get(i).output(),
+              prefix + "bare-hop-" + i,
+              params.commitInterval());
       hops.add(hop);
       hop.start();
     }
@@ -163,17 +183,22 @@ public final class BareChain implements SystemUnderTest {
   }
 
   private List<Hop> runexRecordHops() {
-    List<Hop> hops = new ArrayList<>(List.of(
-        new Hop(prefix + INTAKE, forwardWithEvents(VALIDATED, 0, 1)), // received, validated
-        new Hop(prefix + VALIDATED, forwardWithEvents(SCHEDULED, 2)), // scheduled
-        new Hop(prefix + SCHEDULED, forwardWithEvents(RESULTS, 3, 4)))); // started, succeeded
+    List<Hop> hops =
+        new ArrayList<>(
+            List.of(
+                new Hop(prefix + INTAKE, forwardWithEvents(VALIDATED, 0, 1)), // received, validated
+                new Hop(prefix + VALIDATED, forwardWithEvents(SCHEDULED, 2)), // scheduled
+                new Hop(
+                    prefix + SCHEDULED, forwardWithEvents(RESULTS, 3, 4)))); // started, succeeded
     if (records == Records.RUNEX) {
       hops.add(new Hop(prefix + EVENTS, statusWrites()));
     }
     return hops;
   }
 
-  /** Forwards the record to {@code next} and a copy of it to events for each of {@code ordinals}. */
+  /**
+   * Forwards the record to {@code next} and a copy of it to events for each of {@code ordinals}.
+   */
   private TransactionalHop.Output forwardWithEvents(String next, int... ordinals) {
     TransactionalHop.Output forward = TransactionalHop.forwardTo(prefix + next);
     String events = prefix + EVENTS;
@@ -198,7 +223,9 @@ public final class BareChain implements SystemUnderTest {
     TransactionalHop.Output toStatus = TransactionalHop.forwardTo(prefix + STATUS);
     return (r, send) -> {
       Header ordinal = r.headers().lastHeader(ORDINAL);
-      if (ordinal != null && ordinal.value().length == 1 && ordinal.value()[0] % 2 == 0) { // 0, 2 or 4
+      if (ordinal != null
+          && ordinal.value().length == 1
+          && ordinal.value()[0] % 2 == 0) { // 0, 2 or 4
         toStatus.write(r, send);
       }
     };
@@ -207,7 +234,9 @@ public final class BareChain implements SystemUnderTest {
   /** The status hop of the chain writing runex's records (the fourth hop: its group is its id). */
   @Override
   public List<SideReader> sideReaders() {
-    return records == Records.RUNEX ? List.of(new SideReader(prefix + "bare-hop-3", prefix + EVENTS)) : List.of();
+    return records == Records.RUNEX
+        ? List.of(new SideReader(prefix + "bare-hop-3", prefix + EVENTS))
+        : List.of();
   }
 
   /** Raw passthrough: every record that reaches results is a finished job. */

@@ -4,9 +4,10 @@ import java.util.List;
 
 /**
  * A pipeline the benchmark drives: jobs go in on {@link #intakeTopic()} (key = job id, value = a
- * JSON job request as raw bytes) and exactly one result per job comes out on {@link #resultsTopic()}
- * under the same key, visible to read_committed consumers. The lifecycle is provision → start →
- * close; nothing consumes intake before {@link #start()}, so a preloaded backlog measures drain speed.
+ * JSON job request as raw bytes) and exactly one result per job comes out on {@link
+ * #resultsTopic()} under the same key, visible to read_committed consumers. The lifecycle is
+ * provision → start → close; nothing consumes intake before {@link #start()}, so a preloaded
+ * backlog measures drain speed.
  */
 public sealed interface SystemUnderTest extends AutoCloseable permits BareChain, RunexUnderTest {
 

@@ -24,22 +24,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One exactly-once hop of the bare chain, on its own thread: a read_committed consumer of
- * {@code in} and a transactional producer writing, for each consumed record, what its
- * {@link Output} says (the plain chain: the same key and bytes to the next topic). Like Kafka
- * Streams under exactly_once_v2, it keeps one transaction open across polls and commits it —
- * consumed offsets included, via {@code sendOffsetsToTransaction} — once per commit interval; it
- * never waits longer in poll than the time left to the next commit. Any error stops the hop (the
- * benchmark then reports missing results rather than hanging).
+ * One exactly-once hop of the bare chain, on its own thread: a read_committed consumer of {@code
+ * in} and a transactional producer writing, for each consumed record, what its {@link Output} says
+ * (the plain chain: the same key and bytes to the next topic). Like Kafka Streams under
+ * exactly_once_v2, it keeps one transaction open across polls and commits it — consumed offsets
+ * included, via {@code sendOffsetsToTransaction} — once per commit interval; it never waits longer
+ * in poll than the time left to the next commit. Any error stops the hop (the benchmark then
+ * reports missing results rather than hanging).
  */
 final class TransactionalHop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TransactionalHop.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
-  /** What a hop writes for one consumed record: zero or more records, all inside the hop's transaction. */
+  /**
+   * What a hop writes for one consumed record: zero or more records, all inside the hop's
+   * transaction.
+   */
   @FunctionalInterface
   interface Output {
-    void write(ConsumerRecord<byte[], byte[]> consumed, Consumer<ProducerRecord<byte[], byte[]>> send);
+    void write(
+        ConsumerRecord<byte[], byte[]> consumed, Consumer<ProducerRecord<byte[], byte[]>> send);
   }
 
   /** The plain chain's hop: the consumed key and bytes, unchanged, to {@code out}. */
@@ -58,22 +62,34 @@ final class TransactionalHop implements AutoCloseable {
   private volatile boolean running = true;
   private boolean open;
 
-  TransactionalHop(String bootstrapServers, String in, Output output, String id, Duration commitInterval) {
+  TransactionalHop(
+      String bootstrapServers, String in, Output output, String id, Duration commitInterval) {
     this.in = in;
     this.output = output;
     this.intervalNanos = commitInterval.toNanos();
-    this.consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.GROUP_ID_CONFIG, id,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    this.producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.TRANSACTIONAL_ID_CONFIG, id,
-        ProducerConfig.ACKS_CONFIG, "all"),
-        new ByteArraySerializer(), new ByteArraySerializer());
+    this.consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                id,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
+    this.producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, id,
+                ProducerConfig.ACKS_CONFIG, "all"),
+            new ByteArraySerializer(),
+            new ByteArraySerializer());
     this.send = producer::send;
     this.thread = new Thread(this::run, "bench-" + id);
   }
@@ -97,7 +113,8 @@ final class TransactionalHop implements AutoCloseable {
       }
       commit();
     } catch (WakeupException e) {
-      abortQuietly(); // closing: whatever is uncommitted is redone by the next owner, as in any EOS app
+      abortQuietly(); // closing: whatever is uncommitted is redone by the next owner, as in any EOS
+      // app
     } catch (RuntimeException e) {
       log.error("Bare-chain hop {} (from {}) stopped: {}", thread.getName(), in, e.toString());
       abortQuietly();
@@ -117,7 +134,8 @@ final class TransactionalHop implements AutoCloseable {
     }
     for (ConsumerRecord<byte[], byte[]> r : records) {
       output.write(r, send);
-      pending.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+      pending.put(
+          new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
     }
   }
 
@@ -151,7 +169,8 @@ final class TransactionalHop implements AutoCloseable {
     try {
       thread.join(CLOSE_TIMEOUT.toMillis());
       if (thread.isAlive()) {
-        consumer.wakeup(); // stuck in a broker call: interrupt the poll and give up the open transaction
+        consumer.wakeup(); // stuck in a broker call: interrupt the poll and give up the open
+        // transaction
         thread.join(2 * CLOSE_TIMEOUT.toMillis());
       }
     } catch (InterruptedException e) {

@@ -11,7 +11,8 @@ class CpuMeterTest {
 
   @Test
   void readsTheCpuThisJvmAndAServerProcessUsed() {
-    // given this JVM standing in as the "server" too (its own pid): both parts move with work done here
+    // given this JVM standing in as the "server" too (its own pid): both parts move with work done
+    // here
     CpuMeter meter = CpuMeter.of(List.of(ProcessHandle.current().pid()));
     CpuUse before = meter.now().orElseThrow();
 

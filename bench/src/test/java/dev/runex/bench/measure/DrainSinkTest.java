@@ -33,9 +33,13 @@ class DrainSinkTest {
 
   @Test
   void steadyCpuIsWhatWasUsedBetweenTheReadsThatPassTenAndNinetyPercent() {
-    // given a meter at poll k reading k seconds of bench JVM and k/10 s of server CPU, and the same ten polls
+    // given a meter at poll k reading k seconds of bench JVM and k/10 s of server CPU, and the same
+    // ten polls
     AtomicInteger poll = new AtomicInteger();
-    CpuMeter meter = () -> Optional.of(new CpuUse(Duration.ofSeconds(poll.get()), Duration.ofMillis(100L * poll.get())));
+    CpuMeter meter =
+        () ->
+            Optional.of(
+                new CpuUse(Duration.ofSeconds(poll.get()), Duration.ofMillis(100L * poll.get())));
     DrainSink sink = new DrainSink("d", 100, meter);
     for (int seq = 0; seq < 100; seq++) {
       poll.set(seq / 10);
@@ -46,7 +50,8 @@ class DrainSinkTest {
     DrainResult result = sink.result(0, 0);
 
     // then between poll 0 (10%) and poll 8 (90%): 8 s + 0.8 s for 80 jobs, in 800 ms
-    assertThat(result.steadyCpu()).contains(new CpuUse(Duration.ofSeconds(8), Duration.ofMillis(800)));
+    assertThat(result.steadyCpu())
+        .contains(new CpuUse(Duration.ofSeconds(8), Duration.ofMillis(800)));
     assertThat(result.steadyCpuMicrosPerJob()).isCloseTo(110_000.0, within(1e-6));
     assertThat(result.steadyCoresBusy()).isCloseTo(11.0, within(1e-9));
   }

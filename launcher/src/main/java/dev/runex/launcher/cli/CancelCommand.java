@@ -12,8 +12,10 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "cancel",
     mixinStandardHelpOptions = true,
-    description = {"Cancel a job whether it is delayed, queued, waiting to retry or running: it gets one CANCELLED",
-        "result. A job that already finished is not affected."},
+    description = {
+      "Cancel a job whether it is delayed, queued, waiting to retry or running: it gets one CANCELLED",
+      "result. A job that already finished is not affected."
+    },
     footer = {"", "Example: ./runex cancel 7f3c0e2a --reason 'submitted twice'"})
 public final class CancelCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
@@ -28,7 +30,9 @@ public final class CancelCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String target = ControlTargets.job(jobId);
     var md = ControlWriter.send(config.load(), target, ControlAction.CANCEL, reason);
-    System.out.printf("cancel of %s written to %s (partition %d, offset %d)%n", jobId, md.topic(), md.partition(), md.offset());
+    System.out.printf(
+        "cancel of %s written to %s (partition %d, offset %d)%n",
+        jobId, md.topic(), md.partition(), md.offset());
     return 0;
   }
 }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 public final class ConfigOptions {
   @Option(
       names = {"-c", "--config"},
-      description = "YAML config file (default: $RUNEX_CONFIG, else the bundled runex-default.yaml).")
+      description =
+          "YAML config file (default: $RUNEX_CONFIG, else the bundled runex-default.yaml).")
   Path config;
 
   @Option(
@@ -27,7 +28,9 @@ public final class ConfigOptions {
   /** Loads the config with extra overrides applied last (the command's own options). */
   public RunexConfig load(Map<String, String> extra) {
     Path file = config;
-    if (file == null && System.getenv("RUNEX_CONFIG") != null && !System.getenv("RUNEX_CONFIG").isBlank()) {
+    if (file == null
+        && System.getenv("RUNEX_CONFIG") != null
+        && !System.getenv("RUNEX_CONFIG").isBlank()) {
       file = Path.of(System.getenv("RUNEX_CONFIG"));
     }
     Map<String, String> overrides = new HashMap<>(set);

@@ -10,9 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The configuration and metrics reference, generated from the definitions the code uses
- * ({@link Settings}, the job-type parser's key list, {@link RunexMeters}). The README embeds this
- * text between markers and a test keeps the two identical.
+ * The configuration and metrics reference, generated from the definitions the code uses ({@link
+ * Settings}, the job-type parser's key list, {@link RunexMeters}). The README embeds this text
+ * between markers and a test keeps the two identical.
  */
 public final class ConfigReference {
   private ConfigReference() {}
@@ -21,35 +21,55 @@ public final class ConfigReference {
     StringBuilder sb = new StringBuilder();
     sb.append("| key | env | default | description |\n|---|---|---|---|\n");
     for (Setting s : Settings.ALL) {
-      sb.append("| `").append(s.key()).append("` | `").append(s.envName()).append("` | ")
-          .append(s.defaultValue() == null || s.defaultValue().isEmpty() ? "(empty)" : "`" + s.defaultValue() + "`")
-          .append(" | ").append(s.doc()).append(" |\n");
+      sb.append("| `")
+          .append(s.key())
+          .append("` | `")
+          .append(s.envName())
+          .append("` | ")
+          .append(
+              s.defaultValue() == null || s.defaultValue().isEmpty()
+                  ? "(empty)"
+                  : "`" + s.defaultValue() + "`")
+          .append(" | ")
+          .append(s.doc())
+          .append(" |\n");
     }
     sb.append("\nJob types, under `runex.jobTypes.<name>`:\n\n| key | description |\n|---|---|\n");
     for (Map.Entry<String, String> e : ConfigLoader.JobTypeParser.KEY_DOCS.entrySet()) {
       sb.append("| `").append(e.getKey()).append("` | ").append(e.getValue()).append(" |\n");
     }
-    sb.append("\nRecurring schedules, under `runex.schedules.<name>`:\n\n| key | description |\n|---|---|\n");
+    sb.append(
+        "\nRecurring schedules, under `runex.schedules.<name>`:\n\n| key | description |\n|---|---|\n");
     for (Map.Entry<String, String> e : ScheduleParser.KEY_DOCS.entrySet()) {
       sb.append("| `").append(e.getKey()).append("` | ").append(e.getValue()).append(" |\n");
     }
-    sb.append("\nTenant quotas, in `runex.quotas.default` (every tenant) and `runex.quotas.tenants.<tenant>` ")
+    sb.append(
+            "\nTenant quotas, in `runex.quotas.default` (every tenant) and `runex.quotas.tenants.<tenant>` ")
         .append("(a tenant's block inherits each key it does not set from the default block):\n\n")
         .append("| key | description |\n|---|---|\n");
     for (Map.Entry<String, String> e : QuotaParser.KEY_DOCS.entrySet()) {
       sb.append("| `").append(e.getKey()).append("` | ").append(e.getValue()).append(" |\n");
     }
-    sb.append("\nRaw Kafka client settings pass through unchanged: `runex.kafka.common.*` (every client), then ")
-        .append("`runex.kafka.producer.*`, `runex.kafka.consumer.*`, `runex.kafka.admin.*`, `runex.kafka.streams.*`.\n");
+    sb.append(
+            "\nRaw Kafka client settings pass through unchanged: `runex.kafka.common.*` (every client), then ")
+        .append(
+            "`runex.kafka.producer.*`, `runex.kafka.consumer.*`, `runex.kafka.admin.*`, `runex.kafka.streams.*`.\n");
     return sb.toString();
   }
 
   public static String metricsMarkdown() {
-    StringBuilder sb = new StringBuilder("| meter | kind | tags | description |\n|---|---|---|---|\n");
+    StringBuilder sb =
+        new StringBuilder("| meter | kind | tags | description |\n|---|---|---|---|\n");
     for (RunexMeters m : RunexMeters.values()) {
-      sb.append("| `").append(m.meterName()).append("` | ").append(m.kind().name().toLowerCase(Locale.ROOT))
-          .append(" | ").append(m.tagKeys().isEmpty() ? "" : "`" + String.join("`, `", m.tagKeys()) + "`")
-          .append(" | ").append(m.description()).append(" |\n");
+      sb.append("| `")
+          .append(m.meterName())
+          .append("` | ")
+          .append(m.kind().name().toLowerCase(Locale.ROOT))
+          .append(" | ")
+          .append(m.tagKeys().isEmpty() ? "" : "`" + String.join("`, `", m.tagKeys()) + "`")
+          .append(" | ")
+          .append(m.description())
+          .append(" |\n");
     }
     return sb.toString();
   }

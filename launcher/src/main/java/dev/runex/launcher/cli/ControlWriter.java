@@ -4,7 +4,6 @@ import dev.runex.config.RunexConfig;
 import dev.runex.schemas.ControlAction;
 import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.control.ControlTargets;
-import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
 import java.nio.charset.StandardCharsets;
@@ -22,23 +21,36 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 public final class ControlWriter {
   private ControlWriter() {}
 
-  public static RecordMetadata send(RunexConfig cfg, String target, ControlAction action, String reason)
+  public static RecordMetadata send(
+      RunexConfig cfg, String target, ControlAction action, String reason)
       throws ExecutionException, InterruptedException {
     RunexTopics topics = cfg.topics();
     Topic<String, ControlCommand> control = topics.control();
-    ControlCommand command = ControlTargets.command(target, action, requestedBy(), reason, Instant.now());
+    ControlCommand command =
+        ControlTargets.command(target, action, requestedBy(), reason, Instant.now());
     byte[] value = control.valueSerde().serializer().serialize(control.name(), command);
     try (KafkaProducer<byte[], byte[]> producer = Clients.producer(cfg)) {
-      return producer.send(new ProducerRecord<>(control.name(), target.getBytes(StandardCharsets.UTF_8), value)).get();
+      return producer
+          .send(
+              new ProducerRecord<>(control.name(), target.getBytes(StandardCharsets.UTF_8), value))
+          .get();
     }
   }
 
   /** user@host, for the audit trail. */
-  /** Sends the command and prints where it was written (the pause and resume commands' whole job). */
-  static int sendAndReport(RunexConfig cfg, String target, ControlAction action, String reason) throws Exception {
+  /**
+   * Sends the command and prints where it was written (the pause and resume commands' whole job).
+   */
+  static int sendAndReport(RunexConfig cfg, String target, ControlAction action, String reason)
+      throws Exception {
     RecordMetadata md = send(cfg, target, action, reason);
-    System.out.printf("%s %s written to %s (partition %d, offset %d)%n", action.name().toLowerCase(java.util.Locale.ROOT),
-        target, md.topic(), md.partition(), md.offset());
+    System.out.printf(
+        "%s %s written to %s (partition %d, offset %d)%n",
+        action.name().toLowerCase(java.util.Locale.ROOT),
+        target,
+        md.topic(),
+        md.partition(),
+        md.offset());
     return 0;
   }
 

@@ -3,7 +3,6 @@ package dev.runex.launcher.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runex.config.RunexConfig;
 import dev.runex.launcher.deadletter.DeadLetterReplay;
-import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.schemas.topics.RunexTopics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +20,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code runex dlq list|show|replay}: inspect and replay the dead-letter topic. */
-@Command(name = "dlq", mixinStandardHelpOptions = true,
+@Command(
+    name = "dlq",
+    mixinStandardHelpOptions = true,
     description = "Inspect and replay dead letters.",
     subcommands = {DlqCommand.ListCmd.class, DlqCommand.ShowCmd.class, DlqCommand.ReplayCmd.class})
 public final class DlqCommand {
@@ -60,7 +61,10 @@ public final class DlqCommand {
     return cfg.topics();
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per dead letter.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "One line per dead letter.")
   static final class ListCmd implements Callable<Integer> {
     @Mixin ConfigOptions config;
 
@@ -68,11 +72,16 @@ public final class DlqCommand {
     public Integer call() {
       RunexConfig cfg = config.load();
       List<Entry> all = readAll(cfg, topics(cfg));
-      System.out.printf("%-10s %-38s %-10s %-20s %s%n", "PART:OFF", "KEY / JOB ID", "STAGE", "REASON", "MESSAGE");
+      System.out.printf(
+          "%-10s %-38s %-10s %-20s %s%n", "PART:OFF", "KEY / JOB ID", "STAGE", "REASON", "MESSAGE");
       for (Entry e : all) {
         JsonNode v = e.value();
-        System.out.printf("%-10s %-38s %-10s %-20s %s%n", e.partition() + ":" + e.offset(),
-            RecordText.key(e.key()), v.path("stage").asText(), v.path("reason").path("code").asText(),
+        System.out.printf(
+            "%-10s %-38s %-10s %-20s %s%n",
+            e.partition() + ":" + e.offset(),
+            RecordText.key(e.key()),
+            v.path("stage").asText(),
+            v.path("reason").path("code").asText(),
             v.path("reason").path("message").asText());
       }
       System.out.println(all.size() + " dead letter(s)");
@@ -80,7 +89,10 @@ public final class DlqCommand {
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "Print dead letters in full (by job id, key or partition:offset).")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "Print dead letters in full (by job id, key or partition:offset).")
   static final class ShowCmd implements Callable<Integer> {
     @Mixin ConfigOptions config;
 
@@ -100,12 +112,18 @@ public final class DlqCommand {
     }
   }
 
-  @Command(name = "replay", mixinStandardHelpOptions = true,
-      description = "Resubmit dead letters to intake (by job id, key or partition:offset, or --all).")
+  @Command(
+      name = "replay",
+      mixinStandardHelpOptions = true,
+      description =
+          "Resubmit dead letters to intake (by job id, key or partition:offset, or --all).")
   static final class ReplayCmd implements Callable<Integer> {
     @Mixin ConfigOptions config;
 
-    @Parameters(paramLabel = "REF", arity = "0..*", description = "Job id, record key, or partition:offset.")
+    @Parameters(
+        paramLabel = "REF",
+        arity = "0..*",
+        description = "Job id, record key, or partition:offset.")
     List<String> refs = new ArrayList<>();
 
     @Option(names = "--all", description = "Replay every dead letter in the topic.")
@@ -115,10 +133,14 @@ public final class DlqCommand {
     public Integer call() throws Exception {
       RunexConfig cfg = config.load();
       RunexTopics topics = topics(cfg);
-      List<Entry> chosen = readAll(cfg, topics).stream()
-          .filter(e -> all || refs.stream().anyMatch(e::matches)).toList();
+      List<Entry> chosen =
+          readAll(cfg, topics).stream()
+              .filter(e -> all || refs.stream().anyMatch(e::matches))
+              .toList();
       if (chosen.isEmpty()) {
-        System.err.println("nothing to replay" + (refs.isEmpty() && !all ? ": name dead letters or use --all" : ""));
+        System.err.println(
+            "nothing to replay"
+                + (refs.isEmpty() && !all ? ": name dead letters or use --all" : ""));
         return 1;
       }
       try (KafkaProducer<byte[], byte[]> producer = Clients.producer(cfg)) {

@@ -9,8 +9,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code runex jobs}: lists jobs from the status store, filtered, one page at a time. */
-@Command(name = "jobs", mixinStandardHelpOptions = true,
-    description = "List jobs by tenant, type and state from the topology's status store, in job-id order, one page at a time.")
+@Command(
+    name = "jobs",
+    mixinStandardHelpOptions = true,
+    description =
+        "List jobs by tenant, type and state from the topology's status store, in job-id order, one page at a time.")
 public final class JobsCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
@@ -20,21 +23,33 @@ public final class JobsCommand implements Callable<Integer> {
   @Option(names = "--type", description = "Only jobs of this type.")
   String type;
 
-  @Option(names = "--state", description = "Only jobs in this state: RECEIVED, VALIDATED, DELAYED, THROTTLED, SCHEDULED, RUNNING, "
-      + "RETRY_SCHEDULED, SUCCEEDED, FAILED, TIMED_OUT, REJECTED, EXPIRED, CANCELLED.")
+  @Option(
+      names = "--state",
+      description =
+          "Only jobs in this state: RECEIVED, VALIDATED, DELAYED, THROTTLED, SCHEDULED, RUNNING, "
+              + "RETRY_SCHEDULED, SUCCEEDED, FAILED, TIMED_OUT, REJECTED, EXPIRED, CANCELLED.")
   String state;
 
-  @Option(names = "--limit", defaultValue = "50", description = "Jobs per page, 1 to 1000 (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--limit",
+      defaultValue = "50",
+      description = "Jobs per page, 1 to 1000 (default ${DEFAULT-VALUE}).")
   int limit;
 
-  @Option(names = "--page-token", paramLabel = "TOKEN", description = "The next page, as the previous one printed it.")
+  @Option(
+      names = "--page-token",
+      paramLabel = "TOKEN",
+      description = "The next page, as the previous one printed it.")
   String pageToken;
 
   @Option(names = "--json", description = "Print the API's JSON page instead of a table.")
   boolean json;
 
-  @Option(names = "--status-url", paramLabel = "URL",
-      description = "A topology instance's status API (default: http://<runex.topology.statusHost>:<runex.topology.statusPort>).")
+  @Option(
+      names = "--status-url",
+      paramLabel = "URL",
+      description =
+          "A topology instance's status API (default: http://<runex.topology.statusHost>:<runex.topology.statusPort>).")
   String statusUrl;
 
   @Override
@@ -48,10 +63,16 @@ public final class JobsCommand implements Callable<Integer> {
       System.out.println(r.body().toPrettyString());
       return 0;
     }
-    System.out.printf("%-38s %-16s %-12s %-12s %7s  %s%n", "ID", "STATE", "TYPE", "TENANT", "ATTEMPT", "UPDATED");
+    System.out.printf(
+        "%-38s %-16s %-12s %-12s %7s  %s%n", "ID", "STATE", "TYPE", "TENANT", "ATTEMPT", "UPDATED");
     for (JsonNode job : r.body().path("jobs")) {
-      System.out.printf("%-38s %-16s %-12s %-12s %7d  %s%n", job.path("jobId").asText(), job.path("state").asText(),
-          job.path("type").asText(""), job.path("tenant").asText(""), job.path("attempt").asInt(),
+      System.out.printf(
+          "%-38s %-16s %-12s %-12s %7d  %s%n",
+          job.path("jobId").asText(),
+          job.path("state").asText(),
+          job.path("type").asText(""),
+          job.path("tenant").asText(""),
+          job.path("attempt").asInt(),
           job.path("updatedAt").asText());
     }
     JsonNode next = r.body().path("nextPageToken");
@@ -72,7 +93,10 @@ public final class JobsCommand implements Callable<Integer> {
 
   private static void param(StringBuilder q, String name, String value) {
     if (value != null && !value.isBlank()) {
-      q.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+      q.append('&')
+          .append(name)
+          .append('=')
+          .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
     }
   }
 }

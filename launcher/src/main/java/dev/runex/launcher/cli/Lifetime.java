@@ -32,19 +32,22 @@ public final class Lifetime {
    * that looks alive and does nothing.
    */
   public void exitWhen(BooleanSupplier failed, String what) {
-    Thread watchdog = new Thread(() -> {
-      while (!closing) {
-        if (failed.getAsBoolean() && !closing) {
-          LOG.error("{} stopped unexpectedly; exiting with status 1", what);
-          System.exit(1);
-        }
-        try {
-          Thread.sleep(1_000);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "runex-watchdog");
+    Thread watchdog =
+        new Thread(
+            () -> {
+              while (!closing) {
+                if (failed.getAsBoolean() && !closing) {
+                  LOG.error("{} stopped unexpectedly; exiting with status 1", what);
+                  System.exit(1);
+                }
+                try {
+                  Thread.sleep(1_000);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "runex-watchdog");
     watchdog.setDaemon(true);
     watchdog.start();
   }

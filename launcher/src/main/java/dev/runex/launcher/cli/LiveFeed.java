@@ -44,13 +44,20 @@ final class LiveFeed implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : results.poll(Duration.ofMillis(200))) {
           JsonNode v = text.toJson(r.value());
           resultsById.put(RecordText.key(r.key()), v);
-          System.out.printf("[result]      %-28s %-9s attempts=%s %s%n", RecordText.key(r.key()),
-              v.path("status").asText(), v.path("attempts").asText(), detail(v));
+          System.out.printf(
+              "[result]      %-28s %-9s attempts=%s %s%n",
+              RecordText.key(r.key()),
+              v.path("status").asText(),
+              v.path("attempts").asText(),
+              detail(v));
         }
         for (ConsumerRecord<byte[], byte[]> r : deadLetters.poll(Duration.ofMillis(50))) {
           JsonNode v = text.toJson(r.value());
-          System.out.printf("[dead letter] %-28s stage=%s reason=%s: %s%n", RecordText.key(r.key()),
-              v.path("stage").asText(), v.path("reason").path("code").asText(),
+          System.out.printf(
+              "[dead letter] %-28s stage=%s reason=%s: %s%n",
+              RecordText.key(r.key()),
+              v.path("stage").asText(),
+              v.path("reason").path("code").asText(),
               v.path("reason").path("message").asText());
         }
       }
@@ -67,7 +74,9 @@ final class LiveFeed implements AutoCloseable {
       return "output=" + v.get("output").asText();
     }
     JsonNode err = v.path("error");
-    return err.isObject() ? "error=" + err.path("code").asText() + ": " + err.path("message").asText() : "";
+    return err.isObject()
+        ? "error=" + err.path("code").asText() + ": " + err.path("message").asText()
+        : "";
   }
 
   @Override

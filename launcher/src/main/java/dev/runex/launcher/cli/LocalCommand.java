@@ -6,7 +6,6 @@ import dev.runex.launcher.local.LocalInfra;
 import dev.runex.launcher.local.RunexHome;
 import dev.runex.launcher.local.TopicProvisioner;
 import dev.runex.launcher.monitoring.MetricsEndpoint;
-import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.topology.RunexTopology;
 import dev.runex.workers.JobWorker;
@@ -33,8 +32,11 @@ import picocli.CommandLine.Option;
  * Apicurio Registry (127.0.0.1:8081) as child processes, the topology and one worker in this JVM —
  * then a demo, then it stays up until Ctrl-C and removes its data on exit.
  */
-@Command(name = "local", mixinStandardHelpOptions = true,
-    description = "Run broker, registry, topology and a worker locally, show a demo, stay up until Ctrl-C.")
+@Command(
+    name = "local",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run broker, registry, topology and a worker locally, show a demo, stay up until Ctrl-C.")
 public final class LocalCommand implements Callable<Integer> {
   static final int KAFKA_PORT = 9092;
   static final int CONTROLLER_PORT = 9093;
@@ -49,50 +51,89 @@ public final class LocalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path stateDir = RunexHome.resolve().resolve(".runex");
     Files.createDirectories(stateDir);
-    FileChannel lockChannel = FileChannel.open(stateDir.resolve("local.lock"),
-        StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    FileChannel lockChannel =
+        FileChannel.open(
+            stateDir.resolve("local.lock"),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.READ);
     FileLock lock = lockChannel.tryLock();
     if (lock == null) {
       String pid = Files.readString(stateDir.resolve("local.pid")).trim();
-      System.err.println("runex local is already running (pid " + pid + ") with Kafka on 127.0.0.1:" + KAFKA_PORT
-          + " and the registry on 127.0.0.1:" + REGISTRY_PORT + ".\nUse it (./runex submit ..., ./runex results) "
-          + "or stop it with Ctrl-C in its terminal (or: kill " + pid + ").");
+      System.err.println(
+          "runex local is already running (pid "
+              + pid
+              + ") with Kafka on 127.0.0.1:"
+              + KAFKA_PORT
+              + " and the registry on 127.0.0.1:"
+              + REGISTRY_PORT
+              + ".\nUse it (./runex submit ..., ./runex results) "
+              + "or stop it with Ctrl-C in its terminal (or: kill "
+              + pid
+              + ").");
       return 2;
     }
     Files.writeString(stateDir.resolve("local.pid"), Long.toString(ProcessHandle.current().pid()));
     for (int port : new int[] {KAFKA_PORT, CONTROLLER_PORT, REGISTRY_PORT}) {
       if (!free(port)) {
-        System.err.println("port 127.0.0.1:" + port + " is in use by another program; runex local needs ports "
-            + KAFKA_PORT + " (Kafka), " + CONTROLLER_PORT + " (KRaft controller) and " + REGISTRY_PORT + " (registry).");
+        System.err.println(
+            "port 127.0.0.1:"
+                + port
+                + " is in use by another program; runex local needs ports "
+                + KAFKA_PORT
+                + " (Kafka), "
+                + CONTROLLER_PORT
+                + " (KRaft controller) and "
+                + REGISTRY_PORT
+                + " (registry).");
         return 2;
       }
     }
     Path dataDir = Files.createTempDirectory(stateDir, "local-");
     Lifetime lifetime = new Lifetime();
-    lifetime.add(() -> {
-      deleteTree(dataDir);
-      lock.release();
-      lockChannel.close();
-    });
-    System.out.println("starting Kafka (127.0.0.1:" + KAFKA_PORT + ") and Apicurio Registry (127.0.0.1:"
-        + REGISTRY_PORT + ")...");
-    LocalInfra infra = lifetime.add(
-        LocalInfra.start(dataDir, KAFKA_PORT, CONTROLLER_PORT, REGISTRY_PORT, LocalInfra.SchemaStore.MEMORY));
-    RunexConfig cfg = config.load(Map.of(
-        Settings.BOOTSTRAP_SERVERS.key(), infra.bootstrapServers(),
-        Settings.SCHEMA_REGISTRY_URL.key(), infra.registryUrl(),
-        Settings.TOPOLOGY_STATE_DIR.key(), dataDir.resolve("streams").toString()));
+    lifetime.add(
+        () -> {
+          deleteTree(dataDir);
+          lock.release();
+          lockChannel.close();
+        });
+    System.out.println(
+        "starting Kafka (127.0.0.1:"
+            + KAFKA_PORT
+            + ") and Apicurio Registry (127.0.0.1:"
+            + REGISTRY_PORT
+            + ")...");
+    LocalInfra infra =
+        lifetime.add(
+            LocalInfra.start(
+                dataDir,
+                KAFKA_PORT,
+                CONTROLLER_PORT,
+                REGISTRY_PORT,
+                LocalInfra.SchemaStore.MEMORY));
+    RunexConfig cfg =
+        config.load(
+            Map.of(
+                Settings.BOOTSTRAP_SERVERS.key(), infra.bootstrapServers(),
+                Settings.SCHEMA_REGISTRY_URL.key(), infra.registryUrl(),
+                Settings.TOPOLOGY_STATE_DIR.key(), dataDir.resolve("streams").toString()));
     RunexTopics topics = cfg.topics();
     TopicProvisioner.ensureTopics(cfg, topics, cfg.pools());
     MetricsEndpoint metrics = lifetime.add(MetricsEndpoint.start(cfg, "local"));
     LiveFeed feed = lifetime.add(LiveFeed.start(cfg, topics));
     RunexTopology topology = lifetime.add(new RunexTopology(cfg, topics, metrics.registry()));
     topology.start();
-    JobWorker worker = lifetime.add(new JobWorker(cfg, topics, HandlerRegistry.withBuiltins(), metrics.registry()));
+    JobWorker worker =
+        lifetime.add(
+            new JobWorker(cfg, topics, HandlerRegistry.withBuiltins(), metrics.registry()));
     worker.start();
-    lifetime.exitWhen(() -> !worker.isRunning() || TopologyCommand.stopped(topology), "the local runtime");
-    System.out.printf("runex is up: Kafka %s, registry %s, metrics http://127.0.0.1:%d/metrics%s%n",
-        infra.bootstrapServers(), infra.registryUrl(), metrics.port(),
+    lifetime.exitWhen(
+        () -> !worker.isRunning() || TopologyCommand.stopped(topology), "the local runtime");
+    System.out.printf(
+        "runex is up: Kafka %s, registry %s, metrics http://127.0.0.1:%d/metrics%s%n",
+        infra.bootstrapServers(),
+        infra.registryUrl(),
+        metrics.port(),
         topology.statusUrl().map(u -> ", job status " + u + "/jobs").orElse(""));
     if (!noDemo) {
       new LocalDemo(cfg, topics, feed).run();
@@ -103,7 +144,8 @@ public final class LocalCommand implements Callable<Integer> {
   }
 
   private static void printHelp() {
-    System.out.println("""
+    System.out.println(
+        """
 
         runex local stays up until Ctrl-C. In another terminal:
           ./runex submit '{"type":"echo","tenant":"demo","params":{"message":"hi"}}' --wait

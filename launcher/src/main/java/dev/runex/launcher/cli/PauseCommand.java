@@ -11,8 +11,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "pause",
     mixinStandardHelpOptions = true,
-    description = {"Pause a tenant, a job type or a pool: its jobs stay queued (not dropped, not failed) and do not",
-        "start until resumed. Running jobs finish."},
+    description = {
+      "Pause a tenant, a job type or a pool: its jobs stay queued (not dropped, not failed) and do not",
+      "start until resumed. Running jobs finish."
+    },
     footer = {"", "Example: ./runex pause --tenant acme"})
 public final class PauseCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;

@@ -32,8 +32,9 @@ public final class RecordText {
       int id = ConfluentAvroDeserializer.schemaId(value);
       Schema writer = registry.getById(id);
       try {
-        GenericRecord rec = new GenericDatumReader<GenericRecord>(writer)
-            .read(null, DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null));
+        GenericRecord rec =
+            new GenericDatumReader<GenericRecord>(writer)
+                .read(null, DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null));
         return AvroJson.toJson(rec);
       } catch (IOException e) {
         throw new IllegalStateException("cannot decode Avro record with schema id " + id, e);
@@ -42,7 +43,8 @@ public final class RecordText {
     try {
       return AvroJson.MAPPER.readTree(value);
     } catch (IOException e) {
-      return JsonNodeFactory.instance.textNode("<undecodable: " + Base64.getEncoder().encodeToString(value) + ">");
+      return JsonNodeFactory.instance.textNode(
+          "<undecodable: " + Base64.getEncoder().encodeToString(value) + ">");
     }
   }
 

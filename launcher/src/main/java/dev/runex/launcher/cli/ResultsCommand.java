@@ -1,7 +1,6 @@
 package dev.runex.launcher.cli;
 
 import dev.runex.config.RunexConfig;
-import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.schemas.topics.RunexTopics;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -11,13 +10,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code runex results}: follows the results topic (or the events topic) and prints one JSON line per record. */
-@Command(name = "results", mixinStandardHelpOptions = true,
+/**
+ * {@code runex results}: follows the results topic (or the events topic) and prints one JSON line
+ * per record.
+ */
+@Command(
+    name = "results",
+    mixinStandardHelpOptions = true,
     description = "Follow job results (read_committed), one JSON object per line. Ctrl-C to stop.")
 public final class ResultsCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
-  @Option(names = "--from-beginning", description = "Start at the oldest retained result instead of new ones.")
+  @Option(
+      names = "--from-beginning",
+      description = "Start at the oldest retained result instead of new ones.")
   boolean fromBeginning;
 
   @Option(names = "--id", description = "Only this job id.")
@@ -26,7 +32,9 @@ public final class ResultsCommand implements Callable<Integer> {
   @Option(names = "--events", description = "Follow lifecycle events instead of results.")
   boolean events;
 
-  @Option(names = "--limit", description = "Stop after this many records (default: follow forever).")
+  @Option(
+      names = "--limit",
+      description = "Stop after this many records (default: follow forever).")
   int limit = -1;
 
   @Override

@@ -24,6 +24,7 @@ public final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return ControlWriter.sendAndReport(config.load(), target.target(), ControlAction.RESUME, reason);
+    return ControlWriter.sendAndReport(
+        config.load(), target.target(), ControlAction.RESUME, reason);
   }
 }

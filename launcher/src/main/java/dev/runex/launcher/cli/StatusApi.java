@@ -12,12 +12,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * The CLI's client of a topology instance's job status API ({@code GET /jobs/<id>}, {@code GET /jobs}).
- * Any instance answers for every job: it routes to the owner itself.
+ * The CLI's client of a topology instance's job status API ({@code GET /jobs/<id>}, {@code GET
+ * /jobs}). Any instance answers for every job: it routes to the owner itself.
  */
 final class StatusApi {
   private final URI base;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** An answer: HTTP status and JSON body. */
   record Response(int status, JsonNode body) {
@@ -33,17 +34,24 @@ final class StatusApi {
   /** {@code explicit} when given, else the local instance the config describes. */
   static StatusApi of(String explicit, RunexConfig cfg) {
     if (explicit != null && !explicit.isBlank()) {
-      return new StatusApi(URI.create(explicit.endsWith("/") ? explicit.substring(0, explicit.length() - 1) : explicit));
+      return new StatusApi(
+          URI.create(
+              explicit.endsWith("/") ? explicit.substring(0, explicit.length() - 1) : explicit));
     }
     if (!cfg.bool(Settings.TOPOLOGY_STATUS_ENABLED)) {
-      throw new IllegalStateException(Settings.TOPOLOGY_STATUS_ENABLED.key() + " is false: this configuration runs"
-          + " no job-status application; pass the API of a topology instance that runs one with --status-url"
-          + " http://host:port");
+      throw new IllegalStateException(
+          Settings.TOPOLOGY_STATUS_ENABLED.key()
+              + " is false: this configuration runs"
+              + " no job-status application; pass the API of a topology instance that runs one with --status-url"
+              + " http://host:port");
     }
     int port = cfg.intValue(Settings.TOPOLOGY_STATUS_PORT);
     if (port <= 0) {
-      throw new IllegalStateException(Settings.TOPOLOGY_STATUS_PORT.key() + " is " + port
-          + ": pass the API of a running topology instance with --status-url http://host:port");
+      throw new IllegalStateException(
+          Settings.TOPOLOGY_STATUS_PORT.key()
+              + " is "
+              + port
+              + ": pass the API of a running topology instance with --status-url http://host:port");
     }
     String host = cfg.string(Settings.TOPOLOGY_STATUS_ADVERTISED_HOST);
     if (host.isBlank()) {
@@ -56,14 +64,22 @@ final class StatusApi {
   }
 
   Response get(String pathAndQuery) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(15))
-        .GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+            .timeout(Duration.ofSeconds(15))
+            .GET()
+            .build();
     try {
       HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
       return new Response(r.statusCode(), AvroJson.MAPPER.readTree(r.body()));
     } catch (IOException e) {
-      throw new IllegalStateException("cannot reach the status API at " + base + " (is a topology running? "
-          + "./runex local or ./runex topology; else pass --status-url): " + e, e);
+      throw new IllegalStateException(
+          "cannot reach the status API at "
+              + base
+              + " (is a topology running? "
+              + "./runex local or ./runex topology; else pass --status-url): "
+              + e,
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

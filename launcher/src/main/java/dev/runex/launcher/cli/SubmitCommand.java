@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runex.config.RunexConfig;
 import dev.runex.schemas.json.AvroJson;
-import dev.runex.schemas.serde.SchemaRegistryClient;
+import dev.runex.schemas.lifecycle.TraceParents;
 import dev.runex.schemas.topics.RunexTopics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,34 +17,48 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import dev.runex.schemas.lifecycle.TraceParents;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code runex submit}: writes one JSON job to the intake topic, optionally waiting for its result. */
+/**
+ * {@code runex submit}: writes one JSON job to the intake topic, optionally waiting for its result.
+ */
 @Command(
     name = "submit",
     mixinStandardHelpOptions = true,
     description = "Submit a JSON job to the intake topic (key: job id) and print its id.",
-    footer = {"", "Example: ./runex submit '{\"type\":\"echo\",\"tenant\":\"demo\",\"params\":{\"message\":\"hi\"}}' --wait"})
+    footer = {
+      "",
+      "Example: ./runex submit '{\"type\":\"echo\",\"tenant\":\"demo\",\"params\":{\"message\":\"hi\"}}' --wait"
+    })
 public final class SubmitCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
-  @Parameters(index = "0", paramLabel = "JOB", description = "The job as JSON, @file to read a file, or - for stdin.")
+  @Parameters(
+      index = "0",
+      paramLabel = "JOB",
+      description = "The job as JSON, @file to read a file, or - for stdin.")
   String job;
 
   @Option(names = "--key", description = "Record key (default: the job's id, else a new UUID).")
   String key;
 
-  @Option(names = "--traceparent", paramLabel = "TRACEPARENT",
-      description = "W3C traceparent (00-<trace id>-<span id>-<flags>) to send as the record's header: the job's "
-          + "attempts continue this trace.")
+  @Option(
+      names = "--traceparent",
+      paramLabel = "TRACEPARENT",
+      description =
+          "W3C traceparent (00-<trace id>-<span id>-<flags>) to send as the record's header: the job's "
+              + "attempts continue this trace.")
   String traceParent;
 
-  @Option(names = "--wait", arity = "0..1", fallbackValue = "PT60S", paramLabel = "TIMEOUT",
+  @Option(
+      names = "--wait",
+      arity = "0..1",
+      fallbackValue = "PT60S",
+      paramLabel = "TIMEOUT",
       description = "Wait for the job's result and print it (default timeout PT60S).")
   Duration wait;
 
@@ -71,15 +85,23 @@ public final class SubmitCommand implements Callable<Integer> {
       return 2;
     }
     RunexTopics topics = cfg.topics();
-    KafkaConsumer<byte[], byte[]> results = wait == null ? null : Clients.reader(cfg, topics.results().name(), false);
+    KafkaConsumer<byte[], byte[]> results =
+        wait == null ? null : Clients.reader(cfg, topics.results().name(), false);
     try (KafkaProducer<byte[], byte[]> producer = Clients.producer(cfg)) {
-      ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.intake().name(),
-          id.getBytes(StandardCharsets.UTF_8), text.getBytes(StandardCharsets.UTF_8));
+      ProducerRecord<byte[], byte[]> record =
+          new ProducerRecord<>(
+              topics.intake().name(),
+              id.getBytes(StandardCharsets.UTF_8),
+              text.getBytes(StandardCharsets.UTF_8));
       if (traceParent != null) {
-        record.headers().add(TraceParents.HEADER, traceParent.trim().getBytes(StandardCharsets.UTF_8));
+        record
+            .headers()
+            .add(TraceParents.HEADER, traceParent.trim().getBytes(StandardCharsets.UTF_8));
       }
       RecordMetadata md = producer.send(record).get();
-      System.out.printf("submitted %s to %s (partition %d, offset %d)%n", id, md.topic(), md.partition(), md.offset());
+      System.out.printf(
+          "submitted %s to %s (partition %d, offset %d)%n",
+          id, md.topic(), md.partition(), md.offset());
     }
     if (results == null) {
       return 0;
@@ -100,7 +122,12 @@ public final class SubmitCommand implements Callable<Integer> {
         }
       }
     }
-    System.err.println("no result for " + id + " within " + wait + " (it may still be delayed, queued or running)");
+    System.err.println(
+        "no result for "
+            + id
+            + " within "
+            + wait
+            + " (it may still be delayed, queued or running)");
     return 3;
   }
 

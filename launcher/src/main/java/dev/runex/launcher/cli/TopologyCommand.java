@@ -3,7 +3,6 @@ package dev.runex.launcher.cli;
 import dev.runex.config.RunexConfig;
 import dev.runex.launcher.local.TopicProvisioner;
 import dev.runex.launcher.monitoring.MetricsEndpoint;
-import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.topology.RunexTopology;
 import java.util.concurrent.Callable;
@@ -11,8 +10,13 @@ import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code runex topology}: runs the Kafka Streams application (intake, queueing, scheduling, status) and its status API. */
-@Command(name = "topology", mixinStandardHelpOptions = true,
+/**
+ * {@code runex topology}: runs the Kafka Streams application (intake, queueing, scheduling, status)
+ * and its status API.
+ */
+@Command(
+    name = "topology",
+    mixinStandardHelpOptions = true,
     description = "Run the topology (intake validation, delay index, scheduling) until stopped.")
 public final class TopologyCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
@@ -27,8 +31,11 @@ public final class TopologyCommand implements Callable<Integer> {
     RunexTopology topology = lifetime.add(new RunexTopology(cfg, topics, metrics.registry()));
     topology.start();
     lifetime.exitWhen(() -> stopped(topology), "the topology");
-    System.out.println("runex topology running against " + cfg.bootstrapServers()
-        + topology.statusUrl().map(u -> "; job status at " + u + "/jobs").orElse("") + "; Ctrl-C to stop");
+    System.out.println(
+        "runex topology running against "
+            + cfg.bootstrapServers()
+            + topology.statusUrl().map(u -> "; job status at " + u + "/jobs").orElse("")
+            + "; Ctrl-C to stop");
     lifetime.awaitShutdown();
     return 0;
   }

@@ -4,7 +4,6 @@ import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.launcher.local.TopicProvisioner;
 import dev.runex.launcher.monitoring.MetricsEndpoint;
-import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.workers.JobWorker;
 import dev.runex.workers.execution.HandlerRegistry;
@@ -16,18 +15,25 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code runex worker --pool P}: one worker replica of a pool. */
-@Command(name = "worker", mixinStandardHelpOptions = true,
-    description = "Run one worker replica for a pool until stopped (SIGTERM drains in-flight jobs and commits).")
+@Command(
+    name = "worker",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run one worker replica for a pool until stopped (SIGTERM drains in-flight jobs and commits).")
 public final class WorkerCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
   @Option(names = "--pool", description = "Pool to serve (default: runex.worker.pool).")
   String pool;
 
-  @Option(names = "--id", description = "Stable worker id (static group membership, transactional.id).")
+  @Option(
+      names = "--id",
+      description = "Stable worker id (static group membership, transactional.id).")
   String id;
 
-  @Option(names = "--concurrency", description = "Jobs run at once (default: runex.worker.concurrency).")
+  @Option(
+      names = "--concurrency",
+      description = "Jobs run at once (default: runex.worker.concurrency).")
   Integer concurrency;
 
   @Override
@@ -47,11 +53,17 @@ public final class WorkerCommand implements Callable<Integer> {
     MetricsEndpoint metrics = lifetime.add(MetricsEndpoint.start(cfg, "worker"));
     RunexTopics topics = cfg.topics();
     TopicProvisioner.ensureTopics(cfg, topics, java.util.List.of(cfg.string(Settings.WORKER_POOL)));
-    JobWorker worker = lifetime.add(new JobWorker(cfg, topics, HandlerRegistry.withBuiltins(), metrics.registry()));
+    JobWorker worker =
+        lifetime.add(
+            new JobWorker(cfg, topics, HandlerRegistry.withBuiltins(), metrics.registry()));
     worker.start();
     lifetime.exitWhen(() -> !worker.isRunning(), "worker " + worker.workerId());
-    System.out.println("runex worker " + worker.workerId() + " serving pool " + cfg.string(Settings.WORKER_POOL)
-        + "; Ctrl-C to stop");
+    System.out.println(
+        "runex worker "
+            + worker.workerId()
+            + " serving pool "
+            + cfg.string(Settings.WORKER_POOL)
+            + "; Ctrl-C to stop");
     lifetime.awaitShutdown();
     return 0;
   }

@@ -29,12 +29,15 @@ public final class DeadLetterReplay {
       req.put("id", job.path("id").asText());
       req.put("type", job.path("type").asText());
       req.put("tenant", job.path("tenant").asText());
-      req.set("params", job.path("params").isObject() ? job.get("params") : AvroJson.MAPPER.createObjectNode());
+      req.set(
+          "params",
+          job.path("params").isObject() ? job.get("params") : AvroJson.MAPPER.createObjectNode());
       req.put("partitionKey", job.path("partitionKey").asText());
       req.put("timeout", Duration.ofMillis(job.path("timeoutMs").asLong(30_000)).toString());
-      ObjectNode labels = job.path("labels").isObject()
-          ? ((ObjectNode) job.get("labels")).deepCopy()
-          : AvroJson.MAPPER.createObjectNode();
+      ObjectNode labels =
+          job.path("labels").isObject()
+              ? ((ObjectNode) job.get("labels")).deepCopy()
+              : AvroJson.MAPPER.createObjectNode();
       labels.put(REPLAY_LABEL, coordinates);
       req.set("labels", labels);
       ObjectNode limits = limits(job.path("limits"));
@@ -48,10 +51,13 @@ public final class DeadLetterReplay {
     if (original.isTextual()) {
       return new IntakeRecord(originalKey, Base64.getDecoder().decode(original.asText()));
     }
-    throw new IllegalArgumentException("dead letter " + coordinates + " carries neither a job nor the original bytes");
+    throw new IllegalArgumentException(
+        "dead letter " + coordinates + " carries neither a job nor the original bytes");
   }
 
-  /** The job's own limits ({@code JobLimits}: bytes and millis) as the JSON intake's limits object. */
+  /**
+   * The job's own limits ({@code JobLimits}: bytes and millis) as the JSON intake's limits object.
+   */
   private static ObjectNode limits(JsonNode jobLimits) {
     ObjectNode out = AvroJson.MAPPER.createObjectNode();
     if (!jobLimits.isObject()) {

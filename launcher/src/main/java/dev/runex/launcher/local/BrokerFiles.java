@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The files of one local broker under its data folder: {@code server.properties} for a
- * single-node KRaft broker+controller on loopback, a log4j2 config, the log folder and the logs.
- * Every property here was needed in practice; the comments say what goes wrong without it.
+ * The files of one local broker under its data folder: {@code server.properties} for a single-node
+ * KRaft broker+controller on loopback, a log4j2 config, the log folder and the logs. Every property
+ * here was needed in practice; the comments say what goes wrong without it.
  */
 record BrokerFiles(Path dataDir) {
 
@@ -44,11 +44,15 @@ record BrokerFiles(Path dataDir) {
     return dataDir.resolve("kafka-warn.log");
   }
 
-  /** Writes both config files for these ports (overwriting older ones: ports may change between runs). */
+  /**
+   * Writes both config files for these ports (overwriting older ones: ports may change between
+   * runs).
+   */
   void write(int port, int controllerPort) {
     try {
       Files.createDirectories(logDirs());
-      Files.writeString(serverProperties(), render(serverConfig(port, controllerPort)), StandardCharsets.UTF_8);
+      Files.writeString(
+          serverProperties(), render(serverConfig(port, controllerPort)), StandardCharsets.UTF_8);
       Files.writeString(log4jProperties(), render(log4jConfig()), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the broker config under " + dataDir, e);
@@ -61,7 +65,8 @@ record BrokerFiles(Path dataDir) {
     p.put("node.id", "1");
     // Dynamic quorum (formatted with --standalone), so the voter set lives in the metadata log.
     p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put(
+        "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     p.put("controller.listener.names", "CONTROLLER");
@@ -79,7 +84,8 @@ record BrokerFiles(Path dataDir) {
     p.put("transaction.state.log.num.partitions", "5");
     p.put("share.coordinator.state.topic.num.partitions", "5");
     p.put("group.initial.rebalance.delay.ms", "0");
-    // Topics come from the runtime's provisioner with their configured partitions, never by accident.
+    // Topics come from the runtime's provisioner with their configured partitions, never by
+    // accident.
     p.put("auto.create.topics.enable", "false");
     // A killed worker's open transaction is aborted soon after its timeout, not up to 10 s later.
     p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "2000");

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Proves a freshly started broker is usable the way runex uses it, not merely listening: the
  * cluster answers, a topic can be created and deleted, a transaction commits (transaction
- * coordinator and its internal topic work), and a consumer group reads that record with
- * {@code read_committed} and commits its offset (group coordinator and offsets topic work). A
+ * coordinator and its internal topic work), and a consumer group reads that record with {@code
+ * read_committed} and commits its offset (group coordinator and offsets topic work). A
  * misconfigured single-node broker passes the first two and hangs on the last two.
  */
 final class BrokerReadinessProbe {
@@ -52,8 +52,12 @@ final class BrokerReadinessProbe {
     this.deadline = deadline;
   }
 
-  /** Returns once every check passed; otherwise throws with the failed step (the caller adds the log). */
-  static void await(String bootstrapServers, ServerProcess process, Duration timeout) throws ProbeFailure {
+  /**
+   * Returns once every check passed; otherwise throws with the failed step (the caller adds the
+   * log).
+   */
+  static void await(String bootstrapServers, ServerProcess process, Duration timeout)
+      throws ProbeFailure {
     new BrokerReadinessProbe(bootstrapServers, process, Instant.now().plus(timeout)).run();
   }
 
@@ -66,13 +70,21 @@ final class BrokerReadinessProbe {
 
   private void run() throws ProbeFailure {
     step("accept connections", this::awaitListening);
-    try (Admin admin = Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ATTEMPT_TIMEOUT.toMillis(),
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ATTEMPT_TIMEOUT.toMillis(),
-        AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500))) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                (int) ATTEMPT_TIMEOUT.toMillis(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) ATTEMPT_TIMEOUT.toMillis(),
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG,
+                500))) {
       step("describe cluster", () -> awaitCluster(admin));
-      step("create probe topic", () -> get(admin.createTopics(List.of(new NewTopic(probeId, 1, (short) 1))).all()));
+      step(
+          "create probe topic",
+          () -> get(admin.createTopics(List.of(new NewTopic(probeId, 1, (short) 1))).all()));
       step("commit a transaction", this::produceTransactionally);
       step("read_committed consumer group commits an offset", this::consumeAndCommit);
       step("committed offset visible to the admin client", () -> checkCommittedOffset(admin));
@@ -100,7 +112,10 @@ final class BrokerReadinessProbe {
       process.requireAlive();
       throw new ProbeFailure(name, e);
     }
-    log.debug("Broker readiness: {} took {} ms", name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    log.debug(
+        "Broker readiness: {} took {} ms",
+        name,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
 
   /**
@@ -126,11 +141,15 @@ final class BrokerReadinessProbe {
   private record HostAndPort(String host, int port) {
     static HostAndPort parse(String hostPort) {
       int colon = hostPort.lastIndexOf(':');
-      return new HostAndPort(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+      return new HostAndPort(
+          hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }
   }
 
-  /** The controller elects itself and the broker registers a moment after binding; until then calls fail. */
+  /**
+   * The controller elects itself and the broker registers a moment after binding; until then calls
+   * fail.
+   */
   private void awaitCluster(Admin admin) throws Exception {
     while (true) {
       try {
@@ -147,35 +166,58 @@ final class BrokerReadinessProbe {
   }
 
   private void produceTransactionally() throws Exception {
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.TRANSACTIONAL_ID_CONFIG, probeId,
-        ProducerConfig.MAX_BLOCK_MS_CONFIG, remaining().toMillis(),
-        ProducerConfig.LINGER_MS_CONFIG, 0,
-        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ATTEMPT_TIMEOUT.toMillis(),
-        // Must be at least linger + request timeout; otherwise bounded by what is left of the deadline.
-        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(remaining().toMillis(), ATTEMPT_TIMEOUT.toMillis())),
-        new StringSerializer(), new StringSerializer())) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                probeId,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                remaining().toMillis(),
+                ProducerConfig.LINGER_MS_CONFIG,
+                0,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                (int) ATTEMPT_TIMEOUT.toMillis(),
+                // Must be at least linger + request timeout; otherwise bounded by what is left of
+                // the deadline.
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                (int) Math.max(remaining().toMillis(), ATTEMPT_TIMEOUT.toMillis())),
+            new StringSerializer(),
+            new StringSerializer())) {
       producer.initTransactions();
       producer.beginTransaction();
-      producer.send(new ProducerRecord<>(probeId, "probe", probeId)).get(remaining().toMillis(), TimeUnit.MILLISECONDS);
+      producer
+          .send(new ProducerRecord<>(probeId, "probe", probeId))
+          .get(remaining().toMillis(), TimeUnit.MILLISECONDS);
       producer.commitTransaction();
     }
   }
 
   private void consumeAndCommit() throws Exception {
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.GROUP_ID_CONFIG, probeId,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-        new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                probeId,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new StringDeserializer(),
+            new StringDeserializer())) {
       consumer.subscribe(List.of(probeId));
       while (true) {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
           if (probeId.equals(r.value())) {
-            consumer.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)),
+            consumer.commitSync(
+                Map.of(
+                    new TopicPartition(r.topic(), r.partition()),
+                    new OffsetAndMetadata(r.offset() + 1)),
                 remaining());
             return;
           }
@@ -194,9 +236,11 @@ final class BrokerReadinessProbe {
         get(admin.listConsumerGroupOffsets(probeId).partitionsToOffsetAndMetadata());
     long end = get(admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp)).offset();
     OffsetAndMetadata offset = committed.get(tp);
-    // The end offset is past the record and its transaction marker; the group committed past the record.
+    // The end offset is past the record and its transaction marker; the group committed past the
+    // record.
     if (offset == null || offset.offset() < 1 || offset.offset() > end) {
-      throw new IllegalStateException("group " + probeId + " committed " + offset + " on " + tp + " (end offset " + end + ")");
+      throw new IllegalStateException(
+          "group " + probeId + " committed " + offset + " on " + tp + " (end offset " + end + ")");
     }
   }
 

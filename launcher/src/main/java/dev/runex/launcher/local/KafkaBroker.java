@@ -12,10 +12,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A single-node Apache Kafka (KRaft, broker and controller in one process) running as a child
- * process on 127.0.0.1, from the jars the build fetched into {@code <home>/infra/target/kafka/libs}.
- * The data folder is formatted on first use and reused afterwards, so topics survive a restart.
- * {@link #start} returns only once the broker has proven it can run transactions and consumer
- * groups (see {@link BrokerReadinessProbe}). {@link #close} stops the process by pid.
+ * process on 127.0.0.1, from the jars the build fetched into {@code
+ * <home>/infra/target/kafka/libs}. The data folder is formatted on first use and reused afterwards,
+ * so topics survive a restart. {@link #start} returns only once the broker has proven it can run
+ * transactions and consumer groups (see {@link BrokerReadinessProbe}). {@link #close} stops the
+ * process by pid.
  */
 public final class KafkaBroker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
@@ -34,7 +35,10 @@ public final class KafkaBroker implements AutoCloseable {
     this.controllerPort = controllerPort;
   }
 
-  /** Starts a broker with its data in {@code dataDir} and waits until it is usable (port 0: a free port). */
+  /**
+   * Starts a broker with its data in {@code dataDir} and waits until it is usable (port 0: a free
+   * port).
+   */
   public static KafkaBroker start(Path dataDir, int port, int controllerPort) {
     KafkaBroker broker = launch(RunexHome.resolve(), dataDir, port, controllerPort);
     broker.awaitReady(READY_TIMEOUT);
@@ -60,25 +64,53 @@ public final class KafkaBroker implements AutoCloseable {
       format(java, home, files);
     }
     List<String> command = new ArrayList<>(jvm(java, home, files));
-    command.addAll(List.of("-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "kafka.Kafka",
-        files.serverProperties().toString()));
-    ServerProcess process = ServerProcess.launch("Kafka broker", command, files.dataDir(), files.processLog());
+    command.addAll(
+        List.of(
+            "-Xmx512m",
+            "-XX:+UseG1GC",
+            "-XX:MaxGCPauseMillis=20",
+            "kafka.Kafka",
+            files.serverProperties().toString()));
+    ServerProcess process =
+        ServerProcess.launch("Kafka broker", command, files.dataDir(), files.processLog());
     return new KafkaBroker(process, files, p, cp);
   }
 
-  /** Blocks until the broker runs transactions and consumer groups; on failure stops it and reports its log. */
+  /**
+   * Blocks until the broker runs transactions and consumer groups; on failure stops it and reports
+   * its log.
+   */
   public void awaitReady(Duration timeout) {
     long started = System.nanoTime();
     try {
       BrokerReadinessProbe.await(bootstrapServers(), process, timeout);
     } catch (BrokerReadinessProbe.ProbeFailure | RuntimeException e) {
-      String logs = process.logTailSection() + "\n--- Kafka WARN/ERROR log " + files.kafkaLog() + " ---\n"
-          + ServerProcess.tail(files.kafkaLog(), 40);
+      String logs =
+          process.logTailSection()
+              + "\n--- Kafka WARN/ERROR log "
+              + files.kafkaLog()
+              + " ---\n"
+              + ServerProcess.tail(files.kafkaLog(), 40);
       close();
-      throw new LocalInfraException("Kafka broker at " + bootstrapServers() + " (pid " + pid() + ") not ready after "
-          + elapsedMillis(started) / 1000 + " s (limit " + timeout.toSeconds() + " s): " + e.getMessage() + logs, e);
+      throw new LocalInfraException(
+          "Kafka broker at "
+              + bootstrapServers()
+              + " (pid "
+              + pid()
+              + ") not ready after "
+              + elapsedMillis(started) / 1000
+              + " s (limit "
+              + timeout.toSeconds()
+              + " s): "
+              + e.getMessage()
+              + logs,
+          e);
     }
-    log.info("Kafka broker ready at {} (pid {}) after {} ms", bootstrapServers(), pid(), elapsedMillis(started));
+    log.info(
+        "Kafka broker ready at {} (pid {}) after {} ms",
+        bootstrapServers(),
+        pid(),
+        elapsedMillis(started));
   }
 
   private static long elapsedMillis(long startedNanos) {
@@ -118,23 +150,43 @@ public final class KafkaBroker implements AutoCloseable {
   private static void format(String java, RunexHome home, BrokerFiles files) {
     String clusterId = Uuid.randomUuid().toString();
     List<String> command = new ArrayList<>(jvm(java, home, files));
-    command.addAll(List.of("kafka.tools.StorageTool", "format", "--standalone", "-t", clusterId, "-c",
-        files.serverProperties().toString()));
+    command.addAll(
+        List.of(
+            "kafka.tools.StorageTool",
+            "format",
+            "--standalone",
+            "-t",
+            clusterId,
+            "-c",
+            files.serverProperties().toString()));
     log.info("Formatting new Kafka data folder {} (cluster id {})", files.logDirs(), clusterId);
-    ServerProcess.runToCompletion("Kafka storage format", command, files.dataDir(), files.processLog(), FORMAT_TIMEOUT_SECONDS);
+    ServerProcess.runToCompletion(
+        "Kafka storage format",
+        command,
+        files.dataDir(),
+        files.processLog(),
+        FORMAT_TIMEOUT_SECONDS);
   }
 
   private static List<String> jvm(String java, RunexHome home, BrokerFiles files) {
-    return List.of(java, "-Djava.awt.headless=true",
+    return List.of(
+        java,
+        "-Djava.awt.headless=true",
         "-Dlog4j2.configurationFile=" + files.log4jProperties(),
-        // Kafka stops log4j itself; log4j's own hook only complains that the JVM is already exiting.
+        // Kafka stops log4j itself; log4j's own hook only complains that the JVM is already
+        // exiting.
         "-Dlog4j2.shutdownHookEnabled=false",
-        "-cp", home.kafkaLibs() + "/*");
+        "-cp",
+        home.kafkaLibs() + "/*");
   }
 
-  /** The java binary running this JVM: the broker needs nothing newer, and it is surely installed. */
+  /**
+   * The java binary running this JVM: the broker needs nothing newer, and it is surely installed.
+   */
   static String currentJava() {
-    return ProcessHandle.current().info().command()
+    return ProcessHandle.current()
+        .info()
+        .command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 
@@ -150,8 +202,10 @@ public final class KafkaBroker implements AutoCloseable {
       boolean oldBinding = names.stream().anyMatch(n -> n.startsWith("log4j-slf4j-impl-"));
       boolean newBinding = names.stream().anyMatch(n -> n.startsWith("log4j-slf4j2-impl-"));
       if (slf4j2 && oldBinding && !newBinding) {
-        log.warn("Kafka broker log lines are dropped: {} has slf4j-api 2.x with the 1.x binding log4j-slf4j-impl; "
-            + "infra/pom.xml should fetch log4j-slf4j2-impl (or pin slf4j-api 1.7.36)", libs);
+        log.warn(
+            "Kafka broker log lines are dropped: {} has slf4j-api 2.x with the 1.x binding log4j-slf4j-impl; "
+                + "infra/pom.xml should fetch log4j-slf4j2-impl (or pin slf4j-api 1.7.36)",
+            libs);
       }
     } catch (IOException e) {
       log.debug("Cannot list {}: {}", libs, e.toString());

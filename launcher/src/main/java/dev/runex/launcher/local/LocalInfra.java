@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The local stack's servers: one Kafka broker ({@code <dataDir>/kafka}) and one Apicurio Registry
  * ({@code <dataDir>/registry}), both child processes on 127.0.0.1. The registry starts while the
- * broker proves its readiness, which saves most of the registry's start time. {@link #close}
- * stops both, by pid.
+ * broker proves its readiness, which saves most of the registry's start time. {@link #close} stops
+ * both, by pid.
  */
 public final class LocalInfra implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalInfra.class);
@@ -18,7 +18,10 @@ public final class LocalInfra implements AutoCloseable {
   public enum SchemaStore {
     /** Lost when the registry stops: for throw-away data folders. */
     MEMORY,
-    /** Journaled on the local broker: schema ids stay valid for the records kept in a reused data folder. */
+    /**
+     * Journaled on the local broker: schema ids stay valid for the records kept in a reused data
+     * folder.
+     */
     KAFKA
   }
 
@@ -34,21 +37,29 @@ public final class LocalInfra implements AutoCloseable {
    * Starts both servers with schemas kept on Kafka, since the broker's data folder is kept too;
    * returns when both are ready. A port of 0 picks a free one.
    */
-  public static LocalInfra start(Path dataDir, int kafkaPort, int controllerPort, int registryPort) {
+  public static LocalInfra start(
+      Path dataDir, int kafkaPort, int controllerPort, int registryPort) {
     return start(dataDir, kafkaPort, controllerPort, registryPort, SchemaStore.KAFKA);
   }
 
-  /** Starts both servers and returns when both are ready; on any failure neither is left running. */
-  public static LocalInfra start(Path dataDir, int kafkaPort, int controllerPort, int registryPort, SchemaStore store) {
+  /**
+   * Starts both servers and returns when both are ready; on any failure neither is left running.
+   */
+  public static LocalInfra start(
+      Path dataDir, int kafkaPort, int controllerPort, int registryPort, SchemaStore store) {
     RunexHome home = RunexHome.resolve();
-    KafkaBroker broker = KafkaBroker.launch(home, dataDir.resolve("kafka"), kafkaPort, controllerPort);
+    KafkaBroker broker =
+        KafkaBroker.launch(home, dataDir.resolve("kafka"), kafkaPort, controllerPort);
     SchemaRegistryServer registry = null;
     try {
-      RegistryStorage storage = store == SchemaStore.KAFKA
-          ? RegistryStorage.kafkaSql(broker.bootstrapServers())
-          : RegistryStorage.inMemory();
-      // Apicurio's kafkasql storage retries until the broker answers, so it may start before readiness.
-      registry = SchemaRegistryServer.launch(home, dataDir.resolve("registry"), registryPort, storage);
+      RegistryStorage storage =
+          store == SchemaStore.KAFKA
+              ? RegistryStorage.kafkaSql(broker.bootstrapServers())
+              : RegistryStorage.inMemory();
+      // Apicurio's kafkasql storage retries until the broker answers, so it may start before
+      // readiness.
+      registry =
+          SchemaRegistryServer.launch(home, dataDir.resolve("registry"), registryPort, storage);
       broker.awaitReady(KafkaBroker.READY_TIMEOUT);
       registry.awaitReady(SchemaRegistryServer.READY_TIMEOUT);
       return new LocalInfra(broker, registry);
@@ -75,7 +86,10 @@ public final class LocalInfra implements AutoCloseable {
     return registry;
   }
 
-  /** Stops the registry, then the broker (a kafkasql registry would otherwise hang retrying the gone broker). */
+  /**
+   * Stops the registry, then the broker (a kafkasql registry would otherwise hang retrying the gone
+   * broker).
+   */
   @Override
   public void close() {
     closeAll(broker, registry);
@@ -90,6 +104,7 @@ public final class LocalInfra implements AutoCloseable {
     } finally {
       broker.close();
     }
-    log.debug("Local infra stopped in {} ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
+    log.debug(
+        "Local infra stopped in {} ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
   }
 }

@@ -35,8 +35,13 @@ final class LoopbackPorts {
     try (ServerSocket socket = new ServerSocket()) {
       socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     } catch (IOException e) {
-      throw new LocalInfraException(key + " " + port + " is already in use on 127.0.0.1 (" + e.getMessage()
-          + "); stop whatever listens there or choose another port (0 picks a free one)");
+      throw new LocalInfraException(
+          key
+              + " "
+              + port
+              + " is already in use on 127.0.0.1 ("
+              + e.getMessage()
+              + "); stop whatever listens there or choose another port (0 picks a free one)");
     }
   }
 

@@ -12,27 +12,29 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Finds a Java {@value #MIN_FEATURE}+ binary for Apicurio Registry 3 (runex itself runs on 17):
- * the environment variable {@value #ENV}, else the current JVM when new enough, else the newest
- * JDK under {@code /usr/lib/jvm} whose {@code release} file says so.
+ * Finds a Java {@value #MIN_FEATURE}+ binary for Apicurio Registry 3 (runex itself runs on 17): the
+ * environment variable {@value #ENV}, else the current JVM when new enough, else the newest JDK
+ * under {@code /usr/lib/jvm} whose {@code release} file says so.
  */
 public final class RegistryJava {
   public static final String ENV = "RUNEX_REGISTRY_JAVA";
   public static final int MIN_FEATURE = 21;
-  private static final Pattern JAVA_VERSION = Pattern.compile("^JAVA_VERSION=\"?(\\d+)(?:\\.(\\d+))?", Pattern.MULTILINE);
+  private static final Pattern JAVA_VERSION =
+      Pattern.compile("^JAVA_VERSION=\"?(\\d+)(?:\\.(\\d+))?", Pattern.MULTILINE);
 
   private RegistryJava() {}
 
   /** The java binary to run the registry with, for this process's environment. */
   public static Path locate() {
     Path current = Path.of(KafkaBroker.currentJava());
-    return locate(System.getenv(ENV), current, Runtime.version().feature(), Path.of("/usr/lib/jvm"));
+    return locate(
+        System.getenv(ENV), current, Runtime.version().feature(), Path.of("/usr/lib/jvm"));
   }
 
   /**
-   * The java binary to run the registry with: {@code envJava} if set, else {@code currentJava}
-   * when its feature version is at least {@value #MIN_FEATURE}, else the newest qualifying JDK
-   * under {@code jvmRoot}.
+   * The java binary to run the registry with: {@code envJava} if set, else {@code currentJava} when
+   * its feature version is at least {@value #MIN_FEATURE}, else the newest qualifying JDK under
+   * {@code jvmRoot}.
    */
   public static Path locate(String envJava, Path currentJava, int currentFeature, Path jvmRoot) {
     if (envJava != null && !envJava.isBlank()) {
@@ -41,13 +43,28 @@ public final class RegistryJava {
     if (currentFeature >= MIN_FEATURE) {
       return currentJava;
     }
-    return newestUnder(jvmRoot).orElseThrow(() -> new LocalInfraException(
-        "Apicurio Registry needs Java " + MIN_FEATURE + " or newer, but this JVM is " + currentFeature
-            + " and no JDK " + MIN_FEATURE + "+ was found under " + jvmRoot + ". Install one (e.g. apt-get install "
-            + "temurin-21-jdk or openjdk-21-jdk-headless) or set " + ENV + " to the path of its bin/java"));
+    return newestUnder(jvmRoot)
+        .orElseThrow(
+            () ->
+                new LocalInfraException(
+                    "Apicurio Registry needs Java "
+                        + MIN_FEATURE
+                        + " or newer, but this JVM is "
+                        + currentFeature
+                        + " and no JDK "
+                        + MIN_FEATURE
+                        + "+ was found under "
+                        + jvmRoot
+                        + ". Install one (e.g. apt-get install "
+                        + "temurin-21-jdk or openjdk-21-jdk-headless) or set "
+                        + ENV
+                        + " to the path of its bin/java"));
   }
 
-  /** The feature version a JDK's {@code release} file declares ({@code JAVA_VERSION="25.0.1"} is 25, "1.8.0" is 8). */
+  /**
+   * The feature version a JDK's {@code release} file declares ({@code JAVA_VERSION="25.0.1"} is 25,
+   * "1.8.0" is 8).
+   */
   public static OptionalInt releaseFeature(Path javaHome) {
     Path release = javaHome.resolve("release");
     if (!Files.isRegularFile(release)) {
@@ -59,7 +76,8 @@ public final class RegistryJava {
         return OptionalInt.empty();
       }
       int major = Integer.parseInt(m.group(1));
-      return OptionalInt.of(major == 1 && m.group(2) != null ? Integer.parseInt(m.group(2)) : major);
+      return OptionalInt.of(
+          major == 1 && m.group(2) != null ? Integer.parseInt(m.group(2)) : major);
     } catch (IOException | NumberFormatException e) {
       return OptionalInt.empty();
     }
@@ -68,15 +86,27 @@ public final class RegistryJava {
   private static Path checkedEnv(String envJava) {
     Path java = Path.of(envJava);
     if (!Files.isExecutable(java) || Files.isDirectory(java)) {
-      throw new LocalInfraException(ENV + " must be the path of a java binary (Java " + MIN_FEATURE + "+), was '"
-          + envJava + "'");
+      throw new LocalInfraException(
+          ENV
+              + " must be the path of a java binary (Java "
+              + MIN_FEATURE
+              + "+), was '"
+              + envJava
+              + "'");
     }
     // bin/java -> the JDK home with its release file; when there is none, trust the user.
     Path home = java.toAbsolutePath().getParent().getParent();
     OptionalInt feature = home == null ? OptionalInt.empty() : releaseFeature(home);
     if (feature.isPresent() && feature.getAsInt() < MIN_FEATURE) {
-      throw new LocalInfraException(ENV + " must point to Java " + MIN_FEATURE + " or newer, was '" + envJava
-          + "' (Java " + feature.getAsInt() + ")");
+      throw new LocalInfraException(
+          ENV
+              + " must point to Java "
+              + MIN_FEATURE
+              + " or newer, was '"
+              + envJava
+              + "' (Java "
+              + feature.getAsInt()
+              + ")");
     }
     return java;
   }

@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * Where the local Apicurio Registry keeps schemas. In memory is fastest and fine when Kafka's data
  * is thrown away too (tests); on Kafka ({@code kafkasql}) schema ids survive restarts, which a
- * persistent broker needs: otherwise old records would carry ids the new registry never issued,
- * or issued for other schemas.
+ * persistent broker needs: otherwise old records would carry ids the new registry never issued, or
+ * issued for other schemas.
  */
 public sealed interface RegistryStorage {
 
@@ -25,7 +25,9 @@ public sealed interface RegistryStorage {
   record KafkaSql(String bootstrapServers) implements RegistryStorage {
     @Override
     public List<String> systemProperties() {
-      return List.of("-Dapicurio.storage.kind=kafkasql", "-Dapicurio.kafkasql.bootstrap.servers=" + bootstrapServers,
+      return List.of(
+          "-Dapicurio.storage.kind=kafkasql",
+          "-Dapicurio.kafkasql.bootstrap.servers=" + bootstrapServers,
           // Its startup replay waits out whole poll timeouts (default 5 s) on an idle journal.
           "-Dapicurio.kafkasql.consumer.poll.timeout=1000");
     }

@@ -8,11 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The runex repository root ({@code <home>}), where the build put the real servers:
- * {@code infra/target/kafka/libs} (Apache Kafka's broker jars) and {@code infra/target/apicurio}
- * (Apicurio Registry). Resolved from the system property {@value #PROPERTY}, else the environment
- * variable {@value #ENV}, else the nearest folder at or above the working directory that holds
- * {@code infra/pom.xml}.
+ * The runex repository root ({@code <home>}), where the build put the real servers: {@code
+ * infra/target/kafka/libs} (Apache Kafka's broker jars) and {@code infra/target/apicurio} (Apicurio
+ * Registry). Resolved from the system property {@value #PROPERTY}, else the environment variable
+ * {@value #ENV}, else the nearest folder at or above the working directory that holds {@code
+ * infra/pom.xml}.
  */
 public record RunexHome(Path root) {
   public static final String PROPERTY = "runex.home";
@@ -28,7 +28,10 @@ public record RunexHome(Path root) {
     return resolve(System.getProperty(PROPERTY), System.getenv(ENV), Path.of("").toAbsolutePath());
   }
 
-  /** The home given explicitly ({@code property} first, then {@code env}), else found above {@code workDir}. */
+  /**
+   * The home given explicitly ({@code property} first, then {@code env}), else found above {@code
+   * workDir}.
+   */
   public static RunexHome resolve(String property, String env, Path workDir) {
     if (property != null && !property.isBlank()) {
       return checked(PROPERTY, property);
@@ -42,16 +45,23 @@ public record RunexHome(Path root) {
       }
     }
     throw new LocalInfraException(
-        "cannot find the runex home: set -D" + PROPERTY + " or " + ENV
+        "cannot find the runex home: set -D"
+            + PROPERTY
+            + " or "
+            + ENV
             + " to the runex repository root (the folder containing infra/pom.xml), or run from inside it (working directory "
-            + workDir + ")");
+            + workDir
+            + ")");
   }
 
   private static RunexHome checked(String key, String value) {
     RunexHome home = new RunexHome(Path.of(value));
     if (!Files.isRegularFile(home.infraPom())) {
       throw new LocalInfraException(
-          key + " must be the runex repository root (the folder containing infra/pom.xml), was '" + value + "'");
+          key
+              + " must be the runex repository root (the folder containing infra/pom.xml), was '"
+              + value
+              + "'");
     }
     return home;
   }
@@ -85,30 +95,40 @@ public record RunexHome(Path root) {
   }
 
   /**
-   * Fetches the servers from Maven Central when they are missing, by running the build's own
-   * {@code mvn -f infra/pom.xml generate-resources} with this process's console.
+   * Fetches the servers from Maven Central when they are missing, by running the build's own {@code
+   * mvn -f infra/pom.xml generate-resources} with this process's console.
    */
   public void ensureInfraFetched() {
     if (infraFetched()) {
       return;
     }
-    List<String> command = List.of("mvn", "-B", "-q", "-f", infraPom().toString(), "generate-resources");
-    log.warn("Kafka broker or Apicurio Registry not found under {}; fetching them from Maven Central: {}",
-        root.resolve("infra/target"), String.join(" ", command));
+    List<String> command =
+        List.of("mvn", "-B", "-q", "-f", infraPom().toString(), "generate-resources");
+    log.warn(
+        "Kafka broker or Apicurio Registry not found under {}; fetching them from Maven Central: {}",
+        root.resolve("infra/target"),
+        String.join(" ", command));
     int exit;
     try {
       exit = new ProcessBuilder(command).directory(root.toFile()).inheritIO().start().waitFor();
     } catch (IOException e) {
       throw new LocalInfraException(
-          "cannot run Maven to fetch the Kafka broker and Apicurio Registry (" + e.getMessage()
-              + "); install Maven or run: " + String.join(" ", command), e);
+          "cannot run Maven to fetch the Kafka broker and Apicurio Registry ("
+              + e.getMessage()
+              + "); install Maven or run: "
+              + String.join(" ", command),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LocalInfraException("interrupted while fetching the Kafka broker and Apicurio Registry", e);
+      throw new LocalInfraException(
+          "interrupted while fetching the Kafka broker and Apicurio Registry", e);
     }
     if (exit != 0 || !infraFetched()) {
       throw new LocalInfraException(
-          "fetching the Kafka broker and Apicurio Registry failed (exit code " + exit + "): " + String.join(" ", command));
+          "fetching the Kafka broker and Apicurio Registry failed (exit code "
+              + exit
+              + "): "
+              + String.join(" ", command));
     }
   }
 

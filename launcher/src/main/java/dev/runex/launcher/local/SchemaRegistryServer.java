@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Apicurio Registry 3 (Confluent-compatible API at {@code /apis/ccompat/v7}) as a child process on
- * 127.0.0.1, run from {@code <home>/infra/target/apicurio} with a Java 21+ found by
- * {@link RegistryJava}. Ready when {@code GET /subjects} answers 200; then global compatibility is
- * set to BACKWARD (Apicurio's default is NONE), so an incompatible schema change is refused with 409.
+ * 127.0.0.1, run from {@code <home>/infra/target/apicurio} with a Java 21+ found by {@link
+ * RegistryJava}. Ready when {@code GET /subjects} answers 200; then global compatibility is set to
+ * BACKWARD (Apicurio's default is NONE), so an incompatible schema change is refused with 409.
  * {@link #close} stops the process by pid.
  */
 public final class SchemaRegistryServer implements AutoCloseable {
@@ -28,14 +28,18 @@ public final class SchemaRegistryServer implements AutoCloseable {
 
   private final ServerProcess process;
   private final int port;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private SchemaRegistryServer(ServerProcess process, int port) {
     this.process = process;
     this.port = port;
   }
 
-  /** Starts an in-memory registry working in {@code dataDir} and waits until it serves (port 0: a free port). */
+  /**
+   * Starts an in-memory registry working in {@code dataDir} and waits until it serves (port 0: a
+   * free port).
+   */
   public static SchemaRegistryServer start(Path dataDir, int port) {
     return start(dataDir, port, RegistryStorage.inMemory());
   }
@@ -48,28 +52,40 @@ public final class SchemaRegistryServer implements AutoCloseable {
   }
 
   /** Starts the process without waiting; call {@link #awaitReady} before using it. */
-  public static SchemaRegistryServer launch(RunexHome home, Path dataDir, int port, RegistryStorage storage) {
+  public static SchemaRegistryServer launch(
+      RunexHome home, Path dataDir, int port, RegistryStorage storage) {
     int p = LoopbackPorts.orFree("schema registry port", port);
     int management = LoopbackPorts.orFree("schema registry management port", 0, p);
     home.ensureInfraFetched();
     Path java = RegistryJava.locate();
-    List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx384m",
-        "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + p,
-        // Quarkus otherwise opens its management port on 0.0.0.0:9000.
-        "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + management));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java.toString(),
+                "-Xmx384m",
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=" + p,
+                // Quarkus otherwise opens its management port on 0.0.0.0:9000.
+                "-Dquarkus.management.host=127.0.0.1",
+                "-Dquarkus.management.port=" + management));
     command.addAll(storage.systemProperties());
     command.addAll(List.of("-jar", home.apicurioRunJar().toString()));
     Path dir = dataDir.toAbsolutePath();
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new LocalInfraException("cannot create the registry data folder " + dir + ": " + e.getMessage(), e);
+      throw new LocalInfraException(
+          "cannot create the registry data folder " + dir + ": " + e.getMessage(), e);
     }
-    ServerProcess process = ServerProcess.launch("Apicurio Registry", command, dir, dir.resolve("registry.log"));
+    ServerProcess process =
+        ServerProcess.launch("Apicurio Registry", command, dir, dir.resolve("registry.log"));
     return new SchemaRegistryServer(process, p);
   }
 
-  /** Blocks until the registry serves the ccompat API and BACKWARD is set; on failure stops it and reports its log. */
+  /**
+   * Blocks until the registry serves the ccompat API and BACKWARD is set; on failure stops it and
+   * reports its log.
+   */
   public void awaitReady(Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     long started = System.nanoTime();
@@ -79,10 +95,25 @@ public final class SchemaRegistryServer implements AutoCloseable {
     } catch (RuntimeException e) {
       String logs = process.logTailSection();
       close();
-      throw new LocalInfraException("Apicurio Registry at " + ccompatUrl() + " (pid " + pid() + ") not ready after "
-          + elapsedMillis(started) / 1000 + " s (limit " + timeout.toSeconds() + " s): " + e.getMessage() + logs, e);
+      throw new LocalInfraException(
+          "Apicurio Registry at "
+              + ccompatUrl()
+              + " (pid "
+              + pid()
+              + ") not ready after "
+              + elapsedMillis(started) / 1000
+              + " s (limit "
+              + timeout.toSeconds()
+              + " s): "
+              + e.getMessage()
+              + logs,
+          e);
     }
-    log.info("Apicurio Registry ready at {} (pid {}) after {} ms", ccompatUrl(), pid(), elapsedMillis(started));
+    log.info(
+        "Apicurio Registry ready at {} (pid {}) after {} ms",
+        ccompatUrl(),
+        pid(),
+        elapsedMillis(started));
   }
 
   private static long elapsedMillis(long startedNanos) {
@@ -113,8 +144,12 @@ public final class SchemaRegistryServer implements AutoCloseable {
   }
 
   private void awaitSubjects(Instant deadline) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(ccompatUrl() + "/subjects"))
-        .header("Accept", CONTENT_TYPE).timeout(Duration.ofSeconds(5)).GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(ccompatUrl() + "/subjects"))
+            .header("Accept", CONTENT_TYPE)
+            .timeout(Duration.ofSeconds(5))
+            .GET()
+            .build();
     String last = "no answer yet";
     while (Instant.now().isBefore(deadline)) {
       process.requireAlive();
@@ -132,18 +167,30 @@ public final class SchemaRegistryServer implements AutoCloseable {
       }
       pause(250);
     }
-    throw new LocalInfraException("GET " + request.uri() + " did not answer 200 (last: " + last + ")");
+    throw new LocalInfraException(
+        "GET " + request.uri() + " did not answer 200 (last: " + last + ")");
   }
 
   private void setGlobalCompatibility(String level) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(ccompatUrl() + "/config"))
-        .header("Content-Type", CONTENT_TYPE).header("Accept", CONTENT_TYPE).timeout(Duration.ofSeconds(15))
-        .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"" + level + "\"}")).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(ccompatUrl() + "/config"))
+            .header("Content-Type", CONTENT_TYPE)
+            .header("Accept", CONTENT_TYPE)
+            .timeout(Duration.ofSeconds(15))
+            .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"" + level + "\"}"))
+            .build();
     try {
       HttpResponse<String> reply = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (reply.statusCode() / 100 != 2) {
-        throw new LocalInfraException("PUT " + request.uri() + " compatibility " + level + " answered HTTP "
-            + reply.statusCode() + " " + reply.body());
+        throw new LocalInfraException(
+            "PUT "
+                + request.uri()
+                + " compatibility "
+                + level
+                + " answered HTTP "
+                + reply.statusCode()
+                + " "
+                + reply.body());
       }
     } catch (IOException e) {
       throw new LocalInfraException("PUT " + request.uri() + " failed: " + e, e);

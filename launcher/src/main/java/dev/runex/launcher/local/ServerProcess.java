@@ -40,32 +40,38 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess launch(String name, List<String> command, Path workDir, Path logFile) {
     try {
       Files.createDirectories(workDir);
-      ProcessBuilder pb = new ProcessBuilder(command)
-          .directory(workDir.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      ProcessBuilder pb =
+          new ProcessBuilder(command)
+              .directory(workDir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
       Process p = pb.start();
       log.info("Started {} (pid {}), log {}", name, p.pid(), logFile);
       log.debug("{} command: {}", name, command);
       return new ServerProcess(name, p, logFile);
     } catch (IOException e) {
-      throw new LocalInfraException("cannot start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
+      throw new LocalInfraException(
+          "cannot start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
     }
   }
 
   /**
    * Runs a short-lived tool to completion (e.g. Kafka's storage formatter), its output appended to
-   * {@code logFile}; fails with that output when it exits non-zero or outlives {@code timeoutSeconds}.
+   * {@code logFile}; fails with that output when it exits non-zero or outlives {@code
+   * timeoutSeconds}.
    */
-  static void runToCompletion(String name, List<String> command, Path workDir, Path logFile, long timeoutSeconds) {
+  static void runToCompletion(
+      String name, List<String> command, Path workDir, Path logFile, long timeoutSeconds) {
     ServerProcess tool = launch(name, command, workDir, logFile);
     try {
       if (!tool.process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         tool.close();
-        throw new LocalInfraException(name + " did not finish within " + timeoutSeconds + " s" + tool.logTailSection());
+        throw new LocalInfraException(
+            name + " did not finish within " + timeoutSeconds + " s" + tool.logTailSection());
       }
       if (tool.process.exitValue() != 0) {
-        throw new LocalInfraException(name + " failed with exit code " + tool.process.exitValue() + tool.logTailSection());
+        throw new LocalInfraException(
+            name + " failed with exit code " + tool.process.exitValue() + tool.logTailSection());
       }
     } catch (InterruptedException e) {
       tool.close();
@@ -86,17 +92,32 @@ final class ServerProcess implements AutoCloseable {
     return logFile;
   }
 
-  /** Fails fast, with the log tail, when the server has already exited (e.g. port taken, bad config). */
+  /**
+   * Fails fast, with the log tail, when the server has already exited (e.g. port taken, bad
+   * config).
+   */
   void requireAlive() {
     if (!process.isAlive()) {
       // No log tail here: the caller reporting the failed start appends it once.
-      throw new LocalInfraException(name + " (pid " + pid() + ") exited with code " + process.exitValue() + " while starting");
+      throw new LocalInfraException(
+          name
+              + " (pid "
+              + pid()
+              + ") exited with code "
+              + process.exitValue()
+              + " while starting");
     }
   }
 
   /** A message section with the last lines of the server's log, for startup errors. */
   String logTailSection() {
-    return "\n--- last lines of " + logFile + " ---\n" + tail(logFile, 40) + "--- end of " + logFile + " ---";
+    return "\n--- last lines of "
+        + logFile
+        + " ---\n"
+        + tail(logFile, 40)
+        + "--- end of "
+        + logFile
+        + " ---";
   }
 
   /**
@@ -109,13 +130,14 @@ final class ServerProcess implements AutoCloseable {
     }
     try (Stream<String> all = Files.lines(file, StandardCharsets.UTF_8)) {
       Deque<String> last = new ArrayDeque<>(lines);
-      all.filter(line -> !STACK_FRAME.matcher(line).lookingAt()).forEach(
-          line -> {
-            if (last.size() == lines) {
-              last.removeFirst();
-            }
-            last.addLast(line);
-          });
+      all.filter(line -> !STACK_FRAME.matcher(line).lookingAt())
+          .forEach(
+              line -> {
+                if (last.size() == lines) {
+                  last.removeFirst();
+                }
+                last.addLast(line);
+              });
       return last.isEmpty() ? "(log is empty)\n" : String.join("\n", last) + "\n";
     } catch (IOException | UncheckedIOException e) {
       return "(cannot read log: " + e.getMessage() + ")\n";
@@ -133,7 +155,11 @@ final class ServerProcess implements AutoCloseable {
     if (process.isAlive()) {
       process.destroy();
       if (!awaitExit(process.toHandle(), STOP_GRACE_SECONDS)) {
-        log.warn("{} (pid {}) did not stop within {} s after SIGTERM; killing it", name, pid(), STOP_GRACE_SECONDS);
+        log.warn(
+            "{} (pid {}) did not stop within {} s after SIGTERM; killing it",
+            name,
+            pid(),
+            STOP_GRACE_SECONDS);
         process.destroyForcibly();
         awaitExit(process.toHandle(), 5);
       }

@@ -5,8 +5,8 @@ import dev.runex.schemas.topics.RunexTopics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the runtime's topics ({@link RunexTopics#newTopics}: intake, validated, retry, results,
- * dead-letter, events and scheduled.&lt;pool&gt;[.high|.low]) with the configured partitions, replication and
- * retention, when they are missing. Safe to run from several processes at once: a topic someone
- * else created meanwhile is fine. Existing topics are never altered; one with fewer partitions
- * than configured is reported, since Kafka cannot shrink and growing breaks key order.
+ * dead-letter, events and scheduled.&lt;pool&gt;[.high|.low]) with the configured partitions,
+ * replication and retention, when they are missing. Safe to run from several processes at once: a
+ * topic someone else created meanwhile is fine. Existing topics are never altered; one with fewer
+ * partitions than configured is reported, since Kafka cannot shrink and growing breaks key order.
  */
 public final class TopicProvisioner {
   private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
@@ -40,17 +40,27 @@ public final class TopicProvisioner {
   /** What provisioning found: the topics it created and those that already existed. */
   public record Provisioned(List<String> created, List<String> existing) {}
 
-  /** Creates the missing topics for {@code pools} and waits until every one of them is described. */
-  public static Provisioned ensureTopics(RunexConfig cfg, RunexTopics topics, Collection<String> pools) {
-    Map<String, Object> adminConfig = cfg.kafka().admin(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers(),
-        AdminClientConfig.CLIENT_ID_CONFIG, "runex-topic-provisioner"));
+  /**
+   * Creates the missing topics for {@code pools} and waits until every one of them is described.
+   */
+  public static Provisioned ensureTopics(
+      RunexConfig cfg, RunexTopics topics, Collection<String> pools) {
+    Map<String, Object> adminConfig =
+        cfg.kafka()
+            .admin(
+                Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    cfg.bootstrapServers(),
+                    AdminClientConfig.CLIENT_ID_CONFIG,
+                    "runex-topic-provisioner"));
     try (Admin admin = Admin.create(adminConfig)) {
       return ensureTopics(admin, topics.newTopics(pools), TIMEOUT);
     }
   }
 
-  /** Creates the missing {@code wanted} topics with {@code admin} and waits until all are described. */
+  /**
+   * Creates the missing {@code wanted} topics with {@code admin} and waits until all are described.
+   */
   public static Provisioned ensureTopics(Admin admin, List<NewTopic> wanted, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     Map<String, KafkaFuture<Void>> results = admin.createTopics(wanted).values();
@@ -66,7 +76,8 @@ public final class TopicProvisioner {
         }
         existing.add(topic.name());
       } catch (TimeoutException e) {
-        throw failure("timed out after " + timeout.toSeconds() + " s creating topic " + topic.name(), e);
+        throw failure(
+            "timed out after " + timeout.toSeconds() + " s creating topic " + topic.name(), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw failure("interrupted while creating topic " + topic.name(), e);
@@ -91,18 +102,27 @@ public final class TopicProvisioner {
   private static void awaitLeaders(
       Admin admin, Map<String, TopicDescription> described, Instant deadline, Duration timeout) {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    described.values().forEach(d -> d.partitions().forEach(
-        p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+    described
+        .values()
+        .forEach(
+            d ->
+                d.partitions()
+                    .forEach(
+                        p ->
+                            latest.put(
+                                new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
     while (true) {
       try {
         admin.listOffsets(latest).all().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
         return;
       } catch (ExecutionException e) {
         if (Instant.now().isAfter(deadline)) {
-          throw failure("partitions of " + described.keySet() + " have no leader yet", e.getCause());
+          throw failure(
+              "partitions of " + described.keySet() + " have no leader yet", e.getCause());
         }
       } catch (TimeoutException e) {
-        throw failure("timed out after " + timeout.toSeconds() + " s waiting for partition leaders", e);
+        throw failure(
+            "timed out after " + timeout.toSeconds() + " s waiting for partition leaders", e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw failure("interrupted while waiting for partition leaders", e);
@@ -111,19 +131,27 @@ public final class TopicProvisioner {
     }
   }
 
-  /** A just-created topic's metadata reaches the broker's cache a moment later; until then describe fails. */
+  /**
+   * A just-created topic's metadata reaches the broker's cache a moment later; until then describe
+   * fails.
+   */
   private static Map<String, TopicDescription> awaitDescribed(
       Admin admin, List<NewTopic> wanted, Instant deadline, Duration timeout) {
     List<String> names = wanted.stream().map(NewTopic::name).toList();
     while (true) {
       try {
-        return admin.describeTopics(names).allTopicNames().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+        return admin
+            .describeTopics(names)
+            .allTopicNames()
+            .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || Instant.now().isAfter(deadline)) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || Instant.now().isAfter(deadline)) {
           throw failure("cannot describe topics " + names, e.getCause());
         }
       } catch (TimeoutException e) {
-        throw failure("timed out after " + timeout.toSeconds() + " s waiting for topics " + names, e);
+        throw failure(
+            "timed out after " + timeout.toSeconds() + " s waiting for topics " + names, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw failure("interrupted while waiting for topics " + names, e);
@@ -132,12 +160,16 @@ public final class TopicProvisioner {
     }
   }
 
-  private static void warnAboutFewerPartitions(List<NewTopic> wanted, Map<String, TopicDescription> described) {
+  private static void warnAboutFewerPartitions(
+      List<NewTopic> wanted, Map<String, TopicDescription> described) {
     for (NewTopic topic : wanted) {
       int actual = described.get(topic.name()).partitions().size();
       if (actual < topic.numPartitions()) {
-        log.warn("Topic {} has {} partitions, runex.topics.partitions is {}; it is left as is",
-            topic.name(), actual, topic.numPartitions());
+        log.warn(
+            "Topic {} has {} partitions, runex.topics.partitions is {}; it is left as is",
+            topic.name(),
+            actual,
+            topic.numPartitions());
       }
     }
   }

@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Prometheus scrape endpoint every runex process serves at {@code /metrics}
- * ({@code runex.metrics.host}:{@code runex.metrics.port}; a port already in use falls back to a
- * free one, logged, so a second process on one machine still starts).
+ * The Prometheus scrape endpoint every runex process serves at {@code /metrics} ({@code
+ * runex.metrics.host}:{@code runex.metrics.port}; a port already in use falls back to a free one,
+ * logged, so a second process on one machine still starts).
  */
 public final class MetricsEndpoint implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsEndpoint.class);
@@ -46,16 +46,23 @@ public final class MetricsEndpoint implements AutoCloseable {
     HttpServer server = null;
     if (port >= 0) {
       server = bind(cfg.string(Settings.METRICS_HOST), port);
-      server.createContext("/metrics", exchange -> {
-        byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        exchange.sendResponseHeaders(200, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(body);
-        }
-      });
+      server.createContext(
+          "/metrics",
+          exchange -> {
+            byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+            exchange
+                .getResponseHeaders()
+                .add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(body);
+            }
+          });
       server.start();
-      LOG.info("metrics: http://{}:{}/metrics", cfg.string(Settings.METRICS_HOST), server.getAddress().getPort());
+      LOG.info(
+          "metrics: http://{}:{}/metrics",
+          cfg.string(Settings.METRICS_HOST),
+          server.getAddress().getPort());
     }
     return new MetricsEndpoint(registry, server, gc);
   }
@@ -71,7 +78,8 @@ public final class MetricsEndpoint implements AutoCloseable {
         throw new IllegalStateException("cannot open metrics endpoint: " + e2.getMessage(), e2);
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot open metrics endpoint on " + host + ":" + port + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot open metrics endpoint on " + host + ":" + port + ": " + e.getMessage(), e);
     }
   }
 

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * copy in the README identical, so docs cannot drift from the code.
  */
 class ReadmeReferenceTest {
-  private static final Path README = Path.of(System.getProperty("runex.home", "..")).resolve("README.md");
+  private static final Path README =
+      Path.of(System.getProperty("runex.home", "..")).resolve("README.md");
 
   @Test
   void readmeConfigReferenceMatchesTheSettingsDefinitions() throws IOException {
@@ -31,12 +32,16 @@ class ReadmeReferenceTest {
   @Test
   void readmeJobTypeExamplesAreValidConfig() throws IOException {
     String text = Files.readString(README);
-    String executors = text.substring(text.indexOf("### Executors"), text.indexOf("### Limits and their defaults"));
-    java.util.regex.Matcher yaml = java.util.regex.Pattern.compile("```yaml\n(.*?)```", java.util.regex.Pattern.DOTALL)
-        .matcher(executors);
+    String executors =
+        text.substring(
+            text.indexOf("### Executors"), text.indexOf("### Limits and their defaults"));
+    java.util.regex.Matcher yaml =
+        java.util.regex.Pattern.compile("```yaml\n(.*?)```", java.util.regex.Pattern.DOTALL)
+            .matcher(executors);
     int examples = 0;
     while (yaml.find()) {
-      RunexConfig cfg = ConfigLoader.fromYaml("runex:\n  jobTypes:\n" + yaml.group(1), Map.of(), Map.of());
+      RunexConfig cfg =
+          ConfigLoader.fromYaml("runex:\n  jobTypes:\n" + yaml.group(1), Map.of(), Map.of());
       assertThat(cfg.jobTypes()).hasSize(1);
       examples++;
     }

@@ -20,10 +20,30 @@ class ScheduleCommandTest {
     int badType;
     try {
       // when
-      badCron = new CommandLine(new RunexMain()).execute("schedule", "put", "s", "--cron", "0 61 * * * *",
-          "--job", "{\"type\":\"echo\",\"tenant\":\"demo\"}", "--set", "runex.bootstrapServers=127.0.0.1:1");
-      badType = new CommandLine(new RunexMain()).execute("schedule", "put", "s", "--cron", "0 * * * * *",
-          "--job", "{\"type\":\"nope\",\"tenant\":\"demo\"}", "--set", "runex.bootstrapServers=127.0.0.1:1");
+      badCron =
+          new CommandLine(new RunexMain())
+              .execute(
+                  "schedule",
+                  "put",
+                  "s",
+                  "--cron",
+                  "0 61 * * * *",
+                  "--job",
+                  "{\"type\":\"echo\",\"tenant\":\"demo\"}",
+                  "--set",
+                  "runex.bootstrapServers=127.0.0.1:1");
+      badType =
+          new CommandLine(new RunexMain())
+              .execute(
+                  "schedule",
+                  "put",
+                  "s",
+                  "--cron",
+                  "0 * * * * *",
+                  "--job",
+                  "{\"type\":\"nope\",\"tenant\":\"demo\"}",
+                  "--set",
+                  "runex.bootstrapServers=127.0.0.1:1");
     } finally {
       System.setErr(err);
     }
@@ -31,7 +51,8 @@ class ScheduleCommandTest {
     // then
     assertThat(badCron).isEqualTo(2);
     assertThat(badType).isEqualTo(2);
-    assertThat(captured.toString()).contains("--cron is not a cron expression: minute field")
+    assertThat(captured.toString())
+        .contains("--cron is not a cron expression: minute field")
         .contains("--job.type must be a declared job type");
   }
 }

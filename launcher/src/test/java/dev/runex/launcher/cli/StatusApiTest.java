@@ -12,7 +12,8 @@ class StatusApiTest {
 
   @Test
   void saysTheStatusApplicationIsOffInsteadOfCallingAnApiNobodyServes() {
-    RunexConfig off = ConfigLoader.load(null, Map.of(), Map.of(Settings.TOPOLOGY_STATUS_ENABLED.key(), "false"));
+    RunexConfig off =
+        ConfigLoader.load(null, Map.of(), Map.of(Settings.TOPOLOGY_STATUS_ENABLED.key(), "false"));
 
     assertThatThrownBy(() -> StatusApi.of(null, off))
         .isInstanceOf(IllegalStateException.class)
@@ -22,7 +23,8 @@ class StatusApiTest {
 
   @Test
   void saysWhenTheApiHasNoPort() {
-    RunexConfig noPort = ConfigLoader.load(null, Map.of(), Map.of(Settings.TOPOLOGY_STATUS_PORT.key(), "-1"));
+    RunexConfig noPort =
+        ConfigLoader.load(null, Map.of(), Map.of(Settings.TOPOLOGY_STATUS_PORT.key(), "-1"));
 
     assertThatThrownBy(() -> StatusApi.of(null, noPort))
         .isInstanceOf(IllegalStateException.class)

@@ -16,7 +16,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Garbage, oversized and unknown input becomes rejections and dead letters; valid jobs keep flowing. */
+/**
+ * Garbage, oversized and unknown input becomes rejections and dead letters; valid jobs keep
+ * flowing.
+ */
 class BadInputIT {
 
   @Test
@@ -31,13 +34,20 @@ class BadInputIT {
       String huge = "x".repeat(200_000);
 
       for (int round = 0; round < 20; round++) {
-        intake.json("ok-" + round, "{\"type\":\"echo\",\"tenant\":\"demo\",\"params\":{\"message\":\"r" + round + "\"}}");
-        intake.send(("garbage-" + round).getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3, (byte) round});
+        intake.json(
+            "ok-" + round,
+            "{\"type\":\"echo\",\"tenant\":\"demo\",\"params\":{\"message\":\"r" + round + "\"}}");
+        intake.send(
+            ("garbage-" + round).getBytes(StandardCharsets.UTF_8),
+            new byte[] {1, 2, 3, (byte) round});
         intake.json("truncated-" + round, "{\"type\":\"echo\",\"tenant\":");
-        intake.json("big-" + round, "{\"type\":\"echo\",\"tenant\":\"demo\",\"params\":{\"message\":\"" + huge + "\"}}");
+        intake.json(
+            "big-" + round,
+            "{\"type\":\"echo\",\"tenant\":\"demo\",\"params\":{\"message\":\"" + huge + "\"}}");
         intake.json("unknown-" + round, "{\"type\":\"rm-rf\",\"tenant\":\"demo\"}");
         intake.json("tenant-" + round, "{\"type\":\"echo\",\"tenant\":\"mallory\"}");
-        intake.send(("avro-" + round).getBytes(StandardCharsets.UTF_8),
+        intake.send(
+            ("avro-" + round).getBytes(StandardCharsets.UTF_8),
             ByteBuffer.allocate(9).put((byte) 0).putInt(987_654).putInt(round).array());
       }
       intake.send(binaryKey, "\u0000\u0001 not json".getBytes(StandardCharsets.UTF_8));
@@ -45,7 +55,9 @@ class BadInputIT {
       intake.flush();
 
       await().atMost(Duration.ofSeconds(120)).until(() -> countOk(collector) == 20);
-      await().atMost(Duration.ofSeconds(60)).until(() -> collector.deadLetters.size() >= 20 * 6 + 2);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> collector.deadLetters.size() >= 20 * 6 + 2);
 
       assertThat(collector.only("ok-7").getStatus()).isEqualTo(JobStatus.SUCCEEDED);
       assertRejected(collector, "garbage-3", null);
@@ -67,7 +79,9 @@ class BadInputIT {
       assertThat(original).isEqualTo(new byte[] {1, 2, 3, 3});
 
       // a dead letter keeps exactly the key its producer wrote, even when it is not text
-      assertThat(collector.deadLetters).anySatisfy(d -> assertThat(d.key()).isEqualTo(new String(binaryKey, StandardCharsets.UTF_8)));
+      assertThat(collector.deadLetters)
+          .anySatisfy(
+              d -> assertThat(d.key()).isEqualTo(new String(binaryKey, StandardCharsets.UTF_8)));
       assertThat(collector.deadLetters).anySatisfy(d -> assertThat(d.key()).isNull());
       // no job was lost or doubled along the way
       assertThat(collector.results.values()).allSatisfy(list -> assertThat(list).hasSize(1));
@@ -76,7 +90,11 @@ class BadInputIT {
 
   private static long countOk(ResultCollector c) {
     return c.results.entrySet().stream()
-        .filter(e -> e.getKey().startsWith("ok-") && e.getValue().get(0).getStatus() == JobStatus.SUCCEEDED).count();
+        .filter(
+            e ->
+                e.getKey().startsWith("ok-")
+                    && e.getValue().get(0).getStatus() == JobStatus.SUCCEEDED)
+        .count();
   }
 
   private static void assertRejected(ResultCollector c, String id, String code) {
@@ -89,7 +107,9 @@ class BadInputIT {
   }
 
   private static Optional<DeadLetter> deadLetter(ResultCollector c, String key) {
-    return c.deadLetters.stream().filter(d -> key.equals(d.key())).map(ResultCollector.DeadLetterRecord::value).findFirst();
+    return c.deadLetters.stream()
+        .filter(d -> key.equals(d.key()))
+        .map(ResultCollector.DeadLetterRecord::value)
+        .findFirst();
   }
-
 }

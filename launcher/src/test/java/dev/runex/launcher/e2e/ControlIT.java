@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Cancel, pause and resume through the real control topic, as the CLI writes it: a delayed, a
- * queued and a running job each get exactly one CANCELLED result; a paused tenant's jobs wait
- * and then run in order.
+ * queued and a running job each get exactly one CANCELLED result; a paused tenant's jobs wait and
+ * then run in order.
  */
 class ControlIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
@@ -60,13 +60,18 @@ class ControlIT {
       awaitEvent(collector, "r-1", JobEventKind.STARTED);
       ControlWriter.send(cfg, ControlTargets.job("r-1"), ControlAction.CANCEL, null);
 
-      await().atMost(WAIT).until(() -> collector.results.keySet().containsAll(List.of("d-1", "q-1", "r-1")));
+      await()
+          .atMost(WAIT)
+          .until(() -> collector.results.keySet().containsAll(List.of("d-1", "q-1", "r-1")));
       for (String id : List.of("d-1", "q-1", "r-1")) {
         JobResult r = collector.only(id);
         assertThat(r).as("exactly one result for %s", id).isNotNull();
         assertThat(r.getStatus()).as(id).isEqualTo(JobStatus.CANCELLED);
-        assertThat(kinds(collector, id)).as(id).contains(JobEventKind.CANCELLED)
-            .doesNotContain(JobEventKind.SUCCEEDED, JobEventKind.FAILED, JobEventKind.RETRY_SCHEDULED);
+        assertThat(kinds(collector, id))
+            .as(id)
+            .contains(JobEventKind.CANCELLED)
+            .doesNotContain(
+                JobEventKind.SUCCEEDED, JobEventKind.FAILED, JobEventKind.RETRY_SCHEDULED);
       }
       assertThat(collector.only("d-1").getError().getMessage()).contains("not needed");
       assertThat(kinds(collector, "q-1")).doesNotContain(JobEventKind.STARTED);
@@ -78,15 +83,32 @@ class ControlIT {
         submit(intake, "a-" + i, "note", "acme", "\"partitionKey\":\"acme-orders\"");
       }
       submit(intake, "other-1", "note", "demo", null);
-      await().atMost(WAIT).until(() -> collector.only("other-1") != null
-          && collector.events.getOrDefault("a-5", List.of()).stream().anyMatch(e -> e.getKind() == JobEventKind.SCHEDULED));
-      await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> List.of("a-1", "a-2", "a-3", "a-4", "a-5").stream()
-          .noneMatch(id -> kinds(collector, id).contains(JobEventKind.STARTED) || collector.results.containsKey(id)));
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  collector.only("other-1") != null
+                      && collector.events.getOrDefault("a-5", List.of()).stream()
+                          .anyMatch(e -> e.getKind() == JobEventKind.SCHEDULED));
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(WAIT)
+          .until(
+              () ->
+                  List.of("a-1", "a-2", "a-3", "a-4", "a-5").stream()
+                      .noneMatch(
+                          id ->
+                              kinds(collector, id).contains(JobEventKind.STARTED)
+                                  || collector.results.containsKey(id)));
 
       // resume: all succeed, in order
       ControlWriter.send(cfg, ControlTargets.tenant("acme"), ControlAction.RESUME, null);
-      await().atMost(WAIT).until(() -> List.of("a-1", "a-2", "a-3", "a-4", "a-5").stream()
-          .allMatch(id -> collector.results.containsKey(id)));
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  List.of("a-1", "a-2", "a-3", "a-4", "a-5").stream()
+                      .allMatch(id -> collector.results.containsKey(id)));
       for (int i = 1; i <= 5; i++) {
         assertThat(collector.only("a-" + i).getStatus()).isEqualTo(JobStatus.SUCCEEDED);
       }
@@ -97,36 +119,59 @@ class ControlIT {
       for (int i = 0; i + 1 < scheduledOrder.size(); i++) {
         JobResult earlier = collector.only(scheduledOrder.get(i));
         JobResult later = collector.only(scheduledOrder.get(i + 1));
-        assertThat(earlier.getFinishedAt()).as("%s before %s", earlier.getId(), later.getId())
+        assertThat(earlier.getFinishedAt())
+            .as("%s before %s", earlier.getId(), later.getId())
             .isBeforeOrEqualTo(later.getStartedAt());
       }
       int count = collector.resultCount();
-      await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> collector.resultCount() == count);
+      await()
+          .during(Duration.ofSeconds(1))
+          .atMost(WAIT)
+          .until(() -> collector.resultCount() == count);
       assertThat(count).as("one result per job, nothing else").isEqualTo(9);
     }
   }
 
   /** Ids starting with {@code prefix} in the offset order of the pool topic. */
-  private static List<String> scheduledOrder(RunexConfig cfg, InProcessRuntime runtime, String prefix) {
+  private static List<String> scheduledOrder(
+      RunexConfig cfg, InProcessRuntime runtime, String prefix) {
     var scheduled = runtime.topics.scheduled("default");
     List<String> ids = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> reader = Clients.reader(cfg, scheduled.name(), true)) {
-      await().atMost(WAIT).until(() -> {
-        for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(200))) {
-          String id = scheduled.valueSerde().deserializer().deserialize(r.topic(), r.value()).getId();
-          if (id.startsWith(prefix)) {
-            ids.add(id);
-          }
-        }
-        return ids.size() >= 5;
-      });
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(200))) {
+                  String id =
+                      scheduled
+                          .valueSerde()
+                          .deserializer()
+                          .deserialize(r.topic(), r.value())
+                          .getId();
+                  if (id.startsWith(prefix)) {
+                    ids.add(id);
+                  }
+                }
+                return ids.size() >= 5;
+              });
     }
     return ids;
   }
 
-  private static void submit(IntakeClient intake, String id, String type, String tenant, String extra) {
-    intake.json(id, "{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"tenant\":\"" + tenant + "\",\"params\":{}"
-        + (extra == null ? "" : "," + extra) + "}");
+  private static void submit(
+      IntakeClient intake, String id, String type, String tenant, String extra) {
+    intake.json(
+        id,
+        "{\"id\":\""
+            + id
+            + "\",\"type\":\""
+            + type
+            + "\",\"tenant\":\""
+            + tenant
+            + "\",\"params\":{}"
+            + (extra == null ? "" : "," + extra)
+            + "}");
     intake.flush();
   }
 
@@ -140,7 +185,8 @@ class ControlIT {
 
   private static RunexConfig config() {
     RunexConfig base = RealKafka.config(Map.of("runex.topology.punctuateInterval", "100ms"));
-    String yaml = """
+    String yaml =
+        """
         runex:
           jobTypes:
             note:

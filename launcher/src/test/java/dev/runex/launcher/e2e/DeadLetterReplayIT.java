@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
-/** An operator replays a dead letter with the CLI once the outage behind it is over: one new result. */
+/**
+ * An operator replays a dead letter with the CLI once the outage behind it is over: one new result.
+ */
 class DeadLetterReplayIT {
 
   /** A handler whose downstream system is down until the test brings it back. */
@@ -55,9 +57,20 @@ class DeadLetterReplayIT {
   void replayedDeadLetterProducesExactlyOneNewResult() throws Exception {
     RunexConfig base = RealKafka.config(Map.of());
     Map<String, JobTypeSpec> types = new HashMap<>(base.jobTypes());
-    types.put("reserve", new JobTypeSpec("reserve", "java", "inventory", "default", Set.of("demo"), Map.of(), true,
-        65_536, Duration.ofSeconds(10), Duration.ofMinutes(1),
-        new RetryPolicy(2, 5, Duration.ofMillis(100), 2.0, 0.2, Duration.ofSeconds(1))));
+    types.put(
+        "reserve",
+        new JobTypeSpec(
+            "reserve",
+            "java",
+            "inventory",
+            "default",
+            Set.of("demo"),
+            Map.of(),
+            true,
+            65_536,
+            Duration.ofSeconds(10),
+            Duration.ofMinutes(1),
+            new RetryPolicy(2, 5, Duration.ofMillis(100), 2.0, 0.2, Duration.ofSeconds(1))));
     RunexConfig cfg = base.withJobTypes(types);
     InventoryHandler inventory = new InventoryHandler();
     try (InProcessRuntime runtime = new InProcessRuntime(cfg).startTopology();
@@ -65,10 +78,12 @@ class DeadLetterReplayIT {
         IntakeClient intake = new IntakeClient(cfg, runtime.topics)) {
       runtime.startWorker(HandlerRegistry.withBuiltins().register(inventory));
 
-      intake.json("order-1", "{\"type\":\"reserve\",\"tenant\":\"demo\",\"params\":{\"sku\":\"A-1\"}}");
+      intake.json(
+          "order-1", "{\"type\":\"reserve\",\"tenant\":\"demo\",\"params\":{\"sku\":\"A-1\"}}");
       intake.flush();
-      await().atMost(Duration.ofSeconds(60)).until(() -> collector.only("order-1") != null
-          && !collector.deadLetters.isEmpty());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> collector.only("order-1") != null && !collector.deadLetters.isEmpty());
       assertThat(collector.only("order-1").getStatus()).isEqualTo(JobStatus.FAILED);
       assertThat(collector.only("order-1").getAttempts()).isEqualTo(2);
       DeadLetter dead = collector.deadLetters.get(0).value();
@@ -82,8 +97,12 @@ class DeadLetterReplayIT {
       int exit = new CommandLine(new RunexMain()).execute(cliArgs(cfg, "dlq", "replay", "order-1"));
       assertThat(exit).isZero();
 
-      await().atMost(Duration.ofSeconds(60)).until(() -> collector.results.get("order-1").size() == 2);
-      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> collector.results.get("order-1").size() == 2);
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(5))
           .until(() -> collector.results.get("order-1").size() == 2);
       JobResult replayed = collector.results.get("order-1").get(1);
       assertThat(replayed.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
@@ -95,7 +114,8 @@ class DeadLetterReplayIT {
 
   static String[] cliArgs(RunexConfig cfg, String... command) {
     List<String> args = new java.util.ArrayList<>(List.of(command));
-    for (var s : List.of(Settings.BOOTSTRAP_SERVERS, Settings.SCHEMA_REGISTRY_URL, Settings.TOPIC_PREFIX)) {
+    for (var s :
+        List.of(Settings.BOOTSTRAP_SERVERS, Settings.SCHEMA_REGISTRY_URL, Settings.TOPIC_PREFIX)) {
       args.add("--set");
       args.add(s.key() + "=" + cfg.string(s));
     }

@@ -31,13 +31,17 @@ class DelayIndexRestartIT {
   @Timeout(240)
   void delayedJobsSurviveATopologyRestartAndAreReleasedOnTime() throws Exception {
     RunexConfig cfg = RealKafka.config(Map.of());
-    // far enough ahead that the second instance is running (and has restored) before the jobs fall due
+    // far enough ahead that the second instance is running (and has restored) before the jobs fall
+    // due
     Instant due = Instant.now().plusSeconds(40);
     RunexTopics topics = new InProcessRuntime(cfg).topics; // provisions the topics
-    try (ResultCollector collector = new ResultCollector(cfg, topics); IntakeClient intake = new IntakeClient(cfg, topics)) {
+    try (ResultCollector collector = new ResultCollector(cfg, topics);
+        IntakeClient intake = new IntakeClient(cfg, topics)) {
       try (InProcessRuntime first = new InProcessRuntime(cfg).startTopology()) {
         for (int i = 0; i < JOBS; i++) {
-          intake.json("later-" + i, "{\"type\":\"echo\",\"tenant\":\"demo\",\"notBefore\":\"" + due + "\"}");
+          intake.json(
+              "later-" + i,
+              "{\"type\":\"echo\",\"tenant\":\"demo\",\"notBefore\":\"" + due + "\"}");
         }
         intake.flush();
         await().atMost(Duration.ofSeconds(20)).until(() -> delayedCount(collector) == JOBS);
@@ -49,21 +53,33 @@ class DelayIndexRestartIT {
         second.startWorker(HandlerRegistry.withBuiltins());
         assertThat(collector.resultCount()).as("nothing released before its due time").isZero();
         await().atMost(Duration.ofSeconds(90)).until(() -> collector.resultCount() == JOBS);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> collector.resultCount() == JOBS);
+        await()
+            .during(Duration.ofSeconds(2))
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> collector.resultCount() == JOBS);
       }
       for (int i = 0; i < JOBS; i++) {
         assertThat(collector.only("later-" + i).getStatus()).isEqualTo(JobStatus.SUCCEEDED);
-        List<JobEvent> scheduled = collector.events.get("later-" + i).stream()
-            .filter(e -> e.getKind() == JobEventKind.SCHEDULED).toList();
+        List<JobEvent> scheduled =
+            collector.events.get("later-" + i).stream()
+                .filter(e -> e.getKind() == JobEventKind.SCHEDULED)
+                .toList();
         assertThat(scheduled).hasSize(1);
         Duration lateness = Duration.between(due, scheduled.get(0).getTime());
-        assertThat(lateness.isNegative()).as("released at or after due time: " + lateness).isFalse();
-        assertThat(lateness).as("released within 1 s of due time").isLessThan(Duration.ofSeconds(1));
+        assertThat(lateness.isNegative())
+            .as("released at or after due time: " + lateness)
+            .isFalse();
+        assertThat(lateness)
+            .as("released within 1 s of due time")
+            .isLessThan(Duration.ofSeconds(1));
       }
     }
   }
 
   private static long delayedCount(ResultCollector c) {
-    return c.events.values().stream().flatMap(List::stream).filter(e -> e.getKind() == JobEventKind.DELAYED).count();
+    return c.events.values().stream()
+        .flatMap(List::stream)
+        .filter(e -> e.getKind() == JobEventKind.DELAYED)
+        .count();
   }
 }

@@ -34,21 +34,23 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Process and http job types through the real broker and registry: requests carry parameters
- * only, the worker runs the type's command in the sandbox or calls the type's endpoint, and each
- * job gets one result with its resource usage and the limit that stopped it.
+ * Process and http job types through the real broker and registry: requests carry parameters only,
+ * the worker runs the type's command in the sandbox or calls the type's endpoint, and each job gets
+ * one result with its resource usage and the limit that stopped it.
  */
 class ExecutorsIT {
   private static final String PYTHON = "/usr/bin/python3";
-  private static final String SCRIPT = String.join("\n",
-      "import sys",
-      "mode, text = sys.argv[1], sys.argv[2]",
-      "if mode == 'print': print(text)",
-      "elif mode == 'tempfail': sys.exit(75)",
-      "elif mode == 'fail': sys.stderr.write('bad input'); sys.exit(2)",
-      "elif mode == 'hog': b = bytearray(512 << 20)",
-      "elif mode == 'spin':",
-      "    while True: pass");
+  private static final String SCRIPT =
+      String.join(
+          "\n",
+          "import sys",
+          "mode, text = sys.argv[1], sys.argv[2]",
+          "if mode == 'print': print(text)",
+          "elif mode == 'tempfail': sys.exit(75)",
+          "elif mode == 'fail': sys.stderr.write('bad input'); sys.exit(2)",
+          "elif mode == 'hog': b = bytearray(512 << 20)",
+          "elif mode == 'spin':",
+          "    while True: pass");
 
   @TempDir Path workDir;
 
@@ -71,15 +73,33 @@ class ExecutorsIT {
         submit(intake, "p-fail", "py", "{\"mode\":\"fail\",\"text\":\"\"}");
         submit(intake, "p-hog", "py", "{\"mode\":\"hog\",\"text\":\"\"}");
         submit(intake, "p-spin", "py", "{\"mode\":\"spin\",\"text\":\"\"}");
-        intake.json("p-small", "{\"type\":\"py\",\"tenant\":\"demo\",\"params\":{\"mode\":\"hog\",\"text\":\"\"},"
-            + "\"limits\":{\"memory\":\"2GB\"}}");
+        intake.json(
+            "p-small",
+            "{\"type\":\"py\",\"tenant\":\"demo\",\"params\":{\"mode\":\"hog\",\"text\":\"\"},"
+                + "\"limits\":{\"memory\":\"2GB\"}}");
         submit(intake, "h-ok", "remote", "{\"id\":\"ok\"}");
         submit(intake, "h-flaky", "remote", "{\"id\":\"flaky\"}");
         submit(intake, "h-bad", "remote", "{\"id\":\"bad\"}");
         intake.flush();
 
-        await().atMost(Duration.ofSeconds(180)).until(() -> collector.results.keySet().containsAll(
-            List.of("p-print", "p-tempfail", "p-fail", "p-hog", "p-spin", "p-small", "h-ok", "h-flaky", "h-bad")));
+        await()
+            .atMost(Duration.ofSeconds(180))
+            .until(
+                () ->
+                    collector
+                        .results
+                        .keySet()
+                        .containsAll(
+                            List.of(
+                                "p-print",
+                                "p-tempfail",
+                                "p-fail",
+                                "p-hog",
+                                "p-spin",
+                                "p-small",
+                                "h-ok",
+                                "h-flaky",
+                                "h-bad")));
 
         JobResult print = collector.only("p-print");
         assertThat(print.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
@@ -108,7 +128,8 @@ class ExecutorsIT {
         assertThat(processesWithMarker(marker)).as("nothing of the jobs is left running").isEmpty();
         assertThat(workDir).isEmptyDirectory();
 
-        assertThat(collector.only("p-small").getStatus()).as("a request above its type's limits is refused")
+        assertThat(collector.only("p-small").getStatus())
+            .as("a request above its type's limits is refused")
             .isEqualTo(JobStatus.REJECTED);
         assertThat(collector.only("p-small").getError().getCode()).isEqualTo("LIMIT_TOO_HIGH");
 
@@ -120,7 +141,9 @@ class ExecutorsIT {
         JobResult flaky = collector.only("h-flaky");
         assertThat(flaky.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(flaky.getAttempts()).as("503 is retried").isEqualTo(2);
-        assertThat(collector.events.get("h-flaky")).extracting(e -> e.getKind()).contains(JobEventKind.RETRY_SCHEDULED);
+        assertThat(collector.events.get("h-flaky"))
+            .extracting(e -> e.getKind())
+            .contains(JobEventKind.RETRY_SCHEDULED);
 
         JobResult bad = collector.only("h-bad");
         assertThat(bad.getStatus()).isEqualTo(JobStatus.FAILED);
@@ -134,7 +157,8 @@ class ExecutorsIT {
 
   private RunexConfig config(int port, String marker) {
     RunexConfig base = RealKafka.config(Map.of("runex.worker.workDir", workDir.toString()));
-    String yaml = """
+    String yaml =
+        """
         runex:
           jobTypes:
             py:
@@ -152,7 +176,8 @@ class ExecutorsIT {
               params: {id: {type: string, required: true}}
               http: {url: "http://127.0.0.1:%d/items/{params.id}", method: POST, timeout: 5s}
               retry: {maxAttempts: 3, initialInterval: 100ms, randomization: 0.0}
-        """.formatted(PYTHON, json(SCRIPT), marker, port);
+        """
+            .formatted(PYTHON, json(SCRIPT), marker, port);
     Map<String, JobTypeSpec> types = new HashMap<>(base.jobTypes());
     types.putAll(ConfigLoader.fromYaml(yaml, Map.of(), Map.of()).jobTypes());
     return base.withJobTypes(types);
@@ -168,23 +193,32 @@ class ExecutorsIT {
 
   /** ok: 200; flaky: 503 with Retry-After: 1 the first time, then 200; bad: 400. */
   private static HttpServer service(Map<String, AtomicInteger> calls) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/items/", ex -> {
-      String id = ex.getRequestURI().getPath().substring("/items/".length());
-      int n = calls.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-      switch (id) {
-        case "ok" -> reply(ex, 200, "{\"item\":\"ok\",\"key\":\"" + ex.getRequestHeaders().getFirst("Idempotency-Key") + "\"}");
-        case "flaky" -> {
-          if (n == 1) {
-            ex.getResponseHeaders().add("Retry-After", "1");
-            reply(ex, 503, "try later");
-          } else {
-            reply(ex, 200, "{\"item\":\"flaky\"}");
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/items/",
+        ex -> {
+          String id = ex.getRequestURI().getPath().substring("/items/".length());
+          int n = calls.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+          switch (id) {
+            case "ok" ->
+                reply(
+                    ex,
+                    200,
+                    "{\"item\":\"ok\",\"key\":\""
+                        + ex.getRequestHeaders().getFirst("Idempotency-Key")
+                        + "\"}");
+            case "flaky" -> {
+              if (n == 1) {
+                ex.getResponseHeaders().add("Retry-After", "1");
+                reply(ex, 503, "try later");
+              } else {
+                reply(ex, 200, "{\"item\":\"flaky\"}");
+              }
+            }
+            default -> reply(ex, 400, "no such item");
           }
-        }
-        default -> reply(ex, 400, "no such item");
-      }
-    });
+        });
     server.start();
     return server;
   }
@@ -198,10 +232,13 @@ class ExecutorsIT {
 
   private static List<Long> processesWithMarker(String marker) throws IOException {
     List<Long> pids = new ArrayList<>();
-    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+    try (DirectoryStream<Path> procs =
+        Files.newDirectoryStream(
+            Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
       for (Path p : procs) {
         try {
-          if (new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).contains(marker)) {
+          if (new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+              .contains(marker)) {
             pids.add(Long.parseLong(p.getFileName().toString()));
           }
         } catch (IOException e) {

@@ -40,26 +40,35 @@ class IdempotentIntakeIT {
         ResultCollector collector = new ResultCollector(cfg, runtime.topics)) {
       runtime.startWorker(HandlerRegistry.withBuiltins());
 
-      submitConcurrently(runtime, "{\"type\":\"echo\",\"tenant\":\"demo\",\"idempotencyKey\":\"order-42\","
-          + "\"params\":{\"message\":\"charge once\"}}");
+      submitConcurrently(
+          runtime,
+          "{\"type\":\"echo\",\"tenant\":\"demo\",\"idempotencyKey\":\"order-42\","
+              + "\"params\":{\"message\":\"charge once\"}}");
       // a job without a key beside them is not affected
       try (IntakeClient intake = new IntakeClient(cfg, runtime.topics)) {
         intake.json("unkeyed", "{\"type\":\"echo\",\"tenant\":\"demo\"}");
         intake.flush();
       }
 
-      await().atMost(Duration.ofSeconds(120)).until(() -> collector.resultCount() >= SUBMISSIONS + 1);
-      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(() -> collector.resultCount() >= SUBMISSIONS + 1);
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(10))
           .until(() -> collector.resultCount() == SUBMISSIONS + 1);
 
       List<JobResult> succeeded = keyedResults(collector, JobStatus.SUCCEEDED);
       assertThat(succeeded).as("executions of the idempotent job").hasSize(1);
       String original = succeeded.get(0).getId();
       List<JobResult> rejected = keyedResults(collector, JobStatus.REJECTED);
-      assertThat(rejected).hasSize(SUBMISSIONS - 1).allSatisfy(r -> {
-        assertThat(r.getError().getCode()).isEqualTo("DUPLICATE");
-        assertThat(r.getDuplicateOf()).isEqualTo(original);
-      });
+      assertThat(rejected)
+          .hasSize(SUBMISSIONS - 1)
+          .allSatisfy(
+              r -> {
+                assertThat(r.getError().getCode()).isEqualTo("DUPLICATE");
+                assertThat(r.getDuplicateOf()).isEqualTo(original);
+              });
       assertThat(startedEvents(collector)).as("STARTED events for the key's jobs").isEqualTo(1);
       assertThat(collector.only("unkeyed").getStatus()).isEqualTo(JobStatus.SUCCEEDED);
       assertThat(collector.deadLetters).as("duplicates are not dead letters").isEmpty();
@@ -72,16 +81,18 @@ class IdempotentIntakeIT {
     List<Future<?>> done = new ArrayList<>();
     for (int p = 0; p < PRODUCERS; p++) {
       int producer = p;
-      done.add(pool.submit(() -> {
-        try (IntakeClient intake = new IntakeClient(runtime.cfg, runtime.topics)) {
-          go.await();
-          for (int i = 0; i < PER_PRODUCER; i++) {
-            intake.json("dup-" + producer + "-" + i, json);
-          }
-          intake.flush();
-        }
-        return null;
-      }));
+      done.add(
+          pool.submit(
+              () -> {
+                try (IntakeClient intake = new IntakeClient(runtime.cfg, runtime.topics)) {
+                  go.await();
+                  for (int i = 0; i < PER_PRODUCER; i++) {
+                    intake.json("dup-" + producer + "-" + i, json);
+                  }
+                  intake.flush();
+                }
+                return null;
+              }));
     }
     go.countDown();
     for (Future<?> f : done) {

@@ -35,8 +35,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * One kind of state that must survive a restart of the runtime ({@link TopologyRestartIT}). The test
- * drives every kind through the same phases, in this order, all kinds per phase:
+ * One kind of state that must survive a restart of the runtime ({@link TopologyRestartIT}). The
+ * test drives every kind through the same phases, in this order, all kinds per phase:
  *
  * <ol>
  *   <li>{@link #start}: the first runtime runs; put the state in flight and wait until it is
@@ -66,31 +66,42 @@ interface InFlightState {
 
   default void afterRestart(Run run) throws Exception {}
 
-  /** Every job id this kind submitted (or caused), each of which must end with exactly one result. */
+  /**
+   * Every job id this kind submitted (or caused), each of which must end with exactly one result.
+   */
   Collection<String> jobIds(Run run);
 
   void verify(Run run) throws Exception;
 
-  /** {@code cfg} plus the job types declared in {@code yaml} (the body of {@code runex.jobTypes}). */
+  /**
+   * {@code cfg} plus the job types declared in {@code yaml} (the body of {@code runex.jobTypes}).
+   */
   static RunexConfig withJobTypes(RunexConfig cfg, String yaml) {
-    String doc = "runex:\n  jobTypes:\n" + yaml.stripIndent().lines().map(l -> "    " + l + "\n")
-        .collect(Collectors.joining());
+    String doc =
+        "runex:\n  jobTypes:\n"
+            + yaml.stripIndent().lines().map(l -> "    " + l + "\n").collect(Collectors.joining());
     Map<String, JobTypeSpec> types = new HashMap<>(cfg.jobTypes());
     types.putAll(ConfigLoader.fromYaml(doc, Map.of(), Map.of()).jobTypes());
     return cfg.withJobTypes(types);
   }
 
-  /** What the kinds share: the config, the clients, the running topology's status API, and helpers. */
+  /**
+   * What the kinds share: the config, the clients, the running topology's status API, and helpers.
+   */
   final class Run implements AutoCloseable {
     final RunexConfig cfg;
     final RunexTopics topics;
     final ResultCollector collector;
     final IntakeClient intake;
+
     /** The job status API of the topology running now; null while down. */
     volatile URI statusUrl;
+
     /** When the first runtime had stopped: anything it did happened before this. */
     volatile Instant stoppedAt;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private KafkaConsumer<byte[], byte[]> intakeReader;
     private final Map<String, Integer> intakeCounts = new HashMap<>();
 
@@ -101,10 +112,22 @@ interface InFlightState {
       this.intake = intake;
     }
 
-    /** Submits a job (JSON) under intake record key {@code recordKey}; {@code extra}: more fields, or null. */
+    /**
+     * Submits a job (JSON) under intake record key {@code recordKey}; {@code extra}: more fields,
+     * or null.
+     */
     void submit(String recordKey, String id, String type, String tenant, String extra) {
-      intake.json(recordKey, "{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"tenant\":\"" + tenant
-          + "\"" + (extra == null ? "" : "," + extra) + "}");
+      intake.json(
+          recordKey,
+          "{\"id\":\""
+              + id
+              + "\",\"type\":\""
+              + type
+              + "\",\"tenant\":\""
+              + tenant
+              + "\""
+              + (extra == null ? "" : "," + extra)
+              + "}");
       intake.flush();
     }
 
@@ -130,31 +153,45 @@ interface InFlightState {
     }
 
     List<JobEvent> events(String id, Set<JobEventKind> kinds) {
-      return collector.events.getOrDefault(id, List.of()).stream().filter(e -> kinds.contains(e.getKind())).toList();
+      return collector.events.getOrDefault(id, List.of()).stream()
+          .filter(e -> kinds.contains(e.getKind()))
+          .toList();
     }
 
     void awaitEvents(Collection<String> ids, JobEventKind kind) {
-      await(kind + " events of " + ids).atMost(TopologyRestartIT.WAIT)
+      await(kind + " events of " + ids)
+          .atMost(TopologyRestartIT.WAIT)
           .until(() -> ids.stream().noneMatch(id -> events(id, kind).isEmpty()));
     }
 
     void awaitResults(Collection<String> ids) {
-      await("results of " + ids).atMost(TopologyRestartIT.WAIT).until(() -> collector.results.keySet().containsAll(ids));
+      await("results of " + ids)
+          .atMost(TopologyRestartIT.WAIT)
+          .until(() -> collector.results.keySet().containsAll(ids));
     }
 
-    /** The job's status from the running topology's API once it is in {@code state} (503/404 meanwhile are retried). */
+    /**
+     * The job's status from the running topology's API once it is in {@code state} (503/404
+     * meanwhile are retried).
+     */
     JsonNode awaitStatus(String id, String state) {
       JsonNode[] found = new JsonNode[1];
-      await().atMost(TopologyRestartIT.WAIT).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-          .untilAsserted(() -> {
-            URI uri = URI.create(statusUrl + "/jobs/" + id);
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-            JsonNode body = AvroJson.MAPPER.readTree(r.body());
-            assertThat(r.statusCode()).as("GET %s: %s", uri, body).isEqualTo(200);
-            assertThat(body.path("state").asText()).as("state of %s", id).isEqualTo(state);
-            found[0] = body;
-          });
+      await()
+          .atMost(TopologyRestartIT.WAIT)
+          .pollInterval(Duration.ofMillis(250))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                URI uri = URI.create(statusUrl + "/jobs/" + id);
+                HttpResponse<byte[]> r =
+                    http.send(
+                        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                JsonNode body = AvroJson.MAPPER.readTree(r.body());
+                assertThat(r.statusCode()).as("GET %s: %s", uri, body).isEqualTo(200);
+                assertThat(body.path("state").asText()).as("state of %s", id).isEqualTo(state);
+                found[0] = body;
+              });
       return found[0];
     }
 
@@ -164,13 +201,17 @@ interface InFlightState {
       return kinds;
     }
 
-    /** How many committed records each key has on {@code intake} so far (read on from the previous call). */
+    /**
+     * How many committed records each key has on {@code intake} so far (read on from the previous
+     * call).
+     */
     synchronized Map<String, Integer> intakeRecordsByKey() {
       if (intakeReader == null) {
         intakeReader = Clients.reader(cfg, topics.intake().name(), true);
       }
       Map<TopicPartition, Long> end = intakeReader.endOffsets(intakeReader.assignment());
-      while (end.entrySet().stream().anyMatch(e -> intakeReader.position(e.getKey()) < e.getValue())) {
+      while (end.entrySet().stream()
+          .anyMatch(e -> intakeReader.position(e.getKey()) < e.getValue())) {
         for (ConsumerRecord<byte[], byte[]> r : intakeReader.poll(Duration.ofMillis(200))) {
           if (r.key() != null) {
             intakeCounts.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);

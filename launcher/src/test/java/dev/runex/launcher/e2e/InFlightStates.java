@@ -34,12 +34,13 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * The kinds of state {@link TopologyRestartIT} carries across the restart, one {@link InFlightState}
- * each. Job ids are distinct per kind (a prefix each), so kinds never see each other's jobs.
+ * The kinds of state {@link TopologyRestartIT} carries across the restart, one {@link
+ * InFlightState} each. Job ids are distinct per kind (a prefix each), so kinds never see each
+ * other's jobs.
  */
 final class InFlightStates {
-  private static final List<String> PLAIN_HISTORY = List.of("RECEIVED", "VALIDATED", "SCHEDULED", "STARTED",
-      "SUCCEEDED");
+  private static final List<String> PLAIN_HISTORY =
+      List.of("RECEIVED", "VALIDATED", "SCHEDULED", "STARTED", "SUCCEEDED");
 
   private InFlightStates() {}
 
@@ -47,7 +48,10 @@ final class InFlightStates {
     return IntStream.rangeClosed(from, to).mapToObj(i -> prefix + i).toList();
   }
 
-  /** Jobs finished before the restart: the restarted status store still answers for them, with history. */
+  /**
+   * Jobs finished before the restart: the restarted status store still answers for them, with
+   * history.
+   */
   static final class FinishedJobStatus implements InFlightState {
     private static final List<String> IDS = ids("done-", 1, 3);
 
@@ -56,8 +60,11 @@ final class InFlightStates {
       IDS.forEach(id -> run.submit(id, "demo", null));
       run.awaitResults(IDS);
       // folded by the first status application, so the second can only know them from its changelog
-      IDS.forEach(id -> assertThat(Run.history(run.awaitStatus(id, "SUCCEEDED"))).as("history of %s", id)
-          .containsExactlyElementsOf(PLAIN_HISTORY));
+      IDS.forEach(
+          id ->
+              assertThat(Run.history(run.awaitStatus(id, "SUCCEEDED")))
+                  .as("history of %s", id)
+                  .containsExactlyElementsOf(PLAIN_HISTORY));
     }
 
     @Override
@@ -70,7 +77,8 @@ final class InFlightStates {
       for (String id : IDS) {
         assertThat(run.result(id).getStatus()).as(id).isEqualTo(JobStatus.SUCCEEDED);
         var status = run.awaitStatus(id, "SUCCEEDED");
-        assertThat(Run.history(status)).as("history of %s after the restart", id)
+        assertThat(Run.history(status))
+            .as("history of %s after the restart", id)
             .containsExactlyElementsOf(PLAIN_HISTORY);
         assertThat(status.path("finishedAt").isTextual()).as("finishedAt of %s", id).isTrue();
       }
@@ -126,7 +134,8 @@ final class InFlightStates {
         assertThat(run.result("idem-" + i).getStatus()).isEqualTo(JobStatus.SUCCEEDED);
         assertDuplicate(run.result("idem-" + i + "-again"), "idem-" + i);
       }
-      assertThat(run.events("idem-0", JobEventKind.RECEIVED)).as("idem-0 re-sent after the restart is dropped")
+      assertThat(run.events("idem-0", JobEventKind.RECEIVED))
+          .as("idem-0 re-sent after the restart is dropped")
           .hasSize(1);
       assertThat(run.result("idem-late").getStatus()).isEqualTo(JobStatus.SUCCEEDED);
       assertDuplicate(run.result("idem-late-again"), "idem-late");
@@ -150,18 +159,26 @@ final class InFlightStates {
 
     @Override
     public void start(Run run) {
-      ScheduleSpec spec = new ScheduleSpec(NAME, CronExpression.parse("* * * * * *"), ZoneId.of("UTC"),
-          new ScheduleSpec.Job("note", "demo", Map.of(), Map.of(), null, null, null),
-          ScheduleOverlap.ALLOW, ScheduleCatchUp.ALL);
+      ScheduleSpec spec =
+          new ScheduleSpec(
+              NAME,
+              CronExpression.parse("* * * * * *"),
+              ZoneId.of("UTC"),
+              new ScheduleSpec.Job("note", "demo", Map.of(), Map.of(), null, null, null),
+              ScheduleOverlap.ALLOW,
+              ScheduleCatchUp.ALL);
       Schedule schedule = ScheduledJobs.fromConfig(spec);
       schedule.setOrigin("runtime");
       write(run, schedule);
-      await(NAME + " fires").atMost(TopologyRestartIT.WAIT).until(() -> firedWithResults(run, Instant.EPOCH) >= 2);
+      await(NAME + " fires")
+          .atMost(TopologyRestartIT.WAIT)
+          .until(() -> firedWithResults(run, Instant.EPOCH) >= 2);
     }
 
     @Override
     public void afterRestart(Run run) {
-      await(NAME + " fires after the restart").atMost(TopologyRestartIT.WAIT)
+      await(NAME + " fires after the restart")
+          .atMost(TopologyRestartIT.WAIT)
           .until(() -> firedWithResults(run, run.stoppedAt) >= 3);
       write(run, null);
     }
@@ -174,33 +191,48 @@ final class InFlightStates {
     @Override
     public void verify(Run run) {
       Map<String, Integer> written = run.intakeRecordsByKey();
-      List<Instant> fireTimes = written.keySet().stream().filter(k -> k.startsWith(PREFIX))
-          .map(k -> Instant.parse(k.substring(PREFIX.length()))).sorted().toList();
+      List<Instant> fireTimes =
+          written.keySet().stream()
+              .filter(k -> k.startsWith(PREFIX))
+              .map(k -> Instant.parse(k.substring(PREFIX.length())))
+              .sorted()
+              .toList();
       assertThat(fireTimes).as("firings").hasSizeGreaterThanOrEqualTo(5);
-      assertThat(fireTimes.get(fireTimes.size() - 1)).as("fired after the restart").isAfter(run.stoppedAt);
+      assertThat(fireTimes.get(fireTimes.size() - 1))
+          .as("fired after the restart")
+          .isAfter(run.stoppedAt);
       for (int i = 0; i < fireTimes.size(); i++) {
         String id = PREFIX + fireTimes.get(i);
         assertThat(written.get(id)).as("intake records of firing %s", id).isEqualTo(1);
-        assertThat(fireTimes.get(i)).as("firing %d of %s: none missing", i, fireTimes)
+        assertThat(fireTimes.get(i))
+            .as("firing %d of %s: none missing", i, fireTimes)
             .isEqualTo(fireTimes.get(0).plusSeconds(i));
         JobResult r = run.result(id);
         assertThat(r.getStatus()).as(id).isEqualTo(JobStatus.SUCCEEDED);
-        assertThat(r.getLabels()).containsEntry(ScheduledJobs.FIRE_TIME_LABEL, fireTimes.get(i).toString());
+        assertThat(r.getLabels())
+            .containsEntry(ScheduledJobs.FIRE_TIME_LABEL, fireTimes.get(i).toString());
       }
     }
 
     /** Firings after {@code since} whose job has its result. */
     private static long firedWithResults(Run run, Instant since) {
-      return run.collector.results.keySet().stream().filter(k -> k.startsWith(PREFIX))
-          .filter(k -> Instant.parse(k.substring(PREFIX.length())).isAfter(since)).count();
+      return run.collector.results.keySet().stream()
+          .filter(k -> k.startsWith(PREFIX))
+          .filter(k -> Instant.parse(k.substring(PREFIX.length())).isAfter(since))
+          .count();
     }
 
     /** As {@code runex schedule put|delete} writes it: Avro, keyed by name; null deletes. */
     private static void write(Run run, Schedule schedule) {
       Topic<String, Schedule> topic = run.topics.schedules();
-      byte[] value = schedule == null ? null : topic.valueSerde().serializer().serialize(topic.name(), schedule);
+      byte[] value =
+          schedule == null
+              ? null
+              : topic.valueSerde().serializer().serialize(topic.name(), schedule);
       try (KafkaProducer<byte[], byte[]> producer = Clients.producer(run.cfg)) {
-        producer.send(new ProducerRecord<>(topic.name(), NAME.getBytes(StandardCharsets.UTF_8), value)).get();
+        producer
+            .send(new ProducerRecord<>(topic.name(), NAME.getBytes(StandardCharsets.UTF_8), value))
+            .get();
       } catch (Exception e) {
         throw new IllegalStateException("cannot write schedule " + NAME, e);
       }
@@ -254,20 +286,24 @@ final class InFlightStates {
     @Override
     public void verify(Run run) {
       for (String id : jobIds(run)) {
-        assertThat(run.result(id).getStatus()).as(id)
+        assertThat(run.result(id).getStatus())
+            .as(id)
             .isEqualTo(id.equals(CANCELLED) ? JobStatus.CANCELLED : JobStatus.SUCCEEDED);
         for (JobEvent started : run.events(id, JobEventKind.STARTED)) {
-          assertThat(started.getTime()).as("%s started only after the resume", id).isAfterOrEqualTo(resumedAt);
+          assertThat(started.getTime())
+              .as("%s started only after the resume", id)
+              .isAfterOrEqualTo(resumedAt);
         }
       }
     }
   }
 
   /**
-   * A tenant at its quota (maxInFlight 1) across the restart: its first job admitted and held by the
-   * worker (the tenant is paused, so the slot stays taken), the others waiting in the quota gate. The
-   * restarted topology (empty local state) must restore both: the gate admits nothing while the
-   * held job has the slot, then one job at a time, in order, once the resume lets them finish.
+   * A tenant at its quota (maxInFlight 1) across the restart: its first job admitted and held by
+   * the worker (the tenant is paused, so the slot stays taken), the others waiting in the quota
+   * gate. The restarted topology (empty local state) must restore both: the gate admits nothing
+   * while the held job has the slot, then one job at a time, in order, once the resume lets them
+   * finish.
    */
   static final class QuotaSlots implements InFlightState {
     private static final String TENANT = "quota-tenant";
@@ -275,26 +311,36 @@ final class InFlightStates {
 
     @Override
     public RunexConfig configure(RunexConfig cfg) {
-      String yaml = """
+      String yaml =
+          """
           runex:
             jobTypes:
               note: {tenants: ["*"]}
             quotas:
               tenants:
                 %s: {maxInFlight: 1}
-          """.formatted(TENANT);
+          """
+              .formatted(TENANT);
       return cfg.withQuotas(ConfigLoader.fromYaml(yaml, Map.of(), Map.of()).quotas());
     }
 
     @Override
     public void start(Run run) throws Exception {
-      run.control(ControlTargets.tenant(TENANT), ControlAction.PAUSE, "restart test: hold the slot");
+      run.control(
+          ControlTargets.tenant(TENANT), ControlAction.PAUSE, "restart test: hold the slot");
       IDS.forEach(id -> run.submit(id, TENANT, null));
-      // they reach the gate in any order (intake partitions): one is admitted (the worker holds it),
+      // they reach the gate in any order (intake partitions): one is admitted (the worker holds
+      // it),
       // the other three wait in the gate
-      await("one quota job admitted, three waiting").atMost(TopologyRestartIT.WAIT).until(() ->
-          admitted(run).size() == 1 && IDS.stream().filter(id -> !run.events(id, JobEventKind.THROTTLED).isEmpty())
-              .count() == IDS.size() - 1);
+      await("one quota job admitted, three waiting")
+          .atMost(TopologyRestartIT.WAIT)
+          .until(
+              () ->
+                  admitted(run).size() == 1
+                      && IDS.stream()
+                              .filter(id -> !run.events(id, JobEventKind.THROTTLED).isEmpty())
+                              .count()
+                          == IDS.size() - 1);
     }
 
     @Override
@@ -317,17 +363,23 @@ final class InFlightStates {
     @Override
     public void verify(Run run) {
       Instant previousFinished = null;
-      List<String> byAdmission = IDS.stream()
-          .sorted(java.util.Comparator.comparing((String id) -> run.events(id, JobEventKind.SCHEDULED).get(0).getTime()))
-          .toList();
+      List<String> byAdmission =
+          IDS.stream()
+              .sorted(
+                  java.util.Comparator.comparing(
+                      (String id) -> run.events(id, JobEventKind.SCHEDULED).get(0).getTime()))
+              .toList();
       for (String id : byAdmission) {
         JobResult r = run.result(id);
         assertThat(r.getStatus()).as(id).isEqualTo(JobStatus.SUCCEEDED);
         Instant admitted = run.events(id, JobEventKind.SCHEDULED).get(0).getTime();
         if (previousFinished != null) {
-          assertThat(admitted).as("%s admitted only after the previous job finished (maxInFlight 1)", id)
+          assertThat(admitted)
+              .as("%s admitted only after the previous job finished (maxInFlight 1)", id)
               .isAfterOrEqualTo(previousFinished);
-          assertThat(admitted).as("%s admitted by the restarted topology", id).isAfter(run.stoppedAt);
+          assertThat(admitted)
+              .as("%s admitted by the restarted topology", id)
+              .isAfter(run.stoppedAt);
         }
         previousFinished = r.getFinishedAt();
       }
@@ -363,7 +415,9 @@ final class InFlightStates {
 
     @Override
     public void afterRestart(Run run) throws Exception {
-      assertThat(run.collector.results).as("%s waits until cancelled", AFTER).doesNotContainKey(AFTER);
+      assertThat(run.collector.results)
+          .as("%s waits until cancelled", AFTER)
+          .doesNotContainKey(AFTER);
       run.control(ControlTargets.job(AFTER), ControlAction.CANCEL, "reason " + AFTER);
     }
 
@@ -381,7 +435,8 @@ final class InFlightStates {
         assertThat(run.events(id, JobEventKind.SCHEDULED)).as("%s never released", id).isEmpty();
       }
       for (String id : List.of(WHILE_DOWN, AFTER)) {
-        assertThat(run.result(id).getFinishedAt()).as("%s cancelled by the restarted topology", id)
+        assertThat(run.result(id).getFinishedAt())
+            .as("%s cancelled by the restarted topology", id)
             .isAfterOrEqualTo(run.stoppedAt);
       }
     }
@@ -396,7 +451,9 @@ final class InFlightStates {
 
     @Override
     public RunexConfig configure(RunexConfig cfg) {
-      return InFlightState.withJobTypes(cfg, """
+      return InFlightState.withJobTypes(
+          cfg,
+          """
           flaky:
             executor: java
             handler: fail
@@ -409,8 +466,11 @@ final class InFlightStates {
     @Override
     public void justBeforeRestart(Run run) {
       run.submit(ID, ID, "flaky", "demo", "\"params\":{\"times\":1}");
-      await("retry of " + ID + " waiting").atMost(TopologyRestartIT.WAIT)
-          .until(() -> run.events(ID, JobEventKind.DELAYED).stream().anyMatch(e -> e.getAttempt() == 2));
+      await("retry of " + ID + " waiting")
+          .atMost(TopologyRestartIT.WAIT)
+          .until(
+              () ->
+                  run.events(ID, JobEventKind.DELAYED).stream().anyMatch(e -> e.getAttempt() == 2));
     }
 
     @Override
@@ -424,14 +484,21 @@ final class InFlightStates {
       assertThat(r.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
       assertThat(r.getAttempts()).isEqualTo(2);
       List<JobEvent> released = run.events(ID, JobEventKind.SCHEDULED);
-      assertThat(released).as("released: attempt 1, then the retry").extracting(JobEvent::getAttempt)
+      assertThat(released)
+          .as("released: attempt 1, then the retry")
+          .extracting(JobEvent::getAttempt)
           .containsExactly(1, 2);
-      assertThat(released.get(1).getTime()).as("retry released by the restarted topology (if not, the first "
-          + "runtime took longer than its back-off to stop)").isAfterOrEqualTo(run.stoppedAt);
+      assertThat(released.get(1).getTime())
+          .as(
+              "retry released by the restarted topology (if not, the first "
+                  + "runtime took longer than its back-off to stop)")
+          .isAfterOrEqualTo(run.stoppedAt);
     }
   }
 
-  /** Jobs submitted just before the stop (somewhere in the pipeline then) and while nothing runs. */
+  /**
+   * Jobs submitted just before the stop (somewhere in the pipeline then) and while nothing runs.
+   */
   static final class IntakeAcrossTheRestart implements InFlightState {
     private static final List<String> BEFORE = ids("burst-", 1, 5);
     private static final List<String> WHILE_DOWN = ids("down-", 1, 5);
@@ -455,7 +522,9 @@ final class InFlightStates {
 
     @Override
     public void verify(Run run) {
-      jobIds(run).forEach(id -> assertThat(run.result(id).getStatus()).as(id).isEqualTo(JobStatus.SUCCEEDED));
+      jobIds(run)
+          .forEach(
+              id -> assertThat(run.result(id).getStatus()).as(id).isEqualTo(JobStatus.SUCCEEDED));
     }
   }
 
@@ -490,11 +559,18 @@ final class InFlightStates {
         assertThat(run.result(id).getStatus()).as(id).isEqualTo(JobStatus.SUCCEEDED);
         List<JobEvent> released = run.events(id, JobEventKind.SCHEDULED);
         assertThat(released).as("%s released once", id).hasSize(1);
-        assertThat(released.get(0).getTime()).as("%s released by the restarted topology (if not, the first runtime "
-            + "took longer than %s to stop)", id, DELAY).isAfterOrEqualTo(run.stoppedAt);
-        assertThat(released.get(0).getTime()).as("%s released at or after its due time", id).isAfterOrEqualTo(due);
+        assertThat(released.get(0).getTime())
+            .as(
+                "%s released by the restarted topology (if not, the first runtime "
+                    + "took longer than %s to stop)",
+                id, DELAY)
+            .isAfterOrEqualTo(run.stoppedAt);
+        assertThat(released.get(0).getTime())
+            .as("%s released at or after its due time", id)
+            .isAfterOrEqualTo(due);
       }
-      assertThat(Run.history(run.awaitStatus(IDS.get(0), "SUCCEEDED"))).as("history across the restart")
+      assertThat(Run.history(run.awaitStatus(IDS.get(0), "SUCCEEDED")))
+          .as("history across the restart")
           .containsExactly("RECEIVED", "VALIDATED", "DELAYED", "SCHEDULED", "STARTED", "SUCCEEDED");
     }
   }

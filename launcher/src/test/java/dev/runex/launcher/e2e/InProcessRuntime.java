@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.runex.config.RunexConfig;
 import dev.runex.launcher.local.TopicProvisioner;
-import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.topology.RunexTopology;
 import dev.runex.workers.JobWorker;
@@ -15,7 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
 
-/** The topology and workers running in the test JVM against the real broker, as `runex local` runs them. */
+/**
+ * The topology and workers running in the test JVM against the real broker, as `runex local` runs
+ * them.
+ */
 final class InProcessRuntime implements AutoCloseable {
   final RunexConfig cfg;
   final RunexTopics topics;
@@ -32,7 +34,9 @@ final class InProcessRuntime implements AutoCloseable {
   InProcessRuntime startTopology() {
     topology = new RunexTopology(cfg, topics, meters);
     topology.start();
-    await().atMost(Duration.ofSeconds(90)).until(() -> topology.state() == KafkaStreams.State.RUNNING);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> topology.state() == KafkaStreams.State.RUNNING);
     return this;
   }
 

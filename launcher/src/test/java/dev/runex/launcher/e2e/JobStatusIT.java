@@ -61,14 +61,17 @@ class JobStatusIT {
       assertThat(done.path("attempt").asInt()).isEqualTo(1);
       assertThat(done.path("startedAt").isTextual()).isTrue();
       assertThat(done.path("finishedAt").isTextual()).isTrue();
-      assertThat(kinds(done)).containsExactly("RECEIVED", "VALIDATED", "SCHEDULED", "STARTED", "SUCCEEDED");
+      assertThat(kinds(done))
+          .containsExactly("RECEIVED", "VALIDATED", "SCHEDULED", "STARTED", "SUCCEEDED");
 
       JsonNode later = awaitJob(api, "later-1", "DELAYED");
       assertThat(later.path("terminal").asBoolean()).isFalse();
       Instant dueAt = Instant.parse(later.path("dueAt").asText());
-      assertThat(Duration.between(submitted, dueAt)).isBetween(Duration.ofMinutes(59), Duration.ofMinutes(61));
+      assertThat(Duration.between(submitted, dueAt))
+          .isBetween(Duration.ofMinutes(59), Duration.ofMinutes(61));
 
-      assertThat(ids(get(api, "/jobs?tenant=demo&state=DELAYED").body())).containsExactly("later-1");
+      assertThat(ids(get(api, "/jobs?tenant=demo&state=DELAYED").body()))
+          .containsExactly("later-1");
       Answer first = get(api, "/jobs?tenant=demo&limit=1");
       assertThat(ids(first.body())).containsExactly("done-1");
       String token = first.body().path("nextPageToken").asText();
@@ -81,7 +84,10 @@ class JobStatusIT {
       CommandLine cli = new CommandLine(new RunexMain());
       assertThat(cli.execute("status", "done-1", "--status-url", api.toString())).isZero();
       assertThat(cli.execute("status", "no-such-job", "--status-url", api.toString())).isEqualTo(1);
-      assertThat(cli.execute("jobs", "--tenant", "demo", "--state", "DELAYED", "--status-url", api.toString())).isZero();
+      assertThat(
+              cli.execute(
+                  "jobs", "--tenant", "demo", "--state", "DELAYED", "--status-url", api.toString()))
+          .isZero();
     }
   }
 
@@ -92,7 +98,9 @@ class JobStatusIT {
     try (InProcessRuntime runtime = new InProcessRuntime(cfg).startTopology();
         ResultCollector collector = new ResultCollector(cfg, runtime.topics);
         IntakeClient intake = new IntakeClient(cfg, runtime.topics);
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers()))) {
+        Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers()))) {
       runtime.startWorker(HandlerRegistry.withBuiltins());
       intake.json("unwatched-1", ECHO);
       intake.flush();
@@ -102,11 +110,14 @@ class JobStatusIT {
       assertThat(collector.only("unwatched-1").getStatus()).isEqualTo(JobStatus.SUCCEEDED);
       assertThat(runtime.topology().statusUrl()).isEmpty();
       assertThat(runtime.topology().isRunning()).isTrue();
-      // the status application's changelogs (<application id>-status-job-status-changelog, ...) would
+      // the status application's changelogs (<application id>-status-job-status-changelog, ...)
+      // would
       // exist by now had it run: its first rebalance creates them
       String statusApp = cfg.string(Settings.TOPOLOGY_APPLICATION_ID) + "-status";
-      assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).noneMatch(n -> n.startsWith(statusApp))
-          .anyMatch(n -> n.startsWith(cfg.string(Settings.TOPOLOGY_APPLICATION_ID) + "-delay-index"));
+      assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+          .noneMatch(n -> n.startsWith(statusApp))
+          .anyMatch(
+              n -> n.startsWith(cfg.string(Settings.TOPOLOGY_APPLICATION_ID) + "-delay-index"));
     }
   }
 
@@ -114,14 +125,19 @@ class JobStatusIT {
   @Timeout(300)
   void everyInstanceAnswersForEveryJobByRoutingToItsOwner() throws Exception {
     RunexConfig cfg = RealKafka.config(Map.of());
-    RunexConfig secondCfg = cfg.with(Settings.TOPOLOGY_STATE_DIR,
-        Files.createTempDirectory("runex-status-second").toString());
+    RunexConfig secondCfg =
+        cfg.with(
+            Settings.TOPOLOGY_STATE_DIR,
+            Files.createTempDirectory("runex-status-second").toString());
     List<String> ids = new ArrayList<>();
     try (InProcessRuntime runtime = new InProcessRuntime(cfg).startTopology();
-        RunexTopology second = new RunexTopology(secondCfg, runtime.topics, new SimpleMeterRegistry());
+        RunexTopology second =
+            new RunexTopology(secondCfg, runtime.topics, new SimpleMeterRegistry());
         IntakeClient intake = new IntakeClient(cfg, runtime.topics)) {
       second.start();
-      await().atMost(Duration.ofSeconds(90)).until(() -> second.state() == KafkaStreams.State.RUNNING);
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> second.state() == KafkaStreams.State.RUNNING);
       for (int i = 0; i < 12; i++) {
         ids.add("spread-" + i);
         intake.json("spread-" + i, DELAYED);
@@ -129,21 +145,32 @@ class JobStatusIT {
       intake.flush();
       List<URI> instances = List.of(runtime.statusUrl(), second.statusUrl().orElseThrow());
       // each instance owns part of the jobs, so answering for the rest needs the owner's help
-      await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
-        List<String> own = ids(get(instances.get(0), "/jobs?tenant=demo&limit=100&local=true").body());
-        List<String> other = ids(get(instances.get(1), "/jobs?tenant=demo&limit=100&local=true").body());
-        assertThat(own).isNotEmpty();
-        assertThat(other).isNotEmpty();
-        assertThat(own).doesNotContainAnyElementsOf(other);
-        assertThat(own.size() + other.size()).isEqualTo(ids.size());
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                List<String> own =
+                    ids(get(instances.get(0), "/jobs?tenant=demo&limit=100&local=true").body());
+                List<String> other =
+                    ids(get(instances.get(1), "/jobs?tenant=demo&limit=100&local=true").body());
+                assertThat(own).isNotEmpty();
+                assertThat(other).isNotEmpty();
+                assertThat(own).doesNotContainAnyElementsOf(other);
+                assertThat(own.size() + other.size()).isEqualTo(ids.size());
+              });
 
       for (URI api : instances) {
         for (String id : ids) {
           assertThat(awaitJob(api, id, "DELAYED").path("jobId").asText()).isEqualTo(id);
         }
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
-            assertThat(ids(get(api, "/jobs?tenant=demo&limit=100").body())).containsExactlyInAnyOrderElementsOf(ids));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .ignoreExceptions()
+            .untilAsserted(
+                () ->
+                    assertThat(ids(get(api, "/jobs?tenant=demo&limit=100").body()))
+                        .containsExactlyInAnyOrderElementsOf(ids));
       }
     }
   }
@@ -153,8 +180,10 @@ class JobStatusIT {
   void statusMovesWithItsTasksWhenAnInstanceLeavesAndItsStandbyTakesOver() throws Exception {
     // given: two instances, each keeping a standby of the other's stores
     RunexConfig cfg = RealKafka.config(Map.of(Settings.TOPOLOGY_STANDBY_REPLICAS.key(), "1"));
-    RunexConfig secondCfg = cfg.with(Settings.TOPOLOGY_STATE_DIR,
-        Files.createTempDirectory("runex-status-standby").toString());
+    RunexConfig secondCfg =
+        cfg.with(
+            Settings.TOPOLOGY_STATE_DIR,
+            Files.createTempDirectory("runex-status-standby").toString());
     List<String> before = new ArrayList<>();
     List<String> after = new ArrayList<>();
     try (InProcessRuntime runtime = new InProcessRuntime(cfg).startTopology();
@@ -162,42 +191,71 @@ class JobStatusIT {
         IntakeClient intake = new IntakeClient(cfg, runtime.topics)) {
       runtime.startWorker(HandlerRegistry.withBuiltins());
       URI api = runtime.statusUrl();
-      try (RunexTopology second = new RunexTopology(secondCfg, runtime.topics, new SimpleMeterRegistry())) {
+      try (RunexTopology second =
+          new RunexTopology(secondCfg, runtime.topics, new SimpleMeterRegistry())) {
         second.start();
-        await().atMost(Duration.ofSeconds(90)).until(() -> second.state() == KafkaStreams.State.RUNNING);
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .until(() -> second.state() == KafkaStreams.State.RUNNING);
         for (int i = 0; i < 24; i++) {
           before.add("standby-" + i);
           intake.json("standby-" + i, ECHO);
         }
         intake.flush();
-        await().atMost(Duration.ofSeconds(90)).until(() -> before.stream().allMatch(id -> collector.only(id) != null));
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .until(() -> before.stream().allMatch(id -> collector.only(id) != null));
         URI other = second.statusUrl().orElseThrow();
         // both instances own some of the finished jobs' statuses
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
-          List<String> own = ids(get(api, "/jobs?tenant=demo&limit=100&local=true&state=SUCCEEDED").body());
-          List<String> theirs = ids(get(other, "/jobs?tenant=demo&limit=100&local=true&state=SUCCEEDED").body());
-          assertThat(own).isNotEmpty();
-          assertThat(theirs).isNotEmpty();
-          assertThat(own.size() + theirs.size()).isEqualTo(before.size());
-        });
-        await().atMost(Duration.ofSeconds(60)).until(() -> runtime.topology().standbyTaskCount() > 0);
-      } // when: the second instance leaves; its tasks move to the first, whose standbys hold their stores
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .ignoreExceptions()
+            .untilAsserted(
+                () -> {
+                  List<String> own =
+                      ids(
+                          get(api, "/jobs?tenant=demo&limit=100&local=true&state=SUCCEEDED")
+                              .body());
+                  List<String> theirs =
+                      ids(
+                          get(other, "/jobs?tenant=demo&limit=100&local=true&state=SUCCEEDED")
+                              .body());
+                  assertThat(own).isNotEmpty();
+                  assertThat(theirs).isNotEmpty();
+                  assertThat(own.size() + theirs.size()).isEqualTo(before.size());
+                });
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> runtime.topology().standbyTaskCount() > 0);
+      } // when: the second instance leaves; its tasks move to the first, whose standbys hold their
+      // stores
 
       for (int i = 0; i < 12; i++) {
         after.add("after-" + i);
         intake.json("after-" + i, ECHO);
       }
       intake.flush();
-      await().atMost(Duration.ofSeconds(90)).until(() -> after.stream().allMatch(id -> collector.only(id) != null));
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> after.stream().allMatch(id -> collector.only(id) != null));
 
-      // then: the remaining instance alone holds every job's full status, those finished before and after
+      // then: the remaining instance alone holds every job's full status, those finished before and
+      // after
       List<String> all = new ArrayList<>(before);
       all.addAll(after);
-      await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() ->
-          assertThat(ids(get(api, "/jobs?tenant=demo&limit=100&local=true&state=SUCCEEDED").body()))
-              .containsExactlyInAnyOrderElementsOf(all));
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .ignoreExceptions()
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          ids(
+                              get(api, "/jobs?tenant=demo&limit=100&local=true&state=SUCCEEDED")
+                                  .body()))
+                      .containsExactlyInAnyOrderElementsOf(all));
       for (String id : all) {
-        assertThat(kinds(awaitJob(api, id, "SUCCEEDED"))).as(id)
+        assertThat(kinds(awaitJob(api, id, "SUCCEEDED")))
+            .as(id)
             .containsExactly("RECEIVED", "VALIDATED", "SCHEDULED", "STARTED", "SUCCEEDED");
       }
     }
@@ -205,20 +263,27 @@ class JobStatusIT {
 
   private JsonNode awaitJob(URI api, String id, String state) {
     JsonNode[] found = new JsonNode[1];
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
-      Answer a = get(api, "/jobs/" + id);
-      assertThat(a.status()).as("GET %s/jobs/%s: %s", api, id, a.body()).isEqualTo(200);
-      assertThat(a.body().path("state").asText()).isEqualTo(state);
-      found[0] = a.body();
-    });
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              Answer a = get(api, "/jobs/" + id);
+              assertThat(a.status()).as("GET %s/jobs/%s: %s", api, id, a.body()).isEqualTo(200);
+              assertThat(a.body().path("state").asText()).isEqualTo(state);
+              found[0] = a.body();
+            });
     return found[0];
   }
 
   private record Answer(int status, JsonNode body) {}
 
   private Answer get(URI api, String path) throws Exception {
-    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(api + path)).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(api + path)).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     return new Answer(r.statusCode(), AvroJson.MAPPER.readTree(r.body()));
   }
 

@@ -37,32 +37,74 @@ class LifecycleIT {
       for (int i = 0; i < 1000; i++) {
         String id = "job-" + i;
         switch (i % 10) {
-          case 0, 1, 2, 3 -> submit(intake, expected, id, JobStatus.SUCCEEDED,
-              "{\"type\":\"echo\",\"tenant\":\"demo\",\"params\":{\"message\":\"m" + i + "\"}}");
-          case 4 -> submit(intake, expected, id, JobStatus.SUCCEEDED,
-              "{\"type\":\"sleep\",\"tenant\":\"demo\",\"params\":{\"ms\":" + (i % 50) + "}}");
-          case 5 -> submit(intake, expected, id, JobStatus.SUCCEEDED,
-              "{\"type\":\"fail\",\"tenant\":\"demo\",\"params\":{\"times\":1}}");
-          case 6 -> submit(intake, expected, id, JobStatus.FAILED,
-              "{\"type\":\"fail\",\"tenant\":\"demo\",\"params\":{\"permanent\":true}}");
-          case 7 -> submit(intake, expected, id, JobStatus.SUCCEEDED,
-              "{\"type\":\"echo\",\"tenant\":\"demo\",\"delay\":\"PT3S\",\"partitionKey\":\"k" + (i % 3) + "\"}");
-          case 8 -> submit(intake, expected, id, JobStatus.REJECTED,
-              "{\"type\":\"no-such-type\",\"tenant\":\"demo\"}");
-          default -> submit(intake, expected, id, JobStatus.REJECTED,
-              "{\"type\":\"sleep\",\"tenant\":\"demo\",\"params\":{}}");
+          case 0, 1, 2, 3 ->
+              submit(
+                  intake,
+                  expected,
+                  id,
+                  JobStatus.SUCCEEDED,
+                  "{\"type\":\"echo\",\"tenant\":\"demo\",\"params\":{\"message\":\"m"
+                      + i
+                      + "\"}}");
+          case 4 ->
+              submit(
+                  intake,
+                  expected,
+                  id,
+                  JobStatus.SUCCEEDED,
+                  "{\"type\":\"sleep\",\"tenant\":\"demo\",\"params\":{\"ms\":" + (i % 50) + "}}");
+          case 5 ->
+              submit(
+                  intake,
+                  expected,
+                  id,
+                  JobStatus.SUCCEEDED,
+                  "{\"type\":\"fail\",\"tenant\":\"demo\",\"params\":{\"times\":1}}");
+          case 6 ->
+              submit(
+                  intake,
+                  expected,
+                  id,
+                  JobStatus.FAILED,
+                  "{\"type\":\"fail\",\"tenant\":\"demo\",\"params\":{\"permanent\":true}}");
+          case 7 ->
+              submit(
+                  intake,
+                  expected,
+                  id,
+                  JobStatus.SUCCEEDED,
+                  "{\"type\":\"echo\",\"tenant\":\"demo\",\"delay\":\"PT3S\",\"partitionKey\":\"k"
+                      + (i % 3)
+                      + "\"}");
+          case 8 ->
+              submit(
+                  intake,
+                  expected,
+                  id,
+                  JobStatus.REJECTED,
+                  "{\"type\":\"no-such-type\",\"tenant\":\"demo\"}");
+          default ->
+              submit(
+                  intake,
+                  expected,
+                  id,
+                  JobStatus.REJECTED,
+                  "{\"type\":\"sleep\",\"tenant\":\"demo\",\"params\":{}}");
         }
       }
       intake.flush();
 
       await().atMost(Duration.ofSeconds(180)).until(() -> collector.resultCount() >= 1000);
       // and nothing more arrives: no duplicates, no stray results
-      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(10))
           .until(() -> collector.resultCount() == 1000);
 
       assertThat(collector.results.keySet()).isEqualTo(expected.keySet());
-      Map<String, JobStatus> actual = collector.results.entrySet().stream()
-          .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get(0).getStatus()));
+      Map<String, JobStatus> actual =
+          collector.results.entrySet().stream()
+              .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get(0).getStatus()));
       assertThat(actual).isEqualTo(expected);
       JobResult retried = collector.only("job-5");
       assertThat(retried.getAttempts()).isEqualTo(2);
@@ -74,23 +116,42 @@ class LifecycleIT {
       assertThat(collector.only("job-0").getOutput()).contains("m0");
 
       // every permanent failure and every rejection left exactly one dead letter, keyed by job id
-      Set<String> expectedDead = expected.entrySet().stream()
-          .filter(e -> e.getValue() != JobStatus.SUCCEEDED).map(Map.Entry::getKey).collect(Collectors.toSet());
-      await().atMost(Duration.ofSeconds(10)).until(() -> collector.deadLetters.size() >= expectedDead.size());
-      List<String> deadKeys = collector.deadLetters.stream().map(ResultCollector.DeadLetterRecord::key).toList();
+      Set<String> expectedDead =
+          expected.entrySet().stream()
+              .filter(e -> e.getValue() != JobStatus.SUCCEEDED)
+              .map(Map.Entry::getKey)
+              .collect(Collectors.toSet());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> collector.deadLetters.size() >= expectedDead.size());
+      List<String> deadKeys =
+          collector.deadLetters.stream().map(ResultCollector.DeadLetterRecord::key).toList();
       assertThat(deadKeys).containsExactlyInAnyOrderElementsOf(expectedDead);
 
       // the lifecycle is visible: a retried job went through every stage
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-              collector.events.get("job-5").stream().map(e -> e.getKind()).toList())
-          .contains(JobEventKind.RECEIVED, JobEventKind.VALIDATED, JobEventKind.SCHEDULED,
-              JobEventKind.STARTED, JobEventKind.RETRY_SCHEDULED, JobEventKind.SUCCEEDED));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(collector.events.get("job-5").stream().map(e -> e.getKind()).toList())
+                      .contains(
+                          JobEventKind.RECEIVED,
+                          JobEventKind.VALIDATED,
+                          JobEventKind.SCHEDULED,
+                          JobEventKind.STARTED,
+                          JobEventKind.RETRY_SCHEDULED,
+                          JobEventKind.SUCCEEDED));
       assertThat(collector.events.get("job-7").stream().map(e -> e.getKind()).toList())
           .contains(JobEventKind.DELAYED);
     }
   }
 
-  private static void submit(IntakeClient intake, Map<String, JobStatus> expected, String id, JobStatus status, String json) {
+  private static void submit(
+      IntakeClient intake,
+      Map<String, JobStatus> expected,
+      String id,
+      JobStatus status,
+      String json) {
     expected.put(id, status);
     intake.json(id, json);
   }

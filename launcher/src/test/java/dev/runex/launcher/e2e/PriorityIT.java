@@ -34,6 +34,7 @@ class PriorityIT {
   private static final Duration WAIT = Duration.ofSeconds(120);
   private static final int LOW = 300;
   private static final int HIGH = 10;
+
   /** 100 ms jobs on 2 slots: the low backlog drains at about 20 jobs per second, ~15 s in all. */
   private static final int SLEEP_MS = 100;
 
@@ -65,32 +66,49 @@ class PriorityIT {
       }
       // and the high jobs overtook the backlog that was left when they were submitted
       List<Instant> lowStarts = started(collector, "low-");
-      Instant lastHighStart = started(collector, "high-").stream().max(Instant::compareTo).orElseThrow();
-      Instant lastHighScheduled = IntStream.rangeClosed(1, HIGH)
-          .mapToObj(i -> eventTime(collector, "high-" + i, JobEventKind.SCHEDULED).orElseThrow())
-          .max(Instant::compareTo).orElseThrow();
+      Instant lastHighStart =
+          started(collector, "high-").stream().max(Instant::compareTo).orElseThrow();
+      Instant lastHighScheduled =
+          IntStream.rangeClosed(1, HIGH)
+              .mapToObj(
+                  i -> eventTime(collector, "high-" + i, JobEventKind.SCHEDULED).orElseThrow())
+              .max(Instant::compareTo)
+              .orElseThrow();
       long remaining = lowStarts.stream().filter(t -> !t.isBefore(submitted)).count();
       long overtaken = lowStarts.stream().filter(t -> t.isAfter(lastHighStart)).count();
-      long lowAfterScheduled = lowStarts.stream()
-          .filter(t -> t.isAfter(lastHighScheduled) && t.isBefore(lastHighStart)).count();
-      log.info("priority: {} low jobs not started when the high ones were submitted; {} of them started after the "
+      long lowAfterScheduled =
+          lowStarts.stream()
+              .filter(t -> t.isAfter(lastHighScheduled) && t.isBefore(lastHighStart))
+              .count();
+      log.info(
+          "priority: {} low jobs not started when the high ones were submitted; {} of them started after the "
               + "last high job; {} low jobs started between the last high job's SCHEDULED and its STARTED",
-          remaining, overtaken, lowAfterScheduled);
-      // Without priorities (one FIFO topic) the high jobs would start after all `remaining` low jobs.
-      // With them, what can still start first is the topology's latency (intake → scheduled, at most
+          remaining,
+          overtaken,
+          lowAfterScheduled);
+      // Without priorities (one FIFO topic) the high jobs would start after all `remaining` low
+      // jobs.
+      // With them, what can still start first is the topology's latency (intake → scheduled, at
+      // most
       // a few commit intervals, ~20 low jobs per second meanwhile) plus, once scheduled, the jobs
       // already running or buffered: at least three quarters of the backlog must be overtaken.
       assertThat(remaining).as("backlog left when the high jobs arrived").isGreaterThan(LOW / 2);
-      assertThat(overtaken).as("low jobs the high ones overtook, of " + remaining).isGreaterThanOrEqualTo(remaining * 3 / 4);
+      assertThat(overtaken)
+          .as("low jobs the high ones overtook, of " + remaining)
+          .isGreaterThanOrEqualTo(remaining * 3 / 4);
       // Once on the high topic, a high job waits at most for a fetch round and the 2 running + 2
       // buffered low jobs: at 20 low starts per second, 1 s of fetch latency is ~20 (measured: 2).
-      assertThat(lowAfterScheduled).as("low jobs started after the high ones were scheduled").isLessThanOrEqualTo(20);
+      assertThat(lowAfterScheduled)
+          .as("low jobs started after the high ones were scheduled")
+          .isLessThanOrEqualTo(20);
     }
   }
 
   private static List<String> ids() {
-    return IntStream.concat(IntStream.rangeClosed(1, LOW), IntStream.rangeClosed(1, HIGH).map(i -> -i))
-        .mapToObj(i -> i > 0 ? "low-" + i : "high-" + (-i)).toList();
+    return IntStream.concat(
+            IntStream.rangeClosed(1, LOW), IntStream.rangeClosed(1, HIGH).map(i -> -i))
+        .mapToObj(i -> i > 0 ? "low-" + i : "high-" + (-i))
+        .toList();
   }
 
   private static List<Instant> started(ResultCollector collector, String prefix) {
@@ -102,21 +120,34 @@ class PriorityIT {
         .toList();
   }
 
-  private static Optional<Instant> eventTime(ResultCollector collector, String id, JobEventKind kind) {
+  private static Optional<Instant> eventTime(
+      ResultCollector collector, String id, JobEventKind kind) {
     return collector.events.getOrDefault(id, List.of()).stream()
-        .filter(e -> e.getKind() == kind).map(JobEvent::getTime).findFirst();
+        .filter(e -> e.getKind() == kind)
+        .map(JobEvent::getTime)
+        .findFirst();
   }
 
   private static void submit(IntakeClient intake, String id, String priority) {
-    intake.json(id, "{\"id\":\"" + id + "\",\"type\":\"nap\",\"tenant\":\"demo\",\"priority\":\"" + priority
-        + "\",\"params\":{\"ms\":" + SLEEP_MS + "}}");
+    intake.json(
+        id,
+        "{\"id\":\""
+            + id
+            + "\",\"type\":\"nap\",\"tenant\":\"demo\",\"priority\":\""
+            + priority
+            + "\",\"params\":{\"ms\":"
+            + SLEEP_MS
+            + "}}");
   }
 
   private static RunexConfig config() {
-    RunexConfig base = RealKafka.config(Map.of(
-        "runex.worker.concurrency", "2",
-        "runex.topology.punctuateInterval", "100ms"));
-    String yaml = """
+    RunexConfig base =
+        RealKafka.config(
+            Map.of(
+                "runex.worker.concurrency", "2",
+                "runex.topology.punctuateInterval", "100ms"));
+    String yaml =
+        """
         runex:
           jobTypes:
             nap:

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@value #CONCURRENCY} at once. Tenant A floods {@value #FLOOD} jobs at once; tenant B submits a
  * tenth as many, spread over the flood. The gate keeps at most {@value #MAX_IN_FLIGHT} of A's jobs
  * in the pool topic and running, so a B job never queues behind A's backlog: its wait is the
- * topology's latency plus at most its own tenant's earlier jobs, while A's jobs wait for A's backlog.
+ * topology's latency plus at most its own tenant's earlier jobs, while A's jobs wait for A's
+ * backlog.
  */
 class QuotaIT {
   private static final Logger log = LoggerFactory.getLogger(QuotaIT.class);
@@ -45,10 +46,13 @@ class QuotaIT {
   @Test
   @Timeout(300)
   void aFloodingTenantKeepsToItsQuotaAndDoesNotStarveAnother() throws Exception {
-    RunexConfig cfg = config("""
+    RunexConfig cfg =
+        config(
+            """
           quotas:
             default: {maxInFlight: %d}
-        """.formatted(MAX_IN_FLIGHT));
+        """
+                .formatted(MAX_IN_FLIGHT));
     try (InProcessRuntime runtime = new InProcessRuntime(cfg).startTopology();
         ResultCollector collector = new ResultCollector(cfg, runtime.topics);
         IntakeClient intake = new IntakeClient(cfg, runtime.topics)) {
@@ -67,26 +71,47 @@ class QuotaIT {
       // then: every job ran exactly once; quota never failed or dropped one
       List<JobResult> a = results(collector, "a-", FLOOD);
       List<JobResult> b = results(collector, "b-", TRICKLE);
-      // A never had more than its quota admitted (from admission, its SCHEDULED event, to its result)
+      // A never had more than its quota admitted (from admission, its SCHEDULED event, to its
+      // result)
       List<long[]> admitted = new ArrayList<>();
       for (JobResult r : a) {
         Instant scheduled = eventTime(collector, r.getId(), JobEventKind.SCHEDULED);
         admitted.add(new long[] {scheduled.toEpochMilli(), r.getFinishedAt().toEpochMilli()});
       }
       int peakAdmitted = peakOverlap(admitted);
-      int peakRunning = peakOverlap(a.stream()
-          .map(r -> new long[] {r.getStartedAt().toEpochMilli(), r.getFinishedAt().toEpochMilli()}).toList());
-      long throttled = IntStream.rangeClosed(1, FLOOD)
-          .filter(i -> collector.events.getOrDefault("a-" + i, List.of()).stream()
-              .anyMatch(e -> e.getKind() == JobEventKind.THROTTLED)).count();
+      int peakRunning =
+          peakOverlap(
+              a.stream()
+                  .map(
+                      r ->
+                          new long[] {
+                            r.getStartedAt().toEpochMilli(), r.getFinishedAt().toEpochMilli()
+                          })
+                  .toList());
+      long throttled =
+          IntStream.rangeClosed(1, FLOOD)
+              .filter(
+                  i ->
+                      collector.events.getOrDefault("a-" + i, List.of()).stream()
+                          .anyMatch(e -> e.getKind() == JobEventKind.THROTTLED))
+              .count();
       List<Long> aWaits = waits(a);
       List<Long> bWaits = waits(b);
       long aMedian = aWaits.get(aWaits.size() / 2);
       long bMax = bWaits.get(bWaits.size() - 1);
-      log.info("quota: A peak admitted {} running {}, {} of A's jobs throttled; queue wait A median {} ms max {} ms;"
-              + " B median {} ms max {} ms", peakAdmitted, peakRunning, throttled, aMedian,
-          aWaits.get(aWaits.size() - 1), bWaits.get(bWaits.size() / 2), bMax);
-      assertThat(peakAdmitted).as("A's jobs admitted and unfinished at once").isLessThanOrEqualTo(MAX_IN_FLIGHT);
+      log.info(
+          "quota: A peak admitted {} running {}, {} of A's jobs throttled; queue wait A median {} ms max {} ms;"
+              + " B median {} ms max {} ms",
+          peakAdmitted,
+          peakRunning,
+          throttled,
+          aMedian,
+          aWaits.get(aWaits.size() - 1),
+          bWaits.get(bWaits.size() / 2),
+          bMax);
+      assertThat(peakAdmitted)
+          .as("A's jobs admitted and unfinished at once")
+          .isLessThanOrEqualTo(MAX_IN_FLIGHT);
       assertThat(peakRunning).as("A's jobs running at once").isEqualTo(MAX_IN_FLIGHT);
       assertThat(throttled).as("A's jobs that waited for quota").isGreaterThan(FLOOD / 2);
       // Fairness: A's backlog is A's alone to wait for. A slot is held from admission until the
@@ -94,9 +119,12 @@ class QuotaIT {
       // drains at ~2 jobs per 0.4 s and its median wait is many seconds. B (one job per 700 ms,
       // within its quota) waits for the topology's hops and rarely for its own previous job: its
       // longest wait stays under half of A's median. Measured on a busy 2-core machine: A median
-      // 10.3 s, B max 1.8 s; without the gate (quotas off) B's max was 10.4 s against A's median 6.7 s.
+      // 10.3 s, B max 1.8 s; without the gate (quotas off) B's max was 10.4 s against A's median
+      // 6.7 s.
       assertThat(aMedian).as("A's median queue wait (its own backlog)").isGreaterThan(2_000);
-      assertThat(bMax).as("B's longest queue wait, vs half A's median " + aMedian / 2).isLessThan(aMedian / 2);
+      assertThat(bMax)
+          .as("B's longest queue wait, vs half A's median " + aMedian / 2)
+          .isLessThan(aMedian / 2);
     }
   }
 
@@ -104,7 +132,9 @@ class QuotaIT {
   @Timeout(300)
   void aRateQuotaSpacesAdmissionsAndAPerTypeLimitLeavesOtherTypesAlone() throws Exception {
     // c: 5 jobs per second after a burst of 2; its nap jobs additionally one at a time
-    RunexConfig cfg = config("""
+    RunexConfig cfg =
+        config(
+            """
           quotas:
             tenants:
               c:
@@ -123,27 +153,49 @@ class QuotaIT {
       int rated = 12;
       IntStream.rangeClosed(1, rated).forEach(i -> submit(intake, "c-" + i, "c"));
       IntStream.rangeClosed(1, 6).forEach(i -> submit(intake, "d-nap-" + i, "d"));
-      IntStream.rangeClosed(1, 6).forEach(i -> intake.json("d-echo-" + i,
-          "{\"id\":\"d-echo-" + i + "\",\"type\":\"echo\",\"tenant\":\"d\",\"params\":{\"message\":\"hi\"}}"));
+      IntStream.rangeClosed(1, 6)
+          .forEach(
+              i ->
+                  intake.json(
+                      "d-echo-" + i,
+                      "{\"id\":\"d-echo-"
+                          + i
+                          + "\",\"type\":\"echo\",\"tenant\":\"d\",\"params\":{\"message\":\"hi\"}}"));
       intake.flush();
       await().atMost(WAIT).until(() -> collector.resultCount() >= rated + 12);
 
       // then: the 12 rated jobs were admitted no faster than the bucket allows: 2 at once, then 5/s
       List<JobResult> c = results(collector, "c-", rated);
-      List<Instant> admissions = c.stream().map(r -> eventTime(collector, r.getId(), JobEventKind.SCHEDULED))
-          .sorted().toList();
+      List<Instant> admissions =
+          c.stream()
+              .map(r -> eventTime(collector, r.getId(), JobEventKind.SCHEDULED))
+              .sorted()
+              .toList();
       long spread = Duration.between(admissions.get(0), admissions.get(rated - 1)).toMillis();
-      log.info("rate quota: {} jobs admitted over {} ms (bucket minimum {} ms)", rated, spread, (rated - 2) * 1000 / 5);
+      log.info(
+          "rate quota: {} jobs admitted over {} ms (bucket minimum {} ms)",
+          rated,
+          spread,
+          (rated - 2) * 1000 / 5);
       // a lower bound only: a slow machine admits later, never sooner than the bucket
       assertThat(spread).isGreaterThanOrEqualTo((rated - 2) * 1000L / 5 - 150);
       // d's nap jobs ran one at a time; its echo jobs were not held behind them
       List<JobResult> naps = results(collector, "d-nap-", 6);
-      assertThat(peakOverlap(naps.stream()
-          .map(r -> new long[] {r.getStartedAt().toEpochMilli(), r.getFinishedAt().toEpochMilli()}).toList()))
+      assertThat(
+              peakOverlap(
+                  naps.stream()
+                      .map(
+                          r ->
+                              new long[] {
+                                r.getStartedAt().toEpochMilli(), r.getFinishedAt().toEpochMilli()
+                              })
+                      .toList()))
           .isEqualTo(1);
       List<JobResult> echoes = results(collector, "d-echo-", 6);
-      Instant lastNapStart = naps.stream().map(JobResult::getStartedAt).max(Instant::compareTo).orElseThrow();
-      assertThat(echoes).as("echo jobs of d not held behind d's nap quota")
+      Instant lastNapStart =
+          naps.stream().map(JobResult::getStartedAt).max(Instant::compareTo).orElseThrow();
+      assertThat(echoes)
+          .as("echo jobs of d not held behind d's nap quota")
           .allSatisfy(r -> assertThat(r.getStartedAt()).isBefore(lastNapStart));
     }
   }
@@ -162,13 +214,17 @@ class QuotaIT {
 
   /** Queue waits (submitted → started), sorted. */
   private static List<Long> waits(List<JobResult> results) {
-    return results.stream().map(r -> Duration.between(r.getSubmittedAt(), r.getStartedAt()).toMillis())
-        .sorted().toList();
+    return results.stream()
+        .map(r -> Duration.between(r.getSubmittedAt(), r.getStartedAt()).toMillis())
+        .sorted()
+        .toList();
   }
 
   private static Instant eventTime(ResultCollector collector, String id, JobEventKind kind) {
-    return collector.events.getOrDefault(id, List.of()).stream().filter(e -> e.getKind() == kind)
-        .map(JobEvent::getTime).findFirst()
+    return collector.events.getOrDefault(id, List.of()).stream()
+        .filter(e -> e.getKind() == kind)
+        .map(JobEvent::getTime)
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no " + kind + " event for " + id));
   }
 
@@ -191,15 +247,27 @@ class QuotaIT {
   }
 
   private static void submit(IntakeClient intake, String id, String tenant) {
-    intake.json(id, "{\"id\":\"" + id + "\",\"type\":\"nap\",\"tenant\":\"" + tenant + "\",\"params\":{\"ms\":"
-        + SLEEP_MS + "}}");
+    intake.json(
+        id,
+        "{\"id\":\""
+            + id
+            + "\",\"type\":\"nap\",\"tenant\":\""
+            + tenant
+            + "\",\"params\":{\"ms\":"
+            + SLEEP_MS
+            + "}}");
   }
 
   private static RunexConfig config(String quotas) {
-    RunexConfig base = RealKafka.config(Map.of(
-        "runex.worker.concurrency", Integer.toString(CONCURRENCY),
-        "runex.topology.punctuateInterval", "100ms"));
-    String yaml = """
+    RunexConfig base =
+        RealKafka.config(
+            Map.of(
+                "runex.worker.concurrency",
+                Integer.toString(CONCURRENCY),
+                "runex.topology.punctuateInterval",
+                "100ms"));
+    String yaml =
+        """
         runex:
           jobTypes:
             nap:
@@ -212,7 +280,8 @@ class QuotaIT {
               executor: java
               tenants: ["*"]
               allowUnknownParams: true
-        """ + quotas;
+        """
+            + quotas;
     RunexConfig parsed = ConfigLoader.fromYaml(yaml, Map.of(), Map.of());
     Map<String, JobTypeSpec> types = new HashMap<>(base.jobTypes());
     types.putAll(parsed.jobTypes());

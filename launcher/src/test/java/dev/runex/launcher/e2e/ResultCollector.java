@@ -35,10 +35,20 @@ final class ResultCollector implements AutoCloseable {
   record DeadLetterRecord(String key, DeadLetter value) {}
 
   ResultCollector(RunexConfig cfg, RunexTopics topics) {
-    follow(cfg, topics.results(), (k, v) -> results.computeIfAbsent(k, x -> new CopyOnWriteArrayList<>()).add(v));
-    follow(cfg, topics.deadLetter(), (k, v) -> deadLetters.add(
-        new DeadLetterRecord(k == null ? null : new String(k, StandardCharsets.UTF_8), v)));
-    follow(cfg, topics.events(), (k, v) -> events.computeIfAbsent(k, x -> new CopyOnWriteArrayList<>()).add(v));
+    follow(
+        cfg,
+        topics.results(),
+        (k, v) -> results.computeIfAbsent(k, x -> new CopyOnWriteArrayList<>()).add(v));
+    follow(
+        cfg,
+        topics.deadLetter(),
+        (k, v) ->
+            deadLetters.add(
+                new DeadLetterRecord(k == null ? null : new String(k, StandardCharsets.UTF_8), v)));
+    follow(
+        cfg,
+        topics.events(),
+        (k, v) -> events.computeIfAbsent(k, x -> new CopyOnWriteArrayList<>()).add(v));
   }
 
   int resultCount() {
@@ -51,29 +61,40 @@ final class ResultCollector implements AutoCloseable {
   }
 
   private <K, V> void follow(RunexConfig cfg, Topic<K, V> topic, BiConsumer<K, V> sink) {
-    KafkaConsumer<K, V> c = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-        topic.keySerde().deserializer(), topic.valueSerde().deserializer());
-    List<TopicPartition> parts = c.partitionsFor(topic.name()).stream()
-        .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+    KafkaConsumer<K, V> c =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                cfg.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            topic.keySerde().deserializer(),
+            topic.valueSerde().deserializer());
+    List<TopicPartition> parts =
+        c.partitionsFor(topic.name()).stream()
+            .map(p -> new TopicPartition(topic.name(), p.partition()))
+            .toList();
     c.assign(parts);
     c.seekToBeginning(parts);
     consumers.add(c);
-    Thread t = new Thread(() -> {
-      try {
-        while (running) {
-          for (ConsumerRecord<K, V> r : c.poll(Duration.ofMillis(100))) {
-            sink.accept(r.key(), r.value());
-          }
-        }
-      } catch (WakeupException e) {
-        // closing
-      } finally {
-        c.close();
-      }
-    }, "collector-" + topic.name());
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                while (running) {
+                  for (ConsumerRecord<K, V> r : c.poll(Duration.ofMillis(100))) {
+                    sink.accept(r.key(), r.value());
+                  }
+                }
+              } catch (WakeupException e) {
+                // closing
+              } finally {
+                c.close();
+              }
+            },
+            "collector-" + topic.name());
     t.setDaemon(true);
     t.start();
     threads.add(t);

@@ -39,25 +39,40 @@ class ScheduleIT {
   @Test
   @Timeout(300)
   void scheduledJobsFireOnceEachAcrossRestartsAndFollowTheConfig() throws Exception {
-    RunexConfig cfg = RealKafka.config(Map.of()).withSchedules(Map.of("tick", new ScheduleSpec("tick",
-        CronExpression.parse("*/2 * * * * *"), ZoneId.of("UTC"),
-        new ScheduleSpec.Job("echo", "demo", Map.of("message", "tick"), Map.of(), null, null, null),
-        ScheduleOverlap.ALLOW, ScheduleCatchUp.LAST)));
+    RunexConfig cfg =
+        RealKafka.config(Map.of())
+            .withSchedules(
+                Map.of(
+                    "tick",
+                    new ScheduleSpec(
+                        "tick",
+                        CronExpression.parse("*/2 * * * * *"),
+                        ZoneId.of("UTC"),
+                        new ScheduleSpec.Job(
+                            "echo", "demo", Map.of("message", "tick"), Map.of(), null, null, null),
+                        ScheduleOverlap.ALLOW,
+                        ScheduleCatchUp.LAST)));
     try (ResultCollector collector = new ResultCollector(cfg, new InProcessRuntime(cfg).topics)) {
       try (InProcessRuntime first = new InProcessRuntime(cfg).startTopology()) {
         first.startWorker(HandlerRegistry.withBuiltins());
         await().atMost(Duration.ofSeconds(60)).until(() -> count(collector, "tick@") >= 3);
       }
 
-      RunexConfig restarted = cfg.with(Settings.TOPOLOGY_STATE_DIR,
-          Files.createTempDirectory("runex-schedule-restart").toString());
+      RunexConfig restarted =
+          cfg.with(
+              Settings.TOPOLOGY_STATE_DIR,
+              Files.createTempDirectory("runex-schedule-restart").toString());
       try (InProcessRuntime second = new InProcessRuntime(restarted).startTopology()) {
         second.startWorker(HandlerRegistry.withBuiltins());
         long before = count(collector, "tick@");
-        writeJsonSchedule(cfg, "rt", "{\"name\":\"rt\",\"cron\":\"* * * * * *\",\"overlap\":\"ALLOW\","
-            + "\"job\":{\"type\":\"echo\",\"tenant\":\"demo\",\"params\":{\"message\":\"rt\"}}}");
-        await().atMost(Duration.ofSeconds(60)).until(() -> count(collector, "tick@") >= before + 3
-            && count(collector, "rt@") >= 2);
+        writeJsonSchedule(
+            cfg,
+            "rt",
+            "{\"name\":\"rt\",\"cron\":\"* * * * * *\",\"overlap\":\"ALLOW\","
+                + "\"job\":{\"type\":\"echo\",\"tenant\":\"demo\",\"params\":{\"message\":\"rt\"}}}");
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> count(collector, "tick@") >= before + 3 && count(collector, "rt@") >= 2);
       }
 
       RunexConfig withoutTick = cfg.withSchedules(Map.of());
@@ -67,34 +82,55 @@ class ScheduleIT {
         // jobs fired before the restart may still finish; after that, tick fires no more
         await().atMost(Duration.ofSeconds(30)).until(() -> count(collector, "rt@") >= rtBefore + 3);
         long ticks = count(collector, "tick@");
-        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
+        await()
+            .during(Duration.ofSeconds(5))
+            .atMost(Duration.ofSeconds(10))
             .until(() -> count(collector, "tick@") == ticks);
-        assertThat(count(collector, "rt@")).as("the runtime schedule outlives the config change")
+        assertThat(count(collector, "rt@"))
+            .as("the runtime schedule outlives the config change")
             .isGreaterThan(rtBefore);
       }
 
-      List<Map.Entry<String, List<JobResult>>> ticks = collector.results.entrySet().stream()
-          .filter(e -> e.getKey().startsWith("tick@")).toList();
-      assertThat(ticks).allSatisfy(e -> {
-        assertThat(e.getValue()).as("results of %s", e.getKey()).hasSize(1);
-        assertThat(e.getValue().get(0).getStatus()).isEqualTo(JobStatus.SUCCEEDED);
-        assertThat(e.getValue().get(0).getLabels()).containsEntry("runex.schedule", "tick");
-        Instant fireTime = Instant.parse(e.getKey().substring("tick@".length()));
-        assertThat(fireTime.getEpochSecond() % 2).as("on the cron's 2-second grid").isZero();
-      });
+      List<Map.Entry<String, List<JobResult>>> ticks =
+          collector.results.entrySet().stream()
+              .filter(e -> e.getKey().startsWith("tick@"))
+              .toList();
+      assertThat(ticks)
+          .allSatisfy(
+              e -> {
+                assertThat(e.getValue()).as("results of %s", e.getKey()).hasSize(1);
+                assertThat(e.getValue().get(0).getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+                assertThat(e.getValue().get(0).getLabels()).containsEntry("runex.schedule", "tick");
+                Instant fireTime = Instant.parse(e.getKey().substring("tick@".length()));
+                assertThat(fireTime.getEpochSecond() % 2)
+                    .as("on the cron's 2-second grid")
+                    .isZero();
+              });
     }
   }
 
   private static long count(ResultCollector collector, String prefix) {
-    return collector.results.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
-        .mapToLong(e -> e.getValue().size()).sum();
+    return collector.results.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix))
+        .mapToLong(e -> e.getValue().size())
+        .sum();
   }
 
-  private static void writeJsonSchedule(RunexConfig cfg, String name, String json) throws Exception {
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-        new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(cfg.topicPrefix() + "schedules", name, json.getBytes(StandardCharsets.UTF_8)))
+  private static void writeJsonSchedule(RunexConfig cfg, String name, String json)
+      throws Exception {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                cfg.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  cfg.topicPrefix() + "schedules", name, json.getBytes(StandardCharsets.UTF_8)))
           .get();
     }
   }

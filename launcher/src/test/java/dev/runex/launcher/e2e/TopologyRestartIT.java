@@ -32,29 +32,37 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Issue 4 item 8: everything the runtime keeps for jobs in flight survives a restart. One runtime
- * (topology + worker) runs against the real broker while every kind of state is in flight at once
- * — finished jobs' status, idempotency keys, a cron schedule firing every second, a paused tenant
- * with held jobs, a tenant at its quota with jobs waiting in the quota gate, cancels of delayed and held jobs, a retry waiting out its back-off, delayed jobs,
- * intake written just before the stop and while nothing runs. Then it stops mid-run, and a new
- * runtime takes over: a topology with an EMPTY state folder (every store must come back from its
- * changelog) and a new worker (its control table comes back from the control topic, held jobs are
- * fetched again from the committed offsets).
+ * (topology + worker) runs against the real broker while every kind of state is in flight at once —
+ * finished jobs' status, idempotency keys, a cron schedule firing every second, a paused tenant
+ * with held jobs, a tenant at its quota with jobs waiting in the quota gate, cancels of delayed and
+ * held jobs, a retry waiting out its back-off, delayed jobs, intake written just before the stop
+ * and while nothing runs. Then it stops mid-run, and a new runtime takes over: a topology with an
+ * EMPTY state folder (every store must come back from its changelog) and a new worker (its control
+ * table comes back from the control topic, held jobs are fetched again from the committed offsets).
  *
  * <p>Each kind of state is one {@link InFlightState} (see {@link InFlightStates}) driven through
  * the same phases; adding a kind is one more class and one more entry in {@link #inFlight()}.
  * Besides each kind's own checks, the whole run must hold the global invariants: every job id gets
- * exactly one result and one final event, no result for a job nobody submitted, a job's handler
- * ran once per attempt if it SUCCEEDED and never otherwise, and nothing is dead-lettered.
+ * exactly one result and one final event, no result for a job nobody submitted, a job's handler ran
+ * once per attempt if it SUCCEEDED and never otherwise, and nothing is dead-lettered.
  *
  * <p>Timing: no assertion bounds a latency; waits are generous Awaitility timeouts. The only
- * time-dependent precondition is that what was due 15 s later (delayed jobs, a retry's back-off)
- * is still waiting when the first runtime has stopped; a failure says so.
+ * time-dependent precondition is that what was due 15 s later (delayed jobs, a retry's back-off) is
+ * still waiting when the first runtime has stopped; a failure says so.
  */
 class TopologyRestartIT {
   static final Duration WAIT = Duration.ofSeconds(90);
+
   /** The event kinds that end a job, one per job, matching its result's status. */
-  private static final Set<JobEventKind> TERMINAL = EnumSet.of(JobEventKind.SUCCEEDED, JobEventKind.FAILED,
-      JobEventKind.TIMED_OUT, JobEventKind.REJECTED, JobEventKind.CANCELLED, JobEventKind.EXPIRED);
+  private static final Set<JobEventKind> TERMINAL =
+      EnumSet.of(
+          JobEventKind.SUCCEEDED,
+          JobEventKind.FAILED,
+          JobEventKind.TIMED_OUT,
+          JobEventKind.REJECTED,
+          JobEventKind.CANCELLED,
+          JobEventKind.EXPIRED);
+
   private static final Logger log = LoggerFactory.getLogger(TopologyRestartIT.class);
 
   /** Every kind of state this test carries across the restart. */
@@ -77,8 +85,10 @@ class TopologyRestartIT {
     List<InFlightState> kinds = inFlight();
     RunexConfig cfg = config(kinds);
     Executions executions = new Executions();
-    RunexConfig restarted = cfg.with(Settings.TOPOLOGY_STATE_DIR,
-        Files.createTempDirectory("runex-restart-state").toString());
+    RunexConfig restarted =
+        cfg.with(
+            Settings.TOPOLOGY_STATE_DIR,
+            Files.createTempDirectory("runex-restart-state").toString());
     InProcessRuntime provisioned = new InProcessRuntime(cfg); // creates the topics
     try (ResultCollector collector = new ResultCollector(cfg, provisioned.topics);
         IntakeClient intake = new IntakeClient(cfg, provisioned.topics);
@@ -97,12 +107,23 @@ class TopologyRestartIT {
       try (InProcessRuntime second = new InProcessRuntime(restarted).startTopology()) {
         second.startWorker(handlers(executions));
         run.statusUrl = second.statusUrl();
-        log.info("second runtime started, {} after the first stopped", Duration.between(run.stoppedAt, Instant.now()));
+        log.info(
+            "second runtime started, {} after the first stopped",
+            Duration.between(run.stoppedAt, Instant.now()));
         phase("afterRestart", kinds, k -> k.afterRestart(run));
-        // settled: every job of every kind has its result and final event, and it stays so for a while
-        await("every job's result and final event").atMost(WAIT).during(Duration.ofSeconds(2))
-            .until(() -> kinds.stream().flatMap(k -> k.jobIds(run).stream())
-                .allMatch(id -> collector.results.containsKey(id) && !run.events(id, TERMINAL).isEmpty()));
+        // settled: every job of every kind has its result and final event, and it stays so for a
+        // while
+        await("every job's result and final event")
+            .atMost(WAIT)
+            .during(Duration.ofSeconds(2))
+            .until(
+                () ->
+                    kinds.stream()
+                        .flatMap(k -> k.jobIds(run).stream())
+                        .allMatch(
+                            id ->
+                                collector.results.containsKey(id)
+                                    && !run.events(id, TERMINAL).isEmpty()));
         log.info("settled: {} results", collector.resultCount());
         phase("verify", kinds, k -> k.verify(run));
         assertGlobalInvariants(kinds, run, executions);
@@ -115,7 +136,11 @@ class TopologyRestartIT {
     for (InFlightState kind : kinds) {
       long t0 = System.nanoTime();
       step.run(kind);
-      log.info("{} {}: {} ms", name, kind.getClass().getSimpleName(), (System.nanoTime() - t0) / 1_000_000);
+      log.info(
+          "{} {}: {} ms",
+          name,
+          kind.getClass().getSimpleName(),
+          (System.nanoTime() - t0) / 1_000_000);
     }
   }
 
@@ -128,25 +153,38 @@ class TopologyRestartIT {
    * One result and one final event per job, none for strangers; a job's handler ran once per
    * attempt if it SUCCEEDED and never otherwise, as often as it STARTED; nothing dead-lettered.
    */
-  private static void assertGlobalInvariants(List<InFlightState> kinds, InFlightState.Run run, Executions executions) {
+  private static void assertGlobalInvariants(
+      List<InFlightState> kinds, InFlightState.Run run, Executions executions) {
     Set<String> submitted = new TreeSet<>();
     kinds.forEach(k -> submitted.addAll(k.jobIds(run)));
     Map<String, List<JobResult>> results = run.collector.results;
-    assertThat(results.keySet()).as("results only for jobs that were submitted").isSubsetOf(submitted);
+    assertThat(results.keySet())
+        .as("results only for jobs that were submitted")
+        .isSubsetOf(submitted);
     for (String id : submitted) {
       List<JobResult> own = results.getOrDefault(id, List.of());
       assertThat(own).as("results of %s", id).hasSize(1);
       JobResult result = own.get(0);
       int expectedRuns = result.getStatus() == JobStatus.SUCCEEDED ? result.getAttempts() : 0;
-      assertThat(executions.of(id)).as("executions of %s (%s)", id, result.getStatus()).isEqualTo(expectedRuns);
-      assertThat(run.events(id, JobEventKind.STARTED)).as("STARTED events of %s", id).hasSize(expectedRuns);
-      assertThat(run.events(id, TERMINAL)).as("final events of %s", id).singleElement()
-          .extracting(e -> e.getKind().name()).isEqualTo(result.getStatus().name());
+      assertThat(executions.of(id))
+          .as("executions of %s (%s)", id, result.getStatus())
+          .isEqualTo(expectedRuns);
+      assertThat(run.events(id, JobEventKind.STARTED))
+          .as("STARTED events of %s", id)
+          .hasSize(expectedRuns);
+      assertThat(run.events(id, TERMINAL))
+          .as("final events of %s", id)
+          .singleElement()
+          .extracting(e -> e.getKind().name())
+          .isEqualTo(result.getStatus().name());
     }
     assertThat(run.collector.deadLetters).as("dead letters").isEmpty();
   }
 
-  /** The built-ins, each counting its calls per job id in {@code executions} (shared by both workers). */
+  /**
+   * The built-ins, each counting its calls per job id in {@code executions} (shared by both
+   * workers).
+   */
   private static HandlerRegistry handlers(Executions executions) {
     return HandlerRegistry.withBuiltins()
         .register(executions.counting(new EchoHandler()))
@@ -180,8 +218,10 @@ class TopologyRestartIT {
 
   /** Bundled defaults plus {@code note} (echo for any tenant), then what each kind needs. */
   private static RunexConfig config(List<InFlightState> kinds) {
-    RunexConfig cfg = InFlightState.withJobTypes(RealKafka.config(Map.of("runex.topology.punctuateInterval", "100ms")),
-        """
+    RunexConfig cfg =
+        InFlightState.withJobTypes(
+            RealKafka.config(Map.of("runex.topology.punctuateInterval", "100ms")),
+            """
         note:
           executor: java
           handler: echo

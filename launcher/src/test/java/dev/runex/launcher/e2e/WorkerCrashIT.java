@@ -31,13 +31,16 @@ class WorkerCrashIT {
   @Timeout(300)
   void sigkilledWorkerRestartedLosesAndDuplicatesNothing() throws Exception {
     RunexConfig cfg = RealKafka.config(Map.of());
-    Path logs = Files.createDirectories(RunexHome.resolve().resolve("launcher/target/worker-crash-logs"));
+    Path logs =
+        Files.createDirectories(RunexHome.resolve().resolve("launcher/target/worker-crash-logs"));
     try (InProcessRuntime runtime = new InProcessRuntime(cfg).startTopology();
         ResultCollector collector = new ResultCollector(cfg, runtime.topics);
         IntakeClient intake = new IntakeClient(cfg, runtime.topics)) {
       Process first = startWorkerProcess(cfg, logs.resolve("first.log"));
       for (int i = 0; i < JOBS; i++) {
-        intake.json("crash-" + i, "{\"type\":\"sleep\",\"tenant\":\"demo\",\"params\":{\"ms\":" + (50 + i % 100) + "}}");
+        intake.json(
+            "crash-" + i,
+            "{\"type\":\"sleep\",\"tenant\":\"demo\",\"params\":{\"ms\":" + (50 + i % 100) + "}}");
       }
       intake.flush();
 
@@ -50,17 +53,21 @@ class WorkerCrashIT {
       Process second = startWorkerProcess(cfg, logs.resolve("second.log"));
       try {
         await().atMost(Duration.ofSeconds(180)).until(() -> collector.resultCount() >= JOBS);
-        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(15))
+        await()
+            .during(Duration.ofSeconds(5))
+            .atMost(Duration.ofSeconds(15))
             .until(() -> collector.resultCount() == JOBS);
       } finally {
         second.destroy();
         second.waitFor(60, TimeUnit.SECONDS);
       }
       assertThat(collector.results).hasSize(JOBS);
-      assertThat(collector.results.values()).allSatisfy(list -> {
-        assertThat(list).hasSize(1);
-        assertThat(list.get(0).getStatus()).isEqualTo(JobStatus.SUCCEEDED);
-      });
+      assertThat(collector.results.values())
+          .allSatisfy(
+              list -> {
+                assertThat(list).hasSize(1);
+                assertThat(list.get(0).getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+              });
     }
   }
 
@@ -68,9 +75,22 @@ class WorkerCrashIT {
     Path jar = RunexHome.resolve().resolve("launcher/target/runex.jar");
     assertThat(jar).as("the shaded runex jar (built in the package phase)").exists();
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar.toString(),
-        "worker", "--pool", "default", "--id", "crash-worker", "--concurrency", "8"));
-    for (var s : List.of(Settings.BOOTSTRAP_SERVERS, Settings.SCHEMA_REGISTRY_URL, Settings.TOPIC_PREFIX)) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xmx256m",
+                "-jar",
+                jar.toString(),
+                "worker",
+                "--pool",
+                "default",
+                "--id",
+                "crash-worker",
+                "--concurrency",
+                "8"));
+    for (var s :
+        List.of(Settings.BOOTSTRAP_SERVERS, Settings.SCHEMA_REGISTRY_URL, Settings.TOPIC_PREFIX)) {
       cmd.add("--set");
       cmd.add(s.key() + "=" + cfg.string(s));
     }

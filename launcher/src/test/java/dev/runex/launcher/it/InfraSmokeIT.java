@@ -104,7 +104,10 @@ class InfraSmokeIT {
     // then: the group's offset is stored and a new member continues from it
     try (Admin admin = admin()) {
       Map<TopicPartition, OffsetAndMetadata> committed =
-          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+          admin
+              .listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata()
+              .get(30, TimeUnit.SECONDS);
       assertThat(committed.get(new TopicPartition(topic, 0)).offset()).isEqualTo(1);
     }
     try (KafkaConsumer<String, String> second = consumer(group)) {
@@ -121,21 +124,28 @@ class InfraSmokeIT {
     int id = registry.register(topic + "-value", JobResult.getClassSchema());
     JobResult sent = sampleResult();
     // when
-    try (KafkaProducer<String, JobResult> producer = new KafkaProducer<>(Map.<String, Object>of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, RealKafka.bootstrapServers()),
-        new StringSerializer(), new ConfluentAvroSerializer<>(registry, false))) {
+    try (KafkaProducer<String, JobResult> producer =
+        new KafkaProducer<>(
+            Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, RealKafka.bootstrapServers()),
+            new StringSerializer(),
+            new ConfluentAvroSerializer<>(registry, false))) {
       producer.send(new ProducerRecord<>(topic, sent.getId(), sent)).get(30, TimeUnit.SECONDS);
     }
     // then: the record carries the id the registry issued and decodes to what was sent
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig("avro-" + topic),
-        new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            consumerConfig("avro-" + topic),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
       byte[] value = pollRecordsUntil(consumer, 1).get(0).value();
       assertThat(ConfluentAvroDeserializer.schemaId(value)).isEqualTo(id);
       Deserializer<JobResult> reader = new ConfluentAvroDeserializer<>(registry, JobResult.class);
       assertThat(reader.deserialize(topic, value)).isEqualTo(sent);
     }
-    assertThat(registry.getById(id).getFullName()).isEqualTo(JobResult.getClassSchema().getFullName());
+    assertThat(registry.getById(id).getFullName())
+        .isEqualTo(JobResult.getClassSchema().getFullName());
   }
 
   @Test
@@ -143,13 +153,33 @@ class InfraSmokeIT {
     // given
     String subject = "compat-" + UUID.randomUUID() + "-value";
     SchemaRegistryClient registry = new HttpSchemaRegistryClient(RealKafka.registryUrl());
-    Schema v1 = SchemaBuilder.record("Probe").namespace("dev.runex.it").fields()
-        .requiredString("id").endRecord();
-    Schema compatible = SchemaBuilder.record("Probe").namespace("dev.runex.it").fields()
-        .requiredString("id").name("note").type().stringType().stringDefault("").endRecord();
-    Schema incompatible = SchemaBuilder.record("Probe").namespace("dev.runex.it").fields()
-        .requiredString("id").name("note").type().stringType().noDefault()
-        .requiredLong("size").endRecord();
+    Schema v1 =
+        SchemaBuilder.record("Probe")
+            .namespace("dev.runex.it")
+            .fields()
+            .requiredString("id")
+            .endRecord();
+    Schema compatible =
+        SchemaBuilder.record("Probe")
+            .namespace("dev.runex.it")
+            .fields()
+            .requiredString("id")
+            .name("note")
+            .type()
+            .stringType()
+            .stringDefault("")
+            .endRecord();
+    Schema incompatible =
+        SchemaBuilder.record("Probe")
+            .namespace("dev.runex.it")
+            .fields()
+            .requiredString("id")
+            .name("note")
+            .type()
+            .stringType()
+            .noDefault()
+            .requiredLong("size")
+            .endRecord();
     int firstId = registry.register(subject, v1);
     // when / then: a new reader field without default cannot read old records
     assertThatThrownBy(() -> registry.register(subject, incompatible))
@@ -173,69 +203,107 @@ class InfraSmokeIT {
     assertThat(first.existing()).isEmpty();
     assertThat(again.created()).isEmpty();
     assertThat(again.existing()).containsExactlyInAnyOrderElementsOf(expected);
-    assertThat(expected).contains(cfg.topicPrefix() + "scheduled.gpu", cfg.topicPrefix() + "results");
+    assertThat(expected)
+        .contains(cfg.topicPrefix() + "scheduled.gpu", cfg.topicPrefix() + "results");
     try (Admin admin = admin()) {
-      Map<String, TopicDescription> described = admin.describeTopics(expected).allTopicNames().get(30, TimeUnit.SECONDS);
+      Map<String, TopicDescription> described =
+          admin.describeTopics(expected).allTopicNames().get(30, TimeUnit.SECONDS);
       assertThat(described.values()).allSatisfy(d -> assertThat(d.partitions()).hasSize(3));
     }
   }
 
   private static JobResult sampleResult() {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    Job job = Job.newBuilder()
-        .setId("job-" + UUID.randomUUID()).setType("echo").setTenant("demo").setPool("default")
-        .setPartitionKey("pk").setAttempt(2).setMaxAttempts(3).setTimeoutMs(30_000)
-        .setSubmittedAt(now.minusSeconds(5)).setDueAt(now.minusSeconds(5)).setLabels(Map.of("team", "it"))
-        .build();
-    return Lifecycle.result(job, JobStatus.FAILED, null,
+    Job job =
+        Job.newBuilder()
+            .setId("job-" + UUID.randomUUID())
+            .setType("echo")
+            .setTenant("demo")
+            .setPool("default")
+            .setPartitionKey("pk")
+            .setAttempt(2)
+            .setMaxAttempts(3)
+            .setTimeoutMs(30_000)
+            .setSubmittedAt(now.minusSeconds(5))
+            .setDueAt(now.minusSeconds(5))
+            .setLabels(Map.of("team", "it"))
+            .build();
+    return Lifecycle.result(
+        job,
+        JobStatus.FAILED,
+        null,
         Lifecycle.error("boom", "handler failed", new IllegalStateException(), false),
-        now.minusSeconds(1).toEpochMilli(), now.toEpochMilli(), "worker-1");
+        now.minusSeconds(1).toEpochMilli(),
+        now.toEpochMilli(),
+        "worker-1");
   }
 
   private static String createTopic(int partitions) throws Exception {
     String name = RealKafka.config().topicPrefix() + "smoke";
     try (Admin admin = admin()) {
-      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
     return name;
   }
 
   private static Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, RealKafka.bootstrapServers()));
+    return Admin.create(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, RealKafka.bootstrapServers()));
   }
 
   private static KafkaProducer<String, String> transactionalProducer() {
-    return new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, RealKafka.bootstrapServers(),
-        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "smoke-" + UUID.randomUUID()),
-        new StringSerializer(), new StringSerializer());
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            RealKafka.bootstrapServers(),
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+            "smoke-" + UUID.randomUUID()),
+        new StringSerializer(),
+        new StringSerializer());
   }
 
   private static Map<String, Object> consumerConfig(String group) {
     return Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, RealKafka.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, group,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        RealKafka.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG,
+        group,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+        "read_committed",
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+        "earliest",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+        false);
   }
 
   private static KafkaConsumer<String, String> consumer(String group) {
-    return new KafkaConsumer<>(consumerConfig(group), new StringDeserializer(), new StringDeserializer());
+    return new KafkaConsumer<>(
+        consumerConfig(group), new StringDeserializer(), new StringDeserializer());
   }
 
   private static List<String> pollUntil(KafkaConsumer<String, String> consumer, int count) {
     return pollRecordsUntil(consumer, count).stream().map(ConsumerRecord::value).toList();
   }
 
-  /** Polls until {@code count} records arrived (the consumer is not thread-safe: poll in this thread). */
-  private static <V> List<ConsumerRecord<String, V>> pollRecordsUntil(KafkaConsumer<String, V> consumer, int count) {
+  /**
+   * Polls until {@code count} records arrived (the consumer is not thread-safe: poll in this
+   * thread).
+   */
+  private static <V> List<ConsumerRecord<String, V>> pollRecordsUntil(
+      KafkaConsumer<String, V> consumer, int count) {
     List<ConsumerRecord<String, V>> out = new ArrayList<>();
-    await("" + count + " records").atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ofMillis(10))
-        .until(() -> {
-          consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-          return out.size() >= count;
-        });
+    await("" + count + " records")
+        .atMost(Duration.ofSeconds(30))
+        .pollInSameThread()
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () -> {
+              consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+              return out.size() >= count;
+            });
     return out;
   }
 }

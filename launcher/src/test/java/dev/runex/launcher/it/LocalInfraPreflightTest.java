@@ -16,7 +16,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Checks before any server starts: the repository root, a Java new enough for Apicurio Registry, free ports. */
+/**
+ * Checks before any server starts: the repository root, a Java new enough for Apicurio Registry,
+ * free ports.
+ */
 class LocalInfraPreflightTest {
   @TempDir Path tmp;
 
@@ -30,7 +33,8 @@ class LocalInfraPreflightTest {
     // then
     assertThat(home.root()).isEqualTo(root);
     assertThat(home.kafkaLibs()).isEqualTo(root.resolve("infra/target/kafka/libs"));
-    assertThat(home.apicurioRunJar()).isEqualTo(root.resolve("infra/target/apicurio/quarkus-run.jar"));
+    assertThat(home.apicurioRunJar())
+        .isEqualTo(root.resolve("infra/target/apicurio/quarkus-run.jar"));
   }
 
   @Test
@@ -106,7 +110,8 @@ class LocalInfraPreflightTest {
     Path legacy = Files.createDirectories(tmp.resolve("jdk8"));
     Files.writeString(legacy.resolve("release"), "JAVA_VERSION=\"1.8.0_402\"\n");
     assertThat(RegistryJava.releaseFeature(legacy)).hasValue(8);
-    assertThat(RegistryJava.releaseFeature(jdk("jdk25", "25").getParent().getParent())).hasValue(25);
+    assertThat(RegistryJava.releaseFeature(jdk("jdk25", "25").getParent().getParent()))
+        .hasValue(25);
     assertThat(RegistryJava.releaseFeature(tmp.resolve("missing"))).isEmpty();
   }
 
@@ -116,7 +121,8 @@ class LocalInfraPreflightTest {
     RunexHome home = new RunexHome(repo(tmp.resolve("repo")));
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       // when / then
-      assertThatThrownBy(() -> KafkaBroker.launch(home, tmp.resolve("kafka"), taken.getLocalPort(), 0))
+      assertThatThrownBy(
+              () -> KafkaBroker.launch(home, tmp.resolve("kafka"), taken.getLocalPort(), 0))
           .isInstanceOf(LocalInfraException.class)
           .hasMessageContaining("Kafka port " + taken.getLocalPort() + " is already in use");
     }
@@ -140,7 +146,8 @@ class LocalInfraPreflightTest {
   /** A fake JDK home under the temp JVM root; returns its bin/java. */
   private Path jdk(String name, String version) throws IOException {
     Path home = Files.createDirectories(tmp.resolve(name));
-    Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"" + version + "\"\n");
+    Files.writeString(
+        home.resolve("release"), "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"" + version + "\"\n");
     Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
     Files.writeString(java, "#!/bin/sh\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -4,7 +4,6 @@ import dev.runex.config.ConfigLoader;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.launcher.local.LocalInfra;
-import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.schemas.topics.RunexTopics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,11 +20,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The one real Kafka broker and Apicurio Registry of this test JVM, started on first use (free
  * ports, data in a temp folder, in-memory schemas) and stopped by a shutdown hook, by pid. Every
- * {@link #config} call gets its own topic prefix, Streams application id and state folder, so
- * tests sharing the broker never share topics, groups or state.
+ * {@link #config} call gets its own topic prefix, Streams application id and state folder, so tests
+ * sharing the broker never share topics, groups or state.
  *
- * <p>To run ITs against servers that are already up (e.g. {@code runex local}), set
- * {@code -Drunex.it.bootstrapServers=...} and {@code -Drunex.it.registryUrl=...}.
+ * <p>To run ITs against servers that are already up (e.g. {@code runex local}), set {@code
+ * -Drunex.it.bootstrapServers=...} and {@code -Drunex.it.registryUrl=...}.
  */
 public final class RealKafka {
   private static final Logger log = LoggerFactory.getLogger(RealKafka.class);
@@ -51,7 +50,10 @@ public final class RealKafka {
     return servers().registryUrl();
   }
 
-  /** A config for a fresh, isolated corner of the shared broker: bundled defaults plus {@code overrides}. */
+  /**
+   * A config for a fresh, isolated corner of the shared broker: bundled defaults plus {@code
+   * overrides}.
+   */
   public static RunexConfig config(Map<String, String> overrides) {
     Servers s = servers();
     int n = CONFIGS.incrementAndGet();
@@ -85,7 +87,8 @@ public final class RealKafka {
     }
     if (startFailure != null) {
       // Starting again would only burn another two minutes per test.
-      throw new IllegalStateException("the shared Kafka broker / registry failed to start earlier", startFailure);
+      throw new IllegalStateException(
+          "the shared Kafka broker / registry failed to start earlier", startFailure);
     }
     try {
       servers = startServers();
@@ -101,8 +104,12 @@ public final class RealKafka {
     String externalKafka = System.getProperty(EXTERNAL_BOOTSTRAP);
     String externalRegistry = System.getProperty(EXTERNAL_REGISTRY);
     if (externalKafka != null && externalRegistry != null) {
-      log.info("Integration tests use the external broker {} and registry {}", externalKafka, externalRegistry);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(tempDir), "real-kafka-cleanup"));
+      log.info(
+          "Integration tests use the external broker {} and registry {}",
+          externalKafka,
+          externalRegistry);
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(() -> deleteRecursively(tempDir), "real-kafka-cleanup"));
       return new Servers(externalKafka, externalRegistry, tempDir);
     }
     LocalInfra infra;
@@ -112,12 +119,21 @@ public final class RealKafka {
       deleteRecursively(tempDir);
       throw e;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      infra.close();
-      deleteRecursively(tempDir);
-    }, "real-kafka-stop"));
-    log.info("Integration tests use broker {} (pid {}) and registry {} (pid {}), data in {}",
-        infra.bootstrapServers(), infra.broker().pid(), infra.registryUrl(), infra.registry().pid(), tempDir);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  infra.close();
+                  deleteRecursively(tempDir);
+                },
+                "real-kafka-stop"));
+    log.info(
+        "Integration tests use broker {} (pid {}) and registry {} (pid {}), data in {}",
+        infra.bootstrapServers(),
+        infra.broker().pid(),
+        infra.registryUrl(),
+        infra.registry().pid(),
+        tempDir);
     return new Servers(infra.bootstrapServers(), infra.registryUrl(), tempDir);
   }
 

@@ -34,7 +34,8 @@ public final class ControlTargets {
   }
 
   /** A command for {@code target}, stamped {@code now}. */
-  public static ControlCommand command(String target, ControlAction action, String requestedBy, String reason, Instant now) {
+  public static ControlCommand command(
+      String target, ControlAction action, String requestedBy, String reason, Instant now) {
     return ControlCommand.newBuilder()
         .setTarget(target)
         .setAction(action)

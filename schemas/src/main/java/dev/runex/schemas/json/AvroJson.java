@@ -19,7 +19,8 @@ import org.apache.avro.generic.IndexedRecord;
 
 /**
  * Plain JSON for Avro records, as registry-less consumers want it: unions as the bare value (not
- * Avro's {@code {"string": ...}} wrapping), enums as names, timestamps as ISO-8601, bytes as base64.
+ * Avro's {@code {"string": ...}} wrapping), enums as names, timestamps as ISO-8601, bytes as
+ * base64.
  */
 public final class AvroJson {
   public static final ObjectMapper MAPPER = new ObjectMapper();
@@ -39,7 +40,10 @@ public final class AvroJson {
     }
   }
 
-  /** The union branch of {@code v}; generated classes hold timestamps as Instant, which GenericData does not know. */
+  /**
+   * The union branch of {@code v}; generated classes hold timestamps as Instant, which GenericData
+   * does not know.
+   */
   private static Schema branch(Schema union, Object v) {
     if (v instanceof Instant) {
       for (Schema s : union.getTypes()) {
@@ -59,28 +63,31 @@ public final class AvroJson {
     switch (schema.getType()) {
       case UNION:
         return value(branch(schema, v), v);
-      case RECORD: {
-        ObjectNode obj = F.objectNode();
-        IndexedRecord r = (IndexedRecord) v;
-        for (Schema.Field f : schema.getFields()) {
-          obj.set(f.name(), value(f.schema(), r.get(f.pos())));
+      case RECORD:
+        {
+          ObjectNode obj = F.objectNode();
+          IndexedRecord r = (IndexedRecord) v;
+          for (Schema.Field f : schema.getFields()) {
+            obj.set(f.name(), value(f.schema(), r.get(f.pos())));
+          }
+          return obj;
         }
-        return obj;
-      }
-      case MAP: {
-        ObjectNode obj = F.objectNode();
-        for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-          obj.set(e.getKey().toString(), value(schema.getValueType(), e.getValue()));
+      case MAP:
+        {
+          ObjectNode obj = F.objectNode();
+          for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+            obj.set(e.getKey().toString(), value(schema.getValueType(), e.getValue()));
+          }
+          return obj;
         }
-        return obj;
-      }
-      case ARRAY: {
-        ArrayNode arr = F.arrayNode();
-        for (Object o : (Collection<?>) v) {
-          arr.add(value(schema.getElementType(), o));
+      case ARRAY:
+        {
+          ArrayNode arr = F.arrayNode();
+          for (Object o : (Collection<?>) v) {
+            arr.add(value(schema.getElementType(), o));
+          }
+          return arr;
         }
-        return arr;
-      }
       case LONG:
         if (logical instanceof LogicalTypes.TimestampMillis) {
           long ms = v instanceof Instant i ? i.toEpochMilli() : (Long) v;
@@ -95,12 +102,13 @@ public final class AvroJson {
         return F.numberNode((Float) v);
       case BOOLEAN:
         return F.booleanNode((Boolean) v);
-      case BYTES: {
-        ByteBuffer b = ((ByteBuffer) v).duplicate();
-        byte[] bytes = new byte[b.remaining()];
-        b.get(bytes);
-        return F.textNode(Base64.getEncoder().encodeToString(bytes));
-      }
+      case BYTES:
+        {
+          ByteBuffer b = ((ByteBuffer) v).duplicate();
+          byte[] bytes = new byte[b.remaining()];
+          b.get(bytes);
+          return F.textNode(Base64.getEncoder().encodeToString(bytes));
+        }
       case ENUM:
       case STRING:
       default:

@@ -1,6 +1,7 @@
 package dev.runex.schemas.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.runex.schemas.serde.AvroTrust;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,7 +12,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import dev.runex.schemas.serde.AvroTrust;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -24,8 +24,8 @@ import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Reads the plain JSON {@link AvroJson} writes back into a generated record, so a runex process
- * can consume its own external topics when {@code runex.outputFormat} is json: unions from the bare
+ * Reads the plain JSON {@link AvroJson} writes back into a generated record, so a runex process can
+ * consume its own external topics when {@code runex.outputFormat} is json: unions from the bare
  * value, enums by name, timestamps from ISO-8601 (or epoch millis), bytes from base64; fields
  * missing from the JSON take their schema default.
  */
@@ -39,18 +39,22 @@ public final class AvroJsonReader<T extends SpecificRecord> {
     this.reader = new SpecificDatumReader<>(schema);
   }
 
-  /** The record the JSON text describes; IllegalArgumentException when it does not fit the schema. */
+  /**
+   * The record the JSON text describes; IllegalArgumentException when it does not fit the schema.
+   */
   public T read(byte[] json) {
     try {
       Object generic = value(schema, AvroJson.MAPPER.readTree(json), "");
-      // Through Avro binary: the specific reader applies the logical-type conversions (Instant, ...).
+      // Through Avro binary: the specific reader applies the logical-type conversions (Instant,
+      // ...).
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
       new GenericDatumWriter<>(schema).write(generic, encoder);
       encoder.flush();
       return reader.read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
     } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("not a JSON " + schema.getName() + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "not a JSON " + schema.getName() + ": " + e.getMessage(), e);
     }
   }
 
@@ -70,8 +74,10 @@ public final class AvroJsonReader<T extends SpecificRecord> {
       case ARRAY -> array(s, n, path);
       case ENUM -> new GenericData.EnumSymbol(s, n.asText());
       case STRING -> n.asText();
-      case LONG -> s.getLogicalType() instanceof LogicalTypes.TimestampMillis && n.isTextual()
-          ? Instant.parse(n.asText()).toEpochMilli() : n.asLong();
+      case LONG ->
+          s.getLogicalType() instanceof LogicalTypes.TimestampMillis && n.isTextual()
+              ? Instant.parse(n.asText()).toEpochMilli()
+              : n.asLong();
       case INT -> n.asInt();
       case DOUBLE -> n.asDouble();
       case FLOAT -> (float) n.asDouble();
@@ -85,8 +91,11 @@ public final class AvroJsonReader<T extends SpecificRecord> {
     GenericData.Record r = new GenericData.Record(s);
     for (Schema.Field f : s.getFields()) {
       JsonNode v = n.get(f.name());
-      r.put(f.pos(), v == null && f.hasDefaultValue()
-          ? GenericData.get().getDefaultValue(f) : value(f.schema(), v, path + "." + f.name()));
+      r.put(
+          f.pos(),
+          v == null && f.hasDefaultValue()
+              ? GenericData.get().getDefaultValue(f)
+              : value(f.schema(), v, path + "." + f.name()));
     }
     return r;
   }
@@ -122,8 +131,10 @@ public final class AvroJsonReader<T extends SpecificRecord> {
     return switch (s.getType()) {
       case NULL -> absent;
       case BOOLEAN -> !absent && n.isBoolean();
-      case INT, LONG -> !absent && (n.isIntegralNumber()
-          || (n.isTextual() && s.getLogicalType() instanceof LogicalTypes.TimestampMillis));
+      case INT, LONG ->
+          !absent
+              && (n.isIntegralNumber()
+                  || (n.isTextual() && s.getLogicalType() instanceof LogicalTypes.TimestampMillis));
       case FLOAT, DOUBLE -> !absent && n.isNumber();
       case STRING, ENUM, BYTES -> !absent && n.isTextual();
       case RECORD, MAP -> !absent && n.isObject();

@@ -36,7 +36,10 @@ public final class Deadlines {
     return absolute.isBefore(queued) ? absolute : queued;
   }
 
-  /** True when the attempt may no longer start: its deadline has passed, or it falls before its due time. */
+  /**
+   * True when the attempt may no longer start: its deadline has passed, or it falls before its due
+   * time.
+   */
   public static boolean expired(Job job, Duration maxQueueTime, Instant now) {
     Instant deadline = startBy(job, maxQueueTime);
     return deadline != null && (now.isAfter(deadline) || job.getDueAt().isAfter(deadline));
@@ -44,20 +47,30 @@ public final class Deadlines {
 
   /** The one result of a job that expired; attempts counts the attempts that did run. */
   public static JobResult result(Job job, Duration maxQueueTime, long now, String instanceId) {
-    JobResult result = Lifecycle.result(job, JobStatus.EXPIRED, null, error(job, maxQueueTime), null, now, instanceId);
+    JobResult result =
+        Lifecycle.result(
+            job, JobStatus.EXPIRED, null, error(job, maxQueueTime), null, now, instanceId);
     result.setAttempts(job.getAttempt() - 1);
     return result;
   }
 
   /** The detail of the EXPIRED event. */
   public static String detail(Job job, Duration maxQueueTime) {
-    return "attempt " + job.getAttempt() + " not started by its deadline " + startBy(job, maxQueueTime);
+    return "attempt "
+        + job.getAttempt()
+        + " not started by its deadline "
+        + startBy(job, maxQueueTime);
   }
 
   private static ErrorInfo error(Job job, Duration maxQueueTime) {
-    String message = detail(job, maxQueueTime)
-        + (job.getLastError() == null ? "" : "; the previous attempt failed with " + job.getLastError().getCode()
-            + ": " + job.getLastError().getMessage());
+    String message =
+        detail(job, maxQueueTime)
+            + (job.getLastError() == null
+                ? ""
+                : "; the previous attempt failed with "
+                    + job.getLastError().getCode()
+                    + ": "
+                    + job.getLastError().getMessage());
     return Lifecycle.error(EXPIRED, message, null, false);
   }
 }

@@ -21,15 +21,24 @@ public final class Lifecycle {
 
   private Lifecycle() {}
 
-  public static JobEvent event(Job job, JobEventKind kind, String stage, String instanceId, String detail, long now) {
-    JobEvent e = event(job.getId(), job.getTenant(), job.getType(), kind, stage, instanceId, detail, now);
+  public static JobEvent event(
+      Job job, JobEventKind kind, String stage, String instanceId, String detail, long now) {
+    JobEvent e =
+        event(job.getId(), job.getTenant(), job.getType(), kind, stage, instanceId, detail, now);
     e.setAttempt(job.getAttempt());
     e.setDueAt(job.getDueAt());
     return e;
   }
 
   public static JobEvent event(
-      String jobId, String tenant, String type, JobEventKind kind, String stage, String instanceId, String detail, long now) {
+      String jobId,
+      String tenant,
+      String type,
+      JobEventKind kind,
+      String stage,
+      String instanceId,
+      String detail,
+      long now) {
     // no builder: events are built for every transition, and the builder's validation and
     // default copying cost more than the event itself (fields added later default to null)
     JobEvent e = new JobEvent();
@@ -47,7 +56,13 @@ public final class Lifecycle {
 
   /** A terminal result for a job that ran (or was stopped) at least once. */
   public static JobResult result(
-      Job job, JobStatus status, String output, ErrorInfo error, Long startedAt, long finishedAt, String workerId) {
+      Job job,
+      JobStatus status,
+      String output,
+      ErrorInfo error,
+      Long startedAt,
+      long finishedAt,
+      String workerId) {
     return JobResult.newBuilder()
         .setId(job.getId())
         .setType(job.getType())

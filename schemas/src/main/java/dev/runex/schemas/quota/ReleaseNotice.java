@@ -14,8 +14,11 @@ import java.util.Map;
  * @param retryToken the retry's {@link #token(Job)}, or null for a final result
  */
 public record ReleaseNotice(String jobId, String retryToken) {
-  /** Label the quota gate puts on the jobs it admits (results and retries keep the job's labels). */
+  /**
+   * Label the quota gate puts on the jobs it admits (results and retries keep the job's labels).
+   */
   public static final String ADMITTED_LABEL = "runex.quota";
+
   public static final String ADMITTED = "admitted";
   private static final char SEP = '\u0000';
   private static final String FINAL = "*";

@@ -9,8 +9,10 @@ public final class AvroSerdes {
   private AvroSerdes() {}
 
   /** Confluent-framed Avro value serde for a generated class. */
-  public static <T extends SpecificRecord> Serde<T> confluent(SchemaRegistryClient registry, Class<T> type) {
+  public static <T extends SpecificRecord> Serde<T> confluent(
+      SchemaRegistryClient registry, Class<T> type) {
     return Serdes.serdeFrom(
-        new ConfluentAvroSerializer<>(registry, false), new ConfluentAvroDeserializer<>(registry, type));
+        new ConfluentAvroSerializer<>(registry, false),
+        new ConfluentAvroDeserializer<>(registry, type));
   }
 }

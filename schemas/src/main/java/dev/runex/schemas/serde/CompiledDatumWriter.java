@@ -28,8 +28,8 @@ import org.apache.avro.util.Utf8;
  * SpecificDatumWriter}, which for every record whose schema has a logical type (our timestamps)
  * takes its generic path instead — conversion and union lookups by name for every field of every
  * record (the Avro compiler generates its fast custom coders only for schemas without logical
- * types). A schema with something this writer does not know (a logical type other than
- * {@code timestamp-millis}) gets Avro's own writer ({@link #of}).
+ * types). A schema with something this writer does not know (a logical type other than {@code
+ * timestamp-millis}) gets Avro's own writer ({@link #of}).
  */
 final class CompiledDatumWriter<T> implements DatumWriter<T> {
   /** Writes one value of a known schema. */
@@ -44,7 +44,10 @@ final class CompiledDatumWriter<T> implements DatumWriter<T> {
     this.root = root;
   }
 
-  /** A compiled writer for {@code schema}, or Avro's {@link SpecificDatumWriter} when it has types this one does not know. */
+  /**
+   * A compiled writer for {@code schema}, or Avro's {@link SpecificDatumWriter} when it has types
+   * this one does not know.
+   */
   static <T> DatumWriter<T> of(Schema schema) {
     try {
       return new CompiledDatumWriter<>(new Compiler().writer(schema));
@@ -55,7 +58,8 @@ final class CompiledDatumWriter<T> implements DatumWriter<T> {
 
   @Override
   public void setSchema(Schema schema) {
-    throw new UnsupportedOperationException("a compiled writer is built for one schema: use CompiledDatumWriter.of");
+    throw new UnsupportedOperationException(
+        "a compiled writer is built for one schema: use CompiledDatumWriter.of");
   }
 
   @Override
@@ -63,27 +67,33 @@ final class CompiledDatumWriter<T> implements DatumWriter<T> {
     root.write(datum, out);
   }
 
-  /** Builds the writers of one schema; named types are compiled once (and may refer to themselves). */
+  /**
+   * Builds the writers of one schema; named types are compiled once (and may refer to themselves).
+   */
   private static final class Compiler {
     private final Map<String, ValueWriter[]> records = new HashMap<>();
 
     ValueWriter writer(Schema s) {
       LogicalType logical = s.getLogicalType();
-      if (logical != null && !(logical instanceof LogicalTypes.TimestampMillis && s.getType() == Schema.Type.LONG)) {
+      if (logical != null
+          && !(logical instanceof LogicalTypes.TimestampMillis
+              && s.getType() == Schema.Type.LONG)) {
         throw new UnsupportedOperationException("logical type " + logical.getName());
       }
       return switch (s.getType()) {
-        case NULL -> (d, out) -> {
-          if (d != null) {
-            throw new AvroRuntimeException("not null: " + d);
-          }
-          out.writeNull();
-        };
+        case NULL ->
+            (d, out) -> {
+              if (d != null) {
+                throw new AvroRuntimeException("not null: " + d);
+              }
+              out.writeNull();
+            };
         case BOOLEAN -> (d, out) -> out.writeBoolean((Boolean) d);
         case INT -> (d, out) -> out.writeInt(((Number) d).intValue());
-        case LONG -> logical == null
-            ? (d, out) -> out.writeLong((Long) d)
-            : (d, out) -> out.writeLong(d instanceof Instant i ? i.toEpochMilli() : (Long) d);
+        case LONG ->
+            logical == null
+                ? (d, out) -> out.writeLong((Long) d)
+                : (d, out) -> out.writeLong(d instanceof Instant i ? i.toEpochMilli() : (Long) d);
         case FLOAT -> (d, out) -> out.writeFloat((Float) d);
         case DOUBLE -> (d, out) -> out.writeDouble((Double) d);
         case STRING -> CompiledDatumWriter::writeString;
@@ -158,8 +168,14 @@ final class CompiledDatumWriter<T> implements DatumWriter<T> {
           try {
             writers[i].write(r.get(i), out);
           } catch (NullPointerException | ClassCastException e) {
-            throw new AvroRuntimeException("cannot write field " + s.getFields().get(i).name() + " of "
-                + s.getFullName() + ": " + e, e);
+            throw new AvroRuntimeException(
+                "cannot write field "
+                    + s.getFields().get(i).name()
+                    + " of "
+                    + s.getFullName()
+                    + ": "
+                    + e,
+                e);
           }
         }
       };
@@ -222,23 +238,33 @@ final class CompiledDatumWriter<T> implements DatumWriter<T> {
 
     /** Which values a union branch takes: the Java types Avro's specific model maps to it. */
     private static Predicate<Object> takes(Schema branch) {
-      String name = branch.getType() == Schema.Type.RECORD || branch.getType() == Schema.Type.ENUM
-          || branch.getType() == Schema.Type.FIXED ? branch.getFullName() : null;
+      String name =
+          branch.getType() == Schema.Type.RECORD
+                  || branch.getType() == Schema.Type.ENUM
+                  || branch.getType() == Schema.Type.FIXED
+              ? branch.getFullName()
+              : null;
       boolean timestamp = branch.getLogicalType() != null;
       return switch (branch.getType()) {
         case NULL -> d -> d == null;
         case BOOLEAN -> d -> d instanceof Boolean;
         case INT -> d -> d instanceof Integer;
-        case LONG -> timestamp ? d -> d instanceof Long || d instanceof Instant : d -> d instanceof Long;
+        case LONG ->
+            timestamp ? d -> d instanceof Long || d instanceof Instant : d -> d instanceof Long;
         case FLOAT -> d -> d instanceof Float;
         case DOUBLE -> d -> d instanceof Double;
         case STRING -> d -> d instanceof CharSequence;
         case BYTES -> d -> d instanceof ByteBuffer;
         case ARRAY -> d -> d instanceof Collection<?>;
         case MAP -> d -> d instanceof Map<?, ?>;
-        case RECORD -> d -> d instanceof IndexedRecord r && name.equals(r.getSchema().getFullName());
-        case ENUM -> d -> (d instanceof GenericEnumSymbol<?> e && name.equals(e.getSchema().getFullName()))
-            || (d instanceof Enum<?> && !(d instanceof GenericContainer) && name.equals(d.getClass().getName()));
+        case RECORD ->
+            d -> d instanceof IndexedRecord r && name.equals(r.getSchema().getFullName());
+        case ENUM ->
+            d ->
+                (d instanceof GenericEnumSymbol<?> e && name.equals(e.getSchema().getFullName()))
+                    || (d instanceof Enum<?>
+                        && !(d instanceof GenericContainer)
+                        && name.equals(d.getClass().getName()));
         case FIXED -> d -> d instanceof GenericFixed f && name.equals(f.getSchema().getFullName());
         case UNION -> d -> false;
       };
@@ -252,6 +278,7 @@ final class CompiledDatumWriter<T> implements DatumWriter<T> {
    */
   private static final class EnumOrdinals {
     private final List<String> symbols;
+
     /** The last class checked and its answer, published together. */
     private volatile Checked last;
 

@@ -16,13 +16,14 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Reads Confluent's wire format into a generated class, resolving the writer schema (fetched by id,
- * cached) against the class's own schema, so records written with older or newer compatible
- * schemas still read.
+ * cached) against the class's own schema, so records written with older or newer compatible schemas
+ * still read.
  */
 public final class ConfluentAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
   private final SchemaRegistryClient registry;
   private final Schema readerSchema;
   private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
+
   /** Per-thread decoder, reconfigured for every record (it holds no state between records). */
   private static final ThreadLocal<BinaryDecoder> DECODER = new ThreadLocal<>();
 
@@ -60,14 +61,24 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
   private T read(String topic, byte[] data, int offset, int length) {
     int id = schemaId(data, offset, length);
     SpecificDatumReader<T> reader =
-        readers.computeIfAbsent(id, i -> new SpecificDatumReader<>(registry.getById(i), readerSchema));
+        readers.computeIfAbsent(
+            id, i -> new SpecificDatumReader<>(registry.getById(i), readerSchema));
     try {
-      BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, offset + 5, length - 5, DECODER.get());
+      BinaryDecoder decoder =
+          DecoderFactory.get().binaryDecoder(data, offset + 5, length - 5, DECODER.get());
       DECODER.set(decoder);
       return reader.read(null, decoder);
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
-          "cannot decode " + readerSchema.getName() + " (schema id " + id + ") from topic " + topic + ": " + e, e);
+          "cannot decode "
+              + readerSchema.getName()
+              + " (schema id "
+              + id
+              + ") from topic "
+              + topic
+              + ": "
+              + e,
+          e);
     }
   }
 

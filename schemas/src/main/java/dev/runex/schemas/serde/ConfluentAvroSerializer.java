@@ -15,16 +15,19 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Writes Confluent's wire format: magic byte 0, the 4-byte big-endian schema id, then the Avro
- * binary body. The schema is registered under the topic-name-strategy subject
- * ({@code <topic>-value} or {@code <topic>-key}) once and its id cached.
+ * binary body. The schema is registered under the topic-name-strategy subject ({@code
+ * <topic>-value} or {@code <topic>-key}) once and its id cached.
  */
 public final class ConfluentAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
   public static final byte MAGIC = 0;
   private final SchemaRegistryClient registry;
   private final boolean isKey;
+
   /** Schema id per topic for the schema last seen there (one generated class per serializer). */
   private final Map<String, TopicSchema> idByTopic = new ConcurrentHashMap<>();
+
   private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
+
   /** Per-thread scratch: the encoder and a growable buffer, reused for every record. */
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -36,8 +39,8 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
 
   /**
    * A growable buffer that survives {@link #reset()}, so records reuse it. Unsynchronized, unlike
-   * {@code ByteArrayOutputStream}: only its thread writes to it. The buffered encoder in front of it
-   * hands it whole chunks, not single bytes.
+   * {@code ByteArrayOutputStream}: only its thread writes to it. The buffered encoder in front of
+   * it hands it whole chunks, not single bytes.
    */
   private static final class Scratch extends OutputStream {
     byte[] buf = new byte[512];
@@ -100,7 +103,8 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
       return out.toByteArray();
     } catch (IOException | RuntimeException e) {
       out.encoder = null; // it may hold part of the failed record: never let it reach the next one
-      throw new SerializationException("cannot serialize " + schema.getName() + " for topic " + topic, e);
+      throw new SerializationException(
+          "cannot serialize " + schema.getName() + " for topic " + topic, e);
     }
   }
 

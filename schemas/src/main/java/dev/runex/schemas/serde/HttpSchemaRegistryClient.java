@@ -15,9 +15,9 @@ import org.apache.avro.Schema;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * Confluent Schema Registry REST client: {@code POST /subjects/{subject}/versions} and
- * {@code GET /schemas/ids/{id}}. Works against Confluent SR, Karapace, Redpanda and Apicurio's
- * {@code /apis/ccompat/v7}. Not cached: wrap in {@link CachingSchemaRegistryClient}.
+ * Confluent Schema Registry REST client: {@code POST /subjects/{subject}/versions} and {@code GET
+ * /schemas/ids/{id}}. Works against Confluent SR, Karapace, Redpanda and Apicurio's {@code
+ * /apis/ccompat/v7}. Not cached: wrap in {@link CachingSchemaRegistryClient}.
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -34,21 +34,32 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   public int register(String subject, Schema schema) {
     ObjectNode body = JSON.createObjectNode();
     body.put("schema", SchemaText.portable(schema));
-    String url = baseUrl + "/subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8) + "/versions";
-    JsonNode reply = call(HttpRequest.newBuilder(URI.create(url))
-        .header("Content-Type", CONTENT_TYPE)
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString())), "register schema under subject " + subject);
+    String url =
+        baseUrl + "/subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8) + "/versions";
+    JsonNode reply =
+        call(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())),
+            "register schema under subject " + subject);
     return reply.path("id").asInt();
   }
 
   @Override
   public Schema getById(int id) {
-    JsonNode reply = call(HttpRequest.newBuilder(URI.create(baseUrl + "/schemas/ids/" + id)).GET(), "fetch schema id " + id);
+    JsonNode reply =
+        call(
+            HttpRequest.newBuilder(URI.create(baseUrl + "/schemas/ids/" + id)).GET(),
+            "fetch schema id " + id);
     return new Schema.Parser().parse(reply.path("schema").asText());
   }
 
   private JsonNode call(HttpRequest.Builder request, String what) {
-    HttpRequest req = request.header("Accept", CONTENT_TYPE + ", application/json").timeout(Duration.ofSeconds(15)).build();
+    HttpRequest req =
+        request
+            .header("Accept", CONTENT_TYPE + ", application/json")
+            .timeout(Duration.ofSeconds(15))
+            .build();
     IOException last = null;
     for (int attempt = 1; attempt <= 3; attempt++) {
       try {
@@ -62,13 +73,27 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             continue;
           }
           throw new SchemaRegistryUnavailableException(
-              "schema registry failed to " + what + ": HTTP " + resp.statusCode() + " " + resp.body(), null);
+              "schema registry failed to "
+                  + what
+                  + ": HTTP "
+                  + resp.statusCode()
+                  + " "
+                  + resp.body(),
+              null);
         }
         if (resp.statusCode() == 404 && req.method().equals("GET")) {
-          throw new SchemaNotFoundException("schema registry has no " + what.replace("fetch ", "") + " (HTTP 404)");
+          throw new SchemaNotFoundException(
+              "schema registry has no " + what.replace("fetch ", "") + " (HTTP 404)");
         }
         throw new SerializationException(
-            "schema registry refused to " + what + " (" + req.uri() + "): HTTP " + resp.statusCode() + " " + resp.body());
+            "schema registry refused to "
+                + what
+                + " ("
+                + req.uri()
+                + "): HTTP "
+                + resp.statusCode()
+                + " "
+                + resp.body());
       } catch (IOException e) {
         last = e;
         sleepQuietly(200L * attempt);

@@ -12,8 +12,8 @@ public interface SchemaRegistryClient {
   Schema getById(int id);
 
   /**
-   * A client for {@code url}: {@code http(s)://...} speaks the REST API (cached);
-   * {@code mock://name} is a process-local in-memory registry for unit tests.
+   * A client for {@code url}: {@code http(s)://...} speaks the REST API (cached); {@code
+   * mock://name} is a process-local in-memory registry for unit tests.
    */
   static SchemaRegistryClient forUrl(String url) {
     if (url.startsWith("mock://")) {

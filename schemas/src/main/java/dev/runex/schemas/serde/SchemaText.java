@@ -9,9 +9,9 @@ import java.io.UncheckedIOException;
 import org.apache.avro.Schema;
 
 /**
- * The schema text we register: the generated classes' schemas carry Java-only
- * {@code "avro.java.string"} properties, which would make other languages' clients register the
- * same schema as a second version. We strip them so everyone registers the same text.
+ * The schema text we register: the generated classes' schemas carry Java-only {@code
+ * "avro.java.string"} properties, which would make other languages' clients register the same
+ * schema as a second version. We strip them so everyone registers the same text.
  */
 public final class SchemaText {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -9,7 +9,9 @@ public enum OutputFormat {
   /** UTF-8 JSON, for consumers without a registry. */
   JSON;
 
-  /** The format a word names (case-insensitive); an IllegalArgumentException says what is allowed. */
+  /**
+   * The format a word names (case-insensitive); an IllegalArgumentException says what is allowed.
+   */
   public static OutputFormat parse(String text) {
     try {
       return valueOf(text.trim().toUpperCase(Locale.ROOT));

@@ -1,12 +1,12 @@
 package dev.runex.schemas.topics;
 
-import dev.runex.schemas.PriorityNames;
 import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.DeadLetter;
 import dev.runex.schemas.Job;
-import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.JobResult;
+import dev.runex.schemas.PriorityNames;
 import dev.runex.schemas.Schedule;
 import dev.runex.schemas.json.AvroJson;
 import dev.runex.schemas.json.AvroJsonReader;
@@ -27,12 +27,11 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The typed registry of runex topics (names from {@code runex.topicPrefix}). Internal topics
- * (validated, scheduled.&lt;pool&gt;[.high|.low], retry) are always Confluent-framed Avro; the external ones
- * (results, dead-letter, events) are written as {@code runex.outputFormat} says and read in either
- * encoding. Intake values stay raw bytes:
- * decoding them is the intake stage's job, so undecodable input becomes a dead letter instead of
- * a stopped consumer. Intake and dead-letter keys are raw bytes too, so a dead letter keeps
- * exactly the key its producer wrote.
+ * (validated, scheduled.&lt;pool&gt;[.high|.low], retry) are always Confluent-framed Avro; the
+ * external ones (results, dead-letter, events) are written as {@code runex.outputFormat} says and
+ * read in either encoding. Intake values stay raw bytes: decoding them is the intake stage's job,
+ * so undecodable input becomes a dead letter instead of a stopped consumer. Intake and dead-letter
+ * keys are raw bytes too, so a dead letter keeps exactly the key its producer wrote.
  */
 public final class RunexTopics {
   private final String prefix;
@@ -60,7 +59,8 @@ public final class RunexTopics {
   }
 
   public Topic<String, Job> validated() {
-    return new Topic<>(prefix + "validated", Serdes.String(), AvroSerdes.confluent(registry, Job.class));
+    return new Topic<>(
+        prefix + "validated", Serdes.String(), AvroSerdes.confluent(registry, Job.class));
   }
 
   /** The pool's NORMAL-priority topic, {@code scheduled.<pool>}. */
@@ -69,9 +69,10 @@ public final class RunexTopics {
   }
 
   /**
-   * The pool's topic for one priority: {@code scheduled.<pool>} for NORMAL (the name it always had),
-   * {@code scheduled.<pool>.high} and {@code scheduled.<pool>.low} for the others. Kafka partitions
-   * are FIFO, so priorities need topics of their own for high work to overtake a low backlog.
+   * The pool's topic for one priority: {@code scheduled.<pool>} for NORMAL (the name it always
+   * had), {@code scheduled.<pool>.high} and {@code scheduled.<pool>.low} for the others. Kafka
+   * partitions are FIFO, so priorities need topics of their own for high work to overtake a low
+   * backlog.
    */
   public Topic<String, Job> scheduled(String pool, JobPriority priority) {
     String base = prefix + "scheduled." + pool;
@@ -80,7 +81,8 @@ public final class RunexTopics {
   }
 
   public Topic<String, Job> retry() {
-    return new Topic<>(prefix + "retry", Serdes.String(), AvroSerdes.confluent(registry, Job.class));
+    return new Topic<>(
+        prefix + "retry", Serdes.String(), AvroSerdes.confluent(registry, Job.class));
   }
 
   /**
@@ -88,7 +90,8 @@ public final class RunexTopics {
    * Only jobs of tenants (or tenant × job type) with a quota take this path.
    */
   public Topic<String, Job> admission() {
-    return new Topic<>(prefix + "admission", Serdes.String(), AvroSerdes.confluent(registry, Job.class));
+    return new Topic<>(
+        prefix + "admission", Serdes.String(), AvroSerdes.confluent(registry, Job.class));
   }
 
   /**
@@ -113,40 +116,56 @@ public final class RunexTopics {
 
   /**
    * Recurring schedules (key: schedule name; a tombstone deletes one). Compacted: the topic is the
-   * current set of schedules. Written as Confluent-framed Avro (or JSON, per runex.outputFormat) and
-   * read in either encoding, so users may write JSON.
+   * current set of schedules. Written as Confluent-framed Avro (or JSON, per runex.outputFormat)
+   * and read in either encoding, so users may write JSON.
    */
   public Topic<String, Schedule> schedules() {
     return new Topic<>(prefix + "schedules", Serdes.String(), external(Schedule.class));
   }
 
   /**
-   * Operator commands (key: target, {@code job:<id>}, {@code tenant:<t>}, {@code type:<t>},
-   * {@code pool:<p>}). Compacted: the latest command per target is the state, kept forever.
+   * Operator commands (key: target, {@code job:<id>}, {@code tenant:<t>}, {@code type:<t>}, {@code
+   * pool:<p>}). Compacted: the latest command per target is the state, kept forever.
    */
   public Topic<String, ControlCommand> control() {
-    return new Topic<>(prefix + "control", Serdes.String(), AvroSerdes.confluent(registry, ControlCommand.class));
+    return new Topic<>(
+        prefix + "control", Serdes.String(), AvroSerdes.confluent(registry, ControlCommand.class));
   }
 
   /** Every topic the runtime needs for these pools, with partitions, replication and retention. */
   public List<NewTopic> newTopics(Collection<String> pools) {
-    List<String> names = new ArrayList<>(List.of(intake().name(), validated().name(), retry().name(),
-        admission().name(), admissionReleases().name(), results().name(), deadLetter().name(), events().name()));
-    pools.forEach(p -> {
-      for (JobPriority priority : JobPriority.values()) {
-        names.add(scheduled(p, priority).name());
-      }
-    });
+    List<String> names =
+        new ArrayList<>(
+            List.of(
+                intake().name(),
+                validated().name(),
+                retry().name(),
+                admission().name(),
+                admissionReleases().name(),
+                results().name(),
+                deadLetter().name(),
+                events().name()));
+    pools.forEach(
+        p -> {
+          for (JobPriority priority : JobPriority.values()) {
+            names.add(scheduled(p, priority).name());
+          }
+        });
     List<NewTopic> out = new ArrayList<>();
     for (String n : names) {
-      out.add(new NewTopic(n, partitions, replication)
-          .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs))));
+      out.add(
+          new NewTopic(n, partitions, replication)
+              .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs))));
     }
-    out.add(new NewTopic(schedules().name(), partitions, replication)
-        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    out.add(
+        new NewTopic(schedules().name(), partitions, replication)
+            .configs(
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     // compacted, not deleted by age: a pause or a cancel holds until it is revoked
-    out.add(new NewTopic(control().name(), partitions, replication)
-        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    out.add(
+        new NewTopic(control().name(), partitions, replication)
+            .configs(
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     return out;
   }
 
@@ -154,8 +173,8 @@ public final class RunexTopics {
    * Reads what either encoding wrote: Confluent framing starts with the magic byte 0, JSON never
    * does. A topic switched from avro to json (or back) stays readable across the switch.
    */
-  private static <T extends SpecificRecord> Deserializer<T> eitherEncoding(Deserializer<T> avro,
-      AvroJsonReader<T> json) {
+  private static <T extends SpecificRecord> Deserializer<T> eitherEncoding(
+      Deserializer<T> avro, AvroJsonReader<T> json) {
     return (topic, data) -> {
       if (data == null) {
         return null;
@@ -166,16 +185,19 @@ public final class RunexTopics {
       try {
         return json.read(data);
       } catch (IllegalArgumentException e) {
-        throw new SerializationException("record on " + topic + " is neither Confluent-framed Avro nor its JSON form", e);
+        throw new SerializationException(
+            "record on " + topic + " is neither Confluent-framed Avro nor its JSON form", e);
       }
     };
   }
 
   private <T extends SpecificRecord> Serde<T> external(Class<T> type) {
     Serde<T> avro = AvroSerdes.confluent(registry, type);
-    Serializer<T> writer = outputFormat == OutputFormat.AVRO
-        ? avro.serializer()
-        : (topic, data) -> data == null ? null : AvroJson.toBytes(data);
-    return Serdes.serdeFrom(writer, eitherEncoding(avro.deserializer(), new AvroJsonReader<>(type)));
+    Serializer<T> writer =
+        outputFormat == OutputFormat.AVRO
+            ? avro.serializer()
+            : (topic, data) -> data == null ? null : AvroJson.toBytes(data);
+    return Serdes.serdeFrom(
+        writer, eitherEncoding(avro.deserializer(), new AvroJsonReader<>(type)));
   }
 }

@@ -20,12 +20,20 @@ class AvroJsonReaderTest {
   @Test
   void readsBackWhatAvroJsonWrote() {
     // given
-    JobResult result = JobResult.newBuilder()
-        .setId("job-1").setType("echo").setTenant("demo").setStatus(JobStatus.FAILED)
-        .setError(ErrorInfo.newBuilder().setCode("X").setMessage("m").setRetryable(true).build())
-        .setAttempts(2).setSubmittedAt(Instant.ofEpochMilli(1_700_000_000_123L))
-        .setFinishedAt(Instant.ofEpochMilli(1_700_000_001_000L)).setLabels(Map.of("team", "a"))
-        .setDuplicateOf("job-0").build();
+    JobResult result =
+        JobResult.newBuilder()
+            .setId("job-1")
+            .setType("echo")
+            .setTenant("demo")
+            .setStatus(JobStatus.FAILED)
+            .setError(
+                ErrorInfo.newBuilder().setCode("X").setMessage("m").setRetryable(true).build())
+            .setAttempts(2)
+            .setSubmittedAt(Instant.ofEpochMilli(1_700_000_000_123L))
+            .setFinishedAt(Instant.ofEpochMilli(1_700_000_001_000L))
+            .setLabels(Map.of("team", "a"))
+            .setDuplicateOf("job-0")
+            .build();
 
     // when
     JobResult back = new AvroJsonReader<>(JobResult.class).read(AvroJson.toBytes(result));
@@ -36,28 +44,45 @@ class AvroJsonReaderTest {
 
   @Test
   void readsEnumsNullsAndBytes() {
-    JobEvent event = JobEvent.newBuilder().setJobId("j").setTime(Instant.ofEpochMilli(5)).setKind(JobEventKind.EXPIRED)
-        .setStage("queueing").build();
-    DeadLetter letter = DeadLetter.newBuilder().setStage("intake")
-        .setReason(ErrorInfo.newBuilder().setCode("C").setMessage("m").build())
-        .setSourceTopic("t").setSourcePartition(1).setSourceOffset(2)
-        .setFirstFailureAt(Instant.ofEpochMilli(1)).setLastFailureAt(Instant.ofEpochMilli(2))
-        .setOriginalValue(ByteBuffer.wrap(new byte[] {1, 2, 3})).build();
+    JobEvent event =
+        JobEvent.newBuilder()
+            .setJobId("j")
+            .setTime(Instant.ofEpochMilli(5))
+            .setKind(JobEventKind.EXPIRED)
+            .setStage("queueing")
+            .build();
+    DeadLetter letter =
+        DeadLetter.newBuilder()
+            .setStage("intake")
+            .setReason(ErrorInfo.newBuilder().setCode("C").setMessage("m").build())
+            .setSourceTopic("t")
+            .setSourcePartition(1)
+            .setSourceOffset(2)
+            .setFirstFailureAt(Instant.ofEpochMilli(1))
+            .setLastFailureAt(Instant.ofEpochMilli(2))
+            .setOriginalValue(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+            .build();
 
     assertThat(new AvroJsonReader<>(JobEvent.class).read(AvroJson.toBytes(event))).isEqualTo(event);
-    assertThat(new AvroJsonReader<>(DeadLetter.class).read(AvroJson.toBytes(letter))).isEqualTo(letter);
+    assertThat(new AvroJsonReader<>(DeadLetter.class).read(AvroJson.toBytes(letter)))
+        .isEqualTo(letter);
   }
 
   @Test
   void missingOptionalFieldsTakeTheirDefaultsAndMissingRequiredOnesAreRefused() {
     AvroJsonReader<JobEvent> reader = new AvroJsonReader<>(JobEvent.class);
 
-    JobEvent e = reader.read(utf8("{\"jobId\":\"j\",\"time\":\"2026-01-01T00:00:00Z\",\"kind\":\"SCHEDULED\",\"stage\":\"s\"}"));
+    JobEvent e =
+        reader.read(
+            utf8(
+                "{\"jobId\":\"j\",\"time\":\"2026-01-01T00:00:00Z\",\"kind\":\"SCHEDULED\",\"stage\":\"s\"}"));
 
     assertThat(e.getAttempt()).isZero();
     assertThat(e.getDetail()).isNull();
-    assertThatThrownBy(() -> reader.read(utf8("{\"jobId\":\"j\"}"))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> reader.read(utf8("not json"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> reader.read(utf8("{\"jobId\":\"j\"}")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> reader.read(utf8("not json")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private static byte[] utf8(String s) {

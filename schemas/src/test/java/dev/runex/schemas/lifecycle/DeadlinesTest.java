@@ -37,14 +37,20 @@ class DeadlinesTest {
   void maxQueueTimeCountsFromEachAttemptsDueTime() {
     Job retry = job(2, null).setDueAt(DUE.plus(Duration.ofHours(1))).build();
 
-    assertThat(Deadlines.startBy(retry, ONE_MINUTE_QUEUE)).isEqualTo(DUE.plus(Duration.ofMinutes(61)));
-    assertThat(Deadlines.expired(retry, ONE_MINUTE_QUEUE, DUE.plus(Duration.ofMinutes(61)).plusMillis(1))).isTrue();
+    assertThat(Deadlines.startBy(retry, ONE_MINUTE_QUEUE))
+        .isEqualTo(DUE.plus(Duration.ofMinutes(61)));
+    assertThat(
+            Deadlines.expired(
+                retry, ONE_MINUTE_QUEUE, DUE.plus(Duration.ofMinutes(61)).plusMillis(1)))
+        .isTrue();
   }
 
   @Test
   void theEarlierOfExpiresAtAndMaxQueueTimeWins() {
-    assertThat(Deadlines.startBy(job(1, DUE.plusSeconds(10)).build(), ONE_MINUTE_QUEUE)).isEqualTo(DUE.plusSeconds(10));
-    assertThat(Deadlines.startBy(job(1, DUE.plusSeconds(600)).build(), ONE_MINUTE_QUEUE)).isEqualTo(DUE.plusSeconds(60));
+    assertThat(Deadlines.startBy(job(1, DUE.plusSeconds(10)).build(), ONE_MINUTE_QUEUE))
+        .isEqualTo(DUE.plusSeconds(10));
+    assertThat(Deadlines.startBy(job(1, DUE.plusSeconds(600)).build(), ONE_MINUTE_QUEUE))
+        .isEqualTo(DUE.plusSeconds(60));
   }
 
   @Test
@@ -57,9 +63,10 @@ class DeadlinesTest {
 
   @Test
   void expiredResultCountsOnlyTheAttemptsThatRanAndNamesTheDeadlineAndLastError() {
-    Job retry = job(3, DUE.plusSeconds(5))
-        .setLastError(Lifecycle.error("HANDLER_ERROR", "boom", null, true))
-        .build();
+    Job retry =
+        job(3, DUE.plusSeconds(5))
+            .setLastError(Lifecycle.error("HANDLER_ERROR", "boom", null, true))
+            .build();
 
     JobResult result = Deadlines.result(retry, UNLIMITED, DUE.plusSeconds(6).toEpochMilli(), "w1");
 
@@ -67,12 +74,22 @@ class DeadlinesTest {
     assertThat(result.getAttempts()).isEqualTo(2);
     assertThat(result.getStartedAt()).isNull();
     assertThat(result.getError().getCode()).isEqualTo("EXPIRED");
-    assertThat(result.getError().getMessage()).contains(DUE.plusSeconds(5).toString(), "HANDLER_ERROR: boom");
+    assertThat(result.getError().getMessage())
+        .contains(DUE.plusSeconds(5).toString(), "HANDLER_ERROR: boom");
   }
 
   private static Job.Builder job(int attempt, Instant expiresAt) {
-    return Job.newBuilder().setId("j").setType("t").setTenant("demo").setPool("default").setPartitionKey("j")
-        .setAttempt(attempt).setMaxAttempts(3).setTimeoutMs(1000).setSubmittedAt(DUE).setDueAt(DUE)
+    return Job.newBuilder()
+        .setId("j")
+        .setType("t")
+        .setTenant("demo")
+        .setPool("default")
+        .setPartitionKey("j")
+        .setAttempt(attempt)
+        .setMaxAttempts(3)
+        .setTimeoutMs(1000)
+        .setSubmittedAt(DUE)
+        .setDueAt(DUE)
         .setExpiresAt(expiresAt);
   }
 }

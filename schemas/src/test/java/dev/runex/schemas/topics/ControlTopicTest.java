@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class ControlTopicTest {
   private final RunexTopics topics =
-      new RunexTopics(TestLayouts.DEFAULT, SchemaRegistryClient.forUrl("mock://control-topic-test"));
+      new RunexTopics(
+          TestLayouts.DEFAULT, SchemaRegistryClient.forUrl("mock://control-topic-test"));
 
   @Test
   void createsTheControlTopicCompactedWithoutRetention() {
@@ -22,9 +23,14 @@ class ControlTopicTest {
     List<NewTopic> created = topics.newTopics(List.of("default"));
 
     // then
-    NewTopic control = created.stream().filter(t -> t.name().equals(topics.control().name())).findFirst().orElseThrow();
+    NewTopic control =
+        created.stream()
+            .filter(t -> t.name().equals(topics.control().name()))
+            .findFirst()
+            .orElseThrow();
     assertThat(control.name()).isEqualTo("runex.control");
-    assertThat(control.configs()).containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+    assertThat(control.configs())
+        .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
         .doesNotContainKey(TopicConfig.RETENTION_MS_CONFIG);
   }
 
@@ -32,8 +38,13 @@ class ControlTopicTest {
   void roundTripsACommandThroughTheTopicSerde() {
     // given
     Topic<String, ControlCommand> control = topics.control();
-    ControlCommand pause = ControlTargets.command(ControlTargets.tenant("acme"), ControlAction.PAUSE, "ops", "incident",
-        Instant.ofEpochMilli(1_000));
+    ControlCommand pause =
+        ControlTargets.command(
+            ControlTargets.tenant("acme"),
+            ControlAction.PAUSE,
+            "ops",
+            "incident",
+            Instant.ofEpochMilli(1_000));
 
     // when
     byte[] bytes = control.valueSerde().serializer().serialize(control.name(), pause);

@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -22,6 +20,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The queueing stage's view of job cancels, read from the global {@link ControlStore}: whether a
@@ -87,8 +87,8 @@ public final class CancelledJobs {
   }
 
   /**
-   * Control keys ({@code job:<id>}) of job cancels requested before {@code cutoff}, at most
-   * {@code max}: the ones a retention sweep deletes.
+   * Control keys ({@code job:<id>}) of job cancels requested before {@code cutoff}, at most {@code
+   * max}: the ones a retention sweep deletes.
    */
   public List<String> requestedBefore(long cutoff, int max) {
     List<String> old = new ArrayList<>();
@@ -96,7 +96,8 @@ public final class CancelledJobs {
         commands.prefixScan(ControlTargets.JOB, new StringSerializer())) {
       while (it.hasNext() && old.size() < max) {
         KeyValue<String, ControlCommand> e = it.next();
-        if (e.value.getAction() == ControlAction.CANCEL && e.value.getTime().toEpochMilli() < cutoff) {
+        if (e.value.getAction() == ControlAction.CANCEL
+            && e.value.getTime().toEpochMilli() < cutoff) {
           old.add(e.key);
         }
       }
@@ -108,21 +109,37 @@ public final class CancelledJobs {
    * Ends a job that never started as cancelled: its CANCELLED result to {@code resultsSink} and its
    * CANCELLED event to {@code eventsSink} (both keyed by job id), logged with {@code where}.
    */
-  public static void forward(ProcessorContext<String, Object> context, Job job, ControlCommand cancel,
-      String instanceId, long now, String where, String resultsSink, String eventsSink) {
+  public static void forward(
+      ProcessorContext<String, Object> context,
+      Job job,
+      ControlCommand cancel,
+      String instanceId,
+      long now,
+      String where,
+      String resultsSink,
+      String eventsSink) {
     log.info("job {} cancelled in the {} ({})", job.getId(), where, cancel.getReason());
-    context.forward(new Record<>(job.getId(), result(job, cancel, instanceId, now), now), resultsSink);
-    context.forward(new Record<>(job.getId(), event(job, cancel, instanceId, now), now), eventsSink);
+    context.forward(
+        new Record<>(job.getId(), result(job, cancel, instanceId, now), now), resultsSink);
+    context.forward(
+        new Record<>(job.getId(), event(job, cancel, instanceId, now), now), eventsSink);
   }
 
   /** The job's one final result: CANCELLED, never started. */
   public static JobResult result(Job job, ControlCommand cancel, String instanceId, long now) {
-    return Lifecycle.result(job, JobStatus.CANCELLED, null,
-        Lifecycle.error(ERROR_CODE, describe(cancel), null, false), null, now, instanceId);
+    return Lifecycle.result(
+        job,
+        JobStatus.CANCELLED,
+        null,
+        Lifecycle.error(ERROR_CODE, describe(cancel), null, false),
+        null,
+        now,
+        instanceId);
   }
 
   public static JobEvent event(Job job, ControlCommand cancel, String instanceId, long now) {
-    return Lifecycle.event(job, JobEventKind.CANCELLED, Lifecycle.QUEUEING, instanceId, describe(cancel), now);
+    return Lifecycle.event(
+        job, JobEventKind.CANCELLED, Lifecycle.QUEUEING, instanceId, describe(cancel), now);
   }
 
   private static String describe(ControlCommand cancel) {

@@ -29,10 +29,18 @@ public final class ControlStore {
   /** Adds the global control store, fed from {@code control}, to {@code t}. */
   public static void addTo(Topology t, Topic<String, ControlCommand> control) {
     // logging disabled: for global stores the source topic is the changelog
-    var store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(NAME), Serdes.String(), control.valueSerde())
-        .withLoggingDisabled();
-    t.addGlobalStore(store, SOURCE, control.keySerde().deserializer(), control.valueSerde().deserializer(),
-        control.name(), UPDATER, Updater::new);
+    var store =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(NAME), Serdes.String(), control.valueSerde())
+            .withLoggingDisabled();
+    t.addGlobalStore(
+        store,
+        SOURCE,
+        control.keySerde().deserializer(),
+        control.valueSerde().deserializer(),
+        control.name(),
+        UPDATER,
+        Updater::new);
   }
 
   /** Copies each command into the store; a tombstone removes its target. */

@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Schedules stage: picks, from {@code results} (key job id), the results of jobs a schedule fired
- * (label {@value ScheduledJobs#SCHEDULE_LABEL}) and forwards their job id keyed by schedule name, so
- * the firing stage learns that the schedule's job finished (overlap policies). Other results, and
- * records it cannot read, are passed over — most without decoding them: a result whose bytes do
+ * (label {@value ScheduledJobs#SCHEDULE_LABEL}) and forwards their job id keyed by schedule name,
+ * so the firing stage learns that the schedule's job finished (overlap policies). Other results,
+ * and records it cannot read, are passed over — most without decoding them: a result whose bytes do
  * not contain the label's name cannot carry it (Avro and runex's JSON both write map keys as plain
  * UTF-8), and this stage reads every result of every job.
  */

@@ -23,16 +23,22 @@ import java.util.Optional;
  *       was down or behind) and the catch-up policy decides: NONE drops it, LAST keeps only the
  *       latest missed one, ALL keeps them all (the latest {@link #MAX_CATCH_UP}).
  *   <li>Each kept firing then meets the overlap policy: while the previous firing's job has no
- *       result, SKIP drops it, ALLOW fires it anyway, BUFFER holds it (one; a newer one replaces it)
- *       until that result comes ({@link #completed}).
+ *       result, SKIP drops it, ALLOW fires it anyway, BUFFER holds it (one; a newer one replaces
+ *       it) until that result comes ({@link #completed}).
  * </ul>
  */
 public final class ScheduleClock {
   /** How late a firing may be and still count as on time (punctuation and commit delays). */
   public static final Duration GRACE = Duration.ofMinutes(1);
+
   public static final int MAX_CATCH_UP = 100;
-  /** Past this many missed firings (a fast schedule after a long outage) the rest are skipped unseen. */
+
+  /**
+   * Past this many missed firings (a fast schedule after a long outage) the rest are skipped
+   * unseen.
+   */
   static final int MAX_SCAN = 100_000;
+
   /** Where a schedule whose cron never fires again waits. */
   static final Instant NEVER = Instant.ofEpochMilli(Long.MAX_VALUE);
 
@@ -93,7 +99,8 @@ public final class ScheduleClock {
    */
   public static Optional<Instant> completed(ScheduleState state, String jobId) {
     if (!jobId.equals(state.getLastJobId())) {
-      return Optional.empty(); // an older overlapping job (ALLOW), or a firing of a former definition
+      return Optional
+          .empty(); // an older overlapping job (ALLOW), or a firing of a former definition
     }
     state.setRunning(false);
     Instant buffered = state.getBufferedFireAt();
@@ -120,7 +127,8 @@ public final class ScheduleClock {
   private static List<Instant> catchUp(ScheduleCatchUp policy, Deque<Instant> missed) {
     return switch (policy) {
       case NONE -> new ArrayList<>();
-      case LAST -> missed.isEmpty() ? new ArrayList<>() : new ArrayList<>(List.of(missed.getLast()));
+      case LAST ->
+          missed.isEmpty() ? new ArrayList<>() : new ArrayList<>(List.of(missed.getLast()));
       case ALL -> new ArrayList<>(missed);
     };
   }

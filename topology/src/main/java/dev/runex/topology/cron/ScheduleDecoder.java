@@ -13,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Schedules stage, first step: reads the {@code schedules} topic (key schedule name; value a
- * {@code Schedule} as Confluent-framed Avro or JSON; null deletes) and forwards valid definitions,
- * named by their key, and deletions. A definition that cannot be read, or whose cron expression or
- * zone is invalid, is logged and ignored — the schedule keeps its previous definition — so bad input
+ * Schedules stage, first step: reads the {@code schedules} topic (key schedule name; value a {@code
+ * Schedule} as Confluent-framed Avro or JSON; null deletes) and forwards valid definitions, named
+ * by their key, and deletions. A definition that cannot be read, or whose cron expression or zone
+ * is invalid, is logged and ignored — the schedule keeps its previous definition — so bad input
  * never stops the topology.
  */
 public final class ScheduleDecoder implements Processor<String, byte[], String, Schedule> {
@@ -54,7 +54,11 @@ public final class ScheduleDecoder implements Processor<String, byte[], String, 
       check(schedule, Instant.ofEpochMilli(context.currentSystemTimeMs()));
       context.forward(new Record<>(name, schedule, record.timestamp()));
     } catch (RuntimeException e) {
-      log.warn("Ignoring schedule '{}' on {}: {} (its previous definition, if any, stays)", name, topic, e.getMessage());
+      log.warn(
+          "Ignoring schedule '{}' on {}: {} (its previous definition, if any, stays)",
+          name,
+          topic,
+          e.getMessage());
     }
   }
 

@@ -1,10 +1,10 @@
 package dev.runex.topology.cron;
 
 import dev.runex.config.CronExpression;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.Schedule;
 import dev.runex.schemas.ScheduleState;
-import dev.runex.monitoring.RunexMeters;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.queueing.TimeOrderedKeys;
 import java.nio.charset.StandardCharsets;
@@ -28,15 +28,15 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>input, keyed by schedule name (both repartitioned to the same partition count, so one task
- *       owns a schedule): definitions and deletions from {@code schedules}, and the job ids of fired
- *       jobs whose result arrived;
+ *       owns a schedule): definitions and deletions from {@code schedules}, and the job ids of
+ *       fired jobs whose result arrived;
  *   <li>{@link #STATE} ({@code schedule-state}): name → {@code ScheduleState} (definition, next
- *       firing, latest job, buffered firing); {@link #DUE} ({@code schedule-due}): next firing time →
- *       name, so a punctuation reads only what is due;
+ *       firing, latest job, buffered firing); {@link #DUE} ({@code schedule-due}): next firing time
+ *       → name, so a punctuation reads only what is due;
  *   <li>a wall-clock punctuator fires what is due ({@link ScheduleClock}: catch-up and overlap
  *       policies); a result of the latest job may release a buffered firing;
- *   <li>output: each firing as a {@code JobRequest} on {@code intake}, key and id
- *       {@code <name>@<fire time>} — it is validated, deduplicated and run like any submitted job.
+ *   <li>output: each firing as a {@code JobRequest} on {@code intake}, key and id {@code
+ *       <name>@<fire time>} — it is validated, deduplicated and run like any submitted job.
  * </ul>
  *
  * <p>Guarantee: the state change and the intake record of a firing commit in one transaction
@@ -95,16 +95,25 @@ public final class ScheduleFirer implements Processor<String, ScheduleInput, byt
       }
       return;
     }
-    ScheduleState state = before == null ? ScheduleState.newBuilder().setSchedule(schedule)
-        .setNextFireAt(Instant.EPOCH).build() : ScheduleState.newBuilder(before).build();
-    boolean sameTimes = before != null && before.getSchedule().getCron().equals(schedule.getCron())
-        && before.getSchedule().getZone().equals(schedule.getZone());
+    ScheduleState state =
+        before == null
+            ? ScheduleState.newBuilder().setSchedule(schedule).setNextFireAt(Instant.EPOCH).build()
+            : ScheduleState.newBuilder(before).build();
+    boolean sameTimes =
+        before != null
+            && before.getSchedule().getCron().equals(schedule.getCron())
+            && before.getSchedule().getZone().equals(schedule.getZone());
     state.setSchedule(schedule);
     if (!sameTimes) {
       Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-      Instant next = CronExpression.parse(schedule.getCron()).next(now, ZoneId.of(schedule.getZone()));
+      Instant next =
+          CronExpression.parse(schedule.getCron()).next(now, ZoneId.of(schedule.getZone()));
       state.setNextFireAt(next == null ? ScheduleClock.NEVER : next);
-      log.info("Schedule {} ({} in {}) fires next at {}", name, schedule.getCron(), schedule.getZone(),
+      log.info(
+          "Schedule {} ({} in {}) fires next at {}",
+          name,
+          schedule.getCron(),
+          schedule.getZone(),
           state.getNextFireAt());
     }
     save(name, state, before == null ? null : before.getNextFireAt(), state.getSkipped());
@@ -136,13 +145,19 @@ public final class ScheduleFirer implements Processor<String, ScheduleInput, byt
 
   private void submit(Schedule schedule, Instant fireAt) {
     JobRequest request = ScheduledJobs.request(schedule, fireAt);
-    context.forward(new Record<>(request.getId().getBytes(StandardCharsets.UTF_8), request,
-        context.currentSystemTimeMs()));
+    context.forward(
+        new Record<>(
+            request.getId().getBytes(StandardCharsets.UTF_8),
+            request,
+            context.currentSystemTimeMs()));
     counters.increment(RunexMeters.SCHEDULE_FIRINGS, "fired");
     log.debug("Schedule {} fired job {}", schedule.getName(), request.getId());
   }
 
-  /** Stores the state, keeps the due index at its next firing, and counts what was skipped or buffered. */
+  /**
+   * Stores the state, keeps the due index at its next firing, and counts what was skipped or
+   * buffered.
+   */
   private void save(String name, ScheduleState state, Instant previousNext, long skippedBefore) {
     states.put(name, state);
     if (previousNext == null || !previousNext.equals(state.getNextFireAt())) {

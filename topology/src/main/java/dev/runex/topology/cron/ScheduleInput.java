@@ -2,7 +2,10 @@ package dev.runex.topology.cron;
 
 import dev.runex.schemas.Schedule;
 
-/** What the firing stage receives, keyed by schedule name: a definition (or its removal) or a finished job. */
+/**
+ * What the firing stage receives, keyed by schedule name: a definition (or its removal) or a
+ * finished job.
+ */
 public sealed interface ScheduleInput {
 
   /** A new or changed schedule; {@code schedule} null: the schedule was deleted (a tombstone). */

@@ -7,20 +7,25 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Schedules as records: a config declaration as a {@code Schedule}, and a firing as a {@code JobRequest}. */
+/**
+ * Schedules as records: a config declaration as a {@code Schedule}, and a firing as a {@code
+ * JobRequest}.
+ */
 public final class ScheduledJobs {
   /** Label naming the schedule that fired a job; completions are routed back by it. */
   public static final String SCHEDULE_LABEL = "runex.schedule";
+
   /** Label with the firing's nominal time (ISO-8601). */
   public static final String FIRE_TIME_LABEL = "runex.scheduledFor";
+
   public static final String ORIGIN_CONFIG = "config";
 
   private ScheduledJobs() {}
 
   /**
-   * The intake request of one firing: the schedule's job template with the deterministic id
-   * {@code <name>@<fire time>}, the same idempotency key (so even a firing written twice runs once),
-   * the schedule labels, and no start or expiry times of its own.
+   * The intake request of one firing: the schedule's job template with the deterministic id {@code
+   * <name>@<fire time>}, the same idempotency key (so even a firing written twice runs once), the
+   * schedule labels, and no start or expiry times of its own.
    */
   public static JobRequest request(Schedule schedule, Instant fireAt) {
     String id = ScheduleClock.jobId(schedule.getName(), fireAt);
@@ -40,15 +45,16 @@ public final class ScheduledJobs {
   /** A schedule declared under {@code runex.schedules}, as the schedules topic holds it. */
   public static Schedule fromConfig(ScheduleSpec spec) {
     ScheduleSpec.Job job = spec.job();
-    JobRequest template = JobRequest.newBuilder()
-        .setType(job.type())
-        .setTenant(job.tenant())
-        .setParams(new HashMap<>(job.params()))
-        .setLabels(new HashMap<>(job.labels()))
-        .setTimeoutMs(job.timeout() == null ? null : job.timeout().toMillis())
-        .setMaxAttempts(job.maxAttempts())
-        .setPartitionKey(job.partitionKey())
-        .build();
+    JobRequest template =
+        JobRequest.newBuilder()
+            .setType(job.type())
+            .setTenant(job.tenant())
+            .setParams(new HashMap<>(job.params()))
+            .setLabels(new HashMap<>(job.labels()))
+            .setTimeoutMs(job.timeout() == null ? null : job.timeout().toMillis())
+            .setMaxAttempts(job.maxAttempts())
+            .setPartitionKey(job.partitionKey())
+            .build();
     return Schedule.newBuilder()
         .setName(spec.name())
         .setCron(spec.cron().toString())

@@ -24,17 +24,17 @@ import org.apache.kafka.streams.state.Stores;
  * Wires the schedules stage:
  *
  * <ol>
- *   <li>{@code schedules} (key name) → {@link ScheduleDecoder} → the Streams-created
- *       {@code <application.id>-schedules-by-name-repartition} topic;
+ *   <li>{@code schedules} (key name) → {@link ScheduleDecoder} → the Streams-created {@code
+ *       <application.id>-schedules-by-name-repartition} topic;
  *   <li>{@code results} (key job id) → {@link CompletionRouter} (scheduled jobs only, re-keyed by
  *       schedule name) → {@code <application.id>-schedule-completions-repartition};
  *   <li>both, merged → {@link ScheduleFirer} (stores {@code schedule-state}, {@code schedule-due},
  *       changelogged) → {@code intake}.
  * </ol>
  *
- * Both inputs pass through a repartition topic with the same explicit partition count
- * ({@code runex.topics.partitions}), so a schedule's definition and its jobs' results always meet
- * in the one task that owns the schedule, whatever the partition counts of the external topics.
+ * Both inputs pass through a repartition topic with the same explicit partition count ({@code
+ * runex.topics.partitions}), so a schedule's definition and its jobs' results always meet in the
+ * one task that owns the schedule, whatever the partition counts of the external topics.
  */
 public final class SchedulesSubtopology {
   public static final String SCHEDULES_SOURCE = "schedules-source";
@@ -45,37 +45,67 @@ public final class SchedulesSubtopology {
 
   private SchedulesSubtopology() {}
 
-  public static void add(StreamsBuilder b, RunexConfig cfg, RunexTopics topics, StageCounters counters) {
+  public static void add(
+      StreamsBuilder b, RunexConfig cfg, RunexTopics topics, StageCounters counters) {
     int partitions = cfg.intValue(Settings.TOPIC_PARTITIONS);
     Serde<Schedule> schedules = AvroSerdes.confluent(topics.registry(), Schedule.class);
-    KStream<String, ScheduleInput> definitions = b.stream(topics.schedules().name(),
-            Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(SCHEDULES_SOURCE)
-                .withOffsetResetPolicy(AutoOffsetReset.earliest()))
-        .process(() -> new ScheduleDecoder(topics.schedules().valueSerde().deserializer(), topics.schedules().name()),
-            Named.as(ScheduleDecoder.NAME))
-        .repartition(Repartitioned.with(Serdes.String(), schedules).withName(BY_NAME).withNumberOfPartitions(partitions))
-        .mapValues(ScheduleInput.Definition::new, Named.as("schedules-definition"));
-    // earliest: a result written before this application first ran may still finish a schedule's job
-    KStream<String, ScheduleInput> completions = b.stream(topics.results().name(),
-            Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(RESULTS_SOURCE)
-                .withOffsetResetPolicy(AutoOffsetReset.earliest()))
-        .process(() -> new CompletionRouter(topics.results().valueSerde().deserializer(), topics.results().name()),
-            Named.as(CompletionRouter.NAME))
-        .repartition(Repartitioned.with(Serdes.String(), Serdes.String()).withName(COMPLETIONS)
-            .withNumberOfPartitions(partitions))
-        .mapValues(ScheduleInput.Completed::new, Named.as("schedule-completion"));
-    b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ScheduleFirer.STATE), Serdes.String(),
-            AvroSerdes.confluent(topics.registry(), ScheduleState.class))
-        .withLoggingEnabled(Map.of())
-        .withCachingDisabled());
-    b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ScheduleFirer.DUE), Serdes.String(),
-            Serdes.String())
-        .withLoggingEnabled(Map.of())
-        .withCachingDisabled());
-    definitions.merge(completions, Named.as("schedules-merge"))
-        .process(() -> new ScheduleFirer(cfg.duration(Settings.TOPOLOGY_PUNCTUATE_INTERVAL), counters),
-            Named.as(ScheduleFirer.NAME), ScheduleFirer.STATE, ScheduleFirer.DUE)
-        .to(topics.intake().name(), Produced.with(Serdes.ByteArray(),
-            AvroSerdes.confluent(topics.registry(), JobRequest.class)).withName(TO_INTAKE));
+    KStream<String, ScheduleInput> definitions =
+        b.stream(
+                topics.schedules().name(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray())
+                    .withName(SCHEDULES_SOURCE)
+                    .withOffsetResetPolicy(AutoOffsetReset.earliest()))
+            .process(
+                () ->
+                    new ScheduleDecoder(
+                        topics.schedules().valueSerde().deserializer(), topics.schedules().name()),
+                Named.as(ScheduleDecoder.NAME))
+            .repartition(
+                Repartitioned.with(Serdes.String(), schedules)
+                    .withName(BY_NAME)
+                    .withNumberOfPartitions(partitions))
+            .mapValues(ScheduleInput.Definition::new, Named.as("schedules-definition"));
+    // earliest: a result written before this application first ran may still finish a schedule's
+    // job
+    KStream<String, ScheduleInput> completions =
+        b.stream(
+                topics.results().name(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray())
+                    .withName(RESULTS_SOURCE)
+                    .withOffsetResetPolicy(AutoOffsetReset.earliest()))
+            .process(
+                () ->
+                    new CompletionRouter(
+                        topics.results().valueSerde().deserializer(), topics.results().name()),
+                Named.as(CompletionRouter.NAME))
+            .repartition(
+                Repartitioned.with(Serdes.String(), Serdes.String())
+                    .withName(COMPLETIONS)
+                    .withNumberOfPartitions(partitions))
+            .mapValues(ScheduleInput.Completed::new, Named.as("schedule-completion"));
+    b.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ScheduleFirer.STATE),
+                Serdes.String(),
+                AvroSerdes.confluent(topics.registry(), ScheduleState.class))
+            .withLoggingEnabled(Map.of())
+            .withCachingDisabled());
+    b.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ScheduleFirer.DUE), Serdes.String(), Serdes.String())
+            .withLoggingEnabled(Map.of())
+            .withCachingDisabled());
+    definitions
+        .merge(completions, Named.as("schedules-merge"))
+        .process(
+            () -> new ScheduleFirer(cfg.duration(Settings.TOPOLOGY_PUNCTUATE_INTERVAL), counters),
+            Named.as(ScheduleFirer.NAME),
+            ScheduleFirer.STATE,
+            ScheduleFirer.DUE)
+        .to(
+            topics.intake().name(),
+            Produced.with(
+                    Serdes.ByteArray(), AvroSerdes.confluent(topics.registry(), JobRequest.class))
+                .withName(TO_INTAKE));
   }
 }

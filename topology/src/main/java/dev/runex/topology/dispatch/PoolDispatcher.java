@@ -1,13 +1,13 @@
 package dev.runex.topology.dispatch;
 
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.lifecycle.TraceParents;
-import java.nio.charset.StandardCharsets;
-import dev.runex.monitoring.RunexMeters;
 import dev.runex.topology.monitoring.StageCounters;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -18,8 +18,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * <ul>
  *   <li>input: due jobs from the delay index (key job id);
  *   <li>output: {@link #TO_SCHEDULED} → {@code scheduled.<pool>} (via {@link PoolTopicExtractor}),
- *       record key = the job's partition key, so jobs sharing a key land in one partition, in order;
- *       header {@code traceparent} = the job's, when it was submitted with one;
+ *       record key = the job's partition key, so jobs sharing a key land in one partition, in
+ *       order; header {@code traceparent} = the job's, when it was submitted with one;
  *   <li>output: a SCHEDULED event on {@link #TO_EVENTS} (key job id).
  * </ul>
  */
@@ -29,8 +29,9 @@ public final class PoolDispatcher implements Processor<String, Job, String, Obje
   public static final String TO_EVENTS = "scheduling-events-sink";
 
   /** Node names of the main path (jobs without quotas); the quota gate has its own copies. */
-  public static final DispatchNames MAIN = new DispatchNames("queueing-expiry-check", NAME, TO_SCHEDULED, TO_EVENTS,
-      "queueing-results-sink");
+  public static final DispatchNames MAIN =
+      new DispatchNames(
+          "queueing-expiry-check", NAME, TO_SCHEDULED, TO_EVENTS, "queueing-results-sink");
 
   private final PoolTopicExtractor pools;
   private final StageCounters counters;
@@ -42,7 +43,8 @@ public final class PoolDispatcher implements Processor<String, Job, String, Obje
     this(pools, counters, instanceId, MAIN);
   }
 
-  public PoolDispatcher(PoolTopicExtractor pools, StageCounters counters, String instanceId, DispatchNames names) {
+  public PoolDispatcher(
+      PoolTopicExtractor pools, StageCounters counters, String instanceId, DispatchNames names) {
     this.pools = pools;
     this.counters = counters;
     this.instanceId = instanceId;
@@ -59,12 +61,20 @@ public final class PoolDispatcher implements Processor<String, Job, String, Obje
     Job job = record.value();
     Record<String, Object> scheduled = new Record<>(job.getPartitionKey(), job, record.timestamp());
     if (job.getTraceParent() != null) {
-      scheduled.headers().add(TraceParents.HEADER, job.getTraceParent().getBytes(StandardCharsets.UTF_8));
+      scheduled
+          .headers()
+          .add(TraceParents.HEADER, job.getTraceParent().getBytes(StandardCharsets.UTF_8));
     }
     context.forward(scheduled, names.scheduledSink());
     counters.increment(RunexMeters.SCHEDULED, job.getPool(), job.getType());
-    JobEvent event = Lifecycle.event(job, JobEventKind.SCHEDULED, Lifecycle.SCHEDULING, instanceId,
-        pools.extract(job.getPartitionKey(), job, null), context.currentSystemTimeMs());
+    JobEvent event =
+        Lifecycle.event(
+            job,
+            JobEventKind.SCHEDULED,
+            Lifecycle.SCHEDULING,
+            instanceId,
+            pools.extract(job.getPartitionKey(), job, null),
+            context.currentSystemTimeMs());
     context.forward(new Record<>(job.getId(), event, record.timestamp()), names.eventsSink());
   }
 }

@@ -1,8 +1,8 @@
 package dev.runex.topology.dispatch;
 
-import dev.runex.schemas.PriorityNames;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobPriority;
+import dev.runex.schemas.PriorityNames;
 import dev.runex.schemas.topics.RunexTopics;
 import java.util.EnumMap;
 import java.util.Map;
@@ -29,7 +29,9 @@ public final class PoolTopicExtractor implements TopicNameExtractor<String, Job>
   @Override
   public String extract(String key, Job job, RecordContext context) {
     JobPriority priority = PriorityNames.effective(job.getPriority());
-    return names.get(priority).computeIfAbsent(job.getPool(), pool -> topics.scheduled(pool, priority).name());
+    return names
+        .get(priority)
+        .computeIfAbsent(job.getPool(), pool -> topics.scheduled(pool, priority).name());
   }
 
   /** Stable text: {@code Topology#describe()} prints it, and the snapshot test compares it. */

@@ -3,11 +3,11 @@ package dev.runex.topology.intake;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.serde.ConfluentAvroDeserializer;
 import dev.runex.schemas.serde.ConfluentAvroSerializer;
+import dev.runex.schemas.serde.SchemaNotFoundException;
 import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.topology.intake.DecodeResult.Decoded;
 import dev.runex.topology.intake.DecodeResult.Undecodable;
 import java.nio.ByteBuffer;
-import dev.runex.schemas.serde.SchemaNotFoundException;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -18,9 +18,10 @@ import org.apache.kafka.common.errors.SerializationException;
  *   <li>null or empty → {@link #EMPTY}; larger than the intake cap → {@link #TOO_LARGE} (checked
  *       before any decoding, so a huge record costs nothing);
  *   <li>first byte 0 → Confluent-framed Avro: {@link #UNKNOWN_SCHEMA_ID}, {@link #MALFORMED_AVRO};
- *   <li>first non-blank byte <code>'{'</code> → JSON (see {@link JsonRequestParser}): {@link #MALFORMED_JSON},
- *       {@link #UNKNOWN_FIELD}, {@link #BAD_FIELD};
- *   <li>other valid UTF-8 text → {@link #MALFORMED_JSON}; anything else → {@link #UNSUPPORTED_ENCODING}.
+ *   <li>first non-blank byte <code>'{'</code> → JSON (see {@link JsonRequestParser}): {@link
+ *       #MALFORMED_JSON}, {@link #UNKNOWN_FIELD}, {@link #BAD_FIELD};
+ *   <li>other valid UTF-8 text → {@link #MALFORMED_JSON}; anything else → {@link
+ *       #UNSUPPORTED_ENCODING}.
  * </ul>
  *
  * <p>A registry that cannot answer is not the record's fault: {@link RegistryUnavailableException}
@@ -57,16 +58,27 @@ public final class IntakeDecoder {
     IntakeFormat format = sniff(value);
     if (value.length > maxRequestBytes) {
       return new Undecodable(
-          format, TOO_LARGE, "the record is " + value.length + " bytes, above runex.intake.maxRequestBytes ("
-              + maxRequestBytes + ")");
+          format,
+          TOO_LARGE,
+          "the record is "
+              + value.length
+              + " bytes, above runex.intake.maxRequestBytes ("
+              + maxRequestBytes
+              + ")");
     }
     return switch (format) {
       case AVRO -> decodeAvro(topic, value);
       case JSON -> json.parse(value);
-      case UNKNOWN -> IntakeKeys.utf8OrNull(value) != null
-          ? new Undecodable(IntakeFormat.UNKNOWN, MALFORMED_JSON, "text that is not a JSON object (must start with '{')")
-          : new Undecodable(IntakeFormat.UNKNOWN, UNSUPPORTED_ENCODING,
-              "neither JSON (UTF-8, starting with '{') nor Confluent-framed Avro (magic byte 0)");
+      case UNKNOWN ->
+          IntakeKeys.utf8OrNull(value) != null
+              ? new Undecodable(
+                  IntakeFormat.UNKNOWN,
+                  MALFORMED_JSON,
+                  "text that is not a JSON object (must start with '{')")
+              : new Undecodable(
+                  IntakeFormat.UNKNOWN,
+                  UNSUPPORTED_ENCODING,
+                  "neither JSON (UTF-8, starting with '{') nor Confluent-framed Avro (magic byte 0)");
     };
   }
 
@@ -76,7 +88,10 @@ public final class IntakeDecoder {
       return IntakeFormat.AVRO;
     }
     int i = 0;
-    if (value.length >= 3 && (value[0] & 0xff) == 0xEF && (value[1] & 0xff) == 0xBB && (value[2] & 0xff) == 0xBF) {
+    if (value.length >= 3
+        && (value[0] & 0xff) == 0xEF
+        && (value[1] & 0xff) == 0xBB
+        && (value[2] & 0xff) == 0xBF) {
       i = 3; // a UTF-8 byte-order mark, as some Windows tools write
     }
     while (i < value.length && isJsonWhitespace(value[i])) {
@@ -87,7 +102,9 @@ public final class IntakeDecoder {
 
   private DecodeResult decodeAvro(String topic, byte[] value) {
     if (value.length <= FRAME_HEADER) {
-      return new Undecodable(IntakeFormat.AVRO, MALFORMED_AVRO,
+      return new Undecodable(
+          IntakeFormat.AVRO,
+          MALFORMED_AVRO,
           "Confluent-framed Avro needs a 5-byte header and a body, got " + value.length + " bytes");
     }
     int schemaId = ByteBuffer.wrap(value, 1, 4).getInt();
@@ -95,20 +112,27 @@ public final class IntakeDecoder {
       registry.getById(schemaId);
     } catch (SerializationException e) {
       if (isNotFound(e)) {
-        return new Undecodable(IntakeFormat.AVRO, UNKNOWN_SCHEMA_ID,
+        return new Undecodable(
+            IntakeFormat.AVRO,
+            UNKNOWN_SCHEMA_ID,
             "schema id " + schemaId + " is not known to the schema registry");
       }
-      throw new RegistryUnavailableException("cannot look up schema id " + schemaId + ": " + e.getMessage(), e);
+      throw new RegistryUnavailableException(
+          "cannot look up schema id " + schemaId + ": " + e.getMessage(), e);
     }
     try {
       return new Decoded(avro.deserialize(topic, value), IntakeFormat.AVRO);
     } catch (SerializationException e) {
-      return new Undecodable(IntakeFormat.AVRO, MALFORMED_AVRO,
+      return new Undecodable(
+          IntakeFormat.AVRO,
+          MALFORMED_AVRO,
           "cannot read a JobRequest with schema id " + schemaId + ": " + rootMessage(e));
     }
   }
 
-  /** Whether the registry said "no such schema" (the record is bad), as opposed to giving no answer. */
+  /**
+   * Whether the registry said "no such schema" (the record is bad), as opposed to giving no answer.
+   */
   private static boolean isNotFound(SerializationException e) {
     return e instanceof SchemaNotFoundException;
   }

@@ -8,7 +8,9 @@ public enum IntakeFormat {
   AVRO,
   UNKNOWN;
 
-  /** Lower-case label used in meters and dead letters: {@code json}, {@code avro}, {@code unknown}. */
+  /**
+   * Lower-case label used in meters and dead letters: {@code json}, {@code avro}, {@code unknown}.
+   */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -1,5 +1,6 @@
 package dev.runex.topology.intake;
 
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.ErrorInfo;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
@@ -7,7 +8,6 @@ import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.lifecycle.TraceParents;
-import dev.runex.monitoring.RunexMeters;
 import dev.runex.topology.intake.DecodeResult.Decoded;
 import dev.runex.topology.intake.DecodeResult.Undecodable;
 import dev.runex.topology.intake.IntakeRejections.Refused;
@@ -32,21 +32,21 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>input: {@code intake} (raw key bytes, raw value bytes);
- *   <li>valid → {@link #TO_VALIDATED} ({@code validated}, key job id, {@code Job}) plus events RECEIVED
- *       and VALIDATED on {@link #TO_EVENTS} (key job id); a valid job with an {@code idempotencyKey}
- *       goes to {@link #TO_DEDUPE} instead, keyed by {@link IdempotencyKey#encoded()}, so that every
- *       submission with that key meets in one task of the dedupe stage ({@link IdempotencyGate},
- *       which emits its events);
- *   <li>invalid → a REJECTED {@code JobResult} on {@link #TO_RESULTS} (key job id), a {@code DeadLetter}
- *       on {@link #TO_DEAD_LETTERS} keyed by the ORIGINAL key bytes and carrying the original value, and
- *       events RECEIVED, REJECTED, DEAD_LETTERED;
+ *   <li>valid → {@link #TO_VALIDATED} ({@code validated}, key job id, {@code Job}) plus events
+ *       RECEIVED and VALIDATED on {@link #TO_EVENTS} (key job id); a valid job with an {@code
+ *       idempotencyKey} goes to {@link #TO_DEDUPE} instead, keyed by {@link
+ *       IdempotencyKey#encoded()}, so that every submission with that key meets in one task of the
+ *       dedupe stage ({@link IdempotencyGate}, which emits its events);
+ *   <li>invalid → a REJECTED {@code JobResult} on {@link #TO_RESULTS} (key job id), a {@code
+ *       DeadLetter} on {@link #TO_DEAD_LETTERS} keyed by the ORIGINAL key bytes and carrying the
+ *       original value, and events RECEIVED, REJECTED, DEAD_LETTERED;
  *   <li>undecodable → the dead letter always; the result and events only when the record key is a
  *       usable job id (non-empty UTF-8), so a producer waiting on its id learns why.
  * </ul>
  *
- * <p>Bad input never throws: every outcome is a record. Only an unreachable schema registry
- * ({@link RegistryUnavailableException}) escapes, so exactly-once processing retries the record
- * instead of dead-lettering good input.
+ * <p>Bad input never throws: every outcome is a record. Only an unreachable schema registry ({@link
+ * RegistryUnavailableException}) escapes, so exactly-once processing retries the record instead of
+ * dead-lettering good input.
  */
 public final class IntakeProcessor implements Processor<byte[], byte[], Object, Object> {
   public static final String TO_VALIDATED = "intake-validated-sink";
@@ -65,7 +65,11 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
   private ProcessorContext<Object, Object> context;
 
   public IntakeProcessor(
-      IntakeDecoder decoder, JobValidator validator, StageCounters counters, String instanceId, String intakeTopic) {
+      IntakeDecoder decoder,
+      JobValidator validator,
+      StageCounters counters,
+      String instanceId,
+      String intakeTopic) {
     this.decoder = decoder;
     this.validator = validator;
     this.counters = counters;
@@ -84,13 +88,21 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
     DecodeResult decoded = decoder.decode(intakeTopic, record.value());
     counters.increment(RunexMeters.INTAKE_RECEIVED, decoded.format().label());
     if (decoded instanceof Decoded d) {
-      Validation v = validator.validate(d.request(), record.key(), record.value().length, record.timestamp(), now);
+      Validation v =
+          validator.validate(
+              d.request(), record.key(), record.value().length, record.timestamp(), now);
       if (v instanceof Validation.Valid valid) {
         accept(record, valid.job(), now);
       } else {
         Validation.Invalid invalid = (Validation.Invalid) v;
-        reject(record, refused(d.request(), record.key()), d.format(), invalid.code(), invalid.message(),
-            Lifecycle.VALIDATION, now);
+        reject(
+            record,
+            refused(d.request(), record.key()),
+            d.format(),
+            invalid.code(),
+            invalid.message(),
+            Lifecycle.VALIDATION,
+            now);
       }
     } else {
       Undecodable u = (Undecodable) decoded;
@@ -111,8 +123,12 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
       context.forward(new Record<>(key.encoded(), job, record.timestamp()), TO_DEDUPE);
       return;
     }
-    event(record, Lifecycle.event(job, JobEventKind.RECEIVED, Lifecycle.INTAKE, instanceId, null, now));
-    event(record, Lifecycle.event(job, JobEventKind.VALIDATED, Lifecycle.VALIDATION, instanceId, null, now));
+    event(
+        record,
+        Lifecycle.event(job, JobEventKind.RECEIVED, Lifecycle.INTAKE, instanceId, null, now));
+    event(
+        record,
+        Lifecycle.event(job, JobEventKind.VALIDATED, Lifecycle.VALIDATION, instanceId, null, now));
     context.forward(new Record<>(job.getId(), job, record.timestamp()), TO_VALIDATED);
   }
 
@@ -120,8 +136,14 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
    * Emits a rejection. {@code job} is null when nothing identifies the job: then only the dead
    * letter (keyed by the original key) tells the story.
    */
-  private void reject(Record<byte[], byte[]> record, Refused job, IntakeFormat format, String code, String message,
-      String rejectStage, long now) {
+  private void reject(
+      Record<byte[], byte[]> record,
+      Refused job,
+      IntakeFormat format,
+      String code,
+      String message,
+      String rejectStage,
+      long now) {
     counters.increment(RunexMeters.INTAKE_REJECTED, code);
     counters.increment(RunexMeters.JOB_DEAD_LETTERED, Lifecycle.INTAKE);
     ErrorInfo reason = IntakeRejections.reason(code, message);
@@ -131,11 +153,19 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
       event(record, refusedEvent(job, JobEventKind.RECEIVED, Lifecycle.INTAKE, null, now));
       event(record, refusedEvent(job, JobEventKind.REJECTED, rejectStage, detail, now));
       long submittedAt = record.timestamp() > 0 ? record.timestamp() : now;
-      context.forward(new Record<>(jobId, IntakeRejections.result(job, reason, submittedAt, now, instanceId),
-          record.timestamp()), TO_RESULTS);
+      context.forward(
+          new Record<>(
+              jobId,
+              IntakeRejections.result(job, reason, submittedAt, now, instanceId),
+              record.timestamp()),
+          TO_RESULTS);
     }
-    context.forward(new Record<>(record.key(), IntakeRejections.deadLetter(jobId, reason, source(record, format), now),
-        record.timestamp()), TO_DEAD_LETTERS);
+    context.forward(
+        new Record<>(
+            record.key(),
+            IntakeRejections.deadLetter(jobId, reason, source(record, format), now),
+            record.timestamp()),
+        TO_DEAD_LETTERS);
     if (job != null) {
       event(record, refusedEvent(job, JobEventKind.DEAD_LETTERED, Lifecycle.INTAKE, detail, now));
     }
@@ -143,12 +173,17 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
   }
 
   private static Refused refused(JobRequest r, byte[] key) {
-    return new Refused(JobIds.resolve(r.getId(), key, JobIds.RANDOM), blankToNull(r.getType()),
-        blankToNull(r.getTenant()), r.getLabels());
+    return new Refused(
+        JobIds.resolve(r.getId(), key, JobIds.RANDOM),
+        blankToNull(r.getType()),
+        blankToNull(r.getTenant()),
+        r.getLabels());
   }
 
-  private JobEvent refusedEvent(Refused job, JobEventKind kind, String stage, String detail, long now) {
-    return Lifecycle.event(job.jobId(), job.tenant(), job.type(), kind, stage, instanceId, detail, now);
+  private JobEvent refusedEvent(
+      Refused job, JobEventKind kind, String stage, String detail, long now) {
+    return Lifecycle.event(
+        job.jobId(), job.tenant(), job.type(), kind, stage, instanceId, detail, now);
   }
 
   private void event(Record<byte[], byte[]> cause, JobEvent event) {
@@ -163,7 +198,10 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
   }
 
   private String coordinates() {
-    return context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse(intakeTopic);
+    return context
+        .recordMetadata()
+        .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+        .orElse(intakeTopic);
   }
 
   private static String blankToNull(String s) {

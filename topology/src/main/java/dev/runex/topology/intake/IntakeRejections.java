@@ -23,7 +23,8 @@ final class IntakeRejections {
     return Lifecycle.error(code, message, null, false);
   }
 
-  static JobResult result(Refused job, ErrorInfo reason, long submittedAt, long now, String instanceId) {
+  static JobResult result(
+      Refused job, ErrorInfo reason, long submittedAt, long now, String instanceId) {
     return JobResult.newBuilder()
         .setId(job.jobId())
         .setType(job.type())

@@ -25,34 +25,50 @@ import org.apache.kafka.streams.state.Stores;
  * are the same Processor API classes and forward to the named sinks declared here.
  *
  * <ol>
- *   <li>{@code intake} → {@link IntakeProcessor} → {@code validated}, {@code results},
- *       {@code dead-letter}, {@code events}; valid jobs with an idempotency key → the
- *       {@code <application.id>-intake-dedupe-repartition} topic (created by Streams), key tenant +
+ *   <li>{@code intake} → {@link IntakeProcessor} → {@code validated}, {@code results}, {@code
+ *       dead-letter}, {@code events}; valid jobs with an idempotency key → the {@code
+ *       <application.id>-intake-dedupe-repartition} topic (created by Streams), key tenant +
  *       idempotency key;
- *   <li>that topic → {@link IdempotencyGate} (stores {@code intake-dedupe}, {@code intake-dedupe-expiry},
- *       both changelogged) → {@code validated}, or for duplicates {@code results} and {@code events}.
+ *   <li>that topic → {@link IdempotencyGate} (stores {@code intake-dedupe}, {@code
+ *       intake-dedupe-expiry}, both changelogged) → {@code validated}, or for duplicates {@code
+ *       results} and {@code events}.
  * </ol>
  */
 public final class IntakeSubtopology {
   /** Streams names the topic {@code <application.id>-intake-dedupe-repartition}. */
   public static final String DEDUPE_REPARTITION = "intake-dedupe";
+
   public static final String INTAKE_SOURCE = "intake-source";
   public static final String INTAKE_PROCESSOR = "intake-decode-validate";
 
   private IntakeSubtopology() {}
 
-  public static void add(StreamsBuilder b, RunexConfig cfg, RunexTopics topics, StageCounters counters,
+  public static void add(
+      StreamsBuilder b,
+      RunexConfig cfg,
+      RunexTopics topics,
+      StageCounters counters,
       String instanceId) {
     Topic<byte[], byte[]> intake = topics.intake();
     JobValidator validator = new JobValidator(cfg);
     int maxBytes = cfg.intValue(Settings.INTAKE_MAX_REQUEST_BYTES);
     // earliest: requests written before the topology first started are still jobs to run.
-    KStream<Object, Object> out = b.stream(intake.name(), Consumed.with(intake.keySerde(), intake.valueSerde())
-            .withName(INTAKE_SOURCE)
-            .withTimestampExtractor(new IntakeTimestampExtractor())
-            .withOffsetResetPolicy(AutoOffsetReset.earliest()))
-        .process(() -> new IntakeProcessor(new IntakeDecoder(topics.registry(), maxBytes), validator, counters,
-            instanceId, intake.name()), Named.as(INTAKE_PROCESSOR));
+    KStream<Object, Object> out =
+        b.stream(
+                intake.name(),
+                Consumed.with(intake.keySerde(), intake.valueSerde())
+                    .withName(INTAKE_SOURCE)
+                    .withTimestampExtractor(new IntakeTimestampExtractor())
+                    .withOffsetResetPolicy(AutoOffsetReset.earliest()))
+            .process(
+                () ->
+                    new IntakeProcessor(
+                        new IntakeDecoder(topics.registry(), maxBytes),
+                        validator,
+                        counters,
+                        instanceId,
+                        intake.name()),
+                Named.as(INTAKE_PROCESSOR));
     to(out, topics.validated(), IntakeProcessor.TO_VALIDATED);
     to(out, topics.results(), IntakeProcessor.TO_RESULTS);
     to(out, topics.deadLetter(), IntakeProcessor.TO_DEAD_LETTERS);
@@ -60,29 +76,52 @@ public final class IntakeSubtopology {
     addDedupe(b, cfg, topics, counters, instanceId, typed(out));
   }
 
-  private static void addDedupe(StreamsBuilder b, RunexConfig cfg, RunexTopics topics, StageCounters counters,
-      String instanceId, KStream<String, Job> intakeOut) {
+  private static void addDedupe(
+      StreamsBuilder b,
+      RunexConfig cfg,
+      RunexTopics topics,
+      StageCounters counters,
+      String instanceId,
+      KStream<String, Job> intakeOut) {
     Topic<String, Job> validated = topics.validated();
-    b.addStateStore(Stores.timestampedKeyValueStoreBuilder(
-            Stores.persistentTimestampedKeyValueStore(IdempotencyGate.STORE), Serdes.String(), Serdes.String())
-        .withLoggingEnabled(Map.of())
-        .withCachingDisabled());
-    b.addStateStore(Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(IdempotencyGate.EXPIRY_STORE), Serdes.String(), Serdes.String())
-        .withLoggingEnabled(Map.of())
-        .withCachingDisabled());
-    KStream<String, Object> gated = intakeOut
-        // a named node for the intake processor to forward to; the repartition nodes are Streams' own
-        .mapValues(job -> job, Named.as(IntakeProcessor.TO_DEDUPE))
-        .repartition(Repartitioned.with(Serdes.String(), validated.valueSerde()).withName(DEDUPE_REPARTITION))
-        .process(() -> new IdempotencyGate(cfg.duration(Settings.INTAKE_IDEMPOTENCY_WINDOW), counters, instanceId),
-            Named.as(IdempotencyGate.NAME), IdempotencyGate.STORE, IdempotencyGate.EXPIRY_STORE);
+    b.addStateStore(
+        Stores.timestampedKeyValueStoreBuilder(
+                Stores.persistentTimestampedKeyValueStore(IdempotencyGate.STORE),
+                Serdes.String(),
+                Serdes.String())
+            .withLoggingEnabled(Map.of())
+            .withCachingDisabled());
+    b.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(IdempotencyGate.EXPIRY_STORE),
+                Serdes.String(),
+                Serdes.String())
+            .withLoggingEnabled(Map.of())
+            .withCachingDisabled());
+    KStream<String, Object> gated =
+        intakeOut
+            // a named node for the intake processor to forward to; the repartition nodes are
+            // Streams' own
+            .mapValues(job -> job, Named.as(IntakeProcessor.TO_DEDUPE))
+            .repartition(
+                Repartitioned.with(Serdes.String(), validated.valueSerde())
+                    .withName(DEDUPE_REPARTITION))
+            .process(
+                () ->
+                    new IdempotencyGate(
+                        cfg.duration(Settings.INTAKE_IDEMPOTENCY_WINDOW), counters, instanceId),
+                Named.as(IdempotencyGate.NAME),
+                IdempotencyGate.STORE,
+                IdempotencyGate.EXPIRY_STORE);
     to(gated, validated, IdempotencyGate.TO_VALIDATED);
     to(gated, topics.results(), IdempotencyGate.TO_RESULTS);
     to(gated, topics.events(), IdempotencyGate.TO_EVENTS);
   }
 
-  /** A sink named {@code name}: processors forward their records for {@code topic} to it by that name. */
+  /**
+   * A sink named {@code name}: processors forward their records for {@code topic} to it by that
+   * name.
+   */
   private static <K, V> void to(KStream<?, ?> stream, Topic<K, V> topic, String name) {
     KStream<K, V> typed = typed(stream);
     typed.to(topic.name(), Produced.with(topic.keySerde(), topic.valueSerde()).withName(name));

@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.runex.config.Durations;
-import dev.runex.schemas.PriorityNames;
 import dev.runex.config.Sizes;
 import dev.runex.schemas.JobLimits;
 import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.JobRequest;
+import dev.runex.schemas.PriorityNames;
 import dev.runex.topology.intake.DecodeResult.Decoded;
 import dev.runex.topology.intake.DecodeResult.Undecodable;
 import java.io.IOException;
@@ -33,14 +33,29 @@ import java.util.TreeSet;
  * left blank for the validator to report. JSON {@code null} means "not given".
  */
 final class JsonRequestParser {
-  /** The top-level fields of the JSON intake contract; users' tools write these, keep them stable. */
+  /**
+   * The top-level fields of the JSON intake contract; users' tools write these, keep them stable.
+   */
   static final Set<String> FIELDS =
       Set.of(
-          "id", "type", "tenant", "params", "notBefore", "delay", "timeout", "maxAttempts",
-          "partitionKey", "idempotencyKey", "labels", "limits", "expiresAt", "priority");
+          "id",
+          "type",
+          "tenant",
+          "params",
+          "notBefore",
+          "delay",
+          "timeout",
+          "maxAttempts",
+          "partitionKey",
+          "idempotencyKey",
+          "labels",
+          "limits",
+          "expiresAt",
+          "priority");
 
   /** The fields of the {@code limits} object (the job type's limits keys a request may lower). */
-  static final Set<String> LIMIT_FIELDS = Set.of("memory", "cpu", "pids", "fileSize", "output", "network");
+  static final Set<String> LIMIT_FIELDS =
+      Set.of("memory", "cpu", "pids", "fileSize", "output", "network");
 
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
@@ -71,7 +86,8 @@ final class JsonRequestParser {
       String name = names.next();
       if (!FIELDS.contains(name)) {
         throw new FieldException(
-            IntakeDecoder.UNKNOWN_FIELD, "unknown field '" + name + "' (known fields: " + FIELDS + ")");
+            IntakeDecoder.UNKNOWN_FIELD,
+            "unknown field '" + name + "' (known fields: " + FIELDS + ")");
       }
     }
     return JobRequest.newBuilder()
@@ -109,7 +125,11 @@ final class JsonRequestParser {
       return null;
     }
     return PriorityNames.parse(text)
-        .orElseThrow(() -> bad("priority", "must be one of " + PriorityNames.CHOICES + ", was \"" + text + "\""));
+        .orElseThrow(
+            () ->
+                bad(
+                    "priority",
+                    "must be one of " + PriorityNames.CHOICES + ", was \"" + text + "\""));
   }
 
   private static String orBlank(String s) {
@@ -124,11 +144,16 @@ final class JsonRequestParser {
     if (!n.isObject()) {
       throw bad("params", "must be a JSON object");
     }
-    n.fields().forEachRemaining(e -> out.put(e.getKey(), paramValue("params." + e.getKey(), e.getValue())));
+    n.fields()
+        .forEachRemaining(
+            e -> out.put(e.getKey(), paramValue("params." + e.getKey(), e.getValue())));
     return out;
   }
 
-  /** Maps a JSON value onto the Avro params union: null, boolean, long, double, string (objects/arrays as JSON text). */
+  /**
+   * Maps a JSON value onto the Avro params union: null, boolean, long, double, string
+   * (objects/arrays as JSON text).
+   */
   private static Object paramValue(String field, JsonNode v) {
     if (v.isNull()) {
       return null;
@@ -170,7 +195,10 @@ final class JsonRequestParser {
     return out;
   }
 
-  /** {@code limits}: sizes as bytes or text (64MB), cpu as a duration (or whole millis), pids, network. */
+  /**
+   * {@code limits}: sizes as bytes or text (64MB), cpu as a duration (or whole millis), pids,
+   * network.
+   */
   private static JobLimits limits(JsonNode n) {
     if (absent(n)) {
       return null;
@@ -178,12 +206,19 @@ final class JsonRequestParser {
     if (!n.isObject()) {
       throw bad("limits", "must be a JSON object");
     }
-    n.fieldNames().forEachRemaining(name -> {
-      if (!LIMIT_FIELDS.contains(name)) {
-        throw new FieldException(IntakeDecoder.UNKNOWN_FIELD,
-            "unknown field 'limits." + name + "' (known limits: " + new TreeSet<>(LIMIT_FIELDS) + ")");
-      }
-    });
+    n.fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!LIMIT_FIELDS.contains(name)) {
+                throw new FieldException(
+                    IntakeDecoder.UNKNOWN_FIELD,
+                    "unknown field 'limits."
+                        + name
+                        + "' (known limits: "
+                        + new TreeSet<>(LIMIT_FIELDS)
+                        + ")");
+              }
+            });
     JsonNode network = n.get("network");
     if (!absent(network) && !network.isBoolean()) {
       throw bad("limits.network", "must be true or false, was " + network);
@@ -257,7 +292,8 @@ final class JsonRequestParser {
     if (absent(n)) {
       return null;
     }
-    String hint = "must be an ISO-8601 duration (PT5S), a short form (5s, 250ms) or whole millis, was " + n;
+    String hint =
+        "must be an ISO-8601 duration (PT5S), a short form (5s, 250ms) or whole millis, was " + n;
     if (n.isIntegralNumber() && n.canConvertToLong()) {
       return n.longValue();
     }
@@ -300,8 +336,13 @@ final class JsonRequestParser {
 
   private static String describe(IOException e) {
     if (e instanceof JsonProcessingException jpe) {
-      String where = jpe.getLocation() == null ? "" : " at line " + jpe.getLocation().getLineNr()
-          + ", column " + jpe.getLocation().getColumnNr();
+      String where =
+          jpe.getLocation() == null
+              ? ""
+              : " at line "
+                  + jpe.getLocation().getLineNr()
+                  + ", column "
+                  + jpe.getLocation().getColumnNr();
       return jpe.getOriginalMessage() + where;
     }
     return e.getMessage();

@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@link RunexMeters} counters a topology stage increments, looked up once per tag combination
- * (Micrometer's own lookup builds ids and sorts tags on every call, which is waste on the hot path).
- * Safe to share between stream threads. Tag values must stay low-cardinality (codes, types, pools).
+ * (Micrometer's own lookup builds ids and sorts tags on every call, which is waste on the hot
+ * path). Safe to share between stream threads. Tag values must stay low-cardinality (codes, types,
+ * pools).
  */
 public final class StageCounters {
   private final MeterRegistry registry;

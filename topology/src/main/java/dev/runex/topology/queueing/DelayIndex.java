@@ -1,20 +1,20 @@
 package dev.runex.topology.queueing;
 
+import dev.runex.config.RunexConfig;
+import dev.runex.config.Settings;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.lifecycle.Lifecycle;
-import dev.runex.monitoring.RunexMeters;
-import dev.runex.config.RunexConfig;
-import dev.runex.config.Settings;
 import dev.runex.topology.control.CancelledJobs;
 import dev.runex.topology.control.ControlStore;
+import dev.runex.topology.dispatch.PoolDispatcher;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.monitoring.TaskSizeGauge;
 import dev.runex.topology.queueing.expiry.ExpiryGate;
 import dev.runex.topology.quota.QuotaRoute;
-import dev.runex.topology.dispatch.PoolDispatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,16 +36,16 @@ import org.slf4j.LoggerFactory;
  *       &ge; 2 and a future {@code dueAt}, and take the same path;
  *   <li>due now ({@code dueAt} &le; wall clock), or unable to start before its deadline → straight
  *       to {@link ExpiryGate}, which schedules it ({@link PoolDispatcher}) or expires it;
- *   <li>due later → stored in the {@link #STORE} key-value store (persistent, changelogged, keyed by
- *       {@link DelayIndexKey}) with a DELAYED event (key job id) on {@link #TO_EVENTS};
- *   <li>a wall-clock punctuator releases due entries in due order, at most
- *       {@link #MAX_RELEASE_PER_PUNCTUATION} per run, to {@link ExpiryGate}, and deletes them;
+ *   <li>due later → stored in the {@link #STORE} key-value store (persistent, changelogged, keyed
+ *       by {@link DelayIndexKey}) with a DELAYED event (key job id) on {@link #TO_EVENTS};
+ *   <li>a wall-clock punctuator releases due entries in due order, at most {@link
+ *       #MAX_RELEASE_PER_PUNCTUATION} per run, to {@link ExpiryGate}, and deletes them;
  *   <li>cancelled jobs (a CANCEL for {@code job:<id>} in the global {@link ControlStore}) are never
  *       dispatched: on arrival, at release, and — for jobs already waiting — at the next
- *       punctuation after the cancel, they are removed and get a CANCELLED result on
- *       {@link #TO_RESULTS} and a CANCELLED event. A job already released is the worker's to cancel;
- *   <li>job cancels older than {@code runex.control.cancelRetention} are deleted from
- *       {@code control} (tombstones on {@link #TO_CONTROL}, by the task of partition 0).
+ *       punctuation after the cancel, they are removed and get a CANCELLED result on {@link
+ *       #TO_RESULTS} and a CANCELLED event. A job already released is the worker's to cancel;
+ *   <li>job cancels older than {@code runex.control.cancelRetention} are deleted from {@code
+ *       control} (tombstones on {@link #TO_CONTROL}, by the task of partition 0).
  * </ul>
  *
  * <p>Guarantee: under exactly_once_v2 the store's changelog, the released records and the input
@@ -55,14 +55,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class DelayIndex implements Processor<String, Job, String, Object> {
   public static final String STORE = "delay-index";
-  /** Due jobs go to the quota gate or through the deadline check on their way to the pool dispatcher. */
+
+  /**
+   * Due jobs go to the quota gate or through the deadline check on their way to the pool
+   * dispatcher.
+   */
   public static final String TO_DISPATCH = QuotaRoute.NAME;
+
   public static final String TO_EVENTS = PoolDispatcher.TO_EVENTS;
   public static final String TO_RESULTS = ExpiryGate.TO_RESULTS;
+
   /** Tombstones for cancels older than {@code runex.control.cancelRetention} ({@code control}). */
   public static final String TO_CONTROL = "queueing-control-sink";
+
   /** Keeps one punctuation (and so one transaction) bounded when a backlog falls due at once. */
   public static final int MAX_RELEASE_PER_PUNCTUATION = 5_000;
+
   /** How often the task of partition 0 looks for cancels past their retention. */
   static final Duration CANCEL_SWEEP_INTERVAL = Duration.ofHours(1);
 
@@ -78,7 +86,11 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
   private CancelledJobs cancels;
   private long nextCancelSweep;
 
-  public DelayIndex(RunexConfig cfg, Duration punctuateInterval, StageCounters counters, TaskSizeGauge size,
+  public DelayIndex(
+      RunexConfig cfg,
+      Duration punctuateInterval,
+      StageCounters counters,
+      TaskSizeGauge size,
       String instanceId) {
     this.cfg = cfg;
     this.punctuateInterval = punctuateInterval;
@@ -94,11 +106,14 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
     KeyValueStore<String, ControlCommand> commands = context.getStateStore(ControlStore.NAME);
     this.cancels = new CancelledJobs(commands);
     size.start(context.taskId(), store.approximateNumEntries());
-    context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
-      removeCancelled(now);
-      releaseDue(now);
-      sweepOldCancels(now);
-    });
+    context.schedule(
+        punctuateInterval,
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> {
+          removeCancelled(now);
+          releaseDue(now);
+          sweepOldCancels(now);
+        });
   }
 
   @Override
@@ -123,8 +138,14 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
     if (store.putIfAbsent(DelayIndexKey.of(job), job) == null) {
       size.add(context.taskId(), 1);
       counters.increment(RunexMeters.QUEUE_DELAYED, job.getType());
-      JobEvent event = Lifecycle.event(job, JobEventKind.DELAYED, Lifecycle.QUEUEING, instanceId,
-          "due " + job.getDueAt(), now);
+      JobEvent event =
+          Lifecycle.event(
+              job,
+              JobEventKind.DELAYED,
+              Lifecycle.QUEUEING,
+              instanceId,
+              "due " + job.getDueAt(),
+              now);
       context.forward(new Record<>(job.getId(), event, record.timestamp()), TO_EVENTS);
     }
   }
@@ -149,7 +170,8 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
     }
     if (!due.isEmpty()) {
       size.add(context.taskId(), -due.size());
-      log.debug("Released {} due jobs from the delay index of task {}", due.size(), context.taskId());
+      log.debug(
+          "Released {} due jobs from the delay index of task {}", due.size(), context.taskId());
     }
   }
 
@@ -182,14 +204,18 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
       context.forward(new Record<>(key, null, now), TO_CONTROL);
     }
     if (!old.isEmpty()) {
-      log.info("Deleted {} job cancels older than {}", old.size(), cfg.duration(Settings.CONTROL_CANCEL_RETENTION));
+      log.info(
+          "Deleted {} job cancels older than {}",
+          old.size(),
+          cfg.duration(Settings.CONTROL_CANCEL_RETENTION));
       // more than one batch: come back at the next punctuation
       nextCancelSweep = old.size() == MAX_RELEASE_PER_PUNCTUATION ? now : nextCancelSweep;
     }
   }
 
   private void forwardCancelled(Job job, ControlCommand cancel, long now) {
-    CancelledJobs.forward(context, job, cancel, instanceId, now, "queueing stage", TO_RESULTS, TO_EVENTS);
+    CancelledJobs.forward(
+        context, job, cancel, instanceId, now, "queueing stage", TO_RESULTS, TO_EVENTS);
   }
 
   @Override

@@ -1,9 +1,10 @@
 package dev.runex.topology.queueing;
 
 /**
- * Store keys that sort by time: {@code <millis, zero-padded to 19 digits>|<rest>}. Zero-padded ASCII
- * digits sort byte-wise like the numbers they spell, so a range scan over a key-value store visits
- * entries in time order. Every time-indexed store (delay index, dedupe and status expiry) uses it.
+ * Store keys that sort by time: {@code <millis, zero-padded to 19 digits>|<rest>}. Zero-padded
+ * ASCII digits sort byte-wise like the numbers they spell, so a range scan over a key-value store
+ * visits entries in time order. Every time-indexed store (delay index, dedupe and status expiry)
+ * uses it.
  */
 public final class TimeOrderedKeys {
   private static final int DIGITS = 19; // Long.MAX_VALUE has 19 digits

@@ -3,20 +3,20 @@ package dev.runex.topology.quota;
 import dev.runex.config.QuotaLimit;
 import dev.runex.config.Quotas;
 import dev.runex.config.RunexConfig;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.lifecycle.Lifecycle;
-import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.quota.ReleaseNotice;
 import dev.runex.topology.control.CancelledJobs;
 import dev.runex.topology.control.ControlStore;
+import dev.runex.topology.dispatch.DispatchNames;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.monitoring.TaskSizeGauge;
 import dev.runex.topology.queueing.expiry.ExpiryGate;
-import dev.runex.topology.dispatch.DispatchNames;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,42 +38,44 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>input {@code admission} (key tenant, {@code Job}): a due job. Admitted at once when nothing
- *       of its tenant and type is waiting and its quotas allow; otherwise stored in {@link #WAITING}
- *       with a THROTTLED event;
+ *       of its tenant and type is waiting and its quotas allow; otherwise stored in {@link
+ *       #WAITING} with a THROTTLED event;
  *   <li>input {@code admission-releases} (key tenant, {@link ReleaseNotice}, written by the worker
- *       in the transaction of the attempt's result or retry): an admitted attempt finished; its slot
- *       is freed and waiting work of that tenant is admitted;
+ *       in the transaction of the attempt's result or retry): an admitted attempt finished; its
+ *       slot is freed and waiting work of that tenant is admitted;
  *   <li>a wall-clock punctuator refills token buckets, admits what the quotas now allow and takes
  *       cancelled jobs out of the queue (CANCELLED result and event);
- *   <li>admitted → {@link DispatchNames#dispatch()} of {@link QuotaSubtopology#NAMES}
- *       ({@code scheduled.<pool>}), labelled {@link ReleaseNotice#ADMITTED_LABEL}. A job that can no
- *       longer start before its deadline goes to {@link DispatchNames#expiry()} instead, without
- *       using a slot or a token, and ends EXPIRED there.
+ *   <li>admitted → {@link DispatchNames#dispatch()} of {@link QuotaSubtopology#NAMES} ({@code
+ *       scheduled.<pool>}), labelled {@link ReleaseNotice#ADMITTED_LABEL}. A job that can no longer
+ *       start before its deadline goes to {@link DispatchNames#expiry()} instead, without using a
+ *       slot or a token, and ends EXPIRED there.
  * </ul>
  *
  * <p>Quotas: {@code maxInFlight} counts jobs admitted and without a final result (queued in their
  * pool topic or running; a job waiting to retry gives its slot back and queues here again when
  * due). The token bucket admits {@code rate} attempts per second with bursts up to {@code burst}.
- * Within a tenant the gate admits, among the job types whose own quota has room, the waiting job
- * of highest priority, oldest first; tenants never wait for each other.
+ * Within a tenant the gate admits, among the job types whose own quota has room, the waiting job of
+ * highest priority, oldest first; tenants never wait for each other.
  *
  * <p>State, all in changelogged stores and committed with the input offsets and outputs
  * (exactly_once_v2): {@link #WAITING} (key {@code tenant␀type␀rank␀offset}), {@link #IN_FLIGHT}
  * (key job id, value {@code tenant␀type␀token}) and {@link #BUCKETS}. The in-flight and waiting
- * counts are derived from the stores when the task starts, so they survive restarts and
- * rebalances with the stores.
+ * counts are derived from the stores when the task starts, so they survive restarts and rebalances
+ * with the stores.
  */
 public final class QuotaGate implements Processor<String, Object, String, Object> {
   public static final String NAME = "quota-gate";
   public static final String WAITING = "quota-waiting";
   public static final String IN_FLIGHT = "quota-in-flight";
   public static final String BUCKETS = "quota-buckets";
+
   /** Keeps one punctuation (one transaction) bounded when a large quota opens at once. */
   static final int MAX_ADMIT_PER_RUN = 5_000;
 
   private static final Logger log = LoggerFactory.getLogger(QuotaGate.class);
   private static final char SEP = '\u0000';
   private static final int RANKS = 3;
+
   /** Above every 20-digit sequence number: the inclusive end of one rank's key range. */
   private static final String SEQ_END = "~";
 
@@ -90,10 +92,15 @@ public final class QuotaGate implements Processor<String, Object, String, Object
   private KeyValueStore<String, String> inFlight;
   private KeyValueStore<String, String> buckets;
   private CancelledJobs cancels;
-  /** In-flight counts by {@code tenant} and {@code tenant␀type}, derived from {@link #IN_FLIGHT}. */
+
+  /**
+   * In-flight counts by {@code tenant} and {@code tenant␀type}, derived from {@link #IN_FLIGHT}.
+   */
   private final Map<String, Integer> inFlightCounts = new HashMap<>();
+
   /** Waiting jobs by tenant, type and rank, derived from {@link #WAITING}. */
   private final WaitingCounts waitingCounts = new WaitingCounts(RANKS);
+
   /**
    * Per queue ({@code tenant␀type␀rank␀}): the key of the job last taken from its front. Everything
    * below it is gone, so the next look starts there. In memory only: after a restart the first look
@@ -101,8 +108,14 @@ public final class QuotaGate implements Processor<String, Object, String, Object
    */
   private final Map<String, String> cursors = new HashMap<>();
 
-  public QuotaGate(RunexConfig cfg, Duration punctuateInterval, StageCounters counters, TaskSizeGauge waitingGauge,
-      TaskSizeGauge inFlightGauge, String instanceId, DispatchNames out) {
+  public QuotaGate(
+      RunexConfig cfg,
+      Duration punctuateInterval,
+      StageCounters counters,
+      TaskSizeGauge waitingGauge,
+      TaskSizeGauge inFlightGauge,
+      String instanceId,
+      DispatchNames out) {
     this.cfg = cfg;
     this.quotas = cfg.quotas();
     this.punctuateInterval = punctuateInterval;
@@ -140,7 +153,11 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     waitingGauge.start(context.taskId(), queued);
     inFlightGauge.start(context.taskId(), admitted);
     if (queued + admitted > 0) {
-      log.info("Quota gate of task {}: {} jobs in flight, {} waiting", context.taskId(), admitted, queued);
+      log.info(
+          "Quota gate of task {}: {} jobs in flight, {} waiting",
+          context.taskId(),
+          admitted,
+          queued);
     }
     context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
   }
@@ -171,7 +188,10 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     boolean freed = inFlight.get(job.getId()) != null && free(ReleaseNotice.finished(job.getId()));
     String tenant = job.getTenant();
     String type = job.getType();
-    String blocked = waitingCounts.of(tenant, type) > 0 ? "behind earlier waiting jobs" : blockedBy(tenant, type, now);
+    String blocked =
+        waitingCounts.of(tenant, type) > 0
+            ? "behind earlier waiting jobs"
+            : blockedBy(tenant, type, now);
     if (blocked == null) {
       admit(job, now);
     } else {
@@ -191,8 +211,14 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     waitingCounts.add(tenant, type, rank);
     waitingGauge.add(context.taskId(), 1);
     counters.increment(RunexMeters.QUOTA_THROTTLED, tenant, type);
-    JobEvent event = Lifecycle.event(job, JobEventKind.THROTTLED, Lifecycle.QUEUEING, instanceId,
-        "waiting for quota: " + blocked, now);
+    JobEvent event =
+        Lifecycle.event(
+            job,
+            JobEventKind.THROTTLED,
+            Lifecycle.QUEUEING,
+            instanceId,
+            "waiting for quota: " + blocked,
+            now);
     context.forward(new Record<>(job.getId(), event, now), out.eventsSink());
   }
 
@@ -203,7 +229,8 @@ public final class QuotaGate implements Processor<String, Object, String, Object
       return false;
     }
     String[] slot = split(held, 3);
-    // The retry this notice announces was admitted already (it overtook the notice): that slot is its.
+    // The retry this notice announces was admitted already (it overtook the notice): that slot is
+    // its.
     if (!notice.isFinal() && notice.retryToken().equals(slot[2])) {
       return false;
     }
@@ -221,7 +248,13 @@ public final class QuotaGate implements Processor<String, Object, String, Object
       return "tenant " + tenant + " has " + t.maxInFlight() + " jobs in flight (maxInFlight)";
     }
     if (tt.limitsInFlight() && inFlightCount(tenant + SEP + type) >= tt.maxInFlight()) {
-      return "tenant " + tenant + " has " + tt.maxInFlight() + " " + type + " jobs in flight (maxInFlight)";
+      return "tenant "
+          + tenant
+          + " has "
+          + tt.maxInFlight()
+          + " "
+          + type
+          + " jobs in flight (maxInFlight)";
     }
     if (t.limitsRate() && bucket(tenant, t, now).available(t, now) < 1) {
       return "tenant " + tenant + " is over its rate of " + t.ratePerSecond() + "/s";
@@ -233,10 +266,10 @@ public final class QuotaGate implements Processor<String, Object, String, Object
   }
 
   /**
-   * Hands a job on: counted in flight, charged a token and labelled
-   * {@link ReleaseNotice#ADMITTED_LABEL} (so the worker that finishes an attempt hands the slot
-   * back, whatever the quotas say by then) and sent to its pool. A job that can no longer start
-   * goes to the expiry check instead, using neither slot nor token.
+   * Hands a job on: counted in flight, charged a token and labelled {@link
+   * ReleaseNotice#ADMITTED_LABEL} (so the worker that finishes an attempt hands the slot back,
+   * whatever the quotas say by then) and sent to its pool. A job that can no longer start goes to
+   * the expiry check instead, using neither slot nor token.
    */
   private void admit(Job job, long now) {
     if (ExpiryGate.expired(cfg, job, now)) {
@@ -257,8 +290,8 @@ public final class QuotaGate implements Processor<String, Object, String, Object
   }
 
   /**
-   * Admits the tenant's waiting jobs while its quotas allow, oldest first among the job types
-   * whose own quotas have room (one type at its limit does not hold up the others).
+   * Admits the tenant's waiting jobs while its quotas allow, oldest first among the job types whose
+   * own quotas have room (one type at its limit does not hold up the others).
    */
   private int admitWaiting(String tenant, long now) {
     int admitted = 0;
@@ -269,7 +302,8 @@ public final class QuotaGate implements Processor<String, Object, String, Object
           continue;
         }
         KeyValue<String, Job> head = head(tenant, type);
-        if (head != null && (next == null || rankAndSeq(head.key).compareTo(rankAndSeq(next.key)) < 0)) {
+        if (head != null
+            && (next == null || rankAndSeq(head.key).compareTo(rankAndSeq(next.key)) < 0)) {
           next = head;
         }
       }
@@ -299,7 +333,10 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     }
   }
 
-  /** Takes newly cancelled jobs out of the queue (one pass over it, only when there are new cancels). */
+  /**
+   * Takes newly cancelled jobs out of the queue (one pass over it, only when there are new
+   * cancels).
+   */
   private void removeCancelled(long now) {
     for (KeyValue<String, Job> e : cancels.newlyCancelledIn(waiting)) {
       dequeue(e.key);
@@ -307,12 +344,11 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     }
   }
 
-
   /**
    * The first waiting job of a tenant and type: the lowest rank's oldest. Each rank's queue is read
-   * from where its last admitted job was ({@link #cursors}), not from its start: a queue drained from
-   * the front leaves deletion markers there that RocksDB would otherwise step over on every look,
-   * which made a long queue quadratic (bench: a 200,000-job backlog stalled at ~500 jobs/s).
+   * from where its last admitted job was ({@link #cursors}), not from its start: a queue drained
+   * from the front leaves deletion markers there that RocksDB would otherwise step over on every
+   * look, which made a long queue quadratic (bench: a 200,000-job backlog stalled at ~500 jobs/s).
    */
   private KeyValue<String, Job> head(String tenant, String type) {
     for (int rank = 0; rank < RANKS; rank++) {
@@ -331,7 +367,9 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     return null;
   }
 
-  /** Takes an admitted (or cancelled) head out of the queue; its rank's queue is read on from there. */
+  /**
+   * Takes an admitted (or cancelled) head out of the queue; its rank's queue is read on from there.
+   */
   private void removeHead(String key) {
     dequeue(key);
     cursors.put(key.substring(0, key.lastIndexOf(SEP) + 1), key);
@@ -346,9 +384,9 @@ public final class QuotaGate implements Processor<String, Object, String, Object
   }
 
   private void forwardCancelled(Job job, ControlCommand cancel, long now) {
-    CancelledJobs.forward(context, job, cancel, instanceId, now, "quota gate", out.resultsSink(), out.eventsSink());
+    CancelledJobs.forward(
+        context, job, cancel, instanceId, now, "quota gate", out.resultsSink(), out.eventsSink());
   }
-
 
   private TokenBucket bucket(String key, QuotaLimit limit, long now) {
     return TokenBucket.decode(buckets.get(key), limit, now);

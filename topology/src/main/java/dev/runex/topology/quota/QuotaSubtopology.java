@@ -2,16 +2,16 @@ package dev.runex.topology.quota;
 
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
-import dev.runex.schemas.Job;
 import dev.runex.monitoring.RunexMeters;
+import dev.runex.schemas.Job;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
-import dev.runex.topology.monitoring.StageCounters;
-import dev.runex.topology.monitoring.TaskSizeGauge;
-import dev.runex.topology.queueing.expiry.ExpiryGate;
 import dev.runex.topology.dispatch.DispatchNames;
 import dev.runex.topology.dispatch.PoolDispatcher;
 import dev.runex.topology.dispatch.PoolTopicExtractor;
+import dev.runex.topology.monitoring.StageCounters;
+import dev.runex.topology.monitoring.TaskSizeGauge;
+import dev.runex.topology.queueing.expiry.ExpiryGate;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -22,51 +22,95 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * Wires the quota stage (the queueing stage's {@link QuotaRoute} feeds it): {@code admission} (key
  * tenant, {@code Job}, from the queueing stage) and {@code admission-releases} (key tenant, written
- * by workers) → {@link QuotaGate} (stores {@code quota-waiting}, {@code quota-in-flight},
- * {@code quota-buckets}, changelogged) → {@link PoolDispatcher} → {@code scheduled.<pool>}, or, for a
- * job past its deadline, its own {@link ExpiryGate}; events to {@code events}, CANCELLED and
- * EXPIRED results to {@code results}.
+ * by workers) → {@link QuotaGate} (stores {@code quota-waiting}, {@code quota-in-flight}, {@code
+ * quota-buckets}, changelogged) → {@link PoolDispatcher} → {@code scheduled.<pool>}, or, for a job
+ * past its deadline, its own {@link ExpiryGate}; events to {@code events}, CANCELLED and EXPIRED
+ * results to {@code results}.
  *
- * Both gate inputs are keyed by tenant with the default partitioner and have the same partition
+ * <p>Both gate inputs are keyed by tenant with the default partitioner and have the same partition
  * count, so all of a tenant's admissions and releases meet in one task.
  */
 public final class QuotaSubtopology {
   public static final String ADMISSION_SOURCE = "quota-admission-source";
   public static final String RELEASES_SOURCE = "quota-releases-source";
-  public static final DispatchNames NAMES = new DispatchNames("quota-expiry-check", "quota-dispatch",
-      "quota-scheduled-sink", "quota-events-sink", "quota-results-sink");
+  public static final DispatchNames NAMES =
+      new DispatchNames(
+          "quota-expiry-check",
+          "quota-dispatch",
+          "quota-scheduled-sink",
+          "quota-events-sink",
+          "quota-results-sink");
 
   private QuotaSubtopology() {}
 
-  public static void add(Topology t, RunexConfig cfg, RunexTopics topics, StageCounters counters, String instanceId) {
+  public static void add(
+      Topology t, RunexConfig cfg, RunexTopics topics, StageCounters counters, String instanceId) {
     Topic<String, Job> admission = topics.admission();
     Topic<String, String> releases = topics.admissionReleases();
-    t.addSource(ADMISSION_SOURCE, admission.keySerde().deserializer(), admission.valueSerde().deserializer(),
+    t.addSource(
+        ADMISSION_SOURCE,
+        admission.keySerde().deserializer(),
+        admission.valueSerde().deserializer(),
         admission.name());
-    t.addSource(RELEASES_SOURCE, releases.keySerde().deserializer(), releases.valueSerde().deserializer(),
+    t.addSource(
+        RELEASES_SOURCE,
+        releases.keySerde().deserializer(),
+        releases.valueSerde().deserializer(),
         releases.name());
     TaskSizeGauge waiting = TaskSizeGauge.register(counters.registry(), RunexMeters.QUOTA_WAITING);
-    TaskSizeGauge inFlight = TaskSizeGauge.register(counters.registry(), RunexMeters.QUOTA_IN_FLIGHT);
-    t.addProcessor(QuotaGate.NAME, () -> new QuotaGate(cfg, cfg.duration(Settings.TOPOLOGY_PUNCTUATE_INTERVAL),
-        counters, waiting, inFlight, instanceId, NAMES), ADMISSION_SOURCE, RELEASES_SOURCE);
+    TaskSizeGauge inFlight =
+        TaskSizeGauge.register(counters.registry(), RunexMeters.QUOTA_IN_FLIGHT);
+    t.addProcessor(
+        QuotaGate.NAME,
+        () ->
+            new QuotaGate(
+                cfg,
+                cfg.duration(Settings.TOPOLOGY_PUNCTUATE_INTERVAL),
+                counters,
+                waiting,
+                inFlight,
+                instanceId,
+                NAMES),
+        ADMISSION_SOURCE,
+        RELEASES_SOURCE);
     t.addStateStore(store(QuotaGate.WAITING, admission.valueSerde()), QuotaGate.NAME);
     t.addStateStore(store(QuotaGate.IN_FLIGHT, Serdes.String()), QuotaGate.NAME);
     t.addStateStore(store(QuotaGate.BUCKETS, Serdes.String()), QuotaGate.NAME);
-    t.addProcessor(NAMES.expiry(), () -> new ExpiryGate(cfg, counters, instanceId, NAMES), QuotaGate.NAME);
-    t.addProcessor(NAMES.dispatch(), () -> new PoolDispatcher(new PoolTopicExtractor(topics), counters, instanceId,
-        NAMES), QuotaGate.NAME, NAMES.expiry());
-    t.addSink(NAMES.resultsSink(), topics.results().name(), topics.results().keySerde().serializer(),
-        topics.results().valueSerde().serializer(), QuotaGate.NAME, NAMES.expiry());
+    t.addProcessor(
+        NAMES.expiry(), () -> new ExpiryGate(cfg, counters, instanceId, NAMES), QuotaGate.NAME);
+    t.addProcessor(
+        NAMES.dispatch(),
+        () -> new PoolDispatcher(new PoolTopicExtractor(topics), counters, instanceId, NAMES),
+        QuotaGate.NAME,
+        NAMES.expiry());
+    t.addSink(
+        NAMES.resultsSink(),
+        topics.results().name(),
+        topics.results().keySerde().serializer(),
+        topics.results().valueSerde().serializer(),
+        QuotaGate.NAME,
+        NAMES.expiry());
     Topic<String, Job> anyPool = topics.scheduled("any");
-    t.addSink(NAMES.scheduledSink(), new PoolTopicExtractor(topics), anyPool.keySerde().serializer(),
-        anyPool.valueSerde().serializer(), NAMES.dispatch());
-    t.addSink(NAMES.eventsSink(), topics.events().name(), topics.events().keySerde().serializer(),
-        topics.events().valueSerde().serializer(), QuotaGate.NAME, NAMES.expiry(), NAMES.dispatch());
+    t.addSink(
+        NAMES.scheduledSink(),
+        new PoolTopicExtractor(topics),
+        anyPool.keySerde().serializer(),
+        anyPool.valueSerde().serializer(),
+        NAMES.dispatch());
+    t.addSink(
+        NAMES.eventsSink(),
+        topics.events().name(),
+        topics.events().keySerde().serializer(),
+        topics.events().valueSerde().serializer(),
+        QuotaGate.NAME,
+        NAMES.expiry(),
+        NAMES.dispatch());
   }
 
   private static <V> StoreBuilder<?> store(String name, Serde<V> values) {
     // Persistent and changelogged; no caching: every admission must see the previous one's writes.
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
+    return Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(name), Serdes.String(), values)
         .withLoggingEnabled(Map.of())
         .withCachingDisabled();
   }

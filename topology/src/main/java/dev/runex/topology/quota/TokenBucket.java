@@ -25,7 +25,8 @@ final class TokenBucket {
       return full(limit, now);
     }
     try {
-      return new TokenBucket(Double.parseDouble(text.substring(0, i)), Long.parseLong(text.substring(i + 1)));
+      return new TokenBucket(
+          Double.parseDouble(text.substring(0, i)), Long.parseLong(text.substring(i + 1)));
     } catch (NumberFormatException e) {
       return full(limit, now);
     }

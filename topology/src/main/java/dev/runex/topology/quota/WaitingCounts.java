@@ -20,7 +20,8 @@ final class WaitingCounts {
   }
 
   void add(String tenant, String type, int rank) {
-    byTenant.computeIfAbsent(tenant, t -> new TreeMap<>()).computeIfAbsent(type, t -> new int[ranks])[rank]++;
+    byTenant.computeIfAbsent(tenant, t -> new TreeMap<>())
+        .computeIfAbsent(type, t -> new int[ranks])[rank]++;
   }
 
   void remove(String tenant, String type, int rank) {
@@ -51,7 +52,10 @@ final class WaitingCounts {
     return counts != null && counts[rank] > 0;
   }
 
-  /** The job types of {@code tenant} with waiting jobs (a live view: do not change counts while iterating). */
+  /**
+   * The job types of {@code tenant} with waiting jobs (a live view: do not change counts while
+   * iterating).
+   */
   Set<String> types(String tenant) {
     Map<String, int[]> types = byTenant.get(tenant);
     return types == null ? Set.of() : types.keySet();

@@ -15,7 +15,9 @@ import java.util.Objects;
 public record JobFilter(String tenant, String type, JobPhase state) {
   public static final JobFilter ALL = new JobFilter(null, null, null);
 
-  /** A state by name, case-insensitive; IllegalArgumentException naming the valid ones otherwise. */
+  /**
+   * A state by name, case-insensitive; IllegalArgumentException naming the valid ones otherwise.
+   */
   public static JobPhase state(String name) {
     if (name == null || name.isBlank()) {
       return null;
@@ -23,8 +25,12 @@ public record JobFilter(String tenant, String type, JobPhase state) {
     try {
       return JobPhase.valueOf(name.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown state '" + name + "' (one of " + java.util.Arrays.toString(
-          JobPhase.values()) + ")");
+      throw new IllegalArgumentException(
+          "unknown state '"
+              + name
+              + "' (one of "
+              + java.util.Arrays.toString(JobPhase.values())
+              + ")");
     }
   }
 
@@ -45,8 +51,12 @@ public record JobFilter(String tenant, String type, JobPhase state) {
 
   private static void append(StringBuilder q, String name, String value) {
     if (value != null) {
-      q.append(q.length() == 0 ? "" : "&").append(name).append('=')
-          .append(java.net.URLEncoder.encode(Objects.requireNonNull(value), java.nio.charset.StandardCharsets.UTF_8));
+      q.append(q.length() == 0 ? "" : "&")
+          .append(name)
+          .append('=')
+          .append(
+              java.net.URLEncoder.encode(
+                  Objects.requireNonNull(value), java.nio.charset.StandardCharsets.UTF_8));
     }
   }
 }

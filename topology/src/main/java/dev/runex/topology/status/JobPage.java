@@ -18,8 +18,8 @@ public record JobPage(List<JsonNode> jobs, String nextPageToken) {
   static final Comparator<JsonNode> BY_ID = (a, b) -> Arrays.compareUnsigned(bytes(a), bytes(b));
 
   /**
-   * Merges partial pages (each sorted, from partitions or instances, each asked for {@code limit + 1}
-   * jobs) into the first {@code limit} jobs overall.
+   * Merges partial pages (each sorted, from partitions or instances, each asked for {@code limit +
+   * 1} jobs) into the first {@code limit} jobs overall.
    */
   static JobPage merge(List<List<JsonNode>> parts, int limit) {
     List<JsonNode> all = new ArrayList<>();
@@ -33,10 +33,14 @@ public record JobPage(List<JsonNode> jobs, String nextPageToken) {
   }
 
   static String token(String lastId) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(lastId.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(lastId.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The last id of the previous page; IllegalArgumentException for a token this API did not issue. */
+  /**
+   * The last id of the previous page; IllegalArgumentException for a token this API did not issue.
+   */
   static String afterId(String token) {
     if (token == null || token.isBlank()) {
       return null;

@@ -14,16 +14,19 @@ import org.apache.kafka.streams.state.HostInfo;
 final class PeerClient {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** A peer's answer: HTTP status and JSON body. */
   record Answer(int status, JsonNode body) {}
 
   Answer get(HostInfo peer, String pathAndQuery) throws IOException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + peer.host() + ":" + peer.port() + pathAndQuery))
-        .timeout(TIMEOUT)
-        .GET()
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create("http://" + peer.host() + ":" + peer.port() + pathAndQuery))
+            .timeout(TIMEOUT)
+            .GET()
+            .build();
     try {
       HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
       return new Answer(response.statusCode(), AvroJson.MAPPER.readTree(response.body()));

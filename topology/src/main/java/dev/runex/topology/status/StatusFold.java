@@ -13,15 +13,21 @@ import java.util.Set;
 /**
  * Folds one lifecycle event into a job's status. Pure. The state is the last transition (STARTED
  * shown as RUNNING; DEAD_LETTERED changes nothing, it follows a final FAILED or TIMED_OUT). A final
- * state sticks: later events only join the history — except RECEIVED, which starts a new life of the
- * same id (a dead letter replayed as the same job), keeping the earlier history.
+ * state sticks: later events only join the history — except RECEIVED, which starts a new life of
+ * the same id (a dead letter replayed as the same job), keeping the earlier history.
  */
 public final class StatusFold {
   /** Transitions kept per job; older ones are dropped (and counted) so a record stays small. */
   public static final int MAX_HISTORY = 100;
 
-  private static final Set<JobPhase> FINAL = EnumSet.of(JobPhase.SUCCEEDED, JobPhase.FAILED, JobPhase.TIMED_OUT,
-      JobPhase.REJECTED, JobPhase.EXPIRED, JobPhase.CANCELLED);
+  private static final Set<JobPhase> FINAL =
+      EnumSet.of(
+          JobPhase.SUCCEEDED,
+          JobPhase.FAILED,
+          JobPhase.TIMED_OUT,
+          JobPhase.REJECTED,
+          JobPhase.EXPIRED,
+          JobPhase.CANCELLED);
 
   private StatusFold() {}
 
@@ -29,12 +35,17 @@ public final class StatusFold {
   public static JobStatusView apply(JobStatusView current, JobEvent e) {
     JobStatusView next;
     if (current == null) {
-      next = JobStatusView.newBuilder().setJobId(e.getJobId()).setState(JobPhase.UNKNOWN)
-          .setUpdatedAt(e.getTime()).build();
+      next =
+          JobStatusView.newBuilder()
+              .setJobId(e.getJobId())
+              .setState(JobPhase.UNKNOWN)
+              .setUpdatedAt(e.getTime())
+              .build();
     } else {
       next = shallowCopy(current);
     }
-    boolean newLife = current != null && current.getTerminal() && e.getKind() == JobEventKind.RECEIVED;
+    boolean newLife =
+        current != null && current.getTerminal() && e.getKind() == JobEventKind.RECEIVED;
     if (current == null || !current.getTerminal() || newLife) {
       transition(next, e, newLife);
     }
@@ -115,8 +126,15 @@ public final class StatusFold {
 
   private static void record(JobStatusView v, JobEvent e) {
     List<JobTransition> history = new ArrayList<>(v.getHistory());
-    history.add(JobTransition.newBuilder().setKind(e.getKind()).setTime(e.getTime()).setAttempt(e.getAttempt())
-        .setStage(e.getStage()).setWorkerId(e.getWorkerId()).setDetail(e.getDetail()).build());
+    history.add(
+        JobTransition.newBuilder()
+            .setKind(e.getKind())
+            .setTime(e.getTime())
+            .setAttempt(e.getAttempt())
+            .setStage(e.getStage())
+            .setWorkerId(e.getWorkerId())
+            .setDetail(e.getDetail())
+            .build());
     int drop = history.size() - MAX_HISTORY;
     if (drop > 0) {
       history = new ArrayList<>(history.subList(drop, history.size()));

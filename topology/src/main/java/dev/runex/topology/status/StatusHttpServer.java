@@ -29,13 +29,14 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /jobs/<id>} → 200 the job's {@code JobStatusView}; 404 unknown or expired; 503
  *       its owner cannot answer right now (retry);
- *   <li>{@code GET /jobs?tenant=&type=&state=&limit=&pageToken=} → 200
- *       {@code {"jobs": [...], "nextPageToken": "..." | null}}, in job-id order, {@code limit} 1 to
- *       {@value #MAX_LIMIT} (default {@value #DEFAULT_LIMIT}); 400 for a bad parameter;
+ *   <li>{@code GET /jobs?tenant=&type=&state=&limit=&pageToken=} → 200 {@code {"jobs": [...],
+ *       "nextPageToken": "..." | null}}, in job-id order, {@code limit} 1 to {@value #MAX_LIMIT}
+ *       (default {@value #DEFAULT_LIMIT}); 400 for a bad parameter;
  *   <li>{@code local=true} marks a request from another instance: answer from here, never forward.
  * </ul>
  *
- * Bound before Kafka Streams starts, because its address is the instance's {@code application.server}.
+ * Bound before Kafka Streams starts, because its address is the instance's {@code
+ * application.server}.
  */
 public final class StatusHttpServer implements AutoCloseable {
   public static final int DEFAULT_LIMIT = 50;
@@ -50,15 +51,20 @@ public final class StatusHttpServer implements AutoCloseable {
     this.server = server;
     this.advertised = advertised;
     // More than one thread: two instances forwarding to each other must not wait on each other.
-    this.executor = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "runex-status-http");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "runex-status-http");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
   }
 
-  /** Binds the configured address (a port in use falls back to a free one), or null when disabled. */
+  /**
+   * Binds the configured address (a port in use falls back to a free one), or null when disabled.
+   */
   public static StatusHttpServer bind(RunexConfig cfg) {
     int port = cfg.intValue(Settings.TOPOLOGY_STATUS_PORT);
     if (port < 0) {
@@ -66,7 +72,8 @@ public final class StatusHttpServer implements AutoCloseable {
     }
     String host = cfg.string(Settings.TOPOLOGY_STATUS_HOST);
     HttpServer server = open(host, port);
-    return new StatusHttpServer(server, new HostInfo(advertisedHost(cfg, host), server.getAddress().getPort()));
+    return new StatusHttpServer(
+        server, new HostInfo(advertisedHost(cfg, host), server.getAddress().getPort()));
   }
 
   /** This instance's {@code application.server}: where other instances and clients reach it. */
@@ -125,19 +132,27 @@ public final class StatusHttpServer implements AutoCloseable {
     } else if (answer instanceof StatusLookup.Unavailable u) {
       send(exchange, 503, error(u.reason()));
     } else {
-      send(exchange, 404, error("no status for this job: unknown id, or it finished longer ago than "
-          + "runex.topology.statusRetention"));
+      send(
+          exchange,
+          404,
+          error(
+              "no status for this job: unknown id, or it finished longer ago than "
+                  + "runex.topology.statusRetention"));
     }
   }
 
-  private static void list(HttpExchange exchange, StatusQueries queries, Map<String, String> params, boolean local)
+  private static void list(
+      HttpExchange exchange, StatusQueries queries, Map<String, String> params, boolean local)
       throws IOException {
     JobFilter filter;
     String afterId;
     int limit;
     try {
-      filter = new JobFilter(blankToNull(params.get("tenant")), blankToNull(params.get("type")),
-          JobFilter.state(params.get("state")));
+      filter =
+          new JobFilter(
+              blankToNull(params.get("tenant")),
+              blankToNull(params.get("type")),
+              JobFilter.state(params.get("state")));
       afterId = JobPage.afterId(params.get("pageToken"));
       limit = limit(params.get("limit"));
     } catch (IllegalArgumentException e) {
@@ -163,13 +178,15 @@ public final class StatusHttpServer implements AutoCloseable {
     }
     try {
       int limit = Integer.parseInt(value.trim());
-      if (limit >= 1 && limit <= MAX_LIMIT + 1) { // + 1: a peer asks for one more to see if a page follows
+      if (limit >= 1
+          && limit <= MAX_LIMIT + 1) { // + 1: a peer asks for one more to see if a page follows
         return limit;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException("limit must be a whole number from 1 to " + MAX_LIMIT + ", was '" + value + "'");
+    throw new IllegalArgumentException(
+        "limit must be a whole number from 1 to " + MAX_LIMIT + ", was '" + value + "'");
   }
 
   private static Map<String, String> params(String rawQuery) {
@@ -179,8 +196,10 @@ public final class StatusHttpServer implements AutoCloseable {
     }
     for (String pair : rawQuery.split("&")) {
       int eq = pair.indexOf('=');
-      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      out.put(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      String name =
+          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      out.put(
+          name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
     }
     return out;
   }
@@ -209,7 +228,8 @@ public final class StatusHttpServer implements AutoCloseable {
       log.warn("status port {} is in use; serving the status API on a free port instead", port);
       return open(host, 0);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot open the status API on " + host + ":" + port + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot open the status API on " + host + ":" + port + ": " + e.getMessage(), e);
     }
   }
 

@@ -11,6 +11,8 @@ public sealed interface StatusLookup {
   /** No status: the id is unknown, or the job finished longer ago than the retention. */
   record NotFound() implements StatusLookup {}
 
-  /** The instance that owns the job cannot answer now (rebalancing, restoring, unreachable): retry. */
+  /**
+   * The instance that owns the job cannot answer now (rebalancing, restoring, unreachable): retry.
+   */
   record Unavailable(String reason) implements StatusLookup {}
 }

@@ -39,7 +39,9 @@ public final class StatusQueries {
     this.eventsTopic = eventsTopic;
   }
 
-  /** The status of {@code jobId}; {@code forwarded}: a peer sent it here, so never forward again. */
+  /**
+   * The status of {@code jobId}; {@code forwarded}: a peer sent it here, so never forward again.
+   */
   public StatusLookup byId(String jobId, boolean forwarded) {
     KeyQueryMetadata owner;
     try {
@@ -48,20 +50,28 @@ public final class StatusQueries {
       // not started, shutting down, or its stores are not queryable yet
       return new StatusLookup.Unavailable("the topology is not running: " + e.getMessage());
     }
-    if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE) || owner.activeHost() == null) {
-      return new StatusLookup.Unavailable("no instance owns job " + jobId + " right now (rebalancing)");
+    if (owner == null
+        || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)
+        || owner.activeHost() == null) {
+      return new StatusLookup.Unavailable(
+          "no instance owns job " + jobId + " right now (rebalancing)");
     }
     if (owner.activeHost().equals(self)) {
       return local(jobId, owner.partition());
     }
     if (forwarded) {
-      return new StatusLookup.Unavailable("job " + jobId + " moved to " + owner.activeHost() + "; retry");
+      return new StatusLookup.Unavailable(
+          "job " + jobId + " moved to " + owner.activeHost() + "; retry");
     }
     return remote(owner.activeHost(), jobId);
   }
 
-  /** A page of jobs matching {@code filter} after {@code afterId}; {@code localOnly}: this instance's partitions only. */
-  public JobPage list(JobFilter filter, String afterId, int limit, boolean localOnly) throws IOException {
+  /**
+   * A page of jobs matching {@code filter} after {@code afterId}; {@code localOnly}: this
+   * instance's partitions only.
+   */
+  public JobPage list(JobFilter filter, String afterId, int limit, boolean localOnly)
+      throws IOException {
     List<List<JsonNode>> parts = new ArrayList<>();
     for (int partition : localPartitions()) {
       List<JsonNode> part = new ArrayList<>();
@@ -83,8 +93,8 @@ public final class StatusQueries {
       JobStatusView v = reader(partition).get(jobId);
       return v == null ? new StatusLookup.NotFound() : new StatusLookup.Found(AvroJson.toJson(v));
     } catch (InvalidStateStoreException e) {
-      return new StatusLookup.Unavailable("the status store of partition " + partition + " is not ready: "
-          + e.getMessage());
+      return new StatusLookup.Unavailable(
+          "the status store of partition " + partition + " is not ready: " + e.getMessage());
     }
   }
 
@@ -94,47 +104,69 @@ public final class StatusQueries {
       return switch (a.status()) {
         case 200 -> new StatusLookup.Found(a.body());
         case 404 -> new StatusLookup.NotFound();
-        default -> new StatusLookup.Unavailable(owner + " answered " + a.status() + ": " + a.body().path("error").asText());
+        default ->
+            new StatusLookup.Unavailable(
+                owner + " answered " + a.status() + ": " + a.body().path("error").asText());
       };
     } catch (IOException e) {
       return new StatusLookup.Unavailable("cannot reach " + owner + ": " + e.getMessage());
     }
   }
 
-  private List<JsonNode> remotePage(HostInfo peer, JobFilter filter, String afterId, int limit) throws IOException {
+  private List<JsonNode> remotePage(HostInfo peer, JobFilter filter, String afterId, int limit)
+      throws IOException {
     String q = filter.query();
-    String path = "/jobs?local=true&limit=" + limit + (q.isEmpty() ? "" : "&" + q)
-        + (afterId == null ? "" : "&pageToken=" + JobPage.token(afterId));
+    String path =
+        "/jobs?local=true&limit="
+            + limit
+            + (q.isEmpty() ? "" : "&" + q)
+            + (afterId == null ? "" : "&pageToken=" + JobPage.token(afterId));
     PeerClient.Answer a = peers.get(peer, path);
     if (a.status() != 200) {
-      throw new IOException(peer + " answered " + a.status() + ": " + a.body().path("error").asText());
+      throw new IOException(
+          peer + " answered " + a.status() + ": " + a.body().path("error").asText());
     }
     List<JsonNode> jobs = new ArrayList<>();
     a.body().path("jobs").forEach(jobs::add);
     return jobs;
   }
 
-  /** A job id as one URL path segment (URLEncoder writes form encoding: '+' would not read back as a space). */
+  /**
+   * A job id as one URL path segment (URLEncoder writes form encoding: '+' would not read back as a
+   * space).
+   */
   public static String pathSegment(String jobId) {
     return URLEncoder.encode(jobId, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private StatusReader reader(int partition) {
-    ReadOnlyKeyValueStore<String, JobStatusView> store = streams.store(StoreQueryParameters
-        .fromNameAndType(StatusUpdater.STORE, QueryableStoreTypes.<String, JobStatusView>keyValueStore())
-        .withPartition(partition));
-    ReadOnlyKeyValueStore<String, String> byTenant = streams.store(StoreQueryParameters
-        .fromNameAndType(StatusUpdater.TENANT_INDEX, QueryableStoreTypes.<String, String>keyValueStore())
-        .withPartition(partition));
+    ReadOnlyKeyValueStore<String, JobStatusView> store =
+        streams.store(
+            StoreQueryParameters.fromNameAndType(
+                    StatusUpdater.STORE, QueryableStoreTypes.<String, JobStatusView>keyValueStore())
+                .withPartition(partition));
+    ReadOnlyKeyValueStore<String, String> byTenant =
+        streams.store(
+            StoreQueryParameters.fromNameAndType(
+                    StatusUpdater.TENANT_INDEX, QueryableStoreTypes.<String, String>keyValueStore())
+                .withPartition(partition));
     return new StatusReader(store, byTenant);
   }
 
   /** The events-topic partitions whose status tasks run active on this instance. */
   private Set<Integer> localPartitions() {
     Set<Integer> out = new TreeSet<>();
-    streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks().forEach(task ->
-        task.topicPartitions().stream().filter(tp -> tp.topic().equals(eventsTopic))
-            .forEach(tp -> out.add(tp.partition()))));
+    streams
+        .metadataForLocalThreads()
+        .forEach(
+            thread ->
+                thread
+                    .activeTasks()
+                    .forEach(
+                        task ->
+                            task.topicPartitions().stream()
+                                .filter(tp -> tp.topic().equals(eventsTopic))
+                                .forEach(tp -> out.add(tp.partition()))));
     return out;
   }
 }

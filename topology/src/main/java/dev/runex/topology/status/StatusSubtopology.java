@@ -17,18 +17,20 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Wires the status stage: {@code events} (key job id) → {@link StatusUpdater} with the
- * changelogged stores {@code job-status}, {@code job-status-by-tenant} and {@code job-status-expiry}.
- * Its own sub-topology (it shares nothing with the others), queried through Kafka Streams
- * interactive queries by {@link StatusQueries}.
+ * Wires the status stage: {@code events} (key job id) → {@link StatusUpdater} with the changelogged
+ * stores {@code job-status}, {@code job-status-by-tenant} and {@code job-status-expiry}. Its own
+ * sub-topology (it shares nothing with the others), queried through Kafka Streams interactive
+ * queries by {@link StatusQueries}.
  */
 public final class StatusSubtopology {
   public static final String EVENTS_SOURCE = "status-events-source";
+
   /**
    * Changed entries each status store holds as objects before the commit writes them; beyond this
    * the oldest is written early. A 100 ms commit at 20,000 jobs/s changes ~2,000 job statuses.
    */
   static final int MAX_WAITING_CHANGES = 20_000;
+
   /**
    * Written job statuses kept for their jobs' next events: ~1-2 KB each for a job with a handful of
    * transitions, up to ~20 KB at the 100-transition history limit.
@@ -40,10 +42,16 @@ public final class StatusSubtopology {
   public static void add(Topology t, RunexConfig cfg, RunexTopics topics) {
     Topic<String, JobEvent> events = topics.events();
     // earliest: the status of jobs whose events predate this application is still worth knowing.
-    t.addSource(AutoOffsetReset.earliest(), EVENTS_SOURCE, events.keySerde().deserializer(),
-        events.valueSerde().deserializer(), events.name());
-    t.addProcessor(StatusUpdater.NAME,
-        () -> new StatusUpdater(cfg.duration(Settings.TOPOLOGY_STATUS_RETENTION)), EVENTS_SOURCE);
+    t.addSource(
+        AutoOffsetReset.earliest(),
+        EVENTS_SOURCE,
+        events.keySerde().deserializer(),
+        events.valueSerde().deserializer(),
+        events.name());
+    t.addProcessor(
+        StatusUpdater.NAME,
+        () -> new StatusUpdater(cfg.duration(Settings.TOPOLOGY_STATUS_RETENTION)),
+        EVENTS_SOURCE);
     Serde<JobStatusView> views = AvroSerdes.confluent(topics.registry(), JobStatusView.class);
     t.addStateStore(store(StatusUpdater.STORE, views, MAX_RECENT_VIEWS), StatusUpdater.NAME);
     // Written once per job and read only by queries and the retention sweep: nothing worth keeping
@@ -52,12 +60,17 @@ public final class StatusSubtopology {
     t.addStateStore(store(StatusUpdater.EXPIRY, Serdes.String(), 0), StatusUpdater.NAME);
   }
 
-  private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values, int recent) {
+  private static <V> StoreBuilder<KeyValueStore<String, V>> store(
+      String name, Serde<V> values, int recent) {
     // Changelogged (<application.id>-<name>-changelog): status survives restarts and moves with its
     // task. Held as objects until the commit (WriteBackStore), not in Kafka Streams' byte cache:
     // the job status is read and rewritten for each of a job's events, and the byte cache decoded
     // and encoded it every time; a job's burst of events costs one changelog write per commit.
-    return WriteBackStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
-        values).withLoggingEnabled(Map.of()).withCachingDisabled(), MAX_WAITING_CHANGES, recent);
+    return WriteBackStore.builder(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
+            .withLoggingEnabled(Map.of())
+            .withCachingDisabled(),
+        MAX_WAITING_CHANGES,
+        recent);
   }
 }

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>input: {@code events} (key job id, {@code JobEvent}), from the beginning of the topic;
- *   <li>{@link #STORE} ({@code job-status}): job id → {@code JobStatusView}, folded by
- *       {@link StatusFold};
+ *   <li>{@link #STORE} ({@code job-status}): job id → {@code JobStatusView}, folded by {@link
+ *       StatusFold};
  *   <li>{@link #TENANT_INDEX} ({@code job-status-by-tenant}): {@link TenantIndexKey} → job id, for
  *       listing one tenant's jobs without reading everyone's;
  *   <li>{@link #EXPIRY} ({@code job-status-expiry}): finish time + retention → job id; a wall-clock
@@ -71,18 +71,25 @@ public final class StatusUpdater implements Processor<String, JobEvent, Void, Vo
     if (after.getTenant() != null && (before == null || before.getTenant() == null)) {
       byTenant.put(TenantIndexKey.of(after.getTenant(), after.getJobId()), after.getJobId());
     }
-    boolean finishedNow = after.getTerminal() && (before == null || !before.getTerminal()
-        || !after.getFinishedAt().equals(before.getFinishedAt()));
+    boolean finishedNow =
+        after.getTerminal()
+            && (before == null
+                || !before.getTerminal()
+                || !after.getFinishedAt().equals(before.getFinishedAt()));
     if (finishedNow) {
       expiry.put(expiryKey(after), after.getJobId());
     }
   }
 
   private String expiryKey(JobStatusView finished) {
-    return TimeOrderedKeys.of(finished.getFinishedAt().toEpochMilli() + retention.toMillis(), finished.getJobId());
+    return TimeOrderedKeys.of(
+        finished.getFinishedAt().toEpochMilli() + retention.toMillis(), finished.getJobId());
   }
 
-  /** Deletes finished jobs past retention; an entry whose job lived on (replayed) is re-filed or dropped. */
+  /**
+   * Deletes finished jobs past retention; an entry whose job lived on (replayed) is re-filed or
+   * dropped.
+   */
   private void deleteExpired(long now) {
     List<String> due = new ArrayList<>();
     // Collect first, then delete: never mutate a store under an open iterator.

@@ -40,44 +40,49 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * changelog in {@link #flushCache()}, which Kafka Streams calls when a task prepares its commit,
  * before its producer commits the transaction with the input offsets. So the changelog holds
  * exactly the state of the committed input. When more than {@code maxDirty} keys are waiting, the
- * oldest is written early (inside the same open transaction). {@link #clearCache()} and
- * {@link #close()} drop what is waiting: a task closed without committing must not keep it.
- * Recently written values stay in a bounded read cache ({@code maxClean} keys), so the next
- * event of a job finishes without a store read; values restored from the changelog never pass
- * through here, and the read cache is emptied whenever the store is (re)opened.
+ * oldest is written early (inside the same open transaction). {@link #clearCache()} and {@link
+ * #close()} drop what is waiting: a task closed without committing must not keep it. Recently
+ * written values stay in a bounded read cache ({@code maxClean} keys), so the next event of a job
+ * finishes without a store read; values restored from the changelog never pass through here, and
+ * the read cache is emptied whenever the store is (re)opened.
  *
- * <p>Interactive queries read through this store from other threads (every method that touches
- * the maps is synchronized). Ranges merge the waiting values over the wrapped store's, in its
- * order (keys are compared by code point, which is UTF-8 byte order). IQv2 {@link #query} reads
- * the wrapped store only, so it lags by up to one commit interval.
+ * <p>Interactive queries read through this store from other threads (every method that touches the
+ * maps is synchronized). Ranges merge the waiting values over the wrapped store's, in its order
+ * (keys are compared by code point, which is UTF-8 byte order). IQv2 {@link #query} reads the
+ * wrapped store only, so it lags by up to one commit interval.
  *
- * <p>Kafka Streams calls {@code flushCache} on stores implementing its internal
- * {@link CachedStateStore}; {@code StatusTopologyTest.eachCommitWritesTheFoldedStatusToTheChangelog}
+ * <p>Kafka Streams calls {@code flushCache} on stores implementing its internal {@link
+ * CachedStateStore}; {@code StatusTopologyTest.eachCommitWritesTheFoldedStatusToTheChangelog}
  * (TopologyTestDriver) fails if a version stops doing so at commit.
  */
-public final class WriteBackStore<V> implements KeyValueStore<String, V>, CachedStateStore<String, V> {
+public final class WriteBackStore<V>
+    implements KeyValueStore<String, V>, CachedStateStore<String, V> {
   /** Keys compare by code point: the byte order of their UTF-8 encoding, which RocksDB sorts by. */
-  static final Comparator<String> KEY_ORDER = (a, b) -> {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
-  };
+  static final Comparator<String> KEY_ORDER =
+      (a, b) -> {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+          int ca = a.codePointAt(i);
+          int cb = b.codePointAt(j);
+          if (ca != cb) {
+            return Integer.compare(ca, cb);
+          }
+          i += Character.charCount(ca);
+          j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+      };
 
   private final KeyValueStore<String, V> inner;
   private final int maxDirty;
+
   /** Changed since the last flush, oldest first; a null value is a deletion. */
   private final LinkedHashMap<String, Pending<V>> dirty = new LinkedHashMap<>();
+
   /** Values written by the last flushes, least recently used first. */
   private final LinkedHashMap<String, V> clean;
+
   private InternalProcessorContext<?, ?> context;
 
   /** A changed value and the record whose processing changed it (its changelog timestamp). */
@@ -90,24 +95,26 @@ public final class WriteBackStore<V> implements KeyValueStore<String, V>, Cached
    */
   public WriteBackStore(KeyValueStore<String, V> inner, int maxDirty, int maxClean) {
     if (maxDirty < 1 || maxClean < 0) {
-      throw new IllegalArgumentException("maxDirty must be >= 1 and maxClean >= 0, were " + maxDirty + ", " + maxClean);
+      throw new IllegalArgumentException(
+          "maxDirty must be >= 1 and maxClean >= 0, were " + maxDirty + ", " + maxClean);
     }
     this.inner = inner;
     this.maxDirty = maxDirty;
-    this.clean = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-        return size() > maxClean;
-      }
-    };
+    this.clean =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+            return size() > maxClean;
+          }
+        };
   }
 
   /**
    * Builds a {@link WriteBackStore} over the stores {@code inner} builds; {@code inner} must log
    * and not cache. Its logging settings are this builder's; caching cannot be turned on.
    */
-  public static <V> StoreBuilder<KeyValueStore<String, V>> builder(StoreBuilder<KeyValueStore<String, V>> inner,
-      int maxDirty, int maxClean) {
+  public static <V> StoreBuilder<KeyValueStore<String, V>> builder(
+      StoreBuilder<KeyValueStore<String, V>> inner, int maxDirty, int maxClean) {
     return new StoreBuilder<>() {
       @Override
       public StoreBuilder<KeyValueStore<String, V>> withCachingEnabled() {
@@ -162,7 +169,8 @@ public final class WriteBackStore<V> implements KeyValueStore<String, V>, Cached
   public synchronized void init(StateStoreContext stateStoreContext, StateStore root) {
     dirty.clear();
     clean.clear();
-    this.context = stateStoreContext instanceof InternalProcessorContext<?, ?> internal ? internal : null;
+    this.context =
+        stateStoreContext instanceof InternalProcessorContext<?, ?> internal ? internal : null;
     inner.init(stateStoreContext, root);
   }
 
@@ -225,7 +233,9 @@ public final class WriteBackStore<V> implements KeyValueStore<String, V>, Cached
     dirty.clear();
   }
 
-  /** Writes changes to the wrapped store (and so its changelog), each under the record that made it. */
+  /**
+   * Writes changes to the wrapped store (and so its changelog), each under the record that made it.
+   */
   private void write(Iterable<Map.Entry<String, Pending<V>>> entries) {
     ProcessorRecordContext current = context == null ? null : context.recordContext();
     try {
@@ -250,7 +260,8 @@ public final class WriteBackStore<V> implements KeyValueStore<String, V>, Cached
   }
 
   private ProcessorRecordContext noRecord() {
-    return new ProcessorRecordContext(context.currentSystemTimeMs(), -1L, -1, null, new RecordHeaders());
+    return new ProcessorRecordContext(
+        context.currentSystemTimeMs(), -1L, -1, null, new RecordHeaders());
   }
 
   @Override
@@ -285,19 +296,22 @@ public final class WriteBackStore<V> implements KeyValueStore<String, V>, Cached
   }
 
   /** The wrapped store's entries with the waiting changes in [from, to] laid over them. */
-  private KeyValueIterator<String, V> merged(KeyValueIterator<String, V> stored, String from, String to,
-      boolean reverse) {
+  private KeyValueIterator<String, V> merged(
+      KeyValueIterator<String, V> stored, String from, String to, boolean reverse) {
     NavigableMap<String, Pending<V>> changes = new TreeMap<>(KEY_ORDER);
     for (Map.Entry<String, Pending<V>> e : dirty.entrySet()) {
       String k = e.getKey();
-      if ((from == null || KEY_ORDER.compare(k, from) >= 0) && (to == null || KEY_ORDER.compare(k, to) <= 0)) {
+      if ((from == null || KEY_ORDER.compare(k, from) >= 0)
+          && (to == null || KEY_ORDER.compare(k, to) <= 0)) {
         changes.put(k, e.getValue());
       }
     }
     if (changes.isEmpty()) {
       return stored;
     }
-    return new MergedIterator<>(stored, reverse ? changes.descendingMap() : changes,
+    return new MergedIterator<>(
+        stored,
+        reverse ? changes.descendingMap() : changes,
         reverse ? KEY_ORDER.reversed() : KEY_ORDER);
   }
 
@@ -358,7 +372,9 @@ public final class WriteBackStore<V> implements KeyValueStore<String, V>, Cached
     return inner.approximateNumUncommittedBytes();
   }
 
-  /** Two sorted sources, the second winning on equal keys; deletions in it hide the first's entry. */
+  /**
+   * Two sorted sources, the second winning on equal keys; deletions in it hide the first's entry.
+   */
   private static final class MergedIterator<V> implements KeyValueIterator<String, V> {
     private final KeyValueIterator<String, V> stored;
     private final Iterator<Map.Entry<String, Pending<V>>> changes;
@@ -367,7 +383,10 @@ public final class WriteBackStore<V> implements KeyValueStore<String, V>, Cached
     private Map.Entry<String, Pending<V>> nextChange;
     private KeyValue<String, V> next;
 
-    MergedIterator(KeyValueIterator<String, V> stored, Map<String, Pending<V>> changes, Comparator<String> order) {
+    MergedIterator(
+        KeyValueIterator<String, V> stored,
+        Map<String, Pending<V>> changes,
+        Comparator<String> order) {
       this.stored = stored;
       this.changes = changes.entrySet().iterator();
       this.order = order;
@@ -379,7 +398,10 @@ public final class WriteBackStore<V> implements KeyValueStore<String, V>, Cached
     private void advance() {
       next = null;
       while (next == null && (nextStored != null || nextChange != null)) {
-        int cmp = nextStored == null ? 1 : nextChange == null ? -1 : order.compare(nextStored.key, nextChange.getKey());
+        int cmp =
+            nextStored == null
+                ? 1
+                : nextChange == null ? -1 : order.compare(nextStored.key, nextChange.getKey());
         if (cmp < 0) {
           next = nextStored;
           nextStored = stored.hasNext() ? stored.next() : null;

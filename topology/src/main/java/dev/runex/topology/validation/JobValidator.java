@@ -1,10 +1,10 @@
 package dev.runex.topology.validation;
 
 import dev.runex.config.JobTypeSpec;
-import dev.runex.schemas.PriorityNames;
 import dev.runex.config.RunexConfig;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobRequest;
+import dev.runex.schemas.PriorityNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -15,15 +15,16 @@ import java.util.function.Supplier;
 
 /**
  * Decides whether a decoded {@link JobRequest} may run, and resolves it into a {@link Job} with
- * every default taken from its declared job type. Pure: no Kafka, no clock (callers pass
- * {@code now}), ids only from the injected generator. Checks stop at the first problem, in this
- * order: blank type/tenant/id/idempotencyKey, known type, tenant allowed, priority allowed, payload size, timeout, attempts,
- * notBefore/delay, limits, parameters, expiresAt after notBefore/delay. A request's {@code limits}
- * may only lower its type's ({@link LimitChecker}).
+ * every default taken from its declared job type. Pure: no Kafka, no clock (callers pass {@code
+ * now}), ids only from the injected generator. Checks stop at the first problem, in this order:
+ * blank type/tenant/id/idempotencyKey, known type, tenant allowed, priority allowed, payload size,
+ * timeout, attempts, notBefore/delay, limits, parameters, expiresAt after notBefore/delay. A
+ * request's {@code limits} may only lower its type's ({@link LimitChecker}).
  *
  * <p>Reason codes: {@link #INVALID_FIELD}, {@link #UNKNOWN_TYPE}, {@link #TENANT_NOT_ALLOWED},
- * {@link #PRIORITY_NOT_ALLOWED}, {@link #PAYLOAD_TOO_LARGE}, {@link #TIMEOUT_TOO_LONG}, {@link #ATTEMPTS_TOO_MANY}, {@link #LIMIT_TOO_HIGH},
- * {@code PARAM_MISSING}, {@code PARAM_TYPE}, {@code PARAM_UNKNOWN}.
+ * {@link #PRIORITY_NOT_ALLOWED}, {@link #PAYLOAD_TOO_LARGE}, {@link #TIMEOUT_TOO_LONG}, {@link
+ * #ATTEMPTS_TOO_MANY}, {@link #LIMIT_TOO_HIGH}, {@code PARAM_MISSING}, {@code PARAM_TYPE}, {@code
+ * PARAM_UNKNOWN}.
  */
 public final class JobValidator {
   public static final String INVALID_FIELD = "INVALID_FIELD";
@@ -56,17 +57,20 @@ public final class JobValidator {
    *
    * @param request the decoded request
    * @param recordKey the intake record's raw key (the job id when the request has none)
-   * @param encodedSize size of the intake record's value, checked against the type's maxPayloadBytes
+   * @param encodedSize size of the intake record's value, checked against the type's
+   *     maxPayloadBytes
    * @param recordTimestamp the intake record's timestamp; the submission time when positive
    * @param now wall-clock millis, the submission time otherwise
    */
-  public Validation validate(JobRequest request, byte[] recordKey, int encodedSize, long recordTimestamp, long now) {
+  public Validation validate(
+      JobRequest request, byte[] recordKey, int encodedSize, long recordTimestamp, long now) {
     try {
       JobTypeSpec type = checkIdentity(request);
       checkLimits(type, request, encodedSize);
       LimitChecker.check(type, request.getLimits());
       Map<String, Object> params = ParamChecker.check(type, request.getParams());
-      return new Validation.Valid(toJob(type, request, params, recordKey, recordTimestamp > 0 ? recordTimestamp : now));
+      return new Validation.Valid(
+          toJob(type, request, params, recordKey, recordTimestamp > 0 ? recordTimestamp : now));
     } catch (Refusal r) {
       return r.toInvalid();
     }
@@ -79,20 +83,34 @@ public final class JobValidator {
       throw new Refusal(INVALID_FIELD, "id must not be blank (omit it to use the record key)");
     }
     if (r.getIdempotencyKey() != null && r.getIdempotencyKey().isBlank()) {
-      throw new Refusal(INVALID_FIELD, "idempotencyKey must not be blank (omit it to skip deduplication)");
+      throw new Refusal(
+          INVALID_FIELD, "idempotencyKey must not be blank (omit it to skip deduplication)");
     }
     JobTypeSpec type = cfg.jobType(r.getType());
     if (type == null) {
-      throw new Refusal(UNKNOWN_TYPE,
-          "type '" + r.getType() + "' is not a declared job type (declared: " + new TreeSet<>(cfg.jobTypes().keySet()) + ")");
+      throw new Refusal(
+          UNKNOWN_TYPE,
+          "type '"
+              + r.getType()
+              + "' is not a declared job type (declared: "
+              + new TreeSet<>(cfg.jobTypes().keySet())
+              + ")");
     }
     if (!type.allowsTenant(r.getTenant())) {
-      throw new Refusal(TENANT_NOT_ALLOWED,
+      throw new Refusal(
+          TENANT_NOT_ALLOWED,
           "tenant '" + r.getTenant() + "' may not submit jobs of type '" + type.name() + "'");
     }
     if (!type.allowsPriority(PriorityNames.effective(r.getPriority()))) {
-      throw new Refusal(PRIORITY_NOT_ALLOWED, "priority " + PriorityNames.of(r.getPriority()) + " is not allowed for type '"
-          + type.name() + "' (priorities: " + allowed(type) + ")");
+      throw new Refusal(
+          PRIORITY_NOT_ALLOWED,
+          "priority "
+              + PriorityNames.of(r.getPriority())
+              + " is not allowed for type '"
+              + type.name()
+              + "' (priorities: "
+              + allowed(type)
+              + ")");
     }
     return type;
   }
@@ -103,24 +121,45 @@ public final class JobValidator {
 
   private static void checkLimits(JobTypeSpec type, JobRequest r, int encodedSize) {
     if (encodedSize > type.maxPayloadBytes()) {
-      throw new Refusal(PAYLOAD_TOO_LARGE, "request is " + encodedSize + " bytes, above type '" + type.name()
-          + "' maxPayloadBytes (" + type.maxPayloadBytes() + ")");
+      throw new Refusal(
+          PAYLOAD_TOO_LARGE,
+          "request is "
+              + encodedSize
+              + " bytes, above type '"
+              + type.name()
+              + "' maxPayloadBytes ("
+              + type.maxPayloadBytes()
+              + ")");
     }
     Long timeout = r.getTimeoutMs();
     if (timeout != null && timeout <= 0) {
       throw new Refusal(INVALID_FIELD, "timeout must be > 0, was " + timeout + "ms");
     }
     if (timeout != null && timeout > type.maxTimeout().toMillis()) {
-      throw new Refusal(TIMEOUT_TOO_LONG, "timeout " + Duration.ofMillis(timeout) + " is above type '" + type.name()
-          + "' maxTimeout (" + type.maxTimeout() + ")");
+      throw new Refusal(
+          TIMEOUT_TOO_LONG,
+          "timeout "
+              + Duration.ofMillis(timeout)
+              + " is above type '"
+              + type.name()
+              + "' maxTimeout ("
+              + type.maxTimeout()
+              + ")");
     }
     Integer attempts = r.getMaxAttempts();
     if (attempts != null && attempts < 1) {
       throw new Refusal(INVALID_FIELD, "maxAttempts must be >= 1, was " + attempts);
     }
     if (attempts != null && attempts > type.retry().maxAttemptsLimit()) {
-      throw new Refusal(ATTEMPTS_TOO_MANY, "maxAttempts " + attempts + " is above type '" + type.name()
-          + "' retry.maxAttemptsLimit (" + type.retry().maxAttemptsLimit() + ")");
+      throw new Refusal(
+          ATTEMPTS_TOO_MANY,
+          "maxAttempts "
+              + attempts
+              + " is above type '"
+              + type.name()
+              + "' retry.maxAttemptsLimit ("
+              + type.retry().maxAttemptsLimit()
+              + ")");
     }
     if (r.getNotBefore() != null && r.getDelayMs() != null) {
       throw new Refusal(INVALID_FIELD, "give either notBefore or delay, not both");
@@ -130,9 +169,11 @@ public final class JobValidator {
     }
   }
 
-  private Job toJob(JobTypeSpec type, JobRequest r, Map<String, Object> params, byte[] key, long submittedAt) {
+  private Job toJob(
+      JobTypeSpec type, JobRequest r, Map<String, Object> params, byte[] key, long submittedAt) {
     String id = JobIds.resolve(r.getId(), key, idGenerator);
-    String partitionKey = r.getPartitionKey() == null || r.getPartitionKey().isEmpty() ? id : r.getPartitionKey();
+    String partitionKey =
+        r.getPartitionKey() == null || r.getPartitionKey().isEmpty() ? id : r.getPartitionKey();
     return Job.newBuilder()
         .setId(id)
         .setType(type.name())
@@ -143,8 +184,10 @@ public final class JobValidator {
         .setIdempotencyKey(r.getIdempotencyKey())
         .setLabels(new HashMap<>(r.getLabels()))
         .setAttempt(1)
-        .setMaxAttempts(r.getMaxAttempts() != null ? r.getMaxAttempts() : type.retry().maxAttempts())
-        .setTimeoutMs(r.getTimeoutMs() != null ? r.getTimeoutMs() : type.defaultTimeout().toMillis())
+        .setMaxAttempts(
+            r.getMaxAttempts() != null ? r.getMaxAttempts() : type.retry().maxAttempts())
+        .setTimeoutMs(
+            r.getTimeoutMs() != null ? r.getTimeoutMs() : type.defaultTimeout().toMillis())
         .setSubmittedAt(Instant.ofEpochMilli(submittedAt))
         .setDueAt(Instant.ofEpochMilli(dueAt(r, submittedAt)))
         .setLimits(r.getLimits())
@@ -162,7 +205,8 @@ public final class JobValidator {
     if (expiresAt != null && (r.getNotBefore() != null || r.getDelayMs() != null)) {
       Instant due = Instant.ofEpochMilli(dueAt(r, submittedAt));
       if (!expiresAt.isAfter(due)) {
-        throw new Refusal(INVALID_FIELD, "expiresAt " + expiresAt + " must be after the job's start time " + due);
+        throw new Refusal(
+            INVALID_FIELD, "expiresAt " + expiresAt + " must be after the job's start time " + due);
       }
     }
     return expiresAt;

@@ -33,33 +33,56 @@ final class ParamChecker {
     Map<String, Object> given = new TreeMap<>(params);
     for (ParamSpec spec : new TreeMap<>(type.params()).values()) {
       if (spec.required() && given.get(spec.name()) == null) {
-        throw new Refusal(PARAM_MISSING,
-            "params." + spec.name() + " is required by type '" + type.name() + "' (" + spec.type().label() + ")");
+        throw new Refusal(
+            PARAM_MISSING,
+            "params."
+                + spec.name()
+                + " is required by type '"
+                + type.name()
+                + "' ("
+                + spec.type().label()
+                + ")");
       }
     }
     Map<String, Object> out = new HashMap<>();
     for (Map.Entry<String, Object> e : given.entrySet()) {
       ParamSpec spec = type.params().get(e.getKey());
       if (spec == null && !type.allowUnknownParams()) {
-        throw new Refusal(PARAM_UNKNOWN, "params." + e.getKey() + " is not declared by type '" + type.name()
-            + "' (declared: " + new TreeMap<>(type.params()).keySet() + ")");
+        throw new Refusal(
+            PARAM_UNKNOWN,
+            "params."
+                + e.getKey()
+                + " is not declared by type '"
+                + type.name()
+                + "' (declared: "
+                + new TreeMap<>(type.params()).keySet()
+                + ")");
       }
-      out.put(e.getKey(), spec == null || e.getValue() == null ? e.getValue() : typed(spec, e.getValue()));
+      out.put(
+          e.getKey(),
+          spec == null || e.getValue() == null ? e.getValue() : typed(spec, e.getValue()));
     }
     return out;
   }
 
   private static Object typed(ParamSpec spec, Object value) {
-    Object converted = switch (spec.type()) {
-      case INT -> asWholeNumber(value);
-      case NUMBER -> value instanceof Long || value instanceof Double ? value : null;
-      case BOOLEAN -> value instanceof Boolean ? value : null;
-      case STRING -> value instanceof String ? value : null;
-      case JSON -> value instanceof String s && isJsonContainer(s) ? value : null;
-    };
+    Object converted =
+        switch (spec.type()) {
+          case INT -> asWholeNumber(value);
+          case NUMBER -> value instanceof Long || value instanceof Double ? value : null;
+          case BOOLEAN -> value instanceof Boolean ? value : null;
+          case STRING -> value instanceof String ? value : null;
+          case JSON -> value instanceof String s && isJsonContainer(s) ? value : null;
+        };
     if (converted == null) {
-      throw new Refusal(PARAM_TYPE, "params." + spec.name() + " must be " + describe(spec.type())
-          + ", was " + describeValue(value));
+      throw new Refusal(
+          PARAM_TYPE,
+          "params."
+              + spec.name()
+              + " must be "
+              + describe(spec.type())
+              + ", was "
+              + describeValue(value));
     }
     return converted;
   }
@@ -68,8 +91,11 @@ final class ParamChecker {
     if (value instanceof Long l) {
       return l;
     }
-    if (value instanceof Double d && Double.isFinite(d) && d == Math.rint(d)
-        && d >= Long.MIN_VALUE && d <= Long.MAX_VALUE) {
+    if (value instanceof Double d
+        && Double.isFinite(d)
+        && d == Math.rint(d)
+        && d >= Long.MIN_VALUE
+        && d <= Long.MAX_VALUE) {
       return d.longValue();
     }
     return null;
@@ -95,10 +121,10 @@ final class ParamChecker {
   }
 
   private static String describeValue(Object value) {
-    String kind = value instanceof Long ? "whole number"
-        : value instanceof Double ? "number"
-        : value instanceof Boolean ? "boolean"
-        : "string";
+    String kind =
+        value instanceof Long
+            ? "whole number"
+            : value instanceof Double ? "number" : value instanceof Boolean ? "boolean" : "string";
     String text = String.valueOf(value);
     if (text.length() > MAX_ECHO) {
       text = text.substring(0, MAX_ECHO) + "...";

@@ -2,7 +2,9 @@ package dev.runex.topology.validation;
 
 import dev.runex.schemas.Job;
 
-/** The outcome of {@link JobValidator#validate}: a schedulable job, or why the request is refused. */
+/**
+ * The outcome of {@link JobValidator#validate}: a schedulable job, or why the request is refused.
+ */
 public sealed interface Validation {
 
   /** The request is acceptable; {@code job} has every default resolved from its type. */

@@ -65,15 +65,24 @@ class CancelTopologyTest {
 
     // then
     List<JobResult> out = results.readValuesToList();
-    assertThat(out).singleElement().satisfies(r -> {
-      assertThat(r.getId()).isEqualTo("d-1");
-      assertThat(r.getStatus()).isEqualTo(JobStatus.CANCELLED);
-      assertThat(r.getError().getCode()).isEqualTo(CancelledJobs.ERROR_CODE);
-      assertThat(r.getError().getMessage()).contains("ops").contains("not needed");
-    });
+    assertThat(out)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getId()).isEqualTo("d-1");
+              assertThat(r.getStatus()).isEqualTo(JobStatus.CANCELLED);
+              assertThat(r.getError().getCode()).isEqualTo(CancelledJobs.ERROR_CODE);
+              assertThat(r.getError().getMessage()).contains("ops").contains("not needed");
+            });
     assertThat(scheduled.isEmpty()).isTrue();
-    assertThat(events.readValuesToList()).extracting(JobEvent::getKind).containsExactly(JobEventKind.CANCELLED);
-    assertThat(h.driver.getKeyValueStore(dev.runex.topology.queueing.DelayIndex.STORE).approximateNumEntries()).isZero();
+    assertThat(events.readValuesToList())
+        .extracting(JobEvent::getKind)
+        .containsExactly(JobEventKind.CANCELLED);
+    assertThat(
+            h.driver
+                .getKeyValueStore(dev.runex.topology.queueing.DelayIndex.STORE)
+                .approximateNumEntries())
+        .isZero();
   }
 
   @Test
@@ -85,7 +94,9 @@ class CancelTopologyTest {
     retry.pipeInput("r-1", job("r-1", h.now()));
 
     // then
-    assertThat(results.readValuesToList()).extracting(JobResult::getStatus).containsExactly(JobStatus.CANCELLED);
+    assertThat(results.readValuesToList())
+        .extracting(JobResult::getStatus)
+        .containsExactly(JobStatus.CANCELLED);
     assertThat(scheduled.isEmpty()).isTrue();
   }
 
@@ -106,8 +117,14 @@ class CancelTopologyTest {
   @Test
   void otherJobsAndResumedTargetsAreUnaffected() {
     // given
-    control.pipeInput(ControlTargets.tenant("demo"), ControlTargets.command(ControlTargets.tenant("demo"),
-        ControlAction.PAUSE, "ops", null, Instant.ofEpochMilli(h.now())));
+    control.pipeInput(
+        ControlTargets.tenant("demo"),
+        ControlTargets.command(
+            ControlTargets.tenant("demo"),
+            ControlAction.PAUSE,
+            "ops",
+            null,
+            Instant.ofEpochMilli(h.now())));
     cancel("other");
 
     // when
@@ -124,22 +141,38 @@ class CancelTopologyTest {
     // given: one cancel from 8 days ago (retention: 7 days), one from now, and a tenant pause
     TestOutputTopic<String, ControlCommand> controlOut = h.output(h.topics.control());
     String old = ControlTargets.job("old-job");
-    control.pipeInput(old, ControlTargets.command(old, ControlAction.CANCEL, "ops", "long ago",
-        Instant.ofEpochMilli(h.now()).minus(Duration.ofDays(8))));
+    control.pipeInput(
+        old,
+        ControlTargets.command(
+            old,
+            ControlAction.CANCEL,
+            "ops",
+            "long ago",
+            Instant.ofEpochMilli(h.now()).minus(Duration.ofDays(8))));
     cancel("recent-job");
     String tenant = "tenant:demo";
-    control.pipeInput(tenant, ControlTargets.command(tenant, ControlAction.PAUSE, "ops", "maintenance",
-        Instant.ofEpochMilli(h.now()).minus(Duration.ofDays(30))));
+    control.pipeInput(
+        tenant,
+        ControlTargets.command(
+            tenant,
+            ControlAction.PAUSE,
+            "ops",
+            "maintenance",
+            Instant.ofEpochMilli(h.now()).minus(Duration.ofDays(30))));
 
     // when
     h.advance(PUNCTUATE);
 
     // then: a tombstone for the old cancel only
-    List<org.apache.kafka.streams.test.TestRecord<String, ControlCommand>> out = controlOut.readRecordsToList();
-    assertThat(out).singleElement().satisfies(r -> {
-      assertThat(r.key()).isEqualTo(old);
-      assertThat(r.value()).isNull();
-    });
+    List<org.apache.kafka.streams.test.TestRecord<String, ControlCommand>> out =
+        controlOut.readRecordsToList();
+    assertThat(out)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.key()).isEqualTo(old);
+              assertThat(r.value()).isNull();
+            });
     // and the sweep runs hourly, not every punctuation
     cancel("another-recent-job");
     h.advance(PUNCTUATE);
@@ -148,8 +181,10 @@ class CancelTopologyTest {
 
   private void cancel(String jobId) {
     String target = ControlTargets.job(jobId);
-    control.pipeInput(target, ControlTargets.command(target, ControlAction.CANCEL, "ops", "not needed",
-        Instant.ofEpochMilli(h.now())));
+    control.pipeInput(
+        target,
+        ControlTargets.command(
+            target, ControlAction.CANCEL, "ops", "not needed", Instant.ofEpochMilli(h.now())));
   }
 
   private static Job job(String id, long dueAt) {

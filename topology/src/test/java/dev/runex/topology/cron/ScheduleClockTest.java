@@ -55,12 +55,13 @@ class ScheduleClockTest {
   void catchUpAllFiresEveryMissedFiringInOrderUpToTheCap() {
     ScheduleState s = state(ScheduleOverlap.ALLOW, ScheduleCatchUp.ALL, T0);
 
-    assertThat(ScheduleClock.tick(s, T0.plus(Duration.ofMinutes(12)))).containsExactly(T0,
-        T0.plus(Duration.ofMinutes(5)), T0.plus(Duration.ofMinutes(10)));
+    assertThat(ScheduleClock.tick(s, T0.plus(Duration.ofMinutes(12))))
+        .containsExactly(T0, T0.plus(Duration.ofMinutes(5)), T0.plus(Duration.ofMinutes(10)));
 
     ScheduleState longOutage = state(ScheduleOverlap.ALLOW, ScheduleCatchUp.ALL, T0);
     // a day and two minutes later: 289 firings (10:00 to 10:00 the next day) all missed
-    List<Instant> fired = ScheduleClock.tick(longOutage, T0.plus(Duration.ofDays(1)).plusSeconds(120));
+    List<Instant> fired =
+        ScheduleClock.tick(longOutage, T0.plus(Duration.ofDays(1)).plusSeconds(120));
     assertThat(fired).hasSize(ScheduleClock.MAX_CATCH_UP);
     assertThat(fired.get(fired.size() - 1)).isEqualTo(T0.plus(Duration.ofDays(1)));
     assertThat(longOutage.getSkipped()).isEqualTo(289 - ScheduleClock.MAX_CATCH_UP);
@@ -74,7 +75,8 @@ class ScheduleClockTest {
     assertThat(ScheduleClock.tick(s, T0.plus(Duration.ofMinutes(5)))).isEmpty();
     assertThat(s.getSkipped()).isEqualTo(1);
     assertThat(ScheduleClock.completed(s, "every5@2026-03-01T10:00:00Z")).isEmpty();
-    assertThat(ScheduleClock.tick(s, T0.plus(Duration.ofMinutes(10)))).containsExactly(T0.plus(Duration.ofMinutes(10)));
+    assertThat(ScheduleClock.tick(s, T0.plus(Duration.ofMinutes(10))))
+        .containsExactly(T0.plus(Duration.ofMinutes(10)));
   }
 
   @Test
@@ -90,7 +92,8 @@ class ScheduleClockTest {
 
     // a result of some older job changes nothing; the latest job's result releases the buffer
     assertThat(ScheduleClock.completed(s, "every5@2026-03-01T09:55:00Z")).isEmpty();
-    assertThat(ScheduleClock.completed(s, "every5@2026-03-01T10:00:00Z")).contains(T0.plus(Duration.ofMinutes(10)));
+    assertThat(ScheduleClock.completed(s, "every5@2026-03-01T10:00:00Z"))
+        .contains(T0.plus(Duration.ofMinutes(10)));
     assertThat(s.getBufferedFireAt()).isNull();
     assertThat(s.getLastJobId()).isEqualTo("every5@2026-03-01T10:10:00Z");
     assertThat(s.getRunning()).isTrue();
@@ -113,7 +116,9 @@ class ScheduleClockTest {
     JobRequest r = ScheduledJobs.request(schedule, T0);
 
     assertThat(r.getId()).isEqualTo("every5@2026-03-01T10:00:00Z").isEqualTo(r.getIdempotencyKey());
-    assertThat(r.getLabels()).containsEntry("team", "ops").containsEntry("runex.schedule", "every5")
+    assertThat(r.getLabels())
+        .containsEntry("team", "ops")
+        .containsEntry("runex.schedule", "every5")
         .containsEntry("runex.scheduledFor", "2026-03-01T10:00:00Z");
     assertThat(r.getNotBefore()).isNull();
     assertThat(r.getExpiresAt()).isNull();
@@ -121,12 +126,27 @@ class ScheduleClockTest {
   }
 
   static Schedule schedule(ScheduleOverlap overlap, ScheduleCatchUp catchUp) {
-    JobRequest job = JobRequest.newBuilder().setType("echo").setTenant("demo").setLabels(Map.of("team", "ops")).build();
-    return Schedule.newBuilder().setName("every5").setCron("0 */5 * * * *").setZone("UTC").setJob(job)
-        .setOverlap(overlap).setCatchUp(catchUp).build();
+    JobRequest job =
+        JobRequest.newBuilder()
+            .setType("echo")
+            .setTenant("demo")
+            .setLabels(Map.of("team", "ops"))
+            .build();
+    return Schedule.newBuilder()
+        .setName("every5")
+        .setCron("0 */5 * * * *")
+        .setZone("UTC")
+        .setJob(job)
+        .setOverlap(overlap)
+        .setCatchUp(catchUp)
+        .build();
   }
 
-  private static ScheduleState state(ScheduleOverlap overlap, ScheduleCatchUp catchUp, Instant next) {
-    return ScheduleState.newBuilder().setSchedule(schedule(overlap, catchUp)).setNextFireAt(next).build();
+  private static ScheduleState state(
+      ScheduleOverlap overlap, ScheduleCatchUp catchUp, Instant next) {
+    return ScheduleState.newBuilder()
+        .setSchedule(schedule(overlap, catchUp))
+        .setNextFireAt(next)
+        .build();
   }
 }

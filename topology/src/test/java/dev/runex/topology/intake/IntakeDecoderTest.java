@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,7 +29,8 @@ class IntakeDecoderTest {
   @Test
   void decodesJsonRequestWithEveryField() {
     // given
-    String json = """
+    String json =
+        """
         { "id": "job-1", "type": "resize", "tenant": "acme",
           "params": {"width": 640, "ratio": 1.5, "sharpen": true, "label": "x", "options": {"a": [1, 2]}, "none": null},
           "notBefore": "2026-11-25T23:00:00Z", "timeout": "PT30S", "maxAttempts": 3,
@@ -66,7 +66,8 @@ class IntakeDecoderTest {
   @Test
   void acceptsEpochMillisShortDurationsAndLeadingWhitespace() {
     // given
-    String json = "  \n{\"type\":\"echo\",\"tenant\":\"demo\",\"notBefore\":1790000000000,\"timeout\":\"250ms\"}";
+    String json =
+        "  \n{\"type\":\"echo\",\"tenant\":\"demo\",\"notBefore\":1790000000000,\"timeout\":\"250ms\"}";
     String delayed = "{\"type\":\"echo\",\"tenant\":\"demo\",\"delay\":\"5s\"}";
 
     // when
@@ -128,7 +129,8 @@ class IntakeDecoderTest {
   @Test
   void rejectsUnknownTopLevelFieldNamingIt() {
     // when
-    DecodeResult result = decoder.decode(TOPIC, utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"comand\":\"rm\"}"));
+    DecodeResult result =
+        decoder.decode(TOPIC, utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"comand\":\"rm\"}"));
 
     // then
     assertThat(codeOf(result)).isEqualTo(IntakeDecoder.UNKNOWN_FIELD);
@@ -138,9 +140,19 @@ class IntakeDecoderTest {
   @Test
   void decodesPriorityCaseInsensitivelyAndLeavesItUnsetWhenAbsent() {
     // when
-    JobRequest high = ((Decoded) decoder.decode(TOPIC, utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"priority\":\"HIGH\"}"))).request();
-    JobRequest low = ((Decoded) decoder.decode(TOPIC, utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"priority\":\"low\"}"))).request();
-    JobRequest unsaid = ((Decoded) decoder.decode(TOPIC, utf8("{\"type\":\"echo\",\"tenant\":\"demo\"}"))).request();
+    JobRequest high =
+        ((Decoded)
+                decoder.decode(
+                    TOPIC, utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"priority\":\"HIGH\"}")))
+            .request();
+    JobRequest low =
+        ((Decoded)
+                decoder.decode(
+                    TOPIC, utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"priority\":\"low\"}")))
+            .request();
+    JobRequest unsaid =
+        ((Decoded) decoder.decode(TOPIC, utf8("{\"type\":\"echo\",\"tenant\":\"demo\"}")))
+            .request();
 
     // then
     assertThat(high.getPriority()).isEqualTo(JobPriority.HIGH);
@@ -151,8 +163,9 @@ class IntakeDecoderTest {
   @Test
   void decodesLimitsWithUnitsIntoBytesAndMillis() {
     // given
-    String json = "{\"type\":\"echo\",\"tenant\":\"demo\",\"limits\":{\"memory\":\"64MB\",\"cpu\":\"5s\","
-        + "\"pids\":8,\"fileSize\":1024,\"output\":\"1KB\",\"network\":false}}";
+    String json =
+        "{\"type\":\"echo\",\"tenant\":\"demo\",\"limits\":{\"memory\":\"64MB\",\"cpu\":\"5s\","
+            + "\"pids\":8,\"fileSize\":1024,\"output\":\"1KB\",\"network\":false}}";
 
     // when
     JobRequest r = ((Decoded) decoder.decode(TOPIC, utf8(json))).request();
@@ -168,7 +181,9 @@ class IntakeDecoderTest {
 
   @Test
   void rejectsUnknownLimitNamingIt() {
-    DecodeResult result = decoder.decode(TOPIC, utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"limits\":{\"memroy\":1}}"));
+    DecodeResult result =
+        decoder.decode(
+            TOPIC, utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"limits\":{\"memroy\":1}}"));
 
     assertThat(codeOf(result)).isEqualTo(IntakeDecoder.UNKNOWN_FIELD);
     assertThat(((Undecodable) result).message()).contains("'limits.memroy'");
@@ -221,13 +236,14 @@ class IntakeDecoderTest {
   @Test
   void decodesConfluentFramedAvroRequest() {
     // given
-    JobRequest sent = JobRequest.newBuilder()
-        .setId("job-9")
-        .setType("echo")
-        .setTenant("demo")
-        .setParams(Map.of("message", "hi"))
-        .setDelayMs(1500L)
-        .build();
+    JobRequest sent =
+        JobRequest.newBuilder()
+            .setId("job-9")
+            .setType("echo")
+            .setTenant("demo")
+            .setParams(Map.of("message", "hi"))
+            .setDelayMs(1500L)
+            .build();
     byte[] bytes = new ConfluentAvroSerializer<JobRequest>(registry, false).serialize(TOPIC, sent);
 
     // when
@@ -241,7 +257,8 @@ class IntakeDecoderTest {
   @Test
   void rejectsAvroWithUnknownSchemaId() {
     // given: a frame naming schema id 4242, which this registry never issued
-    byte[] bytes = ByteBuffer.allocate(8).put((byte) 0).putInt(4242).put(new byte[] {2, 4, 6}).array();
+    byte[] bytes =
+        ByteBuffer.allocate(8).put((byte) 0).putInt(4242).put(new byte[] {2, 4, 6}).array();
 
     // when
     DecodeResult result = decoder.decode(TOPIC, bytes);
@@ -258,28 +275,34 @@ class IntakeDecoderTest {
     byte[] full = new ConfluentAvroSerializer<JobRequest>(registry, false).serialize(TOPIC, sent);
     byte[] truncated = Arrays.copyOf(full, 7);
     int jobSchemaId = registry.register("other-value", Job.getClassSchema());
-    byte[] wrongRecord = ByteBuffer.allocate(7).put((byte) 0).putInt(jobSchemaId).put(new byte[] {2, 2}).array();
+    byte[] wrongRecord =
+        ByteBuffer.allocate(7).put((byte) 0).putInt(jobSchemaId).put(new byte[] {2, 2}).array();
 
     // then
     assertThat(codeOf(decoder.decode(TOPIC, truncated))).isEqualTo(IntakeDecoder.MALFORMED_AVRO);
     assertThat(codeOf(decoder.decode(TOPIC, wrongRecord))).isEqualTo(IntakeDecoder.MALFORMED_AVRO);
-    assertThat(codeOf(decoder.decode(TOPIC, new byte[] {0, 0, 0}))).isEqualTo(IntakeDecoder.MALFORMED_AVRO);
+    assertThat(codeOf(decoder.decode(TOPIC, new byte[] {0, 0, 0})))
+        .isEqualTo(IntakeDecoder.MALFORMED_AVRO);
   }
 
   @Test
   void throwsInsteadOfRejectingWhenRegistryIsUnreachable() {
     // given
-    SchemaRegistryClient down = new SchemaRegistryClient() {
-      @Override
-      public int register(String subject, Schema schema) {
-        throw new dev.runex.schemas.serde.SchemaRegistryUnavailableException("schema registry at http://x unreachable while trying to register", null);
-      }
+    SchemaRegistryClient down =
+        new SchemaRegistryClient() {
+          @Override
+          public int register(String subject, Schema schema) {
+            throw new dev.runex.schemas.serde.SchemaRegistryUnavailableException(
+                "schema registry at http://x unreachable while trying to register", null);
+          }
 
-      @Override
-      public Schema getById(int id) {
-        throw new dev.runex.schemas.serde.SchemaRegistryUnavailableException("schema registry at http://x unreachable while trying to fetch schema id " + id, null);
-      }
-    };
+          @Override
+          public Schema getById(int id) {
+            throw new dev.runex.schemas.serde.SchemaRegistryUnavailableException(
+                "schema registry at http://x unreachable while trying to fetch schema id " + id,
+                null);
+          }
+        };
     byte[] bytes = ByteBuffer.allocate(8).put((byte) 0).putInt(1).put(new byte[] {2, 4, 6}).array();
 
     // then

@@ -2,6 +2,7 @@ package dev.runex.topology.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.ControlAction;
 import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.Job;
@@ -11,7 +12,6 @@ import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.control.ControlTargets;
-import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.quota.ReleaseNotice;
 import dev.runex.topology.TestConfigs;
 import dev.runex.topology.TopologyHarness;
@@ -29,8 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The quota gate on the real topology: in-flight and rate quotas, per tenant and per type. */
 class QuotaTopologyTest {
   private static final Duration PUNCTUATE = Duration.ofMillis(100);
+
   /** What retries of admitted jobs carry (the job's labels). */
-  private static final Map<String, String> ADMITTED = Map.of(ReleaseNotice.ADMITTED_LABEL, "admitted");
+  private static final Map<String, String> ADMITTED =
+      Map.of(ReleaseNotice.ADMITTED_LABEL, "admitted");
 
   @TempDir Path stateDir;
   private TopologyHarness h;
@@ -65,7 +67,8 @@ class QuotaTopologyTest {
   @Test
   void tenantMaxInFlightHoldsTheRestInOrderAndEachFinishedJobLetsTheNextOneIn() {
     // given
-    start("""
+    start(
+        """
           quotas:
             tenants:
               demo: {maxInFlight: 2}
@@ -79,12 +82,16 @@ class QuotaTopologyTest {
     // then
     List<Job> admitted = scheduled.readValuesToList();
     assertThat(ids(admitted)).containsExactly("j1", "j2");
-    assertThat(admitted).allSatisfy(j -> assertThat(ReleaseNotice.admitted(j.getLabels())).isTrue());
-    List<JobEvent> throttled = events.readValuesToList().stream()
-        .filter(e -> e.getKind() == JobEventKind.THROTTLED).toList();
+    assertThat(admitted)
+        .allSatisfy(j -> assertThat(ReleaseNotice.admitted(j.getLabels())).isTrue());
+    List<JobEvent> throttled =
+        events.readValuesToList().stream()
+            .filter(e -> e.getKind() == JobEventKind.THROTTLED)
+            .toList();
     assertThat(throttled).extracting(JobEvent::getJobId).containsExactly("j3", "j4", "j5");
     assertThat(throttled.get(0).getDetail()).contains("demo").contains("maxInFlight");
-    assertThat(h.counter(RunexMeters.QUOTA_THROTTLED.meterName(), "tenant", "demo", "type", "echo")).isEqualTo(3);
+    assertThat(h.counter(RunexMeters.QUOTA_THROTTLED.meterName(), "tenant", "demo", "type", "echo"))
+        .isEqualTo(3);
 
     // when: j1 finishes
     finish("j1", "echo");
@@ -102,15 +109,19 @@ class QuotaTopologyTest {
     assertThat(scheduled.isEmpty()).isTrue();
     finish("j3", "echo");
     finish("j4", "echo");
-    assertThat(scheduled.readValuesToList()).extracting(Job::getId, Job::getAttempt)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("j5", 1), org.assertj.core.groups.Tuple.tuple("j2", 2));
+    assertThat(scheduled.readValuesToList())
+        .extracting(Job::getId, Job::getAttempt)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("j5", 1),
+            org.assertj.core.groups.Tuple.tuple("j2", 2));
     assertThat(results.isEmpty()).isTrue();
   }
 
   @Test
   void aResultForAJobTheGateDidNotAdmitFreesNothing() {
     // given
-    start("""
+    start(
+        """
           quotas:
             tenants:
               demo: {maxInFlight: 1}
@@ -132,7 +143,8 @@ class QuotaTopologyTest {
   @Test
   void aTypeAtItsLimitDoesNotHoldUpTheTenantsOtherTypes() {
     // given
-    start("""
+    start(
+        """
           quotas:
             tenants:
               demo:
@@ -156,7 +168,8 @@ class QuotaTopologyTest {
   @Test
   void tenantsWithoutQuotasNeverPassTheGate() {
     // given
-    start("""
+    start(
+        """
           quotas:
             tenants:
               demo: {maxInFlight: 1}
@@ -175,7 +188,8 @@ class QuotaTopologyTest {
   @Test
   void tokenBucketAdmitsTheBurstThenTheRate() {
     // given: 2 per second, bursts of 3
-    start("""
+    start(
+        """
           quotas:
             tenants:
               demo: {rate: 2, burst: 3}
@@ -205,7 +219,8 @@ class QuotaTopologyTest {
   @Test
   void waitingJobsOfHigherPriorityGoFirst() {
     // given
-    start("""
+    start(
+        """
           quotas:
             tenants:
               acme: {maxInFlight: 1}
@@ -227,14 +242,17 @@ class QuotaTopologyTest {
 
   /** Jobs scheduled since the last call, in order, whatever their priority topic. */
   private List<String> scheduledIds() {
-    return events.readValuesToList().stream().filter(e -> e.getKind() == JobEventKind.SCHEDULED)
-        .map(JobEvent::getJobId).toList();
+    return events.readValuesToList().stream()
+        .filter(e -> e.getKind() == JobEventKind.SCHEDULED)
+        .map(JobEvent::getJobId)
+        .toList();
   }
 
   @Test
   void aJobCancelledWhileWaitingForQuotaGetsOneCancelledResultAndNeverRuns() {
     // given
-    start("""
+    start(
+        """
           quotas:
             tenants:
               demo: {maxInFlight: 1}
@@ -245,22 +263,31 @@ class QuotaTopologyTest {
     scheduled.readValuesToList();
 
     // when
-    h.input(h.topics.control()).pipeInput(ControlTargets.job("w2"), ControlCommand.newBuilder()
-        .setTarget(ControlTargets.job("w2")).setAction(ControlAction.CANCEL).setReason("not needed")
-        .setTime(Instant.ofEpochMilli(h.now())).build());
+    h.input(h.topics.control())
+        .pipeInput(
+            ControlTargets.job("w2"),
+            ControlCommand.newBuilder()
+                .setTarget(ControlTargets.job("w2"))
+                .setAction(ControlAction.CANCEL)
+                .setReason("not needed")
+                .setTime(Instant.ofEpochMilli(h.now()))
+                .build());
     h.advance(PUNCTUATE);
     finish("w1", "echo");
 
     // then
     assertThat(ids(scheduled.readValuesToList())).containsExactly("w3");
-    assertThat(results.readValuesToList()).filteredOn(r -> r.getStatus() == JobStatus.CANCELLED)
-        .extracting(JobResult::getId).containsExactly("w2");
+    assertThat(results.readValuesToList())
+        .filteredOn(r -> r.getStatus() == JobStatus.CANCELLED)
+        .extracting(JobResult::getId)
+        .containsExactly("w2");
   }
 
   @Test
   void aJobWhoseDeadlinePassesWhileWaitingEndsExpiredWithoutUsingASlot() {
     // given: report jobs may wait one minute (maxQueueTime)
-    start("""
+    start(
+        """
           quotas:
             tenants:
               demo: {maxInFlight: 1}
@@ -275,15 +302,18 @@ class QuotaTopologyTest {
     finish("first", "echo");
 
     // then
-    assertThat(results.readValuesToList()).filteredOn(r -> r.getStatus() == JobStatus.EXPIRED)
-        .extracting(JobResult::getId).containsExactly("late");
+    assertThat(results.readValuesToList())
+        .filteredOn(r -> r.getStatus() == JobStatus.EXPIRED)
+        .extracting(JobResult::getId)
+        .containsExactly("late");
     assertThat(ids(scheduled.readValuesToList())).containsExactly("next");
   }
 
   @Test
   void aRetryDueAtOnceThatOvertakesItsReleaseNoticeKeepsOneSlot() {
     // given
-    start("""
+    start(
+        """
           quotas:
             tenants:
               demo: {maxInFlight: 1}
@@ -296,10 +326,12 @@ class QuotaTopologyTest {
     retried(retryOf("r", "echo", h.now()), false);
 
     // then: attempt 1's slot goes to "other", which waited longer; the retry waits
-    assertThat(scheduled.readValuesToList()).extracting(Job::getId, Job::getAttempt)
+    assertThat(scheduled.readValuesToList())
+        .extracting(Job::getId, Job::getAttempt)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("other", 1));
     finish("other", "echo");
-    assertThat(scheduled.readValuesToList()).extracting(Job::getId, Job::getAttempt)
+    assertThat(scheduled.readValuesToList())
+        .extracting(Job::getId, Job::getAttempt)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("r", 2));
   }
 
@@ -316,7 +348,9 @@ class QuotaTopologyTest {
     releases.pipeInput(tenant, ReleaseNotice.finished(id).encode());
   }
 
-  /** What the worker writes when an admitted job's attempt fails and is retried: notice and retry. */
+  /**
+   * What the worker writes when an admitted job's attempt fails and is retried: notice and retry.
+   */
   private void retried(Job retryJob, boolean noticeFirst) {
     if (noticeFirst) {
       releases.pipeInput(retryJob.getTenant(), ReleaseNotice.retried(retryJob).encode());
@@ -351,7 +385,11 @@ class QuotaTopologyTest {
   }
 
   private Job retryOf(String id, String type, long dueAt) {
-    return job(id, type).setAttempt(2).setDueAt(Instant.ofEpochMilli(dueAt)).setLabels(ADMITTED).build();
+    return job(id, type)
+        .setAttempt(2)
+        .setDueAt(Instant.ofEpochMilli(dueAt))
+        .setLabels(ADMITTED)
+        .build();
   }
 
   private static List<String> ids(List<Job> jobs) {

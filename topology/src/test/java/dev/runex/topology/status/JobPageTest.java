@@ -34,20 +34,25 @@ class JobPageTest {
 
   @Test
   void idsAreOrderedAsTheirUtf8BytesLikeTheStores() {
-    // 'é' (0xC3 0xA9) sorts after 'z' byte-wise; Java's String order agrees here, but not for every pair
+    // 'é' (0xC3 0xA9) sorts after 'z' byte-wise; Java's String order agrees here, but not for every
+    // pair
     JobPage page = JobPage.merge(List.of(jobs("é"), jobs("z", "\uD83D\uDE00"), jobs("\uFFFD")), 10);
 
-    assertThat(page.jobs()).extracting(j -> j.path("jobId").asText())
+    assertThat(page.jobs())
+        .extracting(j -> j.path("jobId").asText())
         .containsExactly("z", "é", "\uFFFD", "\uD83D\uDE00");
   }
 
   @Test
   void refusesATokenItDidNotIssue() {
-    assertThatThrownBy(() -> JobPage.afterId("%%%")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> JobPage.afterId("%%%"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a page token");
   }
 
   private static List<JsonNode> jobs(String... ids) {
-    return Arrays.stream(ids).map(id -> (JsonNode) AvroJson.MAPPER.createObjectNode().put("jobId", id)).toList();
+    return Arrays.stream(ids)
+        .map(id -> (JsonNode) AvroJson.MAPPER.createObjectNode().put("jobId", id))
+        .toList();
   }
 }

@@ -16,12 +16,13 @@ class StatusFoldTest {
   @Test
   void followsAJobThroughItsLifeWithTimestampsAndHistory() {
     // when
-    JobStatusView v = fold(
-        event(JobEventKind.RECEIVED, 0, 1), event(JobEventKind.VALIDATED, 1, 1),
-        event(JobEventKind.DELAYED, 1, 2), event(JobEventKind.SCHEDULED, 1, 60),
-        event(JobEventKind.STARTED, 1, 61), event(JobEventKind.RETRY_SCHEDULED, 1, 62),
-        event(JobEventKind.DELAYED, 2, 63), event(JobEventKind.SCHEDULED, 2, 70),
-        event(JobEventKind.STARTED, 2, 71), event(JobEventKind.SUCCEEDED, 2, 72));
+    JobStatusView v =
+        fold(
+            event(JobEventKind.RECEIVED, 0, 1), event(JobEventKind.VALIDATED, 1, 1),
+            event(JobEventKind.DELAYED, 1, 2), event(JobEventKind.SCHEDULED, 1, 60),
+            event(JobEventKind.STARTED, 1, 61), event(JobEventKind.RETRY_SCHEDULED, 1, 62),
+            event(JobEventKind.DELAYED, 2, 63), event(JobEventKind.SCHEDULED, 2, 70),
+            event(JobEventKind.STARTED, 2, 71), event(JobEventKind.SUCCEEDED, 2, 72));
 
     // then
     assertThat(v.getState()).isEqualTo(JobPhase.SUCCEEDED);
@@ -33,7 +34,10 @@ class StatusFoldTest {
     assertThat(v.getStartedAt()).isEqualTo(T.plusSeconds(71));
     assertThat(v.getFinishedAt()).isEqualTo(T.plusSeconds(72));
     assertThat(v.getUpdatedAt()).isEqualTo(T.plusSeconds(72));
-    assertThat(v.getHistory()).extracting(JobTransition::getKind).hasSize(10).startsWith(JobEventKind.RECEIVED)
+    assertThat(v.getHistory())
+        .extracting(JobTransition::getKind)
+        .hasSize(10)
+        .startsWith(JobEventKind.RECEIVED)
         .endsWith(JobEventKind.SUCCEEDED);
   }
 
@@ -42,15 +46,20 @@ class StatusFoldTest {
     JobEvent delayed = event(JobEventKind.DELAYED, 1, 2);
     delayed.setDueAt(T.plusSeconds(3600));
 
-    assertThat(fold(event(JobEventKind.RECEIVED, 0, 1), delayed).getDueAt()).isEqualTo(T.plusSeconds(3600));
+    assertThat(fold(event(JobEventKind.RECEIVED, 0, 1), delayed).getDueAt())
+        .isEqualTo(T.plusSeconds(3600));
     assertThat(fold(event(JobEventKind.STARTED, 1, 1)).getState()).isEqualTo(JobPhase.RUNNING);
   }
 
   @Test
   void aFinalStateSticksAndLaterEventsOnlyJoinTheHistory() {
     // when: FAILED is followed by DEAD_LETTERED, and (out of order) a stray STARTED
-    JobStatusView v = fold(event(JobEventKind.STARTED, 1, 1), event(JobEventKind.FAILED, 1, 2),
-        event(JobEventKind.DEAD_LETTERED, 1, 3), event(JobEventKind.STARTED, 1, 4));
+    JobStatusView v =
+        fold(
+            event(JobEventKind.STARTED, 1, 1),
+            event(JobEventKind.FAILED, 1, 2),
+            event(JobEventKind.DEAD_LETTERED, 1, 3),
+            event(JobEventKind.STARTED, 1, 4));
 
     // then
     assertThat(v.getState()).isEqualTo(JobPhase.FAILED);
@@ -61,8 +70,12 @@ class StatusFoldTest {
   @Test
   void receivedAfterTheEndStartsANewLifeKeepingTheOldHistory() {
     // when: a dead letter is replayed as the same job
-    JobStatusView v = fold(event(JobEventKind.STARTED, 3, 1), event(JobEventKind.FAILED, 3, 2),
-        event(JobEventKind.RECEIVED, 0, 10), event(JobEventKind.VALIDATED, 1, 10));
+    JobStatusView v =
+        fold(
+            event(JobEventKind.STARTED, 3, 1),
+            event(JobEventKind.FAILED, 3, 2),
+            event(JobEventKind.RECEIVED, 0, 10),
+            event(JobEventKind.VALIDATED, 1, 10));
 
     // then
     assertThat(v.getState()).isEqualTo(JobPhase.VALIDATED);
@@ -89,7 +102,8 @@ class StatusFoldTest {
   @Test
   void leavesTheStatusItFoldsIntoUnchanged() {
     // given
-    JobStatusView before = fold(event(JobEventKind.RECEIVED, 0, 1), event(JobEventKind.STARTED, 1, 2));
+    JobStatusView before =
+        fold(event(JobEventKind.RECEIVED, 0, 1), event(JobEventKind.STARTED, 1, 2));
     JobStatusView copy = JobStatusView.newBuilder(before).build();
 
     // when
@@ -110,7 +124,14 @@ class StatusFoldTest {
   }
 
   static JobEvent event(JobEventKind kind, int attempt, int second) {
-    return JobEvent.newBuilder().setJobId("j").setTenant("demo").setType("echo").setAttempt(attempt)
-        .setTime(T.plusSeconds(second)).setKind(kind).setStage("s").build();
+    return JobEvent.newBuilder()
+        .setJobId("j")
+        .setTenant("demo")
+        .setType("echo")
+        .setAttempt(attempt)
+        .setTime(T.plusSeconds(second))
+        .setKind(kind)
+        .setStage("s")
+        .build();
   }
 }

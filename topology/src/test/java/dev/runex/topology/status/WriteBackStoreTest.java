@@ -33,8 +33,12 @@ class WriteBackStoreTest {
   }
 
   private void open(int maxDirty, int maxClean) {
-    inner = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("s"), Serdes.String(), Serdes.String())
-        .withLoggingDisabled().withCachingDisabled().build();
+    inner =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore("s"), Serdes.String(), Serdes.String())
+            .withLoggingDisabled()
+            .withCachingDisabled()
+            .build();
     store = new WriteBackStore<>(inner, maxDirty, maxClean);
     store.init(new MockProcessorContext<>().getStateStoreContext(), store);
   }
@@ -131,18 +135,21 @@ class WriteBackStoreTest {
     store.delete("e"); // deleted
     store.put("z", "2"); // outside the range below
 
-    assertThat(read(store.range("a", "e"))).containsExactly(
-        KeyValue.pair("a", "1"), KeyValue.pair("b", "2"), KeyValue.pair("c", "2"));
-    assertThat(read(store.reverseRange("a", "e"))).containsExactly(
-        KeyValue.pair("c", "2"), KeyValue.pair("b", "2"), KeyValue.pair("a", "1"));
+    assertThat(read(store.range("a", "e")))
+        .containsExactly(KeyValue.pair("a", "1"), KeyValue.pair("b", "2"), KeyValue.pair("c", "2"));
+    assertThat(read(store.reverseRange("a", "e")))
+        .containsExactly(KeyValue.pair("c", "2"), KeyValue.pair("b", "2"), KeyValue.pair("a", "1"));
     assertThat(read(store.all())).extracting(kv -> kv.key).containsExactly("a", "b", "c", "z");
-    assertThat(read(store.reverseAll())).extracting(kv -> kv.key).containsExactly("z", "c", "b", "a");
+    assertThat(read(store.reverseAll()))
+        .extracting(kv -> kv.key)
+        .containsExactly("z", "c", "b", "a");
     assertThat(read(store.range("d", null))).extracting(kv -> kv.key).containsExactly("z");
   }
 
   @Test
   void keysCompareInUtf8ByteOrder() {
-    // U+FF21 sorts before U+1F600 in UTF-8 bytes (EF.. < F0..) but after it in UTF-16 units (FF21 > D83D)
+    // U+FF21 sorts before U+1F600 in UTF-8 bytes (EF.. < F0..) but after it in UTF-16 units (FF21 >
+    // D83D)
     String fullwidthA = "\uFF21";
     String emoji = new String(Character.toChars(0x1F600));
 

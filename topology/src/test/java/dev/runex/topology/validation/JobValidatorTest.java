@@ -18,7 +18,8 @@ class JobValidatorTest {
   private static final long RECORD_TS = NOW - 5_000;
   private static final byte[] KEY = "key-1".getBytes(StandardCharsets.UTF_8);
 
-  private final JobValidator validator = new JobValidator(TestConfigs.config(), () -> "generated-id");
+  private final JobValidator validator =
+      new JobValidator(TestConfigs.config(), () -> "generated-id");
 
   @Test
   void resolvesDefaultsFromTheJobType() {
@@ -46,16 +47,17 @@ class JobValidatorTest {
   @Test
   void keepsWhatTheRequestSaysWithinTheTypesLimits() {
     // given
-    JobRequest request = resize()
-        .setId("job-7")
-        .setParams(params("width", 640L))
-        .setPartitionKey("customer-7")
-        .setIdempotencyKey("idem")
-        .setLabels(Map.of("team", "img"))
-        .setMaxAttempts(5)
-        .setTimeoutMs(60_000L)
-        .setDelayMs(2_000L)
-        .build();
+    JobRequest request =
+        resize()
+            .setId("job-7")
+            .setParams(params("width", 640L))
+            .setPartitionKey("customer-7")
+            .setIdempotencyKey("idem")
+            .setLabels(Map.of("team", "img"))
+            .setMaxAttempts(5)
+            .setTimeoutMs(60_000L)
+            .setDelayMs(2_000L)
+            .build();
 
     // when
     Job job = valid(validator.validate(request, KEY, 100, RECORD_TS, NOW));
@@ -134,7 +136,8 @@ class JobValidatorTest {
 
   @Test
   void rejectsUnknownType() {
-    assertInvalid(echo().setType("mine-bitcoin").build(), JobValidator.UNKNOWN_TYPE, "mine-bitcoin");
+    assertInvalid(
+        echo().setType("mine-bitcoin").build(), JobValidator.UNKNOWN_TYPE, "mine-bitcoin");
   }
 
   @Test
@@ -144,15 +147,21 @@ class JobValidatorTest {
 
   @Test
   void rejectsPriorityAboveWhatTheTypeAllows() {
-    assertInvalid(echo().setPriority(JobPriority.HIGH).build(), JobValidator.PRIORITY_NOT_ALLOWED,
+    assertInvalid(
+        echo().setPriority(JobPriority.HIGH).build(),
+        JobValidator.PRIORITY_NOT_ALLOWED,
         "priority high is not allowed for type 'echo' (priorities: [normal, low])");
   }
 
   @Test
   void carriesAnAllowedPriorityOntoTheJobAndDefaultsToNormal() {
     // when
-    Job high = valid(validator.validate(withWidthAndPriority(JobPriority.HIGH), KEY, 100, RECORD_TS, NOW));
-    Job low = valid(validator.validate(echo().setPriority(JobPriority.LOW).build(), KEY, 100, RECORD_TS, NOW));
+    Job high =
+        valid(validator.validate(withWidthAndPriority(JobPriority.HIGH), KEY, 100, RECORD_TS, NOW));
+    Job low =
+        valid(
+            validator.validate(
+                echo().setPriority(JobPriority.LOW).build(), KEY, 100, RECORD_TS, NOW));
     Job unsaid = valid(validator.validate(echo().build(), KEY, 100, RECORD_TS, NOW));
 
     // then
@@ -171,17 +180,25 @@ class JobValidatorTest {
   @Test
   void rejectsMissingRequiredParam() {
     assertInvalid(resize().build(), JobValidator.PARAM_MISSING, "params.width");
-    assertInvalid(resize().setParams(params("width", null)).build(), JobValidator.PARAM_MISSING, "params.width");
+    assertInvalid(
+        resize().setParams(params("width", null)).build(),
+        JobValidator.PARAM_MISSING,
+        "params.width");
   }
 
   @Test
   void rejectsParamOfWrongDeclaredType() {
     assertInvalid(withWidth("640"), JobValidator.PARAM_TYPE, "params.width must be an int");
     assertInvalid(withWidth(640.5), JobValidator.PARAM_TYPE, "params.width");
-    assertInvalid(withParam("ratio", "fast"), JobValidator.PARAM_TYPE, "params.ratio must be a number");
-    assertInvalid(withParam("sharpen", "yes"), JobValidator.PARAM_TYPE, "params.sharpen must be a boolean");
+    assertInvalid(
+        withParam("ratio", "fast"), JobValidator.PARAM_TYPE, "params.ratio must be a number");
+    assertInvalid(
+        withParam("sharpen", "yes"), JobValidator.PARAM_TYPE, "params.sharpen must be a boolean");
     assertInvalid(withParam("label", 3L), JobValidator.PARAM_TYPE, "params.label must be a string");
-    assertInvalid(withParam("options", "\"just text\""), JobValidator.PARAM_TYPE, "params.options must be json");
+    assertInvalid(
+        withParam("options", "\"just text\""),
+        JobValidator.PARAM_TYPE,
+        "params.options must be json");
     assertInvalid(withParam("options", "{broken"), JobValidator.PARAM_TYPE, "params.options");
   }
 
@@ -193,7 +210,8 @@ class JobValidatorTest {
 
     // then
     assertInvalid(strict, JobValidator.PARAM_UNKNOWN, "params.colour");
-    assertThat(validator.validate(lenient, KEY, 100, RECORD_TS, NOW)).isInstanceOf(Validation.Valid.class);
+    assertThat(validator.validate(lenient, KEY, 100, RECORD_TS, NOW))
+        .isInstanceOf(Validation.Valid.class);
   }
 
   @Test
@@ -204,14 +222,18 @@ class JobValidatorTest {
 
     // then
     assertThat(atLimit).isInstanceOf(Validation.Valid.class);
-    assertThat(above).isEqualTo(new Validation.Invalid(JobValidator.PAYLOAD_TOO_LARGE,
-        "request is 2049 bytes, above type 'echo' maxPayloadBytes (2048)"));
+    assertThat(above)
+        .isEqualTo(
+            new Validation.Invalid(
+                JobValidator.PAYLOAD_TOO_LARGE,
+                "request is 2049 bytes, above type 'echo' maxPayloadBytes (2048)"));
   }
 
   @Test
   void rejectsTimeoutAboveTypeMaximumOrNotPositive() {
     assertInvalid(echo().setTimeoutMs(300_001L).build(), JobValidator.TIMEOUT_TOO_LONG, "PT5M");
-    assertInvalid(echo().setTimeoutMs(0L).build(), JobValidator.INVALID_FIELD, "timeout must be > 0");
+    assertInvalid(
+        echo().setTimeoutMs(0L).build(), JobValidator.INVALID_FIELD, "timeout must be > 0");
     assertThat(validator.validate(echo().setTimeoutMs(300_000L).build(), KEY, 1, RECORD_TS, NOW))
         .isInstanceOf(Validation.Valid.class);
   }
@@ -224,15 +246,19 @@ class JobValidatorTest {
 
   @Test
   void rejectsBothNotBeforeAndDelayOrANegativeDelay() {
-    assertInvalid(echo().setNotBefore(Instant.ofEpochMilli(NOW)).setDelayMs(5L).build(),
-        JobValidator.INVALID_FIELD, "notBefore or delay");
+    assertInvalid(
+        echo().setNotBefore(Instant.ofEpochMilli(NOW)).setDelayMs(5L).build(),
+        JobValidator.INVALID_FIELD,
+        "notBefore or delay");
     assertInvalid(echo().setDelayMs(-1L).build(), JobValidator.INVALID_FIELD, "delay must be >= 0");
   }
 
   @Test
   void keepsRequestLimitsWithinTheTypesOnTheJob() {
-    // given: echo (java) has the default limits (64MB, 60s, 64 pids, 64MB files, 256KB output, no network)
-    JobLimits asked = JobLimits.newBuilder().setMemoryBytes(32L << 20).setPids(4).setNetwork(false).build();
+    // given: echo (java) has the default limits (64MB, 60s, 64 pids, 64MB files, 256KB output, no
+    // network)
+    JobLimits asked =
+        JobLimits.newBuilder().setMemoryBytes(32L << 20).setPids(4).setNetwork(false).build();
 
     // when
     Job job = valid(validator.validate(echo().setLimits(asked).build(), KEY, 100, RECORD_TS, NOW));
@@ -243,16 +269,30 @@ class JobValidatorTest {
 
   @Test
   void rejectsLimitsAboveTheTypesOrInvalid() {
-    assertInvalid(limits(b -> b.setMemoryBytes(512L << 20)), JobValidator.LIMIT_TOO_HIGH,
+    assertInvalid(
+        limits(b -> b.setMemoryBytes(512L << 20)),
+        JobValidator.LIMIT_TOO_HIGH,
         "limits.memory 512MB is above type 'echo' limit (64MB)");
     assertInvalid(limits(b -> b.setCpuMs(61_000L)), JobValidator.LIMIT_TOO_HIGH, "limits.cpu");
     assertInvalid(limits(b -> b.setPids(65)), JobValidator.LIMIT_TOO_HIGH, "limits.pids 65");
-    assertInvalid(limits(b -> b.setOutputBytes(1L << 20)), JobValidator.LIMIT_TOO_HIGH, "limits.output 1MB");
-    assertInvalid(limits(b -> b.setFileSizeBytes(1L << 30)), JobValidator.LIMIT_TOO_HIGH, "limits.fileSize 1GB");
-    assertInvalid(limits(b -> b.setNetwork(true)), JobValidator.LIMIT_TOO_HIGH, "does not allow network access");
-    assertInvalid(limits(b -> b.setMemoryBytes(1024L)), JobValidator.INVALID_FIELD, "limits.memory must be >= 16MB");
-    assertInvalid(limits(b -> b.setCpuMs(10L)), JobValidator.INVALID_FIELD, "limits.cpu must be >= 1s");
-    assertInvalid(limits(b -> b.setPids(0)), JobValidator.INVALID_FIELD, "limits.pids must be >= 1");
+    assertInvalid(
+        limits(b -> b.setOutputBytes(1L << 20)), JobValidator.LIMIT_TOO_HIGH, "limits.output 1MB");
+    assertInvalid(
+        limits(b -> b.setFileSizeBytes(1L << 30)),
+        JobValidator.LIMIT_TOO_HIGH,
+        "limits.fileSize 1GB");
+    assertInvalid(
+        limits(b -> b.setNetwork(true)),
+        JobValidator.LIMIT_TOO_HIGH,
+        "does not allow network access");
+    assertInvalid(
+        limits(b -> b.setMemoryBytes(1024L)),
+        JobValidator.INVALID_FIELD,
+        "limits.memory must be >= 16MB");
+    assertInvalid(
+        limits(b -> b.setCpuMs(10L)), JobValidator.INVALID_FIELD, "limits.cpu must be >= 1s");
+    assertInvalid(
+        limits(b -> b.setPids(0)), JobValidator.INVALID_FIELD, "limits.pids must be >= 1");
   }
 
   private static JobRequest limits(java.util.function.Consumer<JobLimits.Builder> set) {
@@ -264,25 +304,49 @@ class JobValidatorTest {
   @Test
   void keepsExpiresAtButRefusesOneAtOrBeforeTheRequestedStart() {
     Instant notBefore = Instant.ofEpochMilli(NOW + 60_000);
-    assertThat(valid(validator.validate(echo().setNotBefore(notBefore).setExpiresAt(notBefore.plusMillis(1)).build(),
-        KEY, 100, RECORD_TS, NOW)).getExpiresAt()).isEqualTo(notBefore.plusMillis(1));
-    assertInvalid(echo().setNotBefore(notBefore).setExpiresAt(notBefore).build(), JobValidator.INVALID_FIELD,
+    assertThat(
+            valid(
+                    validator.validate(
+                        echo()
+                            .setNotBefore(notBefore)
+                            .setExpiresAt(notBefore.plusMillis(1))
+                            .build(),
+                        KEY,
+                        100,
+                        RECORD_TS,
+                        NOW))
+                .getExpiresAt())
+        .isEqualTo(notBefore.plusMillis(1));
+    assertInvalid(
+        echo().setNotBefore(notBefore).setExpiresAt(notBefore).build(),
+        JobValidator.INVALID_FIELD,
         "expiresAt");
-    assertInvalid(echo().setDelayMs(10_000L).setExpiresAt(Instant.ofEpochMilli(RECORD_TS + 5_000)).build(),
-        JobValidator.INVALID_FIELD, "must be after the job's start time");
+    assertInvalid(
+        echo().setDelayMs(10_000L).setExpiresAt(Instant.ofEpochMilli(RECORD_TS + 5_000)).build(),
+        JobValidator.INVALID_FIELD,
+        "must be after the job's start time");
   }
 
   @Test
   void anExpiresAtAlreadyPastIsNotTheRequestsFaultAndPassesValidation() {
     // the queueing stage turns it into an EXPIRED result instead
-    Job job = valid(validator.validate(echo().setExpiresAt(Instant.ofEpochMilli(NOW - 1)).build(), KEY, 100,
-        RECORD_TS, NOW));
+    Job job =
+        valid(
+            validator.validate(
+                echo().setExpiresAt(Instant.ofEpochMilli(NOW - 1)).build(),
+                KEY,
+                100,
+                RECORD_TS,
+                NOW));
     assertThat(job.getExpiresAt()).isEqualTo(Instant.ofEpochMilli(NOW - 1));
   }
 
   @Test
   void rejectsABlankIdempotencyKey() {
-    assertInvalid(echo().setIdempotencyKey(" ").build(), JobValidator.INVALID_FIELD, "idempotencyKey must not be blank");
+    assertInvalid(
+        echo().setIdempotencyKey(" ").build(),
+        JobValidator.INVALID_FIELD,
+        "idempotencyKey must not be blank");
   }
 
   private void assertInvalid(JobRequest request, String code, String messagePart) {

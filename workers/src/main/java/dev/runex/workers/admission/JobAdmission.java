@@ -6,17 +6,20 @@ import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
- * Admission control: which fetched job starts next. Jobs leave the {@link KeyedDispatcher} in
- * order (key order kept, no key starved); each must then reserve its declared memory from the
- * {@link MemoryBudget}. When it does not fit, it waits at the head — no job behind it overtakes it,
- * so a large job is not starved by a stream of small ones — until running jobs give memory back.
- * A job declaring more than the whole budget could never start here: it is handed back as such,
- * to fail instead of waiting forever. Poll-loop thread only.
+ * Admission control: which fetched job starts next. Jobs leave the {@link KeyedDispatcher} in order
+ * (key order kept, no key starved); each must then reserve its declared memory from the {@link
+ * MemoryBudget}. When it does not fit, it waits at the head — no job behind it overtakes it, so a
+ * large job is not starved by a stream of small ones — until running jobs give memory back. A job
+ * declaring more than the whole budget could never start here: it is handed back as such, to fail
+ * instead of waiting forever. Poll-loop thread only.
  *
  * @param <J> a fetched job
  */
 public final class JobAdmission<J> {
-  /** A job allowed to start, with the memory reserved for it; or one that can never fit ({@code fits} false). */
+  /**
+   * A job allowed to start, with the memory reserved for it; or one that can never fit ({@code
+   * fits} false).
+   */
   public record Admitted<J>(J job, long memoryBytes, boolean fits) {}
 
   private final KeyedDispatcher<Object, J> dispatcher;
@@ -27,7 +30,8 @@ public final class JobAdmission<J> {
 
   /**
    * @param declaredMemory the memory a job declares ({@code limits.memory})
-   * @param orderingKey the key the dispatcher orders the job by (released when a waiting job is dropped)
+   * @param orderingKey the key the dispatcher orders the job by (released when a waiting job is
+   *     dropped)
    */
   public JobAdmission(
       KeyedDispatcher<Object, J> dispatcher,
@@ -64,7 +68,10 @@ public final class JobAdmission<J> {
     return waiting != null;
   }
 
-  /** Forgets the waiting job if it matches (rewind, revoked partition): its key is released, it will be fetched again. */
+  /**
+   * Forgets the waiting job if it matches (rewind, revoked partition): its key is released, it will
+   * be fetched again.
+   */
   public void dropWaitingIf(Predicate<J> which) {
     if (waiting != null && which.test(waiting)) {
       dispatcher.release(orderingKey.apply(waiting));

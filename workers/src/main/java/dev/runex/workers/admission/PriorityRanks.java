@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The rank (0 first) of each topic a worker consumes: the pool's scheduled topics, highest
- * priority first ({@code scheduled.<pool>.high}, {@code scheduled.<pool>}, {@code
- * scheduled.<pool>.low}). Ranked by topic rather than by the job's priority field, so the order
- * jobs start in and the partitions flow control pauses always agree.
+ * The rank (0 first) of each topic a worker consumes: the pool's scheduled topics, highest priority
+ * first ({@code scheduled.<pool>.high}, {@code scheduled.<pool>}, {@code scheduled.<pool>.low}).
+ * Ranked by topic rather than by the job's priority field, so the order jobs start in and the
+ * partitions flow control pauses always agree.
  */
 public final class PriorityRanks {
   private final Map<String, Integer> rankOfTopic = new HashMap<>();

@@ -40,15 +40,21 @@ public final class ControlTable {
     return t;
   }
 
-  /** Applies one record of the topic: a command, or a tombstone ({@code command} null) that forgets the target. */
+  /**
+   * Applies one record of the topic: a command, or a tombstone ({@code command} null) that forgets
+   * the target.
+   */
   public void apply(String target, ControlCommand command) {
     if (target == null) {
       return;
     }
-    ControlCommand before = command == null ? commands.remove(target) : commands.put(target, command);
-    boolean newCancel = command != null && command.getAction() == ControlAction.CANCEL
-        && target.startsWith(ControlTargets.JOB)
-        && (before == null || before.getAction() != ControlAction.CANCEL);
+    ControlCommand before =
+        command == null ? commands.remove(target) : commands.put(target, command);
+    boolean newCancel =
+        command != null
+            && command.getAction() == ControlAction.CANCEL
+            && target.startsWith(ControlTargets.JOB)
+            && (before == null || before.getAction() != ControlAction.CANCEL);
     if (newCancel) {
       newCancels.add(target.substring(ControlTargets.JOB.length()));
     }
@@ -76,10 +82,15 @@ public final class ControlTable {
     return c != null && c.getAction() == ControlAction.CANCEL ? Optional.of(c) : Optional.empty();
   }
 
-  /** The first paused target that holds {@code job} back in {@code pool}: its pool, tenant or type. */
+  /**
+   * The first paused target that holds {@code job} back in {@code pool}: its pool, tenant or type.
+   */
   public Optional<String> pausedBy(Job job, String pool) {
-    for (String target : List.of(ControlTargets.pool(pool), ControlTargets.tenant(String.valueOf(job.getTenant())),
-        ControlTargets.type(job.getType()))) {
+    for (String target :
+        List.of(
+            ControlTargets.pool(pool),
+            ControlTargets.tenant(String.valueOf(job.getTenant())),
+            ControlTargets.type(job.getType()))) {
       ControlCommand c = commands.get(target);
       if (c != null && c.getAction() == ControlAction.PAUSE) {
         return Optional.of(target);

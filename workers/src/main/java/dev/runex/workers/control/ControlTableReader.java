@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the whole compacted {@code control} topic (key: target, value: {@link ControlCommand}) into
  * a {@link ControlTable}, from the beginning, and keeps following it — on a daemon thread of its
- * own, with its own consumer: no group (every worker needs every command), read_committed,
- * nothing committed. The table is marked caught up once every partition has been read to the end
- * offsets seen at start. A command that cannot be decoded is skipped with a warning: an operator
- * typo must not stop the worker.
+ * own, with its own consumer: no group (every worker needs every command), read_committed, nothing
+ * committed. The table is marked caught up once every partition has been read to the end offsets
+ * seen at start. A command that cannot be decoded is skipped with a warning: an operator typo must
+ * not stop the worker.
  */
 public final class ControlTableReader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlTableReader.class);
@@ -36,7 +36,10 @@ public final class ControlTableReader implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
 
-  public ControlTableReader(Consumer<String, byte[]> consumer, String topic, Deserializer<ControlCommand> values,
+  public ControlTableReader(
+      Consumer<String, byte[]> consumer,
+      String topic,
+      Deserializer<ControlCommand> values,
       ControlTable table) {
     this.consumer = consumer;
     this.topic = topic;
@@ -46,7 +49,10 @@ public final class ControlTableReader implements AutoCloseable {
     thread.setDaemon(true);
   }
 
-  /** The reader's consumer settings: no group, read_committed, the pass-through of {@code runex.kafka.consumer.*}. */
+  /**
+   * The reader's consumer settings: no group, read_committed, the pass-through of {@code
+   * runex.kafka.consumer.*}.
+   */
   public static Map<String, Object> consumerConfig(RunexConfig cfg, String workerId) {
     Map<String, Object> base = new HashMap<>();
     base.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers());
@@ -66,11 +72,14 @@ public final class ControlTableReader implements AutoCloseable {
 
   private void run() {
     try {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition()))
-          .toList();
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       if (partitions.isEmpty()) {
-        log.warn("control topic {} has no partitions: pause, resume and cancel will not reach this worker", topic);
+        log.warn(
+            "control topic {} has no partitions: pause, resume and cancel will not reach this worker",
+            topic);
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
@@ -93,7 +102,10 @@ public final class ControlTableReader implements AutoCloseable {
       // closing
     } catch (RuntimeException e) {
       if (!closed) {
-        log.error("reading control topic {} failed; this worker no longer learns about pause, resume and cancel", topic, e);
+        log.error(
+            "reading control topic {} failed; this worker no longer learns about pause, resume and cancel",
+            topic,
+            e);
       }
     } finally {
       consumer.close();
@@ -105,11 +117,20 @@ public final class ControlTableReader implements AutoCloseable {
     try {
       table.apply(r.key(), r.value() == null ? null : values.deserialize(r.topic(), r.value()));
     } catch (SchemaRegistryUnavailableException e) {
-      log.warn("schema registry unavailable while reading control record {}-{}@{}; retrying in {}", r.topic(),
-          r.partition(), r.offset(), RETRY_BACKOFF);
+      log.warn(
+          "schema registry unavailable while reading control record {}-{}@{}; retrying in {}",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          RETRY_BACKOFF);
       return false;
     } catch (RuntimeException e) {
-      log.warn("skipping unreadable control record {}-{}@{} (key {}): {}", r.topic(), r.partition(), r.offset(), r.key(),
+      log.warn(
+          "skipping unreadable control record {}-{}@{} (key {}): {}",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          r.key(),
           e.toString());
     }
     return true;

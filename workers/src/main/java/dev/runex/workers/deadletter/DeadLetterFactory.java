@@ -13,11 +13,12 @@ import java.time.Instant;
 /**
  * Builds execution-stage dead letters: the reason, a bounded stack trace, the consumed record's
  * topic/partition/offset, the attempt count, first and last failure times and the job as it last
- * ran — what Kafka Streams puts in its own DLQ headers plus what a replay needs, so one replay
- * tool serves every dead letter.
+ * ran — what Kafka Streams puts in its own DLQ headers plus what a replay needs, so one replay tool
+ * serves every dead letter.
  */
 public final class DeadLetterFactory {
   public static final String STAGE = Lifecycle.EXECUTION;
+
   /** Stack traces are cut here: a dead letter must stay far below the record size limit. */
   public static final int MAX_STACKTRACE_CHARS = 16 * 1024;
 
@@ -26,7 +27,8 @@ public final class DeadLetterFactory {
   private DeadLetterFactory() {}
 
   /** A job that failed for good (permanently, or out of attempts). */
-  public static DeadLetter forJob(Job job, Failure failure, SourceCoordinates source, Instant firstFailureAt, Instant now) {
+  public static DeadLetter forJob(
+      Job job, Failure failure, SourceCoordinates source, Instant firstFailureAt, Instant now) {
     return DeadLetter.newBuilder()
         .setJobId(job.getId())
         .setStage(STAGE)
@@ -43,7 +45,8 @@ public final class DeadLetterFactory {
   }
 
   /** A scheduled record that is not a readable job: kept byte for byte for inspection. */
-  public static DeadLetter forUndecodable(SourceCoordinates source, byte[] value, Throwable error, Instant now) {
+  public static DeadLetter forUndecodable(
+      SourceCoordinates source, byte[] value, Throwable error, Instant now) {
     ErrorInfo reason = Lifecycle.error(UNDECODABLE, error.getMessage(), error, false);
     return DeadLetter.newBuilder()
         .setJobId(null)

@@ -1,9 +1,9 @@
 package dev.runex.workers.execution;
 
-import dev.runex.workers.handler.RetryableJobException;
-import dev.runex.workers.handler.PermanentJobException;
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.JobHandler;
+import dev.runex.workers.handler.PermanentJobException;
+import dev.runex.workers.handler.RetryableJobException;
 
 /**
  * Built-in {@code fail}, for trying retries and dead letters: fails the first {@code params.times}
@@ -24,7 +24,8 @@ public final class FailHandler implements JobHandler {
   public String handle(JobContext ctx) throws PermanentJobException, RetryableJobException {
     String message = ctx.stringParam("message", null);
     if (ctx.booleanParam("permanent", false)) {
-      throw new PermanentJobException(CODE, message != null ? message : "permanent failure requested");
+      throw new PermanentJobException(
+          CODE, message != null ? message : "permanent failure requested");
     }
     long times = ctx.longParam("times", Long.MAX_VALUE);
     if (ctx.attempt() <= times) {

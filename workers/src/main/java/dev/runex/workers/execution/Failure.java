@@ -15,13 +15,20 @@ import java.time.Instant;
  * @param cause what the handler threw, or null
  * @param retryNotBefore the earliest time another attempt may start (an HTTP Retry-After), or null
  */
-public record Failure(String code, String message, boolean retryable, boolean timedOut, Throwable cause, Instant retryNotBefore) {
+public record Failure(
+    String code,
+    String message,
+    boolean retryable,
+    boolean timedOut,
+    Throwable cause,
+    Instant retryNotBefore) {
 
   public Failure {
     message = message == null ? "" : message;
   }
 
-  public Failure(String code, String message, boolean retryable, boolean timedOut, Throwable cause) {
+  public Failure(
+      String code, String message, boolean retryable, boolean timedOut, Throwable cause) {
     this(code, message, retryable, timedOut, cause, null);
   }
 

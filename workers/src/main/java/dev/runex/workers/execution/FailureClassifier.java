@@ -1,7 +1,7 @@
 package dev.runex.workers.execution;
 
-import dev.runex.workers.handler.RetryableJobException;
 import dev.runex.workers.handler.PermanentJobException;
+import dev.runex.workers.handler.RetryableJobException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -39,37 +39,64 @@ public final class FailureClassifier {
         return new Failure(TIMEOUT, a.getMessage(), true, true, null);
       }
     }
-    String message = thrown.getMessage() != null ? thrown.getMessage() : thrown.getClass().getName();
+    String message =
+        thrown.getMessage() != null ? thrown.getMessage() : thrown.getClass().getName();
     return new Failure(HANDLER_ERROR, message, true, false, thrown);
   }
 
   public static Failure timeout(Duration limit) {
-    return new Failure(TIMEOUT, "attempt timed out after " + limit.toMillis() + " ms", true, true, null);
+    return new Failure(
+        TIMEOUT, "attempt timed out after " + limit.toMillis() + " ms", true, true, null);
   }
 
   public static Failure unknownType(String type) {
-    return new Failure(UNKNOWN_TYPE, "job type '" + type + "' is not declared in this worker's configuration", false, false, null);
+    return new Failure(
+        UNKNOWN_TYPE,
+        "job type '" + type + "' is not declared in this worker's configuration",
+        false,
+        false,
+        null);
   }
 
   public static Failure unknownHandler(String handler, String type) {
     return new Failure(
-        UNKNOWN_HANDLER, "no handler named '" + handler + "' (job type '" + type + "') is registered", false, false, null);
+        UNKNOWN_HANDLER,
+        "no handler named '" + handler + "' (job type '" + type + "') is registered",
+        false,
+        false,
+        null);
   }
 
   /** The worker gave the attempt up (shutdown, rebalance, aborted transaction); it reruns. */
   public static Failure abandoned() {
-    return new Failure(ABANDONED, "attempt abandoned by the worker; it reruns from the uncommitted offset", true, false, null);
+    return new Failure(
+        ABANDONED,
+        "attempt abandoned by the worker; it reruns from the uncommitted offset",
+        true,
+        false,
+        null);
   }
 
   /** The job declares more memory than the worker's whole budget: it could never start here. */
   public static Failure memoryBudgetExceeded(long needed, long budget) {
-    return new Failure(MEMORY_BUDGET_EXCEEDED, "job declares " + dev.runex.config.Sizes.format(needed)
-        + " of memory (limits.memory), more than this worker's whole runex.worker.memoryBudget ("
-        + dev.runex.config.Sizes.format(budget) + ")", false, false, null);
+    return new Failure(
+        MEMORY_BUDGET_EXCEEDED,
+        "job declares "
+            + dev.runex.config.Sizes.format(needed)
+            + " of memory (limits.memory), more than this worker's whole runex.worker.memoryBudget ("
+            + dev.runex.config.Sizes.format(budget)
+            + ")",
+        false,
+        false,
+        null);
   }
 
   public static Failure outputTooLarge(long bytes, long limit) {
     return new Failure(
-        OUTPUT_TOO_LARGE, "output of " + bytes + " bytes exceeds the limit of " + limit + " bytes", false, false, null);
+        OUTPUT_TOO_LARGE,
+        "output of " + bytes + " bytes exceeds the limit of " + limit + " bytes",
+        false,
+        false,
+        null);
   }
 }

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Java handlers a worker can run, by name: the built-ins ({@code echo}, {@code sleep},
- * {@code fail}), those found by {@link ServiceLoader} on the class path, and any registered
+ * The Java handlers a worker can run, by name: the built-ins ({@code echo}, {@code sleep}, {@code
+ * fail}), those found by {@link ServiceLoader} on the class path, and any registered
  * programmatically (tests, benchmarks, embedding applications). A later registration replaces an
  * earlier one of the same name. Thread-safe.
  */
@@ -28,12 +28,14 @@ public final class HandlerRegistry {
 
   /** The built-ins plus every {@code JobHandler} service on the class path. */
   public static HandlerRegistry withBuiltins() {
-    HandlerRegistry registry = new HandlerRegistry()
-        .register(new EchoHandler())
-        .register(new SleepHandler())
-        .register(new FailHandler());
+    HandlerRegistry registry =
+        new HandlerRegistry()
+            .register(new EchoHandler())
+            .register(new SleepHandler())
+            .register(new FailHandler());
     try {
-      for (JobHandler h : ServiceLoader.load(JobHandler.class, HandlerRegistry.class.getClassLoader())) {
+      for (JobHandler h :
+          ServiceLoader.load(JobHandler.class, HandlerRegistry.class.getClassLoader())) {
         registry.register(h);
       }
     } catch (ServiceConfigurationError e) {
@@ -46,11 +48,16 @@ public final class HandlerRegistry {
   public HandlerRegistry register(JobHandler handler) {
     String name = handler.name();
     if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("handler " + handler.getClass().getName() + " has no name");
+      throw new IllegalArgumentException(
+          "handler " + handler.getClass().getName() + " has no name");
     }
     JobHandler previous = handlers.put(name, handler);
     if (previous != null && previous != handler) {
-      log.info("handler {} ({}) replaces {}", name, handler.getClass().getName(), previous.getClass().getName());
+      log.info(
+          "handler {} ({}) replaces {}",
+          name,
+          handler.getClass().getName(),
+          previous.getClass().getName());
     }
     return this;
   }

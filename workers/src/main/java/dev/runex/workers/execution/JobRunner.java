@@ -1,12 +1,12 @@
 package dev.runex.workers.execution;
 
-import dev.runex.workers.handler.DeferJobException;
-import dev.runex.workers.handler.JobContext;
-import dev.runex.workers.handler.JobHandler;
 import dev.runex.schemas.ResourceUsage;
 import dev.runex.workers.execution.AttemptOutcome.Deferred;
 import dev.runex.workers.execution.AttemptOutcome.Failed;
 import dev.runex.workers.execution.AttemptOutcome.Succeeded;
+import dev.runex.workers.handler.DeferJobException;
+import dev.runex.workers.handler.JobContext;
+import dev.runex.workers.handler.JobHandler;
 import dev.runex.workers.monitoring.JobMdc;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -26,18 +26,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Runs attempts on a fixed pool of {@code threads} handler threads, each under its job's
- * wall-clock deadline.
+ * Runs attempts on a fixed pool of {@code threads} handler threads, each under its job's wall-clock
+ * deadline.
  *
- * <p>On the deadline the attempt is reported as a retryable {@code TIMEOUT} failure at once and
- * its thread is interrupted. A handler that ignores the interrupt keeps its thread until it
- * returns (its return value is then discarded): the pool never grows, so such handlers lower the
- * worker's effective concurrency instead of leaking threads; {@link #hasFreeThread()} turns false
- * when every thread is held. Outputs larger than {@link #MAX_OUTPUT_BYTES} are permanent {@code
+ * <p>On the deadline the attempt is reported as a retryable {@code TIMEOUT} failure at once and its
+ * thread is interrupted. A handler that ignores the interrupt keeps its thread until it returns
+ * (its return value is then discarded): the pool never grows, so such handlers lower the worker's
+ * effective concurrency instead of leaking threads; {@link #hasFreeThread()} turns false when every
+ * thread is held. Outputs larger than {@link #MAX_OUTPUT_BYTES} are permanent {@code
  * OUTPUT_TOO_LARGE} failures (a result record must fit a Kafka request).
  *
- * <p>Executors that enforce the deadline themselves (they must first stop a process tree or an
- * HTTP exchange, and report what it used) are started with a {@code timerSlack}: the runner's own
+ * <p>Executors that enforce the deadline themselves (they must first stop a process tree or an HTTP
+ * exchange, and report what it used) are started with a {@code timerSlack}: the runner's own
  * timeout then only fires that much later, as a backstop. Every outcome carries the attempt's
  * {@link ResourceUsage}: what the executor recorded ({@link JobContext#recordUsage}), else wall
  * time and the handler thread's CPU time. A {@link DeferJobException} becomes a {@link Deferred}
@@ -47,10 +47,13 @@ import java.util.function.Consumer;
  */
 public final class JobRunner implements AutoCloseable {
   public static final int MAX_OUTPUT_BYTES = 512 * 1024;
+
   /** How long {@link #close()} waits for interrupted handlers (a process tree being killed). */
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
   /** What a java handler's attempt runs in. */
   public static final String IN_PROCESS = "in-process";
+
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private final int threads;
@@ -62,13 +65,22 @@ public final class JobRunner implements AutoCloseable {
   public JobRunner(int threads, Clock clock) {
     this.threads = threads;
     this.clock = clock;
-    this.pool = new ThreadPoolExecutor(
-        threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), named("runex-job-"));
+    this.pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            named("runex-job-"));
     this.timer = new ScheduledThreadPoolExecutor(1, named("runex-job-timeout-"));
     this.timer.setRemoveOnCancelPolicy(true);
   }
 
-  /** Whether a handler thread is free (threads held by handlers that ignored a timeout count as busy). */
+  /**
+   * Whether a handler thread is free (threads held by handlers that ignored a timeout count as
+   * busy).
+   */
   public boolean hasFreeThread() {
     return busy.get() < threads;
   }
@@ -79,8 +91,9 @@ public final class JobRunner implements AutoCloseable {
   }
 
   /** Starts {@code handler} for {@code ctx}; {@code onOutcome} receives the outcome once. */
-  public RunningAttempt start(JobHandler handler, JobContext ctx, Consumer<AttemptOutcome> onOutcome) {
-    return start(handler, ctx, onOutcome, Duration.ZERO, () -> { });
+  public RunningAttempt start(
+      JobHandler handler, JobContext ctx, Consumer<AttemptOutcome> onOutcome) {
+    return start(handler, ctx, onOutcome, Duration.ZERO, () -> {});
   }
 
   /**
@@ -90,9 +103,14 @@ public final class JobRunner implements AutoCloseable {
    * outcome when a handler outlives its timeout — so resources it held can be released then.
    */
   public RunningAttempt start(
-      JobHandler handler, JobContext ctx, Consumer<AttemptOutcome> onOutcome, Duration timerSlack, Runnable onThreadFreed) {
+      JobHandler handler,
+      JobContext ctx,
+      Consumer<AttemptOutcome> onOutcome,
+      Duration timerSlack,
+      Runnable onThreadFreed) {
     Attempt attempt = new Attempt(handler, ctx, onOutcome, onThreadFreed);
-    long delayMs = Math.max(0, Duration.between(clock.instant(), ctx.deadline().plus(timerSlack)).toMillis());
+    long delayMs =
+        Math.max(0, Duration.between(clock.instant(), ctx.deadline().plus(timerSlack)).toMillis());
     attempt.timeout = timer.schedule(attempt::timeOut, delayMs, TimeUnit.MILLISECONDS);
     busy.incrementAndGet();
     try {
@@ -151,7 +169,11 @@ public final class JobRunner implements AutoCloseable {
     private boolean reported;
     private volatile ScheduledFuture<?> timeout;
 
-    Attempt(JobHandler handler, JobContext ctx, Consumer<AttemptOutcome> onOutcome, Runnable onThreadFreed) {
+    Attempt(
+        JobHandler handler,
+        JobContext ctx,
+        Consumer<AttemptOutcome> onOutcome,
+        Runnable onThreadFreed) {
       this.handler = handler;
       this.ctx = ctx;
       this.onOutcome = onOutcome;
@@ -199,18 +221,25 @@ public final class JobRunner implements AutoCloseable {
         if (output != null && output.length() > MAX_OUTPUT_BYTES / 3) {
           int bytes = output.getBytes(StandardCharsets.UTF_8).length;
           if (bytes > MAX_OUTPUT_BYTES) {
-            return new Failed(FailureClassifier.outputTooLarge(bytes, MAX_OUTPUT_BYTES), ctx.startedAt(), now, usage(now, cpuStart));
+            return new Failed(
+                FailureClassifier.outputTooLarge(bytes, MAX_OUTPUT_BYTES),
+                ctx.startedAt(),
+                now,
+                usage(now, cpuStart));
           }
         }
         return new Succeeded(output, ctx.startedAt(), now, usage(now, cpuStart));
       } catch (DeferJobException d) {
         return new Deferred(d.getMessage(), d.until(), ctx.startedAt(), clock.instant());
-      } catch (Throwable t) { // NOPMD: a handler's Error must still end its attempt, or the job would hang
+      } catch (
+          Throwable
+              t) { // NOPMD: a handler's Error must still end its attempt, or the job would hang
         if (ctx.timedOut()) {
           return timedOut();
         }
         Instant now = clock.instant();
-        return new Failed(FailureClassifier.classify(t), ctx.startedAt(), now, usage(now, cpuStart));
+        return new Failed(
+            FailureClassifier.classify(t), ctx.startedAt(), now, usage(now, cpuStart));
       }
     }
 
@@ -262,17 +291,22 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private AttemptOutcome cancelledBeforeStart() {
-      return ctx.timedOut() ? timedOut() : new Failed(FailureClassifier.abandoned(), ctx.startedAt(), clock.instant());
+      return ctx.timedOut()
+          ? timedOut()
+          : new Failed(FailureClassifier.abandoned(), ctx.startedAt(), clock.instant());
     }
 
     private AttemptOutcome timedOut() {
       Duration limit = Duration.between(ctx.startedAt(), ctx.deadline());
       Instant now = clock.instant();
-      ResourceUsage usage = ctx.usage() != null ? ctx.usage() : ResourceUsage.newBuilder()
-          .setWallMs(Math.max(0, Duration.between(ctx.startedAt(), now).toMillis()))
-          .setLimit(LimitReasons.TIMED_OUT)
-          .setIsolation(IN_PROCESS)
-          .build();
+      ResourceUsage usage =
+          ctx.usage() != null
+              ? ctx.usage()
+              : ResourceUsage.newBuilder()
+                  .setWallMs(Math.max(0, Duration.between(ctx.startedAt(), now).toMillis()))
+                  .setLimit(LimitReasons.TIMED_OUT)
+                  .setIsolation(IN_PROCESS)
+                  .build();
       return new Failed(FailureClassifier.timeout(limit), ctx.startedAt(), now, usage);
     }
 

@@ -20,9 +20,9 @@ import java.util.function.ToIntFunction;
  * strictly one at a time, in the order they were offered. Keys become ready in the order their
  * first waiting item arrived, so no key starves.
  *
- * <p>A key stays active until {@link #release} — also across {@link #clearQueued()}, so a job
- * still running from before a rewind keeps later jobs of its key waiting. Not thread-safe: the
- * poll loop owns it.
+ * <p>A key stays active until {@link #release} — also across {@link #clearQueued()}, so a job still
+ * running from before a rewind keeps later jobs of its key waiting. Not thread-safe: the poll loop
+ * owns it.
  *
  * <p>An item that may not start yet (its tenant, type or pool is paused) is {@link #hold held}: it
  * goes back to the head of its key's queue and the key is skipped — it neither runs nor counts
@@ -42,13 +42,20 @@ public final class KeyedDispatcher<K, T> {
   private final ToIntFunction<T> rankOf;
   private final Map<K, ArrayDeque<T>> queues = new HashMap<>();
   private final Set<K> active = new HashSet<>();
+
   /** Keys with waiting items and nothing running: per rank of their head item, oldest first. */
   private final List<LinkedHashSet<K>> ready = new ArrayList<>();
+
   private final Map<K, Integer> readyRank = new HashMap<>();
-  /** Keys whose head item is held back; their items count in {@link #held()}, not {@link #queued()}. */
+
+  /**
+   * Keys whose head item is held back; their items count in {@link #held()}, not {@link #queued()}.
+   */
   private final Set<K> held = new HashSet<>();
+
   /** Items in the queues (held ones included), and the held ones, per rank. */
   private final int[] queued;
+
   private final int[] heldItems;
 
   public KeyedDispatcher(int maxActive, Function<T, K> keyOf) {
@@ -58,7 +65,8 @@ public final class KeyedDispatcher<K, T> {
   /** With ranks: {@code rankOf} gives each item a rank in [0, ranks), 0 starting first. */
   public KeyedDispatcher(int maxActive, Function<T, K> keyOf, ToIntFunction<T> rankOf, int ranks) {
     if (maxActive < 1 || ranks < 1) {
-      throw new IllegalArgumentException("maxActive and ranks must be >= 1, were " + maxActive + " and " + ranks);
+      throw new IllegalArgumentException(
+          "maxActive and ranks must be >= 1, were " + maxActive + " and " + ranks);
     }
     this.maxActive = maxActive;
     this.keyOf = keyOf;
@@ -81,7 +89,10 @@ public final class KeyedDispatcher<K, T> {
     }
   }
 
-  /** {@code item}, just taken by {@link #next()}, may not start yet: it waits at its key's head until {@link #unhold}. */
+  /**
+   * {@code item}, just taken by {@link #next()}, may not start yet: it waits at its key's head
+   * until {@link #unhold}.
+   */
   public void hold(T item) {
     K key = keyOf.apply(item);
     active.remove(key);
@@ -122,7 +133,9 @@ public final class KeyedDispatcher<K, T> {
     return heads;
   }
 
-  /** The next item to start (its key becomes active), or null when at the limit or nothing is ready. */
+  /**
+   * The next item to start (its key becomes active), or null when at the limit or nothing is ready.
+   */
   public T next() {
     if (active.size() >= maxActive || readyRank.isEmpty()) {
       return null;
@@ -161,7 +174,10 @@ public final class KeyedDispatcher<K, T> {
     Arrays.fill(heldItems, 0);
   }
 
-  /** Drops the waiting (and held) items that match (for instance those of revoked partitions); returns them. */
+  /**
+   * Drops the waiting (and held) items that match (for instance those of revoked partitions);
+   * returns them.
+   */
   public List<T> removeQueuedIf(Predicate<T> filter) {
     List<T> removed = new ArrayList<>();
     Iterator<Map.Entry<K, ArrayDeque<T>>> it = queues.entrySet().iterator();
@@ -186,7 +202,10 @@ public final class KeyedDispatcher<K, T> {
     return queuedUpToRank(queued.length - 1);
   }
 
-  /** Items waiting to start (not held back) whose rank is at most {@code rank}: those that start before the rank's next. */
+  /**
+   * Items waiting to start (not held back) whose rank is at most {@code rank}: those that start
+   * before the rank's next.
+   */
   public int queuedUpToRank(int rank) {
     int n = 0;
     for (int r = 0; r <= rank && r < queued.length; r++) {
@@ -214,7 +233,10 @@ public final class KeyedDispatcher<K, T> {
     return true;
   }
 
-  /** Puts a key with waiting items among the ready ones, at its head item's rank (kept if already there). */
+  /**
+   * Puts a key with waiting items among the ready ones, at its head item's rank (kept if already
+   * there).
+   */
   private void makeReady(K key) {
     if (readyRank.containsKey(key)) {
       return;

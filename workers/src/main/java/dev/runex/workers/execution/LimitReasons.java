@@ -1,9 +1,9 @@
 package dev.runex.workers.execution;
 
 /**
- * The values of {@code ResourceUsage.limit}: which limit stopped an attempt (or, for
- * {@link #OUTPUT_LIMIT}, cut its output). They double as the error codes of the failures they
- * cause and as the {@code limit} tag of {@code runex.job.limited}.
+ * The values of {@code ResourceUsage.limit}: which limit stopped an attempt (or, for {@link
+ * #OUTPUT_LIMIT}, cut its output). They double as the error codes of the failures they cause and as
+ * the {@code limit} tag of {@code runex.job.limited}.
  */
 public final class LimitReasons {
   public static final String TIMED_OUT = "TIMED_OUT";

@@ -10,8 +10,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * Reads a {@code scheduled.<pool>} record value into a {@link Job}, separating bad records (not
  * Confluent-framed, unknown schema id, unreadable body, no value: {@link UndecodableJobException},
- * dead-lettered) from an unavailable registry ({@link RegistryUnavailableException}, retried).
- * The consumer reads raw bytes so a bad record can never stop the poll loop.
+ * dead-lettered) from an unavailable registry ({@link RegistryUnavailableException}, retried). The
+ * consumer reads raw bytes so a bad record can never stop the poll loop.
  */
 public final class ScheduledJobDecoder {
   private final SchemaRegistryClient registry;

@@ -1,8 +1,8 @@
 package dev.runex.workers.execution;
 
-import dev.runex.workers.handler.PermanentJobException;
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.JobHandler;
+import dev.runex.workers.handler.PermanentJobException;
 
 /**
  * Built-in {@code sleep}: sleeps {@code params.ms} milliseconds, interruptibly (so a timeout or a
@@ -20,7 +20,8 @@ public final class SleepHandler implements JobHandler {
   public String handle(JobContext ctx) throws PermanentJobException, InterruptedException {
     long ms = ctx.requiredLongParam("ms");
     if (ms < 0) {
-      throw new PermanentJobException(FailureClassifier.PARAM_INVALID, "parameter ms must be >= 0, was " + ms);
+      throw new PermanentJobException(
+          FailureClassifier.PARAM_INVALID, "parameter ms must be >= 0, was " + ms);
     }
     Thread.sleep(ms);
     return "slept " + ms + " ms";

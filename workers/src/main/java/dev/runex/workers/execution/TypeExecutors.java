@@ -1,6 +1,5 @@
 package dev.runex.workers.execution;
 
-import dev.runex.workers.handler.JobHandler;
 import dev.runex.config.JobTypeSpec;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
@@ -9,6 +8,7 @@ import dev.runex.workers.execution.process.ProcessExecutor;
 import dev.runex.workers.execution.process.ProcessSandbox;
 import dev.runex.workers.execution.process.SandboxTools;
 import dev.runex.workers.execution.process.SandboxUids;
+import dev.runex.workers.handler.JobHandler;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,10 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * What runs a job type's attempts, per its {@code executor}: a {@link JobHandler} from the
- * {@link HandlerRegistry} ({@code java}), a {@link ProcessExecutor} ({@code process}) or an
- * {@link HttpExecutor} ({@code http}), made once per type and reused (an http type keeps its client
- * and circuit breaker). The process sandbox is set up on first use: its tools are probed once per
+ * What runs a job type's attempts, per its {@code executor}: a {@link JobHandler} from the {@link
+ * HandlerRegistry} ({@code java}), a {@link ProcessExecutor} ({@code process}) or an {@link
+ * HttpExecutor} ({@code http}), made once per type and reused (an http type keeps its client and
+ * circuit breaker). The process sandbox is set up on first use: its tools are probed once per
  * worker.
  */
 public final class TypeExecutors {
@@ -43,12 +43,24 @@ public final class TypeExecutors {
   private volatile ProcessSandbox sandbox;
 
   public TypeExecutors(RunexConfig cfg, HandlerRegistry handlers, Clock clock) {
-    this(handlers, clock, cfg.duration(Settings.WORKER_KILL_GRACE), () -> new ProcessSandbox(
-        SandboxTools.detect(), cfg.sandboxMode(), workRoot(cfg), cfg.duration(Settings.WORKER_KILL_GRACE),
-        SandboxUids.forThisProcess()));
+    this(
+        handlers,
+        clock,
+        cfg.duration(Settings.WORKER_KILL_GRACE),
+        () ->
+            new ProcessSandbox(
+                SandboxTools.detect(),
+                cfg.sandboxMode(),
+                workRoot(cfg),
+                cfg.duration(Settings.WORKER_KILL_GRACE),
+                SandboxUids.forThisProcess()));
   }
 
-  TypeExecutors(HandlerRegistry handlers, Clock clock, Duration killGrace, Supplier<ProcessSandbox> sandboxFactory) {
+  TypeExecutors(
+      HandlerRegistry handlers,
+      Clock clock,
+      Duration killGrace,
+      Supplier<ProcessSandbox> sandboxFactory) {
     this.handlers = handlers;
     this.clock = clock;
     this.killGrace = killGrace;
@@ -60,7 +72,8 @@ public final class TypeExecutors {
    * start (not at its first job) how process jobs will be isolated — or that they will not be.
    */
   public void prepare(Collection<JobTypeSpec> types, String pool) {
-    if (types.stream().anyMatch(t -> t.pool().equals(pool) && JobTypeSpec.PROCESS.equals(t.executor()))) {
+    if (types.stream()
+        .anyMatch(t -> t.pool().equals(pool) && JobTypeSpec.PROCESS.equals(t.executor()))) {
       sandbox();
     }
   }
@@ -75,9 +88,15 @@ public final class TypeExecutors {
 
   private Executor create(JobTypeSpec type) {
     return switch (type.executor()) {
-      case JobTypeSpec.PROCESS -> new Executor(new ProcessExecutor(type, sandbox()), killGrace.plus(Duration.ofSeconds(10)));
-      case JobTypeSpec.HTTP -> new Executor(new HttpExecutor(type, HttpExecutor.client(type), clock), Duration.ofSeconds(5));
-      default -> throw new IllegalStateException("executor '" + type.executor() + "' passed config validation but is unknown");
+      case JobTypeSpec.PROCESS ->
+          new Executor(
+              new ProcessExecutor(type, sandbox()), killGrace.plus(Duration.ofSeconds(10)));
+      case JobTypeSpec.HTTP ->
+          new Executor(
+              new HttpExecutor(type, HttpExecutor.client(type), clock), Duration.ofSeconds(5));
+      default ->
+          throw new IllegalStateException(
+              "executor '" + type.executor() + "' passed config validation but is unknown");
     };
   }
 
@@ -90,6 +109,8 @@ public final class TypeExecutors {
 
   static Path workRoot(RunexConfig cfg) {
     String dir = cfg.string(Settings.WORKER_WORK_DIR).trim();
-    return dir.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "runex-jobs") : Path.of(dir);
+    return dir.isEmpty()
+        ? Path.of(System.getProperty("java.io.tmpdir"), "runex-jobs")
+        : Path.of(dir);
   }
 }

@@ -1,8 +1,8 @@
 package dev.runex.workers.handler;
 
-import dev.runex.workers.execution.FailureClassifier;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.ResourceUsage;
+import dev.runex.workers.execution.FailureClassifier;
 import dev.runex.workers.monitoring.TraceContext;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,8 +17,8 @@ import java.util.Optional;
  * cancelled (timed out, cancelled by an operator, or abandoned by a worker that is shutting down or
  * lost the partition).
  *
- * <p>Parameter getters throw {@link PermanentJobException} ({@code PARAM_INVALID}) when a value
- * has the wrong type: a retry would not fix it.
+ * <p>Parameter getters throw {@link PermanentJobException} ({@code PARAM_INVALID}) when a value has
+ * the wrong type: a retry would not fix it.
  */
 public final class JobContext {
 
@@ -45,7 +45,8 @@ public final class JobContext {
   }
 
   /** With the {@code traceparent} header of the consumed record (null: none). */
-  public JobContext(Job job, String workerId, Instant startedAt, Instant deadline, String inboundTraceParent) {
+  public JobContext(
+      Job job, String workerId, Instant startedAt, Instant deadline, String inboundTraceParent) {
     this.job = job;
     this.workerId = workerId;
     this.startedAt = startedAt;
@@ -92,9 +93,9 @@ public final class JobContext {
   }
 
   /**
-   * Records what the attempt used; executors that can measure more than wall time (processes,
-   * HTTP calls) call this before returning or throwing. The runner fills in wall time and the
-   * handler thread's CPU time when nothing was recorded.
+   * Records what the attempt used; executors that can measure more than wall time (processes, HTTP
+   * calls) call this before returning or throwing. The runner fills in wall time and the handler
+   * thread's CPU time when nothing was recorded.
    */
   public void recordUsage(ResourceUsage usage) {
     this.usage = usage;
@@ -140,7 +141,9 @@ public final class JobContext {
     }
   }
 
-  /** The raw parameters: values are null, Boolean, Long, Double or String (JSON parameters as text). */
+  /**
+   * The raw parameters: values are null, Boolean, Long, Double or String (JSON parameters as text).
+   */
   public Map<String, Object> params() {
     return job.getParams() == null ? Map.of() : Collections.unmodifiableMap(job.getParams());
   }
@@ -162,7 +165,8 @@ public final class JobContext {
   public long requiredLongParam(String name) throws PermanentJobException {
     Object v = params().get(name);
     if (v == null) {
-      throw new PermanentJobException(FailureClassifier.PARAM_INVALID, "parameter " + name + " is required");
+      throw new PermanentJobException(
+          FailureClassifier.PARAM_INVALID, "parameter " + name + " is required");
     }
     return toLong(name, v);
   }
@@ -213,6 +217,7 @@ public final class JobContext {
 
   private static PermanentJobException invalid(String name, String expected, Object v) {
     return new PermanentJobException(
-        FailureClassifier.PARAM_INVALID, "parameter " + name + " must be " + expected + ", was '" + v + "'");
+        FailureClassifier.PARAM_INVALID,
+        "parameter " + name + " must be " + expected + ", was '" + v + "'");
   }
 }

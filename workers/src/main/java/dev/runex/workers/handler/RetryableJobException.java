@@ -28,7 +28,8 @@ public class RetryableJobException extends Exception {
    * With the earliest time the next attempt may start (for instance an HTTP {@code Retry-After}):
    * the next attempt is due at the later of it and the type's back-off.
    */
-  public RetryableJobException(String code, String message, Throwable cause, Instant retryNotBefore) {
+  public RetryableJobException(
+      String code, String message, Throwable cause, Instant retryNotBefore) {
     super(message, cause);
     this.code = code == null || code.isBlank() ? FailureClassifier.HANDLER_ERROR : code;
     this.retryNotBefore = retryNotBefore;

@@ -7,9 +7,9 @@ import org.slf4j.MDC;
 
 /**
  * Puts a job's {@code job.id}, {@code tenant}, {@code attempt} and, when it was submitted with a
- * {@code traceparent}, its {@code trace.id} into the SLF4J MDC for the
- * duration of a try-with-resources block, so handler logs and the worker's own failure logs can
- * be correlated with the job's events and result.
+ * {@code traceparent}, its {@code trace.id} into the SLF4J MDC for the duration of a
+ * try-with-resources block, so handler logs and the worker's own failure logs can be correlated
+ * with the job's events and result.
  */
 public final class JobMdc implements AutoCloseable {
   public static final String JOB_ID = "job.id";

@@ -8,18 +8,22 @@ import java.util.HexFormat;
 import java.util.regex.Matcher;
 
 /**
- * W3C Trace Context for an attempt ({@code traceparent: 00-<trace id>-<span id>-<flags>}). When
- * the job was submitted with a valid {@code traceparent} (intake record header, carried by the
- * topology to the scheduled record's header), the attempt continues that trace; otherwise the trace id is derived from the job id, so every attempt of a job (and its
- * reruns after a crash) share one trace. The span id is derived from the idempotency key
- * ({@code <job id>:<attempt>}): stable for a re-executed attempt, distinct per attempt.
+ * W3C Trace Context for an attempt ({@code traceparent: 00-<trace id>-<span id>-<flags>}). When the
+ * job was submitted with a valid {@code traceparent} (intake record header, carried by the topology
+ * to the scheduled record's header), the attempt continues that trace; otherwise the trace id is
+ * derived from the job id, so every attempt of a job (and its reruns after a crash) share one
+ * trace. The span id is derived from the idempotency key ({@code <job id>:<attempt>}): stable for a
+ * re-executed attempt, distinct per attempt.
  */
 public final class TraceContext {
   public static final String HEADER = TraceParents.HEADER;
 
   private TraceContext() {}
 
-  /** The traceparent for attempt {@code attempt} of {@code jobId}, continuing {@code inbound} when it is valid. */
+  /**
+   * The traceparent for attempt {@code attempt} of {@code jobId}, continuing {@code inbound} when
+   * it is valid.
+   */
   public static String traceParent(String jobId, int attempt, String inbound) {
     String traceId;
     String flags = "01";
@@ -30,7 +34,12 @@ public final class TraceContext {
     } else {
       traceId = hex(digest("runex-trace:" + jobId), 16);
     }
-    return "00-" + traceId + "-" + hex(digest("runex-span:" + jobId + ":" + attempt), 8) + "-" + flags;
+    return "00-"
+        + traceId
+        + "-"
+        + hex(digest("runex-span:" + jobId + ":" + attempt), 8)
+        + "-"
+        + flags;
   }
 
   private static byte[] digest(String text) {

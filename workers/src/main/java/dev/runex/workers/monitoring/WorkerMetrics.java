@@ -1,10 +1,10 @@
 package dev.runex.workers.monitoring;
 
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.ResourceUsage;
 import dev.runex.schemas.lifecycle.Lifecycle;
-import dev.runex.monitoring.RunexMeters;
-import dev.runex.workers.execution.LimitReasons;
 import dev.runex.workers.deadletter.DeadLetterFactory;
+import dev.runex.workers.execution.LimitReasons;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,36 +21,50 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
- * The worker's meters, all defined in {@link RunexMeters}: attempts started, queue wait,
- * execution time, CPU time, peak memory and completions by outcome, limits hit, deferrals,
- * retries, dead letters, commit time, the in-flight, buffered and reserved-memory gauges, plus
- * Kafka's own client metrics (bound with {@link KafkaClientMetrics}).
- * The {@code type} tag is limited to declared job types ({@code unknown} otherwise) to keep
- * cardinality bounded whatever arrives on the topic.
+ * The worker's meters, all defined in {@link RunexMeters}: attempts started, queue wait, execution
+ * time, CPU time, peak memory and completions by outcome, limits hit, deferrals, retries, dead
+ * letters, commit time, the in-flight, buffered and reserved-memory gauges, plus Kafka's own client
+ * metrics (bound with {@link KafkaClientMetrics}). The {@code type} tag is limited to declared job
+ * types ({@code unknown} otherwise) to keep cardinality bounded whatever arrives on the topic.
  */
 public final class WorkerMetrics implements AutoCloseable {
   static final String UNKNOWN_TYPE = "unknown";
-  private static final Set<String> LIMITS = Set.of(
-      LimitReasons.TIMED_OUT, LimitReasons.MEMORY_LIMIT, LimitReasons.CPU_LIMIT, LimitReasons.PIDS_LIMIT,
-      LimitReasons.FILE_SIZE_LIMIT, LimitReasons.OUTPUT_LIMIT, LimitReasons.CANCELLED);
+  private static final Set<String> LIMITS =
+      Set.of(
+          LimitReasons.TIMED_OUT,
+          LimitReasons.MEMORY_LIMIT,
+          LimitReasons.CPU_LIMIT,
+          LimitReasons.PIDS_LIMIT,
+          LimitReasons.FILE_SIZE_LIMIT,
+          LimitReasons.OUTPUT_LIMIT,
+          LimitReasons.CANCELLED);
 
   private final MeterRegistry registry;
   private final Set<String> knownTypes;
   private final List<Gauge> gauges = new ArrayList<>();
   private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
+
   /**
    * The meters every attempt touches, looked up once per tag combination: Micrometer's builder
    * lookup builds an id and sorts its tags on every call, a tenth of the poll loop's time.
    */
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-  public WorkerMetrics(MeterRegistry registry, Set<String> knownTypes, Supplier<Number> inFlight, Supplier<Number> buffered) {
+  public WorkerMetrics(
+      MeterRegistry registry,
+      Set<String> knownTypes,
+      Supplier<Number> inFlight,
+      Supplier<Number> buffered) {
     this(registry, knownTypes, inFlight, buffered, () -> 0);
   }
 
   public WorkerMetrics(
-      MeterRegistry registry, Set<String> knownTypes, Supplier<Number> inFlight, Supplier<Number> buffered,
+      MeterRegistry registry,
+      Set<String> knownTypes,
+      Supplier<Number> inFlight,
+      Supplier<Number> buffered,
       Supplier<Number> memoryReserved) {
     this.registry = registry;
     this.knownTypes = Set.copyOf(knownTypes);
@@ -77,7 +91,8 @@ public final class WorkerMetrics implements AutoCloseable {
   /** An attempt finished; {@code outcome} is succeeded, retry, failed or timed_out. */
   public void finished(String type, String outcome, Duration execution) {
     String t = typeTag(type);
-    timer(RunexMeters.JOB_EXECUTION, t, outcome).record(execution.isNegative() ? Duration.ZERO : execution);
+    timer(RunexMeters.JOB_EXECUTION, t, outcome)
+        .record(execution.isNegative() ? Duration.ZERO : execution);
     counter(RunexMeters.JOB_COMPLETED, t, outcome).increment();
   }
 
@@ -89,7 +104,9 @@ public final class WorkerMetrics implements AutoCloseable {
     }
     String t = typeTag(type);
     if (usage.getCpuMs() != null) {
-      RunexMeters.JOB_CPU.timer(registry, t, outcome).record(Duration.ofMillis(Math.max(0, usage.getCpuMs())));
+      RunexMeters.JOB_CPU
+          .timer(registry, t, outcome)
+          .record(Duration.ofMillis(Math.max(0, usage.getCpuMs())));
     }
     if (usage.getPeakMemoryBytes() != null) {
       RunexMeters.JOB_MEMORY_PEAK.summary(registry, t, outcome).record(usage.getPeakMemoryBytes());
@@ -121,7 +138,10 @@ public final class WorkerMetrics implements AutoCloseable {
     RunexMeters.WORKER_COMMIT.timer(registry).record(took);
   }
 
-  /** Limit reasons come from the executors, a closed set; anything else is folded to keep cardinality bounded. */
+  /**
+   * Limit reasons come from the executors, a closed set; anything else is folded to keep
+   * cardinality bounded.
+   */
   static String limitTag(String limit) {
     return LIMITS.contains(limit) ? limit : "OTHER";
   }
@@ -152,6 +172,9 @@ public final class WorkerMetrics implements AutoCloseable {
   }
 
   private Gauge gauge(RunexMeters meter, Supplier<Number> value) {
-    return Gauge.builder(meter.meterName(), value).description(meter.description()).strongReference(true).register(registry);
+    return Gauge.builder(meter.meterName(), value)
+        .description(meter.description())
+        .strongReference(true)
+        .register(registry);
   }
 }

@@ -8,8 +8,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The partitions a worker owns and their offset state: what to commit, where to rewind to, how
- * far each ran ahead. Not thread-safe: the poll loop owns it.
+ * The partitions a worker owns and their offset state: what to commit, where to rewind to, how far
+ * each ran ahead. Not thread-safe: the poll loop owns it.
  */
 public final class AssignedPartitions {
   private final Map<TopicPartition, AssignedPartition> byPartition = new HashMap<>();

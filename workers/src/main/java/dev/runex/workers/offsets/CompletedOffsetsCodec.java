@@ -17,14 +17,15 @@ import java.util.zip.Inflater;
  * followed by {@code B} and the base64url bitset, or {@code Z} and the base64url of the
  * zlib-deflated bitset, whichever is shorter. Bit {@code i} set means offset {@code base + 1 + i}
  * finished ({@code base}, the committed offset, is by definition unfinished). Contiguous runs
- * deflate to a few bytes; a fully random window of {@code n} offsets costs at most
- * {@code 4 * ceil(n / 8) / 3} characters (16,384 offsets: about 2.7 KB), below Kafka's default
- * {@code offset.metadata.max.bytes} of 4096.
+ * deflate to a few bytes; a fully random window of {@code n} offsets costs at most {@code 4 *
+ * ceil(n / 8) / 3} characters (16,384 offsets: about 2.7 KB), below Kafka's default {@code
+ * offset.metadata.max.bytes} of 4096.
  */
 public final class CompletedOffsetsCodec {
   static final String PREFIX = "rx1";
   private static final char RAW = 'B';
   private static final char DEFLATED = 'Z';
+
   /** Refuse metadata that would inflate beyond this (a corrupt or hostile value). */
   private static final int MAX_BITSET_BYTES = 1 << 20;
 
@@ -39,7 +40,8 @@ public final class CompletedOffsetsCodec {
     for (long offset : finished.tailSet(base, false)) {
       long index = offset - base - 1;
       if (index > Integer.MAX_VALUE - 1) {
-        throw new IllegalStateException("finished offset " + offset + " is too far above commit point " + base);
+        throw new IllegalStateException(
+            "finished offset " + offset + " is too far above commit point " + base);
       }
       bits.set((int) index);
     }
@@ -62,7 +64,8 @@ public final class CompletedOffsetsCodec {
       return new long[0];
     }
     if (!metadata.startsWith(PREFIX) || metadata.length() < PREFIX.length() + 1) {
-      throw new IllegalArgumentException("not runex completed-offsets metadata: '" + abbreviate(metadata) + "'");
+      throw new IllegalArgumentException(
+          "not runex completed-offsets metadata: '" + abbreviate(metadata) + "'");
     }
     char kind = metadata.charAt(PREFIX.length());
     byte[] payload = DECODER.decode(metadata.substring(PREFIX.length() + 1));
@@ -70,7 +73,9 @@ public final class CompletedOffsetsCodec {
         switch (kind) {
           case RAW -> payload;
           case DEFLATED -> inflate(payload);
-          default -> throw new IllegalArgumentException("unknown completed-offsets encoding '" + kind + "'");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown completed-offsets encoding '" + kind + "'");
         };
     BitSet bits = BitSet.valueOf(raw);
     return bits.stream().mapToLong(i -> base + 1 + i).toArray();
@@ -105,12 +110,14 @@ public final class CompletedOffsetsCodec {
         }
         out.write(buf, 0, n);
         if (out.size() > MAX_BITSET_BYTES) {
-          throw new IllegalArgumentException("completed-offsets metadata inflates beyond " + MAX_BITSET_BYTES + " bytes");
+          throw new IllegalArgumentException(
+              "completed-offsets metadata inflates beyond " + MAX_BITSET_BYTES + " bytes");
         }
       }
       return out.toByteArray();
     } catch (DataFormatException e) {
-      throw new IllegalArgumentException("corrupt completed-offsets metadata: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "corrupt completed-offsets metadata: " + e.getMessage(), e);
     } finally {
       inflater.end();
     }

@@ -6,8 +6,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 /**
  * The offsets of one partition between its commit point and what was fetched: which are still
  * unfinished, which already finished out of order. Jobs finish out of order (key-level
- * concurrency), so the committed offset is the lowest unfinished one and the finished offsets
- * above it travel in the commit metadata ({@link CompletedOffsetsCodec}).
+ * concurrency), so the committed offset is the lowest unfinished one and the finished offsets above
+ * it travel in the commit metadata ({@link CompletedOffsetsCodec}).
  *
  * <p>Invariant: every offset below the last commit point is finished or is not a record
  * (transaction markers, aborted records). Not thread-safe: the poll loop owns it.
@@ -18,7 +18,10 @@ public final class OffsetTracker {
   public enum Admission {
     /** Not finished yet: run it. */
     RUN,
-    /** Its result was already committed (below the commit point, or in the commit metadata): skip it. */
+    /**
+     * Its result was already committed (below the commit point, or in the commit metadata): skip
+     * it.
+     */
     ALREADY_FINISHED,
     /** Fetched twice without a rewind (should not happen): ignore the duplicate. */
     IN_PROGRESS
@@ -26,10 +29,13 @@ public final class OffsetTracker {
 
   private final TreeSet<Long> pending = new TreeSet<>();
   private final TreeSet<Long> finished = new TreeSet<>();
+
   /** What the broker holds (null: nothing committed yet), so a rewind can return to it. */
   private OffsetAndMetadata lastCommitted;
+
   /** The last commit point, or the first fetched offset before any commit; -1 unknown. */
   private long committed;
+
   private long nextFetch;
   private boolean changed;
 
@@ -70,7 +76,10 @@ public final class OffsetTracker {
     return restore(lastCommitted);
   }
 
-  /** Where the consumer must seek to refetch everything not committed, or -1 if nothing was fetched yet. */
+  /**
+   * Where the consumer must seek to refetch everything not committed, or -1 if nothing was fetched
+   * yet.
+   */
   public long resumeOffset() {
     return lastCommitted != null ? lastCommitted.offset() : committed;
   }
@@ -155,7 +164,14 @@ public final class OffsetTracker {
 
   @Override
   public String toString() {
-    return "OffsetTracker{commitPoint=" + commitPoint() + ", pending=" + pending.size()
-        + ", finishedAbove=" + finished.size() + ", nextFetch=" + nextFetch + '}';
+    return "OffsetTracker{commitPoint="
+        + commitPoint()
+        + ", pending="
+        + pending.size()
+        + ", finishedAbove="
+        + finished.size()
+        + ", nextFetch="
+        + nextFetch
+        + '}';
   }
 }

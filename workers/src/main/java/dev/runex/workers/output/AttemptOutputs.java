@@ -12,7 +12,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * @param decision the retry decision of a failed attempt (null when it succeeded)
  * @param records serialized records: result, retry, dead letter and events
  */
-public record AttemptOutputs(Kind kind, RetryDecision decision, List<ProducerRecord<byte[], byte[]>> records) {
+public record AttemptOutputs(
+    Kind kind, RetryDecision decision, List<ProducerRecord<byte[], byte[]>> records) {
 
   /** How an attempt ended. */
   public enum Kind {

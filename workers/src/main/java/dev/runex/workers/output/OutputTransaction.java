@@ -25,10 +25,10 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  * sendOffsetsToTransaction} with the consumer's group metadata, so a zombie of an older group
  * generation is fenced: KIP-447). Only the poll-loop thread calls it.
  *
- * <p>Error handling follows the producer's contract: fencing, authorization and protocol errors
- * are fatal ({@link FatalTransactionException}: stop the worker); a commit that times out is
- * retried (its outcome is unknown until it completes); any other failure aborts the transaction
- * and is reported as {@link AbortedTransactionException} so the caller rewinds.
+ * <p>Error handling follows the producer's contract: fencing, authorization and protocol errors are
+ * fatal ({@link FatalTransactionException}: stop the worker); a commit that times out is retried
+ * (its outcome is unknown until it completes); any other failure aborts the transaction and is
+ * reported as {@link AbortedTransactionException} so the caller rewinds.
  */
 public final class OutputTransaction implements AutoCloseable {
   private static final int COMMIT_TIMEOUT_RETRIES = 3;
@@ -46,7 +46,8 @@ public final class OutputTransaction implements AutoCloseable {
     try {
       producer.initTransactions();
     } catch (KafkaException e) {
-      throw new FatalTransactionException("cannot initialize the transactional producer: " + e.getMessage(), e);
+      throw new FatalTransactionException(
+          "cannot initialize the transactional producer: " + e.getMessage(), e);
     }
   }
 
@@ -68,11 +69,13 @@ public final class OutputTransaction implements AutoCloseable {
   public void send(ProducerRecord<byte[], byte[]> record) {
     begin();
     try {
-      producer.send(record, (metadata, e) -> {
-        if (e != null && sendFailure == null) {
-          sendFailure = e;
-        }
-      });
+      producer.send(
+          record,
+          (metadata, e) -> {
+            if (e != null && sendFailure == null) {
+              sendFailure = e;
+            }
+          });
     } catch (KafkaException e) {
       throwIfFatal("send", e);
       sendFailure = e;
@@ -88,7 +91,8 @@ public final class OutputTransaction implements AutoCloseable {
     if (sendFailure != null) {
       Exception failure = sendFailure;
       abort();
-      throw new AbortedTransactionException("a send in the transaction failed: " + failure.getMessage(), failure);
+      throw new AbortedTransactionException(
+          "a send in the transaction failed: " + failure.getMessage(), failure);
     }
     if (!open && offsets.isEmpty()) {
       return;
@@ -150,7 +154,8 @@ public final class OutputTransaction implements AutoCloseable {
       } catch (TimeoutException e) {
         if (attempt >= COMMIT_TIMEOUT_RETRIES) {
           // the commit may or may not have happened: only a restart (initTransactions) settles it
-          throw new FatalTransactionException("transaction commit timed out " + attempt + " times", e);
+          throw new FatalTransactionException(
+              "transaction commit timed out " + attempt + " times", e);
         }
       }
     }
@@ -175,7 +180,8 @@ public final class OutputTransaction implements AutoCloseable {
 
   private static void throwIfFatal(String what, KafkaException e) {
     if (isFatal(e)) {
-      throw new FatalTransactionException("transactional " + what + " failed fatally: " + e.getMessage(), e);
+      throw new FatalTransactionException(
+          "transactional " + what + " failed fatally: " + e.getMessage(), e);
     }
   }
 }

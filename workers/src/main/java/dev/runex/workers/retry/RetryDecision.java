@@ -17,5 +17,6 @@ public sealed interface RetryDecision {
    *
    * @param firstFailureAt when the job first failed (this attempt, if it never failed before)
    */
-  record GiveUp(JobStatus status, ErrorInfo error, Instant firstFailureAt) implements RetryDecision {}
+  record GiveUp(JobStatus status, ErrorInfo error, Instant firstFailureAt)
+      implements RetryDecision {}
 }

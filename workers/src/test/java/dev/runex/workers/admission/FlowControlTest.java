@@ -32,7 +32,9 @@ class FlowControlTest {
     assertThat(bounded.partitionsToPause(4, true, spans)).containsExactlyInAnyOrder("p0", "p1");
     assertThat(bounded.backPressured()).isTrue();
     assertThat(bounded.partitionsToPause(4, false, spans)).as("a slot freed up").isEmpty();
-    assertThat(bounded.partitionsToPause(60, false, spans)).as("not full: the large buffer applies").isEmpty();
+    assertThat(bounded.partitionsToPause(60, false, spans))
+        .as("not full: the large buffer applies")
+        .isEmpty();
   }
 
   @Test
@@ -55,8 +57,10 @@ class FlowControlTest {
     FlowControl<String> bounded = new FlowControl<>(10, 1_000, 4);
     Map<String, Long> spans = Map.of("high-0", 0L, "low-0", 0L);
 
-    assertThat(bounded.partitionsToPause(4, true, spans, p -> 4)).containsExactlyInAnyOrder("high-0", "low-0");
+    assertThat(bounded.partitionsToPause(4, true, spans, p -> 4))
+        .containsExactlyInAnyOrder("high-0", "low-0");
     assertThat(bounded.partitionsToPause(11, false, spans, p -> p.startsWith("high") ? 0 : 11))
-        .as("overflow pauses every partition").containsExactlyInAnyOrder("high-0", "low-0");
+        .as("overflow pauses every partition")
+        .containsExactlyInAnyOrder("high-0", "low-0");
   }
 }

@@ -15,7 +15,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DeadLetterFactoryTest {
-  private static final SourceCoordinates SOURCE = new SourceCoordinates("runex.scheduled.default", 3, 1234);
+  private static final SourceCoordinates SOURCE =
+      new SourceCoordinates("runex.scheduled.default", 3, 1234);
   private static final Instant NOW = T0.plusSeconds(90);
 
   @Test
@@ -29,9 +30,12 @@ class DeadLetterFactoryTest {
     assertThat(letter.getStage()).isEqualTo("execution");
     assertThat(letter.getReason().getCode()).isEqualTo("HANDLER_ERROR");
     assertThat(letter.getReason().getMessage()).isEqualTo("downstream said no");
-    assertThat(letter.getReason().getExceptionClass()).isEqualTo(IllegalStateException.class.getName());
+    assertThat(letter.getReason().getExceptionClass())
+        .isEqualTo(IllegalStateException.class.getName());
     assertThat(letter.getReason().getRetryable()).isTrue();
-    assertThat(letter.getStacktrace()).startsWith("java.lang.IllegalStateException: downstream said no").contains("\tat ");
+    assertThat(letter.getStacktrace())
+        .startsWith("java.lang.IllegalStateException: downstream said no")
+        .contains("\tat ");
     assertThat(letter.getSourceTopic()).isEqualTo("runex.scheduled.default");
     assertThat(letter.getSourcePartition()).isEqualTo(3);
     assertThat(letter.getSourceOffset()).isEqualTo(1234);
@@ -43,8 +47,13 @@ class DeadLetterFactoryTest {
 
   @Test
   void timeoutHasNoStacktrace() {
-    DeadLetter letter = DeadLetterFactory.forJob(
-        job("j1", "sleep", Map.of()), FailureClassifier.timeout(java.time.Duration.ofSeconds(1)), SOURCE, NOW, NOW);
+    DeadLetter letter =
+        DeadLetterFactory.forJob(
+            job("j1", "sleep", Map.of()),
+            FailureClassifier.timeout(java.time.Duration.ofSeconds(1)),
+            SOURCE,
+            NOW,
+            NOW);
 
     assertThat(letter.getReason().getCode()).isEqualTo("TIMEOUT");
     assertThat(letter.getStacktrace()).isNull();
@@ -54,16 +63,22 @@ class DeadLetterFactoryTest {
   void boundsTheStacktrace() {
     RuntimeException deep = new RuntimeException("x".repeat(100_000));
 
-    DeadLetter letter = DeadLetterFactory.forJob(job("j1", "t", Map.of()), FailureClassifier.classify(deep), SOURCE, NOW, NOW);
+    DeadLetter letter =
+        DeadLetterFactory.forJob(
+            job("j1", "t", Map.of()), FailureClassifier.classify(deep), SOURCE, NOW, NOW);
 
-    assertThat(letter.getStacktrace()).hasSize(DeadLetterFactory.MAX_STACKTRACE_CHARS).endsWith("(truncated)");
+    assertThat(letter.getStacktrace())
+        .hasSize(DeadLetterFactory.MAX_STACKTRACE_CHARS)
+        .endsWith("(truncated)");
   }
 
   @Test
   void undecodableRecordKeepsItsBytes() {
     byte[] value = "not avro".getBytes(StandardCharsets.UTF_8);
 
-    DeadLetter letter = DeadLetterFactory.forUndecodable(SOURCE, value, new IllegalArgumentException("bad magic"), NOW);
+    DeadLetter letter =
+        DeadLetterFactory.forUndecodable(
+            SOURCE, value, new IllegalArgumentException("bad magic"), NOW);
 
     assertThat(letter.getJobId()).isNull();
     assertThat(letter.getReason().getCode()).isEqualTo("UNDECODABLE");

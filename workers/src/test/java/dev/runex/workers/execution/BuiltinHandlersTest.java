@@ -1,9 +1,5 @@
 package dev.runex.workers.execution;
 
-import dev.runex.workers.handler.RetryableJobException;
-import dev.runex.workers.handler.PermanentJobException;
-import dev.runex.workers.handler.JobContext;
-import dev.runex.workers.handler.JobHandler;
 import static dev.runex.workers.testing.Jobs.T0;
 import static dev.runex.workers.testing.Jobs.attempt;
 import static dev.runex.workers.testing.Jobs.job;
@@ -11,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runex.schemas.Job;
+import dev.runex.workers.handler.JobContext;
+import dev.runex.workers.handler.JobHandler;
+import dev.runex.workers.handler.PermanentJobException;
+import dev.runex.workers.handler.RetryableJobException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,7 +19,8 @@ class BuiltinHandlersTest {
 
   @Test
   void echoOutputsItsParamsAsAJsonObject() throws Exception {
-    assertThat(new EchoHandler().handle(ctx(job("j1", "echo", Map.of("message", "hi"))))).isEqualTo("{\"message\":\"hi\"}");
+    assertThat(new EchoHandler().handle(ctx(job("j1", "echo", Map.of("message", "hi")))))
+        .isEqualTo("{\"message\":\"hi\"}");
   }
 
   @Test
@@ -30,7 +31,8 @@ class BuiltinHandlersTest {
     params.put("m", 1.5);
     params.put("n", null);
 
-    assertThat(new EchoHandler().handle(ctx(job("j1", "echo", params)))).isEqualTo("{\"a\":true,\"m\":1.5,\"n\":null,\"z\":3}");
+    assertThat(new EchoHandler().handle(ctx(job("j1", "echo", params))))
+        .isEqualTo("{\"a\":true,\"m\":1.5,\"n\":null,\"z\":3}");
   }
 
   @Test
@@ -47,14 +49,16 @@ class BuiltinHandlersTest {
   void sleepStopsWhenInterrupted() {
     Thread.currentThread().interrupt();
 
-    assertThatThrownBy(() -> new SleepHandler().handle(ctx(job("j1", "sleep", Map.of("ms", 60_000L)))))
+    assertThatThrownBy(
+            () -> new SleepHandler().handle(ctx(job("j1", "sleep", Map.of("ms", 60_000L)))))
         .isInstanceOf(InterruptedException.class);
   }
 
   @Test
   void sleepWithoutMsIsAPermanentParamFailure() {
     assertThatThrownBy(() -> new SleepHandler().handle(ctx(job("j1", "sleep", Map.of()))))
-        .isInstanceOfSatisfying(PermanentJobException.class, e -> assertThat(e.code()).isEqualTo("PARAM_INVALID"));
+        .isInstanceOfSatisfying(
+            PermanentJobException.class, e -> assertThat(e.code()).isEqualTo("PARAM_INVALID"));
   }
 
   @Test
@@ -62,8 +66,10 @@ class BuiltinHandlersTest {
     Job job = job("j1", "fail", Map.of("times", 2L));
     FailHandler fail = new FailHandler();
 
-    assertThatThrownBy(() -> fail.handle(ctx(attempt(job, 1)))).isInstanceOf(RetryableJobException.class);
-    assertThatThrownBy(() -> fail.handle(ctx(attempt(job, 2)))).isInstanceOf(RetryableJobException.class);
+    assertThatThrownBy(() -> fail.handle(ctx(attempt(job, 1))))
+        .isInstanceOf(RetryableJobException.class);
+    assertThatThrownBy(() -> fail.handle(ctx(attempt(job, 2))))
+        .isInstanceOf(RetryableJobException.class);
     assertThat(fail.handle(ctx(attempt(job, 3)))).isEqualTo("succeeded on attempt 3");
   }
 
@@ -72,7 +78,8 @@ class BuiltinHandlersTest {
     Job job = job("j1", "fail", Map.of());
 
     assertThatThrownBy(() -> new FailHandler().handle(ctx(attempt(job, 99))))
-        .isInstanceOfSatisfying(RetryableJobException.class, e -> assertThat(e.getMessage()).contains("attempt 99"));
+        .isInstanceOfSatisfying(
+            RetryableJobException.class, e -> assertThat(e.getMessage()).contains("attempt 99"));
   }
 
   @Test
@@ -89,22 +96,24 @@ class BuiltinHandlersTest {
     HandlerRegistry registry = HandlerRegistry.withBuiltins();
 
     assertThat(registry.names()).contains("echo", "sleep", "fail", ServiceLoadedHandler.NAME);
-    assertThat(registry.find(ServiceLoadedHandler.NAME)).containsInstanceOf(ServiceLoadedHandler.class);
+    assertThat(registry.find(ServiceLoadedHandler.NAME))
+        .containsInstanceOf(ServiceLoadedHandler.class);
   }
 
   @Test
   void registeredHandlerReplacesOneWithTheSameName() {
-    JobHandler mine = new JobHandler() {
-      @Override
-      public String name() {
-        return "echo";
-      }
+    JobHandler mine =
+        new JobHandler() {
+          @Override
+          public String name() {
+            return "echo";
+          }
 
-      @Override
-      public String handle(JobContext ctx) {
-        return "mine";
-      }
-    };
+          @Override
+          public String handle(JobContext ctx) {
+            return "mine";
+          }
+        };
 
     HandlerRegistry registry = HandlerRegistry.withBuiltins().register(mine);
 

@@ -1,9 +1,9 @@
 package dev.runex.workers.execution;
 
-import dev.runex.workers.handler.RetryableJobException;
-import dev.runex.workers.handler.PermanentJobException;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runex.workers.handler.PermanentJobException;
+import dev.runex.workers.handler.RetryableJobException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -13,7 +13,9 @@ class FailureClassifierTest {
 
   @Test
   void permanentExceptionAnywhereInTheCauseChainIsPermanent() {
-    Exception wrapped = new ExecutionException(new RuntimeException(new PermanentJobException("BAD_INPUT", "no such account")));
+    Exception wrapped =
+        new ExecutionException(
+            new RuntimeException(new PermanentJobException("BAD_INPUT", "no such account")));
 
     Failure failure = FailureClassifier.classify(wrapped);
 
@@ -25,7 +27,8 @@ class FailureClassifierTest {
 
   @Test
   void retryableExceptionKeepsItsCode() {
-    Failure failure = FailureClassifier.classify(new RetryableJobException("RATE_LIMITED", "slow down", null));
+    Failure failure =
+        FailureClassifier.classify(new RetryableJobException("RATE_LIMITED", "slow down", null));
 
     assertThat(failure.retryable()).isTrue();
     assertThat(failure.code()).isEqualTo("RATE_LIMITED");
@@ -44,7 +47,8 @@ class FailureClassifierTest {
 
   @Test
   void exceptionWithoutMessageIsDescribedByItsClass() {
-    assertThat(FailureClassifier.classify(new NullPointerException()).message()).isEqualTo(NullPointerException.class.getName());
+    assertThat(FailureClassifier.classify(new NullPointerException()).message())
+        .isEqualTo(NullPointerException.class.getName());
   }
 
   @Test

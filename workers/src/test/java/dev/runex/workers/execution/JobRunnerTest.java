@@ -1,9 +1,5 @@
 package dev.runex.workers.execution;
 
-import dev.runex.workers.handler.DeferJobException;
-import dev.runex.workers.handler.PermanentJobException;
-import dev.runex.workers.handler.JobContext;
-import dev.runex.workers.handler.JobHandler;
 import static dev.runex.workers.testing.Jobs.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,6 +8,10 @@ import dev.runex.schemas.ResourceUsage;
 import dev.runex.workers.execution.AttemptOutcome.Deferred;
 import dev.runex.workers.execution.AttemptOutcome.Failed;
 import dev.runex.workers.execution.AttemptOutcome.Succeeded;
+import dev.runex.workers.handler.DeferJobException;
+import dev.runex.workers.handler.JobContext;
+import dev.runex.workers.handler.JobHandler;
+import dev.runex.workers.handler.PermanentJobException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,60 +37,73 @@ class JobRunnerTest {
   void reportsTheHandlersOutput() throws Exception {
     AttemptOutcome outcome = run(new EchoHandler(), Map.of("message", "hi"), Duration.ofSeconds(5));
 
-    assertThat(outcome).isInstanceOfSatisfying(Succeeded.class, s -> assertThat(s.output()).isEqualTo("{\"message\":\"hi\"}"));
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            Succeeded.class, s -> assertThat(s.output()).isEqualTo("{\"message\":\"hi\"}"));
   }
 
   @Test
   void timeoutInterruptsASleepingHandlerAndRecordsTimedOut() throws Exception {
     CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
-    JobHandler sleeper = handler(ctx -> {
-      try {
-        new SleepHandler().handle(ctx);
-        interrupted.complete(false);
-      } catch (InterruptedException e) {
-        interrupted.complete(true);
-        throw e;
-      }
-      return "done";
-    });
+    JobHandler sleeper =
+        handler(
+            ctx -> {
+              try {
+                new SleepHandler().handle(ctx);
+                interrupted.complete(false);
+              } catch (InterruptedException e) {
+                interrupted.complete(true);
+                throw e;
+              }
+              return "done";
+            });
 
     AttemptOutcome outcome = run(sleeper, Map.of("ms", 60_000L), Duration.ofMillis(100));
 
-    assertThat(outcome).isInstanceOfSatisfying(Failed.class, f -> {
-      assertThat(f.failure().code()).isEqualTo("TIMEOUT");
-      assertThat(f.failure().timedOut()).isTrue();
-      assertThat(f.failure().retryable()).isTrue();
-    });
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            Failed.class,
+            f -> {
+              assertThat(f.failure().code()).isEqualTo("TIMEOUT");
+              assertThat(f.failure().timedOut()).isTrue();
+              assertThat(f.failure().retryable()).isTrue();
+            });
     assertThat(interrupted.get(5, TimeUnit.SECONDS)).isTrue();
     await().atMost(Duration.ofSeconds(5)).until(() -> runner.busy() == 0);
   }
 
   @Test
   void classifiesWhatTheHandlerThrows() throws Exception {
-    AttemptOutcome outcome = run(new FailHandler(), Map.of("permanent", true), Duration.ofSeconds(5));
+    AttemptOutcome outcome =
+        run(new FailHandler(), Map.of("permanent", true), Duration.ofSeconds(5));
 
-    assertThat(outcome).isInstanceOfSatisfying(Failed.class, f -> assertThat(f.failure().retryable()).isFalse());
+    assertThat(outcome)
+        .isInstanceOfSatisfying(Failed.class, f -> assertThat(f.failure().retryable()).isFalse());
   }
 
   @Test
   void handlerIgnoringTheInterruptIsTimedOutButKeepsItsThreadUntilItReturns() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    JobHandler stubborn = handler(ctx -> {
-      while (true) {
-        try {
-          release.await();
-          return "late";
-        } catch (InterruptedException ignored) {
-          // deliberately ignores interruption
-        }
-      }
-    });
+    JobHandler stubborn =
+        handler(
+            ctx -> {
+              while (true) {
+                try {
+                  release.await();
+                  return "late";
+                } catch (InterruptedException ignored) {
+                  // deliberately ignores interruption
+                }
+              }
+            });
     List<AttemptOutcome> outcomes = new CopyOnWriteArrayList<>();
 
     runner.start(stubborn, context(Map.of(), Duration.ofMillis(50)), outcomes::add);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> outcomes.size() == 1);
-    assertThat(outcomes.get(0)).isInstanceOfSatisfying(Failed.class, f -> assertThat(f.failure().code()).isEqualTo("TIMEOUT"));
+    assertThat(outcomes.get(0))
+        .isInstanceOfSatisfying(
+            Failed.class, f -> assertThat(f.failure().code()).isEqualTo("TIMEOUT"));
     assertThat(runner.hasFreeThread()).as("the only thread is still held").isFalse();
 
     release.countDown();
@@ -103,19 +116,22 @@ class JobRunnerTest {
   void abandonedAttemptIsCancelledInterruptedAndReportedOnce() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     AtomicBoolean sawCancel = new AtomicBoolean();
-    JobHandler waiter = handler(ctx -> {
-      started.countDown();
-      try {
-        Thread.sleep(60_000);
-      } catch (InterruptedException e) {
-        sawCancel.set(ctx.isCancelled());
-        throw e;
-      }
-      return "never";
-    });
+    JobHandler waiter =
+        handler(
+            ctx -> {
+              started.countDown();
+              try {
+                Thread.sleep(60_000);
+              } catch (InterruptedException e) {
+                sawCancel.set(ctx.isCancelled());
+                throw e;
+              }
+              return "never";
+            });
     List<AttemptOutcome> outcomes = new CopyOnWriteArrayList<>();
 
-    RunningAttempt attempt = runner.start(waiter, context(Map.of(), Duration.ofSeconds(30)), outcomes::add);
+    RunningAttempt attempt =
+        runner.start(waiter, context(Map.of(), Duration.ofSeconds(30)), outcomes::add);
     assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
     attempt.abandon();
 
@@ -130,15 +146,19 @@ class JobRunnerTest {
 
     AttemptOutcome outcome = run(big, Map.of(), Duration.ofSeconds(5));
 
-    assertThat(outcome).isInstanceOfSatisfying(Failed.class, f -> {
-      assertThat(f.failure().code()).isEqualTo("OUTPUT_TOO_LARGE");
-      assertThat(f.failure().retryable()).isFalse();
-    });
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            Failed.class,
+            f -> {
+              assertThat(f.failure().code()).isEqualTo("OUTPUT_TOO_LARGE");
+              assertThat(f.failure().retryable()).isFalse();
+            });
   }
 
   @Test
   void setsTheJobMdcForTheHandler() throws Exception {
-    JobHandler mdc = handler(ctx -> org.slf4j.MDC.get("job.id") + "/" + org.slf4j.MDC.get("attempt"));
+    JobHandler mdc =
+        handler(ctx -> org.slf4j.MDC.get("job.id") + "/" + org.slf4j.MDC.get("attempt"));
 
     AttemptOutcome outcome = run(mdc, Map.of(), Duration.ofSeconds(5));
 
@@ -147,13 +167,15 @@ class JobRunnerTest {
 
   @Test
   void javaAttemptsReportWallAndThreadCpuTime() throws Exception {
-    JobHandler spin = handler(ctx -> {
-      long x = 0;
-      for (int i = 0; i < 20_000_000; i++) {
-        x += i % 7;
-      }
-      return Long.toString(x);
-    });
+    JobHandler spin =
+        handler(
+            ctx -> {
+              long x = 0;
+              for (int i = 0; i < 20_000_000; i++) {
+                x += i % 7;
+              }
+              return Long.toString(x);
+            });
 
     AttemptOutcome outcome = run(spin, Map.of(), Duration.ofSeconds(10));
 
@@ -164,11 +186,18 @@ class JobRunnerTest {
 
   @Test
   void whatTheExecutorRecordsIsTheAttemptsUsage() throws Exception {
-    ResourceUsage measured = ResourceUsage.newBuilder().setWallMs(5).setPeakMemoryBytes(1234L).setIsolation("bubblewrap").build();
-    JobHandler recording = handler(ctx -> {
-      ctx.recordUsage(measured);
-      throw new PermanentJobException("EXIT_3", "exit code 3");
-    });
+    ResourceUsage measured =
+        ResourceUsage.newBuilder()
+            .setWallMs(5)
+            .setPeakMemoryBytes(1234L)
+            .setIsolation("bubblewrap")
+            .build();
+    JobHandler recording =
+        handler(
+            ctx -> {
+              ctx.recordUsage(measured);
+              throw new PermanentJobException("EXIT_3", "exit code 3");
+            });
 
     AttemptOutcome outcome = run(recording, Map.of(), Duration.ofSeconds(10));
 
@@ -179,56 +208,82 @@ class JobRunnerTest {
   @Test
   void aDeferralIsNeitherASuccessNorAFailure() throws Exception {
     Instant until = Instant.now().plusSeconds(30);
-    JobHandler deferring = handler(ctx -> {
-      throw new DeferJobException("breaker open", until);
-    });
+    JobHandler deferring =
+        handler(
+            ctx -> {
+              throw new DeferJobException("breaker open", until);
+            });
 
     AttemptOutcome outcome = run(deferring, Map.of(), Duration.ofSeconds(10));
 
-    assertThat(outcome).isInstanceOfSatisfying(Deferred.class, d -> {
-      assertThat(d.until()).isEqualTo(until);
-      assertThat(d.reason()).isEqualTo("breaker open");
-    });
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            Deferred.class,
+            d -> {
+              assertThat(d.until()).isEqualTo(until);
+              assertThat(d.reason()).isEqualTo("breaker open");
+            });
   }
 
   @Test
   void withTimerSlackASelfTimedExecutorReportsItsOwnTimeout() throws Exception {
     // the executor needs a moment past the deadline to stop its work and report what it used
-    JobHandler selfTimed = handler(ctx -> {
-      while (Instant.now().isBefore(ctx.deadline().plusMillis(100))) {
-        Thread.onSpinWait();
-      }
-      ctx.recordUsage(ResourceUsage.newBuilder().setWallMs(150).setLimit(LimitReasons.TIMED_OUT).build());
-      throw new AttemptTimedOutException("stopped at the deadline", Duration.ofMillis(50));
-    });
+    JobHandler selfTimed =
+        handler(
+            ctx -> {
+              while (Instant.now().isBefore(ctx.deadline().plusMillis(100))) {
+                Thread.onSpinWait();
+              }
+              ctx.recordUsage(
+                  ResourceUsage.newBuilder()
+                      .setWallMs(150)
+                      .setLimit(LimitReasons.TIMED_OUT)
+                      .build());
+              throw new AttemptTimedOutException("stopped at the deadline", Duration.ofMillis(50));
+            });
     CompletableFuture<AttemptOutcome> outcome = new CompletableFuture<>();
 
-    runner.start(selfTimed, context(Map.of(), Duration.ofMillis(50)), outcome::complete, Duration.ofSeconds(5), () -> { });
+    runner.start(
+        selfTimed,
+        context(Map.of(), Duration.ofMillis(50)),
+        outcome::complete,
+        Duration.ofSeconds(5),
+        () -> {});
 
-    assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(Failed.class, f -> {
-      assertThat(f.failure().code()).isEqualTo("TIMEOUT");
-      assertThat(f.failure().timedOut()).isTrue();
-      assertThat(f.usage().getWallMs()).isEqualTo(150);
-    });
+    assertThat(outcome.get(10, TimeUnit.SECONDS))
+        .isInstanceOfSatisfying(
+            Failed.class,
+            f -> {
+              assertThat(f.failure().code()).isEqualTo("TIMEOUT");
+              assertThat(f.failure().timedOut()).isTrue();
+              assertThat(f.usage().getWallMs()).isEqualTo(150);
+            });
   }
 
   @Test
   void releasesResourcesOnlyWhenTheHandlerThreadIsFree() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     AtomicBoolean freed = new AtomicBoolean();
-    JobHandler stubborn = handler(ctx -> {
-      while (true) {
-        try {
-          release.await();
-          return "late";
-        } catch (InterruptedException ignored) {
-          // deliberately ignores interruption, as a process being killed takes a moment
-        }
-      }
-    });
+    JobHandler stubborn =
+        handler(
+            ctx -> {
+              while (true) {
+                try {
+                  release.await();
+                  return "late";
+                } catch (InterruptedException ignored) {
+                  // deliberately ignores interruption, as a process being killed takes a moment
+                }
+              }
+            });
     List<AttemptOutcome> outcomes = new CopyOnWriteArrayList<>();
 
-    runner.start(stubborn, context(Map.of(), Duration.ofMillis(20)), outcomes::add, Duration.ZERO, () -> freed.set(true));
+    runner.start(
+        stubborn,
+        context(Map.of(), Duration.ofMillis(20)),
+        outcomes::add,
+        Duration.ZERO,
+        () -> freed.set(true));
     await().atMost(Duration.ofSeconds(5)).until(() -> outcomes.size() == 1);
 
     assertThat(freed).as("timed out, but the handler still runs").isFalse();
@@ -236,7 +291,8 @@ class JobRunnerTest {
     await().atMost(Duration.ofSeconds(5)).untilTrue(freed);
   }
 
-  private AttemptOutcome run(JobHandler handler, Map<String, Object> params, Duration timeout) throws Exception {
+  private AttemptOutcome run(JobHandler handler, Map<String, Object> params, Duration timeout)
+      throws Exception {
     CompletableFuture<AttemptOutcome> outcome = new CompletableFuture<>();
     runner.start(handler, context(params, timeout), outcome::complete);
     return outcome.get(10, TimeUnit.SECONDS);

@@ -164,7 +164,8 @@ class KeyedDispatcherTest {
   @Test
   void startsReadyKeysOfTheLowestRankFirstAndOldestFirstWithinARank() {
     // given: a low (2) backlog, then high (0) and normal (1) items arrive
-    KeyedDispatcher<String, Ranked> dispatcher = new KeyedDispatcher<>(8, Ranked::key, Ranked::rank, 3);
+    KeyedDispatcher<String, Ranked> dispatcher =
+        new KeyedDispatcher<>(8, Ranked::key, Ranked::rank, 3);
     for (int i = 1; i <= 3; i++) {
       dispatcher.offer(new Ranked("low" + i, 1, 2));
     }
@@ -186,12 +187,14 @@ class KeyedDispatcherTest {
   @Test
   void aRankNeverReordersOneKeysItems() {
     // given: key k has a low item first, then a high one
-    KeyedDispatcher<String, Ranked> dispatcher = new KeyedDispatcher<>(8, Ranked::key, Ranked::rank, 3);
+    KeyedDispatcher<String, Ranked> dispatcher =
+        new KeyedDispatcher<>(8, Ranked::key, Ranked::rank, 3);
     dispatcher.offer(new Ranked("k", 1, 2));
     dispatcher.offer(new Ranked("k", 2, 0));
     dispatcher.offer(new Ranked("other", 1, 1));
 
-    // then: k waits at the rank of its head (low), so "other" (normal) goes first, and k keeps its order
+    // then: k waits at the rank of its head (low), so "other" (normal) goes first, and k keeps its
+    // order
     assertThat(dispatcher.next()).isEqualTo(new Ranked("other", 1, 1));
     assertThat(dispatcher.next()).isEqualTo(new Ranked("k", 1, 2));
     assertThat(dispatcher.next()).as("k is busy").isNull();
@@ -202,7 +205,8 @@ class KeyedDispatcherTest {
   @Test
   void countsQueuedItemsUpToARankLeavingHeldOnesOut() {
     // given
-    KeyedDispatcher<String, Ranked> dispatcher = new KeyedDispatcher<>(8, Ranked::key, Ranked::rank, 3);
+    KeyedDispatcher<String, Ranked> dispatcher =
+        new KeyedDispatcher<>(8, Ranked::key, Ranked::rank, 3);
     dispatcher.offer(new Ranked("h", 1, 0));
     dispatcher.offer(new Ranked("n", 1, 1));
     dispatcher.offer(new Ranked("l1", 1, 2));

@@ -13,15 +13,20 @@ class JobContextTest {
 
   @Test
   void idempotencyKeyIsJobIdAndAttempt() {
-    JobContext ctx = new JobContext(attempt(job("order-7", "echo", Map.of()), 2), "w1", T0, T0.plusSeconds(1));
+    JobContext ctx =
+        new JobContext(attempt(job("order-7", "echo", Map.of()), 2), "w1", T0, T0.plusSeconds(1));
 
     assertThat(ctx.idempotencyKey()).isEqualTo("order-7:2");
   }
 
   @Test
   void typedGettersConvertCompatibleValues() throws Exception {
-    JobContext ctx = new JobContext(
-        job("j", "t", Map.of("n", "42", "d", 2.0, "b", "TRUE", "s", 5L)), "w1", T0, T0.plusSeconds(1));
+    JobContext ctx =
+        new JobContext(
+            job("j", "t", Map.of("n", "42", "d", 2.0, "b", "TRUE", "s", 5L)),
+            "w1",
+            T0,
+            T0.plusSeconds(1));
 
     assertThat(ctx.longParam("n", 0)).isEqualTo(42);
     assertThat(ctx.longParam("d", 0)).isEqualTo(2);
@@ -33,13 +38,16 @@ class JobContextTest {
 
   @Test
   void wronglyTypedParamIsAPermanentFailure() {
-    JobContext ctx = new JobContext(job("j", "t", Map.of("n", "many", "d", 2.5)), "w1", T0, T0.plusSeconds(1));
+    JobContext ctx =
+        new JobContext(job("j", "t", Map.of("n", "many", "d", 2.5)), "w1", T0, T0.plusSeconds(1));
 
     assertThatThrownBy(() -> ctx.longParam("n", 0))
-        .isInstanceOfSatisfying(PermanentJobException.class, e -> assertThat(e.code()).isEqualTo("PARAM_INVALID"))
+        .isInstanceOfSatisfying(
+            PermanentJobException.class, e -> assertThat(e.code()).isEqualTo("PARAM_INVALID"))
         .hasMessageContaining("n must be a whole number, was 'many'");
     assertThatThrownBy(() -> ctx.longParam("d", 0)).isInstanceOf(PermanentJobException.class);
-    assertThatThrownBy(() -> ctx.booleanParam("n", false)).isInstanceOf(PermanentJobException.class);
+    assertThatThrownBy(() -> ctx.booleanParam("n", false))
+        .isInstanceOf(PermanentJobException.class);
   }
 
   @Test

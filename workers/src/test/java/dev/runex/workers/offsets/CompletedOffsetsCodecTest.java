@@ -40,7 +40,8 @@ class CompletedOffsetsCodecTest {
         }
       }
 
-      long[] decoded = CompletedOffsetsCodec.decode(base, CompletedOffsetsCodec.encode(base, finished));
+      long[] decoded =
+          CompletedOffsetsCodec.decode(base, CompletedOffsetsCodec.encode(base, finished));
 
       assertThat(decoded).containsExactly(finished.stream().mapToLong(Long::longValue).toArray());
     }
@@ -72,7 +73,10 @@ class CompletedOffsetsCodecTest {
 
     assertThat(metadata).startsWith("rx1Z");
     assertThat(metadata.length()).isLessThan(64);
-    assertThat(CompletedOffsetsCodec.decode(0, metadata)).hasSize(7_999).startsWith(2L).endsWith(8_000L);
+    assertThat(CompletedOffsetsCodec.decode(0, metadata))
+        .hasSize(7_999)
+        .startsWith(2L)
+        .endsWith(8_000L);
   }
 
   @Test

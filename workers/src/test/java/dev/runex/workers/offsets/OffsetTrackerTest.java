@@ -34,7 +34,8 @@ class OffsetTrackerTest {
       for (long done : order) {
         tracker.finish(done);
         unfinished.remove(done);
-        long expected = unfinished.isEmpty() ? offsets.get(offsets.size() - 1) + 1 : unfinished.first();
+        long expected =
+            unfinished.isEmpty() ? offsets.get(offsets.size() - 1) + 1 : unfinished.first();
         assertThat(tracker.commitPoint()).isEqualTo(expected);
       }
     }
@@ -74,14 +75,16 @@ class OffsetTrackerTest {
 
   @Test
   void commitPointMovesOverRestoredFinishedOffsetsNotYetRefetched() {
-    OffsetTracker tracker = OffsetTracker.restore(new OffsetAndMetadata(10, encode(10, 11, 12, 14)));
+    OffsetTracker tracker =
+        OffsetTracker.restore(new OffsetAndMetadata(10, encode(10, 11, 12, 14)));
 
     tracker.admit(10);
     tracker.finish(10);
 
     // 11 and 12 finished before; 13 is the next unknown offset
     assertThat(tracker.commitPoint()).isEqualTo(13);
-    assertThat(CompletedOffsetsCodec.decode(13, tracker.toCommit().metadata())).containsExactly(14L);
+    assertThat(CompletedOffsetsCodec.decode(13, tracker.toCommit().metadata()))
+        .containsExactly(14L);
   }
 
   @Test

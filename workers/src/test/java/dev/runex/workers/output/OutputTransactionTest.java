@@ -19,8 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class OutputTransactionTest {
-  private static final ConsumerGroupMetadata GROUP = new ConsumerGroupMetadata("g", 1, "m", Optional.empty());
-  private static final Map<TopicPartition, OffsetAndMetadata> OFFSETS = Map.of(new TopicPartition("in", 0), new OffsetAndMetadata(5));
+  private static final ConsumerGroupMetadata GROUP =
+      new ConsumerGroupMetadata("g", 1, "m", Optional.empty());
+  private static final Map<TopicPartition, OffsetAndMetadata> OFFSETS =
+      Map.of(new TopicPartition("in", 0), new OffsetAndMetadata(5));
   private final MockProducer<byte[], byte[]> producer =
       new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
   private final OutputTransaction tx = new OutputTransaction(producer);
@@ -53,7 +55,8 @@ class OutputTransactionTest {
     tx.send(record());
     producer.commitTransactionException = new CommitFailedException("generation moved on");
 
-    assertThatThrownBy(() -> tx.commit(OFFSETS, GROUP)).isInstanceOf(AbortedTransactionException.class);
+    assertThatThrownBy(() -> tx.commit(OFFSETS, GROUP))
+        .isInstanceOf(AbortedTransactionException.class);
     assertThat(producer.transactionAborted()).isTrue();
     assertThat(producer.history()).isEmpty();
   }
@@ -63,7 +66,8 @@ class OutputTransactionTest {
     tx.send(record());
     producer.commitTransactionException = new ProducerFencedException("another instance took over");
 
-    assertThatThrownBy(() -> tx.commit(OFFSETS, GROUP)).isInstanceOf(FatalTransactionException.class);
+    assertThatThrownBy(() -> tx.commit(OFFSETS, GROUP))
+        .isInstanceOf(FatalTransactionException.class);
   }
 
   @Test
@@ -71,12 +75,16 @@ class OutputTransactionTest {
     tx.send(record());
     producer.commitTransactionException = new TimeoutException("coordinator slow");
 
-    assertThatThrownBy(() -> tx.commit(OFFSETS, GROUP)).isInstanceOf(FatalTransactionException.class);
+    assertThatThrownBy(() -> tx.commit(OFFSETS, GROUP))
+        .isInstanceOf(FatalTransactionException.class);
   }
 
   @Test
   void classifiesFatalErrorsThroughTheCauseChain() {
-    assertThat(OutputTransaction.isFatal(new KafkaException("wrapped", new ProducerFencedException("x")))).isTrue();
+    assertThat(
+            OutputTransaction.isFatal(
+                new KafkaException("wrapped", new ProducerFencedException("x"))))
+        .isTrue();
     assertThat(OutputTransaction.isFatal(new CommitFailedException("stale generation"))).isFalse();
     assertThat(OutputTransaction.isFatal(new KafkaException("broker went away"))).isFalse();
   }

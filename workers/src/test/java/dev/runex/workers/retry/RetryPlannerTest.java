@@ -32,20 +32,24 @@ class RetryPlannerTest {
 
     RetryDecision decision = RetryPlanner.plan(job, boom, POLICY, NOW);
 
-    assertThat(decision).isInstanceOfSatisfying(Retry.class, r -> {
-      Job next = r.nextAttempt();
-      assertThat(next.getAttempt()).isEqualTo(2);
-      assertThat(next.getId()).isEqualTo("j1");
-      assertThat(next.getDueAt()).isEqualTo(NOW.plus(r.backoff()));
-      assertThat(next.getFirstFailureAt()).isEqualTo(NOW);
-      assertThat(next.getLastError().getCode()).isEqualTo("HANDLER_ERROR");
-      assertThat(next.getLastError().getMessage()).isEqualTo("boom");
-    });
+    assertThat(decision)
+        .isInstanceOfSatisfying(
+            Retry.class,
+            r -> {
+              Job next = r.nextAttempt();
+              assertThat(next.getAttempt()).isEqualTo(2);
+              assertThat(next.getId()).isEqualTo("j1");
+              assertThat(next.getDueAt()).isEqualTo(NOW.plus(r.backoff()));
+              assertThat(next.getFirstFailureAt()).isEqualTo(NOW);
+              assertThat(next.getLastError().getCode()).isEqualTo("HANDLER_ERROR");
+              assertThat(next.getLastError().getMessage()).isEqualTo("boom");
+            });
   }
 
   @Test
   void keepsTheFirstFailureTimeAcrossRetries() {
-    Job second = Job.newBuilder(attempt(job("j1", "fail", Map.of()), 2)).setFirstFailureAt(T0).build();
+    Job second =
+        Job.newBuilder(attempt(job("j1", "fail", Map.of()), 2)).setFirstFailureAt(T0).build();
 
     Retry retry = (Retry) RetryPlanner.plan(second, boom, POLICY, NOW);
 
@@ -56,14 +60,17 @@ class RetryPlannerTest {
   @Test
   void backoffGrowsExponentiallyWithinThePolicysJitterAndCap() {
     for (int failed = 1; failed <= 9; failed++) {
-      Job job = Job.newBuilder(attempt(job("j1", "fail", Map.of()), failed)).setMaxAttempts(10).build();
+      Job job =
+          Job.newBuilder(attempt(job("j1", "fail", Map.of()), failed)).setMaxAttempts(10).build();
       double base = 500 * Math.pow(2.0, failed - 1);
       long low = (long) Math.min(base * 0.5, 30_000);
       long high = (long) Math.min(base * 1.5, 30_000);
 
       for (int sample = 0; sample < 50; sample++) {
         Retry retry = (Retry) RetryPlanner.plan(job, boom, POLICY, NOW);
-        assertThat(retry.backoff().toMillis()).as("after attempt %d", failed).isBetween(low - 1, high + 1);
+        assertThat(retry.backoff().toMillis())
+            .as("after attempt %d", failed)
+            .isBetween(low - 1, high + 1);
       }
     }
   }
@@ -74,18 +81,23 @@ class RetryPlannerTest {
 
     RetryDecision decision = RetryPlanner.plan(last, boom, POLICY, NOW);
 
-    assertThat(decision).isInstanceOfSatisfying(GiveUp.class, g -> {
-      assertThat(g.status()).isEqualTo(JobStatus.FAILED);
-      assertThat(g.error().getCode()).isEqualTo("HANDLER_ERROR");
-      assertThat(g.firstFailureAt()).isEqualTo(NOW);
-    });
+    assertThat(decision)
+        .isInstanceOfSatisfying(
+            GiveUp.class,
+            g -> {
+              assertThat(g.status()).isEqualTo(JobStatus.FAILED);
+              assertThat(g.error().getCode()).isEqualTo("HANDLER_ERROR");
+              assertThat(g.firstFailureAt()).isEqualTo(NOW);
+            });
   }
 
   @Test
   void timeoutOnTheLastAttemptGivesUpAsTimedOut() {
     Job last = attempt(job("j1", "sleep", Map.of()), 3);
 
-    GiveUp giveUp = (GiveUp) RetryPlanner.plan(last, FailureClassifier.timeout(Duration.ofSeconds(1)), POLICY, NOW);
+    GiveUp giveUp =
+        (GiveUp)
+            RetryPlanner.plan(last, FailureClassifier.timeout(Duration.ofSeconds(1)), POLICY, NOW);
 
     assertThat(giveUp.status()).isEqualTo(JobStatus.TIMED_OUT);
     assertThat(giveUp.error().getCode()).isEqualTo("TIMEOUT");
@@ -95,14 +107,17 @@ class RetryPlannerTest {
   void timeoutWithAttemptsLeftIsRetried() {
     Job first = job("j1", "sleep", Map.of());
 
-    assertThat(RetryPlanner.plan(first, FailureClassifier.timeout(Duration.ofSeconds(1)), POLICY, NOW)).isInstanceOf(Retry.class);
+    assertThat(
+            RetryPlanner.plan(first, FailureClassifier.timeout(Duration.ofSeconds(1)), POLICY, NOW))
+        .isInstanceOf(Retry.class);
   }
 
   @Test
   void permanentFailureGivesUpOnTheFirstAttempt() {
     Failure permanent = FailureClassifier.classify(new PermanentJobException("nope"));
 
-    assertThat(RetryPlanner.plan(job("j1", "fail", Map.of()), permanent, POLICY, NOW)).isInstanceOf(GiveUp.class);
+    assertThat(RetryPlanner.plan(job("j1", "fail", Map.of()), permanent, POLICY, NOW))
+        .isInstanceOf(GiveUp.class);
   }
 
   @Test
@@ -114,7 +129,9 @@ class RetryPlannerTest {
 
   @Test
   void aRetryAfterLaterThanTheBackoffDecidesTheNextDueTime() {
-    Failure throttled = FailureClassifier.classify(new RetryableJobException("HTTP_503", "busy", null, NOW.plusSeconds(3600)));
+    Failure throttled =
+        FailureClassifier.classify(
+            new RetryableJobException("HTTP_503", "busy", null, NOW.plusSeconds(3600)));
 
     RetryDecision d = RetryPlanner.plan(job("j1", "t", Map.of()), throttled, POLICY, NOW);
 
@@ -123,7 +140,9 @@ class RetryPlannerTest {
 
   @Test
   void aRetryAfterSoonerThanTheBackoffDoesNotShortenIt() {
-    Failure soon = FailureClassifier.classify(new RetryableJobException("HTTP_503", "busy", null, NOW.plusMillis(1)));
+    Failure soon =
+        FailureClassifier.classify(
+            new RetryableJobException("HTTP_503", "busy", null, NOW.plusMillis(1)));
 
     RetryDecision d = RetryPlanner.plan(job("j1", "t", Map.of()), soon, POLICY, NOW);
 

@@ -2,7 +2,6 @@ package dev.runex.workers.testing;
 
 import dev.runex.config.ConfigLoader;
 import dev.runex.config.RunexConfig;
-import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.schemas.topics.RunexTopics;
 import java.util.HashMap;
 import java.util.Map;

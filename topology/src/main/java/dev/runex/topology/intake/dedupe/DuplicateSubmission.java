@@ -10,8 +10,8 @@ import dev.runex.schemas.lifecycle.Lifecycle;
 import java.time.Instant;
 
 /**
- * What a duplicate submission produces: a REJECTED result with code {@link #CODE} whose
- * {@code duplicateOf} names the first job, and a REJECTED event. No dead letter: a duplicate is the
+ * What a duplicate submission produces: a REJECTED result with code {@link #CODE} whose {@code
+ * duplicateOf} names the first job, and a REJECTED event. No dead letter: a duplicate is the
  * expected outcome of a client retrying, not a failure for an operator to replay.
  */
 final class DuplicateSubmission {
@@ -19,7 +19,8 @@ final class DuplicateSubmission {
 
   private DuplicateSubmission() {}
 
-  static JobResult result(Job duplicate, String originalId, Instant firstSeen, long now, String instanceId) {
+  static JobResult result(
+      Job duplicate, String originalId, Instant firstSeen, long now, String instanceId) {
     return JobResult.newBuilder()
         .setId(duplicate.getId())
         .setType(duplicate.getType())
@@ -36,12 +37,27 @@ final class DuplicateSubmission {
   }
 
   static JobEvent event(Job duplicate, String originalId, long now, String instanceId) {
-    return Lifecycle.event(duplicate, JobEventKind.REJECTED, Lifecycle.VALIDATION, instanceId,
-        CODE + ": duplicate of job " + originalId, now);
+    return Lifecycle.event(
+        duplicate,
+        JobEventKind.REJECTED,
+        Lifecycle.VALIDATION,
+        instanceId,
+        CODE + ": duplicate of job " + originalId,
+        now);
   }
 
   private static ErrorInfo reason(Job duplicate, String originalId, Instant firstSeen) {
-    return Lifecycle.error(CODE, "idempotencyKey '" + duplicate.getIdempotencyKey() + "' of tenant '"
-        + duplicate.getTenant() + "' was already submitted as job " + originalId + " at " + firstSeen, null, false);
+    return Lifecycle.error(
+        CODE,
+        "idempotencyKey '"
+            + duplicate.getIdempotencyKey()
+            + "' of tenant '"
+            + duplicate.getTenant()
+            + "' was already submitted as job "
+            + originalId
+            + " at "
+            + firstSeen,
+        null,
+        false);
   }
 }

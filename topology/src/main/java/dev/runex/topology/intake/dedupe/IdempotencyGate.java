@@ -1,10 +1,10 @@
 package dev.runex.topology.intake.dedupe;
 
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.lifecycle.Lifecycle;
-import dev.runex.monitoring.RunexMeters;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.queueing.TimeOrderedKeys;
 import java.time.Duration;
@@ -29,11 +29,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>input: the {@code intake-dedupe} repartition topic, key {@link IdempotencyKey#encoded()},
  *       value the validated {@code Job} (so every submission with one key meets in one task);
- *   <li>every job let through or rejected gets its RECEIVED and VALIDATED events here, on
- *       {@link #TO_EVENTS} (intake leaves them to this stage for jobs with a key);
- *   <li>first within the window → {@link #TO_VALIDATED} ({@code validated}, key job id); the
- *       {@link #STORE} store remembers key → (job id, first-seen time), the {@link #EXPIRY_STORE}
- *       store indexes it by expiry time;
+ *   <li>every job let through or rejected gets its RECEIVED and VALIDATED events here, on {@link
+ *       #TO_EVENTS} (intake leaves them to this stage for jobs with a key);
+ *   <li>first within the window → {@link #TO_VALIDATED} ({@code validated}, key job id); the {@link
+ *       #STORE} store remembers key → (job id, first-seen time), the {@link #EXPIRY_STORE} store
+ *       indexes it by expiry time;
  *   <li>later, another job id → REJECTED result with code DUPLICATE and {@code duplicateOf} on
  *       {@link #TO_RESULTS} and a REJECTED event on {@link #TO_EVENTS} (both keyed by the
  *       duplicate's job id);
@@ -53,8 +53,12 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
   public static final String TO_VALIDATED = "dedupe-validated-sink";
   public static final String TO_RESULTS = "dedupe-results-sink";
   public static final String TO_EVENTS = "dedupe-events-sink";
-  /** How often expired keys are removed; lookups check the age themselves, so this only bounds size. */
+
+  /**
+   * How often expired keys are removed; lookups check the age themselves, so this only bounds size.
+   */
   public static final Duration CLEANUP_INTERVAL = Duration.ofSeconds(30);
+
   public static final int MAX_EXPIRED_PER_PUNCTUATION = 10_000;
 
   private static final Logger log = LoggerFactory.getLogger(IdempotencyGate.class);
@@ -89,11 +93,16 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
     long now = context.currentSystemTimeMs();
     ValueAndTimestamp<String> first = seen.get(record.key());
     if (first != null && !expired(first.timestamp(), now) && first.value().equals(job.getId())) {
-      log.debug("Job {} was submitted again with its own idempotency key; it already runs", job.getId());
+      log.debug(
+          "Job {} was submitted again with its own idempotency key; it already runs", job.getId());
       return;
     }
-    event(record, Lifecycle.event(job, JobEventKind.RECEIVED, Lifecycle.INTAKE, instanceId, null, now));
-    event(record, Lifecycle.event(job, JobEventKind.VALIDATED, Lifecycle.VALIDATION, instanceId, null, now));
+    event(
+        record,
+        Lifecycle.event(job, JobEventKind.RECEIVED, Lifecycle.INTAKE, instanceId, null, now));
+    event(
+        record,
+        Lifecycle.event(job, JobEventKind.VALIDATED, Lifecycle.VALIDATION, instanceId, null, now));
     if (first == null || expired(first.timestamp(), now)) {
       remember(record.key(), job.getId(), now);
       context.forward(new Record<>(job.getId(), job, record.timestamp()), TO_VALIDATED);
@@ -111,20 +120,31 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
     expiry.put(TimeOrderedKeys.of(now + window.toMillis(), key), key);
   }
 
-  private void rejectDuplicate(Record<String, Job> record, Job job, ValueAndTimestamp<String> first, long now) {
+  private void rejectDuplicate(
+      Record<String, Job> record, Job job, ValueAndTimestamp<String> first, long now) {
     counters.increment(RunexMeters.INTAKE_REJECTED, DuplicateSubmission.CODE);
     Instant firstSeen = Instant.ofEpochMilli(first.timestamp());
-    context.forward(new Record<>(job.getId(),
-        DuplicateSubmission.result(job, first.value(), firstSeen, now, instanceId), record.timestamp()), TO_RESULTS);
+    context.forward(
+        new Record<>(
+            job.getId(),
+            DuplicateSubmission.result(job, first.value(), firstSeen, now, instanceId),
+            record.timestamp()),
+        TO_RESULTS);
     event(record, DuplicateSubmission.event(job, first.value(), now, instanceId));
-    log.debug("Job {} is a duplicate of job {} (idempotency key {})", job.getId(), first.value(), record.key());
+    log.debug(
+        "Job {} is a duplicate of job {} (idempotency key {})",
+        job.getId(),
+        first.value(),
+        record.key());
   }
 
   private boolean expired(long firstSeen, long now) {
     return firstSeen + window.toMillis() <= now;
   }
 
-  /** Deletes keys whose window ended, oldest first; an index entry outlived by its key is re-filed. */
+  /**
+   * Deletes keys whose window ended, oldest first; an index entry outlived by its key is re-filed.
+   */
   private void forgetExpired(long now) {
     List<String> due = new ArrayList<>();
     // Collect first, then delete: never mutate a store under an open iterator.

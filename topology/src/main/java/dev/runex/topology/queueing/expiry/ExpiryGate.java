@@ -2,15 +2,15 @@ package dev.runex.topology.queueing.expiry;
 
 import dev.runex.config.JobTypeSpec;
 import dev.runex.config.RunexConfig;
+import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.lifecycle.Deadlines;
 import dev.runex.schemas.lifecycle.Lifecycle;
-import dev.runex.monitoring.RunexMeters;
-import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.dispatch.DispatchNames;
 import dev.runex.topology.dispatch.PoolDispatcher;
+import dev.runex.topology.monitoring.StageCounters;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -51,7 +51,8 @@ public final class ExpiryGate implements Processor<String, Job, String, Object> 
     this(cfg, counters, instanceId, PoolDispatcher.MAIN);
   }
 
-  public ExpiryGate(RunexConfig cfg, StageCounters counters, String instanceId, DispatchNames names) {
+  public ExpiryGate(
+      RunexConfig cfg, StageCounters counters, String instanceId, DispatchNames names) {
     this.cfg = cfg;
     this.counters = counters;
     this.instanceId = instanceId;
@@ -60,7 +61,8 @@ public final class ExpiryGate implements Processor<String, Job, String, Object> 
 
   /** True when {@code job} may no longer start at {@code now} (shared with the delay index). */
   public static boolean expired(RunexConfig cfg, Job job, long now) {
-    return Deadlines.expired(job, JobTypeSpec.maxQueueTimeOf(cfg.jobType(job.getType())), Instant.ofEpochMilli(now));
+    return Deadlines.expired(
+        job, JobTypeSpec.maxQueueTimeOf(cfg.jobType(job.getType())), Instant.ofEpochMilli(now));
   }
 
   @Override
@@ -78,11 +80,24 @@ public final class ExpiryGate implements Processor<String, Job, String, Object> 
     }
     JobTypeSpec type = cfg.jobType(job.getType());
     counters.increment(RunexMeters.JOB_EXPIRED, job.getType(), Lifecycle.QUEUEING);
-    context.forward(new Record<>(job.getId(), Deadlines.result(job, JobTypeSpec.maxQueueTimeOf(type), now, instanceId), record.timestamp()),
+    context.forward(
+        new Record<>(
+            job.getId(),
+            Deadlines.result(job, JobTypeSpec.maxQueueTimeOf(type), now, instanceId),
+            record.timestamp()),
         names.resultsSink());
-    JobEvent event = Lifecycle.event(job, JobEventKind.EXPIRED, Lifecycle.QUEUEING, instanceId,
-        Deadlines.detail(job, JobTypeSpec.maxQueueTimeOf(type)), now);
+    JobEvent event =
+        Lifecycle.event(
+            job,
+            JobEventKind.EXPIRED,
+            Lifecycle.QUEUEING,
+            instanceId,
+            Deadlines.detail(job, JobTypeSpec.maxQueueTimeOf(type)),
+            now);
     context.forward(new Record<>(job.getId(), event, record.timestamp()), names.eventsSink());
-    log.debug("Job {} expired in the queue: {}", job.getId(), Deadlines.detail(job, JobTypeSpec.maxQueueTimeOf(type)));
+    log.debug(
+        "Job {} expired in the queue: {}",
+        job.getId(),
+        Deadlines.detail(job, JobTypeSpec.maxQueueTimeOf(type)));
   }
 }

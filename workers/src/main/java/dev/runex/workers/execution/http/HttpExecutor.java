@@ -4,10 +4,10 @@ import dev.runex.config.ExecutionLimits;
 import dev.runex.config.JobTypeSpec;
 import dev.runex.schemas.ResourceUsage;
 import dev.runex.workers.execution.AttemptTimedOutException;
+import dev.runex.workers.execution.LimitReasons;
 import dev.runex.workers.handler.DeferJobException;
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.JobHandler;
-import dev.runex.workers.execution.LimitReasons;
 import dev.runex.workers.handler.PermanentJobException;
 import dev.runex.workers.handler.RetryableJobException;
 import java.io.IOException;
@@ -25,10 +25,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The {@code http} executor of one job type: one request per attempt to the type's endpoint
- * ({@link HttpRequests}: URL, method, headers, Idempotency-Key, traceparent, JSON body), bounded by
- * the type's {@code http.timeout} and the attempt's deadline, through the endpoint's circuit
- * breaker ({@link EndpointBreaker}). Outcomes:
+ * The {@code http} executor of one job type: one request per attempt to the type's endpoint ({@link
+ * HttpRequests}: URL, method, headers, Idempotency-Key, traceparent, JSON body), bounded by the
+ * type's {@code http.timeout} and the attempt's deadline, through the endpoint's circuit breaker
+ * ({@link EndpointBreaker}). Outcomes:
  *
  * <ul>
  *   <li>2xx: success; the body is the output, kept up to {@code limits.output} (the rest dropped
@@ -62,8 +62,14 @@ public final class HttpExecutor implements JobHandler {
 
   /** A client for one type: no redirects followed, connect timeout within the request timeout. */
   public static HttpClient client(JobTypeSpec type) {
-    Duration connect = type.http().timeout().compareTo(Duration.ofSeconds(10)) < 0 ? type.http().timeout() : Duration.ofSeconds(10);
-    return HttpClient.newBuilder().connectTimeout(connect).followRedirects(HttpClient.Redirect.NEVER).build();
+    Duration connect =
+        type.http().timeout().compareTo(Duration.ofSeconds(10)) < 0
+            ? type.http().timeout()
+            : Duration.ofSeconds(10);
+    return HttpClient.newBuilder()
+        .connectTimeout(connect)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
   }
 
   @Override
@@ -82,7 +88,8 @@ public final class HttpExecutor implements JobHandler {
     Duration timeout = min(type.http().timeout(), ctx.remaining());
     HttpRequest request = requests.build(ctx, timeout.isZero() ? Duration.ofMillis(1) : timeout);
     if (!breaker.tryAcquire()) {
-      throw new DeferJobException("circuit breaker of " + origin(request.uri()) + " is open", breaker.deferUntil());
+      throw new DeferJobException(
+          "circuit breaker of " + origin(request.uri()) + " is open", breaker.deferUntil());
     }
     long start = System.nanoTime();
     HttpResponse<CappedBody> response;
@@ -92,12 +99,15 @@ public final class HttpExecutor implements JobHandler {
       Duration took = since(start);
       breaker.failure(took, e);
       ctx.recordUsage(usage(took, null, null, LimitReasons.TIMED_OUT));
-      throw new AttemptTimedOutException("no response from " + origin(request.uri()) + " within " + timeout.toMillis() + " ms", timeout);
+      throw new AttemptTimedOutException(
+          "no response from " + origin(request.uri()) + " within " + timeout.toMillis() + " ms",
+          timeout);
     } catch (IOException e) {
       Duration took = since(start);
       breaker.failure(took, e);
       ctx.recordUsage(usage(took, null, null, null));
-      throw new RetryableJobException("HTTP_CONNECTION", "cannot reach " + origin(request.uri()) + ": " + e, e);
+      throw new RetryableJobException(
+          "HTTP_CONNECTION", "cannot reach " + origin(request.uri()) + ": " + e, e);
     } catch (InterruptedException e) {
       breaker.release();
       throw e;
@@ -107,7 +117,8 @@ public final class HttpExecutor implements JobHandler {
 
   private HttpResponse<CappedBody> send(HttpRequest request, Duration timeout, long cap)
       throws IOException, InterruptedException, TimeoutException {
-    CompletableFuture<HttpResponse<CappedBody>> call = client.sendAsync(request, info -> CappedBody.subscriber(cap));
+    CompletableFuture<HttpResponse<CappedBody>> call =
+        client.sendAsync(request, info -> CappedBody.subscriber(cap));
     try {
       // bounds the body too: the request timeout only covers the response headers
       return call.get(timeout.toMillis() + 100, TimeUnit.MILLISECONDS);
@@ -121,7 +132,8 @@ public final class HttpExecutor implements JobHandler {
     }
   }
 
-  private String outcome(JobContext ctx, HttpRequest request, HttpResponse<CappedBody> response, Duration took)
+  private String outcome(
+      JobContext ctx, HttpRequest request, HttpResponse<CappedBody> response, Duration took)
       throws PermanentJobException, RetryableJobException {
     int status = response.statusCode();
     CappedBody body = response.body();
@@ -138,10 +150,14 @@ public final class HttpExecutor implements JobHandler {
     }
     String message = request.method() + " " + request.uri() + " answered " + status + snippet(body);
     if (failing) {
-      Instant notBefore = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock.instant()).orElse(null);
+      Instant notBefore =
+          RetryAfter.parse(
+                  response.headers().firstValue("Retry-After").orElse(null), clock.instant())
+              .orElse(null);
       throw new RetryableJobException("HTTP_" + status, message, null, notBefore);
     }
-    throw new PermanentJobException("HTTP_" + status, status / 100 == 3 ? message + " (redirects are not followed)" : message);
+    throw new PermanentJobException(
+        "HTTP_" + status, status / 100 == 3 ? message + " (redirects are not followed)" : message);
   }
 
   private static ResourceUsage usage(Duration took, Integer status, CappedBody body, String limit) {

@@ -8,9 +8,9 @@ import dev.runex.config.JobTypeSpec;
 import dev.runex.config.ParamSpec;
 import dev.runex.config.ParamType;
 import dev.runex.config.Template.Placeholder;
+import dev.runex.workers.execution.process.ArgvTemplate;
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.PermanentJobException;
-import dev.runex.workers.execution.process.ArgvTemplate;
 import dev.runex.workers.monitoring.TraceContext;
 import java.io.IOException;
 import java.net.URI;
@@ -22,11 +22,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Builds one attempt's HTTP request from its job type: the URL template with each placeholder
- * value percent-encoded (a {@code /}, {@code ?} or {@code ../} in a parameter stays data, never
- * path or query structure), the type's method and headers, {@code Idempotency-Key:
- * <job id>:<attempt>}, {@code traceparent}, and for POST, PUT and PATCH the parameters as a JSON
- * object (json-typed parameters embedded as JSON, not as strings).
+ * Builds one attempt's HTTP request from its job type: the URL template with each placeholder value
+ * percent-encoded (a {@code /}, {@code ?} or {@code ../} in a parameter stays data, never path or
+ * query structure), the type's method and headers, {@code Idempotency-Key: <job id>:<attempt>},
+ * {@code traceparent}, and for POST, PUT and PATCH the parameters as a JSON object (json-typed
+ * parameters embedded as JSON, not as strings).
  */
 final class HttpRequests {
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -49,7 +49,8 @@ final class HttpRequests {
       if (spec.headers().keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Content-Type"))) {
         b.header("Content-Type", "application/json");
       }
-      b.method(spec.method(), HttpRequest.BodyPublishers.ofString(body(ctx), StandardCharsets.UTF_8));
+      b.method(
+          spec.method(), HttpRequest.BodyPublishers.ofString(body(ctx), StandardCharsets.UTF_8));
     } else {
       b.method(spec.method(), HttpRequest.BodyPublishers.noBody());
     }
@@ -61,24 +62,33 @@ final class HttpRequests {
     try {
       return URI.create(url);
     } catch (IllegalArgumentException e) {
-      throw new PermanentJobException("BAD_URL", "the URL of type '" + type.name() + "' does not parse: " + e.getMessage());
+      throw new PermanentJobException(
+          "BAD_URL", "the URL of type '" + type.name() + "' does not parse: " + e.getMessage());
     }
   }
 
   private static String value(JobContext ctx, Placeholder p) {
-    return ArgvTemplate.text(p.param() != null ? ctx.params().get(p.param()) : switch (p.name()) {
-      case "job.id" -> ctx.jobId();
-      case "job.type" -> ctx.type();
-      case "job.tenant" -> ctx.tenant();
-      case "job.attempt" -> ctx.attempt();
-      case "job.idempotencyKey" -> ctx.idempotencyKey();
-      default -> throw new IllegalStateException("placeholder {" + p.name() + "} passed config validation but is unknown");
-    });
+    return ArgvTemplate.text(
+        p.param() != null
+            ? ctx.params().get(p.param())
+            : switch (p.name()) {
+              case "job.id" -> ctx.jobId();
+              case "job.type" -> ctx.type();
+              case "job.tenant" -> ctx.tenant();
+              case "job.attempt" -> ctx.attempt();
+              case "job.idempotencyKey" -> ctx.idempotencyKey();
+              default ->
+                  throw new IllegalStateException(
+                      "placeholder {" + p.name() + "} passed config validation but is unknown");
+            });
   }
 
   /** RFC 3986 percent-encoding of everything but unreserved characters. */
   static String encode(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+    return URLEncoder.encode(value, StandardCharsets.UTF_8)
+        .replace("+", "%20")
+        .replace("*", "%2A")
+        .replace("%7E", "~");
   }
 
   String body(JobContext ctx) throws PermanentJobException {
@@ -99,7 +109,8 @@ final class HttpRequests {
     try {
       return JSON.readTree(json);
     } catch (IOException e) {
-      throw new PermanentJobException("PARAM_INVALID", "parameter " + name + " is not JSON: " + e.getMessage());
+      throw new PermanentJobException(
+          "PARAM_INVALID", "parameter " + name + " is not JSON: " + e.getMessage());
     }
   }
 }

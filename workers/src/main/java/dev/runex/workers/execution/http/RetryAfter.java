@@ -10,7 +10,10 @@ import java.util.Optional;
 final class RetryAfter {
   private RetryAfter() {}
 
-  /** When the server allows the next try, or empty when the header is absent, malformed or already past. */
+  /**
+   * When the server allows the next try, or empty when the header is absent, malformed or already
+   * past.
+   */
   static Optional<Instant> parse(String value, Instant now) {
     if (value == null || value.isBlank()) {
       return Optional.empty();

@@ -25,7 +25,9 @@ public final class ArgvTemplate {
   public List<String> render(JobContext ctx, Path workdir) {
     List<String> argv = new ArrayList<>(command.size());
     for (Template entry : command) {
-      if (entry.parts().size() == 1 && entry.parts().get(0) instanceof Placeholder p && isAbsent(ctx, p)) {
+      if (entry.parts().size() == 1
+          && entry.parts().get(0) instanceof Placeholder p
+          && isAbsent(ctx, p)) {
         continue;
       }
       argv.add(entry.render(p -> value(ctx, p, workdir)));
@@ -48,7 +50,9 @@ public final class ArgvTemplate {
       case "job.attempt" -> Integer.toString(ctx.attempt());
       case "job.idempotencyKey" -> ctx.idempotencyKey();
       case Template.WORKDIR -> workdir.toString();
-      default -> throw new IllegalStateException("placeholder {" + p.name() + "} passed config validation but is unknown");
+      default ->
+          throw new IllegalStateException(
+              "placeholder {" + p.name() + "} passed config validation but is unknown");
     };
   }
 

@@ -13,8 +13,8 @@ import java.util.UUID;
 /**
  * The fresh directory of one attempt: {@code work/} (the job's working directory, owned by the
  * job's uid, mode 0700, the only host path it may write) and {@code acct/} (root-only: GNU time's
- * report, which the job can neither read nor forge). Both are deleted, whatever happened, by
- * {@link #close()}.
+ * report, which the job can neither read nor forge). Both are deleted, whatever happened, by {@link
+ * #close()}.
  */
 final class AttemptDirectory implements AutoCloseable {
   private final Path root;
@@ -27,17 +27,28 @@ final class AttemptDirectory implements AutoCloseable {
     this.acct = root.resolve("acct");
   }
 
-  /** Creates {@code <parent>/<job>-<attempt>-<random>/{work,acct}}; {@code uid} owns work (-1: leave it to us). */
-  static AttemptDirectory create(Path parent, String jobId, int attempt, int uid) throws IOException {
+  /**
+   * Creates {@code <parent>/<job>-<attempt>-<random>/{work,acct}}; {@code uid} owns work (-1: leave
+   * it to us).
+   */
+  static AttemptDirectory create(Path parent, String jobId, int attempt, int uid)
+      throws IOException {
     Files.createDirectories(parent);
-    // others may traverse (each job reaches its own work dir) but not list: jobs cannot see each other
+    // others may traverse (each job reaches its own work dir) but not list: jobs cannot see each
+    // other
     Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwx--x--x"));
     String name = safe(jobId) + "-" + attempt + "-" + UUID.randomUUID().toString().substring(0, 8);
     AttemptDirectory dir = new AttemptDirectory(parent.resolve(name));
     try {
-      Files.createDirectory(dir.root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
-      Files.createDirectory(dir.work, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      Files.createDirectory(dir.acct, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectory(
+          dir.root,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+      Files.createDirectory(
+          dir.work,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectory(
+          dir.acct,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       if (uid >= 0) {
         Files.setAttribute(dir.work, "unix:uid", uid);
         Files.setAttribute(dir.work, "unix:gid", uid);
@@ -67,36 +78,40 @@ final class AttemptDirectory implements AutoCloseable {
     if (!Files.exists(root)) {
       return;
     }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        // a job may have made its own directories unreadable: give them back before walking in
-        dir.toFile().setReadable(true, true);
-        dir.toFile().setWritable(true, true);
-        dir.toFile().setExecutable(true, true);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            // a job may have made its own directories unreadable: give them back before walking in
+            dir.toFile().setReadable(true, true);
+            dir.toFile().setWritable(true, true);
+            dir.toFile().setExecutable(true, true);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.deleteIfExists(file);
-        return FileVisitResult.CONTINUE;
-      }
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.deleteIfExists(file);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-        if (e instanceof NoSuchFileException) {
-          return FileVisitResult.CONTINUE;
-        }
-        throw e;
-      }
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        Files.deleteIfExists(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            Files.deleteIfExists(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   /** A directory-name-safe form of a job id (ids are user input). */

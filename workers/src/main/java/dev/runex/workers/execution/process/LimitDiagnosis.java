@@ -7,24 +7,38 @@ import java.util.Locale;
 
 /**
  * Which limit stopped a job, told from how it ended. rlimits do not announce themselves, so this
- * reads the evidence: the signal (SIGXCPU, SIGXFSZ), the CPU time used, and for refused
- * allocations and forks — which programs see as errors, not signals — the messages they print
- * (Python's MemoryError, glibc's "Cannot allocate memory", "Resource temporarily unavailable").
- * A job that handles such an error and exits 0 was not stopped: only failed exits are diagnosed.
- * Heuristic by nature; the README says so.
+ * reads the evidence: the signal (SIGXCPU, SIGXFSZ), the CPU time used, and for refused allocations
+ * and forks — which programs see as errors, not signals — the messages they print (Python's
+ * MemoryError, glibc's "Cannot allocate memory", "Resource temporarily unavailable"). A job that
+ * handles such an error and exits 0 was not stopped: only failed exits are diagnosed. Heuristic by
+ * nature; the README says so.
  */
 final class LimitDiagnosis {
   static final int SIGKILL = 9;
   static final int SIGXCPU = 24;
   static final int SIGXFSZ = 25;
 
-  private static final List<String> MEMORY = List.of(
-      "memoryerror", "cannot allocate memory", "out of memory", "bad_alloc", "outofmemoryerror", "memory exhausted",
-      "failed to reserve memory", "could not reserve enough space");
-  private static final List<String> FILE_SIZE = List.of("file too large", "file size limit exceeded", "errno 27");
-  private static final List<String> PIDS = List.of(
-      "resource temporarily unavailable", "blockingioerror", "fork: retry", "cannot fork", "can't fork",
-      "unable to create native thread", "errno 11");
+  private static final List<String> MEMORY =
+      List.of(
+          "memoryerror",
+          "cannot allocate memory",
+          "out of memory",
+          "bad_alloc",
+          "outofmemoryerror",
+          "memory exhausted",
+          "failed to reserve memory",
+          "could not reserve enough space");
+  private static final List<String> FILE_SIZE =
+      List.of("file too large", "file size limit exceeded", "errno 27");
+  private static final List<String> PIDS =
+      List.of(
+          "resource temporarily unavailable",
+          "blockingioerror",
+          "fork: retry",
+          "cannot fork",
+          "can't fork",
+          "unable to create native thread",
+          "errno 11");
 
   private LimitDiagnosis() {}
 
@@ -34,7 +48,13 @@ final class LimitDiagnosis {
    * @param cpuMs CPU time used, or null when unmeasured
    * @return a {@link LimitReasons} value, or null when no limit explains the ending
    */
-  static String diagnose(int exitCode, Integer signal, Long cpuMs, ExecutionLimits limits, String stderrTail, boolean outputTruncated) {
+  static String diagnose(
+      int exitCode,
+      Integer signal,
+      Long cpuMs,
+      ExecutionLimits limits,
+      String stderrTail,
+      boolean outputTruncated) {
     int sig = signal != null ? signal : exitCode > 128 && exitCode < 160 ? exitCode - 128 : 0;
     String err = stderrTail == null ? "" : stderrTail.toLowerCase(Locale.ROOT);
     if (sig == SIGXCPU || (cpuMs != null && cpuMs >= limits.cpu().toMillis() && sig == SIGKILL)) {

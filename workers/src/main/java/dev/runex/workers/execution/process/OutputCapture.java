@@ -7,10 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Drains one output stream of a job on a thread of its own, keeping the first {@code headCap}
- * bytes (stdout: the job's output) or the last {@code tailCap} bytes (stderr: where the reason
- * for a failure usually is), counting everything and dropping the rest, so a chatty job can never
- * block on a full pipe nor fill the worker's memory.
+ * Drains one output stream of a job on a thread of its own, keeping the first {@code headCap} bytes
+ * (stdout: the job's output) or the last {@code tailCap} bytes (stderr: where the reason for a
+ * failure usually is), counting everything and dropping the rest, so a chatty job can never block
+ * on a full pipe nor fill the worker's memory.
  */
 final class OutputCapture {
   private final ByteArrayOutputStream head = new ByteArrayOutputStream();
@@ -69,7 +69,9 @@ final class OutputCapture {
     }
   }
 
-  /** Waits up to {@code millis} for the stream's end (every writer gone); false if it did not come. */
+  /**
+   * Waits up to {@code millis} for the stream's end (every writer gone); false if it did not come.
+   */
   boolean awaitEnd(long millis) throws InterruptedException {
     thread.join(Math.max(1, millis));
     return !thread.isAlive();

@@ -59,13 +59,25 @@ public final class ProcessExecutor implements JobHandler {
   @Override
   public String handle(JobContext ctx) throws Exception {
     ExecutionLimits limits = type.limits().withOverrides(ctx.job().getLimits());
-    SandboxRun run = sandbox.run(new ProcessSandbox.Request(
-        ctx.jobId(), ctx.attempt(), workdir -> argv.render(ctx, workdir), limits, environment(ctx, limits), ctx.deadline()));
+    SandboxRun run =
+        sandbox.run(
+            new ProcessSandbox.Request(
+                ctx.jobId(),
+                ctx.attempt(),
+                workdir -> argv.render(ctx, workdir),
+                limits,
+                environment(ctx, limits),
+                ctx.deadline()));
     ctx.recordUsage(run.usage());
     return switch (run.ending()) {
-      case CANCELLED -> throw new InterruptedException("attempt cancelled; its processes were ended");
-      case TIMED_OUT -> throw new AttemptTimedOutException("attempt timed out after "
-          + Duration.between(ctx.startedAt(), ctx.deadline()).toMillis() + " ms; its processes were ended", Duration.between(ctx.startedAt(), ctx.deadline()));
+      case CANCELLED ->
+          throw new InterruptedException("attempt cancelled; its processes were ended");
+      case TIMED_OUT ->
+          throw new AttemptTimedOutException(
+              "attempt timed out after "
+                  + Duration.between(ctx.startedAt(), ctx.deadline()).toMillis()
+                  + " ms; its processes were ended",
+              Duration.between(ctx.startedAt(), ctx.deadline()));
       case EXITED -> exited(run);
     };
   }
@@ -73,11 +85,14 @@ public final class ProcessExecutor implements JobHandler {
   private String exited(SandboxRun run) throws PermanentJobException, RetryableJobException {
     String limit = run.limit();
     if (limit != null && !limit.equals(dev.runex.workers.execution.LimitReasons.OUTPUT_LIMIT)) {
-      throw new PermanentJobException(limit, "stopped by " + limit + " (exit " + run.exitCode() + ")" + stderr(run));
+      throw new PermanentJobException(
+          limit, "stopped by " + limit + " (exit " + run.exitCode() + ")" + stderr(run));
     }
     ExitAction action = spec.actionFor(run.exitCode());
     String code = run.signal() != null ? "SIGNAL_" + run.signal() : "EXIT_" + run.exitCode();
-    String message = (run.signal() != null ? "killed by signal " + run.signal() : "exit code " + run.exitCode()) + stderr(run);
+    String message =
+        (run.signal() != null ? "killed by signal " + run.signal() : "exit code " + run.exitCode())
+            + stderr(run);
     return switch (action) {
       case SUCCESS -> new String(run.stdout(), StandardCharsets.UTF_8);
       case RETRYABLE -> throw new RetryableJobException(code, message, null);
@@ -90,7 +105,10 @@ public final class ProcessExecutor implements JobHandler {
     if (tail.isEmpty()) {
       return "";
     }
-    return "; stderr: " + (tail.length() > MESSAGE_TAIL ? "..." + tail.substring(tail.length() - MESSAGE_TAIL) : tail);
+    return "; stderr: "
+        + (tail.length() > MESSAGE_TAIL
+            ? "..." + tail.substring(tail.length() - MESSAGE_TAIL)
+            : tail);
   }
 
   private Map<String, String> environment(JobContext ctx, ExecutionLimits limits) {

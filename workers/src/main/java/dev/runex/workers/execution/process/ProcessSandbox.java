@@ -3,8 +3,8 @@ package dev.runex.workers.execution.process;
 import dev.runex.config.ExecutionLimits;
 import dev.runex.config.SandboxMode;
 import dev.runex.workers.execution.LimitReasons;
-import dev.runex.workers.handler.PermanentJobException;
 import dev.runex.workers.execution.process.SandboxRun.Ending;
+import dev.runex.workers.handler.PermanentJobException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * time, processes and file sizes; the environment holds only the type's allowlist plus the
  * attempt's own variables; stdin is empty; stdout is kept up to {@code limits.output}, stderr's
  * tail for diagnostics. At the deadline, or when the calling thread is interrupted (the worker
- * abandons the attempt), every process of the job gets SIGTERM, then SIGKILL after the grace
- * period ({@link ProcessTree}); the run returns only when none is left.
+ * abandons the attempt), every process of the job gets SIGTERM, then SIGKILL after the grace period
+ * ({@link ProcessTree}); the run returns only when none is left.
  *
  * <p>Without bubblewrap ({@code runex.worker.sandbox: none}, or {@code auto} on a host without it)
  * the job runs unsandboxed in a process group of its own with the same rlimits: this is logged
@@ -51,7 +51,8 @@ public final class ProcessSandbox {
   private final Duration killGrace;
   private final SandboxUids uids;
 
-  public ProcessSandbox(SandboxTools tools, SandboxMode mode, Path workRoot, Duration killGrace, SandboxUids uids) {
+  public ProcessSandbox(
+      SandboxTools tools, SandboxMode mode, Path workRoot, Duration killGrace, SandboxUids uids) {
     this.tools = tools;
     this.mode = mode;
     this.workRoot = workRoot;
@@ -71,7 +72,11 @@ public final class ProcessSandbox {
    * @param deadline when the run is stopped as TIMED_OUT
    */
   public record Request(
-      String jobId, int attempt, Function<Path, List<String>> command, ExecutionLimits limits, Map<String, String> env,
+      String jobId,
+      int attempt,
+      Function<Path, List<String>> command,
+      ExecutionLimits limits,
+      Map<String, String> env,
       Instant deadline) {}
 
   /** Whether runs are isolated by bubblewrap. */
@@ -87,14 +92,16 @@ public final class ProcessSandbox {
    * Runs {@code request} to its end. Interruption cancels the run (its processes are ended first)
    * and is re-asserted on return; the result then says {@link Ending#CANCELLED}.
    *
-   * @throws PermanentJobException {@code SANDBOX_UNAVAILABLE}: the configured isolation cannot be had here
+   * @throws PermanentJobException {@code SANDBOX_UNAVAILABLE}: the configured isolation cannot be
+   *     had here
    * @throws IOException the directory or the process could not be created
    */
   public SandboxRun run(Request request) throws PermanentJobException, IOException {
     checkAvailable();
     int uid = tools.canDropPrivileges() ? uids.lease() : -1;
     try {
-      AttemptDirectory dir = AttemptDirectory.create(workRoot, request.jobId(), request.attempt(), uid);
+      AttemptDirectory dir =
+          AttemptDirectory.create(workRoot, request.jobId(), request.attempt(), uid);
       try {
         return runIn(dir, uid, request);
       } finally {
@@ -109,23 +116,29 @@ public final class ProcessSandbox {
 
   private SandboxRun runIn(AttemptDirectory dir, int uid, Request request) throws IOException {
     boolean bubblewrap = isolated();
-    List<String> argv = SandboxCommand.build(tools, bubblewrap, dir, request.limits(), uid, request.command().apply(dir.work()));
-    ProcessBuilder pb = new ProcessBuilder(argv)
-        .directory(dir.work().toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    List<String> argv =
+        SandboxCommand.build(
+            tools, bubblewrap, dir, request.limits(), uid, request.command().apply(dir.work()));
+    ProcessBuilder pb =
+        new ProcessBuilder(argv)
+            .directory(dir.work().toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.environment().clear();
     pb.environment().putAll(environment(request, dir, bubblewrap));
     long started = System.nanoTime();
     Process process = pb.start();
     ProcessTree tree = new ProcessTree(process, !bubblewrap && tools.setsid() != null, wrappers());
     String name = "runex-job-" + process.pid();
-    OutputCapture out = OutputCapture.head(process.getInputStream(), request.limits().outputBytes(), name + "-stdout");
+    OutputCapture out =
+        OutputCapture.head(
+            process.getInputStream(), request.limits().outputBytes(), name + "-stdout");
     OutputCapture err = OutputCapture.tail(process.getErrorStream(), STDERR_TAIL, name + "-stderr");
     Ending ending = Ending.EXITED;
     try {
       ending = await(process, tree, request.deadline());
     } finally {
-      // whatever happened: nothing of the job outlives the run (leftovers of a finished job included)
+      // whatever happened: nothing of the job outlives the run (leftovers of a finished job
+      // included)
       tree.killAll();
     }
     Duration wall = Duration.ofNanos(System.nanoTime() - started);
@@ -152,9 +165,11 @@ public final class ProcessSandbox {
   private static void awaitStreams(OutputCapture out, OutputCapture err) {
     boolean interrupted = Thread.interrupted();
     try {
-      // every process is gone, so the pipes are at their end; a bounded wait guards against the unforeseen
+      // every process is gone, so the pipes are at their end; a bounded wait guards against the
+      // unforeseen
       if (!out.awaitEnd(STREAM_WAIT_MS) || !err.awaitEnd(STREAM_WAIT_MS)) {
-        log.warn("a job's output streams stayed open after its processes ended; using what was read");
+        log.warn(
+            "a job's output streams stayed open after its processes ended; using what was read");
       }
     } catch (InterruptedException e) {
       interrupted = true;
@@ -166,7 +181,13 @@ public final class ProcessSandbox {
   }
 
   private SandboxRun result(
-      Ending ending, Process process, AttemptDirectory dir, ExecutionLimits limits, OutputCapture out, OutputCapture err, Duration wall) {
+      Ending ending,
+      Process process,
+      AttemptDirectory dir,
+      ExecutionLimits limits,
+      OutputCapture out,
+      OutputCapture err,
+      Duration wall) {
     RusageReport usage = RusageReport.read(dir.acct().resolve(SandboxCommand.USAGE_FILE));
     int exit = process.isAlive() ? -1 : process.exitValue();
     Integer signal = usage != null ? usage.signal() : null;
@@ -175,16 +196,36 @@ public final class ProcessSandbox {
     } else if (signal != null) {
       exit = 128 + signal;
     }
-    String limit = switch (ending) {
-      case TIMED_OUT -> LimitReasons.TIMED_OUT;
-      case CANCELLED -> LimitReasons.CANCELLED;
-      case EXITED -> LimitDiagnosis.diagnose(exit, signal, usage == null ? null : usage.cpuMs(), limits, err.tailText(), out.truncated());
-    };
-    return new SandboxRun(ending, exit, signal, out.headBytes(), out.total(), out.truncated(), err.tailText(), wall,
-        usage == null ? null : usage.cpuMs(), usage == null ? null : usage.peakRssBytes(), limit, isolation());
+    String limit =
+        switch (ending) {
+          case TIMED_OUT -> LimitReasons.TIMED_OUT;
+          case CANCELLED -> LimitReasons.CANCELLED;
+          case EXITED ->
+              LimitDiagnosis.diagnose(
+                  exit,
+                  signal,
+                  usage == null ? null : usage.cpuMs(),
+                  limits,
+                  err.tailText(),
+                  out.truncated());
+        };
+    return new SandboxRun(
+        ending,
+        exit,
+        signal,
+        out.headBytes(),
+        out.total(),
+        out.truncated(),
+        err.tailText(),
+        wall,
+        usage == null ? null : usage.cpuMs(),
+        usage == null ? null : usage.peakRssBytes(),
+        limit,
+        isolation());
   }
 
-  private Map<String, String> environment(Request request, AttemptDirectory dir, boolean bubblewrap) {
+  private Map<String, String> environment(
+      Request request, AttemptDirectory dir, boolean bubblewrap) {
     Map<String, String> env = new LinkedHashMap<>(request.env());
     env.put("HOME", dir.work().toString());
     env.put("PWD", dir.work().toString());
@@ -205,36 +246,55 @@ public final class ProcessSandbox {
 
   private void checkAvailable() throws PermanentJobException {
     if (mode == SandboxMode.BUBBLEWRAP && tools.bwrap() == null) {
-      throw new PermanentJobException(SANDBOX_UNAVAILABLE, "runex.worker.sandbox is bubblewrap, but bwrap is "
-          + (tools.bwrapProblem() == null ? "not installed (apt-get install bubblewrap)" : "unusable: " + tools.bwrapProblem()));
+      throw new PermanentJobException(
+          SANDBOX_UNAVAILABLE,
+          "runex.worker.sandbox is bubblewrap, but bwrap is "
+              + (tools.bwrapProblem() == null
+                  ? "not installed (apt-get install bubblewrap)"
+                  : "unusable: " + tools.bwrapProblem()));
     }
     if (tools.prlimit() == null) {
-      throw new PermanentJobException(SANDBOX_UNAVAILABLE, "prlimit (util-linux) is not installed: limits cannot be enforced");
+      throw new PermanentJobException(
+          SANDBOX_UNAVAILABLE, "prlimit (util-linux) is not installed: limits cannot be enforced");
     }
     if (tools.root() && tools.setpriv() == null) {
-      throw new PermanentJobException(SANDBOX_UNAVAILABLE, "the worker runs as root and setpriv (util-linux) is missing: "
-          + "jobs would run as root");
+      throw new PermanentJobException(
+          SANDBOX_UNAVAILABLE,
+          "the worker runs as root and setpriv (util-linux) is missing: "
+              + "jobs would run as root");
     }
   }
 
   private void describe() {
     if (isolated()) {
-      log.info("process jobs run in bubblewrap ({}), {}; work directories under {}", tools.bwrap(),
-          tools.canDropPrivileges() ? "each under a uid of its own" : "as the worker's user (not root: no uid switch)", workRoot);
+      log.info(
+          "process jobs run in bubblewrap ({}), {}; work directories under {}",
+          tools.bwrap(),
+          tools.canDropPrivileges()
+              ? "each under a uid of its own"
+              : "as the worker's user (not root: no uid switch)",
+          workRoot);
     } else if (mode == SandboxMode.BUBBLEWRAP) {
-      log.error("runex.worker.sandbox is bubblewrap but bwrap is unavailable ({}): every process job will fail with {}",
-          tools.bwrapProblem() == null ? "not installed" : tools.bwrapProblem(), SANDBOX_UNAVAILABLE);
+      log.error(
+          "runex.worker.sandbox is bubblewrap but bwrap is unavailable ({}): every process job will fail with {}",
+          tools.bwrapProblem() == null ? "not installed" : tools.bwrapProblem(),
+          SANDBOX_UNAVAILABLE);
     } else {
-      log.warn("*** process jobs run WITHOUT a sandbox ({}): no PID, network or filesystem isolation; only rlimits, "
-          + "a process group{} apply. Install bubblewrap (apt-get install bubblewrap). ***",
-          mode == SandboxMode.NONE ? "runex.worker.sandbox is none" : "bwrap is " + (tools.bwrapProblem() == null ? "not installed" : "unusable"),
+      log.warn(
+          "*** process jobs run WITHOUT a sandbox ({}): no PID, network or filesystem isolation; only rlimits, "
+              + "a process group{} apply. Install bubblewrap (apt-get install bubblewrap). ***",
+          mode == SandboxMode.NONE
+              ? "runex.worker.sandbox is none"
+              : "bwrap is " + (tools.bwrapProblem() == null ? "not installed" : "unusable"),
           tools.canDropPrivileges() ? " and a uid of their own" : "");
     }
     if (tools.time() == null) {
-      log.warn("GNU time is not installed (apt-get install time): process jobs' CPU time and peak memory are not measured");
+      log.warn(
+          "GNU time is not installed (apt-get install time): process jobs' CPU time and peak memory are not measured");
     }
     if (!tools.root()) {
-      log.warn("the worker does not run as root: process jobs run as its own user, so limits.pids counts all of that user's processes");
+      log.warn(
+          "the worker does not run as root: process jobs run as its own user, so limits.pids counts all of that user's processes");
     }
   }
 

@@ -12,11 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Every process of one job, and how to end them all. Members are the descendants of the process
- * the worker started — inside bubblewrap that is everything in the job's PID namespace, since
- * orphans are re-parented to the namespace's init — plus, without bubblewrap, every process still
- * in the job's process group (a double-forked daemon is not a descendant any more, but it keeps
- * the group unless it calls setsid itself).
+ * Every process of one job, and how to end them all. Members are the descendants of the process the
+ * worker started — inside bubblewrap that is everything in the job's PID namespace, since orphans
+ * are re-parented to the namespace's init — plus, without bubblewrap, every process still in the
+ * job's process group (a double-forked daemon is not a descendant any more, but it keeps the group
+ * unless it calls setsid itself).
  *
  * <p>{@link #terminate}: SIGTERM to every member except the wrappers (bwrap, GNU time: they must
  * outlive the job to report on it), up to {@code grace} for the job to exit, then SIGKILL to every
@@ -60,7 +60,9 @@ final class ProcessTree {
       long deadline = System.nanoTime() + grace.toNanos();
       while (process.isAlive() && System.nanoTime() < deadline) {
         try {
-          process.waitFor(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
+          process.waitFor(
+              Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
+              TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           interrupted = true;
         }
@@ -73,7 +75,9 @@ final class ProcessTree {
     }
   }
 
-  /** SIGKILL to every member and the started process; waits (bounded) for the started process to go. */
+  /**
+   * SIGKILL to every member and the started process; waits (bounded) for the started process to go.
+   */
   void killAll() {
     boolean interrupted = Thread.interrupted();
     try {
@@ -107,7 +111,9 @@ final class ProcessTree {
   /** Processes whose process group is {@code pgid}, found in /proc. */
   static Set<ProcessHandle> processGroup(long pgid) {
     Set<ProcessHandle> out = new LinkedHashSet<>();
-    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+    try (DirectoryStream<Path> procs =
+        Files.newDirectoryStream(
+            Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
       for (Path p : procs) {
         if (processGroupOf(p) == pgid) {
           ProcessHandle.of(Long.parseLong(p.getFileName().toString())).ifPresent(out::add);
@@ -122,7 +128,8 @@ final class ProcessTree {
   private static long processGroupOf(Path proc) {
     try {
       String stat = Files.readString(proc.resolve("stat"));
-      // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so split after the last ')'
+      // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so split after the
+      // last ')'
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       return Long.parseLong(fields[2]);
     } catch (IOException | RuntimeException e) {

@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
 record RusageReport(long cpuMs, long peakRssBytes, Integer signal, int exitStatus) {
   private static final Pattern SIGNALED = Pattern.compile("Command terminated by signal (\\d+)");
 
-  /** The report in {@code file}, or null when there is none (no GNU time, or the job never started). */
+  /**
+   * The report in {@code file}, or null when there is none (no GNU time, or the job never started).
+   */
   static RusageReport read(Path file) {
     List<String> lines;
     try {
@@ -40,7 +42,8 @@ record RusageReport(long cpuMs, long peakRssBytes, Integer signal, int exitStatu
         String[] f = line.trim().split("\\s+");
         try {
           long cpuMs = Math.round((Double.parseDouble(f[2]) + Double.parseDouble(f[3])) * 1000);
-          return new RusageReport(cpuMs, Long.parseLong(f[4]) * 1024, signal, Integer.parseInt(f[5]));
+          return new RusageReport(
+              cpuMs, Long.parseLong(f[4]) * 1024, signal, Integer.parseInt(f[5]));
         } catch (RuntimeException e) {
           return null;
         }

@@ -26,9 +26,16 @@ import org.slf4j.LoggerFactory;
  * @param root whether the worker runs as root (then jobs run under uids of their own)
  */
 public record SandboxTools(
-    Path bwrap, String bwrapProblem, Path prlimit, Path setpriv, Path setsid, Path time, boolean root) {
+    Path bwrap,
+    String bwrapProblem,
+    Path prlimit,
+    Path setpriv,
+    Path setsid,
+    Path time,
+    boolean root) {
   private static final Logger log = LoggerFactory.getLogger(SandboxTools.class);
-  private static final List<String> SYSTEM_DIRS = List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin");
+  private static final List<String> SYSTEM_DIRS =
+      List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin");
 
   /** Looks the tools up on this host (and tries bwrap once). */
   public static SandboxTools detect() {
@@ -38,7 +45,14 @@ public record SandboxTools(
     if (problem != null) {
       log.warn("bubblewrap at {} cannot create a sandbox here: {}", bwrap, problem);
     }
-    return new SandboxTools(problem == null ? bwrap : null, problem, find("prlimit"), find("setpriv"), find("setsid"), find("time"), root);
+    return new SandboxTools(
+        problem == null ? bwrap : null,
+        problem,
+        find("prlimit"),
+        find("setpriv"),
+        find("setsid"),
+        find("time"),
+        root);
   }
 
   /** Without bubblewrap (tests of the fallback path, hosts without it). */
@@ -71,11 +85,34 @@ public record SandboxTools(
 
   /** Starts the smallest sandbox the executor uses; null when it works, else what went wrong. */
   private static String trial(Path bwrap) {
-    List<String> argv = List.of(bwrap.toString(), "--unshare-pid", "--unshare-net", "--die-with-parent", "--new-session",
-        "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--size", "1048576",
-        "--tmpfs", "/tmp", "--", "/bin/true");
+    List<String> argv =
+        List.of(
+            bwrap.toString(),
+            "--unshare-pid",
+            "--unshare-net",
+            "--die-with-parent",
+            "--new-session",
+            "--ro-bind",
+            "/",
+            "/",
+            "--dev",
+            "/dev",
+            "--proc",
+            "/proc",
+            "--perms",
+            "1777",
+            "--size",
+            "1048576",
+            "--tmpfs",
+            "/tmp",
+            "--",
+            "/bin/true");
     try {
-      Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+      Process p =
+          new ProcessBuilder(argv)
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
       if (!p.waitFor(20, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return "a trial sandbox did not finish within 20 s";

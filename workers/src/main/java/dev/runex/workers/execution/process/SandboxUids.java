@@ -3,10 +3,10 @@ package dev.runex.workers.execution.process;
 import java.util.BitSet;
 
 /**
- * Leases a uid of its own to each running process job, so RLIMIT_NPROC (which Linux counts per
- * real uid, and never enforces for root) counts exactly that job's processes, and jobs cannot
- * signal, trace or read each other. The range is {@code base .. base + size - 1}; the default base
- * is derived from the worker's pid so two workers on one host rarely share uids. The uids need no
+ * Leases a uid of its own to each running process job, so RLIMIT_NPROC (which Linux counts per real
+ * uid, and never enforces for root) counts exactly that job's processes, and jobs cannot signal,
+ * trace or read each other. The range is {@code base .. base + size - 1}; the default base is
+ * derived from the worker's pid so two workers on one host rarely share uids. The uids need no
  * passwd entry.
  */
 public final class SandboxUids {
@@ -16,7 +16,8 @@ public final class SandboxUids {
 
   public SandboxUids(int base) {
     if (base < 1000 || (long) base + SIZE > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("uid base must leave room for " + SIZE + " uids above 999, was " + base);
+      throw new IllegalArgumentException(
+          "uid base must leave room for " + SIZE + " uids above 999, was " + base);
     }
     this.base = base;
   }

@@ -9,12 +9,12 @@ import dev.runex.config.ConfigLoader;
 import dev.runex.config.JobTypeSpec;
 import dev.runex.schemas.Job;
 import dev.runex.workers.execution.AttemptTimedOutException;
+import dev.runex.workers.execution.LimitReasons;
+import dev.runex.workers.execution.http.LocalHttpServer.Answer;
 import dev.runex.workers.handler.DeferJobException;
 import dev.runex.workers.handler.JobContext;
-import dev.runex.workers.execution.LimitReasons;
 import dev.runex.workers.handler.PermanentJobException;
 import dev.runex.workers.handler.RetryableJobException;
-import dev.runex.workers.execution.http.LocalHttpServer.Answer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -44,9 +44,13 @@ class HttpExecutorTest {
   }
 
   private JobTypeSpec type(String path, String extra) {
-    String yaml = "runex:\n  jobTypes:\n    resize:\n      executor: http\n      tenants: [demo]\n"
-        + "      params: {id: string, size: int, options: json}\n"
-        + "      http:\n        url: \"" + server.url(path) + "\"\n" + extra;
+    String yaml =
+        "runex:\n  jobTypes:\n    resize:\n      executor: http\n      tenants: [demo]\n"
+            + "      params: {id: string, size: int, options: json}\n"
+            + "      http:\n        url: \""
+            + server.url(path)
+            + "\"\n"
+            + extra;
     return ConfigLoader.fromYaml(yaml, Map.of(), Map.of()).jobType("resize");
   }
 
@@ -62,8 +66,10 @@ class HttpExecutorTest {
   @Test
   void successReturnsTheBodyAndSendsParamsIdempotencyKeyAndTraceContext() throws Exception {
     server.answer(s -> Answer.of(200, "{\"resized\":true}"));
-    JobTypeSpec type = type("/resize/{params.id}?size={params.size}", "        headers: {X-Api-Key: k1}\n");
-    Job job = job("j1", "resize", Map.of("id", "a/b c?d", "size", 640L, "options", "{\"sharpen\":true}"));
+    JobTypeSpec type =
+        type("/resize/{params.id}?size={params.size}", "        headers: {X-Api-Key: k1}\n");
+    Job job =
+        job("j1", "resize", Map.of("id", "a/b c?d", "size", 640L, "options", "{\"sharpen\":true}"));
     JobContext ctx = ctx(job);
 
     String out = executor(type).handle(ctx);
@@ -73,10 +79,13 @@ class HttpExecutorTest {
     assertThat(seen.method()).isEqualTo("POST");
     assertThat(seen.rawPath()).isEqualTo("/resize/a%2Fb%20c%3Fd?size=640");
     assertThat(seen.header("Idempotency-Key")).isEqualTo("j1:1");
-    assertThat(seen.header("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01").isEqualTo(ctx.traceParent());
+    assertThat(seen.header("traceparent"))
+        .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01")
+        .isEqualTo(ctx.traceParent());
     assertThat(seen.header("X-Api-Key")).isEqualTo("k1");
     assertThat(seen.header("Content-Type")).isEqualTo("application/json");
-    assertThat(seen.body()).isEqualTo("{\"id\":\"a/b c?d\",\"options\":{\"sharpen\":true},\"size\":640}");
+    assertThat(seen.body())
+        .isEqualTo("{\"id\":\"a/b c?d\",\"options\":{\"sharpen\":true},\"size\":640}");
     assertThat(ctx.usage().getHttpStatus()).isEqualTo(200);
     assertThat(ctx.usage().getOutputTruncated()).isFalse();
   }
@@ -85,19 +94,32 @@ class HttpExecutorTest {
   void serviceUnavailableIsRetryableNotBeforeRetryAfterSecondsOrDate() {
     Instant date = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
     AtomicInteger calls = new AtomicInteger();
-    server.answer(s -> new Answer(503, Map.of("Retry-After",
-        calls.incrementAndGet() == 1 ? "7" : DateTimeFormatter.RFC_1123_DATE_TIME.format(date.atOffset(ZoneOffset.UTC))), "busy"));
+    server.answer(
+        s ->
+            new Answer(
+                503,
+                Map.of(
+                    "Retry-After",
+                    calls.incrementAndGet() == 1
+                        ? "7"
+                        : DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                            date.atOffset(ZoneOffset.UTC))),
+                "busy"));
     HttpExecutor exec = executor(type("/x", ""));
     Instant before = Instant.now();
 
     assertThatThrownBy(() -> exec.handle(ctx(job("j1", "resize", Map.of()))))
-        .isInstanceOfSatisfying(RetryableJobException.class, e -> {
-          assertThat(e.code()).isEqualTo("HTTP_503");
-          assertThat(e.retryNotBefore()).isBetween(before.plusSeconds(7), Instant.now().plusSeconds(7));
-        })
+        .isInstanceOfSatisfying(
+            RetryableJobException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("HTTP_503");
+              assertThat(e.retryNotBefore())
+                  .isBetween(before.plusSeconds(7), Instant.now().plusSeconds(7));
+            })
         .hasMessageContaining("busy");
     assertThatThrownBy(() -> exec.handle(ctx(job("j2", "resize", Map.of()))))
-        .isInstanceOfSatisfying(RetryableJobException.class, e -> assertThat(e.retryNotBefore()).isEqualTo(date));
+        .isInstanceOfSatisfying(
+            RetryableJobException.class, e -> assertThat(e.retryNotBefore()).isEqualTo(date));
   }
 
   @Test
@@ -105,20 +127,22 @@ class HttpExecutorTest {
     server.answer(s -> Answer.of(400, "bad size"));
 
     assertThatThrownBy(() -> executor(type("/x", "")).handle(ctx(job("j1", "resize", Map.of()))))
-        .isInstanceOfSatisfying(PermanentJobException.class, e -> assertThat(e.code()).isEqualTo("HTTP_400"))
+        .isInstanceOfSatisfying(
+            PermanentJobException.class, e -> assertThat(e.code()).isEqualTo("HTTP_400"))
         .hasMessageContaining("bad size");
   }
 
   @Test
   void aSlowServiceTimesTheAttemptOut() {
-    server.answer(s -> {
-      try {
-        release.await(20, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return Answer.of(200, "late");
-    });
+    server.answer(
+        s -> {
+          try {
+            release.await(20, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return Answer.of(200, "late");
+        });
     JobContext ctx = ctx(job("j1", "resize", Map.of()));
 
     assertThatThrownBy(() -> executor(type("/x", "        timeout: 300ms\n")).handle(ctx))
@@ -145,23 +169,34 @@ class HttpExecutorTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    String yaml = "runex:\n  jobTypes:\n    down:\n      executor: http\n      tenants: [demo]\n"
-        + "      http: {url: \"http://127.0.0.1:" + closedPort + "/x\"}\n";
+    String yaml =
+        "runex:\n  jobTypes:\n    down:\n      executor: http\n      tenants: [demo]\n"
+            + "      http: {url: \"http://127.0.0.1:"
+            + closedPort
+            + "/x\"}\n";
     JobTypeSpec type = ConfigLoader.fromYaml(yaml, Map.of(), Map.of()).jobType("down");
 
     assertThatThrownBy(() -> executor(type).handle(ctx(job("j1", "down", Map.of()))))
-        .isInstanceOfSatisfying(RetryableJobException.class, e -> assertThat(e.code()).isEqualTo("HTTP_CONNECTION"));
+        .isInstanceOfSatisfying(
+            RetryableJobException.class, e -> assertThat(e.code()).isEqualTo("HTTP_CONNECTION"));
   }
 
   @Test
   void theCircuitOpensOnFailuresDefersWithoutCallingAndClosesAfterASuccessfulProbe() {
     AtomicInteger failuresLeft = new AtomicInteger(2);
-    server.answer(s -> failuresLeft.getAndDecrement() > 0 ? Answer.of(503, "down") : Answer.of(200, "up"));
-    HttpExecutor exec = executor(type("/x", "        breaker: {failureRate: 50, window: 2, minCalls: 2, openFor: 500ms}\n"));
+    server.answer(
+        s -> failuresLeft.getAndDecrement() > 0 ? Answer.of(503, "down") : Answer.of(200, "up"));
+    HttpExecutor exec =
+        executor(
+            type(
+                "/x",
+                "        breaker: {failureRate: 50, window: 2, minCalls: 2, openFor: 500ms}\n"));
 
     // two failures open the breaker
-    assertThatThrownBy(() -> exec.handle(ctx(job("a", "resize", Map.of())))).isInstanceOf(RetryableJobException.class);
-    assertThatThrownBy(() -> exec.handle(ctx(job("b", "resize", Map.of())))).isInstanceOf(RetryableJobException.class);
+    assertThatThrownBy(() -> exec.handle(ctx(job("a", "resize", Map.of()))))
+        .isInstanceOf(RetryableJobException.class);
+    assertThatThrownBy(() -> exec.handle(ctx(job("b", "resize", Map.of()))))
+        .isInstanceOf(RetryableJobException.class);
 
     // while open: deferred, and the service is not called
     Instant now = Instant.now();
@@ -170,9 +205,12 @@ class HttpExecutorTest {
     assertThat(server.requests).hasSize(2);
 
     // after openFor, one probe goes through; its success closes the breaker
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).ignoreException(DeferJobException.class)
-        .untilAsserted(() ->
-        assertThat(exec.handle(ctx(job("d", "resize", Map.of())))).isEqualTo("up"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreException(DeferJobException.class)
+        .untilAsserted(
+            () -> assertThat(exec.handle(ctx(job("d", "resize", Map.of())))).isEqualTo("up"));
     assertThat(server.requests).hasSize(3);
     assertThat(executorState(exec)).isEqualTo(CircuitBreaker.State.CLOSED);
   }
@@ -186,7 +224,8 @@ class HttpExecutorTest {
     Instant now = Instant.parse("2030-01-01T00:00:00Z");
 
     assertThat(RetryAfter.parse("120", now)).contains(now.plusSeconds(120));
-    assertThat(RetryAfter.parse("Tue, 01 Jan 2030 00:01:00 GMT", now)).contains(now.plusSeconds(60));
+    assertThat(RetryAfter.parse("Tue, 01 Jan 2030 00:01:00 GMT", now))
+        .contains(now.plusSeconds(60));
     assertThat(RetryAfter.parse("soon", now)).isEmpty();
     assertThat(RetryAfter.parse("Mon, 31 Dec 2029 23:00:00 GMT", now)).as("already past").isEmpty();
     assertThat(RetryAfter.parse(null, now)).isEmpty();

@@ -18,8 +18,11 @@ final class LocalHttpServer implements AutoCloseable {
   /** What the server saw. */
   record Seen(String method, String rawPath, Map<String, List<String>> headers, String body) {
     String header(String name) {
-      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-          .findFirst().map(e -> e.getValue().get(0)).orElse(null);
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .findFirst()
+          .map(e -> e.getValue().get(0))
+          .orElse(null);
     }
   }
 
@@ -40,11 +43,13 @@ final class LocalHttpServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    server.setExecutor(Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "test-http");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.setExecutor(
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "test-http");
+              t.setDaemon(true);
+              return t;
+            }));
     server.createContext("/", this::handle);
     server.start();
   }
@@ -59,9 +64,15 @@ final class LocalHttpServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex) throws IOException {
-    Seen seen = new Seen(ex.getRequestMethod(), ex.getRequestURI().getRawPath()
-        + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery()),
-        Map.copyOf(ex.getRequestHeaders()), new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    Seen seen =
+        new Seen(
+            ex.getRequestMethod(),
+            ex.getRequestURI().getRawPath()
+                + (ex.getRequestURI().getRawQuery() == null
+                    ? ""
+                    : "?" + ex.getRequestURI().getRawQuery()),
+            Map.copyOf(ex.getRequestHeaders()),
+            new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
     requests.add(seen);
     Answer a = script.apply(seen);
     byte[] body = a.body().getBytes(StandardCharsets.UTF_8);

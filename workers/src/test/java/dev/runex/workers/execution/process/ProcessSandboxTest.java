@@ -1,6 +1,5 @@
 package dev.runex.workers.execution.process;
 
-import dev.runex.workers.handler.PermanentJobException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -47,19 +46,29 @@ class ProcessSandboxTest {
 
   private ProcessSandbox sandbox() {
     assumeTrue(tools.bwrap() != null, "needs a working bubblewrap");
-    return new ProcessSandbox(tools, SandboxMode.AUTO, workRoot, GRACE, SandboxUids.forThisProcess());
+    return new ProcessSandbox(
+        tools, SandboxMode.AUTO, workRoot, GRACE, SandboxUids.forThisProcess());
   }
 
-  private SandboxRun python(ProcessSandbox sandbox, ExecutionLimits limits, Duration timeout, String code, String... args)
+  private SandboxRun python(
+      ProcessSandbox sandbox, ExecutionLimits limits, Duration timeout, String code, String... args)
       throws Exception {
     List<String> argv = new ArrayList<>(List.of(PYTHON, "-c", code, marker));
     argv.addAll(List.of(args));
     return run(sandbox, limits, timeout, argv);
   }
 
-  private SandboxRun run(ProcessSandbox sandbox, ExecutionLimits limits, Duration timeout, List<String> argv) throws Exception {
-    return sandbox.run(new ProcessSandbox.Request(
-        "job-1", 1, workdir -> argv, limits, Map.of("PATH", "/usr/bin:/bin"), Instant.now().plus(timeout)));
+  private SandboxRun run(
+      ProcessSandbox sandbox, ExecutionLimits limits, Duration timeout, List<String> argv)
+      throws Exception {
+    return sandbox.run(
+        new ProcessSandbox.Request(
+            "job-1",
+            1,
+            workdir -> argv,
+            limits,
+            Map.of("PATH", "/usr/bin:/bin"),
+            Instant.now().plus(timeout)));
   }
 
   private static ExecutionLimits limits() {
@@ -77,8 +86,12 @@ class ProcessSandboxTest {
 
   @Test
   void runsAJobAndReportsItsOutputExitCodeAndUsage() throws Exception {
-    SandboxRun run = python(sandbox(), limits(), Duration.ofSeconds(30),
-        "import sys; b = bytearray(48 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); print('hello'); sys.exit(3)");
+    SandboxRun run =
+        python(
+            sandbox(),
+            limits(),
+            Duration.ofSeconds(30),
+            "import sys; b = bytearray(48 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); print('hello'); sys.exit(3)");
 
     assertThat(run.ending()).isEqualTo(Ending.EXITED);
     assertThat(run.exitCode()).isEqualTo(3);
@@ -93,8 +106,12 @@ class ProcessSandboxTest {
 
   @Test
   void aJobAllocatingPastItsMemoryLimitIsStoppedAndReportedAsSuch() throws Exception {
-    SandboxRun run = python(sandbox(), with(64L << 20, 64, 1024, false), Duration.ofSeconds(30),
-        "b = bytearray(256 * 1024 * 1024); print('allocated')");
+    SandboxRun run =
+        python(
+            sandbox(),
+            with(64L << 20, 64, 1024, false),
+            Duration.ofSeconds(30),
+            "b = bytearray(256 * 1024 * 1024); print('allocated')");
 
     assertThat(run.exitCode()).isNotZero();
     assertThat(stdout(run)).doesNotContain("allocated");
@@ -103,13 +120,16 @@ class ProcessSandboxTest {
   }
 
   @Test
-  void anEndlessLoopIgnoringSigtermEndsTimedOutWithinTimeoutPlusGraceAndLeavesNoProcess() throws Exception {
+  void anEndlessLoopIgnoringSigtermEndsTimedOutWithinTimeoutPlusGraceAndLeavesNoProcess()
+      throws Exception {
     Duration timeout = Duration.ofSeconds(1);
-    // a child that ignores SIGTERM (so only SIGKILL ends it) and a grandchild left behind in the background
-    String code = "import os, signal, subprocess, sys\n"
-        + "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
-        + "subprocess.Popen(['/bin/sleep', '1000', sys.argv[1]])\n"
-        + "while True: pass\n";
+    // a child that ignores SIGTERM (so only SIGKILL ends it) and a grandchild left behind in the
+    // background
+    String code =
+        "import os, signal, subprocess, sys\n"
+            + "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+            + "subprocess.Popen(['/bin/sleep', '1000', sys.argv[1]])\n"
+            + "while True: pass\n";
 
     long start = System.nanoTime();
     SandboxRun run = python(sandbox(), limits(), timeout, code);
@@ -125,17 +145,19 @@ class ProcessSandboxTest {
   @Test
   void aForkBombIsContainedByThePidsLimit() throws Exception {
     // forks until the kernel refuses, reports how many it got, and fails
-    String code = "import os, sys, time\n"
-        + "n = 0\n"
-        + "try:\n"
-        + "    while n < 1000:\n"
-        + "        if os.fork() == 0:\n"
-        + "            time.sleep(60); os._exit(0)\n"
-        + "        n += 1\n"
-        + "except OSError as e:\n"
-        + "    print(n, flush=True); sys.stderr.write(str(e)); sys.exit(1)\n";
+    String code =
+        "import os, sys, time\n"
+            + "n = 0\n"
+            + "try:\n"
+            + "    while n < 1000:\n"
+            + "        if os.fork() == 0:\n"
+            + "            time.sleep(60); os._exit(0)\n"
+            + "        n += 1\n"
+            + "except OSError as e:\n"
+            + "    print(n, flush=True); sys.stderr.write(str(e)); sys.exit(1)\n";
 
-    SandboxRun run = python(sandbox(), with(256L << 20, 8, 1024, false), Duration.ofSeconds(30), code);
+    SandboxRun run =
+        python(sandbox(), with(256L << 20, 8, 1024, false), Duration.ofSeconds(30), code);
 
     assertThat(Integer.parseInt(stdout(run).trim())).isLessThan(8);
     assertThat(run.limit()).isEqualTo(LimitReasons.PIDS_LIMIT);
@@ -144,9 +166,14 @@ class ProcessSandboxTest {
 
   @Test
   void aShellForkBombEndsWithNothingLeft() throws Exception {
-    // the classic bomb: its shells hit the pids limit ("Cannot fork") and give up, or the deadline stops them
-    SandboxRun run = run(sandbox(), with(256L << 20, 16, 1024, false), Duration.ofSeconds(10),
-        List.of("/bin/sh", "-c", "b() { b | b & }; b; wait", marker));
+    // the classic bomb: its shells hit the pids limit ("Cannot fork") and give up, or the deadline
+    // stops them
+    SandboxRun run =
+        run(
+            sandbox(),
+            with(256L << 20, 16, 1024, false),
+            Duration.ofSeconds(10),
+            List.of("/bin/sh", "-c", "b() { b | b & }; b; wait", marker));
 
     assertThat(run.stderrTail()).containsIgnoringCase("fork");
     assertThat(ProcessTable.withMarker(marker)).isEmpty();
@@ -155,25 +182,33 @@ class ProcessSandboxTest {
   @Test
   void aJobCannotConnectToALoopbackPortWhenNetworkIsOff() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      String code = "import socket, sys\n"
-          + "try:\n"
-          + "    socket.create_connection(('127.0.0.1', int(sys.argv[2])), timeout=3); print('connected')\n"
-          + "except OSError as e:\n"
-          + "    print('refused', e)\n";
+      String code =
+          "import socket, sys\n"
+              + "try:\n"
+              + "    socket.create_connection(('127.0.0.1', int(sys.argv[2])), timeout=3); print('connected')\n"
+              + "except OSError as e:\n"
+              + "    print('refused', e)\n";
       String port = Integer.toString(server.getLocalPort());
 
-      SandboxRun off = python(sandbox(), with(256L << 20, 64, 1024, false), Duration.ofSeconds(30), code, port);
-      SandboxRun on = python(sandbox(), with(256L << 20, 64, 1024, true), Duration.ofSeconds(30), code, port);
+      SandboxRun off =
+          python(sandbox(), with(256L << 20, 64, 1024, false), Duration.ofSeconds(30), code, port);
+      SandboxRun on =
+          python(sandbox(), with(256L << 20, 64, 1024, true), Duration.ofSeconds(30), code, port);
 
       assertThat(stdout(off)).startsWith("refused");
-      assertThat(stdout(on)).startsWith("connected"); // the same job reaches it when the type allows network
+      assertThat(stdout(on))
+          .startsWith("connected"); // the same job reaches it when the type allows network
     }
   }
 
   @Test
   void outputPastTheCapIsTruncatedAndFlagged() throws Exception {
-    SandboxRun run = python(sandbox(), with(256L << 20, 64, 1000, false), Duration.ofSeconds(30),
-        "import sys; sys.stdout.write('x' * 100000)");
+    SandboxRun run =
+        python(
+            sandbox(),
+            with(256L << 20, 64, 1000, false),
+            Duration.ofSeconds(30),
+            "import sys; sys.stdout.write('x' * 100000)");
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.stdout()).hasSize(1000);
@@ -184,8 +219,12 @@ class ProcessSandboxTest {
 
   @Test
   void theWorkingDirectoryIsFreshWritableAndGoneAfterwards() throws Exception {
-    SandboxRun run = python(sandbox(), limits(), Duration.ofSeconds(30),
-        "import os; open('f', 'w').write('x'); os.mkdir('d'); os.chmod('d', 0); print(os.getcwd()); print(os.listdir('.'))");
+    SandboxRun run =
+        python(
+            sandbox(),
+            limits(),
+            Duration.ofSeconds(30),
+            "import os; open('f', 'w').write('x'); os.mkdir('d'); os.chmod('d', 0); print(os.getcwd()); print(os.listdir('.'))");
     Path cwd = Path.of(stdout(run).lines().findFirst().orElseThrow());
 
     assertThat(run.exitCode()).isZero();
@@ -200,14 +239,22 @@ class ProcessSandboxTest {
     Path hostTmpFile = Files.writeString(Files.createTempFile("runex-host", ".txt"), "host");
     Path hostVarTmp = Path.of("/var/tmp", marker);
     try {
-      String code = "import sys\n"
-          + "for path in sys.argv[2:]:\n"
-          + "    try:\n"
-          + "        open(path, 'w').write('job'); print('wrote', path)\n"
-          + "    except OSError as e:\n"
-          + "        print('denied', path)\n";
+      String code =
+          "import sys\n"
+              + "for path in sys.argv[2:]:\n"
+              + "    try:\n"
+              + "        open(path, 'w').write('job'); print('wrote', path)\n"
+              + "    except OSError as e:\n"
+              + "        print('denied', path)\n";
 
-      SandboxRun run = python(sandbox(), limits(), Duration.ofSeconds(30), code, hostVarTmp.toString(), hostTmpFile.toString());
+      SandboxRun run =
+          python(
+              sandbox(),
+              limits(),
+              Duration.ofSeconds(30),
+              code,
+              hostVarTmp.toString(),
+              hostTmpFile.toString());
 
       assertThat(stdout(run)).contains("denied " + hostVarTmp);
       assertThat(hostVarTmp).doesNotExist();
@@ -222,9 +269,13 @@ class ProcessSandboxTest {
   @Test
   void aJobWritingPastItsFileSizeLimitIsStopped() throws Exception {
     ExecutionLimits d = ExecutionLimits.DEFAULT;
-    ExecutionLimits small = new ExecutionLimits(d.memoryBytes(), d.cpu(), d.pids(), 1L << 20, d.outputBytes(), false, d.env());
+    ExecutionLimits small =
+        new ExecutionLimits(
+            d.memoryBytes(), d.cpu(), d.pids(), 1L << 20, d.outputBytes(), false, d.env());
 
-    SandboxRun run = python(sandbox(), small, Duration.ofSeconds(30), "open('big', 'wb').write(b'x' * (4 << 20))");
+    SandboxRun run =
+        python(
+            sandbox(), small, Duration.ofSeconds(30), "open('big', 'wb').write(b'x' * (4 << 20))");
 
     assertThat(run.exitCode()).isNotZero();
     assertThat(run.limit()).isEqualTo(LimitReasons.FILE_SIZE_LIMIT);
@@ -233,8 +284,15 @@ class ProcessSandboxTest {
   @Test
   void aJobSpinningPastItsCpuLimitIsStopped() throws Exception {
     ExecutionLimits d = ExecutionLimits.DEFAULT;
-    ExecutionLimits oneSecond = new ExecutionLimits(d.memoryBytes(), Duration.ofSeconds(1), d.pids(), d.fileSizeBytes(),
-        d.outputBytes(), false, d.env());
+    ExecutionLimits oneSecond =
+        new ExecutionLimits(
+            d.memoryBytes(),
+            Duration.ofSeconds(1),
+            d.pids(),
+            d.fileSizeBytes(),
+            d.outputBytes(),
+            false,
+            d.env());
 
     SandboxRun run = python(sandbox(), oneSecond, Duration.ofSeconds(30), "while True: pass");
 
@@ -244,14 +302,23 @@ class ProcessSandboxTest {
 
   @Test
   void withoutBubblewrapItStillEnforcesRlimitsAndEndsTheWholeProcessGroup() throws Exception {
-    ProcessSandbox bare = new ProcessSandbox(tools.withoutBwrap(), SandboxMode.AUTO, workRoot, GRACE, SandboxUids.forThisProcess());
-    String code = "import os, subprocess, sys\n"
-        // a daemon (double fork): re-parented to init, no longer a descendant, still in the process group
-        + "subprocess.Popen([sys.executable, '-c', 'import os, time\\nif os.fork(): os._exit(0)\\ntime.sleep(1000)', sys.argv[1]])\n"
-        + "while True: pass\n";
+    ProcessSandbox bare =
+        new ProcessSandbox(
+            tools.withoutBwrap(), SandboxMode.AUTO, workRoot, GRACE, SandboxUids.forThisProcess());
+    String code =
+        "import os, subprocess, sys\n"
+            // a daemon (double fork): re-parented to init, no longer a descendant, still in the
+            // process group
+            + "subprocess.Popen([sys.executable, '-c', 'import os, time\\nif os.fork(): os._exit(0)\\ntime.sleep(1000)', sys.argv[1]])\n"
+            + "while True: pass\n";
 
     SandboxRun run = python(bare, limits(), Duration.ofSeconds(1), code);
-    SandboxRun memory = python(bare, with(64L << 20, 64, 1024, false), Duration.ofSeconds(30), "b = bytearray(256 << 20)");
+    SandboxRun memory =
+        python(
+            bare,
+            with(64L << 20, 64, 1024, false),
+            Duration.ofSeconds(30),
+            "b = bytearray(256 << 20)");
 
     assertThat(run.ending()).isEqualTo(Ending.TIMED_OUT);
     assertThat(run.isolation()).isEqualTo(ProcessSandbox.RLIMITS_ONLY);
@@ -261,9 +328,16 @@ class ProcessSandboxTest {
 
   @Test
   void requiredBubblewrapThatIsMissingFailsTheJobPermanently() {
-    ProcessSandbox strict = new ProcessSandbox(tools.withoutBwrap(), SandboxMode.BUBBLEWRAP, workRoot, GRACE, SandboxUids.forThisProcess());
+    ProcessSandbox strict =
+        new ProcessSandbox(
+            tools.withoutBwrap(),
+            SandboxMode.BUBBLEWRAP,
+            workRoot,
+            GRACE,
+            SandboxUids.forThisProcess());
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> python(strict, limits(), Duration.ofSeconds(5), "print(1)"))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> python(strict, limits(), Duration.ofSeconds(5), "print(1)"))
         .isInstanceOf(dev.runex.workers.handler.PermanentJobException.class)
         .hasMessageContaining("bwrap");
   }

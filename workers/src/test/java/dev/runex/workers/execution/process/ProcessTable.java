@@ -15,10 +15,13 @@ final class ProcessTable {
   /** Pids of live processes whose command line contains {@code marker}. */
   static List<Long> withMarker(String marker) {
     List<Long> pids = new ArrayList<>();
-    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+    try (DirectoryStream<Path> procs =
+        Files.newDirectoryStream(
+            Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
       for (Path p : procs) {
         try {
-          String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+          String cmdline =
+              new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
           String state = Files.readString(p.resolve("stat"));
           boolean zombie = state.substring(state.lastIndexOf(')') + 2).startsWith("Z");
           if (cmdline.contains(marker) && !zombie) {
