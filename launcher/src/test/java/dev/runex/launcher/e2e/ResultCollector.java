@@ -26,6 +26,10 @@ import org.apache.kafka.common.errors.WakeupException;
  */
 final class ResultCollector implements AutoCloseable {
   final Map<String, List<JobResult>> results = new ConcurrentHashMap<>();
+
+  /** When each result was read ({@link System#nanoTime()}), in reading order. */
+  final List<Long> resultArrivals = java.util.Collections.synchronizedList(new ArrayList<>());
+
   final List<DeadLetterRecord> deadLetters = new CopyOnWriteArrayList<>();
   final Map<String, List<JobEvent>> events = new ConcurrentHashMap<>();
   private final List<Thread> threads = new ArrayList<>();
@@ -38,7 +42,10 @@ final class ResultCollector implements AutoCloseable {
     follow(
         cfg,
         topics.results(),
-        (k, v) -> results.computeIfAbsent(k, x -> new CopyOnWriteArrayList<>()).add(v));
+        (k, v) -> {
+          results.computeIfAbsent(k, x -> new CopyOnWriteArrayList<>()).add(v);
+          resultArrivals.add(System.nanoTime());
+        });
     follow(
         cfg,
         topics.deadLetter(),

@@ -55,6 +55,14 @@ public final class RealKafka {
    * overrides}.
    */
   public static RunexConfig config(Map<String, String> overrides) {
+    return config(null, overrides);
+  }
+
+  /**
+   * Like {@link #config(Map)}, with the job types and settings of the YAML file {@code configFile}
+   * (null: the bundled defaults) under the isolated corner's settings.
+   */
+  public static RunexConfig config(Path configFile, Map<String, String> overrides) {
     Servers s = servers();
     int n = CONFIGS.incrementAndGet();
     String name = "it" + RUN + "-" + n;
@@ -69,7 +77,7 @@ public final class RealKafka {
     values.put(Settings.TOPOLOGY_STATUS_PORT.key(), "0");
     values.putAll(overrides);
     // The machine's RUNEX_* environment must not leak into tests.
-    return ConfigLoader.load(null, Map.of(), values);
+    return ConfigLoader.load(configFile, Map.of(), values);
   }
 
   public static RunexConfig config() {
