@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *       slot is freed and waiting work of that tenant is admitted;
  *   <li>a wall-clock punctuator refills token buckets, admits what the quotas now allow and takes
  *       cancelled jobs out of the queue (CANCELLED result and event);
- *   <li>admitted → {@link DispatchNames#dispatch()} of {@link QuotaSubtopology#NAMES} ({@code
+ *   <li>admitted → {@link DispatchNames#dispatch()} of {@link QuotaSubtopology#DISPATCH} ({@code
  *       scheduled.<pool>}), labelled {@link ReleaseNotice#ADMITTED_LABEL}. A job that can no longer
  *       start before its deadline goes to {@link DispatchNames#expiry()} instead, without using a
  *       slot or a token, and ends EXPIRED there.
@@ -64,7 +64,6 @@ import org.slf4j.LoggerFactory;
  * with the stores.
  */
 public final class QuotaGate implements Processor<String, Object, String, Object> {
-  public static final String NAME = "quota-gate";
   public static final String WAITING = "quota-waiting";
   public static final String IN_FLIGHT = "quota-in-flight";
   public static final String BUCKETS = "quota-buckets";

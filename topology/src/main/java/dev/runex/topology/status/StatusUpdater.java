@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
  * (exactly_once_v2), so each event is folded in once, across restarts and rebalances.
  */
 public final class StatusUpdater implements Processor<String, JobEvent, Void, Void> {
-  public static final String NAME = "status-update";
   public static final String STORE = "job-status";
   public static final String TENANT_INDEX = "job-status-by-tenant";
   public static final String EXPIRY = "job-status-expiry";

@@ -30,13 +30,13 @@ import org.slf4j.LoggerFactory;
  *   <li>input: the {@code intake-dedupe} repartition topic, key {@link IdempotencyKey#encoded()},
  *       value the validated {@code Job} (so every submission with one key meets in one task);
  *   <li>every job let through or rejected gets its RECEIVED and VALIDATED events here, on {@link
- *       #TO_EVENTS} (intake leaves them to this stage for jobs with a key);
- *   <li>first within the window → {@link #TO_VALIDATED} ({@code validated}, key job id); the {@link
- *       #STORE} store remembers key → (job id, first-seen time), the {@link #EXPIRY_STORE} store
- *       indexes it by expiry time;
+ *       Outputs#events()} (intake leaves them to this stage for jobs with a key);
+ *   <li>first within the window → {@link Outputs#validated()} ({@code validated}, key job id); the
+ *       {@link #STORE} store remembers key → (job id, first-seen time), the {@link #EXPIRY_STORE}
+ *       store indexes it by expiry time;
  *   <li>later, another job id → REJECTED result with code DUPLICATE and {@code duplicateOf} on
- *       {@link #TO_RESULTS} and a REJECTED event on {@link #TO_EVENTS} (both keyed by the
- *       duplicate's job id);
+ *       {@link Outputs#results()} and a REJECTED event on {@link Outputs#events()} (both keyed by
+ *       the duplicate's job id);
  *   <li>later, the same job id (the original re-sent) → dropped without output: that job already
  *       runs, and a second result or RECEIVED event under its id would contradict it;
  *   <li>a wall-clock punctuator deletes entries older than the window, in expiry order, at most
@@ -47,12 +47,11 @@ import org.slf4j.LoggerFactory;
  * (exactly_once_v2), so across crashes and rebalances exactly one job per key and window runs.
  */
 public final class IdempotencyGate implements Processor<String, Job, String, Object> {
-  public static final String NAME = "intake-dedupe";
   public static final String STORE = "intake-dedupe";
   public static final String EXPIRY_STORE = "intake-dedupe-expiry";
-  public static final String TO_VALIDATED = "dedupe-validated-sink";
-  public static final String TO_RESULTS = "dedupe-results-sink";
-  public static final String TO_EVENTS = "dedupe-events-sink";
+
+  /** The nodes the dedupe stage forwards to, named by its sub-topology. */
+  public record Outputs(String validated, String results, String events) {}
 
   /**
    * How often expired keys are removed; lookups check the age themselves, so this only bounds size.
@@ -66,14 +65,16 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
   private final Duration window;
   private final StageCounters counters;
   private final String instanceId;
+  private final Outputs out;
   private ProcessorContext<String, Object> context;
   private TimestampedKeyValueStore<String, String> seen;
   private KeyValueStore<String, String> expiry;
 
-  public IdempotencyGate(Duration window, StageCounters counters, String instanceId) {
+  public IdempotencyGate(Duration window, StageCounters counters, String instanceId, Outputs out) {
     this.window = window;
     this.counters = counters;
     this.instanceId = instanceId;
+    this.out = out;
   }
 
   @Override
@@ -105,14 +106,14 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
         Lifecycle.event(job, JobEventKind.VALIDATED, Lifecycle.VALIDATION, instanceId, null, now));
     if (first == null || expired(first.timestamp(), now)) {
       remember(record.key(), job.getId(), now);
-      context.forward(new Record<>(job.getId(), job, record.timestamp()), TO_VALIDATED);
+      context.forward(new Record<>(job.getId(), job, record.timestamp()), out.validated());
     } else {
       rejectDuplicate(record, job, first, now);
     }
   }
 
   private void event(Record<String, Job> cause, JobEvent event) {
-    context.forward(new Record<>(event.getJobId(), event, cause.timestamp()), TO_EVENTS);
+    context.forward(new Record<>(event.getJobId(), event, cause.timestamp()), out.events());
   }
 
   private void remember(String key, String jobId, long now) {
@@ -129,7 +130,7 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
             job.getId(),
             DuplicateSubmission.result(job, first.value(), firstSeen, now, instanceId),
             record.timestamp()),
-        TO_RESULTS);
+        out.results());
     event(record, DuplicateSubmission.event(job, first.value(), now, instanceId));
     log.debug(
         "Job {} is a duplicate of job {} (idempotency key {})",
