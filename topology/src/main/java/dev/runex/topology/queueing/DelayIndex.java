@@ -8,6 +8,7 @@ import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.lifecycle.Lifecycle;
+import dev.runex.topology.cleanup.CancelRetention;
 import dev.runex.topology.control.CancelledJobs;
 import dev.runex.topology.control.ControlStore;
 import dev.runex.topology.monitoring.StageCounters;
@@ -44,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *       punctuation after the cancel, they are removed and get a CANCELLED result on {@link
  *       Outputs#results()} and a CANCELLED event. A job already released is the worker's to cancel;
  *   <li>job cancels older than {@code runex.control.cancelRetention} are deleted from {@code
- *       control} (tombstones on {@link Outputs#control()}, by the task of partition 0).
+ *       control} (tombstones on {@link Outputs#control()}, by the task of partition 0: {@link
+ *       CancelRetention}).
  * </ul>
  *
  * <p>Guarantee: under exactly_once_v2 the store's changelog, the released records and the input
@@ -57,9 +59,6 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
 
   /** Keeps one punctuation (and so one transaction) bounded when a backlog falls due at once. */
   public static final int MAX_RELEASE_PER_PUNCTUATION = 5_000;
-
-  /** How often the task of partition 0 looks for cancels past their retention. */
-  static final Duration CANCEL_SWEEP_INTERVAL = Duration.ofHours(1);
 
   private static final Logger log = LoggerFactory.getLogger(DelayIndex.class);
 
@@ -83,7 +82,7 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Job> store;
   private CancelledJobs cancels;
-  private long nextCancelSweep;
+  private CancelRetention cancelRetention;
 
   public DelayIndex(
       RunexConfig cfg,
@@ -106,6 +105,8 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
     this.store = context.getStateStore(STORE);
     KeyValueStore<String, ControlCommand> commands = context.getStateStore(ControlStore.NAME);
     this.cancels = new CancelledJobs(commands);
+    this.cancelRetention =
+        new CancelRetention(cfg.duration(Settings.CONTROL_CANCEL_RETENTION), cancels);
     size.start(context.taskId(), store.approximateNumEntries());
     context.schedule(
         punctuateInterval,
@@ -113,7 +114,9 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
         now -> {
           removeCancelled(now);
           releaseDue(now);
-          sweepOldCancels(now);
+          for (String key : cancelRetention.due(context.taskId().partition(), now)) {
+            context.forward(new Record<>(key, null, now), out.control());
+          }
         });
   }
 
@@ -187,31 +190,6 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
       forwardCancelled(e.value, cancels.cancelOf(e.value.getId()), now);
     }
     size.add(context.taskId(), -hit.size());
-  }
-
-  /**
-   * Deletes (tombstones on {@code control}) job cancels older than the retention, so the compacted
-   * topic and every instance's copy of it stay bounded. Every instance sees the whole control
-   * table; the task of partition 0 alone sweeps it, hourly. Deleting a cancel twice is harmless.
-   */
-  private void sweepOldCancels(long now) {
-    if (context.taskId().partition() != 0 || now < nextCancelSweep) {
-      return;
-    }
-    nextCancelSweep = now + CANCEL_SWEEP_INTERVAL.toMillis();
-    long cutoff = now - cfg.duration(Settings.CONTROL_CANCEL_RETENTION).toMillis();
-    List<String> old = cancels.requestedBefore(cutoff, MAX_RELEASE_PER_PUNCTUATION);
-    for (String key : old) {
-      context.forward(new Record<>(key, null, now), out.control());
-    }
-    if (!old.isEmpty()) {
-      log.info(
-          "Deleted {} job cancels older than {}",
-          old.size(),
-          cfg.duration(Settings.CONTROL_CANCEL_RETENTION));
-      // more than one batch: come back at the next punctuation
-      nextCancelSweep = old.size() == MAX_RELEASE_PER_PUNCTUATION ? now : nextCancelSweep;
-    }
   }
 
   private void forwardCancelled(Job job, ControlCommand cancel, long now) {

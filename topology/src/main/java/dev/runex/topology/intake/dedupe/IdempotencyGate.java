@@ -5,18 +5,15 @@ import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.lifecycle.Lifecycle;
+import dev.runex.topology.cleanup.ExpiryIndex;
+import dev.runex.topology.cleanup.IdempotencyWindow;
 import dev.runex.topology.monitoring.StageCounters;
-import dev.runex.topology.queueing.TimeOrderedKeys;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
@@ -39,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *       the duplicate's job id);
  *   <li>later, the same job id (the original re-sent) → dropped without output: that job already
  *       runs, and a second result or RECEIVED event under its id would contradict it;
- *   <li>a wall-clock punctuator deletes entries older than the window, in expiry order, at most
- *       {@link #MAX_EXPIRED_PER_PUNCTUATION} per run, so the store does not grow without bound.
+ *   <li>a wall-clock punctuator deletes entries older than the window, in expiry order ({@link
+ *       IdempotencyWindow}), so the store does not grow without bound.
  * </ul>
  *
  * <p>Guarantee: both stores are changelogged and commit with the outputs and input offsets
@@ -53,13 +50,6 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
   /** The nodes the dedupe stage forwards to, named by its sub-topology. */
   public record Outputs(String validated, String results, String events) {}
 
-  /**
-   * How often expired keys are removed; lookups check the age themselves, so this only bounds size.
-   */
-  public static final Duration CLEANUP_INTERVAL = Duration.ofSeconds(30);
-
-  public static final int MAX_EXPIRED_PER_PUNCTUATION = 10_000;
-
   private static final Logger log = LoggerFactory.getLogger(IdempotencyGate.class);
 
   private final Duration window;
@@ -68,7 +58,7 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
   private final Outputs out;
   private ProcessorContext<String, Object> context;
   private TimestampedKeyValueStore<String, String> seen;
-  private KeyValueStore<String, String> expiry;
+  private IdempotencyWindow windows;
 
   public IdempotencyGate(Duration window, StageCounters counters, String instanceId, Outputs out) {
     this.window = window;
@@ -81,8 +71,9 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.seen = context.getStateStore(STORE);
-    this.expiry = context.getStateStore(EXPIRY_STORE);
-    context.schedule(CLEANUP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::forgetExpired);
+    this.windows =
+        new IdempotencyWindow(window, seen, new ExpiryIndex(context.getStateStore(EXPIRY_STORE)));
+    context.schedule(IdempotencyWindow.INTERVAL, PunctuationType.WALL_CLOCK_TIME, windows::sweep);
   }
 
   @Override
@@ -93,7 +84,9 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
     }
     long now = context.currentSystemTimeMs();
     ValueAndTimestamp<String> first = seen.get(record.key());
-    if (first != null && !expired(first.timestamp(), now) && first.value().equals(job.getId())) {
+    if (first != null
+        && !windows.expired(first.timestamp(), now)
+        && first.value().equals(job.getId())) {
       log.debug(
           "Job {} was submitted again with its own idempotency key; it already runs", job.getId());
       return;
@@ -104,8 +97,8 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
     event(
         record,
         Lifecycle.event(job, JobEventKind.VALIDATED, Lifecycle.VALIDATION, instanceId, null, now));
-    if (first == null || expired(first.timestamp(), now)) {
-      remember(record.key(), job.getId(), now);
+    if (first == null || windows.expired(first.timestamp(), now)) {
+      windows.remember(record.key(), job.getId(), now);
       context.forward(new Record<>(job.getId(), job, record.timestamp()), out.validated());
     } else {
       rejectDuplicate(record, job, first, now);
@@ -114,11 +107,6 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
 
   private void event(Record<String, Job> cause, JobEvent event) {
     context.forward(new Record<>(event.getJobId(), event, cause.timestamp()), out.events());
-  }
-
-  private void remember(String key, String jobId, long now) {
-    seen.put(key, ValueAndTimestamp.make(jobId, now));
-    expiry.put(TimeOrderedKeys.of(now + window.toMillis(), key), key);
   }
 
   private void rejectDuplicate(
@@ -137,36 +125,5 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
         job.getId(),
         first.value(),
         record.key());
-  }
-
-  private boolean expired(long firstSeen, long now) {
-    return firstSeen + window.toMillis() <= now;
-  }
-
-  /**
-   * Deletes keys whose window ended, oldest first; an index entry outlived by its key is re-filed.
-   */
-  private void forgetExpired(long now) {
-    List<String> due = new ArrayList<>();
-    // Collect first, then delete: never mutate a store under an open iterator.
-    try (KeyValueIterator<String, String> it = expiry.range(null, TimeOrderedKeys.upTo(now))) {
-      while (it.hasNext() && due.size() < MAX_EXPIRED_PER_PUNCTUATION) {
-        due.add(it.next().key);
-      }
-    }
-    for (String indexKey : due) {
-      expiry.delete(indexKey);
-      String key = TimeOrderedKeys.rest(indexKey);
-      ValueAndTimestamp<String> entry = seen.get(key);
-      if (entry == null) {
-        continue;
-      }
-      if (expired(entry.timestamp(), now)) {
-        seen.delete(key);
-      } else {
-        // remembered again since, or the window grew across a restart: keep the index complete
-        expiry.put(TimeOrderedKeys.of(entry.timestamp() + window.toMillis(), key), key);
-      }
-    }
   }
 }
