@@ -7,6 +7,7 @@ import dev.runex.schemas.JobStatusView;
 import dev.runex.schemas.serde.AvroSerdes;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
+import dev.runex.topology.status.writeback.WriteBackStore;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
