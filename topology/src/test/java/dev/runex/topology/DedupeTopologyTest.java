@@ -9,6 +9,7 @@ import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
+import dev.runex.topology.cleanup.IdempotencyWindow;
 import dev.runex.topology.intake.dedupe.IdempotencyGate;
 import dev.runex.topology.intake.dedupe.IdempotencyKey;
 import java.nio.charset.StandardCharsets;
@@ -156,7 +157,7 @@ class DedupeTopologyTest {
     assertThat(dedupeStore().approximateNumEntries()).isEqualTo(3);
 
     // when: the first two keys' window ends, the third's does not
-    h.advance(Duration.ofMinutes(30).plus(IdempotencyGate.CLEANUP_INTERVAL));
+    h.advance(Duration.ofMinutes(30).plus(IdempotencyWindow.INTERVAL));
 
     // then
     String k3 = new IdempotencyKey("demo", "k3").encoded();

@@ -10,6 +10,7 @@ import dev.runex.schemas.JobStatusView;
 import dev.runex.schemas.JobTransition;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.serde.AvroSerdes;
+import dev.runex.topology.cleanup.StatusRetention;
 import dev.runex.topology.status.JobFilter;
 import dev.runex.topology.status.StatusReader;
 import dev.runex.topology.status.StatusUpdater;
@@ -104,7 +105,7 @@ class StatusTopologyTest {
     // when
     h.advance(RETENTION.minusMinutes(2));
     assertThat(store().get("done")).as("kept within the retention").isNotNull();
-    h.advance(Duration.ofMinutes(2).plus(StatusUpdater.CLEANUP_INTERVAL));
+    h.advance(Duration.ofMinutes(2).plus(StatusRetention.INTERVAL));
 
     // then
     assertThat(store().get("done")).isNull();
@@ -123,7 +124,7 @@ class StatusTopologyTest {
 
     // when: replayed as the same job
     pipe("again", "demo", "echo", JobEventKind.RECEIVED, 0);
-    h.advance(Duration.ofMinutes(31).plus(StatusUpdater.CLEANUP_INTERVAL));
+    h.advance(Duration.ofMinutes(31).plus(StatusRetention.INTERVAL));
 
     // then
     assertThat(store().get("again").getState()).isEqualTo(JobPhase.RECEIVED);

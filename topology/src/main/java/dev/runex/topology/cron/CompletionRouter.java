@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
  * UTF-8), and this stage reads every result of every job.
  */
 public final class CompletionRouter implements Processor<String, byte[], String, String> {
-  public static final String NAME = "schedule-completions-route";
   private static final Logger log = LoggerFactory.getLogger(CompletionRouter.class);
   private static final byte[] LABEL = ScheduledJobs.SCHEDULE_LABEL.getBytes(StandardCharsets.UTF_8);
 

@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
  * never stops the topology.
  */
 public final class ScheduleDecoder implements Processor<String, byte[], String, Schedule> {
-  public static final String NAME = "schedules-decode";
   private static final Logger log = LoggerFactory.getLogger(ScheduleDecoder.class);
 
   private final Deserializer<Schedule> values;

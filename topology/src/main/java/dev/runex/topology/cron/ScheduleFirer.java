@@ -44,7 +44,6 @@ import org.slf4j.LoggerFactory;
  * change keeps the next firing when the cron and zone are unchanged.
  */
 public final class ScheduleFirer implements Processor<String, ScheduleInput, byte[], JobRequest> {
-  public static final String NAME = "schedules-fire";
   public static final String STATE = "schedule-state";
   public static final String DUE = "schedule-due";
 

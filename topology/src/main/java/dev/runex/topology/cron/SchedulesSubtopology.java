@@ -42,6 +42,9 @@ public final class SchedulesSubtopology {
   public static final String BY_NAME = "schedules-by-name";
   public static final String COMPLETIONS = "schedule-completions";
   public static final String TO_INTAKE = "schedules-intake-sink";
+  public static final String DECODER = "schedules-decode";
+  public static final String COMPLETION_ROUTER = "schedule-completions-route";
+  public static final String FIRER = "schedules-fire";
 
   private SchedulesSubtopology() {}
 
@@ -59,7 +62,7 @@ public final class SchedulesSubtopology {
                 () ->
                     new ScheduleDecoder(
                         topics.schedules().valueSerde().deserializer(), topics.schedules().name()),
-                Named.as(ScheduleDecoder.NAME))
+                Named.as(DECODER))
             .repartition(
                 Repartitioned.with(Serdes.String(), schedules)
                     .withName(BY_NAME)
@@ -77,7 +80,7 @@ public final class SchedulesSubtopology {
                 () ->
                     new CompletionRouter(
                         topics.results().valueSerde().deserializer(), topics.results().name()),
-                Named.as(CompletionRouter.NAME))
+                Named.as(COMPLETION_ROUTER))
             .repartition(
                 Repartitioned.with(Serdes.String(), Serdes.String())
                     .withName(COMPLETIONS)
@@ -99,7 +102,7 @@ public final class SchedulesSubtopology {
         .merge(completions, Named.as("schedules-merge"))
         .process(
             () -> new ScheduleFirer(cfg.duration(Settings.TOPOLOGY_PUNCTUATE_INTERVAL), counters),
-            Named.as(ScheduleFirer.NAME),
+            Named.as(FIRER),
             ScheduleFirer.STATE,
             ScheduleFirer.DUE)
         .to(

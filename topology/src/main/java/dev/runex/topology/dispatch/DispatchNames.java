@@ -1,9 +1,11 @@
 package dev.runex.topology.dispatch;
 
 /**
- * Node names of one expiry-check → pool-dispatch path and its sinks. The topology has two such
- * paths (in different sub-topologies, so with different nodes): jobs without quotas leave the delay
- * index's task through {@link PoolDispatcher#MAIN}; jobs with quotas leave the quota gate's task.
+ * Node names of one expiry-check → pool-dispatch path and its sinks, given to its processors by the
+ * sub-topology that wires them. The topology has two such paths (in different sub-topologies, so
+ * with different nodes): jobs without quotas leave the delay index's task through the queueing
+ * sub-topology's path; jobs with quotas leave the quota gate's task through the quota
+ * sub-topology's.
  */
 public record DispatchNames(
     String expiry, String dispatch, String scheduledSink, String eventsSink, String resultsSink) {}

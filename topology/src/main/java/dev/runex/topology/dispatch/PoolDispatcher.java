@@ -17,31 +17,21 @@ import org.apache.kafka.streams.processor.api.Record;
  *
  * <ul>
  *   <li>input: due jobs from the delay index (key job id);
- *   <li>output: {@link #TO_SCHEDULED} → {@code scheduled.<pool>} (via {@link PoolTopicExtractor}),
- *       record key = the job's partition key, so jobs sharing a key land in one partition, in
- *       order; header {@code traceparent} = the job's, when it was submitted with one;
- *   <li>output: a SCHEDULED event on {@link #TO_EVENTS} (key job id).
+ *   <li>output: the {@link DispatchNames#scheduledSink()} → {@code scheduled.<pool>} (via {@link
+ *       PoolTopicExtractor}), record key = the job's partition key, so jobs sharing a key land in
+ *       one partition, in order; header {@code traceparent} = the job's, when it was submitted with
+ *       one;
+ *   <li>output: a SCHEDULED event on the {@link DispatchNames#eventsSink()} (key job id).
  * </ul>
+ *
+ * <p>The sink names come from the sub-topology that wires this dispatcher.
  */
 public final class PoolDispatcher implements Processor<String, Job, String, Object> {
-  public static final String NAME = "scheduling-dispatch";
-  public static final String TO_SCHEDULED = "scheduled-sink";
-  public static final String TO_EVENTS = "scheduling-events-sink";
-
-  /** Node names of the main path (jobs without quotas); the quota gate has its own copies. */
-  public static final DispatchNames MAIN =
-      new DispatchNames(
-          "queueing-expiry-check", NAME, TO_SCHEDULED, TO_EVENTS, "queueing-results-sink");
-
   private final PoolTopicExtractor pools;
   private final StageCounters counters;
   private final String instanceId;
   private final DispatchNames names;
   private ProcessorContext<String, Object> context;
-
-  public PoolDispatcher(PoolTopicExtractor pools, StageCounters counters, String instanceId) {
-    this(pools, counters, instanceId, MAIN);
-  }
 
   public PoolDispatcher(
       PoolTopicExtractor pools, StageCounters counters, String instanceId, DispatchNames names) {

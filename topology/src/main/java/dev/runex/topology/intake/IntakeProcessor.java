@@ -32,14 +32,14 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>input: {@code intake} (raw key bytes, raw value bytes);
- *   <li>valid → {@link #TO_VALIDATED} ({@code validated}, key job id, {@code Job}) plus events
- *       RECEIVED and VALIDATED on {@link #TO_EVENTS} (key job id); a valid job with an {@code
- *       idempotencyKey} goes to {@link #TO_DEDUPE} instead, keyed by {@link
+ *   <li>valid → {@link Outputs#validated()} ({@code validated}, key job id, {@code Job}) plus
+ *       events RECEIVED and VALIDATED on {@link Outputs#events()} (key job id); a valid job with an
+ *       {@code idempotencyKey} goes to {@link Outputs#dedupe()} instead, keyed by {@link
  *       IdempotencyKey#encoded()}, so that every submission with that key meets in one task of the
  *       dedupe stage ({@link IdempotencyGate}, which emits its events);
- *   <li>invalid → a REJECTED {@code JobResult} on {@link #TO_RESULTS} (key job id), a {@code
- *       DeadLetter} on {@link #TO_DEAD_LETTERS} keyed by the ORIGINAL key bytes and carrying the
- *       original value, and events RECEIVED, REJECTED, DEAD_LETTERED;
+ *   <li>invalid → a REJECTED {@code JobResult} on {@link Outputs#results()} (key job id), a {@code
+ *       DeadLetter} on {@link Outputs#deadLetters()} keyed by the ORIGINAL key bytes and carrying
+ *       the original value, and events RECEIVED, REJECTED, DEAD_LETTERED;
  *   <li>undecodable → the dead letter always; the result and events only when the record key is a
  *       usable job id (non-empty UTF-8), so a producer waiting on its id learns why.
  * </ul>
@@ -49,19 +49,18 @@ import org.slf4j.LoggerFactory;
  * dead-lettering good input.
  */
 public final class IntakeProcessor implements Processor<byte[], byte[], Object, Object> {
-  public static final String TO_VALIDATED = "intake-validated-sink";
-  public static final String TO_RESULTS = "intake-results-sink";
-  public static final String TO_DEAD_LETTERS = "intake-dead-letter-sink";
-  public static final String TO_EVENTS = "intake-events-sink";
-  public static final String TO_DEDUPE = "intake-dedupe-route";
-
   private static final Logger log = LoggerFactory.getLogger(IntakeProcessor.class);
+
+  /** The nodes intake forwards to, named by its sub-topology. */
+  public record Outputs(
+      String validated, String results, String deadLetters, String events, String dedupe) {}
 
   private final IntakeDecoder decoder;
   private final JobValidator validator;
   private final StageCounters counters;
   private final String instanceId;
   private final String intakeTopic;
+  private final Outputs out;
   private ProcessorContext<Object, Object> context;
 
   public IntakeProcessor(
@@ -69,12 +68,14 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
       JobValidator validator,
       StageCounters counters,
       String instanceId,
-      String intakeTopic) {
+      String intakeTopic,
+      Outputs out) {
     this.decoder = decoder;
     this.validator = validator;
     this.counters = counters;
     this.instanceId = instanceId;
     this.intakeTopic = intakeTopic;
+    this.out = out;
   }
 
   @Override
@@ -120,7 +121,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
     if (key != null) {
       // The dedupe stage emits this job's RECEIVED and VALIDATED events, or none when it is the
       // original sent again: a second RECEIVED would set a running or finished job's status back.
-      context.forward(new Record<>(key.encoded(), job, record.timestamp()), TO_DEDUPE);
+      context.forward(new Record<>(key.encoded(), job, record.timestamp()), out.dedupe());
       return;
     }
     event(
@@ -129,7 +130,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
     event(
         record,
         Lifecycle.event(job, JobEventKind.VALIDATED, Lifecycle.VALIDATION, instanceId, null, now));
-    context.forward(new Record<>(job.getId(), job, record.timestamp()), TO_VALIDATED);
+    context.forward(new Record<>(job.getId(), job, record.timestamp()), out.validated());
   }
 
   /**
@@ -158,14 +159,14 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
               jobId,
               IntakeRejections.result(job, reason, submittedAt, now, instanceId),
               record.timestamp()),
-          TO_RESULTS);
+          out.results());
     }
     context.forward(
         new Record<>(
             record.key(),
             IntakeRejections.deadLetter(jobId, reason, source(record, format), now),
             record.timestamp()),
-        TO_DEAD_LETTERS);
+        out.deadLetters());
     if (job != null) {
       event(record, refusedEvent(job, JobEventKind.DEAD_LETTERED, Lifecycle.INTAKE, detail, now));
     }
@@ -187,7 +188,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
   }
 
   private void event(Record<byte[], byte[]> cause, JobEvent event) {
-    context.forward(new Record<>(event.getJobId(), event, cause.timestamp()), TO_EVENTS);
+    context.forward(new Record<>(event.getJobId(), event, cause.timestamp()), out.events());
   }
 
   private Source source(Record<byte[], byte[]> record, IntakeFormat format) {

@@ -33,6 +33,8 @@ import org.apache.kafka.streams.state.Stores;
  *       intake-dedupe-expiry}, both changelogged) → {@code validated}, or for duplicates {@code
  *       results} and {@code events}.
  * </ol>
+ *
+ * <p>The node names are declared here and handed to the processors.
  */
 public final class IntakeSubtopology {
   /** Streams names the topic {@code <application.id>-intake-dedupe-repartition}. */
@@ -40,6 +42,19 @@ public final class IntakeSubtopology {
 
   public static final String INTAKE_SOURCE = "intake-source";
   public static final String INTAKE_PROCESSOR = "intake-decode-validate";
+  public static final String DEDUPE_GATE = "intake-dedupe";
+
+  private static final IntakeProcessor.Outputs INTAKE_OUT =
+      new IntakeProcessor.Outputs(
+          "intake-validated-sink",
+          "intake-results-sink",
+          "intake-dead-letter-sink",
+          "intake-events-sink",
+          "intake-dedupe-route");
+
+  private static final IdempotencyGate.Outputs DEDUPE_OUT =
+      new IdempotencyGate.Outputs(
+          "dedupe-validated-sink", "dedupe-results-sink", "dedupe-events-sink");
 
   private IntakeSubtopology() {}
 
@@ -67,12 +82,13 @@ public final class IntakeSubtopology {
                         validator,
                         counters,
                         instanceId,
-                        intake.name()),
+                        intake.name(),
+                        INTAKE_OUT),
                 Named.as(INTAKE_PROCESSOR));
-    to(out, topics.validated(), IntakeProcessor.TO_VALIDATED);
-    to(out, topics.results(), IntakeProcessor.TO_RESULTS);
-    to(out, topics.deadLetter(), IntakeProcessor.TO_DEAD_LETTERS);
-    to(out, topics.events(), IntakeProcessor.TO_EVENTS);
+    to(out, topics.validated(), INTAKE_OUT.validated());
+    to(out, topics.results(), INTAKE_OUT.results());
+    to(out, topics.deadLetter(), INTAKE_OUT.deadLetters());
+    to(out, topics.events(), INTAKE_OUT.events());
     addDedupe(b, cfg, topics, counters, instanceId, typed(out));
   }
 
@@ -102,20 +118,23 @@ public final class IntakeSubtopology {
         intakeOut
             // a named node for the intake processor to forward to; the repartition nodes are
             // Streams' own
-            .mapValues(job -> job, Named.as(IntakeProcessor.TO_DEDUPE))
+            .mapValues(job -> job, Named.as(INTAKE_OUT.dedupe()))
             .repartition(
                 Repartitioned.with(Serdes.String(), validated.valueSerde())
                     .withName(DEDUPE_REPARTITION))
             .process(
                 () ->
                     new IdempotencyGate(
-                        cfg.duration(Settings.INTAKE_IDEMPOTENCY_WINDOW), counters, instanceId),
-                Named.as(IdempotencyGate.NAME),
+                        cfg.duration(Settings.INTAKE_IDEMPOTENCY_WINDOW),
+                        counters,
+                        instanceId,
+                        DEDUPE_OUT),
+                Named.as(DEDUPE_GATE),
                 IdempotencyGate.STORE,
                 IdempotencyGate.EXPIRY_STORE);
-    to(gated, validated, IdempotencyGate.TO_VALIDATED);
-    to(gated, topics.results(), IdempotencyGate.TO_RESULTS);
-    to(gated, topics.events(), IdempotencyGate.TO_EVENTS);
+    to(gated, validated, DEDUPE_OUT.validated());
+    to(gated, topics.results(), DEDUPE_OUT.results());
+    to(gated, topics.events(), DEDUPE_OUT.events());
   }
 
   /**

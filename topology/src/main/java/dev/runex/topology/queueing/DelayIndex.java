@@ -8,13 +8,12 @@ import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.lifecycle.Lifecycle;
+import dev.runex.topology.cleanup.CancelRetention;
 import dev.runex.topology.control.CancelledJobs;
 import dev.runex.topology.control.ControlStore;
-import dev.runex.topology.dispatch.PoolDispatcher;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.monitoring.TaskSizeGauge;
 import dev.runex.topology.queueing.expiry.ExpiryGate;
-import dev.runex.topology.quota.QuotaRoute;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,17 +34,19 @@ import org.slf4j.LoggerFactory;
  *   <li>input: {@code validated} and {@code retry} (key job id, {@code Job}); retries carry attempt
  *       &ge; 2 and a future {@code dueAt}, and take the same path;
  *   <li>due now ({@code dueAt} &le; wall clock), or unable to start before its deadline → straight
- *       to {@link ExpiryGate}, which schedules it ({@link PoolDispatcher}) or expires it;
+ *       on to {@link Outputs#due()} (the quota route, then {@link ExpiryGate}, which schedules or
+ *       expires it);
  *   <li>due later → stored in the {@link #STORE} key-value store (persistent, changelogged, keyed
- *       by {@link DelayIndexKey}) with a DELAYED event (key job id) on {@link #TO_EVENTS};
+ *       by {@link DelayIndexKey}) with a DELAYED event (key job id) on {@link Outputs#events()};
  *   <li>a wall-clock punctuator releases due entries in due order, at most {@link
- *       #MAX_RELEASE_PER_PUNCTUATION} per run, to {@link ExpiryGate}, and deletes them;
+ *       #MAX_RELEASE_PER_PUNCTUATION} per run, to {@link Outputs#due()}, and deletes them;
  *   <li>cancelled jobs (a CANCEL for {@code job:<id>} in the global {@link ControlStore}) are never
  *       dispatched: on arrival, at release, and — for jobs already waiting — at the next
  *       punctuation after the cancel, they are removed and get a CANCELLED result on {@link
- *       #TO_RESULTS} and a CANCELLED event. A job already released is the worker's to cancel;
+ *       Outputs#results()} and a CANCELLED event. A job already released is the worker's to cancel;
  *   <li>job cancels older than {@code runex.control.cancelRetention} are deleted from {@code
- *       control} (tombstones on {@link #TO_CONTROL}, by the task of partition 0).
+ *       control} (tombstones on {@link Outputs#control()}, by the task of partition 0: {@link
+ *       CancelRetention}).
  * </ul>
  *
  * <p>Guarantee: under exactly_once_v2 the store's changelog, the released records and the input
@@ -56,47 +57,46 @@ import org.slf4j.LoggerFactory;
 public final class DelayIndex implements Processor<String, Job, String, Object> {
   public static final String STORE = "delay-index";
 
-  /**
-   * Due jobs go to the quota gate or through the deadline check on their way to the pool
-   * dispatcher.
-   */
-  public static final String TO_DISPATCH = QuotaRoute.NAME;
-
-  public static final String TO_EVENTS = PoolDispatcher.TO_EVENTS;
-  public static final String TO_RESULTS = ExpiryGate.TO_RESULTS;
-
-  /** Tombstones for cancels older than {@code runex.control.cancelRetention} ({@code control}). */
-  public static final String TO_CONTROL = "queueing-control-sink";
-
   /** Keeps one punctuation (and so one transaction) bounded when a backlog falls due at once. */
   public static final int MAX_RELEASE_PER_PUNCTUATION = 5_000;
 
-  /** How often the task of partition 0 looks for cancels past their retention. */
-  static final Duration CANCEL_SWEEP_INTERVAL = Duration.ofHours(1);
-
   private static final Logger log = LoggerFactory.getLogger(DelayIndex.class);
+
+  /**
+   * The nodes the delay index forwards to, named by its sub-topology.
+   *
+   * @param due due jobs: on to the quota route and the expiry check before the pool dispatcher
+   * @param events DELAYED and CANCELLED events ({@code events})
+   * @param results CANCELLED results ({@code results})
+   * @param control tombstones for cancels older than {@code runex.control.cancelRetention} ({@code
+   *     control})
+   */
+  public record Outputs(String due, String events, String results, String control) {}
 
   private final Duration punctuateInterval;
   private final RunexConfig cfg;
   private final StageCounters counters;
   private final TaskSizeGauge size;
   private final String instanceId;
+  private final Outputs out;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Job> store;
   private CancelledJobs cancels;
-  private long nextCancelSweep;
+  private CancelRetention cancelRetention;
 
   public DelayIndex(
       RunexConfig cfg,
       Duration punctuateInterval,
       StageCounters counters,
       TaskSizeGauge size,
-      String instanceId) {
+      String instanceId,
+      Outputs out) {
     this.cfg = cfg;
     this.punctuateInterval = punctuateInterval;
     this.counters = counters;
     this.size = size;
     this.instanceId = instanceId;
+    this.out = out;
   }
 
   @Override
@@ -105,6 +105,8 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
     this.store = context.getStateStore(STORE);
     KeyValueStore<String, ControlCommand> commands = context.getStateStore(ControlStore.NAME);
     this.cancels = new CancelledJobs(commands);
+    this.cancelRetention =
+        new CancelRetention(cfg.duration(Settings.CONTROL_CANCEL_RETENTION), cancels);
     size.start(context.taskId(), store.approximateNumEntries());
     context.schedule(
         punctuateInterval,
@@ -112,7 +114,9 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
         now -> {
           removeCancelled(now);
           releaseDue(now);
-          sweepOldCancels(now);
+          for (String key : cancelRetention.due(context.taskId().partition(), now)) {
+            context.forward(new Record<>(key, null, now), out.control());
+          }
         });
   }
 
@@ -131,7 +135,7 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
     }
     // A job that cannot start before its deadline is expired now, not after waiting for nothing.
     if (job.getDueAt().toEpochMilli() <= now || ExpiryGate.expired(cfg, job, now)) {
-      context.forward(new Record<>(job.getId(), job, record.timestamp()), TO_DISPATCH);
+      context.forward(new Record<>(job.getId(), job, record.timestamp()), out.due());
       return;
     }
     // putIfAbsent: a redelivered attempt (same id, attempt and due time) is already waiting.
@@ -146,7 +150,7 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
               instanceId,
               "due " + job.getDueAt(),
               now);
-      context.forward(new Record<>(job.getId(), event, record.timestamp()), TO_EVENTS);
+      context.forward(new Record<>(job.getId(), event, record.timestamp()), out.events());
     }
   }
 
@@ -162,7 +166,7 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
     for (KeyValue<String, Job> entry : due) {
       ControlCommand cancel = cancels.cancelOf(entry.value.getId());
       if (cancel == null) {
-        context.forward(new Record<>(entry.value.getId(), entry.value, now), TO_DISPATCH);
+        context.forward(new Record<>(entry.value.getId(), entry.value, now), out.due());
       } else {
         forwardCancelled(entry.value, cancel, now);
       }
@@ -188,34 +192,9 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
     size.add(context.taskId(), -hit.size());
   }
 
-  /**
-   * Deletes (tombstones on {@code control}) job cancels older than the retention, so the compacted
-   * topic and every instance's copy of it stay bounded. Every instance sees the whole control
-   * table; the task of partition 0 alone sweeps it, hourly. Deleting a cancel twice is harmless.
-   */
-  private void sweepOldCancels(long now) {
-    if (context.taskId().partition() != 0 || now < nextCancelSweep) {
-      return;
-    }
-    nextCancelSweep = now + CANCEL_SWEEP_INTERVAL.toMillis();
-    long cutoff = now - cfg.duration(Settings.CONTROL_CANCEL_RETENTION).toMillis();
-    List<String> old = cancels.requestedBefore(cutoff, MAX_RELEASE_PER_PUNCTUATION);
-    for (String key : old) {
-      context.forward(new Record<>(key, null, now), TO_CONTROL);
-    }
-    if (!old.isEmpty()) {
-      log.info(
-          "Deleted {} job cancels older than {}",
-          old.size(),
-          cfg.duration(Settings.CONTROL_CANCEL_RETENTION));
-      // more than one batch: come back at the next punctuation
-      nextCancelSweep = old.size() == MAX_RELEASE_PER_PUNCTUATION ? now : nextCancelSweep;
-    }
-  }
-
   private void forwardCancelled(Job job, ControlCommand cancel, long now) {
     CancelledJobs.forward(
-        context, job, cancel, instanceId, now, "queueing stage", TO_RESULTS, TO_EVENTS);
+        context, job, cancel, instanceId, now, "queueing stage", out.results(), out.events());
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.runex.schemas.Job;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
 import dev.runex.topology.control.ControlStore;
+import dev.runex.topology.dispatch.DispatchNames;
 import dev.runex.topology.dispatch.PoolDispatcher;
 import dev.runex.topology.dispatch.PoolTopicExtractor;
 import dev.runex.topology.monitoring.StageCounters;
@@ -26,11 +27,30 @@ import org.apache.kafka.streams.state.Stores;
  * with quotas → {@code admission}, for the quota gate) → {@link ExpiryGate} (EXPIRED results to
  * {@code results}) → {@link PoolDispatcher} → {@code scheduled.<pool>} keyed by partition key, with
  * events to {@code events}.
+ *
+ * <p>The node names are declared here and handed to the processors, so no processor knows another's
+ * name; {@code TopologyDescriptionTest} pins them (they are part of the deployed application).
  */
 public final class QueueingSubtopology {
   public static final String VALIDATED_SOURCE = "validated-source";
   public static final String RETRY_SOURCE = "retry-source";
   public static final String DELAY_INDEX = "queueing-delay-index";
+  public static final String QUOTA_ROUTE = "queueing-quota-route";
+  public static final String TO_ADMISSION = "queueing-admission-sink";
+  public static final String TO_CONTROL = "queueing-control-sink";
+
+  /** Node names of the main path to the pools (jobs without quotas). */
+  public static final DispatchNames DISPATCH =
+      new DispatchNames(
+          "queueing-expiry-check",
+          "scheduling-dispatch",
+          "scheduled-sink",
+          "scheduling-events-sink",
+          "queueing-results-sink");
+
+  private static final DelayIndex.Outputs DELAY_INDEX_OUT =
+      new DelayIndex.Outputs(
+          QUOTA_ROUTE, DISPATCH.eventsSink(), DISPATCH.resultsSink(), TO_CONTROL);
 
   private QueueingSubtopology() {}
 
@@ -57,7 +77,7 @@ public final class QueueingSubtopology {
         retry.name());
     t.addProcessor(
         DELAY_INDEX,
-        () -> new DelayIndex(cfg, interval, counters, size, instanceId),
+        () -> new DelayIndex(cfg, interval, counters, size, instanceId, DELAY_INDEX_OUT),
         VALIDATED_SOURCE,
         RETRY_SOURCE);
     t.addStateStore(delayIndexStore(validated), DELAY_INDEX);
@@ -65,50 +85,53 @@ public final class QueueingSubtopology {
     // the delay index deletes old job cancels from the topic
     ControlStore.addTo(t, topics.control());
     t.addSink(
-        DelayIndex.TO_CONTROL,
+        TO_CONTROL,
         topics.control().name(),
         topics.control().keySerde().serializer(),
         topics.control().valueSerde().serializer(),
         DELAY_INDEX);
     // jobs with a quota go to the quota gate (keyed by tenant), the others straight on
-    t.addProcessor(QuotaRoute.NAME, () -> new QuotaRoute(cfg.quotas()), DELAY_INDEX);
+    t.addProcessor(
+        QUOTA_ROUTE,
+        () -> new QuotaRoute(cfg.quotas(), TO_ADMISSION, DISPATCH.expiry()),
+        DELAY_INDEX);
     Topic<String, Job> admission = topics.admission();
     t.addSink(
-        QuotaRoute.TO_ADMISSION,
+        TO_ADMISSION,
         admission.name(),
         admission.keySerde().serializer(),
         admission.valueSerde().serializer(),
-        QuotaRoute.NAME);
+        QUOTA_ROUTE);
     t.addProcessor(
-        ExpiryGate.NAME, () -> new ExpiryGate(cfg, counters, instanceId), QuotaRoute.NAME);
+        DISPATCH.expiry(), () -> new ExpiryGate(cfg, counters, instanceId, DISPATCH), QUOTA_ROUTE);
     t.addProcessor(
-        PoolDispatcher.NAME,
-        () -> new PoolDispatcher(pools, counters, instanceId),
-        ExpiryGate.NAME);
+        DISPATCH.dispatch(),
+        () -> new PoolDispatcher(pools, counters, instanceId, DISPATCH),
+        DISPATCH.expiry());
     // EXPIRED results from the expiry check, CANCELLED results from the delay index
     t.addSink(
-        ExpiryGate.TO_RESULTS,
+        DISPATCH.resultsSink(),
         topics.results().name(),
         topics.results().keySerde().serializer(),
         topics.results().valueSerde().serializer(),
         DELAY_INDEX,
-        ExpiryGate.NAME);
+        DISPATCH.expiry());
     // One serializer for every pool topic: it registers the schema per topic subject itself.
     Topic<String, Job> anyPool = topics.scheduled("any");
     t.addSink(
-        PoolDispatcher.TO_SCHEDULED,
+        DISPATCH.scheduledSink(),
         pools,
         anyPool.keySerde().serializer(),
         anyPool.valueSerde().serializer(),
-        PoolDispatcher.NAME);
+        DISPATCH.dispatch());
     t.addSink(
-        PoolDispatcher.TO_EVENTS,
+        DISPATCH.eventsSink(),
         topics.events().name(),
         topics.events().keySerde().serializer(),
         topics.events().valueSerde().serializer(),
         DELAY_INDEX,
-        ExpiryGate.NAME,
-        PoolDispatcher.NAME);
+        DISPATCH.expiry(),
+        DISPATCH.dispatch());
   }
 
   private static StoreBuilder<KeyValueStore<String, Job>> delayIndexStore(Topic<String, Job> jobs) {

@@ -1,14 +1,11 @@
 package dev.runex.topology.quota;
 
-import dev.runex.config.QuotaLimit;
-import dev.runex.config.Quotas;
 import dev.runex.config.RunexConfig;
 import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
-import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.quota.ReleaseNotice;
 import dev.runex.topology.control.CancelledJobs;
@@ -26,7 +23,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,18 +30,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The quota gate: admits the due jobs of quota-limited tenants to their pools only while the
  * tenant's (and the tenant × job type's) quotas allow; the rest wait here, in order, and are never
- * dropped or failed for it.
+ * dropped or failed for it. This class routes; the decision is {@link QuotaPolicy}'s, the waiting
+ * jobs are {@link WaitingQueue}'s and the held slots {@link AdmittedSlots}'.
  *
  * <ul>
  *   <li>input {@code admission} (key tenant, {@code Job}): a due job. Admitted at once when nothing
- *       of its tenant and type is waiting and its quotas allow; otherwise stored in {@link
+ *       of its tenant and type is waiting and its quotas allow; otherwise queued in {@link
  *       #WAITING} with a THROTTLED event;
  *   <li>input {@code admission-releases} (key tenant, {@link ReleaseNotice}, written by the worker
  *       in the transaction of the attempt's result or retry): an admitted attempt finished; its
  *       slot is freed and waiting work of that tenant is admitted;
  *   <li>a wall-clock punctuator refills token buckets, admits what the quotas now allow and takes
  *       cancelled jobs out of the queue (CANCELLED result and event);
- *   <li>admitted → {@link DispatchNames#dispatch()} of {@link QuotaSubtopology#NAMES} ({@code
+ *   <li>admitted → {@link DispatchNames#dispatch()} of {@link QuotaSubtopology#DISPATCH} ({@code
  *       scheduled.<pool>}), labelled {@link ReleaseNotice#ADMITTED_LABEL}. A job that can no longer
  *       start before its deadline goes to {@link DispatchNames#expiry()} instead, without using a
  *       slot or a token, and ends EXPIRED there.
@@ -58,13 +55,12 @@ import org.slf4j.LoggerFactory;
  * highest priority, oldest first; tenants never wait for each other.
  *
  * <p>State, all in changelogged stores and committed with the input offsets and outputs
- * (exactly_once_v2): {@link #WAITING} (key {@code tenant␀type␀rank␀offset}), {@link #IN_FLIGHT}
- * (key job id, value {@code tenant␀type␀token}) and {@link #BUCKETS}. The in-flight and waiting
- * counts are derived from the stores when the task starts, so they survive restarts and rebalances
- * with the stores.
+ * (exactly_once_v2): {@link #WAITING} (key {@link WaitingKey}), {@link #IN_FLIGHT} (key job id,
+ * value {@link AdmittedSlots.Slot}) and {@link #BUCKETS}. The in-flight and waiting counts are
+ * derived from the stores when the task starts, so they survive restarts and rebalances with the
+ * stores.
  */
 public final class QuotaGate implements Processor<String, Object, String, Object> {
-  public static final String NAME = "quota-gate";
   public static final String WAITING = "quota-waiting";
   public static final String IN_FLIGHT = "quota-in-flight";
   public static final String BUCKETS = "quota-buckets";
@@ -73,14 +69,8 @@ public final class QuotaGate implements Processor<String, Object, String, Object
   static final int MAX_ADMIT_PER_RUN = 5_000;
 
   private static final Logger log = LoggerFactory.getLogger(QuotaGate.class);
-  private static final char SEP = '\u0000';
-  private static final int RANKS = 3;
-
-  /** Above every 20-digit sequence number: the inclusive end of one rank's key range. */
-  private static final String SEQ_END = "~";
 
   private final RunexConfig cfg;
-  private final Quotas quotas;
   private final Duration punctuateInterval;
   private final StageCounters counters;
   private final TaskSizeGauge waitingGauge;
@@ -88,25 +78,10 @@ public final class QuotaGate implements Processor<String, Object, String, Object
   private final String instanceId;
   private final DispatchNames out;
   private ProcessorContext<String, Object> context;
-  private KeyValueStore<String, Job> waiting;
-  private KeyValueStore<String, String> inFlight;
-  private KeyValueStore<String, String> buckets;
+  private QuotaPolicy policy;
+  private WaitingQueue waiting;
+  private AdmittedSlots slots;
   private CancelledJobs cancels;
-
-  /**
-   * In-flight counts by {@code tenant} and {@code tenant␀type}, derived from {@link #IN_FLIGHT}.
-   */
-  private final Map<String, Integer> inFlightCounts = new HashMap<>();
-
-  /** Waiting jobs by tenant, type and rank, derived from {@link #WAITING}. */
-  private final WaitingCounts waitingCounts = new WaitingCounts(RANKS);
-
-  /**
-   * Per queue ({@code tenant␀type␀rank␀}): the key of the job last taken from its front. Everything
-   * below it is gone, so the next look starts there. In memory only: after a restart the first look
-   * starts at the queue's front again.
-   */
-  private final Map<String, String> cursors = new HashMap<>();
 
   public QuotaGate(
       RunexConfig cfg,
@@ -117,7 +92,6 @@ public final class QuotaGate implements Processor<String, Object, String, Object
       String instanceId,
       DispatchNames out) {
     this.cfg = cfg;
-    this.quotas = cfg.quotas();
     this.punctuateInterval = punctuateInterval;
     this.counters = counters;
     this.waitingGauge = waitingGauge;
@@ -129,35 +103,20 @@ public final class QuotaGate implements Processor<String, Object, String, Object
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
-    this.waiting = context.getStateStore(WAITING);
-    this.inFlight = context.getStateStore(IN_FLIGHT);
-    this.buckets = context.getStateStore(BUCKETS);
+    this.policy = new QuotaPolicy(cfg.quotas(), bucketsIn(context.getStateStore(BUCKETS)));
+    this.slots =
+        AdmittedSlots.open(
+            context.getStateStore(IN_FLIGHT), inFlightGauge, context.taskId(), policy);
+    this.waiting =
+        WaitingQueue.open(context.getStateStore(WAITING), waitingGauge, context.taskId());
     KeyValueStore<String, ControlCommand> commands = context.getStateStore(ControlStore.NAME);
     this.cancels = new CancelledJobs(commands);
-    long admitted = 0;
-    try (KeyValueIterator<String, String> it = inFlight.all()) {
-      while (it.hasNext()) {
-        String[] slot = split(it.next().value, 3);
-        count(slot[0], slot[1], 1);
-        admitted++;
-      }
-    }
-    long queued = 0;
-    try (KeyValueIterator<String, Job> it = waiting.all()) {
-      while (it.hasNext()) {
-        String[] key = split(it.next().key, 4);
-        waitingCounts.add(key[0], key[1], Integer.parseInt(key[2]));
-        queued++;
-      }
-    }
-    waitingGauge.start(context.taskId(), queued);
-    inFlightGauge.start(context.taskId(), admitted);
-    if (queued + admitted > 0) {
+    if (waiting.size() + slots.size() > 0) {
       log.info(
           "Quota gate of task {}: {} jobs in flight, {} waiting",
           context.taskId(),
-          admitted,
-          queued);
+          slots.size(),
+          waiting.size());
     }
     context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
   }
@@ -185,13 +144,13 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     }
     // This attempt's retry got here before the notice that its previous attempt finished: the
     // previous attempt is over (it wrote this retry), so its slot is free now.
-    boolean freed = inFlight.get(job.getId()) != null && free(ReleaseNotice.finished(job.getId()));
+    boolean freed = slots.holds(job.getId()) && free(ReleaseNotice.finished(job.getId()));
     String tenant = job.getTenant();
     String type = job.getType();
     String blocked =
-        waitingCounts.of(tenant, type) > 0
+        waiting.waiting(tenant, type) > 0
             ? "behind earlier waiting jobs"
-            : blockedBy(tenant, type, now);
+            : policy.blockedBy(tenant, type, now);
     if (blocked == null) {
       admit(job, now);
     } else {
@@ -203,14 +162,8 @@ public final class QuotaGate implements Processor<String, Object, String, Object
   }
 
   private void enqueue(Job job, String blocked, long now) {
-    String tenant = job.getTenant();
-    String type = job.getType();
-    long seq = context.recordMetadata().map(RecordMetadata::offset).orElse(now);
-    int rank = rank(job.getPriority());
-    waiting.put(waitingKey(tenant, type, rank, seq), job);
-    waitingCounts.add(tenant, type, rank);
-    waitingGauge.add(context.taskId(), 1);
-    counters.increment(RunexMeters.QUOTA_THROTTLED, tenant, type);
+    waiting.add(job, context.recordMetadata().map(RecordMetadata::offset).orElse(now));
+    counters.increment(RunexMeters.QUOTA_THROTTLED, job.getTenant(), job.getType());
     JobEvent event =
         Lifecycle.event(
             job,
@@ -224,45 +177,12 @@ public final class QuotaGate implements Processor<String, Object, String, Object
 
   /** Frees the slot a notice names; false when it holds none (already freed, or never gated). */
   private boolean free(ReleaseNotice notice) {
-    String held = inFlight.get(notice.jobId());
-    if (held == null) {
+    AdmittedSlots.Slot slot = slots.free(notice);
+    if (slot == null) {
       return false;
     }
-    String[] slot = split(held, 3);
-    // The retry this notice announces was admitted already (it overtook the notice): that slot is
-    // its.
-    if (!notice.isFinal() && notice.retryToken().equals(slot[2])) {
-      return false;
-    }
-    inFlight.delete(notice.jobId());
-    count(slot[0], slot[1], -1);
-    inFlightGauge.add(context.taskId(), -1);
+    policy.release(slot.tenant(), slot.type());
     return true;
-  }
-
-  /** Why a job of {@code tenant} and {@code type} may not be admitted now, or null when it may. */
-  private String blockedBy(String tenant, String type, long now) {
-    QuotaLimit t = quotas.tenant(tenant);
-    QuotaLimit tt = quotas.tenantType(tenant, type);
-    if (t.limitsInFlight() && inFlightCount(tenant) >= t.maxInFlight()) {
-      return "tenant " + tenant + " has " + t.maxInFlight() + " jobs in flight (maxInFlight)";
-    }
-    if (tt.limitsInFlight() && inFlightCount(tenant + SEP + type) >= tt.maxInFlight()) {
-      return "tenant "
-          + tenant
-          + " has "
-          + tt.maxInFlight()
-          + " "
-          + type
-          + " jobs in flight (maxInFlight)";
-    }
-    if (t.limitsRate() && bucket(tenant, t, now).available(t, now) < 1) {
-      return "tenant " + tenant + " is over its rate of " + t.ratePerSecond() + "/s";
-    }
-    if (tt.limitsRate() && bucket(tenant + SEP + type, tt, now).available(tt, now) < 1) {
-      return "tenant " + tenant + " is over its " + type + " rate of " + tt.ratePerSecond() + "/s";
-    }
-    return null;
   }
 
   /**
@@ -276,13 +196,8 @@ public final class QuotaGate implements Processor<String, Object, String, Object
       context.forward(new Record<>(job.getId(), job, now), out.expiry());
       return;
     }
-    String tenant = job.getTenant();
-    String type = job.getType();
-    take(tenant, quotas.tenant(tenant), now);
-    take(tenant + SEP + type, quotas.tenantType(tenant, type), now);
-    inFlight.put(job.getId(), tenant + SEP + type + SEP + ReleaseNotice.token(job));
-    count(tenant, type, 1);
-    inFlightGauge.add(context.taskId(), 1);
+    policy.admit(job.getTenant(), job.getType(), now);
+    slots.hold(job);
     Map<String, String> labels = new HashMap<>(job.getLabels());
     labels.put(ReleaseNotice.ADMITTED_LABEL, ReleaseNotice.ADMITTED);
     job.setLabels(labels); // the gate's own decoded copy: no need to deep-copy the whole job
@@ -296,21 +211,12 @@ public final class QuotaGate implements Processor<String, Object, String, Object
   private int admitWaiting(String tenant, long now) {
     int admitted = 0;
     while (admitted < MAX_ADMIT_PER_RUN) {
-      KeyValue<String, Job> next = null;
-      for (String type : waitingCounts.types(tenant)) {
-        if (blockedBy(tenant, type, now) != null) {
-          continue;
-        }
-        KeyValue<String, Job> head = head(tenant, type);
-        if (head != null
-            && (next == null || rankAndSeq(head.key).compareTo(rankAndSeq(next.key)) < 0)) {
-          next = head;
-        }
-      }
+      KeyValue<WaitingKey, Job> next =
+          waiting.next(tenant, type -> policy.blockedBy(tenant, type, now) == null);
       if (next == null) {
         break;
       }
-      removeHead(next.key);
+      waiting.removeHead(next.key);
       ControlCommand cancel = cancels.cancelOf(next.value.getId());
       if (cancel != null) {
         forwardCancelled(next.value, cancel, now);
@@ -323,9 +229,12 @@ public final class QuotaGate implements Processor<String, Object, String, Object
   }
 
   private void punctuate(long now) {
-    removeCancelled(now);
+    // newly cancelled jobs leave the queue (one pass over it, only when there are new cancels)
+    for (Job job : waiting.removeNewlyCancelled(cancels)) {
+      forwardCancelled(job, cancels.cancelOf(job.getId()), now);
+    }
     int admitted = 0;
-    for (String tenant : waitingCounts.tenants()) {
+    for (String tenant : waiting.tenants()) {
       admitted += admitWaiting(tenant, now);
     }
     if (admitted > 0) {
@@ -333,54 +242,18 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     }
   }
 
-  /**
-   * Takes newly cancelled jobs out of the queue (one pass over it, only when there are new
-   * cancels).
-   */
-  private void removeCancelled(long now) {
-    for (KeyValue<String, Job> e : cancels.newlyCancelledIn(waiting)) {
-      dequeue(e.key);
-      forwardCancelled(e.value, cancels.cancelOf(e.value.getId()), now);
-    }
-  }
-
-  /**
-   * The first waiting job of a tenant and type: the lowest rank's oldest. Each rank's queue is read
-   * from where its last admitted job was ({@link #cursors}), not from its start: a queue drained
-   * from the front leaves deletion markers there that RocksDB would otherwise step over on every
-   * look, which made a long queue quadratic (bench: a 200,000-job backlog stalled at ~500 jobs/s).
-   */
-  private KeyValue<String, Job> head(String tenant, String type) {
-    for (int rank = 0; rank < RANKS; rank++) {
-      String prefix = tenant + SEP + type + SEP + rank + SEP;
-      // an empty rank is never looked into: a seek there would step over the next rank's markers
-      if (!waitingCounts.has(tenant, type, rank)) {
-        continue;
+  private static QuotaPolicy.BucketStates bucketsIn(KeyValueStore<String, String> store) {
+    return new QuotaPolicy.BucketStates() {
+      @Override
+      public String get(String key) {
+        return store.get(key);
       }
-      String from = cursors.getOrDefault(prefix, prefix);
-      try (KeyValueIterator<String, Job> it = waiting.range(from, prefix + SEQ_END)) {
-        if (it.hasNext()) {
-          return it.next();
-        }
+
+      @Override
+      public void put(String key, String state) {
+        store.put(key, state);
       }
-    }
-    return null;
-  }
-
-  /**
-   * Takes an admitted (or cancelled) head out of the queue; its rank's queue is read on from there.
-   */
-  private void removeHead(String key) {
-    dequeue(key);
-    cursors.put(key.substring(0, key.lastIndexOf(SEP) + 1), key);
-  }
-
-  /** Takes a waiting job out of the store, the counts and the gauge. */
-  private void dequeue(String key) {
-    waiting.delete(key);
-    String[] k = split(key, 4);
-    waitingCounts.remove(k[0], k[1], Integer.parseInt(k[2]));
-    waitingGauge.add(context.taskId(), -1);
+    };
   }
 
   private void forwardCancelled(Job job, ControlCommand cancel, long now) {
@@ -388,54 +261,9 @@ public final class QuotaGate implements Processor<String, Object, String, Object
         context, job, cancel, instanceId, now, "quota gate", out.resultsSink(), out.eventsSink());
   }
 
-  private TokenBucket bucket(String key, QuotaLimit limit, long now) {
-    return TokenBucket.decode(buckets.get(key), limit, now);
-  }
-
-  private void take(String key, QuotaLimit limit, long now) {
-    if (limit.limitsRate()) {
-      TokenBucket b = bucket(key, limit, now);
-      b.available(limit, now);
-      b.take();
-      buckets.put(key, b.encode());
-    }
-  }
-
-  private int inFlightCount(String key) {
-    return inFlightCounts.getOrDefault(key, 0);
-  }
-
-  private void count(String tenant, String type, int delta) {
-    inFlightCounts.merge(tenant, delta, (a, b) -> a + b <= 0 ? null : a + b);
-    inFlightCounts.merge(tenant + SEP + type, delta, (a, b) -> a + b <= 0 ? null : a + b);
-  }
-
-  /** Priority rank: 0 (high) first. */
-  private static int rank(JobPriority priority) {
-    return priority == JobPriority.HIGH ? 0 : priority == JobPriority.LOW ? 2 : 1;
-  }
-
-  /** {@code tenant␀type␀rank␀seq}: higher priorities first (rank 0), then arrival order. */
-  static String waitingKey(String tenant, String type, int rank, long seq) {
-    return tenant + SEP + type + SEP + rank + SEP + String.format("%020d", seq);
-  }
-
-  private static String rankAndSeq(String waitingKey) {
-    String[] k = split(waitingKey, 4);
-    return k[2] + SEP + k[3];
-  }
-
-  private static String[] split(String text, int parts) {
-    String[] out = text.split(String.valueOf(SEP), parts);
-    if (out.length != parts) {
-      throw new IllegalStateException("malformed quota gate entry: " + text.replace(SEP, '|'));
-    }
-    return out;
-  }
-
   @Override
   public void close() {
-    waitingGauge.stop(context.taskId());
-    inFlightGauge.stop(context.taskId());
+    waiting.close();
+    slots.close();
   }
 }

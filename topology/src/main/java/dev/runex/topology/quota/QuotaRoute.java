@@ -2,25 +2,26 @@ package dev.runex.topology.quota;
 
 import dev.runex.config.Quotas;
 import dev.runex.schemas.Job;
-import dev.runex.topology.dispatch.PoolDispatcher;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Queueing stage, after the delay index: a due job of a tenant (or tenant × job type) with a quota
- * goes to {@link #TO_ADMISSION} ({@code admission}, re-keyed by tenant) for the {@link QuotaGate};
- * every other job goes straight on to the expiry check and its pool.
+ * goes to {@code toAdmission} (the {@code admission} sink; re-keyed by tenant) for the {@link
+ * QuotaGate}; every other job goes straight on to {@code toExpiry}, the expiry check on the way to
+ * its pool. Both node names come from the sub-topology that wires this route.
  */
 public final class QuotaRoute implements Processor<String, Job, String, Job> {
-  public static final String NAME = "queueing-quota-route";
-  public static final String TO_ADMISSION = "queueing-admission-sink";
-
   private final Quotas quotas;
+  private final String toAdmission;
+  private final String toExpiry;
   private ProcessorContext<String, Job> context;
 
-  public QuotaRoute(Quotas quotas) {
+  public QuotaRoute(Quotas quotas, String toAdmission, String toExpiry) {
     this.quotas = quotas;
+    this.toAdmission = toAdmission;
+    this.toExpiry = toExpiry;
   }
 
   @Override
@@ -32,9 +33,9 @@ public final class QuotaRoute implements Processor<String, Job, String, Job> {
   public void process(Record<String, Job> record) {
     Job job = record.value();
     if (quotas.gated(job.getTenant(), job.getType())) {
-      context.forward(record.withKey(job.getTenant()), TO_ADMISSION);
+      context.forward(record.withKey(job.getTenant()), toAdmission);
     } else {
-      context.forward(record, PoolDispatcher.MAIN.expiry());
+      context.forward(record, toExpiry);
     }
   }
 }

@@ -28,12 +28,16 @@ import org.apache.kafka.streams.state.Stores;
  * results to {@code results}.
  *
  * <p>Both gate inputs are keyed by tenant with the default partitioner and have the same partition
- * count, so all of a tenant's admissions and releases meet in one task.
+ * count, so all of a tenant's admissions and releases meet in one task. The node names are declared
+ * here and handed to the processors.
  */
 public final class QuotaSubtopology {
   public static final String ADMISSION_SOURCE = "quota-admission-source";
   public static final String RELEASES_SOURCE = "quota-releases-source";
-  public static final DispatchNames NAMES =
+  public static final String GATE = "quota-gate";
+
+  /** Node names of the quota gate's own path to the pools. */
+  public static final DispatchNames DISPATCH =
       new DispatchNames(
           "quota-expiry-check",
           "quota-dispatch",
@@ -61,7 +65,7 @@ public final class QuotaSubtopology {
     TaskSizeGauge inFlight =
         TaskSizeGauge.register(counters.registry(), RunexMeters.QUOTA_IN_FLIGHT);
     t.addProcessor(
-        QuotaGate.NAME,
+        GATE,
         () ->
             new QuotaGate(
                 cfg,
@@ -70,41 +74,41 @@ public final class QuotaSubtopology {
                 waiting,
                 inFlight,
                 instanceId,
-                NAMES),
+                DISPATCH),
         ADMISSION_SOURCE,
         RELEASES_SOURCE);
-    t.addStateStore(store(QuotaGate.WAITING, admission.valueSerde()), QuotaGate.NAME);
-    t.addStateStore(store(QuotaGate.IN_FLIGHT, Serdes.String()), QuotaGate.NAME);
-    t.addStateStore(store(QuotaGate.BUCKETS, Serdes.String()), QuotaGate.NAME);
+    t.addStateStore(store(QuotaGate.WAITING, admission.valueSerde()), GATE);
+    t.addStateStore(store(QuotaGate.IN_FLIGHT, Serdes.String()), GATE);
+    t.addStateStore(store(QuotaGate.BUCKETS, Serdes.String()), GATE);
     t.addProcessor(
-        NAMES.expiry(), () -> new ExpiryGate(cfg, counters, instanceId, NAMES), QuotaGate.NAME);
+        DISPATCH.expiry(), () -> new ExpiryGate(cfg, counters, instanceId, DISPATCH), GATE);
     t.addProcessor(
-        NAMES.dispatch(),
-        () -> new PoolDispatcher(new PoolTopicExtractor(topics), counters, instanceId, NAMES),
-        QuotaGate.NAME,
-        NAMES.expiry());
+        DISPATCH.dispatch(),
+        () -> new PoolDispatcher(new PoolTopicExtractor(topics), counters, instanceId, DISPATCH),
+        GATE,
+        DISPATCH.expiry());
     t.addSink(
-        NAMES.resultsSink(),
+        DISPATCH.resultsSink(),
         topics.results().name(),
         topics.results().keySerde().serializer(),
         topics.results().valueSerde().serializer(),
-        QuotaGate.NAME,
-        NAMES.expiry());
+        GATE,
+        DISPATCH.expiry());
     Topic<String, Job> anyPool = topics.scheduled("any");
     t.addSink(
-        NAMES.scheduledSink(),
+        DISPATCH.scheduledSink(),
         new PoolTopicExtractor(topics),
         anyPool.keySerde().serializer(),
         anyPool.valueSerde().serializer(),
-        NAMES.dispatch());
+        DISPATCH.dispatch());
     t.addSink(
-        NAMES.eventsSink(),
+        DISPATCH.eventsSink(),
         topics.events().name(),
         topics.events().keySerde().serializer(),
         topics.events().valueSerde().serializer(),
-        QuotaGate.NAME,
-        NAMES.expiry(),
-        NAMES.dispatch());
+        GATE,
+        DISPATCH.expiry(),
+        DISPATCH.dispatch());
   }
 
   private static <V> StoreBuilder<?> store(String name, Serde<V> values) {

@@ -7,6 +7,7 @@ import dev.runex.schemas.JobStatusView;
 import dev.runex.schemas.serde.AvroSerdes;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
+import dev.runex.topology.status.writeback.WriteBackStore;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -24,6 +25,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class StatusSubtopology {
   public static final String EVENTS_SOURCE = "status-events-source";
+  public static final String UPDATER = "status-update";
 
   /**
    * Changed entries each status store holds as objects before the commit writes them; beyond this
@@ -49,15 +51,15 @@ public final class StatusSubtopology {
         events.valueSerde().deserializer(),
         events.name());
     t.addProcessor(
-        StatusUpdater.NAME,
+        UPDATER,
         () -> new StatusUpdater(cfg.duration(Settings.TOPOLOGY_STATUS_RETENTION)),
         EVENTS_SOURCE);
     Serde<JobStatusView> views = AvroSerdes.confluent(topics.registry(), JobStatusView.class);
-    t.addStateStore(store(StatusUpdater.STORE, views, MAX_RECENT_VIEWS), StatusUpdater.NAME);
+    t.addStateStore(store(StatusUpdater.STORE, views, MAX_RECENT_VIEWS), UPDATER);
     // Written once per job and read only by queries and the retention sweep: nothing worth keeping
     // for reads once written.
-    t.addStateStore(store(StatusUpdater.TENANT_INDEX, Serdes.String(), 0), StatusUpdater.NAME);
-    t.addStateStore(store(StatusUpdater.EXPIRY, Serdes.String(), 0), StatusUpdater.NAME);
+    t.addStateStore(store(StatusUpdater.TENANT_INDEX, Serdes.String(), 0), UPDATER);
+    t.addStateStore(store(StatusUpdater.EXPIRY, Serdes.String(), 0), UPDATER);
   }
 
   private static <V> StoreBuilder<KeyValueStore<String, V>> store(

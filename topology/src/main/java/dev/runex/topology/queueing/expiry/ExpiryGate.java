@@ -25,20 +25,17 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>input: jobs from the delay index (key job id);
- *   <li>may start → {@link PoolDispatcher} unchanged;
- *   <li>expired → its one EXPIRED {@code JobResult} on {@link #TO_RESULTS} ({@code results}) and an
- *       EXPIRED event on {@link #TO_EVENTS} ({@code events}), both keyed by job id. No dead letter:
- *       an expired job is an outcome the submitter asked for, not a fault to replay.
+ *   <li>may start → {@link PoolDispatcher} unchanged ({@link DispatchNames#dispatch()});
+ *   <li>expired → its one EXPIRED {@code JobResult} on the {@link DispatchNames#resultsSink()}
+ *       ({@code results}) and an EXPIRED event on the {@link DispatchNames#eventsSink()} ({@code
+ *       events}), both keyed by job id. No dead letter: an expired job is an outcome the submitter
+ *       asked for, not a fault to replay.
  * </ul>
  *
- * <p>Guarantee: decided and written in the delay index's transaction, so a job is either scheduled
- * or expired, once.
+ * <p>Guarantee: decided and written in the delay index's (or quota gate's) transaction, so a job is
+ * either scheduled or expired, once. The node names come from the sub-topology that wires it.
  */
 public final class ExpiryGate implements Processor<String, Job, String, Object> {
-  public static final String NAME = PoolDispatcher.MAIN.expiry();
-  public static final String TO_RESULTS = PoolDispatcher.MAIN.resultsSink();
-  public static final String TO_EVENTS = PoolDispatcher.TO_EVENTS;
-
   private static final Logger log = LoggerFactory.getLogger(ExpiryGate.class);
 
   private final RunexConfig cfg;
@@ -46,10 +43,6 @@ public final class ExpiryGate implements Processor<String, Job, String, Object> 
   private final String instanceId;
   private final DispatchNames names;
   private ProcessorContext<String, Object> context;
-
-  public ExpiryGate(RunexConfig cfg, StageCounters counters, String instanceId) {
-    this(cfg, counters, instanceId, PoolDispatcher.MAIN);
-  }
 
   public ExpiryGate(
       RunexConfig cfg, StageCounters counters, String instanceId, DispatchNames names) {

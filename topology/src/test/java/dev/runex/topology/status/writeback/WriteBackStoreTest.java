@@ -1,4 +1,4 @@
-package dev.runex.topology.status;
+package dev.runex.topology.status.writeback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -153,9 +153,9 @@ class WriteBackStoreTest {
     String fullwidthA = "\uFF21";
     String emoji = new String(Character.toChars(0x1F600));
 
-    assertThat(WriteBackStore.KEY_ORDER.compare(fullwidthA, emoji)).isNegative();
-    assertThat(WriteBackStore.KEY_ORDER.compare("ab", "a")).isPositive();
-    assertThat(WriteBackStore.KEY_ORDER.compare("a", "a")).isZero();
+    assertThat(KeyOrder.UTF8.compare(fullwidthA, emoji)).isNegative();
+    assertThat(KeyOrder.UTF8.compare("ab", "a")).isPositive();
+    assertThat(KeyOrder.UTF8.compare("a", "a")).isZero();
   }
 
   private static List<KeyValue<String, String>> read(KeyValueIterator<String, String> it) {

@@ -1,12 +1,10 @@
-package dev.runex.topology.status;
+package dev.runex.topology.status.writeback;
 
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.NoSuchElementException;
 import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -52,28 +50,11 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * wrapped store only, so it lags by up to one commit interval.
  *
  * <p>Kafka Streams calls {@code flushCache} on stores implementing its internal {@link
- * CachedStateStore}; {@code StatusTopologyTest.eachCommitWritesTheFoldedStatusToTheChangelog}
- * (TopologyTestDriver) fails if a version stops doing so at commit.
+ * CachedStateStore}, and the changelog writes need the record context set through its internal
+ * {@link InternalProcessorContext}: see this package's Javadoc for why and what guards it.
  */
 public final class WriteBackStore<V>
     implements KeyValueStore<String, V>, CachedStateStore<String, V> {
-  /** Keys compare by code point: the byte order of their UTF-8 encoding, which RocksDB sorts by. */
-  static final Comparator<String> KEY_ORDER =
-      (a, b) -> {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-          int ca = a.codePointAt(i);
-          int cb = b.codePointAt(j);
-          if (ca != cb) {
-            return Integer.compare(ca, cb);
-          }
-          i += Character.charCount(ca);
-          j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
-      };
-
   private final KeyValueStore<String, V> inner;
   private final int maxDirty;
 
@@ -298,12 +279,13 @@ public final class WriteBackStore<V>
   /** The wrapped store's entries with the waiting changes in [from, to] laid over them. */
   private KeyValueIterator<String, V> merged(
       KeyValueIterator<String, V> stored, String from, String to, boolean reverse) {
-    NavigableMap<String, Pending<V>> changes = new TreeMap<>(KEY_ORDER);
+    // null values (deletions) are kept: they hide the wrapped store's entry
+    NavigableMap<String, V> changes = new TreeMap<>(KeyOrder.UTF8);
     for (Map.Entry<String, Pending<V>> e : dirty.entrySet()) {
       String k = e.getKey();
-      if ((from == null || KEY_ORDER.compare(k, from) >= 0)
-          && (to == null || KEY_ORDER.compare(k, to) <= 0)) {
-        changes.put(k, e.getValue());
+      if ((from == null || KeyOrder.UTF8.compare(k, from) >= 0)
+          && (to == null || KeyOrder.UTF8.compare(k, to) <= 0)) {
+        changes.put(k, e.getValue().value());
       }
     }
     if (changes.isEmpty()) {
@@ -312,7 +294,7 @@ public final class WriteBackStore<V>
     return new MergedIterator<>(
         stored,
         reverse ? changes.descendingMap() : changes,
-        reverse ? KEY_ORDER.reversed() : KEY_ORDER);
+        reverse ? KeyOrder.UTF8.reversed() : KeyOrder.UTF8);
   }
 
   @Override
@@ -370,80 +352,5 @@ public final class WriteBackStore<V>
   @Override
   public long approximateNumUncommittedBytes() {
     return inner.approximateNumUncommittedBytes();
-  }
-
-  /**
-   * Two sorted sources, the second winning on equal keys; deletions in it hide the first's entry.
-   */
-  private static final class MergedIterator<V> implements KeyValueIterator<String, V> {
-    private final KeyValueIterator<String, V> stored;
-    private final Iterator<Map.Entry<String, Pending<V>>> changes;
-    private final Comparator<String> order;
-    private KeyValue<String, V> nextStored;
-    private Map.Entry<String, Pending<V>> nextChange;
-    private KeyValue<String, V> next;
-
-    MergedIterator(
-        KeyValueIterator<String, V> stored,
-        Map<String, Pending<V>> changes,
-        Comparator<String> order) {
-      this.stored = stored;
-      this.changes = changes.entrySet().iterator();
-      this.order = order;
-      this.nextStored = stored.hasNext() ? stored.next() : null;
-      this.nextChange = this.changes.hasNext() ? this.changes.next() : null;
-      advance();
-    }
-
-    private void advance() {
-      next = null;
-      while (next == null && (nextStored != null || nextChange != null)) {
-        int cmp =
-            nextStored == null
-                ? 1
-                : nextChange == null ? -1 : order.compare(nextStored.key, nextChange.getKey());
-        if (cmp < 0) {
-          next = nextStored;
-          nextStored = stored.hasNext() ? stored.next() : null;
-        } else {
-          if (cmp == 0) {
-            nextStored = stored.hasNext() ? stored.next() : null;
-          }
-          V value = nextChange.getValue().value();
-          if (value != null) {
-            next = KeyValue.pair(nextChange.getKey(), value);
-          }
-          nextChange = changes.hasNext() ? changes.next() : null;
-        }
-      }
-    }
-
-    @Override
-    public boolean hasNext() {
-      return next != null;
-    }
-
-    @Override
-    public KeyValue<String, V> next() {
-      if (next == null) {
-        throw new NoSuchElementException();
-      }
-      KeyValue<String, V> current = next;
-      advance();
-      return current;
-    }
-
-    @Override
-    public String peekNextKey() {
-      if (next == null) {
-        throw new NoSuchElementException();
-      }
-      return next.key;
-    }
-
-    @Override
-    public void close() {
-      stored.close();
-    }
   }
 }
