@@ -2,10 +2,14 @@ package dev.runex.monitoring;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Every runex meter, in one place (names, kinds, tags, descriptions). The README's metrics list is
@@ -92,13 +96,45 @@ public enum RunexMeters {
       Kind.GAUGE,
       "Memory declared (limits.memory) by the jobs running now; runex.worker.memoryBudget bounds it."),
   WORKER_COMMIT(
-      "runex.worker.commit", Kind.TIMER, "Worker transaction commit time (offsets + outputs).");
+      "runex.worker.commit", Kind.TIMER, "Worker transaction commit time (offsets + outputs)."),
+  BACKLOG_WAITING(
+      "runex.backlog.waiting",
+      Kind.GAUGE,
+      "Jobs due and not yet done on scheduled.<pool>[.high|.low]: records after the pool's worker group's committed offset (sampled).",
+      "pool",
+      "priority"),
+  BACKLOG_OLDEST_AGE(
+      "runex.backlog.oldest.age",
+      Kind.TIME_GAUGE,
+      "Age of the oldest waiting job: now minus the due time of the job at the worker group's committed offset (0 when none waits).",
+      "pool",
+      "priority"),
+  BACKLOG_DELAYED(
+      "runex.backlog.delayed",
+      Kind.GAUGE,
+      "Jobs (and retries) waiting in this topology instance's delay index for their due time.",
+      "pool",
+      "priority"),
+  BACKLOG_NEXT_DUE(
+      "runex.backlog.next.due",
+      Kind.TIME_GAUGE,
+      "Time until the next job in this topology instance's delay index falls due (NaN when none waits).",
+      "pool",
+      "priority"),
+  BACKLOG_DRAIN_TIME(
+      "runex.backlog.drain.time",
+      Kind.TIME_GAUGE,
+      "Estimated time to drain the waiting jobs at the worker group's recent completion rate (+Inf when it completes nothing, NaN until two samples).",
+      "pool",
+      "priority");
 
   /** Meter kinds. */
   public enum Kind {
     COUNTER,
     TIMER,
     GAUGE,
+    /** A gauge of a duration, published in seconds ({@code <name>_seconds} in Prometheus). */
+    TIME_GAUGE,
     SUMMARY
   }
 
@@ -146,6 +182,29 @@ public enum RunexMeters {
         .publishPercentiles(0.5, 0.95, 0.99)
         .publishPercentileHistogram(false)
         .maximumExpectedValue(Duration.ofHours(1))
+        .register(registry);
+  }
+
+  /**
+   * A gauge of {@code f(obj)} with these tag values (strongly referenced: it lives as long as the
+   * registry).
+   */
+  public <T> Gauge gauge(
+      MeterRegistry registry, T obj, ToDoubleFunction<T> f, String... tagValues) {
+    return Gauge.builder(meterName, obj, f)
+        .description(description)
+        .tags(tags(tagValues))
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /** A gauge of a duration {@code f(obj)} in seconds, published in seconds. */
+  public <T> TimeGauge timeGaugeSeconds(
+      MeterRegistry registry, T obj, ToDoubleFunction<T> f, String... tagValues) {
+    return TimeGauge.builder(meterName, obj, TimeUnit.SECONDS, f)
+        .description(description)
+        .tags(tags(tagValues))
+        .strongReference(true)
         .register(registry);
   }
 
