@@ -48,6 +48,9 @@ import org.slf4j.LoggerFactory;
  *       control} (tombstones on {@link #TO_CONTROL}, by the task of partition 0).
  * </ul>
  *
+ * <p>Each task keeps {@link DelayedJobCounts} of what its store holds (per pool and priority: how
+ * many, and the next due time) in {@link DelayedBacklogs}, for the backlog meters.
+ *
  * <p>Guarantee: under exactly_once_v2 the store's changelog, the released records and the input
  * offsets commit together, so a job is released once, also across restarts and rebalances (the
  * store is restored from its changelog and the punctuator resumes). Release latency is bounded by
@@ -80,7 +83,9 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
   private final RunexConfig cfg;
   private final StageCounters counters;
   private final TaskSizeGauge size;
+  private final DelayedBacklogs backlogs;
   private final String instanceId;
+  private DelayedJobCounts counts;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Job> store;
   private CancelledJobs cancels;
@@ -91,11 +96,13 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
       Duration punctuateInterval,
       StageCounters counters,
       TaskSizeGauge size,
+      DelayedBacklogs backlogs,
       String instanceId) {
     this.cfg = cfg;
     this.punctuateInterval = punctuateInterval;
     this.counters = counters;
     this.size = size;
+    this.backlogs = backlogs;
     this.instanceId = instanceId;
   }
 
@@ -105,7 +112,8 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
     this.store = context.getStateStore(STORE);
     KeyValueStore<String, ControlCommand> commands = context.getStateStore(ControlStore.NAME);
     this.cancels = new CancelledJobs(commands);
-    size.start(context.taskId(), store.approximateNumEntries());
+    this.counts = countWaiting();
+    size.start(context.taskId(), counts.total());
     context.schedule(
         punctuateInterval,
         PunctuationType.WALL_CLOCK_TIME,
@@ -137,6 +145,7 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
     // putIfAbsent: a redelivered attempt (same id, attempt and due time) is already waiting.
     if (store.putIfAbsent(DelayIndexKey.of(job), job) == null) {
       size.add(context.taskId(), 1);
+      counts.add(job);
       counters.increment(RunexMeters.QUEUE_DELAYED, job.getType());
       JobEvent event =
           Lifecycle.event(
@@ -148,6 +157,20 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
               now);
       context.forward(new Record<>(job.getId(), event, record.timestamp()), TO_EVENTS);
     }
+  }
+
+  /**
+   * Counts what the store holds when the task starts (restored from the changelog, or left by a
+   * previous owner): one pass at start, then the counts follow every put and delete.
+   */
+  private DelayedJobCounts countWaiting() {
+    DelayedJobCounts fresh = backlogs.start(context.taskId());
+    try (KeyValueIterator<String, Job> it = store.all()) {
+      while (it.hasNext()) {
+        fresh.add(it.next().value);
+      }
+    }
+    return fresh;
   }
 
   /** Releases what is due, oldest first; what exceeds the batch waits for the next punctuation. */
@@ -167,6 +190,7 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
         forwardCancelled(entry.value, cancel, now);
       }
       store.delete(entry.key);
+      counts.remove(entry.value);
     }
     if (!due.isEmpty()) {
       size.add(context.taskId(), -due.size());
@@ -183,6 +207,7 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
     List<KeyValue<String, Job>> hit = cancels.newlyCancelledIn(store);
     for (KeyValue<String, Job> e : hit) {
       store.delete(e.key);
+      counts.remove(e.value);
       forwardCancelled(e.value, cancels.cancelOf(e.value.getId()), now);
     }
     size.add(context.taskId(), -hit.size());
@@ -221,5 +246,6 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
   @Override
   public void close() {
     size.stop(context.taskId());
+    backlogs.stop(context.taskId(), counts);
   }
 }

@@ -40,6 +40,7 @@ public final class QueueingSubtopology {
       RunexTopics topics,
       StageCounters counters,
       TaskSizeGauge size,
+      DelayedBacklogs backlogs,
       String instanceId) {
     Topic<String, Job> validated = topics.validated();
     Topic<String, Job> retry = topics.retry();
@@ -57,7 +58,7 @@ public final class QueueingSubtopology {
         retry.name());
     t.addProcessor(
         DELAY_INDEX,
-        () -> new DelayIndex(cfg, interval, counters, size, instanceId),
+        () -> new DelayIndex(cfg, interval, counters, size, backlogs, instanceId),
         VALIDATED_SOURCE,
         RETRY_SOURCE);
     t.addStateStore(delayIndexStore(validated), DELAY_INDEX);
