@@ -100,7 +100,7 @@ public enum RunexMeters {
   BACKLOG_WAITING(
       "runex.backlog.waiting",
       Kind.GAUGE,
-      "Jobs due and not yet done on scheduled.<pool>[.high|.low]: records after the pool's worker group's committed offset (sampled).",
+      "Jobs due and not yet done on the pool's scheduled topic for the priority: records after the pool's worker group's committed offset (sampled).",
       "pool",
       "priority"),
   BACKLOG_OLDEST_AGE(
@@ -166,6 +166,35 @@ public enum RunexMeters {
     return tagKeys;
   }
 
+  /**
+   * The names Prometheus scrapes for this meter (Micrometer's Prometheus naming: dots become
+   * underscores, counters end in {@code _total}, durations in {@code _seconds}, timers and
+   * summaries add {@code _count}, {@code _sum} and {@code _max}, timers also publish quantiles
+   * under the bare name). Alert rules and dashboards query these.
+   */
+  public List<String> prometheusNames() {
+    String base = meterName.replace('.', '_');
+    String unit = baseUnit();
+    String withUnit = unit == null ? base : base + "_" + unit;
+    return switch (kind) {
+      case COUNTER -> List.of(base + "_total");
+      case GAUGE -> List.of(base);
+      case TIME_GAUGE -> List.of(base + "_seconds");
+      // timers publish percentiles (the bare name, with a quantile label); summaries do not
+      case TIMER -> List.of(withUnit, withUnit + "_count", withUnit + "_sum", withUnit + "_max");
+      case SUMMARY -> List.of(withUnit + "_count", withUnit + "_sum", withUnit + "_max");
+    };
+  }
+
+  /** The unit Micrometer appends to the Prometheus name, or null. */
+  private String baseUnit() {
+    return switch (kind) {
+      case TIMER, TIME_GAUGE -> "seconds";
+      case SUMMARY -> this == JOB_MEMORY_PEAK ? "bytes" : null;
+      default -> null;
+    };
+  }
+
   /** A counter with these tag values, in the order of {@link #tagKeys()}. */
   public Counter counter(MeterRegistry registry, String... tagValues) {
     return Counter.builder(meterName)
@@ -211,7 +240,7 @@ public enum RunexMeters {
   public DistributionSummary summary(MeterRegistry registry, String... tagValues) {
     return DistributionSummary.builder(meterName)
         .description(description)
-        .baseUnit(this == JOB_MEMORY_PEAK ? "bytes" : null)
+        .baseUnit(baseUnit())
         .tags(tags(tagValues))
         .register(registry);
   }
