@@ -153,6 +153,14 @@ public final class RunexConfig {
     return pools;
   }
 
+  /**
+   * The consumer group of a pool's workers, {@code <prefix>worker.<pool>}: its committed offsets on
+   * the pool's scheduled topics are where the pool's backlog begins.
+   */
+  public String workerGroupId(String pool) {
+    return topicPrefix() + "worker." + pool;
+  }
+
   public KafkaOverrides kafka() {
     return kafka;
   }

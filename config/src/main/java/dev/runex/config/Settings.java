@@ -257,6 +257,20 @@ public final class Settings {
           "127.0.0.1",
           null,
           "Address the metrics endpoint binds to.");
+  public static final Setting METRICS_BACKLOG_INTERVAL =
+      new Setting(
+          "runex.metrics.backlogInterval",
+          Kind.DURATION,
+          "5s",
+          0L,
+          "How often each process samples its pools' backlogs from Kafka (runex.backlog.waiting, .oldest.age, .drain.time); 0 turns the sampling off.");
+  public static final Setting METRICS_BACKLOG_RATE_WINDOW =
+      new Setting(
+          "runex.metrics.backlogRateWindow",
+          Kind.DURATION,
+          "1m",
+          1_000L,
+          "Span of the recent completion rate that runex.backlog.drain.time divides the backlog by.");
 
   public static final List<Setting> ALL =
       List.of(
@@ -295,7 +309,9 @@ public final class Settings {
           WORKER_TRANSACTION_TIMEOUT,
           WORKER_SESSION_TIMEOUT,
           METRICS_PORT,
-          METRICS_HOST);
+          METRICS_HOST,
+          METRICS_BACKLOG_INTERVAL,
+          METRICS_BACKLOG_RATE_WINDOW);
 
   public static Setting byKey(String key) {
     for (Setting s : ALL) {

@@ -2,10 +2,14 @@ package dev.runex.monitoring;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Every runex meter, in one place (names, kinds, tags, descriptions). The README's metrics list is
@@ -92,13 +96,45 @@ public enum RunexMeters {
       Kind.GAUGE,
       "Memory declared (limits.memory) by the jobs running now; runex.worker.memoryBudget bounds it."),
   WORKER_COMMIT(
-      "runex.worker.commit", Kind.TIMER, "Worker transaction commit time (offsets + outputs).");
+      "runex.worker.commit", Kind.TIMER, "Worker transaction commit time (offsets + outputs)."),
+  BACKLOG_WAITING(
+      "runex.backlog.waiting",
+      Kind.GAUGE,
+      "Jobs due and not yet done on the pool's scheduled topic for the priority: records after the pool's worker group's committed offset (sampled).",
+      "pool",
+      "priority"),
+  BACKLOG_OLDEST_AGE(
+      "runex.backlog.oldest.age",
+      Kind.TIME_GAUGE,
+      "Age of the oldest waiting job: now minus the due time of the job at the worker group's committed offset (0 when none waits).",
+      "pool",
+      "priority"),
+  BACKLOG_DELAYED(
+      "runex.backlog.delayed",
+      Kind.GAUGE,
+      "Jobs (and retries) waiting in this topology instance's delay index for their due time.",
+      "pool",
+      "priority"),
+  BACKLOG_NEXT_DUE(
+      "runex.backlog.next.due",
+      Kind.TIME_GAUGE,
+      "Time until the next job in this topology instance's delay index falls due (NaN when none waits).",
+      "pool",
+      "priority"),
+  BACKLOG_DRAIN_TIME(
+      "runex.backlog.drain.time",
+      Kind.TIME_GAUGE,
+      "Estimated time to drain the waiting jobs at the worker group's recent completion rate (+Inf when it completes nothing, NaN until two samples).",
+      "pool",
+      "priority");
 
   /** Meter kinds. */
   public enum Kind {
     COUNTER,
     TIMER,
     GAUGE,
+    /** A gauge of a duration, published in seconds ({@code <name>_seconds} in Prometheus). */
+    TIME_GAUGE,
     SUMMARY
   }
 
@@ -130,6 +166,35 @@ public enum RunexMeters {
     return tagKeys;
   }
 
+  /**
+   * The names Prometheus scrapes for this meter (Micrometer's Prometheus naming: dots become
+   * underscores, counters end in {@code _total}, durations in {@code _seconds}, timers and
+   * summaries add {@code _count}, {@code _sum} and {@code _max}, timers also publish quantiles
+   * under the bare name). Alert rules and dashboards query these.
+   */
+  public List<String> prometheusNames() {
+    String base = meterName.replace('.', '_');
+    String unit = baseUnit();
+    String withUnit = unit == null ? base : base + "_" + unit;
+    return switch (kind) {
+      case COUNTER -> List.of(base + "_total");
+      case GAUGE -> List.of(base);
+      case TIME_GAUGE -> List.of(base + "_seconds");
+      // timers publish percentiles (the bare name, with a quantile label); summaries do not
+      case TIMER -> List.of(withUnit, withUnit + "_count", withUnit + "_sum", withUnit + "_max");
+      case SUMMARY -> List.of(withUnit + "_count", withUnit + "_sum", withUnit + "_max");
+    };
+  }
+
+  /** The unit Micrometer appends to the Prometheus name, or null. */
+  private String baseUnit() {
+    return switch (kind) {
+      case TIMER, TIME_GAUGE -> "seconds";
+      case SUMMARY -> this == JOB_MEMORY_PEAK ? "bytes" : null;
+      default -> null;
+    };
+  }
+
   /** A counter with these tag values, in the order of {@link #tagKeys()}. */
   public Counter counter(MeterRegistry registry, String... tagValues) {
     return Counter.builder(meterName)
@@ -149,10 +214,33 @@ public enum RunexMeters {
         .register(registry);
   }
 
+  /**
+   * A gauge of {@code f(obj)} with these tag values (strongly referenced: it lives as long as the
+   * registry).
+   */
+  public <T> Gauge gauge(
+      MeterRegistry registry, T obj, ToDoubleFunction<T> f, String... tagValues) {
+    return Gauge.builder(meterName, obj, f)
+        .description(description)
+        .tags(tags(tagValues))
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /** A gauge of a duration {@code f(obj)} in seconds, published in seconds. */
+  public <T> TimeGauge timeGaugeSeconds(
+      MeterRegistry registry, T obj, ToDoubleFunction<T> f, String... tagValues) {
+    return TimeGauge.builder(meterName, obj, TimeUnit.SECONDS, f)
+        .description(description)
+        .tags(tags(tagValues))
+        .strongReference(true)
+        .register(registry);
+  }
+
   public DistributionSummary summary(MeterRegistry registry, String... tagValues) {
     return DistributionSummary.builder(meterName)
         .description(description)
-        .baseUnit(this == JOB_MEMORY_PEAK ? "bytes" : null)
+        .baseUnit(baseUnit())
         .tags(tags(tagValues))
         .register(registry);
   }

@@ -3,6 +3,7 @@ package dev.runex.topology;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.monitoring.RunexMeters;
+import dev.runex.monitoring.backlog.DelayedBacklog;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.topology.control.ControlStore;
 import dev.runex.topology.cron.ConfigSchedules;
@@ -15,6 +16,7 @@ import dev.runex.topology.intake.dedupe.IdempotencyGate;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.monitoring.TaskSizeGauge;
 import dev.runex.topology.queueing.DelayIndex;
+import dev.runex.topology.queueing.DelayedBacklogs;
 import dev.runex.topology.queueing.QueueingSubtopology;
 import dev.runex.topology.quota.QuotaGate;
 import dev.runex.topology.quota.QuotaSubtopology;
@@ -88,6 +90,7 @@ public final class RunexTopology implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics metrics;
+  private final DelayedBacklogs delayed = new DelayedBacklogs();
 
   /**
    * The status store runs as its own Streams application (application id + {@code -status}), on its
@@ -110,7 +113,8 @@ public final class RunexTopology implements AutoCloseable {
     String instanceId = instanceId();
     this.cfg = cfg;
     this.topics = topics;
-    this.streams = new KafkaStreams(build(cfg, topics, meters, instanceId), streamsProperties(cfg));
+    this.streams =
+        new KafkaStreams(build(cfg, topics, meters, delayed, instanceId), streamsProperties(cfg));
     this.metrics = new KafkaStreamsMetrics(streams);
     if (cfg.bool(Settings.TOPOLOGY_STATUS_ENABLED)) {
       this.status = StatusHttpServer.bind(cfg);
@@ -155,6 +159,19 @@ public final class RunexTopology implements AutoCloseable {
   /** The topology the application runs; tests drive the same one. */
   public static Topology build(
       RunexConfig cfg, RunexTopics topics, MeterRegistry meters, String instanceId) {
+    return build(cfg, topics, meters, new DelayedBacklogs(), instanceId);
+  }
+
+  /**
+   * The topology the application runs, its delay-index tasks counting what they hold in {@code
+   * delayed}.
+   */
+  public static Topology build(
+      RunexConfig cfg,
+      RunexTopics topics,
+      MeterRegistry meters,
+      DelayedBacklogs delayed,
+      String instanceId) {
     StageCounters counters = new StageCounters(meters);
     StreamsBuilder builder = new StreamsBuilder();
     IntakeSubtopology.add(builder, cfg, topics, counters, instanceId);
@@ -166,6 +183,7 @@ public final class RunexTopology implements AutoCloseable {
         topics,
         counters,
         TaskSizeGauge.register(meters, RunexMeters.QUEUE_DELAY_INDEX_SIZE),
+        delayed,
         instanceId);
     QuotaSubtopology.add(topology, cfg, topics, counters, instanceId);
     return topology;
@@ -282,6 +300,13 @@ public final class RunexTopology implements AutoCloseable {
     }
     streams.close(leave);
     metrics.close();
+  }
+
+  /**
+   * What this instance's delay-index tasks hold, per pool and priority (for the backlog meters).
+   */
+  public DelayedBacklog delayedBacklog() {
+    return delayed;
   }
 
   /** Base URL of this instance's job status API ({@code /jobs}), or empty when disabled. */

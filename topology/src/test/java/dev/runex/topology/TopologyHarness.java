@@ -5,6 +5,7 @@ import dev.runex.config.Settings;
 import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
+import dev.runex.topology.queueing.DelayedBacklogs;
 import dev.runex.topology.status.StatusSubtopology;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,6 +31,7 @@ public final class TopologyHarness implements AutoCloseable {
   public final RunexConfig cfg;
   public final RunexTopics topics;
   public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  public final DelayedBacklogs delayed = new DelayedBacklogs();
   public final TopologyTestDriver driver;
   private long clock = START.toEpochMilli();
 
@@ -71,7 +73,7 @@ public final class TopologyHarness implements AutoCloseable {
     this.topics = new RunexTopics(cfg.topicLayout(), registry);
     RunexConfig withState = cfg.with(Settings.TOPOLOGY_STATE_DIR, stateDir.toString());
     Properties props = RunexTopology.streamsProperties(withState);
-    Topology topology = RunexTopology.build(cfg, topics, meters, INSTANCE);
+    Topology topology = RunexTopology.build(cfg, topics, meters, delayed, INSTANCE);
     if (status) {
       StatusSubtopology.add(topology, cfg, topics);
     }

@@ -46,7 +46,7 @@ public record WorkerSettings(
     String pool = cfg.string(Settings.WORKER_POOL);
     String explicitId = cfg.string(Settings.WORKER_ID).trim();
     String workerId = explicitId.isEmpty() ? defaultWorkerId() : explicitId;
-    String groupId = cfg.topicPrefix() + "worker." + pool;
+    String groupId = cfg.workerGroupId(pool);
     int maxUncommitted = cfg.intValue(Settings.WORKER_MAX_UNCOMMITTED);
     if (maxUncommitted > MAX_UNCOMMITTED_CAP) {
       log.warn(

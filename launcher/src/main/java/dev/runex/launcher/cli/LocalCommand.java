@@ -5,6 +5,7 @@ import dev.runex.config.Settings;
 import dev.runex.launcher.local.LocalInfra;
 import dev.runex.launcher.local.RunexHome;
 import dev.runex.launcher.local.TopicProvisioner;
+import dev.runex.launcher.monitoring.BacklogMetrics;
 import dev.runex.launcher.monitoring.MetricsEndpoint;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.topology.RunexTopology;
@@ -123,6 +124,9 @@ public final class LocalCommand implements Callable<Integer> {
     LiveFeed feed = lifetime.add(LiveFeed.start(cfg, topics));
     RunexTopology topology = lifetime.add(new RunexTopology(cfg, topics, metrics.registry()));
     topology.start();
+    lifetime.add(
+        BacklogMetrics.start(
+            cfg, topics, cfg.pools(), metrics.registry(), topology.delayedBacklog()));
     JobWorker worker =
         lifetime.add(
             new JobWorker(cfg, topics, HandlerRegistry.withBuiltins(), metrics.registry()));

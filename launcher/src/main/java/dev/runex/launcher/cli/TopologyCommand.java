@@ -2,6 +2,7 @@ package dev.runex.launcher.cli;
 
 import dev.runex.config.RunexConfig;
 import dev.runex.launcher.local.TopicProvisioner;
+import dev.runex.launcher.monitoring.BacklogMetrics;
 import dev.runex.launcher.monitoring.MetricsEndpoint;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.topology.RunexTopology;
@@ -30,6 +31,9 @@ public final class TopologyCommand implements Callable<Integer> {
     TopicProvisioner.ensureTopics(cfg, topics, cfg.pools());
     RunexTopology topology = lifetime.add(new RunexTopology(cfg, topics, metrics.registry()));
     topology.start();
+    lifetime.add(
+        BacklogMetrics.start(
+            cfg, topics, cfg.pools(), metrics.registry(), topology.delayedBacklog()));
     lifetime.exitWhen(() -> stopped(topology), "the topology");
     System.out.println(
         "runex topology running against "

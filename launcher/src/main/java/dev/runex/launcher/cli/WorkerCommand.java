@@ -3,11 +3,13 @@ package dev.runex.launcher.cli;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.launcher.local.TopicProvisioner;
+import dev.runex.launcher.monitoring.BacklogMetrics;
 import dev.runex.launcher.monitoring.MetricsEndpoint;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.workers.JobWorker;
 import dev.runex.workers.execution.HandlerRegistry;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,11 +54,14 @@ public final class WorkerCommand implements Callable<Integer> {
     Lifetime lifetime = new Lifetime();
     MetricsEndpoint metrics = lifetime.add(MetricsEndpoint.start(cfg, "worker"));
     RunexTopics topics = cfg.topics();
-    TopicProvisioner.ensureTopics(cfg, topics, java.util.List.of(cfg.string(Settings.WORKER_POOL)));
+    TopicProvisioner.ensureTopics(cfg, topics, List.of(cfg.string(Settings.WORKER_POOL)));
     JobWorker worker =
         lifetime.add(
             new JobWorker(cfg, topics, HandlerRegistry.withBuiltins(), metrics.registry()));
     worker.start();
+    lifetime.add(
+        BacklogMetrics.start(
+            cfg, topics, List.of(cfg.string(Settings.WORKER_POOL)), metrics.registry(), null));
     lifetime.exitWhen(() -> !worker.isRunning(), "worker " + worker.workerId());
     System.out.println(
         "runex worker "

@@ -4,10 +4,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.runex.config.RunexConfig;
 import dev.runex.launcher.local.TopicProvisioner;
+import dev.runex.launcher.monitoring.BacklogMetrics;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.topology.RunexTopology;
 import dev.runex.workers.JobWorker;
 import dev.runex.workers.execution.HandlerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,14 +23,32 @@ import org.apache.kafka.streams.KafkaStreams;
 final class InProcessRuntime implements AutoCloseable {
   final RunexConfig cfg;
   final RunexTopics topics;
-  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  final MeterRegistry meters;
   private RunexTopology topology;
   private final List<JobWorker> workers = new ArrayList<>();
+  private BacklogMetrics backlog;
 
   InProcessRuntime(RunexConfig cfg) {
+    this(cfg, new SimpleMeterRegistry());
+  }
+
+  /** A runtime publishing its meters in {@code meters} (e.g. a metrics endpoint's registry). */
+  InProcessRuntime(RunexConfig cfg, MeterRegistry meters) {
     this.cfg = cfg;
+    this.meters = meters;
     this.topics = cfg.topics();
     TopicProvisioner.ensureTopics(cfg, topics, cfg.pools());
+  }
+
+  /**
+   * Publishes the backlog meters of every pool, as {@code runex local} does (with the topology's
+   * delay index when the topology runs).
+   */
+  InProcessRuntime startBacklogMetrics() {
+    backlog =
+        BacklogMetrics.start(
+            cfg, topics, cfg.pools(), meters, topology == null ? null : topology.delayedBacklog());
+    return this;
   }
 
   InProcessRuntime startTopology() {
@@ -58,6 +78,9 @@ final class InProcessRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    if (backlog != null) {
+      backlog.close();
+    }
     workers.forEach(JobWorker::close);
     if (topology != null) {
       topology.close();

@@ -49,6 +49,9 @@ import org.slf4j.LoggerFactory;
  *       CancelRetention}).
  * </ul>
  *
+ * <p>Each task keeps {@link DelayedJobCounts} of what its store holds (per pool and priority: how
+ * many, and the next due time) in {@link DelayedBacklogs}, for the backlog meters.
+ *
  * <p>Guarantee: under exactly_once_v2 the store's changelog, the released records and the input
  * offsets commit together, so a job is released once, also across restarts and rebalances (the
  * store is restored from its changelog and the punctuator resumes). Release latency is bounded by
@@ -77,8 +80,10 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
   private final RunexConfig cfg;
   private final StageCounters counters;
   private final TaskSizeGauge size;
+  private final DelayedBacklogs backlogs;
   private final String instanceId;
   private final Outputs out;
+  private DelayedJobCounts counts;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Job> store;
   private CancelledJobs cancels;
@@ -89,12 +94,14 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
       Duration punctuateInterval,
       StageCounters counters,
       TaskSizeGauge size,
+      DelayedBacklogs backlogs,
       String instanceId,
       Outputs out) {
     this.cfg = cfg;
     this.punctuateInterval = punctuateInterval;
     this.counters = counters;
     this.size = size;
+    this.backlogs = backlogs;
     this.instanceId = instanceId;
     this.out = out;
   }
@@ -107,7 +114,8 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
     this.cancels = new CancelledJobs(commands);
     this.cancelRetention =
         new CancelRetention(cfg.duration(Settings.CONTROL_CANCEL_RETENTION), cancels);
-    size.start(context.taskId(), store.approximateNumEntries());
+    this.counts = countWaiting();
+    size.start(context.taskId(), counts.total());
     context.schedule(
         punctuateInterval,
         PunctuationType.WALL_CLOCK_TIME,
@@ -141,6 +149,7 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
     // putIfAbsent: a redelivered attempt (same id, attempt and due time) is already waiting.
     if (store.putIfAbsent(DelayIndexKey.of(job), job) == null) {
       size.add(context.taskId(), 1);
+      counts.add(job);
       counters.increment(RunexMeters.QUEUE_DELAYED, job.getType());
       JobEvent event =
           Lifecycle.event(
@@ -152,6 +161,20 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
               now);
       context.forward(new Record<>(job.getId(), event, record.timestamp()), out.events());
     }
+  }
+
+  /**
+   * Counts what the store holds when the task starts (restored from the changelog, or left by a
+   * previous owner): one pass at start, then the counts follow every put and delete.
+   */
+  private DelayedJobCounts countWaiting() {
+    DelayedJobCounts fresh = backlogs.start(context.taskId());
+    try (KeyValueIterator<String, Job> it = store.all()) {
+      while (it.hasNext()) {
+        fresh.add(it.next().value);
+      }
+    }
+    return fresh;
   }
 
   /** Releases what is due, oldest first; what exceeds the batch waits for the next punctuation. */
@@ -171,6 +194,7 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
         forwardCancelled(entry.value, cancel, now);
       }
       store.delete(entry.key);
+      counts.remove(entry.value);
     }
     if (!due.isEmpty()) {
       size.add(context.taskId(), -due.size());
@@ -187,6 +211,7 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
     List<KeyValue<String, Job>> hit = cancels.newlyCancelledIn(store);
     for (KeyValue<String, Job> e : hit) {
       store.delete(e.key);
+      counts.remove(e.value);
       forwardCancelled(e.value, cancels.cancelOf(e.value.getId()), now);
     }
     size.add(context.taskId(), -hit.size());
@@ -200,5 +225,6 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
   @Override
   public void close() {
     size.stop(context.taskId());
+    backlogs.stop(context.taskId(), counts);
   }
 }

@@ -60,6 +60,7 @@ public final class QueueingSubtopology {
       RunexTopics topics,
       StageCounters counters,
       TaskSizeGauge size,
+      DelayedBacklogs backlogs,
       String instanceId) {
     Topic<String, Job> validated = topics.validated();
     Topic<String, Job> retry = topics.retry();
@@ -77,7 +78,7 @@ public final class QueueingSubtopology {
         retry.name());
     t.addProcessor(
         DELAY_INDEX,
-        () -> new DelayIndex(cfg, interval, counters, size, instanceId, DELAY_INDEX_OUT),
+        () -> new DelayIndex(cfg, interval, counters, size, backlogs, instanceId, DELAY_INDEX_OUT),
         VALIDATED_SOURCE,
         RETRY_SOURCE);
     t.addStateStore(delayIndexStore(validated), DELAY_INDEX);
