@@ -94,6 +94,13 @@ public final class Settings {
           "0",
           0L,
           "Kafka Streams num.standby.replicas.");
+  public static final Setting TOPOLOGY_MAX_THREAD_REPLACEMENTS =
+      new Setting(
+          "runex.topology.maxThreadReplacements",
+          Kind.INT,
+          "10",
+          0L,
+          "Stream thread failures (an unreachable registry, a broker hiccup) the topology replaces within 5 minutes; at the next one it stops its Streams client, /health/live turns DOWN and `runex topology` exits, so the supervisor restarts it with back-off. 0: stop at the first failure.");
   public static final Setting TOPOLOGY_STATUS_ENABLED =
       new Setting(
           "runex.topology.statusEnabled",
@@ -273,6 +280,7 @@ public final class Settings {
           TOPOLOGY_STATE_DIR,
           TOPOLOGY_THREADS,
           TOPOLOGY_STANDBY_REPLICAS,
+          TOPOLOGY_MAX_THREAD_REPLACEMENTS,
           TOPOLOGY_STATUS_ENABLED,
           TOPOLOGY_STATUS_PORT,
           TOPOLOGY_STATUS_HOST,

@@ -56,6 +56,7 @@ public final class WorkerCommand implements Callable<Integer> {
     JobWorker worker =
         lifetime.add(
             new JobWorker(cfg, topics, HandlerRegistry.withBuiltins(), metrics.registry()));
+    metrics.health(worker.health());
     worker.start();
     lifetime.exitWhen(() -> !worker.isRunning(), "worker " + worker.workerId());
     System.out.println(
