@@ -56,6 +56,13 @@ public final class Settings {
           "7d",
           60_000L,
           "Retention of intake, results, events and dead-letter topics.");
+  public static final Setting TOPIC_CREATE =
+      new Setting(
+          "runex.topics.create",
+          Kind.BOOLEAN,
+          "true",
+          null,
+          "Whether a process creates the runex topics it needs when they are missing (at start). false: it only checks that they exist, waiting up to a minute, and stops naming the missing ones; for clusters where the topics are owned elsewhere (Strimzi KafkaTopic resources) and runex may not create topics.");
   public static final Setting TOPOLOGY_APPLICATION_ID =
       new Setting(
           "runex.topology.applicationId",
@@ -274,6 +281,7 @@ public final class Settings {
           TOPIC_PARTITIONS,
           TOPIC_REPLICATION,
           TOPIC_RETENTION,
+          TOPIC_CREATE,
           TOPOLOGY_APPLICATION_ID,
           TOPOLOGY_COMMIT_INTERVAL,
           TOPOLOGY_PUNCTUATE_INTERVAL,
