@@ -56,6 +56,13 @@ public final class Settings {
           "7d",
           60_000L,
           "Retention of intake, results, events and dead-letter topics.");
+  public static final Setting TOPIC_CREATE =
+      new Setting(
+          "runex.topics.create",
+          Kind.BOOLEAN,
+          "true",
+          null,
+          "Whether a process creates the runex topics it needs when they are missing (at start). false: it only checks that they exist, waiting up to a minute, and stops naming the missing ones; for clusters where the topics are owned elsewhere (Strimzi KafkaTopic resources) and runex may not create topics.");
   public static final Setting TOPOLOGY_APPLICATION_ID =
       new Setting(
           "runex.topology.applicationId",
@@ -94,6 +101,13 @@ public final class Settings {
           "0",
           0L,
           "Kafka Streams num.standby.replicas.");
+  public static final Setting TOPOLOGY_MAX_THREAD_REPLACEMENTS =
+      new Setting(
+          "runex.topology.maxThreadReplacements",
+          Kind.INT,
+          "10",
+          0L,
+          "Stream thread failures (an unreachable registry, a broker hiccup) the topology replaces within 5 minutes; at the next one it stops its Streams client, /health/live turns DOWN and `runex topology` exits, so the supervisor restarts it with back-off. 0: stop at the first failure.");
   public static final Setting TOPOLOGY_STATUS_ENABLED =
       new Setting(
           "runex.topology.statusEnabled",
@@ -281,12 +295,14 @@ public final class Settings {
           TOPIC_PARTITIONS,
           TOPIC_REPLICATION,
           TOPIC_RETENTION,
+          TOPIC_CREATE,
           TOPOLOGY_APPLICATION_ID,
           TOPOLOGY_COMMIT_INTERVAL,
           TOPOLOGY_PUNCTUATE_INTERVAL,
           TOPOLOGY_STATE_DIR,
           TOPOLOGY_THREADS,
           TOPOLOGY_STANDBY_REPLICAS,
+          TOPOLOGY_MAX_THREAD_REPLACEMENTS,
           TOPOLOGY_STATUS_ENABLED,
           TOPOLOGY_STATUS_PORT,
           TOPOLOGY_STATUS_HOST,

@@ -13,8 +13,10 @@ import dev.runex.topology.dispatch.PoolDispatcher;
 import dev.runex.topology.intake.IntakeProcessor;
 import dev.runex.topology.intake.IntakeSubtopology;
 import dev.runex.topology.intake.dedupe.IdempotencyGate;
+import dev.runex.topology.monitoring.RestoringStores;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.monitoring.TaskSizeGauge;
+import dev.runex.topology.monitoring.TopologyHealth;
 import dev.runex.topology.queueing.DelayIndex;
 import dev.runex.topology.queueing.DelayedBacklogs;
 import dev.runex.topology.queueing.QueueingSubtopology;
@@ -30,6 +32,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +107,7 @@ public final class RunexTopology implements AutoCloseable {
   private final StatusHttpServer status;
   private final RunexConfig cfg;
   private final RunexTopics topics;
+  private final TopologyHealth health;
 
   /**
    * A topology client for this process (not started). With the job-status application enabled (the
@@ -136,12 +140,24 @@ public final class RunexTopology implements AutoCloseable {
           "The job-status application is off ({}=false): no status stores or API",
           Settings.TOPOLOGY_STATUS_ENABLED.key());
     }
+    List<TopologyHealth.Watched> watched = new ArrayList<>();
     for (KafkaStreams s : clients()) {
       s.setUncaughtExceptionHandler(
-          new StreamThreadRecovery(10, Duration.ofMinutes(5), Clock.systemUTC()));
+          new StreamThreadRecovery(
+              cfg.intValue(Settings.TOPOLOGY_MAX_THREAD_REPLACEMENTS),
+              Duration.ofMinutes(5),
+              Clock.systemUTC()));
       s.setStateListener(
           (now, before) -> log.info("Topology {} went from {} to {}", instanceId, before, now));
+      RestoringStores restoring = new RestoringStores();
+      s.setGlobalStateRestoreListener(restoring);
+      String name =
+          s == streams
+              ? streamsProperties(cfg).getProperty(StreamsConfig.APPLICATION_ID_CONFIG)
+              : statusProperties(cfg).getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+      watched.add(new TopologyHealth.Watched(name, s, restoring));
     }
+    this.health = new TopologyHealth(watched);
     metrics.bindTo(meters);
     if (statusMetrics != null) {
       statusMetrics.bindTo(meters);
@@ -284,8 +300,17 @@ public final class RunexTopology implements AutoCloseable {
     clients().forEach(KafkaStreams::start);
   }
 
+  /**
+   * Liveness and readiness of this process's Streams clients (see {@link TopologyHealth}): what
+   * {@code /health/live} and {@code /health/ready} answer.
+   */
+  public TopologyHealth health() {
+    return health;
+  }
+
   @Override
   public void close() {
+    health.stopping();
     // Leave the group on a graceful stop: the tasks (and the delay index with its due jobs) move
     // to the remaining or replacement instance at once instead of after session.timeout.ms.
     if (status != null) {

@@ -9,6 +9,7 @@ import dev.runex.workers.control.ControlTable;
 import dev.runex.workers.control.ControlTableReader;
 import dev.runex.workers.execution.HandlerRegistry;
 import dev.runex.workers.execution.ScheduledJobDecoder;
+import dev.runex.workers.monitoring.WorkerHealth;
 import dev.runex.workers.output.OutcomeRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -50,8 +51,11 @@ import org.slf4j.LoggerFactory;
 public final class JobWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
 
-  /** Beyond the drain: commit, closing the clients, leaving the group. */
-  private static final Duration CLOSE_MARGIN = Duration.ofSeconds(30);
+  /**
+   * Beyond the drain: commit, closing the clients, leaving the group. A supervisor's grace period
+   * for a stopping worker should cover {@code runex.worker.drainTimeout} plus this.
+   */
+  public static final Duration CLOSE_MARGIN = Duration.ofSeconds(30);
 
   private final RunexConfig cfg;
   private final RunexTopics topics;
@@ -152,6 +156,40 @@ public final class JobWorker implements AutoCloseable {
    */
   public synchronized boolean isRunning() {
     return thread != null && thread.isAlive();
+  }
+
+  /**
+   * Liveness and readiness of this worker (see {@link WorkerHealth}): what {@code /health/live} and
+   * {@code /health/ready} answer.
+   */
+  public WorkerHealth health() {
+    return new WorkerHealth(this::view);
+  }
+
+  private WorkerHealth.View view() {
+    WorkerLoop l;
+    Thread t;
+    ControlTableReader reader;
+    boolean stopping;
+    synchronized (this) {
+      l = loop;
+      t = thread;
+      reader = controlReader;
+      stopping = closed;
+    }
+    long lastRound = l == null ? -1 : l.lastRound();
+    return new WorkerHealth.View(
+        settings.pool(),
+        t != null,
+        t != null && t.isAlive(),
+        stopping || (l != null && l.stopRequested()),
+        l == null ? null : l.failure().orElse(null),
+        lastRound < 0 ? null : Duration.ofMillis(Math.max(0, clock.millis() - lastRound)),
+        settings.drainTimeout(),
+        control.isCaughtUp(),
+        reader == null ? null : reader.failure().orElse(null),
+        l != null && l.assignmentReceived(),
+        l == null ? 0 : l.assignedCount());
   }
 
   /** Why the worker stopped on its own (fenced, broker unusable), if it did. */

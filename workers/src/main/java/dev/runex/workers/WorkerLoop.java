@@ -106,6 +106,12 @@ final class WorkerLoop implements Runnable {
   private volatile boolean stopRequested;
   private volatile int buffered;
 
+  /**
+   * When the loop last came round (epoch millis), from its first poll on; -1 before. Read by other
+   * threads (health): a loop that stops coming round is stuck.
+   */
+  private volatile long lastRound = -1;
+
   WorkerLoop(WorkerSettings settings, RunexConfig cfg, WorkerParts parts, Clock clock) {
     this.settings = settings;
     this.cfg = cfg;
@@ -157,6 +163,23 @@ final class WorkerLoop implements Runnable {
     return Optional.ofNullable(transactions.failure());
   }
 
+  /** Epoch millis of the loop's last round, or -1 before it started polling. */
+  long lastRound() {
+    return lastRound;
+  }
+
+  boolean assignmentReceived() {
+    return transactions.assignmentReceived();
+  }
+
+  int assignedCount() {
+    return transactions.assignedCount();
+  }
+
+  boolean stopRequested() {
+    return stopRequested;
+  }
+
   @Override
   public void run() {
     try {
@@ -174,8 +197,10 @@ final class WorkerLoop implements Runnable {
           settings.groupId(),
           settings.transactionalId(),
           settings.concurrency());
+      lastRound = clock.millis();
       while (!stopRequested && transactions.failure() == null) {
         pollOnce();
+        lastRound = clock.millis();
       }
       if (transactions.failure() == null) {
         transactions.shutDown();
@@ -350,6 +375,9 @@ final class WorkerLoop implements Runnable {
 
   /** Waits up to {@code timeoutMs} for one outcome and handles it. */
   void awaitCompletion(long timeoutMs) {
+    if (lastRound >= 0) {
+      lastRound = clock.millis(); // draining (also inside a rebalance callback) is progress
+    }
     try {
       Completion c = inFlight.poll(timeoutMs);
       if (c != null) {

@@ -45,6 +45,8 @@ final class WorkerTransactions {
   private Instant fetchResumesAt = Instant.MIN;
   private boolean closing;
   private volatile Throwable failure;
+  private volatile boolean assignmentReceived;
+  private volatile int assignedCount;
 
   WorkerTransactions(WorkerLoop loop) {
     this.loop = loop;
@@ -54,6 +56,19 @@ final class WorkerTransactions {
 
   Throwable failure() {
     return failure;
+  }
+
+  /**
+   * Whether the group has given this worker its assignment (possibly empty) since it joined or last
+   * lost its partitions. Read by other threads (health).
+   */
+  boolean assignmentReceived() {
+    return assignmentReceived;
+  }
+
+  /** Partitions assigned now (readable from other threads). */
+  int assignedCount() {
+    return assignedCount;
   }
 
   /** While closing or backing off, no partition fetches. */
@@ -141,6 +156,7 @@ final class WorkerTransactions {
   }
 
   void onAssigned(Collection<TopicPartition> assigned) {
+    assignmentReceived = true;
     Set<TopicPartition> fresh = new HashSet<>(assigned);
     fresh.removeAll(loop.partitions.partitions());
     if (fresh.isEmpty()) {
@@ -154,6 +170,7 @@ final class WorkerTransactions {
         loop.consumer.seek(tp, c.offset());
       }
     }
+    assignedCount = loop.partitions.partitions().size();
     log.info("worker {} assigned {}", workerId, fresh);
   }
 
@@ -201,6 +218,7 @@ final class WorkerTransactions {
         "worker {} lost {} (session expired or fenced): aborting the open transaction; their jobs rerun elsewhere",
         workerId,
         lost);
+    assignmentReceived = false;
     loop.tx.abort();
     forget(mine);
     rewind();
@@ -218,6 +236,7 @@ final class WorkerTransactions {
     loop.dispatcher.removeQueuedIf(f -> gone.contains(f.partition()));
     loop.admission.dropWaitingIf(f -> gone.contains(f.partition()));
     loop.partitions.remove(gone);
+    assignedCount = loop.partitions.partitions().size();
   }
 
   /**
@@ -226,6 +245,7 @@ final class WorkerTransactions {
    */
   void shutDown() {
     closing = true;
+    assignmentReceived = false;
     loop.consumer.pause(loop.consumer.assignment());
     loop.dispatcher.clearQueued();
     loop.admission.dropWaitingIf(f -> true);

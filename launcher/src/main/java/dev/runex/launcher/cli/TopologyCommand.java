@@ -30,6 +30,7 @@ public final class TopologyCommand implements Callable<Integer> {
     RunexTopics topics = cfg.topics();
     TopicProvisioner.ensureTopics(cfg, topics, cfg.pools());
     RunexTopology topology = lifetime.add(new RunexTopology(cfg, topics, metrics.registry()));
+    metrics.health(topology.health());
     topology.start();
     lifetime.add(
         BacklogMetrics.start(

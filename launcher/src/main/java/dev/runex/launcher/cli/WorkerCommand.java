@@ -58,6 +58,7 @@ public final class WorkerCommand implements Callable<Integer> {
     JobWorker worker =
         lifetime.add(
             new JobWorker(cfg, topics, HandlerRegistry.withBuiltins(), metrics.registry()));
+    metrics.health(worker.health());
     worker.start();
     lifetime.add(
         BacklogMetrics.start(

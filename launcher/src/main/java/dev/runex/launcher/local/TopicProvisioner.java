@@ -1,6 +1,7 @@
 package dev.runex.launcher.local;
 
 import dev.runex.config.RunexConfig;
+import dev.runex.config.Settings;
 import dev.runex.schemas.topics.RunexTopics;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * replication and retention, when they are missing. Safe to run from several processes at once: a
  * topic someone else created meanwhile is fine. Existing topics are never altered; one with fewer
  * partitions than configured is reported, since Kafka cannot shrink and growing breaks key order.
+ * With {@code runex.topics.create=false} (topics owned elsewhere, e.g. Strimzi KafkaTopic
+ * resources) nothing is created: the topics must exist, or appear within {@link #TIMEOUT}.
  */
 public final class TopicProvisioner {
   private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
@@ -45,6 +48,7 @@ public final class TopicProvisioner {
    */
   public static Provisioned ensureTopics(
       RunexConfig cfg, RunexTopics topics, Collection<String> pools) {
+    List<NewTopic> wanted = wanted(topics, pools);
     Map<String, Object> adminConfig =
         cfg.kafka()
             .admin(
@@ -54,8 +58,43 @@ public final class TopicProvisioner {
                     AdminClientConfig.CLIENT_ID_CONFIG,
                     "runex-topic-provisioner"));
     try (Admin admin = Admin.create(adminConfig)) {
-      return ensureTopics(admin, topics.newTopics(pools), TIMEOUT);
+      if (!cfg.bool(Settings.TOPIC_CREATE)) {
+        return checkTopics(admin, wanted, TIMEOUT);
+      }
+      return ensureTopics(admin, wanted, TIMEOUT);
     }
+  }
+
+  /**
+   * The topics a process serving {@code pools} needs, as this provisioner creates them (names,
+   * partitions, replication, configs): what topic resources managed elsewhere must match.
+   */
+  public static List<NewTopic> wanted(RunexTopics topics, Collection<String> pools) {
+    return topics.newTopics(pools);
+  }
+
+  /**
+   * Creates nothing: waits until every {@code wanted} topic exists (someone else creates them) and
+   * fails naming the missing ones when they do not appear within {@code timeout}.
+   */
+  public static Provisioned checkTopics(Admin admin, List<NewTopic> wanted, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    Map<String, TopicDescription> described;
+    try {
+      described = awaitDescribed(admin, wanted, deadline, timeout);
+    } catch (LocalInfraException e) {
+      throw new LocalInfraException(
+          "topics "
+              + missing(admin, wanted)
+              + " do not exist and "
+              + Settings.TOPIC_CREATE.key()
+              + " is false: create them (e.g. the Strimzi KafkaTopic resources in k8s/) or let runex"
+              + " create them",
+          e.getCause());
+    }
+    warnAboutFewerPartitions(wanted, described);
+    awaitLeaders(admin, described, deadline, timeout);
+    return new Provisioned(List.of(), wanted.stream().map(NewTopic::name).toList());
   }
 
   /**
@@ -157,6 +196,20 @@ public final class TopicProvisioner {
         throw failure("interrupted while waiting for topics " + names, e);
       }
       pause();
+    }
+  }
+
+  /** The wanted topics the cluster does not list (all of them when it cannot be asked). */
+  private static List<String> missing(Admin admin, List<NewTopic> wanted) {
+    List<String> names = wanted.stream().map(NewTopic::name).toList();
+    try {
+      var existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+      return names.stream().filter(n -> !existing.contains(n)).toList();
+    } catch (ExecutionException | TimeoutException e) {
+      return names;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return names;
     }
   }
 

@@ -212,6 +212,30 @@ class InfraSmokeIT {
     }
   }
 
+  @Test
+  void withTopicCreationOffTheProvisionerOnlyChecksAndNamesWhatIsMissing() throws Exception {
+    // given: nothing created yet for this prefix, and creation switched off
+    RunexConfig cfg =
+        RealKafka.config(Map.of("runex.topics.partitions", "2", "runex.topics.create", "false"));
+    RunexTopics topics = RealKafka.topics(cfg);
+    List<NewTopic> wanted = TopicProvisioner.wanted(topics, List.of("default"));
+    // when / then: the check fails naming the missing topics, and creates none of them
+    try (Admin admin = admin()) {
+      assertThatThrownBy(() -> TopicProvisioner.checkTopics(admin, wanted, Duration.ofSeconds(3)))
+          .hasMessageContaining(cfg.topicPrefix() + "intake")
+          .hasMessageContaining("runex.topics.create is false");
+      assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+          .doesNotContain(cfg.topicPrefix() + "intake");
+      // once someone else created them, the same process start passes and creates nothing
+      TopicProvisioner.ensureTopics(admin, wanted, Duration.ofSeconds(60));
+    }
+    TopicProvisioner.Provisioned checked =
+        TopicProvisioner.ensureTopics(cfg, topics, List.of("default"));
+    assertThat(checked.created()).isEmpty();
+    assertThat(checked.existing())
+        .containsExactlyInAnyOrderElementsOf(wanted.stream().map(NewTopic::name).toList());
+  }
+
   private static JobResult sampleResult() {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     Job job =

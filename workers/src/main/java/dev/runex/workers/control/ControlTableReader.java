@@ -35,6 +35,7 @@ public final class ControlTableReader implements AutoCloseable {
   private final ControlTable table;
   private final Thread thread;
   private volatile boolean closed;
+  private volatile Throwable failure;
 
   public ControlTableReader(
       Consumer<String, byte[]> consumer,
@@ -102,6 +103,7 @@ public final class ControlTableReader implements AutoCloseable {
       // closing
     } catch (RuntimeException e) {
       if (!closed) {
+        failure = e;
         log.error(
             "reading control topic {} failed; this worker no longer learns about pause, resume and cancel",
             topic,
@@ -110,6 +112,14 @@ public final class ControlTableReader implements AutoCloseable {
     } finally {
       consumer.close();
     }
+  }
+
+  /**
+   * Why the reader stopped following the topic by itself, if it did: the worker no longer learns
+   * about pause, resume and cancel, which only a restart repairs.
+   */
+  public java.util.Optional<Throwable> failure() {
+    return java.util.Optional.ofNullable(failure);
   }
 
   /** False when the schema registry is unavailable and the record must be read again. */
