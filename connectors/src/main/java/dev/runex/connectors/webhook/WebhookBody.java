@@ -40,10 +40,26 @@ public final class WebhookBody {
 
   public static byte[] json(Schema schema, Object value) {
     try {
-      return MAPPER.writeValueAsBytes(node(schema, value));
+      return MAPPER.writeValueAsBytes(top(schema, value));
     } catch (JsonProcessingException e) {
       throw new DataException("cannot write the record value as JSON: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The record value itself: a String or byte[] holding a JSON document is that document. Only at
+   * the top: a string field inside a struct (a job's output, say) stays a string, as runex writes
+   * it.
+   */
+  private static JsonNode top(Schema schema, Object value) {
+    if (value instanceof String text) {
+      JsonNode doc = document(text);
+      return doc != null ? doc : F.textNode(text);
+    }
+    if (value instanceof byte[] bytes) {
+      return bytes(bytes);
+    }
+    return node(schema, value);
   }
 
   static JsonNode node(Schema schema, Object value) {
@@ -76,17 +92,16 @@ public final class WebhookBody {
       return arr;
     }
     if (value instanceof String text) {
-      JsonNode doc = document(text);
-      return doc != null ? doc : F.textNode(text);
+      return F.textNode(text);
     }
     if (value instanceof byte[] bytes) {
-      return bytes(bytes);
+      return F.textNode(Base64.getEncoder().encodeToString(bytes));
     }
     if (value instanceof ByteBuffer buffer) {
       ByteBuffer b = buffer.duplicate();
       byte[] bytes = new byte[b.remaining()];
       b.get(bytes);
-      return bytes(bytes);
+      return F.textNode(Base64.getEncoder().encodeToString(bytes));
     }
     if (value instanceof Date d) {
       return F.textNode(d.toInstant().toString());
@@ -136,6 +151,7 @@ public final class WebhookBody {
         "cannot write a " + value.getClass().getName() + " value as JSON: " + value);
   }
 
+  /** Top-level bytes: the JSON document they hold as UTF-8 text, else base64. */
   private static JsonNode bytes(byte[] bytes) {
     try {
       String text =

@@ -104,6 +104,8 @@ class RunexAvroConverterTest {
   @Test
   void theWebhookBodyOfAConvertedResultIsRunexsOwnJsonForm() throws Exception {
     JobResult result = failedResult();
+    // a handler's output is text, often JSON: it must stay the string runex wrote
+    result.setOutput("{\"message\":\"hi\"}");
     SchemaAndValue data = converter.toConnectData("runex.results", framed(result));
 
     String body = new String(WebhookBody.json(data.schema(), data.value()), StandardCharsets.UTF_8);

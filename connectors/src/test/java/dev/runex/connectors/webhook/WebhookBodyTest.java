@@ -29,6 +29,22 @@ class WebhookBodyTest {
   }
 
   @Test
+  void aJsonLookingStringInsideAStructStaysAString() {
+    Schema schema =
+        SchemaBuilder.struct()
+            .field("output", Schema.STRING_SCHEMA)
+            .field("raw", Schema.BYTES_SCHEMA)
+            .build();
+    Struct value =
+        new Struct(schema)
+            .put("output", "{\"message\":\"hi\"}")
+            .put("raw", "{}".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(json(schema, value))
+        .isEqualTo("{\"output\":\"{\\\"message\\\":\\\"hi\\\"}\",\"raw\":\"e30=\"}");
+  }
+
+  @Test
   void otherStringsAndBytesBecomeJsonStrings() {
     assertThat(json(Schema.STRING_SCHEMA, "done")).isEqualTo("\"done\"");
     assertThat(json(Schema.STRING_SCHEMA, "{not json")).isEqualTo("\"{not json\"");

@@ -13,6 +13,7 @@ import dev.runex.launcher.local.ConnectWorker;
 import dev.runex.launcher.local.RunexHome;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.json.AvroJson;
 import dev.runex.workers.execution.HandlerRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -144,6 +145,9 @@ class ConnectorsIT {
             .isTrue();
         JsonNode body = JSON.readTree(d.body());
         assertThat(body.path("status").asText()).isEqualTo(expected.get(id).name());
+        // byte for byte the JSON runex writes for this result (runex.outputFormat: json)
+        assertThat(new String(d.body(), StandardCharsets.UTF_8))
+            .isEqualTo(new String(AvroJson.toBytes(collector.only(id)), StandardCharsets.UTF_8));
         assertThat(d.idempotencyKey()).startsWith(runtime.topics.results().name() + "-");
       }
       assertThat(receiver.deliveries.stream().map(WebhookReceiver.Delivery::idempotencyKey))
