@@ -35,6 +35,7 @@ import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.junit.jupiter.api.Test;
 
 class RunexAvroConverterTest {
@@ -224,6 +225,24 @@ class RunexAvroConverterTest {
     assertThatThrownBy(() -> converter.toConnectData("t", new byte[] {0, 0, 0, 3, (byte) 232, 2}))
         .isInstanceOf(DataException.class)
         .hasMessageContaining("1000");
+  }
+
+  @Test
+  void anUnreachableRegistryIsRetriableSoConnectRetriesInsteadOfDeadLettering() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    RunexAvroConverter unreachable = new RunexAvroConverter();
+    unreachable.configure(
+        Map.of(
+            RunexAvroConverter.REGISTRY_URL, "http://127.0.0.1:" + closedPort + "/apis/ccompat/v7"),
+        false);
+
+    assertThatThrownBy(() -> unreachable.toConnectData("t", framed(failedResult())))
+        .isInstanceOf(RetriableException.class)
+        .hasMessageContaining("schema registry unavailable");
   }
 
   @Test
