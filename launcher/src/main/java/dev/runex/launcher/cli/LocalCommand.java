@@ -2,6 +2,7 @@ package dev.runex.launcher.cli;
 
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
+import dev.runex.launcher.local.ConnectWorker;
 import dev.runex.launcher.local.LocalInfra;
 import dev.runex.launcher.local.RunexHome;
 import dev.runex.launcher.local.TopicProvisioner;
@@ -42,11 +43,21 @@ public final class LocalCommand implements Callable<Integer> {
   static final int KAFKA_PORT = 9092;
   static final int CONTROLLER_PORT = 9093;
   static final int REGISTRY_PORT = 8081;
+  static final int CONNECT_PORT = 8083;
 
   @Mixin ConfigOptions config;
 
   @Option(names = "--no-demo", description = "Start the stack without submitting the demo jobs.")
   boolean noDemo;
+
+  @Option(
+      names = "--connect",
+      description =
+          "Also start a Kafka Connect worker (REST API on 127.0.0.1:"
+              + CONNECT_PORT
+              + ") with runex's webhook sink, its Avro converter and Debezium's JDBC sink;"
+              + " add connectors from connectors/config/ (see docs/connectors.md).")
+  boolean connect;
 
   @Override
   public Integer call() throws Exception {
@@ -75,7 +86,11 @@ public final class LocalCommand implements Callable<Integer> {
       return 2;
     }
     Files.writeString(stateDir.resolve("local.pid"), Long.toString(ProcessHandle.current().pid()));
-    for (int port : new int[] {KAFKA_PORT, CONTROLLER_PORT, REGISTRY_PORT}) {
+    int[] ports =
+        connect
+            ? new int[] {KAFKA_PORT, CONTROLLER_PORT, REGISTRY_PORT, CONNECT_PORT}
+            : new int[] {KAFKA_PORT, CONTROLLER_PORT, REGISTRY_PORT};
+    for (int port : ports) {
       if (!free(port)) {
         System.err.println(
             "port 127.0.0.1:"
@@ -86,7 +101,9 @@ public final class LocalCommand implements Callable<Integer> {
                 + CONTROLLER_PORT
                 + " (KRaft controller) and "
                 + REGISTRY_PORT
-                + " (registry).");
+                + " (registry)"
+                + (connect ? " and " + CONNECT_PORT + " (Kafka Connect)" : "")
+                + ".");
         return 2;
       }
     }
@@ -139,10 +156,27 @@ public final class LocalCommand implements Callable<Integer> {
         infra.registryUrl(),
         metrics.port(),
         topology.statusUrl().map(u -> ", job status " + u + "/jobs").orElse(""));
+    if (connect) {
+      System.out.println("starting Kafka Connect (127.0.0.1:" + CONNECT_PORT + ")...");
+      ConnectWorker connectWorker =
+          lifetime.add(
+              ConnectWorker.start(
+                  RunexHome.resolve(),
+                  dataDir.resolve("connect"),
+                  infra.bootstrapServers(),
+                  CONNECT_PORT,
+                  Map.of()));
+      System.out.printf(
+          "Kafka Connect is up: REST %s (log %s)%n",
+          connectWorker.restUrl(), connectWorker.logFile());
+    }
     if (!noDemo) {
       new LocalDemo(cfg, topics, feed).run();
     }
     printHelp();
+    if (connect) {
+      printConnectHelp(cfg);
+    }
     lifetime.awaitShutdown();
     return 0;
   }
@@ -160,6 +194,20 @@ public final class LocalCommand implements Callable<Integer> {
           ./runex worker --pool default            add a worker replica
         New results and dead letters are printed here as they arrive.
         """);
+  }
+
+  private static void printConnectHelp(RunexConfig cfg) {
+    System.out.printf(
+        """
+        Kafka Connect (http://127.0.0.1:%d) has runex's webhook sink and Debezium's JDBC sink.
+        Add them from connectors/config/ (secrets come from this terminal's environment,
+        RUNEX_WEBHOOK_SECRET and RUNEX_JDBC_PASSWORD; see docs/connectors.md):
+          curl -H 'Content-Type: application/json' --data @connectors/config/runex-results-webhook.json \\
+               http://127.0.0.1:%d/connectors
+          curl http://127.0.0.1:%d/connectors/runex-results-webhook/status
+        Results topic: %sresults
+        """,
+        CONNECT_PORT, CONNECT_PORT, CONNECT_PORT, cfg.topicPrefix());
   }
 
   private static boolean free(int port) {

@@ -89,6 +89,53 @@ public record RunexHome(Path root) {
     return apicurioDir().resolve("quarkus-run.jar");
   }
 
+  /** The Kafka Connect worker's jars (its classpath is {@code <this>/*}). */
+  public Path connectLibs() {
+    return root.resolve("connectors/worker/target/connect/libs");
+  }
+
+  /**
+   * The Connect worker's {@code plugin.path}: runex's own plugins (webhook sink, Avro converter)
+   * and Debezium's JDBC sink, each folder laid out by the build.
+   */
+  public List<Path> connectPluginPath() {
+    return List.of(
+        root.resolve("connectors/target/plugins"),
+        root.resolve("connectors/debezium-jdbc/target/plugins"));
+  }
+
+  /** True when the build has laid out the Connect worker and both plugin folders. */
+  public boolean connectBuilt() {
+    return containsJar(connectLibs(), "connect-runtime-")
+        && containsJar(connectPluginPath().get(0).resolve("runex-connectors"), "runex-connectors-")
+        && containsJar(
+            connectPluginPath().get(1).resolve("debezium-connector-jdbc"),
+            "debezium-connector-jdbc-");
+  }
+
+  /** Fails with the command that builds the Connect worker and plugins when they are missing. */
+  public void requireConnectBuilt() {
+    if (!connectBuilt()) {
+      throw new LocalInfraException(
+          "the Kafka Connect worker or its plugins are not built under "
+              + root.resolve("connectors")
+              + "; build them with: mvn -B -q -DskipTests -Dspotless.check.skip=true -f "
+              + root.resolve("pom.xml")
+              + " package");
+    }
+  }
+
+  private static boolean containsJar(Path dir, String prefix) {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (var files = Files.list(dir)) {
+      return files.anyMatch(f -> f.getFileName().toString().startsWith(prefix));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** True when both servers have been fetched by the build. */
   public boolean infraFetched() {
     return Files.isRegularFile(apicurioRunJar()) && containsKafkaJar(kafkaLibs());

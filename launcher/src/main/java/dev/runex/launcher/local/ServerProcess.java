@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,6 +39,12 @@ final class ServerProcess implements AutoCloseable {
 
   /** Starts {@code command} in {@code workDir}, appending its output to {@code logFile}. */
   static ServerProcess launch(String name, List<String> command, Path workDir, Path logFile) {
+    return launch(name, command, workDir, logFile, Map.of());
+  }
+
+  /** As {@link #launch(String, List, Path, Path)}, with {@code env} added to the environment. */
+  static ServerProcess launch(
+      String name, List<String> command, Path workDir, Path logFile, Map<String, String> env) {
     try {
       Files.createDirectories(workDir);
       ProcessBuilder pb =
@@ -45,6 +52,7 @@ final class ServerProcess implements AutoCloseable {
               .directory(workDir.toFile())
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      pb.environment().putAll(env);
       Process p = pb.start();
       log.info("Started {} (pid {}), log {}", name, p.pid(), logFile);
       log.debug("{} command: {}", name, command);
