@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The backlog meters on the real broker, as a process publishes them: with the pool's worker
  * holding its jobs (their type paused), due jobs count as waiting and the oldest one's age grows;
- * delayed jobs count in the delay index with their next due time; once resumed, the backlog drains
- * to zero.
+ * delayed jobs count in the delay index with their next due time; jobs of a pool no worker ever
+ * served wait from the start of its topic; once resumed, the backlog drains to zero.
  */
 class BacklogMetricsIT {
   private static final Logger log = LoggerFactory.getLogger(BacklogMetricsIT.class);
@@ -56,6 +56,9 @@ class BacklogMetricsIT {
       submit(intake, "d-10m", "\"delay\":\"10m\"");
       submit(intake, "d-20m", "\"delay\":\"20m\"");
       submit(intake, "d-high-5m", "\"delay\":\"5m\",\"priority\":\"high\"");
+      // and jobs of a pool no worker has ever served (its group has no offsets at all)
+      intake.json("b-1", "{\"id\":\"b-1\",\"type\":\"batch\",\"tenant\":\"demo\",\"params\":{}}");
+      intake.json("b-2", "{\"id\":\"b-2\",\"type\":\"batch\",\"tenant\":\"demo\",\"params\":{}}");
       intake.flush();
       await()
           .atMost(WAIT)
@@ -82,6 +85,10 @@ class BacklogMetricsIT {
           .until(
               () -> Double.isInfinite(seconds(runtime, RunexMeters.BACKLOG_DRAIN_TIME, "normal")));
       assertThat(gauge(runtime, RunexMeters.BACKLOG_WAITING, "high")).isZero();
+      await()
+          .atMost(WAIT)
+          .until(() -> gauge(runtime, "batch", RunexMeters.BACKLOG_WAITING, "normal") == 2);
+      assertThat(seconds(runtime, "batch", RunexMeters.BACKLOG_OLDEST_AGE, "normal")).isPositive();
       assertThat(seconds(runtime, RunexMeters.BACKLOG_OLDEST_AGE, "high")).isZero();
 
       // and the delayed ones are counted where they wait, the next due one first
@@ -124,23 +131,25 @@ class BacklogMetricsIT {
   }
 
   private static double gauge(InProcessRuntime runtime, RunexMeters meter, String priority) {
+    return gauge(runtime, "default", meter, priority);
+  }
+
+  private static double gauge(
+      InProcessRuntime runtime, String pool, RunexMeters meter, String priority) {
     Gauge g =
-        runtime
-            .meters
-            .find(meter.meterName())
-            .tags("pool", "default", "priority", priority)
-            .gauge();
+        runtime.meters.find(meter.meterName()).tags("pool", pool, "priority", priority).gauge();
     assertThat(g).as(meter.meterName() + " " + priority).isNotNull();
     return g.value();
   }
 
   private static double seconds(InProcessRuntime runtime, RunexMeters meter, String priority) {
+    return seconds(runtime, "default", meter, priority);
+  }
+
+  private static double seconds(
+      InProcessRuntime runtime, String pool, RunexMeters meter, String priority) {
     TimeGauge g =
-        runtime
-            .meters
-            .find(meter.meterName())
-            .tags("pool", "default", "priority", priority)
-            .timeGauge();
+        runtime.meters.find(meter.meterName()).tags("pool", pool, "priority", priority).timeGauge();
     assertThat(g).as(meter.meterName() + " " + priority).isNotNull();
     return g.value(TimeUnit.SECONDS);
   }
@@ -178,6 +187,12 @@ class BacklogMetricsIT {
               tenants: ["*"]
               allowUnknownParams: true
               priorities: [high, normal, low]
+            batch:
+              executor: java
+              handler: echo
+              pool: batch
+              tenants: ["*"]
+              allowUnknownParams: true
         """;
     Map<String, JobTypeSpec> types = new HashMap<>(base.jobTypes());
     types.putAll(ConfigLoader.fromYaml(yaml, Map.of(), Map.of()).jobTypes());

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +25,10 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -122,21 +125,6 @@ public final class BacklogProbe implements AutoCloseable {
       topics.put(b, runexTopics.scheduled(b.pool(), b.priority()).name());
     }
     Admin admin = Admin.create(adminConfig);
-    CommittedOffsets committed =
-        (group, timeout) -> {
-          Map<TopicPartition, Long> out = new HashMap<>();
-          admin
-              .listConsumerGroupOffsets(group)
-              .partitionsToOffsetAndMetadata()
-              .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-              .forEach(
-                  (tp, om) -> {
-                    if (om != null) {
-                      out.put(tp, om.offset());
-                    }
-                  });
-          return out;
-        };
     // every scheduled topic carries Confluent-framed Jobs: one deserializer reads them all
     Deserializer<Job> jobs = runexTopics.scheduled("any").valueSerde().deserializer();
     return new BacklogProbe(
@@ -146,11 +134,38 @@ public final class BacklogProbe implements AutoCloseable {
             probeConsumerConfig(consumerConfig),
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer()),
-        committed,
+        committedOffsets(admin),
         admin,
         record -> dueTime(jobs, record),
         options,
         Clock.systemUTC());
+  }
+
+  /** A worker group's committed offsets, from the admin client. */
+  private static CommittedOffsets committedOffsets(Admin admin) {
+    return (group, timeout) -> {
+      Map<TopicPartition, OffsetAndMetadata> offsets;
+      try {
+        offsets =
+            admin
+                .listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof GroupIdNotFoundException) {
+          return Map.of(); // no worker of the pool ever ran: everything waits from the log start
+        }
+        throw e;
+      }
+      Map<TopicPartition, Long> out = new HashMap<>();
+      offsets.forEach(
+          (tp, om) -> {
+            if (om != null) {
+              out.put(tp, om.offset());
+            }
+          });
+      return out;
+    };
   }
 
   static Map<String, Object> probeConsumerConfig(Map<String, Object> given) {
