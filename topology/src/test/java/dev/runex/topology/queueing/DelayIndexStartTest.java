@@ -56,7 +56,13 @@ class DelayIndexStartTest {
     DelayedBacklogs backlogs = new DelayedBacklogs();
     DelayIndex index =
         new DelayIndex(
-            cfg, Duration.ofMillis(200), new StageCounters(meters), size, backlogs, "test");
+            cfg,
+            Duration.ofMillis(200),
+            new StageCounters(meters),
+            size,
+            backlogs,
+            "test",
+            new DelayIndex.Outputs("due", "events", "results", "control"));
 
     // when
     index.init(context);
