@@ -1,4 +1,4 @@
-package dev.runex.launcher.deadletter;
+package dev.runex.gateway.deadletter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

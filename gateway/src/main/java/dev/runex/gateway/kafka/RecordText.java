@@ -1,4 +1,4 @@
-package dev.runex.launcher.cli;
+package dev.runex.gateway.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

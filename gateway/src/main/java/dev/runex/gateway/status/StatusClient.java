@@ -1,4 +1,4 @@
-package dev.runex.launcher.cli;
+package dev.runex.gateway.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runex.config.RunexConfig;
@@ -12,29 +12,34 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * The CLI's client of a topology instance's job status API ({@code GET /jobs/<id>}, {@code GET
- * /jobs}). Any instance answers for every job: it routes to the owner itself.
+ * A client of a topology instance's job status API ({@code GET /jobs/<id>}, {@code GET /jobs}),
+ * used by the CLI ({@code runex status}, {@code runex jobs}) and the gateway. Any instance answers
+ * for every job: it routes to the owner itself.
  */
-final class StatusApi {
+public final class StatusClient {
   private final URI base;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** An answer: HTTP status and JSON body. */
-  record Response(int status, JsonNode body) {
-    String error() {
+  public record Response(int status, JsonNode body) {
+    public String error() {
       return body.path("error").asText("HTTP " + status);
     }
   }
 
-  StatusApi(URI base) {
+  public StatusClient(URI base) {
     this.base = base;
   }
 
+  public URI base() {
+    return base;
+  }
+
   /** {@code explicit} when given, else the local instance the config describes. */
-  static StatusApi of(String explicit, RunexConfig cfg) {
+  public static StatusClient of(String explicit, RunexConfig cfg) {
     if (explicit != null && !explicit.isBlank()) {
-      return new StatusApi(
+      return new StatusClient(
           URI.create(
               explicit.endsWith("/") ? explicit.substring(0, explicit.length() - 1) : explicit));
     }
@@ -60,10 +65,14 @@ final class StatusApi {
     if (host.equals("0.0.0.0") || host.equals("::")) {
       host = "127.0.0.1";
     }
-    return new StatusApi(URI.create("http://" + host + ":" + port));
+    return new StatusClient(URI.create("http://" + host + ":" + port));
   }
 
-  Response get(String pathAndQuery) {
+  /**
+   * GET {@code pathAndQuery}; IllegalStateException when the API cannot be reached (so the caller
+   * can say so).
+   */
+  public Response get(String pathAndQuery) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(base + pathAndQuery))
             .timeout(Duration.ofSeconds(15))

@@ -1,4 +1,4 @@
-package dev.runex.launcher.deadletter;
+package dev.runex.gateway.deadletter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

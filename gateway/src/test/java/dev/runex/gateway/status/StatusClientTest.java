@@ -1,4 +1,4 @@
-package dev.runex.launcher.cli;
+package dev.runex.gateway.status;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,14 +8,14 @@ import dev.runex.config.Settings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class StatusApiTest {
+class StatusClientTest {
 
   @Test
   void saysTheStatusApplicationIsOffInsteadOfCallingAnApiNobodyServes() {
     RunexConfig off =
         ConfigLoader.load(null, Map.of(), Map.of(Settings.TOPOLOGY_STATUS_ENABLED.key(), "false"));
 
-    assertThatThrownBy(() -> StatusApi.of(null, off))
+    assertThatThrownBy(() -> StatusClient.of(null, off))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("runex.topology.statusEnabled is false")
         .hasMessageContaining("--status-url");
@@ -26,7 +26,7 @@ class StatusApiTest {
     RunexConfig noPort =
         ConfigLoader.load(null, Map.of(), Map.of(Settings.TOPOLOGY_STATUS_PORT.key(), "-1"));
 
-    assertThatThrownBy(() -> StatusApi.of(null, noPort))
+    assertThatThrownBy(() -> StatusClient.of(null, noPort))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("runex.topology.statusPort is -1");
   }
