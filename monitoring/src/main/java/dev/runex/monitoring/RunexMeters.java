@@ -92,7 +92,20 @@ public enum RunexMeters {
       Kind.GAUGE,
       "Memory declared (limits.memory) by the jobs running now; runex.worker.memoryBudget bounds it."),
   WORKER_COMMIT(
-      "runex.worker.commit", Kind.TIMER, "Worker transaction commit time (offsets + outputs).");
+      "runex.worker.commit", Kind.TIMER, "Worker transaction commit time (offsets + outputs)."),
+  GATEWAY_REQUESTS(
+      "runex.gateway.requests",
+      Kind.TIMER,
+      "Gateway HTTP requests, by route (its pattern, not the path) and status.",
+      "route",
+      "status"),
+  GATEWAY_SUBMITTED(
+      "runex.gateway.submitted",
+      Kind.COUNTER,
+      "Jobs submitted through the gateway, by outcome (accepted, or the reason code of a refusal).",
+      "outcome"),
+  GATEWAY_REPLAYED(
+      "runex.gateway.replayed", Kind.COUNTER, "Dead letters replayed through the gateway.");
 
   /** Meter kinds. */
   public enum Kind {

@@ -42,11 +42,16 @@ public record WorkerSettings(
 
   private static final Logger log = LoggerFactory.getLogger(WorkerSettings.class);
 
+  /** The consumer group of a pool's workers: {@code <prefix>worker.<pool>}. */
+  public static String groupId(RunexConfig cfg, String pool) {
+    return cfg.topicPrefix() + "worker." + pool;
+  }
+
   public static WorkerSettings from(RunexConfig cfg) {
     String pool = cfg.string(Settings.WORKER_POOL);
     String explicitId = cfg.string(Settings.WORKER_ID).trim();
     String workerId = explicitId.isEmpty() ? defaultWorkerId() : explicitId;
-    String groupId = cfg.topicPrefix() + "worker." + pool;
+    String groupId = groupId(cfg, pool);
     int maxUncommitted = cfg.intValue(Settings.WORKER_MAX_UNCOMMITTED);
     if (maxUncommitted > MAX_UNCOMMITTED_CAP) {
       log.warn(
