@@ -117,8 +117,7 @@ public final class Gateway implements AutoCloseable {
     DeadLetterReplayer replayer =
         own(new DeadLetterReplayer(deadLetters, producer, topics.intake().name(), audit, meters));
     LifecycleStats stats =
-        own(new LifecycleStats(cfg, topics, cfg.duration(Settings.GATEWAY_OVERVIEW_WINDOW)))
-            .start();
+        own(new LifecycleStats(cfg, cfg.duration(Settings.GATEWAY_OVERVIEW_WINDOW))).follow(topics);
     BacklogSource backlog =
         backlogOverride != null ? backlogOverride : own(new ScheduledTopicBacklog(cfg, topics));
     LiveOverview overview = own(new LiveOverview(cfg, backlog, stats, paused)).start();

@@ -11,6 +11,7 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.RedirectResponse;
 import io.javalin.http.staticfiles.Location;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -74,8 +75,13 @@ public final class GatewayServer {
     r.exception(Problem.class, (e, ctx) -> renderProblem(ctx, e));
     r.exception(
         HttpResponseException.class,
-        (e, ctx) ->
-            renderProblem(ctx, new Problem(e.getStatus(), codeOf(e.getStatus()), e.getMessage())));
+        (e, ctx) -> {
+          if (e instanceof RedirectResponse) {
+            ctx.status(e.getStatus());
+          } else {
+            renderProblem(ctx, new Problem(e.getStatus(), codeOf(e.getStatus()), e.getMessage()));
+          }
+        });
     r.exception(
         Exception.class,
         (e, ctx) -> {

@@ -87,7 +87,7 @@ public final class ConsoleRoutes {
       throw new Problem(401, "UNAUTHORIZED", "log in again");
     }
     ctx.redirect("/login");
-    throw new io.javalin.http.RedirectResponse();
+    ctx.skipRemainingHandlers();
   }
 
   private static void login(Context ctx, String error, int status) {

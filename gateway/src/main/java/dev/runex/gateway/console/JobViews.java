@@ -112,10 +112,12 @@ final class JobViews {
   static String job(JsonNode st, Optional<JsonNode> result) {
     String id = st.path("jobId").asText();
     boolean terminal = st.path("terminal").asBoolean(false);
+    // keep refreshing while it runs, and a little after it finished until its result is read
+    boolean refresh = !terminal || (result.isEmpty() && finishedRecently(st));
     StringBuilder h = new StringBuilder();
     h.append("<div id=\"job\"")
         .append(
-            terminal
+            !refresh
                 ? ""
                 : " hx-get=\"/console/jobs/"
                     + Html.seg(id)
@@ -167,6 +169,16 @@ final class JobViews {
     }
     h.append("</div>");
     return h.toString();
+  }
+
+  private static boolean finishedRecently(JsonNode st) {
+    String at = st.path("finishedAt").asText("");
+    try {
+      return !at.isEmpty()
+          && java.time.Instant.parse(at).isAfter(java.time.Instant.now().minusSeconds(120));
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private static void timeline(StringBuilder h, JsonNode st) {

@@ -113,7 +113,7 @@ final class OperationsViews {
     for (JsonNode r : records) {
       var details = r.deepCopy();
       if (details instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
-        o.remove(List.of("time", "actor", "action", "target", "items"));
+        o.remove(List.of("time", "actor", "action", "target"));
       }
       h.append("<tr data-action=\"")
           .append(Html.esc(r.path("action").asText()))

@@ -38,11 +38,17 @@ public final class LifecycleStats implements AutoCloseable {
   private final int slots;
   private final Map<String, Tracked> unfinished = new LinkedHashMap<>();
   private final Map<Key, StatBucket[]> rings = new HashMap<>();
-  private final TopicFollower follower;
+  private final Duration window;
+  private TopicFollower follower;
 
-  public LifecycleStats(RunexConfig cfg, RunexTopics topics, Duration window) {
+  public LifecycleStats(RunexConfig cfg, Duration window) {
     this.cfg = cfg;
     this.slots = (int) Math.max(12, window.toMillis() / SLOT.toMillis());
+    this.window = window;
+  }
+
+  /** Starts following the events topic from {@code window} ago. */
+  public LifecycleStats follow(RunexTopics topics) {
     Deserializer<JobEvent> events = topics.events().valueSerde().deserializer();
     String topic = topics.events().name();
     this.follower =
@@ -52,9 +58,6 @@ public final class LifecycleStats implements AutoCloseable {
             new TopicFollower.Start.Since(window),
             "events",
             r -> accept(events.deserialize(topic, r.value())));
-  }
-
-  public LifecycleStats start() {
     follower.start();
     return this;
   }
@@ -261,6 +264,8 @@ public final class LifecycleStats implements AutoCloseable {
 
   @Override
   public void close() {
-    follower.close();
+    if (follower != null) {
+      follower.close();
+    }
   }
 }

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -70,7 +71,12 @@ public final class ScheduledTopicBacklog implements BacklogSource, AutoCloseable
               .partitionsToOffsetAndMetadata()
               .get(10, TimeUnit.SECONDS);
       return m == null ? Map.of() : m;
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return Map.of(); // no worker of this pool has committed yet
+      }
+      throw new IllegalStateException("cannot read the offsets of pool " + pool + ": " + e, e);
+    } catch (TimeoutException e) {
       throw new IllegalStateException("cannot read the offsets of pool " + pool + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

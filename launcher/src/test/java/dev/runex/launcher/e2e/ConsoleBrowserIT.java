@@ -177,7 +177,10 @@ class ConsoleBrowserIT {
       assertThat(web.findElement(By.cssSelector("[data-testid=jobs]")).getText())
           .doesNotContain(order, "w-" + run);
       web.get(base + "/console/jobs/" + order);
-      assertThat(web.findElement(By.cssSelector("h1")).getText()).contains("404");
+      assertThat(web.findElements(By.cssSelector("[data-testid=not-yet]")))
+          .as("another tenant's job looks like an unknown one")
+          .hasSize(1);
+      assertThat(web.findElements(By.cssSelector("[data-testid=timeline]"))).isEmpty();
       web.get(base + "/console/dead-letters?text=" + order);
       assertThat(web.findElement(By.cssSelector("[data-testid=dead-letter-count]")).getText())
           .isEqualTo("0");
