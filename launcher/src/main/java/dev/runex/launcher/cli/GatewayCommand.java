@@ -19,10 +19,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "gateway",
     mixinStandardHelpOptions = true,
-    description = {
-      "Run the operator console until stopped: the HTTP API (/api/v1, described at /openapi.yaml), the",
-      "dashboard (/console), /health/live, /health/ready and /metrics. Needs runex.gateway.keys."
-    },
+    description =
+        "Run the operator console until stopped: the HTTP API (/api/v1, described at /openapi.yaml), "
+            + "the dashboard (/console), /health/live, /health/ready and /metrics. Needs runex.gateway.keys.",
     footer = {"", "Example: ./runex gateway -c runex.yaml --port 9480"})
 public final class GatewayCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
@@ -50,6 +49,10 @@ public final class GatewayCommand implements Callable<Integer> {
       extra.put(Settings.GATEWAY_PORT.key(), port.toString());
     }
     RunexConfig cfg = config.load(extra);
+    if (cfg.gatewayKeys().isEmpty()) {
+      throw new IllegalStateException(
+          "runex.gateway.keys is empty: configure at least one API key (see docs/console.md)");
+    }
     Lifetime lifetime = new Lifetime();
     TopicProvisioner.ensureTopics(cfg, cfg.topics(), cfg.pools());
     Gateway gateway =
