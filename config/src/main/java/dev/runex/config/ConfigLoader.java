@@ -69,6 +69,7 @@ public final class ConfigLoader {
     Map<String, Map<String, String>> kafka = new HashMap<>();
     Map<String, JsonNode> scheduleNodes = new LinkedHashMap<>();
     JsonNode[] quotaNode = new JsonNode[1];
+    JsonNode[] gatewayKeysNode = new JsonNode[1];
     JsonNode runex = root == null ? null : root.get("runex");
     if (root != null && !root.isMissingNode() && !root.isNull()) {
       Iterator<String> top = root.fieldNames();
@@ -98,6 +99,23 @@ public final class ConfigLoader {
                           .fields()
                           .forEachRemaining(t -> scheduleNodes.put(t.getKey(), t.getValue()));
                   case "quotas" -> quotaNode[0] = e.getValue();
+                  case "gateway" -> {
+                    // keys are structured (one block per key); the other gateway keys are scalars
+                    if (e.getValue().isObject()) {
+                      e.getValue()
+                          .fields()
+                          .forEachRemaining(
+                              g -> {
+                                if (g.getKey().equals("keys")) {
+                                  gatewayKeysNode[0] = g.getValue();
+                                } else {
+                                  flatten("runex.gateway." + g.getKey(), g.getValue(), raw);
+                                }
+                              });
+                    } else {
+                      flatten("runex.gateway", e.getValue(), raw);
+                    }
+                  }
                   case "kafka" ->
                       e.getValue()
                           .fields()
@@ -152,7 +170,12 @@ public final class ConfigLoader {
     scheduleNodes.forEach(
         (name, node) -> schedules.put(name, ScheduleParser.parse(name, node, jobTypes)));
     return new RunexConfig(
-        values, jobTypes, overridesK, schedules, QuotaParser.parse(quotaNode[0], jobTypes));
+        values,
+        jobTypes,
+        overridesK,
+        schedules,
+        QuotaParser.parse(quotaNode[0], jobTypes),
+        GatewayKeyParser.parse(gatewayKeysNode[0], env));
   }
 
   private static String checkClient(String client) {

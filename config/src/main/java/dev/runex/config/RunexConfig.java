@@ -21,18 +21,21 @@ public final class RunexConfig {
   private final KafkaOverrides kafka;
   private final Map<String, ScheduleSpec> schedules;
   private final Quotas quotas;
+  private final GatewayKeys gatewayKeys;
 
   RunexConfig(
       Map<Setting, Object> values,
       Map<String, JobTypeSpec> jobTypes,
       KafkaOverrides kafka,
       Map<String, ScheduleSpec> schedules,
-      Quotas quotas) {
+      Quotas quotas,
+      GatewayKeys gatewayKeys) {
     this.values = Map.copyOf(values);
     this.jobTypes = Collections.unmodifiableMap(new HashMap<>(jobTypes));
     this.kafka = kafka;
     this.schedules = Collections.unmodifiableMap(new java.util.LinkedHashMap<>(schedules));
     this.quotas = quotas;
+    this.gatewayKeys = gatewayKeys;
     outputFormat();
     SandboxMode.parse(string(Settings.WORKER_SANDBOX));
   }
@@ -41,22 +44,32 @@ public final class RunexConfig {
   public RunexConfig with(Setting setting, String value) {
     Map<Setting, Object> copy = new HashMap<>(values);
     copy.put(setting, setting.parse(value));
-    return new RunexConfig(copy, jobTypes, kafka, schedules, quotas);
+    return new RunexConfig(copy, jobTypes, kafka, schedules, quotas, gatewayKeys);
   }
 
   /** The same config with other job types. */
   public RunexConfig withJobTypes(Map<String, JobTypeSpec> types) {
-    return new RunexConfig(values, types, kafka, schedules, quotas);
+    return new RunexConfig(values, types, kafka, schedules, quotas, gatewayKeys);
   }
 
   /** The same config with other schedules. */
   public RunexConfig withSchedules(Map<String, ScheduleSpec> declared) {
-    return new RunexConfig(values, jobTypes, kafka, declared, quotas);
+    return new RunexConfig(values, jobTypes, kafka, declared, quotas, gatewayKeys);
   }
 
   /** The same config with other tenant quotas. */
   public RunexConfig withQuotas(Quotas declared) {
-    return new RunexConfig(values, jobTypes, kafka, schedules, declared);
+    return new RunexConfig(values, jobTypes, kafka, schedules, declared, gatewayKeys);
+  }
+
+  /** The same config with other gateway API keys. */
+  public RunexConfig withGatewayKeys(GatewayKeys keys) {
+    return new RunexConfig(values, jobTypes, kafka, schedules, quotas, keys);
+  }
+
+  /** The gateway's API keys ({@code runex.gateway.keys}; hashes only). */
+  public GatewayKeys gatewayKeys() {
+    return gatewayKeys;
   }
 
   /**

@@ -286,6 +286,70 @@ public final class Settings {
           1_000L,
           "Span of the recent completion rate that runex.backlog.drain.time divides the backlog by.");
 
+  public static final Setting GATEWAY_HOST =
+      new Setting(
+          "runex.gateway.host",
+          Kind.STRING,
+          "127.0.0.1",
+          null,
+          "Address the gateway (HTTP API and console) binds to; set 0.0.0.0 only behind TLS and with keys you trust.");
+  public static final Setting GATEWAY_PORT =
+      new Setting(
+          "runex.gateway.port",
+          Kind.INT,
+          "9480",
+          -1L,
+          "Port of the gateway (HTTP API, console, /metrics, /health); 0 picks a free port, -1: runex local starts no gateway.");
+  public static final Setting GATEWAY_STATUS_URL =
+      new Setting(
+          "runex.gateway.statusUrl",
+          Kind.STRING,
+          "",
+          null,
+          "A topology instance's job status API the gateway asks (empty: http://<runex.topology.statusHost>:<runex.topology.statusPort>).");
+  public static final Setting GATEWAY_MAX_REQUEST_BYTES =
+      new Setting(
+          "runex.gateway.maxRequestBytes",
+          Kind.SIZE,
+          "1MB",
+          1024L,
+          "Largest request body the gateway reads; a larger one is refused with 413 before it is read.");
+  public static final Setting GATEWAY_MAX_BATCH =
+      new Setting(
+          "runex.gateway.maxBatch",
+          Kind.INT,
+          "500",
+          1L,
+          "Most jobs one batch submission may carry.");
+  public static final Setting GATEWAY_MAX_WAIT =
+      new Setting(
+          "runex.gateway.maxWait",
+          Kind.DURATION,
+          "120s",
+          0L,
+          "Longest a submission may wait for its result (?wait=30s).");
+  public static final Setting GATEWAY_DEAD_LETTERS_HELD =
+      new Setting(
+          "runex.gateway.deadLettersHeld",
+          Kind.INT,
+          "10000",
+          1L,
+          "Dead letters the gateway keeps in memory to browse, search and replay (the newest; older ones stay on the topic, for runex dlq).");
+  public static final Setting GATEWAY_SESSION_TIMEOUT =
+      new Setting(
+          "runex.gateway.sessionTimeout",
+          Kind.DURATION,
+          "12h",
+          60_000L,
+          "How long a console login (an HttpOnly session cookie) lasts.");
+  public static final Setting GATEWAY_OVERVIEW_WINDOW =
+      new Setting(
+          "runex.gateway.overviewWindow",
+          Kind.DURATION,
+          "10m",
+          60_000L,
+          "How far back the console's overview charts and rates reach (read from the events topic at start).");
+
   public static final List<Setting> ALL =
       List.of(
           BOOTSTRAP_SERVERS,
@@ -327,7 +391,16 @@ public final class Settings {
           METRICS_PORT,
           METRICS_HOST,
           METRICS_BACKLOG_INTERVAL,
-          METRICS_BACKLOG_RATE_WINDOW);
+          METRICS_BACKLOG_RATE_WINDOW,
+          GATEWAY_HOST,
+          GATEWAY_PORT,
+          GATEWAY_STATUS_URL,
+          GATEWAY_MAX_REQUEST_BYTES,
+          GATEWAY_MAX_BATCH,
+          GATEWAY_MAX_WAIT,
+          GATEWAY_DEAD_LETTERS_HELD,
+          GATEWAY_SESSION_TIMEOUT,
+          GATEWAY_OVERVIEW_WINDOW);
 
   public static Setting byKey(String key) {
     for (Setting s : ALL) {

@@ -4,6 +4,7 @@ import dev.runex.config.ConfigException;
 import dev.runex.launcher.cli.CancelCommand;
 import dev.runex.launcher.cli.ConfigDocCommand;
 import dev.runex.launcher.cli.DlqCommand;
+import dev.runex.launcher.cli.GatewayCommand;
 import dev.runex.launcher.cli.JobsCommand;
 import dev.runex.launcher.cli.LocalCommand;
 import dev.runex.launcher.cli.PauseCommand;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Command;
       LocalCommand.class,
       TopologyCommand.class,
       WorkerCommand.class,
+      GatewayCommand.class,
       SubmitCommand.class,
       ResultsCommand.class,
       StatusCommand.class,

@@ -126,7 +126,20 @@ public enum RunexMeters {
       Kind.TIME_GAUGE,
       "Estimated time to drain the waiting jobs at the worker group's recent completion rate (+Inf when it completes nothing, NaN until two samples).",
       "pool",
-      "priority");
+      "priority"),
+  GATEWAY_REQUESTS(
+      "runex.gateway.requests",
+      Kind.TIMER,
+      "Gateway HTTP requests, by route (its pattern, not the path) and status.",
+      "route",
+      "status"),
+  GATEWAY_SUBMITTED(
+      "runex.gateway.submitted",
+      Kind.COUNTER,
+      "Jobs submitted through the gateway, by outcome (accepted, or the reason code of a refusal).",
+      "outcome"),
+  GATEWAY_REPLAYED(
+      "runex.gateway.replayed", Kind.COUNTER, "Dead letters replayed through the gateway.");
 
   /** Meter kinds. */
   public enum Kind {

@@ -3,6 +3,8 @@ package dev.runex.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runex.monitoring.RunexMeters;
+import dev.runex.schemas.ControlAction;
+import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.JobResult;
@@ -11,6 +13,7 @@ import dev.runex.schemas.Schedule;
 import dev.runex.schemas.ScheduleCatchUp;
 import dev.runex.schemas.ScheduleOverlap;
 import dev.runex.schemas.ScheduleState;
+import dev.runex.schemas.control.ControlTargets;
 import dev.runex.topology.cron.ScheduleFirer;
 import dev.runex.topology.queueing.TimeOrderedKeys;
 import java.nio.charset.StandardCharsets;
@@ -71,6 +74,33 @@ class SchedulesTopologyTest {
         .containsEntry("team", "ops");
     assertThat(jobs.get(0).getParams()).containsEntry("message", "tick");
     assertThat(h.counter(RunexMeters.SCHEDULE_FIRINGS.meterName(), "outcome", "fired"))
+        .isEqualTo(2.0);
+  }
+
+  @Test
+  void aPausedScheduleSkipsItsFiringsUntilResumed() {
+    // given
+    schedules.pipeInput("every5", schedule(ScheduleOverlap.ALLOW, ScheduleCatchUp.ALL));
+    TestInputTopic<String, ControlCommand> control = h.input(h.topics.control());
+    control.pipeInput(
+        ControlTargets.schedule("every5"),
+        ControlTargets.command(
+            ControlTargets.schedule("every5"), ControlAction.PAUSE, "ops", "maintenance", T0));
+
+    // when: 10:05 and 10:10 pass while paused, then it is resumed before 10:15
+    h.advance(Duration.ofMinutes(10));
+    assertThat(validated.isEmpty()).as("nothing fires while paused").isTrue();
+    control.pipeInput(
+        ControlTargets.schedule("every5"),
+        ControlTargets.command(
+            ControlTargets.schedule("every5"), ControlAction.RESUME, "ops", null, T0));
+    h.advance(Duration.ofMinutes(5));
+
+    // then: the skipped firings are not caught up; the next one fires
+    assertThat(validated.readValuesToList())
+        .extracting(Job::getId)
+        .containsExactly("every5@2026-03-01T10:15:00Z");
+    assertThat(h.counter(RunexMeters.SCHEDULE_FIRINGS.meterName(), "outcome", "skipped"))
         .isEqualTo(2.0);
   }
 

@@ -157,6 +157,39 @@ class StatusTopologyTest {
   }
 
   @Test
+  void listsByLabelAndSubmissionTimeWithLabelsTakenFromTheIntakeRequest() {
+    // given: two jobs through the real intake, one with labels, and one submitted later
+    Instant first = Instant.ofEpochMilli(h.now());
+    h.input(h.topics.intake())
+        .pipeInput(
+            utf8("lab"),
+            utf8(
+                "{\"type\":\"echo\",\"tenant\":\"demo\",\"delay\":\"1h\","
+                    + "\"labels\":{\"team\":\"ml\",\"env\":\"prod\"}}"));
+    h.advance(Duration.ofMinutes(5));
+    h.input(h.topics.intake())
+        .pipeInput(utf8("plain"), utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"delay\":\"1h\"}"));
+
+    // when
+    StatusReader r = reader();
+
+    // then
+    assertThat(store().get("lab").getLabels()).containsEntry("team", "ml");
+    assertThat(ids(r.list(filter(Map.of("team", "ml"), null, null), null, 10)))
+        .containsExactly("lab");
+    assertThat(ids(r.list(filter(Map.of("team", "ml", "env", "dev"), null, null), null, 10)))
+        .isEmpty();
+    assertThat(ids(r.list(filter(Map.of(), first.plusSeconds(60), null), null, 10)))
+        .containsExactly("plain");
+    assertThat(ids(r.list(filter(Map.of(), null, first.plusSeconds(60)), null, 10)))
+        .containsExactly("lab");
+  }
+
+  private static JobFilter filter(Map<String, String> labels, Instant from, Instant to) {
+    return new JobFilter("demo", null, null, labels, from, to);
+  }
+
+  @Test
   void tenantsWhoseNamesShareAPrefixAreListedApart() {
     pipe("j1", "acme", "echo", JobEventKind.SCHEDULED, 1);
     pipe("j2", "acme-eu", "echo", JobEventKind.SCHEDULED, 1);

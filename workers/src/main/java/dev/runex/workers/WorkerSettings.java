@@ -42,6 +42,11 @@ public record WorkerSettings(
 
   private static final Logger log = LoggerFactory.getLogger(WorkerSettings.class);
 
+  /** The consumer group of a pool's workers: {@code <prefix>worker.<pool>}. */
+  public static String groupId(RunexConfig cfg, String pool) {
+    return cfg.workerGroupId(pool);
+  }
+
   public static WorkerSettings from(RunexConfig cfg) {
     String pool = cfg.string(Settings.WORKER_POOL);
     String explicitId = cfg.string(Settings.WORKER_ID).trim();

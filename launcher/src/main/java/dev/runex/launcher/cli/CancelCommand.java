@@ -1,5 +1,6 @@
 package dev.runex.launcher.cli;
 
+import dev.runex.gateway.control.ControlWriter;
 import dev.runex.schemas.ControlAction;
 import dev.runex.schemas.control.ControlTargets;
 import java.util.concurrent.Callable;

@@ -1,6 +1,7 @@
 package dev.runex.launcher.cli;
 
 import dev.runex.config.ConfigLoader;
+import dev.runex.config.GatewayKeyParser;
 import dev.runex.config.QuotaParser;
 import dev.runex.config.ScheduleParser;
 import dev.runex.config.Setting;
@@ -48,6 +49,13 @@ public final class ConfigReference {
         .append("(a tenant's block inherits each key it does not set from the default block):\n\n")
         .append("| key | description |\n|---|---|\n");
     for (Map.Entry<String, String> e : QuotaParser.KEY_DOCS.entrySet()) {
+      sb.append("| `").append(e.getKey()).append("` | ").append(e.getValue()).append(" |\n");
+    }
+    sb.append(
+            "\nGateway API keys, under `runex.gateway.keys.<name>` (see docs/console.md; exactly one of ")
+        .append(
+            "`sha256`, `env`, `file`; only the hash is kept):\n\n| key | description |\n|---|---|\n");
+    for (Map.Entry<String, String> e : GatewayKeyParser.KEY_DOCS.entrySet()) {
       sb.append("| `").append(e.getKey()).append("` | ").append(e.getValue()).append(" |\n");
     }
     sb.append(

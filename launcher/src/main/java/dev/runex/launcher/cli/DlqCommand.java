@@ -2,18 +2,17 @@ package dev.runex.launcher.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runex.config.RunexConfig;
-import dev.runex.launcher.deadletter.DeadLetterReplay;
+import dev.runex.gateway.deadletter.DeadLetterEntry;
+import dev.runex.gateway.deadletter.DeadLetterReader;
+import dev.runex.gateway.deadletter.DeadLetterReplay;
+import dev.runex.gateway.kafka.Clients;
+import dev.runex.gateway.kafka.RecordText;
 import dev.runex.schemas.topics.RunexTopics;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,34 +26,8 @@ import picocli.CommandLine.Parameters;
     subcommands = {DlqCommand.ListCmd.class, DlqCommand.ShowCmd.class, DlqCommand.ReplayCmd.class})
 public final class DlqCommand {
 
-  /** One dead letter as read: coordinates, key and decoded value. */
-  record Entry(int partition, long offset, byte[] key, JsonNode value) {
-    String coordinates(String topic) {
-      return topic + "/" + partition + "/" + offset;
-    }
-
-    boolean matches(String ref) {
-      return ref.equals(partition + ":" + offset)
-          || ref.equals(RecordText.key(key))
-          || ref.equals(value.path("jobId").asText(null));
-    }
-  }
-
-  /** Reads every dead letter currently in the topic (up to the end offsets at start). */
-  static List<Entry> readAll(RunexConfig cfg, RunexTopics topics) {
-    List<Entry> out = new ArrayList<>();
-    RecordText text = new RecordText(topics.registry());
-    try (KafkaConsumer<byte[], byte[]> c = Clients.reader(cfg, topics.deadLetter().name(), true)) {
-      Map<TopicPartition, Long> end = c.endOffsets(c.assignment());
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (end.entrySet().stream().anyMatch(e -> c.position(e.getKey()) < e.getValue())
-          && System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-          out.add(new Entry(r.partition(), r.offset(), r.key(), text.toJson(r.value())));
-        }
-      }
-    }
-    return out;
+  static List<DeadLetterEntry> readAll(RunexConfig cfg, RunexTopics topics) {
+    return DeadLetterReader.readAll(cfg, topics);
   }
 
   static RunexTopics topics(RunexConfig cfg) {
@@ -71,10 +44,10 @@ public final class DlqCommand {
     @Override
     public Integer call() {
       RunexConfig cfg = config.load();
-      List<Entry> all = readAll(cfg, topics(cfg));
+      List<DeadLetterEntry> all = readAll(cfg, topics(cfg));
       System.out.printf(
           "%-10s %-38s %-10s %-20s %s%n", "PART:OFF", "KEY / JOB ID", "STAGE", "REASON", "MESSAGE");
-      for (Entry e : all) {
+      for (DeadLetterEntry e : all) {
         JsonNode v = e.value();
         System.out.printf(
             "%-10s %-38s %-10s %-20s %s%n",
@@ -102,7 +75,8 @@ public final class DlqCommand {
     @Override
     public Integer call() {
       RunexConfig cfg = config.load();
-      List<Entry> found = readAll(cfg, topics(cfg)).stream().filter(e -> e.matches(ref)).toList();
+      List<DeadLetterEntry> found =
+          readAll(cfg, topics(cfg)).stream().filter(e -> e.matches(ref)).toList();
       found.forEach(e -> System.out.println(e.value().toPrettyString()));
       if (found.isEmpty()) {
         System.err.println("no dead letter matches " + ref);
@@ -133,7 +107,7 @@ public final class DlqCommand {
     public Integer call() throws Exception {
       RunexConfig cfg = config.load();
       RunexTopics topics = topics(cfg);
-      List<Entry> chosen =
+      List<DeadLetterEntry> chosen =
           readAll(cfg, topics).stream()
               .filter(e -> all || refs.stream().anyMatch(e::matches))
               .toList();
@@ -144,7 +118,7 @@ public final class DlqCommand {
         return 1;
       }
       try (KafkaProducer<byte[], byte[]> producer = Clients.producer(cfg)) {
-        for (Entry e : chosen) {
+        for (DeadLetterEntry e : chosen) {
           String coords = e.coordinates(topics.deadLetter().name());
           DeadLetterReplay.IntakeRecord rec = DeadLetterReplay.toIntake(e.key(), e.value(), coords);
           producer.send(new ProducerRecord<>(topics.intake().name(), rec.key(), rec.value())).get();

@@ -1,6 +1,7 @@
 package dev.runex.launcher.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.runex.gateway.status.StatusClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
@@ -54,7 +55,7 @@ public final class JobsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StatusApi.Response r = StatusApi.of(statusUrl, config.load()).get("/jobs?" + query());
+    StatusClient.Response r = StatusClient.of(statusUrl, config.load()).get("/jobs?" + query());
     if (r.status() != 200) {
       System.err.println("cannot list jobs: " + r.error());
       return r.status() == 400 ? 2 : 3;

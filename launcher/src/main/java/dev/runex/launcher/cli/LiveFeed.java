@@ -2,6 +2,8 @@ package dev.runex.launcher.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runex.config.RunexConfig;
+import dev.runex.gateway.kafka.Clients;
+import dev.runex.gateway.kafka.RecordText;
 import dev.runex.schemas.topics.RunexTopics;
 import java.time.Duration;
 import java.util.Map;

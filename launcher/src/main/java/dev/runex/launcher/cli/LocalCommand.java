@@ -31,8 +31,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code runex local}: the whole stack on this machine — a real Kafka broker (127.0.0.1:9092) and
- * Apicurio Registry (127.0.0.1:8081) as child processes, the topology and one worker in this JVM —
- * then a demo, then it stays up until Ctrl-C and removes its data on exit.
+ * Apicurio Registry (127.0.0.1:8081) as child processes, the topology, one worker and the operator
+ * console (gateway, 127.0.0.1:9480, with an operator key made for this run) in this JVM — then a
+ * demo, then it stays up until Ctrl-C and removes its data on exit.
  */
 @Command(
     name = "local",
@@ -150,12 +151,14 @@ public final class LocalCommand implements Callable<Integer> {
     worker.start();
     lifetime.exitWhen(
         () -> !worker.isRunning() || TopologyCommand.stopped(topology), "the local runtime");
+    LocalConsole console = LocalConsole.start(cfg, topology, lifetime);
     System.out.printf(
         "runex is up: Kafka %s, registry %s, metrics http://127.0.0.1:%d/metrics%s%n",
         infra.bootstrapServers(),
         infra.registryUrl(),
         metrics.port(),
         topology.statusUrl().map(u -> ", job status " + u + "/jobs").orElse(""));
+    console.print();
     if (connect) {
       System.out.println("starting Kafka Connect (127.0.0.1:" + CONNECT_PORT + ")...");
       ConnectWorker connectWorker =
@@ -174,6 +177,7 @@ public final class LocalCommand implements Callable<Integer> {
       new LocalDemo(cfg, topics, feed).run();
     }
     printHelp();
+    console.print();
     if (connect) {
       printConnectHelp(cfg);
     }

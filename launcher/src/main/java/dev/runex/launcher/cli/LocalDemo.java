@@ -1,6 +1,7 @@
 package dev.runex.launcher.cli;
 
 import dev.runex.config.RunexConfig;
+import dev.runex.gateway.kafka.Clients;
 import dev.runex.schemas.topics.RunexTopics;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

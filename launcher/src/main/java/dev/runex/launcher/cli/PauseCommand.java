@@ -27,6 +27,6 @@ public final class PauseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return ControlWriter.sendAndReport(config.load(), target.target(), ControlAction.PAUSE, reason);
+    return ControlReport.sendAndReport(config.load(), target.target(), ControlAction.PAUSE, reason);
   }
 }

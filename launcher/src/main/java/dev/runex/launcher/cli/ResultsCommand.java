@@ -1,6 +1,8 @@
 package dev.runex.launcher.cli;
 
 import dev.runex.config.RunexConfig;
+import dev.runex.gateway.kafka.Clients;
+import dev.runex.gateway.kafka.RecordText;
 import dev.runex.schemas.topics.RunexTopics;
 import java.time.Duration;
 import java.util.concurrent.Callable;

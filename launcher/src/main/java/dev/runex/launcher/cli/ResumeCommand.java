@@ -24,7 +24,7 @@ public final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return ControlWriter.sendAndReport(
+    return ControlReport.sendAndReport(
         config.load(), target.target(), ControlAction.RESUME, reason);
   }
 }

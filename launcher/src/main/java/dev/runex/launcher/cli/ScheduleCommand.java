@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runex.config.ConfigException;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.ScheduleParser;
+import dev.runex.gateway.kafka.Clients;
 import dev.runex.schemas.Schedule;
 import dev.runex.schemas.json.AvroJson;
 import dev.runex.schemas.topics.RunexTopics;

@@ -1,5 +1,6 @@
 package dev.runex.launcher.cli;
 
+import dev.runex.gateway.status.StatusClient;
 import dev.runex.topology.status.StatusQueries;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,8 +30,8 @@ public final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StatusApi.Response r =
-        StatusApi.of(statusUrl, config.load()).get("/jobs/" + StatusQueries.pathSegment(id));
+    StatusClient.Response r =
+        StatusClient.of(statusUrl, config.load()).get("/jobs/" + StatusQueries.pathSegment(id));
     if (r.status() == 200) {
       System.out.println(r.body().toPrettyString());
       return 0;

@@ -3,6 +3,8 @@ package dev.runex.launcher.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runex.config.RunexConfig;
+import dev.runex.gateway.kafka.Clients;
+import dev.runex.gateway.kafka.RecordText;
 import dev.runex.schemas.json.AvroJson;
 import dev.runex.schemas.lifecycle.TraceParents;
 import dev.runex.schemas.topics.RunexTopics;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.runex.config.ConfigLoader;
 import dev.runex.config.JobTypeSpec;
 import dev.runex.config.RunexConfig;
-import dev.runex.launcher.cli.ControlWriter;
+import dev.runex.gateway.control.ControlWriter;
 import dev.runex.launcher.it.RealKafka;
 import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.ControlAction;

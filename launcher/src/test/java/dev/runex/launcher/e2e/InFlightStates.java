@@ -7,7 +7,7 @@ import dev.runex.config.ConfigLoader;
 import dev.runex.config.CronExpression;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.ScheduleSpec;
-import dev.runex.launcher.cli.Clients;
+import dev.runex.gateway.kafka.Clients;
 import dev.runex.launcher.e2e.InFlightState.Run;
 import dev.runex.schemas.ControlAction;
 import dev.runex.schemas.JobEvent;

@@ -13,13 +13,16 @@ import java.util.OptionalLong;
  * @param offsetLag the offset lag summed over the partitions
  * @param drainSeconds estimated seconds to drain the lag at the recent completion rate (see {@link
  *     DrainRate#drainSeconds})
+ * @param exact whether {@code waiting} was counted record by record on every partition (false:
+ *     partly estimated from offsets)
  */
 public record BacklogSample(
     long sampledAtMillis,
     long waiting,
     OptionalLong oldestDueMillis,
     long offsetLag,
-    double drainSeconds) {
+    double drainSeconds,
+    boolean exact) {
 
   /** Combines the partitions of one backlog and feeds its completion rate. */
   public static BacklogSample of(
@@ -28,7 +31,9 @@ public record BacklogSample(
     long lag = 0;
     long committed = 0;
     long oldest = Long.MAX_VALUE;
+    boolean exact = true;
     for (PartitionBacklog p : partitions) {
+      exact &= p.exact();
       waiting += p.waiting();
       lag += p.offsetLag();
       committed += p.committed();
@@ -42,7 +47,8 @@ public record BacklogSample(
         waiting,
         oldest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(oldest),
         lag,
-        DrainRate.drainSeconds(lag, perSecond));
+        DrainRate.drainSeconds(lag, perSecond),
+        exact);
   }
 
   /**

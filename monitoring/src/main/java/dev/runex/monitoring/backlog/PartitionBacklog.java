@@ -53,4 +53,9 @@ public record PartitionBacklog(
     }
     return counted + Math.max(0, end - position);
   }
+
+  /** Whether {@link #waiting()} was counted record by record (the read reached the end). */
+  public boolean exact() {
+    return offsetLag() == 0 || (read && position >= end);
+  }
 }

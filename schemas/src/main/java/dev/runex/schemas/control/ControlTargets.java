@@ -5,15 +5,18 @@ import dev.runex.schemas.ControlCommand;
 import java.time.Instant;
 
 /**
- * Keys of the compacted {@code control} topic: what a {@link ControlCommand} applies to. Shared by
- * the CLI that writes commands and the topology and workers that read them, so they agree on the
- * spelling.
+ * Keys of the compacted {@code control} topic: what a {@link ControlCommand} applies to ({@code
+ * job:}, {@code tenant:}, {@code type:}, {@code pool:}, {@code schedule:}). Shared by the CLI that
+ * writes commands and the topology and workers that read them, so they agree on the spelling.
  */
 public final class ControlTargets {
   public static final String JOB = "job:";
   public static final String TENANT = "tenant:";
   public static final String TYPE = "type:";
   public static final String POOL = "pool:";
+
+  /** A recurring schedule: while paused, its firings are skipped (counted, not submitted). */
+  public static final String SCHEDULE = "schedule:";
 
   private ControlTargets() {}
 
@@ -31,6 +34,10 @@ public final class ControlTargets {
 
   public static String pool(String pool) {
     return POOL + pool;
+  }
+
+  public static String schedule(String name) {
+    return SCHEDULE + name;
   }
 
   /** A command for {@code target}, stamped {@code now}. */

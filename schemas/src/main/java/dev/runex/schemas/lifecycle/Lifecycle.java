@@ -27,6 +27,10 @@ public final class Lifecycle {
         event(job.getId(), job.getTenant(), job.getType(), kind, stage, instanceId, detail, now);
     e.setAttempt(job.getAttempt());
     e.setDueAt(job.getDueAt());
+    if (kind == JobEventKind.RECEIVED && !job.getLabels().isEmpty()) {
+      // once per job: the status store keeps them so jobs can be listed by label
+      e.setLabels(job.getLabels());
+    }
     return e;
   }
 

@@ -132,6 +132,14 @@ public final class RunexTopics {
         prefix + "control", Serdes.String(), AvroSerdes.confluent(registry, ControlCommand.class));
   }
 
+  /**
+   * The operator audit trail (key: the acting key's name; value: one JSON object per action, e.g. a
+   * dead-letter replay: who, when, what, how many). Plain JSON so any consumer can read it.
+   */
+  public Topic<String, String> audit() {
+    return new Topic<>(prefix + "audit", Serdes.String(), Serdes.String());
+  }
+
   /** Every topic the runtime needs for these pools, with partitions, replication and retention. */
   public List<NewTopic> newTopics(Collection<String> pools) {
     List<String> names =
@@ -144,7 +152,8 @@ public final class RunexTopics {
                 admissionReleases().name(),
                 results().name(),
                 deadLetter().name(),
-                events().name()));
+                events().name(),
+                audit().name()));
     pools.forEach(
         p -> {
           for (JobPriority priority : JobPriority.values()) {

@@ -94,6 +94,30 @@ public final class ScheduleClock {
   }
 
   /**
+   * A paused schedule's due firings are skipped, not submitted and not caught up later: the state
+   * moves to the first firing after {@code now}; returns how many were skipped.
+   */
+  public static long skipPaused(ScheduleState state, Instant now) {
+    if (state.getNextFireAt().isAfter(now)) {
+      return 0;
+    }
+    CronExpression cron = CronExpression.parse(state.getSchedule().getCron());
+    ZoneId zone = ZoneId.of(state.getSchedule().getZone());
+    long skipped = 0;
+    Instant t = state.getNextFireAt();
+    for (int scanned = 0; t != null && !t.isAfter(now); scanned++) {
+      skipped++;
+      t = scanned >= MAX_SCAN ? cron.next(now, zone) : cron.next(t, zone);
+      if (scanned >= MAX_SCAN) {
+        break;
+      }
+    }
+    state.setNextFireAt(t == null ? NEVER : t);
+    state.setSkipped(state.getSkipped() + skipped);
+    return skipped;
+  }
+
+  /**
    * The job {@code jobId} of this schedule has its result: the schedule is no longer running, and a
    * buffered firing, if any, fires now (its time is returned).
    */

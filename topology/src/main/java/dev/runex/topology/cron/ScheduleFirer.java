@@ -2,9 +2,13 @@ package dev.runex.topology.cron;
 
 import dev.runex.config.CronExpression;
 import dev.runex.monitoring.RunexMeters;
+import dev.runex.schemas.ControlAction;
+import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.Schedule;
 import dev.runex.schemas.ScheduleState;
+import dev.runex.schemas.control.ControlTargets;
+import dev.runex.topology.control.ControlStore;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.queueing.TimeOrderedKeys;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *       firing, latest job, buffered firing); {@link #DUE} ({@code schedule-due}): next firing time
  *       → name, so a punctuation reads only what is due;
  *   <li>a wall-clock punctuator fires what is due ({@link ScheduleClock}: catch-up and overlap
- *       policies); a result of the latest job may release a buffered firing;
+ *       policies); a result of the latest job may release a buffered firing; a schedule paused
+ *       through {@code control} ({@code schedule:<name>}, read from the global {@link
+ *       ControlStore}) skips its due firings (counted as skipped) until resumed;
  *   <li>output: each firing as a {@code JobRequest} on {@code intake}, key and id {@code
  *       <name>@<fire time>} — it is validated, deduplicated and run like any submitted job.
  * </ul>
@@ -54,6 +60,7 @@ public final class ScheduleFirer implements Processor<String, ScheduleInput, byt
   private ProcessorContext<byte[], JobRequest> context;
   private KeyValueStore<String, ScheduleState> states;
   private KeyValueStore<String, String> due;
+  private KeyValueStore<String, ControlCommand> control;
 
   public ScheduleFirer(Duration punctuateInterval, StageCounters counters) {
     this.punctuateInterval = punctuateInterval;
@@ -65,6 +72,7 @@ public final class ScheduleFirer implements Processor<String, ScheduleInput, byt
     this.context = context;
     this.states = context.getStateStore(STATE);
     this.due = context.getStateStore(DUE);
+    this.control = context.getStateStore(ControlStore.NAME);
     context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, this::fireDue);
   }
 
@@ -132,14 +140,24 @@ public final class ScheduleFirer implements Processor<String, ScheduleInput, byt
       Instant previousNext = state.getNextFireAt();
       long skippedBefore = state.getSkipped();
       Instant bufferedBefore = state.getBufferedFireAt();
-      for (Instant at : ScheduleClock.tick(state, Instant.ofEpochMilli(now))) {
-        submit(state.getSchedule(), at);
+      if (paused(name)) {
+        ScheduleClock.skipPaused(state, Instant.ofEpochMilli(now));
+      } else {
+        for (Instant at : ScheduleClock.tick(state, Instant.ofEpochMilli(now))) {
+          submit(state.getSchedule(), at);
+        }
       }
       if (state.getBufferedFireAt() != null && !state.getBufferedFireAt().equals(bufferedBefore)) {
         counters.increment(RunexMeters.SCHEDULE_FIRINGS, "buffered");
       }
       save(name, state, previousNext, skippedBefore);
     }
+  }
+
+  /** Paused through the control topic ({@code schedule:<name>} PAUSE, from the global store). */
+  private boolean paused(String name) {
+    ControlCommand c = control.get(ControlTargets.schedule(name));
+    return c != null && c.getAction() == ControlAction.PAUSE;
   }
 
   private void submit(Schedule schedule, Instant fireAt) {

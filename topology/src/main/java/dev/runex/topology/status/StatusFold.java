@@ -103,6 +103,9 @@ public final class StatusFold {
       return;
     }
     v.setState(phase);
+    if (e.getLabels() != null && !e.getLabels().isEmpty()) {
+      v.setLabels(e.getLabels());
+    }
     v.setTenant(e.getTenant() != null ? e.getTenant() : v.getTenant());
     v.setType(e.getType() != null ? e.getType() : v.getType());
     v.setAttempt(Math.max(v.getAttempt(), e.getAttempt()));

@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /jobs/<id>} → 200 the job's {@code JobStatusView}; 404 unknown or expired; 503
  *       its owner cannot answer right now (retry);
- *   <li>{@code GET /jobs?tenant=&type=&state=&limit=&pageToken=} → 200 {@code {"jobs": [...],
- *       "nextPageToken": "..." | null}}, in job-id order, {@code limit} 1 to {@value #MAX_LIMIT}
- *       (default {@value #DEFAULT_LIMIT}); 400 for a bad parameter;
+ *   <li>{@code GET
+ *       /jobs?tenant=&type=&state=&label=k=v,...&submittedFrom=&submittedTo=&limit=&pageToken=} →
+ *       200 {@code {"jobs": [...], "nextPageToken": "..." | null}}, in job-id order, {@code limit}
+ *       1 to {@value #MAX_LIMIT} (default {@value #DEFAULT_LIMIT}); 400 for a bad parameter;
  *   <li>{@code local=true} marks a request from another instance: answer from here, never forward.
  * </ul>
  *
@@ -152,7 +153,10 @@ public final class StatusHttpServer implements AutoCloseable {
           new JobFilter(
               blankToNull(params.get("tenant")),
               blankToNull(params.get("type")),
-              JobFilter.state(params.get("state")));
+              JobFilter.state(params.get("state")),
+              JobFilter.labels(params.get("label")),
+              JobFilter.instant("submittedFrom", params.get("submittedFrom")),
+              JobFilter.instant("submittedTo", params.get("submittedTo")));
       afterId = JobPage.afterId(params.get("pageToken"));
       limit = limit(params.get("limit"));
     } catch (IllegalArgumentException e) {

@@ -99,6 +99,24 @@ public final class ControlTable {
     return Optional.empty();
   }
 
+  /** Every paused target (tenant, type, pool, schedule) with the command that paused it. */
+  public Map<String, ControlCommand> paused() {
+    Map<String, ControlCommand> out = new java.util.TreeMap<>();
+    commands.forEach(
+        (target, c) -> {
+          if (c.getAction() == ControlAction.PAUSE) {
+            out.put(target, c);
+          }
+        });
+    return out;
+  }
+
+  /** True when {@code target} is paused now. */
+  public boolean isPaused(String target) {
+    ControlCommand c = commands.get(target);
+    return c != null && c.getAction() == ControlAction.PAUSE;
+  }
+
   public void markCaughtUp() {
     caughtUp.countDown();
   }

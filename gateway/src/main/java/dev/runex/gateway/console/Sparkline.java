@@ -1,0 +1,80 @@
+package dev.runex.gateway.console;
+
+import java.util.Locale;
+
+/**
+ * A small time-series chart as inline SVG, drawn on the server: one polyline per series over the
+ * same x axis (oldest left), scaled to the largest value, with that value written in the corner.
+ * Gaps (negative values: not sampled) break the line.
+ */
+final class Sparkline {
+  static final int WIDTH = 240;
+  static final int HEIGHT = 48;
+
+  private Sparkline() {}
+
+  /** {@code series[i]} is one line; {@code colours[i]} its CSS class. */
+  static String svg(String label, double[][] series, String[] classes, String unit) {
+    double max = 0;
+    for (double[] s : series) {
+      for (double v : s) {
+        max = Math.max(max, v);
+      }
+    }
+    double top = max <= 0 ? 1 : max;
+    StringBuilder svg = new StringBuilder();
+    svg.append("<svg class=\"spark\" role=\"img\" aria-label=\"")
+        .append(Html.esc(label))
+        .append("\" width=\"")
+        .append(WIDTH)
+        .append("\" height=\"")
+        .append(HEIGHT)
+        .append("\" viewBox=\"0 0 ")
+        .append(WIDTH)
+        .append(' ')
+        .append(HEIGHT)
+        .append("\">");
+    svg.append("<line class=\"axis\" x1=\"0\" y1=\"")
+        .append(HEIGHT - 1)
+        .append("\" x2=\"")
+        .append(WIDTH)
+        .append("\" y2=\"")
+        .append(HEIGHT - 1)
+        .append("\"/>");
+    for (int k = 0; k < series.length; k++) {
+      double[] s = series[k];
+      if (s.length < 2) {
+        continue;
+      }
+      StringBuilder points = new StringBuilder();
+      for (int i = 0; i < s.length; i++) {
+        if (s[i] < 0) {
+          flush(svg, points, classes[k]);
+          continue;
+        }
+        double x = (double) i * (WIDTH - 1) / (s.length - 1);
+        double y = (HEIGHT - 4) - s[i] / top * (HEIGHT - 14) + 1;
+        points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+      }
+      flush(svg, points, classes[k]);
+    }
+    svg.append("<text x=\"2\" y=\"10\">")
+        .append(Html.esc(label))
+        .append(" · max ")
+        .append(max == Math.rint(max) ? Long.toString((long) max) : Html.rate(max))
+        .append(unit)
+        .append("</text></svg>");
+    return svg.toString();
+  }
+
+  private static void flush(StringBuilder svg, StringBuilder points, String cls) {
+    if (points.length() > 0) {
+      svg.append("<polyline class=\"")
+          .append(cls)
+          .append("\" points=\"")
+          .append(points.toString().trim())
+          .append("\"/>");
+      points.setLength(0);
+    }
+  }
+}

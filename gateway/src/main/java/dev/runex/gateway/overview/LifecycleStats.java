@@ -1,0 +1,271 @@
+package dev.runex.gateway.overview;
+
+import dev.runex.config.JobTypeSpec;
+import dev.runex.config.RunexConfig;
+import dev.runex.gateway.follow.TopicFollower;
+import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.topics.RunexTopics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Live figures from the lifecycle events topic, per pool and tenant: jobs in flight, delayed and
+ * throttled (from each unfinished job's latest event), attempts started and jobs finished per
+ * second, queue wait (start minus due time) and run time percentiles, the failure rate, and a
+ * series of time slots for the charts. Reads the events of the last {@code runex.gateway.
+ * overviewWindow} at start, then follows; an unfinished job whose latest event is older than that
+ * at start is not counted.
+ */
+public final class LifecycleStats implements AutoCloseable {
+  static final Duration SLOT = Duration.ofSeconds(5);
+  private static final int MAX_TRACKED = 500_000;
+
+  private record Key(String pool, String tenant) {}
+
+  private record Tracked(String pool, String tenant, JobEventKind last, Instant startedAt) {}
+
+  private final RunexConfig cfg;
+  private final int slots;
+  private final Map<String, Tracked> unfinished = new LinkedHashMap<>();
+  private final Map<Key, StatBucket[]> rings = new HashMap<>();
+  private final Duration window;
+  private TopicFollower follower;
+
+  public LifecycleStats(RunexConfig cfg, Duration window) {
+    this.cfg = cfg;
+    this.slots = (int) Math.max(12, window.toMillis() / SLOT.toMillis());
+    this.window = window;
+  }
+
+  /** Starts following the events topic from {@code window} ago. */
+  public LifecycleStats follow(RunexTopics topics) {
+    Deserializer<JobEvent> events = topics.events().valueSerde().deserializer();
+    String topic = topics.events().name();
+    this.follower =
+        new TopicFollower(
+            cfg,
+            topic,
+            new TopicFollower.Start.Since(window),
+            "events",
+            r -> accept(events.deserialize(topic, r.value())));
+    follower.start();
+    return this;
+  }
+
+  public TopicFollower follower() {
+    return follower;
+  }
+
+  String poolOf(String type) {
+    JobTypeSpec spec = type == null ? null : cfg.jobType(type);
+    return spec == null ? "?" : spec.pool();
+  }
+
+  synchronized void accept(JobEvent e) {
+    if (e == null) {
+      return;
+    }
+    String id = e.getJobId();
+    Tracked before = unfinished.get(id);
+    String pool = before != null ? before.pool() : poolOf(e.getType());
+    String tenant = e.getTenant() != null ? e.getTenant() : before == null ? null : before.tenant();
+    StatBucket b = bucket(new Key(pool, tenant), e.getTime().toEpochMilli());
+    JobEventKind kind = e.getKind();
+    switch (kind) {
+      case STARTED -> {
+        if (b != null) {
+          b.started++;
+          if (e.getDueAt() != null) {
+            b.recordWait(e.getTime().toEpochMilli() - e.getDueAt().toEpochMilli());
+          }
+        }
+        track(id, new Tracked(pool, tenant, kind, e.getTime()));
+      }
+      case SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, EXPIRED, REJECTED -> {
+        unfinished.remove(id);
+        if (b != null && kind != JobEventKind.REJECTED) {
+          b.finished++;
+          if (kind == JobEventKind.SUCCEEDED) {
+            b.succeeded++;
+          } else if (kind == JobEventKind.FAILED || kind == JobEventKind.TIMED_OUT) {
+            b.failed++;
+          }
+          recordRun(b, before, e);
+        }
+      }
+      case RETRY_SCHEDULED -> {
+        if (b != null) {
+          recordRun(b, before, e);
+        }
+        track(id, new Tracked(pool, tenant, kind, null));
+      }
+      case DEAD_LETTERED -> {}
+      default ->
+          track(id, new Tracked(pool, tenant, kind, before == null ? null : before.startedAt()));
+    }
+  }
+
+  private static void recordRun(StatBucket b, Tracked before, JobEvent e) {
+    if (before != null && before.last() == JobEventKind.STARTED && before.startedAt() != null) {
+      b.recordRun(e.getTime().toEpochMilli() - before.startedAt().toEpochMilli());
+    }
+  }
+
+  private void track(String id, Tracked t) {
+    unfinished.remove(id);
+    unfinished.put(id, t);
+    if (unfinished.size() > MAX_TRACKED) {
+      Iterator<String> it = unfinished.keySet().iterator();
+      it.next();
+      it.remove();
+    }
+  }
+
+  /** The slot for {@code millis} (null when it fell out of the window). */
+  private StatBucket bucket(Key key, long millis) {
+    long slot = millis / SLOT.toMillis();
+    long newest = System.currentTimeMillis() / SLOT.toMillis();
+    if (slot <= newest - slots) {
+      return null;
+    }
+    StatBucket[] ring = rings.computeIfAbsent(key, k -> newRing());
+    StatBucket b = ring[(int) Math.floorMod(slot, (long) slots)];
+    if (b.slot != slot) {
+      if (b.slot > slot) {
+        return null; // an event far older than what the ring now holds
+      }
+      b.reset(slot);
+    }
+    return b;
+  }
+
+  private StatBucket[] newRing() {
+    StatBucket[] ring = new StatBucket[slots];
+    for (int i = 0; i < slots; i++) {
+      ring[i] = new StatBucket();
+    }
+    return ring;
+  }
+
+  /** Records the sampled backlog and in-flight count of {@code pool} in the current slot. */
+  synchronized void sample(String pool, long waiting) {
+    long now = System.currentTimeMillis();
+    StatBucket b = bucket(new Key(pool, null), now);
+    if (b != null) {
+      b.waitingSample = waiting;
+      b.inFlightSample = count(pool, Optional.empty(), JobEventKind.STARTED);
+    }
+  }
+
+  /** Every pool with events in the window or unfinished jobs. */
+  public synchronized List<String> pools() {
+    List<String> out = new ArrayList<>();
+    rings.keySet().forEach(k -> add(out, k.pool()));
+    unfinished.values().forEach(t -> add(out, t.pool()));
+    return out;
+  }
+
+  private static void add(List<String> out, String pool) {
+    if (!out.contains(pool)) {
+      out.add(pool);
+    }
+  }
+
+  /** The figures of {@code pool}, for {@code tenant} only when given. */
+  public synchronized PoolStats stats(String pool, Optional<String> tenant) {
+    long newest = System.currentTimeMillis() / SLOT.toMillis();
+    long minuteSlots = Duration.ofMinutes(1).toMillis() / SLOT.toMillis();
+    long started = 0;
+    long finished = 0;
+    long succeeded = 0;
+    long failed = 0;
+    Histogram wait = StatBucket.empty();
+    Histogram run = StatBucket.empty();
+    double[] startedSeries = new double[slots];
+    double[] finishedSeries = new double[slots];
+    long[] waitingSeries = new long[slots];
+    long[] inFlightSeries = new long[slots];
+    java.util.Arrays.fill(waitingSeries, -1);
+    java.util.Arrays.fill(inFlightSeries, -1);
+    double perSecond = 1000.0 / SLOT.toMillis();
+    for (Map.Entry<Key, StatBucket[]> e : rings.entrySet()) {
+      Key k = e.getKey();
+      if (!k.pool().equals(pool)) {
+        continue;
+      }
+      boolean tenantMatches = tenant.isEmpty() || tenant.get().equals(k.tenant());
+      for (StatBucket b : e.getValue()) {
+        if (b.slot < 0 || b.slot <= newest - slots || b.slot > newest) {
+          continue;
+        }
+        int i = (int) (b.slot - (newest - slots + 1));
+        if (tenant.isEmpty() && k.tenant() == null) {
+          waitingSeries[i] = b.waitingSample;
+          inFlightSeries[i] = b.inFlightSample;
+        }
+        if (!tenantMatches) {
+          continue;
+        }
+        startedSeries[i] += b.started * perSecond;
+        finishedSeries[i] += b.finished * perSecond;
+        if (b.slot > newest - minuteSlots) {
+          started += b.started;
+          finished += b.finished;
+        }
+        succeeded += b.succeeded;
+        failed += b.failed;
+        b.addWaitTo(wait);
+        b.addRunTo(run);
+      }
+    }
+    List<PoolStats.Point> series = new ArrayList<>();
+    for (int i = 0; i < slots; i++) {
+      long at = (newest - slots + 1 + i) * SLOT.toMillis();
+      series.add(
+          new PoolStats.Point(
+              at, startedSeries[i], finishedSeries[i], waitingSeries[i], inFlightSeries[i]));
+    }
+    double minute = Duration.ofMinutes(1).toSeconds();
+    return new PoolStats(
+        count(pool, tenant, JobEventKind.STARTED),
+        count(pool, tenant, JobEventKind.DELAYED)
+            + count(pool, tenant, JobEventKind.RETRY_SCHEDULED),
+        count(pool, tenant, JobEventKind.THROTTLED),
+        started / minute,
+        finished / minute,
+        percentile(wait, 50),
+        percentile(wait, 99),
+        percentile(run, 50),
+        percentile(run, 99),
+        succeeded + failed == 0 ? null : (double) failed / (succeeded + failed),
+        series);
+  }
+
+  private long count(String pool, Optional<String> tenant, JobEventKind last) {
+    return unfinished.values().stream()
+        .filter(t -> t.pool().equals(pool) && t.last() == last)
+        .filter(t -> tenant.isEmpty() || tenant.get().equals(t.tenant()))
+        .count();
+  }
+
+  private static Long percentile(Histogram h, double p) {
+    return h.getTotalCount() == 0 ? null : h.getValueAtPercentile(p);
+  }
+
+  @Override
+  public void close() {
+    if (follower != null) {
+      follower.close();
+    }
+  }
+}

@@ -1,0 +1,249 @@
+package dev.runex.launcher.e2e;
+
+import static dev.runex.launcher.e2e.ConsoleFixture.ACME_KEY;
+import static dev.runex.launcher.e2e.ConsoleFixture.GLOBEX_KEY;
+import static dev.runex.launcher.e2e.ConsoleFixture.OPS_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The console in a real browser (headless Chromium) against the real runtime: an operator logs in
+ * with a key, pauses the pool and watches the overview's backlog grow and drain as jobs are
+ * submitted and the pool resumed (live, without a reload), opens a failed job's timeline, replays
+ * its dead letter with a dry run first and sees the new result; a tenant key sees its own tenant
+ * only. Screenshots go to {@code target/console-screenshots}.
+ */
+class ConsoleBrowserIT {
+  private static final Duration WAIT = Duration.ofSeconds(90);
+
+  @Test
+  @Timeout(600)
+  void anOperatorWatchesTheBacklogReplaysADeadLetterAndATenantSeesOnlyItsOwn() {
+    try (ConsoleFixture fx = new ConsoleFixture();
+        Browser browser = new Browser()) {
+      WebDriver web = browser.driver;
+      String base = fx.gateway.url().toString();
+      String run = UUID.randomUUID().toString().substring(0, 6);
+
+      // an unknown key is refused; the operator key logs in
+      web.get(base + "/console");
+      assertThat(web.getCurrentUrl()).endsWith("/login");
+      login(web, "wrong-key");
+      assertThat(web.findElement(By.cssSelector("[data-testid=login-error]")).getText())
+          .contains("not known");
+      login(web, OPS_KEY);
+      assertThat(web.findElement(By.cssSelector("[data-testid=who]")).getText())
+          .contains("ops (operator)");
+
+      // pause the pool, then submit three jobs from the jobs page
+      web.get(base + "/console/pauses");
+      new Select(web.findElement(By.cssSelector("[data-testid=pause-kind]")))
+          .selectByValue("pools");
+      web.findElement(By.cssSelector("[data-testid=pause-name]")).sendKeys("default");
+      web.findElement(By.cssSelector("[data-testid=pause]")).click();
+      assertThat(web.findElement(By.cssSelector("[data-paused='pool:default']")).getText())
+          .contains("ops");
+      web.get(base + "/console");
+      markPage(web);
+      for (int i = 1; i <= 3; i++) {
+        submitFromJobsPage(
+            web,
+            base,
+            "{\"id\":\"w-"
+                + run
+                + "-"
+                + i
+                + "\",\"type\":\"echo\",\"tenant\":\"acme\",\"params\":{\"message\":\""
+                + i
+                + "\"}}");
+      }
+
+      // the overview's backlog grows to three, live
+      web.get(base + "/console");
+      markPage(web);
+      await().atMost(WAIT).until(() -> waiting(web).equals("3"));
+      assertThat(pageWasNotReloaded(web)).as("htmx updated the overview in place").isTrue();
+      assertThat(web.findElement(By.cssSelector("[data-paused='pool:default']")).isDisplayed())
+          .isTrue();
+      browser.screenshot("overview-paused");
+
+      // resume: the backlog drains and the finish rate moves, still without a reload
+      ((JavascriptExecutor) web)
+          .executeScript(
+              "fetch('/console/pools/default/resume', {method: 'POST', credentials: 'same-origin'})");
+      await()
+          .atMost(WAIT)
+          .until(() -> waiting(web).equals("0") && !metric(web, "finished-rate").equals("0.00"));
+      assertThat(pageWasNotReloaded(web)).isTrue();
+      await()
+          .atMost(WAIT)
+          .until(() -> web.findElements(By.cssSelector("[data-paused='pool:default']")).isEmpty());
+      browser.screenshot("overview");
+
+      // a failed job's timeline
+      fx.inventory.down.set(true);
+      String order = "order-" + run;
+      submitFromJobsPage(
+          web,
+          base,
+          "{\"id\":\""
+              + order
+              + "\",\"type\":\"reserve\",\"tenant\":\"acme\",\"params\":{\"sku\":\"B-2\"}}");
+      assertThat(web.getCurrentUrl()).endsWith("/console/jobs/" + order);
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  field(web, "state").equals("FAILED")
+                      && !web.findElements(By.cssSelector("[data-testid=result]")).isEmpty());
+      List<String> kinds =
+          web.findElements(By.cssSelector("[data-testid=timeline] tr[data-kind]")).stream()
+              .map(e -> e.getAttribute("data-kind"))
+              .toList();
+      assertThat(kinds)
+          .containsSubsequence("RECEIVED", "VALIDATED", "SCHEDULED", "STARTED", "FAILED");
+      assertThat(web.findElement(By.cssSelector("[data-testid=error]")).getText())
+          .contains("inventory service unavailable");
+      assertThat(web.findElement(By.cssSelector("dd[data-field='wall']")).getText()).isNotBlank();
+      browser.screenshot("failed-job");
+
+      // its dead letter: filter, dry run, replay, new result
+      web.get(base + "/console/dead-letters?text=" + order);
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                web.navigate().refresh();
+                return web.findElement(By.cssSelector("[data-testid=dead-letter-count]"))
+                    .getText()
+                    .equals("1");
+              });
+      WebElement row = web.findElement(By.cssSelector("[data-testid=dead-letters] tr[data-ref]"));
+      row.findElement(By.cssSelector("input[type=checkbox]")).click();
+      WebElement rate = web.findElement(By.cssSelector("[data-testid=replay-rate]"));
+      rate.clear();
+      rate.sendKeys("5");
+      web.findElement(By.cssSelector("[data-testid=dry-run]")).click();
+      assertThat(web.findElement(By.cssSelector("[data-testid=dry-run-count]")).getText())
+          .isEqualTo("1");
+      assertThat(web.findElement(By.cssSelector("[data-testid=plan]")).getText()).contains(order);
+      browser.screenshot("dry-run");
+      assertThat(fx.http.get("/api/v1/jobs/" + order, OPS_KEY).body().path("state").asText())
+          .as("a dry run replays nothing")
+          .isEqualTo("FAILED");
+      fx.inventory.down.set(false);
+      web.findElement(By.cssSelector("[data-testid=replay]")).click();
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  web.findElement(By.cssSelector("[data-testid=replay-state]"))
+                      .getText()
+                      .equals("DONE"));
+      web.findElement(By.cssSelector("[data-testid=replayed-jobs] a")).click();
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                if (field(web, "state").equals("SUCCEEDED")
+                    && !web.findElements(By.cssSelector("[data-testid=output]")).isEmpty()) {
+                  return true;
+                }
+                web.navigate().refresh();
+                return false;
+              });
+      assertThat(web.findElement(By.cssSelector("[data-testid=output]")).getText())
+          .contains("reserved B-2");
+      browser.screenshot("replayed-job");
+      web.get(base + "/console/audit");
+      assertThat(web.findElement(By.cssSelector("[data-testid=audit]")).getText())
+          .contains("dead-letter.replay", order);
+
+      // a tenant key: its own tenant only
+      logout(web);
+      login(web, GLOBEX_KEY);
+      web.get(base + "/console/jobs");
+      assertThat(web.findElement(By.cssSelector("[data-testid=jobs]")).getText())
+          .doesNotContain(order, "w-" + run);
+      web.get(base + "/console/jobs/" + order);
+      assertThat(web.findElements(By.cssSelector("[data-testid=not-yet]")))
+          .as("another tenant's job looks like an unknown one")
+          .hasSize(1);
+      assertThat(web.findElements(By.cssSelector("[data-testid=timeline]"))).isEmpty();
+      web.get(base + "/console/dead-letters?text=" + order);
+      assertThat(web.findElement(By.cssSelector("[data-testid=dead-letter-count]")).getText())
+          .isEqualTo("0");
+      browser.screenshot("tenant-globex-jobs");
+      logout(web);
+      login(web, ACME_KEY);
+      web.get(base + "/console/jobs/" + order);
+      assertThat(field(web, "state")).isEqualTo("SUCCEEDED");
+      web.get(base + "/console/jobs?label=");
+      assertThat(web.findElement(By.cssSelector("[data-testid=jobs]")).getText()).contains(order);
+    }
+  }
+
+  private static void login(WebDriver web, String key) {
+    if (!web.getCurrentUrl().endsWith("/login")) {
+      web.get(web.getCurrentUrl().replaceAll("(https?://[^/]+).*", "$1") + "/login");
+    }
+    WebElement field = web.findElement(By.cssSelector("[data-testid=key]"));
+    field.clear();
+    field.sendKeys(key);
+    web.findElement(By.cssSelector("[data-testid=login]")).click();
+  }
+
+  private static void logout(WebDriver web) {
+    web.findElement(By.cssSelector("form[action='/logout'] button")).click();
+    assertThat(web.getCurrentUrl()).endsWith("/login");
+  }
+
+  private static void submitFromJobsPage(WebDriver web, String base, String json) {
+    web.get(base + "/console/jobs");
+    WebElement area = web.findElement(By.cssSelector("[data-testid=job-json]"));
+    area.sendKeys(json);
+    web.findElement(By.cssSelector("[data-testid=submit-job]")).click();
+  }
+
+  /** Waiting records of the default pool's normal priority, as the overview shows them now. */
+  private static String waiting(WebDriver web) {
+    return text(web, "[data-pool='default'] tr[data-priority='normal'] [data-metric=waiting]");
+  }
+
+  private static String metric(WebDriver web, String name) {
+    return text(web, "[data-pool='default'] [data-metric='" + name + "']");
+  }
+
+  private static String field(WebDriver web, String name) {
+    return text(web, "dd[data-field='" + name + "']");
+  }
+
+  private static String text(WebDriver web, String css) {
+    try {
+      return web.findElement(By.cssSelector(css)).getText().trim();
+    } catch (RuntimeException e) {
+      return ""; // swapped out by htmx between find and read
+    }
+  }
+
+  /** A marker that lives as long as this page: a reload would lose it. */
+  private static void markPage(WebDriver web) {
+    ((JavascriptExecutor) web).executeScript("window.__runexSamePage = true;");
+  }
+
+  private static boolean pageWasNotReloaded(WebDriver web) {
+    return Boolean.TRUE.equals(
+        ((JavascriptExecutor) web).executeScript("return window.__runexSamePage === true;"));
+  }
+}
