@@ -39,7 +39,7 @@ import org.apache.kafka.streams.test.TestRecord;
  * documented reason code (when the record names a job) plus a dead letter carrying the original
  * bytes. Good records keep becoming jobs whatever came before them.
  */
-class IntakeProcessorProperties {
+class IntakeProcessorPropertyTest {
   private static final SchemaRegistryClient REGISTRY =
       SchemaRegistryClient.forUrl("mock://intake-processor-properties");
   private static final IntakeCases CASES = new IntakeCases(REGISTRY);

@@ -28,7 +28,7 @@ import net.jqwik.api.Provide;
  * and a message. A failing registry never turns a record into a refusal unless it answered "no such
  * schema": otherwise the record is retried ({@link RegistryUnavailableException}).
  */
-class IntakeDecodingProperties {
+class IntakeDecodingPropertyTest {
 
   private static final long NOW = 1_772_359_200_000L; // 2026-03-01T10:00:00Z
   private static final SchemaRegistryClient REGISTRY =
