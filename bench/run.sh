@@ -5,6 +5,8 @@
 #   bench/run.sh                          full run: 50,000-job drains, 2,000 jobs/s for 20 s
 #   bench/run.sh --records 5000 --duration-seconds 10
 #   bench/run.sh --help                   every option
+#   bench/run.sh garbage [--records N]    the garbage scenario: good jobs' drain rate with a bad
+#                                         intake record after each job vs a clean drain (--help)
 #   RUNEX_BENCH_SKIP_BUILD=1 bench/run.sh ...   reuse the last build
 #   RUNEX_BENCH_JAVA_OPTS="-Xmx2g" ...          bench JVM options (default -Xmx1g)
 #
@@ -29,6 +31,12 @@ if [[ ! -s "$CP_FILE" || ! -f "$BENCH_JAR" ]]; then
   exit 1
 fi
 
+MAIN=dev.runex.bench.EndToEndBench
+if [[ "${1:-}" == "garbage" ]]; then
+  MAIN=dev.runex.bench.GarbageBench
+  shift
+fi
+
 # Snapshot this checkout's jars, so a rebuild during a long run cannot swap classes under the JVM.
 LIB="$(mktemp -d "${TMPDIR:-/tmp}/runex-bench-lib.XXXXXX")"
 trap 'rm -rf "$LIB"' EXIT
@@ -50,7 +58,7 @@ java ${RUNEX_BENCH_JAVA_OPTS:--Xmx1g} -XX:+UseG1GC \
   -Drunex.home="$ROOT" \
   -Dlogback.configurationFile=bench-logback.xml \
   -cp "$CP" \
-  dev.runex.bench.EndToEndBench "$@" &
+  "$MAIN" "$@" &
 BENCH_PID=$!
 trap 'kill -TERM "$BENCH_PID" 2>/dev/null || true' INT TERM
 set +e
