@@ -74,7 +74,7 @@ class IntakeProcessorPropertyTest {
     return CASES.any().list().ofMinSize(5).ofMaxSize(30);
   }
 
-  @Property(tries = 350, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 250, edgeCases = EdgeCasesMode.NONE)
   void everyRecordBecomesAJobOrARejectionAndTheStreamGoesOn(
       @ForAll("streams") List<IntakeCase> stream) {
     for (IntakeCase c : stream) {

@@ -60,7 +60,7 @@ class IntakeDecodingPropertyTest {
     return Arbitraries.of(Fault.class).list().ofMinSize(1).ofMaxSize(3);
   }
 
-  @Property(tries = 5000, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 7000, edgeCases = EdgeCasesMode.NONE)
   void everyRecordEndsAsAJobOrARefusalWithAReasonCode(@ForAll("records") IntakeCase c) {
     Validation v = outcome(decoder, c);
 
