@@ -6,6 +6,8 @@
 #   bench/run.sh --records 5000 --duration-seconds 10
 #   bench/run.sh --help                   every option
 #   bench/run.sh scaling                  worker scaling: 1, 2, 4 worker processes (--help: options)
+#   bench/run.sh garbage [--records N]    the garbage scenario: good jobs' drain rate with a bad
+#                                         intake record after each job vs a clean drain (--help)
 #   RUNEX_BENCH_SKIP_BUILD=1 bench/run.sh ...   reuse the last build
 #   RUNEX_BENCH_JAVA_OPTS="-Xmx2g" ...          bench JVM options (default -Xmx1g)
 #
@@ -30,11 +32,14 @@ if [[ ! -s "$CP_FILE" || ! -f "$BENCH_JAR" ]]; then
   exit 1
 fi
 
-# The scenario: `bench/run.sh scaling ...` measures worker scaling; anything else is the end-to-end
-# benchmark.
+# The scenario: `bench/run.sh scaling ...` measures worker scaling, `garbage ...` intake garbage at
+# load; anything else is the end-to-end benchmark.
 MAIN=dev.runex.bench.EndToEndBench
 if [[ "${1:-}" == scaling ]]; then
   MAIN=dev.runex.bench.scaling.ScalingBench
+  shift
+elif [[ "${1:-}" == garbage ]]; then
+  MAIN=dev.runex.bench.GarbageBench
   shift
 fi
 

@@ -8,6 +8,7 @@ import dev.runex.bench.measure.LatencyResult;
 import dev.runex.bench.measure.Outcome;
 import dev.runex.bench.subject.SystemUnderTest;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -57,6 +58,24 @@ final class PhaseRunner {
                 infra.bootstrapServers(),
                 payload,
                 records,
+                params.phaseTimeout(),
+                infra.cpuMeter()));
+  }
+
+  /** A drain with {@code garbagePerJob} bad records from {@code garbage} after each job. */
+  Outcome<DrainResult> drainWithGarbage(
+      String phase, SystemFactory factory, int records, List<byte[]> garbage, int garbagePerJob) {
+    return run(
+        phase,
+        factory,
+        sut ->
+            DrainMeasurement.run(
+                sut,
+                infra.bootstrapServers(),
+                payload,
+                records,
+                garbage,
+                garbagePerJob,
                 params.phaseTimeout(),
                 infra.cpuMeter()));
   }

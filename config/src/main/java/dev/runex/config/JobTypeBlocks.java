@@ -64,6 +64,52 @@ final class JobTypeBlocks {
     return new ExecutionLimits(memory, cpu, pids, fileSize, output, network, env);
   }
 
+  /** Programs that run the argument after {@code -c} (shells, python) or {@code -e} as code. */
+  private static final java.util.regex.Pattern INTERPRETER =
+      java.util.regex.Pattern.compile(
+          "(?:ba|da|z|k|a|mk)?sh|busybox|python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|node(?:js)?|php[0-9.]*");
+
+  /** Placeholders whose values a request cannot choose (config or runex decide them). */
+  private static final Set<String> FIXED_VALUES = Set.of("workdir", "job.type", "job.attempt");
+
+  /**
+   * Refuses a request-chosen value (a parameter, the job id, the idempotency key, the tenant)
+   * spliced into the code an interpreter runs ({@code sh -c 'echo {params.x}'}): there a value like
+   * {@code ; rm -rf ~} would be code. Values must be arguments of their own ({@code sh -c 'echo
+   * "$1"' sh {params.x}}), which nothing parses.
+   */
+  private static void checkNoValueInInlineCode(String p, List<Template> command) {
+    String program = command.get(0).source();
+    if (!INTERPRETER.matcher(program.substring(program.lastIndexOf('/') + 1)).matches()) {
+      return;
+    }
+    for (int i = 2; i < command.size(); i++) {
+      String flag = command.get(i - 1).source();
+      boolean code = flag.matches("-[A-Za-z]*[cCeE]") && !flag.startsWith("--");
+      if (!code) {
+        continue;
+      }
+      for (Template.Part part : command.get(i).parts()) {
+        if (part instanceof Template.Placeholder ph && !FIXED_VALUES.contains(ph.name())) {
+          throw new ConfigException(
+              p
+                  + ".command["
+                  + i
+                  + "] puts {"
+                  + ph.name()
+                  + "} into the code that "
+                  + program
+                  + " "
+                  + flag
+                  + " runs, where a value like '; rm -rf ~' would run too: pass it as an argument"
+                  + " of its own instead, e.g. [\"/bin/sh\", \"-c\", \"echo \\\"$1\\\"\", \"sh\", \"{"
+                  + ph.name()
+                  + "}\"]");
+        }
+      }
+    }
+  }
+
   static ProcessSpec process(String p, JsonNode n, Set<String> params) {
     if (n == null || n.isNull()) {
       return null;
@@ -88,6 +134,7 @@ final class JobTypeBlocks {
               + command.get(0).source()
               + "'");
     }
+    checkNoValueInInlineCode(p, command);
     Map<Integer, ExitAction> codes = new LinkedHashMap<>();
     ExitAction otherwise = ExitAction.PERMANENT;
     JsonNode ec = n.get("exitCodes");

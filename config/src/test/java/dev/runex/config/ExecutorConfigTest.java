@@ -97,6 +97,40 @@ class ExecutorConfigTest {
   }
 
   @Test
+  void refusesARequestChosenValueSplicedIntoInlineCode() {
+    // a parameter inside the script sh -c runs would be code: "; rm -rf ~" would run
+    assertThatThrownBy(
+            () ->
+                type(
+                    "executor: process\n"
+                        + "process: {command: [/bin/sh, -c, \"echo {params.id}\"]}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("runex.jobTypes.t.process.command[2] puts {params.id} into the code");
+    assertThatThrownBy(
+            () ->
+                type(
+                    "executor: process\n"
+                        + "process: {command: [/usr/bin/python3, -c, \"print('{job.id}')\"]}"))
+        .hasMessageContaining("puts {job.id} into the code that /usr/bin/python3 -c runs");
+    assertThatThrownBy(
+            () ->
+                type("executor: process\n" + "process: {command: [bash, -ec, \"x={params.id}\"]}"))
+        .hasMessageContaining("puts {params.id} into the code");
+  }
+
+  @Test
+  void acceptsValuesAsArgumentsOfTheirOwnBesideInlineCode() {
+    // the safe form: the value is its own argv entry; {workdir} is runex's, not the request's
+    assertThat(
+            type("executor: process\n"
+                    + "process: {command: [/bin/sh, -c, \"cd {workdir} && echo \\\"$1\\\"\","
+                    + " sh, \"{params.id}\"]}")
+                .process()
+                .command())
+        .hasSize(5);
+  }
+
+  @Test
   void refusesPlaceholdersOfUndeclaredParameters() {
     assertThatThrownBy(
             () -> type("executor: process\nprocess: {command: [/bin/echo, \"{params.nope}\"]}"))

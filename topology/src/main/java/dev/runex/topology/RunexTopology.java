@@ -356,6 +356,18 @@ public final class RunexTopology implements AutoCloseable {
   }
 
   /**
+   * The names of this process's live stream threads (jobs and status applications). A thread that
+   * died and was replaced shows up as a new name: Streams numbers its threads on.
+   */
+  public java.util.Set<String> streamThreadNames() {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (KafkaStreams s : clients()) {
+      s.metadataForLocalThreads().forEach(t -> names.add(t.threadName()));
+    }
+    return names;
+  }
+
+  /**
    * Running or rebalancing: every client (jobs, and status when enabled) is alive and will process.
    */
   public boolean isRunning() {

@@ -2,6 +2,7 @@ package dev.runex.bench.load;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +53,22 @@ public final class LoadGenerator implements AutoCloseable {
   public void preload(String tag, int n) {
     for (int seq = 0; seq < n; seq++) {
       send(tag, seq);
+    }
+    producer.flush();
+  }
+
+  /**
+   * Like {@link #preload}, with {@code perJob} bad records after each job (keys {@code
+   * garbage-<seq>-<k>}), taken in turn from {@code garbage}.
+   */
+  public void preloadWithGarbage(String tag, int n, List<byte[]> garbage, int perJob) {
+    int g = 0;
+    for (int seq = 0; seq < n; seq++) {
+      send(tag, seq);
+      for (int k = 0; k < perJob; k++) {
+        byte[] key = ("garbage-" + seq + "-" + k).getBytes(StandardCharsets.UTF_8);
+        producer.send(new ProducerRecord<>(topic, key, garbage.get(g++ % garbage.size())));
+      }
     }
     producer.flush();
   }

@@ -3,6 +3,7 @@ package dev.runex.bench.measure;
 import dev.runex.bench.load.LoadGenerator;
 import dev.runex.bench.subject.SystemUnderTest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +27,33 @@ public final class DrainMeasurement {
       Duration timeout,
       CpuMeter cpu)
       throws InterruptedException {
+    return run(sut, bootstrapServers, payload, n, List.of(), 0, timeout, cpu);
+  }
+
+  /**
+   * As {@link #run(SystemUnderTest, String, byte[], int, Duration, CpuMeter)}, with {@code
+   * garbagePerJob} bad records from {@code garbage} written after each job: the result counts and
+   * rates are the good jobs' only (a bad record's REJECTED result has no job id of this tag).
+   */
+  public static DrainResult run(
+      SystemUnderTest sut,
+      String bootstrapServers,
+      byte[] payload,
+      int n,
+      List<byte[]> garbage,
+      int garbagePerJob,
+      Duration timeout,
+      CpuMeter cpu)
+      throws InterruptedException {
     sut.provision();
     int failedSends;
     try (LoadGenerator generator =
         new LoadGenerator(bootstrapServers, sut.intakeTopic(), payload)) {
-      generator.preload(TAG, n);
+      if (garbagePerJob > 0) {
+        generator.preloadWithGarbage(TAG, n, garbage, garbagePerJob);
+      } else {
+        generator.preload(TAG, n);
+      }
       failedSends = generator.failedSends().size();
     }
     log.info("{}: {} jobs preloaded, starting the system", sut.name(), n - failedSends);

@@ -12,12 +12,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * Confluent Schema Registry REST client: {@code POST /subjects/{subject}/versions} and {@code GET
  * /schemas/ids/{id}}. Works against Confluent SR, Karapace, Redpanda and Apicurio's {@code
- * /apis/ccompat/v7}. Not cached: wrap in {@link CachingSchemaRegistryClient}.
+ * /apis/ccompat/v7}. Not cached: wrap in {@link CachingSchemaRegistryClient}. A schema that is not
+ * Avro is an {@link UnsupportedSchemaException}; a missing one a {@link SchemaNotFoundException}.
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -51,7 +53,19 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         call(
             HttpRequest.newBuilder(URI.create(baseUrl + "/schemas/ids/" + id)).GET(),
             "fetch schema id " + id);
-    return new Schema.Parser().parse(reply.path("schema").asText());
+    // Confluent-style registries hold Protobuf and JSON Schema too; a reply without schemaType is
+    // Avro
+    String type = reply.path("schemaType").asText("AVRO");
+    if (!type.equalsIgnoreCase("AVRO")) {
+      throw new UnsupportedSchemaException(
+          "schema id " + id + " is a " + type + " schema, not Avro", null);
+    }
+    try {
+      return new Schema.Parser().parse(reply.path("schema").asText());
+    } catch (SchemaParseException e) {
+      throw new UnsupportedSchemaException(
+          "schema id " + id + " is not an Avro schema: " + e.getMessage(), e);
+    }
   }
 
   private JsonNode call(HttpRequest.Builder request, String what) {

@@ -5,9 +5,11 @@ import dev.runex.schemas.serde.ConfluentAvroDeserializer;
 import dev.runex.schemas.serde.ConfluentAvroSerializer;
 import dev.runex.schemas.serde.SchemaNotFoundException;
 import dev.runex.schemas.serde.SchemaRegistryClient;
+import dev.runex.schemas.serde.UnsupportedSchemaException;
 import dev.runex.topology.intake.DecodeResult.Decoded;
 import dev.runex.topology.intake.DecodeResult.Undecodable;
 import java.nio.ByteBuffer;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -18,6 +20,8 @@ import org.apache.kafka.common.errors.SerializationException;
  *   <li>null or empty → {@link #EMPTY}; larger than the intake cap → {@link #TOO_LARGE} (checked
  *       before any decoding, so a huge record costs nothing);
  *   <li>first byte 0 → Confluent-framed Avro: {@link #UNKNOWN_SCHEMA_ID}, {@link #MALFORMED_AVRO};
+ *       framed with the id of a schema that is not Avro (Protobuf, JSON Schema) → {@link
+ *       #UNSUPPORTED_ENCODING};
  *   <li>first non-blank byte <code>'{'</code> → JSON (see {@link JsonRequestParser}): {@link
  *       #MALFORMED_JSON}, {@link #UNKNOWN_FIELD}, {@link #BAD_FIELD};
  *   <li>other valid UTF-8 text → {@link #MALFORMED_JSON}; anything else → {@link
@@ -25,7 +29,9 @@ import org.apache.kafka.common.errors.SerializationException;
  * </ul>
  *
  * <p>A registry that cannot answer is not the record's fault: {@link RegistryUnavailableException}
- * is thrown instead of a result, so the record is retried rather than dead-lettered.
+ * is thrown instead of a result, so the record is retried rather than dead-lettered. That is the
+ * only exception that leaves {@link #decode}, whatever the bytes and whatever the registry client
+ * does.
  */
 public final class IntakeDecoder {
   public static final String EMPTY = "EMPTY";
@@ -39,14 +45,12 @@ public final class IntakeDecoder {
 
   private static final int FRAME_HEADER = 5;
 
-  private final SchemaRegistryClient registry;
   private final ConfluentAvroDeserializer<JobRequest> avro;
   private final JsonRequestParser json = new JsonRequestParser();
   private final int maxRequestBytes;
 
   public IntakeDecoder(SchemaRegistryClient registry, int maxRequestBytes) {
-    this.registry = registry;
-    this.avro = new ConfluentAvroDeserializer<>(registry, JobRequest.class);
+    this.avro = new ConfluentAvroDeserializer<>(classifying(registry), JobRequest.class);
     this.maxRequestBytes = maxRequestBytes;
   }
 
@@ -109,19 +113,18 @@ public final class IntakeDecoder {
     }
     int schemaId = ByteBuffer.wrap(value, 1, 4).getInt();
     try {
-      registry.getById(schemaId);
-    } catch (SerializationException e) {
-      if (isNotFound(e)) {
-        return new Undecodable(
-            IntakeFormat.AVRO,
-            UNKNOWN_SCHEMA_ID,
-            "schema id " + schemaId + " is not known to the schema registry");
-      }
-      throw new RegistryUnavailableException(
-          "cannot look up schema id " + schemaId + ": " + e.getMessage(), e);
-    }
-    try {
+      // the deserializer looks the writer schema up (once per id) through the classifying client
       return new Decoded(avro.deserialize(topic, value), IntakeFormat.AVRO);
+    } catch (SchemaNotFoundException e) {
+      return new Undecodable(
+          IntakeFormat.AVRO,
+          UNKNOWN_SCHEMA_ID,
+          "schema id " + schemaId + " is not known to the schema registry");
+    } catch (UnsupportedSchemaException e) {
+      return new Undecodable(
+          IntakeFormat.UNKNOWN,
+          UNSUPPORTED_ENCODING,
+          e.getMessage() + ": intake takes JSON or Confluent-framed Avro");
     } catch (SerializationException e) {
       return new Undecodable(
           IntakeFormat.AVRO,
@@ -131,10 +134,36 @@ public final class IntakeDecoder {
   }
 
   /**
-   * Whether the registry said "no such schema" (the record is bad), as opposed to giving no answer.
+   * The registry as the decoder needs it: an answer about the record (a schema, "not found", "not
+   * Avro"), or {@link RegistryUnavailableException} for every other way a lookup can fail — no
+   * answer, an answer without a schema, a client that breaks — since none of those is the record's
+   * fault. The deserializer looks schemas up through this.
    */
-  private static boolean isNotFound(SerializationException e) {
-    return e instanceof SchemaNotFoundException;
+  private static SchemaRegistryClient classifying(SchemaRegistryClient registry) {
+    return new SchemaRegistryClient() {
+      @Override
+      public int register(String subject, Schema schema) {
+        return registry.register(subject, schema);
+      }
+
+      @Override
+      public Schema getById(int id) {
+        Schema schema;
+        try {
+          schema = registry.getById(id);
+        } catch (SchemaNotFoundException | UnsupportedSchemaException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          throw new RegistryUnavailableException(
+              "cannot look up schema id " + id + ": " + e.getMessage(), e);
+        }
+        if (schema == null) {
+          throw new RegistryUnavailableException(
+              "the schema registry client gave no schema for id " + id, null);
+        }
+        return schema;
+      }
+    };
   }
 
   private static String rootMessage(Throwable e) {

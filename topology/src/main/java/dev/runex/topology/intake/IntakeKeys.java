@@ -12,9 +12,16 @@ public final class IntakeKeys {
   private IntakeKeys() {}
 
   /**
-   * The key as text when it is non-empty, valid UTF-8; otherwise null (it cannot serve as a job
-   * id).
+   * The key as the job id it names: non-blank, valid UTF-8 text; otherwise null. A blank key is no
+   * id, as a blank {@code id} field is none: it would name a job nobody can tell apart from "no
+   * id".
    */
+  public static String jobIdOrNull(byte[] key) {
+    String text = utf8OrNull(key);
+    return text == null || text.isBlank() ? null : text;
+  }
+
+  /** The bytes as text when they are non-empty, valid UTF-8; otherwise null. */
   public static String utf8OrNull(byte[] key) {
     if (key == null || key.length == 0) {
       return null;

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *       DeadLetter} on {@link Outputs#deadLetters()} keyed by the ORIGINAL key bytes and carrying
  *       the original value, and events RECEIVED, REJECTED, DEAD_LETTERED;
  *   <li>undecodable → the dead letter always; the result and events only when the record key is a
- *       usable job id (non-empty UTF-8), so a producer waiting on its id learns why.
+ *       usable job id (non-blank UTF-8), so a producer waiting on its id learns why.
  * </ul>
  *
  * <p>Bad input never throws: every outcome is a record. Only an unreachable schema registry ({@link
@@ -107,7 +107,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
       }
     } else {
       Undecodable u = (Undecodable) decoded;
-      String key = IntakeKeys.utf8OrNull(record.key());
+      String key = IntakeKeys.jobIdOrNull(record.key());
       Refused refused = key == null ? null : new Refused(key, null, null, Map.of());
       reject(record, refused, u.format(), u.code(), u.message(), Lifecycle.INTAKE, now);
     }

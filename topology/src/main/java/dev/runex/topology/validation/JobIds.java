@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 
 /**
  * Resolves a job's id the way the intake contract promises: the request's {@code id}, else the
- * record key (when it is non-empty valid UTF-8), else a generated UUID. Used both for accepted jobs
+ * record key (when it is non-blank valid UTF-8), else a generated UUID. Used both for accepted jobs
  * and for rejections, so a producer waiting on its key learns the outcome under that key.
  */
 public final class JobIds {
@@ -19,7 +19,7 @@ public final class JobIds {
     if (requestId != null && !requestId.isBlank()) {
       return requestId;
     }
-    String key = IntakeKeys.utf8OrNull(recordKey);
+    String key = IntakeKeys.jobIdOrNull(recordKey);
     return key != null ? key : generator.get();
   }
 }

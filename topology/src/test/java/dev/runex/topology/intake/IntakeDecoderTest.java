@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
@@ -309,6 +310,35 @@ class IntakeDecoderTest {
     assertThatThrownBy(() -> new IntakeDecoder(down, 1024).decode(TOPIC, bytes))
         .isInstanceOf(RegistryUnavailableException.class)
         .hasMessageContaining("schema id 1");
+  }
+
+  @Test
+  void aRegistryClientThatBreaksUnexpectedlyMakesTheRecordRetriedNotRejected() {
+    // given: a client failing with an exception nobody planned for
+    SchemaRegistryClient broken =
+        new FaultyRegistry(registry, List.of(FaultyRegistry.Fault.UNEXPECTED));
+    byte[] bytes =
+        new ConfluentAvroSerializer<JobRequest>(registry, false)
+            .serialize(TOPIC, JobRequest.newBuilder().setType("echo").setTenant("demo").build());
+
+    // then: not the record's fault, so it is retried (a retriable exception), not dead-lettered
+    assertThatThrownBy(() -> new IntakeDecoder(broken, 1024).decode(TOPIC, bytes))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .hasRootCauseInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aRegistryClientAnsweringWithoutASchemaMakesTheRecordRetriedNotRejected() {
+    // given
+    SchemaRegistryClient empty = new FaultyRegistry(registry, List.of(FaultyRegistry.Fault.NULL));
+    byte[] bytes =
+        new ConfluentAvroSerializer<JobRequest>(registry, false)
+            .serialize(TOPIC, JobRequest.newBuilder().setType("echo").setTenant("demo").build());
+
+    // then: a good record is not refused as MALFORMED_AVRO because the client gave nothing
+    assertThatThrownBy(() -> new IntakeDecoder(empty, 1024).decode(TOPIC, bytes))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .hasMessageContaining("no schema");
   }
 
   private static String codeOf(DecodeResult result) {

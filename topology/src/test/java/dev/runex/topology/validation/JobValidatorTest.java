@@ -107,6 +107,18 @@ class JobValidatorTest {
   }
 
   @Test
+  void aBlankRecordKeyIsNoJobId() {
+    // given: keys that are text, but blank (a blank "id" field is refused as no id)
+    for (String blank : new String[] {" ", "\t", "\n \r"}) {
+      byte[] key = blank.getBytes(StandardCharsets.UTF_8);
+
+      // then: the job gets a generated id, as without a key
+      assertThat(valid(validator.validate(echo().build(), key, 100, RECORD_TS, NOW)).getId())
+          .isEqualTo("generated-id");
+    }
+  }
+
+  @Test
   void normalisesWholeNumberIntParamsToLong() {
     // given: JSON writes 640.0 as a double
     JobRequest request = resize().setParams(params("width", 640.0)).build();

@@ -29,7 +29,7 @@ final class LimitDiagnosis {
           "failed to reserve memory",
           "could not reserve enough space");
   private static final List<String> FILE_SIZE =
-      List.of("file too large", "file size limit exceeded", "errno 27");
+      List.of("file too large", "file size limit exceeded", "[errno 27]");
   private static final List<String> PIDS =
       List.of(
           "resource temporarily unavailable",
@@ -38,7 +38,9 @@ final class LimitDiagnosis {
           "cannot fork",
           "can't fork",
           "unable to create native thread",
-          "errno 11");
+          // bracketed as Python prints it: a bare "errno 11" is also the start of errno 110, 111,
+          // 113 (timed out, connection refused, no route to host)
+          "[errno 11]");
 
   private LimitDiagnosis() {}
 

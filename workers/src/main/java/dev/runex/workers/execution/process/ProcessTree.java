@@ -19,11 +19,15 @@ import java.util.stream.Collectors;
  * unless it calls setsid itself).
  *
  * <p>{@link #terminate}: SIGTERM to every member except the wrappers (bwrap, GNU time: they must
- * outlive the job to report on it), up to {@code grace} for the job to exit, then SIGKILL to every
- * member and the wrapper itself. Killing bwrap also kills its namespace's init, and with it every
- * process in the namespace.
+ * outlive the job to report on it), up to {@code grace} for the job to exit, then SIGKILL to the
+ * job's processes, a moment for the wrappers to write their report and exit, and SIGKILL to
+ * whatever is left, wrappers included. Killing bwrap also kills its namespace's init, and with it
+ * every process in the namespace.
  */
 final class ProcessTree {
+  /** How long the wrappers get to report and exit after the job's processes were killed. */
+  static final Duration REPORT_WAIT = Duration.ofSeconds(2);
+
   private final Process process;
   private final boolean ownProcessGroup;
   private final Set<String> wrappers;
@@ -77,21 +81,30 @@ final class ProcessTree {
 
   /**
    * SIGKILL to every member and the started process; waits (bounded) for the started process to go.
+   * The job's own processes are killed first and the wrappers given {@link #REPORT_WAIT} to end by
+   * themselves: GNU time writes its CPU and memory report only once it has reaped its child, so
+   * killing it together with the job would lose the usage of every job stopped at its deadline or
+   * cancelled.
    */
   void killAll() {
     boolean interrupted = Thread.interrupted();
     try {
       for (int round = 0; round < 3; round++) {
         Set<ProcessHandle> left = members();
-        left.forEach(ProcessHandle::destroyForcibly);
+        boolean jobKilled = false;
+        for (ProcessHandle h : left) {
+          if (!isWrapper(h)) {
+            jobKilled |= h.destroyForcibly();
+          }
+        }
+        if (jobKilled) {
+          interrupted |= awaitExit(REPORT_WAIT);
+        }
+        members().forEach(ProcessHandle::destroyForcibly);
         // through the handle, not Process.destroyForcibly(): that also closes the pipes, and a job
         // that has just exited may still have output in them that the capture threads have not read
         process.toHandle().destroyForcibly();
-        try {
-          process.waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
+        interrupted |= awaitExit(Duration.ofSeconds(5));
         if (members().isEmpty()) {
           return;
         }
@@ -100,6 +113,16 @@ final class ProcessTree {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /** Waits up to {@code max} for the started process to exit; true when interrupted meanwhile. */
+  private boolean awaitExit(Duration max) {
+    try {
+      process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS);
+      return false;
+    } catch (InterruptedException e) {
+      return true;
     }
   }
 

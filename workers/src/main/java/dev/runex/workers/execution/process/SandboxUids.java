@@ -22,9 +22,15 @@ public final class SandboxUids {
     this.base = base;
   }
 
-  /** A range picked from this JVM's pid: 1,000,000 + (pid mod 100,000) × 1,000. */
+  private static final SandboxUids THIS_PROCESS =
+      new SandboxUids(1_000_000 + (int) (ProcessHandle.current().pid() % 100_000) * SIZE);
+
+  /**
+   * This JVM's range, 1,000,000 + (pid mod 100,000) × 1,000, and its one allocator: every worker in
+   * the JVM (one per pool) leases from it, so no two running jobs of the process share a uid.
+   */
   public static SandboxUids forThisProcess() {
-    return new SandboxUids(1_000_000 + (int) (ProcessHandle.current().pid() % 100_000) * SIZE);
+    return THIS_PROCESS;
   }
 
   public synchronized int lease() {

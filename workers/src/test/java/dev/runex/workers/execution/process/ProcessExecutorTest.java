@@ -3,6 +3,7 @@ package dev.runex.workers.execution.process;
 import static dev.runex.workers.testing.Jobs.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.runex.config.ConfigLoader;
@@ -15,11 +16,15 @@ import dev.runex.workers.execution.LimitReasons;
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.PermanentJobException;
 import dev.runex.workers.handler.RetryableJobException;
+import dev.runex.workers.testing.CiRequirement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -153,6 +158,65 @@ class ProcessExecutorTest {
             e -> assertThat(e.code()).isEqualTo(LimitReasons.MEMORY_LIMIT));
     assertThat(ctx.usage().getLimit()).isEqualTo(LimitReasons.MEMORY_LIMIT);
     assertThat(ctx.usage().getExitCode()).isNotZero();
+  }
+
+  /** Allocates and touches 48 MB, then spins; SIGTERM is ignored, so only SIGKILL ends it. */
+  private static final String STUBBORN_SPINNER =
+      "["
+          + ProcessSandboxTest.PYTHON
+          + ", -c, \"import signal\\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\\n"
+          + "b = bytearray(48 << 20)\\nb[::4096] = b'x' * len(b[::4096])\\nwhile True: pass\","
+          + " '{params.x}']";
+
+  @Test
+  void aJobKilledAtItsDeadlineStillReportsTheCpuAndMemoryItUsed() {
+    // given: a job that ignores SIGTERM, so the sandbox must SIGKILL it after the grace period
+    CiRequirement.require(tools.time() != null, "GNU time (CPU time and peak memory)");
+    JobTypeSpec type = type(STUBBORN_SPINNER, "");
+    JobContext ctx =
+        ctx(job("t2", "p", Map.of("x", "runex-" + UUID.randomUUID())), Duration.ofSeconds(2));
+
+    // when
+    assertThatThrownBy(() -> executor(type, Map.of()).handle(ctx))
+        .isInstanceOf(AttemptTimedOutException.class);
+
+    // then: GNU time's report survived the kill
+    assertThat(ctx.usage().getLimit()).isEqualTo(LimitReasons.TIMED_OUT);
+    assertThat(ctx.usage().getCpuMs()).isNotNull().isPositive();
+    assertThat(ctx.usage().getPeakMemoryBytes()).isNotNull().isGreaterThan(48L << 20);
+  }
+
+  @Test
+  void aCancelledJobStillReportsTheCpuAndMemoryItUsed() throws Exception {
+    // given: the same job, running
+    CiRequirement.require(tools.time() != null, "GNU time (CPU time and peak memory)");
+    String marker = "runex-" + UUID.randomUUID();
+    JobTypeSpec type = type(STUBBORN_SPINNER, "");
+    JobContext ctx = ctx(job("c2", "p", Map.of("x", marker)), Duration.ofSeconds(60));
+    ProcessExecutor exec = executor(type, Map.of());
+    CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    Thread worker =
+        new Thread(
+            () -> {
+              try {
+                exec.handle(ctx);
+                ended.complete(null);
+              } catch (Throwable t) {
+                ended.complete(t);
+              }
+            });
+    worker.start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !ProcessTable.withMarker(marker).isEmpty());
+
+    // when: the worker abandons the attempt (a cancel interrupts the handler's thread)
+    worker.interrupt();
+
+    // then
+    assertThat(ended.get(30, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+    assertThat(ProcessTable.withMarker(marker)).isEmpty();
+    assertThat(ctx.usage().getLimit()).isEqualTo(LimitReasons.CANCELLED);
+    assertThat(ctx.usage().getCpuMs()).isNotNull().isPositive();
+    assertThat(ctx.usage().getPeakMemoryBytes()).isNotNull().isGreaterThan(48L << 20);
   }
 
   @Test

@@ -12,6 +12,27 @@ import java.util.List;
 final class ProcessTable {
   private ProcessTable() {}
 
+  /** Each such process's status and command line, to say what was left. */
+  static String describe(String marker) {
+    StringBuilder s = new StringBuilder();
+    for (long pid : withMarker(marker)) {
+      try {
+        Path p = Path.of("/proc", Long.toString(pid));
+        s.append(pid)
+            .append(": ")
+            .append(
+                new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+                    .replace('\0', ' '))
+            .append(" | ")
+            .append(Files.readString(p.resolve("status")).replace('\n', ' '))
+            .append('\n');
+      } catch (IOException e) {
+        s.append(pid).append(": gone\n");
+      }
+    }
+    return s.toString();
+  }
+
   /** Pids of live processes whose command line contains {@code marker}. */
   static List<Long> withMarker(String marker) {
     List<Long> pids = new ArrayList<>();

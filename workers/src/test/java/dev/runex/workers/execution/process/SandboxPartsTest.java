@@ -141,6 +141,40 @@ class SandboxPartsTest {
   }
 
   @Test
+  void errnosThatOnlyStartLikeALimitsAreNotThatLimit() {
+    // connection refused (111), timed out (110), no route (113): not EAGAIN (11) nor EFBIG (27)
+    for (String err :
+        new String[] {
+          "ConnectionRefusedError: [Errno 111] Connection refused",
+          "TimeoutError: [Errno 110] Connection timed out",
+          "OSError: [Errno 113] No route to host",
+          "OSError: [Errno 271] unknown"
+        }) {
+      assertThat(LimitDiagnosis.diagnose(1, null, 10L, LIMITS, err, false)).as(err).isNull();
+    }
+    assertThat(
+            LimitDiagnosis.diagnose(1, null, 10L, LIMITS, "BlockingIOError: [Errno 11] x", false))
+        .isEqualTo(LimitReasons.PIDS_LIMIT);
+    assertThat(LimitDiagnosis.diagnose(1, null, 10L, LIMITS, "OSError: [Errno 27] x", false))
+        .isEqualTo(LimitReasons.FILE_SIZE_LIMIT);
+  }
+
+  @Test
+  void everyWorkerOfAJvmLeasesFromOneUidRange() {
+    // two workers (pools) in one JVM each make their sandbox with forThisProcess()
+    SandboxUids first = SandboxUids.forThisProcess();
+    SandboxUids second = SandboxUids.forThisProcess();
+    int a = first.lease();
+    int b = second.lease();
+    try {
+      assertThat(a).isNotEqualTo(b);
+    } finally {
+      first.release(a);
+      second.release(b);
+    }
+  }
+
+  @Test
   void argvTextOfNumbersIsPlainAndOfAbsentValuesEmpty() {
     assertThat(ArgvTemplate.text(2.5)).isEqualTo("2.5");
     assertThat(ArgvTemplate.text(1e10)).isEqualTo("10000000000");
