@@ -6,6 +6,7 @@
 #   bench/run.sh --records 5000 --duration-seconds 10
 #   bench/run.sh --help                   every option
 #   bench/run.sh scaling                  worker scaling: 1, 2, 4 worker processes (--help: options)
+#   bench/run.sh torture --short          fault runner: random faults under load, then an audit
 #   RUNEX_BENCH_SKIP_BUILD=1 bench/run.sh ...   reuse the last build
 #   RUNEX_BENCH_JAVA_OPTS="-Xmx2g" ...          bench JVM options (default -Xmx1g)
 #
@@ -35,6 +36,9 @@ fi
 MAIN=dev.runex.bench.EndToEndBench
 if [[ "${1:-}" == scaling ]]; then
   MAIN=dev.runex.bench.scaling.ScalingBench
+  shift
+elif [[ "${1:-}" == torture ]]; then
+  MAIN=dev.runex.bench.torture.TortureRun
   shift
 fi
 
