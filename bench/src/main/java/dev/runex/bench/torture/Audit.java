@@ -14,10 +14,11 @@ import java.util.Set;
 /**
  * Checks one run's outcome against what was submitted and what the endpoint saw: every accepted job
  * has exactly one terminal result, of the status its kind calls for; no result names a job never
- * submitted; every FAILED or TIMED_OUT job has its dead letter; the attempt count of a result is
- * the attempt the endpoint answered last; and a job attempt ran more than once only after a fault
- * that allows it (a worker crash or freeze, or a broker crash, after the first run and before the
- * rerun). Each violation is one line in {@link Findings#defects}.
+ * submitted; every FAILED, TIMED_OUT or REJECTED (other than as a duplicate) job has its dead
+ * letter; the attempt count of a result is the attempt the endpoint answered last; and a job
+ * attempt ran more than once only after a fault that allows it (a worker crash or freeze, or a
+ * broker crash, after the first run and before the rerun). Each violation is one line in {@link
+ * Findings#defects}.
  */
 final class Audit {
   /** A rerun counts as caused by a fault that started up to this long after the first run. */
@@ -62,8 +63,12 @@ final class Audit {
       if (wrong != null) {
         defects.add("WRONG " + s.id() + " (" + s.kind() + "): " + wrong);
       }
-      if ((r.getStatus() == JobStatus.FAILED || r.getStatus() == JobStatus.TIMED_OUT)
-          && !deadLetters.contains(s.id())) {
+      boolean needsLetter =
+          r.getStatus() == JobStatus.FAILED
+              || r.getStatus() == JobStatus.TIMED_OUT
+              // a duplicate is rejected without a dead letter (a client retrying is no failure)
+              || (r.getStatus() == JobStatus.REJECTED && r.getDuplicateOf() == null);
+      if (needsLetter && !deadLetters.contains(s.id())) {
         defects.add("NO DEAD LETTER " + s.id() + ": " + r.getStatus());
       }
       String attempts = attempts(s, r, calls);

@@ -52,6 +52,9 @@ final class Cluster implements AutoCloseable {
   private final Map<String, RuntimeProcess> processes = new LinkedHashMap<>();
   private final Map<String, Integer> statusPorts = new HashMap<>();
   private final List<String> unplannedExits = new ArrayList<>();
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private final Thread hook = new Thread(this::close, "torture-cleanup");
 
   Cluster(FaultEndpoint endpoint, String prefix, int partitions) {
     this.endpoint = endpoint;
@@ -61,6 +64,8 @@ final class Cluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    // A run stopped by TERM/INT (bench/run.sh forwards them) still stops what it started.
+    Runtime.getRuntime().addShutdownHook(hook);
     broker = KafkaBroker.start(dir.resolve("kafka"), 0, 0);
     brokerPort = broker.port();
     controllerPort = broker.controllerPort();
@@ -254,13 +259,25 @@ final class Cluster implements AutoCloseable {
   /** Stops every process (runtime first, then registry and broker) and removes the folder. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (Thread.currentThread() != hook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook is running this
+      }
+    }
     processes.values().forEach(p -> p.terminate(Duration.ofSeconds(40)));
     try {
       if (registry != null) {
         registry.close();
       }
     } finally {
-      broker.close();
+      if (broker != null) {
+        broker.close();
+      }
       deleteTree(dir);
     }
   }
