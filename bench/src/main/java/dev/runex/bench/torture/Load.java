@@ -56,11 +56,14 @@ final class Load implements AutoCloseable {
             new ByteArraySerializer());
   }
 
-  /** Submits {@code perSecond} jobs a second until {@link #stop} (call from its own thread). */
-  void run(int perSecond) {
+  /**
+   * Submits {@code perSecond} jobs a second until {@code untilNanos} or {@link #stop} (call from
+   * its own thread).
+   */
+  void run(int perSecond, long untilNanos) {
     long start = System.nanoTime();
     long n = 0;
-    while (!stop.get()) {
+    while (!stop.get() && System.nanoTime() < untilNanos) {
       submitOne();
       n++;
       long wait = start + n * 1_000_000_000L / perSecond - System.nanoTime();
