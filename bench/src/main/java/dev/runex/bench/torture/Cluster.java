@@ -52,6 +52,7 @@ final class Cluster implements AutoCloseable {
   private final Map<String, RuntimeProcess> processes = new LinkedHashMap<>();
   private final Map<String, Integer> statusPorts = new HashMap<>();
   private final List<String> unplannedExits = new ArrayList<>();
+  private final List<String> leftFiles = new ArrayList<>();
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
   private final Thread hook = new Thread(this::close, "torture-cleanup");
@@ -153,6 +154,7 @@ final class Cluster implements AutoCloseable {
               cfg,
               writeConfig(name),
               List.of(
+                  Settings.WORKER_WORK_DIR.key() + "=" + dir.resolve("work").resolve(name),
                   Settings.WORKER_SESSION_TIMEOUT.key() + "=6s",
                   Settings.TOPOLOGY_STATUS_PORT.key() + "=-1"),
               logs);
@@ -270,6 +272,7 @@ final class Cluster implements AutoCloseable {
       }
     }
     processes.values().forEach(p -> p.terminate(Duration.ofSeconds(40)));
+    noteLeftFiles();
     try {
       if (registry != null) {
         registry.close();
@@ -280,6 +283,29 @@ final class Cluster implements AutoCloseable {
       }
       deleteTree(dir);
     }
+  }
+
+  /**
+   * What the stopped workers left in their process jobs' work folders (each attempt's folder is
+   * meant to be deleted after it, a killed worker's by its successor).
+   */
+  private void noteLeftFiles() {
+    Path work = dir.resolve("work");
+    if (!Files.isDirectory(work)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(work, 2)) {
+      walk.filter(p -> p.getParent() != null && !p.getParent().equals(work))
+          .filter(p -> !p.getParent().equals(dir))
+          .forEach(p -> leftFiles.add(dir.relativize(p).toString()));
+    } catch (IOException e) {
+      leftFiles.add("work folder unreadable: " + e);
+    }
+  }
+
+  /** Files the workers left in their work folders, known once {@link #close} ran. */
+  List<String> leftFiles() {
+    return leftFiles;
   }
 
   static void deleteTree(Path root) {

@@ -118,10 +118,12 @@ public final class TortureRun implements Callable<Integer> {
     Map<FaultKind, List<Long>> recovery = new EnumMap<>(FaultKind.class);
     List<String> unplanned;
     java.nio.file.Path dir;
+    Cluster stopped;
     Set<Long> before = descendants();
     try (FaultEndpoint endpoint = new FaultEndpoint();
         Cluster cluster = new Cluster(endpoint, prefix, 4)) {
       dir = cluster.dir;
+      stopped = cluster;
       RunexTopics topics = cluster.cfg.topics();
       String bootstrap = cluster.cfg.bootstrapServers();
       try (Load load = new Load(bootstrap, topics.intake().name(), prefix, seed);
@@ -195,6 +197,7 @@ public final class TortureRun implements Callable<Integer> {
     Set<Long> after = descendants();
     after.removeAll(before);
     after.forEach(pid -> leftovers.add("process " + pid + " still running"));
+    stopped.leftFiles().forEach(f -> leftovers.add("left in a worker's work folder: " + f));
     if (java.nio.file.Files.exists(dir)) {
       leftovers.add("folder " + dir + " left on disk");
     }
