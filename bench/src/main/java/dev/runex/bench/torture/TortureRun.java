@@ -191,6 +191,9 @@ public final class TortureRun implements Callable<Integer> {
               .ifPresent(ms -> recovery.computeIfAbsent(e.kind(), k -> new ArrayList<>()).add(ms));
         }
         unplanned = List.copyOf(cluster.unplannedExits());
+        if (!findings.defects().isEmpty()) {
+          keepLogs(cluster.dir.resolve("logs"), seed);
+        }
       }
     }
     List<String> leftovers = new ArrayList<>();
@@ -213,6 +216,25 @@ public final class TortureRun implements Callable<Integer> {
         leftovers.size());
     findings.defects().stream().limit(50).forEach(d -> System.err.println("  " + d));
     return r;
+  }
+
+  /**
+   * Copies a run's process logs out of its folder (which is removed) when it found defects, so they
+   * can be read after; the copy is printed and left on purpose.
+   */
+  private static void keepLogs(java.nio.file.Path logs, long seed) {
+    try {
+      java.nio.file.Path keep =
+          java.nio.file.Files.createTempDirectory("runex-torture-logs-" + seed + "-");
+      try (var files = java.nio.file.Files.list(logs)) {
+        for (java.nio.file.Path f : files.toList()) {
+          java.nio.file.Files.copy(f, keep.resolve(f.getFileName()));
+        }
+      }
+      System.err.println("  logs of this run kept in " + keep);
+    } catch (java.io.IOException e) {
+      log.warn("could not keep the logs of {}: {}", logs, e.toString());
+    }
   }
 
   private static long lag(String bootstrap, RunexTopics topics, String prefix, String appId) {
