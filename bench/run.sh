@@ -8,6 +8,7 @@
 #   bench/run.sh scaling                  worker scaling: 1, 2, 4 worker processes (--help: options)
 #   bench/run.sh garbage [--records N]    the garbage scenario: good jobs' drain rate with a bad
 #                                         intake record after each job vs a clean drain (--help)
+#   bench/run.sh torture --short          fault runner: random faults under load, then an audit
 #   RUNEX_BENCH_SKIP_BUILD=1 bench/run.sh ...   reuse the last build
 #   RUNEX_BENCH_JAVA_OPTS="-Xmx2g" ...          bench JVM options (default -Xmx1g)
 #
@@ -40,6 +41,9 @@ if [[ "${1:-}" == scaling ]]; then
   shift
 elif [[ "${1:-}" == garbage ]]; then
   MAIN=dev.runex.bench.GarbageBench
+  shift
+elif [[ "${1:-}" == torture ]]; then
+  MAIN=dev.runex.bench.torture.TortureRun
   shift
 fi
 

@@ -1,0 +1,140 @@
+package dev.runex.bench.torture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runex.bench.torture.FaultEndpoint.Answer;
+import dev.runex.bench.torture.FaultEndpoint.Call;
+import dev.runex.bench.torture.Load.Kind;
+import dev.runex.bench.torture.Load.Submitted;
+import dev.runex.schemas.JobResult;
+import dev.runex.schemas.JobStatus;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The audit's verdicts on hand-made outcomes: each defect kind is caught, clean runs pass. */
+class AuditTest {
+  private static final long S = 1_000_000_000L;
+
+  private final Map<String, Submitted> accepted = new HashMap<>();
+  private final Map<String, List<JobResult>> results = new HashMap<>();
+  private final Map<String, List<Call>> calls = new HashMap<>();
+
+  private void job(String id, Kind kind, int failures) {
+    accepted.put(id, new Submitted(id, kind, failures, null, 0));
+  }
+
+  private void result(String id, JobStatus status, int attempts) {
+    results
+        .computeIfAbsent(id, k -> new java.util.ArrayList<>())
+        .add(
+            JobResult.newBuilder()
+                .setId(id)
+                .setStatus(status)
+                .setAttempts(attempts)
+                .setFinishedAt(Instant.EPOCH)
+                .build());
+  }
+
+  private void call(String id, int attempt, String worker, long atSeconds, Answer answer) {
+    calls
+        .computeIfAbsent(id + ":" + attempt, k -> new java.util.ArrayList<>())
+        .add(new Call(worker, id, attempt, atSeconds * S, answer));
+  }
+
+  private Audit.Findings audit(Set<String> deadLetters, List<FaultKind.Event> faults) {
+    return Audit.check(accepted, Set.of(), results, deadLetters, calls, faults);
+  }
+
+  @Test
+  void aCleanRunHasNoDefects() {
+    job("q", Kind.QUICK, 0);
+    result("q", JobStatus.SUCCEEDED, 1);
+    call("q", 1, "w1", 1, Answer.OK);
+    job("f", Kind.FLAKY, 2);
+    result("f", JobStatus.SUCCEEDED, 3);
+    call("f", 1, "w1", 1, Answer.RETRYABLE);
+    call("f", 2, "w2", 2, Answer.RETRYABLE);
+    call("f", 3, "w2", 3, Answer.OK);
+    job("b", Kind.BROKEN, 0);
+    result("b", JobStatus.FAILED, 1);
+    call("b", 1, "w3", 1, Answer.PERMANENT);
+
+    Audit.Findings f = audit(Set.of("b"), List.of());
+
+    assertThat(f.defects()).isEmpty();
+    assertThat(f.jobs()).isEqualTo(3);
+  }
+
+  @Test
+  void lostDuplicatedUnknownAndMissingDeadLettersAreDefects() {
+    job("lost", Kind.QUICK, 0);
+    job("twice", Kind.QUICK, 0);
+    result("twice", JobStatus.SUCCEEDED, 1);
+    result("twice", JobStatus.SUCCEEDED, 1);
+    call("twice", 1, "w1", 1, Answer.OK);
+    result("stranger", JobStatus.SUCCEEDED, 1);
+    job("b", Kind.BROKEN, 0);
+    result("b", JobStatus.FAILED, 1);
+    call("b", 1, "w1", 1, Answer.PERMANENT);
+
+    Audit.Findings f = audit(Set.of(), List.of());
+
+    assertThat(f.lost()).isEqualTo(1);
+    assertThat(f.duplicated()).isEqualTo(1);
+    assertThat(f.unknown()).isEqualTo(1);
+    assertThat(f.defects()).anyMatch(d -> d.startsWith("NO DEAD LETTER b"));
+  }
+
+  @Test
+  void attemptCountsMustMatchWhatTheEndpointAnswered() {
+    job("early", Kind.FLAKY, 2);
+    result("early", JobStatus.SUCCEEDED, 2);
+    call("early", 1, "w1", 1, Answer.RETRYABLE);
+    call("early", 2, "w1", 2, Answer.OK);
+    job("short", Kind.QUICK, 0);
+    result("short", JobStatus.SUCCEEDED, 1);
+    call("short", 1, "w1", 1, Answer.HUNG);
+    call("short", 2, "w2", 7, Answer.OK);
+
+    Audit.Findings f = audit(Set.of(), List.of());
+
+    assertThat(f.defects())
+        .anyMatch(d -> d.startsWith("WRONG early"))
+        .anyMatch(d -> d.startsWith("ATTEMPTS short"));
+  }
+
+  @Test
+  void aRerunIsExplainedOnlyByACrashOfTheWorkerThatRanItFirst() {
+    job("a", Kind.QUICK, 0);
+    result("a", JobStatus.SUCCEEDED, 1);
+    call("a", 1, "w1", 10, Answer.OK);
+    call("a", 1, "w2", 20, Answer.OK);
+    job("b", Kind.QUICK, 0);
+    result("b", JobStatus.SUCCEEDED, 1);
+    call("b", 1, "w3", 10, Answer.OK);
+    call("b", 1, "w2", 20, Answer.OK);
+    FaultKind.Event killW1 = new FaultKind.Event(FaultKind.WORKER_KILL, "w1", 11 * S, 12 * S);
+
+    Audit.Findings f = audit(Set.of(), List.of(killW1));
+
+    assertThat(f.extraRuns()).isEqualTo(2);
+    assertThat(f.unexplainedExtraRuns()).isEqualTo(1);
+    assertThat(f.defects()).singleElement().asString().startsWith("RERUN without a fault: b:1");
+  }
+
+  @Test
+  void duplicatesNeedOneRunAndOneRejectionNamingIt() {
+    accepted.put("d-a", new Submitted("d-a", Kind.DUPLICATE, 0, "k", 0));
+    accepted.put("d-b", new Submitted("d-b", Kind.DUPLICATE, 0, "k", 0));
+    result("d-a", JobStatus.SUCCEEDED, 1);
+    call("d-a", 1, "w1", 1, Answer.OK);
+    result("d-b", JobStatus.SUCCEEDED, 1);
+    call("d-b", 1, "w1", 1, Answer.OK);
+
+    assertThat(audit(Set.of(), List.of()).defects()).anyMatch(d -> d.startsWith("WRONG d-"));
+  }
+}
