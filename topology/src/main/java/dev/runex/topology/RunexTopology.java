@@ -310,20 +310,34 @@ public final class RunexTopology implements AutoCloseable {
 
   @Override
   public void close() {
+    close(CLOSE_TIMEOUT);
+  }
+
+  /**
+   * Stops the status API and both Streams clients, at the same time, waiting up to {@code timeout}
+   * for them; each leaves its group, so its tasks (and the delay index with its due jobs) move to
+   * the remaining or replacement instance at once instead of after session.timeout.ms.
+   */
+  public void close(Duration timeout) {
     health.stopping();
-    // Leave the group on a graceful stop: the tasks (and the delay index with its due jobs) move
-    // to the remaining or replacement instance at once instead of after session.timeout.ms.
     if (status != null) {
       status.close();
     }
-    CloseOptions leave =
-        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-            .withTimeout(CLOSE_TIMEOUT);
-    if (statusStreams != null) {
-      statusStreams.close(leave);
+    CloseOptions.GroupMembershipOperation leave = CloseOptions.GroupMembershipOperation.LEAVE_GROUP;
+    // a zero timeout starts each client's shutdown without waiting, so both shut down in parallel
+    for (KafkaStreams s : clients()) {
+      s.close(CloseOptions.groupMembershipOperation(leave).withTimeout(Duration.ZERO));
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (KafkaStreams s : clients()) {
+      Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+      if (!s.close(CloseOptions.groupMembershipOperation(leave).withTimeout(left))) {
+        log.warn("Topology client did not shut down within {} (state {})", timeout, s.state());
+      }
+    }
+    if (statusMetrics != null) {
       statusMetrics.close();
     }
-    streams.close(leave);
     metrics.close();
   }
 

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -106,9 +107,10 @@ public final class JobWorker implements AutoCloseable {
     Topic<String, Job> scheduled = topics.scheduled(settings.pool());
     Consumer<String, byte[]> consumer =
         clients.consumer(WorkerClientConfigs.consumer(cfg, settings));
+    Map<String, Object> producerConfig = WorkerClientConfigs.producer(cfg, settings);
     Producer<byte[], byte[]> producer;
     try {
-      producer = clients.producer(WorkerClientConfigs.producer(cfg, settings));
+      producer = clients.producer(producerConfig);
     } catch (RuntimeException e) {
       consumer.close();
       throw e;
@@ -124,6 +126,7 @@ public final class JobWorker implements AutoCloseable {
             scheduledTopics,
             consumer,
             producer,
+            () -> clients.producer(producerConfig),
             handlers,
             new OutcomeRecords(topics, settings.workerId()),
             new ScheduledJobDecoder(topics.registry(), scheduled.valueSerde().deserializer()),

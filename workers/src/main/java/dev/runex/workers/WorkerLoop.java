@@ -25,6 +25,7 @@ import dev.runex.workers.offsets.AssignedPartitions;
 import dev.runex.workers.offsets.OffsetTracker;
 import dev.runex.workers.output.OutcomeRecords;
 import dev.runex.workers.output.OutputTransaction;
+import dev.runex.workers.output.ProducerLostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +37,6 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
@@ -82,9 +82,11 @@ final class WorkerLoop implements Runnable {
   private static final long COMPLETION_WAIT_MS = 10;
   private static final Duration MAX_IDLE_POLL = Duration.ofMillis(100);
 
+  /** Poll timeout while a lost producer is replaced: the poll only keeps the membership alive. */
+  private static final Duration RECOVERY_POLL = Duration.ofMillis(100);
+
   final WorkerSettings settings;
   final Consumer<String, byte[]> consumer;
-  private final Producer<byte[], byte[]> producer;
   final OutputTransaction tx;
   final WorkerMetrics metrics;
   final Clock clock;
@@ -118,8 +120,6 @@ final class WorkerLoop implements Runnable {
     this.topics = parts.topics();
     this.ranks = new PriorityRanks(topics);
     this.consumer = parts.consumer();
-    this.producer = parts.producer();
-    this.tx = new OutputTransaction(producer);
     this.executors = new TypeExecutors(cfg, parts.handlers(), clock);
     this.outputs = parts.outputs();
     this.decoder = parts.decoder();
@@ -148,6 +148,7 @@ final class WorkerLoop implements Runnable {
             runner::busy,
             () -> buffered,
             () -> admission.budget().reserved());
+    this.tx = new OutputTransaction(parts.producer(), parts.producers(), metrics::bindProducer);
     this.transactions = new WorkerTransactions(this);
     this.ends = new AttemptEnds(cfg, tx, outputs, partitions, metrics, parts.control(), clock);
     this.control =
@@ -183,9 +184,13 @@ final class WorkerLoop implements Runnable {
   @Override
   public void run() {
     try {
-      metrics.bindClients(consumer, producer);
+      metrics.bindConsumer(consumer);
       executors.prepare(cfg.jobTypes().values(), settings.pool());
-      tx.init();
+      try {
+        tx.init();
+      } catch (ProducerLostException e) {
+        transactions.producerLost(e); // e.g. the broker is not reachable yet: keep trying
+      }
       if (!control.awaitCaughtUp(() -> stopRequested)) {
         stopRequested = true;
       }
@@ -213,6 +218,14 @@ final class WorkerLoop implements Runnable {
   }
 
   private void pollOnce() {
+    if (transactions.recovering()) {
+      // records fetched now are fetched again from the committed offsets once it resumes
+      consumer.poll(RECOVERY_POLL);
+      handleCompletions(); // outcomes of abandoned attempts: discarded
+      transactions.tryResume();
+      applyFlowControl();
+      return;
+    }
     ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout());
     try {
       admit(records);
@@ -229,6 +242,8 @@ final class WorkerLoop implements Runnable {
       transactions.commitIfDue();
     } catch (RegistryUnavailableException | SerializationException e) {
       transactions.recover("schema registry unavailable", e);
+    } catch (ProducerLostException e) {
+      transactions.producerLost(e);
     }
     applyFlowControl();
   }

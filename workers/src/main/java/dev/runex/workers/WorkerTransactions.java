@@ -5,6 +5,7 @@ import dev.runex.workers.offsets.AssignedPartition;
 import dev.runex.workers.offsets.OffsetTracker;
 import dev.runex.workers.output.AbortedTransactionException;
 import dev.runex.workers.output.FatalTransactionException;
+import dev.runex.workers.output.ProducerLostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -32,18 +33,31 @@ import org.slf4j.LoggerFactory;
  *   <li>Lost partitions, a failed commit, an unavailable registry: abort the transaction, abandon
  *       every running attempt (new epoch), seek every partition back to its last commit and rebuild
  *       its state — nothing uncommitted was visible, so nothing is produced twice.
- *   <li>Fencing and other fatal producer errors: stop the worker (logged at ERROR).
+ *   <li>A lost producer (a transaction the coordinator aborted after its timeout, a broker that was
+ *       frozen or unreachable, a commit whose outcome is unknown): abandon every running attempt,
+ *       fetch nothing, and keep trying — with back-off, polling meanwhile so the group membership
+ *       lives — to make a new producer; its {@code initTransactions} settles the old one's last
+ *       transaction, after which every partition resumes from the offsets the broker says are
+ *       committed (not from what this worker believed). The results of the abandoned jobs are
+ *       produced again when their records are fetched again, in a transaction with their offsets.
+ *   <li>Fencing (another instance took the transactional id or the group instance id) and other
+ *       fatal producer errors: stop the worker (logged at ERROR).
  * </ul>
  */
 final class WorkerTransactions {
   private static final Logger log = LoggerFactory.getLogger(WorkerTransactions.class);
   private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(5);
+  private static final Duration FIRST_RECOVERY_BACKOFF = Duration.ofMillis(500);
+  private static final Duration MAX_RECOVERY_BACKOFF = Duration.ofSeconds(10);
 
   private final WorkerLoop loop;
   private final String workerId;
   private Instant lastCommit;
   private Instant fetchResumesAt = Instant.MIN;
   private boolean closing;
+  private boolean recovering;
+  private Duration recoveryBackoff = FIRST_RECOVERY_BACKOFF;
+  private int recoveryAttempts;
   private volatile Throwable failure;
   private volatile boolean assignmentReceived;
   private volatile int assignedCount;
@@ -71,9 +85,14 @@ final class WorkerTransactions {
     return assignedCount;
   }
 
-  /** While closing or backing off, no partition fetches. */
+  /** While closing, backing off or replacing a lost producer, no partition fetches. */
   boolean fetchingSuspended() {
-    return closing || loop.clock.instant().isBefore(fetchResumesAt);
+    return closing || recovering || loop.clock.instant().isBefore(fetchResumesAt);
+  }
+
+  /** True from a lost producer until a new one works and the partitions were re-read. */
+  boolean recovering() {
+    return recovering;
   }
 
   /** How long until {@link #commitIfDue} commits (zero when it is due now). */
@@ -91,6 +110,9 @@ final class WorkerTransactions {
   }
 
   void commitNow() {
+    if (recovering) {
+      return; // no producer; the work since the last commit was abandoned
+    }
     lastCommit = loop.clock.instant();
     observePositions();
     Map<TopicPartition, OffsetAndMetadata> offsets = loop.partitions.offsetsToCommit();
@@ -103,6 +125,9 @@ final class WorkerTransactions {
     } catch (AbortedTransactionException e) {
       log.warn("worker {}: {}; rewinding to the last commit", workerId, e.getMessage());
       rewind();
+      return;
+    } catch (ProducerLostException e) {
+      producerLost(e);
       return;
     }
     loop.partitions.committed(offsets);
@@ -134,9 +159,92 @@ final class WorkerTransactions {
         why,
         e.getMessage(),
         REGISTRY_BACKOFF.toSeconds());
-    loop.tx.abort();
+    try {
+      loop.tx.abort();
+    } catch (ProducerLostException lost) {
+      producerLost(lost);
+      return;
+    }
     rewind();
     fetchResumesAt = loop.clock.instant().plus(REGISTRY_BACKOFF);
+  }
+
+  /**
+   * The producer is gone (see the class comment): abandons everything in flight and starts
+   * replacing it ({@link #tryResume}).
+   */
+  void producerLost(ProducerLostException e) {
+    if (!recovering) {
+      log.warn(
+          "worker {}: {}; abandoning {} running job(s), making a new producer and resuming from the committed offsets",
+          workerId,
+          e.getMessage(),
+          loop.inFlight.size());
+      recovering = true;
+      recoveryAttempts = 0;
+      recoveryBackoff = FIRST_RECOVERY_BACKOFF;
+      fetchResumesAt = loop.clock.instant();
+    }
+    loop.inFlight.abandonAll();
+    loop.dispatcher.clearQueued();
+    loop.admission.dropWaitingIf(f -> true);
+  }
+
+  /**
+   * While recovering and not backing off: makes a new producer and resumes every partition from its
+   * committed offset; on failure (the broker still away) backs off and tries again later. Fencing
+   * is thrown ({@link FatalTransactionException}).
+   */
+  void tryResume() {
+    if (!recovering || loop.clock.instant().isBefore(fetchResumesAt)) {
+      return;
+    }
+    recoveryAttempts++;
+    try {
+      loop.tx.init();
+      resumeFromCommitted();
+    } catch (ProducerLostException | org.apache.kafka.common.errors.TimeoutException e) {
+      log.warn(
+          "worker {}: cannot resume yet (attempt {}: {}); trying again in {} ms",
+          workerId,
+          recoveryAttempts,
+          e.getMessage(),
+          recoveryBackoff.toMillis());
+      fetchResumesAt = loop.clock.instant().plus(recoveryBackoff);
+      recoveryBackoff =
+          recoveryBackoff.multipliedBy(2).compareTo(MAX_RECOVERY_BACKOFF) > 0
+              ? MAX_RECOVERY_BACKOFF
+              : recoveryBackoff.multipliedBy(2);
+      return;
+    }
+    recovering = false;
+    lastCommit = loop.clock.instant();
+    log.info(
+        "worker {} resumed with a new producer after {} attempt(s), from the committed offsets of {}",
+        workerId,
+        recoveryAttempts,
+        loop.partitions.partitions());
+  }
+
+  /**
+   * Every owned partition back to the offset and finished-offsets metadata the broker holds (a
+   * commit whose outcome was unknown may have happened), or, never committed, to where this worker
+   * began fetching it.
+   */
+  private void resumeFromCommitted() {
+    Set<TopicPartition> owned = new HashSet<>(loop.partitions.partitions());
+    owned.retainAll(loop.consumer.assignment());
+    Map<TopicPartition, OffsetAndMetadata> committed = loop.consumer.committed(owned);
+    Map<TopicPartition, Long> fromMemory = loop.partitions.rewindAll();
+    for (TopicPartition tp : owned) {
+      OffsetAndMetadata c = committed.get(tp);
+      if (c != null) {
+        loop.partitions.add(tp, trackerFor(tp, c));
+        loop.consumer.seek(tp, c.offset());
+      } else if (fromMemory.containsKey(tp)) {
+        loop.consumer.seek(tp, fromMemory.get(tp));
+      }
+    }
   }
 
   private void rewind() {
@@ -197,7 +305,7 @@ final class WorkerTransactions {
       return;
     }
     try {
-      if (!closing && failure == null) {
+      if (!closing && !recovering && failure == null) {
         loop.dispatcher.removeQueuedIf(f -> mine.contains(f.partition()));
         loop.admission.dropWaitingIf(f -> mine.contains(f.partition()));
         drain(
@@ -219,8 +327,16 @@ final class WorkerTransactions {
         workerId,
         lost);
     assignmentReceived = false;
-    loop.tx.abort();
     forget(mine);
+    if (recovering) {
+      return; // the new producer starts clean and the partitions resume from their commits
+    }
+    try {
+      loop.tx.abort();
+    } catch (ProducerLostException e) {
+      producerLost(e);
+      return;
+    }
     rewind();
   }
 
@@ -249,8 +365,17 @@ final class WorkerTransactions {
     loop.consumer.pause(loop.consumer.assignment());
     loop.dispatcher.clearQueued();
     loop.admission.dropWaitingIf(f -> true);
-    drain(j -> true, loop.clock.instant().plus(loop.settings.drainTimeout()));
-    commitNow();
+    if (!recovering) {
+      try {
+        drain(j -> true, loop.clock.instant().plus(loop.settings.drainTimeout()));
+        commitNow();
+      } catch (ProducerLostException e) {
+        log.warn(
+            "worker {}: {} while stopping; the jobs finished since its last commit rerun elsewhere",
+            workerId,
+            e.getMessage());
+      }
+    }
     loop.inFlight.abandon(j -> true);
   }
 
@@ -259,7 +384,7 @@ final class WorkerTransactions {
    */
   private void drain(Predicate<RunningJob> which, Instant deadline) {
     int running;
-    while ((running = loop.inFlight.count(which)) > 0) {
+    while (!recovering && (running = loop.inFlight.count(which)) > 0) {
       long leftMs = Duration.between(loop.clock.instant(), deadline).toMillis();
       if (leftMs <= 0 || Thread.currentThread().isInterrupted()) {
         log.warn(
@@ -288,6 +413,8 @@ final class WorkerTransactions {
       } catch (RuntimeException fatal) {
         fail(fatal);
       }
+    } catch (ProducerLostException e) {
+      producerLost(e);
     } catch (RuntimeException e) {
       fail(e);
     }

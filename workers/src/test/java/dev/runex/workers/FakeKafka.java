@@ -31,7 +31,13 @@ final class FakeKafka implements WorkerClients {
   final Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> log = new HashMap<>();
   final Map<TopicPartition, OffsetAndMetadata> committedOffsets = new HashMap<>();
   final LogConsumer consumer = new LogConsumer();
-  final TxProducer producer = new TxProducer();
+
+  /** The producer the worker uses now; a lost one is closed and replaced by a new one. */
+  volatile TxProducer producer = new TxProducer();
+
+  /** Every producer the worker was given, oldest first. */
+  final List<TxProducer> producers =
+      new java.util.concurrent.CopyOnWriteArrayList<>(List.of(producer));
 
   /**
    * The control topic's one partition, when {@link #withControlTopic} asked for one (else the
@@ -58,7 +64,11 @@ final class FakeKafka implements WorkerClients {
   }
 
   @Override
-  public Producer<byte[], byte[]> producer(Map<String, Object> config) {
+  public synchronized Producer<byte[], byte[]> producer(Map<String, Object> config) {
+    if (producer.closed()) {
+      producer = new TxProducer();
+      producers.add(producer);
+    }
     return producer;
   }
 
@@ -186,6 +196,7 @@ final class FakeKafka implements WorkerClients {
   final class TxProducer extends MockProducer<byte[], byte[]> {
     private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
     volatile int commitsToFail;
+    volatile RuntimeException nextCommitFailure;
     volatile int aborts;
 
     TxProducer() {
@@ -206,6 +217,11 @@ final class FakeKafka implements WorkerClients {
 
     @Override
     public void commitTransaction() {
+      RuntimeException failure = nextCommitFailure;
+      if (failure != null) {
+        nextCommitFailure = null;
+        throw failure;
+      }
       if (commitsToFail > 0) {
         commitsToFail--;
         throw new KafkaException("injected commit failure");

@@ -41,6 +41,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -294,6 +295,30 @@ class JobWorkerTest {
   }
 
   @Test
+  void aTransactionTheCoordinatorAbortedIsRedoneWithANewProducerAndEveryJobHasOneResult() {
+    // given: jobs flowing, then a commit fails as after a broker frozen past the transaction
+    // timeout (the coordinator aborted the transaction and bumped the producer epoch)
+    startWorker();
+    for (int i = 0; i < 4; i++) {
+      kafka.append(i % 3, job("early" + i, "echo", Map.of()));
+    }
+    await().atMost(WAIT).until(() -> committedResultIds().size() == 4);
+    kafka.producer.nextCommitFailure =
+        new InvalidProducerEpochException("transaction timed out; epoch bumped");
+    // when
+    for (int i = 0; i < 6; i++) {
+      kafka.append(i % 3, job("late" + i, "echo", Map.of()));
+    }
+    // then: the worker lives on with a second producer, each job has exactly one committed result
+    await().atMost(WAIT).until(() -> committedResultIds().size() == 10);
+    assertThat(worker.isRunning()).isTrue();
+    assertThat(worker.failure()).isEmpty();
+    assertThat(kafka.producers).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(kafka.producers.get(0).closed()).isTrue();
+    assertThat(committedResultIds()).doesNotHaveDuplicates().hasSize(10);
+  }
+
+  @Test
   void pausesFetchingWhileTooManyRecordsWaitAndResumesWhenTheyDrain() {
     cfg = config(Map.of("runex.worker.concurrency", "1", "runex.worker.maxBufferedRecords", "2"));
     startWorker();
@@ -441,6 +466,22 @@ class JobWorkerTest {
     return resultRecords().stream()
         .map(r -> topics.results().valueSerde().deserializer().deserialize(r.topic(), r.value()))
         .collect(Collectors.toMap(JobResult::getId, Function.identity()));
+  }
+
+  /** Ids of the results every producer so far committed, duplicates kept. */
+  private List<String> committedResultIds() {
+    return kafka.producers.stream()
+        .flatMap(p -> p.history().stream())
+        .filter(r -> r.topic().equals("runex.results"))
+        .map(
+            r ->
+                topics
+                    .results()
+                    .valueSerde()
+                    .deserializer()
+                    .deserialize(r.topic(), r.value())
+                    .getId())
+        .collect(Collectors.toList());
   }
 
   private long uncommittedResults() {

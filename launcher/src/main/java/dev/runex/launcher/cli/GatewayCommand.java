@@ -57,6 +57,7 @@ public final class GatewayCommand implements Callable<Integer> {
     TopicProvisioner.ensureTopics(cfg, cfg.topics(), cfg.pools());
     Gateway gateway =
         lifetime.add(
+            "the gateway",
             Gateway.start(
                 cfg, statusUrl == null || statusUrl.isBlank() ? null : URI.create(statusUrl)));
     System.out.println(

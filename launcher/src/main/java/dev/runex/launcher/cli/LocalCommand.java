@@ -4,6 +4,7 @@ import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.launcher.local.ConnectWorker;
 import dev.runex.launcher.local.LocalInfra;
+import dev.runex.launcher.local.LocalStacks;
 import dev.runex.launcher.local.RunexHome;
 import dev.runex.launcher.local.TopicProvisioner;
 import dev.runex.launcher.monitoring.BacklogMetrics;
@@ -15,16 +16,12 @@ import dev.runex.workers.execution.HandlerRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,6 +31,15 @@ import picocli.CommandLine.Option;
  * Apicurio Registry (127.0.0.1:8081) as child processes, the topology, one worker and the operator
  * console (gateway, 127.0.0.1:9480, with an operator key made for this run) in this JVM — then a
  * demo, then it stays up until Ctrl-C and removes its data on exit.
+ *
+ * <p>Stopping (Ctrl-C, SIGTERM) says what it stops and takes a few seconds: the stack's data is
+ * deleted on exit, so nothing is drained for its own sake. The worker and the topology stop
+ * together (running jobs are abandoned: their processes are ended and their working folders
+ * removed), then the registry and the broker (SIGKILL shortly after SIGTERM: no clean shutdown for
+ * data about to go), then the data folder, the pid file and the lock go. The servers run in
+ * sessions of their own, so a terminal's Ctrl-C reaches only this process, which stops them last. A
+ * stack that was killed before it could clean up is reclaimed by the next start ({@link
+ * LocalStacks}).
  */
 @Command(
     name = "local",
@@ -45,6 +51,13 @@ public final class LocalCommand implements Callable<Integer> {
   static final int CONTROLLER_PORT = 9093;
   static final int REGISTRY_PORT = 8081;
   static final int CONNECT_PORT = 8083;
+
+  /**
+   * How long the worker and the topology get to stop before the broker is stopped under them (a
+   * safety net: they stop in a few seconds). They stop cleanly because the topology's state folder
+   * can only be deleted once its stores are closed.
+   */
+  static final Duration CLIENTS_STOP_LIMIT = Duration.ofSeconds(15);
 
   @Mixin ConfigOptions config;
 
@@ -60,93 +73,91 @@ public final class LocalCommand implements Callable<Integer> {
               + " add connectors from connectors/config/ (see docs/connectors.md).")
   boolean connect;
 
+  @Option(
+      names = "--kafka-port",
+      description = "Kafka's port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0: a free one).")
+  int kafkaPort = KAFKA_PORT;
+
+  @Option(
+      names = "--controller-port",
+      description = "The KRaft controller's port (default: ${DEFAULT-VALUE}; 0: a free one).")
+  int controllerPort = CONTROLLER_PORT;
+
+  @Option(
+      names = "--registry-port",
+      description = "The schema registry's port (default: ${DEFAULT-VALUE}; 0: a free one).")
+  int registryPort = REGISTRY_PORT;
+
   @Override
   public Integer call() throws Exception {
     Path stateDir = RunexHome.resolve().resolve(".runex");
-    Files.createDirectories(stateDir);
-    FileChannel lockChannel =
-        FileChannel.open(
-            stateDir.resolve("local.lock"),
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.READ);
-    FileLock lock = lockChannel.tryLock();
-    if (lock == null) {
-      String pid = Files.readString(stateDir.resolve("local.pid")).trim();
-      System.err.println(
-          "runex local is already running (pid "
-              + pid
-              + ") with Kafka on 127.0.0.1:"
-              + KAFKA_PORT
-              + " and the registry on 127.0.0.1:"
-              + REGISTRY_PORT
-              + ".\nUse it (./runex submit ..., ./runex results) "
-              + "or stop it with Ctrl-C in its terminal (or: kill "
-              + pid
-              + ").");
+    LocalStacks.Acquisition acquisition = LocalStacks.acquire(stateDir);
+    if (acquisition instanceof LocalStacks.Acquisition.Busy busy) {
+      printBusy(busy.holderPid());
       return 2;
     }
-    Files.writeString(stateDir.resolve("local.pid"), Long.toString(ProcessHandle.current().pid()));
+    LocalStacks stacks = ((LocalStacks.Acquisition.Acquired) acquisition).stacks();
+    Lifetime lifetime = new Lifetime(line -> System.out.println("runex local: " + line));
+    lifetime.cleanup("this stack's data folder, pid file and lock in " + stateDir, stacks);
+    reclaimStale(stacks);
     int[] ports =
         connect
-            ? new int[] {KAFKA_PORT, CONTROLLER_PORT, REGISTRY_PORT, CONNECT_PORT}
-            : new int[] {KAFKA_PORT, CONTROLLER_PORT, REGISTRY_PORT};
+            ? new int[] {kafkaPort, controllerPort, registryPort, CONNECT_PORT}
+            : new int[] {kafkaPort, controllerPort, registryPort};
     for (int port : ports) {
-      if (!free(port)) {
+      if (port != 0 && !free(port)) {
         System.err.println(
             "port 127.0.0.1:"
                 + port
                 + " is in use by another program; runex local needs ports "
-                + KAFKA_PORT
+                + kafkaPort
                 + " (Kafka), "
-                + CONTROLLER_PORT
+                + controllerPort
                 + " (KRaft controller) and "
-                + REGISTRY_PORT
+                + registryPort
                 + " (registry)"
-                + (connect ? " and " + CONNECT_PORT + " (Kafka Connect)" : "")
-                + ".");
+                + (connect ? ", " + CONNECT_PORT + " (Kafka Connect)" : "")
+                + ": free them or pick others (--kafka-port, --controller-port, --registry-port).");
         return 2;
       }
     }
-    Path dataDir = Files.createTempDirectory(stateDir, "local-");
-    Lifetime lifetime = new Lifetime();
-    lifetime.add(
-        () -> {
-          deleteTree(dataDir);
-          lock.release();
-          lockChannel.close();
-        });
+    Path dataDir = stacks.newDataDir();
     System.out.println(
-        "starting Kafka (127.0.0.1:"
-            + KAFKA_PORT
-            + ") and Apicurio Registry (127.0.0.1:"
-            + REGISTRY_PORT
-            + ")...");
+        "starting Kafka and Apicurio Registry (data in " + stacks.stateDir() + ")...");
     LocalInfra infra =
-        lifetime.add(
-            LocalInfra.start(
-                dataDir,
-                KAFKA_PORT,
-                CONTROLLER_PORT,
-                REGISTRY_PORT,
-                LocalInfra.SchemaStore.MEMORY));
+        LocalInfra.start(
+            dataDir, kafkaPort, controllerPort, registryPort, LocalInfra.SchemaStore.MEMORY);
+    lifetime.add(
+        "Apicurio Registry (pid "
+            + infra.registry().pid()
+            + ") and Kafka (pid "
+            + infra.broker().pid()
+            + ")",
+        infra);
     RunexConfig cfg =
         config.load(
             Map.of(
                 Settings.BOOTSTRAP_SERVERS.key(), infra.bootstrapServers(),
                 Settings.SCHEMA_REGISTRY_URL.key(), infra.registryUrl(),
-                Settings.TOPOLOGY_STATE_DIR.key(), dataDir.resolve("streams").toString()));
+                Settings.TOPOLOGY_STATE_DIR.key(), dataDir.resolve("streams").toString(),
+                // results of jobs finished while stopping would go to a broker about to be deleted
+                Settings.WORKER_DRAIN_TIMEOUT.key(), "0s"));
     RunexTopics topics = cfg.topics();
     TopicProvisioner.ensureTopics(cfg, topics, cfg.pools());
-    MetricsEndpoint metrics = lifetime.add(MetricsEndpoint.start(cfg, "local"));
-    LiveFeed feed = lifetime.add(LiveFeed.start(cfg, topics));
-    RunexTopology topology = lifetime.add(new RunexTopology(cfg, topics, metrics.registry()));
+    MetricsEndpoint metrics =
+        lifetime.add("the metrics endpoint", MetricsEndpoint.start(cfg, "local"));
+    Lifetime.Stage clients = lifetime.stage(CLIENTS_STOP_LIMIT);
+    LiveFeed feed = clients.add("the result feed", LiveFeed.start(cfg, topics));
+    RunexTopology topology =
+        clients.add("the topology", new RunexTopology(cfg, topics, metrics.registry()));
     topology.start();
     lifetime.add(
+        "the backlog meters",
         BacklogMetrics.start(
             cfg, topics, cfg.pools(), metrics.registry(), topology.delayedBacklog()));
     JobWorker worker =
-        lifetime.add(
+        clients.add(
+            "the worker (running jobs are abandoned)",
             new JobWorker(cfg, topics, HandlerRegistry.withBuiltins(), metrics.registry()));
     worker.start();
     lifetime.exitWhen(
@@ -163,6 +174,7 @@ public final class LocalCommand implements Callable<Integer> {
       System.out.println("starting Kafka Connect (127.0.0.1:" + CONNECT_PORT + ")...");
       ConnectWorker connectWorker =
           lifetime.add(
+              "Kafka Connect",
               ConnectWorker.start(
                   RunexHome.resolve(),
                   dataDir.resolve("connect"),
@@ -183,6 +195,37 @@ public final class LocalCommand implements Callable<Integer> {
     }
     lifetime.awaitShutdown();
     return 0;
+  }
+
+  private void printBusy(String pid) {
+    System.err.println(
+        "runex local is already running (pid "
+            + pid
+            + ") in this folder"
+            + ".\nUse it (./runex submit ..., ./runex results) "
+            + "or stop it with Ctrl-C in its terminal (or: kill "
+            + pid
+            + ").");
+  }
+
+  /** Says what an earlier stack that did not stop cleanly left behind and that it is gone now. */
+  private static void reclaimStale(LocalStacks stacks) throws IOException {
+    List<LocalStacks.Reclaimed> reclaimed = stacks.reclaimStale();
+    if (reclaimed.isEmpty()) {
+      return;
+    }
+    String who = stacks.previousPid().map(pid -> " (pid " + pid + ")").orElse("");
+    for (LocalStacks.Reclaimed r : reclaimed) {
+      System.out.println(
+          "runex local: an earlier runex local"
+              + who
+              + " did not stop cleanly; reclaimed its stack: "
+              + (r.stoppedServers().isEmpty()
+                  ? "no server of it was still running"
+                  : "stopped " + String.join(" and ", r.stoppedServers()))
+              + ", deleted "
+              + r.folder());
+    }
   }
 
   private static void printHelp() {
@@ -221,15 +264,6 @@ public final class LocalCommand implements Callable<Integer> {
       return true;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 

@@ -42,7 +42,8 @@ final class LocalConsole {
                         new ApiKeySpec(
                             KEY_NAME, ApiKeySpec.Scope.OPERATOR, null, ApiKeySpec.hash(key))))
             .with(Settings.GATEWAY_PORT, Integer.toString(port > 0 && !free(cfg, port) ? 0 : port));
-    Gateway gateway = lifetime.add(Gateway.start(withKey, topology.statusUrl().orElse(null)));
+    Gateway gateway =
+        lifetime.add("the console", Gateway.start(withKey, topology.statusUrl().orElse(null)));
     return new LocalConsole(gateway, key);
   }
 

@@ -26,13 +26,16 @@ public final class TopologyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     RunexConfig cfg = config.load();
     Lifetime lifetime = new Lifetime();
-    MetricsEndpoint metrics = lifetime.add(MetricsEndpoint.start(cfg, "topology"));
+    MetricsEndpoint metrics =
+        lifetime.add("the metrics endpoint", MetricsEndpoint.start(cfg, "topology"));
     RunexTopics topics = cfg.topics();
     TopicProvisioner.ensureTopics(cfg, topics, cfg.pools());
-    RunexTopology topology = lifetime.add(new RunexTopology(cfg, topics, metrics.registry()));
+    RunexTopology topology =
+        lifetime.add("the topology", new RunexTopology(cfg, topics, metrics.registry()));
     metrics.health(topology.health());
     topology.start();
     lifetime.add(
+        "the backlog meters",
         BacklogMetrics.start(
             cfg, topics, cfg.pools(), metrics.registry(), topology.delayedBacklog()));
     lifetime.exitWhen(() -> stopped(topology), "the topology");

@@ -52,15 +52,22 @@ public final class WorkerCommand implements Callable<Integer> {
     }
     RunexConfig cfg = config.load(extra);
     Lifetime lifetime = new Lifetime();
-    MetricsEndpoint metrics = lifetime.add(MetricsEndpoint.start(cfg, "worker"));
+    MetricsEndpoint metrics =
+        lifetime.add("the metrics endpoint", MetricsEndpoint.start(cfg, "worker"));
     RunexTopics topics = cfg.topics();
     TopicProvisioner.ensureTopics(cfg, topics, List.of(cfg.string(Settings.WORKER_POOL)));
     JobWorker worker =
         lifetime.add(
+            "the worker (running jobs get up to "
+                + cfg.duration(Settings.WORKER_DRAIN_TIMEOUT).toSeconds()
+                + " s to finish, "
+                + Settings.WORKER_DRAIN_TIMEOUT.key()
+                + ")",
             new JobWorker(cfg, topics, HandlerRegistry.withBuiltins(), metrics.registry()));
     metrics.health(worker.health());
     worker.start();
     lifetime.add(
+        "the backlog meters",
         BacklogMetrics.start(
             cfg, topics, List.of(cfg.string(Settings.WORKER_POOL)), metrics.registry(), null));
     lifetime.exitWhen(() -> !worker.isRunning(), "worker " + worker.workerId());

@@ -66,13 +66,14 @@ public final class KafkaBroker implements AutoCloseable {
     List<String> command = new ArrayList<>(jvm(java, home, files));
     command.addAll(
         List.of(
+            ServerProcess.marker(files.dataDir()),
             "-Xmx512m",
             "-XX:+UseG1GC",
             "-XX:MaxGCPauseMillis=20",
             "kafka.Kafka",
             files.serverProperties().toString()));
     ServerProcess process =
-        ServerProcess.launch("Kafka broker", command, files.dataDir(), files.processLog());
+        ServerProcess.launchServer("Kafka broker", command, files.dataDir(), files.processLog());
     return new KafkaBroker(process, files, p, cp);
   }
 
@@ -145,6 +146,14 @@ public final class KafkaBroker implements AutoCloseable {
   @Override
   public void close() {
     process.close();
+  }
+
+  /**
+   * SIGTERM, up to {@code grace} for a clean shutdown, then SIGKILL; by pid only. A short grace
+   * suits a broker whose data is deleted next: its clean shutdown (seconds) would protect nothing.
+   */
+  public void close(Duration grace) {
+    process.close(grace);
   }
 
   private static void format(String java, RunexHome home, BrokerFiles files) {

@@ -2,6 +2,7 @@ package dev.runex.launcher.local;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +26,20 @@ public final class LocalInfra implements AutoCloseable {
     KAFKA
   }
 
+  /**
+   * How long a server of a throw-away data folder gets between SIGTERM and SIGKILL: its clean
+   * shutdown (the broker's takes seconds) would protect data that is deleted next.
+   */
+  static final Duration DISPOSABLE_GRACE = Duration.ofMillis(200);
+
   private final KafkaBroker broker;
   private final SchemaRegistryServer registry;
+  private final SchemaStore store;
 
-  private LocalInfra(KafkaBroker broker, SchemaRegistryServer registry) {
+  private LocalInfra(KafkaBroker broker, SchemaRegistryServer registry, SchemaStore store) {
     this.broker = broker;
     this.registry = registry;
+    this.store = store;
   }
 
   /**
@@ -62,9 +71,9 @@ public final class LocalInfra implements AutoCloseable {
           SchemaRegistryServer.launch(home, dataDir.resolve("registry"), registryPort, storage);
       broker.awaitReady(KafkaBroker.READY_TIMEOUT);
       registry.awaitReady(SchemaRegistryServer.READY_TIMEOUT);
-      return new LocalInfra(broker, registry);
+      return new LocalInfra(broker, registry, store);
     } catch (RuntimeException e) {
-      closeAll(broker, registry);
+      closeAll(broker, registry, store);
       throw e;
     }
   }
@@ -87,22 +96,37 @@ public final class LocalInfra implements AutoCloseable {
   }
 
   /**
-   * Stops the registry, then the broker (a kafkasql registry would otherwise hang retrying the gone
-   * broker).
+   * Stops both servers, by pid. Schemas on Kafka: the registry first, then the broker, each with a
+   * clean shutdown (a kafkasql registry would otherwise hang retrying the gone broker, and the
+   * broker's data folder is kept). Schemas in memory (a throw-away data folder): both at once, with
+   * {@link #DISPOSABLE_GRACE} before SIGKILL.
    */
   @Override
   public void close() {
-    closeAll(broker, registry);
+    closeAll(broker, registry, store);
   }
 
-  private static void closeAll(KafkaBroker broker, SchemaRegistryServer registry) {
+  private static void closeAll(
+      KafkaBroker broker, SchemaRegistryServer registry, SchemaStore store) {
     long started = System.nanoTime();
-    try {
-      if (registry != null) {
-        registry.close();
+    if (store == SchemaStore.MEMORY) {
+      CompletableFuture<Void> registryStopped =
+          registry == null
+              ? CompletableFuture.completedFuture(null)
+              : CompletableFuture.runAsync(() -> registry.close(DISPOSABLE_GRACE));
+      try {
+        broker.close(DISPOSABLE_GRACE);
+      } finally {
+        registryStopped.join();
       }
-    } finally {
-      broker.close();
+    } else {
+      try {
+        if (registry != null) {
+          registry.close();
+        }
+      } finally {
+        broker.close();
+      }
     }
     log.debug(
         "Local infra stopped in {} ms", Duration.ofNanos(System.nanoTime() - started).toMillis());

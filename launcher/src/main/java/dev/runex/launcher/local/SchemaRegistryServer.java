@@ -58,10 +58,12 @@ public final class SchemaRegistryServer implements AutoCloseable {
     int management = LoopbackPorts.orFree("schema registry management port", 0, p);
     home.ensureInfraFetched();
     Path java = RegistryJava.locate();
+    Path dir = dataDir.toAbsolutePath();
     List<String> command =
         new ArrayList<>(
             List.of(
                 java.toString(),
+                ServerProcess.marker(dir),
                 "-Xmx384m",
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + p,
@@ -70,7 +72,6 @@ public final class SchemaRegistryServer implements AutoCloseable {
                 "-Dquarkus.management.port=" + management));
     command.addAll(storage.systemProperties());
     command.addAll(List.of("-jar", home.apicurioRunJar().toString()));
-    Path dir = dataDir.toAbsolutePath();
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -78,7 +79,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
           "cannot create the registry data folder " + dir + ": " + e.getMessage(), e);
     }
     ServerProcess process =
-        ServerProcess.launch("Apicurio Registry", command, dir, dir.resolve("registry.log"));
+        ServerProcess.launchServer("Apicurio Registry", command, dir, dir.resolve("registry.log"));
     return new SchemaRegistryServer(process, p);
   }
 
@@ -141,6 +142,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
   @Override
   public void close() {
     process.close();
+  }
+
+  /** SIGTERM, up to {@code grace} for a clean shutdown, then SIGKILL; by pid only. */
+  public void close(Duration grace) {
+    process.close(grace);
   }
 
   private void awaitSubjects(Instant deadline) {

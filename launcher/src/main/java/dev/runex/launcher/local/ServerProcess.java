@@ -5,10 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,20 +25,66 @@ import org.slf4j.LoggerFactory;
  * One server child process (the Kafka broker or the schema registry) whose stdout and stderr go to
  * a log file. Closing it stops exactly this process and its descendants, by pid: SIGTERM first so
  * the server shuts down cleanly, SIGKILL after a grace period.
+ *
+ * <p>A server runs in a session of its own ({@code setsid}, where installed), so the Ctrl-C that a
+ * terminal sends to the whole foreground process group reaches only runex, which then stops its
+ * clients before their broker. Its pid is recorded in {@code <dir>/}{@value #PID_FILE} and its
+ * command line carries {@link #marker(Path)}: a runex that was killed leaves the server running,
+ * and the next start finds it by that pid and makes sure, by the marker, that the pid still is that
+ * server before it stops it ({@link #stopSurvivor}).
  */
 final class ServerProcess implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServerProcess.class);
-  static final long STOP_GRACE_SECONDS = 20;
+  static final Duration STOP_GRACE = Duration.ofSeconds(20);
+  static final String PID_FILE = "server.pid";
+  private static final String MARKER_PROPERTY = "-Drunex.server.dir=";
+  private static final List<Path> SETSID =
+      List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
   private static final Pattern STACK_FRAME = Pattern.compile("\\s+(at |\\.\\.\\. \\d+ more)");
 
   private final String name;
   private final Process process;
   private final Path logFile;
+  private volatile Path pidFile;
 
   private ServerProcess(String name, Process process, Path logFile) {
     this.name = name;
     this.process = process;
     this.logFile = logFile;
+  }
+
+  /**
+   * The JVM option that marks a server of {@code dir} (its command line must carry it for {@link
+   * #stopSurvivor} to stop it).
+   */
+  static String marker(Path dir) {
+    return MARKER_PROPERTY + dir.toAbsolutePath().normalize();
+  }
+
+  /**
+   * Starts the server {@code command} (carrying {@link #marker} of {@code workDir}) in {@code
+   * workDir} in a session of its own, appending its output to {@code logFile}, and records its pid
+   * in {@code workDir/}{@value #PID_FILE}.
+   */
+  static ServerProcess launchServer(String name, List<String> command, Path workDir, Path logFile) {
+    if (!command.contains(marker(workDir))) {
+      throw new IllegalArgumentException(name + " command lacks " + marker(workDir));
+    }
+    List<String> argv = new ArrayList<>();
+    // setsid execs the command in place (the child of a JVM leads no process group), so the pid
+    // stays the server's own
+    SETSID.stream().filter(Files::isExecutable).findFirst().ifPresent(s -> argv.add(s.toString()));
+    argv.addAll(command);
+    ServerProcess server = launch(name, argv, workDir, logFile);
+    try {
+      Files.writeString(workDir.resolve(PID_FILE), Long.toString(server.pid()));
+      server.pidFile = workDir.resolve(PID_FILE);
+    } catch (IOException e) {
+      server.close();
+      throw new LocalInfraException(
+          "cannot record the pid of " + name + " in " + workDir + ": " + e.getMessage(), e);
+    }
+    return server;
   }
 
   /** Starts {@code command} in {@code workDir}, appending its output to {@code logFile}. */
@@ -61,6 +111,35 @@ final class ServerProcess implements AutoCloseable {
       throw new LocalInfraException(
           "cannot start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Stops the server that {@code dir}'s pid file records, if it still runs: only when the process
+   * with that pid carries the server's {@link #marker} (a pid reused by another program is left
+   * alone). SIGKILL at once — its data is about to be deleted. Returns the pid it stopped.
+   */
+  static OptionalLong stopSurvivor(Path dir) {
+    Path pidFile = dir.resolve(PID_FILE);
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readString(pidFile).trim());
+    } catch (IOException | NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    if (handle.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    List<String> args = handle.get().info().arguments().map(List::of).orElse(List.of());
+    if (!args.contains(marker(dir))) {
+      log.info("pid {} from {} is not that server any more ({}): left alone", pid, pidFile, args);
+      return OptionalLong.empty();
+    }
+    List<ProcessHandle> descendants = handle.get().descendants().toList();
+    handle.get().destroyForcibly();
+    awaitExit(handle.get(), 10);
+    descendants.forEach(ProcessHandle::destroyForcibly);
+    return OptionalLong.of(pid);
   }
 
   /**
@@ -152,40 +231,57 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  /**
-   * Stops the server: SIGTERM, up to {@value #STOP_GRACE_SECONDS} s for a clean shutdown (Kafka
-   * flushes and closes its logs), then SIGKILL. Descendants are collected before the parent goes,
-   * since an orphan is no longer reachable through it. Idempotent.
-   */
+  /** Stops the server with the full grace period ({@link #close(Duration)}). */
   @Override
   public void close() {
+    close(STOP_GRACE);
+  }
+
+  /**
+   * Stops the server: SIGTERM, up to {@code grace} for a clean shutdown (Kafka flushes and closes
+   * its logs), then SIGKILL. Descendants are collected before the parent goes, since an orphan is
+   * no longer reachable through it. Removes the pid file. Idempotent.
+   */
+  void close(Duration grace) {
     List<ProcessHandle> descendants = process.descendants().toList();
     if (process.isAlive()) {
+      long started = System.nanoTime();
       process.destroy();
-      if (!awaitExit(process.toHandle(), STOP_GRACE_SECONDS)) {
-        log.warn(
-            "{} (pid {}) did not stop within {} s after SIGTERM; killing it",
+      if (!awaitExit(process.toHandle(), grace.toMillis())) {
+        log.info(
+            "{} (pid {}) did not stop within {} ms after SIGTERM; killing it",
             name,
             pid(),
-            STOP_GRACE_SECONDS);
+            grace.toMillis());
         process.destroyForcibly();
-        awaitExit(process.toHandle(), 5);
+        awaitExit(process.toHandle(), 5_000);
       }
-      log.info("Stopped {} (pid {})", name, pid());
+      log.info(
+          "Stopped {} (pid {}) in {} ms",
+          name,
+          pid(),
+          Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
     for (ProcessHandle child : descendants) {
       if (child.isAlive()) {
         child.destroy();
-        if (!awaitExit(child, 5)) {
+        if (!awaitExit(child, 5_000)) {
           child.destroyForcibly();
         }
       }
     }
+    if (pidFile != null) {
+      try {
+        Files.deleteIfExists(pidFile);
+      } catch (IOException e) {
+        log.debug("cannot remove the pid file of {}: {}", name, e.toString());
+      }
+    }
   }
 
-  private static boolean awaitExit(ProcessHandle handle, long seconds) {
+  private static boolean awaitExit(ProcessHandle handle, long millis) {
     try {
-      handle.onExit().get(seconds, TimeUnit.SECONDS);
+      handle.onExit().get(millis, TimeUnit.MILLISECONDS);
       return true;
     } catch (TimeoutException e) {
       return false;

@@ -43,6 +43,7 @@ public final class WorkerMetrics implements AutoCloseable {
   private final Set<String> knownTypes;
   private final List<Gauge> gauges = new ArrayList<>();
   private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
+  private KafkaClientMetrics producerMetrics;
 
   /**
    * The meters every attempt touches, looked up once per tag combination: Micrometer's builder
@@ -74,12 +75,25 @@ public final class WorkerMetrics implements AutoCloseable {
   }
 
   public void bindClients(Consumer<?, ?> consumer, Producer<?, ?> producer) {
+    bindConsumer(consumer);
+    bindProducer(producer);
+  }
+
+  public synchronized void bindConsumer(Consumer<?, ?> consumer) {
     KafkaClientMetrics c = new KafkaClientMetrics(consumer);
-    KafkaClientMetrics p = new KafkaClientMetrics(producer);
     c.bindTo(registry);
-    p.bindTo(registry);
     clientMetrics.add(c);
-    clientMetrics.add(p);
+  }
+
+  /** Binds the producer's metrics, unbinding those of the producer it replaces. */
+  public synchronized void bindProducer(Producer<?, ?> producer) {
+    if (producerMetrics != null) {
+      producerMetrics.close();
+      clientMetrics.remove(producerMetrics);
+    }
+    producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(registry);
+    clientMetrics.add(producerMetrics);
   }
 
   public void started(String type, Duration queueWait) {
@@ -152,7 +166,8 @@ public final class WorkerMetrics implements AutoCloseable {
 
   /** Unbinds the client metrics and removes the gauges (they read state of a closed worker). */
   @Override
-  public void close() {
+  public synchronized void close() {
+    producerMetrics = null;
     clientMetrics.forEach(KafkaClientMetrics::close);
     clientMetrics.clear();
     gauges.forEach(registry::remove);

@@ -6,18 +6,26 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.ApplicationRecoverableException;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidPidMappingException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The worker's transactional producer: a transaction begins with the first record sent after a
@@ -25,30 +33,96 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  * sendOffsetsToTransaction} with the consumer's group metadata, so a zombie of an older group
  * generation is fenced: KIP-447). Only the poll-loop thread calls it.
  *
- * <p>Error handling follows the producer's contract: fencing, authorization and protocol errors are
- * fatal ({@link FatalTransactionException}: stop the worker); a commit that times out is retried
- * (its outcome is unknown until it completes); any other failure aborts the transaction and is
- * reported as {@link AbortedTransactionException} so the caller rewinds.
+ * <p>Failures come in three kinds ({@link #classify}):
+ *
+ * <ul>
+ *   <li>Fenced — another instance with the same transactional id ({@link ProducerFencedException})
+ *       or group instance id ({@link FencedInstanceIdException}) took over; or the producer is not
+ *       allowed or cannot work at all (authorization, protocol, configuration): {@link
+ *       FatalTransactionException}, the worker stops.
+ *   <li>Producer lost — the producer is unusable but nobody took over: the coordinator aborted a
+ *       transaction that outlived its timeout and bumped the epoch ({@link
+ *       InvalidProducerEpochException}), the producer id expired, a call timed out (a frozen or
+ *       unreachable broker; a commit's outcome is then unknown): {@link ProducerLostException}. The
+ *       producer is closed; {@link #init} makes a new one, whose {@code initTransactions} settles
+ *       what the old one left (commits a transaction that was already committing, aborts any
+ *       other), after which the caller re-reads its committed offsets.
+ *   <li>Anything else aborts the transaction and is reported as {@link AbortedTransactionException}
+ *       so the caller rewinds to its last commit.
+ * </ul>
  */
 public final class OutputTransaction implements AutoCloseable {
-  private static final int COMMIT_TIMEOUT_RETRIES = 3;
+  private static final Logger log = LoggerFactory.getLogger(OutputTransaction.class);
 
-  private final Producer<byte[], byte[]> producer;
+  /** What a failure of the producer means for the worker. */
+  public enum FailureKind {
+    FENCED,
+    PRODUCER_LOST,
+    ABORTABLE
+  }
+
+  private final Supplier<Producer<byte[], byte[]>> factory;
+  private final Consumer<Producer<byte[], byte[]>> onNewProducer;
+  private Producer<byte[], byte[]> producer;
+  private Producer<byte[], byte[]> spare;
+  private boolean ready;
   private boolean open;
   private volatile Exception sendFailure;
 
+  /** A transaction on {@code producer} that cannot be replaced (tests). */
   public OutputTransaction(Producer<byte[], byte[]> producer) {
-    this.producer = producer;
+    this(
+        producer,
+        () -> {
+          throw new IllegalStateException("this producer cannot be replaced");
+        },
+        p -> {});
   }
 
-  /** Registers the transactional id, aborting whatever a previous instance with it left open. */
+  /**
+   * A transaction on {@code first}; when it is lost, {@code factory} makes the next producer and
+   * {@code onNewProducer} hears of it (to bind its metrics).
+   */
+  public OutputTransaction(
+      Producer<byte[], byte[]> first,
+      Supplier<Producer<byte[], byte[]>> factory,
+      Consumer<Producer<byte[], byte[]>> onNewProducer) {
+    this.spare = first;
+    this.factory = factory;
+    this.onNewProducer = onNewProducer;
+  }
+
+  /**
+   * Makes the producer ready (a new one after a loss) and registers the transactional id, which
+   * aborts whatever an earlier producer with it left open.
+   *
+   * @throws FatalTransactionException when another instance holds the id, or the producer cannot
+   *     work at all
+   * @throws ProducerLostException when it failed for now (e.g. the broker is unreachable): call
+   *     again later
+   */
   public void init() {
+    if (ready) {
+      return;
+    }
+    if (producer == null) {
+      producer = spare != null ? spare : factory.get();
+      spare = null;
+      onNewProducer.accept(producer);
+    }
     try {
       producer.initTransactions();
+      ready = true;
+      open = false;
+      sendFailure = null;
     } catch (KafkaException e) {
-      throw new FatalTransactionException(
-          "cannot initialize the transactional producer: " + e.getMessage(), e);
+      throw failed("initialize the transactional producer", e);
     }
+  }
+
+  /** Whether {@link #init} succeeded since the producer was last lost. */
+  public boolean isReady() {
+    return ready;
   }
 
   public boolean isOpen() {
@@ -77,7 +151,9 @@ public final class OutputTransaction implements AutoCloseable {
             }
           });
     } catch (KafkaException e) {
-      throwIfFatal("send", e);
+      if (classify(e) != FailureKind.ABORTABLE) {
+        throw failed("send", e);
+      }
       sendFailure = e;
     }
   }
@@ -85,11 +161,19 @@ public final class OutputTransaction implements AutoCloseable {
   /**
    * Commits what was sent and {@code offsets} atomically. Opens (and commits) a transaction just
    * for the offsets when nothing was sent.
+   *
+   * @throws AbortedTransactionException the transaction was aborted: rewind to the last commit
+   * @throws ProducerLostException the producer is gone, the commit's outcome may be unknown
+   * @throws FatalTransactionException fenced: stop
    */
   public void commit(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group)
       throws AbortedTransactionException {
+    requireReady();
     if (sendFailure != null) {
       Exception failure = sendFailure;
+      if (classify(failure) != FailureKind.ABORTABLE) {
+        throw failed("send", failure);
+      }
       abort();
       throw new AbortedTransactionException(
           "a send in the transaction failed: " + failure.getMessage(), failure);
@@ -102,16 +186,23 @@ public final class OutputTransaction implements AutoCloseable {
       if (!offsets.isEmpty()) {
         producer.sendOffsetsToTransaction(offsets, group);
       }
-      commitWithRetries();
+      producer.commitTransaction();
       open = false;
     } catch (KafkaException e) {
-      throwIfFatal("commit", e);
+      if (classify(e) != FailureKind.ABORTABLE) {
+        throw failed("commit", e);
+      }
       abort();
       throw new AbortedTransactionException("transaction commit failed: " + e.getMessage(), e);
     }
   }
 
-  /** Aborts the open transaction, if any: nothing sent in it becomes visible. */
+  /**
+   * Aborts the open transaction, if any: nothing sent in it becomes visible.
+   *
+   * @throws ProducerLostException when the abort failed: the producer is gone (a new one aborts the
+   *     transaction when it starts)
+   */
   public void abort() {
     sendFailure = null;
     if (!open) {
@@ -121,8 +212,7 @@ public final class OutputTransaction implements AutoCloseable {
     try {
       producer.abortTransaction();
     } catch (KafkaException e) {
-      // an abort that fails leaves the producer in an unknown state: a restart recovers
-      throw new FatalTransactionException("cannot abort the transaction: " + e.getMessage(), e);
+      throw failed("abort", e);
     }
   }
 
@@ -132,56 +222,83 @@ public final class OutputTransaction implements AutoCloseable {
   }
 
   public void close(Duration timeout) {
-    producer.close(timeout);
+    if (producer != null) {
+      producer.close(timeout);
+    } else if (spare != null) {
+      spare.close(timeout);
+    }
   }
 
   private void begin() {
+    requireReady();
     if (!open) {
       try {
         producer.beginTransaction();
       } catch (KafkaException e) {
-        throw new FatalTransactionException("cannot begin a transaction: " + e.getMessage(), e);
+        throw failed("begin a transaction", e);
       }
       open = true;
     }
   }
 
-  private void commitWithRetries() {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        producer.commitTransaction();
-        return;
-      } catch (TimeoutException e) {
-        if (attempt >= COMMIT_TIMEOUT_RETRIES) {
-          // the commit may or may not have happened: only a restart (initTransactions) settles it
-          throw new FatalTransactionException(
-              "transaction commit timed out " + attempt + " times", e);
-        }
-      }
+  private void requireReady() {
+    if (!ready) {
+      throw new ProducerLostException(
+          "the transactional producer is not initialized (lost earlier, not yet replaced)", null);
     }
   }
 
-  /** Whether {@code e} (or a cause) means the producer or the group membership is unusable. */
-  static boolean isFatal(Throwable e) {
+  /**
+   * The exception for a failed {@code what}: fencing is fatal; anything else loses the producer,
+   * which is closed at once (a new one is made by {@link #init}).
+   */
+  private RuntimeException failed(String what, Exception e) {
+    if (classify(e) == FailureKind.FENCED) {
+      return new FatalTransactionException(
+          "transactional " + what + " failed fatally: " + e.getMessage(), e);
+    }
+    discardProducer();
+    return new ProducerLostException(
+        "transactional " + what + " failed (" + e + "); the producer is replaced", e);
+  }
+
+  private void discardProducer() {
+    ready = false;
+    open = false;
+    sendFailure = null;
+    if (producer != null) {
+      try {
+        producer.close(Duration.ZERO);
+      } catch (RuntimeException e) {
+        log.debug("closing the lost producer: {}", e.toString());
+      }
+      producer = null;
+    }
+  }
+
+  /** What {@code e} (or a cause) means for the producer and the worker; see the class comment. */
+  public static FailureKind classify(Throwable e) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    FailureKind kind = FailureKind.ABORTABLE;
     for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
-      if (t instanceof ApplicationRecoverableException
+      if (t instanceof ProducerFencedException
+          || t instanceof FencedInstanceIdException
           || t instanceof AuthorizationException
           || t instanceof AuthenticationException
           || t instanceof UnsupportedVersionException
+          || t instanceof ConfigException
+          || t instanceof FatalTransactionException) {
+        return FailureKind.FENCED;
+      }
+      if (t instanceof InvalidProducerEpochException
+          || t instanceof InvalidPidMappingException
           || t instanceof OutOfOrderSequenceException
-          || t instanceof FatalTransactionException
-          || t instanceof IllegalStateException) {
-        return true;
+          || t instanceof TimeoutException
+          || t instanceof IllegalStateException
+          || t instanceof ProducerLostException) {
+        kind = FailureKind.PRODUCER_LOST;
       }
     }
-    return false;
-  }
-
-  private static void throwIfFatal(String what, KafkaException e) {
-    if (isFatal(e)) {
-      throw new FatalTransactionException(
-          "transactional " + what + " failed fatally: " + e.getMessage(), e);
-    }
+    return kind;
   }
 }

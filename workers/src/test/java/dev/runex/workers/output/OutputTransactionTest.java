@@ -1,8 +1,12 @@
 package dev.runex.workers.output;
 
+import static dev.runex.workers.output.OutputTransaction.classify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runex.workers.output.OutputTransaction.FailureKind;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -12,6 +16,9 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidPidMappingException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -71,22 +78,103 @@ class OutputTransactionTest {
   }
 
   @Test
-  void commitThatKeepsTimingOutIsFatalBecauseItsOutcomeIsUnknown() {
+  void aFencedInstanceIdIsFatalToo() {
     tx.send(record());
-    producer.commitTransactionException = new TimeoutException("coordinator slow");
+    producer.commitTransactionException = new FencedInstanceIdException("same instance id");
 
     assertThatThrownBy(() -> tx.commit(OFFSETS, GROUP))
         .isInstanceOf(FatalTransactionException.class);
   }
 
   @Test
-  void classifiesFatalErrorsThroughTheCauseChain() {
-    assertThat(
-            OutputTransaction.isFatal(
-                new KafkaException("wrapped", new ProducerFencedException("x"))))
-        .isTrue();
-    assertThat(OutputTransaction.isFatal(new CommitFailedException("stale generation"))).isFalse();
-    assertThat(OutputTransaction.isFatal(new KafkaException("broker went away"))).isFalse();
+  void aTransactionAbortedByTheCoordinatorLosesTheProducerInsteadOfStoppingTheWorker() {
+    // given: the broker was frozen past the transaction timeout; the coordinator bumped the epoch
+    List<MockProducer<byte[], byte[]>> made = new ArrayList<>();
+    OutputTransaction replaceable = replaceable(made);
+    replaceable.init();
+    replaceable.send(record());
+    made.get(0).commitTransactionException = new InvalidProducerEpochException("epoch bumped");
+    // when / then
+    assertThatThrownBy(() -> replaceable.commit(OFFSETS, GROUP))
+        .isInstanceOf(ProducerLostException.class);
+    assertThat(made.get(0).closed()).isTrue();
+    assertThat(replaceable.isReady()).isFalse();
+  }
+
+  @Test
+  void aLostProducerIsReplacedByInitAndTheNewOneCommits() throws Exception {
+    // given
+    List<MockProducer<byte[], byte[]>> made = new ArrayList<>();
+    List<Object> bound = new ArrayList<>();
+    OutputTransaction replaceable =
+        new OutputTransaction(fresh(made), () -> fresh(made), bound::add);
+    replaceable.init();
+    replaceable.send(record());
+    made.get(0).commitTransactionException = new TimeoutException("broker frozen");
+    assertThatThrownBy(() -> replaceable.commit(OFFSETS, GROUP))
+        .isInstanceOf(ProducerLostException.class);
+    // when
+    replaceable.init();
+    replaceable.send(record());
+    replaceable.commit(OFFSETS, GROUP);
+    // then
+    assertThat(made).hasSize(2);
+    assertThat(bound).containsExactlyElementsOf(made);
+    assertThat(made.get(0).history()).isEmpty();
+    assertThat(made.get(1).history()).hasSize(1);
+    assertThat(made.get(1).consumerGroupOffsetsHistory()).containsExactly(Map.of("g", OFFSETS));
+  }
+
+  @Test
+  void anAbortThatFailsLosesTheProducer() {
+    List<MockProducer<byte[], byte[]>> made = new ArrayList<>();
+    OutputTransaction replaceable = replaceable(made);
+    replaceable.init();
+    replaceable.send(record());
+    made.get(0).abortTransactionException = new TimeoutException("broker away");
+
+    assertThatThrownBy(replaceable::abort).isInstanceOf(ProducerLostException.class);
+    assertThat(replaceable.isReady()).isFalse();
+  }
+
+  @Test
+  void nothingIsSentOrCommittedWithALostProducerUntilANewOneIsReady() {
+    List<MockProducer<byte[], byte[]>> made = new ArrayList<>();
+    OutputTransaction replaceable = replaceable(made);
+    replaceable.init();
+    replaceable.send(record());
+    made.get(0).abortTransactionException = new TimeoutException("broker away");
+    assertThatThrownBy(replaceable::abort).isInstanceOf(ProducerLostException.class);
+
+    assertThatThrownBy(() -> replaceable.send(record())).isInstanceOf(ProducerLostException.class);
+    assertThatThrownBy(() -> replaceable.commit(OFFSETS, GROUP))
+        .isInstanceOf(ProducerLostException.class);
+    assertThat(made).hasSize(1);
+  }
+
+  @Test
+  void classifiesFailuresThroughTheCauseChain() {
+    assertThat(classify(new KafkaException("wrapped", new ProducerFencedException("x"))))
+        .isEqualTo(FailureKind.FENCED);
+    assertThat(classify(new FencedInstanceIdException("x"))).isEqualTo(FailureKind.FENCED);
+    assertThat(classify(new KafkaException("wrapped", new InvalidProducerEpochException("x"))))
+        .isEqualTo(FailureKind.PRODUCER_LOST);
+    assertThat(classify(new TimeoutException("x"))).isEqualTo(FailureKind.PRODUCER_LOST);
+    assertThat(classify(new InvalidPidMappingException("x"))).isEqualTo(FailureKind.PRODUCER_LOST);
+    assertThat(classify(new CommitFailedException("stale generation")))
+        .isEqualTo(FailureKind.ABORTABLE);
+    assertThat(classify(new KafkaException("broker went away"))).isEqualTo(FailureKind.ABORTABLE);
+  }
+
+  private static OutputTransaction replaceable(List<MockProducer<byte[], byte[]>> made) {
+    return new OutputTransaction(fresh(made), () -> fresh(made), p -> {});
+  }
+
+  private static MockProducer<byte[], byte[]> fresh(List<MockProducer<byte[], byte[]>> made) {
+    MockProducer<byte[], byte[]> p =
+        new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    made.add(p);
+    return p;
   }
 
   private static ProducerRecord<byte[], byte[]> record() {
