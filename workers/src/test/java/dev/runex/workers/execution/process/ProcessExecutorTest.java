@@ -10,8 +10,8 @@ import dev.runex.config.JobTypeSpec;
 import dev.runex.config.SandboxMode;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobLimits;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.workers.execution.AttemptTimedOutException;
-import dev.runex.workers.execution.LimitReasons;
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.PermanentJobException;
 import dev.runex.workers.handler.RetryableJobException;
@@ -150,8 +150,8 @@ class ProcessExecutorTest {
     assertThatThrownBy(() -> executor(type, Map.of()).handle(ctx))
         .isInstanceOfSatisfying(
             PermanentJobException.class,
-            e -> assertThat(e.code()).isEqualTo(LimitReasons.MEMORY_LIMIT));
-    assertThat(ctx.usage().getLimit()).isEqualTo(LimitReasons.MEMORY_LIMIT);
+            e -> assertThat(e.code()).isEqualTo(ReasonCode.MEMORY_LIMIT.code()));
+    assertThat(ctx.usage().getLimit()).isEqualTo(ReasonCode.MEMORY_LIMIT.code());
     assertThat(ctx.usage().getExitCode()).isNotZero();
   }
 
@@ -162,7 +162,7 @@ class ProcessExecutorTest {
 
     assertThatThrownBy(() -> executor(type, Map.of()).handle(ctx))
         .isInstanceOf(AttemptTimedOutException.class);
-    assertThat(ctx.usage().getLimit()).isEqualTo(LimitReasons.TIMED_OUT);
+    assertThat(ctx.usage().getLimit()).isEqualTo(ReasonCode.TIMED_OUT.code());
     assertThat(ctx.usage().getWallMs()).isPositive();
   }
 }

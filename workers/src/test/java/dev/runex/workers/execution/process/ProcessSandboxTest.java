@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.runex.config.ExecutionLimits;
 import dev.runex.config.SandboxMode;
-import dev.runex.workers.execution.LimitReasons;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.workers.execution.process.SandboxRun.Ending;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -115,8 +115,8 @@ class ProcessSandboxTest {
 
     assertThat(run.exitCode()).isNotZero();
     assertThat(stdout(run)).doesNotContain("allocated");
-    assertThat(run.limit()).isEqualTo(LimitReasons.MEMORY_LIMIT);
-    assertThat(run.usage().getLimit()).isEqualTo(LimitReasons.MEMORY_LIMIT);
+    assertThat(run.limit()).isEqualTo(ReasonCode.MEMORY_LIMIT.code());
+    assertThat(run.usage().getLimit()).isEqualTo(ReasonCode.MEMORY_LIMIT.code());
   }
 
   @Test
@@ -136,7 +136,7 @@ class ProcessSandboxTest {
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     assertThat(run.ending()).isEqualTo(Ending.TIMED_OUT);
-    assertThat(run.limit()).isEqualTo(LimitReasons.TIMED_OUT);
+    assertThat(run.limit()).isEqualTo(ReasonCode.TIMED_OUT.code());
     // the bound the sandbox promises, plus room for process start-up on a loaded machine
     assertThat(took).isLessThan(timeout.plus(GRACE).plus(Duration.ofSeconds(5)));
     assertThat(ProcessTable.withMarker(marker)).isEmpty();
@@ -160,7 +160,7 @@ class ProcessSandboxTest {
         python(sandbox(), with(256L << 20, 8, 1024, false), Duration.ofSeconds(30), code);
 
     assertThat(Integer.parseInt(stdout(run).trim())).isLessThan(8);
-    assertThat(run.limit()).isEqualTo(LimitReasons.PIDS_LIMIT);
+    assertThat(run.limit()).isEqualTo(ReasonCode.PIDS_LIMIT.code());
     assertThat(ProcessTable.withMarker(marker)).isEmpty();
   }
 
@@ -214,7 +214,7 @@ class ProcessSandboxTest {
     assertThat(run.stdout()).hasSize(1000);
     assertThat(run.stdoutBytes()).isEqualTo(100_000);
     assertThat(run.stdoutTruncated()).isTrue();
-    assertThat(run.limit()).isEqualTo(LimitReasons.OUTPUT_LIMIT);
+    assertThat(run.limit()).isEqualTo(ReasonCode.OUTPUT_LIMIT.code());
   }
 
   @Test
@@ -278,7 +278,7 @@ class ProcessSandboxTest {
             sandbox(), small, Duration.ofSeconds(30), "open('big', 'wb').write(b'x' * (4 << 20))");
 
     assertThat(run.exitCode()).isNotZero();
-    assertThat(run.limit()).isEqualTo(LimitReasons.FILE_SIZE_LIMIT);
+    assertThat(run.limit()).isEqualTo(ReasonCode.FILE_SIZE_LIMIT.code());
   }
 
   @Test
@@ -297,7 +297,7 @@ class ProcessSandboxTest {
     SandboxRun run = python(sandbox(), oneSecond, Duration.ofSeconds(30), "while True: pass");
 
     assertThat(run.ending()).isEqualTo(Ending.EXITED);
-    assertThat(run.limit()).isEqualTo(LimitReasons.CPU_LIMIT);
+    assertThat(run.limit()).isEqualTo(ReasonCode.CPU_LIMIT.code());
   }
 
   @Test
@@ -323,7 +323,7 @@ class ProcessSandboxTest {
     assertThat(run.ending()).isEqualTo(Ending.TIMED_OUT);
     assertThat(run.isolation()).isEqualTo(ProcessSandbox.RLIMITS_ONLY);
     assertThat(ProcessTable.withMarker(marker)).isEmpty();
-    assertThat(memory.limit()).isEqualTo(LimitReasons.MEMORY_LIMIT);
+    assertThat(memory.limit()).isEqualTo(ReasonCode.MEMORY_LIMIT.code());
   }
 
   @Test
