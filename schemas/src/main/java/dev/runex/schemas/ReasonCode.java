@@ -130,7 +130,7 @@ public enum ReasonCode {
       Stage.EXECUTION),
   UNDECODABLE(
       Retry.NO,
-      "A record on scheduled.<pool> that is not a job: the worker dead-letters it.",
+      "A record on a pool's scheduled topic that is not a job: the worker dead-letters it.",
       Stage.EXECUTION),
   ABANDONED(
       Retry.YES,
@@ -144,18 +144,22 @@ public enum ReasonCode {
       Stage.EXECUTION),
   MEMORY_LIMIT(
       Retry.NO,
-      "A process job was stopped by limits.memory (a refused allocation).",
+      "A process job was stopped by limits.memory (recognised from the allocation error it printed).",
       true,
       Stage.EXECUTION),
-  CPU_LIMIT(Retry.NO, "A process job was stopped by limits.cpu (SIGXCPU).", true, Stage.EXECUTION),
+  CPU_LIMIT(
+      Retry.NO,
+      "A process job was stopped by limits.cpu (SIGXCPU, or SIGKILL with its CPU time used up).",
+      true,
+      Stage.EXECUTION),
   PIDS_LIMIT(
       Retry.NO,
-      "A process job was stopped by limits.pids (a refused fork).",
+      "A process job was stopped by limits.pids (recognised from the fork or thread error it printed).",
       true,
       Stage.EXECUTION),
   FILE_SIZE_LIMIT(
       Retry.NO,
-      "A process job was stopped by limits.fileSize (SIGXFSZ, or a refused write).",
+      "A process job was stopped by limits.fileSize (SIGXFSZ, or the write error it printed).",
       true,
       Stage.EXECUTION),
   TIMED_OUT(

@@ -82,7 +82,7 @@ class ReasonCodeTest {
   void everyCodeSaysWhereItComesFromAndWhatItMeansInOneSentenceLine() {
     for (ReasonCode c : ReasonCode.values()) {
       assertThat(c.stages()).as(c.name()).isNotEmpty();
-      assertThat(c.description()).as(c.name()).endsWith(".").doesNotContain("\n", "|");
+      assertThat(c.description()).as(c.name()).endsWith(".").doesNotContain("\n", "|", "<");
     }
   }
 }
