@@ -1,9 +1,9 @@
 package dev.runex.workers.execution.process;
 
+import static dev.runex.workers.testing.HostRequirements.require;
 import static dev.runex.workers.testing.Jobs.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.runex.config.ConfigLoader;
 import dev.runex.config.JobTypeSpec;
@@ -34,10 +34,8 @@ class ProcessExecutorTest {
   @BeforeAll
   static void findTools() {
     tools = SandboxTools.detect();
-    assumeTrue(
-        Files.isExecutable(Path.of(ProcessSandboxTest.PYTHON)),
-        "needs " + ProcessSandboxTest.PYTHON);
-    assumeTrue(tools.prlimit() != null, "needs prlimit (util-linux)");
+    require(Files.isExecutable(Path.of(ProcessSandboxTest.PYTHON)), ProcessSandboxTest.PYTHON);
+    require(tools.prlimit() != null, "prlimit (util-linux)");
   }
 
   private static JobTypeSpec type(String command, String extra) {

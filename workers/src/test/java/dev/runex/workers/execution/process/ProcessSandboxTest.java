@@ -1,7 +1,7 @@
 package dev.runex.workers.execution.process;
 
+import static dev.runex.workers.testing.HostRequirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.runex.config.ExecutionLimits;
 import dev.runex.config.SandboxMode;
@@ -40,12 +40,15 @@ class ProcessSandboxTest {
   @BeforeAll
   static void findTools() {
     tools = SandboxTools.detect();
-    assumeTrue(Files.isExecutable(Path.of(PYTHON)), "needs " + PYTHON);
-    assumeTrue(tools.prlimit() != null, "needs prlimit (util-linux)");
+    require(Files.isExecutable(Path.of(PYTHON)), PYTHON);
+    require(tools.prlimit() != null, "prlimit (util-linux)");
   }
 
   private ProcessSandbox sandbox() {
-    assumeTrue(tools.bwrap() != null, "needs a working bubblewrap");
+    require(
+        tools.bwrap() != null,
+        "a working bubblewrap"
+            + (tools.bwrapProblem() == null ? "" : " (" + tools.bwrapProblem() + ")"));
     return new ProcessSandbox(
         tools, SandboxMode.AUTO, workRoot, GRACE, SandboxUids.forThisProcess());
   }
