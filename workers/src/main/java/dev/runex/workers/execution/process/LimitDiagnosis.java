@@ -11,7 +11,7 @@ import java.util.Locale;
  * and forks — which programs see as errors, not signals — the messages they print (Python's
  * MemoryError, glibc's "Cannot allocate memory", "Resource temporarily unavailable"). A job that
  * handles such an error and exits 0 was not stopped: only failed exits are diagnosed. Heuristic by
- * nature; the README says so.
+ * nature; docs/executors.md says so.
  */
 final class LimitDiagnosis {
   static final int SIGKILL = 9;
