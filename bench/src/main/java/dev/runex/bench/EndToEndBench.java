@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  * End-to-end benchmark of runex against the bare exactly-once chain it is built from, in one run on
  * one broker: it starts its own Kafka broker and schema registry on free loopback ports, gives each
  * system an unmeasured warm-up drain, then measures for each (a) drain throughput of a preloaded
- * backlog and (b) latency at a fixed offered load, and prints a comparison table with the issue's
+ * backlog and (b) latency at a fixed offered load, and prints a comparison table with the project's
  * targets. As references (no target), it also drains a backlog through bare chains writing runex's
  * Kafka records per job ({@code --reference}). Each phase has its own topics; everything it starts
  * is stopped and removed at the end. Run it with {@code bench/run.sh}; the exit code is 0 unless a
@@ -102,7 +102,7 @@ public final class EndToEndBench implements Callable<Integer> {
       description =
           "Reference baselines to drain after runex, comma-separated (default: ${DEFAULT-VALUE}): "
               + "runex-records (the bare chain writing runex's records per job: 3+2+3 and a status reader writing 3 of 5 "
-              + "events), issue-records (only issue 2's records: 3+2+3, no status reader), streams-hops (issue 2's "
+              + "events), lifecycle-records (only lifecycle records: 3+2+3, no status reader), streams-hops (the lifecycle "
               + "records, the first two hops one Kafka Streams application with runex's topology settings), "
               + "runex-status-off (runex without its job-status application), or none.")
   List<String> referenceNames;
@@ -227,7 +227,8 @@ public final class EndToEndBench implements Callable<Integer> {
     return (prefix, stateDir) ->
         switch (ref) {
           case RUNEX_RECORDS -> BareChain.withRunexRecords(infra.bootstrapServers(), prefix, p);
-          case ISSUE_RECORDS -> BareChain.withIssueRecords(infra.bootstrapServers(), prefix, p);
+          case LIFECYCLE_RECORDS ->
+              BareChain.withLifecycleRecords(infra.bootstrapServers(), prefix, p);
           case STREAMS_HOPS ->
               BareChain.withStreamsHops(infra.bootstrapServers(), prefix, p, stateDir);
           case RUNEX_STATUS_OFF ->

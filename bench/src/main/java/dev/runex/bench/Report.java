@@ -16,7 +16,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The benchmark's printed result: machine facts, parameters, and a table of bare chain vs runex
- * with the ratios runex/baseline and the issue's targets (throughput >= 0.5x, p99 <= 1.5x) marked
+ * with the ratios runex/baseline and the project's targets (throughput >= 0.5x, p99 <= 1.5x) marked
  * PASS or MISS. Targets are reported, never enforced: a benchmark informs, it does not fail builds.
  * After the table, a reference block per reference baseline compares runex's drain with bare chains
  * that write runex's records per job (no target: they show how much of the gap is Kafka record
@@ -32,11 +32,12 @@ final class Report {
     RUNEX_RECORDS(
         "runex-records",
         "bare chain writing runex's records per job (3+2+3 and a status reader writing 3 of 5 events)"),
-    ISSUE_RECORDS(
-        "issue-records", "bare chain writing issue 2's records per job (3+2+3, no status reader)"),
+    LIFECYCLE_RECORDS(
+        "lifecycle-records",
+        "bare chain writing runex's lifecycle records per job (3+2+3, no status reader)"),
     STREAMS_HOPS(
         "streams-hops",
-        "bare chain writing issue 2's records per job (3+2+3, no status reader), its first"
+        "bare chain writing runex's lifecycle records per job (3+2+3, no status reader), its first"
             + " two hops one Kafka Streams application"),
     RUNEX_STATUS_OFF(
         "runex-status-off",

@@ -27,7 +27,7 @@ class EndToEndBenchTest {
 
   @Test
   void refusesAnUnknownReferenceByName() {
-    assertThatThrownBy(() -> EndToEndBench.references(List.of("issue-records", "bare")))
+    assertThatThrownBy(() -> EndToEndBench.references(List.of("lifecycle-records", "bare")))
         .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining("unknown reference 'bare'");
   }

@@ -166,14 +166,14 @@ class ReportTest {
             drain(16_000),
             latency(300),
             latency(330),
-            List.of(new Report.ReferenceDrain(Report.Reference.ISSUE_RECORDS, drain(32_000))));
+            List.of(new Report.ReferenceDrain(Report.Reference.LIFECYCLE_RECORDS, drain(32_000))));
 
     String report = Report.render(PARAMS, results);
 
     List<String> reference = referenceBlock(report);
     assertThat(reference.get(0))
         .isEqualTo(
-            "reference: bare chain writing issue 2's records per job (3+2+3, no status reader)");
+            "reference: bare chain writing runex's lifecycle records per job (3+2+3, no status reader)");
     assertThat(line(reference, "drain throughput, steady")).contains("32,000").contains("0.50x");
   }
 
@@ -191,7 +191,7 @@ class ReportTest {
 
     assertThat(referenceBlock(report).get(0))
         .isEqualTo(
-            "reference: bare chain writing issue 2's records per job"
+            "reference: bare chain writing runex's lifecycle records per job"
                 + " (3+2+3, no status reader), its first two hops one Kafka Streams application");
     assertThat(line(referenceBlock(report), "drain throughput, steady"))
         .contains("25,000")
@@ -207,7 +207,7 @@ class ReportTest {
             latency(300),
             latency(330),
             List.of(
-                new Report.ReferenceDrain(Report.Reference.ISSUE_RECORDS, drain(32_000)),
+                new Report.ReferenceDrain(Report.Reference.LIFECYCLE_RECORDS, drain(32_000)),
                 new Report.ReferenceDrain(Report.Reference.STREAMS_HOPS, drain(20_000))));
 
     String report = Report.render(PARAMS, results);

@@ -7,9 +7,9 @@ import java.util.List;
 /**
  * The execution limits of a job type ({@code runex.jobTypes.<name>.limits}): they are both the
  * values a job gets and the maxima a request may ask for in its own {@code limits} (requests can
- * only lower them). Which executor enforces what is documented in the README; in short, the process
- * executor enforces all of them, the worker's admission control uses {@link #memoryBytes} for every
- * executor.
+ * only lower them). Which executor enforces what is documented in docs/executors.md; in short, the
+ * process executor enforces all of them, the worker's admission control uses {@link #memoryBytes}
+ * for every executor.
  *
  * @param memoryBytes address-space limit of each process (RLIMIT_AS) and the memory the job
  *     reserves from the worker's {@code runex.worker.memoryBudget}

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * One documented configuration key. The config reference in the README is generated from the {@link
- * Settings} list of these, so a key's documentation lives in exactly one place.
+ * One documented configuration key. The config reference (docs/configuration.md) is generated from
+ * the {@link Settings} list of these, so a key's documentation lives in exactly one place.
  *
  * @param key dotted key as written in YAML, e.g. {@code runex.worker.concurrency}
  * @param kind value kind, which decides parsing and validation

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Every runex meter, in one place (names, kinds, tags, descriptions). The README's metrics list is
- * generated from this enum. Tags stay low-cardinality: never a job id.
+ * Every runex meter, in one place (names, kinds, tags, descriptions). The metrics list
+ * (docs/metrics.md) is generated from this enum. Tags stay low-cardinality: never a job id.
  */
 public enum RunexMeters {
   INTAKE_RECEIVED(

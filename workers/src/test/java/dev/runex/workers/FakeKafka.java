@@ -1,12 +1,16 @@
 package dev.runex.workers;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.runex.schemas.Job;
 import dev.runex.schemas.topics.RunexTopics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,7 +47,7 @@ final class FakeKafka implements WorkerClients {
    * The control topic's one partition, when {@link #withControlTopic} asked for one (else the
    * worker has none).
    */
-  MockConsumer<String, byte[]> control;
+  CountingConsumer control;
 
   private final RunexTopics topics;
 
@@ -84,7 +88,7 @@ final class FakeKafka implements WorkerClients {
   FakeKafka withControlTopic(int records) {
     String name = topics.control().name();
     TopicPartition tp = new TopicPartition(name, 0);
-    control = new MockConsumer<>("earliest");
+    control = new CountingConsumer();
     control.updatePartitions(
         name, List.of(new org.apache.kafka.common.PartitionInfo(name, 0, null, null, null)));
     control.updateBeginningOffsets(Map.of(tp, 0L));
@@ -124,6 +128,49 @@ final class FakeKafka implements WorkerClients {
     }
   }
 
+  /**
+   * Waits until the worker has fetched every record appended so far and then gone around its poll
+   * loop twice more. A fetched record is admitted, and started or held, in the loop iteration that
+   * fetched it, so by then the worker has made its decision about each of them: a job that has not
+   * started does not start later unless something else changes (a resume, a slot or memory freed).
+   */
+  void awaitFetchedAndConsidered(Duration atMost) {
+    AtomicLong fetchedAtPoll = new AtomicLong(-1);
+    await()
+        .atMost(atMost)
+        .until(
+            () -> {
+              synchronized (consumer) {
+                if (fetchedAtPoll.get() < 0 && consumer.fetchedAll()) {
+                  fetchedAtPoll.set(consumer.polls.get());
+                }
+                return fetchedAtPoll.get() >= 0 && consumer.polls.get() >= fetchedAtPoll.get() + 2;
+              }
+            });
+  }
+
+  /**
+   * Waits until the control topic's reader has read its records below {@code end} and then polled
+   * twice more: what it read is in the worker's control table.
+   */
+  void awaitControlReadTo(long end, Duration atMost) {
+    TopicPartition tp = new TopicPartition(topics.control().name(), 0);
+    AtomicLong readAtPoll = new AtomicLong(-1);
+    await()
+        .atMost(atMost)
+        .until(
+            () -> {
+              synchronized (control) {
+                if (readAtPoll.get() < 0
+                    && control.assignment().contains(tp)
+                    && control.position(tp) >= end) {
+                  readAtPoll.set(control.polls.get());
+                }
+                return readAtPoll.get() >= 0 && control.polls.get() >= readAtPoll.get() + 2;
+              }
+            });
+  }
+
   /** Reassigns partitions on the poll thread, with rebalance callbacks. */
   void assign(Collection<TopicPartition> partitions) {
     consumer.schedulePollTask(() -> consumer.rebalance(partitions));
@@ -143,6 +190,9 @@ final class FakeKafka implements WorkerClients {
     final java.util.Set<java.time.Duration> pollTimeouts =
         java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** Polls so far. */
+    final AtomicLong polls = new AtomicLong();
+
     LogConsumer() {
       super("earliest");
     }
@@ -151,6 +201,7 @@ final class FakeKafka implements WorkerClients {
     public synchronized org.apache.kafka.clients.consumer.ConsumerRecords<String, byte[]> poll(
         java.time.Duration timeout) {
       pollTimeouts.add(timeout);
+      polls.incrementAndGet();
       return super.poll(timeout);
     }
 
@@ -181,11 +232,40 @@ final class FakeKafka implements WorkerClients {
       return out;
     }
 
+    /** Whether the consumer is positioned past every record of its partitions' logs. */
+    synchronized boolean fetchedAll() {
+      if (assignment().isEmpty()) {
+        return false;
+      }
+      for (TopicPartition tp : assignment()) {
+        if (position(tp) < log.get(tp).size()) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     private void replay(TopicPartition tp) {
       // records below the position are skipped by MockConsumer itself
       synchronized (consumer) {
         log.get(tp).forEach(this::addRecord);
       }
+    }
+  }
+
+  /** A MockConsumer (the control topic's) that counts its polls. */
+  static final class CountingConsumer extends MockConsumer<String, byte[]> {
+    final AtomicLong polls = new AtomicLong();
+
+    CountingConsumer() {
+      super("earliest");
+    }
+
+    @Override
+    public synchronized org.apache.kafka.clients.consumer.ConsumerRecords<String, byte[]> poll(
+        Duration timeout) {
+      polls.incrementAndGet();
+      return super.poll(timeout);
     }
   }
 

@@ -118,7 +118,8 @@ class WorkerAdmissionTest {
     // then: two run (512MB reserved); the third waits at the head, and the small one does not
     // overtake it
     await().atMost(WAIT).until(() -> hog.running.get() == 2);
-    await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> hog.running.get() == 2);
+    kafka.awaitFetchedAndConsidered(WAIT);
+    assertThat(hog.running.get()).isEqualTo(2);
     assertThat(meters.get("runex.worker.memory.reserved").gauge().value()).isEqualTo(512.0 * MB);
     assertThat(hog.started).containsExactlyInAnyOrder("h1", "h2");
 

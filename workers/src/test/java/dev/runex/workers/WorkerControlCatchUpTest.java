@@ -62,21 +62,20 @@ class WorkerControlCatchUpTest {
     kafka.append(0, tenant(job("cancelled-1", "echo", Map.of("message", "hi")), "demo"));
     kafka.append(0, tenant(job("free-1", "echo", Map.of("message", "hi")), "demo"));
 
-    // then: nothing runs while the control table is behind
-    await()
-        .during(Duration.ofMillis(500))
-        .atMost(WAIT)
-        .until(() -> results(kafka, topics).isEmpty());
+    // then: nothing runs while the control table is behind: its reader is polling the control
+    // topic, and the worker has not polled for jobs at all
+    kafka.awaitControlReadTo(0, WAIT);
+    assertThat(kafka.consumer.polls.get()).isZero();
+    assertThat(results(kafka, topics)).isEmpty();
 
     // when: the reader gets the first record, still one short of the end
     kafka.appendControl(
         0,
         ControlTargets.tenant("acme"),
         command(ControlTargets.tenant("acme"), ControlAction.PAUSE));
-    await()
-        .during(Duration.ofMillis(500))
-        .atMost(WAIT)
-        .until(() -> results(kafka, topics).isEmpty());
+    kafka.awaitControlReadTo(1, WAIT);
+    assertThat(kafka.consumer.polls.get()).isZero();
+    assertThat(results(kafka, topics)).isEmpty();
     // and then the last one
     kafka.appendControl(
         1,

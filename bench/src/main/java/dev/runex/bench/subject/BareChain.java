@@ -24,7 +24,7 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * records per job as runex does, still as raw bytes: the three hops also copy the job to {@code
  * events} (2 + 1 + 2 copies, like runex's five lifecycle events), and a fourth hop, off the result
  * path like runex's job-status application, reads those events and writes 3 of each job's 5 to
- * {@code status} (like the status application's changelog records). {@link #withIssueRecords}
+ * {@code status} (like the status application's changelog records). {@link #withLifecycleRecords}
  * leaves that hop out, and {@link #withStreamsHops} also runs the first two hops as one Kafka
  * Streams application, like runex's topology ({@link StreamsHops}).
  */
@@ -47,12 +47,12 @@ public final class BareChain implements SystemUnderTest {
   private enum Records {
     /** One record per hop. */
     PLAIN("bare chain"),
-    /** Plus an events copy per transition: the records issue 2 asks runex for. */
-    ISSUE("bare chain, issue 2's records"),
+    /** Plus an events copy per transition: the records of a job's lifecycle. */
+    LIFECYCLE("bare chain, lifecycle records"),
     /** Plus the status hop: every record runex writes. */
     RUNEX("bare chain, runex's records"),
-    /** Issue 2's records, the first two hops as one Kafka Streams application. */
-    STREAMS("bare chain, issue 2's records, Kafka Streams hops");
+    /** The lifecycle records, the first two hops as one Kafka Streams application. */
+    STREAMS("bare chain, lifecycle records, Kafka Streams hops");
 
     final String label;
 
@@ -93,20 +93,20 @@ public final class BareChain implements SystemUnderTest {
   }
 
   /**
-   * The same without the status hop: only the records issue 2 asks runex for (the job, its result
-   * and an event per transition), without the job-status application's.
+   * The same without the status hop: only the records of a job's lifecycle (the job on each hop,
+   * its result and an event per transition), without the job-status application's.
    */
-  public static BareChain withIssueRecords(
+  public static BareChain withLifecycleRecords(
       String bootstrapServers, String prefix, BenchParams params) {
-    return new BareChain(bootstrapServers, prefix, params, Records.ISSUE, null);
+    return new BareChain(bootstrapServers, prefix, params, Records.LIFECYCLE, null);
   }
 
   /**
-   * Issue 2's records with the first two hops (intake → validated with the received and validated
-   * copies, validated → scheduled with the scheduled copy) as one Kafka Streams application with
-   * runex's topology settings, its Kafka Streams state in {@code stateDir}; the third hop stays a
-   * transactional loop, like runex's worker. Its cost over {@link #withIssueRecords} is Kafka
-   * Streams' own.
+   * The lifecycle records with the first two hops (intake → validated with the received and
+   * validated copies, validated → scheduled with the scheduled copy) as one Kafka Streams
+   * application with runex's topology settings, its Kafka Streams state in {@code stateDir}; the
+   * third hop stays a transactional loop, like runex's worker. Its cost over {@link
+   * #withLifecycleRecords} is Kafka Streams' own.
    */
   public static BareChain withStreamsHops(
       String bootstrapServers, String prefix, BenchParams params, Path stateDir) {
@@ -133,7 +133,7 @@ public final class BareChain implements SystemUnderTest {
     List<String> stages =
         switch (records) {
           case PLAIN -> List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS);
-          case ISSUE, STREAMS -> List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS, EVENTS);
+          case LIFECYCLE, STREAMS -> List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS, EVENTS);
           case RUNEX -> List.of(INTAKE, VALIDATED, SCHEDULED, RESULTS, EVENTS, STATUS);
         };
     List<NewTopic> topics =

@@ -6,6 +6,7 @@ import dev.runex.config.Settings;
 import dev.runex.gateway.access.Caller;
 import dev.runex.gateway.api.Problem;
 import dev.runex.schemas.JobRequest;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.json.AvroJson;
 import dev.runex.schemas.lifecycle.TraceParents;
 import dev.runex.topology.intake.DecodeResult;
@@ -101,7 +102,7 @@ public final class JobSubmitter {
   private JobRequest decode(byte[] body) {
     DecodeResult d = decoder.decode(intakeTopic, body);
     if (d instanceof DecodeResult.Undecodable u) {
-      int status = IntakeDecoder.TOO_LARGE.equals(u.code()) ? 413 : 400;
+      int status = ReasonCode.TOO_LARGE.code().equals(u.code()) ? 413 : 400;
       throw new Problem(status, u.code(), u.message());
     }
     return ((DecodeResult.Decoded) d).request();

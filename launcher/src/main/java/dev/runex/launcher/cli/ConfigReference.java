@@ -7,13 +7,14 @@ import dev.runex.config.ScheduleParser;
 import dev.runex.config.Setting;
 import dev.runex.config.Settings;
 import dev.runex.monitoring.RunexMeters;
+import dev.runex.schemas.ReasonCode;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The configuration and metrics reference, generated from the definitions the code uses ({@link
- * Settings}, the job-type parser's key list, {@link RunexMeters}). The README embeds this text
- * between markers and a test keeps the two identical.
+ * The configuration, metrics and reason-code references, generated from the definitions the code
+ * uses ({@link Settings}, the job-type parser's key list, {@link RunexMeters}, {@link ReasonCode}).
+ * The pages under {@code docs/} embed this text between markers and a test keeps them identical.
  */
 public final class ConfigReference {
   private ConfigReference() {}
@@ -77,6 +78,37 @@ public final class ConfigReference {
           .append(m.tagKeys().isEmpty() ? "" : "`" + String.join("`, `", m.tagKeys()) + "`")
           .append(" | ")
           .append(m.description())
+          .append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  public static String reasonsMarkdown() {
+    StringBuilder sb =
+        new StringBuilder(
+            "| code | stage | retryable | usage limit | description |\n|---|---|---|---|---|\n");
+    for (ReasonCode c : ReasonCode.values()) {
+      sb.append("| `")
+          .append(c.code())
+          .append("` | ")
+          .append(String.join(", ", c.stages().stream().map(ReasonCode.Stage::label).toList()))
+          .append(" | ")
+          .append(c.retry().label())
+          .append(" | ")
+          .append(c.isLimit() ? "yes" : "")
+          .append(" | ")
+          .append(c.description())
+          .append(" |\n");
+    }
+    for (ReasonCode.Family f : ReasonCode.Family.values()) {
+      sb.append("| `")
+          .append(f.pattern())
+          .append("` | ")
+          .append(ReasonCode.Stage.EXECUTION.label())
+          .append(" | ")
+          .append(ReasonCode.Retry.DEPENDS.label())
+          .append(" |  | ")
+          .append(f.description())
           .append(" |\n");
     }
     return sb.toString();

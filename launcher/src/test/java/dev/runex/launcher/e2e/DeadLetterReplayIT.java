@@ -100,10 +100,10 @@ class DeadLetterReplayIT {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> collector.results.get("order-1").size() == 2);
-      await()
-          .during(Duration.ofSeconds(2))
-          .atMost(Duration.ofSeconds(5))
-          .until(() -> collector.results.get("order-1").size() == 2);
+      Settled.awaitTopologyDone(cfg, Duration.ofSeconds(60));
+      Settled.awaitWorkersDone(cfg, "default", Duration.ofSeconds(60));
+      collector.awaitCaughtUp(Duration.ofSeconds(30));
+      assertThat(collector.results.get("order-1")).hasSize(2);
       JobResult replayed = collector.results.get("order-1").get(1);
       assertThat(replayed.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
       assertThat(replayed.getOutput()).contains("reserved A-1").contains("order-1:1");

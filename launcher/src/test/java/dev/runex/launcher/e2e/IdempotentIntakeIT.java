@@ -53,10 +53,11 @@ class IdempotentIntakeIT {
       await()
           .atMost(Duration.ofSeconds(120))
           .until(() -> collector.resultCount() >= SUBMISSIONS + 1);
-      await()
-          .during(Duration.ofSeconds(3))
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> collector.resultCount() == SUBMISSIONS + 1);
+      // every submission decided and every job run: nothing more can come
+      Settled.awaitTopologyDone(cfg, Duration.ofSeconds(60));
+      Settled.awaitWorkersDone(cfg, "default", Duration.ofSeconds(60));
+      collector.awaitCaughtUp(Duration.ofSeconds(30));
+      assertThat(collector.resultCount()).isEqualTo(SUBMISSIONS + 1);
 
       List<JobResult> succeeded = keyedResults(collector, JobStatus.SUCCEEDED);
       assertThat(succeeded).as("executions of the idempotent job").hasSize(1);

@@ -31,14 +31,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 4 item 8: everything the runtime keeps for jobs in flight survives a restart. One runtime
- * (topology + worker) runs against the real broker while every kind of state is in flight at once —
- * finished jobs' status, idempotency keys, a cron schedule firing every second, a paused tenant
- * with held jobs, a tenant at its quota with jobs waiting in the quota gate, cancels of delayed and
- * held jobs, a retry waiting out its back-off, delayed jobs, intake written just before the stop
- * and while nothing runs. Then it stops mid-run, and a new runtime takes over: a topology with an
- * EMPTY state folder (every store must come back from its changelog) and a new worker (its control
- * table comes back from the control topic, held jobs are fetched again from the committed offsets).
+ * Everything the runtime keeps for jobs in flight survives a restart. One runtime (topology +
+ * worker) runs against the real broker while every kind of state is in flight at once — finished
+ * jobs' status, idempotency keys, a cron schedule firing every second, a paused tenant with held
+ * jobs, a tenant at its quota with jobs waiting in the quota gate, cancels of delayed and held
+ * jobs, a retry waiting out its back-off, delayed jobs, intake written just before the stop and
+ * while nothing runs. Then it stops mid-run, and a new runtime takes over: a topology with an EMPTY
+ * state folder (every store must come back from its changelog) and a new worker (its control table
+ * comes back from the control topic, held jobs are fetched again from the committed offsets).
  *
  * <p>Each kind of state is one {@link InFlightState} (see {@link InFlightStates}) driven through
  * the same phases; adding a kind is one more class and one more entry in {@link #inFlight()}.
@@ -111,11 +111,11 @@ class TopologyRestartIT {
             "second runtime started, {} after the first stopped",
             Duration.between(run.stoppedAt, Instant.now()));
         phase("afterRestart", kinds, k -> k.afterRestart(run));
-        // settled: every job of every kind has its result and final event, and it stays so for a
-        // while
+        // settled: every job of every kind has its result and final event, the topology and the
+        // worker have processed everything written so far, and the collector has read what they
+        // wrote (so a second result would be counted)
         await("every job's result and final event")
             .atMost(WAIT)
-            .during(Duration.ofSeconds(2))
             .until(
                 () ->
                     kinds.stream()
@@ -124,6 +124,9 @@ class TopologyRestartIT {
                             id ->
                                 collector.results.containsKey(id)
                                     && !run.events(id, TERMINAL).isEmpty()));
+        Settled.awaitTopologyDone(restarted, WAIT);
+        Settled.awaitWorkersDone(restarted, "default", WAIT);
+        collector.awaitCaughtUp(WAIT);
         log.info("settled: {} results", collector.resultCount());
         phase("verify", kinds, k -> k.verify(run));
         assertGlobalInvariants(kinds, run, executions);

@@ -4,6 +4,7 @@ import dev.runex.schemas.ErrorInfo;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.ReasonCode;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -18,9 +19,6 @@ import java.time.Instant;
  * or that cannot, being due after it — ends the job as {@link JobStatus#EXPIRED}.
  */
 public final class Deadlines {
-  /** The error code of an EXPIRED result. */
-  public static final String EXPIRED = "EXPIRED";
-
   private Deadlines() {}
 
   /**
@@ -71,6 +69,6 @@ public final class Deadlines {
                     + job.getLastError().getCode()
                     + ": "
                     + job.getLastError().getMessage());
-    return Lifecycle.error(EXPIRED, message, null, false);
+    return Lifecycle.error(ReasonCode.EXPIRED.code(), message, null, false);
   }
 }

@@ -7,6 +7,7 @@ import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.control.ControlTargets;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import java.util.ArrayList;
@@ -33,7 +34,6 @@ import org.slf4j.LoggerFactory;
  * nothing). One instance per delay-index task; stream-thread only.
  */
 public final class CancelledJobs {
-  public static final String ERROR_CODE = "CANCELLED";
   private static final Logger log = LoggerFactory.getLogger(CancelledJobs.class);
 
   private final ReadOnlyKeyValueStore<String, ControlCommand> commands;
@@ -131,7 +131,7 @@ public final class CancelledJobs {
         job,
         JobStatus.CANCELLED,
         null,
-        Lifecycle.error(ERROR_CODE, describe(cancel), null, false),
+        Lifecycle.error(ReasonCode.CANCELLED.code(), describe(cancel), null, false),
         null,
         now,
         instanceId);

@@ -1,6 +1,7 @@
 package dev.runex.topology.intake;
 
 import dev.runex.schemas.JobRequest;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.serde.ConfluentAvroDeserializer;
 import dev.runex.schemas.serde.ConfluentAvroSerializer;
 import dev.runex.schemas.serde.SchemaNotFoundException;
@@ -17,15 +18,15 @@ import org.apache.kafka.common.errors.SerializationException;
  * reason code. Pure apart from schema lookups in the registry.
  *
  * <ul>
- *   <li>null or empty → {@link #EMPTY}; larger than the intake cap → {@link #TOO_LARGE} (checked
- *       before any decoding, so a huge record costs nothing);
- *   <li>first byte 0 → Confluent-framed Avro: {@link #UNKNOWN_SCHEMA_ID}, {@link #MALFORMED_AVRO};
- *       framed with the id of a schema that is not Avro (Protobuf, JSON Schema) → {@link
- *       #UNSUPPORTED_ENCODING};
+ *   <li>null or empty → {@link ReasonCode#EMPTY}; larger than the intake cap → {@link
+ *       ReasonCode#TOO_LARGE} (checked before any decoding, so a huge record costs nothing);
+ *   <li>first byte 0 → Confluent-framed Avro: {@link ReasonCode#UNKNOWN_SCHEMA_ID}, {@link
+ *       ReasonCode#MALFORMED_AVRO}; framed with the id of a schema that is not Avro (Protobuf, JSON
+ *       Schema) → {@link ReasonCode#UNSUPPORTED_ENCODING};
  *   <li>first non-blank byte <code>'{'</code> → JSON (see {@link JsonRequestParser}): {@link
- *       #MALFORMED_JSON}, {@link #UNKNOWN_FIELD}, {@link #BAD_FIELD};
- *   <li>other valid UTF-8 text → {@link #MALFORMED_JSON}; anything else → {@link
- *       #UNSUPPORTED_ENCODING}.
+ *       ReasonCode#MALFORMED_JSON}, {@link ReasonCode#UNKNOWN_FIELD}, {@link ReasonCode#BAD_FIELD};
+ *   <li>other valid UTF-8 text → {@link ReasonCode#MALFORMED_JSON}; anything else → {@link
+ *       ReasonCode#UNSUPPORTED_ENCODING}.
  * </ul>
  *
  * <p>A registry that cannot answer is not the record's fault: {@link RegistryUnavailableException}
@@ -34,15 +35,6 @@ import org.apache.kafka.common.errors.SerializationException;
  * does.
  */
 public final class IntakeDecoder {
-  public static final String EMPTY = "EMPTY";
-  public static final String TOO_LARGE = "TOO_LARGE";
-  public static final String MALFORMED_JSON = "MALFORMED_JSON";
-  public static final String UNKNOWN_FIELD = "UNKNOWN_FIELD";
-  public static final String BAD_FIELD = "BAD_FIELD";
-  public static final String UNKNOWN_SCHEMA_ID = "UNKNOWN_SCHEMA_ID";
-  public static final String MALFORMED_AVRO = "MALFORMED_AVRO";
-  public static final String UNSUPPORTED_ENCODING = "UNSUPPORTED_ENCODING";
-
   private static final int FRAME_HEADER = 5;
 
   private final ConfluentAvroDeserializer<JobRequest> avro;
@@ -57,13 +49,14 @@ public final class IntakeDecoder {
   /** Decodes one intake value; {@code topic} only labels error messages. */
   public DecodeResult decode(String topic, byte[] value) {
     if (value == null || value.length == 0) {
-      return new Undecodable(IntakeFormat.UNKNOWN, EMPTY, "the record has no value");
+      return new Undecodable(
+          IntakeFormat.UNKNOWN, ReasonCode.EMPTY.code(), "the record has no value");
     }
     IntakeFormat format = sniff(value);
     if (value.length > maxRequestBytes) {
       return new Undecodable(
           format,
-          TOO_LARGE,
+          ReasonCode.TOO_LARGE.code(),
           "the record is "
               + value.length
               + " bytes, above runex.intake.maxRequestBytes ("
@@ -77,11 +70,11 @@ public final class IntakeDecoder {
           IntakeKeys.utf8OrNull(value) != null
               ? new Undecodable(
                   IntakeFormat.UNKNOWN,
-                  MALFORMED_JSON,
+                  ReasonCode.MALFORMED_JSON.code(),
                   "text that is not a JSON object (must start with '{')")
               : new Undecodable(
                   IntakeFormat.UNKNOWN,
-                  UNSUPPORTED_ENCODING,
+                  ReasonCode.UNSUPPORTED_ENCODING.code(),
                   "neither JSON (UTF-8, starting with '{') nor Confluent-framed Avro (magic byte 0)");
     };
   }
@@ -108,7 +101,7 @@ public final class IntakeDecoder {
     if (value.length <= FRAME_HEADER) {
       return new Undecodable(
           IntakeFormat.AVRO,
-          MALFORMED_AVRO,
+          ReasonCode.MALFORMED_AVRO.code(),
           "Confluent-framed Avro needs a 5-byte header and a body, got " + value.length + " bytes");
     }
     int schemaId = ByteBuffer.wrap(value, 1, 4).getInt();
@@ -118,17 +111,17 @@ public final class IntakeDecoder {
     } catch (SchemaNotFoundException e) {
       return new Undecodable(
           IntakeFormat.AVRO,
-          UNKNOWN_SCHEMA_ID,
+          ReasonCode.UNKNOWN_SCHEMA_ID.code(),
           "schema id " + schemaId + " is not known to the schema registry");
     } catch (UnsupportedSchemaException e) {
       return new Undecodable(
           IntakeFormat.UNKNOWN,
-          UNSUPPORTED_ENCODING,
+          ReasonCode.UNSUPPORTED_ENCODING.code(),
           e.getMessage() + ": intake takes JSON or Confluent-framed Avro");
     } catch (SerializationException e) {
       return new Undecodable(
           IntakeFormat.AVRO,
-          MALFORMED_AVRO,
+          ReasonCode.MALFORMED_AVRO.code(),
           "cannot read a JobRequest with schema id " + schemaId + ": " + rootMessage(e));
     }
   }

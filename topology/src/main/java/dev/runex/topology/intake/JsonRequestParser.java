@@ -12,6 +12,7 @@ import dev.runex.schemas.JobLimits;
 import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.PriorityNames;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.topology.intake.DecodeResult.Decoded;
 import dev.runex.topology.intake.DecodeResult.Undecodable;
 import java.io.IOException;
@@ -86,7 +87,7 @@ final class JsonRequestParser {
       String name = names.next();
       if (!FIELDS.contains(name)) {
         throw new FieldException(
-            IntakeDecoder.UNKNOWN_FIELD,
+            ReasonCode.UNKNOWN_FIELD.code(),
             "unknown field '" + name + "' (known fields: " + FIELDS + ")");
       }
     }
@@ -211,7 +212,7 @@ final class JsonRequestParser {
             name -> {
               if (!LIMIT_FIELDS.contains(name)) {
                 throw new FieldException(
-                    IntakeDecoder.UNKNOWN_FIELD,
+                    ReasonCode.UNKNOWN_FIELD.code(),
                     "unknown field 'limits."
                         + name
                         + "' (known limits: "
@@ -327,11 +328,11 @@ final class JsonRequestParser {
   }
 
   private static FieldException bad(String field, String problem) {
-    return new FieldException(IntakeDecoder.BAD_FIELD, field + " " + problem);
+    return new FieldException(ReasonCode.BAD_FIELD.code(), field + " " + problem);
   }
 
   private static Undecodable malformed(String message) {
-    return new Undecodable(IntakeFormat.JSON, IntakeDecoder.MALFORMED_JSON, message);
+    return new Undecodable(IntakeFormat.JSON, ReasonCode.MALFORMED_JSON.code(), message);
   }
 
   private static String describe(IOException e) {

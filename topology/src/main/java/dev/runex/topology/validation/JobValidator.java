@@ -1,10 +1,19 @@
 package dev.runex.topology.validation;
 
+import static dev.runex.schemas.ReasonCode.ATTEMPTS_TOO_MANY;
+import static dev.runex.schemas.ReasonCode.INVALID_FIELD;
+import static dev.runex.schemas.ReasonCode.PAYLOAD_TOO_LARGE;
+import static dev.runex.schemas.ReasonCode.PRIORITY_NOT_ALLOWED;
+import static dev.runex.schemas.ReasonCode.TENANT_NOT_ALLOWED;
+import static dev.runex.schemas.ReasonCode.TIMEOUT_TOO_LONG;
+import static dev.runex.schemas.ReasonCode.UNKNOWN_TYPE;
+
 import dev.runex.config.JobTypeSpec;
 import dev.runex.config.RunexConfig;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.PriorityNames;
+import dev.runex.schemas.ReasonCode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -21,24 +30,12 @@ import java.util.function.Supplier;
  * timeout, attempts, notBefore/delay, limits, parameters, expiresAt after notBefore/delay. A
  * request's {@code limits} may only lower its type's ({@link LimitChecker}).
  *
- * <p>Reason codes: {@link #INVALID_FIELD}, {@link #UNKNOWN_TYPE}, {@link #TENANT_NOT_ALLOWED},
- * {@link #PRIORITY_NOT_ALLOWED}, {@link #PAYLOAD_TOO_LARGE}, {@link #TIMEOUT_TOO_LONG}, {@link
- * #ATTEMPTS_TOO_MANY}, {@link #LIMIT_TOO_HIGH}, {@code PARAM_MISSING}, {@code PARAM_TYPE}, {@code
- * PARAM_UNKNOWN}.
+ * <p>Reason codes ({@link ReasonCode}): {@code INVALID_FIELD}, {@code UNKNOWN_TYPE}, {@code
+ * TENANT_NOT_ALLOWED}, {@code PRIORITY_NOT_ALLOWED}, {@code PAYLOAD_TOO_LARGE}, {@code
+ * TIMEOUT_TOO_LONG}, {@code ATTEMPTS_TOO_MANY}, {@code LIMIT_TOO_HIGH}, {@code PARAM_MISSING},
+ * {@code PARAM_TYPE}, {@code PARAM_UNKNOWN}.
  */
 public final class JobValidator {
-  public static final String INVALID_FIELD = "INVALID_FIELD";
-  public static final String UNKNOWN_TYPE = "UNKNOWN_TYPE";
-  public static final String TENANT_NOT_ALLOWED = "TENANT_NOT_ALLOWED";
-  public static final String PRIORITY_NOT_ALLOWED = "PRIORITY_NOT_ALLOWED";
-  public static final String PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE";
-  public static final String TIMEOUT_TOO_LONG = "TIMEOUT_TOO_LONG";
-  public static final String ATTEMPTS_TOO_MANY = "ATTEMPTS_TOO_MANY";
-  public static final String LIMIT_TOO_HIGH = LimitChecker.LIMIT_TOO_HIGH;
-  public static final String PARAM_MISSING = ParamChecker.PARAM_MISSING;
-  public static final String PARAM_TYPE = ParamChecker.PARAM_TYPE;
-  public static final String PARAM_UNKNOWN = ParamChecker.PARAM_UNKNOWN;
-
   private final RunexConfig cfg;
   private final Supplier<String> idGenerator;
 

@@ -4,6 +4,7 @@ import dev.runex.config.ExecutionLimits;
 import dev.runex.config.JobTypeSpec;
 import dev.runex.config.Sizes;
 import dev.runex.schemas.JobLimits;
+import dev.runex.schemas.ReasonCode;
 import java.time.Duration;
 
 /**
@@ -12,8 +13,6 @@ import java.time.Duration;
  * lower a limit, never raise it, and can turn the network off but never on.
  */
 final class LimitChecker {
-  static final String LIMIT_TOO_HIGH = "LIMIT_TOO_HIGH";
-
   private LimitChecker() {}
 
   static void check(JobTypeSpec type, JobLimits asked) {
@@ -83,13 +82,13 @@ final class LimitChecker {
 
   private static void atLeast(boolean ok, String message) {
     if (!ok) {
-      throw new Refusal(JobValidator.INVALID_FIELD, message);
+      throw new Refusal(ReasonCode.INVALID_FIELD, message);
     }
   }
 
   private static void atMost(boolean ok, String message) {
     if (!ok) {
-      throw new Refusal(LIMIT_TOO_HIGH, message);
+      throw new Refusal(ReasonCode.LIMIT_TOO_HIGH, message);
     }
   }
 }

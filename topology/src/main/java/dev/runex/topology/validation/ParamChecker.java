@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.runex.config.JobTypeSpec;
 import dev.runex.config.ParamSpec;
 import dev.runex.config.ParamType;
+import dev.runex.schemas.ReasonCode;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,10 +19,6 @@ import java.util.TreeMap;
  * long, so handlers see one Java type per declared type).
  */
 final class ParamChecker {
-  static final String PARAM_MISSING = "PARAM_MISSING";
-  static final String PARAM_TYPE = "PARAM_TYPE";
-  static final String PARAM_UNKNOWN = "PARAM_UNKNOWN";
-
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
   private static final int MAX_ECHO = 40;
@@ -34,7 +31,7 @@ final class ParamChecker {
     for (ParamSpec spec : new TreeMap<>(type.params()).values()) {
       if (spec.required() && given.get(spec.name()) == null) {
         throw new Refusal(
-            PARAM_MISSING,
+            ReasonCode.PARAM_MISSING,
             "params."
                 + spec.name()
                 + " is required by type '"
@@ -49,7 +46,7 @@ final class ParamChecker {
       ParamSpec spec = type.params().get(e.getKey());
       if (spec == null && !type.allowUnknownParams()) {
         throw new Refusal(
-            PARAM_UNKNOWN,
+            ReasonCode.PARAM_UNKNOWN,
             "params."
                 + e.getKey()
                 + " is not declared by type '"
@@ -76,7 +73,7 @@ final class ParamChecker {
         };
     if (converted == null) {
       throw new Refusal(
-          PARAM_TYPE,
+          ReasonCode.PARAM_TYPE,
           "params."
               + spec.name()
               + " must be "

@@ -9,6 +9,7 @@ import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.control.ControlTargets;
 import dev.runex.topology.TopologyHarness;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ class CancelTopologyTest {
             r -> {
               assertThat(r.getId()).isEqualTo("d-1");
               assertThat(r.getStatus()).isEqualTo(JobStatus.CANCELLED);
-              assertThat(r.getError().getCode()).isEqualTo(CancelledJobs.ERROR_CODE);
+              assertThat(r.getError().getCode()).isEqualTo(ReasonCode.CANCELLED.code());
               assertThat(r.getError().getMessage()).contains("ops").contains("not needed");
             });
     assertThat(scheduled.isEmpty()).isTrue();

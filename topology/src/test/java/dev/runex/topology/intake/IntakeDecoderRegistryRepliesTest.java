@@ -3,6 +3,7 @@ package dev.runex.topology.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.topology.intake.DecodeResult.Undecodable;
 import java.io.IOException;
@@ -72,7 +73,7 @@ class IntakeDecoderRegistryRepliesTest {
     // then: a refusal naming what it is (before, the Avro parser's exception left the processor)
     assertThat(result).isInstanceOf(Undecodable.class);
     Undecodable u = (Undecodable) result;
-    assertThat(u.code()).isEqualTo(IntakeDecoder.UNSUPPORTED_ENCODING);
+    assertThat(u.code()).isEqualTo(ReasonCode.UNSUPPORTED_ENCODING.code());
     assertThat(u.message()).contains("schema id 7").contains("PROTOBUF");
     assertThat(u.format()).isEqualTo(IntakeFormat.UNKNOWN);
   }
@@ -85,9 +86,9 @@ class IntakeDecoderRegistryRepliesTest {
     DecodeResult garbage = decoder.decode("runex.intake", framed(9, new byte[] {1, 2, 3}));
 
     // then
-    assertThat(((Undecodable) json).code()).isEqualTo(IntakeDecoder.UNSUPPORTED_ENCODING);
+    assertThat(((Undecodable) json).code()).isEqualTo(ReasonCode.UNSUPPORTED_ENCODING.code());
     assertThat(((Undecodable) json).message()).contains("JSON");
-    assertThat(((Undecodable) garbage).code()).isEqualTo(IntakeDecoder.UNSUPPORTED_ENCODING);
+    assertThat(((Undecodable) garbage).code()).isEqualTo(ReasonCode.UNSUPPORTED_ENCODING.code());
     assertThat(((Undecodable) garbage).message()).contains("not an Avro schema");
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.JobRequest;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.serde.ConfluentAvroSerializer;
 import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.topology.TestConfigs;
@@ -94,8 +95,8 @@ class IntakeDecoderTest {
 
   @Test
   void rejectsMissingAndEmptyValuesAsEmpty() {
-    assertThat(codeOf(decoder.decode(TOPIC, null))).isEqualTo(IntakeDecoder.EMPTY);
-    assertThat(codeOf(decoder.decode(TOPIC, new byte[0]))).isEqualTo(IntakeDecoder.EMPTY);
+    assertThat(codeOf(decoder.decode(TOPIC, null))).isEqualTo(ReasonCode.EMPTY.code());
+    assertThat(codeOf(decoder.decode(TOPIC, new byte[0]))).isEqualTo(ReasonCode.EMPTY.code());
   }
 
   @Test
@@ -108,7 +109,7 @@ class IntakeDecoderTest {
     DecodeResult result = decoder.decode(TOPIC, big);
 
     // then
-    assertThat(codeOf(result)).isEqualTo(IntakeDecoder.TOO_LARGE);
+    assertThat(codeOf(result)).isEqualTo(ReasonCode.TOO_LARGE.code());
     assertThat(((Undecodable) result).message()).contains("1025").contains("1024");
     assertThat(result.format()).isEqualTo(IntakeFormat.JSON);
   }
@@ -124,7 +125,8 @@ class IntakeDecoderTest {
         "type=echo"
       })
   void rejectsTextThatIsNotOneJsonObjectAsMalformedJson(String text) {
-    assertThat(codeOf(decoder.decode(TOPIC, utf8(text)))).isEqualTo(IntakeDecoder.MALFORMED_JSON);
+    assertThat(codeOf(decoder.decode(TOPIC, utf8(text))))
+        .isEqualTo(ReasonCode.MALFORMED_JSON.code());
   }
 
   @Test
@@ -134,7 +136,7 @@ class IntakeDecoderTest {
         decoder.decode(TOPIC, utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"comand\":\"rm\"}"));
 
     // then
-    assertThat(codeOf(result)).isEqualTo(IntakeDecoder.UNKNOWN_FIELD);
+    assertThat(codeOf(result)).isEqualTo(ReasonCode.UNKNOWN_FIELD.code());
     assertThat(((Undecodable) result).message()).contains("'comand'");
   }
 
@@ -186,7 +188,7 @@ class IntakeDecoderTest {
         decoder.decode(
             TOPIC, utf8("{\"type\":\"echo\",\"tenant\":\"demo\",\"limits\":{\"memroy\":1}}"));
 
-    assertThat(codeOf(result)).isEqualTo(IntakeDecoder.UNKNOWN_FIELD);
+    assertThat(codeOf(result)).isEqualTo(ReasonCode.UNKNOWN_FIELD.code());
     assertThat(((Undecodable) result).message()).contains("'limits.memroy'");
   }
 
@@ -220,7 +222,7 @@ class IntakeDecoderTest {
     DecodeResult result = decoder.decode(TOPIC, utf8(json));
 
     // then
-    assertThat(codeOf(result)).isEqualTo(IntakeDecoder.BAD_FIELD);
+    assertThat(codeOf(result)).isEqualTo(ReasonCode.BAD_FIELD.code());
     assertThat(((Undecodable) result).message()).startsWith(name + " ");
   }
 
@@ -230,7 +232,7 @@ class IntakeDecoderTest {
     DecodeResult result = decoder.decode(TOPIC, new byte[] {(byte) 0xff, (byte) 0xfe, 0x01, 0x02});
 
     // then
-    assertThat(codeOf(result)).isEqualTo(IntakeDecoder.UNSUPPORTED_ENCODING);
+    assertThat(codeOf(result)).isEqualTo(ReasonCode.UNSUPPORTED_ENCODING.code());
     assertThat(result.format()).isEqualTo(IntakeFormat.UNKNOWN);
   }
 
@@ -265,7 +267,7 @@ class IntakeDecoderTest {
     DecodeResult result = decoder.decode(TOPIC, bytes);
 
     // then
-    assertThat(codeOf(result)).isEqualTo(IntakeDecoder.UNKNOWN_SCHEMA_ID);
+    assertThat(codeOf(result)).isEqualTo(ReasonCode.UNKNOWN_SCHEMA_ID.code());
     assertThat(((Undecodable) result).message()).contains("4242");
   }
 
@@ -280,10 +282,12 @@ class IntakeDecoderTest {
         ByteBuffer.allocate(7).put((byte) 0).putInt(jobSchemaId).put(new byte[] {2, 2}).array();
 
     // then
-    assertThat(codeOf(decoder.decode(TOPIC, truncated))).isEqualTo(IntakeDecoder.MALFORMED_AVRO);
-    assertThat(codeOf(decoder.decode(TOPIC, wrongRecord))).isEqualTo(IntakeDecoder.MALFORMED_AVRO);
+    assertThat(codeOf(decoder.decode(TOPIC, truncated)))
+        .isEqualTo(ReasonCode.MALFORMED_AVRO.code());
+    assertThat(codeOf(decoder.decode(TOPIC, wrongRecord)))
+        .isEqualTo(ReasonCode.MALFORMED_AVRO.code());
     assertThat(codeOf(decoder.decode(TOPIC, new byte[] {0, 0, 0})))
-        .isEqualTo(IntakeDecoder.MALFORMED_AVRO);
+        .isEqualTo(ReasonCode.MALFORMED_AVRO.code());
   }
 
   @Test

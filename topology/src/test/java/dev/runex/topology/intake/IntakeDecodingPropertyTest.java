@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.runex.schemas.JobRequest;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.topology.TestConfigs;
 import dev.runex.topology.intake.DecodeResult.Decoded;
@@ -101,7 +102,7 @@ class IntakeDecodingPropertyTest {
           .as(c.toString())
           .isEqualTo(
               new Validation.Invalid(
-                  IntakeDecoder.UNKNOWN_SCHEMA_ID,
+                  ReasonCode.UNKNOWN_SCHEMA_ID.code(),
                   "schema id "
                       + ByteBuffer.wrap(c.value(), 1, 4).getInt()
                       + " is not known to the schema registry"));

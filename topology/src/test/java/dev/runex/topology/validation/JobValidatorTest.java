@@ -6,6 +6,7 @@ import dev.runex.schemas.Job;
 import dev.runex.schemas.JobLimits;
 import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.JobRequest;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.topology.TestConfigs;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -149,19 +150,19 @@ class JobValidatorTest {
   @Test
   void rejectsUnknownType() {
     assertInvalid(
-        echo().setType("mine-bitcoin").build(), JobValidator.UNKNOWN_TYPE, "mine-bitcoin");
+        echo().setType("mine-bitcoin").build(), ReasonCode.UNKNOWN_TYPE.code(), "mine-bitcoin");
   }
 
   @Test
   void rejectsTenantNotAllowedForType() {
-    assertInvalid(echo().setTenant("acme").build(), JobValidator.TENANT_NOT_ALLOWED, "acme");
+    assertInvalid(echo().setTenant("acme").build(), ReasonCode.TENANT_NOT_ALLOWED.code(), "acme");
   }
 
   @Test
   void rejectsPriorityAboveWhatTheTypeAllows() {
     assertInvalid(
         echo().setPriority(JobPriority.HIGH).build(),
-        JobValidator.PRIORITY_NOT_ALLOWED,
+        ReasonCode.PRIORITY_NOT_ALLOWED.code(),
         "priority high is not allowed for type 'echo' (priorities: [normal, low])");
   }
 
@@ -184,34 +185,37 @@ class JobValidatorTest {
 
   @Test
   void rejectsBlankTypeTenantOrId() {
-    assertInvalid(echo().setType(" ").build(), JobValidator.INVALID_FIELD, "type");
-    assertInvalid(echo().setTenant("").build(), JobValidator.INVALID_FIELD, "tenant");
-    assertInvalid(echo().setId(" ").build(), JobValidator.INVALID_FIELD, "id");
+    assertInvalid(echo().setType(" ").build(), ReasonCode.INVALID_FIELD.code(), "type");
+    assertInvalid(echo().setTenant("").build(), ReasonCode.INVALID_FIELD.code(), "tenant");
+    assertInvalid(echo().setId(" ").build(), ReasonCode.INVALID_FIELD.code(), "id");
   }
 
   @Test
   void rejectsMissingRequiredParam() {
-    assertInvalid(resize().build(), JobValidator.PARAM_MISSING, "params.width");
+    assertInvalid(resize().build(), ReasonCode.PARAM_MISSING.code(), "params.width");
     assertInvalid(
         resize().setParams(params("width", null)).build(),
-        JobValidator.PARAM_MISSING,
+        ReasonCode.PARAM_MISSING.code(),
         "params.width");
   }
 
   @Test
   void rejectsParamOfWrongDeclaredType() {
-    assertInvalid(withWidth("640"), JobValidator.PARAM_TYPE, "params.width must be an int");
-    assertInvalid(withWidth(640.5), JobValidator.PARAM_TYPE, "params.width");
+    assertInvalid(withWidth("640"), ReasonCode.PARAM_TYPE.code(), "params.width must be an int");
+    assertInvalid(withWidth(640.5), ReasonCode.PARAM_TYPE.code(), "params.width");
     assertInvalid(
-        withParam("ratio", "fast"), JobValidator.PARAM_TYPE, "params.ratio must be a number");
+        withParam("ratio", "fast"), ReasonCode.PARAM_TYPE.code(), "params.ratio must be a number");
     assertInvalid(
-        withParam("sharpen", "yes"), JobValidator.PARAM_TYPE, "params.sharpen must be a boolean");
-    assertInvalid(withParam("label", 3L), JobValidator.PARAM_TYPE, "params.label must be a string");
+        withParam("sharpen", "yes"),
+        ReasonCode.PARAM_TYPE.code(),
+        "params.sharpen must be a boolean");
+    assertInvalid(
+        withParam("label", 3L), ReasonCode.PARAM_TYPE.code(), "params.label must be a string");
     assertInvalid(
         withParam("options", "\"just text\""),
-        JobValidator.PARAM_TYPE,
+        ReasonCode.PARAM_TYPE.code(),
         "params.options must be json");
-    assertInvalid(withParam("options", "{broken"), JobValidator.PARAM_TYPE, "params.options");
+    assertInvalid(withParam("options", "{broken"), ReasonCode.PARAM_TYPE.code(), "params.options");
   }
 
   @Test
@@ -221,7 +225,7 @@ class JobValidatorTest {
     JobRequest lenient = echo().setParams(params("anything", "goes")).build();
 
     // then
-    assertInvalid(strict, JobValidator.PARAM_UNKNOWN, "params.colour");
+    assertInvalid(strict, ReasonCode.PARAM_UNKNOWN.code(), "params.colour");
     assertThat(validator.validate(lenient, KEY, 100, RECORD_TS, NOW))
         .isInstanceOf(Validation.Valid.class);
   }
@@ -237,32 +241,36 @@ class JobValidatorTest {
     assertThat(above)
         .isEqualTo(
             new Validation.Invalid(
-                JobValidator.PAYLOAD_TOO_LARGE,
+                ReasonCode.PAYLOAD_TOO_LARGE.code(),
                 "request is 2049 bytes, above type 'echo' maxPayloadBytes (2048)"));
   }
 
   @Test
   void rejectsTimeoutAboveTypeMaximumOrNotPositive() {
-    assertInvalid(echo().setTimeoutMs(300_001L).build(), JobValidator.TIMEOUT_TOO_LONG, "PT5M");
     assertInvalid(
-        echo().setTimeoutMs(0L).build(), JobValidator.INVALID_FIELD, "timeout must be > 0");
+        echo().setTimeoutMs(300_001L).build(), ReasonCode.TIMEOUT_TOO_LONG.code(), "PT5M");
+    assertInvalid(
+        echo().setTimeoutMs(0L).build(), ReasonCode.INVALID_FIELD.code(), "timeout must be > 0");
     assertThat(validator.validate(echo().setTimeoutMs(300_000L).build(), KEY, 1, RECORD_TS, NOW))
         .isInstanceOf(Validation.Valid.class);
   }
 
   @Test
   void rejectsMaxAttemptsOutsideOneToTheTypesLimit() {
-    assertInvalid(withWidthAndAttempts(6), JobValidator.ATTEMPTS_TOO_MANY, "maxAttemptsLimit (5)");
-    assertInvalid(withWidthAndAttempts(0), JobValidator.INVALID_FIELD, "maxAttempts must be >= 1");
+    assertInvalid(
+        withWidthAndAttempts(6), ReasonCode.ATTEMPTS_TOO_MANY.code(), "maxAttemptsLimit (5)");
+    assertInvalid(
+        withWidthAndAttempts(0), ReasonCode.INVALID_FIELD.code(), "maxAttempts must be >= 1");
   }
 
   @Test
   void rejectsBothNotBeforeAndDelayOrANegativeDelay() {
     assertInvalid(
         echo().setNotBefore(Instant.ofEpochMilli(NOW)).setDelayMs(5L).build(),
-        JobValidator.INVALID_FIELD,
+        ReasonCode.INVALID_FIELD.code(),
         "notBefore or delay");
-    assertInvalid(echo().setDelayMs(-1L).build(), JobValidator.INVALID_FIELD, "delay must be >= 0");
+    assertInvalid(
+        echo().setDelayMs(-1L).build(), ReasonCode.INVALID_FIELD.code(), "delay must be >= 0");
   }
 
   @Test
@@ -283,28 +291,30 @@ class JobValidatorTest {
   void rejectsLimitsAboveTheTypesOrInvalid() {
     assertInvalid(
         limits(b -> b.setMemoryBytes(512L << 20)),
-        JobValidator.LIMIT_TOO_HIGH,
+        ReasonCode.LIMIT_TOO_HIGH.code(),
         "limits.memory 512MB is above type 'echo' limit (64MB)");
-    assertInvalid(limits(b -> b.setCpuMs(61_000L)), JobValidator.LIMIT_TOO_HIGH, "limits.cpu");
-    assertInvalid(limits(b -> b.setPids(65)), JobValidator.LIMIT_TOO_HIGH, "limits.pids 65");
+    assertInvalid(limits(b -> b.setCpuMs(61_000L)), ReasonCode.LIMIT_TOO_HIGH.code(), "limits.cpu");
+    assertInvalid(limits(b -> b.setPids(65)), ReasonCode.LIMIT_TOO_HIGH.code(), "limits.pids 65");
     assertInvalid(
-        limits(b -> b.setOutputBytes(1L << 20)), JobValidator.LIMIT_TOO_HIGH, "limits.output 1MB");
+        limits(b -> b.setOutputBytes(1L << 20)),
+        ReasonCode.LIMIT_TOO_HIGH.code(),
+        "limits.output 1MB");
     assertInvalid(
         limits(b -> b.setFileSizeBytes(1L << 30)),
-        JobValidator.LIMIT_TOO_HIGH,
+        ReasonCode.LIMIT_TOO_HIGH.code(),
         "limits.fileSize 1GB");
     assertInvalid(
         limits(b -> b.setNetwork(true)),
-        JobValidator.LIMIT_TOO_HIGH,
+        ReasonCode.LIMIT_TOO_HIGH.code(),
         "does not allow network access");
     assertInvalid(
         limits(b -> b.setMemoryBytes(1024L)),
-        JobValidator.INVALID_FIELD,
+        ReasonCode.INVALID_FIELD.code(),
         "limits.memory must be >= 16MB");
     assertInvalid(
-        limits(b -> b.setCpuMs(10L)), JobValidator.INVALID_FIELD, "limits.cpu must be >= 1s");
+        limits(b -> b.setCpuMs(10L)), ReasonCode.INVALID_FIELD.code(), "limits.cpu must be >= 1s");
     assertInvalid(
-        limits(b -> b.setPids(0)), JobValidator.INVALID_FIELD, "limits.pids must be >= 1");
+        limits(b -> b.setPids(0)), ReasonCode.INVALID_FIELD.code(), "limits.pids must be >= 1");
   }
 
   private static JobRequest limits(java.util.function.Consumer<JobLimits.Builder> set) {
@@ -331,11 +341,11 @@ class JobValidatorTest {
         .isEqualTo(notBefore.plusMillis(1));
     assertInvalid(
         echo().setNotBefore(notBefore).setExpiresAt(notBefore).build(),
-        JobValidator.INVALID_FIELD,
+        ReasonCode.INVALID_FIELD.code(),
         "expiresAt");
     assertInvalid(
         echo().setDelayMs(10_000L).setExpiresAt(Instant.ofEpochMilli(RECORD_TS + 5_000)).build(),
-        JobValidator.INVALID_FIELD,
+        ReasonCode.INVALID_FIELD.code(),
         "must be after the job's start time");
   }
 
@@ -357,7 +367,7 @@ class JobValidatorTest {
   void rejectsABlankIdempotencyKey() {
     assertInvalid(
         echo().setIdempotencyKey(" ").build(),
-        JobValidator.INVALID_FIELD,
+        ReasonCode.INVALID_FIELD.code(),
         "idempotencyKey must not be blank");
   }
 

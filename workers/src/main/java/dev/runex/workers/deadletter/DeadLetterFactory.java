@@ -3,6 +3,7 @@ package dev.runex.workers.deadletter;
 import dev.runex.schemas.DeadLetter;
 import dev.runex.schemas.ErrorInfo;
 import dev.runex.schemas.Job;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.workers.execution.Failure;
 import java.io.PrintWriter;
@@ -21,8 +22,6 @@ public final class DeadLetterFactory {
 
   /** Stack traces are cut here: a dead letter must stay far below the record size limit. */
   public static final int MAX_STACKTRACE_CHARS = 16 * 1024;
-
-  public static final String UNDECODABLE = "UNDECODABLE";
 
   private DeadLetterFactory() {}
 
@@ -47,7 +46,8 @@ public final class DeadLetterFactory {
   /** A scheduled record that is not a readable job: kept byte for byte for inspection. */
   public static DeadLetter forUndecodable(
       SourceCoordinates source, byte[] value, Throwable error, Instant now) {
-    ErrorInfo reason = Lifecycle.error(UNDECODABLE, error.getMessage(), error, false);
+    ErrorInfo reason =
+        Lifecycle.error(ReasonCode.UNDECODABLE.code(), error.getMessage(), error, false);
     return DeadLetter.newBuilder()
         .setJobId(null)
         .setStage(STAGE)

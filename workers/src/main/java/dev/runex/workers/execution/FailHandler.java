@@ -1,5 +1,6 @@
 package dev.runex.workers.execution;
 
+import dev.runex.schemas.ReasonCode;
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.JobHandler;
 import dev.runex.workers.handler.PermanentJobException;
@@ -13,7 +14,6 @@ import dev.runex.workers.handler.RetryableJobException;
  */
 public final class FailHandler implements JobHandler {
   public static final String NAME = "fail";
-  public static final String CODE = "FAIL_REQUESTED";
 
   @Override
   public String name() {
@@ -25,12 +25,15 @@ public final class FailHandler implements JobHandler {
     String message = ctx.stringParam("message", null);
     if (ctx.booleanParam("permanent", false)) {
       throw new PermanentJobException(
-          CODE, message != null ? message : "permanent failure requested");
+          ReasonCode.FAIL_REQUESTED.code(),
+          message != null ? message : "permanent failure requested");
     }
     long times = ctx.longParam("times", Long.MAX_VALUE);
     if (ctx.attempt() <= times) {
       throw new RetryableJobException(
-          CODE, message != null ? message : "failure requested on attempt " + ctx.attempt(), null);
+          ReasonCode.FAIL_REQUESTED.code(),
+          message != null ? message : "failure requested on attempt " + ctx.attempt(),
+          null);
     }
     return "succeeded on attempt " + ctx.attempt();
   }

@@ -1,5 +1,6 @@
 package dev.runex.workers.execution;
 
+import dev.runex.schemas.ReasonCode;
 import dev.runex.workers.handler.PermanentJobException;
 import dev.runex.workers.handler.RetryableJobException;
 import java.time.Duration;
@@ -14,16 +15,6 @@ import java.util.Set;
  * retryable {@code HANDLER_ERROR}. Timeouts and unresolvable jobs have their own factories.
  */
 public final class FailureClassifier {
-  public static final String HANDLER_ERROR = "HANDLER_ERROR";
-  public static final String PERMANENT_FAILURE = "PERMANENT_FAILURE";
-  public static final String TIMEOUT = "TIMEOUT";
-  public static final String UNKNOWN_TYPE = "UNKNOWN_TYPE";
-  public static final String UNKNOWN_HANDLER = "UNKNOWN_HANDLER";
-  public static final String OUTPUT_TOO_LARGE = "OUTPUT_TOO_LARGE";
-  public static final String PARAM_INVALID = "PARAM_INVALID";
-  public static final String ABANDONED = "ABANDONED";
-  public static final String MEMORY_BUDGET_EXCEEDED = "MEMORY_BUDGET_EXCEEDED";
-
   private FailureClassifier() {}
 
   public static Failure classify(Throwable thrown) {
@@ -36,22 +27,26 @@ public final class FailureClassifier {
         return new Failure(r.code(), r.getMessage(), true, false, thrown, r.retryNotBefore());
       }
       if (t instanceof AttemptTimedOutException a) {
-        return new Failure(TIMEOUT, a.getMessage(), true, true, null);
+        return new Failure(ReasonCode.TIMEOUT.code(), a.getMessage(), true, true, null);
       }
     }
     String message =
         thrown.getMessage() != null ? thrown.getMessage() : thrown.getClass().getName();
-    return new Failure(HANDLER_ERROR, message, true, false, thrown);
+    return new Failure(ReasonCode.HANDLER_ERROR.code(), message, true, false, thrown);
   }
 
   public static Failure timeout(Duration limit) {
     return new Failure(
-        TIMEOUT, "attempt timed out after " + limit.toMillis() + " ms", true, true, null);
+        ReasonCode.TIMEOUT.code(),
+        "attempt timed out after " + limit.toMillis() + " ms",
+        true,
+        true,
+        null);
   }
 
   public static Failure unknownType(String type) {
     return new Failure(
-        UNKNOWN_TYPE,
+        ReasonCode.UNKNOWN_TYPE.code(),
         "job type '" + type + "' is not declared in this worker's configuration",
         false,
         false,
@@ -60,7 +55,7 @@ public final class FailureClassifier {
 
   public static Failure unknownHandler(String handler, String type) {
     return new Failure(
-        UNKNOWN_HANDLER,
+        ReasonCode.UNKNOWN_HANDLER.code(),
         "no handler named '" + handler + "' (job type '" + type + "') is registered",
         false,
         false,
@@ -70,7 +65,7 @@ public final class FailureClassifier {
   /** The worker gave the attempt up (shutdown, rebalance, aborted transaction); it reruns. */
   public static Failure abandoned() {
     return new Failure(
-        ABANDONED,
+        ReasonCode.ABANDONED.code(),
         "attempt abandoned by the worker; it reruns from the uncommitted offset",
         true,
         false,
@@ -80,7 +75,7 @@ public final class FailureClassifier {
   /** The job declares more memory than the worker's whole budget: it could never start here. */
   public static Failure memoryBudgetExceeded(long needed, long budget) {
     return new Failure(
-        MEMORY_BUDGET_EXCEEDED,
+        ReasonCode.MEMORY_BUDGET_EXCEEDED.code(),
         "job declares "
             + dev.runex.config.Sizes.format(needed)
             + " of memory (limits.memory), more than this worker's whole runex.worker.memoryBudget ("
@@ -93,7 +88,7 @@ public final class FailureClassifier {
 
   public static Failure outputTooLarge(long bytes, long limit) {
     return new Failure(
-        OUTPUT_TOO_LARGE,
+        ReasonCode.OUTPUT_TOO_LARGE.code(),
         "output of " + bytes + " bytes exceeds the limit of " + limit + " bytes",
         false,
         false,

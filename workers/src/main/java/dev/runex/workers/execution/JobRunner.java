@@ -1,5 +1,6 @@
 package dev.runex.workers.execution;
 
+import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.ResourceUsage;
 import dev.runex.workers.execution.AttemptOutcome.Deferred;
 import dev.runex.workers.execution.AttemptOutcome.Failed;
@@ -304,7 +305,7 @@ public final class JobRunner implements AutoCloseable {
               ? ctx.usage()
               : ResourceUsage.newBuilder()
                   .setWallMs(Math.max(0, Duration.between(ctx.startedAt(), now).toMillis()))
-                  .setLimit(LimitReasons.TIMED_OUT)
+                  .setLimit(ReasonCode.TIMED_OUT.code())
                   .setIsolation(IN_PROCESS)
                   .build();
       return new Failed(FailureClassifier.timeout(limit), ctx.startedAt(), now, usage);

@@ -1,5 +1,6 @@
 package dev.runex.workers.execution;
 
+import dev.runex.schemas.ReasonCode;
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.JobHandler;
 import dev.runex.workers.handler.PermanentJobException;
@@ -21,7 +22,7 @@ public final class SleepHandler implements JobHandler {
     long ms = ctx.requiredLongParam("ms");
     if (ms < 0) {
       throw new PermanentJobException(
-          FailureClassifier.PARAM_INVALID, "parameter ms must be >= 0, was " + ms);
+          ReasonCode.PARAM_INVALID.code(), "parameter ms must be >= 0, was " + ms);
     }
     Thread.sleep(ms);
     return "slept " + ms + " ms";

@@ -1,8 +1,8 @@
 package dev.runex.workers.handler;
 
 import dev.runex.schemas.Job;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.ResourceUsage;
-import dev.runex.workers.execution.FailureClassifier;
 import dev.runex.workers.monitoring.TraceContext;
 import java.time.Duration;
 import java.time.Instant;
@@ -166,7 +166,7 @@ public final class JobContext {
     Object v = params().get(name);
     if (v == null) {
       throw new PermanentJobException(
-          FailureClassifier.PARAM_INVALID, "parameter " + name + " is required");
+          ReasonCode.PARAM_INVALID.code(), "parameter " + name + " is required");
     }
     return toLong(name, v);
   }
@@ -217,7 +217,7 @@ public final class JobContext {
 
   private static PermanentJobException invalid(String name, String expected, Object v) {
     return new PermanentJobException(
-        FailureClassifier.PARAM_INVALID,
+        ReasonCode.PARAM_INVALID.code(),
         "parameter " + name + " must be " + expected + ", was '" + v + "'");
   }
 }

@@ -1,6 +1,6 @@
 package dev.runex.workers.handler;
 
-import dev.runex.workers.execution.FailureClassifier;
+import dev.runex.schemas.ReasonCode;
 
 /**
  * A failure no retry can fix (bad parameters, a refused request): the job fails at once, with a
@@ -11,7 +11,7 @@ public class PermanentJobException extends Exception {
   private final String code;
 
   public PermanentJobException(String message) {
-    this(FailureClassifier.PERMANENT_FAILURE, message, null);
+    this(ReasonCode.PERMANENT_FAILURE.code(), message, null);
   }
 
   public PermanentJobException(String code, String message) {
@@ -20,7 +20,7 @@ public class PermanentJobException extends Exception {
 
   public PermanentJobException(String code, String message, Throwable cause) {
     super(message, cause);
-    this.code = code == null || code.isBlank() ? FailureClassifier.PERMANENT_FAILURE : code;
+    this.code = code == null || code.isBlank() ? ReasonCode.PERMANENT_FAILURE.code() : code;
   }
 
   /** Machine-readable reason, copied into the result's and the dead letter's error. */

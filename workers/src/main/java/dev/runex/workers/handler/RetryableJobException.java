@@ -1,6 +1,6 @@
 package dev.runex.workers.handler;
 
-import dev.runex.workers.execution.FailureClassifier;
+import dev.runex.schemas.ReasonCode;
 import java.time.Instant;
 
 /**
@@ -13,11 +13,11 @@ public class RetryableJobException extends Exception {
   private final Instant retryNotBefore;
 
   public RetryableJobException(String message) {
-    this(FailureClassifier.HANDLER_ERROR, message, null);
+    this(ReasonCode.HANDLER_ERROR.code(), message, null);
   }
 
   public RetryableJobException(String message, Throwable cause) {
-    this(FailureClassifier.HANDLER_ERROR, message, cause);
+    this(ReasonCode.HANDLER_ERROR.code(), message, cause);
   }
 
   public RetryableJobException(String code, String message, Throwable cause) {
@@ -31,7 +31,7 @@ public class RetryableJobException extends Exception {
   public RetryableJobException(
       String code, String message, Throwable cause, Instant retryNotBefore) {
     super(message, cause);
-    this.code = code == null || code.isBlank() ? FailureClassifier.HANDLER_ERROR : code;
+    this.code = code == null || code.isBlank() ? ReasonCode.HANDLER_ERROR.code() : code;
     this.retryNotBefore = retryNotBefore;
   }
 

@@ -1,10 +1,10 @@
 package dev.runex.workers.monitoring;
 
 import dev.runex.monitoring.RunexMeters;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.ResourceUsage;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.workers.deadletter.DeadLetterFactory;
-import dev.runex.workers.execution.LimitReasons;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,15 +29,7 @@ import org.apache.kafka.clients.producer.Producer;
  */
 public final class WorkerMetrics implements AutoCloseable {
   static final String UNKNOWN_TYPE = "unknown";
-  private static final Set<String> LIMITS =
-      Set.of(
-          LimitReasons.TIMED_OUT,
-          LimitReasons.MEMORY_LIMIT,
-          LimitReasons.CPU_LIMIT,
-          LimitReasons.PIDS_LIMIT,
-          LimitReasons.FILE_SIZE_LIMIT,
-          LimitReasons.OUTPUT_LIMIT,
-          LimitReasons.CANCELLED);
+  private static final Set<String> LIMITS = ReasonCode.limitCodes();
 
   private final MeterRegistry registry;
   private final Set<String> knownTypes;

@@ -8,6 +8,7 @@ import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.ResourceUsage;
 import dev.runex.schemas.lifecycle.Deadlines;
 import dev.runex.schemas.lifecycle.Lifecycle;
@@ -56,8 +57,6 @@ import org.apache.kafka.common.serialization.Serializer;
  * tenant's slot back: a {@code ReleaseNotice} on {@code admission-releases}, keyed by tenant.
  */
 public final class OutcomeRecords {
-  /** Error code of a CANCELLED result. */
-  public static final String CANCELLED = "CANCELLED";
 
   private final String workerId;
   private final Topic<String, JobResult> results;
@@ -135,7 +134,7 @@ public final class OutcomeRecords {
             job,
             JobStatus.CANCELLED,
             null,
-            Lifecycle.error(CANCELLED, reason, null, false),
+            Lifecycle.error(ReasonCode.CANCELLED.code(), reason, null, false),
             startedAt == null ? null : startedAt.toEpochMilli(),
             now.toEpochMilli(),
             workerId);

@@ -4,6 +4,7 @@ import static dev.runex.workers.testing.Jobs.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.ResourceUsage;
 import dev.runex.workers.execution.AttemptOutcome.Deferred;
 import dev.runex.workers.execution.AttemptOutcome.Failed;
@@ -237,7 +238,7 @@ class JobRunnerTest {
               ctx.recordUsage(
                   ResourceUsage.newBuilder()
                       .setWallMs(150)
-                      .setLimit(LimitReasons.TIMED_OUT)
+                      .setLimit(ReasonCode.TIMED_OUT.code())
                       .build());
               throw new AttemptTimedOutException("stopped at the deadline", Duration.ofMillis(50));
             });

@@ -6,17 +6,16 @@ import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import java.time.Instant;
 
 /**
- * What a duplicate submission produces: a REJECTED result with code {@link #CODE} whose {@code
- * duplicateOf} names the first job, and a REJECTED event. No dead letter: a duplicate is the
- * expected outcome of a client retrying, not a failure for an operator to replay.
+ * What a duplicate submission produces: a REJECTED result with code {@link ReasonCode#DUPLICATE}
+ * whose {@code duplicateOf} names the first job, and a REJECTED event. No dead letter: a duplicate
+ * is the expected outcome of a client retrying, not a failure for an operator to replay.
  */
 final class DuplicateSubmission {
-  static final String CODE = "DUPLICATE";
-
   private DuplicateSubmission() {}
 
   static JobResult result(
@@ -42,13 +41,13 @@ final class DuplicateSubmission {
         JobEventKind.REJECTED,
         Lifecycle.VALIDATION,
         instanceId,
-        CODE + ": duplicate of job " + originalId,
+        ReasonCode.DUPLICATE.code() + ": duplicate of job " + originalId,
         now);
   }
 
   private static ErrorInfo reason(Job duplicate, String originalId, Instant firstSeen) {
     return Lifecycle.error(
-        CODE,
+        ReasonCode.DUPLICATE.code(),
         "idempotencyKey '"
             + duplicate.getIdempotencyKey()
             + "' of tenant '"

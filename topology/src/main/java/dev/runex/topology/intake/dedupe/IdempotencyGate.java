@@ -4,6 +4,7 @@ import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.topology.cleanup.ExpiryIndex;
 import dev.runex.topology.cleanup.IdempotencyWindow;
@@ -111,7 +112,7 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
 
   private void rejectDuplicate(
       Record<String, Job> record, Job job, ValueAndTimestamp<String> first, long now) {
-    counters.increment(RunexMeters.INTAKE_REJECTED, DuplicateSubmission.CODE);
+    counters.increment(RunexMeters.INTAKE_REJECTED, ReasonCode.DUPLICATE.code());
     Instant firstSeen = Instant.ofEpochMilli(first.timestamp());
     context.forward(
         new Record<>(

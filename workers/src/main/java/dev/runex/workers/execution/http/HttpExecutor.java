@@ -2,9 +2,9 @@ package dev.runex.workers.execution.http;
 
 import dev.runex.config.ExecutionLimits;
 import dev.runex.config.JobTypeSpec;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.ResourceUsage;
 import dev.runex.workers.execution.AttemptTimedOutException;
-import dev.runex.workers.execution.LimitReasons;
 import dev.runex.workers.handler.DeferJobException;
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.JobHandler;
@@ -98,7 +98,7 @@ public final class HttpExecutor implements JobHandler {
     } catch (TimeoutException | HttpTimeoutException e) {
       Duration took = since(start);
       breaker.failure(took, e);
-      ctx.recordUsage(usage(took, null, null, LimitReasons.TIMED_OUT));
+      ctx.recordUsage(usage(took, null, null, ReasonCode.TIMED_OUT.code()));
       throw new AttemptTimedOutException(
           "no response from " + origin(request.uri()) + " within " + timeout.toMillis() + " ms",
           timeout);
@@ -107,7 +107,7 @@ public final class HttpExecutor implements JobHandler {
       breaker.failure(took, e);
       ctx.recordUsage(usage(took, null, null, null));
       throw new RetryableJobException(
-          "HTTP_CONNECTION", "cannot reach " + origin(request.uri()) + ": " + e, e);
+          ReasonCode.HTTP_CONNECTION.code(), "cannot reach " + origin(request.uri()) + ": " + e, e);
     } catch (InterruptedException e) {
       breaker.release();
       throw e;
@@ -143,7 +143,7 @@ public final class HttpExecutor implements JobHandler {
     } else {
       breaker.success(took);
     }
-    String limit = status / 100 == 2 && body.truncated() ? LimitReasons.OUTPUT_LIMIT : null;
+    String limit = status / 100 == 2 && body.truncated() ? ReasonCode.OUTPUT_LIMIT.code() : null;
     ctx.recordUsage(usage(took, status, body, limit));
     if (status / 100 == 2) {
       return body.text();
@@ -154,10 +154,12 @@ public final class HttpExecutor implements JobHandler {
           RetryAfter.parse(
                   response.headers().firstValue("Retry-After").orElse(null), clock.instant())
               .orElse(null);
-      throw new RetryableJobException("HTTP_" + status, message, null, notBefore);
+      throw new RetryableJobException(
+          ReasonCode.Family.HTTP.code(status), message, null, notBefore);
     }
     throw new PermanentJobException(
-        "HTTP_" + status, status / 100 == 3 ? message + " (redirects are not followed)" : message);
+        ReasonCode.Family.HTTP.code(status),
+        status / 100 == 3 ? message + " (redirects are not followed)" : message);
   }
 
   private static ResourceUsage usage(Duration took, Integer status, CappedBody body, String limit) {

@@ -8,6 +8,7 @@ import dev.runex.config.JobTypeSpec;
 import dev.runex.config.ParamSpec;
 import dev.runex.config.ParamType;
 import dev.runex.config.Template.Placeholder;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.workers.execution.process.ArgvTemplate;
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.PermanentJobException;
@@ -63,7 +64,8 @@ final class HttpRequests {
       return URI.create(url);
     } catch (IllegalArgumentException e) {
       throw new PermanentJobException(
-          "BAD_URL", "the URL of type '" + type.name() + "' does not parse: " + e.getMessage());
+          ReasonCode.BAD_URL.code(),
+          "the URL of type '" + type.name() + "' does not parse: " + e.getMessage());
     }
   }
 
@@ -110,7 +112,7 @@ final class HttpRequests {
       return JSON.readTree(json);
     } catch (IOException e) {
       throw new PermanentJobException(
-          "PARAM_INVALID", "parameter " + name + " is not JSON: " + e.getMessage());
+          ReasonCode.PARAM_INVALID.code(), "parameter " + name + " is not JSON: " + e.getMessage());
     }
   }
 }

@@ -1,7 +1,7 @@
 package dev.runex.workers.execution.process;
 
 import dev.runex.config.ExecutionLimits;
-import dev.runex.workers.execution.LimitReasons;
+import dev.runex.schemas.ReasonCode;
 import java.util.List;
 import java.util.Locale;
 
@@ -11,7 +11,7 @@ import java.util.Locale;
  * and forks — which programs see as errors, not signals — the messages they print (Python's
  * MemoryError, glibc's "Cannot allocate memory", "Resource temporarily unavailable"). A job that
  * handles such an error and exits 0 was not stopped: only failed exits are diagnosed. Heuristic by
- * nature; the README says so.
+ * nature; docs/executors.md says so.
  */
 final class LimitDiagnosis {
   static final int SIGKILL = 9;
@@ -48,7 +48,7 @@ final class LimitDiagnosis {
    * @param exitCode the job's exit status (128 + signal, shell style, when a signal ended it)
    * @param signal the signal that ended it, or null
    * @param cpuMs CPU time used, or null when unmeasured
-   * @return a {@link LimitReasons} value, or null when no limit explains the ending
+   * @return a {@link ReasonCode#isLimit() limit} code, or null when no limit explains the ending
    */
   static String diagnose(
       int exitCode,
@@ -60,23 +60,23 @@ final class LimitDiagnosis {
     int sig = signal != null ? signal : exitCode > 128 && exitCode < 160 ? exitCode - 128 : 0;
     String err = stderrTail == null ? "" : stderrTail.toLowerCase(Locale.ROOT);
     if (sig == SIGXCPU || (cpuMs != null && cpuMs >= limits.cpu().toMillis() && sig == SIGKILL)) {
-      return LimitReasons.CPU_LIMIT;
+      return ReasonCode.CPU_LIMIT.code();
     }
     if (sig == SIGXFSZ) {
-      return LimitReasons.FILE_SIZE_LIMIT;
+      return ReasonCode.FILE_SIZE_LIMIT.code();
     }
     if (exitCode != 0 || sig != 0) {
       if (mentions(err, MEMORY)) {
-        return LimitReasons.MEMORY_LIMIT;
+        return ReasonCode.MEMORY_LIMIT.code();
       }
       if (mentions(err, FILE_SIZE)) {
-        return LimitReasons.FILE_SIZE_LIMIT;
+        return ReasonCode.FILE_SIZE_LIMIT.code();
       }
       if (mentions(err, PIDS)) {
-        return LimitReasons.PIDS_LIMIT;
+        return ReasonCode.PIDS_LIMIT.code();
       }
     }
-    return outputTruncated ? LimitReasons.OUTPUT_LIMIT : null;
+    return outputTruncated ? ReasonCode.OUTPUT_LIMIT.code() : null;
   }
 
   private static boolean mentions(String text, List<String> markers) {

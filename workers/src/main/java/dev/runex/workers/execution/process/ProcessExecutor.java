@@ -4,6 +4,7 @@ import dev.runex.config.ExecutionLimits;
 import dev.runex.config.JobTypeSpec;
 import dev.runex.config.ProcessSpec;
 import dev.runex.config.ProcessSpec.ExitAction;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.workers.execution.AttemptTimedOutException;
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.JobHandler;
@@ -84,12 +85,15 @@ public final class ProcessExecutor implements JobHandler {
 
   private String exited(SandboxRun run) throws PermanentJobException, RetryableJobException {
     String limit = run.limit();
-    if (limit != null && !limit.equals(dev.runex.workers.execution.LimitReasons.OUTPUT_LIMIT)) {
+    if (limit != null && !limit.equals(ReasonCode.OUTPUT_LIMIT.code())) {
       throw new PermanentJobException(
           limit, "stopped by " + limit + " (exit " + run.exitCode() + ")" + stderr(run));
     }
     ExitAction action = spec.actionFor(run.exitCode());
-    String code = run.signal() != null ? "SIGNAL_" + run.signal() : "EXIT_" + run.exitCode();
+    String code =
+        run.signal() != null
+            ? ReasonCode.Family.SIGNAL.code(run.signal())
+            : ReasonCode.Family.EXIT.code(run.exitCode());
     String message =
         (run.signal() != null ? "killed by signal " + run.signal() : "exit code " + run.exitCode())
             + stderr(run);

@@ -2,7 +2,7 @@ package dev.runex.workers.execution.process;
 
 import dev.runex.config.ExecutionLimits;
 import dev.runex.config.SandboxMode;
-import dev.runex.workers.execution.LimitReasons;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.workers.execution.process.SandboxRun.Ending;
 import dev.runex.workers.handler.PermanentJobException;
 import java.io.File;
@@ -40,7 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class ProcessSandbox {
   public static final String BUBBLEWRAP = "bubblewrap";
   public static final String RLIMITS_ONLY = "rlimits-only";
-  public static final String SANDBOX_UNAVAILABLE = "SANDBOX_UNAVAILABLE";
   private static final Logger log = LoggerFactory.getLogger(ProcessSandbox.class);
   private static final int STDERR_TAIL = 8 * 1024;
   private static final long STREAM_WAIT_MS = 2_000;
@@ -198,8 +197,8 @@ public final class ProcessSandbox {
     }
     String limit =
         switch (ending) {
-          case TIMED_OUT -> LimitReasons.TIMED_OUT;
-          case CANCELLED -> LimitReasons.CANCELLED;
+          case TIMED_OUT -> ReasonCode.TIMED_OUT.code();
+          case CANCELLED -> ReasonCode.CANCELLED.code();
           case EXITED ->
               LimitDiagnosis.diagnose(
                   exit,
@@ -247,7 +246,7 @@ public final class ProcessSandbox {
   private void checkAvailable() throws PermanentJobException {
     if (mode == SandboxMode.BUBBLEWRAP && tools.bwrap() == null) {
       throw new PermanentJobException(
-          SANDBOX_UNAVAILABLE,
+          ReasonCode.SANDBOX_UNAVAILABLE.code(),
           "runex.worker.sandbox is bubblewrap, but bwrap is "
               + (tools.bwrapProblem() == null
                   ? "not installed (apt-get install bubblewrap)"
@@ -255,11 +254,12 @@ public final class ProcessSandbox {
     }
     if (tools.prlimit() == null) {
       throw new PermanentJobException(
-          SANDBOX_UNAVAILABLE, "prlimit (util-linux) is not installed: limits cannot be enforced");
+          ReasonCode.SANDBOX_UNAVAILABLE.code(),
+          "prlimit (util-linux) is not installed: limits cannot be enforced");
     }
     if (tools.root() && tools.setpriv() == null) {
       throw new PermanentJobException(
-          SANDBOX_UNAVAILABLE,
+          ReasonCode.SANDBOX_UNAVAILABLE.code(),
           "the worker runs as root and setpriv (util-linux) is missing: "
               + "jobs would run as root");
     }
@@ -278,7 +278,7 @@ public final class ProcessSandbox {
       log.error(
           "runex.worker.sandbox is bubblewrap but bwrap is unavailable ({}): every process job will fail with {}",
           tools.bwrapProblem() == null ? "not installed" : tools.bwrapProblem(),
-          SANDBOX_UNAVAILABLE);
+          ReasonCode.SANDBOX_UNAVAILABLE.code());
     } else {
       log.warn(
           "*** process jobs run WITHOUT a sandbox ({}): no PID, network or filesystem isolation; only rlimits, "

@@ -16,7 +16,7 @@ import java.time.Duration;
  * @param wall wall-clock time from start until every process was gone
  * @param cpuMs CPU time, when GNU time measured it
  * @param peakRssBytes peak resident set of its largest process, when measured
- * @param limit the limit that stopped or cut it ({@code LimitReasons}), or null
+ * @param limit the limit that stopped or cut it (a {@code ReasonCode} limit), or null
  * @param isolation {@link ProcessSandbox#BUBBLEWRAP} or {@link ProcessSandbox#RLIMITS_ONLY}
  */
 public record SandboxRun(

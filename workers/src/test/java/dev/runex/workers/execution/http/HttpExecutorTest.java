@@ -8,8 +8,8 @@ import static org.awaitility.Awaitility.await;
 import dev.runex.config.ConfigLoader;
 import dev.runex.config.JobTypeSpec;
 import dev.runex.schemas.Job;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.workers.execution.AttemptTimedOutException;
-import dev.runex.workers.execution.LimitReasons;
 import dev.runex.workers.execution.http.LocalHttpServer.Answer;
 import dev.runex.workers.handler.DeferJobException;
 import dev.runex.workers.handler.JobContext;
@@ -147,7 +147,7 @@ class HttpExecutorTest {
 
     assertThatThrownBy(() -> executor(type("/x", "        timeout: 300ms\n")).handle(ctx))
         .isInstanceOf(AttemptTimedOutException.class);
-    assertThat(ctx.usage().getLimit()).isEqualTo(LimitReasons.TIMED_OUT);
+    assertThat(ctx.usage().getLimit()).isEqualTo(ReasonCode.TIMED_OUT.code());
   }
 
   @Test
@@ -160,7 +160,7 @@ class HttpExecutorTest {
     assertThat(out).hasSize(1024);
     assertThat(ctx.usage().getOutputBytes()).isEqualTo(10_000);
     assertThat(ctx.usage().getOutputTruncated()).isTrue();
-    assertThat(ctx.usage().getLimit()).isEqualTo(LimitReasons.OUTPUT_LIMIT);
+    assertThat(ctx.usage().getLimit()).isEqualTo(ReasonCode.OUTPUT_LIMIT.code());
   }
 
   @Test

@@ -1,18 +1,18 @@
 package dev.runex.workers.execution.process;
 
+import static dev.runex.workers.testing.HostRequirements.require;
 import static dev.runex.workers.testing.Jobs.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.runex.config.ConfigLoader;
 import dev.runex.config.JobTypeSpec;
 import dev.runex.config.SandboxMode;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobLimits;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.workers.execution.AttemptTimedOutException;
-import dev.runex.workers.execution.LimitReasons;
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.PermanentJobException;
 import dev.runex.workers.handler.RetryableJobException;
@@ -39,10 +39,8 @@ class ProcessExecutorTest {
   @BeforeAll
   static void findTools() {
     tools = SandboxTools.detect();
-    assumeTrue(
-        Files.isExecutable(Path.of(ProcessSandboxTest.PYTHON)),
-        "needs " + ProcessSandboxTest.PYTHON);
-    assumeTrue(tools.prlimit() != null, "needs prlimit (util-linux)");
+    require(Files.isExecutable(Path.of(ProcessSandboxTest.PYTHON)), ProcessSandboxTest.PYTHON);
+    require(tools.prlimit() != null, "prlimit (util-linux)");
   }
 
   private static JobTypeSpec type(String command, String extra) {
@@ -155,8 +153,8 @@ class ProcessExecutorTest {
     assertThatThrownBy(() -> executor(type, Map.of()).handle(ctx))
         .isInstanceOfSatisfying(
             PermanentJobException.class,
-            e -> assertThat(e.code()).isEqualTo(LimitReasons.MEMORY_LIMIT));
-    assertThat(ctx.usage().getLimit()).isEqualTo(LimitReasons.MEMORY_LIMIT);
+            e -> assertThat(e.code()).isEqualTo(ReasonCode.MEMORY_LIMIT.code()));
+    assertThat(ctx.usage().getLimit()).isEqualTo(ReasonCode.MEMORY_LIMIT.code());
     assertThat(ctx.usage().getExitCode()).isNotZero();
   }
 
@@ -181,7 +179,7 @@ class ProcessExecutorTest {
         .isInstanceOf(AttemptTimedOutException.class);
 
     // then: GNU time's report survived the kill
-    assertThat(ctx.usage().getLimit()).isEqualTo(LimitReasons.TIMED_OUT);
+    assertThat(ctx.usage().getLimit()).isEqualTo(ReasonCode.TIMED_OUT.code());
     assertThat(ctx.usage().getCpuMs()).isNotNull().isPositive();
     assertThat(ctx.usage().getPeakMemoryBytes()).isNotNull().isGreaterThan(48L << 20);
   }
@@ -214,7 +212,7 @@ class ProcessExecutorTest {
     // then
     assertThat(ended.get(30, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
     assertThat(ProcessTable.withMarker(marker)).isEmpty();
-    assertThat(ctx.usage().getLimit()).isEqualTo(LimitReasons.CANCELLED);
+    assertThat(ctx.usage().getLimit()).isEqualTo(ReasonCode.CANCELLED.code());
     assertThat(ctx.usage().getCpuMs()).isNotNull().isPositive();
     assertThat(ctx.usage().getPeakMemoryBytes()).isNotNull().isGreaterThan(48L << 20);
   }
@@ -226,7 +224,7 @@ class ProcessExecutorTest {
 
     assertThatThrownBy(() -> executor(type, Map.of()).handle(ctx))
         .isInstanceOf(AttemptTimedOutException.class);
-    assertThat(ctx.usage().getLimit()).isEqualTo(LimitReasons.TIMED_OUT);
+    assertThat(ctx.usage().getLimit()).isEqualTo(ReasonCode.TIMED_OUT.code());
     assertThat(ctx.usage().getWallMs()).isPositive();
   }
 }

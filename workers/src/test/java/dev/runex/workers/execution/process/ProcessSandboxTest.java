@@ -1,11 +1,11 @@
 package dev.runex.workers.execution.process;
 
+import static dev.runex.workers.testing.HostRequirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.runex.config.ExecutionLimits;
 import dev.runex.config.SandboxMode;
-import dev.runex.workers.execution.LimitReasons;
+import dev.runex.schemas.ReasonCode;
 import dev.runex.workers.execution.process.SandboxRun.Ending;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -40,12 +40,15 @@ class ProcessSandboxTest {
   @BeforeAll
   static void findTools() {
     tools = SandboxTools.detect();
-    assumeTrue(Files.isExecutable(Path.of(PYTHON)), "needs " + PYTHON);
-    assumeTrue(tools.prlimit() != null, "needs prlimit (util-linux)");
+    require(Files.isExecutable(Path.of(PYTHON)), PYTHON);
+    require(tools.prlimit() != null, "prlimit (util-linux)");
   }
 
   private ProcessSandbox sandbox() {
-    assumeTrue(tools.bwrap() != null, "needs a working bubblewrap");
+    require(
+        tools.bwrap() != null,
+        "a working bubblewrap"
+            + (tools.bwrapProblem() == null ? "" : " (" + tools.bwrapProblem() + ")"));
     return new ProcessSandbox(
         tools, SandboxMode.AUTO, workRoot, GRACE, SandboxUids.forThisProcess());
   }
@@ -115,8 +118,8 @@ class ProcessSandboxTest {
 
     assertThat(run.exitCode()).isNotZero();
     assertThat(stdout(run)).doesNotContain("allocated");
-    assertThat(run.limit()).isEqualTo(LimitReasons.MEMORY_LIMIT);
-    assertThat(run.usage().getLimit()).isEqualTo(LimitReasons.MEMORY_LIMIT);
+    assertThat(run.limit()).isEqualTo(ReasonCode.MEMORY_LIMIT.code());
+    assertThat(run.usage().getLimit()).isEqualTo(ReasonCode.MEMORY_LIMIT.code());
   }
 
   @Test
@@ -136,7 +139,7 @@ class ProcessSandboxTest {
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     assertThat(run.ending()).isEqualTo(Ending.TIMED_OUT);
-    assertThat(run.limit()).isEqualTo(LimitReasons.TIMED_OUT);
+    assertThat(run.limit()).isEqualTo(ReasonCode.TIMED_OUT.code());
     // the bound the sandbox promises, plus room for process start-up on a loaded machine
     assertThat(took).isLessThan(timeout.plus(GRACE).plus(Duration.ofSeconds(5)));
     assertThat(ProcessTable.withMarker(marker)).isEmpty();
@@ -160,7 +163,7 @@ class ProcessSandboxTest {
         python(sandbox(), with(256L << 20, 8, 1024, false), Duration.ofSeconds(30), code);
 
     assertThat(Integer.parseInt(stdout(run).trim())).isLessThan(8);
-    assertThat(run.limit()).isEqualTo(LimitReasons.PIDS_LIMIT);
+    assertThat(run.limit()).isEqualTo(ReasonCode.PIDS_LIMIT.code());
     assertThat(ProcessTable.withMarker(marker)).isEmpty();
   }
 
@@ -214,7 +217,7 @@ class ProcessSandboxTest {
     assertThat(run.stdout()).hasSize(1000);
     assertThat(run.stdoutBytes()).isEqualTo(100_000);
     assertThat(run.stdoutTruncated()).isTrue();
-    assertThat(run.limit()).isEqualTo(LimitReasons.OUTPUT_LIMIT);
+    assertThat(run.limit()).isEqualTo(ReasonCode.OUTPUT_LIMIT.code());
   }
 
   @Test
@@ -278,7 +281,7 @@ class ProcessSandboxTest {
             sandbox(), small, Duration.ofSeconds(30), "open('big', 'wb').write(b'x' * (4 << 20))");
 
     assertThat(run.exitCode()).isNotZero();
-    assertThat(run.limit()).isEqualTo(LimitReasons.FILE_SIZE_LIMIT);
+    assertThat(run.limit()).isEqualTo(ReasonCode.FILE_SIZE_LIMIT.code());
   }
 
   @Test
@@ -297,7 +300,7 @@ class ProcessSandboxTest {
     SandboxRun run = python(sandbox(), oneSecond, Duration.ofSeconds(30), "while True: pass");
 
     assertThat(run.ending()).isEqualTo(Ending.EXITED);
-    assertThat(run.limit()).isEqualTo(LimitReasons.CPU_LIMIT);
+    assertThat(run.limit()).isEqualTo(ReasonCode.CPU_LIMIT.code());
   }
 
   @Test
@@ -323,7 +326,7 @@ class ProcessSandboxTest {
     assertThat(run.ending()).isEqualTo(Ending.TIMED_OUT);
     assertThat(run.isolation()).isEqualTo(ProcessSandbox.RLIMITS_ONLY);
     assertThat(ProcessTable.withMarker(marker)).isEmpty();
-    assertThat(memory.limit()).isEqualTo(LimitReasons.MEMORY_LIMIT);
+    assertThat(memory.limit()).isEqualTo(ReasonCode.MEMORY_LIMIT.code());
   }
 
   @Test

@@ -3,7 +3,7 @@ package dev.runex.workers.execution.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runex.config.ExecutionLimits;
-import dev.runex.workers.execution.LimitReasons;
+import dev.runex.schemas.ReasonCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,13 +116,13 @@ class SandboxPartsTest {
   @Test
   void diagnosesTheLimitFromSignalsCpuTimeAndWhatTheProgramSaid() {
     assertThat(LimitDiagnosis.diagnose(152, 24, 1500L, LIMITS, "", false))
-        .isEqualTo(LimitReasons.CPU_LIMIT);
+        .isEqualTo(ReasonCode.CPU_LIMIT.code());
     assertThat(LimitDiagnosis.diagnose(137, 9, 1600L, LIMITS, "", false))
-        .isEqualTo(LimitReasons.CPU_LIMIT);
+        .isEqualTo(ReasonCode.CPU_LIMIT.code());
     assertThat(LimitDiagnosis.diagnose(153, null, null, LIMITS, "", false))
-        .isEqualTo(LimitReasons.FILE_SIZE_LIMIT);
+        .isEqualTo(ReasonCode.FILE_SIZE_LIMIT.code());
     assertThat(LimitDiagnosis.diagnose(1, null, 10L, LIMITS, "Traceback...\nMemoryError\n", false))
-        .isEqualTo(LimitReasons.MEMORY_LIMIT);
+        .isEqualTo(ReasonCode.MEMORY_LIMIT.code());
     assertThat(
             LimitDiagnosis.diagnose(
                 1,
@@ -131,9 +131,9 @@ class SandboxPartsTest {
                 LIMITS,
                 "BlockingIOError: [Errno 11] Resource temporarily unavailable",
                 false))
-        .isEqualTo(LimitReasons.PIDS_LIMIT);
+        .isEqualTo(ReasonCode.PIDS_LIMIT.code());
     assertThat(LimitDiagnosis.diagnose(0, null, 10L, LIMITS, "MemoryError handled", true))
-        .isEqualTo(LimitReasons.OUTPUT_LIMIT);
+        .isEqualTo(ReasonCode.OUTPUT_LIMIT.code());
     assertThat(LimitDiagnosis.diagnose(0, null, 10L, LIMITS, "MemoryError handled", false))
         .as("exit 0 was not stopped")
         .isNull();
@@ -154,9 +154,9 @@ class SandboxPartsTest {
     }
     assertThat(
             LimitDiagnosis.diagnose(1, null, 10L, LIMITS, "BlockingIOError: [Errno 11] x", false))
-        .isEqualTo(LimitReasons.PIDS_LIMIT);
+        .isEqualTo(ReasonCode.PIDS_LIMIT.code());
     assertThat(LimitDiagnosis.diagnose(1, null, 10L, LIMITS, "OSError: [Errno 27] x", false))
-        .isEqualTo(LimitReasons.FILE_SIZE_LIMIT);
+        .isEqualTo(ReasonCode.FILE_SIZE_LIMIT.code());
   }
 
   @Test
