@@ -23,10 +23,12 @@ public final class ProbedBacklog implements BacklogSource, AutoCloseable {
   private static final Duration MAX_REQUEST_TIME = Duration.ofSeconds(10);
 
   private final BacklogProbe probe;
+  private final List<PoolPriority> backlogs;
   private final Clock clock;
 
   public ProbedBacklog(RunexConfig cfg, RunexTopics topics, Clock clock) {
     this.clock = clock;
+    this.backlogs = PoolPriority.of(cfg.pools()); // pools in config order, highest priority first
     Map<String, Object> bootstrap =
         Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers());
     // the console refreshes every few seconds: sample at least that often, whatever the metrics do
@@ -50,7 +52,7 @@ public final class ProbedBacklog implements BacklogSource, AutoCloseable {
   public List<Backlog> backlog() {
     long now = clock.millis();
     List<Backlog> out = new ArrayList<>();
-    for (PoolPriority b : probe.backlogs()) {
+    for (PoolPriority b : backlogs) {
       BacklogSample s = probe.latest(b).orElse(null);
       if (s == null) {
         out.add(new Backlog(b.pool(), b.priorityName(), 0, Duration.ZERO, false));
