@@ -78,7 +78,7 @@ class ManifestFilesTest {
     for (Path dir : Overlays.all()) {
       List<Manifest> objects = Overlays.render(dir);
       objects.forEach(Manifest::model);
-      assertThat(Overlays.ofKind(objects, "KafkaTopic")).as(dir.toString()).hasSize(13);
+      assertThat(Overlays.ofKind(objects, "KafkaTopic")).as(dir.toString()).hasSize(14);
       assertThat(Overlays.ofKind(objects, "KafkaUser")).as(dir.toString()).hasSize(4);
       assertThat(Overlays.ofKind(objects, "ScaledObject")).as(dir.toString()).hasSize(1);
       assertThat(Overlays.workloads(objects)).as(dir.toString()).hasSize(3);
