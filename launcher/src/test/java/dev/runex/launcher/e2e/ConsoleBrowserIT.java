@@ -173,6 +173,7 @@ class ConsoleBrowserIT {
       // a tenant key: its own tenant only
       logout(web);
       login(web, GLOBEX_KEY);
+      assertThat(web.findElement(By.cssSelector("[data-testid=who]")).getText()).contains("globex");
       web.get(base + "/console/jobs");
       assertThat(web.findElement(By.cssSelector("[data-testid=jobs]")).getText())
           .doesNotContain(order, "w-" + run);
@@ -187,6 +188,7 @@ class ConsoleBrowserIT {
       browser.screenshot("tenant-globex-jobs");
       logout(web);
       login(web, ACME_KEY);
+      assertThat(web.findElement(By.cssSelector("[data-testid=who]")).getText()).contains("acme");
       web.get(base + "/console/jobs/" + order);
       assertThat(field(web, "state")).isEqualTo("SUCCEEDED");
       web.get(base + "/console/jobs?label=");
@@ -202,6 +204,14 @@ class ConsoleBrowserIT {
     field.clear();
     field.sendKeys(key);
     web.findElement(By.cssSelector("[data-testid=login]")).click();
+    // a click returns before the form's post has answered: wait for the page it leads to, or a
+    // later navigation would race the session cookie
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                !web.findElements(By.cssSelector("[data-testid=who]")).isEmpty()
+                    || !web.findElements(By.cssSelector("[data-testid=login-error]")).isEmpty());
   }
 
   private static void logout(WebDriver web) {
