@@ -10,6 +10,7 @@ import dev.runex.launcher.local.LocalInfra;
 import dev.runex.launcher.local.RegistryStorage;
 import dev.runex.launcher.local.SchemaRegistryServer;
 import dev.runex.launcher.local.TopicProvisioner;
+import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
@@ -43,10 +44,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The schema registry killed (SIGKILL, by pid) for ~30 s while Avro intake flows, then restarted on
  * the same port and storage (schemas journaled on the broker, so ids stay valid). During the outage
- * the topology meets a schema id it has not seen yet, and a worker restarted meanwhile has nothing
- * cached. No job may be rejected because the registry was unreachable (UNKNOWN_SCHEMA_ID is for ids
- * the registry does not know), no stream thread may die, both processes keep running, and every job
- * completes once the registry is back.
+ * a worker restarted meanwhile, with nothing cached, gets jobs the topology could still schedule
+ * (their schemas were cached), and then the topology meets a schema id it has not seen yet. No job
+ * may be rejected because the registry was unreachable (UNKNOWN_SCHEMA_ID is for ids the registry
+ * does not know), no stream thread may die, both processes keep running, and every job completes
+ * once the registry is back.
  */
 class RegistryOutageIT {
   private static final Duration OUTAGE = Duration.ofSeconds(30);
@@ -89,11 +91,11 @@ class RegistryOutageIT {
         worker.destroy();
         assertThat(worker.waitFor(60, TimeUnit.SECONDS)).isTrue();
         Process coldWorker = runtime.worker(cfg, "outage-worker-2");
-        submit(intake, topics, ids, "new-id", 60, v2, withNote(JobRequest.getClassSchema()));
-        submit(intake, topics, ids, "old-id", 60, v1, JobRequest.getClassSchema());
+        List<String> known = new ArrayList<>();
+        submit(intake, topics, known, "old-id", 60, v1, JobRequest.getClassSchema());
         for (int i = 0; i < 30; i++) {
           String id = "json-" + i;
-          ids.add(id);
+          known.add(id);
           intake.send(
               new ProducerRecord<>(
                   topics.intake().name(),
@@ -102,6 +104,12 @@ class RegistryOutageIT {
                       .getBytes(StandardCharsets.UTF_8)));
         }
         intake.flush();
+        ids.addAll(known);
+        // the topology knows these schemas: they reach the cold worker, which must wait
+        await("jobs of known schemas scheduled during the outage")
+            .atMost(Duration.ofMinutes(2))
+            .until(() -> known.stream().allMatch(id -> scheduled(collector, id)));
+        submit(intake, topics, ids, "new-id", 60, v2, withNote(JobRequest.getClassSchema()));
         long left = OUTAGE.toNanos() - (System.nanoTime() - outageStarted);
         if (left > 0) {
           Thread.sleep(TimeUnit.NANOSECONDS.toMillis(left)); // the outage lasts this long
@@ -137,12 +145,20 @@ class RegistryOutageIT {
             .as("no stream thread died")
             .doesNotContain("Stream thread failed")
             .doesNotContain("stopping the topology");
+        assertThat(Files.readString(logs.resolve("worker-outage-worker-2.log")))
+            .as("the cold worker met the outage (the path this test is about)")
+            .contains("schema registry unavailable");
       } finally {
         if (restarted != null) {
           restarted.close();
         }
       }
     }
+  }
+
+  private static boolean scheduled(ResultCollector collector, String id) {
+    return collector.events.getOrDefault(id, List.of()).stream()
+        .anyMatch(e -> e.getKind() == JobEventKind.SCHEDULED);
   }
 
   private static List<JobResult> rejected(ResultCollector collector) {
