@@ -2,6 +2,7 @@ package dev.runex.launcher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runex.gateway.kafka.RecordText;
 import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.schemas.serde.SchemaRegistryUnavailableException;
 import java.io.ByteArrayOutputStream;
