@@ -4,6 +4,7 @@ import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.monitoring.RunexMeters;
 import dev.runex.monitoring.backlog.DelayedBacklog;
+import dev.runex.schemas.serde.PatientSchemaRegistryClient;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.topology.control.ControlStore;
 import dev.runex.topology.cron.ConfigSchedules;
@@ -84,8 +85,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Guarantees: each input record's outputs, store updates and offset commit form one transaction,
  * so every job is validated, released and scheduled exactly once, across crashes and restarts. Bad
- * input never stops the topology; infrastructure failures (registry, broker) fail the stream thread
- * without committing, and it is replaced (see {@link StreamThreadRecovery}).
+ * input never stops the topology. An unreachable schema registry holds the record that needs it
+ * until the registry answers (no record is rejected for it, no thread dies); a broker that is away
+ * is Kafka Streams' to wait out; other infrastructure failures fail the stream thread without
+ * committing, and it is replaced (see {@link StreamThreadRecovery}).
  */
 public final class RunexTopology implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RunexTopology.class);
@@ -108,14 +111,18 @@ public final class RunexTopology implements AutoCloseable {
   private final RunexConfig cfg;
   private final RunexTopics topics;
   private final TopologyHealth health;
+  private volatile boolean closing;
 
   /**
    * A topology client for this process (not started). With the job-status application enabled (the
-   * default), its status API, when it has a port, is bound.
+   * default), its status API, when it has a port, is bound. Its serdes and intake decoder wait out
+   * a schema registry outage ({@link PatientSchemaRegistryClient}) until it is closed.
    */
-  public RunexTopology(RunexConfig cfg, RunexTopics topics, MeterRegistry meters) {
+  public RunexTopology(RunexConfig cfg, RunexTopics shared, MeterRegistry meters) {
     String instanceId = instanceId();
     this.cfg = cfg;
+    RunexTopics topics =
+        shared.withRegistry(new PatientSchemaRegistryClient(shared.registry(), () -> closing));
     this.topics = topics;
     this.streams =
         new KafkaStreams(build(cfg, topics, meters, delayed, instanceId), streamsProperties(cfg));
@@ -320,6 +327,7 @@ public final class RunexTopology implements AutoCloseable {
    */
   public void close(Duration timeout) {
     health.stopping();
+    closing = true; // a stream thread waiting for the schema registry gives up
     if (status != null) {
       status.close();
     }

@@ -35,11 +35,8 @@ import org.slf4j.LoggerFactory;
  *       its state — nothing uncommitted was visible, so nothing is produced twice.
  *   <li>A lost producer (a transaction the coordinator aborted after its timeout, a broker that was
  *       frozen or unreachable, a commit whose outcome is unknown): abandon every running attempt,
- *       fetch nothing, and keep trying — with back-off, polling meanwhile so the group membership
- *       lives — to make a new producer; its {@code initTransactions} settles the old one's last
- *       transaction, after which every partition resumes from the offsets the broker says are
- *       committed (not from what this worker believed). The results of the abandoned jobs are
- *       produced again when their records are fetched again, in a transaction with their offsets.
+ *       make a new producer and resume from the offsets the broker holds ({@link
+ *       ProducerRecovery}).
  *   <li>Fencing (another instance took the transactional id or the group instance id) and other
  *       fatal producer errors: stop the worker (logged at ERROR).
  * </ul>
@@ -47,23 +44,20 @@ import org.slf4j.LoggerFactory;
 final class WorkerTransactions {
   private static final Logger log = LoggerFactory.getLogger(WorkerTransactions.class);
   private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(5);
-  private static final Duration FIRST_RECOVERY_BACKOFF = Duration.ofMillis(500);
-  private static final Duration MAX_RECOVERY_BACKOFF = Duration.ofSeconds(10);
 
   private final WorkerLoop loop;
   private final String workerId;
   private Instant lastCommit;
   private Instant fetchResumesAt = Instant.MIN;
   private boolean closing;
-  private boolean recovering;
-  private Duration recoveryBackoff = FIRST_RECOVERY_BACKOFF;
-  private int recoveryAttempts;
+  private final ProducerRecovery recovery;
   private volatile Throwable failure;
   private volatile boolean assignmentReceived;
   private volatile int assignedCount;
 
   WorkerTransactions(WorkerLoop loop) {
     this.loop = loop;
+    this.recovery = new ProducerRecovery(loop);
     this.workerId = loop.settings.workerId();
     this.lastCommit = loop.clock.instant();
   }
@@ -87,12 +81,12 @@ final class WorkerTransactions {
 
   /** While closing, backing off or replacing a lost producer, no partition fetches. */
   boolean fetchingSuspended() {
-    return closing || recovering || loop.clock.instant().isBefore(fetchResumesAt);
+    return closing || recovery.active() || loop.clock.instant().isBefore(fetchResumesAt);
   }
 
   /** True from a lost producer until a new one works and the partitions were re-read. */
   boolean recovering() {
-    return recovering;
+    return recovery.active();
   }
 
   /** How long until {@link #commitIfDue} commits (zero when it is due now). */
@@ -110,7 +104,7 @@ final class WorkerTransactions {
   }
 
   void commitNow() {
-    if (recovering) {
+    if (recovery.active()) {
       return; // no producer; the work since the last commit was abandoned
     }
     lastCommit = loop.clock.instant();
@@ -169,81 +163,15 @@ final class WorkerTransactions {
     fetchResumesAt = loop.clock.instant().plus(REGISTRY_BACKOFF);
   }
 
-  /**
-   * The producer is gone (see the class comment): abandons everything in flight and starts
-   * replacing it ({@link #tryResume}).
-   */
+  /** The producer is gone: see {@link ProducerRecovery}. */
   void producerLost(ProducerLostException e) {
-    if (!recovering) {
-      log.warn(
-          "worker {}: {}; abandoning {} running job(s), making a new producer and resuming from the committed offsets",
-          workerId,
-          e.getMessage(),
-          loop.inFlight.size());
-      recovering = true;
-      recoveryAttempts = 0;
-      recoveryBackoff = FIRST_RECOVERY_BACKOFF;
-      fetchResumesAt = loop.clock.instant();
-    }
-    loop.inFlight.abandonAll();
-    loop.dispatcher.clearQueued();
-    loop.admission.dropWaitingIf(f -> true);
+    recovery.start(e);
   }
 
-  /**
-   * While recovering and not backing off: makes a new producer and resumes every partition from its
-   * committed offset; on failure (the broker still away) backs off and tries again later. Fencing
-   * is thrown ({@link FatalTransactionException}).
-   */
+  /** While recovering: tries to make a new producer and resume (see {@link ProducerRecovery}). */
   void tryResume() {
-    if (!recovering || loop.clock.instant().isBefore(fetchResumesAt)) {
-      return;
-    }
-    recoveryAttempts++;
-    try {
-      loop.tx.init();
-      resumeFromCommitted();
-    } catch (ProducerLostException | org.apache.kafka.common.errors.TimeoutException e) {
-      log.warn(
-          "worker {}: cannot resume yet (attempt {}: {}); trying again in {} ms",
-          workerId,
-          recoveryAttempts,
-          e.getMessage(),
-          recoveryBackoff.toMillis());
-      fetchResumesAt = loop.clock.instant().plus(recoveryBackoff);
-      recoveryBackoff =
-          recoveryBackoff.multipliedBy(2).compareTo(MAX_RECOVERY_BACKOFF) > 0
-              ? MAX_RECOVERY_BACKOFF
-              : recoveryBackoff.multipliedBy(2);
-      return;
-    }
-    recovering = false;
-    lastCommit = loop.clock.instant();
-    log.info(
-        "worker {} resumed with a new producer after {} attempt(s), from the committed offsets of {}",
-        workerId,
-        recoveryAttempts,
-        loop.partitions.partitions());
-  }
-
-  /**
-   * Every owned partition back to the offset and finished-offsets metadata the broker holds (a
-   * commit whose outcome was unknown may have happened), or, never committed, to where this worker
-   * began fetching it.
-   */
-  private void resumeFromCommitted() {
-    Set<TopicPartition> owned = new HashSet<>(loop.partitions.partitions());
-    owned.retainAll(loop.consumer.assignment());
-    Map<TopicPartition, OffsetAndMetadata> committed = loop.consumer.committed(owned);
-    Map<TopicPartition, Long> fromMemory = loop.partitions.rewindAll();
-    for (TopicPartition tp : owned) {
-      OffsetAndMetadata c = committed.get(tp);
-      if (c != null) {
-        loop.partitions.add(tp, trackerFor(tp, c));
-        loop.consumer.seek(tp, c.offset());
-      } else if (fromMemory.containsKey(tp)) {
-        loop.consumer.seek(tp, fromMemory.get(tp));
-      }
+    if (recovery.tryResume()) {
+      lastCommit = loop.clock.instant();
     }
   }
 
@@ -282,7 +210,7 @@ final class WorkerTransactions {
     log.info("worker {} assigned {}", workerId, fresh);
   }
 
-  private OffsetTracker trackerFor(TopicPartition tp, OffsetAndMetadata committed) {
+  static OffsetTracker trackerFor(TopicPartition tp, OffsetAndMetadata committed) {
     if (committed == null) {
       return OffsetTracker.fresh();
     }
@@ -305,7 +233,7 @@ final class WorkerTransactions {
       return;
     }
     try {
-      if (!closing && !recovering && failure == null) {
+      if (!closing && !recovery.active() && failure == null) {
         loop.dispatcher.removeQueuedIf(f -> mine.contains(f.partition()));
         loop.admission.dropWaitingIf(f -> mine.contains(f.partition()));
         drain(
@@ -328,7 +256,7 @@ final class WorkerTransactions {
         lost);
     assignmentReceived = false;
     forget(mine);
-    if (recovering) {
+    if (recovery.active()) {
       return; // the new producer starts clean and the partitions resume from their commits
     }
     try {
@@ -365,7 +293,7 @@ final class WorkerTransactions {
     loop.consumer.pause(loop.consumer.assignment());
     loop.dispatcher.clearQueued();
     loop.admission.dropWaitingIf(f -> true);
-    if (!recovering) {
+    if (!recovery.active()) {
       try {
         drain(j -> true, loop.clock.instant().plus(loop.settings.drainTimeout()));
         commitNow();
@@ -384,7 +312,7 @@ final class WorkerTransactions {
    */
   private void drain(Predicate<RunningJob> which, Instant deadline) {
     int running;
-    while (!recovering && (running = loop.inFlight.count(which)) > 0) {
+    while (!recovery.active() && (running = loop.inFlight.count(which)) > 0) {
       long leftMs = Duration.between(loop.clock.instant(), deadline).toMillis();
       if (leftMs <= 0 || Thread.currentThread().isInterrupted()) {
         log.warn(

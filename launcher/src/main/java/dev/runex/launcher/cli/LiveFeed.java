@@ -5,6 +5,7 @@ import dev.runex.config.RunexConfig;
 import dev.runex.gateway.kafka.Clients;
 import dev.runex.gateway.kafka.RecordText;
 import dev.runex.schemas.topics.RunexTopics;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +45,10 @@ final class LiveFeed implements AutoCloseable {
     try {
       while (running) {
         for (ConsumerRecord<byte[], byte[]> r : results.poll(Duration.ofMillis(200))) {
-          JsonNode v = text.toJson(r.value());
+          JsonNode v = decoded(r);
+          if (v == null) {
+            continue;
+          }
           resultsById.put(RecordText.key(r.key()), v);
           System.out.printf(
               "[result]      %-28s %-9s attempts=%s %s%n",
@@ -54,7 +58,10 @@ final class LiveFeed implements AutoCloseable {
               detail(v));
         }
         for (ConsumerRecord<byte[], byte[]> r : deadLetters.poll(Duration.ofMillis(50))) {
-          JsonNode v = text.toJson(r.value());
+          JsonNode v = decoded(r);
+          if (v == null) {
+            continue;
+          }
           System.out.printf(
               "[dead letter] %-28s stage=%s reason=%s: %s%n",
               RecordText.key(r.key()),
@@ -68,6 +75,25 @@ final class LiveFeed implements AutoCloseable {
     } finally {
       results.close();
       deadLetters.close();
+    }
+  }
+
+  private JsonNode decoded(ConsumerRecord<byte[], byte[]> r) {
+    return readable(text, r, System.out);
+  }
+
+  /**
+   * The record as JSON, or null (said on {@code out}) when it cannot be decoded now, e.g. while the
+   * schema registry is away: the feed only shows records, it must not die of one.
+   */
+  static JsonNode readable(RecordText text, ConsumerRecord<byte[], byte[]> r, PrintStream out) {
+    try {
+      return text.toJson(r.value());
+    } catch (RuntimeException e) {
+      out.printf(
+          "[unreadable]  %-28s %s-%d@%d: %s%n",
+          RecordText.key(r.key()), r.topic(), r.partition(), r.offset(), e.getMessage());
+      return null;
     }
   }
 

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,17 +28,20 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The broker frozen (SIGSTOP) for a minute while jobs flow — longer than the worker's transaction
- * and session timeouts and the topology's — then thawed (SIGCONT): the coordinator has aborted the
- * open transactions and bumped their producers' epochs, and expired the group members. The worker
- * and topology processes must live through it (a lost producer is replaced, not a reason to stop)
- * and every job must end with exactly one result.
+ * The broker frozen (SIGSTOP) while jobs flow — longer than the worker's transaction and session
+ * timeouts and the topology's — then thawed (SIGCONT): the coordinator has aborted the open
+ * transactions and bumped their producers' epochs, and expired the group members. Twice: for 30 s,
+ * so the worker's blocked commit returns after the thaw and meets the bumped epoch
+ * (InvalidProducerEpochException, which used to stop the worker), and for 60 s, so it times out on
+ * the client first. The worker and topology processes must live through both (a lost producer is
+ * replaced, not a reason to stop) and every job must end with exactly one result.
  *
  * <p>The broker is this test's own (a child process it can signal by pid); the registry too.
  */
 class BrokerFreezeIT {
   private static final int JOBS = 3_000;
-  private static final Duration FREEZE = Duration.ofSeconds(60);
+  private static final List<Duration> FREEZES =
+      List.of(Duration.ofSeconds(30), Duration.ofSeconds(60));
   @TempDir Path tmp;
 
   @Test
@@ -66,22 +70,24 @@ class BrokerFreezeIT {
         AtomicInteger submitted = new AtomicInteger();
         Thread submitter = submitSteadily(intake, topics.intake().name(), submitted);
 
-        // given: jobs flowing end to end
-        await("results flowing")
-            .atMost(Duration.ofMinutes(5))
-            .until(() -> collector.resultCount() >= JOBS / 5);
-
-        // when: the broker freezes for longer than every transaction and session timeout
         long broker = infra.broker().pid();
-        signal("STOP", broker);
-        try {
-          Thread.sleep(FREEZE.toMillis()); // the fault lasts this long: nothing is awaited here
-        } finally {
-          signal("CONT", broker);
+        for (Duration freeze : FREEZES) {
+          // given: jobs flowing end to end
+          int before = collector.resultCount();
+          await("results flowing")
+              .atMost(Duration.ofMinutes(5))
+              .until(() -> collector.resultCount() >= before + JOBS / 6);
+          // when: the broker freezes for longer than every transaction and session timeout
+          signal("STOP", broker);
+          try {
+            Thread.sleep(freeze.toMillis()); // the fault lasts this long: nothing is awaited here
+          } finally {
+            signal("CONT", broker);
+          }
+          System.out.printf(
+              "broker thawed after %s: %d of %d results so far%n",
+              freeze, collector.resultCount(), JOBS);
         }
-        System.out.printf(
-            "broker thawed after %s: %d of %d results before%n",
-            FREEZE, collector.resultCount(), JOBS);
 
         // then
         submitter.join(Duration.ofMinutes(5).toMillis());
@@ -106,7 +112,7 @@ class BrokerFreezeIT {
     }
   }
 
-  /** Submits {@link #JOBS} short jobs at ~100/s on a background thread; counts them. */
+  /** Submits {@link #JOBS} short jobs at ~40/s on a background thread; counts them. */
   private static Thread submitSteadily(
       KafkaProducer<byte[], byte[]> intake, String topic, AtomicInteger submitted) {
     Thread t =
@@ -124,7 +130,7 @@ class BrokerFreezeIT {
                         ("freeze-" + i).getBytes(StandardCharsets.UTF_8),
                         json.getBytes(StandardCharsets.UTF_8)));
                 submitted.incrementAndGet();
-                long due = started + TimeUnit.MILLISECONDS.toNanos(10L * (i + 1));
+                long due = started + TimeUnit.MILLISECONDS.toNanos(25L * (i + 1));
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                   LockSupport.parkNanos(wait); // pacing the submissions

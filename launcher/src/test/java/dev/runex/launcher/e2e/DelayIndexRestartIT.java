@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Delayed jobs wait in the changelogged delay index; when the topology is stopped while they wait
  * and a new instance (with empty local state, so it must restore from the changelog) takes over,
- * they are still released once, within a second of their due time.
+ * they are still released once, not before their due time, and within a second of it or (on a
+ * machine so busy that the new instance came up after it) of the new instance running.
  */
 class DelayIndexRestartIT {
   private static final int JOBS = 20;
@@ -31,32 +32,39 @@ class DelayIndexRestartIT {
   @Timeout(240)
   void delayedJobsSurviveATopologyRestartAndAreReleasedOnTime() throws Exception {
     RunexConfig cfg = RealKafka.config(Map.of());
-    // far enough ahead that the second instance is running (and has restored) before the jobs fall
-    // due
-    Instant due = Instant.now().plusSeconds(40);
     RunexTopics topics = new InProcessRuntime(cfg).topics; // provisions the topics
+    Instant due;
     try (ResultCollector collector = new ResultCollector(cfg, topics);
         IntakeClient intake = new IntakeClient(cfg, topics)) {
       try (InProcessRuntime first = new InProcessRuntime(cfg).startTopology()) {
+        // from the running topology on: far enough ahead that the second instance is running (and
+        // has restored) before the jobs fall due
+        due = Instant.now().plusSeconds(40);
         for (int i = 0; i < JOBS; i++) {
           intake.json(
               "later-" + i,
               "{\"type\":\"echo\",\"tenant\":\"demo\",\"notBefore\":\"" + due + "\"}");
         }
         intake.flush();
-        await().atMost(Duration.ofSeconds(20)).until(() -> delayedCount(collector) == JOBS);
+        await().atMost(Duration.ofSeconds(60)).until(() -> delayedCount(collector) == JOBS);
       } // first topology instance stops with all jobs waiting in its store
 
       String freshState = Files.createTempDirectory("runex-restart-state").toString();
       RunexConfig restarted = cfg.with(Settings.TOPOLOGY_STATE_DIR, freshState);
+      Instant secondUp;
       try (InProcessRuntime second = new InProcessRuntime(restarted).startTopology()) {
+        secondUp = Instant.now();
         second.startWorker(HandlerRegistry.withBuiltins());
         assertThat(collector.resultCount()).as("nothing released before its due time").isZero();
         await().atMost(Duration.ofSeconds(90)).until(() -> collector.resultCount() == JOBS);
+        // nothing left to release or run: then no job can get a second result
         await()
-            .during(Duration.ofSeconds(2))
-            .atMost(Duration.ofSeconds(5))
-            .until(() -> collector.resultCount() == JOBS);
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> second.meters.get("runex.queue.delay.index.size").gauge().value() == 0);
+        Settled.awaitTopologyDone(restarted, Duration.ofSeconds(60));
+        Settled.awaitWorkersDone(restarted, "default", Duration.ofSeconds(60));
+        collector.awaitCaughtUp(Duration.ofSeconds(30));
+        assertThat(collector.resultCount()).as("one result per job").isEqualTo(JOBS);
       }
       for (int i = 0; i < JOBS; i++) {
         assertThat(collector.only("later-" + i).getStatus()).isEqualTo(JobStatus.SUCCEEDED);
@@ -65,12 +73,11 @@ class DelayIndexRestartIT {
                 .filter(e -> e.getKind() == JobEventKind.SCHEDULED)
                 .toList();
         assertThat(scheduled).hasSize(1);
-        Duration lateness = Duration.between(due, scheduled.get(0).getTime());
-        assertThat(lateness.isNegative())
-            .as("released at or after due time: " + lateness)
-            .isFalse();
-        assertThat(lateness)
-            .as("released within 1 s of due time")
+        Instant released = scheduled.get(0).getTime();
+        assertThat(released).as("released at or after its due time").isAfterOrEqualTo(due);
+        Instant releasable = due.isAfter(secondUp) ? due : secondUp;
+        assertThat(Duration.between(releasable, released))
+            .as("released within 1 s of its due time, or of the restored index running")
             .isLessThan(Duration.ofSeconds(1));
       }
     }

@@ -54,6 +54,14 @@ public final class RunexTopics {
     return registry;
   }
 
+  /**
+   * The same topics with serdes talking to {@code other} (e.g. a client that waits out outages).
+   */
+  public RunexTopics withRegistry(SchemaRegistryClient other) {
+    return new RunexTopics(
+        new TopicLayout(prefix, outputFormat, partitions, replication, retentionMs), other);
+  }
+
   public Topic<byte[], byte[]> intake() {
     return new Topic<>(prefix + "intake", Serdes.ByteArray(), Serdes.ByteArray());
   }

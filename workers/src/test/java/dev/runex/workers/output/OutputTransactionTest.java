@@ -17,10 +17,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.IllegalGenerationException;
 import org.apache.kafka.common.errors.InvalidPidMappingException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -163,6 +165,9 @@ class OutputTransactionTest {
     assertThat(classify(new InvalidPidMappingException("x"))).isEqualTo(FailureKind.PRODUCER_LOST);
     assertThat(classify(new CommitFailedException("stale generation")))
         .isEqualTo(FailureKind.ABORTABLE);
+    // a member the group expired (e.g. after a frozen broker) rejoins; it was fatal before
+    assertThat(classify(new IllegalGenerationException("x"))).isEqualTo(FailureKind.ABORTABLE);
+    assertThat(classify(new UnknownMemberIdException("x"))).isEqualTo(FailureKind.ABORTABLE);
     assertThat(classify(new KafkaException("broker went away"))).isEqualTo(FailureKind.ABORTABLE);
   }
 
