@@ -227,6 +227,7 @@ final class WorkerLoop implements Runnable {
       return;
     }
     ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout());
+    checkStandstill();
     try {
       admit(records);
       control.apply();
@@ -297,7 +298,24 @@ final class WorkerLoop implements Runnable {
     }
   }
 
+  /**
+   * A loop that has not come round for longer than the session timeout (a frozen process, a starved
+   * machine) may have lost its partitions: see {@link WorkerTransactions#membershipInDoubt}.
+   */
+  private void checkStandstill() {
+    long last = lastRound;
+    long stood = clock.millis() - last;
+    if (last >= 0 && stood > settings.sessionTimeout().toMillis()) {
+      lastRound = clock.millis();
+      transactions.membershipInDoubt("the poll loop stood still for " + stood + " ms");
+    }
+  }
+
   private void startJobs() {
+    checkStandstill();
+    if (transactions.startingSuspended()) {
+      return;
+    }
     JobAdmission.Admitted<FetchedJob> next;
     while (runner.hasFreeThread() && (next = admission.next()) != null) {
       if (control.heldOrCancelled(next)) {

@@ -13,10 +13,14 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.IllegalGenerationException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +41,9 @@ import org.slf4j.LoggerFactory;
  *       frozen or unreachable, a commit whose outcome is unknown): abandon every running attempt,
  *       make a new producer and resume from the offsets the broker holds ({@link
  *       ProducerRecovery}).
+ *   <li>A loop that stood still past the session timeout, or a commit the group refused for the
+ *       worker's generation: no job starts until a rebalance confirms the partitions ({@link
+ *       #membershipInDoubt}), so a thawed worker does not run jobs that moved to another.
  *   <li>Fencing (another instance took the transactional id or the group instance id) and other
  *       fatal producer errors: stop the worker (logged at ERROR).
  * </ul>
@@ -54,6 +61,12 @@ final class WorkerTransactions {
   private volatile Throwable failure;
   private volatile boolean assignmentReceived;
   private volatile int assignedCount;
+
+  /**
+   * Set while the worker is not sure it still owns its partitions: until a rebalance hands it an
+   * assignment again (or this deadline passes), it starts no job.
+   */
+  private Instant membershipInDoubtUntil;
 
   WorkerTransactions(WorkerLoop loop) {
     this.loop = loop;
@@ -89,6 +102,45 @@ final class WorkerTransactions {
     return recovery.active();
   }
 
+  /**
+   * Whether jobs may start now: not while the worker doubts it still owns its partitions ({@link
+   * #membershipInDoubt}).
+   */
+  boolean startingSuspended() {
+    if (membershipInDoubtUntil == null) {
+      return false;
+    }
+    if (loop.clock.instant().isBefore(membershipInDoubtUntil)) {
+      return true;
+    }
+    log.info("worker {}: no rebalance came; starting jobs again", workerId);
+    membershipInDoubtUntil = null;
+    return false;
+  }
+
+  /**
+   * The worker may have lost its partitions without knowing yet: its loop stood still longer than
+   * the session timeout (the process was frozen, or starved), or the group refused a commit for its
+   * generation. Jobs it fetched before may already run on another worker, so it starts none until
+   * the group has confirmed its assignment: it asks for a rebalance ({@code enforceRebalance},
+   * which revokes or reports lost what it held, so those jobs are dropped and fetched again only by
+   * their new owner) and waits for the assignment, or, where the protocol ignores the request and
+   * nothing changed, for one more session timeout. Running jobs go on; their results commit only if
+   * the partitions are still the worker's.
+   */
+  void membershipInDoubt(String why) {
+    if (membershipInDoubtUntil == null) {
+      log.warn(
+          "worker {}: {}; starting no job until the group confirms its partitions", workerId, why);
+    }
+    membershipInDoubtUntil = loop.clock.instant().plus(loop.settings.sessionTimeout());
+    try {
+      loop.consumer.enforceRebalance(why);
+    } catch (RuntimeException e) {
+      log.debug("worker {}: rebalance request not taken ({})", workerId, e.toString());
+    }
+  }
+
   /** How long until {@link #commitIfDue} commits (zero when it is due now). */
   Duration untilCommitDue() {
     Duration left =
@@ -119,6 +171,9 @@ final class WorkerTransactions {
     } catch (AbortedTransactionException e) {
       log.warn("worker {}: {}; rewinding to the last commit", workerId, e.getMessage());
       rewind();
+      if (groupRefused(e)) {
+        membershipInDoubt("the group refused the commit for this worker's generation");
+      }
       return;
     } catch (ProducerLostException e) {
       producerLost(e);
@@ -193,6 +248,7 @@ final class WorkerTransactions {
 
   void onAssigned(Collection<TopicPartition> assigned) {
     assignmentReceived = true;
+    membershipInDoubtUntil = null;
     Set<TopicPartition> fresh = new HashSet<>(assigned);
     fresh.removeAll(loop.partitions.partitions());
     if (fresh.isEmpty()) {
@@ -208,6 +264,19 @@ final class WorkerTransactions {
     }
     assignedCount = loop.partitions.partitions().size();
     log.info("worker {} assigned {}", workerId, fresh);
+  }
+
+  /** A commit refused because this member's generation is over (expired, or a rebalance). */
+  static boolean groupRefused(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof CommitFailedException
+          || t instanceof IllegalGenerationException
+          || t instanceof UnknownMemberIdException
+          || t instanceof RebalanceInProgressException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static OffsetTracker trackerFor(TopicPartition tp, OffsetAndMetadata committed) {

@@ -319,6 +319,52 @@ class JobWorkerTest {
   }
 
   @Test
+  void aLoopThatStoodStillPastTheSessionTimeoutStartsNoJobUntilARebalanceConfirmsItsPartitions()
+      throws InterruptedException {
+    // given: one slot held by a gate job, two more jobs fetched behind it
+    cfg = config(Map.of("runex.worker.concurrency", "1", "runex.worker.sessionTimeout", "60s"));
+    ShiftedClock clock = new ShiftedClock();
+    startWorker(clock);
+    kafka.append(0, job("held", "gate", Map.of()));
+    await().atMost(WAIT).until(() -> startedEvents().contains("held"));
+    kafka.append(1, job("behind1", "echo", Map.of()));
+    kafka.append(2, job("behind2", "echo", Map.of()));
+    await().atMost(WAIT).until(() -> kafka.consumer.fetchedAll());
+
+    // when: the process is frozen past its session timeout (the loop stands still in a poll while
+    // the clock moves on) and the slot frees up meanwhile
+    assertThat(startedEvents()).as("one slot").containsExactly("held");
+    CountDownLatch frozen = new CountDownLatch(1);
+    CountDownLatch thawed = new CountDownLatch(1);
+    kafka.consumer.schedulePollTask(
+        () -> {
+          frozen.countDown();
+          try {
+            thawed.await(20, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    assertThat(frozen.await(15, TimeUnit.SECONDS)).isTrue();
+    clock.shift(Duration.ofSeconds(120));
+    gate.open.countDown();
+    thawed.countDown();
+
+    // then: the gate job's result commits, but the jobs fetched before the freeze wait for the
+    // group: their partitions may be another worker's by now
+    await().atMost(WAIT).until(() -> committedResultIds().contains("held"));
+    long polls = kafka.consumer.polls.get();
+    await().atMost(WAIT).until(() -> kafka.consumer.polls.get() >= polls + 20);
+    assertThat(startedEvents()).containsExactly("held");
+    assertThat(kafka.consumer.shouldRebalance()).as("a rebalance was asked for").isTrue();
+
+    // when the group confirms the partitions, the jobs run (once)
+    kafka.assign(kafka.partitions(0, 1, 2));
+    await().atMost(WAIT).until(() -> committedResultIds().size() == 3);
+    assertThat(committedResultIds()).containsExactlyInAnyOrder("held", "behind1", "behind2");
+  }
+
+  @Test
   void pausesFetchingWhileTooManyRecordsWaitAndResumesWhenTheyDrain() {
     cfg = config(Map.of("runex.worker.concurrency", "1", "runex.worker.maxBufferedRecords", "2"));
     startWorker();
@@ -391,6 +437,10 @@ class JobWorkerTest {
   }
 
   private void startWorker() {
+    startWorker(Clock.systemUTC());
+  }
+
+  private void startWorker(Clock clock) {
     worker =
         new JobWorker(
             cfg,
@@ -398,7 +448,7 @@ class JobWorkerTest {
             HandlerRegistry.withBuiltins().register(probe).register(gate),
             meters,
             kafka,
-            Clock.systemUTC());
+            clock);
     worker.start();
     kafka.assign(kafka.partitions(0, 1, 2));
   }
@@ -494,6 +544,47 @@ class JobWorkerTest {
     return records("runex.dead-letter").stream()
         .map(r -> topics.deadLetter().valueSerde().deserializer().deserialize(r.topic(), r.value()))
         .collect(Collectors.toList());
+  }
+
+  /** Ids of the jobs with a STARTED event sent by the current producer, committed or not. */
+  private List<String> startedEvents() {
+    List<ProducerRecord<byte[], byte[]>> sent = new ArrayList<>(kafka.producer.history());
+    sent.addAll(kafka.producer.uncommittedRecords());
+    List<String> ids = new ArrayList<>();
+    for (ProducerRecord<byte[], byte[]> r : sent) {
+      if (r.topic().equals("runex.events")) {
+        JobEvent e = topics.events().valueSerde().deserializer().deserialize(r.topic(), r.value());
+        if (e.getKind() == JobEventKind.STARTED) {
+          ids.add(e.getJobId());
+        }
+      }
+    }
+    return ids;
+  }
+
+  /** The system clock, moved on by the test: what a frozen process sees when it is thawed. */
+  static final class ShiftedClock extends Clock {
+    private final java.util.concurrent.atomic.AtomicLong shiftMillis =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    void shift(Duration by) {
+      shiftMillis.addAndGet(by.toMillis());
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return java.time.Instant.now().plusMillis(shiftMillis.get());
+    }
   }
 
   private List<JobEventKind> eventKinds(String jobId) {

@@ -47,7 +47,7 @@ class WorkerScalingIT {
         Files.createDirectories(RunexHome.resolve().resolve("launcher/target/worker-scaling"));
     try (CountingEndpoint endpoint = new CountingEndpoint(50)) {
       Path yaml = dir.resolve("runex.yaml");
-      Files.writeString(yaml, config(endpoint.url()));
+      Files.writeString(yaml, CountingEndpoint.ioJobType(endpoint.url()));
       RunexConfig cfg = RealKafka.config(yaml, Map.of("runex.topics.partitions", "8"));
       Deque<RuntimeProcess> workers = new ArrayDeque<>();
       List<String> steps = new ArrayList<>();
@@ -139,22 +139,5 @@ class WorkerScalingIT {
     }
     gaps.sort((a, b) -> Long.compare(b, a));
     return gaps.subList(0, Math.min(5, gaps.size()));
-  }
-
-  private static String config(String url) {
-    return """
-        runex:
-          jobTypes:
-            io:
-              executor: http
-              pool: default
-              tenants: [demo]
-              timeout: 30s
-              http:
-                url: "%s"
-                method: GET
-                timeout: 20s
-        """
-        .formatted(url);
   }
 }
