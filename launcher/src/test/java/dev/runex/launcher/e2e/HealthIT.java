@@ -18,7 +18,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -69,18 +72,10 @@ class HealthIT {
   @Test
   @Timeout(300)
   void topologyIsReadyOnceRunningAndNotLiveOnceItsStreamsApplicationFailed() throws Exception {
-    // a schema registry nobody listens on: the topology starts (it needs none to run), but the
-    // first job fails its stream thread again and again until the application gives up
-    String deadRegistry = "http://127.0.0.1:" + closedPort() + "/apis/ccompat/v7";
     // no thread replacement: the first failure stops the Streams application (the default replaces
     // up to 10, each after the dead thread's session expires, which takes minutes)
     RunexConfig cfg =
-        RealKafka.config(
-            Map.of(
-                Settings.SCHEMA_REGISTRY_URL.key(),
-                deadRegistry,
-                Settings.TOPOLOGY_MAX_THREAD_REPLACEMENTS.key(),
-                "0"));
+        RealKafka.config(Map.of(Settings.TOPOLOGY_MAX_THREAD_REPLACEMENTS.key(), "0"));
     try (InProcessRuntime runtime = new InProcessRuntime(cfg);
         MetricsEndpoint endpoint = MetricsEndpoint.start(cfg, "topology");
         RunexTopology topology = new RunexTopology(cfg, runtime.topics, endpoint.registry())) {
@@ -95,9 +90,12 @@ class HealthIT {
       assertThat(ready.get("checks")).hasSize(2); // the jobs and the status applications
       assertThat(ready.toString()).contains("RUNNING with");
 
-      try (IntakeClient intake = new IntakeClient(cfg, runtime.topics)) {
-        intake.json("health-1", "{\"type\":\"echo\",\"tenant\":\"demo\",\"params\":{}}");
-        intake.flush();
+      // its intake topic deleted under it: Kafka Streams stops a client whose source topic is
+      // gone (MissingSourceTopicException), the failure this probe must report
+      try (Admin admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers()))) {
+        admin.deleteTopics(List.of(runtime.topics.intake().name())).all().get();
       }
 
       // the failing stream thread's exception is the point here, not a test failure
@@ -110,14 +108,6 @@ class HealthIT {
       assertThat(live.toString())
           .contains("streams:" + cfg.string(Settings.TOPOLOGY_APPLICATION_ID));
       assertThat(get(endpoint, MetricsEndpoint.READY_PATH).statusCode()).isEqualTo(503);
-    }
-  }
-
-  /** A loopback port nothing listens on (it was free a moment ago). */
-  private static int closedPort() throws java.io.IOException {
-    try (java.net.ServerSocket socket =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 
