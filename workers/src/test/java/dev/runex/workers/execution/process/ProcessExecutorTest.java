@@ -172,7 +172,8 @@ class ProcessExecutorTest {
     CiRequirement.require(tools.time() != null, "GNU time (CPU time and peak memory)");
     JobTypeSpec type = type(STUBBORN_SPINNER, "");
     JobContext ctx =
-        ctx(job("t2", "p", Map.of("x", "runex-" + UUID.randomUUID())), Duration.ofSeconds(2));
+        // long enough for it to touch its 48 MB on a busy machine
+        ctx(job("t2", "p", Map.of("x", "runex-" + UUID.randomUUID())), Duration.ofSeconds(8));
 
     // when
     assertThatThrownBy(() -> executor(type, Map.of()).handle(ctx))
@@ -204,7 +205,10 @@ class ProcessExecutorTest {
               }
             });
     worker.start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> !ProcessTable.withMarker(marker).isEmpty());
+    // it has touched its 48 MB (then it spins): what it used is there to be reported
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> ProcessTable.largestResidentBytes(marker) > (48L << 20));
 
     // when: the worker abandons the attempt (a cancel interrupts the handler's thread)
     worker.interrupt();

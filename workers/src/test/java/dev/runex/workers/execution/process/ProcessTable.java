@@ -33,6 +33,24 @@ final class ProcessTable {
     return s.toString();
   }
 
+  /** The largest resident set (bytes) among the live processes whose command line has marker. */
+  static long largestResidentBytes(String marker) {
+    long largest = 0;
+    for (long pid : withMarker(marker)) {
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+          if (line.startsWith("VmRSS:")) {
+            long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+            largest = Math.max(largest, kb * 1024);
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // exited while we looked
+      }
+    }
+    return largest;
+  }
+
   /** Pids of live processes whose command line contains {@code marker}. */
   static List<Long> withMarker(String marker) {
     List<Long> pids = new ArrayList<>();
