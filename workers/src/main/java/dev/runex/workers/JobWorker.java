@@ -7,7 +7,6 @@ import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
 import dev.runex.workers.control.ControlTable;
 import dev.runex.workers.control.ControlTableReader;
-import dev.runex.workers.execution.HandlerRegistry;
 import dev.runex.workers.execution.ScheduledJobDecoder;
 import dev.runex.workers.monitoring.WorkerHealth;
 import dev.runex.workers.output.OutcomeRecords;

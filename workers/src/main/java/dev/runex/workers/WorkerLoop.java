@@ -9,6 +9,7 @@ import dev.runex.workers.admission.JobAdmission;
 import dev.runex.workers.admission.MemoryBudget;
 import dev.runex.workers.admission.PriorityRanks;
 import dev.runex.workers.control.ControlTable;
+import dev.runex.workers.execution.AttemptContext;
 import dev.runex.workers.execution.AttemptOutcome;
 import dev.runex.workers.execution.FailureClassifier;
 import dev.runex.workers.execution.JobRunner;
@@ -18,7 +19,6 @@ import dev.runex.workers.execution.ScheduledJobDecoder;
 import dev.runex.workers.execution.TypeExecutors;
 import dev.runex.workers.execution.TypeExecutors.Executor;
 import dev.runex.workers.execution.UndecodableJobException;
-import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.monitoring.WorkerMetrics;
 import dev.runex.workers.offsets.AssignedPartition;
 import dev.runex.workers.offsets.AssignedPartitions;
@@ -103,7 +103,7 @@ final class WorkerLoop implements Runnable {
     this.cfg = cfg;
     this.topics = parts.topics();
     this.ranks = new PriorityRanks(topics);
-    this.executors = new TypeExecutors(cfg, parts.handlers(), clock);
+    this.executors = new TypeExecutors(cfg, parts.handlers()::find, clock);
     this.outputs = parts.outputs();
     this.decoder = parts.decoder();
     this.runner = new JobRunner(settings.concurrency(), clock);
@@ -358,8 +358,8 @@ final class WorkerLoop implements Runnable {
     boolean started = false;
     try {
       state.tx().send(outputs.started(job, now));
-      JobContext ctx =
-          new JobContext(
+      AttemptContext ctx =
+          new AttemptContext(
               job,
               state.settings().workerId(),
               now,
@@ -373,7 +373,7 @@ final class WorkerLoop implements Runnable {
           .started(
               running,
               runner.start(
-                  e.handler(),
+                  e.body(),
                   ctx,
                   state.inFlight().reporter(running),
                   e.timerSlack(),

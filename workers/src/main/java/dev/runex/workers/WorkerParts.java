@@ -1,7 +1,6 @@
 package dev.runex.workers;
 
 import dev.runex.workers.control.ControlTable;
-import dev.runex.workers.execution.HandlerRegistry;
 import dev.runex.workers.execution.ScheduledJobDecoder;
 import dev.runex.workers.output.OutcomeRecords;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.runex.config.RunexConfig;
 import dev.runex.schemas.topics.RunexTopics;
-import dev.runex.workers.execution.HandlerRegistry;
 import dev.runex.workers.testing.HandClock;
 import dev.runex.workers.testing.TestConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -6,8 +6,6 @@ import dev.runex.workers.execution.AttemptOutcome.Deferred;
 import dev.runex.workers.execution.AttemptOutcome.Failed;
 import dev.runex.workers.execution.AttemptOutcome.Succeeded;
 import dev.runex.workers.handler.DeferJobException;
-import dev.runex.workers.handler.JobContext;
-import dev.runex.workers.handler.JobHandler;
 import dev.runex.workers.monitoring.JobMdc;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -40,7 +38,7 @@ import java.util.function.Consumer;
  * <p>Executors that enforce the deadline themselves (they must first stop a process tree or an HTTP
  * exchange, and report what it used) are started with a {@code timerSlack}: the runner's own
  * timeout then only fires that much later, as a backstop. Every outcome carries the attempt's
- * {@link ResourceUsage}: what the executor recorded ({@link JobContext#recordUsage}), else wall
+ * {@link ResourceUsage}: what the executor recorded ({@link AttemptContext#recordUsage}), else wall
  * time and the handler thread's CPU time. A {@link DeferJobException} becomes a {@link Deferred}
  * outcome.
  *
@@ -91,25 +89,25 @@ public final class JobRunner implements AutoCloseable {
     return busy.get();
   }
 
-  /** Starts {@code handler} for {@code ctx}; {@code onOutcome} receives the outcome once. */
+  /** Starts {@code body} for {@code ctx}; {@code onOutcome} receives the outcome once. */
   public RunningAttempt start(
-      JobHandler handler, JobContext ctx, Consumer<AttemptOutcome> onOutcome) {
-    return start(handler, ctx, onOutcome, Duration.ZERO, () -> {});
+      AttemptBody body, AttemptContext ctx, Consumer<AttemptOutcome> onOutcome) {
+    return start(body, ctx, onOutcome, Duration.ZERO, () -> {});
   }
 
   /**
-   * Starts {@code handler} for {@code ctx}; {@code onOutcome} receives the outcome once. The
-   * runner's timeout fires {@code timerSlack} after the deadline (zero for handlers that rely on
-   * it); {@code onThreadFreed} runs when the handler has returned, whenever that is — after the
-   * outcome when a handler outlives its timeout — so resources it held can be released then.
+   * Starts {@code body} for {@code ctx}; {@code onOutcome} receives the outcome once. The runner's
+   * timeout fires {@code timerSlack} after the deadline (zero for handlers that rely on it); {@code
+   * onThreadFreed} runs when the handler has returned, whenever that is — after the outcome when a
+   * handler outlives its timeout — so resources it held can be released then.
    */
   public RunningAttempt start(
-      JobHandler handler,
-      JobContext ctx,
+      AttemptBody body,
+      AttemptContext ctx,
       Consumer<AttemptOutcome> onOutcome,
       Duration timerSlack,
       Runnable onThreadFreed) {
-    Attempt attempt = new Attempt(handler, ctx, onOutcome, onThreadFreed);
+    Attempt attempt = new Attempt(body, ctx, onOutcome, onThreadFreed);
     long delayMs =
         Math.max(0, Duration.between(clock.instant(), ctx.deadline().plus(timerSlack)).toMillis());
     attempt.timeout = timer.schedule(attempt::timeOut, delayMs, TimeUnit.MILLISECONDS);
@@ -161,8 +159,8 @@ public final class JobRunner implements AutoCloseable {
 
   /** One attempt: first report wins (handler result, timeout); interrupts only hit its own run. */
   private final class Attempt implements RunningAttempt {
-    private final JobHandler handler;
-    private final JobContext ctx;
+    private final AttemptBody body;
+    private final AttemptContext ctx;
     private final Consumer<AttemptOutcome> onOutcome;
     private final Runnable onThreadFreed;
     private final Object lock = new Object();
@@ -171,18 +169,18 @@ public final class JobRunner implements AutoCloseable {
     private volatile ScheduledFuture<?> timeout;
 
     Attempt(
-        JobHandler handler,
-        JobContext ctx,
+        AttemptBody body,
+        AttemptContext ctx,
         Consumer<AttemptOutcome> onOutcome,
         Runnable onThreadFreed) {
-      this.handler = handler;
+      this.body = body;
       this.ctx = ctx;
       this.onOutcome = onOutcome;
       this.onThreadFreed = onThreadFreed;
     }
 
     @Override
-    public JobContext context() {
+    public AttemptContext context() {
       return ctx;
     }
 
@@ -214,7 +212,7 @@ public final class JobRunner implements AutoCloseable {
     private AttemptOutcome execute() {
       long cpuStart = threadCpuNanos();
       try (JobMdc mdc = JobMdc.put(ctx.job())) {
-        String output = handler.handle(ctx);
+        String output = body.run(ctx);
         if (ctx.timedOut()) {
           return timedOut();
         }
@@ -258,7 +256,7 @@ public final class JobRunner implements AutoCloseable {
     }
 
     void timeOut() {
-      ctx.cancel(JobContext.Cancellation.TIMED_OUT);
+      ctx.cancel(AttemptContext.Cancellation.TIMED_OUT);
       if (!ctx.timedOut()) {
         return; // abandoned first: nobody waits for this outcome
       }
@@ -268,14 +266,14 @@ public final class JobRunner implements AutoCloseable {
 
     @Override
     public void cancel() {
-      ctx.cancel(JobContext.Cancellation.CANCELLED);
+      ctx.cancel(AttemptContext.Cancellation.CANCELLED);
       // the deadline timer stays: a handler that ignores the interrupt still ends at its timeout
       interrupt();
     }
 
     @Override
     public void abandon() {
-      ctx.cancel(JobContext.Cancellation.ABANDONED);
+      ctx.cancel(AttemptContext.Cancellation.ABANDONED);
       ScheduledFuture<?> t = timeout;
       if (t != null) {
         t.cancel(false);

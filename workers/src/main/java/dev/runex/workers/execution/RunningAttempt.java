@@ -1,11 +1,9 @@
 package dev.runex.workers.execution;
 
-import dev.runex.workers.handler.JobContext;
-
 /** A started attempt, as the poll loop holds it. */
 public interface RunningAttempt {
 
-  JobContext context();
+  AttemptContext context();
 
   /**
    * The worker gives up on the attempt (shutdown drain expired, partition revoked or lost,
@@ -15,8 +13,8 @@ public interface RunningAttempt {
   void abandon();
 
   /**
-   * An operator cancelled the job: the attempt is cancelled ({@link JobContext#isCancelled()}) and
-   * its thread interrupted (a process executor then ends the process tree). Unlike {@link
+   * An operator cancelled the job: the attempt is cancelled ({@link AttemptContext#isCancelled()})
+   * and its thread interrupted (a process executor then ends the process tree). Unlike {@link
    * #abandon()}, its outcome is still reported and handled — as the job's CANCELLED result.
    */
   void cancel();

@@ -16,33 +16,38 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * What runs a job type's attempts, per its {@code executor}: a {@link JobHandler} from the {@link
- * HandlerRegistry} ({@code java}), a {@link ProcessExecutor} ({@code process}) or an {@link
- * HttpExecutor} ({@code http}), made once per type and reused (an http type keeps its client and
- * circuit breaker). The process sandbox is set up on first use: its tools are probed once per
+ * What runs a job type's attempts, per its {@code executor}: a {@link JobHandler} found by its name
+ * ({@code java}: the worker's handler registry), a {@link ProcessExecutor} ({@code process}) or an
+ * {@link HttpExecutor} ({@code http}), made once per type and reused (an http type keeps its client
+ * and circuit breaker). The process sandbox is set up on first use: its tools are probed once per
  * worker.
  */
 public final class TypeExecutors {
   /**
    * A resolved executor.
    *
-   * @param handler runs one attempt
+   * @param body runs one attempt
    * @param timerSlack how long after the deadline the runner's own timeout fires: executors that
    *     stop their work at the deadline themselves need time to do so and to report on it
    */
-  public record Executor(JobHandler handler, Duration timerSlack) {}
+  public record Executor(AttemptBody body, Duration timerSlack) {}
 
-  private final HandlerRegistry handlers;
+  private final Function<String, Optional<JobHandler>> handlers;
   private final Clock clock;
   private final Duration killGrace;
   private final Supplier<ProcessSandbox> sandboxFactory;
   private final Map<String, Executor> byType = new ConcurrentHashMap<>();
   private volatile ProcessSandbox sandbox;
 
-  public TypeExecutors(RunexConfig cfg, HandlerRegistry handlers, Clock clock) {
+  /**
+   * @param handlers the java handler of a name, if one is registered
+   */
+  public TypeExecutors(
+      RunexConfig cfg, Function<String, Optional<JobHandler>> handlers, Clock clock) {
     this(
         handlers,
         clock,
@@ -57,7 +62,7 @@ public final class TypeExecutors {
   }
 
   TypeExecutors(
-      HandlerRegistry handlers,
+      Function<String, Optional<JobHandler>> handlers,
       Clock clock,
       Duration killGrace,
       Supplier<ProcessSandbox> sandboxFactory) {
@@ -81,7 +86,9 @@ public final class TypeExecutors {
   /** The executor of {@code type}, or empty for a java type whose handler is not registered. */
   public Optional<Executor> find(JobTypeSpec type) {
     if (JobTypeSpec.JAVA.equals(type.executor())) {
-      return handlers.find(type.handler()).map(h -> new Executor(h, Duration.ZERO));
+      return handlers
+          .apply(type.handler())
+          .map(h -> new Executor(AttemptBody.of(h), Duration.ZERO));
     }
     return Optional.of(byType.computeIfAbsent(type.name(), n -> create(type)));
   }

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runex.schemas.Job;
 import dev.runex.workers.handler.JobContext;
-import dev.runex.workers.handler.JobHandler;
 import dev.runex.workers.handler.PermanentJobException;
 import dev.runex.workers.handler.RetryableJobException;
 import java.util.LinkedHashMap;
@@ -91,37 +90,7 @@ class BuiltinHandlersTest {
         .hasMessage("card declined");
   }
 
-  @Test
-  void registryHasTheBuiltinsAndHandlersFoundByServiceLoader() {
-    HandlerRegistry registry = HandlerRegistry.withBuiltins();
-
-    assertThat(registry.names()).contains("echo", "sleep", "fail", ServiceLoadedHandler.NAME);
-    assertThat(registry.find(ServiceLoadedHandler.NAME))
-        .containsInstanceOf(ServiceLoadedHandler.class);
-  }
-
-  @Test
-  void registeredHandlerReplacesOneWithTheSameName() {
-    JobHandler mine =
-        new JobHandler() {
-          @Override
-          public String name() {
-            return "echo";
-          }
-
-          @Override
-          public String handle(JobContext ctx) {
-            return "mine";
-          }
-        };
-
-    HandlerRegistry registry = HandlerRegistry.withBuiltins().register(mine);
-
-    assertThat(registry.find("echo")).containsSame(mine);
-    assertThat(registry.find("missing")).isEmpty();
-  }
-
   private static JobContext ctx(Job job) {
-    return new JobContext(job, "w1", T0, T0.plusSeconds(30));
+    return new AttemptContext(job, "w1", T0, T0.plusSeconds(30));
   }
 }

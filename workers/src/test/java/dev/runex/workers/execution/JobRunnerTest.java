@@ -36,7 +36,8 @@ class JobRunnerTest {
 
   @Test
   void reportsTheHandlersOutput() throws Exception {
-    AttemptOutcome outcome = run(new EchoHandler(), Map.of("message", "hi"), Duration.ofSeconds(5));
+    AttemptOutcome outcome =
+        run(AttemptBody.of(new EchoHandler()), Map.of("message", "hi"), Duration.ofSeconds(5));
 
     assertThat(outcome)
         .isInstanceOfSatisfying(
@@ -46,7 +47,7 @@ class JobRunnerTest {
   @Test
   void timeoutInterruptsASleepingHandlerAndRecordsTimedOut() throws Exception {
     CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
-    JobHandler sleeper =
+    AttemptBody sleeper =
         handler(
             ctx -> {
               try {
@@ -76,7 +77,7 @@ class JobRunnerTest {
   @Test
   void classifiesWhatTheHandlerThrows() throws Exception {
     AttemptOutcome outcome =
-        run(new FailHandler(), Map.of("permanent", true), Duration.ofSeconds(5));
+        run(AttemptBody.of(new FailHandler()), Map.of("permanent", true), Duration.ofSeconds(5));
 
     assertThat(outcome)
         .isInstanceOfSatisfying(Failed.class, f -> assertThat(f.failure().retryable()).isFalse());
@@ -85,7 +86,7 @@ class JobRunnerTest {
   @Test
   void handlerIgnoringTheInterruptIsTimedOutButKeepsItsThreadUntilItReturns() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    JobHandler stubborn =
+    AttemptBody stubborn =
         handler(
             ctx -> {
               while (true) {
@@ -117,7 +118,7 @@ class JobRunnerTest {
   void abandonedAttemptIsCancelledInterruptedAndReportedOnce() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     AtomicBoolean sawCancel = new AtomicBoolean();
-    JobHandler waiter =
+    AttemptBody waiter =
         handler(
             ctx -> {
               started.countDown();
@@ -143,7 +144,7 @@ class JobRunnerTest {
 
   @Test
   void oversizedOutputIsAPermanentFailure() throws Exception {
-    JobHandler big = handler(ctx -> "x".repeat(JobRunner.MAX_OUTPUT_BYTES + 1));
+    AttemptBody big = handler(ctx -> "x".repeat(JobRunner.MAX_OUTPUT_BYTES + 1));
 
     AttemptOutcome outcome = run(big, Map.of(), Duration.ofSeconds(5));
 
@@ -158,7 +159,7 @@ class JobRunnerTest {
 
   @Test
   void setsTheJobMdcForTheHandler() throws Exception {
-    JobHandler mdc =
+    AttemptBody mdc =
         handler(ctx -> org.slf4j.MDC.get("job.id") + "/" + org.slf4j.MDC.get("attempt"));
 
     AttemptOutcome outcome = run(mdc, Map.of(), Duration.ofSeconds(5));
@@ -168,7 +169,7 @@ class JobRunnerTest {
 
   @Test
   void javaAttemptsReportWallAndThreadCpuTime() throws Exception {
-    JobHandler spin =
+    AttemptBody spin =
         handler(
             ctx -> {
               long x = 0;
@@ -193,8 +194,8 @@ class JobRunnerTest {
             .setPeakMemoryBytes(1234L)
             .setIsolation("bubblewrap")
             .build();
-    JobHandler recording =
-        handler(
+    AttemptBody recording =
+        executor(
             ctx -> {
               ctx.recordUsage(measured);
               throw new PermanentJobException("EXIT_3", "exit code 3");
@@ -209,7 +210,7 @@ class JobRunnerTest {
   @Test
   void aDeferralIsNeitherASuccessNorAFailure() throws Exception {
     Instant until = Instant.now().plusSeconds(30);
-    JobHandler deferring =
+    AttemptBody deferring =
         handler(
             ctx -> {
               throw new DeferJobException("breaker open", until);
@@ -229,8 +230,8 @@ class JobRunnerTest {
   @Test
   void withTimerSlackASelfTimedExecutorReportsItsOwnTimeout() throws Exception {
     // the executor needs a moment past the deadline to stop its work and report what it used
-    JobHandler selfTimed =
-        handler(
+    AttemptBody selfTimed =
+        executor(
             ctx -> {
               while (Instant.now().isBefore(ctx.deadline().plusMillis(100))) {
                 Thread.onSpinWait();
@@ -266,7 +267,7 @@ class JobRunnerTest {
     CountDownLatch release = new CountDownLatch(1);
     AtomicBoolean started = new AtomicBoolean();
     AtomicBoolean freed = new AtomicBoolean();
-    JobHandler stubborn =
+    AttemptBody stubborn =
         handler(
             ctx -> {
               started.set(true);
@@ -299,34 +300,40 @@ class JobRunnerTest {
     await().atMost(Duration.ofSeconds(5)).untilTrue(freed);
   }
 
-  private AttemptOutcome run(JobHandler handler, Map<String, Object> params, Duration timeout)
+  private AttemptOutcome run(AttemptBody handler, Map<String, Object> params, Duration timeout)
       throws Exception {
     CompletableFuture<AttemptOutcome> outcome = new CompletableFuture<>();
     runner.start(handler, context(params, timeout), outcome::complete);
     return outcome.get(10, TimeUnit.SECONDS);
   }
 
-  private static JobContext context(Map<String, Object> params, Duration timeout) {
+  private static AttemptContext context(Map<String, Object> params, Duration timeout) {
     Instant now = Instant.now();
-    return new JobContext(job("j1", "t", params), "w1", now, now.plus(timeout));
+    return new AttemptContext(job("j1", "t", params), "w1", now, now.plus(timeout));
   }
 
-  /** A handler from a lambda. */
-  interface Body {
-    String run(JobContext ctx) throws Exception;
+  /** A java handler from a lambda, run as the worker runs one: seeing only its JobContext. */
+  private static AttemptBody handler(JavaHandler body) {
+    return AttemptBody.of(
+        new JobHandler() {
+          @Override
+          public String name() {
+            return "test";
+          }
+
+          @Override
+          public String handle(JobContext ctx) throws Exception {
+            return body.handle(ctx);
+          }
+        });
   }
 
-  private static JobHandler handler(Body body) {
-    return new JobHandler() {
-      @Override
-      public String name() {
-        return "test";
-      }
+  /** An executor's body from a lambda: it also sees the attempt's runtime controls. */
+  private static AttemptBody executor(AttemptBody body) {
+    return body;
+  }
 
-      @Override
-      public String handle(JobContext ctx) throws Exception {
-        return body.run(ctx);
-      }
-    };
+  interface JavaHandler {
+    String handle(JobContext ctx) throws Exception;
   }
 }

@@ -4,10 +4,10 @@ import dev.runex.config.ExecutionLimits;
 import dev.runex.config.JobTypeSpec;
 import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.ResourceUsage;
+import dev.runex.workers.execution.AttemptBody;
+import dev.runex.workers.execution.AttemptContext;
 import dev.runex.workers.execution.AttemptTimedOutException;
 import dev.runex.workers.handler.DeferJobException;
-import dev.runex.workers.handler.JobContext;
-import dev.runex.workers.handler.JobHandler;
 import dev.runex.workers.handler.PermanentJobException;
 import dev.runex.workers.handler.RetryableJobException;
 import java.io.IOException;
@@ -42,7 +42,7 @@ import java.util.concurrent.TimeoutException;
  *
  * Every outcome records wall time, status and output size as the attempt's usage.
  */
-public final class HttpExecutor implements JobHandler {
+public final class HttpExecutor implements AttemptBody {
   public static final String REMOTE = "remote";
   private static final int MESSAGE_BODY = 300;
 
@@ -72,18 +72,13 @@ public final class HttpExecutor implements JobHandler {
         .build();
   }
 
-  @Override
-  public String name() {
-    return type.name();
-  }
-
   /** The state of this type's circuit breaker (for tests and diagnostics). */
   public io.github.resilience4j.circuitbreaker.CircuitBreaker.State breakerState() {
     return breaker.state();
   }
 
   @Override
-  public String handle(JobContext ctx) throws Exception {
+  public String run(AttemptContext ctx) throws Exception {
     ExecutionLimits limits = type.limits().withOverrides(ctx.job().getLimits());
     Duration timeout = min(type.http().timeout(), ctx.remaining());
     HttpRequest request = requests.build(ctx, timeout.isZero() ? Duration.ofMillis(1) : timeout);
@@ -133,7 +128,7 @@ public final class HttpExecutor implements JobHandler {
   }
 
   private String outcome(
-      JobContext ctx, HttpRequest request, HttpResponse<CappedBody> response, Duration took)
+      AttemptContext ctx, HttpRequest request, HttpResponse<CappedBody> response, Duration took)
       throws PermanentJobException, RetryableJobException {
     int status = response.statusCode();
     CappedBody body = response.body();

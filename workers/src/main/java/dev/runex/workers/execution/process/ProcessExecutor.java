@@ -5,9 +5,10 @@ import dev.runex.config.JobTypeSpec;
 import dev.runex.config.ProcessSpec;
 import dev.runex.config.ProcessSpec.ExitAction;
 import dev.runex.schemas.ReasonCode;
+import dev.runex.workers.execution.AttemptBody;
+import dev.runex.workers.execution.AttemptContext;
 import dev.runex.workers.execution.AttemptTimedOutException;
 import dev.runex.workers.handler.JobContext;
-import dev.runex.workers.handler.JobHandler;
 import dev.runex.workers.handler.PermanentJobException;
 import dev.runex.workers.handler.RetryableJobException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ import java.util.Map;
  * plus {@code RUNEX_JOB_ID}, {@code RUNEX_ATTEMPT}, {@code RUNEX_IDEMPOTENCY_KEY}, {@code
  * TRACEPARENT}, {@code HOME}, {@code PWD} and {@code TMPDIR}.
  */
-public final class ProcessExecutor implements JobHandler {
+public final class ProcessExecutor implements AttemptBody {
   private static final int MESSAGE_TAIL = 1_000;
 
   private final JobTypeSpec type;
@@ -53,12 +54,7 @@ public final class ProcessExecutor implements JobHandler {
   }
 
   @Override
-  public String name() {
-    return type.name();
-  }
-
-  @Override
-  public String handle(JobContext ctx) throws Exception {
+  public String run(AttemptContext ctx) throws Exception {
     ExecutionLimits limits = type.limits().withOverrides(ctx.job().getLimits());
     SandboxRun run =
         sandbox.run(

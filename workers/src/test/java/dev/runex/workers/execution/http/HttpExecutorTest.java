@@ -9,10 +9,10 @@ import dev.runex.config.ConfigLoader;
 import dev.runex.config.JobTypeSpec;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.ReasonCode;
+import dev.runex.workers.execution.AttemptContext;
 import dev.runex.workers.execution.AttemptTimedOutException;
 import dev.runex.workers.execution.http.LocalHttpServer.Answer;
 import dev.runex.workers.handler.DeferJobException;
-import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.PermanentJobException;
 import dev.runex.workers.handler.RetryableJobException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -58,9 +58,9 @@ class HttpExecutorTest {
     return new HttpExecutor(type, HttpExecutor.client(type), Clock.systemUTC());
   }
 
-  private static JobContext ctx(Job job) {
+  private static AttemptContext ctx(Job job) {
     Instant now = Instant.now();
-    return new JobContext(job, "w1", now, now.plusSeconds(20));
+    return new AttemptContext(job, "w1", now, now.plusSeconds(20));
   }
 
   @Test
@@ -70,9 +70,9 @@ class HttpExecutorTest {
         type("/resize/{params.id}?size={params.size}", "        headers: {X-Api-Key: k1}\n");
     Job job =
         job("j1", "resize", Map.of("id", "a/b c?d", "size", 640L, "options", "{\"sharpen\":true}"));
-    JobContext ctx = ctx(job);
+    AttemptContext ctx = ctx(job);
 
-    String out = executor(type).handle(ctx);
+    String out = executor(type).run(ctx);
 
     assertThat(out).isEqualTo("{\"resized\":true}");
     LocalHttpServer.Seen seen = server.requests.get(0);
@@ -108,7 +108,7 @@ class HttpExecutorTest {
     HttpExecutor exec = executor(type("/x", ""));
     Instant before = Instant.now();
 
-    assertThatThrownBy(() -> exec.handle(ctx(job("j1", "resize", Map.of()))))
+    assertThatThrownBy(() -> exec.run(ctx(job("j1", "resize", Map.of()))))
         .isInstanceOfSatisfying(
             RetryableJobException.class,
             e -> {
@@ -117,7 +117,7 @@ class HttpExecutorTest {
                   .isBetween(before.plusSeconds(7), Instant.now().plusSeconds(7));
             })
         .hasMessageContaining("busy");
-    assertThatThrownBy(() -> exec.handle(ctx(job("j2", "resize", Map.of()))))
+    assertThatThrownBy(() -> exec.run(ctx(job("j2", "resize", Map.of()))))
         .isInstanceOfSatisfying(
             RetryableJobException.class, e -> assertThat(e.retryNotBefore()).isEqualTo(date));
   }
@@ -126,7 +126,7 @@ class HttpExecutorTest {
   void otherClientErrorsArePermanent() {
     server.answer(s -> Answer.of(400, "bad size"));
 
-    assertThatThrownBy(() -> executor(type("/x", "")).handle(ctx(job("j1", "resize", Map.of()))))
+    assertThatThrownBy(() -> executor(type("/x", "")).run(ctx(job("j1", "resize", Map.of()))))
         .isInstanceOfSatisfying(
             PermanentJobException.class, e -> assertThat(e.code()).isEqualTo("HTTP_400"))
         .hasMessageContaining("bad size");
@@ -143,9 +143,9 @@ class HttpExecutorTest {
           }
           return Answer.of(200, "late");
         });
-    JobContext ctx = ctx(job("j1", "resize", Map.of()));
+    AttemptContext ctx = ctx(job("j1", "resize", Map.of()));
 
-    assertThatThrownBy(() -> executor(type("/x", "        timeout: 300ms\n")).handle(ctx))
+    assertThatThrownBy(() -> executor(type("/x", "        timeout: 300ms\n")).run(ctx))
         .isInstanceOf(AttemptTimedOutException.class);
     assertThat(ctx.usage().getLimit()).isEqualTo(ReasonCode.TIMED_OUT.code());
   }
@@ -153,9 +153,9 @@ class HttpExecutorTest {
   @Test
   void aBodyPastTheOutputCapIsTruncatedAndFlagged() throws Exception {
     server.answer(s -> Answer.of(200, "y".repeat(10_000)));
-    JobContext ctx = ctx(job("j1", "resize", Map.of()));
+    AttemptContext ctx = ctx(job("j1", "resize", Map.of()));
 
-    String out = executor(type("/x", "      limits: {output: 1KB}\n")).handle(ctx);
+    String out = executor(type("/x", "      limits: {output: 1KB}\n")).run(ctx);
 
     assertThat(out).hasSize(1024);
     assertThat(ctx.usage().getOutputBytes()).isEqualTo(10_000);
@@ -176,7 +176,7 @@ class HttpExecutorTest {
             + "/x\"}\n";
     JobTypeSpec type = ConfigLoader.fromYaml(yaml, Map.of(), Map.of()).jobType("down");
 
-    assertThatThrownBy(() -> executor(type).handle(ctx(job("j1", "down", Map.of()))))
+    assertThatThrownBy(() -> executor(type).run(ctx(job("j1", "down", Map.of()))))
         .isInstanceOfSatisfying(
             RetryableJobException.class, e -> assertThat(e.code()).isEqualTo("HTTP_CONNECTION"));
   }
@@ -193,14 +193,14 @@ class HttpExecutorTest {
                 "        breaker: {failureRate: 50, window: 2, minCalls: 2, openFor: 500ms}\n"));
 
     // two failures open the breaker
-    assertThatThrownBy(() -> exec.handle(ctx(job("a", "resize", Map.of()))))
+    assertThatThrownBy(() -> exec.run(ctx(job("a", "resize", Map.of()))))
         .isInstanceOf(RetryableJobException.class);
-    assertThatThrownBy(() -> exec.handle(ctx(job("b", "resize", Map.of()))))
+    assertThatThrownBy(() -> exec.run(ctx(job("b", "resize", Map.of()))))
         .isInstanceOf(RetryableJobException.class);
 
     // while open: deferred, and the service is not called
     Instant now = Instant.now();
-    assertThatThrownBy(() -> exec.handle(ctx(job("c", "resize", Map.of()))))
+    assertThatThrownBy(() -> exec.run(ctx(job("c", "resize", Map.of()))))
         .isInstanceOfSatisfying(DeferJobException.class, e -> assertThat(e.until()).isAfter(now));
     assertThat(server.requests).hasSize(2);
 
@@ -210,7 +210,7 @@ class HttpExecutorTest {
         .pollInterval(Duration.ofMillis(50))
         .ignoreException(DeferJobException.class)
         .untilAsserted(
-            () -> assertThat(exec.handle(ctx(job("d", "resize", Map.of())))).isEqualTo("up"));
+            () -> assertThat(exec.run(ctx(job("d", "resize", Map.of())))).isEqualTo("up"));
     assertThat(server.requests).hasSize(3);
     assertThat(executorState(exec)).isEqualTo(CircuitBreaker.State.CLOSED);
   }

@@ -12,8 +12,8 @@ import dev.runex.config.SandboxMode;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobLimits;
 import dev.runex.schemas.ReasonCode;
+import dev.runex.workers.execution.AttemptContext;
 import dev.runex.workers.execution.AttemptTimedOutException;
-import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.PermanentJobException;
 import dev.runex.workers.handler.RetryableJobException;
 import dev.runex.workers.testing.CiRequirement;
@@ -66,9 +66,9 @@ class ProcessExecutorTest {
         hostEnv);
   }
 
-  private static JobContext ctx(Job job, Duration timeout) {
+  private static AttemptContext ctx(Job job, Duration timeout) {
     Instant now = Instant.now();
-    return new JobContext(job, "w1", now, now.plus(timeout));
+    return new AttemptContext(job, "w1", now, now.plus(timeout));
   }
 
   @Test
@@ -89,7 +89,7 @@ class ProcessExecutorTest {
                 "x", "; rm -rf / ; touch pwned", "y", "$(touch pwned2) `touch pwned3`", "n", 42L));
 
     // when
-    String out = executor(type, Map.of()).handle(ctx(job, Duration.ofSeconds(30)));
+    String out = executor(type, Map.of()).run(ctx(job, Duration.ofSeconds(30)));
 
     // then: each value arrived whole, as text; the absent optional parameter left no entry; nothing
     // ran
@@ -107,7 +107,7 @@ class ProcessExecutorTest {
     Map<String, String> host =
         Map.of("LANG", "C.UTF-8", "AWS_SECRET_ACCESS_KEY", "s3cr3t", "PATH", "/usr/bin");
 
-    String out = executor(type, host).handle(ctx(job("j2", "p", Map.of()), Duration.ofSeconds(30)));
+    String out = executor(type, host).run(ctx(job("j2", "p", Map.of()), Duration.ofSeconds(30)));
 
     assertThat(out.trim())
         .isEqualTo(
@@ -124,15 +124,12 @@ class ProcessExecutorTest {
             "        exitCodes: {\"3\": retryable}\n");
     ProcessExecutor exec = executor(type, Map.of());
 
-    assertThatThrownBy(
-            () -> exec.handle(ctx(job("a", "p", Map.of("n", 75L)), Duration.ofSeconds(30))))
+    assertThatThrownBy(() -> exec.run(ctx(job("a", "p", Map.of("n", 75L)), Duration.ofSeconds(30))))
         .isInstanceOfSatisfying(
             RetryableJobException.class, e -> assertThat(e.code()).isEqualTo("EXIT_75"));
-    assertThatThrownBy(
-            () -> exec.handle(ctx(job("b", "p", Map.of("n", 3L)), Duration.ofSeconds(30))))
+    assertThatThrownBy(() -> exec.run(ctx(job("b", "p", Map.of("n", 3L)), Duration.ofSeconds(30))))
         .isInstanceOf(RetryableJobException.class);
-    assertThatThrownBy(
-            () -> exec.handle(ctx(job("c", "p", Map.of("n", 4L)), Duration.ofSeconds(30))))
+    assertThatThrownBy(() -> exec.run(ctx(job("c", "p", Map.of("n", 4L)), Duration.ofSeconds(30))))
         .isInstanceOfSatisfying(
             PermanentJobException.class, e -> assertThat(e.code()).isEqualTo("EXIT_4"))
         .hasMessageContaining("stderr: broken");
@@ -148,9 +145,9 @@ class ProcessExecutorTest {
         Job.newBuilder(job("m", "p", Map.of()))
             .setLimits(JobLimits.newBuilder().setMemoryBytes(64L << 20).build())
             .build();
-    JobContext ctx = ctx(job, Duration.ofSeconds(30));
+    AttemptContext ctx = ctx(job, Duration.ofSeconds(30));
 
-    assertThatThrownBy(() -> executor(type, Map.of()).handle(ctx))
+    assertThatThrownBy(() -> executor(type, Map.of()).run(ctx))
         .isInstanceOfSatisfying(
             PermanentJobException.class,
             e -> assertThat(e.code()).isEqualTo(ReasonCode.MEMORY_LIMIT.code()));
@@ -171,11 +168,11 @@ class ProcessExecutorTest {
     // given: a job that ignores SIGTERM, so the sandbox must SIGKILL it after the grace period
     CiRequirement.require(tools.time() != null, "GNU time (CPU time and peak memory)");
     JobTypeSpec type = type(STUBBORN_SPINNER, "");
-    JobContext ctx =
+    AttemptContext ctx =
         ctx(job("t2", "p", Map.of("x", "runex-" + UUID.randomUUID())), Duration.ofSeconds(2));
 
     // when
-    assertThatThrownBy(() -> executor(type, Map.of()).handle(ctx))
+    assertThatThrownBy(() -> executor(type, Map.of()).run(ctx))
         .isInstanceOf(AttemptTimedOutException.class);
 
     // then: GNU time's report survived the kill
@@ -190,14 +187,14 @@ class ProcessExecutorTest {
     CiRequirement.require(tools.time() != null, "GNU time (CPU time and peak memory)");
     String marker = "runex-" + UUID.randomUUID();
     JobTypeSpec type = type(STUBBORN_SPINNER, "");
-    JobContext ctx = ctx(job("c2", "p", Map.of("x", marker)), Duration.ofSeconds(60));
+    AttemptContext ctx = ctx(job("c2", "p", Map.of("x", marker)), Duration.ofSeconds(60));
     ProcessExecutor exec = executor(type, Map.of());
     CompletableFuture<Throwable> ended = new CompletableFuture<>();
     Thread worker =
         new Thread(
             () -> {
               try {
-                exec.handle(ctx);
+                exec.run(ctx);
                 ended.complete(null);
               } catch (Throwable t) {
                 ended.complete(t);
@@ -220,9 +217,9 @@ class ProcessExecutorTest {
   @Test
   void theDeadlineEndsTheProcessAsATimeout() {
     JobTypeSpec type = type("[" + ProcessSandboxTest.PYTHON + ", -c, 'while True: pass']", "");
-    JobContext ctx = ctx(job("t", "p", Map.of()), Duration.ofMillis(500));
+    AttemptContext ctx = ctx(job("t", "p", Map.of()), Duration.ofMillis(500));
 
-    assertThatThrownBy(() -> executor(type, Map.of()).handle(ctx))
+    assertThatThrownBy(() -> executor(type, Map.of()).run(ctx))
         .isInstanceOf(AttemptTimedOutException.class);
     assertThat(ctx.usage().getLimit()).isEqualTo(ReasonCode.TIMED_OUT.code());
     assertThat(ctx.usage().getWallMs()).isPositive();

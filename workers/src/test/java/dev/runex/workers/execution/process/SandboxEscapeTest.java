@@ -10,12 +10,12 @@ import dev.runex.config.ConfigException;
 import dev.runex.config.ConfigLoader;
 import dev.runex.config.JobTypeSpec;
 import dev.runex.config.SandboxMode;
+import dev.runex.workers.execution.AttemptContext;
 import dev.runex.workers.execution.AttemptTimedOutException;
 import dev.runex.workers.execution.process.SandboxEscapes.Escape;
 import dev.runex.workers.execution.process.SandboxEscapes.Host;
 import dev.runex.workers.execution.process.SandboxEscapes.Outcome;
 import dev.runex.workers.execution.process.SandboxEscapes.Run;
-import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.PermanentJobException;
 import dev.runex.workers.handler.RetryableJobException;
 import dev.runex.workers.testing.CiRequirement;
@@ -240,14 +240,14 @@ class SandboxEscapeTest {
                 SandboxUids.forThisProcess()),
             Map.of("PATH", "/usr/bin:/bin"));
     Instant now = Instant.now();
-    JobContext ctx =
-        new JobContext(
+    AttemptContext ctx =
+        new AttemptContext(
             job(jobId == null ? "escape" : jobId, "escape", params), "w1", now, now.plus(timeout));
     Outcome outcome;
     String output = "";
     String failure = "";
     try {
-      output = executor.handle(ctx);
+      output = executor.run(ctx);
       String limit = ctx.usage().getLimit();
       outcome = new Outcome("SUCCEEDED", limit == null ? "-" : limit);
     } catch (PermanentJobException p) {

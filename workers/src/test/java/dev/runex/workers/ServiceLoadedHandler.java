@@ -1,4 +1,4 @@
-package dev.runex.workers.execution;
+package dev.runex.workers;
 
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.JobHandler;

@@ -1,5 +1,8 @@
-package dev.runex.workers.execution;
+package dev.runex.workers;
 
+import dev.runex.workers.execution.EchoHandler;
+import dev.runex.workers.execution.FailHandler;
+import dev.runex.workers.execution.SleepHandler;
 import dev.runex.workers.handler.JobHandler;
 import java.util.Map;
 import java.util.Optional;
