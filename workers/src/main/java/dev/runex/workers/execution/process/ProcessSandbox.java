@@ -3,6 +3,8 @@ package dev.runex.workers.execution.process;
 import dev.runex.config.ExecutionLimits;
 import dev.runex.config.SandboxMode;
 import dev.runex.schemas.ReasonCode;
+import dev.runex.workers.cleanup.AttemptDirectory;
+import dev.runex.workers.cleanup.ProcessTree;
 import dev.runex.workers.execution.process.SandboxRun.Ending;
 import dev.runex.workers.handler.PermanentJobException;
 import java.io.File;

@@ -1,6 +1,7 @@
 package dev.runex.workers.execution.process;
 
 import dev.runex.config.ExecutionLimits;
+import dev.runex.workers.cleanup.AttemptDirectory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runex.config.ExecutionLimits;
 import dev.runex.schemas.ReasonCode;
+import dev.runex.workers.cleanup.AttemptDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,19 +83,6 @@ class SandboxPartsTest {
       assertThat(bare).doesNotContain("/usr/bin/bwrap", "/usr/bin/setpriv");
       assertThat(networked).doesNotContain("--unshare-net");
     }
-  }
-
-  @Test
-  void theAttemptDirectoryIsDeletedWhateverTheJobLeftInIt() throws IOException {
-    AttemptDirectory dir = AttemptDirectory.create(tmp, "j", 1, -1);
-    Path locked = Files.createDirectories(dir.work().resolve("a/b"));
-    Files.writeString(locked.resolve("f"), "x");
-    locked.toFile().setReadable(false);
-    locked.toFile().setExecutable(false);
-
-    dir.close();
-
-    assertThat(dir.root()).doesNotExist();
   }
 
   @Test

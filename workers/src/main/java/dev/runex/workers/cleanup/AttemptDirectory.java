@@ -1,4 +1,4 @@
-package dev.runex.workers.execution.process;
+package dev.runex.workers.cleanup;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -11,12 +11,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.UUID;
 
 /**
- * The fresh directory of one attempt: {@code work/} (the job's working directory, owned by the
- * job's uid, mode 0700, the only host path it may write) and {@code acct/} (root-only: GNU time's
- * report, which the job can neither read nor forge). Both are deleted, whatever happened, by {@link
- * #close()}.
+ * The fresh directory of one process attempt: {@code work/} (the job's working directory, owned by
+ * the job's uid, mode 0700, the only host path it may write) and {@code acct/} (root-only: GNU
+ * time's report, which the job can neither read nor forge). Cleanup: the process sandbox deletes
+ * both, with whatever the job left in them (also directories it made unreadable), by {@link
+ * #close()} as soon as the attempt's processes are gone — after success, failure, timeout or
+ * cancellation alike.
  */
-final class AttemptDirectory implements AutoCloseable {
+public final class AttemptDirectory implements AutoCloseable {
   private final Path root;
   private final Path work;
   private final Path acct;
@@ -31,7 +33,7 @@ final class AttemptDirectory implements AutoCloseable {
    * Creates {@code <parent>/<job>-<attempt>-<random>/{work,acct}}; {@code uid} owns work (-1: leave
    * it to us).
    */
-  static AttemptDirectory create(Path parent, String jobId, int attempt, int uid)
+  public static AttemptDirectory create(Path parent, String jobId, int attempt, int uid)
       throws IOException {
     Files.createDirectories(parent);
     // others may traverse (each job reaches its own work dir) but not list: jobs cannot see each
@@ -60,15 +62,15 @@ final class AttemptDirectory implements AutoCloseable {
     return dir;
   }
 
-  Path root() {
+  public Path root() {
     return root;
   }
 
-  Path work() {
+  public Path work() {
     return work;
   }
 
-  Path acct() {
+  public Path acct() {
     return acct;
   }
 

@@ -1,4 +1,4 @@
-package dev.runex.workers.execution.process;
+package dev.runex.workers.cleanup;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -18,13 +18,15 @@ import java.util.stream.Collectors;
  * job's process group (a double-forked daemon is not a descendant any more, but it keeps the group
  * unless it calls setsid itself).
  *
- * <p>{@link #terminate}: SIGTERM to every member except the wrappers (bwrap, GNU time: they must
- * outlive the job to report on it), up to {@code grace} for the job to exit, then SIGKILL to the
- * job's processes, a moment for the wrappers to write their report and exit, and SIGKILL to
- * whatever is left, wrappers included. Killing bwrap also kills its namespace's init, and with it
- * every process in the namespace.
+ * <p>Cleanup of a process attempt, by the process sandbox: {@link #terminate} at the deadline or
+ * when the attempt is cancelled (SIGTERM to every member except the wrappers — bwrap, GNU time:
+ * they must outlive the job to report on it — up to {@code runex.worker.killGrace} for the job to
+ * exit, then SIGKILL to the job's processes, a moment for the wrappers to write their report and
+ * exit, and SIGKILL to whatever is left, wrappers included; killing bwrap also kills its
+ * namespace's init, and with it every process in the namespace), and {@link #killAll} after every
+ * run however it ended, so nothing of a job outlives it (a finished job's leftovers included).
  */
-final class ProcessTree {
+public final class ProcessTree {
   /** How long the wrappers get to report and exit after the job's processes were killed. */
   static final Duration REPORT_WAIT = Duration.ofSeconds(2);
 
@@ -32,14 +34,19 @@ final class ProcessTree {
   private final boolean ownProcessGroup;
   private final Set<String> wrappers;
 
-  ProcessTree(Process process, boolean ownProcessGroup, Set<Path> wrappers) {
+  /**
+   * @param ownProcessGroup the job was started in a process group of its own (setsid, without
+   *     bubblewrap): members of that group count too
+   * @param wrappers executables that wrap the job and must outlive its SIGTERM
+   */
+  public ProcessTree(Process process, boolean ownProcessGroup, Set<Path> wrappers) {
     this.process = process;
     this.ownProcessGroup = ownProcessGroup;
     this.wrappers = wrappers.stream().map(Path::toString).collect(Collectors.toSet());
   }
 
   /** The job's processes alive now (the started process excluded). */
-  Set<ProcessHandle> members() {
+  public Set<ProcessHandle> members() {
     Set<ProcessHandle> all = new LinkedHashSet<>();
     process.toHandle().descendants().forEach(all::add);
     if (ownProcessGroup) {
@@ -53,7 +60,7 @@ final class ProcessTree {
    * Ends the job: TERM, up to {@code grace}, KILL. Runs to completion even when the calling thread
    * is interrupted (the interrupt is kept for the caller).
    */
-  void terminate(Duration grace) {
+  public void terminate(Duration grace) {
     boolean interrupted = Thread.interrupted();
     try {
       for (ProcessHandle h : members()) {
@@ -86,7 +93,7 @@ final class ProcessTree {
    * killing it together with the job would lose the usage of every job stopped at its deadline or
    * cancelled.
    */
-  void killAll() {
+  public void killAll() {
     boolean interrupted = Thread.interrupted();
     try {
       for (int round = 0; round < 3; round++) {
