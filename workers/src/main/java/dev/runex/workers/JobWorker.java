@@ -1,6 +1,7 @@
 package dev.runex.workers;
 
 import dev.runex.config.RunexConfig;
+import dev.runex.monitoring.health.HealthIndicator;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.topics.RunexTopics;
@@ -164,7 +165,7 @@ public final class JobWorker implements AutoCloseable {
    * Liveness and readiness of this worker (see {@link WorkerHealth}): what {@code /health/live} and
    * {@code /health/ready} answer.
    */
-  public WorkerHealth health() {
+  public HealthIndicator health() {
     return new WorkerHealth(this::view);
   }
 
