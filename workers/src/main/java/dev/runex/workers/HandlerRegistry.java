@@ -1,9 +1,9 @@
 package dev.runex.workers;
 
-import dev.runex.workers.execution.EchoHandler;
-import dev.runex.workers.execution.FailHandler;
-import dev.runex.workers.execution.SleepHandler;
 import dev.runex.workers.handler.JobHandler;
+import dev.runex.workers.internal.execution.EchoHandler;
+import dev.runex.workers.internal.execution.FailHandler;
+import dev.runex.workers.internal.execution.SleepHandler;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;

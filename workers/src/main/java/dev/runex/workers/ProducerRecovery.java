@@ -1,7 +1,7 @@
 package dev.runex.workers;
 
-import dev.runex.workers.output.FatalTransactionException;
-import dev.runex.workers.output.ProducerLostException;
+import dev.runex.workers.internal.output.FatalTransactionException;
+import dev.runex.workers.internal.output.ProducerLostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;

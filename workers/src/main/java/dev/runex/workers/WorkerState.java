@@ -1,10 +1,10 @@
 package dev.runex.workers;
 
-import dev.runex.workers.admission.JobAdmission;
-import dev.runex.workers.execution.KeyedDispatcher;
-import dev.runex.workers.monitoring.WorkerMetrics;
-import dev.runex.workers.offsets.AssignedPartitions;
-import dev.runex.workers.output.OutputTransaction;
+import dev.runex.workers.internal.admission.JobAdmission;
+import dev.runex.workers.internal.execution.KeyedDispatcher;
+import dev.runex.workers.internal.monitoring.WorkerMetrics;
+import dev.runex.workers.internal.offsets.AssignedPartitions;
+import dev.runex.workers.internal.output.OutputTransaction;
 import java.time.Clock;
 import org.apache.kafka.clients.consumer.Consumer;
 

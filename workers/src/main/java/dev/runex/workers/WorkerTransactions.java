@@ -1,11 +1,11 @@
 package dev.runex.workers;
 
-import dev.runex.workers.execution.RegistryUnavailableException;
-import dev.runex.workers.offsets.AssignedPartition;
-import dev.runex.workers.offsets.OffsetTracker;
-import dev.runex.workers.output.AbortedTransactionException;
-import dev.runex.workers.output.FatalTransactionException;
-import dev.runex.workers.output.ProducerLostException;
+import dev.runex.workers.internal.execution.RegistryUnavailableException;
+import dev.runex.workers.internal.offsets.AssignedPartition;
+import dev.runex.workers.internal.offsets.OffsetTracker;
+import dev.runex.workers.internal.output.AbortedTransactionException;
+import dev.runex.workers.internal.output.FatalTransactionException;
+import dev.runex.workers.internal.output.ProducerLostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.runex.config.RunexConfig;
 import dev.runex.monitoring.health.HealthReport;
 import dev.runex.schemas.topics.RunexTopics;
-import dev.runex.workers.monitoring.WorkerHealth;
+import dev.runex.workers.internal.monitoring.WorkerHealth;
 import dev.runex.workers.testing.TestConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
