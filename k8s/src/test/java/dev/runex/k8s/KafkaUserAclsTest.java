@@ -3,12 +3,12 @@ package dev.runex.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runex.config.RunexConfig;
+import dev.runex.config.Settings;
 import dev.runex.k8s.keda.ScaledObject;
 import dev.runex.launcher.local.TopicProvisioner;
 import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.topology.RunexTopology;
-import dev.runex.workers.WorkerSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
@@ -87,10 +87,12 @@ class KafkaUserAclsTest {
       for (Manifest d : WorkerPoolsTest.workers(objects)) {
         RunexConfig cfg = PodConfig.of(objects, d, "worker").load();
         RunexTopics topics = cfg.topics();
-        WorkerSettings s = WorkerSettings.from(cfg);
+        String pool = cfg.string(Settings.WORKER_POOL);
+        // a worker's transactional id is <its group>.<worker id> (WorkerClientConfigsTest)
+        String groupId = cfg.workerGroupId(pool);
         Set<String> reads = new TreeSet<>(List.of(topics.control().name()));
         for (JobPriority p : JobPriority.values()) {
-          reads.add(topics.scheduled(s.pool(), p).name());
+          reads.add(topics.scheduled(pool, p).name());
         }
         // what a worker produces in its transactions (OutcomeRecords)
         Set<String> writes =
@@ -108,13 +110,10 @@ class KafkaUserAclsTest {
         assertThat(g.topics(AclOperation.WRITE)).as(dir + " " + user + " Write").isEqualTo(writes);
         assertThat(g.describeOnly())
             .as(dir + " " + user)
-            .isEqualTo(checkedOnly(cfg, List.of(s.pool()), reads, writes));
+            .isEqualTo(checkedOnly(cfg, List.of(pool), reads, writes));
         assertThat(g.prefixedTopics()).as(dir + " " + user).isEmpty();
-        assertThat(g.groups()).as(dir + " " + user).isEqualTo(Set.of(s.groupId()));
-        assertThat(g.transactionalPrefixes())
-            .as(dir + " " + user)
-            .isEqualTo(Set.of(s.groupId() + "."));
-        assertThat(s.transactionalId()).startsWith(s.groupId() + ".");
+        assertThat(g.groups()).as(dir + " " + user).isEqualTo(Set.of(groupId));
+        assertThat(g.transactionalPrefixes()).as(dir + " " + user).isEqualTo(Set.of(groupId + "."));
       }
     }
   }

@@ -8,7 +8,6 @@ import dev.runex.config.Settings;
 import dev.runex.k8s.keda.ScaledObject;
 import dev.runex.schemas.JobPriority;
 import dev.runex.workers.JobWorker;
-import dev.runex.workers.WorkerSettings;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehavior;
 import java.nio.file.Path;
@@ -53,11 +52,14 @@ class WorkerPoolsTest {
     for (Path dir : Overlays.all()) {
       List<Manifest> objects = Overlays.render(dir);
       for (Manifest d : workers(objects)) {
-        WorkerSettings s = WorkerSettings.from(PodConfig.of(objects, d, "worker").load());
+        RunexConfig cfg = PodConfig.of(objects, d, "worker").load();
         long grace = d.at("/spec/template/spec/terminationGracePeriodSeconds").asLong();
         assertThat(grace)
             .as(d.describe())
-            .isGreaterThan(s.drainTimeout().plus(JobWorker.CLOSE_MARGIN).toSeconds());
+            .isGreaterThan(
+                cfg.duration(Settings.WORKER_DRAIN_TIMEOUT)
+                    .plus(JobWorker.CLOSE_MARGIN)
+                    .toSeconds());
       }
     }
   }
@@ -89,8 +91,7 @@ class WorkerPoolsTest {
         ScaledObject.Spec spec = ((ScaledObject) m.model()).getSpec();
         Manifest target = PodConfig.find(objects, "Deployment", spec.scaleTargetRef().name());
         RunexConfig cfg = PodConfig.of(objects, target, "worker").load();
-        WorkerSettings worker = WorkerSettings.from(cfg);
-        String pool = worker.pool();
+        String pool = cfg.string(Settings.WORKER_POOL);
         String where = dir.getFileName() + " " + m.describe();
 
         assertThat(m.at("/metadata/labels/runex.dev~1pool").asText()).as(where).isEqualTo(pool);
@@ -105,7 +106,7 @@ class WorkerPoolsTest {
             .as(where)
             .allSatisfy(
                 t -> {
-                  assertThat(t.metadata().get("consumerGroup")).isEqualTo(worker.groupId());
+                  assertThat(t.metadata().get("consumerGroup")).isEqualTo(cfg.workerGroupId(pool));
                   assertThat(t.metadata().get("bootstrapServers"))
                       .isEqualTo(cfg.bootstrapServers());
                   assertThat(t.authenticationRef()).isNotNull();

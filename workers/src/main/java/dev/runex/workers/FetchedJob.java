@@ -1,8 +1,8 @@
 package dev.runex.workers;
 
 import dev.runex.schemas.Job;
-import dev.runex.workers.deadletter.SourceCoordinates;
-import dev.runex.workers.monitoring.TraceContext;
+import dev.runex.workers.internal.deadletter.SourceCoordinates;
+import dev.runex.workers.internal.monitoring.TraceContext;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;

@@ -1,7 +1,7 @@
 package dev.runex.workers;
 
-import dev.runex.workers.execution.AttemptOutcome;
-import dev.runex.workers.execution.RunningAttempt;
+import dev.runex.workers.internal.execution.AttemptOutcome;
+import dev.runex.workers.internal.execution.RunningAttempt;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;

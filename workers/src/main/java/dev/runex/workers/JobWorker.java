@@ -1,16 +1,16 @@
 package dev.runex.workers;
 
 import dev.runex.config.RunexConfig;
+import dev.runex.monitoring.health.HealthIndicator;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
-import dev.runex.workers.control.ControlTable;
-import dev.runex.workers.control.ControlTableReader;
-import dev.runex.workers.execution.HandlerRegistry;
-import dev.runex.workers.execution.ScheduledJobDecoder;
-import dev.runex.workers.monitoring.WorkerHealth;
-import dev.runex.workers.output.OutcomeRecords;
+import dev.runex.workers.internal.control.ControlTable;
+import dev.runex.workers.internal.control.ControlTableReader;
+import dev.runex.workers.internal.execution.ScheduledJobDecoder;
+import dev.runex.workers.internal.monitoring.WorkerHealth;
+import dev.runex.workers.internal.output.OutcomeRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -165,7 +165,7 @@ public final class JobWorker implements AutoCloseable {
    * Liveness and readiness of this worker (see {@link WorkerHealth}): what {@code /health/live} and
    * {@code /health/ready} answer.
    */
-  public WorkerHealth health() {
+  public HealthIndicator health() {
     return new WorkerHealth(this::view);
   }
 

@@ -1,10 +1,10 @@
 package dev.runex.workers;
 
 import dev.runex.schemas.Job;
-import dev.runex.workers.execution.AttemptOutcome;
-import dev.runex.workers.monitoring.JobMdc;
-import dev.runex.workers.monitoring.WorkerMetrics;
-import dev.runex.workers.output.AttemptOutputs;
+import dev.runex.workers.internal.execution.AttemptOutcome;
+import dev.runex.workers.internal.monitoring.JobMdc;
+import dev.runex.workers.internal.monitoring.WorkerMetrics;
+import dev.runex.workers.internal.output.AttemptOutputs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package dev.runex.workers;
 
-import dev.runex.workers.output.FatalTransactionException;
-import dev.runex.workers.output.ProducerLostException;
+import dev.runex.workers.internal.output.FatalTransactionException;
+import dev.runex.workers.internal.output.ProducerLostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -29,16 +29,16 @@ final class ProducerRecovery {
   static final long FIRST_BACKOFF_MS = 500;
   static final long MAX_BACKOFF_MS = 10_000;
 
-  private final WorkerLoop loop;
+  private final WorkerState state;
   private final String workerId;
   private boolean active;
   private long backoffMs;
   private int attempts;
   private Instant nextAttempt = Instant.MIN;
 
-  ProducerRecovery(WorkerLoop loop) {
-    this.loop = loop;
-    this.workerId = loop.settings.workerId();
+  ProducerRecovery(WorkerState state) {
+    this.state = state;
+    this.workerId = state.settings().workerId();
   }
 
   /** True from a lost producer until a new one works and the partitions were re-read. */
@@ -53,15 +53,15 @@ final class ProducerRecovery {
           "worker {}: {}; abandoning {} running job(s), making a new producer and resuming from the committed offsets",
           workerId,
           e.getMessage(),
-          loop.inFlight.size());
+          state.inFlight().size());
       active = true;
       attempts = 0;
       backoffMs = FIRST_BACKOFF_MS;
-      nextAttempt = loop.clock.instant();
+      nextAttempt = state.clock().instant();
     }
-    loop.inFlight.abandonAll();
-    loop.dispatcher.clearQueued();
-    loop.admission.dropWaitingIf(f -> true);
+    state.inFlight().abandonAll();
+    state.dispatcher().clearQueued();
+    state.admission().dropWaitingIf(f -> true);
   }
 
   /**
@@ -71,12 +71,12 @@ final class ProducerRecovery {
    * @throws FatalTransactionException when the new producer finds itself fenced
    */
   boolean tryResume() {
-    if (!active || loop.clock.instant().isBefore(nextAttempt)) {
+    if (!active || state.clock().instant().isBefore(nextAttempt)) {
       return false;
     }
     attempts++;
     try {
-      loop.tx.init();
+      state.tx().init();
       resumeFromCommitted();
     } catch (ProducerLostException | TimeoutException e) {
       log.warn(
@@ -85,7 +85,7 @@ final class ProducerRecovery {
           attempts,
           e.getMessage(),
           backoffMs);
-      nextAttempt = loop.clock.instant().plus(Duration.ofMillis(backoffMs));
+      nextAttempt = state.clock().instant().plus(Duration.ofMillis(backoffMs));
       backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
       return false;
     }
@@ -94,7 +94,7 @@ final class ProducerRecovery {
         "worker {} resumed with a new producer after {} attempt(s), from the committed offsets of {}",
         workerId,
         attempts,
-        loop.partitions.partitions());
+        state.partitions().partitions());
     return true;
   }
 
@@ -103,17 +103,17 @@ final class ProducerRecovery {
    * where this worker began fetching it.
    */
   private void resumeFromCommitted() {
-    Set<TopicPartition> owned = new HashSet<>(loop.partitions.partitions());
-    owned.retainAll(loop.consumer.assignment());
-    Map<TopicPartition, OffsetAndMetadata> committed = loop.consumer.committed(owned);
-    Map<TopicPartition, Long> fromMemory = loop.partitions.rewindAll();
+    Set<TopicPartition> owned = new HashSet<>(state.partitions().partitions());
+    owned.retainAll(state.consumer().assignment());
+    Map<TopicPartition, OffsetAndMetadata> committed = state.consumer().committed(owned);
+    Map<TopicPartition, Long> fromMemory = state.partitions().rewindAll();
     for (TopicPartition tp : owned) {
       OffsetAndMetadata c = committed.get(tp);
       if (c != null) {
-        loop.partitions.add(tp, WorkerTransactions.trackerFor(tp, c));
-        loop.consumer.seek(tp, c.offset());
+        state.partitions().add(tp, WorkerTransactions.trackerFor(tp, c));
+        state.consumer().seek(tp, c.offset());
       } else if (fromMemory.containsKey(tp)) {
-        loop.consumer.seek(tp, fromMemory.get(tp));
+        state.consumer().seek(tp, fromMemory.get(tp));
       }
     }
   }

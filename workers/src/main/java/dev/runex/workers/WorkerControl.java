@@ -2,9 +2,9 @@ package dev.runex.workers;
 
 import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.Job;
-import dev.runex.workers.admission.JobAdmission;
-import dev.runex.workers.control.ControlTable;
-import dev.runex.workers.execution.KeyedDispatcher;
+import dev.runex.workers.internal.admission.JobAdmission;
+import dev.runex.workers.internal.control.ControlTable;
+import dev.runex.workers.internal.execution.KeyedDispatcher;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;

@@ -4,28 +4,28 @@ import dev.runex.config.JobTypeSpec;
 import dev.runex.config.RunexConfig;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.lifecycle.Deadlines;
-import dev.runex.workers.admission.FlowControl;
-import dev.runex.workers.admission.JobAdmission;
-import dev.runex.workers.admission.MemoryBudget;
-import dev.runex.workers.admission.PriorityRanks;
-import dev.runex.workers.control.ControlTable;
-import dev.runex.workers.execution.AttemptOutcome;
-import dev.runex.workers.execution.FailureClassifier;
-import dev.runex.workers.execution.JobRunner;
-import dev.runex.workers.execution.KeyedDispatcher;
-import dev.runex.workers.execution.RegistryUnavailableException;
-import dev.runex.workers.execution.ScheduledJobDecoder;
-import dev.runex.workers.execution.TypeExecutors;
-import dev.runex.workers.execution.TypeExecutors.Executor;
-import dev.runex.workers.execution.UndecodableJobException;
-import dev.runex.workers.handler.JobContext;
-import dev.runex.workers.monitoring.WorkerMetrics;
-import dev.runex.workers.offsets.AssignedPartition;
-import dev.runex.workers.offsets.AssignedPartitions;
-import dev.runex.workers.offsets.OffsetTracker;
-import dev.runex.workers.output.OutcomeRecords;
-import dev.runex.workers.output.OutputTransaction;
-import dev.runex.workers.output.ProducerLostException;
+import dev.runex.workers.internal.admission.FlowControl;
+import dev.runex.workers.internal.admission.JobAdmission;
+import dev.runex.workers.internal.admission.MemoryBudget;
+import dev.runex.workers.internal.admission.PriorityRanks;
+import dev.runex.workers.internal.control.ControlTable;
+import dev.runex.workers.internal.execution.AttemptContext;
+import dev.runex.workers.internal.execution.AttemptOutcome;
+import dev.runex.workers.internal.execution.FailureClassifier;
+import dev.runex.workers.internal.execution.JobRunner;
+import dev.runex.workers.internal.execution.KeyedDispatcher;
+import dev.runex.workers.internal.execution.RegistryUnavailableException;
+import dev.runex.workers.internal.execution.ScheduledJobDecoder;
+import dev.runex.workers.internal.execution.TypeExecutors;
+import dev.runex.workers.internal.execution.TypeExecutors.Executor;
+import dev.runex.workers.internal.execution.UndecodableJobException;
+import dev.runex.workers.internal.monitoring.WorkerMetrics;
+import dev.runex.workers.internal.offsets.AssignedPartition;
+import dev.runex.workers.internal.offsets.AssignedPartitions;
+import dev.runex.workers.internal.offsets.OffsetTracker;
+import dev.runex.workers.internal.output.OutcomeRecords;
+import dev.runex.workers.internal.output.OutputTransaction;
+import dev.runex.workers.internal.output.ProducerLostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
@@ -49,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * ({@link JobAdmission}) → turn outcomes into records in the open transaction ({@link AttemptEnds})
  * → every commit interval, commit them with the consumed offsets → pause or resume fetching (also
  * while the worker is full, beyond a small buffer). Rebalances and failures go through {@link
- * WorkerTransactions}.
+ * WorkerTransactions}; what both act on is the {@link WorkerState}.
  *
  * <p>Priorities: the loop consumes the pool's three scheduled topics. Among the jobs whose key is
  * free, a higher-priority one always starts first ({@link KeyedDispatcher} ranks), and while the
@@ -85,15 +84,7 @@ final class WorkerLoop implements Runnable {
   /** Poll timeout while a lost producer is replaced: the poll only keeps the membership alive. */
   private static final Duration RECOVERY_POLL = Duration.ofMillis(100);
 
-  final WorkerSettings settings;
-  final Consumer<String, byte[]> consumer;
-  final OutputTransaction tx;
-  final WorkerMetrics metrics;
-  final Clock clock;
-  final AssignedPartitions partitions = new AssignedPartitions();
-  final InFlightJobs inFlight = new InFlightJobs();
-  final KeyedDispatcher<Object, FetchedJob> dispatcher;
-  final JobAdmission<FetchedJob> admission;
+  private final WorkerState state;
   private final RunexConfig cfg;
   private final List<String> topics;
   private final PriorityRanks ranks;
@@ -105,33 +96,24 @@ final class WorkerLoop implements Runnable {
   private final WorkerTransactions transactions;
   private final AttemptEnds ends;
   private final WorkerControl control;
-  private volatile boolean stopRequested;
+  private final Completions completions;
   private volatile int buffered;
 
-  /**
-   * When the loop last came round (epoch millis), from its first poll on; -1 before. Read by other
-   * threads (health): a loop that stops coming round is stuck.
-   */
-  private volatile long lastRound = -1;
-
   WorkerLoop(WorkerSettings settings, RunexConfig cfg, WorkerParts parts, Clock clock) {
-    this.settings = settings;
     this.cfg = cfg;
     this.topics = parts.topics();
     this.ranks = new PriorityRanks(topics);
-    this.consumer = parts.consumer();
-    this.executors = new TypeExecutors(cfg, parts.handlers(), clock);
+    this.executors = new TypeExecutors(cfg, parts.handlers()::find, clock);
     this.outputs = parts.outputs();
     this.decoder = parts.decoder();
-    this.clock = clock;
     this.runner = new JobRunner(settings.concurrency(), clock);
-    this.dispatcher =
+    KeyedDispatcher<Object, FetchedJob> dispatcher =
         new KeyedDispatcher<>(
             settings.concurrency(),
             FetchedJob::orderingKey,
             f -> ranks.of(f.record().topic()),
             ranks.ranks());
-    this.admission =
+    JobAdmission<FetchedJob> admission =
         new JobAdmission<>(
             dispatcher,
             new MemoryBudget(settings.memoryBudget()),
@@ -141,23 +123,39 @@ final class WorkerLoop implements Runnable {
     this.flow =
         new FlowControl<>(
             settings.maxBuffered(), settings.maxUncommitted(), settings.concurrency());
-    this.metrics =
+    WorkerMetrics metrics =
         new WorkerMetrics(
             parts.meters(),
             cfg.jobTypes().keySet(),
             runner::busy,
             () -> buffered,
             () -> admission.budget().reserved());
-    this.tx = new OutputTransaction(parts.producer(), parts.producers(), metrics::bindProducer);
-    this.transactions = new WorkerTransactions(this);
-    this.ends = new AttemptEnds(cfg, tx, outputs, partitions, metrics, parts.control(), clock);
+    OutputTransaction tx =
+        new OutputTransaction(parts.producer(), parts.producers(), metrics::bindProducer);
+    this.state =
+        new WorkerState(
+            settings,
+            clock,
+            parts.consumer(),
+            tx,
+            metrics,
+            new AssignedPartitions(),
+            new InFlightJobs(),
+            dispatcher,
+            admission,
+            new WorkerState.StopFlag(),
+            new WorkerState.Rounds());
+    this.ends =
+        new AttemptEnds(cfg, tx, outputs, state.partitions(), metrics, parts.control(), clock);
+    this.completions = new Completions(state, ends);
+    this.transactions = new WorkerTransactions(state, completions);
     this.control =
-        new WorkerControl(parts.control(), settings, dispatcher, admission, inFlight, ends);
+        new WorkerControl(parts.control(), settings, dispatcher, admission, state.inFlight(), ends);
   }
 
   /** Asks the loop to drain, commit and close; returns at once. */
   void requestStop() {
-    stopRequested = true;
+    state.stop().request();
   }
 
   Optional<Throwable> failure() {
@@ -166,7 +164,7 @@ final class WorkerLoop implements Runnable {
 
   /** Epoch millis of the loop's last round, or -1 before it started polling. */
   long lastRound() {
-    return lastRound;
+    return state.rounds().last();
   }
 
   boolean assignmentReceived() {
@@ -178,34 +176,34 @@ final class WorkerLoop implements Runnable {
   }
 
   boolean stopRequested() {
-    return stopRequested;
+    return state.stop().requested();
   }
 
   @Override
   public void run() {
     try {
-      metrics.bindConsumer(consumer);
-      executors.prepare(cfg.jobTypes().values(), settings.pool());
+      state.metrics().bindConsumer(state.consumer());
+      executors.prepare(cfg.jobTypes().values(), state.settings().pool());
       try {
-        tx.init();
+        state.tx().init();
       } catch (ProducerLostException e) {
         transactions.producerLost(e); // e.g. the broker is not reachable yet: keep trying
       }
-      if (!control.awaitCaughtUp(() -> stopRequested)) {
-        stopRequested = true;
+      if (!control.awaitCaughtUp(() -> state.stop().requested())) {
+        state.stop().request();
       }
-      consumer.subscribe(topics, new WorkerRebalanceListener(transactions));
+      state.consumer().subscribe(topics, new WorkerRebalanceListener(transactions));
       log.info(
           "worker {} consuming {} (group {}, transactional id {}, concurrency {})",
-          settings.workerId(),
+          state.settings().workerId(),
           topics,
-          settings.groupId(),
-          settings.transactionalId(),
-          settings.concurrency());
-      lastRound = clock.millis();
-      while (!stopRequested && transactions.failure() == null) {
+          state.settings().groupId(),
+          state.settings().transactionalId(),
+          state.settings().concurrency());
+      state.rounds().mark(state.clock());
+      while (!state.stop().requested() && transactions.failure() == null) {
         pollOnce();
-        lastRound = clock.millis();
+        state.rounds().mark(state.clock());
       }
       if (transactions.failure() == null) {
         transactions.shutDown();
@@ -220,24 +218,24 @@ final class WorkerLoop implements Runnable {
   private void pollOnce() {
     if (transactions.recovering()) {
       // records fetched now are fetched again from the committed offsets once it resumes
-      consumer.poll(RECOVERY_POLL);
-      handleCompletions(); // outcomes of abandoned attempts: discarded
+      state.consumer().poll(RECOVERY_POLL);
+      completions.handleAll(); // outcomes of abandoned attempts: discarded
       transactions.tryResume();
       applyFlowControl();
       return;
     }
-    ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout());
+    ConsumerRecords<String, byte[]> records = state.consumer().poll(pollTimeout());
     checkStandstill();
     try {
       admit(records);
       control.apply();
-      handleCompletions();
+      completions.handleAll();
       startJobs();
-      if (inFlight.size() > 0 && !inFlight.hasCompletions() && !wantsRecords()) {
+      if (state.inFlight().size() > 0 && !state.inFlight().hasCompletions() && !wantsRecords()) {
         // every slot is busy (or the queued jobs wait for their keys): sleep on the completion
         // queue, which wakes at the first finished job, rather than in consumer.poll
-        awaitCompletion(COMPLETION_WAIT_MS);
-        handleCompletions();
+        completions.awaitOne(COMPLETION_WAIT_MS);
+        completions.handleAll();
         startJobs();
       }
       transactions.commitIfDue();
@@ -253,14 +251,18 @@ final class WorkerLoop implements Runnable {
    * A free slot and nothing queued that could use it: new records are what the worker waits for.
    */
   private boolean wantsRecords() {
-    return runner.hasFreeThread() && dispatcher.queued() == 0 && !admission.waitingForMemory();
+    return runner.hasFreeThread()
+        && state.dispatcher().queued() == 0
+        && !state.admission().waitingForMemory();
   }
 
   private Duration pollTimeout() {
-    if (inFlight.hasCompletions() || (inFlight.size() > 0 && !wantsRecords())) {
+    if (state.inFlight().hasCompletions() || (state.inFlight().size() > 0 && !wantsRecords())) {
       return Duration.ZERO;
     }
-    if (inFlight.size() > 0 || dispatcher.queued() > 0 || admission.waitingForMemory()) {
+    if (state.inFlight().size() > 0
+        || state.dispatcher().queued() > 0
+        || state.admission().waitingForMemory()) {
       return BUSY_POLL;
     }
     return idlePoll(transactions.untilCommitDue());
@@ -277,7 +279,7 @@ final class WorkerLoop implements Runnable {
 
   private void admit(ConsumerRecords<String, byte[]> records) {
     for (ConsumerRecord<String, byte[]> r : records) {
-      AssignedPartition p = partitions.get(new TopicPartition(r.topic(), r.partition()));
+      AssignedPartition p = state.partitions().get(new TopicPartition(r.topic(), r.partition()));
       if (p == null) {
         throw new IllegalStateException(
             "record from " + r.topic() + "-" + r.partition() + ", which is not assigned");
@@ -291,7 +293,7 @@ final class WorkerLoop implements Runnable {
         continue;
       }
       try {
-        dispatcher.offer(new FetchedJob(r, decoder.decode(r.topic(), r.value())));
+        state.dispatcher().offer(new FetchedJob(r, decoder.decode(r.topic(), r.value())));
       } catch (UndecodableJobException e) {
         ends.undecodable(p, r, e);
       }
@@ -303,10 +305,10 @@ final class WorkerLoop implements Runnable {
    * machine) may have lost its partitions: see {@link WorkerTransactions#membershipInDoubt}.
    */
   private void checkStandstill() {
-    long last = lastRound;
-    long stood = clock.millis() - last;
-    if (last >= 0 && stood > settings.sessionTimeout().toMillis()) {
-      lastRound = clock.millis();
+    long last = state.rounds().last();
+    long stood = state.clock().millis() - last;
+    if (last >= 0 && stood > state.settings().sessionTimeout().toMillis()) {
+      state.rounds().mark(state.clock());
       transactions.membershipInDoubt("the poll loop stood still for " + stood + " ms");
     }
   }
@@ -317,20 +319,20 @@ final class WorkerLoop implements Runnable {
       return;
     }
     JobAdmission.Admitted<FetchedJob> next;
-    while (runner.hasFreeThread() && (next = admission.next()) != null) {
+    while (runner.hasFreeThread() && (next = state.admission().next()) != null) {
       if (control.heldOrCancelled(next)) {
         continue;
       }
       if (next.fits()) {
         start(next.job(), next.memoryBytes());
       } else {
-        dispatcher.release(next.job().orderingKey());
-        Instant now = clock.instant();
+        state.dispatcher().release(next.job().orderingKey());
+        Instant now = state.clock().instant();
         ends.finish(
             next.job(),
             new AttemptOutcome.Failed(
                 FailureClassifier.memoryBudgetExceeded(
-                    next.memoryBytes(), admission.budget().capacity()),
+                    next.memoryBytes(), state.admission().budget().capacity()),
                 now,
                 now));
       }
@@ -352,51 +354,57 @@ final class WorkerLoop implements Runnable {
    */
   private void start(FetchedJob fetched, long memory) {
     Job job = fetched.job();
-    Instant now = clock.instant();
+    Instant now = state.clock().instant();
     JobTypeSpec spec = cfg.jobType(job.getType());
     if (Deadlines.expired(job, JobTypeSpec.maxQueueTimeOf(spec), now)) {
-      admission.budget().release(memory);
-      dispatcher.release(fetched.orderingKey());
+      state.admission().budget().release(memory);
+      state.dispatcher().release(fetched.orderingKey());
       ends.expired(fetched, spec, now);
       return;
     }
     Optional<Executor> executor = spec == null ? Optional.empty() : executors.find(spec);
     if (executor.isEmpty()) {
-      admission.budget().release(memory);
+      state.admission().budget().release(memory);
       var failure =
           spec == null
               ? FailureClassifier.unknownType(job.getType())
               : FailureClassifier.unknownHandler(spec.handler(), job.getType());
-      dispatcher.release(fetched.orderingKey());
+      state.dispatcher().release(fetched.orderingKey());
       ends.finish(fetched, new AttemptOutcome.Failed(failure, now, now));
       return;
     }
     boolean started = false;
     try {
-      tx.send(outputs.started(job, now));
-      JobContext ctx =
-          new JobContext(
-              job, settings.workerId(), now, now.plus(timeout(job, spec)), fetched.traceParent());
-      RunningJob running = inFlight.newJob(fetched);
+      state.tx().send(outputs.started(job, now));
+      AttemptContext ctx =
+          new AttemptContext(
+              job,
+              state.settings().workerId(),
+              now,
+              now.plus(timeout(job, spec)),
+              fetched.traceParent());
+      RunningJob running = state.inFlight().newJob(fetched);
       Executor e = executor.get();
       started = true; // from here the runner gives the memory back, whatever happens
-      inFlight.started(
-          running,
-          runner.start(
-              e.handler(),
-              ctx,
-              inFlight.reporter(running),
-              e.timerSlack(),
-              () -> admission.budget().release(memory)));
+      state
+          .inFlight()
+          .started(
+              running,
+              runner.start(
+                  e.body(),
+                  ctx,
+                  state.inFlight().reporter(running),
+                  e.timerSlack(),
+                  () -> state.admission().budget().release(memory)));
     } catch (RuntimeException e) {
       if (!started) {
-        admission.budget().release(memory);
+        state.admission().budget().release(memory);
       }
       // not started: its key must not stay locked, or the key's later jobs would never run
-      dispatcher.release(fetched.orderingKey());
+      state.dispatcher().release(fetched.orderingKey());
       throw e;
     }
-    metrics.started(job.getType(), Duration.between(job.getDueAt(), now));
+    state.metrics().started(job.getType(), Duration.between(job.getDueAt(), now));
   }
 
   /** The job's own timeout (its type's default when unset), never beyond the type's maximum. */
@@ -406,82 +414,48 @@ final class WorkerLoop implements Runnable {
     return requested.compareTo(spec.maxTimeout()) > 0 ? spec.maxTimeout() : requested;
   }
 
-  /** Waits up to {@code timeoutMs} for one outcome and handles it. */
-  void awaitCompletion(long timeoutMs) {
-    if (lastRound >= 0) {
-      lastRound = clock.millis(); // draining (also inside a rebalance callback) is progress
-    }
-    try {
-      Completion c = inFlight.poll(timeoutMs);
-      if (c != null) {
-        handle(c);
-      }
-    } catch (InterruptedException e) {
-      // nobody interrupts this thread but a JVM going down: behave as if close() was called
-      Thread.currentThread().interrupt();
-      stopRequested = true;
-    }
-  }
-
-  void handleCompletions() {
-    Completion c;
-    while ((c = inFlight.poll()) != null) {
-      handle(c);
-    }
-  }
-
-  private void handle(Completion c) {
-    FetchedJob fetched = c.job().fetched();
-    dispatcher.release(fetched.orderingKey());
-    if (!inFlight.retire(c)) {
-      log.debug("discarding the outcome of abandoned attempt {}", fetched.source());
-      return;
-    }
-    ends.finish(fetched, c.outcome());
-  }
-
   private void applyFlowControl() {
-    buffered = dispatcher.queued();
-    Set<TopicPartition> assigned = partitions.partitions();
+    buffered = state.dispatcher().queued();
+    Set<TopicPartition> assigned = state.partitions().partitions();
     boolean full =
         !runner.hasFreeThread()
-            || admission.waitingForMemory()
-            || dispatcher.active() >= settings.concurrency();
+            || state.admission().waitingForMemory()
+            || state.dispatcher().active() >= state.settings().concurrency();
     Set<TopicPartition> wanted =
         transactions.fetchingSuspended()
             ? assigned
             : flow.partitionsToPause(
-                dispatcher.queued(),
+                state.dispatcher().queued(),
                 full,
-                partitions.spans(),
-                p -> dispatcher.queuedUpToRank(ranks.of(p.topic())));
-    Set<TopicPartition> paused = consumer.paused();
+                state.partitions().spans(),
+                p -> state.dispatcher().queuedUpToRank(ranks.of(p.topic())));
+    Set<TopicPartition> paused = state.consumer().paused();
     Set<TopicPartition> toPause = new HashSet<>(wanted);
     toPause.removeAll(paused);
     Set<TopicPartition> toResume = new HashSet<>(paused);
     toResume.removeAll(wanted);
     toResume.retainAll(assigned);
     if (!toPause.isEmpty()) {
-      consumer.pause(toPause);
+      state.consumer().pause(toPause);
     }
     if (!toResume.isEmpty()) {
-      consumer.resume(toResume);
+      state.consumer().resume(toResume);
     }
   }
 
   private void closeQuietly() {
     runner.close();
     try {
-      consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
+      state.consumer().close(CloseOptions.timeout(Duration.ofSeconds(10)));
     } catch (RuntimeException e) {
       log.warn("closing the consumer failed: {}", e.toString());
     }
     try {
-      tx.close(Duration.ofSeconds(5));
+      state.tx().close(Duration.ofSeconds(5));
     } catch (RuntimeException e) {
       log.warn("closing the producer failed: {}", e.toString());
     }
-    metrics.close();
-    log.info("worker {} stopped", settings.workerId());
+    state.metrics().close();
+    log.info("worker {} stopped", state.settings().workerId());
   }
 }

@@ -1,9 +1,8 @@
 package dev.runex.workers;
 
-import dev.runex.workers.control.ControlTable;
-import dev.runex.workers.execution.HandlerRegistry;
-import dev.runex.workers.execution.ScheduledJobDecoder;
-import dev.runex.workers.output.OutcomeRecords;
+import dev.runex.workers.internal.control.ControlTable;
+import dev.runex.workers.internal.execution.ScheduledJobDecoder;
+import dev.runex.workers.internal.output.OutcomeRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.function.Supplier;

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * @param maxUncommitted the per-partition window, capped at {@link #MAX_UNCOMMITTED_CAP}
  * @param memoryBudget bytes the running jobs may declare in total (0: no budget)
  */
-public record WorkerSettings(
+record WorkerSettings(
     String pool,
     String workerId,
     boolean staticMembership,

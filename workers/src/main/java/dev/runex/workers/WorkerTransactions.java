@@ -1,11 +1,11 @@
 package dev.runex.workers;
 
-import dev.runex.workers.execution.RegistryUnavailableException;
-import dev.runex.workers.offsets.AssignedPartition;
-import dev.runex.workers.offsets.OffsetTracker;
-import dev.runex.workers.output.AbortedTransactionException;
-import dev.runex.workers.output.FatalTransactionException;
-import dev.runex.workers.output.ProducerLostException;
+import dev.runex.workers.internal.execution.RegistryUnavailableException;
+import dev.runex.workers.internal.offsets.AssignedPartition;
+import dev.runex.workers.internal.offsets.OffsetTracker;
+import dev.runex.workers.internal.output.AbortedTransactionException;
+import dev.runex.workers.internal.output.FatalTransactionException;
+import dev.runex.workers.internal.output.ProducerLostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -52,7 +52,8 @@ final class WorkerTransactions {
   private static final Logger log = LoggerFactory.getLogger(WorkerTransactions.class);
   private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(5);
 
-  private final WorkerLoop loop;
+  private final WorkerState state;
+  private final Completions completions;
   private final String workerId;
   private Instant lastCommit;
   private Instant fetchResumesAt = Instant.MIN;
@@ -68,11 +69,12 @@ final class WorkerTransactions {
    */
   private Instant membershipInDoubtUntil;
 
-  WorkerTransactions(WorkerLoop loop) {
-    this.loop = loop;
-    this.recovery = new ProducerRecovery(loop);
-    this.workerId = loop.settings.workerId();
-    this.lastCommit = loop.clock.instant();
+  WorkerTransactions(WorkerState state, Completions completions) {
+    this.state = state;
+    this.completions = completions;
+    this.recovery = new ProducerRecovery(state);
+    this.workerId = state.settings().workerId();
+    this.lastCommit = state.clock().instant();
   }
 
   Throwable failure() {
@@ -94,7 +96,7 @@ final class WorkerTransactions {
 
   /** While closing, backing off or replacing a lost producer, no partition fetches. */
   boolean fetchingSuspended() {
-    return closing || recovery.active() || loop.clock.instant().isBefore(fetchResumesAt);
+    return closing || recovery.active() || state.clock().instant().isBefore(fetchResumesAt);
   }
 
   /** True from a lost producer until a new one works and the partitions were re-read. */
@@ -110,7 +112,7 @@ final class WorkerTransactions {
     if (membershipInDoubtUntil == null) {
       return false;
     }
-    if (loop.clock.instant().isBefore(membershipInDoubtUntil)) {
+    if (state.clock().instant().isBefore(membershipInDoubtUntil)) {
       return true;
     }
     log.info("worker {}: no rebalance came; starting jobs again", workerId);
@@ -133,9 +135,9 @@ final class WorkerTransactions {
       log.warn(
           "worker {}: {}; starting no job until the group confirms its partitions", workerId, why);
     }
-    membershipInDoubtUntil = loop.clock.instant().plus(loop.settings.sessionTimeout());
+    membershipInDoubtUntil = state.clock().instant().plus(state.settings().sessionTimeout());
     try {
-      loop.consumer.enforceRebalance(why);
+      state.consumer().enforceRebalance(why);
     } catch (RuntimeException e) {
       log.debug("worker {}: rebalance request not taken ({})", workerId, e.toString());
     }
@@ -144,13 +146,17 @@ final class WorkerTransactions {
   /** How long until {@link #commitIfDue} commits (zero when it is due now). */
   Duration untilCommitDue() {
     Duration left =
-        loop.settings.commitInterval().minus(Duration.between(lastCommit, loop.clock.instant()));
+        state
+            .settings()
+            .commitInterval()
+            .minus(Duration.between(lastCommit, state.clock().instant()));
     return left.isNegative() ? Duration.ZERO : left;
   }
 
   void commitIfDue() {
-    Duration since = Duration.between(lastCommit, loop.clock.instant());
-    if (loop.tx.sendFailure() != null || since.compareTo(loop.settings.commitInterval()) >= 0) {
+    Duration since = Duration.between(lastCommit, state.clock().instant());
+    if (state.tx().sendFailure() != null
+        || since.compareTo(state.settings().commitInterval()) >= 0) {
       commitNow();
     }
   }
@@ -159,15 +165,15 @@ final class WorkerTransactions {
     if (recovery.active()) {
       return; // no producer; the work since the last commit was abandoned
     }
-    lastCommit = loop.clock.instant();
+    lastCommit = state.clock().instant();
     observePositions();
-    Map<TopicPartition, OffsetAndMetadata> offsets = loop.partitions.offsetsToCommit();
-    if (offsets.isEmpty() && !loop.tx.isOpen() && loop.tx.sendFailure() == null) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = state.partitions().offsetsToCommit();
+    if (offsets.isEmpty() && !state.tx().isOpen() && state.tx().sendFailure() == null) {
       return;
     }
     long start = System.nanoTime();
     try {
-      loop.tx.commit(offsets, loop.consumer.groupMetadata());
+      state.tx().commit(offsets, state.consumer().groupMetadata());
     } catch (AbortedTransactionException e) {
       log.warn("worker {}: {}; rewinding to the last commit", workerId, e.getMessage());
       rewind();
@@ -179,8 +185,8 @@ final class WorkerTransactions {
       producerLost(e);
       return;
     }
-    loop.partitions.committed(offsets);
-    loop.metrics.committed(Duration.ofNanos(System.nanoTime() - start));
+    state.partitions().committed(offsets);
+    state.metrics().committed(Duration.ofNanos(System.nanoTime() - start));
   }
 
   /**
@@ -188,11 +194,11 @@ final class WorkerTransactions {
    * markers, so an idle partition shows no lag.
    */
   private void observePositions() {
-    for (AssignedPartition p : loop.partitions.all()) {
+    for (AssignedPartition p : state.partitions().all()) {
       OffsetTracker t = p.tracker();
       if (t.pendingCount() == 0 && t.commitPoint() >= 0) {
         try {
-          t.observePosition(loop.consumer.position(p.partition(), Duration.ZERO));
+          t.observePosition(state.consumer().position(p.partition(), Duration.ZERO));
         } catch (KafkaException | IllegalStateException e) {
           // position unknown right now: commit what the records say
         }
@@ -209,13 +215,13 @@ final class WorkerTransactions {
         e.getMessage(),
         REGISTRY_BACKOFF.toSeconds());
     try {
-      loop.tx.abort();
+      state.tx().abort();
     } catch (ProducerLostException lost) {
       producerLost(lost);
       return;
     }
     rewind();
-    fetchResumesAt = loop.clock.instant().plus(REGISTRY_BACKOFF);
+    fetchResumesAt = state.clock().instant().plus(REGISTRY_BACKOFF);
   }
 
   /** The producer is gone: see {@link ProducerRecovery}. */
@@ -226,43 +232,44 @@ final class WorkerTransactions {
   /** While recovering: tries to make a new producer and resume (see {@link ProducerRecovery}). */
   void tryResume() {
     if (recovery.tryResume()) {
-      lastCommit = loop.clock.instant();
+      lastCommit = state.clock().instant();
     }
   }
 
   private void rewind() {
-    loop.inFlight.abandonAll();
-    loop.dispatcher.clearQueued();
-    loop.admission.dropWaitingIf(f -> true);
-    Set<TopicPartition> assigned = loop.consumer.assignment();
-    loop.partitions
+    state.inFlight().abandonAll();
+    state.dispatcher().clearQueued();
+    state.admission().dropWaitingIf(f -> true);
+    Set<TopicPartition> assigned = state.consumer().assignment();
+    state
+        .partitions()
         .rewindAll()
         .forEach(
             (tp, offset) -> {
               if (assigned.contains(tp)) {
-                loop.consumer.seek(tp, offset);
+                state.consumer().seek(tp, offset);
               }
             });
-    lastCommit = loop.clock.instant();
+    lastCommit = state.clock().instant();
   }
 
   void onAssigned(Collection<TopicPartition> assigned) {
     assignmentReceived = true;
     membershipInDoubtUntil = null;
     Set<TopicPartition> fresh = new HashSet<>(assigned);
-    fresh.removeAll(loop.partitions.partitions());
+    fresh.removeAll(state.partitions().partitions());
     if (fresh.isEmpty()) {
       return;
     }
-    Map<TopicPartition, OffsetAndMetadata> committed = loop.consumer.committed(fresh);
+    Map<TopicPartition, OffsetAndMetadata> committed = state.consumer().committed(fresh);
     for (TopicPartition tp : fresh) {
       OffsetAndMetadata c = committed.get(tp);
-      loop.partitions.add(tp, trackerFor(tp, c));
+      state.partitions().add(tp, trackerFor(tp, c));
       if (c != null) {
-        loop.consumer.seek(tp, c.offset());
+        state.consumer().seek(tp, c.offset());
       }
     }
-    assignedCount = loop.partitions.partitions().size();
+    assignedCount = state.partitions().partitions().size();
     log.info("worker {} assigned {}", workerId, fresh);
   }
 
@@ -297,17 +304,17 @@ final class WorkerTransactions {
 
   void onRevoked(Collection<TopicPartition> revoked) {
     Set<TopicPartition> mine = new HashSet<>(revoked);
-    mine.retainAll(loop.partitions.partitions());
+    mine.retainAll(state.partitions().partitions());
     if (mine.isEmpty()) {
       return;
     }
     try {
       if (!closing && !recovery.active() && failure == null) {
-        loop.dispatcher.removeQueuedIf(f -> mine.contains(f.partition()));
-        loop.admission.dropWaitingIf(f -> mine.contains(f.partition()));
+        state.dispatcher().removeQueuedIf(f -> mine.contains(f.partition()));
+        state.admission().dropWaitingIf(f -> mine.contains(f.partition()));
         drain(
             j -> mine.contains(j.fetched().partition()),
-            loop.clock.instant().plus(loop.settings.drainTimeout()));
+            state.clock().instant().plus(state.settings().drainTimeout()));
         commitNow();
       }
     } finally {
@@ -318,7 +325,7 @@ final class WorkerTransactions {
 
   void onLost(Collection<TopicPartition> lost) {
     Set<TopicPartition> mine = new HashSet<>(lost);
-    mine.retainAll(loop.partitions.partitions());
+    mine.retainAll(state.partitions().partitions());
     log.warn(
         "worker {} lost {} (session expired or fenced): aborting the open transaction; their jobs rerun elsewhere",
         workerId,
@@ -329,7 +336,7 @@ final class WorkerTransactions {
       return; // the new producer starts clean and the partitions resume from their commits
     }
     try {
-      loop.tx.abort();
+      state.tx().abort();
     } catch (ProducerLostException e) {
       producerLost(e);
       return;
@@ -338,7 +345,7 @@ final class WorkerTransactions {
   }
 
   private void forget(Set<TopicPartition> gone) {
-    int abandoned = loop.inFlight.abandon(j -> gone.contains(j.fetched().partition()));
+    int abandoned = state.inFlight().abandon(j -> gone.contains(j.fetched().partition()));
     if (abandoned > 0) {
       log.info(
           "worker {} abandoned {} running job(s) of {}: they rerun from the uncommitted offset",
@@ -346,10 +353,10 @@ final class WorkerTransactions {
           abandoned,
           gone);
     }
-    loop.dispatcher.removeQueuedIf(f -> gone.contains(f.partition()));
-    loop.admission.dropWaitingIf(f -> gone.contains(f.partition()));
-    loop.partitions.remove(gone);
-    assignedCount = loop.partitions.partitions().size();
+    state.dispatcher().removeQueuedIf(f -> gone.contains(f.partition()));
+    state.admission().dropWaitingIf(f -> gone.contains(f.partition()));
+    state.partitions().remove(gone);
+    assignedCount = state.partitions().partitions().size();
   }
 
   /**
@@ -359,12 +366,12 @@ final class WorkerTransactions {
   void shutDown() {
     closing = true;
     assignmentReceived = false;
-    loop.consumer.pause(loop.consumer.assignment());
-    loop.dispatcher.clearQueued();
-    loop.admission.dropWaitingIf(f -> true);
+    state.consumer().pause(state.consumer().assignment());
+    state.dispatcher().clearQueued();
+    state.admission().dropWaitingIf(f -> true);
     if (!recovery.active()) {
       try {
-        drain(j -> true, loop.clock.instant().plus(loop.settings.drainTimeout()));
+        drain(j -> true, state.clock().instant().plus(state.settings().drainTimeout()));
         commitNow();
       } catch (ProducerLostException e) {
         log.warn(
@@ -373,7 +380,7 @@ final class WorkerTransactions {
             e.getMessage());
       }
     }
-    loop.inFlight.abandon(j -> true);
+    state.inFlight().abandon(j -> true);
   }
 
   /**
@@ -381,18 +388,18 @@ final class WorkerTransactions {
    */
   private void drain(Predicate<RunningJob> which, Instant deadline) {
     int running;
-    while (!recovery.active() && (running = loop.inFlight.count(which)) > 0) {
-      long leftMs = Duration.between(loop.clock.instant(), deadline).toMillis();
+    while (!recovery.active() && (running = state.inFlight().count(which)) > 0) {
+      long leftMs = Duration.between(state.clock().instant(), deadline).toMillis();
       if (leftMs <= 0 || Thread.currentThread().isInterrupted()) {
         log.warn(
             "worker {}: {} job(s) still running after the drain timeout of {}: abandoned, they rerun from the uncommitted offset",
             workerId,
             running,
-            loop.settings.drainTimeout());
+            state.settings().drainTimeout());
         return;
       }
-      loop.awaitCompletion(Math.min(leftMs, loop.settings.commitInterval().toMillis()));
-      loop.handleCompletions();
+      completions.awaitOne(Math.min(leftMs, state.settings().commitInterval().toMillis()));
+      completions.handleAll();
       commitIfDue();
     }
   }
@@ -428,7 +435,7 @@ final class WorkerTransactions {
           "worker {} stopping: {} (another instance with transactional id {} or the same group instance id may have taken over)",
           workerId,
           e.getMessage(),
-          loop.settings.transactionalId(),
+          state.settings().transactionalId(),
           e);
     } else {
       log.error("worker {} stopping on an unexpected error: {}", workerId, e.toString(), e);

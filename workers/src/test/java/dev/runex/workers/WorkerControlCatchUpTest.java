@@ -12,7 +12,6 @@ import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.control.ControlTargets;
 import dev.runex.schemas.topics.RunexTopics;
-import dev.runex.workers.execution.HandlerRegistry;
 import dev.runex.workers.testing.TestConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;

@@ -15,7 +15,6 @@ import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.control.ControlTargets;
 import dev.runex.schemas.topics.RunexTopics;
-import dev.runex.workers.execution.HandlerRegistry;
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.JobHandler;
 import dev.runex.workers.testing.TestConfig;

@@ -5,16 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.runex.config.RunexConfig;
 import dev.runex.schemas.topics.RunexTopics;
-import dev.runex.workers.execution.HandlerRegistry;
+import dev.runex.workers.testing.HandClock;
 import dev.runex.workers.testing.TestConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -67,33 +63,5 @@ class WorkerIdlePollTest {
         .until(() -> kafka.consumer.pollTimeouts.contains(Duration.ofMillis(100)));
     assertThat(kafka.consumer.pollTimeouts)
         .allMatch(d -> !d.isNegative() && d.compareTo(Duration.ofMillis(100)) <= 0);
-  }
-
-  /** A clock that stands still until the test sets it. */
-  private static final class HandClock extends Clock {
-    private final AtomicReference<Instant> now;
-
-    HandClock(Instant start) {
-      this.now = new AtomicReference<>(start);
-    }
-
-    void set(Instant instant) {
-      now.set(instant);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
   }
 }

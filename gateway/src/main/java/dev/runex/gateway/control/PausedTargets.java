@@ -3,35 +3,23 @@ package dev.runex.gateway.control;
 import dev.runex.config.RunexConfig;
 import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.topics.RunexTopics;
-import dev.runex.workers.control.ControlTable;
-import dev.runex.workers.control.ControlTableReader;
+import dev.runex.workers.ControlView;
 import java.time.Duration;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * What is paused right now, as the workers see it: the same {@link ControlTable} the workers keep,
- * filled by the same reader from the compacted {@code control} topic.
+ * What is paused right now, as the workers see it: the workers' {@link ControlView} of the
+ * compacted {@code control} topic.
  */
 public final class PausedTargets implements AutoCloseable {
-  private final ControlTable table = new ControlTable();
-  private final ControlTableReader reader;
+  private final ControlView table;
 
   public PausedTargets(RunexConfig cfg, RunexTopics topics) {
-    KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            ControlTableReader.consumerConfig(cfg, "gateway"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer());
-    this.reader =
-        new ControlTableReader(
-            consumer, topics.control().name(), topics.control().valueSerde().deserializer(), table);
+    this.table = new ControlView(cfg, topics, "gateway");
   }
 
   public PausedTargets start() {
-    reader.start();
+    table.start();
     return this;
   }
 
@@ -67,6 +55,6 @@ public final class PausedTargets implements AutoCloseable {
 
   @Override
   public void close() {
-    reader.close();
+    table.close();
   }
 }

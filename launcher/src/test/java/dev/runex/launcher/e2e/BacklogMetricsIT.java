@@ -14,7 +14,7 @@ import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.control.ControlTargets;
-import dev.runex.workers.execution.HandlerRegistry;
+import dev.runex.workers.HandlerRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.TimeGauge;
 import java.time.Duration;

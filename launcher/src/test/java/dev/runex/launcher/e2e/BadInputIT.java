@@ -7,7 +7,7 @@ import dev.runex.config.RunexConfig;
 import dev.runex.launcher.it.RealKafka;
 import dev.runex.schemas.DeadLetter;
 import dev.runex.schemas.JobStatus;
-import dev.runex.workers.execution.HandlerRegistry;
+import dev.runex.workers.HandlerRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -14,7 +14,7 @@ import dev.runex.launcher.local.RunexHome;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.json.AvroJson;
-import dev.runex.workers.execution.HandlerRegistry;
+import dev.runex.workers.HandlerRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.gateway.Gateway;
 import dev.runex.launcher.it.RealKafka;
-import dev.runex.workers.execution.HandlerRegistry;
+import dev.runex.workers.HandlerRegistry;
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.JobHandler;
 import java.time.Duration;

@@ -15,7 +15,7 @@ import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.control.ControlTargets;
-import dev.runex.workers.execution.HandlerRegistry;
+import dev.runex.workers.HandlerRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

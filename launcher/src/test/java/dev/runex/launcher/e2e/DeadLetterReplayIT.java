@@ -13,7 +13,7 @@ import dev.runex.launcher.it.RealKafka;
 import dev.runex.schemas.DeadLetter;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
-import dev.runex.workers.execution.HandlerRegistry;
+import dev.runex.workers.HandlerRegistry;
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.JobHandler;
 import java.time.Duration;

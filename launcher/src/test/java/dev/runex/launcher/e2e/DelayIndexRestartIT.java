@@ -10,7 +10,7 @@ import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.topics.RunexTopics;
-import dev.runex.workers.execution.HandlerRegistry;
+import dev.runex.workers.HandlerRegistry;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;

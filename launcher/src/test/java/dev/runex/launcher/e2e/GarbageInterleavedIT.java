@@ -11,7 +11,7 @@ import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.serde.ConfluentAvroSerializer;
-import dev.runex.workers.execution.HandlerRegistry;
+import dev.runex.workers.HandlerRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

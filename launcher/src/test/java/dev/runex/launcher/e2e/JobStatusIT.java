@@ -11,7 +11,7 @@ import dev.runex.launcher.it.RealKafka;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.json.AvroJson;
 import dev.runex.topology.RunexTopology;
-import dev.runex.workers.execution.HandlerRegistry;
+import dev.runex.workers.HandlerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;

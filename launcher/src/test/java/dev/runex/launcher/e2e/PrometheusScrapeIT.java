@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runex.config.RunexConfig;
 import dev.runex.launcher.it.RealKafka;
 import dev.runex.launcher.monitoring.MetricsEndpoint;
-import dev.runex.workers.execution.HandlerRegistry;
+import dev.runex.workers.HandlerRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

@@ -12,7 +12,7 @@ import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.ScheduleCatchUp;
 import dev.runex.schemas.ScheduleOverlap;
-import dev.runex.workers.execution.HandlerRegistry;
+import dev.runex.workers.HandlerRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -22,6 +22,6 @@
  * and the quota gate delete a job's entry when they release it, and a schedule removed from the
  * config is deleted from {@code schedules} (a tombstone) when the topology starts ({@code
  * cron.ConfigSchedules}). Workers clean up after each attempt themselves: its working directory and
- * its process tree ({@code dev.runex.workers} cleanup).
+ * its process tree ({@code dev.runex.workers.internal.cleanup}).
  */
 package dev.runex.topology.cleanup;

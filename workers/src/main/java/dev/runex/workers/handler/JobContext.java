@@ -2,8 +2,6 @@ package dev.runex.workers.handler;
 
 import dev.runex.schemas.Job;
 import dev.runex.schemas.ReasonCode;
-import dev.runex.schemas.ResourceUsage;
-import dev.runex.workers.monitoring.TraceContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -19,59 +17,49 @@ import java.util.Optional;
  *
  * <p>Parameter getters throw {@link PermanentJobException} ({@code PARAM_INVALID}) when a value has
  * the wrong type: a retry would not fix it.
+ *
+ * <p>The worker hands each attempt its own context and keeps the controls of the attempt (its
+ * timeout, cancelling it, what it used) to itself: a handler reads this, it cannot stop or
+ * reconfigure the attempt through it. A handler's own unit test may make a context by subclassing
+ * it ({@link #isCancelled()} is the one method to give).
  */
-public final class JobContext {
-
-  /** Why an attempt was cancelled. */
-  /** Why the runtime stopped an attempt (set by the runner, never by a handler). */
-  public enum Cancellation {
-    NONE,
-    TIMED_OUT,
-    ABANDONED,
-    /** An operator cancelled the job (control topic). */
-    CANCELLED
-  }
-
+public abstract class JobContext {
   private final Job job;
   private final String workerId;
   private final Instant startedAt;
   private final Instant deadline;
   private final String traceParent;
-  private volatile Cancellation cancellation = Cancellation.NONE;
-  private volatile ResourceUsage usage;
 
-  public JobContext(Job job, String workerId, Instant startedAt, Instant deadline) {
-    this(job, workerId, startedAt, deadline, null);
-  }
-
-  /** With the {@code traceparent} header of the consumed record (null: none). */
-  public JobContext(
-      Job job, String workerId, Instant startedAt, Instant deadline, String inboundTraceParent) {
+  /**
+   * @param traceParent the W3C {@code traceparent} of this attempt, for every call it makes
+   */
+  protected JobContext(
+      Job job, String workerId, Instant startedAt, Instant deadline, String traceParent) {
     this.job = job;
     this.workerId = workerId;
     this.startedAt = startedAt;
     this.deadline = deadline;
-    this.traceParent = TraceContext.traceParent(job.getId(), job.getAttempt(), inboundTraceParent);
+    this.traceParent = traceParent;
   }
 
-  public Job job() {
+  public final Job job() {
     return job;
   }
 
-  public String jobId() {
+  public final String jobId() {
     return job.getId();
   }
 
-  public String type() {
+  public final String type() {
     return job.getType();
   }
 
-  public String tenant() {
+  public final String tenant() {
     return job.getTenant();
   }
 
   /** 1 for the first run, incremented by each retry. */
-  public int attempt() {
+  public final int attempt() {
     return job.getAttempt();
   }
 
@@ -79,90 +67,62 @@ public final class JobContext {
    * {@code <job id>:<attempt>}: unique per attempt and stable across re-executions of the same
    * attempt (after a crash), so external systems can deduplicate side effects.
    */
-  public String idempotencyKey() {
+  public final String idempotencyKey() {
     return job.getId() + ":" + job.getAttempt();
   }
 
-  public String workerId() {
+  public final String workerId() {
     return workerId;
   }
 
-  /** W3C {@code traceparent} of this attempt, for every call it makes ({@link TraceContext}). */
-  public String traceParent() {
+  /** W3C {@code traceparent} of this attempt, to pass on with every call it makes. */
+  public final String traceParent() {
     return traceParent;
   }
 
-  /**
-   * Records what the attempt used; executors that can measure more than wall time (processes, HTTP
-   * calls) call this before returning or throwing. The runner fills in wall time and the handler
-   * thread's CPU time when nothing was recorded.
-   */
-  public void recordUsage(ResourceUsage usage) {
-    this.usage = usage;
-  }
-
-  /** The recorded usage, or null. */
-  public ResourceUsage usage() {
-    return usage;
-  }
-
-  public Instant startedAt() {
+  public final Instant startedAt() {
     return startedAt;
   }
 
   /** When the attempt times out. */
-  public Instant deadline() {
+  public final Instant deadline() {
     return deadline;
   }
 
   /** Time left before the deadline (zero once passed). */
-  public Duration remaining() {
+  public final Duration remaining() {
     Duration left = Duration.between(Instant.now(), deadline);
     return left.isNegative() ? Duration.ZERO : left;
   }
 
-  /** True once the attempt timed out or the worker abandoned it: stop and return (or throw). */
-  public boolean isCancelled() {
-    return cancellation != Cancellation.NONE;
-  }
-
-  /** Whether the runtime stopped this attempt for its timeout (the runner reads it). */
-  public boolean timedOut() {
-    return cancellation == Cancellation.TIMED_OUT;
-  }
-
   /**
-   * Stops the attempt for a reason: the runner calls it; handlers see {@link #isCancelled()}. First
-   * reason wins: an attempt that timed out stays timed out.
+   * True once the attempt timed out, was cancelled or the worker abandoned it: stop and return (or
+   * throw).
    */
-  public synchronized void cancel(Cancellation reason) {
-    if (cancellation == Cancellation.NONE) {
-      cancellation = reason;
-    }
-  }
+  public abstract boolean isCancelled();
 
   /**
    * The raw parameters: values are null, Boolean, Long, Double or String (JSON parameters as text).
    */
-  public Map<String, Object> params() {
+  public final Map<String, Object> params() {
     return job.getParams() == null ? Map.of() : Collections.unmodifiableMap(job.getParams());
   }
 
-  public Optional<String> stringParam(String name) {
+  public final Optional<String> stringParam(String name) {
     Object v = params().get(name);
     return v == null ? Optional.empty() : Optional.of(v.toString());
   }
 
-  public String stringParam(String name, String dflt) {
+  public final String stringParam(String name, String dflt) {
     return stringParam(name).orElse(dflt);
   }
 
-  public long longParam(String name, long dflt) throws PermanentJobException {
+  public final long longParam(String name, long dflt) throws PermanentJobException {
     Object v = params().get(name);
     return v == null ? dflt : toLong(name, v);
   }
 
-  public long requiredLongParam(String name) throws PermanentJobException {
+  public final long requiredLongParam(String name) throws PermanentJobException {
     Object v = params().get(name);
     if (v == null) {
       throw new PermanentJobException(
@@ -171,7 +131,7 @@ public final class JobContext {
     return toLong(name, v);
   }
 
-  public double doubleParam(String name, double dflt) throws PermanentJobException {
+  public final double doubleParam(String name, double dflt) throws PermanentJobException {
     Object v = params().get(name);
     if (v == null) {
       return dflt;
@@ -186,7 +146,7 @@ public final class JobContext {
     }
   }
 
-  public boolean booleanParam(String name, boolean dflt) throws PermanentJobException {
+  public final boolean booleanParam(String name, boolean dflt) throws PermanentJobException {
     Object v = params().get(name);
     if (v == null) {
       return dflt;

@@ -3,8 +3,10 @@ package dev.runex.workers.handler;
 /**
  * The Java executor's plug-in point: one implementation per handler name, discovered through {@link
  * java.util.ServiceLoader} (a {@code META-INF/services/dev.runex.workers.handler.JobHandler} file)
- * or registered on a {@link HandlerRegistry}. A job type names its handler in {@code
- * runex.jobTypes.<type>.handler} (default: the type name).
+ * or registered on the {@link dev.runex.workers.HandlerRegistry} an application gives its {@link
+ * dev.runex.workers.JobWorker}. A job type names its handler in {@code
+ * runex.jobTypes.<type>.handler} (default: the type name). See the package documentation for an
+ * example.
  *
  * <p>Contract for authors:
  *

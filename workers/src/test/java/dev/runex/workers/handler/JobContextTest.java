@@ -6,6 +6,7 @@ import static dev.runex.workers.testing.Jobs.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runex.schemas.Job;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -13,20 +14,14 @@ class JobContextTest {
 
   @Test
   void idempotencyKeyIsJobIdAndAttempt() {
-    JobContext ctx =
-        new JobContext(attempt(job("order-7", "echo", Map.of()), 2), "w1", T0, T0.plusSeconds(1));
+    JobContext ctx = context(attempt(job("order-7", "echo", Map.of()), 2));
 
     assertThat(ctx.idempotencyKey()).isEqualTo("order-7:2");
   }
 
   @Test
   void typedGettersConvertCompatibleValues() throws Exception {
-    JobContext ctx =
-        new JobContext(
-            job("j", "t", Map.of("n", "42", "d", 2.0, "b", "TRUE", "s", 5L)),
-            "w1",
-            T0,
-            T0.plusSeconds(1));
+    JobContext ctx = context(job("j", "t", Map.of("n", "42", "d", 2.0, "b", "TRUE", "s", 5L)));
 
     assertThat(ctx.longParam("n", 0)).isEqualTo(42);
     assertThat(ctx.longParam("d", 0)).isEqualTo(2);
@@ -38,8 +33,7 @@ class JobContextTest {
 
   @Test
   void wronglyTypedParamIsAPermanentFailure() {
-    JobContext ctx =
-        new JobContext(job("j", "t", Map.of("n", "many", "d", 2.5)), "w1", T0, T0.plusSeconds(1));
+    JobContext ctx = context(job("j", "t", Map.of("n", "many", "d", 2.5)));
 
     assertThatThrownBy(() -> ctx.longParam("n", 0))
         .isInstanceOfSatisfying(
@@ -50,14 +44,13 @@ class JobContextTest {
         .isInstanceOf(PermanentJobException.class);
   }
 
-  @Test
-  void firstCancellationReasonWins() {
-    JobContext ctx = new JobContext(job("j", "t", Map.of()), "w1", T0, T0.plusSeconds(1));
-
-    ctx.cancel(JobContext.Cancellation.TIMED_OUT);
-    ctx.cancel(JobContext.Cancellation.ABANDONED);
-
-    assertThat(ctx.isCancelled()).isTrue();
-    assertThat(ctx.timedOut()).isTrue();
+  /** A context as a handler's own unit test makes one: the one method to give is isCancelled. */
+  private static JobContext context(Job job) {
+    return new JobContext(job, "w1", T0, T0.plusSeconds(1), null) {
+      @Override
+      public boolean isCancelled() {
+        return false;
+      }
+    };
   }
 }

@@ -1,0 +1,187 @@
+package dev.runex.workers.internal.monitoring;
+
+import dev.runex.monitoring.RunexMeters;
+import dev.runex.schemas.ReasonCode;
+import dev.runex.schemas.ResourceUsage;
+import dev.runex.schemas.lifecycle.Lifecycle;
+import dev.runex.workers.internal.deadletter.DeadLetterFactory;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+
+/**
+ * The worker's meters, all defined in {@link RunexMeters}: attempts started, queue wait, execution
+ * time, CPU time, peak memory and completions by outcome, limits hit, deferrals, retries, dead
+ * letters, commit time, the in-flight, buffered and reserved-memory gauges, plus Kafka's own client
+ * metrics (bound with {@link KafkaClientMetrics}). The {@code type} tag is limited to declared job
+ * types ({@code unknown} otherwise) to keep cardinality bounded whatever arrives on the topic.
+ */
+public final class WorkerMetrics implements AutoCloseable {
+  static final String UNKNOWN_TYPE = "unknown";
+  private static final Set<String> LIMITS = ReasonCode.limitCodes();
+
+  private final MeterRegistry registry;
+  private final Set<String> knownTypes;
+  private final List<Gauge> gauges = new ArrayList<>();
+  private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
+  private KafkaClientMetrics producerMetrics;
+
+  /**
+   * The meters every attempt touches, looked up once per tag combination: Micrometer's builder
+   * lookup builds an id and sorts its tags on every call, a tenth of the poll loop's time.
+   */
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+  public WorkerMetrics(
+      MeterRegistry registry,
+      Set<String> knownTypes,
+      Supplier<Number> inFlight,
+      Supplier<Number> buffered) {
+    this(registry, knownTypes, inFlight, buffered, () -> 0);
+  }
+
+  public WorkerMetrics(
+      MeterRegistry registry,
+      Set<String> knownTypes,
+      Supplier<Number> inFlight,
+      Supplier<Number> buffered,
+      Supplier<Number> memoryReserved) {
+    this.registry = registry;
+    this.knownTypes = Set.copyOf(knownTypes);
+    gauges.add(gauge(RunexMeters.WORKER_IN_FLIGHT, inFlight));
+    gauges.add(gauge(RunexMeters.WORKER_BUFFERED, buffered));
+    gauges.add(gauge(RunexMeters.WORKER_MEMORY_RESERVED, memoryReserved));
+  }
+
+  public void bindClients(Consumer<?, ?> consumer, Producer<?, ?> producer) {
+    bindConsumer(consumer);
+    bindProducer(producer);
+  }
+
+  public synchronized void bindConsumer(Consumer<?, ?> consumer) {
+    KafkaClientMetrics c = new KafkaClientMetrics(consumer);
+    c.bindTo(registry);
+    clientMetrics.add(c);
+  }
+
+  /** Binds the producer's metrics, unbinding those of the producer it replaces. */
+  public synchronized void bindProducer(Producer<?, ?> producer) {
+    if (producerMetrics != null) {
+      producerMetrics.close();
+      clientMetrics.remove(producerMetrics);
+    }
+    producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(registry);
+    clientMetrics.add(producerMetrics);
+  }
+
+  public void started(String type, Duration queueWait) {
+    String t = typeTag(type);
+    counter(RunexMeters.JOB_STARTED, t).increment();
+    timer(RunexMeters.JOB_QUEUE_WAIT, t).record(queueWait.isNegative() ? Duration.ZERO : queueWait);
+  }
+
+  /** An attempt finished; {@code outcome} is succeeded, retry, failed or timed_out. */
+  public void finished(String type, String outcome, Duration execution) {
+    String t = typeTag(type);
+    timer(RunexMeters.JOB_EXECUTION, t, outcome)
+        .record(execution.isNegative() ? Duration.ZERO : execution);
+    counter(RunexMeters.JOB_COMPLETED, t, outcome).increment();
+  }
+
+  /** An attempt finished and used {@code usage} (null: nothing measured beyond its duration). */
+  public void finished(String type, String outcome, Duration execution, ResourceUsage usage) {
+    finished(type, outcome, execution);
+    if (usage == null) {
+      return;
+    }
+    String t = typeTag(type);
+    if (usage.getCpuMs() != null) {
+      RunexMeters.JOB_CPU
+          .timer(registry, t, outcome)
+          .record(Duration.ofMillis(Math.max(0, usage.getCpuMs())));
+    }
+    if (usage.getPeakMemoryBytes() != null) {
+      RunexMeters.JOB_MEMORY_PEAK.summary(registry, t, outcome).record(usage.getPeakMemoryBytes());
+    }
+    if (usage.getLimit() != null) {
+      RunexMeters.JOB_LIMITED.counter(registry, t, limitTag(usage.getLimit())).increment();
+    }
+  }
+
+  /** An attempt did not run and was deferred (circuit breaker open). */
+  public void deferred(String type) {
+    RunexMeters.JOB_DEFERRED.counter(registry, typeTag(type)).increment();
+  }
+
+  public void retried(String type) {
+    RunexMeters.JOB_RETRIED.counter(registry, typeTag(type)).increment();
+  }
+
+  /** A job was past its deadline when its attempt was about to start. */
+  public void expired(String type) {
+    RunexMeters.JOB_EXPIRED.counter(registry, typeTag(type), Lifecycle.EXECUTION).increment();
+  }
+
+  public void deadLettered() {
+    RunexMeters.JOB_DEAD_LETTERED.counter(registry, DeadLetterFactory.STAGE).increment();
+  }
+
+  public void committed(Duration took) {
+    RunexMeters.WORKER_COMMIT.timer(registry).record(took);
+  }
+
+  /**
+   * Limit reasons come from the executors, a closed set; anything else is folded to keep
+   * cardinality bounded.
+   */
+  static String limitTag(String limit) {
+    return LIMITS.contains(limit) ? limit : "OTHER";
+  }
+
+  String typeTag(String type) {
+    return type != null && knownTypes.contains(type) ? type : UNKNOWN_TYPE;
+  }
+
+  /** Unbinds the client metrics and removes the gauges (they read state of a closed worker). */
+  @Override
+  public synchronized void close() {
+    producerMetrics = null;
+    clientMetrics.forEach(KafkaClientMetrics::close);
+    clientMetrics.clear();
+    gauges.forEach(registry::remove);
+    gauges.clear();
+  }
+
+  private Counter counter(RunexMeters meter, String... tagValues) {
+    return counters.computeIfAbsent(key(meter, tagValues), k -> meter.counter(registry, tagValues));
+  }
+
+  private Timer timer(RunexMeters meter, String... tagValues) {
+    return timers.computeIfAbsent(key(meter, tagValues), k -> meter.timer(registry, tagValues));
+  }
+
+  private static String key(RunexMeters meter, String... tagValues) {
+    return meter.name() + '\u0000' + String.join("\u0000", tagValues);
+  }
+
+  private Gauge gauge(RunexMeters meter, Supplier<Number> value) {
+    return Gauge.builder(meter.meterName(), value)
+        .description(meter.description())
+        .strongReference(true)
+        .register(registry);
+  }
+}

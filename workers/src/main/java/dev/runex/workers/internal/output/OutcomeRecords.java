@@ -1,0 +1,277 @@
+package dev.runex.workers.internal.output;
+
+import dev.runex.config.JobTypeSpec;
+import dev.runex.config.RetryPolicy;
+import dev.runex.schemas.DeadLetter;
+import dev.runex.schemas.Job;
+import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.JobResult;
+import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.ReasonCode;
+import dev.runex.schemas.ResourceUsage;
+import dev.runex.schemas.lifecycle.Deadlines;
+import dev.runex.schemas.lifecycle.Lifecycle;
+import dev.runex.schemas.quota.ReleaseNotice;
+import dev.runex.schemas.topics.RunexTopics;
+import dev.runex.schemas.topics.Topic;
+import dev.runex.workers.internal.deadletter.DeadLetterFactory;
+import dev.runex.workers.internal.deadletter.SourceCoordinates;
+import dev.runex.workers.internal.execution.AttemptOutcome;
+import dev.runex.workers.internal.execution.AttemptOutcome.Deferred;
+import dev.runex.workers.internal.execution.AttemptOutcome.Failed;
+import dev.runex.workers.internal.execution.AttemptOutcome.Succeeded;
+import dev.runex.workers.internal.execution.Failure;
+import dev.runex.workers.internal.output.AttemptOutputs.Kind;
+import dev.runex.workers.internal.retry.RetryDecision;
+import dev.runex.workers.internal.retry.RetryDecision.GiveUp;
+import dev.runex.workers.internal.retry.RetryDecision.Retry;
+import dev.runex.workers.internal.retry.RetryPlanner;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The records an attempt produces, serialized with the topic registry's serdes so one byte-array
+ * transactional producer writes them all. Outputs of an attempt, keyed by job id:
+ *
+ * <ul>
+ *   <li>succeeded: SUCCEEDED result on {@code results} + SUCCEEDED event;
+ *   <li>retryable with attempts left: the next attempt on {@code retry} + RETRY_SCHEDULED event;
+ *   <li>otherwise: FAILED or TIMED_OUT result + dead letter on {@code dead-letter} + FAILED or
+ *       TIMED_OUT event + DEAD_LETTERED event;
+ *   <li>deferred (did not run): the same attempt on {@code retry}, due when the executor allows, +
+ *       RETRY_SCHEDULED event saying so.
+ * </ul>
+ *
+ * Results carry the final attempt's resource usage; events of failed attempts name the limit that
+ * stopped them.
+ *
+ * <p>Every event carries the worker id. The STARTED event is built separately, when the attempt
+ * starts; so is an attempt that is past its deadline: EXPIRED result + EXPIRED event, nothing else.
+ *
+ * <p>An attempt of a job the quota gate admitted (label {@code runex.quota}) also hands its
+ * tenant's slot back: a {@code ReleaseNotice} on {@code admission-releases}, keyed by tenant.
+ */
+public final class OutcomeRecords {
+
+  private final String workerId;
+  private final Topic<String, JobResult> results;
+  private final Topic<String, Job> retry;
+  private final Topic<byte[], DeadLetter> deadLetter;
+  private final Topic<String, JobEvent> events;
+  private final Serializer<String> stringKeys;
+  private final Serializer<JobResult> resultValues;
+  private final Serializer<Job> retryValues;
+  private final Serializer<DeadLetter> deadLetterValues;
+  private final Serializer<JobEvent> eventValues;
+  private final Topic<String, String> releases;
+  private final Serializer<String> releaseValues;
+
+  public OutcomeRecords(RunexTopics topics, String workerId) {
+    this.workerId = workerId;
+    this.results = topics.results();
+    this.retry = topics.retry();
+    this.deadLetter = topics.deadLetter();
+    this.events = topics.events();
+    this.stringKeys = results.keySerde().serializer();
+    this.resultValues = results.valueSerde().serializer();
+    this.retryValues = retry.valueSerde().serializer();
+    this.deadLetterValues = deadLetter.valueSerde().serializer();
+    this.eventValues = events.valueSerde().serializer();
+    this.releases = topics.admissionReleases();
+    this.releaseValues = releases.valueSerde().serializer();
+  }
+
+  public ProducerRecord<byte[], byte[]> started(Job job, Instant now) {
+    String detail = "attempt " + job.getAttempt() + " of " + job.getMaxAttempts();
+    return event(job, JobEventKind.STARTED, detail, now);
+  }
+
+  /**
+   * An attempt too late to start: its EXPIRED result and event ({@code type} null when unknown).
+   */
+  public List<ProducerRecord<byte[], byte[]>> expired(Job job, JobTypeSpec type, Instant now) {
+    JobResult result =
+        Deadlines.result(job, JobTypeSpec.maxQueueTimeOf(type), now.toEpochMilli(), workerId);
+    return withRelease(
+        job,
+        ReleaseNotice.finished(job.getId()),
+        List.of(
+            result(job, result),
+            event(
+                job,
+                JobEventKind.EXPIRED,
+                Deadlines.detail(job, JobTypeSpec.maxQueueTimeOf(type)),
+                now)));
+  }
+
+  /** The outputs of a finished attempt ({@code policy} null when the job type is unknown). */
+  public AttemptOutputs forOutcome(
+      Job job, AttemptOutcome outcome, RetryPolicy policy, SourceCoordinates source, Instant now) {
+    if (outcome instanceof Succeeded s) {
+      return succeeded(job, s);
+    }
+    if (outcome instanceof Deferred d) {
+      return deferred(job, d, now);
+    }
+    Failed f = (Failed) outcome;
+    return failed(job, f, RetryPlanner.plan(job, f.failure(), policy, now), source, now);
+  }
+
+  /**
+   * The outputs of a job an operator cancelled (before it started, or while it ran, {@code
+   * startedAt} then set): CANCELLED result (error code CANCELLED, not retryable) + CANCELLED event.
+   * No retry and no dead letter: cancelling is not a failure.
+   */
+  public AttemptOutputs cancelled(
+      Job job, String reason, Instant startedAt, ResourceUsage usage, Instant now) {
+    JobResult result =
+        Lifecycle.result(
+            job,
+            JobStatus.CANCELLED,
+            null,
+            Lifecycle.error(ReasonCode.CANCELLED.code(), reason, null, false),
+            startedAt == null ? null : startedAt.toEpochMilli(),
+            now.toEpochMilli(),
+            workerId);
+    result.setUsage(usage);
+    return new AttemptOutputs(
+        Kind.CANCELLED,
+        null,
+        withRelease(
+            job,
+            ReleaseNotice.finished(job.getId()),
+            List.of(result(job, result), event(job, JobEventKind.CANCELLED, reason, now))));
+  }
+
+  /** A record on the scheduled topic that is not a readable job: only a dead letter. */
+  public List<ProducerRecord<byte[], byte[]>> forUndecodable(
+      SourceCoordinates source, byte[] key, byte[] value, Throwable error, Instant now) {
+    DeadLetter letter = DeadLetterFactory.forUndecodable(source, value, error, now);
+    return List.of(
+        new ProducerRecord<>(
+            deadLetter.name(), key, deadLetterValues.serialize(deadLetter.name(), letter)));
+  }
+
+  private AttemptOutputs deferred(Job job, Deferred d, Instant now) {
+    Job again = Job.newBuilder(job).setDueAt(d.until().isAfter(now) ? d.until() : now).build();
+    String detail =
+        "deferred without using an attempt: "
+            + d.reason()
+            + "; attempt "
+            + job.getAttempt()
+            + " due at "
+            + again.getDueAt();
+    return new AttemptOutputs(
+        Kind.DEFERRED,
+        null,
+        withRelease(
+            job,
+            ReleaseNotice.retried(again),
+            List.of(
+                new ProducerRecord<>(
+                    retry.name(), key(job), retryValues.serialize(retry.name(), again)),
+                event(job, JobEventKind.RETRY_SCHEDULED, detail, now))));
+  }
+
+  private AttemptOutputs succeeded(Job job, Succeeded s) {
+    JobResult result =
+        Lifecycle.result(
+            job,
+            JobStatus.SUCCEEDED,
+            s.output(),
+            null,
+            s.startedAt().toEpochMilli(),
+            s.finishedAt().toEpochMilli(),
+            workerId);
+    result.setUsage(s.usage());
+    List<ProducerRecord<byte[], byte[]>> out =
+        withRelease(
+            job,
+            ReleaseNotice.finished(job.getId()),
+            List.of(result(job, result), event(job, JobEventKind.SUCCEEDED, null, s.finishedAt())));
+    return new AttemptOutputs(Kind.SUCCEEDED, null, out);
+  }
+
+  private AttemptOutputs failed(
+      Job job, Failed f, RetryDecision decision, SourceCoordinates source, Instant now) {
+    Failure failure = f.failure();
+    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(4);
+    if (decision instanceof Retry r) {
+      Job next = r.nextAttempt();
+      out.add(
+          new ProducerRecord<>(retry.name(), key(job), retryValues.serialize(retry.name(), next)));
+      String detail =
+          failure.describe() + "; attempt " + next.getAttempt() + " due at " + next.getDueAt();
+      out.add(event(job, JobEventKind.RETRY_SCHEDULED, detail, now));
+      return new AttemptOutputs(
+          Kind.RETRY, decision, withRelease(job, ReleaseNotice.retried(next), out));
+    }
+    GiveUp g = (GiveUp) decision;
+    JobResult result =
+        Lifecycle.result(
+            job,
+            g.status(),
+            null,
+            g.error(),
+            f.startedAt().toEpochMilli(),
+            f.finishedAt().toEpochMilli(),
+            workerId);
+    result.setUsage(f.usage());
+    DeadLetter letter = DeadLetterFactory.forJob(job, failure, source, g.firstFailureAt(), now);
+    boolean timedOut = g.status() == JobStatus.TIMED_OUT;
+    out.add(result(job, result));
+    out.add(
+        new ProducerRecord<>(
+            deadLetter.name(),
+            job.getId().getBytes(StandardCharsets.UTF_8),
+            deadLetterValues.serialize(deadLetter.name(), letter)));
+    out.add(
+        event(
+            job, timedOut ? JobEventKind.TIMED_OUT : JobEventKind.FAILED, failure.describe(), now));
+    out.add(event(job, JobEventKind.DEAD_LETTERED, deadLetter.name(), now));
+    return new AttemptOutputs(
+        timedOut ? Kind.TIMED_OUT : Kind.FAILED,
+        decision,
+        withRelease(job, ReleaseNotice.finished(job.getId()), out));
+  }
+
+  /**
+   * {@code out}, plus — for a job the quota gate admitted — the notice that hands its slot back
+   * ({@code admission-releases}, key tenant), so it commits with the attempt's result or retry.
+   */
+  private List<ProducerRecord<byte[], byte[]>> withRelease(
+      Job job, ReleaseNotice notice, List<ProducerRecord<byte[], byte[]>> out) {
+    if (!ReleaseNotice.admitted(job.getLabels())) {
+      return out;
+    }
+    List<ProducerRecord<byte[], byte[]>> all = new ArrayList<>(out.size() + 1);
+    all.addAll(out);
+    all.add(
+        new ProducerRecord<>(
+            releases.name(),
+            stringKeys.serialize(releases.name(), job.getTenant()),
+            releaseValues.serialize(releases.name(), notice.encode())));
+    return all;
+  }
+
+  private ProducerRecord<byte[], byte[]> result(Job job, JobResult result) {
+    return new ProducerRecord<>(
+        results.name(), key(job), resultValues.serialize(results.name(), result));
+  }
+
+  private ProducerRecord<byte[], byte[]> event(
+      Job job, JobEventKind kind, String detail, Instant at) {
+    JobEvent e =
+        Lifecycle.event(job, kind, Lifecycle.EXECUTION, workerId, detail, at.toEpochMilli());
+    return new ProducerRecord<>(events.name(), key(job), eventValues.serialize(events.name(), e));
+  }
+
+  private byte[] key(Job job) {
+    return stringKeys.serialize(results.name(), job.getId());
+  }
+}

@@ -1,0 +1,58 @@
+package dev.runex.workers.internal.cleanup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AttemptDirectoryTest {
+  @TempDir Path tmp;
+
+  @Test
+  void theAttemptDirectoryIsDeletedWhateverTheJobLeftInIt() throws IOException {
+    // given: the job made a directory of its own unreadable and put a file in it
+    AttemptDirectory dir = AttemptDirectory.create(tmp, "j", 1, -1);
+    Path locked = Files.createDirectories(dir.work().resolve("a/b"));
+    Files.writeString(locked.resolve("f"), "x");
+    locked.toFile().setReadable(false);
+    locked.toFile().setExecutable(false);
+
+    // when
+    dir.close();
+
+    // then
+    assertThat(dir.root()).doesNotExist();
+    assertThat(tmp).isEmptyDirectory();
+  }
+
+  @Test
+  void eachAttemptGetsAFreshPrivateWorkingDirectoryNamedAfterIt() throws IOException {
+    // when
+    try (AttemptDirectory first = AttemptDirectory.create(tmp, "../etc/j 1", 2, -1);
+        AttemptDirectory second = AttemptDirectory.create(tmp, "../etc/j 1", 2, -1)) {
+
+      // then: the job id cannot leave the parent, and a rerun of the attempt never shares one
+      assertThat(first.root().getParent()).isEqualTo(tmp);
+      assertThat(first.root().getFileName().toString()).startsWith("_.._etc_j_1-2-");
+      assertThat(first.root()).isNotEqualTo(second.root());
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(first.work())))
+          .isEqualTo("rwx------");
+      assertThat(first.acct()).isDirectory();
+    }
+  }
+
+  @Test
+  void closingTwiceOrAfterTheDirectoryWentIsHarmless() throws IOException {
+    // given
+    AttemptDirectory dir = AttemptDirectory.create(tmp, "j", 1, -1);
+    dir.close();
+
+    // when / then
+    dir.close();
+    assertThat(dir.root()).doesNotExist();
+  }
+}

@@ -1,0 +1,274 @@
+package dev.runex.workers.internal.output;
+
+import static dev.runex.workers.testing.Jobs.T0;
+import static dev.runex.workers.testing.Jobs.attempt;
+import static dev.runex.workers.testing.Jobs.job;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runex.config.RetryPolicy;
+import dev.runex.config.RunexConfig;
+import dev.runex.schemas.DeadLetter;
+import dev.runex.schemas.Job;
+import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.JobResult;
+import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.ResourceUsage;
+import dev.runex.schemas.quota.ReleaseNotice;
+import dev.runex.schemas.topics.RunexTopics;
+import dev.runex.workers.internal.deadletter.SourceCoordinates;
+import dev.runex.workers.internal.execution.AttemptOutcome.Deferred;
+import dev.runex.workers.internal.execution.AttemptOutcome.Failed;
+import dev.runex.workers.internal.execution.AttemptOutcome.Succeeded;
+import dev.runex.workers.internal.execution.Failure;
+import dev.runex.workers.internal.execution.FailureClassifier;
+import dev.runex.workers.testing.TestConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+class OutcomeRecordsTest {
+  private static final SourceCoordinates SOURCE =
+      new SourceCoordinates("runex.scheduled.default", 0, 7);
+  private static final Instant STARTED = T0.plusSeconds(1);
+  private static final Instant FINISHED = T0.plusSeconds(2);
+  private final RunexConfig cfg = TestConfig.config(Map.of());
+  private final RunexTopics topics = TestConfig.topics(cfg);
+  private final OutcomeRecords records = new OutcomeRecords(topics, "worker-1");
+
+  @Test
+  void successProducesASucceededResultAndEvent() {
+    Job job = job("j1", "echo", Map.of());
+
+    AttemptOutputs out =
+        records.forOutcome(job, new Succeeded("{}", STARTED, FINISHED), policy(), SOURCE, FINISHED);
+
+    assertThat(out.kind()).isEqualTo(AttemptOutputs.Kind.SUCCEEDED);
+    assertThat(out.records())
+        .extracting(ProducerRecord::topic)
+        .containsExactly("runex.results", "runex.events");
+    JobResult result = result(out.records().get(0));
+    assertThat(result.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(result.getOutput()).isEqualTo("{}");
+    assertThat(result.getStartedAt()).isEqualTo(STARTED);
+    assertThat(result.getFinishedAt()).isEqualTo(FINISHED);
+    assertThat(result.getWorkerId()).isEqualTo("worker-1");
+    assertThat(new String(out.records().get(0).key(), StandardCharsets.UTF_8)).isEqualTo("j1");
+    assertThat(event(out.records().get(1)).getKind()).isEqualTo(JobEventKind.SUCCEEDED);
+  }
+
+  @Test
+  void retryableFailureProducesTheNextAttemptAndARetryScheduledEvent() {
+    Job job = job("j1", "fail", Map.of());
+    Failed failed =
+        new Failed(FailureClassifier.classify(new IOException("boom")), STARTED, FINISHED);
+
+    AttemptOutputs out = records.forOutcome(job, failed, policy(), SOURCE, FINISHED);
+
+    assertThat(out.kind()).isEqualTo(AttemptOutputs.Kind.RETRY);
+    assertThat(out.records())
+        .extracting(ProducerRecord::topic)
+        .containsExactly("runex.retry", "runex.events");
+    Job next =
+        topics
+            .retry()
+            .valueSerde()
+            .deserializer()
+            .deserialize("runex.retry", out.records().get(0).value());
+    assertThat(next.getAttempt()).isEqualTo(2);
+    assertThat(next.getLastError().getMessage()).isEqualTo("boom");
+    JobEvent event = event(out.records().get(1));
+    assertThat(event.getKind()).isEqualTo(JobEventKind.RETRY_SCHEDULED);
+    assertThat(event.getDetail()).contains("HANDLER_ERROR: boom", "attempt 2");
+  }
+
+  @Test
+  void exhaustedFailureProducesResultDeadLetterAndTwoEvents() {
+    Job job = attempt(job("j1", "fail", Map.of()), 3);
+    Failed failed =
+        new Failed(FailureClassifier.classify(new IOException("boom")), STARTED, FINISHED);
+
+    AttemptOutputs out = records.forOutcome(job, failed, policy(), SOURCE, FINISHED);
+
+    assertThat(out.kind()).isEqualTo(AttemptOutputs.Kind.FAILED);
+    assertThat(out.records())
+        .extracting(ProducerRecord::topic)
+        .containsExactly("runex.results", "runex.dead-letter", "runex.events", "runex.events");
+    assertThat(result(out.records().get(0)).getStatus()).isEqualTo(JobStatus.FAILED);
+    assertThat(result(out.records().get(0)).getAttempts()).isEqualTo(3);
+    DeadLetter letter =
+        topics
+            .deadLetter()
+            .valueSerde()
+            .deserializer()
+            .deserialize("runex.dead-letter", out.records().get(1).value());
+    assertThat(letter.getSourceOffset()).isEqualTo(7);
+    assertThat(new String(out.records().get(1).key(), StandardCharsets.UTF_8)).isEqualTo("j1");
+    assertThat(List.of(event(out.records().get(2)), event(out.records().get(3))))
+        .extracting(JobEvent::getKind)
+        .containsExactly(JobEventKind.FAILED, JobEventKind.DEAD_LETTERED);
+  }
+
+  @Test
+  void lastAttemptTimingOutEndsTimedOut() {
+    Job job = attempt(job("j1", "sleep", Map.of()), 3);
+    Failed failed = new Failed(FailureClassifier.timeout(Duration.ofSeconds(1)), STARTED, FINISHED);
+
+    AttemptOutputs out = records.forOutcome(job, failed, policy(), SOURCE, FINISHED);
+
+    assertThat(out.kind()).isEqualTo(AttemptOutputs.Kind.TIMED_OUT);
+    assertThat(result(out.records().get(0)).getStatus()).isEqualTo(JobStatus.TIMED_OUT);
+    assertThat(event(out.records().get(2)).getKind()).isEqualTo(JobEventKind.TIMED_OUT);
+  }
+
+  @Test
+  void everyEventCarriesTheWorkerIdAndExecutionStage() {
+    JobEvent started = event(records.started(job("j1", "echo", Map.of()), STARTED));
+
+    assertThat(started.getKind()).isEqualTo(JobEventKind.STARTED);
+    assertThat(started.getWorkerId()).isEqualTo("worker-1");
+    assertThat(started.getStage()).isEqualTo("execution");
+    assertThat(started.getTime()).isEqualTo(STARTED);
+  }
+
+  @Test
+  void resultsCarryTheAttemptsResourceUsage() {
+    ResourceUsage usage =
+        ResourceUsage.newBuilder()
+            .setWallMs(1000)
+            .setCpuMs(900L)
+            .setPeakMemoryBytes(64L << 20)
+            .setLimit("MEMORY_LIMIT")
+            .setExitCode(1)
+            .setIsolation("bubblewrap")
+            .build();
+    Failed failed =
+        new Failed(
+            new Failure("MEMORY_LIMIT", "stopped", false, false, null), STARTED, FINISHED, usage);
+
+    AttemptOutputs out =
+        records.forOutcome(job("j1", "echo", Map.of()), failed, policy(), SOURCE, FINISHED);
+
+    assertThat(result(out.records().get(0)).getUsage()).isEqualTo(usage);
+    assertThat(event(out.records().get(2)).getDetail()).startsWith("MEMORY_LIMIT");
+  }
+
+  @Test
+  void aDeferredAttemptGoesBackUnchangedDueLaterWithoutAResult() {
+    Job job = attempt(job("j1", "echo", Map.of()), 2);
+    Instant until = FINISHED.plusSeconds(30);
+
+    AttemptOutputs out =
+        records.forOutcome(
+            job,
+            new Deferred("circuit breaker open", until, STARTED, FINISHED),
+            policy(),
+            SOURCE,
+            FINISHED);
+
+    assertThat(out.kind()).isEqualTo(AttemptOutputs.Kind.DEFERRED);
+    assertThat(out.records())
+        .extracting(ProducerRecord::topic)
+        .containsExactly("runex.retry", "runex.events");
+    Job again =
+        topics
+            .retry()
+            .valueSerde()
+            .deserializer()
+            .deserialize("runex.retry", out.records().get(0).value());
+    assertThat(again.getAttempt()).isEqualTo(2);
+    assertThat(again.getDueAt()).isEqualTo(until);
+    assertThat(event(out.records().get(1)).getDetail())
+        .contains("deferred without using an attempt", "circuit breaker open");
+  }
+
+  @Test
+  void everyEndOfAnAttemptTheQuotaGateAdmittedHandsTheTenantsSlotBackInTheSameRecords() {
+    Job admitted =
+        Job.newBuilder(job("q1", "fail", Map.of()))
+            .setLabels(Map.of(ReleaseNotice.ADMITTED_LABEL, ReleaseNotice.ADMITTED))
+            .build();
+    Failed failed =
+        new Failed(FailureClassifier.classify(new IOException("boom")), STARTED, FINISHED);
+
+    List<ProducerRecord<byte[], byte[]>> succeeded =
+        records
+            .forOutcome(
+                admitted, new Succeeded("{}", STARTED, FINISHED), policy(), SOURCE, FINISHED)
+            .records();
+    List<ProducerRecord<byte[], byte[]>> retried =
+        records.forOutcome(admitted, failed, policy(), SOURCE, FINISHED).records();
+    List<ProducerRecord<byte[], byte[]>> gaveUp =
+        records.forOutcome(attempt(admitted, 3), failed, policy(), SOURCE, FINISHED).records();
+    List<ProducerRecord<byte[], byte[]>> deferred =
+        records
+            .forOutcome(
+                admitted,
+                new Deferred("circuit breaker open", FINISHED.plusSeconds(5), STARTED, FINISHED),
+                policy(),
+                SOURCE,
+                FINISHED)
+            .records();
+    List<ProducerRecord<byte[], byte[]>> cancelled =
+        records.cancelled(admitted, "ops", null, null, FINISHED).records();
+    List<ProducerRecord<byte[], byte[]>> expired = records.expired(admitted, null, FINISHED);
+
+    for (List<ProducerRecord<byte[], byte[]>> out :
+        List.of(succeeded, gaveUp, cancelled, expired)) {
+      assertThat(release(out)).isEqualTo(ReleaseNotice.finished("q1"));
+    }
+    Job next =
+        topics
+            .retry()
+            .valueSerde()
+            .deserializer()
+            .deserialize("runex.retry", retried.get(0).value());
+    assertThat(release(retried)).isEqualTo(ReleaseNotice.retried(next));
+    Job again =
+        topics
+            .retry()
+            .valueSerde()
+            .deserializer()
+            .deserialize("runex.retry", deferred.get(0).value());
+    assertThat(release(deferred)).isEqualTo(ReleaseNotice.retried(again));
+    assertThat(ReleaseNotice.token(again)).isNotEqualTo(ReleaseNotice.token(admitted));
+    // a job the gate never saw hands nothing back
+    assertThat(
+            records
+                .forOutcome(
+                    job("j1", "echo", Map.of()),
+                    new Succeeded("{}", STARTED, FINISHED),
+                    policy(),
+                    SOURCE,
+                    FINISHED)
+                .records())
+        .extracting(ProducerRecord::topic)
+        .doesNotContain("runex.admission-releases");
+  }
+
+  /** The one admission-releases record of {@code out} (key: the tenant). */
+  private static ReleaseNotice release(List<ProducerRecord<byte[], byte[]>> out) {
+    List<ProducerRecord<byte[], byte[]>> notices =
+        out.stream().filter(r -> r.topic().equals("runex.admission-releases")).toList();
+    assertThat(notices).hasSize(1);
+    assertThat(new String(notices.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("demo");
+    return ReleaseNotice.decode(new String(notices.get(0).value(), StandardCharsets.UTF_8));
+  }
+
+  private RetryPolicy policy() {
+    return cfg.jobType("fail").retry();
+  }
+
+  private JobResult result(ProducerRecord<byte[], byte[]> r) {
+    return topics.results().valueSerde().deserializer().deserialize(r.topic(), r.value());
+  }
+
+  private JobEvent event(ProducerRecord<byte[], byte[]> r) {
+    return topics.events().valueSerde().deserializer().deserialize(r.topic(), r.value());
+  }
+}
