@@ -29,8 +29,10 @@ import dev.runex.workers.internal.output.ProducerLostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -83,6 +85,12 @@ final class WorkerLoop implements Runnable {
 
   /** Poll timeout while a lost producer is replaced: the poll only keeps the membership alive. */
   private static final Duration RECOVERY_POLL = Duration.ofMillis(100);
+
+  /** How long a partition whose next record waits for the schema registry is left unfetched. */
+  private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(5);
+
+  /** Partitions waiting for the schema registry, until when (poll-loop thread only). */
+  private final Map<TopicPartition, Instant> registryWait = new HashMap<>();
 
   private final WorkerState state;
   private final RunexConfig cfg;
@@ -278,8 +286,13 @@ final class WorkerLoop implements Runnable {
   }
 
   private void admit(ConsumerRecords<String, byte[]> records) {
+    Set<TopicPartition> stopped = new HashSet<>();
     for (ConsumerRecord<String, byte[]> r : records) {
-      AssignedPartition p = state.partitions().get(new TopicPartition(r.topic(), r.partition()));
+      TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+      if (stopped.contains(tp)) {
+        continue; // fetched again after the record that waits for the registry
+      }
+      AssignedPartition p = state.partitions().get(tp);
       if (p == null) {
         throw new IllegalStateException(
             "record from " + r.topic() + "-" + r.partition() + ", which is not assigned");
@@ -296,7 +309,30 @@ final class WorkerLoop implements Runnable {
         state.dispatcher().offer(new FetchedJob(r, decoder.decode(r.topic(), r.value())));
       } catch (UndecodableJobException e) {
         ends.undecodable(p, r, e);
+      } catch (RegistryUnavailableException e) {
+        awaitRegistry(p, r, e);
+        stopped.add(tp);
       }
+    }
+  }
+
+  /**
+   * The record's writer schema is not cached and the schema registry does not answer: only its
+   * partition waits. The record is fetched again after {@link #REGISTRY_BACKOFF} (its partition
+   * paused till then); running jobs go on and what finished commits as usual, so nothing runs twice
+   * because the registry was away.
+   */
+  private void awaitRegistry(AssignedPartition p, ConsumerRecord<String, byte[]> r, Exception e) {
+    p.tracker().unadmit(r.offset());
+    state.consumer().seek(p.partition(), r.offset());
+    if (registryWait.put(p.partition(), state.clock().instant().plus(REGISTRY_BACKOFF)) == null) {
+      log.warn(
+          "worker {}: schema registry unavailable ({}); {} waits {} s before fetching again, the"
+              + " other partitions and running jobs go on",
+          state.settings().workerId(),
+          e.getMessage(),
+          p.partition(),
+          REGISTRY_BACKOFF.toSeconds());
     }
   }
 
@@ -429,6 +465,13 @@ final class WorkerLoop implements Runnable {
                 full,
                 state.partitions().spans(),
                 p -> state.dispatcher().queuedUpToRank(ranks.of(p.topic())));
+    Instant now = state.clock().instant();
+    registryWait.keySet().retainAll(assigned);
+    registryWait.values().removeIf(until -> !now.isBefore(until));
+    if (!registryWait.isEmpty()) {
+      wanted = new HashSet<>(wanted);
+      wanted.addAll(registryWait.keySet());
+    }
     Set<TopicPartition> paused = state.consumer().paused();
     Set<TopicPartition> toPause = new HashSet<>(wanted);
     toPause.removeAll(paused);

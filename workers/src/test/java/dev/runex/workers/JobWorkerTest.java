@@ -364,6 +364,79 @@ class JobWorkerTest {
   }
 
   @Test
+  void aRecordWaitingForTheSchemaRegistryHoldsOnlyItsPartitionAndUndoesNothing() {
+    // given: a job running, its schema cached by the worker
+    RegistryAway registry = new RegistryAway(topics.registry());
+    startWorker(Clock.systemUTC(), topics.withRegistry(registry));
+    kafka.append(0, job("running", "gate", Map.of()));
+    await().atMost(WAIT).until(() -> startedEvents().contains("running"));
+
+    // when: a record framed with a schema id the worker has not seen arrives while it is away
+    registry.away = true;
+    org.apache.avro.Schema variant =
+        new org.apache.avro.Schema.Parser()
+            .parse(Job.getClassSchema().toString().replaceFirst("\\{", "{\"x-variant\":\"2\","));
+    int variantId = topics.registry().register(SCHEDULED + "-value", variant);
+    byte[] body =
+        topics
+            .scheduled("default")
+            .valueSerde()
+            .serializer()
+            .serialize(SCHEDULED, job("later", "echo", Map.of()));
+    byte[] framed = body.clone();
+    java.nio.ByteBuffer.wrap(framed, 1, 4).putInt(variantId);
+    kafka.appendRaw(1, "later", framed);
+    kafka.append(2, job("other", "echo", Map.of()));
+    await().atMost(WAIT).until(() -> registry.refused.get() > 0);
+    await().atMost(WAIT).until(() -> committedResultIds().contains("other"));
+
+    // then: the running job is not undone, and the waiting record runs once the registry is back
+    registry.away = false;
+    gate.open.countDown();
+    await().atMost(WAIT).until(() -> committedResultIds().size() == 3);
+    assertThat(committedResultIds()).containsExactlyInAnyOrder("running", "later", "other");
+    assertThat(gate.runs.get()).as("runs of the job that was running").isEqualTo(1);
+  }
+
+  /**
+   * A caching registry client (as the HTTP one is) whose registry is away: ids it has fetched
+   * before are answered from its cache, others are refused as by a registry that does not answer.
+   */
+  static final class RegistryAway implements dev.runex.schemas.serde.SchemaRegistryClient {
+    private final dev.runex.schemas.serde.SchemaRegistryClient real;
+    volatile boolean away;
+    final java.util.concurrent.atomic.AtomicInteger refused =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    RegistryAway(dev.runex.schemas.serde.SchemaRegistryClient real) {
+      this.real = real;
+    }
+
+    @Override
+    public int register(String subject, org.apache.avro.Schema schema) {
+      return real.register(subject, schema);
+    }
+
+    private final Map<Integer, org.apache.avro.Schema> cached = new ConcurrentHashMap<>();
+
+    @Override
+    public org.apache.avro.Schema getById(int id) {
+      org.apache.avro.Schema known = cached.get(id);
+      if (known != null) {
+        return known;
+      }
+      if (away) {
+        refused.incrementAndGet();
+        throw new dev.runex.schemas.serde.SchemaRegistryUnavailableException(
+            "connection refused", null);
+      }
+      org.apache.avro.Schema fetched = real.getById(id);
+      cached.put(id, fetched);
+      return fetched;
+    }
+  }
+
+  @Test
   void pausesFetchingWhileTooManyRecordsWaitAndResumesWhenTheyDrain() {
     cfg = config(Map.of("runex.worker.concurrency", "1", "runex.worker.maxBufferedRecords", "2"));
     startWorker();
@@ -440,10 +513,14 @@ class JobWorkerTest {
   }
 
   private void startWorker(Clock clock) {
+    startWorker(clock, topics);
+  }
+
+  private void startWorker(Clock clock, RunexTopics workerTopics) {
     worker =
         new JobWorker(
             cfg,
-            topics,
+            workerTopics,
             HandlerRegistry.withBuiltins().register(probe).register(gate),
             meters,
             kafka,
@@ -600,6 +677,8 @@ class JobWorkerTest {
   /** Blocks every job until the test opens it. */
   static final class Gate implements JobHandler {
     final CountDownLatch open = new CountDownLatch(1);
+    final java.util.concurrent.atomic.AtomicInteger runs =
+        new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public String name() {
@@ -608,6 +687,7 @@ class JobWorkerTest {
 
     @Override
     public String handle(JobContext ctx) throws InterruptedException {
+      runs.incrementAndGet();
       return open.await(20, TimeUnit.SECONDS) ? "opened" : "timed out";
     }
   }

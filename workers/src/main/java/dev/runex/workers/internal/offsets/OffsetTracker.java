@@ -99,6 +99,16 @@ public final class OffsetTracker {
     return Admission.RUN;
   }
 
+  /**
+   * The record at {@code offset} was admitted but will be fetched again (it could not be read yet):
+   * it is neither pending nor fetched.
+   */
+  public void unadmit(long offset) {
+    if (pending.remove(offset)) {
+      nextFetch = Math.min(nextFetch, offset);
+    }
+  }
+
   /** The record at {@code offset} finished: its outputs are in the open transaction. */
   public void finish(long offset) {
     if (pending.remove(offset)) {
