@@ -222,8 +222,15 @@ final class Cluster implements AutoCloseable {
     return prefix + "topology";
   }
 
-  /** Restarts any runtime process that exited without a fault asking for it, and notes it. */
-  void supervise() {
+  /**
+   * Restarts any runtime process that exited without a fault asking for it, and notes it; nothing
+   * once {@link #close} began (a TERM's shutdown hook stops the processes while the run's loop may
+   * still be supervising them).
+   */
+  synchronized void supervise() {
+    if (closed.get()) {
+      return;
+    }
     for (var e : new ArrayList<>(processes.entrySet())) {
       if (!e.getValue().isAlive()) {
         String note = e.getKey() + " exited by itself (exit " + e.getValue().exitCode() + ")";
@@ -296,8 +303,10 @@ final class Cluster implements AutoCloseable {
   /** Stops every process (runtime first, then registry and broker) and removes the folder. */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
+    synchronized (this) { // a supervise() under way finishes first
+      if (!closed.compareAndSet(false, true)) {
+        return;
+      }
     }
     if (Thread.currentThread() != hook) {
       try {
