@@ -224,7 +224,7 @@ public final class SoakRun implements Callable<Integer> {
               if (points.size() == jobs.size()) {
                 out.add(SoakTrend.perJob(key, points, jobs, warmupSeconds));
               }
-            } else if (!group.equals("jobs")) {
+            } else if (!group.equals("jobs") && !group.equals("store_keys_estimate")) {
               out.add(SoakTrend.level(key, kindOf(group), points, warmupSeconds));
             }
           } catch (IllegalArgumentException e) {

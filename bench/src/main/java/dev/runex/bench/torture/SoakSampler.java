@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,14 +18,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * Takes one soak sample of a {@link Cluster}: per process (broker, registry, runtime processes) its
  * resident memory, heap after the latest collections (from its GC log), threads and open file
  * descriptors from {@code /proc}; the topology's state folder size and each RocksDB store's key
- * count (its Prometheus scrape); the live keys of the compacted control topic; the size of the
- * worker group's completed-offset commit metadata; the workers' backlog; each runex topic's end
- * offsets (Kafka Streams' internal topics included) and the jobs submitted so far.
+ * count; the live keys of the compacted control topic; the size of the worker group's
+ * completed-offset commit metadata; the workers' backlog; each runex topic's end offsets (Kafka
+ * Streams' internal topics included) and the jobs submitted so far; each changelogged store's exact
+ * key count from its changelog, and RocksDB's estimate beside it.
  *
  * <p>Values are keyed {@code group/name}; a reading that fails (a process restarting) is left out
  * of that sample and logged.
@@ -53,6 +59,8 @@ final class SoakSampler implements AutoCloseable {
   private final Map<Long, Double> lastHeap = new HashMap<>();
   private final Set<String> liveControlKeys = new HashSet<>();
   private KafkaConsumer<String, ControlCommand> control;
+  private KafkaConsumer<byte[], byte[]> changelogs;
+  private final Map<String, Set<ByteBuffer>> changelogKeys = new TreeMap<>();
 
   SoakSampler(Cluster cluster, String prefix, Path gcLogs, LongSupplier jobs) {
     this.cluster = cluster;
@@ -76,6 +84,7 @@ final class SoakSampler implements AutoCloseable {
     reading(v, "control topic", () -> v.put("control_keys/live", (double) controlKeys()));
     reading(v, "commit metadata", () -> commitMetadata(v));
     reading(v, "topic offsets", () -> topicRecords(v));
+    reading(v, "changelogs", () -> changelogKeys(v));
     reading(v, "backlog", () -> v.put("backlog/worker", (double) backlog()));
     return v;
   }
@@ -145,7 +154,7 @@ final class SoakSampler implements AutoCloseable {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     SoakReadings.storeKeys(SoakReadings.prometheus(r.body()))
-        .forEach((store, keys) -> v.put("store_keys/" + store, keys));
+        .forEach((store, keys) -> v.put("store_keys_estimate/" + store, keys));
   }
 
   /**
@@ -167,6 +176,56 @@ final class SoakSampler implements AutoCloseable {
           }
         });
     return liveControlKeys.size();
+  }
+
+  /**
+   * The exact key count of every changelogged state store: its changelog topic followed by one
+   * reader for the whole run, a key counting while its latest record is not a tombstone. (RocksDB's
+   * estimate counts a key once per overwrite still in a memtable: the status store, written once
+   * per lifecycle event, reads several times its size.)
+   */
+  private void changelogKeys(Map<String, Double> v) throws Exception {
+    if (changelogs == null) {
+      List<String> names =
+          admin.listTopics().names().get().stream()
+              .filter(n -> n.startsWith(prefix) && n.endsWith("-changelog"))
+              .sorted()
+              .toList();
+      changelogs =
+          new KafkaConsumer<>(
+              Map.of(
+                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  cluster.cfg.bootstrapServers(),
+                  ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                  "read_committed",
+                  ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                  false,
+                  ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                  5000),
+              new ByteArrayDeserializer(),
+              new ByteArrayDeserializer());
+      List<TopicPartition> parts = TopicReads.latest(admin, names).keySet().stream().toList();
+      changelogs.assign(parts);
+      changelogs.seekToBeginning(parts);
+      names.forEach(n -> changelogKeys.put(n, new HashSet<>()));
+    }
+    Map<TopicPartition, Long> ends = changelogs.endOffsets(changelogs.assignment());
+    while (ends.entrySet().stream().anyMatch(e -> changelogs.position(e.getKey()) < e.getValue())) {
+      for (ConsumerRecord<byte[], byte[]> r : changelogs.poll(Duration.ofMillis(200))) {
+        Set<ByteBuffer> keys = changelogKeys.get(r.topic());
+        if (r.value() == null) {
+          keys.remove(ByteBuffer.wrap(r.key()));
+        } else {
+          keys.add(ByteBuffer.wrap(r.key()));
+        }
+      }
+    }
+    changelogKeys.forEach(
+        (topic, keys) ->
+            v.put(
+                "store_keys/"
+                    + topic.substring(prefix.length(), topic.length() - "-changelog".length()),
+                (double) keys.size()));
   }
 
   private void commitMetadata(Map<String, Double> v) throws Exception {
@@ -243,6 +302,9 @@ final class SoakSampler implements AutoCloseable {
   public void close() {
     if (control != null) {
       control.close();
+    }
+    if (changelogs != null) {
+      changelogs.close();
     }
     admin.close();
   }
