@@ -46,7 +46,7 @@ final class SoakChart {
             chart("threads, open fds", panel(series, g -> g.equals("threads") || g.equals("fds"))),
             chart("state dir (MB)", panel(series, g -> g.equals("state_dir_mb"))),
             chart(
-                "entries: RocksDB stores (estimate), control table, worker backlog",
+                "entries: state store keys (from their changelogs), control table, worker backlog",
                 panel(
                     series,
                     g ->
