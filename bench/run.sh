@@ -9,6 +9,8 @@
 #   bench/run.sh garbage [--records N]    the garbage scenario: good jobs' drain rate with a bad
 #                                         intake record after each job vs a clean drain (--help)
 #   bench/run.sh torture --short          fault runner: random faults under load, then an audit
+#   bench/run.sh soak [--minutes 30]      soak: a fixed mixed load, every process and store sampled;
+#                                         samples.csv, soak.png and a verdict per series (--help)
 #   RUNEX_BENCH_SKIP_BUILD=1 bench/run.sh ...   reuse the last build
 #   RUNEX_BENCH_JAVA_OPTS="-Xmx2g" ...          bench JVM options (default -Xmx1g)
 #
@@ -45,11 +47,21 @@ elif [[ "${1:-}" == garbage ]]; then
 elif [[ "${1:-}" == torture ]]; then
   MAIN=dev.runex.bench.torture.TortureRun
   shift
+elif [[ "${1:-}" == soak ]]; then
+  MAIN=dev.runex.bench.torture.SoakRun
+  shift
 fi
 
 # Snapshot this checkout's jars, so a rebuild during a long run cannot swap classes under the JVM.
 LIB="$(mktemp -d "${TMPDIR:-/tmp}/runex-bench-lib.XXXXXX")"
 trap 'rm -rf "$LIB"' EXIT
+if [[ "$MAIN" == dev.runex.bench.torture.SoakRun ]]; then
+  # Every JVM the soak starts (broker, registry, runtime processes) inherits this and logs its
+  # collections to gc-<pid>.log: the heap after GC is read from there, with no agent or jcmd.
+  mkdir "$LIB/gc"
+  export JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:+$JAVA_TOOL_OPTIONS }-Xlog:gc:file=$LIB/gc/gc-%p.log:uptime"
+  set -- --gc-logs "$LIB/gc" "$@"
+fi
 cp "$BENCH_JAR" "$LIB/"
 CP="$LIB/$(basename "$BENCH_JAR")"
 IFS=':' read -r -a ENTRIES <<< "$(<"$CP_FILE")" # a here-string ends in a newline: read succeeds

@@ -26,19 +26,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything one torture run starts, each as its own process: a Kafka broker and an Apicurio
- * registry (schemas journaled on the broker, so a registry restart keeps them), two topology
- * instances (own state dirs and status ports) and three worker processes of the {@code default}
- * pool, all in one temporary folder that {@link #close} removes. Faults are applied here, by pid:
- * the broker is killed and restarted on the same ports and data folder, the registry stopped and
- * started again, runtime processes killed, frozen and thawed. A runtime process that exits on its
- * own is restarted as a supervisor would and counted ({@link #unplannedExits}).
+ * Everything one torture or soak run starts, each as its own process: a Kafka broker and an
+ * Apicurio registry (schemas journaled on the broker, so a registry restart keeps them), the
+ * topology instances (own state dirs and status ports) and worker processes of the {@code default}
+ * pool its {@link Layout} names, all in one temporary folder that {@link #close} removes. Faults
+ * are applied here, by pid: the broker is killed and restarted on the same ports and data folder,
+ * the registry stopped and started again, runtime processes killed, frozen and thawed. A runtime
+ * process that exits on its own is restarted as a supervisor would and counted ({@link
+ * #unplannedExits}).
  */
 final class Cluster implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Cluster.class);
   static final List<String> TOPOLOGIES = List.of("topo-1", "topo-2");
   static final List<String> WORKERS = List.of("w1", "w2", "w3");
-  static final int WORKER_SLOTS = 4;
+
+  /**
+   * Which runtime processes to start: topology instances and workers by name, the workers' slots,
+   * settings every runtime process gets ({@code key=value}), and whether each serves its Prometheus
+   * endpoint on a free port ({@link #metricsPort}).
+   */
+  record Layout(
+      List<String> topologies,
+      List<String> workers,
+      int workerSlots,
+      List<String> settings,
+      boolean metrics) {}
+
+  /** The fault runner's: two topology instances, three workers of 4 slots, no metrics. */
+  static final Layout TORTURE = new Layout(TOPOLOGIES, WORKERS, 4, List.of(), false);
+
+  private final Layout layout;
 
   final Path dir;
   private final FaultEndpoint endpoint;
@@ -51,6 +68,7 @@ final class Cluster implements AutoCloseable {
   final RunexConfig cfg;
   private final Map<String, RuntimeProcess> processes = new LinkedHashMap<>();
   private final Map<String, Integer> statusPorts = new HashMap<>();
+  private final Map<String, Integer> metricsPorts = new HashMap<>();
   private final List<String> unplannedExits = new ArrayList<>();
   private final List<String> leftFiles = new ArrayList<>();
   private final java.util.concurrent.atomic.AtomicBoolean closed =
@@ -58,7 +76,12 @@ final class Cluster implements AutoCloseable {
   private final Thread hook = new Thread(this::close, "torture-cleanup");
 
   Cluster(FaultEndpoint endpoint, String prefix, int partitions) {
+    this(endpoint, prefix, partitions, TORTURE);
+  }
+
+  Cluster(FaultEndpoint endpoint, String prefix, int partitions, Layout layout) {
     this.endpoint = endpoint;
+    this.layout = layout;
     this.prefix = prefix;
     try {
       dir = Files.createTempDirectory("runex-torture-");
@@ -79,8 +102,8 @@ final class Cluster implements AutoCloseable {
     values.put(Settings.TOPIC_PARTITIONS.key(), Integer.toString(partitions));
     cfg = ConfigLoader.load(writeConfig("topology"), Map.of(), values);
     TopicProvisioner.ensureTopics(cfg, cfg.topics(), cfg.pools());
-    TOPOLOGIES.forEach(this::startProcess);
-    WORKERS.forEach(this::startProcess);
+    layout.topologies().forEach(this::startProcess);
+    layout.workers().forEach(this::startProcess);
   }
 
   private SchemaRegistryServer startRegistry(int port) {
@@ -145,38 +168,50 @@ final class Cluster implements AutoCloseable {
   private void startProcess(String name) {
     Path logs = dir.resolve("logs");
     RuntimeProcess p;
-    if (WORKERS.contains(name)) {
+    List<String> settings = new ArrayList<>(layout.settings());
+    settings.add(
+        Settings.METRICS_PORT.key()
+            + "="
+            + (layout.metrics() ? metricsPorts.computeIfAbsent(name, n -> freePort()) : -1));
+    if (layout.workers().contains(name)) {
+      settings.add(Settings.WORKER_WORK_DIR.key() + "=" + dir.resolve("work").resolve(name));
+      settings.add(Settings.WORKER_SESSION_TIMEOUT.key() + "=6s");
+      settings.add(Settings.TOPOLOGY_STATUS_PORT.key() + "=-1");
       p =
           RuntimeProcess.worker(
-              name,
-              "default",
-              WORKER_SLOTS,
-              cfg,
-              writeConfig(name),
-              List.of(
-                  Settings.WORKER_WORK_DIR.key() + "=" + dir.resolve("work").resolve(name),
-                  Settings.WORKER_SESSION_TIMEOUT.key() + "=6s",
-                  Settings.TOPOLOGY_STATUS_PORT.key() + "=-1"),
-              logs);
+              name, "default", layout.workerSlots(), cfg, writeConfig(name), settings, logs);
     } else {
       int port = statusPorts.computeIfAbsent(name, n -> freePort());
+      settings.add(Settings.TOPIC_PARTITIONS.key() + "=" + cfg.string(Settings.TOPIC_PARTITIONS));
+      settings.add(Settings.TOPOLOGY_APPLICATION_ID.key() + "=" + prefix + "topology");
+      settings.add(Settings.TOPOLOGY_STATE_DIR.key() + "=" + stateDir(name));
+      settings.add(Settings.TOPOLOGY_STATUS_PORT.key() + "=" + port);
       p =
           RuntimeProcess.start(
               name,
               cfg,
               writeConfig("topology"),
               List.of("topology"),
-              List.of(
-                  Settings.TOPIC_PARTITIONS.key() + "=" + cfg.string(Settings.TOPIC_PARTITIONS),
-                  Settings.TOPOLOGY_APPLICATION_ID.key() + "=" + prefix + "topology",
-                  Settings.TOPOLOGY_STATE_DIR.key() + "=" + stateDir(name),
-                  Settings.TOPOLOGY_STATUS_PORT.key() + "=" + port,
-                  Settings.METRICS_PORT.key() + "=-1"),
+              settings,
               "384m",
               logs.resolve(name + ".log"));
     }
     processes.put(name, p);
     log.info("started {} (pid {})", name, p.pid());
+  }
+
+  /** The pid of every process started, by name: broker, registry, then the runtime processes. */
+  Map<String, Long> pids() {
+    Map<String, Long> pids = new LinkedHashMap<>();
+    pids.put("broker", broker.pid());
+    pids.put("registry", registry.pid());
+    processes.forEach((name, p) -> pids.put(name, p.pid()));
+    return pids;
+  }
+
+  /** The Prometheus port of a runtime process, or -1 when the layout serves none. */
+  int metricsPort(String name) {
+    return metricsPorts.getOrDefault(name, -1);
   }
 
   Path stateDir(String topology) {
@@ -187,8 +222,15 @@ final class Cluster implements AutoCloseable {
     return prefix + "topology";
   }
 
-  /** Restarts any runtime process that exited without a fault asking for it, and notes it. */
-  void supervise() {
+  /**
+   * Restarts any runtime process that exited without a fault asking for it, and notes it; nothing
+   * once {@link #close} began (a TERM's shutdown hook stops the processes while the run's loop may
+   * still be supervising them).
+   */
+  synchronized void supervise() {
+    if (closed.get()) {
+      return;
+    }
     for (var e : new ArrayList<>(processes.entrySet())) {
       if (!e.getValue().isAlive()) {
         String note = e.getKey() + " exited by itself (exit " + e.getValue().exitCode() + ")";
@@ -261,8 +303,10 @@ final class Cluster implements AutoCloseable {
   /** Stops every process (runtime first, then registry and broker) and removes the folder. */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
+    synchronized (this) { // a supervise() under way finishes first
+      if (!closed.compareAndSet(false, true)) {
+        return;
+      }
     }
     if (Thread.currentThread() != hook) {
       try {

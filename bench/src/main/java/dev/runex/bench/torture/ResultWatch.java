@@ -3,14 +3,11 @@ package dev.runex.bench.torture;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.topics.Topic;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Follows the results topic (read_committed) while the run goes on, noting when each job's first
@@ -25,23 +22,7 @@ final class ResultWatch implements AutoCloseable {
     thread =
         new Thread(
             () -> {
-              try (KafkaConsumer<String, JobResult> c =
-                  new KafkaConsumer<>(
-                      Map.of(
-                          ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                          bootstrap,
-                          ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                          "read_committed",
-                          ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                          false),
-                      topic.keySerde().deserializer(),
-                      topic.valueSerde().deserializer())) {
-                List<TopicPartition> parts =
-                    c.partitionsFor(topic.name()).stream()
-                        .map(p -> new TopicPartition(topic.name(), p.partition()))
-                        .toList();
-                c.assign(parts);
-                c.seekToBeginning(parts);
+              try (KafkaConsumer<String, JobResult> c = TopicReads.fromStart(bootstrap, topic)) {
                 while (!stop.get()) {
                   for (ConsumerRecord<String, JobResult> r : c.poll(Duration.ofMillis(200))) {
                     firstSeenNanos.putIfAbsent(r.key(), System.nanoTime());

@@ -32,25 +32,39 @@ final class TopicReads {
   /** Records of the pool's scheduled topics its worker group has not committed yet. */
   static long workerLag(String bootstrap, RunexTopics topics, String prefix, String pool)
       throws ExecutionException, InterruptedException {
+    try (Admin admin = admin(bootstrap)) {
+      return workerLag(admin, topics, prefix, pool);
+    }
+  }
+
+  /**
+   * {@link #workerLag(String, RunexTopics, String, String)} with an admin client of the caller's.
+   */
+  static long workerLag(Admin admin, RunexTopics topics, String prefix, String pool)
+      throws ExecutionException, InterruptedException {
     List<String> names = new ArrayList<>();
     for (JobPriority p : JobPriority.values()) {
       names.add(topics.scheduled(pool, p).name());
     }
-    try (Admin admin = admin(bootstrap)) {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      admin
-          .describeTopics(names)
-          .allTopicNames()
-          .get()
-          .forEach(
-              (name, d) ->
-                  d.partitions()
-                      .forEach(
-                          p ->
-                              latest.put(
-                                  new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-      return lag(admin, latest, prefix + "worker." + pool, true);
-    }
+    return lag(admin, latest(admin, names), prefix + "worker." + pool, true);
+  }
+
+  /** Every partition of the {@code topics}, each asking for its latest offset. */
+  static Map<TopicPartition, OffsetSpec> latest(Admin admin, List<String> topics)
+      throws ExecutionException, InterruptedException {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    admin
+        .describeTopics(topics)
+        .allTopicNames()
+        .get()
+        .forEach(
+            (name, d) ->
+                d.partitions()
+                    .forEach(
+                        p ->
+                            latest.put(
+                                new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+    return latest;
   }
 
   /**
@@ -96,7 +110,14 @@ final class TopicReads {
 
   /** Every committed record of {@code topic}, from the beginning to its last stable offsets. */
   static <K, V> void readAll(String bootstrap, Topic<K, V> topic, BiConsumer<K, V> sink) {
-    try (KafkaConsumer<K, V> c =
+    try (KafkaConsumer<K, V> c = fromStart(bootstrap, topic)) {
+      readToEnd(c, sink);
+    }
+  }
+
+  /** A group-less read_committed consumer of every partition of {@code topic}, at its start. */
+  static <K, V> KafkaConsumer<K, V> fromStart(String bootstrap, Topic<K, V> topic) {
+    KafkaConsumer<K, V> c =
         new KafkaConsumer<>(
             Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -106,18 +127,22 @@ final class TopicReads {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                 false),
             topic.keySerde().deserializer(),
-            topic.valueSerde().deserializer())) {
-      List<TopicPartition> parts =
-          c.partitionsFor(topic.name()).stream()
-              .map(p -> new TopicPartition(topic.name(), p.partition()))
-              .toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> ends = c.endOffsets(parts);
-      while (parts.stream().anyMatch(p -> c.position(p) < ends.get(p))) {
-        for (ConsumerRecord<K, V> r : c.poll(Duration.ofMillis(200))) {
-          sink.accept(r.key(), r.value());
-        }
+            topic.valueSerde().deserializer());
+    List<TopicPartition> parts =
+        c.partitionsFor(topic.name()).stream()
+            .map(p -> new TopicPartition(topic.name(), p.partition()))
+            .toList();
+    c.assign(parts);
+    c.seekToBeginning(parts);
+    return c;
+  }
+
+  /** Hands {@code sink} what {@code c} has not read yet, up to the current last stable offsets. */
+  static <K, V> void readToEnd(KafkaConsumer<K, V> c, BiConsumer<K, V> sink) {
+    Map<TopicPartition, Long> ends = c.endOffsets(c.assignment());
+    while (ends.entrySet().stream().anyMatch(e -> c.position(e.getKey()) < e.getValue())) {
+      for (ConsumerRecord<K, V> r : c.poll(Duration.ofMillis(200))) {
+        sink.accept(r.key(), r.value());
       }
     }
   }

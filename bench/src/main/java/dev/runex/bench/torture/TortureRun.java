@@ -263,7 +263,8 @@ public final class TortureRun implements Callable<Integer> {
     }
   }
 
-  private static Set<Long> descendants() {
+  /** The live processes this JVM started, and theirs: what a run must have stopped when done. */
+  static Set<Long> descendants() {
     Set<Long> pids = new HashSet<>();
     ProcessHandle.current()
         .descendants()

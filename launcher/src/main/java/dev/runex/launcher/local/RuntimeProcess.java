@@ -80,7 +80,8 @@ public final class RuntimeProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code runex worker} for {@code pool} with a stable id and {@code concurrency} slots.
+   * Starts {@code runex worker} for {@code pool} with a stable id and {@code concurrency} slots;
+   * without a metrics endpoint unless {@code overrides} set {@code runex.metrics.port}.
    */
   public static RuntimeProcess worker(
       String id,
@@ -91,7 +92,9 @@ public final class RuntimeProcess implements AutoCloseable {
       List<String> overrides,
       Path logDir) {
     List<String> all = new ArrayList<>(overrides);
-    all.add(Settings.METRICS_PORT.key() + "=-1");
+    if (overrides.stream().noneMatch(o -> o.startsWith(Settings.METRICS_PORT.key() + "="))) {
+      all.add(Settings.METRICS_PORT.key() + "=-1");
+    }
     return start(
         id,
         cfg,

@@ -12,7 +12,7 @@
  *       seen; swept every 30 seconds by the dedupe stage.
  *   <li>{@link dev.runex.topology.cleanup.CancelRetention}: job cancels older than {@code
  *       runex.control.cancelRetention}, as tombstones on the compacted {@code control} topic; swept
- *       hourly by the delay-index task of partition 0.
+ *       every half retention (at least hourly) by the delay-index task of partition 0.
  *   <li>{@link dev.runex.topology.cleanup.ExpiryIndex}: the time-ordered index the first two sweep
  *       by, so a sweep reads what is due instead of the whole store.
  * </ul>

@@ -51,8 +51,23 @@ class CancelRetentionTest {
     assertThat(retention.due(1, T0)).isEmpty();
     assertThat(retention.due(0, T0)).containsExactly("job:old");
     assertThat(retention.due(0, T0 + 1_000)).isEmpty();
-    assertThat(retention.due(0, T0 + CancelRetention.INTERVAL.toMillis()))
+    assertThat(retention.due(0, T0 + CancelRetention.MAX_INTERVAL.toMillis()))
         .containsExactly("job:old");
+  }
+
+  @Test
+  void aShortRetentionIsSweptEveryHalfRetentionNotHourly() {
+    // given: a one-minute retention, swept once at T0
+    var minute = new CancelRetention(Duration.ofMinutes(1), new CancelledJobs(commands));
+    assertThat(minute.due(0, T0)).isEmpty();
+    command("job:cancelled-after-the-sweep", ControlAction.CANCEL, T0 + 1_000);
+
+    // when: half a minute after it turned older than the retention
+    var due = minute.due(0, T0 + 91_000);
+
+    // then: deleted, not kept until the hour is up
+    assertThat(due).containsExactly("job:cancelled-after-the-sweep");
+    assertThat(minute.due(0, T0 + 92_000)).isEmpty();
   }
 
   @Test

@@ -1,0 +1,127 @@
+package dev.runex.bench.torture;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The soak run's parsers, pure text to numbers: a process's {@code /proc/<pid>/status}, the lines
+ * of a JVM's GC log ({@code -Xlog:gc}), and a Prometheus scrape (the runtime processes' {@code
+ * /metrics}), from which the state stores' key counts are read.
+ */
+final class SoakReadings {
+  /** Kafka Streams' RocksDB property metric, per store and task, as Micrometer names it. */
+  static final String STORE_KEYS = "kafka_stream_state_estimate_num_keys";
+
+  private static final Pattern GC_PAUSE =
+      Pattern.compile("\\bPause\\b.*?(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
+  private static final Pattern METRIC =
+      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)(?:\\s+\\d+)?$");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+  private SoakReadings() {}
+
+  /** A process's resident memory and thread count. */
+  record ProcStatus(long rssKb, int threads) {}
+
+  /**
+   * {@code VmRSS} (kB) and {@code Threads} of a {@code /proc/<pid>/status} text.
+   *
+   * @throws IllegalArgumentException when either is missing (a zombie has no VmRSS)
+   */
+  static ProcStatus procStatus(String text) {
+    Long rss = null;
+    Integer threads = null;
+    for (String line : text.split("\n")) {
+      if (line.startsWith("VmRSS:")) {
+        rss = Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+      } else if (line.startsWith("Threads:")) {
+        threads = Integer.parseInt(line.substring(8).trim());
+      }
+    }
+    if (rss == null || threads == null) {
+      throw new IllegalArgumentException("no VmRSS or Threads in /proc status");
+    }
+    return new ProcStatus(rss, threads);
+  }
+
+  /**
+   * The heap after each collection pause in {@code -Xlog:gc} lines, in bytes, in order: {@code [..]
+   * GC(7) Pause Young (Normal) (G1 Evacuation Pause) 50M->20M(256M) 3.1ms} gives 20 MiB. Other
+   * lines (concurrent phases, the JVM's start) are skipped.
+   */
+  static List<Long> heapAfterGc(String gcLog) {
+    List<Long> out = new ArrayList<>();
+    for (String line : gcLog.split("\n")) {
+      Matcher m = GC_PAUSE.matcher(line);
+      if (m.find()) {
+        out.add(bytes(Long.parseLong(m.group(3)), m.group(4)));
+      }
+    }
+    return out;
+  }
+
+  private static long bytes(long n, String unit) {
+    return switch (unit) {
+      case "K" -> n << 10;
+      case "M" -> n << 20;
+      default -> n << 30;
+    };
+  }
+
+  /** One sample of a Prometheus text exposition. */
+  record Metric(String name, Map<String, String> labels, double value) {}
+
+  /** Every sample of a Prometheus text exposition; comments and malformed lines are skipped. */
+  static List<Metric> prometheus(String text) {
+    List<Metric> out = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      Matcher m = METRIC.matcher(line.trim());
+      if (!m.matches()) {
+        continue;
+      }
+      Map<String, String> labels = new LinkedHashMap<>();
+      if (m.group(2) != null) {
+        Matcher l = LABEL.matcher(m.group(2));
+        while (l.find()) {
+          labels.put(l.group(1), l.group(2));
+        }
+      }
+      double value;
+      try {
+        value = Double.parseDouble(m.group(3));
+      } catch (NumberFormatException e) {
+        continue;
+      }
+      out.add(new Metric(m.group(1), labels, value));
+    }
+    return out;
+  }
+
+  /**
+   * The estimated keys of each RocksDB store (summed over its tasks), by store name: the value of
+   * the label ending in {@code state_id} ({@code rocksdb_state_id}, ...). NaN samples (a store
+   * being closed) are left out.
+   */
+  static Map<String, Double> storeKeys(List<Metric> metrics) {
+    Map<String, Double> out = new TreeMap<>();
+    for (Metric m : metrics) {
+      if (!m.name().equals(STORE_KEYS) || Double.isNaN(m.value())) {
+        continue;
+      }
+      m.labels().entrySet().stream()
+          .filter(e -> e.getKey().endsWith("state_id"))
+          .findFirst()
+          .ifPresent(e -> out.merge(e.getValue(), m.value(), Double::sum));
+    }
+    return out;
+  }
+}

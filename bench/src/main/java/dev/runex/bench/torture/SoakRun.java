@@ -1,0 +1,302 @@
+package dev.runex.bench.torture;
+
+import dev.runex.bench.torture.SoakTrend.Kind;
+import dev.runex.bench.torture.SoakTrend.Point;
+import dev.runex.bench.torture.SoakTrend.Verdict;
+import dev.runex.config.Settings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The soak run: broker, registry, one topology and two workers as separate processes ({@link
+ * Cluster}), the fault runner's mixed load ({@link Load}: quick, slow, retried, dead-lettered,
+ * delayed, process and idempotency-keyed jobs) at a fixed rate plus delayed jobs cancelled on the
+ * control topic ({@link SoakCancels}), sampled every few seconds ({@link SoakSampler}) for a fixed
+ * time. The retention windows are set short (status, idempotency keys, cancels) so the state they
+ * bound reaches its steady size within the warm-up; after it, every series must be flat ({@link
+ * SoakTrend}). Writes {@code samples.csv} and {@code soak.png}, prints the verdicts; exit status 1
+ * when a series grows or something was left behind.
+ */
+@Command(
+    name = "soak",
+    mixinStandardHelpOptions = true,
+    description = "Soak: a fixed mixed load for a fixed time; samples every process and store.")
+public final class SoakRun implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(SoakRun.class);
+  private static final String PREFIX = "soak.";
+  private static final List<String> TOPOLOGIES = List.of("topology");
+
+  /** Retention windows short enough for the state they bound to level off in the warm-up. */
+  static final List<String> RETENTION =
+      List.of(
+          Settings.TOPOLOGY_STATUS_RETENTION.key() + "=2m",
+          Settings.INTAKE_IDEMPOTENCY_WINDOW.key() + "=2m",
+          Settings.CONTROL_CANCEL_RETENTION.key() + "=1m");
+
+  @Option(
+      names = "--minutes",
+      defaultValue = "30",
+      description = "Load time (default: ${DEFAULT-VALUE}).")
+  double minutes;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "50",
+      description = "Jobs submitted per second (default: ${DEFAULT-VALUE}).")
+  int rate;
+
+  @Option(
+      names = "--cancel-rate",
+      defaultValue = "1",
+      description = "Delayed jobs submitted and cancelled per second (default: ${DEFAULT-VALUE}).")
+  int cancelRate;
+
+  @Option(
+      names = "--sample-seconds",
+      defaultValue = "10",
+      description = "Time between samples (default: ${DEFAULT-VALUE}).")
+  int sampleSeconds;
+
+  @Option(
+      names = "--warmup-minutes",
+      defaultValue = "5",
+      description =
+          "Samples left out of the verdicts at the start (default: ${DEFAULT-VALUE}; longer than"
+              + " the 2-minute retention windows).")
+  double warmupMinutes;
+
+  @Option(
+      names = "--workers-slots",
+      defaultValue = "16",
+      description = "Slots of each of the two workers (default: ${DEFAULT-VALUE}).")
+  int slots;
+
+  @Option(
+      names = "--out",
+      defaultValue = "bench/target/soak",
+      description = "Folder for samples.csv and soak.png (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(
+      names = "--gc-logs",
+      description =
+          "Folder of the JVMs' GC logs, gc-<pid>.log (bench/run.sh soak sets -Xlog:gc for every"
+              + " JVM it starts); without it there is no heap-after-GC series.")
+  Path gcLogs;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new SoakRun()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Files.createDirectories(out);
+    Set<Long> before = TortureRun.descendants();
+    Path dir;
+    List<Map<String, Double>> samples = new ArrayList<>();
+    List<String> restarts;
+    Cluster.Layout layout =
+        new Cluster.Layout(TOPOLOGIES, List.of("w1", "w2"), slots, RETENTION, true);
+    try (FaultEndpoint endpoint = new FaultEndpoint();
+        Cluster cluster = new Cluster(endpoint, PREFIX, 4, layout)) {
+      dir = cluster.dir;
+      String bootstrap = cluster.cfg.bootstrapServers();
+      try (Load load = new Load(bootstrap, cluster.cfg.topics().intake().name(), PREFIX, 1L);
+          SoakCancels cancels = new SoakCancels(cluster.cfg, PREFIX);
+          SoakSampler sampler =
+              new SoakSampler(cluster, PREFIX, gcLogs, () -> load.accepted.size())) {
+        awaitWarmupResult(cluster, load);
+        long start = System.nanoTime();
+        long until = start + (long) (minutes * 60e9);
+        log.info(
+            "stack running; {} jobs/s for {} min, a sample every {} s",
+            rate,
+            minutes,
+            sampleSeconds);
+        Thread loadThread = new Thread(() -> load.run(rate, until), "soak-load");
+        Thread cancelThread = new Thread(() -> cancels.run(cancelRate, until), "soak-cancels");
+        loadThread.start();
+        cancelThread.start();
+        long next = start;
+        while (System.nanoTime() < until) {
+          cluster.supervise();
+          double at = (System.nanoTime() - start) / 1e9;
+          Map<String, Double> s = new TreeMap<>(sampler.sample(TOPOLOGIES));
+          s.put("t/seconds", at);
+          samples.add(s);
+          log.info(
+              "sample {} at {} s: {} jobs, backlog {}",
+              samples.size(),
+              Math.round(s.get("t/seconds")),
+              s.get("jobs/submitted").longValue(),
+              s.get("backlog/worker"));
+          next += sampleSeconds * 1_000_000_000L;
+          long wait = next - System.nanoTime();
+          if (wait > 0) {
+            Thread.sleep(wait / 1_000_000); // the sampling period
+          }
+        }
+        load.stop();
+        loadThread.join();
+        cancelThread.join();
+        restarts = List.copyOf(cluster.unplannedExits());
+      }
+    }
+    List<String> leftovers = new ArrayList<>();
+    Set<Long> after = TortureRun.descendants();
+    after.removeAll(before);
+    after.forEach(pid -> leftovers.add("process " + pid + " still running"));
+    if (Files.exists(dir)) {
+      leftovers.add("folder " + dir + " left on disk");
+    }
+    Map<String, List<Point>> series = series(samples);
+    writeCsv(samples, out.resolve("samples.csv"));
+    SoakChart.write(
+        series,
+        String.format(
+            Locale.ROOT,
+            "runex soak: %d jobs/s + %d cancels/s for %.0f min, sampled every %d s",
+            rate,
+            cancelRate,
+            minutes,
+            sampleSeconds),
+        out.resolve("soak.png"));
+    List<Verdict> verdicts = verdicts(series, warmupMinutes * 60);
+    print(verdicts, samples, restarts, leftovers);
+    boolean growing = verdicts.stream().anyMatch(Verdict::growing);
+    return growing || !leftovers.isEmpty() ? 1 : 0;
+  }
+
+  private void awaitWarmupResult(Cluster cluster, Load load) throws InterruptedException {
+    try (ResultWatch watch =
+        new ResultWatch(cluster.cfg.bootstrapServers(), cluster.cfg.topics().results())) {
+      load.warmup("soak-warmup");
+      long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+      while (!watch.firstSeenNanos.containsKey("soak-warmup")) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the stack did not run a warm-up job in 4 minutes");
+        }
+        cluster.supervise();
+        Thread.sleep(1_000); // polling for the positive signal
+      }
+    }
+  }
+
+  /** Each {@code group/name} series over time, {@code t/seconds} being the time. */
+  static Map<String, List<Point>> series(List<Map<String, Double>> samples) {
+    Map<String, List<Point>> series = new TreeMap<>();
+    for (Map<String, Double> s : samples) {
+      double t = s.get("t/seconds");
+      s.forEach(
+          (k, v) -> {
+            if (!k.equals("t/seconds")) {
+              series.computeIfAbsent(k, x -> new ArrayList<>()).add(new Point(t, v));
+            }
+          });
+    }
+    return series;
+  }
+
+  /** A verdict per series: levels by their kind, topic end offsets per job submitted. */
+  static List<Verdict> verdicts(Map<String, List<Point>> series, double warmupSeconds) {
+    List<Verdict> out = new ArrayList<>();
+    List<Point> jobs = series.getOrDefault("jobs/submitted", List.of());
+    series.forEach(
+        (key, points) -> {
+          String group = SoakChart.group(key);
+          try {
+            if (group.equals("topic_records")) {
+              if (points.size() == jobs.size()) {
+                out.add(SoakTrend.perJob(key, points, jobs, warmupSeconds));
+              }
+            } else if (!group.equals("jobs") && !group.equals("store_keys_estimate")) {
+              out.add(SoakTrend.level(key, kindOf(group), points, warmupSeconds));
+            }
+          } catch (IllegalArgumentException e) {
+            log.warn("no verdict: {}", e.getMessage());
+          }
+        });
+    return out;
+  }
+
+  static Kind kindOf(String group) {
+    return switch (group) {
+      case "rss_mb" -> Kind.RSS_MB;
+      case "heap_after_gc_mb" -> Kind.HEAP_MB;
+      case "threads" -> Kind.THREADS;
+      case "fds" -> Kind.FDS;
+      case "state_dir_mb" -> Kind.STATE_MB;
+      case "store_keys", "control_keys" -> Kind.KEYS;
+      case "commit_metadata_bytes" -> Kind.BYTES;
+      case "backlog" -> Kind.BACKLOG;
+      default -> throw new IllegalArgumentException("unknown series group " + group);
+    };
+  }
+
+  /** Long format: one row per sample and series, so series that appear later need no header. */
+  private static void writeCsv(List<Map<String, Double>> samples, Path file) throws IOException {
+    try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file))) {
+      w.println("seconds,group,name,value");
+      for (Map<String, Double> s : samples) {
+        String t = String.format(Locale.ROOT, "%.1f", s.get("t/seconds"));
+        s.forEach(
+            (k, v) -> {
+              if (!k.equals("t/seconds")) {
+                int slash = k.indexOf('/');
+                w.printf(
+                    Locale.ROOT,
+                    "%s,%s,%s,%s%n",
+                    t,
+                    k.substring(0, slash),
+                    k.substring(slash + 1),
+                    v);
+              }
+            });
+      }
+    }
+  }
+
+  private void print(
+      List<Verdict> verdicts,
+      List<Map<String, Double>> samples,
+      List<String> restarts,
+      List<String> leftovers) {
+    Map<String, Double> last = samples.get(samples.size() - 1);
+    System.out.printf(
+        Locale.ROOT,
+        "%nSoak: %d jobs/s + %d cancels/s for %.0f min, %d samples every %d s, %,d jobs submitted;"
+            + " verdicts on the samples after a %.0f-minute warm-up, first third against last%n",
+        rate,
+        cancelRate,
+        minutes,
+        samples.size(),
+        sampleSeconds,
+        last.get("jobs/submitted").longValue(),
+        warmupMinutes);
+    System.out.println(
+        "| series | first third | last third | slope | flat while last - first ≤ | verdict |");
+    System.out.println("|---|---:|---:|---:|---|---|");
+    verdicts.forEach(v -> System.out.println(v.line()));
+    long growing = verdicts.stream().filter(Verdict::growing).count();
+    System.out.printf(Locale.ROOT, "%n%d of %d series growing%n", growing, verdicts.size());
+    restarts.forEach(r -> System.out.println("unplanned: " + r));
+    leftovers.forEach(l -> System.out.println("left behind: " + l));
+    System.out.println(
+        "samples: " + out.resolve("samples.csv") + ", chart: " + out.resolve("soak.png"));
+  }
+}

@@ -1,0 +1,191 @@
+package dev.runex.bench.torture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.runex.bench.torture.SoakTrend.Kind;
+import dev.runex.bench.torture.SoakTrend.Point;
+import dev.runex.bench.torture.SoakTrend.Verdict;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SoakTest {
+  @Test
+  void procStatusGivesResidentMemoryAndThreads() {
+    String status =
+        "Name:\tjava\nState:\tS (sleeping)\nVmPeak:\t 5000000 kB\nVmRSS:\t  412345 kB\n"
+            + "RssAnon:\t  400000 kB\nThreads:\t57\nSigQ:\t0/63\n";
+
+    assertThat(SoakReadings.procStatus(status)).isEqualTo(new SoakReadings.ProcStatus(412345, 57));
+  }
+
+  @Test
+  void aZombieWithoutMemoryIsAnError() {
+    assertThatThrownBy(
+            () -> SoakReadings.procStatus("Name:\tjava\nState:\tZ (zombie)\nThreads:\t1\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("VmRSS");
+  }
+
+  @Test
+  void gcLogGivesTheHeapAfterEachPause() {
+    String log =
+        "[0.012s] Using G1\n"
+            + "[1.234s] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 24M->3M(256M) 4.1ms\n"
+            + "[2.000s] GC(1) Concurrent Mark Cycle\n"
+            + "[2.100s] GC(1) Pause Remark 40M->38M(256M) 2.0ms\n"
+            + "[2.200s] GC(1) Concurrent Mark Cycle 200.1ms\n"
+            + "[9.000s] GC(2) Pause Full (System.gc()) 1G->512K(1G) 80.0ms\n";
+
+    assertThat(SoakReadings.heapAfterGc(log)).containsExactly(3L << 20, 38L << 20, 512L << 10);
+  }
+
+  @Test
+  void prometheusTextGivesNamesLabelsAndValues() {
+    String text =
+        "# HELP kafka_stream_state_estimate_num_keys estimated keys\n"
+            + "# TYPE kafka_stream_state_estimate_num_keys gauge\n"
+            + "kafka_stream_state_estimate_num_keys{process=\"topology\",rocksdb_state_id=\"job-status\",task_id=\"0_0\"} 120.0\n"
+            + "kafka_stream_state_estimate_num_keys{process=\"topology\",rocksdb_state_id=\"job-status\",task_id=\"0_1\"} 80.0\n"
+            + "kafka_stream_state_estimate_num_keys{process=\"topology\",rocksdb_state_id=\"delay-index\",task_id=\"1_0\"} NaN\n"
+            + "kafka_stream_state_estimate_num_keys{process=\"topology\",rocksdb_state_id=\"intake-dedupe\",task_id=\"0_0\"} 7.0\n"
+            + "jvm_threads_live_threads{process=\"topology\",quoted=\"a \\\"b\\\" c\"} 61.0\n"
+            + "up 1\n"
+            + "not a metric line\n";
+
+    List<SoakReadings.Metric> metrics = SoakReadings.prometheus(text);
+
+    assertThat(metrics).hasSize(6);
+    assertThat(metrics.get(4).labels()).containsEntry("quoted", "a \\\"b\\\" c");
+    assertThat(metrics.get(5)).isEqualTo(new SoakReadings.Metric("up", Map.of(), 1));
+    assertThat(SoakReadings.storeKeys(metrics))
+        .containsExactly(Map.entry("intake-dedupe", 7.0), Map.entry("job-status", 200.0));
+  }
+
+  @Test
+  void aLevelThatWandersWithinItsAllowanceIsFlat() {
+    // 500 MB with a 20 MB sawtooth: bounded
+    Verdict v = SoakTrend.level("rss_mb/w1", Kind.RSS_MB, points(t -> 500 + (t % 60) / 3), 300);
+
+    assertThat(v.growing()).isFalse();
+    assertThat(v.first()).isBetween(505.0, 515.0);
+    assertThat(v.last()).isBetween(505.0, 515.0);
+  }
+
+  @Test
+  void aSteadyLeakIsGrowingWithItsSlopePerHour() {
+    // 2 MB a minute from 400 MB: +40 MB between the thirds' middles, 120 MB/h
+    Verdict v = SoakTrend.level("rss_mb/w1", Kind.RSS_MB, points(t -> 400 + t / 30), 300);
+
+    assertThat(v.growing()).isTrue();
+    assertThat(v.slopePerHour()).isCloseTo(120, org.assertj.core.data.Offset.offset(1.0));
+    assertThat(v.line()).contains("GROWING").contains("+120/h");
+  }
+
+  @Test
+  void theWarmUpIsLeftOut() {
+    // entries climb for the first 4 minutes (retention filling), then stay at 3,000
+    Verdict v =
+        SoakTrend.level(
+            "store_keys/job-status", Kind.KEYS, points(t -> Math.min(t, 240) * 12.5), 300);
+
+    assertThat(v.growing()).isFalse();
+    assertThat(v.first()).isEqualTo(3000);
+    assertThat(
+            SoakTrend.level(
+                    "store_keys/job-status", Kind.KEYS, points(t -> Math.min(t, 240) * 12.5), 0)
+                .growing())
+        .isTrue();
+  }
+
+  @Test
+  void aNearZeroSeriesNeedsMoreThanItsFloorToGrow() {
+    Verdict flat =
+        SoakTrend.level("threads/w1", Kind.THREADS, points(t -> 40 + (t > 1200 ? 3 : 0)), 300);
+    Verdict grows = SoakTrend.level("threads/w1", Kind.THREADS, points(t -> 40 + t / 120), 300);
+
+    assertThat(flat.growing()).isFalse();
+    assertThat(grows.growing()).isTrue();
+  }
+
+  @Test
+  void recordsPerJobCompareTheThirdsRates() {
+    List<Point> jobs = points(t -> t * 50);
+    List<Point> steady = points(t -> t * 50 * 5);
+    // a topic that writes one more record per job for every 10 minutes the run has gone on
+    List<Point> rising = points(t -> t * 50 * (5 + t / 600));
+
+    Verdict flat = SoakTrend.perJob("topic_records/results", steady, jobs, 300);
+    Verdict growing = SoakTrend.perJob("topic_records/control", rising, jobs, 300);
+
+    assertThat(flat.growing()).isFalse();
+    assertThat(flat.first()).isCloseTo(5, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(flat.last()).isCloseTo(5, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(growing.growing()).isTrue();
+  }
+
+  @Test
+  void tooFewSamplesAfterTheWarmUpGiveNoVerdict() {
+    assertThatThrownBy(() -> SoakTrend.level("fds/w1", Kind.FDS, points(t -> 10), 1790))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 3");
+  }
+
+  @Test
+  void samplesBecomeSeriesAndVerdictsByTheirGroup() {
+    List<Map<String, Double>> samples = new ArrayList<>();
+    for (int t = 0; t <= 1800; t += 10) {
+      samples.add(
+          Map.of(
+              "t/seconds", (double) t,
+              "jobs/submitted", t * 50.0,
+              "topic_records/results", t * 50.0,
+              "fds/broker", 300.0,
+              "control_keys/live", t * 1.0));
+    }
+
+    List<Verdict> verdicts = SoakRun.verdicts(SoakRun.series(samples), 300);
+
+    assertThat(verdicts)
+        .extracting(Verdict::series, Verdict::growing)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("control_keys/live", true),
+            org.assertj.core.groups.Tuple.tuple("fds/broker", false),
+            org.assertj.core.groups.Tuple.tuple("topic_records/results", false));
+  }
+
+  @Test
+  void theChartIsAPngWithEveryPanel(@TempDir Path dir) throws Exception {
+    Map<String, List<Point>> series = new java.util.TreeMap<>();
+    series.put("jobs/submitted", points(t -> t * 50));
+    series.put("topic_records/results", points(t -> t * 75));
+    series.put("topic_records/unused", points(t -> 0));
+    series.put("rss_mb/w1", points(t -> 300));
+    series.put("fds/w1", points(t -> 80));
+    series.put("state_dir_mb/topology", points(t -> 2));
+    series.put("store_keys/job-status", points(t -> 3000));
+    Path png = dir.resolve("soak.png");
+
+    SoakChart.write(series, "soak", png);
+
+    BufferedImage image = ImageIO.read(png.toFile());
+    assertThat(image.getWidth()).isEqualTo(1100);
+    assertThat(image.getHeight()).isEqualTo(2140);
+  }
+
+  /** A sample every 10 s for 30 minutes. */
+  private static List<Point> points(DoubleUnaryOperator f) {
+    List<Point> out = new ArrayList<>();
+    for (int t = 0; t <= 1800; t += 10) {
+      out.add(new Point(t, f.applyAsDouble(t)));
+    }
+    return out;
+  }
+}
