@@ -37,6 +37,11 @@ final class DelayedEntries implements AutoCloseable {
     return (int) ids.stream().filter(delayed::contains).count();
   }
 
+  /** Whether job {@code id} waited in the delay index. */
+  boolean waited(String id) {
+    return delayed.contains(id);
+  }
+
   @Override
   public void close() {
     reader.close();
