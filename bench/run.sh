@@ -11,6 +11,10 @@
 #   bench/run.sh torture --short          fault runner: random faults under load, then an audit
 #   bench/run.sh soak [--minutes 30]      soak: a fixed mixed load, every process and store sampled;
 #                                         samples.csv, soak.png and a verdict per series (--help)
+#   bench/run.sh delayed                  delayed jobs: start/result lateness against the due time,
+#                                         10,000 due over 20 s, then 10,000 due in one second (--help)
+#   bench/run.sh io                       50 ms I/O-bound jobs: runex vs Confluent's Parallel Consumer
+#                                         (jobs/s, CPU per job, intake→result latency) (--help)
 #   RUNEX_BENCH_SKIP_BUILD=1 bench/run.sh ...   reuse the last build
 #   RUNEX_BENCH_JAVA_OPTS="-Xmx2g" ...          bench JVM options (default -Xmx1g)
 #
@@ -36,7 +40,8 @@ if [[ ! -s "$CP_FILE" || ! -f "$BENCH_JAR" ]]; then
 fi
 
 # The scenario: `bench/run.sh scaling ...` measures worker scaling, `garbage ...` intake garbage at
-# load; anything else is the end-to-end benchmark.
+# load, `delayed ...` delayed jobs' lateness, `io ...` I/O-bound jobs against Parallel Consumer;
+# anything else is the end-to-end benchmark.
 MAIN=dev.runex.bench.EndToEndBench
 if [[ "${1:-}" == scaling ]]; then
   MAIN=dev.runex.bench.scaling.ScalingBench
@@ -49,6 +54,12 @@ elif [[ "${1:-}" == torture ]]; then
   shift
 elif [[ "${1:-}" == soak ]]; then
   MAIN=dev.runex.bench.torture.SoakRun
+  shift
+elif [[ "${1:-}" == delayed ]]; then
+  MAIN=dev.runex.bench.delayed.DelayedBench
+  shift
+elif [[ "${1:-}" == io ]]; then
+  MAIN=dev.runex.bench.io.IoBench
   shift
 fi
 

@@ -21,25 +21,39 @@ import org.slf4j.LoggerFactory;
  * with the {@link System#nanoTime()} at which its poll returned. The sink runs on the reader thread
  * only; what it gathers is safe to read after {@link #close()} (idempotent).
  */
-final class ResultReader implements AutoCloseable {
+public final class ResultReader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResultReader.class);
 
   /** Receives each result: its job id, whether it reports success, and when it was read. */
   @FunctionalInterface
-  interface ResultSink {
+  public interface ResultSink {
     void accept(String jobId, boolean succeeded, long readNanos);
   }
 
+  /** Receives each result record: its job id, its value (null for none), and when it was read. */
+  @FunctionalInterface
+  public interface RecordSink {
+    void accept(String jobId, byte[] value, long readNanos);
+  }
+
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final Predicate<byte[]> succeeded;
-  private final ResultSink sink;
+  private final RecordSink sink;
   private final Thread thread;
   private volatile boolean running = true;
   private boolean closed;
 
   /** Assigns and positions the consumer now, so nothing written after this call can be missed. */
-  ResultReader(
+  public ResultReader(
       String bootstrapServers, String topic, Predicate<byte[]> succeeded, ResultSink sink) {
+    this(
+        bootstrapServers,
+        topic,
+        (id, value, readNanos) ->
+            sink.accept(id, value != null && succeeded.test(value), readNanos));
+  }
+
+  /** The same, handing over each record's value as it is. */
+  public ResultReader(String bootstrapServers, String topic, RecordSink sink) {
     this.consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -58,12 +72,11 @@ final class ResultReader implements AutoCloseable {
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     partitions.forEach(consumer::position); // resolve the positions before anything is produced
-    this.succeeded = succeeded;
     this.sink = sink;
     this.thread = new Thread(this::run, "bench-results-" + topic);
   }
 
-  ResultReader start() {
+  public ResultReader start() {
     thread.start();
     return this;
   }
@@ -75,7 +88,7 @@ final class ResultReader implements AutoCloseable {
         long now = System.nanoTime();
         for (ConsumerRecord<byte[], byte[]> r : records) {
           String id = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
-          sink.accept(id, r.value() != null && succeeded.test(r.value()), now);
+          sink.accept(id, r.value(), now);
         }
       }
     } catch (WakeupException e) {

@@ -10,17 +10,22 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Puts JSON job requests on the intake topic, as any Kafka producer would. */
-final class Submitter implements AutoCloseable {
+public final class Submitter implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final String intake;
 
   Submitter(RunexConfig cfg, RunexTopics topics) {
-    this.intake = topics.intake().name();
+    this(cfg.bootstrapServers(), topics.intake().name());
+  }
+
+  /** A producer of JSON requests to the topic {@code intake}. */
+  public Submitter(String bootstrapServers, String intake) {
+    this.intake = intake;
     this.producer =
         new KafkaProducer<>(
             Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                cfg.bootstrapServers(),
+                bootstrapServers,
                 ProducerConfig.LINGER_MS_CONFIG,
                 5),
             new ByteArraySerializer(),
@@ -28,14 +33,23 @@ final class Submitter implements AutoCloseable {
   }
 
   /** A {@code sleep} job (built-in handler) of {@code ms} milliseconds. */
-  void sleepJob(String id, int ms) {
-    String json = "{\"type\":\"sleep\",\"tenant\":\"demo\",\"params\":{\"ms\":" + ms + "}}";
+  public void sleepJob(String id, int ms) {
+    submit(id, sleepRequest(ms));
+  }
+
+  /** The JSON request of a {@code sleep} job of {@code ms} milliseconds. */
+  public static String sleepRequest(int ms) {
+    return "{\"type\":\"sleep\",\"tenant\":\"demo\",\"params\":{\"ms\":" + ms + "}}";
+  }
+
+  /** Sends the JSON request {@code json} under the key {@code id} (not waiting for it). */
+  public void submit(String id, String json) {
     producer.send(
         new ProducerRecord<>(
             intake, id.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
   }
 
-  void flush() {
+  public void flush() {
     producer.flush();
   }
 

@@ -6,6 +6,7 @@ import dev.runex.config.Quotas;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.launcher.local.TopicProvisioner;
+import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.topics.RunexTopics;
@@ -15,6 +16,7 @@ import dev.runex.workers.JobWorker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -36,6 +38,7 @@ public final class RunexUnderTest implements SystemUnderTest {
   private final RunexConfig cfg;
   private final RunexTopics topics;
   private final Deserializer<JobResult> resultReader;
+  private final Deserializer<JobEvent> eventReader;
   private final PrometheusMeterRegistry meters =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private RunexTopology topology;
@@ -70,42 +73,88 @@ public final class RunexUnderTest implements SystemUnderTest {
       Path stateDir,
       BenchParams params,
       boolean status) {
-    String interval = params.commitInterval().toMillis() + "ms";
-    RunexConfig cfg =
-        ConfigLoader.load(
-                null,
-                Map.of(),
-                Map.of(
-                    Settings.BOOTSTRAP_SERVERS.key(),
+    this(
+        withQuota(
+            baseConfig(
                     bootstrapServers,
-                    Settings.SCHEMA_REGISTRY_URL.key(),
                     registryUrl,
-                    Settings.TOPIC_PREFIX.key(),
                     prefix,
-                    Settings.TOPIC_PARTITIONS.key(),
-                    Integer.toString(params.partitions()),
-                    Settings.TOPOLOGY_APPLICATION_ID.key(),
-                    prefix + "topology",
-                    Settings.TOPOLOGY_STATE_DIR.key(),
-                    stateDir.toString(),
-                    Settings.TOPOLOGY_COMMIT_INTERVAL.key(),
-                    interval,
-                    Settings.WORKER_COMMIT_INTERVAL.key(),
-                    interval,
-                    Settings.WORKER_ID.key(),
-                    prefix + "worker",
-                    Settings.METRICS_PORT.key(),
-                    "-1"))
-            .with(Settings.TOPOLOGY_STATUS_ENABLED, Boolean.toString(status));
-    if (params.quotaMaxInFlight() > 0) {
-      cfg =
-          cfg.withQuotas(
-              new Quotas(
-                  new Quotas.Block(params.quotaMaxInFlight(), null, null, Map.of()), Map.of()));
-    }
+                    stateDir,
+                    Map.of(
+                        Settings.TOPIC_PARTITIONS.key(),
+                        Integer.toString(params.partitions()),
+                        Settings.TOPOLOGY_COMMIT_INTERVAL.key(),
+                        params.commitInterval().toMillis() + "ms",
+                        Settings.WORKER_COMMIT_INTERVAL.key(),
+                        params.commitInterval().toMillis() + "ms"))
+                .with(Settings.TOPOLOGY_STATUS_ENABLED, Boolean.toString(status)),
+            params.quotaMaxInFlight()));
+  }
+
+  private RunexUnderTest(RunexConfig cfg) {
     this.cfg = cfg;
     this.topics = cfg.topics();
     this.resultReader = topics.results().valueSerde().deserializer();
+    this.eventReader = topics.events().valueSerde().deserializer();
+  }
+
+  /**
+   * runex with the bundled default configuration and nothing else changed but what must differ per
+   * run (addresses, topic prefix, ids, state folder, no scrape endpoint) and {@code overrides}
+   * (setting key → value), for scenarios that measure runex alone.
+   */
+  public static RunexUnderTest configured(
+      String bootstrapServers,
+      String registryUrl,
+      String prefix,
+      Path stateDir,
+      Map<String, String> overrides) {
+    return new RunexUnderTest(
+        baseConfig(bootstrapServers, registryUrl, prefix, stateDir, overrides));
+  }
+
+  private static RunexConfig baseConfig(
+      String bootstrapServers,
+      String registryUrl,
+      String prefix,
+      Path stateDir,
+      Map<String, String> overrides) {
+    Map<String, String> values = new HashMap<>(overrides);
+    values.put(Settings.BOOTSTRAP_SERVERS.key(), bootstrapServers);
+    values.put(Settings.SCHEMA_REGISTRY_URL.key(), registryUrl);
+    values.put(Settings.TOPIC_PREFIX.key(), prefix);
+    values.put(Settings.TOPOLOGY_APPLICATION_ID.key(), prefix + "topology");
+    values.put(Settings.TOPOLOGY_STATE_DIR.key(), stateDir.toString());
+    values.put(Settings.WORKER_ID.key(), prefix + "worker");
+    values.put(Settings.METRICS_PORT.key(), "-1");
+    return ConfigLoader.load(null, Map.of(), values);
+  }
+
+  private static RunexConfig withQuota(RunexConfig cfg, int quotaMaxInFlight) {
+    if (quotaMaxInFlight <= 0) {
+      return cfg;
+    }
+    return cfg.withQuotas(
+        new Quotas(new Quotas.Block(quotaMaxInFlight, null, null, Map.of()), Map.of()));
+  }
+
+  /** The configuration this runex runs with (topics, settings). */
+  public RunexConfig config() {
+    return cfg;
+  }
+
+  /** A result value as a downstream consumer decodes it (Avro via the registry). */
+  public JobResult decodeResult(byte[] resultValue) {
+    return resultReader.deserialize(resultsTopic(), resultValue);
+  }
+
+  /** A lifecycle event value as a downstream consumer decodes it (Avro via the registry). */
+  public JobEvent decodeEvent(byte[] eventValue) {
+    return eventReader.deserialize(topics.events().name(), eventValue);
+  }
+
+  public String eventsTopic() {
+    return topics.events().name();
   }
 
   @Override
@@ -157,7 +206,7 @@ public final class RunexUnderTest implements SystemUnderTest {
    */
   @Override
   public boolean succeeded(byte[] resultValue) {
-    JobResult result = resultReader.deserialize(resultsTopic(), resultValue);
+    JobResult result = decodeResult(resultValue);
     return result != null && result.getStatus() == JobStatus.SUCCEEDED;
   }
 
