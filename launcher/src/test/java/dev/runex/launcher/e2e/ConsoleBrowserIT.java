@@ -52,6 +52,9 @@ class ConsoleBrowserIT {
           .selectByValue("pools");
       web.findElement(By.cssSelector("[data-testid=pause-name]")).sendKeys("default");
       web.findElement(By.cssSelector("[data-testid=pause]")).click();
+      await()
+          .atMost(WAIT)
+          .until(() -> !web.findElements(By.cssSelector("[data-paused='pool:default']")).isEmpty());
       assertThat(web.findElement(By.cssSelector("[data-paused='pool:default']")).getText())
           .contains("ops");
       web.get(base + "/console");
@@ -135,6 +138,9 @@ class ConsoleBrowserIT {
       rate.clear();
       rate.sendKeys("5");
       web.findElement(By.cssSelector("[data-testid=dry-run]")).click();
+      await()
+          .atMost(WAIT)
+          .until(() -> !web.findElements(By.cssSelector("[data-testid=dry-run-count]")).isEmpty());
       assertThat(web.findElement(By.cssSelector("[data-testid=dry-run-count]")).getText())
           .isEqualTo("1");
       assertThat(web.findElement(By.cssSelector("[data-testid=plan]")).getText()).contains(order);
@@ -216,7 +222,7 @@ class ConsoleBrowserIT {
 
   private static void logout(WebDriver web) {
     web.findElement(By.cssSelector("form[action='/logout'] button")).click();
-    assertThat(web.getCurrentUrl()).endsWith("/login");
+    await().atMost(WAIT).until(() -> web.getCurrentUrl().endsWith("/login"));
   }
 
   private static void submitFromJobsPage(WebDriver web, String base, String json) {
@@ -224,6 +230,8 @@ class ConsoleBrowserIT {
     WebElement area = web.findElement(By.cssSelector("[data-testid=job-json]"));
     area.sendKeys(json);
     web.findElement(By.cssSelector("[data-testid=submit-job]")).click();
+    // the post leads to the new job's page: wait for it, or the next navigation races it
+    await().atMost(WAIT).until(() -> web.getCurrentUrl().matches(".*/console/jobs/[^/?]+$"));
   }
 
   /** Waiting records of the default pool's normal priority, as the overview shows them now. */
