@@ -89,6 +89,9 @@ final class WorkerLoop implements Runnable {
   /** How long a partition whose next record waits for the schema registry is left unfetched. */
   private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(5);
 
+  /** Notices the process standing still (a freeze), for {@link #checkStandstill}; from run on. */
+  private PauseDetector pauses;
+
   /** Partitions waiting for the schema registry, until when (poll-loop thread only). */
   private final Map<TopicPartition, Instant> registryWait = new HashMap<>();
 
@@ -190,6 +193,7 @@ final class WorkerLoop implements Runnable {
   @Override
   public void run() {
     try {
+      pauses = new PauseDetector(state.clock(), "runex-pause-detector-" + state.settings().pool());
       state.metrics().bindConsumer(state.consumer());
       executors.prepare(cfg.jobTypes().values(), state.settings().pool());
       try {
@@ -337,15 +341,15 @@ final class WorkerLoop implements Runnable {
   }
 
   /**
-   * A loop that has not come round for longer than the session timeout (a frozen process, a starved
-   * machine) may have lost its partitions: see {@link WorkerTransactions#membershipInDoubt}.
+   * A process that stood still longer than the session timeout (frozen, a paused VM, a starved
+   * host) may have lost its partitions without knowing it: see {@link
+   * WorkerTransactions#membershipInDoubt}. The loop merely waiting in a long call is not such a
+   * stop: the heartbeat went on meanwhile ({@link PauseDetector}).
    */
   private void checkStandstill() {
-    long last = state.rounds().last();
-    long stood = state.clock().millis() - last;
-    if (last >= 0 && stood > state.settings().sessionTimeout().toMillis()) {
-      state.rounds().mark(state.clock());
-      transactions.membershipInDoubt("the poll loop stood still for " + stood + " ms");
+    long stood = pauses.takeLongestStallMillis();
+    if (stood > state.settings().sessionTimeout().toMillis()) {
+      transactions.membershipInDoubt("the process stood still for " + stood + " ms");
     }
   }
 
@@ -487,6 +491,9 @@ final class WorkerLoop implements Runnable {
   }
 
   private void closeQuietly() {
+    if (pauses != null) {
+      pauses.close();
+    }
     runner.close();
     try {
       state.consumer().close(CloseOptions.timeout(Duration.ofSeconds(10)));

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *       frozen or unreachable, a commit whose outcome is unknown): abandon every running attempt,
  *       make a new producer and resume from the offsets the broker holds ({@link
  *       ProducerRecovery}).
- *   <li>A loop that stood still past the session timeout, or a commit the group refused for the
+ *   <li>A process that stood still past the session timeout, or a commit the group refused for the
  *       worker's generation: no job starts until a rebalance confirms the partitions ({@link
  *       #membershipInDoubt}), so a thawed worker does not run jobs that moved to another.
  *   <li>Fencing (another instance took the transactional id or the group instance id) and other
@@ -121,14 +121,14 @@ final class WorkerTransactions {
   }
 
   /**
-   * The worker may have lost its partitions without knowing yet: its loop stood still longer than
-   * the session timeout (the process was frozen, or starved), or the group refused a commit for its
-   * generation. Jobs it fetched before may already run on another worker, so it starts none until
-   * the group has confirmed its assignment: it asks for a rebalance ({@code enforceRebalance},
-   * which revokes or reports lost what it held, so those jobs are dropped and fetched again only by
-   * their new owner) and waits for the assignment, or, where the protocol ignores the request and
-   * nothing changed, for one more session timeout. Running jobs go on; their results commit only if
-   * the partitions are still the worker's.
+   * The worker may have lost its partitions without knowing yet: its process stood still longer
+   * than the session timeout (the process was frozen, or starved), or the group refused a commit
+   * for its generation. Jobs it fetched before may already run on another worker, so it starts none
+   * until the group has confirmed its assignment: it asks for a rebalance ({@code
+   * enforceRebalance}, which revokes or reports lost what it held, so those jobs are dropped and
+   * fetched again only by their new owner) and waits for the assignment, or, where the protocol
+   * ignores the request and nothing changed, for one more session timeout. Running jobs go on;
+   * their results commit only if the partitions are still the worker's.
    */
   void membershipInDoubt(String why) {
     if (membershipInDoubtUntil == null) {
