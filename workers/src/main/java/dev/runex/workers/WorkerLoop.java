@@ -86,9 +86,6 @@ final class WorkerLoop implements Runnable {
   /** Poll timeout while a lost producer is replaced: the poll only keeps the membership alive. */
   private static final Duration RECOVERY_POLL = Duration.ofMillis(100);
 
-  /** How long a partition whose next record waits for the schema registry is left unfetched. */
-  private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(5);
-
   /** Notices the process standing still (a freeze), for {@link #checkStandstill}; from run on. */
   private PauseDetector pauses;
 
@@ -237,7 +234,6 @@ final class WorkerLoop implements Runnable {
       return;
     }
     ConsumerRecords<String, byte[]> records = state.consumer().poll(pollTimeout());
-    checkStandstill();
     try {
       admit(records);
       control.apply();
@@ -322,21 +318,23 @@ final class WorkerLoop implements Runnable {
 
   /**
    * The record's writer schema is not cached and the schema registry does not answer: only its
-   * partition waits. The record is fetched again after {@link #REGISTRY_BACKOFF} (its partition
-   * paused till then); running jobs go on and what finished commits as usual, so nothing runs twice
-   * because the registry was away.
+   * partition waits. The record is fetched again after {@link WorkerTransactions#REGISTRY_BACKOFF}
+   * (its partition paused till then); running jobs go on and what finished commits as usual, so
+   * nothing runs twice because the registry was away.
    */
   private void awaitRegistry(AssignedPartition p, ConsumerRecord<String, byte[]> r, Exception e) {
     p.tracker().unadmit(r.offset());
     state.consumer().seek(p.partition(), r.offset());
-    if (registryWait.put(p.partition(), state.clock().instant().plus(REGISTRY_BACKOFF)) == null) {
+    if (registryWait.put(
+            p.partition(), state.clock().instant().plus(WorkerTransactions.REGISTRY_BACKOFF))
+        == null) {
       log.warn(
           "worker {}: schema registry unavailable ({}); {} waits {} s before fetching again, the"
               + " other partitions and running jobs go on",
           state.settings().workerId(),
           e.getMessage(),
           p.partition(),
-          REGISTRY_BACKOFF.toSeconds());
+          WorkerTransactions.REGISTRY_BACKOFF.toSeconds());
     }
   }
 

@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  */
 final class WorkerTransactions {
   private static final Logger log = LoggerFactory.getLogger(WorkerTransactions.class);
-  private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(5);
+
+  /** How long fetching waits after the schema registry did not answer (a partition, or all). */
+  static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(5);
 
   private final WorkerState state;
   private final Completions completions;
