@@ -16,9 +16,9 @@ import java.util.Set;
  * has exactly one terminal result, of the status its kind calls for; no result names a job never
  * submitted; every FAILED, TIMED_OUT or REJECTED (other than as a duplicate) job has its dead
  * letter; the attempt count of a result is the attempt the endpoint answered last; and a job
- * attempt ran more than once only after a fault that allows it (a worker crash or freeze, or a
- * broker crash, after the first run and before the rerun). Each violation is one line in {@link
- * Findings#defects}.
+ * attempt ran more than once only around a fault that allows it (a worker crash or freeze, or a
+ * broker crash, that began between the first run and the rerun or was still on when the first run
+ * began). Each violation is one line in {@link Findings#defects}.
  */
 final class Audit {
   /** A rerun counts as caused by a fault that started up to this long after the first run. */
@@ -113,8 +113,11 @@ final class Audit {
       boolean affects =
           f.kind().mayRerun()
               && (f.kind() == FaultKind.BROKER_KILL || f.target().equals(first.worker()));
+      // the fault overlaps the time from the first run to the rerun: it began after the first
+      // run started, or was still on when it started (a call made while the broker was away
+      // cannot commit its result)
       if (affects
-          && f.startNanos() >= first.atNanos() - 1_000_000_000L
+          && f.endNanos() >= first.atNanos() - 1_000_000_000L
           && f.startNanos() <= Math.min(again.atNanos(), first.atNanos() + RERUN_WINDOW_NANOS)) {
         return true;
       }

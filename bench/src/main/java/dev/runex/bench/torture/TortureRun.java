@@ -4,6 +4,11 @@ import dev.runex.bench.torture.Audit.Findings;
 import dev.runex.schemas.DeadLetter;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.topics.RunexTopics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -117,7 +122,7 @@ public final class TortureRun implements Callable<Integer> {
     List<FaultKind.Event> events;
     Map<FaultKind, List<Long>> recovery = new EnumMap<>(FaultKind.class);
     List<String> unplanned;
-    java.nio.file.Path dir;
+    Path dir;
     Cluster stopped;
     Set<Long> before = descendants();
     try (FaultEndpoint endpoint = new FaultEndpoint();
@@ -192,7 +197,7 @@ public final class TortureRun implements Callable<Integer> {
         }
         unplanned = List.copyOf(cluster.unplannedExits());
         if (!findings.defects().isEmpty()) {
-          keepLogs(cluster.dir.resolve("logs"), seed);
+          keepLogs(cluster.dir, seed, findings.duplicated() > 0);
         }
       }
     }
@@ -201,7 +206,7 @@ public final class TortureRun implements Callable<Integer> {
     after.removeAll(before);
     after.forEach(pid -> leftovers.add("process " + pid + " still running"));
     stopped.leftFiles().forEach(f -> leftovers.add("left in a worker's work folder: " + f));
-    if (java.nio.file.Files.exists(dir)) {
+    if (Files.exists(dir)) {
       leftovers.add("folder " + dir + " left on disk");
     }
     RunReport r = new RunReport(seed, findings, events, recovery, unplanned, leftovers);
@@ -220,20 +225,41 @@ public final class TortureRun implements Callable<Integer> {
 
   /**
    * Copies a run's process logs out of its folder (which is removed) when it found defects, so they
-   * can be read after; the copy is printed and left on purpose.
+   * can be read after; the copy is printed and left on purpose. Where a result was duplicated the
+   * broker's data folder is copied too: its log segments say which producer (and so which process
+   * and transaction) wrote each copy of a record ({@code kafka.tools.DumpLogSegments}).
    */
-  private static void keepLogs(java.nio.file.Path logs, long seed) {
+  private static void keepLogs(Path runDir, long seed, boolean withBrokerData) {
     try {
-      java.nio.file.Path keep =
-          java.nio.file.Files.createTempDirectory("runex-torture-logs-" + seed + "-");
-      try (var files = java.nio.file.Files.list(logs)) {
-        for (java.nio.file.Path f : files.toList()) {
-          java.nio.file.Files.copy(f, keep.resolve(f.getFileName()));
+      Path keep = Files.createTempDirectory("runex-torture-logs-" + seed + "-");
+      try (var files = Files.list(runDir.resolve("logs"))) {
+        for (Path f : files.toList()) {
+          Files.copy(f, keep.resolve(f.getFileName()));
         }
       }
+      if (withBrokerData) {
+        copyTree(runDir.resolve("kafka"), keep.resolve("kafka"));
+      }
       System.err.println("  logs of this run kept in " + keep);
-    } catch (java.io.IOException e) {
-      log.warn("could not keep the logs of {}: {}", logs, e.toString());
+    } catch (IOException | UncheckedIOException e) {
+      log.warn("could not keep the logs of {}: {}", runDir, e.toString());
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var all = Files.walk(from)) {
+      for (Path f : all.toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else if (Files.isRegularFile(f)) {
+          try {
+            Files.copy(f, target);
+          } catch (NoSuchFileException gone) {
+            // a segment the broker deleted while copying: nothing to read in it
+          }
+        }
+      }
     }
   }
 

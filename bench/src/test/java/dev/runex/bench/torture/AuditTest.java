@@ -127,6 +127,26 @@ class AuditTest {
   }
 
   @Test
+  void aRunMadeWhileTheBrokerWasAwayMayRunAgainButNotOneMadeAfterItCameBack() {
+    job("during", Kind.QUICK, 0);
+    result("during", JobStatus.SUCCEEDED, 1);
+    call("during", 1, "w1", 15, Answer.OK);
+    call("during", 1, "w1", 40, Answer.OK);
+    job("after", Kind.QUICK, 0);
+    result("after", JobStatus.SUCCEEDED, 1);
+    call("after", 1, "w2", 32, Answer.OK);
+    call("after", 1, "w2", 45, Answer.OK);
+    FaultKind.Event brokerAway =
+        new FaultKind.Event(FaultKind.BROKER_KILL, "broker", 10 * S, 30 * S);
+
+    Audit.Findings f = audit(Set.of(), List.of(brokerAway));
+
+    assertThat(f.extraRuns()).isEqualTo(2);
+    assertThat(f.unexplainedExtraRuns()).isEqualTo(1);
+    assertThat(f.defects()).singleElement().asString().startsWith("RERUN without a fault: after:1");
+  }
+
+  @Test
   void duplicatesNeedOneRunAndOneRejectionNamingIt() {
     accepted.put("d-a", new Submitted("d-a", Kind.DUPLICATE, 0, "k", 0));
     accepted.put("d-b", new Submitted("d-b", Kind.DUPLICATE, 0, "k", 0));
