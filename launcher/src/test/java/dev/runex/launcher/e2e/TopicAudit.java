@@ -29,6 +29,24 @@ import org.apache.kafka.common.TopicPartition;
 final class TopicAudit {
   private TopicAudit() {}
 
+  /** The group instance ids (worker ids) of the pool's worker group's current members. */
+  static java.util.Set<String> workerMembers(RunexConfig cfg, String pool)
+      throws ExecutionException, InterruptedException {
+    String group = cfg.topicPrefix() + "worker." + pool;
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers()))) {
+      java.util.Set<String> ids = new java.util.TreeSet<>();
+      admin
+          .describeConsumerGroups(List.of(group))
+          .describedGroups()
+          .get(group)
+          .get()
+          .members()
+          .forEach(m -> m.groupInstanceId().ifPresent(ids::add));
+      return ids;
+    }
+  }
+
   /**
    * Records of the pool's scheduled topics (every priority) that its worker group has not committed
    * yet. 0 means every job given to the pool is finished and committed, so no further result of

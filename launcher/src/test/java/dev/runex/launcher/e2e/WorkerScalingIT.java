@@ -37,6 +37,9 @@ class WorkerScalingIT {
   private static final int CONCURRENCY = 8;
 
   /** When (jobs submitted) each step happens, and how many workers run after it. */
+  /** Long, so that a worker that stays in the group after its stop is told apart. */
+  private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(45);
+
   private static final Map<Integer, Integer> STEPS =
       Map.of(0, 1, 800, 2, 1_600, 4, 2_800, 2, 3_800, 1);
 
@@ -102,7 +105,13 @@ class WorkerScalingIT {
       String id = "scale-w" + (workers.size() + 1);
       workers.push(
           RuntimeProcess.worker(
-              id, "default", CONCURRENCY, cfg, yaml, List.of(), dir.resolve("logs")));
+              id,
+              "default",
+              CONCURRENCY,
+              cfg,
+              yaml,
+              List.of("runex.worker.sessionTimeout=" + SESSION_TIMEOUT.toSeconds() + "s"),
+              dir.resolve("logs")));
     }
     while (workers.size() > target) {
       RuntimeProcess leaving = workers.pop();
@@ -115,6 +124,11 @@ class WorkerScalingIT {
       // 143 (128 + SIGTERM) is how a JVM whose shutdown hooks ran to the end exits; 137 would be
       // the SIGKILL after the grace period, a drain that never finished
       assertThat(leaving.exitCode()).as(leaving.name() + " exit code after SIGTERM").isIn(0, 143);
+      // A stopped worker leaves the group: its partitions move now, not after its session
+      // timeout (a static member that just goes away keeps them that long)
+      await()
+          .atMost(SESSION_TIMEOUT.dividedBy(3))
+          .until(() -> !TopicAudit.workerMembers(cfg, "default").contains(leaving.name()));
     }
   }
 
