@@ -40,6 +40,11 @@ final class WorkerClientConfigs {
       // the KIP-848 protocol takes the session timeout from the broker and rejects the client
       // setting
       merged.remove(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+      // A pool's priority topics are consumed together. The broker's default assignor (uniform)
+      // balances the count of partitions over all of them, so one worker may get every partition of
+      // the normal priority and the others only high and low ones: adding workers then adds nothing
+      // for a normal-priority backlog. The range assignor spreads each topic over the members.
+      merged.putIfAbsent(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, "range");
     }
     return merged;
   }

@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
@@ -494,7 +495,14 @@ final class WorkerLoop implements Runnable {
     }
     runner.close();
     try {
-      state.consumer().close(CloseOptions.timeout(Duration.ofSeconds(10)));
+      // Leave the group even as a static member: a stopped worker's partitions then move to the
+      // others at once instead of after its session timeout. A crashed one (no close) keeps them
+      // for that long, so a quick restart still gets them back without a rebalance.
+      state
+          .consumer()
+          .close(
+              CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP)
+                  .withTimeout(Duration.ofSeconds(10)));
     } catch (RuntimeException e) {
       log.warn("closing the consumer failed: {}", e.toString());
     }

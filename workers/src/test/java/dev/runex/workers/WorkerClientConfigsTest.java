@@ -76,7 +76,24 @@ class WorkerClientConfigsTest {
         """);
 
     assertThat(WorkerClientConfigs.consumer(cfg, WorkerSettings.from(cfg)))
-        .doesNotContainKey("session.timeout.ms");
+        .doesNotContainKey("session.timeout.ms")
+        .containsEntry("group.remote.assignor", "range");
+  }
+
+  @Test
+  void anAssignorChosenForTheNewProtocolIsKept() {
+    RunexConfig cfg =
+        yaml(
+            """
+        runex:
+          kafka:
+            consumer:
+              group.protocol: consumer
+              group.remote.assignor: uniform
+        """);
+
+    assertThat(WorkerClientConfigs.consumer(cfg, WorkerSettings.from(cfg)))
+        .containsEntry("group.remote.assignor", "uniform");
   }
 
   @Test
