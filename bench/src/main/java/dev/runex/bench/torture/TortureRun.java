@@ -197,7 +197,7 @@ public final class TortureRun implements Callable<Integer> {
         }
         unplanned = List.copyOf(cluster.unplannedExits());
         if (!findings.defects().isEmpty()) {
-          keepLogs(cluster.dir, seed, findings.duplicated() > 0);
+          keepLogs(cluster.dir, seed, findings.duplicated() > 0 || findings.lost() > 0);
         }
       }
     }
@@ -225,9 +225,10 @@ public final class TortureRun implements Callable<Integer> {
 
   /**
    * Copies a run's process logs out of its folder (which is removed) when it found defects, so they
-   * can be read after; the copy is printed and left on purpose. Where a result was duplicated the
-   * broker's data folder is copied too: its log segments say which producer (and so which process
-   * and transaction) wrote each copy of a record ({@code kafka.tools.DumpLogSegments}).
+   * can be read after; the copy is printed and left on purpose. Where a result was duplicated or a
+   * job lost the broker's data folder is copied too: its log segments say which producer (and so
+   * which process and transaction) wrote each copy of a record, and which transaction markers are
+   * missing ({@code kafka.tools.DumpLogSegments}).
    */
   private static void keepLogs(Path runDir, long seed, boolean withBrokerData) {
     try {
