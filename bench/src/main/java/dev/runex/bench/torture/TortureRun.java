@@ -96,6 +96,11 @@ public final class TortureRun implements Callable<Integer> {
       long s = first + i;
       System.err.printf(Locale.ROOT, "torture run %d/%d, seed %d%n", i + 1, nRuns, s);
       reports.add(runOnce(i + 1, s, kinds, secs, perSecond, gap));
+      if (i < nRuns - 1) {
+        // a long campaign stopped early still leaves the figures of the runs it finished
+        System.out.printf(Locale.ROOT, "%nafter %d of %d runs:%n", i + 1, nRuns);
+        print(reports, first, secs, perSecond);
+      }
     }
     print(reports, first, secs, perSecond);
     return reports.stream().allMatch(RunReport::clean) ? 0 : 1;
