@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -33,11 +34,12 @@ import picocli.CommandLine.Option;
 /**
  * Scaling benchmark: I/O-bound jobs (the built-in {@code sleep} handler, a fixed time each) with a
  * fixed concurrency per worker process, drained by 1, 2 and 4 worker processes in turn — jobs/s and
- * efficiency against linear (N workers against N times one) — and, with the load flowing, a pool
- * stepped 1 → 2 → 4 → 2 → 1 (scale-down by SIGTERM), with the longest pause in results after each
- * step. Each consumer group protocol asked for is measured in the same run (the classic protocol
- * and KIP-848's {@code consumer} protocol). The topology runs in this JVM; workers are separate
- * processes of the shaded runex jar, as Kubernetes would run them.
+ * efficiency against linear (N workers against N times one) and against the ideal (slots ÷ job time
+ * per worker) — and, with a load flowing until the last step is measured, a pool stepped 1 → 2 → 4
+ * → 2 → 1 (scale-down by SIGTERM), with the longest pause in results after each step. Each consumer
+ * group protocol asked for is measured in the same run (the classic protocol and KIP-848's {@code
+ * consumer} protocol). The topology runs in this JVM; workers are separate processes of the shaded
+ * runex jar, as Kubernetes would run them.
  */
 @Command(
     name = "scaling",
@@ -108,17 +110,19 @@ public final class ScalingBench implements Callable<Integer> {
           rates.put(n, rate);
         }
         double one = rates.getOrDefault(1, Double.NaN);
+        double ideal = concurrency * 1000.0 / jobMs;
         for (int n : workerCounts) {
           double r = rates.get(n);
           report.add(
               String.format(
                   Locale.ROOT,
-                  "| %s | %d | %,.0f | %,.0f | %.0f %% |",
+                  "| %s | %d | %,.0f | %,.0f | %.0f %% | %.0f %% |",
                   protocol,
                   n,
                   r,
                   n * one,
-                  100 * r / (n * one)));
+                  100 * r / (n * one),
+                  100 * r / (n * ideal)));
         }
         if (!noSteps) {
           for (String line : steps(infra, protocol)) {
@@ -134,8 +138,9 @@ public final class ScalingBench implements Callable<Integer> {
         concurrency,
         partitions,
         concurrency * 1000 / jobMs);
-    System.out.println("| protocol | workers | jobs/s (steady 10-90 %) | linear | efficiency |");
-    System.out.println("|---|---:|---:|---:|---:|");
+    System.out.println(
+        "| protocol | workers | jobs/s (steady 10-90 %) | linear | efficiency | of ideal |");
+    System.out.println("|---|---:|---:|---:|---:|---:|");
     report.forEach(System.out::println);
     return 0;
   }
@@ -162,9 +167,10 @@ public final class ScalingBench implements Callable<Integer> {
     String prefix = "steps-" + protocol + "-" + System.nanoTime() % 100_000 + ".";
     List<String> lines = new ArrayList<>();
     try (Stack stack = new Stack(infra, prefix, protocol)) {
-      Thread load =
-          new Thread(
-              () -> stack.paced(perSecond, plan.length * stepSeconds + 5, jobMs), "steps-load");
+      // The load runs until the last step is measured: starting workers and waiting for the group
+      // take a varying time, and a load that ended early would read as a pause in results.
+      AtomicBoolean stepsOver = new AtomicBoolean();
+      Thread load = new Thread(() -> stack.paced(perSecond, stepsOver, jobMs), "steps-load");
       load.start();
       for (int target : plan) {
         long at = System.nanoTime();
@@ -174,8 +180,9 @@ public final class ScalingBench implements Callable<Integer> {
         long pause = stack.results.longestGapMs(at, System.nanoTime());
         lines.add(
             String.format(
-                Locale.ROOT, "%d→%d | longest result pause %,d ms | | |", before, target, pause));
+                Locale.ROOT, "%d→%d | longest result pause %,d ms | | | |", before, target, pause));
       }
+      stepsOver.set(true);
       load.join();
     }
     return lines;
@@ -243,10 +250,10 @@ public final class ScalingBench implements Callable<Integer> {
       submitter.flush();
     }
 
-    void paced(int perSecond, int seconds, int ms) {
+    /** Submits {@code perSecond} jobs of {@code ms} each second until {@code over} is set. */
+    void paced(int perSecond, AtomicBoolean over, int ms) {
       long start = System.nanoTime();
-      int total = perSecond * seconds;
-      for (int i = 0; i < total; i++) {
+      for (int i = 0; !over.get(); i++) {
         submitter.sleepJob(prefix + "p" + i, ms);
         long due = start + (long) (i + 1) * 1_000_000_000L / perSecond;
         long wait = due - System.nanoTime();
