@@ -5,6 +5,7 @@ import dev.runex.schemas.QuotaRelease;
 import dev.runex.schemas.ScheduledRunFinished;
 import dev.runex.schemas.quota.ReleaseNotice;
 import dev.runex.schemas.serde.SchemaRegistryUnavailableException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A record that is not a readable {@code Feedback} (not Avro, an unknown schema id, an unknown
  * kind) is logged with its coordinates and skipped: bad input never stops the stream thread. An
- * unreachable schema registry is not bad input: that exception propagates, so the record is read
- * again, not skipped.
+ * unreachable schema registry is not bad input: the topology's registry client waits for it, and if
+ * it gives up (the topology is stopping) the exception propagates, so the record is read again, not
+ * skipped; so does any failure that is not about the record's bytes.
  */
 public final class FeedbackRouter implements Processor<String, byte[], String, Object> {
   private static final Logger log = LoggerFactory.getLogger(FeedbackRouter.class);
@@ -81,13 +83,13 @@ public final class FeedbackRouter implements Processor<String, byte[], String, O
       return values.deserialize(topic, record.value());
     } catch (SchemaRegistryUnavailableException e) {
       throw e; // not the record's fault: it is read again once the registry answers
-    } catch (RuntimeException e) {
+    } catch (SerializationException e) {
       skip("a record that is not a Feedback", e);
       return null;
     }
   }
 
-  private void skip(String what, RuntimeException cause) {
+  private void skip(String what, SerializationException cause) {
     String where = context.recordMetadata().map(FeedbackRouter::coordinates).orElse(topic);
     log.warn(
         "Skipping {} on {}: {}",
