@@ -102,7 +102,7 @@ class KafkaUserAclsTest {
                     topics.retry().name(),
                     topics.deadLetter().name(),
                     topics.events().name(),
-                    topics.admissionReleases().name()));
+                    topics.feedback().name()));
         String user = kafkaUserOf(d);
 
         Grants g = grants(objects, user);

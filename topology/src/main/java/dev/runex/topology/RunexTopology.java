@@ -11,6 +11,9 @@ import dev.runex.topology.cron.ConfigSchedules;
 import dev.runex.topology.cron.ScheduleFirer;
 import dev.runex.topology.cron.SchedulesSubtopology;
 import dev.runex.topology.dispatch.PoolDispatcher;
+import dev.runex.topology.feedback.FeedbackRouter;
+import dev.runex.topology.feedback.FeedbackSubtopology;
+import dev.runex.topology.feedback.ResultFeedback;
 import dev.runex.topology.intake.IntakeProcessor;
 import dev.runex.topology.intake.IntakeSubtopology;
 import dev.runex.topology.intake.dedupe.IdempotencyGate;
@@ -73,15 +76,34 @@ import org.slf4j.LoggerFactory;
  * <p>Quotas ({@link QuotaGate}, wired by {@link QuotaSubtopology}): due jobs of tenants with quotas
  * go through {@code admission} (key tenant) to the quota gate, which admits them to their pools
  * while the tenant's in-flight and rate quotas allow; workers hand slots back through {@code
- * admission-releases} when an admitted attempt ends.
+ * feedback} when an admitted attempt ends.
+ *
+ * <p>Feedback ({@link FeedbackRouter}, wired by {@link FeedbackSubtopology}): the one channel from
+ * workers back to the topology. {@code feedback} holds typed {@code Feedback} records
+ * (Confluent-framed Avro), each keyed for its consumer: quota releases (key tenant) for the quota
+ * gate, finished scheduled runs (key schedule name) for the schedules stage. A worker writes them
+ * in the transaction of the attempt's result or retry; the stages that end a job themselves
+ * (intake, queueing, quota) write a finished run with the result ({@link ResultFeedback}).
+ * Unreadable feedback is logged and skipped.
  *
  * <p>Status ({@link StatusUpdater}, wired by {@link StatusSubtopology}): reads {@code events} into
  * the changelogged {@code job-status} stores, which this process serves over HTTP ({@link
  * StatusHttpServer}; instances find each other through Kafka Streams' {@code application.server}).
  *
  * <p>Schedules ({@link ScheduleFirer}, wired by {@link SchedulesSubtopology}): reads {@code
- * schedules} and the results of scheduled jobs, keeps each schedule's firing state in changelogged
- * stores, and submits each firing to {@code intake} as a job with a deterministic id.
+ * schedules} and the finished runs of {@code feedback}, keeps each schedule's firing state in
+ * changelogged stores, and submits each firing to {@code intake} as a job with a deterministic id.
+ *
+ * <p>Upgrading from a version with {@code admission-releases} (NUL-joined text quota releases) and
+ * a schedules stage that read {@code results}: that topic and the {@code
+ * <application.id>-schedule-completions-repartition} topic are no longer read, and the quota and
+ * schedules stages now share one sub-topology. Drain first, so nothing in flight is written in the
+ * old form: pause the gated tenants and the schedules (or stop submitting), let workers finish what
+ * is running, stop every topology and worker, then start the new version (topologies first, so
+ * {@code feedback} exists before workers write to it). A quota release written as text after the
+ * last old topology stopped would be lost and hold its slot until an operator resets the tenant's
+ * state; a scheduled run's old-style completion would leave an overlap-limited schedule waiting.
+ * The old topics can then be deleted. See docs/topics.md.
  *
  * <p>Guarantees: each input record's outputs, store updates and offset commit form one transaction,
  * so every job is validated, released and scheduled exactly once, across crashes and restarts. Bad
@@ -198,7 +220,12 @@ public final class RunexTopology implements AutoCloseable {
     StageCounters counters = new StageCounters(meters);
     StreamsBuilder builder = new StreamsBuilder();
     IntakeSubtopology.add(builder, cfg, topics, counters, instanceId);
-    SchedulesSubtopology.add(builder, cfg, topics, counters);
+    SchedulesSubtopology.add(
+        builder,
+        cfg,
+        topics,
+        counters,
+        FeedbackSubtopology.add(builder, topics, QuotaSubtopology.GATE));
     Topology topology = builder.build();
     QueueingSubtopology.add(
         topology,

@@ -1,10 +1,12 @@
 package dev.runex.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.ControlAction;
 import dev.runex.schemas.ControlCommand;
+import dev.runex.schemas.Feedback;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.JobResult;
@@ -13,7 +15,10 @@ import dev.runex.schemas.Schedule;
 import dev.runex.schemas.ScheduleCatchUp;
 import dev.runex.schemas.ScheduleOverlap;
 import dev.runex.schemas.ScheduleState;
+import dev.runex.schemas.ScheduledRunFinished;
 import dev.runex.schemas.control.ControlTargets;
+import dev.runex.schemas.feedback.FeedbackRecords;
+import dev.runex.schemas.topics.Topic;
 import dev.runex.topology.cron.ScheduleFirer;
 import dev.runex.topology.queueing.TimeOrderedKeys;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -37,14 +43,14 @@ class SchedulesTopologyTest {
   @TempDir Path stateDir;
   private TopologyHarness h;
   private TestInputTopic<String, Schedule> schedules;
-  private TestInputTopic<String, JobResult> results;
+  private TestInputTopic<String, Feedback> feedback;
   private TestOutputTopic<String, Job> validated;
 
   @BeforeEach
   void setUp() {
     h = new TopologyHarness(stateDir);
     schedules = h.input(h.topics.schedules());
-    results = h.input(h.topics.results());
+    feedback = h.input(h.topics.feedback());
     validated = h.output(h.topics.validated());
   }
 
@@ -113,8 +119,7 @@ class SchedulesTopologyTest {
 
     // when: 10:10 comes while it runs; then its result arrives before 10:15
     h.advance(Duration.ofMinutes(5));
-    results.pipeInput(
-        "every5@2026-03-01T10:05:00Z", result("every5@2026-03-01T10:05:00Z", "every5"));
+    finished(result("every5@2026-03-01T10:05:00Z", "every5"));
     h.advance(Duration.ofMinutes(5));
 
     // then
@@ -135,8 +140,51 @@ class SchedulesTopologyTest {
     assertThat(validated.isEmpty()).as("10:10 is held").isTrue();
 
     // when
-    results.pipeInput(
-        "every5@2026-03-01T10:05:00Z", result("every5@2026-03-01T10:05:00Z", "every5"));
+    finished(result("every5@2026-03-01T10:05:00Z", "every5"));
+
+    // then
+    assertThat(validated.readValuesToList())
+        .extracting(Job::getId)
+        .containsExactly("every5@2026-03-01T10:10:00Z");
+  }
+
+  @Test
+  void aFiringTheTopologyRejectsFinishesTheRunWithoutAWorker() {
+    // given: a buffering schedule whose job type does not exist, so intake rejects each firing
+    Schedule unknownType = schedule(ScheduleOverlap.BUFFER, ScheduleCatchUp.LAST);
+    unknownType.getJob().setType("no-such-type");
+    schedules.pipeInput("every5", unknownType);
+    TestOutputTopic<String, JobResult> results = h.output(h.topics.results());
+    TestOutputTopic<String, Feedback> written = h.output(h.topics.feedback());
+
+    // when
+    h.advance(Duration.ofMinutes(5));
+    h.advance(Duration.ofMinutes(5));
+
+    // then: intake's REJECTED result told the schedule on feedback, so 10:10 was not held
+    assertThat(results.readValuesToList())
+        .extracting(JobResult::getId, JobResult::getStatus)
+        .containsExactly(
+            tuple("every5@2026-03-01T10:05:00Z", JobStatus.REJECTED),
+            tuple("every5@2026-03-01T10:10:00Z", JobStatus.REJECTED));
+    assertThat(written.readKeyValuesToList())
+        .extracting(kv -> kv.key, kv -> ((ScheduledRunFinished) kv.value.getBody()).getStatus())
+        .containsExactly(tuple("every5", JobStatus.REJECTED), tuple("every5", JobStatus.REJECTED));
+  }
+
+  @Test
+  void unreadableFeedbackIsSkippedAndALaterFinishedRunStillReleasesTheHeldFiring() {
+    // given: the 10:05 job runs and 10:10 is held
+    schedules.pipeInput("every5", schedule(ScheduleOverlap.BUFFER, ScheduleCatchUp.LAST));
+    h.advance(Duration.ofMinutes(10));
+    assertThat(validated.readValuesToList()).hasSize(1);
+    TestInputTopic<String, byte[]> raw =
+        h.input(new Topic<>(h.topics.feedback().name(), Serdes.String(), Serdes.ByteArray()));
+
+    // when: a record that is not Avro, one with an unknown schema id, then the real one
+    raw.pipeInput("every5", "every5@2026-03-01T10:05:00Z".getBytes(StandardCharsets.UTF_8));
+    raw.pipeInput("every5", new byte[] {0, 0x7f, 0x7f, 0x7f, 0x7f, 2, 'a'});
+    finished(result("every5@2026-03-01T10:05:00Z", "every5"));
 
     // then
     assertThat(validated.readValuesToList())
@@ -263,6 +311,12 @@ class SchedulesTopologyTest {
         .setOverlap(overlap)
         .setCatchUp(catchUp)
         .build();
+  }
+
+  /** What the writer of a scheduled job's final result puts on {@code feedback}. */
+  private void finished(JobResult result) {
+    Feedback f = FeedbackRecords.runFinished(result, h.now());
+    feedback.pipeInput(FeedbackRecords.key(f), f);
   }
 
   private JobResult result(String jobId, String schedule) {

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.Timeout;
  * Recurring schedules on a real broker: a schedule declared in the config fires jobs with
  * deterministic ids that run like any job; a topology restart (fresh local state, restored from the
  * changelogs) fires no firing twice; a schedule written to the topic at runtime fires too; and a
- * schedule removed from the config stops while the runtime one goes on.
+ * schedule removed from the config stops while the runtime one goes on. A schedule that must not
+ * overlap learns from the worker's feedback that its run finished.
  */
 class ScheduleIT {
 
@@ -111,6 +113,49 @@ class ScheduleIT {
                     .as("on the cron's 2-second grid")
                     .isZero();
               });
+    }
+  }
+
+  /**
+   * A schedule with {@code overlap: SKIP} fires again only once the worker's result of its running
+   * job reached the schedules stage (as a {@code ScheduledRunFinished} on {@code feedback}, written
+   * in the result's transaction): runs follow one another and never overlap, and without that
+   * feedback the first run would be the only one.
+   */
+  @Test
+  @Timeout(180)
+  void aSkippingScheduleFiresAgainOnceTheWorkersFeedbackSaysItsRunFinished() throws Exception {
+    RunexConfig cfg =
+        RealKafka.config(Map.of())
+            .withSchedules(
+                Map.of(
+                    "slow",
+                    new ScheduleSpec(
+                        "slow",
+                        CronExpression.parse("* * * * * *"),
+                        ZoneId.of("UTC"),
+                        new ScheduleSpec.Job(
+                            "sleep", "demo", Map.of("ms", 1500L), Map.of(), null, null, null),
+                        ScheduleOverlap.SKIP,
+                        ScheduleCatchUp.LAST)));
+    try (ResultCollector collector = new ResultCollector(cfg, new InProcessRuntime(cfg).topics);
+        InProcessRuntime runtime = new InProcessRuntime(cfg).startTopology()) {
+      runtime.startWorker(HandlerRegistry.withBuiltins());
+
+      await().atMost(Duration.ofSeconds(90)).until(() -> count(collector, "slow@") >= 3);
+
+      List<JobResult> runs =
+          collector.results.entrySet().stream()
+              .filter(e -> e.getKey().startsWith("slow@"))
+              .flatMap(e -> e.getValue().stream())
+              .sorted(Comparator.comparing(JobResult::getStartedAt))
+              .toList();
+      assertThat(runs).allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(JobStatus.SUCCEEDED));
+      for (int i = 1; i < runs.size(); i++) {
+        assertThat(runs.get(i).getStartedAt())
+            .as("%s started after %s finished", runs.get(i).getId(), runs.get(i - 1).getId())
+            .isAfterOrEqualTo(runs.get(i - 1).getFinishedAt());
+      }
     }
   }
 

@@ -55,7 +55,7 @@ final class Settled {
             t.validated().name(),
             t.retry().name(),
             t.admission().name(),
-            t.admissionReleases().name()),
+            t.feedback().name()),
         atMost);
   }
 

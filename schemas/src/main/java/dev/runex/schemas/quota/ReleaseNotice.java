@@ -1,11 +1,14 @@
 package dev.runex.schemas.quota;
 
+import dev.runex.schemas.Feedback;
 import dev.runex.schemas.Job;
+import dev.runex.schemas.QuotaRelease;
+import java.time.Instant;
 import java.util.Map;
 
 /**
- * A quota slot handed back, as written to {@code admission-releases} (key: tenant): job id, and
- * either {@code *} (the job has its final result) or the attempt token of the retry the finished
+ * A quota slot handed back, as a {@link QuotaRelease} on {@code feedback} (key: tenant): job id,
+ * and either nothing (the job has its final result) or the attempt token of the retry the finished
  * attempt produced (that retry needs a slot of its own when it is due). The quota gate labels the
  * jobs it admits ({@link #ADMITTED_LABEL}); a worker finishing an attempt of such a job writes the
  * notice in the same transaction as the attempt's result or retry.
@@ -20,8 +23,6 @@ public record ReleaseNotice(String jobId, String retryToken) {
   public static final String ADMITTED_LABEL = "runex.quota";
 
   public static final String ADMITTED = "admitted";
-  private static final char SEP = '\u0000';
-  private static final String FINAL = "*";
 
   /** True when {@code labels} (a job's) say the quota gate admitted it. */
   public static boolean admitted(Map<String, String> labels) {
@@ -45,17 +46,17 @@ public record ReleaseNotice(String jobId, String retryToken) {
     return retryToken == null;
   }
 
-  public String encode() {
-    return jobId + SEP + (retryToken == null ? FINAL : retryToken);
+  /** This notice as the {@code feedback} record its tenant's quota gate reads (key: tenant). */
+  public Feedback toFeedback(String tenant, long time) {
+    return Feedback.newBuilder()
+        .setJobId(jobId)
+        .setTime(Instant.ofEpochMilli(time))
+        .setBody(QuotaRelease.newBuilder().setTenant(tenant).setRetryToken(retryToken).build())
+        .build();
   }
 
-  /** Decodes {@link #encode()}'s text; null when it is not a notice. */
-  public static ReleaseNotice decode(String text) {
-    int i = text == null ? -1 : text.lastIndexOf(SEP);
-    if (i <= 0) {
-      return null;
-    }
-    String tail = text.substring(i + 1);
-    return new ReleaseNotice(text.substring(0, i), tail.equals(FINAL) ? null : tail);
+  /** The notice a {@code feedback} record's quota release carries. */
+  public static ReleaseNotice of(Feedback feedback, QuotaRelease release) {
+    return new ReleaseNotice(feedback.getJobId(), release.getRetryToken());
   }
 }

@@ -2,6 +2,7 @@ package dev.runex.schemas.topics;
 
 import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.DeadLetter;
+import dev.runex.schemas.Feedback;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobPriority;
@@ -27,11 +28,12 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The typed registry of runex topics (names from {@code runex.topicPrefix}). Internal topics
- * (validated, scheduled.&lt;pool&gt;[.high|.low], retry) are always Confluent-framed Avro; the
- * external ones (results, dead-letter, events) are written as {@code runex.outputFormat} says and
- * read in either encoding. Intake values stay raw bytes: decoding them is the intake stage's job,
- * so undecodable input becomes a dead letter instead of a stopped consumer. Intake and dead-letter
- * keys are raw bytes too, so a dead letter keeps exactly the key its producer wrote.
+ * (validated, scheduled.&lt;pool&gt;[.high|.low], retry, admission, feedback, control) are always
+ * Confluent-framed Avro; the external ones (results, dead-letter, events) are written as {@code
+ * runex.outputFormat} says and read in either encoding. Intake values stay raw bytes: decoding them
+ * is the intake stage's job, so undecodable input becomes a dead letter instead of a stopped
+ * consumer. Intake and dead-letter keys are raw bytes too, so a dead letter keeps exactly the key
+ * its producer wrote.
  */
 public final class RunexTopics {
   private final String prefix;
@@ -103,11 +105,16 @@ public final class RunexTopics {
   }
 
   /**
-   * Quota slots handed back (key: tenant; value {@code <job id> <attempt>}, attempt {@code *} for a
-   * final result): an attempt of a gated job finished, with a result or a retry.
+   * What workers (and topology stages that end a job themselves) tell the topology, one typed
+   * {@code Feedback} record per fact, written in the transaction of the job's result or retry: a
+   * quota slot handed back (key: tenant) or a scheduled run finished (key: schedule name). Each
+   * record is keyed for the stage that reads it ({@code FeedbackRecords#key}); the topic has the
+   * same partition count as {@code admission} and the schedules stage's repartition topic, so each
+   * reaches the task that owns its tenant or schedule.
    */
-  public Topic<String, String> admissionReleases() {
-    return new Topic<>(prefix + "admission-releases", Serdes.String(), Serdes.String());
+  public Topic<String, Feedback> feedback() {
+    return new Topic<>(
+        prefix + "feedback", Serdes.String(), AvroSerdes.confluent(registry, Feedback.class));
   }
 
   public Topic<String, JobResult> results() {
@@ -157,7 +164,7 @@ public final class RunexTopics {
                 validated().name(),
                 retry().name(),
                 admission().name(),
-                admissionReleases().name(),
+                feedback().name(),
                 results().name(),
                 deadLetter().name(),
                 events().name(),

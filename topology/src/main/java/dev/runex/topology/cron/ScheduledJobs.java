@@ -3,6 +3,7 @@ package dev.runex.topology.cron;
 import dev.runex.config.ScheduleSpec;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.Schedule;
+import dev.runex.schemas.feedback.FeedbackRecords;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,8 +13,8 @@ import java.util.Map;
  * JobRequest}.
  */
 public final class ScheduledJobs {
-  /** Label naming the schedule that fired a job; completions are routed back by it. */
-  public static final String SCHEDULE_LABEL = "runex.schedule";
+  /** Label naming the schedule that fired a job; its finished run is reported back by it. */
+  public static final String SCHEDULE_LABEL = FeedbackRecords.SCHEDULE_LABEL;
 
   /** Label with the firing's nominal time (ISO-8601). */
   public static final String FIRE_TIME_LABEL = "runex.scheduledFor";

@@ -2,6 +2,7 @@ package dev.runex.topology.cron;
 
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
+import dev.runex.schemas.Feedback;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.Schedule;
 import dev.runex.schemas.ScheduleState;
@@ -26,30 +27,38 @@ import org.apache.kafka.streams.state.Stores;
  * <ol>
  *   <li>{@code schedules} (key name) → {@link ScheduleDecoder} → the Streams-created {@code
  *       <application.id>-schedules-by-name-repartition} topic;
- *   <li>{@code results} (key job id) → {@link CompletionRouter} (scheduled jobs only, re-keyed by
- *       schedule name) → {@code <application.id>-schedule-completions-repartition};
+ *   <li>{@code feedback} (read once by {@link dev.runex.topology.feedback.FeedbackRouter}): the
+ *       {@code ScheduledRunFinished} records, which the writer of a scheduled job's final result (a
+ *       worker, or the topology stage that ended the job) keyed by schedule name;
  *   <li>both, merged → {@link ScheduleFirer} (stores {@code schedule-state}, {@code schedule-due},
  *       changelogged) → {@code intake}.
  * </ol>
  *
- * Both inputs pass through a repartition topic with the same explicit partition count ({@code
- * runex.topics.partitions}), so a schedule's definition and its jobs' results always meet in the
- * one task that owns the schedule, whatever the partition counts of the external topics.
+ * The repartition topic and {@code feedback} have the same partition count ({@code
+ * runex.topics.partitions}) and both are keyed by schedule name, so a schedule's definition and its
+ * jobs' finished runs always meet in the one task that owns the schedule. The stage no longer reads
+ * {@code results}: it used to scan every result for the schedule label and repartition the matches
+ * through {@code <application.id>-schedule-completions-repartition}, which is now unused.
  */
 public final class SchedulesSubtopology {
   public static final String SCHEDULES_SOURCE = "schedules-source";
-  public static final String RESULTS_SOURCE = "schedule-results-source";
   public static final String BY_NAME = "schedules-by-name";
-  public static final String COMPLETIONS = "schedule-completions";
   public static final String TO_INTAKE = "schedules-intake-sink";
   public static final String DECODER = "schedules-decode";
-  public static final String COMPLETION_ROUTER = "schedule-completions-route";
   public static final String FIRER = "schedules-fire";
 
   private SchedulesSubtopology() {}
 
+  /**
+   * Adds the stage; {@code runsFinished} are the finished runs read from {@code feedback} (key
+   * schedule name), from {@link dev.runex.topology.feedback.FeedbackSubtopology}.
+   */
   public static void add(
-      StreamsBuilder b, RunexConfig cfg, RunexTopics topics, StageCounters counters) {
+      StreamsBuilder b,
+      RunexConfig cfg,
+      RunexTopics topics,
+      StageCounters counters,
+      KStream<String, Feedback> runsFinished) {
     int partitions = cfg.intValue(Settings.TOPIC_PARTITIONS);
     Serde<Schedule> schedules = AvroSerdes.confluent(topics.registry(), Schedule.class);
     KStream<String, ScheduleInput> definitions =
@@ -68,24 +77,9 @@ public final class SchedulesSubtopology {
                     .withName(BY_NAME)
                     .withNumberOfPartitions(partitions))
             .mapValues(ScheduleInput.Definition::new, Named.as("schedules-definition"));
-    // earliest: a result written before this application first ran may still finish a schedule's
-    // job
     KStream<String, ScheduleInput> completions =
-        b.stream(
-                topics.results().name(),
-                Consumed.with(Serdes.String(), Serdes.ByteArray())
-                    .withName(RESULTS_SOURCE)
-                    .withOffsetResetPolicy(AutoOffsetReset.earliest()))
-            .process(
-                () ->
-                    new CompletionRouter(
-                        topics.results().valueSerde().deserializer(), topics.results().name()),
-                Named.as(COMPLETION_ROUTER))
-            .repartition(
-                Repartitioned.with(Serdes.String(), Serdes.String())
-                    .withName(COMPLETIONS)
-                    .withNumberOfPartitions(partitions))
-            .mapValues(ScheduleInput.Completed::new, Named.as("schedule-completion"));
+        runsFinished.mapValues(
+            f -> new ScheduleInput.Completed(f.getJobId()), Named.as("schedule-completion"));
     b.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ScheduleFirer.STATE),

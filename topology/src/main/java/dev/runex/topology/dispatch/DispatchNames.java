@@ -5,7 +5,8 @@ package dev.runex.topology.dispatch;
  * sub-topology that wires them. The topology has two such paths (in different sub-topologies, so
  * with different nodes): jobs without quotas leave the delay index's task through the queueing
  * sub-topology's path; jobs with quotas leave the quota gate's task through the quota
- * sub-topology's.
+ * sub-topology's. {@code results} is the node that writes a result and, for a job a schedule fired,
+ * its feedback ({@code ResultFeedback}).
  */
 public record DispatchNames(
-    String expiry, String dispatch, String scheduledSink, String eventsSink, String resultsSink) {}
+    String expiry, String dispatch, String scheduledSink, String eventsSink, String results) {}

@@ -5,6 +5,7 @@ import dev.runex.config.Settings;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
+import dev.runex.topology.feedback.ResultFeedback;
 import dev.runex.topology.intake.dedupe.IdempotencyGate;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.validation.JobValidator;
@@ -47,7 +48,7 @@ public final class IntakeSubtopology {
   private static final IntakeProcessor.Outputs INTAKE_OUT =
       new IntakeProcessor.Outputs(
           "intake-validated-sink",
-          "intake-results-sink",
+          "intake-results",
           "intake-dead-letter-sink",
           "intake-events-sink",
           "intake-dedupe-route");
@@ -86,7 +87,7 @@ public final class IntakeSubtopology {
                         INTAKE_OUT),
                 Named.as(INTAKE_PROCESSOR));
     to(out, topics.validated(), INTAKE_OUT.validated());
-    to(out, topics.results(), INTAKE_OUT.results());
+    ResultFeedback.addTo(out, topics, INTAKE_OUT.results());
     to(out, topics.deadLetter(), INTAKE_OUT.deadLetters());
     to(out, topics.events(), INTAKE_OUT.events());
     addDedupe(b, cfg, topics, counters, instanceId, typed(out));
@@ -133,6 +134,8 @@ public final class IntakeSubtopology {
                 IdempotencyGate.STORE,
                 IdempotencyGate.EXPIRY_STORE);
     to(gated, validated, DEDUPE_OUT.validated());
+    // No feedback for these: a duplicate's REJECTED result does not end the run of its original
+    // (same job id), whose own final result reports it.
     to(gated, topics.results(), DEDUPE_OUT.results());
     to(gated, topics.events(), DEDUPE_OUT.events());
   }

@@ -9,6 +9,7 @@ import dev.runex.topology.control.ControlStore;
 import dev.runex.topology.dispatch.DispatchNames;
 import dev.runex.topology.dispatch.PoolDispatcher;
 import dev.runex.topology.dispatch.PoolTopicExtractor;
+import dev.runex.topology.feedback.ResultFeedback;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.monitoring.TaskSizeGauge;
 import dev.runex.topology.queueing.expiry.ExpiryGate;
@@ -46,11 +47,10 @@ public final class QueueingSubtopology {
           "scheduling-dispatch",
           "scheduled-sink",
           "scheduling-events-sink",
-          "queueing-results-sink");
+          "queueing-results");
 
   private static final DelayIndex.Outputs DELAY_INDEX_OUT =
-      new DelayIndex.Outputs(
-          QUOTA_ROUTE, DISPATCH.eventsSink(), DISPATCH.resultsSink(), TO_CONTROL);
+      new DelayIndex.Outputs(QUOTA_ROUTE, DISPATCH.eventsSink(), DISPATCH.results(), TO_CONTROL);
 
   private QueueingSubtopology() {}
 
@@ -110,13 +110,7 @@ public final class QueueingSubtopology {
         () -> new PoolDispatcher(pools, counters, instanceId, DISPATCH),
         DISPATCH.expiry());
     // EXPIRED results from the expiry check, CANCELLED results from the delay index
-    t.addSink(
-        DISPATCH.resultsSink(),
-        topics.results().name(),
-        topics.results().keySerde().serializer(),
-        topics.results().valueSerde().serializer(),
-        DELAY_INDEX,
-        DISPATCH.expiry());
+    ResultFeedback.addTo(t, topics, DISPATCH.results(), DELAY_INDEX, DISPATCH.expiry());
     // One serializer for every pool topic: it registers the schema per topic subject itself.
     Topic<String, Job> anyPool = topics.scheduled("any");
     t.addSink(

@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  *   <li>input {@code admission} (key tenant, {@code Job}): a due job. Admitted at once when nothing
  *       of its tenant and type is waiting and its quotas allow; otherwise queued in {@link
  *       #WAITING} with a THROTTLED event;
- *   <li>input {@code admission-releases} (key tenant, {@link ReleaseNotice}, written by the worker
- *       in the transaction of the attempt's result or retry): an admitted attempt finished; its
- *       slot is freed and waiting work of that tenant is admitted;
+ *   <li>input: the quota releases of {@code feedback} (key tenant, a {@link ReleaseNotice} from the
+ *       {@code FeedbackRouter}; written by the worker in the transaction of the attempt's result or
+ *       retry): an admitted attempt finished; its slot is freed and waiting work of that tenant is
+ *       admitted;
  *   <li>a wall-clock punctuator refills token buckets, admits what the quotas now allow and takes
  *       cancelled jobs out of the queue (CANCELLED result and event);
  *   <li>admitted → {@link DispatchNames#dispatch()} of {@link QuotaSubtopology#DISPATCH} ({@code
@@ -126,13 +127,8 @@ public final class QuotaGate implements Processor<String, Object, String, Object
     long now = context.currentSystemTimeMs();
     if (record.value() instanceof Job job) {
       arrive(job, now);
-    } else if (record.value() instanceof String text) {
-      ReleaseNotice notice = ReleaseNotice.decode(text);
-      if (notice == null) {
-        log.warn("Ignoring an unreadable quota release notice for tenant {}", record.key());
-      } else if (free(notice)) {
-        admitWaiting(record.key(), now);
-      }
+    } else if (record.value() instanceof ReleaseNotice notice && free(notice)) {
+      admitWaiting(record.key(), now);
     }
   }
 
@@ -258,7 +254,7 @@ public final class QuotaGate implements Processor<String, Object, String, Object
 
   private void forwardCancelled(Job job, ControlCommand cancel, long now) {
     CancelledJobs.forward(
-        context, job, cancel, instanceId, now, "quota gate", out.resultsSink(), out.eventsSink());
+        context, job, cancel, instanceId, now, "quota gate", out.results(), out.eventsSink());
   }
 
   @Override

@@ -9,6 +9,9 @@ import dev.runex.schemas.topics.Topic;
 import dev.runex.topology.dispatch.DispatchNames;
 import dev.runex.topology.dispatch.PoolDispatcher;
 import dev.runex.topology.dispatch.PoolTopicExtractor;
+import dev.runex.topology.feedback.FeedbackRouter;
+import dev.runex.topology.feedback.FeedbackSubtopology;
+import dev.runex.topology.feedback.ResultFeedback;
 import dev.runex.topology.monitoring.StageCounters;
 import dev.runex.topology.monitoring.TaskSizeGauge;
 import dev.runex.topology.queueing.expiry.ExpiryGate;
@@ -21,11 +24,13 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Wires the quota stage (the queueing stage's {@link QuotaRoute} feeds it): {@code admission} (key
- * tenant, {@code Job}, from the queueing stage) and {@code admission-releases} (key tenant, written
- * by workers) → {@link QuotaGate} (stores {@code quota-waiting}, {@code quota-in-flight}, {@code
- * quota-buckets}, changelogged) → {@link PoolDispatcher} → {@code scheduled.<pool>}, or, for a job
- * past its deadline, its own {@link ExpiryGate}; events to {@code events}, CANCELLED and EXPIRED
- * results to {@code results}.
+ * tenant, {@code Job}, from the queueing stage) and the quota releases of {@code feedback} (key
+ * tenant, written by workers; routed by {@link FeedbackRouter}) → {@link QuotaGate} (stores {@code
+ * quota-waiting}, {@code quota-in-flight}, {@code quota-buckets}, changelogged) → {@link
+ * PoolDispatcher} → {@code scheduled.<pool>}, or, for a job past its deadline, its own {@link
+ * ExpiryGate}; events to {@code events}, CANCELLED and EXPIRED results to {@code results} through
+ * {@link ResultFeedback} (which tells a schedule its run ended). The gate shares its sub-topology
+ * with the schedules stage: both read {@code feedback}.
  *
  * <p>Both gate inputs are keyed by tenant with the default partitioner and have the same partition
  * count, so all of a tenant's admissions and releases meet in one task. The node names are declared
@@ -33,7 +38,6 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class QuotaSubtopology {
   public static final String ADMISSION_SOURCE = "quota-admission-source";
-  public static final String RELEASES_SOURCE = "quota-releases-source";
   public static final String GATE = "quota-gate";
 
   /** Node names of the quota gate's own path to the pools. */
@@ -43,24 +47,18 @@ public final class QuotaSubtopology {
           "quota-dispatch",
           "quota-scheduled-sink",
           "quota-events-sink",
-          "quota-results-sink");
+          "quota-results");
 
   private QuotaSubtopology() {}
 
   public static void add(
       Topology t, RunexConfig cfg, RunexTopics topics, StageCounters counters, String instanceId) {
     Topic<String, Job> admission = topics.admission();
-    Topic<String, String> releases = topics.admissionReleases();
     t.addSource(
         ADMISSION_SOURCE,
         admission.keySerde().deserializer(),
         admission.valueSerde().deserializer(),
         admission.name());
-    t.addSource(
-        RELEASES_SOURCE,
-        releases.keySerde().deserializer(),
-        releases.valueSerde().deserializer(),
-        releases.name());
     TaskSizeGauge waiting = TaskSizeGauge.register(counters.registry(), RunexMeters.QUOTA_WAITING);
     TaskSizeGauge inFlight =
         TaskSizeGauge.register(counters.registry(), RunexMeters.QUOTA_IN_FLIGHT);
@@ -76,7 +74,7 @@ public final class QuotaSubtopology {
                 instanceId,
                 DISPATCH),
         ADMISSION_SOURCE,
-        RELEASES_SOURCE);
+        FeedbackSubtopology.ROUTER);
     t.addStateStore(store(QuotaGate.WAITING, admission.valueSerde()), GATE);
     t.addStateStore(store(QuotaGate.IN_FLIGHT, Serdes.String()), GATE);
     t.addStateStore(store(QuotaGate.BUCKETS, Serdes.String()), GATE);
@@ -87,13 +85,7 @@ public final class QuotaSubtopology {
         () -> new PoolDispatcher(new PoolTopicExtractor(topics), counters, instanceId, DISPATCH),
         GATE,
         DISPATCH.expiry());
-    t.addSink(
-        DISPATCH.resultsSink(),
-        topics.results().name(),
-        topics.results().keySerde().serializer(),
-        topics.results().valueSerde().serializer(),
-        GATE,
-        DISPATCH.expiry());
+    ResultFeedback.addTo(t, topics, DISPATCH.results(), GATE, DISPATCH.expiry());
     Topic<String, Job> anyPool = topics.scheduled("any");
     t.addSink(
         DISPATCH.scheduledSink(),

@@ -5,21 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.ControlAction;
 import dev.runex.schemas.ControlCommand;
+import dev.runex.schemas.Feedback;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.ScheduledRunFinished;
 import dev.runex.schemas.control.ControlTargets;
+import dev.runex.schemas.feedback.FeedbackRecords;
 import dev.runex.schemas.quota.ReleaseNotice;
+import dev.runex.schemas.topics.Topic;
 import dev.runex.topology.TestConfigs;
 import dev.runex.topology.TopologyHarness;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.junit.jupiter.api.AfterEach;
@@ -38,7 +44,8 @@ class QuotaTopologyTest {
   private TopologyHarness h;
   private TestInputTopic<String, Job> validated;
   private TestInputTopic<String, Job> retry;
-  private TestInputTopic<String, String> releases;
+  private TestInputTopic<String, Feedback> feedback;
+  private TestInputTopic<String, byte[]> rawFeedback;
   private TestOutputTopic<String, Job> scheduled;
   private TestOutputTopic<String, Job> scheduledGpu;
   private TestOutputTopic<String, Job> admission;
@@ -49,7 +56,9 @@ class QuotaTopologyTest {
     h = TopologyHarness.of(stateDir, TestConfigs.withYaml(quotas));
     validated = h.input(h.topics.validated());
     retry = h.input(h.topics.retry());
-    releases = h.input(h.topics.admissionReleases());
+    feedback = h.input(h.topics.feedback());
+    rawFeedback =
+        h.input(new Topic<>(h.topics.feedback().name(), Serdes.String(), Serdes.ByteArray()));
     scheduled = h.output(h.topics.scheduled("default"));
     scheduledGpu = h.output(h.topics.scheduled("gpu"));
     admission = h.output(h.topics.admission());
@@ -250,15 +259,16 @@ class QuotaTopologyTest {
 
   @Test
   void aJobCancelledWhileWaitingForQuotaGetsOneCancelledResultAndNeverRuns() {
-    // given
+    // given: w2, which a schedule fired, waits behind w1
     start(
         """
           quotas:
             tenants:
               demo: {maxInFlight: 1}
         """);
+    TestOutputTopic<String, Feedback> written = h.output(h.topics.feedback());
     submit(job("w1", "echo"));
-    submit(job("w2", "echo"));
+    submit(job("w2", "echo").setLabels(Map.of(FeedbackRecords.SCHEDULE_LABEL, "nightly")));
     submit(job("w3", "echo"));
     scheduled.readValuesToList();
 
@@ -281,6 +291,16 @@ class QuotaTopologyTest {
         .filteredOn(r -> r.getStatus() == JobStatus.CANCELLED)
         .extracting(JobResult::getId)
         .containsExactly("w2");
+    // the gate ended a scheduled job: it tells the schedule on feedback, keyed by its name
+    assertThat(written.readKeyValuesToList())
+        .singleElement()
+        .satisfies(
+            kv -> {
+              assertThat(kv.key).isEqualTo("nightly");
+              assertThat(kv.value.getJobId()).isEqualTo("w2");
+              assertThat(((ScheduledRunFinished) kv.value.getBody()).getStatus())
+                  .isEqualTo(JobStatus.CANCELLED);
+            });
   }
 
   @Test
@@ -335,6 +355,30 @@ class QuotaTopologyTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple("r", 2));
   }
 
+  @Test
+  void unreadableFeedbackIsSkippedAndTheNextReleaseStillFreesItsSlot() {
+    // given: one slot, taken by "a"; "b" waits
+    start(
+        """
+          quotas:
+            tenants:
+              demo: {maxInFlight: 1}
+        """);
+    submit(job("a", "echo"));
+    submit(job("b", "echo"));
+    assertThat(ids(scheduled.readValuesToList())).containsExactly("a");
+
+    // when: records on feedback that are not Avro, name a schema id the registry does not know,
+    // or have no value; then the worker's release of "a"
+    rawFeedback.pipeInput("demo", "a\u0000*".getBytes(StandardCharsets.UTF_8));
+    rawFeedback.pipeInput("demo", new byte[] {0, 0x7f, 0x7f, 0x7f, 0x7f, 2, 'a'});
+    rawFeedback.pipeInput("demo", (byte[]) null);
+    finish("a", "echo");
+
+    // then: the stream thread kept running and the release after them freed the slot
+    assertThat(ids(scheduled.readValuesToList())).containsExactly("b");
+  }
+
   private void submit(Job job) {
     validated.pipeInput(job.getId(), job);
   }
@@ -345,7 +389,7 @@ class QuotaTopologyTest {
 
   /** What the worker writes when an admitted job ends with a result. */
   private void finish(String id, String type, String tenant) {
-    releases.pipeInput(tenant, ReleaseNotice.finished(id).encode());
+    release(ReleaseNotice.finished(id), tenant);
   }
 
   /**
@@ -353,12 +397,18 @@ class QuotaTopologyTest {
    */
   private void retried(Job retryJob, boolean noticeFirst) {
     if (noticeFirst) {
-      releases.pipeInput(retryJob.getTenant(), ReleaseNotice.retried(retryJob).encode());
+      release(ReleaseNotice.retried(retryJob), retryJob.getTenant());
       retry.pipeInput(retryJob.getId(), retryJob);
     } else {
       retry.pipeInput(retryJob.getId(), retryJob);
-      releases.pipeInput(retryJob.getTenant(), ReleaseNotice.retried(retryJob).encode());
+      release(ReleaseNotice.retried(retryJob), retryJob.getTenant());
     }
+  }
+
+  /** The quota release a worker writes on {@code feedback}, keyed as it keys it. */
+  private void release(ReleaseNotice notice, String tenant) {
+    Feedback f = notice.toFeedback(tenant, h.now());
+    feedback.pipeInput(FeedbackRecords.key(f), f);
   }
 
   private Job.Builder job(String id, String type) {

@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>input: jobs from the delay index (key job id);
  *   <li>may start → {@link PoolDispatcher} unchanged ({@link DispatchNames#dispatch()});
- *   <li>expired → its one EXPIRED {@code JobResult} on the {@link DispatchNames#resultsSink()}
- *       ({@code results}) and an EXPIRED event on the {@link DispatchNames#eventsSink()} ({@code
- *       events}), both keyed by job id. No dead letter: an expired job is an outcome the submitter
- *       asked for, not a fault to replay.
+ *   <li>expired → its one EXPIRED {@code JobResult} on the {@link DispatchNames#results()} ({@code
+ *       results}) and an EXPIRED event on the {@link DispatchNames#eventsSink()} ({@code events}),
+ *       both keyed by job id. No dead letter: an expired job is an outcome the submitter asked for,
+ *       not a fault to replay.
  * </ul>
  *
  * <p>Guarantee: decided and written in the delay index's (or quota gate's) transaction, so a job is
@@ -78,7 +78,7 @@ public final class ExpiryGate implements Processor<String, Job, String, Object> 
             job.getId(),
             Deadlines.result(job, JobTypeSpec.maxQueueTimeOf(type), now, instanceId),
             record.timestamp()),
-        names.resultsSink());
+        names.results());
     JobEvent event =
         Lifecycle.event(
             job,

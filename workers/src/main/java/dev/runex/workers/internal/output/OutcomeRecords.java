@@ -3,6 +3,7 @@ package dev.runex.workers.internal.output;
 import dev.runex.config.JobTypeSpec;
 import dev.runex.config.RetryPolicy;
 import dev.runex.schemas.DeadLetter;
+import dev.runex.schemas.Feedback;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
@@ -10,6 +11,7 @@ import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.ResourceUsage;
+import dev.runex.schemas.feedback.FeedbackRecords;
 import dev.runex.schemas.lifecycle.Deadlines;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.quota.ReleaseNotice;
@@ -53,8 +55,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>Every event carries the worker id. The STARTED event is built separately, when the attempt
  * starts; so is an attempt that is past its deadline: EXPIRED result + EXPIRED event, nothing else.
  *
- * <p>An attempt of a job the quota gate admitted (label {@code runex.quota}) also hands its
- * tenant's slot back: a {@code ReleaseNotice} on {@code admission-releases}, keyed by tenant.
+ * <p>The attempt's feedback to the topology goes on {@code feedback}, in the same transaction: an
+ * attempt of a job the quota gate admitted (label {@code runex.quota}) hands its tenant's slot back
+ * (a {@code QuotaRelease}, key tenant), and the final result of a job a schedule fired (label
+ * {@code runex.schedule}) tells the schedule its run finished (a {@code ScheduledRunFinished}, key
+ * schedule name).
  */
 public final class OutcomeRecords {
 
@@ -68,8 +73,8 @@ public final class OutcomeRecords {
   private final Serializer<Job> retryValues;
   private final Serializer<DeadLetter> deadLetterValues;
   private final Serializer<JobEvent> eventValues;
-  private final Topic<String, String> releases;
-  private final Serializer<String> releaseValues;
+  private final Topic<String, Feedback> feedback;
+  private final Serializer<Feedback> feedbackValues;
 
   public OutcomeRecords(RunexTopics topics, String workerId) {
     this.workerId = workerId;
@@ -82,8 +87,8 @@ public final class OutcomeRecords {
     this.retryValues = retry.valueSerde().serializer();
     this.deadLetterValues = deadLetter.valueSerde().serializer();
     this.eventValues = events.valueSerde().serializer();
-    this.releases = topics.admissionReleases();
-    this.releaseValues = releases.valueSerde().serializer();
+    this.feedback = topics.feedback();
+    this.feedbackValues = feedback.valueSerde().serializer();
   }
 
   public ProducerRecord<byte[], byte[]> started(Job job, Instant now) {
@@ -97,9 +102,11 @@ public final class OutcomeRecords {
   public List<ProducerRecord<byte[], byte[]>> expired(Job job, JobTypeSpec type, Instant now) {
     JobResult result =
         Deadlines.result(job, JobTypeSpec.maxQueueTimeOf(type), now.toEpochMilli(), workerId);
-    return withRelease(
+    return withFeedback(
         job,
         ReleaseNotice.finished(job.getId()),
+        result,
+        now,
         List.of(
             result(job, result),
             event(
@@ -142,9 +149,11 @@ public final class OutcomeRecords {
     return new AttemptOutputs(
         Kind.CANCELLED,
         null,
-        withRelease(
+        withFeedback(
             job,
             ReleaseNotice.finished(job.getId()),
+            result,
+            now,
             List.of(result(job, result), event(job, JobEventKind.CANCELLED, reason, now))));
   }
 
@@ -169,9 +178,11 @@ public final class OutcomeRecords {
     return new AttemptOutputs(
         Kind.DEFERRED,
         null,
-        withRelease(
+        withFeedback(
             job,
             ReleaseNotice.retried(again),
+            null,
+            now,
             List.of(
                 new ProducerRecord<>(
                     retry.name(), key(job), retryValues.serialize(retry.name(), again)),
@@ -190,9 +201,11 @@ public final class OutcomeRecords {
             workerId);
     result.setUsage(s.usage());
     List<ProducerRecord<byte[], byte[]>> out =
-        withRelease(
+        withFeedback(
             job,
             ReleaseNotice.finished(job.getId()),
+            result,
+            s.finishedAt(),
             List.of(result(job, result), event(job, JobEventKind.SUCCEEDED, null, s.finishedAt())));
     return new AttemptOutputs(Kind.SUCCEEDED, null, out);
   }
@@ -209,7 +222,7 @@ public final class OutcomeRecords {
           failure.describe() + "; attempt " + next.getAttempt() + " due at " + next.getDueAt();
       out.add(event(job, JobEventKind.RETRY_SCHEDULED, detail, now));
       return new AttemptOutputs(
-          Kind.RETRY, decision, withRelease(job, ReleaseNotice.retried(next), out));
+          Kind.RETRY, decision, withFeedback(job, ReleaseNotice.retried(next), null, now, out));
     }
     GiveUp g = (GiveUp) decision;
     JobResult result =
@@ -237,25 +250,41 @@ public final class OutcomeRecords {
     return new AttemptOutputs(
         timedOut ? Kind.TIMED_OUT : Kind.FAILED,
         decision,
-        withRelease(job, ReleaseNotice.finished(job.getId()), out));
+        withFeedback(job, ReleaseNotice.finished(job.getId()), result, now, out));
   }
 
   /**
-   * {@code out}, plus — for a job the quota gate admitted — the notice that hands its slot back
-   * ({@code admission-releases}, key tenant), so it commits with the attempt's result or retry.
+   * {@code out}, plus the attempt's feedback on {@code feedback}, so it commits with the attempt's
+   * result or retry: for a job the quota gate admitted, the notice that hands its slot back (key
+   * tenant); for the final result ({@code result}, null for a retry) of a job a schedule fired, the
+   * news that the schedule's run finished (key schedule name).
    */
-  private List<ProducerRecord<byte[], byte[]>> withRelease(
-      Job job, ReleaseNotice notice, List<ProducerRecord<byte[], byte[]>> out) {
-    if (!ReleaseNotice.admitted(job.getLabels())) {
+  private List<ProducerRecord<byte[], byte[]>> withFeedback(
+      Job job,
+      ReleaseNotice notice,
+      JobResult result,
+      Instant now,
+      List<ProducerRecord<byte[], byte[]>> out) {
+    Feedback release =
+        ReleaseNotice.admitted(job.getLabels())
+            ? notice.toFeedback(job.getTenant(), now.toEpochMilli())
+            : null;
+    Feedback finished =
+        result == null ? null : FeedbackRecords.runFinished(result, now.toEpochMilli());
+    if (release == null && finished == null) {
       return out;
     }
-    List<ProducerRecord<byte[], byte[]>> all = new ArrayList<>(out.size() + 1);
+    List<ProducerRecord<byte[], byte[]>> all = new ArrayList<>(out.size() + 2);
     all.addAll(out);
-    all.add(
-        new ProducerRecord<>(
-            releases.name(),
-            stringKeys.serialize(releases.name(), job.getTenant()),
-            releaseValues.serialize(releases.name(), notice.encode())));
+    for (Feedback f : new Feedback[] {release, finished}) {
+      if (f != null) {
+        all.add(
+            new ProducerRecord<>(
+                feedback.name(),
+                stringKeys.serialize(feedback.name(), FeedbackRecords.key(f)),
+                feedbackValues.serialize(feedback.name(), f)));
+      }
+    }
     return all;
   }
 

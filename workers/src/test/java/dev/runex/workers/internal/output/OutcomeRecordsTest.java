@@ -8,12 +8,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.runex.config.RetryPolicy;
 import dev.runex.config.RunexConfig;
 import dev.runex.schemas.DeadLetter;
+import dev.runex.schemas.Feedback;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.QuotaRelease;
 import dev.runex.schemas.ResourceUsage;
+import dev.runex.schemas.ScheduledRunFinished;
+import dev.runex.schemas.feedback.FeedbackRecords;
 import dev.runex.schemas.quota.ReleaseNotice;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.workers.internal.deadletter.SourceCoordinates;
@@ -248,16 +252,69 @@ class OutcomeRecordsTest {
                     FINISHED)
                 .records())
         .extracting(ProducerRecord::topic)
-        .doesNotContain("runex.admission-releases");
+        .doesNotContain("runex.feedback");
   }
 
-  /** The one admission-releases record of {@code out} (key: the tenant). */
-  private static ReleaseNotice release(List<ProducerRecord<byte[], byte[]>> out) {
-    List<ProducerRecord<byte[], byte[]>> notices =
-        out.stream().filter(r -> r.topic().equals("runex.admission-releases")).toList();
-    assertThat(notices).hasSize(1);
-    assertThat(new String(notices.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("demo");
-    return ReleaseNotice.decode(new String(notices.get(0).value(), StandardCharsets.UTF_8));
+  @Test
+  void theFinalResultOfAScheduledJobTellsItsScheduleOnFeedbackInTheSameRecords() {
+    Job scheduled =
+        Job.newBuilder(job("nightly@2026-03-01T00:00:00Z", "fail", Map.of()))
+            .setLabels(
+                Map.of(
+                    FeedbackRecords.SCHEDULE_LABEL,
+                    "nightly",
+                    ReleaseNotice.ADMITTED_LABEL,
+                    ReleaseNotice.ADMITTED))
+            .build();
+    Failed failed =
+        new Failed(FailureClassifier.classify(new IOException("boom")), STARTED, FINISHED);
+
+    List<ProducerRecord<byte[], byte[]>> succeeded =
+        records
+            .forOutcome(
+                scheduled, new Succeeded("{}", STARTED, FINISHED), policy(), SOURCE, FINISHED)
+            .records();
+    List<ProducerRecord<byte[], byte[]>> retried =
+        records.forOutcome(scheduled, failed, policy(), SOURCE, FINISHED).records();
+    List<ProducerRecord<byte[], byte[]>> gaveUp =
+        records.forOutcome(attempt(scheduled, 3), failed, policy(), SOURCE, FINISHED).records();
+    List<ProducerRecord<byte[], byte[]>> cancelled =
+        records.cancelled(scheduled, "ops", null, null, FINISHED).records();
+    List<ProducerRecord<byte[], byte[]>> expired = records.expired(scheduled, null, FINISHED);
+
+    assertThat(runFinished(succeeded).getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(runFinished(gaveUp).getStatus()).isEqualTo(JobStatus.FAILED);
+    assertThat(runFinished(cancelled).getStatus()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(runFinished(expired).getStatus()).isEqualTo(JobStatus.EXPIRED);
+    // a retry is not the end of the run; it still hands the quota slot back
+    assertThat(feedback(retried, "nightly")).isEmpty();
+    assertThat(release(retried).isFinal()).isFalse();
+    assertThat(release(succeeded)).isEqualTo(ReleaseNotice.finished(scheduled.getId()));
+  }
+
+  /** The one quota release on {@code feedback} in {@code out} (key: the tenant). */
+  private ReleaseNotice release(List<ProducerRecord<byte[], byte[]>> out) {
+    List<Feedback> releases = feedback(out, "demo");
+    assertThat(releases).hasSize(1);
+    assertThat(releases.get(0).getBody()).isInstanceOf(QuotaRelease.class);
+    return ReleaseNotice.of(releases.get(0), (QuotaRelease) releases.get(0).getBody());
+  }
+
+  /** The one finished scheduled run on {@code feedback} in {@code out} (key: the schedule). */
+  private ScheduledRunFinished runFinished(List<ProducerRecord<byte[], byte[]>> out) {
+    List<Feedback> finished = feedback(out, "nightly");
+    assertThat(finished).hasSize(1);
+    assertThat(finished.get(0).getJobId()).isEqualTo("nightly@2026-03-01T00:00:00Z");
+    return (ScheduledRunFinished) finished.get(0).getBody();
+  }
+
+  /** The {@code feedback} records of {@code out} with this key. */
+  private List<Feedback> feedback(List<ProducerRecord<byte[], byte[]>> out, String key) {
+    return out.stream()
+        .filter(r -> r.topic().equals("runex.feedback"))
+        .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(key))
+        .map(r -> topics.feedback().valueSerde().deserializer().deserialize(r.topic(), r.value()))
+        .toList();
   }
 
   private RetryPolicy policy() {
