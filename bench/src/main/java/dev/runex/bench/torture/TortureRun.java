@@ -233,7 +233,7 @@ public final class TortureRun implements Callable<Integer> {
    * can be read after; the copy is printed and left on purpose. Where a result was duplicated or a
    * job lost the broker's data folder is copied too: its log segments say which producer (and so
    * which process and transaction) wrote each copy of a record, and which transaction markers are
-   * missing ({@code kafka.tools.DumpLogSegments}).
+   * missing (kafka-clients' {@code FileRecords} reads them).
    */
   private static void keepLogs(Path runDir, long seed, boolean withBrokerData) {
     try {
