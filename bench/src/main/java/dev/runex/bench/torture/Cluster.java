@@ -186,6 +186,8 @@ final class Cluster implements AutoCloseable {
       settings.add(Settings.TOPOLOGY_APPLICATION_ID.key() + "=" + prefix + "topology");
       settings.add(Settings.TOPOLOGY_STATE_DIR.key() + "=" + stateDir(name));
       settings.add(Settings.TOPOLOGY_STATUS_PORT.key() + "=" + port);
+      // short enough that a freeze of a few seconds more outlasts it, as a worker's 6 s does
+      settings.add("runex.kafka.streams.session.timeout.ms=10000");
       p =
           RuntimeProcess.start(
               name,

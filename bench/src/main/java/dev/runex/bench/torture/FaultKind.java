@@ -3,8 +3,8 @@ package dev.runex.bench.torture;
 /**
  * The faults a torture run injects ({@code --faults} takes their option names). Durations are
  * chosen to outlast the timeouts that make each fault bite: a worker frozen past its session
- * timeout (6 s), a topology frozen past Kafka Streams' session timeout (45 s), a worker's calls
- * hanging past the job types' 5 s timeout.
+ * timeout (6 s), a topology frozen past its Kafka Streams session timeout (10 s, set by {@link
+ * Cluster}), a worker's calls hanging past the job types' 5 s timeout.
  */
 enum FaultKind {
   WORKER_KILL("worker-kill", 0),
@@ -12,7 +12,7 @@ enum FaultKind {
   WORKER_HANG("worker-hang", 20),
   TOPOLOGY_KILL("topology-kill", 0),
   TOPOLOGY_WIPE("topology-wipe", 0),
-  TOPOLOGY_FREEZE("topology-freeze", 50),
+  TOPOLOGY_FREEZE("topology-freeze", 15),
   BROKER_KILL("broker-kill", 0),
   REGISTRY_STOP("registry-stop", 30);
 

@@ -26,8 +26,8 @@ final class Injector {
 
   /**
    * Until {@code untilNanos}: waits a random 5..{@code maxGapSeconds} s, injects a fault of a
-   * random kind of {@code kinds} that still fits before the deadline, and so on; between faults it
-   * restarts runtime processes that exited on their own.
+   * random kind among those of {@code kinds} that still end 5 s before the deadline, and so on
+   * until none does; between faults it restarts runtime processes that exited on their own.
    */
   void run(List<FaultKind> kinds, int maxGapSeconds, long untilNanos) throws InterruptedException {
     while (true) {
@@ -37,11 +37,15 @@ final class Injector {
         cluster.supervise();
         Thread.sleep(500); // waiting for the random moment of the next fault
       }
-      FaultKind kind = kinds.get(random.nextInt(kinds.size()));
-      if (System.nanoTime() + (kind.seconds + 5) * 1_000_000_000L > untilNanos) {
+      // draw among the kinds that still end before the load does, so a long one drawn late does
+      // not end the run's faults early
+      long now = System.nanoTime();
+      List<FaultKind> fitting =
+          kinds.stream().filter(k -> now + (k.seconds + 5) * 1_000_000_000L <= untilNanos).toList();
+      if (fitting.isEmpty()) {
         return;
       }
-      inject(kind);
+      inject(fitting.get(random.nextInt(fitting.size())));
     }
   }
 
