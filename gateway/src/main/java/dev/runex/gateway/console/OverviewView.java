@@ -16,8 +16,8 @@ import java.util.List;
  * for tests and scripts.
  */
 final class OverviewView {
-  private static final int CHART_WIDTH = 150;
-  private static final int CHART_HEIGHT = 36;
+  private static final int CHART_WIDTH = 120;
+  private static final int CHART_HEIGHT = 32;
 
   private OverviewView() {}
 
@@ -70,7 +70,7 @@ final class OverviewView {
     "run p50",
     "run p99",
     "failed",
-    "last minutes"
+    "started / finished per s"
   };
 
   private static void pool(StringBuilder h, Overview.Pool p, boolean withBacklog) {
@@ -85,7 +85,7 @@ final class OverviewView {
     for (String c : COLUMNS) {
       h.append("<th>").append(Html.esc(c)).append("</th>");
     }
-    h.append("</tr>");
+    h.append(withBacklog ? "<th>waiting / in flight</th></tr>" : "</tr>");
     Duration oldest =
         p.backlog().stream()
             .map(Backlog::oldestWaiting)
@@ -138,7 +138,7 @@ final class OverviewView {
     cell(h, "run-p50", Html.millis(s.runP50Ms()));
     cell(h, "run-p99", Html.millis(s.runP99Ms()));
     cell(h, "failure-rate", Html.percent(s.failureRate()));
-    h.append("<td class=\"sparks\">");
+    h.append("<td class=\"spark\">");
     List<PoolStats.Point> series = s.series();
     double[] started = new double[series.size()];
     double[] finished = new double[series.size()];
@@ -152,22 +152,23 @@ final class OverviewView {
       inFlight[i] = pt.inFlight();
     }
     h.append(
-        Sparkline.svg(
-            "started/finished",
+        Sparkline.small(
+            "started / finished per s",
             new double[][] {started, finished},
             new String[] {"s1", "s2"},
             "/s",
             CHART_WIDTH,
             CHART_HEIGHT));
     if (withBacklog) {
-      h.append(
-          Sparkline.svg(
-              "waiting/in flight",
-              new double[][] {waitingSeries, inFlight},
-              new String[] {"s3", "s4"},
-              "",
-              CHART_WIDTH,
-              CHART_HEIGHT));
+      h.append("</td><td class=\"spark\">")
+          .append(
+              Sparkline.small(
+                  "waiting / in flight",
+                  new double[][] {waitingSeries, inFlight},
+                  new String[] {"s3", "s4"},
+                  "",
+                  CHART_WIDTH,
+                  CHART_HEIGHT));
     }
     h.append("</td></tr>");
   }

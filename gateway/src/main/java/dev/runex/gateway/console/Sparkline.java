@@ -18,9 +18,28 @@ final class Sparkline {
     return svg(label, series, classes, unit, WIDTH, HEIGHT);
   }
 
-  /** The same chart at another size (the overview's rows draw small ones). */
-  static String svg(
+  /**
+   * A small chart for a table cell whose column header names it: the label is only its accessible
+   * name, the corner says the largest value alone.
+   */
+  static String small(
       String label, double[][] series, String[] classes, String unit, int width, int height) {
+    return draw(label, false, series, classes, unit, width, height);
+  }
+
+  private static String svg(
+      String label, double[][] series, String[] classes, String unit, int width, int height) {
+    return draw(label, true, series, classes, unit, width, height);
+  }
+
+  private static String draw(
+      String label,
+      boolean caption,
+      double[][] series,
+      String[] classes,
+      String unit,
+      int width,
+      int height) {
     double max = 0;
     for (double[] s : series) {
       for (double v : s) {
@@ -65,8 +84,7 @@ final class Sparkline {
       flush(svg, points, classes[k]);
     }
     svg.append("<text x=\"2\" y=\"10\">")
-        .append(Html.esc(label))
-        .append(" · max ")
+        .append(caption ? Html.esc(label) + " · max " : "max ")
         .append(max == Math.rint(max) ? Long.toString((long) max) : Html.rate(max))
         .append(unit)
         .append("</text></svg>");

@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  * delayed and throttled (from each unfinished job's latest event), attempts started and jobs
  * finished per second, queue wait (start minus due time) and run time percentiles, the failure
  * rate, and a series of time slots for the charts. Reads the events of the last {@code
- * runex.gateway. overviewWindow} at start, then follows; an unfinished job whose latest event is
+ * runex.gateway.overviewWindow} at start, then follows; an unfinished job whose latest event is
  * older than that at start is not counted.
  *
  * <p>A job's priority is its events' {@code priority} (null: normal, as for events written before
