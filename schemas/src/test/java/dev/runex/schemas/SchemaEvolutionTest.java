@@ -16,13 +16,16 @@ import org.junit.jupiter.api.Test;
 /**
  * The build's schema-evolution gate: every schema in src/main/avro must be BACKWARD compatible (new
  * reader reads old data) with each released version kept in schemas/history/vN. A change that
- * breaks it fails the build; to release, copy the new schemas into a new history/vN+1 folder.
+ * breaks it fails the build; to release, copy the new schemas into a new history/vN+1 folder (with
+ * a COMPATIBILITY.md saying what changed). {@code JobEvent} must also be FORWARD compatible (every
+ * released reader reads current events): consumers outside runex read the events topic.
  */
 class SchemaEvolutionTest {
   private static final Path CURRENT =
       Path.of(System.getProperty("runex.schemas.dir", "src/main/avro"));
   private static final Path HISTORY =
       Path.of(System.getProperty("runex.schemas.history.dir", "history"));
+  private static final String JOB_EVENT = "dev.runex.schemas.JobEvent";
 
   @Test
   void everyCurrentSchemaReadsEveryReleasedVersion() throws IOException {
@@ -35,6 +38,47 @@ class SchemaEvolutionTest {
       }
     }
     assertThat(problems).as("BACKWARD-incompatible schema changes").isEmpty();
+  }
+
+  /**
+   * Lifecycle events are read by consumers outside runex, which update their schema later: an older
+   * reader must read new events too (FORWARD), not only the reverse.
+   */
+  @Test
+  void everyReleasedJobEventReaderReadsTheCurrentEvents() throws IOException {
+    List<Schema> current =
+        parseAll(CURRENT).stream().filter(s -> s.getFullName().equals(JOB_EVENT)).toList();
+    assertThat(current).hasSize(1);
+    List<String> problems = new ArrayList<>();
+    List<String> checked = new ArrayList<>();
+    try (Stream<Path> versions = Files.list(HISTORY)) {
+      for (Path version : versions.sorted().toList()) {
+        List<Schema> released =
+            parseAll(version).stream().filter(s -> s.getFullName().equals(JOB_EVENT)).toList();
+        problems.addAll(incompatibilities(current, released, version.getFileName() + " reading"));
+        if (!released.isEmpty()) {
+          checked.add(version.getFileName().toString());
+        }
+      }
+    }
+    assertThat(checked).as("released versions with a JobEvent").contains("v1", "v2");
+    assertThat(problems).as("FORWARD-incompatible JobEvent changes").isEmpty();
+  }
+
+  @Test
+  void theEventsPriorityIsOptionalAndNullByDefault() throws IOException {
+    Schema event =
+        parseAll(CURRENT).stream()
+            .filter(s -> s.getFullName().equals(JOB_EVENT))
+            .findFirst()
+            .orElseThrow();
+    Schema.Field priority = event.getField("priority");
+    assertThat(priority).isNotNull();
+    assertThat(priority.hasDefaultValue()).isTrue();
+    assertThat(priority.defaultVal()).isEqualTo(org.apache.avro.JsonProperties.NULL_VALUE);
+    assertThat(priority.schema().getTypes())
+        .extracting(Schema::getFullName)
+        .containsExactly("null", "dev.runex.schemas.JobPriority");
   }
 
   @Test

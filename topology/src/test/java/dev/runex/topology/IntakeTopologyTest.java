@@ -2,12 +2,14 @@ package dev.runex.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.runex.monitoring.RunexMeters;
 import dev.runex.schemas.DeadLetter;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
@@ -217,6 +219,31 @@ class IntakeTopologyTest {
     TestRecord<String, Job> scheduled = h.output(h.topics.scheduled("gpu")).readRecord();
     assertThat(scheduled.key()).isEqualTo("customer-7");
     assertThat(scheduled.value().getId()).isEqualTo("job-5");
+  }
+
+  @Test
+  void everyEventOfAJobCarriesItsPriority() {
+    // when: a high-priority job and one that names no priority (normal)
+    intake.pipeInput(
+        utf8("job-high"),
+        utf8(
+            "{\"type\":\"resize\",\"tenant\":\"acme\",\"params\":{\"width\":3},"
+                + "\"priority\":\"high\"}"));
+    intake.pipeInput(utf8("job-plain"), utf8(VALID_ECHO));
+
+    // then: received, validated and scheduled each say so (validation names normal outright)
+    List<JobEvent> all = events.readValuesToList();
+    assertThat(all)
+        .filteredOn(e -> e.getJobId().equals("job-high"))
+        .extracting(JobEvent::getKind, JobEvent::getPriority)
+        .containsExactly(
+            tuple(JobEventKind.RECEIVED, JobPriority.HIGH),
+            tuple(JobEventKind.VALIDATED, JobPriority.HIGH),
+            tuple(JobEventKind.SCHEDULED, JobPriority.HIGH));
+    assertThat(all)
+        .filteredOn(e -> e.getJobId().equals("job-plain"))
+        .extracting(JobEvent::getPriority)
+        .containsExactly(JobPriority.NORMAL, JobPriority.NORMAL, JobPriority.NORMAL);
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.runex.gateway.schedules.ScheduleCatalog;
 import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.json.AvroJson;
 import io.javalin.http.Context;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 
@@ -129,6 +130,30 @@ public final class OperationsApi {
     Responses.json(ctx, 200, body);
   }
 
+  /** The lifecycle figures of a pool or of one of its priorities, and their time series. */
+  private static void figures(ObjectNode n, PoolStats s) {
+    n.put("delayed", s.delayed());
+    n.put("throttled", s.throttled());
+    n.put("inFlight", s.inFlight());
+    n.put("startedPerSecond", s.startedPerSecond());
+    n.put("finishedPerSecond", s.finishedPerSecond());
+    n.put("queueWaitP50Ms", s.queueWaitP50Ms());
+    n.put("queueWaitP99Ms", s.queueWaitP99Ms());
+    n.put("runP50Ms", s.runP50Ms());
+    n.put("runP99Ms", s.runP99Ms());
+    n.put("failureRate", s.failureRate());
+    ArrayNode series = n.putArray("series");
+    for (PoolStats.Point pt : s.series()) {
+      series
+          .addObject()
+          .put("at", Instant.ofEpochMilli(pt.epochMillis()).toString())
+          .put("startedPerSecond", pt.started())
+          .put("finishedPerSecond", pt.finished())
+          .put("waiting", pt.waiting() < 0 ? null : pt.waiting())
+          .put("inFlight", pt.inFlight() < 0 ? null : pt.inFlight());
+    }
+  }
+
   static ObjectNode toJson(Overview o) {
     ObjectNode n = AvroJson.MAPPER.createObjectNode();
     n.put("at", o.at().toString());
@@ -146,17 +171,31 @@ public final class OperationsApi {
             .put("oldestWaitingMs", b.oldestWaiting() == null ? null : b.oldestWaiting().toMillis())
             .put("exact", b.exact());
       }
-      PoolStats s = p.stats();
-      pn.put("delayed", s.delayed());
-      pn.put("throttled", s.throttled());
-      pn.put("inFlight", s.inFlight());
-      pn.put("startedPerSecond", s.startedPerSecond());
-      pn.put("finishedPerSecond", s.finishedPerSecond());
-      pn.put("queueWaitP50Ms", s.queueWaitP50Ms());
-      pn.put("queueWaitP99Ms", s.queueWaitP99Ms());
-      pn.put("runP50Ms", s.runP50Ms());
-      pn.put("runP99Ms", s.runP99Ms());
-      pn.put("failureRate", s.failureRate());
+      boolean operator = o.tenant() == null;
+      pn.put("waiting", operator ? p.waiting() : null);
+      pn.put(
+          "oldestWaitingMs",
+          p.backlog().stream()
+              .map(Backlog::oldestWaiting)
+              .filter(d -> d != null)
+              .mapToLong(d -> d.toMillis())
+              .boxed()
+              .max(Long::compare)
+              .orElse(null));
+      figures(pn, p.stats());
+      ArrayNode pausedBy = pn.putArray("pausedBy");
+      p.pausedBy().forEach(pausedBy::add);
+      ArrayNode priorities = pn.putArray("priorities");
+      for (Overview.Priority pr : p.priorities()) {
+        ObjectNode row = priorities.addObject();
+        row.put("priority", pr.name());
+        Backlog b = pr.backlog();
+        row.put("waiting", b == null ? null : b.waiting());
+        row.put(
+            "oldestWaitingMs",
+            b == null || b.oldestWaiting() == null ? null : b.oldestWaiting().toMillis());
+        figures(row, pr.stats());
+      }
     }
     ArrayNode paused = n.putArray("paused");
     for (Overview.Paused p : o.paused()) {

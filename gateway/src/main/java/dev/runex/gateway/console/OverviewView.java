@@ -3,15 +3,22 @@ package dev.runex.gateway.console;
 import dev.runex.gateway.overview.Backlog;
 import dev.runex.gateway.overview.Overview;
 import dev.runex.gateway.overview.PoolStats;
+import java.time.Duration;
 import java.util.List;
 
 /**
- * The overview fragment (refreshed by htmx every two seconds): per pool, the backlog of each
- * priority (records waiting, age of the oldest), delayed, throttled and in-flight jobs, start and
- * finish rates, queue-wait and run-time percentiles, the failure rate and charts of the last
- * minutes; then what is paused. Cells carry {@code data-metric} names for tests and scripts.
+ * The overview fragment (refreshed by htmx every two seconds): per pool, a table whose first row
+ * ({@code data-row="pool"}) has the pool's figures over every priority and whose next rows ({@code
+ * data-priority="high|normal|low"}) have the same figures per priority: records waiting and the age
+ * of the oldest (operators only), delayed, throttled and in-flight jobs, start and finish rates,
+ * queue-wait and run-time percentiles, the failure rate and small charts of the last minutes; the
+ * pauses that hold the pool's jobs; then everything paused. Cells carry {@code data-metric} names
+ * for tests and scripts.
  */
 final class OverviewView {
+  private static final int CHART_WIDTH = 120;
+  private static final int CHART_HEIGHT = 32;
+
   private OverviewView() {}
 
   static String fragment(Overview o) {
@@ -50,80 +57,127 @@ final class OverviewView {
     return h.toString();
   }
 
+  private static final String[] COLUMNS = {
+    "waiting",
+    "oldest waiting",
+    "delayed",
+    "throttled",
+    "in flight",
+    "started/s",
+    "finished/s",
+    "wait p50",
+    "wait p99",
+    "run p50",
+    "run p99",
+    "failed",
+    "started / finished per s"
+  };
+
   private static void pool(StringBuilder h, Overview.Pool p, boolean withBacklog) {
-    PoolStats s = p.stats();
     h.append("<section class=\"pool\" data-pool=\"").append(Html.esc(p.name())).append("\">");
     h.append("<h2>pool ").append(Html.esc(p.name())).append("</h2>");
-    if (withBacklog) {
-      h.append(
-          "<table class=\"grid backlog\"><tr><th>priority</th><th>waiting</th><th>oldest waiting</th></tr>");
-      for (Backlog b : p.backlog()) {
-        h.append("<tr data-priority=\"")
-            .append(Html.esc(b.priority()))
-            .append("\"><td>")
-            .append(Html.esc(b.priority()))
-            .append("</td><td data-metric=\"waiting\">")
-            .append(b.exact() ? "" : "≈")
-            .append(b.waiting())
-            .append("</td><td data-metric=\"oldest\">")
-            .append(Html.duration(b.oldestWaiting()))
-            .append("</td></tr>");
-      }
-      h.append("</table>");
+    if (!p.pausedBy().isEmpty()) {
+      h.append("<p class=\"state PAUSED\" data-testid=\"pool-paused\">paused by ")
+          .append(Html.esc(String.join(", ", p.pausedBy())))
+          .append(" (every priority)</p>");
     }
-    h.append("<dl class=\"figures\">");
-    figure(
+    h.append("<div class=\"scroll\"><table class=\"grid rows\"><tr><th></th>");
+    for (String c : COLUMNS) {
+      h.append("<th>").append(Html.esc(c)).append("</th>");
+    }
+    h.append(withBacklog ? "<th>waiting / in flight</th></tr>" : "</tr>");
+    Duration oldest =
+        p.backlog().stream()
+            .map(Backlog::oldestWaiting)
+            .filter(d -> d != null)
+            .max(Duration::compareTo)
+            .orElse(null);
+    boolean exact = p.backlog().stream().allMatch(Backlog::exact);
+    row(
         h,
-        "waiting",
-        withBacklog ? Long.toString(p.waiting()) : "–",
-        "records waiting (all priorities)");
-    figure(h, "delayed", Long.toString(s.delayed()), "delayed or waiting to retry");
-    figure(h, "throttled", Long.toString(s.throttled()), "held by a tenant quota");
-    figure(h, "in-flight", Long.toString(s.inFlight()), "running now");
-    figure(h, "started-rate", Html.rate(s.startedPerSecond()), "attempts started per second");
-    figure(h, "finished-rate", Html.rate(s.finishedPerSecond()), "jobs finished per second");
-    figure(h, "wait-p50", Html.millis(s.queueWaitP50Ms()), "queue wait p50");
-    figure(h, "wait-p99", Html.millis(s.queueWaitP99Ms()), "queue wait p99");
-    figure(h, "run-p50", Html.millis(s.runP50Ms()), "run time p50");
-    figure(h, "run-p99", Html.millis(s.runP99Ms()), "run time p99");
-    figure(h, "failure-rate", Html.percent(s.failureRate()), "failed or timed out");
-    h.append("</dl><div class=\"charts\">");
+        "<tr class=\"total\" data-row=\"pool\"><th>all priorities</th>",
+        withBacklog ? (exact ? "" : "≈") + p.waiting() : "–",
+        withBacklog ? Html.duration(oldest) : "–",
+        p.stats(),
+        withBacklog);
+    for (Overview.Priority pr : p.priorities()) {
+      Backlog b = pr.backlog();
+      row(
+          h,
+          "<tr class=\"priority\" data-priority=\""
+              + Html.esc(pr.name())
+              + "\"><th>"
+              + Html.esc(pr.name())
+              + "</th>",
+          b == null ? "–" : (b.exact() ? "" : "≈") + b.waiting(),
+          b == null ? "–" : Html.duration(b.oldestWaiting()),
+          pr.stats(),
+          withBacklog);
+    }
+    h.append("</table></div></section>");
+  }
+
+  /** One row: the backlog cells as given, then the lifecycle figures and the small charts. */
+  private static void row(
+      StringBuilder h,
+      String opening,
+      String waiting,
+      String oldest,
+      PoolStats s,
+      boolean withBacklog) {
+    h.append(opening);
+    cell(h, "waiting", waiting);
+    cell(h, "oldest", oldest);
+    cell(h, "delayed", Long.toString(s.delayed()));
+    cell(h, "throttled", Long.toString(s.throttled()));
+    cell(h, "in-flight", Long.toString(s.inFlight()));
+    cell(h, "started-rate", Html.rate(s.startedPerSecond()));
+    cell(h, "finished-rate", Html.rate(s.finishedPerSecond()));
+    cell(h, "wait-p50", Html.millis(s.queueWaitP50Ms()));
+    cell(h, "wait-p99", Html.millis(s.queueWaitP99Ms()));
+    cell(h, "run-p50", Html.millis(s.runP50Ms()));
+    cell(h, "run-p99", Html.millis(s.runP99Ms()));
+    cell(h, "failure-rate", Html.percent(s.failureRate()));
+    h.append("<td class=\"spark\">");
     List<PoolStats.Point> series = s.series();
     double[] started = new double[series.size()];
     double[] finished = new double[series.size()];
-    double[] waiting = new double[series.size()];
+    double[] waitingSeries = new double[series.size()];
     double[] inFlight = new double[series.size()];
     for (int i = 0; i < series.size(); i++) {
       PoolStats.Point pt = series.get(i);
       started[i] = pt.started();
       finished[i] = pt.finished();
-      waiting[i] = pt.waiting();
+      waitingSeries[i] = pt.waiting();
       inFlight[i] = pt.inFlight();
     }
     h.append(
-        Sparkline.svg(
+        Sparkline.small(
             "started / finished per s",
             new double[][] {started, finished},
             new String[] {"s1", "s2"},
-            "/s"));
+            "/s",
+            CHART_WIDTH,
+            CHART_HEIGHT));
     if (withBacklog) {
-      h.append(
-          Sparkline.svg(
-              "waiting / in flight",
-              new double[][] {waiting, inFlight},
-              new String[] {"s3", "s4"},
-              ""));
+      h.append("</td><td class=\"spark\">")
+          .append(
+              Sparkline.small(
+                  "waiting / in flight",
+                  new double[][] {waitingSeries, inFlight},
+                  new String[] {"s3", "s4"},
+                  "",
+                  CHART_WIDTH,
+                  CHART_HEIGHT));
     }
-    h.append("</div></section>");
+    h.append("</td></tr>");
   }
 
-  private static void figure(StringBuilder h, String metric, String value, String label) {
-    h.append("<div><dt>")
-        .append(Html.esc(label))
-        .append("</dt><dd data-metric=\"")
+  private static void cell(StringBuilder h, String metric, String value) {
+    h.append("<td data-metric=\"")
         .append(metric)
         .append("\">")
         .append(Html.esc(value))
-        .append("</dd></div>");
+        .append("</td>");
   }
 }

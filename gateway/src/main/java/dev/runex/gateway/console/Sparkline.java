@@ -15,6 +15,31 @@ final class Sparkline {
 
   /** {@code series[i]} is one line; {@code colours[i]} its CSS class. */
   static String svg(String label, double[][] series, String[] classes, String unit) {
+    return svg(label, series, classes, unit, WIDTH, HEIGHT);
+  }
+
+  /**
+   * A small chart for a table cell whose column header names it: the label is only its accessible
+   * name, the corner says the largest value alone.
+   */
+  static String small(
+      String label, double[][] series, String[] classes, String unit, int width, int height) {
+    return draw(label, false, series, classes, unit, width, height);
+  }
+
+  private static String svg(
+      String label, double[][] series, String[] classes, String unit, int width, int height) {
+    return draw(label, true, series, classes, unit, width, height);
+  }
+
+  private static String draw(
+      String label,
+      boolean caption,
+      double[][] series,
+      String[] classes,
+      String unit,
+      int width,
+      int height) {
     double max = 0;
     for (double[] s : series) {
       for (double v : s) {
@@ -26,20 +51,20 @@ final class Sparkline {
     svg.append("<svg class=\"spark\" role=\"img\" aria-label=\"")
         .append(Html.esc(label))
         .append("\" width=\"")
-        .append(WIDTH)
+        .append(width)
         .append("\" height=\"")
-        .append(HEIGHT)
+        .append(height)
         .append("\" viewBox=\"0 0 ")
-        .append(WIDTH)
+        .append(width)
         .append(' ')
-        .append(HEIGHT)
+        .append(height)
         .append("\">");
     svg.append("<line class=\"axis\" x1=\"0\" y1=\"")
-        .append(HEIGHT - 1)
+        .append(height - 1)
         .append("\" x2=\"")
-        .append(WIDTH)
+        .append(width)
         .append("\" y2=\"")
-        .append(HEIGHT - 1)
+        .append(height - 1)
         .append("\"/>");
     for (int k = 0; k < series.length; k++) {
       double[] s = series[k];
@@ -52,15 +77,14 @@ final class Sparkline {
           flush(svg, points, classes[k]);
           continue;
         }
-        double x = (double) i * (WIDTH - 1) / (s.length - 1);
-        double y = (HEIGHT - 4) - s[i] / top * (HEIGHT - 14) + 1;
+        double x = (double) i * (width - 1) / (s.length - 1);
+        double y = (height - 4) - s[i] / top * (height - 14) + 1;
         points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
       }
       flush(svg, points, classes[k]);
     }
     svg.append("<text x=\"2\" y=\"10\">")
-        .append(Html.esc(label))
-        .append(" · max ")
+        .append(caption ? Html.esc(label) + " · max " : "max ")
         .append(max == Math.rint(max) ? Long.toString((long) max) : Html.rate(max))
         .append(unit)
         .append("</text></svg>");

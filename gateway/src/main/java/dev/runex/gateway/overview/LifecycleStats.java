@@ -5,6 +5,7 @@ import dev.runex.config.RunexConfig;
 import dev.runex.gateway.follow.TopicFollower;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.PriorityNames;
 import dev.runex.schemas.topics.RunexTopics;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,20 +20,26 @@ import org.HdrHistogram.Histogram;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Live figures from the lifecycle events topic, per pool and tenant: jobs in flight, delayed and
- * throttled (from each unfinished job's latest event), attempts started and jobs finished per
- * second, queue wait (start minus due time) and run time percentiles, the failure rate, and a
- * series of time slots for the charts. Reads the events of the last {@code runex.gateway.
- * overviewWindow} at start, then follows; an unfinished job whose latest event is older than that
- * at start is not counted.
+ * Live figures from the lifecycle events topic, per pool, priority and tenant: jobs in flight,
+ * delayed and throttled (from each unfinished job's latest event), attempts started and jobs
+ * finished per second, queue wait (start minus due time) and run time percentiles, the failure
+ * rate, and a series of time slots for the charts. Reads the events of the last {@code
+ * runex.gateway.overviewWindow} at start, then follows; an unfinished job whose latest event is
+ * older than that at start is not counted.
+ *
+ * <p>A job's priority is its events' {@code priority} (null: normal, as for events written before
+ * the field existed); an event without one keeps the priority an earlier event of the job named, so
+ * a job is never split between rows. Figures are asked for per pool (every priority) or per pool
+ * and priority.
  */
 public final class LifecycleStats implements AutoCloseable {
   static final Duration SLOT = Duration.ofSeconds(5);
   private static final int MAX_TRACKED = 500_000;
 
-  private record Key(String pool, String tenant) {}
+  private record Key(String pool, String priority, String tenant) {}
 
-  private record Tracked(String pool, String tenant, JobEventKind last, Instant startedAt) {}
+  private record Tracked(
+      String pool, String priority, String tenant, JobEventKind last, Instant startedAt) {}
 
   private final RunexConfig cfg;
   private final int slots;
@@ -79,7 +86,11 @@ public final class LifecycleStats implements AutoCloseable {
     Tracked before = unfinished.get(id);
     String pool = before != null ? before.pool() : poolOf(e.getType());
     String tenant = e.getTenant() != null ? e.getTenant() : before == null ? null : before.tenant();
-    StatBucket b = bucket(new Key(pool, tenant), e.getTime().toEpochMilli());
+    String priority =
+        e.getPriority() != null || before == null
+            ? PriorityNames.of(e.getPriority())
+            : before.priority();
+    StatBucket b = bucket(new Key(pool, priority, tenant), e.getTime().toEpochMilli());
     JobEventKind kind = e.getKind();
     switch (kind) {
       case STARTED -> {
@@ -89,7 +100,7 @@ public final class LifecycleStats implements AutoCloseable {
             b.recordWait(e.getTime().toEpochMilli() - e.getDueAt().toEpochMilli());
           }
         }
-        track(id, new Tracked(pool, tenant, kind, e.getTime()));
+        track(id, new Tracked(pool, priority, tenant, kind, e.getTime()));
       }
       case SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, EXPIRED, REJECTED -> {
         unfinished.remove(id);
@@ -107,11 +118,14 @@ public final class LifecycleStats implements AutoCloseable {
         if (b != null) {
           recordRun(b, before, e);
         }
-        track(id, new Tracked(pool, tenant, kind, null));
+        track(id, new Tracked(pool, priority, tenant, kind, null));
       }
       case DEAD_LETTERED -> {}
       default ->
-          track(id, new Tracked(pool, tenant, kind, before == null ? null : before.startedAt()));
+          track(
+              id,
+              new Tracked(
+                  pool, priority, tenant, kind, before == null ? null : before.startedAt()));
     }
   }
 
@@ -157,13 +171,16 @@ public final class LifecycleStats implements AutoCloseable {
     return ring;
   }
 
-  /** Records the sampled backlog and in-flight count of {@code pool} in the current slot. */
-  synchronized void sample(String pool, long waiting) {
+  /**
+   * Records the sampled backlog of {@code pool} at {@code priority}, and its in-flight count, in
+   * the current slot (the pool's series add up its priorities').
+   */
+  synchronized void sample(String pool, String priority, long waiting) {
     long now = System.currentTimeMillis();
-    StatBucket b = bucket(new Key(pool, null), now);
+    StatBucket b = bucket(new Key(pool, priority, null), now);
     if (b != null) {
       b.waitingSample = waiting;
-      b.inFlightSample = count(pool, Optional.empty(), JobEventKind.STARTED);
+      b.inFlightSample = count(pool, Optional.of(priority), Optional.empty(), JobEventKind.STARTED);
     }
   }
 
@@ -181,8 +198,17 @@ public final class LifecycleStats implements AutoCloseable {
     }
   }
 
-  /** The figures of {@code pool}, for {@code tenant} only when given. */
-  public synchronized PoolStats stats(String pool, Optional<String> tenant) {
+  /** The figures of {@code pool} (every priority), for {@code tenant} only when given. */
+  public PoolStats stats(String pool, Optional<String> tenant) {
+    return stats(pool, Optional.empty(), tenant);
+  }
+
+  /**
+   * The figures of {@code pool} at {@code priority} (high, normal or low; every priority when
+   * empty), for {@code tenant} only when given.
+   */
+  public synchronized PoolStats stats(
+      String pool, Optional<String> priority, Optional<String> tenant) {
     long newest = System.currentTimeMillis() / SLOT.toMillis();
     long minuteSlots = Duration.ofMinutes(1).toMillis() / SLOT.toMillis();
     long started = 0;
@@ -200,7 +226,8 @@ public final class LifecycleStats implements AutoCloseable {
     double perSecond = 1000.0 / SLOT.toMillis();
     for (Map.Entry<Key, StatBucket[]> e : rings.entrySet()) {
       Key k = e.getKey();
-      if (!k.pool().equals(pool)) {
+      if (!k.pool().equals(pool)
+          || (priority.isPresent() && !priority.get().equals(k.priority()))) {
         continue;
       }
       boolean tenantMatches = tenant.isEmpty() || tenant.get().equals(k.tenant());
@@ -210,8 +237,8 @@ public final class LifecycleStats implements AutoCloseable {
         }
         int i = (int) (b.slot - (newest - slots + 1));
         if (tenant.isEmpty() && k.tenant() == null) {
-          waitingSeries[i] = b.waitingSample;
-          inFlightSeries[i] = b.inFlightSample;
+          waitingSeries[i] = addSample(waitingSeries[i], b.waitingSample);
+          inFlightSeries[i] = addSample(inFlightSeries[i], b.inFlightSample);
         }
         if (!tenantMatches) {
           continue;
@@ -237,10 +264,10 @@ public final class LifecycleStats implements AutoCloseable {
     }
     double minute = Duration.ofMinutes(1).toSeconds();
     return new PoolStats(
-        count(pool, tenant, JobEventKind.STARTED),
-        count(pool, tenant, JobEventKind.DELAYED)
-            + count(pool, tenant, JobEventKind.RETRY_SCHEDULED),
-        count(pool, tenant, JobEventKind.THROTTLED),
+        count(pool, priority, tenant, JobEventKind.STARTED),
+        count(pool, priority, tenant, JobEventKind.DELAYED)
+            + count(pool, priority, tenant, JobEventKind.RETRY_SCHEDULED),
+        count(pool, priority, tenant, JobEventKind.THROTTLED),
         started / minute,
         finished / minute,
         percentile(wait, 50),
@@ -251,9 +278,16 @@ public final class LifecycleStats implements AutoCloseable {
         series);
   }
 
-  private long count(String pool, Optional<String> tenant, JobEventKind last) {
+  /** Adds a sample to a slot's sum of samples (-1: nothing sampled yet). */
+  private static long addSample(long sum, long sample) {
+    return sample < 0 ? sum : Math.max(sum, 0) + sample;
+  }
+
+  private long count(
+      String pool, Optional<String> priority, Optional<String> tenant, JobEventKind last) {
     return unfinished.values().stream()
         .filter(t -> t.pool().equals(pool) && t.last() == last)
+        .filter(t -> priority.isEmpty() || priority.get().equals(t.priority()))
         .filter(t -> tenant.isEmpty() || tenant.get().equals(t.tenant()))
         .count();
   }

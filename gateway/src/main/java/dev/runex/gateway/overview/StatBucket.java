@@ -2,7 +2,9 @@ package dev.runex.gateway.overview;
 
 import org.HdrHistogram.Histogram;
 
-/** What one time slot (a few seconds) of lifecycle events said for one pool and tenant. */
+/**
+ * What one time slot (a few seconds) of lifecycle events said for one pool, priority and tenant.
+ */
 final class StatBucket {
   private static final long MAX_MS = 24L * 3600 * 1000;
 

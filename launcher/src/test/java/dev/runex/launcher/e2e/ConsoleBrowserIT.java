@@ -6,6 +6,7 @@ import static dev.runex.launcher.e2e.ConsoleFixture.OPS_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -20,9 +21,10 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The console in a real browser (headless Chromium) against the real runtime: an operator logs in
  * with a key, pauses the pool and watches the overview's backlog grow and drain as jobs are
- * submitted and the pool resumed (live, without a reload), opens a failed job's timeline, replays
- * its dead letter with a dry run first and sees the new result; a tenant key sees its own tenant
- * only. Screenshots go to {@code target/console-screenshots}.
+ * submitted and the pool resumed (live, without a reload), sees jobs of two other priorities
+ * counted each in its own priority's row (in the page and the API), opens a failed job's timeline,
+ * replays its dead letter with a dry run first and sees the new result; a tenant key sees its own
+ * tenant only. Screenshots go to {@code target/console-screenshots}.
  */
 class ConsoleBrowserIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
@@ -79,6 +81,10 @@ class ConsoleBrowserIT {
       assertThat(pageWasNotReloaded(web)).as("htmx updated the overview in place").isTrue();
       assertThat(web.findElement(By.cssSelector("[data-paused='pool:default']")).isDisplayed())
           .isTrue();
+      assertThat(
+              web.findElement(By.cssSelector("[data-pool='default'] [data-testid=pool-paused]"))
+                  .getText())
+          .contains("pool:default");
       browser.screenshot("overview-paused");
 
       // resume: the backlog drains and the finish rate moves, still without a reload
@@ -93,6 +99,40 @@ class ConsoleBrowserIT {
           .atMost(WAIT)
           .until(() -> web.findElements(By.cssSelector("[data-paused='pool:default']")).isEmpty());
       browser.screenshot("overview");
+
+      // two high and one low job: each priority's row counts its own (a rate over the last minute,
+      // so 2/60 and 1/60 per second), which the pool's row (that also has the normal jobs) cannot
+      for (String priority : List.of("high", "high", "low")) {
+        submitFromJobsPage(
+            web,
+            base,
+            "{\"type\":\"echo\",\"tenant\":\"acme\",\"priority\":\""
+                + priority
+                + "\",\"params\":{\"message\":\"p\"}}");
+      }
+      web.get(base + "/console");
+      markPage(web);
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  priorityMetric(web, "high", "started-rate").equals("0.03")
+                      && priorityMetric(web, "high", "finished-rate").equals("0.03")
+                      && priorityMetric(web, "low", "started-rate").equals("0.02")
+                      && priorityMetric(web, "low", "finished-rate").equals("0.02"));
+      assertThat(pageWasNotReloaded(web)).isTrue();
+      assertThat(priorityMetric(web, "high", "failure-rate")).isEqualTo("0.0 %");
+      assertThat(web.findElements(By.cssSelector("[data-pool='default'] tr[data-priority] svg")))
+          .as("each priority row has its own charts")
+          .hasSize(6);
+      browser.screenshot("overview-priorities");
+      // the API answers the same per priority; a tenant sees only its own jobs there
+      JsonNode high = priorityRow(fx.http.get("/api/v1/overview", OPS_KEY).body(), "high");
+      assertThat(high.path("startedPerSecond").asDouble() * 60).isGreaterThanOrEqualTo(2 - 1e-6);
+      assertThat(high.path("waiting").isNumber()).isTrue();
+      JsonNode theirs = priorityRow(fx.http.get("/api/v1/overview", GLOBEX_KEY).body(), "high");
+      assertThat(theirs.path("startedPerSecond").asDouble()).isZero();
+      assertThat(theirs.path("waiting").isNull()).isTrue();
 
       // a failed job's timeline
       fx.inventory.down.set(true);
@@ -239,8 +279,30 @@ class ConsoleBrowserIT {
     return text(web, "[data-pool='default'] tr[data-priority='normal'] [data-metric=waiting]");
   }
 
+  /** A figure of the default pool over every priority, as the overview shows it now. */
   private static String metric(WebDriver web, String name) {
-    return text(web, "[data-pool='default'] [data-metric='" + name + "']");
+    return text(web, "[data-pool='default'] tr[data-row='pool'] [data-metric='" + name + "']");
+  }
+
+  /** A figure of one priority of the default pool, as the overview shows it now. */
+  private static String priorityMetric(WebDriver web, String priority, String name) {
+    return text(
+        web,
+        "[data-pool='default'] tr[data-priority='" + priority + "'] [data-metric='" + name + "']");
+  }
+
+  /** The default pool's row for {@code priority} in an overview answered by the API. */
+  private static JsonNode priorityRow(JsonNode overview, String priority) {
+    for (JsonNode pool : overview.path("pools")) {
+      if (pool.path("pool").asText().equals("default")) {
+        for (JsonNode row : pool.path("priorities")) {
+          if (row.path("priority").asText().equals(priority)) {
+            return row;
+          }
+        }
+      }
+    }
+    throw new AssertionError("no row for default/" + priority + " in " + overview);
   }
 
   private static String field(WebDriver web, String name) {

@@ -29,7 +29,7 @@ final class ConsoleFixture implements AutoCloseable {
       """
       runex:
         jobTypes:
-          echo: {tenants: [acme, globex], allowUnknownParams: true, params: {message: string}}
+          echo: {tenants: [acme, globex], allowUnknownParams: true, params: {message: string}, priorities: [high, normal, low]}
           sleep: {tenants: [acme, globex], params: {ms: {type: int, required: true}}, maxTimeout: PT10M}
           reserve:
             handler: inventory

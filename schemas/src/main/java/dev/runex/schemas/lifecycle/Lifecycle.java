@@ -21,12 +21,17 @@ public final class Lifecycle {
 
   private Lifecycle() {}
 
+  /**
+   * An event of a job: its id, tenant, type, attempt, due time and priority (null stays null:
+   * NORMAL, see {@code PriorityNames}), and its labels on RECEIVED.
+   */
   public static JobEvent event(
       Job job, JobEventKind kind, String stage, String instanceId, String detail, long now) {
     JobEvent e =
         event(job.getId(), job.getTenant(), job.getType(), kind, stage, instanceId, detail, now);
     e.setAttempt(job.getAttempt());
     e.setDueAt(job.getDueAt());
+    e.setPriority(job.getPriority());
     if (kind == JobEventKind.RECEIVED && !job.getLabels().isEmpty()) {
       // once per job: the status store keeps them so jobs can be listed by label
       e.setLabels(job.getLabels());

@@ -12,6 +12,7 @@ import dev.runex.schemas.Feedback;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.QuotaRelease;
@@ -64,6 +65,22 @@ class OutcomeRecordsTest {
     assertThat(result.getWorkerId()).isEqualTo("worker-1");
     assertThat(new String(out.records().get(0).key(), StandardCharsets.UTF_8)).isEqualTo("j1");
     assertThat(event(out.records().get(1)).getKind()).isEqualTo(JobEventKind.SUCCEEDED);
+  }
+
+  @Test
+  void theStartedAndFinishedEventsCarryTheJobsPriority() {
+    Job high = job("j1", "echo", Map.of());
+    high.setPriority(JobPriority.HIGH);
+    Job plain = job("j2", "echo", Map.of());
+
+    JobEvent started = event(records.started(high, STARTED));
+    AttemptOutputs done =
+        records.forOutcome(
+            high, new Succeeded("{}", STARTED, FINISHED), policy(), SOURCE, FINISHED);
+
+    assertThat(started.getPriority()).isEqualTo(JobPriority.HIGH);
+    assertThat(event(done.records().get(1)).getPriority()).isEqualTo(JobPriority.HIGH);
+    assertThat(event(records.started(plain, STARTED)).getPriority()).isNull(); // normal
   }
 
   @Test
