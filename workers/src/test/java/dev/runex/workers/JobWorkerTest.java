@@ -51,6 +51,7 @@ import org.junit.jupiter.api.Test;
  */
 class JobWorkerTest {
   private static final String SCHEDULED = "runex.scheduled.default";
+  private static final String RESULTS = "runex.results";
   private static final Duration WAIT = Duration.ofSeconds(15);
 
   private final OrderProbe probe = new OrderProbe();
@@ -398,9 +399,32 @@ class JobWorkerTest {
     assertThat(gate.runs.get()).as("runs of the job that was running").isEqualTo(1);
   }
 
+  @Test
+  void aWorkerStartedWhileTheRegistryIsAwayRunsNoJobBeforeItCanWriteItsOutputs() {
+    // given: a worker starting while the registry does not answer for the schema of one of its
+    // outputs (the results' schema: a worker that ran a job before the registry went away has the
+    // others), with a job waiting
+    RegistryAway registry = new RegistryAway(topics.registry());
+    registry.refusedSubject = RESULTS + "-value";
+    kafka.append(0, job("first", "gate", Map.of()));
+    gate.open.countDown(); // the job ends as soon as it runs
+    startWorker(Clock.systemUTC(), topics.withRegistry(registry));
+
+    // when: it has been refused that schema a few times
+    await().atMost(WAIT).until(() -> registry.refusedRegistrations.get() >= 3);
+
+    // then: it ran nothing (a job that ran then could not have its result written, and would run
+    // again); once the registry answers, the job runs once and its result commits
+    assertThat(gate.runs.get()).as("runs while the registry was away").isZero();
+    registry.refusedSubject = null;
+    await().atMost(WAIT).until(() -> committedResultIds().contains("first"));
+    assertThat(gate.runs.get()).as("runs of the job").isEqualTo(1);
+  }
+
   /**
    * A caching registry client (as the HTTP one is) whose registry is away: ids it has fetched
-   * before are answered from its cache, others are refused as by a registry that does not answer.
+   * before are answered from its cache, others are refused as by a registry that does not answer;
+   * registering under {@link #refusedSubject} is refused too.
    */
   static final class RegistryAway implements dev.runex.schemas.serde.SchemaRegistryClient {
     private final dev.runex.schemas.serde.SchemaRegistryClient real;
@@ -412,8 +436,19 @@ class JobWorkerTest {
       this.real = real;
     }
 
+    /** A subject whose registration is refused, as by a registry that does not answer. */
+    volatile String refusedSubject;
+
+    final java.util.concurrent.atomic.AtomicInteger refusedRegistrations =
+        new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
     public int register(String subject, org.apache.avro.Schema schema) {
+      if (subject.equals(refusedSubject)) {
+        refusedRegistrations.incrementAndGet();
+        throw new dev.runex.schemas.serde.SchemaRegistryUnavailableException(
+            "connection refused", null);
+      }
       return real.register(subject, schema);
     }
 

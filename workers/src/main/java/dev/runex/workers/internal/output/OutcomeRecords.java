@@ -15,6 +15,7 @@ import dev.runex.schemas.feedback.FeedbackRecords;
 import dev.runex.schemas.lifecycle.Deadlines;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.quota.ReleaseNotice;
+import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
 import dev.runex.workers.internal.deadletter.DeadLetterFactory;
@@ -64,6 +65,7 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class OutcomeRecords {
 
   private final String workerId;
+  private final SchemaRegistryClient registry;
   private final Topic<String, JobResult> results;
   private final Topic<String, Job> retry;
   private final Topic<byte[], DeadLetter> deadLetter;
@@ -78,6 +80,7 @@ public final class OutcomeRecords {
 
   public OutcomeRecords(RunexTopics topics, String workerId) {
     this.workerId = workerId;
+    this.registry = topics.registry();
     this.results = topics.results();
     this.retry = topics.retry();
     this.deadLetter = topics.deadLetter();
@@ -89,6 +92,21 @@ public final class OutcomeRecords {
     this.eventValues = events.valueSerde().serializer();
     this.feedback = topics.feedback();
     this.feedbackValues = feedback.valueSerde().serializer();
+  }
+
+  /**
+   * Registers (or looks up) the value schema of every topic the worker writes, as its serializers
+   * would on their first record of each. Done before any job starts: the registry client keeps the
+   * ids, so no job's outputs wait on the registry later — a job that ran while they could not be
+   * written would have to run again. Throws what the registry client throws (e.g. {@link
+   * dev.runex.schemas.serde.SchemaRegistryUnavailableException} while it does not answer).
+   */
+  public void registerSchemas() {
+    registry.register(results.name() + "-value", JobResult.getClassSchema());
+    registry.register(retry.name() + "-value", Job.getClassSchema());
+    registry.register(deadLetter.name() + "-value", DeadLetter.getClassSchema());
+    registry.register(events.name() + "-value", JobEvent.getClassSchema());
+    registry.register(feedback.name() + "-value", Feedback.getClassSchema());
   }
 
   public ProducerRecord<byte[], byte[]> started(Job job, Instant now) {
