@@ -113,7 +113,9 @@ final class WorkerLoop implements Runnable {
     this.cfg = cfg;
     this.topics = parts.topics();
     this.ranks = new PriorityRanks(topics);
-    this.executors = new TypeExecutors(cfg, parts.handlers()::find, clock);
+    this.executors =
+        new TypeExecutors(
+            cfg, parts.handlers()::find, clock, settings.pool() + "." + settings.workerId());
     this.outputs = parts.outputs();
     this.decoder = parts.decoder();
     this.runner = new JobRunner(settings.concurrency(), clock);

@@ -3,6 +3,7 @@ package dev.runex.workers.internal.cleanup;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -35,11 +36,27 @@ public final class AttemptDirectory implements AutoCloseable {
    */
   public static AttemptDirectory create(Path parent, String jobId, int attempt, int uid)
       throws IOException {
+    return create(parent, null, jobId, attempt, uid);
+  }
+
+  /**
+   * As {@link #create(Path, String, int, int)}, the directory's name starting with {@code owner}
+   * (the worker it belongs to; null for none), so {@link #removeLeftovers} can find what a worker
+   * that died left behind.
+   */
+  public static AttemptDirectory create(
+      Path parent, String owner, String jobId, int attempt, int uid) throws IOException {
     Files.createDirectories(parent);
     // others may traverse (each job reaches its own work dir) but not list: jobs cannot see each
     // other
     Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwx--x--x"));
-    String name = safe(jobId) + "-" + attempt + "-" + UUID.randomUUID().toString().substring(0, 8);
+    String name =
+        (owner == null ? "" : ownerPrefix(owner))
+            + safe(jobId)
+            + "-"
+            + attempt
+            + "-"
+            + UUID.randomUUID().toString().substring(0, 8);
     AttemptDirectory dir = new AttemptDirectory(parent.resolve(name));
     try {
       Files.createDirectory(
@@ -114,6 +131,37 @@ public final class AttemptDirectory implements AutoCloseable {
             return FileVisitResult.CONTINUE;
           }
         });
+  }
+
+  /**
+   * Deletes the attempt directories under {@code parent} that {@code owner} made and left: a worker
+   * killed while a process job ran cannot delete that job's directory, so the next worker of the
+   * same id does it when it starts. Others' directories (another worker's, with another owner) are
+   * left alone.
+   *
+   * @return how many were deleted
+   */
+  public static int removeLeftovers(Path parent, String owner) throws IOException {
+    if (!Files.isDirectory(parent)) {
+      return 0;
+    }
+    String prefix = ownerPrefix(owner);
+    int removed = 0;
+    try (var children = Files.list(parent)) {
+      for (Path child : children.toList()) {
+        if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)
+            && child.getFileName().toString().startsWith(prefix)) {
+          new AttemptDirectory(child).close();
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
+  /** "+" never occurs in {@link #safe} names, so one owner's prefix is never another's. */
+  private static String ownerPrefix(String owner) {
+    return safe(owner) + "+";
   }
 
   /** A directory-name-safe form of a job id (ids are user input). */

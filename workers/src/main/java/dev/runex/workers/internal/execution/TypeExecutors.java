@@ -45,9 +45,10 @@ public final class TypeExecutors {
 
   /**
    * @param handlers the java handler of a name, if one is registered
+   * @param owner the worker (pool and id) process attempts' directories belong to
    */
   public TypeExecutors(
-      RunexConfig cfg, Function<String, Optional<JobHandler>> handlers, Clock clock) {
+      RunexConfig cfg, Function<String, Optional<JobHandler>> handlers, Clock clock, String owner) {
     this(
         handlers,
         clock,
@@ -57,6 +58,7 @@ public final class TypeExecutors {
                 SandboxTools.detect(),
                 cfg.sandboxMode(),
                 workRoot(cfg),
+                owner,
                 cfg.duration(Settings.WORKER_KILL_GRACE),
                 SandboxUids.forThisProcess()));
   }

@@ -55,4 +55,19 @@ class AttemptDirectoryTest {
     dir.close();
     assertThat(dir.root()).doesNotExist();
   }
+
+  @Test
+  void aWorkerDeletesWhatAPreviousWorkerOfItsNameLeftAndNothingElse() throws Exception {
+    AttemptDirectory mine = AttemptDirectory.create(tmp, "default.w1", "j", 1, -1);
+    Files.writeString(mine.work().resolve("out.txt"), "left by a killed worker");
+    AttemptDirectory other = AttemptDirectory.create(tmp, "default.w1.b", "j", 1, -1);
+    AttemptDirectory anonymous = AttemptDirectory.create(tmp, "j", 1, -1);
+
+    assertThat(AttemptDirectory.removeLeftovers(tmp, "default.w1")).isEqualTo(1);
+
+    assertThat(mine.root()).doesNotExist();
+    assertThat(other.root()).isDirectory();
+    assertThat(anonymous.root()).isDirectory();
+    assertThat(AttemptDirectory.removeLeftovers(tmp.resolve("absent"), "default.w1")).isZero();
+  }
 }

@@ -49,17 +49,52 @@ public final class ProcessSandbox {
   private final SandboxTools tools;
   private final SandboxMode mode;
   private final Path workRoot;
+  private final String owner;
   private final Duration killGrace;
   private final SandboxUids uids;
 
   public ProcessSandbox(
       SandboxTools tools, SandboxMode mode, Path workRoot, Duration killGrace, SandboxUids uids) {
+    this(tools, mode, workRoot, null, killGrace, uids);
+  }
+
+  /**
+   * @param owner the worker the attempt directories belong to (null: none): their names start with
+   *     it, and what a previous worker of that name left is deleted now
+   */
+  public ProcessSandbox(
+      SandboxTools tools,
+      SandboxMode mode,
+      Path workRoot,
+      String owner,
+      Duration killGrace,
+      SandboxUids uids) {
+    this.owner = owner;
     this.tools = tools;
     this.mode = mode;
     this.workRoot = workRoot;
     this.killGrace = killGrace;
     this.uids = uids;
     describe();
+    if (owner != null) {
+      removeLeftovers();
+    }
+  }
+
+  private void removeLeftovers() {
+    try {
+      int removed = AttemptDirectory.removeLeftovers(workRoot, owner);
+      if (removed > 0) {
+        log.info(
+            "deleted {} attempt director{} a previous worker {} left under {}",
+            removed,
+            removed == 1 ? "y" : "ies",
+            owner,
+            workRoot);
+      }
+    } catch (IOException e) {
+      log.warn("could not delete what a previous worker {} left under {}: {}", owner, workRoot, e);
+    }
   }
 
   /**
@@ -102,7 +137,7 @@ public final class ProcessSandbox {
     int uid = tools.canDropPrivileges() ? uids.lease() : -1;
     try {
       AttemptDirectory dir =
-          AttemptDirectory.create(workRoot, request.jobId(), request.attempt(), uid);
+          AttemptDirectory.create(workRoot, owner, request.jobId(), request.attempt(), uid);
       try {
         return runIn(dir, uid, request);
       } finally {
