@@ -25,10 +25,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * A broker stand-in for worker tests, built on Kafka's MockConsumer and MockProducer: a replayable
- * log per partition (a seek refetches from the log, as a broker would), and a transactional
- * producer whose committed consumer offsets become the consumer's committed offsets, so a second
- * worker resumes where the first committed.
+ * A broker stand-in for worker tests, built on Kafka's MockConsumer and MockProducer: a log per
+ * partition that every poll fetches from the consumer's position on, in offset order (so a seek
+ * refetches from the log, as a broker would), and a transactional producer whose committed consumer
+ * offsets become the consumer's committed offsets, so a second worker resumes where the first
+ * committed.
  */
 final class FakeKafka implements WorkerClients {
   final String topic;
@@ -121,10 +122,7 @@ final class FakeKafka implements WorkerClients {
       ConsumerRecord<String, byte[]> r =
           new ConsumerRecord<>(topic, partition, records.size(), key, value);
       records.add(r);
-      if (consumer.assignment().contains(tp)) {
-        consumer.addRecord(r);
-      }
-      return r.offset();
+      return r.offset(); // the consumer's next poll fetches it, unless the partition is paused
     }
   }
 
@@ -184,7 +182,14 @@ final class FakeKafka implements WorkerClients {
     return out;
   }
 
-  /** Serves the log from wherever the consumer is positioned. */
+  /**
+   * Serves the log from wherever the consumer is positioned. Like Kafka's consumer, a poll returns
+   * each fetchable (assigned, not paused) partition's records from its position on, in order, and
+   * moves the position past them; after a seek the next poll starts at the offset sought. (A
+   * MockConsumer alone keeps records added earlier and returns them in the order they were added,
+   * skipping those below the position: a record added while its partition was paused would then
+   * come before the records a later seek back refetched, and hide them.)
+   */
   final class LogConsumer extends MockConsumer<String, byte[]> {
     /** Every distinct timeout the worker polled with (a MockConsumer poll returns at once). */
     final java.util.Set<java.time.Duration> pollTimeouts =
@@ -192,6 +197,9 @@ final class FakeKafka implements WorkerClients {
 
     /** Polls so far. */
     final AtomicLong polls = new AtomicLong();
+
+    /** At most this many records per poll, over all partitions (as {@code max.poll.records}). */
+    private long maxPollRecords = Long.MAX_VALUE;
 
     LogConsumer() {
       super("earliest");
@@ -202,19 +210,33 @@ final class FakeKafka implements WorkerClients {
         java.time.Duration timeout) {
       pollTimeouts.add(timeout);
       polls.incrementAndGet();
-      return super.poll(timeout);
+      // runs a scheduled task (a rebalance, a freeze), and sets the positions of new partitions;
+      // its own record buffer stays empty: records come from the log
+      super.poll(timeout);
+      Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> fetched = new HashMap<>();
+      Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+      long room = maxPollRecords;
+      for (TopicPartition tp : assignment()) {
+        List<ConsumerRecord<String, byte[]>> partitionLog = log.get(tp);
+        if (partitionLog == null || paused().contains(tp)) {
+          continue;
+        }
+        int from = (int) position(tp);
+        int end = from + (int) Math.min(Math.max(0, partitionLog.size() - from), room);
+        if (from < end) {
+          room -= end - from;
+          fetched.put(tp, List.copyOf(partitionLog.subList(from, end)));
+          seek(tp, end);
+          next.put(tp, new OffsetAndMetadata(end));
+        }
+      }
+      return new org.apache.kafka.clients.consumer.ConsumerRecords<>(fetched, next);
     }
 
     @Override
-    public synchronized void seek(TopicPartition partition, long offset) {
-      super.seek(partition, offset);
-      replay(partition);
-    }
-
-    @Override
-    public synchronized void rebalance(Collection<TopicPartition> newAssignment) {
-      super.rebalance(newAssignment);
-      newAssignment.forEach(this::replay);
+    public synchronized void setMaxPollRecords(long maxPollRecords) {
+      super.setMaxPollRecords(maxPollRecords);
+      this.maxPollRecords = maxPollRecords;
     }
 
     @Override
@@ -243,13 +265,6 @@ final class FakeKafka implements WorkerClients {
         }
       }
       return true;
-    }
-
-    private void replay(TopicPartition tp) {
-      // records below the position are skipped by MockConsumer itself
-      synchronized (consumer) {
-        log.get(tp).forEach(this::addRecord);
-      }
     }
   }
 
