@@ -1,9 +1,6 @@
 package dev.runex.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -92,7 +89,7 @@ public final class GatewayKeyParser {
         switch (given.get(0)) {
           case "sha256" -> hex(p + ".sha256", n.get("sha256").asText());
           case "env" -> fromEnv(p + ".env", n.get("env").asText(), env);
-          default -> fromFile(p + ".file", n.get("file").asText());
+          default -> fromFile(p + ".file", n.get("file").asText(), env);
         };
     return new ApiKeySpec(name, scope, scope == ApiKeySpec.Scope.TENANT ? tenant : null, hash);
   }
@@ -106,23 +103,11 @@ public final class GatewayKeyParser {
   }
 
   private static byte[] fromEnv(String key, String variable, Map<String, String> env) {
-    String secret = env.get(variable);
-    if (secret == null || secret.isBlank()) {
-      throw new ConfigException(key + ": environment variable " + variable + " is not set");
-    }
-    return ApiKeySpec.hash(secret.trim());
+    return ApiKeySpec.hash(new SecretReference.Env(key, variable).read(env));
   }
 
-  private static byte[] fromFile(String key, String path) {
-    try {
-      String secret = Files.readString(Path.of(path)).trim();
-      if (secret.isEmpty()) {
-        throw new ConfigException(key + ": " + path + " is empty");
-      }
-      return ApiKeySpec.hash(secret);
-    } catch (IOException e) {
-      throw new ConfigException(key + ": cannot read " + path + ": " + e.getMessage());
-    }
+  private static byte[] fromFile(String key, String path, Map<String, String> env) {
+    return ApiKeySpec.hash(new SecretReference.File(key, path).read(env));
   }
 
   private static Map<String, String> docs(String... kv) {

@@ -46,6 +46,11 @@ public final class GatewayKeys {
     return Optional.ofNullable(found);
   }
 
+  /** The key configured under {@code name}, if any (a console login names its key this way). */
+  public Optional<ApiKeySpec> named(String name) {
+    return keys.stream().filter(k -> k.name().equals(name)).findFirst();
+  }
+
   /** These keys plus {@code extra} (e.g. the operator key {@code runex local} makes per run). */
   public GatewayKeys with(ApiKeySpec extra) {
     List<ApiKeySpec> all = new ArrayList<>(keys);

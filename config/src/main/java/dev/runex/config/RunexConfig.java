@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -38,6 +39,7 @@ public final class RunexConfig {
     this.gatewayKeys = gatewayKeys;
     outputFormat();
     SandboxMode.parse(string(Settings.WORKER_SANDBOX));
+    gatewaySessionSecret();
   }
 
   /** The same config with one scalar setting replaced (validated like any other value). */
@@ -70,6 +72,19 @@ public final class RunexConfig {
   /** The gateway's API keys ({@code runex.gateway.keys}; hashes only). */
   public GatewayKeys gatewayKeys() {
     return gatewayKeys;
+  }
+
+  /**
+   * Where the gateway reads the secret that signs console login cookies ({@code
+   * runex.gateway.sessionSecret}); empty when none is configured. Only the reference is held here:
+   * the gateway reads the secret itself when it starts, so other processes sharing this
+   * configuration need no access to it.
+   */
+  public Optional<SecretReference> gatewaySessionSecret() {
+    String ref = string(Settings.GATEWAY_SESSION_SECRET);
+    return ref.isBlank()
+        ? Optional.empty()
+        : Optional.of(SecretReference.parse(Settings.GATEWAY_SESSION_SECRET.key(), ref));
   }
 
   /**

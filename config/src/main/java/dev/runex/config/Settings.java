@@ -341,7 +341,14 @@ public final class Settings {
           Kind.DURATION,
           "12h",
           60_000L,
-          "How long a console login (an HttpOnly session cookie) lasts.");
+          "How long a console login (an HttpOnly session cookie) lasts. Logging out clears the cookie in that browser; a copy of the cookie taken before stays valid until this runs out (or its key is removed from runex.gateway.keys, or the session secret changes).");
+  public static final Setting GATEWAY_SESSION_SECRET =
+      new Setting(
+          "runex.gateway.sessionSecret",
+          Kind.STRING,
+          "",
+          null,
+          "Where the secret that signs console login cookies is read from: env:<VARIABLE> or file:<path> (at least 32 bytes; never the secret itself). Every gateway replica behind one address needs the same secret, so a login made on one holds on the others and across restarts. Empty: each gateway makes a random one at start, and a login holds on that instance only, until it stops.");
   public static final Setting GATEWAY_OVERVIEW_WINDOW =
       new Setting(
           "runex.gateway.overviewWindow",
@@ -400,6 +407,7 @@ public final class Settings {
           GATEWAY_MAX_WAIT,
           GATEWAY_DEAD_LETTERS_HELD,
           GATEWAY_SESSION_TIMEOUT,
+          GATEWAY_SESSION_SECRET,
           GATEWAY_OVERVIEW_WINDOW);
 
   public static Setting byKey(String key) {

@@ -3,6 +3,7 @@ package dev.runex.gateway;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.gateway.access.Authenticator;
+import dev.runex.gateway.access.SessionSecret;
 import dev.runex.gateway.access.Sessions;
 import dev.runex.gateway.api.DeadLettersApi;
 import dev.runex.gateway.api.JobsApi;
@@ -140,7 +141,11 @@ public final class Gateway implements AutoCloseable {
     Authenticator auth =
         new Authenticator(
             cfg.gatewayKeys(),
-            new Sessions(cfg.duration(Settings.GATEWAY_SESSION_TIMEOUT), Clock.systemUTC()));
+            new Sessions(
+                cfg.gatewayKeys(),
+                SessionSecret.resolve(cfg, System.getenv()),
+                cfg.duration(Settings.GATEWAY_SESSION_TIMEOUT),
+                Clock.systemUTC()));
     return new GatewayParts(
         cfg,
         cfg.bytes(Settings.GATEWAY_MAX_REQUEST_BYTES),

@@ -45,7 +45,7 @@ public final class ConsoleRoutes {
     r.get("/", ctx -> ctx.redirect("/console"));
     r.get("/login", ctx -> login(ctx, null, 200));
     r.post("/login", ctx -> doLogin(ctx, p));
-    r.post("/logout", ctx -> logout(ctx, p));
+    r.post("/logout", ConsoleRoutes::logout);
     r.get("/console", ctx -> overviewPage(ctx, p));
     r.get("/console/overview", ctx -> html(ctx, OverviewView.fragment(overview(ctx, p))));
     r.get("/console/jobs", ctx -> jobsPage(ctx, p));
@@ -112,16 +112,25 @@ public final class ConsoleRoutes {
     }
     String token = p.auth().sessions().open(caller.get());
     int maxAge = (int) Math.min(Integer.MAX_VALUE, p.auth().sessions().timeout().toSeconds());
-    ctx.cookie(
-        new Cookie(
-            Authenticator.SESSION_COOKIE, token, "/", maxAge, false, true, null, SameSite.STRICT));
+    ctx.cookie(sessionCookie(ctx, token, maxAge));
     ctx.redirect("/console");
   }
 
-  private static void logout(Context ctx, GatewayParts p) {
-    p.auth().sessions().close(ctx.cookie(Authenticator.SESSION_COOKIE));
-    ctx.removeCookie(Authenticator.SESSION_COOKIE, "/");
+  /**
+   * Logging out clears the cookie in this browser. Logins are signed tokens no gateway remembers
+   * (so that every replica accepts them): a copy of the cookie stays valid until it expires.
+   */
+  private static void logout(Context ctx) {
+    ctx.cookie(sessionCookie(ctx, "", 0));
     ctx.redirect("/login");
+  }
+
+  /** HttpOnly, SameSite=Strict, and Secure when the browser reached the gateway over HTTPS. */
+  private static Cookie sessionCookie(Context ctx, String value, int maxAge) {
+    boolean https =
+        ctx.scheme().equals("https") || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+    return new Cookie(
+        Authenticator.SESSION_COOKIE, value, "/", maxAge, https, true, null, SameSite.STRICT);
   }
 
   private static Overview overview(Context ctx, GatewayParts p) {

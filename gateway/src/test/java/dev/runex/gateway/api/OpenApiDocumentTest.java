@@ -11,6 +11,7 @@ import dev.runex.config.RunexConfig;
 import dev.runex.gateway.GatewayParts;
 import dev.runex.gateway.GatewayServer;
 import dev.runex.gateway.access.Authenticator;
+import dev.runex.gateway.access.SessionSecret;
 import dev.runex.gateway.access.Sessions;
 import dev.runex.gateway.overview.Backlog;
 import dev.runex.gateway.overview.Overview;
@@ -55,7 +56,12 @@ class OpenApiDocumentTest {
             cfg,
             1024,
             new Authenticator(
-                GatewayKeys.NONE, new Sessions(Duration.ofHours(1), Clock.systemUTC())),
+                GatewayKeys.NONE,
+                new Sessions(
+                    GatewayKeys.NONE,
+                    SessionSecret.random(),
+                    Duration.ofHours(1),
+                    Clock.systemUTC())),
             null,
             null,
             null,

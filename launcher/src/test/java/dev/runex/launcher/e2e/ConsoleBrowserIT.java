@@ -23,8 +23,9 @@ import org.openqa.selenium.support.ui.Select;
  * with a key, pauses the pool and watches the overview's backlog grow and drain as jobs are
  * submitted and the pool resumed (live, without a reload), sees jobs of two other priorities
  * counted each in its own priority's row (in the page and the API), opens a failed job's timeline,
- * replays its dead letter with a dry run first and sees the new result; a tenant key sees its own
- * tenant only. Screenshots go to {@code target/console-screenshots}.
+ * replays its dead letter with a dry run first and sees the new result; a second gateway replica
+ * accepts the login made on the first; a tenant key sees its own tenant only. Screenshots go to
+ * {@code target/console-screenshots}.
  */
 class ConsoleBrowserIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
@@ -45,6 +46,14 @@ class ConsoleBrowserIT {
       assertThat(web.findElement(By.cssSelector("[data-testid=login-error]")).getText())
           .contains("not known");
       login(web, OPS_KEY);
+      assertThat(web.findElement(By.cssSelector("[data-testid=who]")).getText())
+          .contains("ops (operator)");
+
+      // another gateway replica with the same session secret accepts the login: the browser sends
+      // the cookie to both (cookies go by host, not port), as to replicas behind one Service
+      String replica = fx.replica.url().toString();
+      web.get(replica + "/console");
+      assertThat(web.getCurrentUrl()).doesNotEndWith("/login");
       assertThat(web.findElement(By.cssSelector("[data-testid=who]")).getText())
           .contains("ops (operator)");
 
@@ -216,8 +225,10 @@ class ConsoleBrowserIT {
       assertThat(web.findElement(By.cssSelector("[data-testid=audit]")).getText())
           .contains("dead-letter.replay", order);
 
-      // a tenant key: its own tenant only
+      // a tenant key: its own tenant only; logging out on one replica clears the cookie for both
       logout(web);
+      web.get(replica + "/console");
+      assertThat(web.getCurrentUrl()).endsWith("/login");
       login(web, GLOBEX_KEY);
       assertThat(web.findElement(By.cssSelector("[data-testid=who]")).getText()).contains("globex");
       web.get(base + "/console/jobs");

@@ -10,7 +10,13 @@ import dev.runex.launcher.it.RealKafka;
 import dev.runex.workers.HandlerRegistry;
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.JobHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -18,7 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The runtime (topology and a worker, in this JVM, against the shared real broker) plus the
  * gateway, configured with two tenants ({@code acme}, {@code globex}) and an operator, each with
  * its own API key, a job type whose downstream system the test takes down and brings back, and one
- * recurring schedule per tenant.
+ * recurring schedule per tenant. A second gateway ({@link #replica}) shares the first one's console
+ * session secret, as replicas behind one Service do.
  */
 final class ConsoleFixture implements AutoCloseable {
   static final String OPS_KEY = "ops-secret-7b1f";
@@ -68,7 +75,9 @@ final class ConsoleFixture implements AutoCloseable {
   final InProcessRuntime runtime;
   final Inventory inventory = new Inventory();
   final Gateway gateway;
+  final Gateway replica;
   final GatewayClient http;
+  private final Path sessionSecret;
 
   ConsoleFixture() {
     RunexConfig declared =
@@ -76,23 +85,51 @@ final class ConsoleFixture implements AutoCloseable {
             YAML,
             Map.of("IT_OPS_KEY", OPS_KEY, "IT_ACME_KEY", ACME_KEY, "IT_GLOBEX_KEY", GLOBEX_KEY),
             Map.of());
+    this.sessionSecret = writeSessionSecret();
     this.cfg =
-        RealKafka.config(Map.of(Settings.GATEWAY_PORT.key(), "0"))
+        RealKafka.config(
+                Map.of(
+                    Settings.GATEWAY_PORT.key(),
+                    "0",
+                    Settings.GATEWAY_SESSION_SECRET.key(),
+                    "file:" + sessionSecret))
             .withJobTypes(declared.jobTypes())
             .withSchedules(declared.schedules())
             .withGatewayKeys(declared.gatewayKeys());
     this.runtime = new InProcessRuntime(cfg).startTopology();
     runtime.startWorker(HandlerRegistry.withBuiltins().register(inventory));
     this.gateway = Gateway.start(cfg, runtime.statusUrl());
+    this.replica = Gateway.start(cfg, runtime.statusUrl());
     this.http = new GatewayClient(gateway.url());
+    GatewayClient replicaHttp = new GatewayClient(replica.url());
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> http.get("/health/ready", null).status() == 200);
+        .until(
+            () ->
+                http.get("/health/ready", null).status() == 200
+                    && replicaHttp.get("/health/ready", null).status() == 200);
+  }
+
+  private static Path writeSessionSecret() {
+    try {
+      Path file = Files.createTempFile("runex-session-secret", "");
+      byte[] random = new byte[48];
+      new SecureRandom().nextBytes(random);
+      return Files.writeString(file, Base64.getEncoder().encodeToString(random));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override
   public void close() {
+    replica.close();
     gateway.close();
     runtime.close();
+    try {
+      Files.deleteIfExists(sessionSecret);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
