@@ -29,6 +29,17 @@ import org.apache.kafka.common.TopicPartition;
 final class TopicAudit {
   private TopicAudit() {}
 
+  /** Whether the pool's worker group is stable (no rebalance under way) with {@code n} members. */
+  static boolean workerGroupStable(RunexConfig cfg, String pool, int n)
+      throws ExecutionException, InterruptedException {
+    String group = cfg.topicPrefix() + "worker." + pool;
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers()))) {
+      var d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get();
+      return d.groupState() == org.apache.kafka.common.GroupState.STABLE && d.members().size() == n;
+    }
+  }
+
   /** The group instance ids (worker ids) of the pool's worker group's current members. */
   static java.util.Set<String> workerMembers(RunexConfig cfg, String pool)
       throws ExecutionException, InterruptedException {

@@ -114,6 +114,13 @@ class WorkerScalingIT {
               dir.resolve("logs")));
     }
     while (workers.size() > target) {
+      // A consumer closed while its group rebalances may not get to leave (it has no generation
+      // to leave with), and then stays a member until its session timeout: stop a worker once the
+      // group is stable, as a scale-down one pod at a time does.
+      int members = workers.size();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> TopicAudit.workerGroupStable(cfg, "default", members));
       RuntimeProcess leaving = workers.pop();
       Duration took = leaving.terminate(Duration.ofSeconds(45));
       log.info(
