@@ -37,10 +37,18 @@ final class TopicAudit {
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers()))) {
       var d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get();
       return d.groupState() == org.apache.kafka.common.GroupState.STABLE && d.members().size() == n;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
+        return false; // the coordinator answers so for a while around a rebalance: ask again
+      }
+      throw e;
     }
   }
 
-  /** The group instance ids (worker ids) of the pool's worker group's current members. */
+  /**
+   * The group instance ids (worker ids) of the pool's worker group's current members; null while
+   * the coordinator does not find the group.
+   */
   static java.util.Set<String> workerMembers(RunexConfig cfg, String pool)
       throws ExecutionException, InterruptedException {
     String group = cfg.topicPrefix() + "worker." + pool;
@@ -55,6 +63,11 @@ final class TopicAudit {
           .members()
           .forEach(m -> m.groupInstanceId().ifPresent(ids::add));
       return ids;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
+        return null; // not known right now (see workerGroupStable): ask again
+      }
+      throw e;
     }
   }
 

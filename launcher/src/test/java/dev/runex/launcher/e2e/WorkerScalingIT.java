@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
@@ -135,7 +136,11 @@ class WorkerScalingIT {
       // timeout (a static member that just goes away keeps them that long)
       await()
           .atMost(SESSION_TIMEOUT.dividedBy(3))
-          .until(() -> !TopicAudit.workerMembers(cfg, "default").contains(leaving.name()));
+          .until(
+              () -> {
+                Set<String> members = TopicAudit.workerMembers(cfg, "default");
+                return members != null && !members.contains(leaving.name());
+              });
     }
   }
 
