@@ -138,8 +138,8 @@ class WorkerScalingIT {
           .atMost(SESSION_TIMEOUT.dividedBy(3))
           .until(
               () -> {
-                Set<String> members = TopicAudit.workerMembers(cfg, "default");
-                return members != null && !members.contains(leaving.name());
+                Set<String> current = TopicAudit.workerMembers(cfg, "default");
+                return current != null && !current.contains(leaving.name());
               });
     }
   }
