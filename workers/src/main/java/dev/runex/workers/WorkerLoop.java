@@ -232,44 +232,17 @@ final class WorkerLoop implements Runnable {
   /**
    * Before fetching any job: the schemas of every output registered (their ids are then cached), so
    * that a registry outage while jobs run never leaves finished jobs unwritable — which would mean
-   * aborting and running them again. While the registry does not answer the worker waits (it is not
-   * ready, it fetches nothing), logging when the wait begins, every half minute, and when it ends.
+   * aborting and running them again. While the registry does not answer the worker waits: it is not
+   * ready and fetches nothing.
    */
   private void awaitOutputSchemas() {
-    long backoffMs = 250;
-    long waitingSince = 0;
-    long reportedAt = 0;
-    while (!state.stop().requested()) {
-      try {
-        outputs.registerSchemas();
-        if (waitingSince != 0) {
-          log.info(
-              "worker {}: schema registry answers again after {} s; output schemas registered",
-              state.settings().workerId(),
-              (System.nanoTime() - waitingSince) / 1_000_000_000L);
-        }
-        return;
-      } catch (SchemaRegistryUnavailableException e) {
-        long now = System.nanoTime();
-        if (waitingSince == 0 || now - reportedAt > 30_000_000_000L) {
-          log.warn(
-              "worker {}: schema registry unavailable ({}); fetching no job until its output"
-                  + " schemas are registered",
-              state.settings().workerId(),
-              e.getMessage());
-          reportedAt = now;
-        }
-        if (waitingSince == 0) {
-          waitingSince = now;
-        }
+    try {
+      outputs.registerSchemas(() -> state.stop().requested());
+    } catch (SchemaRegistryUnavailableException e) {
+      if (!state.stop().requested()) {
+        throw e;
       }
-      try {
-        Thread.sleep(backoffMs); // the registry's back-off: nothing else to do before it answers
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        state.stop().request();
-      }
-      backoffMs = Math.min(backoffMs * 2, 5_000);
+      // stopping while the registry was away: nothing was fetched, nothing to undo
     }
   }
 

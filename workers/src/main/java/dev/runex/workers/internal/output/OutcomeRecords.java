@@ -15,6 +15,7 @@ import dev.runex.schemas.feedback.FeedbackRecords;
 import dev.runex.schemas.lifecycle.Deadlines;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.quota.ReleaseNotice;
+import dev.runex.schemas.serde.PatientSchemaRegistryClient;
 import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
@@ -34,6 +35,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -98,15 +100,17 @@ public final class OutcomeRecords {
    * Registers (or looks up) the value schema of every topic the worker writes, as its serializers
    * would on their first record of each. Done before any job starts: the registry client keeps the
    * ids, so no job's outputs wait on the registry later — a job that ran while they could not be
-   * written would have to run again. Throws what the registry client throws (e.g. {@link
-   * dev.runex.schemas.serde.SchemaRegistryUnavailableException} while it does not answer).
+   * written would have to run again. While the registry does not answer this waits for it ({@link
+   * PatientSchemaRegistryClient}: logged when the wait starts, while it lasts and when it ends)
+   * until {@code stopping}, when it throws the last failure.
    */
-  public void registerSchemas() {
-    registry.register(results.name() + "-value", JobResult.getClassSchema());
-    registry.register(retry.name() + "-value", Job.getClassSchema());
-    registry.register(deadLetter.name() + "-value", DeadLetter.getClassSchema());
-    registry.register(events.name() + "-value", JobEvent.getClassSchema());
-    registry.register(feedback.name() + "-value", Feedback.getClassSchema());
+  public void registerSchemas(BooleanSupplier stopping) {
+    SchemaRegistryClient patient = new PatientSchemaRegistryClient(registry, stopping);
+    patient.register(results.name() + "-value", JobResult.getClassSchema());
+    patient.register(retry.name() + "-value", Job.getClassSchema());
+    patient.register(deadLetter.name() + "-value", DeadLetter.getClassSchema());
+    patient.register(events.name() + "-value", JobEvent.getClassSchema());
+    patient.register(feedback.name() + "-value", Feedback.getClassSchema());
   }
 
   public ProducerRecord<byte[], byte[]> started(Job job, Instant now) {
