@@ -271,6 +271,7 @@ final class Cluster implements AutoCloseable {
   void killAndRestartBroker() {
     ProcessHandle.of(broker.pid()).ifPresent(ProcessHandle::destroyForcibly);
     awaitGone(broker.pid());
+    broker.close(); // the dead broker's helpers (its hanging-transaction guard) go with it
     broker = KafkaBroker.start(dir.resolve("kafka"), brokerPort, controllerPort);
   }
 

@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * process on 127.0.0.1, from the jars the build fetched into {@code
  * <home>/infra/target/kafka/libs}. The data folder is formatted on first use and reused afterwards,
  * so topics survive a restart. {@link #start} returns only once the broker has proven it can run
- * transactions and consumer groups (see {@link BrokerReadinessProbe}). {@link #close} stops the
- * process by pid.
+ * transactions and consumer groups (see {@link BrokerReadinessProbe}). From then on a {@link
+ * HangingTransactionGuard} aborts the transactions a restarted broker leaves hanging, until {@link
+ * #close} stops it and the process (by pid).
  */
 public final class KafkaBroker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
@@ -27,6 +28,7 @@ public final class KafkaBroker implements AutoCloseable {
   private final BrokerFiles files;
   private final int port;
   private final int controllerPort;
+  private volatile HangingTransactionGuard guard;
 
   private KafkaBroker(ServerProcess process, BrokerFiles files, int port, int controllerPort) {
     this.process = process;
@@ -112,6 +114,9 @@ public final class KafkaBroker implements AutoCloseable {
         bootstrapServers(),
         pid(),
         elapsedMillis(started));
+    if (guard == null) {
+      guard = HangingTransactionGuard.start(bootstrapServers());
+    }
   }
 
   private static long elapsedMillis(long startedNanos) {
@@ -145,7 +150,16 @@ public final class KafkaBroker implements AutoCloseable {
   /** SIGTERM, up to 20 s for a clean shutdown, then SIGKILL; by pid only. */
   @Override
   public void close() {
+    stopGuard();
     process.close();
+  }
+
+  private void stopGuard() {
+    HangingTransactionGuard g = guard;
+    guard = null;
+    if (g != null) {
+      g.close();
+    }
   }
 
   /**
@@ -153,6 +167,7 @@ public final class KafkaBroker implements AutoCloseable {
    * suits a broker whose data is deleted next: its clean shutdown (seconds) would protect nothing.
    */
   public void close(Duration grace) {
+    stopGuard();
     process.close(grace);
   }
 

@@ -1,0 +1,252 @@
+package dev.runex.launcher.local;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.AbortTransactionSpec;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds and aborts <em>hanging transactions</em> on the broker runex runs itself: a partition that
+ * holds a producer's open transaction which that producer's transaction coordinator has already
+ * finished. Nothing ever ends such a transaction on its own: the partition's last stable offset
+ * stops there, so {@code read_committed} consumers (every runex reader) stop at it for good, and a
+ * later transaction of the same producer id commits the orphaned records along with its own.
+ *
+ * <p>Why it exists: after a SIGKILL, the single-node broker (broker and controller in one process)
+ * starts its transaction coordinator on metadata that does not yet list the topics created since
+ * its last metadata snapshot. A transaction the coordinator aborts for its timeout in those seconds
+ * has its markers for those topics dropped ("partitions are likely deleted already") and is
+ * recorded as aborted anyway. The same check and remedy as Kafka's {@code kafka-transactions.sh
+ * find-hanging} and {@code abort} (KIP-664), run every {@link #PERIOD} from the process that owns
+ * the broker.
+ *
+ * <p>A transaction is hanging only when all hold: the partition lists the producer with an open
+ * transaction; the coordinator knows the producer id and its current transaction is finished (or
+ * does not include the partition); and the partition still shows the same open transaction after
+ * the coordinator's answer (the coordinator records a transaction finished only once its markers
+ * are written, so a normal transaction never passes the last check).
+ */
+final class HangingTransactionGuard implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HangingTransactionGuard.class);
+  static final Duration PERIOD = Duration.ofSeconds(2);
+  private static final Set<String> SKIPPED = Set.of("__transaction_state", "__cluster_metadata");
+
+  private final Admin admin;
+  private final ScheduledExecutorService timer;
+
+  private HangingTransactionGuard(Admin admin, ScheduledExecutorService timer) {
+    this.admin = admin;
+    this.timer = timer;
+  }
+
+  /** Starts sweeping the broker at {@code bootstrapServers} now and every {@link #PERIOD}. */
+  static HangingTransactionGuard start(String bootstrapServers) {
+    Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000",
+                AdminClientConfig.CLIENT_ID_CONFIG, "runex-hanging-transaction-guard"));
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "runex-hanging-transaction-guard");
+              t.setDaemon(true);
+              return t;
+            });
+    HangingTransactionGuard guard = new HangingTransactionGuard(admin, timer);
+    timer.scheduleWithFixedDelay(guard::sweepQuietly, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    return guard;
+  }
+
+  private void sweepQuietly() {
+    try {
+      sweep();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      // the broker restarting or busy: the next sweep tries again
+      log.debug("hanging-transaction sweep failed: {}", e.toString());
+    }
+  }
+
+  /** One sweep: finds the hanging transactions and aborts them; returns those it aborted. */
+  List<Hanging> sweep() throws Exception {
+    Map<TopicPartition, List<ProducerState>> open = openTransactions(partitions());
+    if (open.isEmpty()) {
+      return List.of();
+    }
+    Set<Long> producerIds =
+        open.values().stream()
+            .flatMap(List::stream)
+            .map(ProducerState::producerId)
+            .collect(Collectors.toSet());
+    Map<Long, TransactionDescription> coordinator = coordinatorView(producerIds);
+    List<Hanging> suspects = new ArrayList<>();
+    open.forEach(
+        (tp, producers) ->
+            producers.forEach(
+                p -> {
+                  TransactionDescription d = coordinator.get(p.producerId());
+                  if (d != null && finishedFor(d, tp)) {
+                    suspects.add(new Hanging(tp, p, d.state()));
+                  }
+                }));
+    if (suspects.isEmpty()) {
+      return List.of();
+    }
+    Map<TopicPartition, List<ProducerState>> again =
+        openTransactions(suspects.stream().map(Hanging::partition).distinct().toList());
+    List<Hanging> aborted = new ArrayList<>();
+    for (Hanging h : suspects) {
+      if (stillOpen(again.get(h.partition()), h.producer())) {
+        abort(h);
+        aborted.add(h);
+      }
+    }
+    return aborted;
+  }
+
+  private List<TopicPartition> partitions() throws Exception {
+    Set<String> topics =
+        admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get().stream()
+            .filter(t -> !SKIPPED.contains(t))
+            .collect(Collectors.toSet());
+    List<TopicPartition> result = new ArrayList<>();
+    for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get().values()) {
+      d.partitions().forEach(p -> result.add(new TopicPartition(d.name(), p.partition())));
+    }
+    return result;
+  }
+
+  private Map<TopicPartition, List<ProducerState>> openTransactions(
+      Collection<TopicPartition> partitions) throws Exception {
+    Map<TopicPartition, List<ProducerState>> open = new HashMap<>();
+    admin
+        .describeProducers(partitions)
+        .all()
+        .get()
+        .forEach(
+            (tp, state) -> {
+              List<ProducerState> inTxn =
+                  state.activeProducers().stream()
+                      .filter(p -> p.currentTransactionStartOffset().isPresent())
+                      .toList();
+              if (!inTxn.isEmpty()) {
+                open.put(tp, inTxn);
+              }
+            });
+    return open;
+  }
+
+  private Map<Long, TransactionDescription> coordinatorView(Set<Long> producerIds)
+      throws Exception {
+    Collection<TransactionListing> listings =
+        admin
+            .listTransactions(new ListTransactionsOptions().filterProducerIds(producerIds))
+            .all()
+            .get();
+    if (listings.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, TransactionDescription> byId =
+        admin
+            .describeTransactions(
+                listings.stream().map(TransactionListing::transactionalId).toList())
+            .all()
+            .get();
+    Map<Long, TransactionDescription> byProducer = new HashMap<>();
+    byId.values().forEach(d -> byProducer.put(d.producerId(), d));
+    return byProducer;
+  }
+
+  /** Whether the coordinator's current transaction of this producer no longer covers {@code tp}. */
+  static boolean finishedFor(TransactionDescription d, TopicPartition tp) {
+    TransactionState s = d.state();
+    return switch (s) {
+      case COMPLETE_ABORT, COMPLETE_COMMIT, EMPTY -> true;
+      case ONGOING -> !d.topicPartitions().contains(tp);
+      default -> false; // preparing: its markers are on their way
+    };
+  }
+
+  private static boolean stillOpen(List<ProducerState> now, ProducerState seen) {
+    return now != null
+        && now.stream()
+            .anyMatch(
+                p ->
+                    p.producerId() == seen.producerId()
+                        && p.producerEpoch() == seen.producerEpoch()
+                        && p.currentTransactionStartOffset()
+                            .equals(seen.currentTransactionStartOffset()));
+  }
+
+  private void abort(Hanging h) throws Exception {
+    ProducerState p = h.producer();
+    long start = p.currentTransactionStartOffset().orElseThrow();
+    if (h.coordinatorState() == TransactionState.COMPLETE_COMMIT) {
+      // the coordinator committed it, but Kafka offers only abort for a partition it never told
+      log.error(
+          "transaction of producer {} (epoch {}) was committed by its coordinator, but {} never got"
+              + " its marker: aborting its records from offset {} so the partition moves again",
+          p.producerId(),
+          p.producerEpoch(),
+          h.partition(),
+          start);
+    } else {
+      log.warn(
+          "hanging transaction of producer {} (epoch {}) on {} from offset {}; its coordinator"
+              + " says {}: aborting it",
+          p.producerId(),
+          p.producerEpoch(),
+          h.partition(),
+          start,
+          h.coordinatorState());
+    }
+    admin
+        .abortTransaction(
+            new AbortTransactionSpec(
+                h.partition(),
+                p.producerId(),
+                (short) p.producerEpoch(),
+                p.coordinatorEpoch().orElse(0)))
+        .all()
+        .get();
+  }
+
+  /** An open transaction on a partition that its coordinator has finished. */
+  record Hanging(
+      TopicPartition partition, ProducerState producer, TransactionState coordinatorState) {}
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    try {
+      timer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    admin.close(Duration.ofSeconds(2));
+  }
+}
