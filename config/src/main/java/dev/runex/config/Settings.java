@@ -101,6 +101,13 @@ public final class Settings {
           "0",
           0L,
           "Kafka Streams num.standby.replicas.");
+  public static final Setting TOPOLOGY_ROCKSDB_MEMORY =
+      new Setting(
+          "runex.topology.rocksdbMemory",
+          Kind.SIZE,
+          "128MB",
+          0L,
+          "Native memory all RocksDB state stores of one topology process share: one block cache of this size, with the memtables charged to it (half at most) and index and filter blocks inside it. 0: Kafka Streams' defaults per store (a 50 MB block cache and up to three 16 MB memtables each, for dozens of stores).");
   public static final Setting TOPOLOGY_MAX_THREAD_REPLACEMENTS =
       new Setting(
           "runex.topology.maxThreadReplacements",
@@ -373,6 +380,7 @@ public final class Settings {
           TOPOLOGY_STATE_DIR,
           TOPOLOGY_THREADS,
           TOPOLOGY_STANDBY_REPLICAS,
+          TOPOLOGY_ROCKSDB_MEMORY,
           TOPOLOGY_MAX_THREAD_REPLACEMENTS,
           TOPOLOGY_STATUS_ENABLED,
           TOPOLOGY_STATUS_PORT,

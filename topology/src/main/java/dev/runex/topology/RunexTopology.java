@@ -26,6 +26,7 @@ import dev.runex.topology.queueing.DelayedBacklogs;
 import dev.runex.topology.queueing.QueueingSubtopology;
 import dev.runex.topology.quota.QuotaGate;
 import dev.runex.topology.quota.QuotaSubtopology;
+import dev.runex.topology.state.BoundedRocksDbMemory;
 import dev.runex.topology.status.StatusHttpServer;
 import dev.runex.topology.status.StatusQueries;
 import dev.runex.topology.status.StatusSubtopology;
@@ -276,6 +277,9 @@ public final class RunexTopology implements AutoCloseable {
         StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
         cfg.intValue(Settings.TOPOLOGY_STANDBY_REPLICAS));
     base.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, cfg.intValue(Settings.TOPIC_REPLICATION));
+    // One native-memory budget for all the process's stores, not a cache and memtables per store.
+    base.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+    base.put(BoundedRocksDbMemory.BYTES_CONFIG, cfg.bytes(Settings.TOPOLOGY_ROCKSDB_MEMORY));
     // Generated names (KSTREAM-...-0000000003) break upgrades; refuse to start with any.
     base.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
     // Fail, never skip: a record the topology cannot read, process or write because of an outage
