@@ -105,7 +105,8 @@ final class ProducerRecovery {
   private void resumeFromCommitted() {
     Set<TopicPartition> owned = new HashSet<>(state.partitions().partitions());
     owned.retainAll(state.consumer().assignment());
-    Map<TopicPartition, OffsetAndMetadata> committed = state.consumer().committed(owned);
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        WorkerTransactions.committedOffsets(state, workerId, owned);
     Map<TopicPartition, Long> fromMemory = state.partitions().rewindAll();
     for (TopicPartition tp : owned) {
       OffsetAndMetadata c = committed.get(tp);

@@ -20,6 +20,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.IllegalGenerationException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,9 @@ final class WorkerTransactions {
 
   /** How long fetching waits after the schema registry did not answer (a partition, or all). */
   static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(5);
+
+  /** Times the committed offsets of newly assigned partitions are asked for before giving up. */
+  static final int COMMITTED_ATTEMPTS = 5;
 
   private final WorkerState state;
   private final Completions completions;
@@ -263,7 +267,7 @@ final class WorkerTransactions {
     if (fresh.isEmpty()) {
       return;
     }
-    Map<TopicPartition, OffsetAndMetadata> committed = state.consumer().committed(fresh);
+    Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(state, workerId, fresh);
     for (TopicPartition tp : fresh) {
       OffsetAndMetadata c = committed.get(tp);
       state.partitions().add(tp, trackerFor(tp, c));
@@ -273,6 +277,33 @@ final class WorkerTransactions {
     }
     assignedCount = state.partitions().partitions().size();
     log.info("worker {} assigned {}", workerId, fresh);
+  }
+
+  /**
+   * The group's committed offsets of {@code partitions}. The broker answers only once no open
+   * transaction holds offsets for them; a transaction left hanging (or one the coordinator is still
+   * aborting after an outage) makes the call time out. That is a wait, not a reason to stop: it is
+   * asked again, up to {@link #COMMITTED_ATTEMPTS} times in all, before the timeout is thrown.
+   */
+  static Map<TopicPartition, OffsetAndMetadata> committedOffsets(
+      WorkerState state, String workerId, Set<TopicPartition> partitions) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return state.consumer().committed(partitions);
+      } catch (TimeoutException e) {
+        if (attempt >= COMMITTED_ATTEMPTS) {
+          throw e;
+        }
+        log.warn(
+            "worker {}: committed offsets of {} not available yet (attempt {} of {}: {}); asking"
+                + " again",
+            workerId,
+            partitions,
+            attempt,
+            COMMITTED_ATTEMPTS,
+            e.getMessage());
+      }
+    }
   }
 
   /** A commit refused because this member's generation is over (expired, or a rebalance). */

@@ -239,9 +239,17 @@ final class FakeKafka implements WorkerClients {
       this.maxPollRecords = maxPollRecords;
     }
 
+    /** Calls of {@link #committed} still to time out, as behind an open transaction's offsets. */
+    volatile int committedTimeouts;
+
     @Override
     public synchronized Map<TopicPartition, OffsetAndMetadata> committed(
         java.util.Set<TopicPartition> partitions) {
+      if (committedTimeouts > 0) {
+        committedTimeouts--;
+        throw new org.apache.kafka.common.errors.TimeoutException(
+            "injected: committed offsets not available");
+      }
       Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
       synchronized (consumer) {
         partitions.forEach(

@@ -108,6 +108,22 @@ class JobWorkerTest {
   }
 
   @Test
+  void aWorkerWhoseCommittedOffsetsTimeOutAtAssignmentAsksAgainInsteadOfStopping() {
+    // as behind a transaction that still holds the group's offsets after a broker restart
+    kafka.consumer.committedTimeouts = WorkerTransactions.COMMITTED_ATTEMPTS - 1;
+    startWorker();
+    for (int i = 0; i < 6; i++) {
+      kafka.append(i % 3, job("late" + i, "echo", Map.of("n", (long) i)));
+    }
+
+    await().atMost(WAIT).until(() -> results().size() == 6);
+    assertThat(kafka.consumer.committedTimeouts).isZero();
+    assertThat(results().values())
+        .extracting(JobResult::getStatus)
+        .containsOnly(JobStatus.SUCCEEDED);
+  }
+
+  @Test
   void runsJobsWithTheSameKeyInOrderAndDifferentKeysConcurrently() {
     startWorker();
     for (int seq = 1; seq <= 15; seq++) {
