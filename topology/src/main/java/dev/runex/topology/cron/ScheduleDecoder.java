@@ -2,6 +2,7 @@ package dev.runex.topology.cron;
 
 import dev.runex.config.CronExpression;
 import dev.runex.schemas.Schedule;
+import dev.runex.schemas.serde.SchemaRegistryUnavailableException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Schedule} as Confluent-framed Avro or JSON; null deletes) and forwards valid definitions, named
  * by their key, and deletions. A definition that cannot be read, or whose cron expression or zone
  * is invalid, is logged and ignored — the schedule keeps its previous definition — so bad input
- * never stops the topology.
+ * never stops the topology. An unreachable schema registry is not bad input: the exception
+ * propagates, so the definition is read again once the registry answers, not ignored for good.
  */
 public final class ScheduleDecoder implements Processor<String, byte[], String, Schedule> {
   private static final Logger log = LoggerFactory.getLogger(ScheduleDecoder.class);
@@ -52,6 +54,8 @@ public final class ScheduleDecoder implements Processor<String, byte[], String, 
       schedule.setName(name); // the key names it: compaction and deletion go by the key
       check(schedule, Instant.ofEpochMilli(context.currentSystemTimeMs()));
       context.forward(new Record<>(name, schedule, record.timestamp()));
+    } catch (SchemaRegistryUnavailableException e) {
+      throw e; // not the definition's fault: it is read again once the registry answers
     } catch (RuntimeException e) {
       log.warn(
           "Ignoring schedule '{}' on {}: {} (its previous definition, if any, stays)",
