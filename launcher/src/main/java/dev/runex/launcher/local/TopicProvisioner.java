@@ -58,10 +58,52 @@ public final class TopicProvisioner {
                     AdminClientConfig.CLIENT_ID_CONFIG,
                     "runex-topic-provisioner"));
     try (Admin admin = Admin.create(adminConfig)) {
-      if (!cfg.bool(Settings.TOPIC_CREATE)) {
-        return checkTopics(admin, wanted, TIMEOUT);
-      }
-      return ensureTopics(admin, wanted, TIMEOUT);
+      Provisioned p =
+          cfg.bool(Settings.TOPIC_CREATE)
+              ? ensureTopics(admin, wanted, TIMEOUT)
+              : checkTopics(admin, wanted, TIMEOUT);
+      requireCoPartitioned(admin, topics.admission().name(), topics.feedback().name());
+      return p;
+    }
+  }
+
+  /**
+   * The quota gate reads {@code admission} and {@code feedback} in one task and keeps one store of
+   * slots for both, so a slot freed on feedback partition n must be the one taken on admission
+   * partition n: topics made by hand (or by a tool) with different partition counts would free the
+   * wrong slots. Refuses to go on, naming both counts.
+   */
+  static void requireCoPartitioned(Admin admin, String admission, String feedback) {
+    Map<String, TopicDescription> d;
+    try {
+      d =
+          admin
+              .describeTopics(List.of(admission, feedback))
+              .allTopicNames()
+              .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw failure("cannot describe topics " + admission + " and " + feedback, e.getCause());
+    } catch (TimeoutException e) {
+      throw failure("timed out describing topics " + admission + " and " + feedback, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw failure("interrupted while describing topics", e);
+    }
+    int a = d.get(admission).partitions().size();
+    int f = d.get(feedback).partitions().size();
+    if (a != f) {
+      throw new LocalInfraException(
+          "topics "
+              + admission
+              + " ("
+              + a
+              + " partitions) and "
+              + feedback
+              + " ("
+              + f
+              + " partitions) must have as many partitions: the quota gate frees on feedback"
+              + " partition n the slots taken on admission partition n. Recreate one of them"
+              + " with the other's count");
     }
   }
 

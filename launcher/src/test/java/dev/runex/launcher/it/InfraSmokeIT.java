@@ -236,6 +236,24 @@ class InfraSmokeIT {
         .containsExactlyInAnyOrderElementsOf(wanted.stream().map(NewTopic::name).toList());
   }
 
+  @Test
+  void admissionAndFeedbackWithDifferentPartitionCountsAreRefusedNamingBoth() throws Exception {
+    // given: topics made by hand, feedback with fewer partitions than admission
+    RunexConfig cfg =
+        RealKafka.config(Map.of("runex.topics.partitions", "2", "runex.topics.create", "false"));
+    RunexTopics topics = RealKafka.topics(cfg);
+    List<NewTopic> wanted = new ArrayList<>(TopicProvisioner.wanted(topics, List.of("default")));
+    wanted.replaceAll(
+        t -> t.name().equals(topics.feedback().name()) ? new NewTopic(t.name(), 1, (short) 1) : t);
+    try (Admin admin = admin()) {
+      TopicProvisioner.ensureTopics(admin, wanted, Duration.ofSeconds(60));
+    }
+    // when / then
+    assertThatThrownBy(() -> TopicProvisioner.ensureTopics(cfg, topics, List.of("default")))
+        .hasMessageContaining(topics.admission().name() + " (2 partitions)")
+        .hasMessageContaining(topics.feedback().name() + " (1 partitions)");
+  }
+
   private static JobResult sampleResult() {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     Job job =
