@@ -136,8 +136,10 @@ public final class AttemptDirectory implements AutoCloseable {
   /**
    * Deletes the attempt directories under {@code parent} that {@code owner} made and left: a worker
    * killed while a process job ran cannot delete that job's directory, so the next worker of the
-   * same id does it when it starts. Others' directories (another worker's, with another owner) are
-   * left alone.
+   * same id does it when it starts. A worker with the default id (host and process id, new after
+   * every restart) also deletes those of earlier default-id workers of its pool on this host whose
+   * process no longer runs. Others' directories (another worker's, with another owner, or of a
+   * process still running) are left alone.
    *
    * @return how many were deleted
    */
@@ -146,17 +148,46 @@ public final class AttemptDirectory implements AutoCloseable {
       return 0;
     }
     String prefix = ownerPrefix(owner);
+    String deadStem = defaultIdStem(owner);
     int removed = 0;
     try (var children = Files.list(parent)) {
       for (Path child : children.toList()) {
+        String name = child.getFileName().toString();
         if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)
-            && child.getFileName().toString().startsWith(prefix)) {
+            && (name.startsWith(prefix) || ofDeadProcess(name, deadStem))) {
           new AttemptDirectory(child).close();
           removed++;
         }
       }
     }
     return removed;
+  }
+
+  /**
+   * The name stem ({@code <pool>.<host>-}) shared by default-id workers of this pool on this host,
+   * when {@code owner} is such a worker (its id ends in this process's id); null otherwise.
+   */
+  private static String defaultIdStem(String owner) {
+    String pidSuffix = "-" + ProcessHandle.current().pid();
+    return owner.endsWith(pidSuffix)
+        ? safe(owner.substring(0, owner.length() - pidSuffix.length())) + "-"
+        : null;
+  }
+
+  /** Whether {@code name} is an attempt of a default-id worker whose process is gone. */
+  private static boolean ofDeadProcess(String name, String stem) {
+    if (stem == null || !name.startsWith(stem)) {
+      return false;
+    }
+    int plus = name.indexOf('+', stem.length());
+    if (plus <= stem.length()) {
+      return false;
+    }
+    String pid = name.substring(stem.length(), plus);
+    if (!pid.chars().allMatch(Character::isDigit) || pid.length() > 18) {
+      return false;
+    }
+    return ProcessHandle.of(Long.parseLong(pid)).map(h -> !h.isAlive()).orElse(true);
   }
 
   /** "+" never occurs in {@link #safe} names, so one owner's prefix is never another's. */

@@ -70,4 +70,27 @@ class AttemptDirectoryTest {
     assertThat(anonymous.root()).isDirectory();
     assertThat(AttemptDirectory.removeLeftovers(tmp.resolve("absent"), "default.w1")).isZero();
   }
+
+  @Test
+  void aDefaultIdWorkerAlsoDeletesWhatDeadDefaultIdWorkersOfItsPoolOnThisHostLeft()
+      throws Exception {
+    long me = ProcessHandle.current().pid();
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    long dead = gone.pid();
+    long alive = ProcessHandle.current().parent().orElseThrow().pid();
+    AttemptDirectory ofDead = AttemptDirectory.create(tmp, "default.host-" + dead, "j", 1, -1);
+    AttemptDirectory ofAlive = AttemptDirectory.create(tmp, "default.host-" + alive, "j", 1, -1);
+    AttemptDirectory otherPool = AttemptDirectory.create(tmp, "gpu.host-" + dead, "j", 1, -1);
+    AttemptDirectory named = AttemptDirectory.create(tmp, "default.host-x", "j", 1, -1);
+
+    assertThat(AttemptDirectory.removeLeftovers(tmp, "default.host-" + me)).isEqualTo(1);
+
+    assertThat(ofDead.root()).doesNotExist();
+    assertThat(ofAlive.root()).isDirectory();
+    assertThat(otherPool.root()).isDirectory();
+    assertThat(named.root()).isDirectory();
+    // a worker with an explicit id sweeps only its own name
+    assertThat(AttemptDirectory.removeLeftovers(tmp, "default.w1")).isZero();
+  }
 }

@@ -86,7 +86,7 @@ public final class ProcessSandbox {
       int removed = AttemptDirectory.removeLeftovers(workRoot, owner);
       if (removed > 0) {
         log.info(
-            "deleted {} attempt director{} a previous worker {} left under {}",
+            "deleted {} attempt director{} that an earlier worker (of id {} or a dead default-id one) left under {}",
             removed,
             removed == 1 ? "y" : "ies",
             owner,
