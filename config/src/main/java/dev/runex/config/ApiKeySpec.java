@@ -2,12 +2,14 @@ package dev.runex.config;
 
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * One gateway API key as configured under {@code runex.gateway.keys.<name>}: who it is, what it may
  * see, and the SHA-256 of its secret. The secret itself is never kept: a key given by reference (an
- * environment variable or a file) is hashed when the configuration is loaded.
+ * environment variable or a file, {@link ApiKeyReference}) is hashed when the gateway resolves its
+ * keys.
  *
  * @param name the key's name (shown in the audit trail and the console, never the secret)
  * @param scope {@link Scope#OPERATOR} sees and acts on everything; {@link Scope#TENANT} only on
@@ -15,7 +17,8 @@ import java.util.Objects;
  * @param tenant the tenant of a tenant key; null for an operator key
  * @param sha256 SHA-256 of the key's secret (32 bytes)
  */
-public record ApiKeySpec(String name, Scope scope, String tenant, byte[] sha256) {
+public record ApiKeySpec(String name, Scope scope, String tenant, byte[] sha256)
+    implements DeclaredKey {
   /** What a key may see and do. */
   public enum Scope {
     OPERATOR,
@@ -43,6 +46,12 @@ public record ApiKeySpec(String name, Scope scope, String tenant, byte[] sha256)
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("this JVM has no SHA-256", e);
     }
+  }
+
+  /** Already hashed: nothing to read. */
+  @Override
+  public ApiKeySpec resolve(Map<String, String> env) {
+    return this;
   }
 
   /** True when {@code secret} is this key's secret (constant-time comparison of the hashes). */

@@ -175,7 +175,7 @@ public final class ConfigLoader {
         overridesK,
         schedules,
         QuotaParser.parse(quotaNode[0], jobTypes),
-        GatewayKeyParser.parse(gatewayKeysNode[0], env));
+        GatewayKeyParser.parse(gatewayKeysNode[0]));
   }
 
   private static String checkClient(String client) {

@@ -12,8 +12,10 @@ import java.util.Set;
 
 /**
  * Parses {@code runex.gateway.keys}: a mapping of key name to {@code {scope, tenant, and exactly
- * one of sha256, env, file}}. A key given by {@code env} or {@code file} is read and hashed here,
- * once; only the hash is kept. Errors name the key and never echo a secret.
+ * one of sha256, env, file}}. The structure is checked here, strictly; a key given by {@code env}
+ * or {@code file} is kept as a reference ({@link ApiKeyReference}) and read only by the gateway
+ * ({@link GatewayKeys#resolve}), so every other process can load the same configuration without the
+ * secrets. Errors name the key and never echo a secret.
  */
 public final class GatewayKeyParser {
   /** Every key of a key block with its documentation; the parser accepts exactly these. */
@@ -28,15 +30,17 @@ public final class GatewayKeyParser {
           "sha256",
           "The key's SHA-256 as 64 hex digits (printf %s \"$KEY\" | sha256sum).",
           "env",
-          "Name of an environment variable holding the key (read and hashed at start).",
+          "Name of an environment variable holding the key (read and hashed by the gateway when it "
+              + "starts; other processes loading the configuration do not need it).",
           "file",
-          "Path of a file holding the key (read and hashed at start; surrounding whitespace ignored).");
+          "Path of a file holding the key (read and hashed by the gateway when it starts, surrounding "
+              + "whitespace ignored; other processes loading the configuration do not need it).");
 
   private static final Set<String> KEYS = KEY_DOCS.keySet();
 
   private GatewayKeyParser() {}
 
-  public static GatewayKeys parse(JsonNode n, Map<String, String> env) {
+  public static GatewayKeys parse(JsonNode n) {
     String p = "runex.gateway.keys";
     if (n == null || n.isNull()) {
       return GatewayKeys.NONE;
@@ -45,13 +49,12 @@ public final class GatewayKeyParser {
       throw new ConfigException(
           p + " must be a mapping of key name to {scope, tenant, sha256|env|file}");
     }
-    List<ApiKeySpec> keys = new ArrayList<>();
-    n.fields()
-        .forEachRemaining(e -> keys.add(key(p + "." + e.getKey(), e.getKey(), e.getValue(), env)));
+    List<DeclaredKey> keys = new ArrayList<>();
+    n.fields().forEachRemaining(e -> keys.add(key(p + "." + e.getKey(), e.getKey(), e.getValue())));
     return new GatewayKeys(keys);
   }
 
-  private static ApiKeySpec key(String p, String name, JsonNode n, Map<String, String> env) {
+  private static DeclaredKey key(String p, String name, JsonNode n) {
     if (n == null || !n.isObject()) {
       throw new ConfigException(p + " must be a mapping {scope, tenant, sha256|env|file}");
     }
@@ -85,13 +88,21 @@ public final class GatewayKeyParser {
     if (given.size() != 1) {
       throw new ConfigException(p + " needs exactly one of sha256, env or file, had " + given);
     }
-    byte[] hash =
-        switch (given.get(0)) {
-          case "sha256" -> hex(p + ".sha256", n.get("sha256").asText());
-          case "env" -> fromEnv(p + ".env", n.get("env").asText(), env);
-          default -> fromFile(p + ".file", n.get("file").asText(), env);
-        };
-    return new ApiKeySpec(name, scope, scope == ApiKeySpec.Scope.TENANT ? tenant : null, hash);
+    String kind = given.get(0);
+    String value = n.get(kind).asText().trim();
+    String keyTenant = scope == ApiKeySpec.Scope.TENANT ? tenant : null;
+    if (kind.equals("sha256")) {
+      return new ApiKeySpec(name, scope, keyTenant, hex(p + ".sha256", value));
+    }
+    if (value.isEmpty()) {
+      throw new ConfigException(
+          p + "." + kind + " must name " + (kind.equals("env") ? "a variable" : "a file"));
+    }
+    SecretReference secret =
+        kind.equals("env")
+            ? new SecretReference.Env(p + ".env", value)
+            : new SecretReference.File(p + ".file", value);
+    return new ApiKeyReference(name, scope, keyTenant, secret);
   }
 
   private static byte[] hex(String key, String text) {
@@ -100,14 +111,6 @@ public final class GatewayKeyParser {
       throw new ConfigException(key + " must be 64 hex digits (a SHA-256)");
     }
     return HexFormat.of().parseHex(t);
-  }
-
-  private static byte[] fromEnv(String key, String variable, Map<String, String> env) {
-    return ApiKeySpec.hash(new SecretReference.Env(key, variable).read(env));
-  }
-
-  private static byte[] fromFile(String key, String path, Map<String, String> env) {
-    return ApiKeySpec.hash(new SecretReference.File(key, path).read(env));
   }
 
   private static Map<String, String> docs(String... kv) {

@@ -69,7 +69,11 @@ public final class RunexConfig {
     return new RunexConfig(values, jobTypes, kafka, schedules, quotas, keys);
   }
 
-  /** The gateway's API keys ({@code runex.gateway.keys}; hashes only). */
+  /**
+   * The gateway's API keys ({@code runex.gateway.keys}) as configured: keys given by {@code env} or
+   * {@code file} are references, read only when the gateway {@linkplain GatewayKeys#resolve
+   * resolves} them, so other processes sharing this configuration need no access to them.
+   */
   public GatewayKeys gatewayKeys() {
     return gatewayKeys;
   }

@@ -61,11 +61,13 @@ public final class Gateway implements AutoCloseable {
   private final Javalin app;
   private final String host;
 
-  private Gateway(RunexConfig cfg, URI statusUrl, BacklogSource backlogOverride) {
-    if (cfg.gatewayKeys().isEmpty()) {
+  private Gateway(RunexConfig declared, URI statusUrl, BacklogSource backlogOverride) {
+    if (declared.gatewayKeys().isEmpty()) {
       throw new IllegalStateException(
           "runex.gateway.keys is empty: configure at least one API key (see docs/console.md)");
     }
+    // the gateway is the one process that reads the keys' secrets (env and file references)
+    RunexConfig cfg = declared.withGatewayKeys(declared.gatewayKeys().resolve(System.getenv()));
     try {
       this.host = cfg.string(Settings.GATEWAY_HOST);
       this.app = GatewayServer.create(build(cfg, statusUrl, backlogOverride));

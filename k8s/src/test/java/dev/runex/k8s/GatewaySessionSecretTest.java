@@ -75,24 +75,6 @@ class GatewaySessionSecretTest {
       throw new AssertionError(
           gateway.describe() + ": the session secret should come from a mounted Secret, is " + ref);
     }
-    JsonNode pod = gateway.at("/spec/template/spec");
-    for (JsonNode mount : pod.at("/containers/0/volumeMounts")) {
-      String mountPath = mount.path("mountPath").asText();
-      if (!file.path().startsWith(mountPath + "/")) {
-        continue;
-      }
-      String key = file.path().substring(mountPath.length() + 1);
-      for (JsonNode v : pod.path("volumes")) {
-        if (v.path("name").asText().equals(mount.path("name").asText()) && v.has("secret")) {
-          Manifest secret = PodConfig.find(objects, "Secret", v.at("/secret/secretName").asText());
-          JsonNode value = secret.at("/stringData/" + key);
-          if (!value.isTextual()) {
-            throw new AssertionError(secret.describe() + " has no key " + key);
-          }
-          return value.asText();
-        }
-      }
-    }
-    throw new AssertionError(gateway.describe() + ": no Secret is mounted at " + file.path());
+    return MountedSecrets.value(objects, gateway, file);
   }
 }

@@ -145,7 +145,14 @@ class SessionsTest {
 
   @Test
   void twoGatewaysConfiguredWithTheSameSecretAcceptEachOthersLogins() {
-    Map<String, String> env = Map.of("SESSION_SECRET", "the-secret-both-replicas-are-given");
+    Map<String, String> env =
+        Map.of(
+            "SESSION_SECRET",
+            "the-secret-both-replicas-are-given",
+            "OPS_KEY",
+            "ops-secret",
+            "ACME_KEY",
+            "acme-secret");
     RunexConfig cfg =
         ConfigLoader.fromYaml(
             """
@@ -156,7 +163,7 @@ class SessionsTest {
                   ops: {scope: operator, env: OPS_KEY}
                   acme-ci: {tenant: acme, env: ACME_KEY}
             """,
-            Map.of("OPS_KEY", "ops-secret", "ACME_KEY", "acme-secret"),
+            env,
             Map.of());
     Authenticator first = authenticator(cfg, env);
     Authenticator second = authenticator(cfg, env);
@@ -175,8 +182,8 @@ class SessionsTest {
             "runex:\n  gateway:\n    keys:\n      ops: {scope: operator, env: OPS_KEY}\n",
             Map.of("OPS_KEY", "ops-secret"),
             Map.of());
-    Authenticator first = authenticator(cfg, Map.of());
-    Authenticator second = authenticator(cfg, Map.of());
+    Authenticator first = authenticator(cfg, Map.of("OPS_KEY", "ops-secret"));
+    Authenticator second = authenticator(cfg, Map.of("OPS_KEY", "ops-secret"));
 
     String token = first.sessions().open(new Caller.Operator("ops"));
 
@@ -217,10 +224,9 @@ class SessionsTest {
   }
 
   private Authenticator authenticator(RunexConfig cfg, Map<String, String> env) {
+    GatewayKeys keys = cfg.gatewayKeys().resolve(env);
     return new Authenticator(
-        cfg.gatewayKeys(),
-        new Sessions(
-            cfg.gatewayKeys(), SessionSecret.resolve(cfg, env), Duration.ofHours(12), clock));
+        keys, new Sessions(keys, SessionSecret.resolve(cfg, env), Duration.ofHours(12), clock));
   }
 
   private static String b64(String text) {

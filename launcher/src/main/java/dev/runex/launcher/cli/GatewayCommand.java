@@ -48,11 +48,13 @@ public final class GatewayCommand implements Callable<Integer> {
     if (port != null) {
       extra.put(Settings.GATEWAY_PORT.key(), port.toString());
     }
-    RunexConfig cfg = config.load(extra);
-    if (cfg.gatewayKeys().isEmpty()) {
+    RunexConfig loaded = config.load(extra);
+    if (loaded.gatewayKeys().isEmpty()) {
       throw new IllegalStateException(
           "runex.gateway.keys is empty: configure at least one API key (see docs/console.md)");
     }
+    // read the keys' secrets before anything else, so a missing one stops the start at once
+    RunexConfig cfg = loaded.withGatewayKeys(loaded.gatewayKeys().resolve(System.getenv()));
     Lifetime lifetime = new Lifetime();
     TopicProvisioner.ensureTopics(cfg, cfg.topics(), cfg.pools());
     Gateway gateway =

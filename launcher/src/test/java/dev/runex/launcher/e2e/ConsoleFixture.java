@@ -80,11 +80,9 @@ final class ConsoleFixture implements AutoCloseable {
   private final Path sessionSecret;
 
   ConsoleFixture() {
-    RunexConfig declared =
-        ConfigLoader.fromYaml(
-            YAML,
-            Map.of("IT_OPS_KEY", OPS_KEY, "IT_ACME_KEY", ACME_KEY, "IT_GLOBEX_KEY", GLOBEX_KEY),
-            Map.of());
+    Map<String, String> env =
+        Map.of("IT_OPS_KEY", OPS_KEY, "IT_ACME_KEY", ACME_KEY, "IT_GLOBEX_KEY", GLOBEX_KEY);
+    RunexConfig declared = ConfigLoader.fromYaml(YAML, env, Map.of());
     this.sessionSecret = writeSessionSecret();
     this.cfg =
         RealKafka.config(
@@ -95,7 +93,8 @@ final class ConsoleFixture implements AutoCloseable {
                     "file:" + sessionSecret))
             .withJobTypes(declared.jobTypes())
             .withSchedules(declared.schedules())
-            .withGatewayKeys(declared.gatewayKeys());
+            // resolved here: the gateways read the process environment, which has no test keys
+            .withGatewayKeys(declared.gatewayKeys().resolve(env));
     this.runtime = new InProcessRuntime(cfg).startTopology();
     runtime.startWorker(HandlerRegistry.withBuiltins().register(inventory));
     this.gateway = Gateway.start(cfg, runtime.statusUrl());
