@@ -12,9 +12,28 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The topology StatefulSet keeps its Streams state on its own volume, advertises a name its peers
- * can reach, and asks for no more standby replicas than it has other instances.
+ * can reach, asks for no more standby replicas than it has other instances, and has the memory its
+ * heap and its stores' native budget need.
  */
 class TopologyStatefulSetTest {
+  private static final long NON_HEAP = 256L * 1024 * 1024;
+
+  @Test
+  void memoryCoversTheHeapAndTheStoresNativeBudget() {
+    for (Path dir : Overlays.all()) {
+      List<Manifest> objects = Overlays.render(dir);
+      Manifest sts = PodConfig.find(objects, "StatefulSet", "runex-topology");
+      PodConfig pod = PodConfig.of(objects, sts, "topology");
+      long rocksdb = pod.load().bytes(Settings.TOPOLOGY_ROCKSDB_MEMORY);
+      long heap = WorkerPoolsTest.heap(pod.env().get("JAVA_TOOL_OPTIONS"));
+      long limit =
+          WorkerPoolsTest.bytes(sts.at("/spec/template/spec/containers/0/resources/limits/memory"));
+      assertThat(rocksdb).as(dir + ": a bounded store budget (0 is unbounded)").isPositive();
+      assertThat(limit)
+          .as(dir + ": topology memory limit")
+          .isGreaterThanOrEqualTo(heap + rocksdb + NON_HEAP);
+    }
+  }
 
   @Test
   void stateDirectoryIsOnTheInstancesOwnVolume() {
