@@ -108,12 +108,20 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
     }
   }
 
+  /**
+   * The registry subject of a topic's keys or values: Confluent's default TopicNameStrategy ({@code
+   * <topic>-key}, {@code <topic>-value}), the one place runex spells it.
+   */
+  public static String subject(String topic, boolean isKey) {
+    return topic + (isKey ? "-key" : "-value");
+  }
+
   private int schemaId(String topic, Schema schema) {
     TopicSchema known = idByTopic.get(topic);
     if (known != null && known.schema() == schema) {
       return known.id();
     }
-    String subject = topic + (isKey ? "-key" : "-value");
+    String subject = subject(topic, isKey);
     TopicSchema registered = new TopicSchema(schema, registry.register(subject, schema));
     idByTopic.put(topic, registered);
     return registered.id();

@@ -15,6 +15,7 @@ import dev.runex.schemas.feedback.FeedbackRecords;
 import dev.runex.schemas.lifecycle.Deadlines;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.quota.ReleaseNotice;
+import dev.runex.schemas.serde.ConfluentAvroSerializer;
 import dev.runex.schemas.serde.PatientSchemaRegistryClient;
 import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.schemas.topics.RunexTopics;
@@ -106,11 +107,15 @@ public final class OutcomeRecords {
    */
   public void registerSchemas(BooleanSupplier stopping) {
     SchemaRegistryClient patient = new PatientSchemaRegistryClient(registry, stopping);
-    patient.register(results.name() + "-value", JobResult.getClassSchema());
-    patient.register(retry.name() + "-value", Job.getClassSchema());
-    patient.register(deadLetter.name() + "-value", DeadLetter.getClassSchema());
-    patient.register(events.name() + "-value", JobEvent.getClassSchema());
-    patient.register(feedback.name() + "-value", Feedback.getClassSchema());
+    patient.register(
+        ConfluentAvroSerializer.subject(results.name(), false), JobResult.getClassSchema());
+    patient.register(ConfluentAvroSerializer.subject(retry.name(), false), Job.getClassSchema());
+    patient.register(
+        ConfluentAvroSerializer.subject(deadLetter.name(), false), DeadLetter.getClassSchema());
+    patient.register(
+        ConfluentAvroSerializer.subject(events.name(), false), JobEvent.getClassSchema());
+    patient.register(
+        ConfluentAvroSerializer.subject(feedback.name(), false), Feedback.getClassSchema());
   }
 
   public ProducerRecord<byte[], byte[]> started(Job job, Instant now) {
