@@ -2,6 +2,7 @@ package dev.runex.bench.torture;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,11 +26,13 @@ final class Injector {
   }
 
   /**
-   * Until {@code untilNanos}: waits a random 5..{@code maxGapSeconds} s, injects a fault of a
-   * random kind among those of {@code kinds} that still end 5 s before the deadline, and so on
-   * until none does; between faults it restarts runtime processes that exited on their own.
+   * Until {@code untilNanos}: waits a random 5..{@code maxGapSeconds} s, injects a fault of the
+   * next kind of {@code kinds} ({@link FaultBag}: each once before any repeats) that still ends 5 s
+   * before the deadline, and so on until none does; between faults it restarts runtime processes
+   * that exited on their own.
    */
   void run(List<FaultKind> kinds, int maxGapSeconds, long untilNanos) throws InterruptedException {
+    FaultBag bag = new FaultBag(kinds, random);
     while (true) {
       long gapMs = 5_000 + (long) random.nextInt(Math.max(1, maxGapSeconds - 5) * 1000);
       long wakeAt = System.nanoTime() + gapMs * 1_000_000;
@@ -37,15 +40,15 @@ final class Injector {
         cluster.supervise();
         Thread.sleep(500); // waiting for the random moment of the next fault
       }
-      // draw among the kinds that still end before the load does, so a long one drawn late does
-      // not end the run's faults early
+      // only kinds that still end before the load does, so a long one drawn late does not end the
+      // run's faults early
       long now = System.nanoTime();
-      List<FaultKind> fitting =
-          kinds.stream().filter(k -> now + (k.seconds + 5) * 1_000_000_000L <= untilNanos).toList();
-      if (fitting.isEmpty()) {
+      Optional<FaultKind> kind =
+          bag.next(k -> now + (k.seconds + 5) * 1_000_000_000L <= untilNanos);
+      if (kind.isEmpty()) {
         return;
       }
-      inject(fitting.get(random.nextInt(fitting.size())));
+      inject(kind.get());
     }
   }
 
