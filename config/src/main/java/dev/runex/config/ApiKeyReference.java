@@ -21,10 +21,7 @@ public record ApiKeyReference(
     Objects.requireNonNull(name);
     Objects.requireNonNull(scope);
     Objects.requireNonNull(secret);
-    if ((scope == ApiKeySpec.Scope.TENANT) == (tenant == null || tenant.isBlank())) {
-      throw new IllegalArgumentException(
-          "a tenant key names its tenant, an operator key names none");
-    }
+    ApiKeySpec.requireTenantMatchesScope(scope, tenant);
   }
 
   @Override

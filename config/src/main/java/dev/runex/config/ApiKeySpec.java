@@ -31,11 +31,16 @@ public record ApiKeySpec(String name, Scope scope, String tenant, byte[] sha256)
     if (sha256 == null || sha256.length != 32) {
       throw new IllegalArgumentException("a key's hash must be 32 bytes of SHA-256");
     }
+    requireTenantMatchesScope(scope, tenant);
+    sha256 = sha256.clone();
+  }
+
+  /** A tenant key names its tenant, an operator key names none. */
+  static void requireTenantMatchesScope(Scope scope, String tenant) {
     if ((scope == Scope.TENANT) == (tenant == null || tenant.isBlank())) {
       throw new IllegalArgumentException(
           "a tenant key names its tenant, an operator key names none");
     }
-    sha256 = sha256.clone();
   }
 
   /** The SHA-256 of {@code secret} (UTF-8). */
