@@ -9,7 +9,8 @@ import java.time.Duration;
  * @param warmupRecords jobs of the unmeasured warm-up drain each system gets first
  * @param valueBytes size of each intake value (the same JSON job request for both systems)
  * @param partitions partitions of every topic (runex's default is 6)
- * @param commitInterval transaction commit interval of every hop (runex's default is 100 ms)
+ * @param commitInterval commit interval of every hop of the bare chain and the reference chains
+ *     (runex runs with its own defaults)
  * @param rate offered load of the latency measurement, jobs per second
  * @param warmup unmeasured time at {@code rate} before the latency measurement
  * @param measure measured time at {@code rate}

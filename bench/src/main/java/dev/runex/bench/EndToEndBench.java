@@ -76,7 +76,9 @@ public final class EndToEndBench implements Callable<Integer> {
       names = "--commit-interval-ms",
       defaultValue = "100",
       description =
-          "Commit interval of every transactional hop, both systems (default: runex's ${DEFAULT-VALUE}).")
+          "Commit interval of every hop of the bare chain and the reference chains (default:"
+              + " ${DEFAULT-VALUE}); runex runs with its own defaults, which RUNEX_* environment"
+              + " variables override (e.g. RUNEX_TOPOLOGY_COMMIT_INTERVAL=50ms).")
   int commitIntervalMs;
 
   @Option(

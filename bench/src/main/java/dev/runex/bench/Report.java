@@ -130,7 +130,7 @@ final class Report {
     return String.format(
             Locale.ROOT,
             "drain %d jobs (after a %d-job warm-up drain per system); latency at %d jobs/s, %d s warm-up + %d s measured;%n"
-                + "            %d partitions per topic, commit interval %d ms on every hop, intake values %d B (JSON echo request),"
+                + "            %d partitions per topic, the bare chain commits every %d ms (runex: its defaults), intake values %d B (JSON echo request),"
                 + " phase timeout %d s",
             p.records(),
             p.warmupRecords(),

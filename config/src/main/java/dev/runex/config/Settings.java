@@ -74,16 +74,23 @@ public final class Settings {
       new Setting(
           "runex.topology.commitInterval",
           Kind.DURATION,
+          "20ms",
+          1L,
+          "Kafka Streams commit interval of the topology's jobs path (exactly_once_v2): each transactional hop adds about half of it to latency, plus the commit's own round trip. The producer lingers up to it (the commit flushes). The job-status application has its own, runex.topology.statusCommitInterval.");
+  public static final Setting TOPOLOGY_STATUS_COMMIT_INTERVAL =
+      new Setting(
+          "runex.topology.statusCommitInterval",
+          Kind.DURATION,
           "100ms",
           1L,
-          "Kafka Streams commit interval (exactly_once_v2): each transactional hop adds about half of it to latency.");
+          "Kafka Streams commit interval of the job-status application. It is off the result path (a status lags by about half of it), and it writes each changed status once per commit, so shorter costs CPU per job without making results faster.");
   public static final Setting TOPOLOGY_PUNCTUATE_INTERVAL =
       new Setting(
           "runex.topology.punctuateInterval",
           Kind.DURATION,
-          "200ms",
+          "50ms",
           10L,
-          "How often the delay index releases due jobs (wall-clock punctuator).");
+          "How often the delay index releases due jobs (wall-clock punctuator; a delayed job starts up to this late, plus the commit interval). Also the schedules' and quota gate's punctuation.");
   public static final Setting TOPOLOGY_STATE_DIR =
       new Setting(
           "runex.topology.stateDir",
@@ -228,7 +235,14 @@ public final class Settings {
           Kind.DURATION,
           "100ms",
           1L,
-          "How often a worker commits its transaction (finished jobs' results and offsets).");
+          "The longest a finished job's result waits for the worker's commit (results, events and offsets in one transaction). Under load the worker commits once per interval; with nothing else at hand it commits sooner, see runex.worker.minCommitGap. The worker's producer lingers up to it (the commit flushes).");
+  public static final Setting WORKER_MIN_COMMIT_GAP =
+      new Setting(
+          "runex.worker.minCommitGap",
+          Kind.DURATION,
+          "10ms",
+          0L,
+          "A worker whose last poll found no new records and that has no job waiting to start commits its finished jobs' outputs at once instead of at the commit interval, but no sooner than this after its last commit (so a trickle of jobs does not become a commit per job). Equal to runex.worker.commitInterval: commit on the interval only.");
   public static final Setting WORKER_MAX_BUFFERED =
       new Setting(
           "runex.worker.maxBufferedRecords",
@@ -376,6 +390,7 @@ public final class Settings {
           TOPIC_CREATE,
           TOPOLOGY_APPLICATION_ID,
           TOPOLOGY_COMMIT_INTERVAL,
+          TOPOLOGY_STATUS_COMMIT_INTERVAL,
           TOPOLOGY_PUNCTUATE_INTERVAL,
           TOPOLOGY_STATE_DIR,
           TOPOLOGY_THREADS,
@@ -398,6 +413,7 @@ public final class Settings {
           WORKER_WORK_DIR,
           WORKER_KILL_GRACE,
           WORKER_COMMIT_INTERVAL,
+          WORKER_MIN_COMMIT_GAP,
           WORKER_MAX_BUFFERED,
           WORKER_MAX_UNCOMMITTED,
           WORKER_DRAIN_TIMEOUT,

@@ -250,27 +250,34 @@ public final class RunexTopology implements AutoCloseable {
   }
 
   /**
-   * Settings of the status application: the topology's, under application id {@code <id>-status}.
+   * Settings of the status application: the topology's, under application id {@code <id>-status}
+   * and with its own commit interval ({@code runex.topology.statusCommitInterval}): it is off the
+   * result path, so its commits need not be as frequent as the jobs' hops.
    */
   public static Properties statusProperties(RunexConfig cfg) {
-    Properties props = streamsProperties(cfg);
-    props.put(
-        StreamsConfig.APPLICATION_ID_CONFIG,
-        props.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-status");
-    return props;
+    return properties(
+        cfg,
+        cfg.string(Settings.TOPOLOGY_APPLICATION_ID) + "-status",
+        cfg.duration(Settings.TOPOLOGY_STATUS_COMMIT_INTERVAL));
   }
 
   /**
    * Kafka Streams settings from the runex config; {@code runex.kafka.streams.*} (and common) win.
    */
   public static Properties streamsProperties(RunexConfig cfg) {
+    return properties(
+        cfg,
+        cfg.string(Settings.TOPOLOGY_APPLICATION_ID),
+        cfg.duration(Settings.TOPOLOGY_COMMIT_INTERVAL));
+  }
+
+  private static Properties properties(RunexConfig cfg, String applicationId, Duration commit) {
+    long commitMs = commit.toMillis();
     Map<String, Object> base = new HashMap<>();
-    base.put(StreamsConfig.APPLICATION_ID_CONFIG, cfg.string(Settings.TOPOLOGY_APPLICATION_ID));
+    base.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     base.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers());
     base.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    base.put(
-        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
-        cfg.duration(Settings.TOPOLOGY_COMMIT_INTERVAL).toMillis());
+    base.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
     base.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(cfg));
     base.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, cfg.intValue(Settings.TOPOLOGY_THREADS));
     base.put(
@@ -297,17 +304,19 @@ public final class RunexTopology implements AutoCloseable {
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // the 5.0 default
     // Under exactly-once nothing is visible before the commit, and the commit flushes: lingering
     // up to the commit interval costs no latency and makes few large batches instead of many.
-    long commitMs = cfg.duration(Settings.TOPOLOGY_COMMIT_INTERVAL).toMillis();
     base.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), commitMs);
     base.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
     base.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
     // The queueing task reads two topics (validated, retry) whose relative order carries no
     // meaning; never hold a task back waiting to align their timestamps.
     base.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
-    // Wall-clock punctuators run between polls: an idle poll must not outlast the release interval.
+    // Wall-clock punctuators and the commit run between polls: an idle poll must outlast neither
+    // the release interval nor the commit interval, or it holds releases and finished work back.
     base.put(
         StreamsConfig.POLL_MS_CONFIG,
-        Math.min(100L, cfg.duration(Settings.TOPOLOGY_PUNCTUATE_INTERVAL).toMillis()));
+        Math.min(
+            100L,
+            Math.min(commitMs, cfg.duration(Settings.TOPOLOGY_PUNCTUATE_INTERVAL).toMillis())));
     Properties props = new Properties();
     props.putAll(cfg.kafka().streams(base));
     return props;

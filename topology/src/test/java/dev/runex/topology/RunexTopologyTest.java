@@ -54,6 +54,34 @@ class RunexTopologyTest {
   }
 
   @Test
+  void theStatusApplicationCommitsOnItsOwnIntervalAndPollsNoLongerThanEitherCommit() {
+    // given
+    RunexConfig cfg =
+        TestConfigs.config(
+            Map.of(
+                "runex.topology.applicationId", "my-topology",
+                "runex.topology.commitInterval", "20ms",
+                "runex.topology.statusCommitInterval", "300ms",
+                "runex.topology.punctuateInterval", "200ms"));
+
+    // when
+    Properties jobs = RunexTopology.streamsProperties(cfg);
+    Properties status = RunexTopology.statusProperties(cfg);
+
+    // then: the jobs' hops commit every 20 ms and poll no longer; the status application, off the
+    // result path, every 300 ms
+    assertThat(jobs)
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 20L)
+        .containsEntry(StreamsConfig.POLL_MS_CONFIG, 20L)
+        .containsEntry(StreamsConfig.producerPrefix("linger.ms"), 20L);
+    assertThat(status)
+        .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "my-topology-status")
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 300L)
+        .containsEntry(StreamsConfig.POLL_MS_CONFIG, 100L)
+        .containsEntry(StreamsConfig.producerPrefix("linger.ms"), 300L);
+  }
+
+  @Test
   void rawStreamsSettingsPassThroughLast() {
     // given
     RunexConfig cfg =

@@ -1,6 +1,7 @@
 package dev.runex.workers;
 
 import dev.runex.config.RunexConfig;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -17,6 +18,9 @@ import org.slf4j.LoggerFactory;
 final class WorkerClientConfigs {
   private static final Logger log = LoggerFactory.getLogger(WorkerClientConfigs.class);
 
+  /** The longest fetch wait: an idle consumer then asks the broker ~10 times a second. */
+  static final Duration FETCH_MAX_WAIT = Duration.ofMillis(100);
+
   private WorkerClientConfigs() {}
 
   static Map<String, Object> consumer(RunexConfig cfg, WorkerSettings s) {
@@ -27,6 +31,12 @@ final class WorkerClientConfigs {
     base.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) s.sessionTimeout().toMillis());
     // a new group must not skip jobs scheduled before its first worker started
     base.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // The broker holds a fetch with no data for up to this long, and a partition resumed after
+    // flow control paused it is fetched only with the next request: the default 500 ms held a
+    // resumed partition's jobs back by up to that much. No more than the commit interval.
+    base.put(
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+        (int) Math.min(FETCH_MAX_WAIT.toMillis(), s.commitInterval().toMillis()));
     Map<String, Object> merged = cfg.kafka().consumer(base);
     enforce(merged, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     enforce(merged, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -50,9 +50,10 @@ import org.slf4j.LoggerFactory;
  * producer: poll → admit records (skipping those the commit metadata says finished) → start jobs
  * whose key is free while handler threads are free and their declared memory fits the budget
  * ({@link JobAdmission}) → turn outcomes into records in the open transaction ({@link AttemptEnds})
- * → every commit interval, commit them with the consumed offsets → pause or resume fetching (also
- * while the worker is full, beyond a small buffer). Rebalances and failures go through {@link
- * WorkerTransactions}; what both act on is the {@link WorkerState}.
+ * → commit them with the consumed offsets every commit interval, or sooner when there is nothing
+ * else at hand ({@link CommitPolicy}) → pause or resume fetching (also while the worker is full,
+ * beyond a small buffer). Rebalances and failures go through {@link WorkerTransactions}; what both
+ * act on is the {@link WorkerState}.
  *
  * <p>Priorities: the loop consumes the pool's three scheduled topics. Among the jobs whose key is
  * free, a higher-priority one always starts first ({@link KeyedDispatcher} ranks), and while the
@@ -108,6 +109,9 @@ final class WorkerLoop implements Runnable {
   private final WorkerControl control;
   private final Completions completions;
   private volatile int buffered;
+
+  /** Whether the last poll returned no record: the consumer had nothing more fetched. */
+  private boolean lastPollEmpty;
 
   WorkerLoop(WorkerSettings settings, RunexConfig cfg, WorkerParts parts, Clock clock) {
     this.cfg = cfg;
@@ -256,6 +260,7 @@ final class WorkerLoop implements Runnable {
       return;
     }
     ConsumerRecords<String, byte[]> records = state.consumer().poll(pollTimeout());
+    lastPollEmpty = records.isEmpty();
     try {
       admit(records);
       control.apply();
@@ -268,13 +273,26 @@ final class WorkerLoop implements Runnable {
         completions.handleAll();
         startJobs();
       }
-      transactions.commitIfDue();
+      transactions.commitIfDue(nothingAtHand());
     } catch (RegistryUnavailableException | SerializationException e) {
       transactions.recover("schema registry unavailable", e);
     } catch (ProducerLostException e) {
       transactions.producerLost(e);
     }
     applyFlowControl();
+  }
+
+  /**
+   * Nothing the loop could add to the open transaction right now: the last poll found no new
+   * records, none waits to start and no finished job's outcome waits to be handled. Jobs may still
+   * run; their outcomes go into a later commit. Then pending outputs commit without waiting for the
+   * interval ({@link CommitPolicy}).
+   */
+  private boolean nothingAtHand() {
+    return lastPollEmpty
+        && state.dispatcher().queued() == 0
+        && !state.admission().waitingForMemory()
+        && !state.inFlight().hasCompletions();
   }
 
   /**
@@ -295,13 +313,14 @@ final class WorkerLoop implements Runnable {
         || state.admission().waitingForMemory()) {
       return BUSY_POLL;
     }
-    return idlePoll(transactions.untilCommitDue());
+    return idlePoll(transactions.untilCommitDue(true));
   }
 
   /**
-   * An idle poll ends when the next commit is due: finished jobs' results are invisible until then,
-   * and a poll of the full {@link #MAX_IDLE_POLL} after it is due held them back by up to that much
-   * (bench at 2,000 jobs/s: p50 284 -> 236 ms, p99 ~365 -> ~333 ms).
+   * An idle poll ends when the next commit is due (with outputs pending, once the minimum gap since
+   * the last commit has passed): finished jobs' results are invisible until then, and a poll of the
+   * full {@link #MAX_IDLE_POLL} after it is due held them back by up to that much (bench at 2,000
+   * jobs/s: p50 284 -> 236 ms, p99 ~365 -> ~333 ms).
    */
   static Duration idlePoll(Duration untilCommitDue) {
     return untilCommitDue.compareTo(MAX_IDLE_POLL) < 0 ? untilCommitDue : MAX_IDLE_POLL;

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
  * @param transactionalId {@code <prefix>worker.<pool>.<workerId>}
  * @param maxUncommitted the per-partition window, capped at {@link #MAX_UNCOMMITTED_CAP}
  * @param memoryBudget bytes the running jobs may declare in total (0: no budget)
+ * @param minCommitGap see {@link CommitPolicy}
  */
 record WorkerSettings(
     String pool,
@@ -26,6 +27,7 @@ record WorkerSettings(
     String transactionalId,
     int concurrency,
     Duration commitInterval,
+    Duration minCommitGap,
     int maxBuffered,
     int maxUncommitted,
     Duration drainTimeout,
@@ -70,12 +72,18 @@ record WorkerSettings(
         groupId + "." + workerId,
         cfg.intValue(Settings.WORKER_CONCURRENCY),
         cfg.duration(Settings.WORKER_COMMIT_INTERVAL),
+        cfg.duration(Settings.WORKER_MIN_COMMIT_GAP),
         cfg.intValue(Settings.WORKER_MAX_BUFFERED),
         maxUncommitted,
         cfg.duration(Settings.WORKER_DRAIN_TIMEOUT),
         cfg.duration(Settings.WORKER_TRANSACTION_TIMEOUT),
         cfg.duration(Settings.WORKER_SESSION_TIMEOUT),
         cfg.bytes(Settings.WORKER_MEMORY_BUDGET));
+  }
+
+  /** When the worker commits: {@code runex.worker.commitInterval} and {@code minCommitGap}. */
+  CommitPolicy commitPolicy() {
+    return new CommitPolicy(commitInterval, minCommitGap);
   }
 
   /** Host name (the pod name on Kubernetes) and process id: unique, but new after every restart. */

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * the world changes.
  *
  * <ul>
- *   <li>Commit: everything produced since the last commit plus, per partition, the lowest
- *       unfinished offset with the finished offsets above it in the metadata, in one transaction.
+ *   <li>Commit ({@link CommitPolicy}: every interval, or sooner once the loop has nothing at hand):
+ *       everything produced since the last commit plus, per partition, the lowest unfinished offset
+ *       with the finished offsets above it in the metadata, in one transaction.
  *   <li>Revoked partitions (and shutdown): stop starting jobs, let running ones finish for up to
  *       the drain timeout, commit, forget the partitions; jobs still running are abandoned and
  *       rerun wherever the partition goes.
@@ -61,6 +62,7 @@ final class WorkerTransactions {
   private final WorkerState state;
   private final Completions completions;
   private final String workerId;
+  private final CommitPolicy policy;
   private Instant lastCommit;
   private Instant fetchResumesAt = Instant.MIN;
   private boolean closing;
@@ -80,6 +82,7 @@ final class WorkerTransactions {
     this.completions = completions;
     this.recovery = new ProducerRecovery(state);
     this.workerId = state.settings().workerId();
+    this.policy = state.settings().commitPolicy();
     this.lastCommit = state.clock().instant();
   }
 
@@ -149,22 +152,30 @@ final class WorkerTransactions {
     }
   }
 
-  /** How long until {@link #commitIfDue} commits (zero when it is due now). */
-  Duration untilCommitDue() {
-    Duration left =
-        state
-            .settings()
-            .commitInterval()
-            .minus(Duration.between(lastCommit, state.clock().instant()));
-    return left.isNegative() ? Duration.ZERO : left;
+  /**
+   * How long until {@link #commitIfDue} commits if nothing changes (zero when it is due now), given
+   * whether the loop has nothing at hand ({@link CommitPolicy}).
+   */
+  Duration untilCommitDue(boolean idle) {
+    return policy.untilDue(sinceLastCommit(), work(idle));
   }
 
-  void commitIfDue() {
-    Duration since = Duration.between(lastCommit, state.clock().instant());
-    if (state.tx().sendFailure() != null
-        || since.compareTo(state.settings().commitInterval()) >= 0) {
+  /**
+   * Commits when the {@link CommitPolicy} says so: on the interval, or sooner when outputs are
+   * pending and the loop is {@code idle}; at once after a failed send (to abort and rewind).
+   */
+  void commitIfDue(boolean idle) {
+    if (state.tx().sendFailure() != null || policy.due(sinceLastCommit(), work(idle))) {
       commitNow();
     }
+  }
+
+  private CommitPolicy.Work work(boolean idle) {
+    return new CommitPolicy.Work(state.tx().isOpen(), idle);
+  }
+
+  private Duration sinceLastCommit() {
+    return Duration.between(lastCommit, state.clock().instant());
   }
 
   void commitNow() {
@@ -433,7 +444,7 @@ final class WorkerTransactions {
       }
       completions.awaitOne(Math.min(leftMs, state.settings().commitInterval().toMillis()));
       completions.handleAll();
-      commitIfDue();
+      commitIfDue(false); // on the interval: the drain commits once more when it is over
     }
   }
 

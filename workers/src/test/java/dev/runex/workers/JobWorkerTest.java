@@ -19,11 +19,13 @@ import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.JobHandler;
 import dev.runex.workers.internal.offsets.CompletedOffsetsCodec;
 import dev.runex.workers.internal.output.FatalTransactionException;
+import dev.runex.workers.testing.HandClock;
 import dev.runex.workers.testing.TestConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -105,6 +107,26 @@ class JobWorkerTest {
                 .count())
         .isEqualTo(30);
     assertThat(meters.get("runex.worker.commit").timer().count()).isPositive();
+  }
+
+  @Test
+  void aJobFinishedWithNothingElseAtHandCommitsAfterTheMinimumGapNotTheInterval() {
+    // given: commits every hour at the latest, at least 10 ms apart, and a clock standing still
+    cfg = config(Map.of("runex.worker.commitInterval", "1h", "runex.worker.minCommitGap", "10ms"));
+    HandClock clock = new HandClock(Instant.parse("2026-11-26T05:00:00Z"));
+    startWorker(clock);
+
+    // when: one job runs while nothing else is fetched
+    kafka.append(0, job("alone", "echo", Map.of()));
+
+    // then: its result waits in the open transaction while the gap has not passed
+    await().atMost(WAIT).until(() -> uncommittedResults() == 1);
+    assertThat(committedResultIds()).isEmpty();
+
+    // and commits once it has, an hour before the interval
+    clock.advance(Duration.ofMillis(10));
+    await().atMost(WAIT).until(() -> committedResultIds().contains("alone"));
+    assertThat(committedOffset(0)).isEqualTo(1);
   }
 
   @Test
@@ -281,7 +303,7 @@ class JobWorkerTest {
 
   @Test
   void lostPartitionAbortsTheTransactionAndOnlyTheKeptPartitionsJobsAreRedone() {
-    cfg = config(Map.of("runex.worker.commitInterval", "1h"));
+    cfg = config(Map.of("runex.worker.commitInterval", "1h", "runex.worker.minCommitGap", "1h"));
     startWorker();
     for (int i = 0; i < 6; i++) {
       kafka.append(i % 2, job("j" + i, "echo", Map.of()));

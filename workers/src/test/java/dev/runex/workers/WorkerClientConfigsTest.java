@@ -27,6 +27,17 @@ class WorkerClientConfigsTest {
   }
 
   @Test
+  void theBrokerHoldsAnEmptyFetchNoLongerThanTheCommitIntervalAndAt100MsAtMost() {
+    RunexConfig quick = settings(Map.of("runex.worker.commitInterval", "30ms"));
+    RunexConfig slow = settings(Map.of("runex.worker.commitInterval", "1s"));
+
+    assertThat(WorkerClientConfigs.consumer(quick, WorkerSettings.from(quick)))
+        .containsEntry("fetch.max.wait.ms", 30);
+    assertThat(WorkerClientConfigs.consumer(slow, WorkerSettings.from(slow)))
+        .containsEntry("fetch.max.wait.ms", 100);
+  }
+
+  @Test
   void explicitWorkerIdIsTheStaticGroupInstanceIdAndTransactionalIdSuffix() {
     RunexConfig cfg = settings(Map.of("runex.worker.id", "worker-a"));
     WorkerSettings s = WorkerSettings.from(cfg);

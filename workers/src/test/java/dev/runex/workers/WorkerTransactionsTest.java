@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,17 +103,40 @@ class WorkerTransactionsTest {
   @Test
   void aCommitIsDueEachCommitInterval() {
     // given
-    assertThat(transactions.untilCommitDue()).isEqualTo(Duration.ofMillis(100));
+    assertThat(transactions.untilCommitDue(false)).isEqualTo(Duration.ofMillis(100));
 
     // when
     clock.advance(Duration.ofMillis(130));
-    Duration overdue = transactions.untilCommitDue();
-    transactions.commitIfDue();
+    Duration overdue = transactions.untilCommitDue(false);
+    transactions.commitIfDue(false);
 
     // then: nothing was pending, so no transaction; the next commit is a whole interval away
     assertThat(overdue).isZero();
-    assertThat(transactions.untilCommitDue()).isEqualTo(Duration.ofMillis(100));
+    assertThat(transactions.untilCommitDue(false)).isEqualTo(Duration.ofMillis(100));
     assertThat(kafka.producer.history()).isEmpty();
+  }
+
+  @Test
+  void anIdleLoopCommitsPendingOutputsAfterTheMinimumGapNotTheInterval() {
+    // given: a finished job's output in the open transaction (default gap: 10 ms)
+    state.tx().send(new ProducerRecord<>("runex.results", new byte[] {1}, new byte[] {2}));
+
+    // when: 4 ms after the last commit, the loop has nothing at hand
+    clock.advance(Duration.ofMillis(4));
+    transactions.commitIfDue(true);
+
+    // then: the gap holds it back for 6 ms more, not for the interval's 96
+    assertThat(kafka.producer.history()).isEmpty();
+    assertThat(transactions.untilCommitDue(true)).isEqualTo(Duration.ofMillis(6));
+    assertThat(transactions.untilCommitDue(false)).isEqualTo(Duration.ofMillis(96));
+
+    // and once the gap has passed it commits, while a busy loop would still wait
+    clock.advance(Duration.ofMillis(6));
+    transactions.commitIfDue(false);
+    assertThat(kafka.producer.history()).isEmpty();
+    transactions.commitIfDue(true);
+    assertThat(kafka.producer.history()).hasSize(1);
+    assertThat(state.tx().isOpen()).isFalse();
   }
 
   @Test

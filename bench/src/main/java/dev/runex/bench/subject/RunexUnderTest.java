@@ -80,13 +80,7 @@ public final class RunexUnderTest implements SystemUnderTest {
                     registryUrl,
                     prefix,
                     stateDir,
-                    Map.of(
-                        Settings.TOPIC_PARTITIONS.key(),
-                        Integer.toString(params.partitions()),
-                        Settings.TOPOLOGY_COMMIT_INTERVAL.key(),
-                        params.commitInterval().toMillis() + "ms",
-                        Settings.WORKER_COMMIT_INTERVAL.key(),
-                        params.commitInterval().toMillis() + "ms"))
+                    Map.of(Settings.TOPIC_PARTITIONS.key(), Integer.toString(params.partitions())))
                 .with(Settings.TOPOLOGY_STATUS_ENABLED, Boolean.toString(status)),
             params.quotaMaxInFlight()));
   }
@@ -127,7 +121,9 @@ public final class RunexUnderTest implements SystemUnderTest {
     values.put(Settings.TOPOLOGY_STATE_DIR.key(), stateDir.toString());
     values.put(Settings.WORKER_ID.key(), prefix + "worker");
     values.put(Settings.METRICS_PORT.key(), "-1");
-    return ConfigLoader.load(null, Map.of(), values);
+    // runex's own defaults, and RUNEX_* environment variables (RUNEX_TOPOLOGY_COMMIT_INTERVAL=...)
+    // to measure others
+    return ConfigLoader.load(null, System.getenv(), values);
   }
 
   private static RunexConfig withQuota(RunexConfig cfg, int quotaMaxInFlight) {
@@ -212,6 +208,11 @@ public final class RunexUnderTest implements SystemUnderTest {
 
   @Override
   public void close() {
+    try {
+      log.info("runex timings: {}", RunexTimings.summary(meters));
+    } catch (RuntimeException e) {
+      log.debug("runex timings not available: {}", e.toString());
+    }
     try {
       if (worker != null) {
         // A worker that stopped by itself explains missing results better than the timeout does.
