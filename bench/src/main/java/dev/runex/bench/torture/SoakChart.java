@@ -42,7 +42,12 @@ final class SoakChart {
         List.of(
             chart(
                 title + "\nmemory (MB)",
-                panel(series, g -> g.equals("rss_mb") || g.equals("heap_after_gc_mb"))),
+                panel(
+                    series,
+                    g ->
+                        g.equals("rss_mb")
+                            || g.equals("rss_outside_heap_mb")
+                            || g.equals("heap_after_gc_mb"))),
             chart("threads, open fds", panel(series, g -> g.equals("threads") || g.equals("fds"))),
             chart("state dir (MB)", panel(series, g -> g.equals("state_dir_mb"))),
             chart(

@@ -66,6 +66,21 @@ final class SoakReadings {
     return out;
   }
 
+  /**
+   * The committed heap (the size in parentheses) after the last collection pause of {@code
+   * -Xlog:gc} lines, in bytes: {@code 50M->20M(256M)} gives 256 MiB; null when there is none.
+   */
+  static Long committedHeap(String gcLog) {
+    Long last = null;
+    for (String line : gcLog.split("\n")) {
+      Matcher m = GC_PAUSE.matcher(line);
+      if (m.find()) {
+        last = bytes(Long.parseLong(m.group(5)), m.group(6));
+      }
+    }
+    return last;
+  }
+
   private static long bytes(long n, String unit) {
     return switch (unit) {
       case "K" -> n << 10;

@@ -236,7 +236,7 @@ public final class SoakRun implements Callable<Integer> {
 
   static Kind kindOf(String group) {
     return switch (group) {
-      case "rss_mb" -> Kind.RSS_MB;
+      case "rss_mb", "rss_outside_heap_mb" -> Kind.RSS_MB;
       case "heap_after_gc_mb" -> Kind.HEAP_MB;
       case "threads" -> Kind.THREADS;
       case "fds" -> Kind.FDS;

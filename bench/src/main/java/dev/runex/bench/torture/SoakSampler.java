@@ -57,6 +57,8 @@ final class SoakSampler implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Map<Long, Long> gcLogOffsets = new HashMap<>();
   private final Map<Long, Double> lastHeap = new HashMap<>();
+  private final Map<Long, Double> lastCommitted = new HashMap<>();
+  private final Map<Long, Double> rssMb = new HashMap<>();
   private final Set<String> liveControlKeys = new HashSet<>();
   private KafkaConsumer<String, ControlCommand> control;
   private KafkaConsumer<byte[], byte[]> changelogs;
@@ -96,6 +98,7 @@ final class SoakSampler implements AutoCloseable {
         () -> {
           var s = SoakReadings.procStatus(Files.readString(Path.of("/proc", "" + pid, "status")));
           v.put("rss_mb/" + name, s.rssKb() / 1024.0);
+          rssMb.put(pid, s.rssKb() / 1024.0);
           v.put("threads/" + name, (double) s.threads());
           try (Stream<Path> fds = Files.list(Path.of("/proc", "" + pid, "fd"))) {
             v.put("fds/" + name, (double) fds.count());
@@ -108,6 +111,12 @@ final class SoakSampler implements AutoCloseable {
           Double heap = heapAfterGc(pid);
           if (heap != null) {
             v.put("heap_after_gc_mb/" + name, heap);
+          }
+          Double committed = lastCommitted.get(pid);
+          Double rss = rssMb.get(pid);
+          if (committed != null && rss != null) {
+            // what the heap's own growth cannot explain: native memory (RocksDB, buffers, threads)
+            v.put("rss_outside_heap_mb/" + name, rss - committed);
           }
         });
   }
@@ -142,6 +151,10 @@ final class SoakSampler implements AutoCloseable {
         .mapToLong(Long::longValue)
         .min()
         .ifPresent(min -> lastHeap.put(pid, min / (1024.0 * 1024)));
+    Long committed = SoakReadings.committedHeap(text);
+    if (committed != null) {
+      lastCommitted.put(pid, committed / (1024.0 * 1024));
+    }
     return lastHeap.get(pid);
   }
 

@@ -45,6 +45,8 @@ class SoakTest {
             + "[9.000s] GC(2) Pause Full (System.gc()) 1G->512K(1G) 80.0ms\n";
 
     assertThat(SoakReadings.heapAfterGc(log)).containsExactly(3L << 20, 38L << 20, 512L << 10);
+    assertThat(SoakReadings.committedHeap(log)).isEqualTo(1L << 30);
+    assertThat(SoakReadings.committedHeap("[0.012s] Using G1\n")).isNull();
   }
 
   @Test
