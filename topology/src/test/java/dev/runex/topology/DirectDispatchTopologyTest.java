@@ -102,6 +102,7 @@ class DirectDispatchTopologyTest {
     // given: a job scheduled on the direct path
     start(new TopologyHarness(stateDir));
     submit("same-1", "{" + ECHO + "}", TRACE);
+    assertThat(validated.isEmpty()).isTrue();
     TestRecord<String, Job> direct = scheduled.readRecord();
     JobEvent directEvent = last(events.readValuesToList());
 
