@@ -23,6 +23,7 @@ import dev.runex.topology.monitoring.TaskSizeGauge;
 import dev.runex.topology.monitoring.TopologyHealth;
 import dev.runex.topology.queueing.DelayIndex;
 import dev.runex.topology.queueing.DelayedBacklogs;
+import dev.runex.topology.queueing.DirectDispatch;
 import dev.runex.topology.queueing.QueueingSubtopology;
 import dev.runex.topology.quota.QuotaGate;
 import dev.runex.topology.quota.QuotaSubtopology;
@@ -61,18 +62,35 @@ import org.slf4j.LoggerFactory;
  * The runex topology: one Kafka Streams application, {@code processing.guarantee=exactly_once_v2}.
  *
  * <p>Intake ({@link IntakeProcessor}, wired by {@link IntakeSubtopology}): reads {@code intake}
- * (raw key and value bytes); writes {@code validated} (key job id, {@code Job}), and for refused
- * input {@code results} (key job id, REJECTED {@code JobResult}) and {@code dead-letter} (key: the
- * original record key bytes, {@code DeadLetter}); lifecycle events go to {@code events} (key job
- * id). Jobs with an idempotency key pass through the dedupe stage ({@link IdempotencyGate}) on
- * their way to {@code validated}, re-keyed by tenant + idempotency key through a repartition topic.
+ * (raw key and value bytes); for refused input writes {@code results} (key job id, REJECTED {@code
+ * JobResult}) and {@code dead-letter} (key: the original record key bytes, {@code DeadLetter});
+ * lifecycle events go to {@code events} (key job id). A valid job takes the fewest hops it needs:
+ *
+ * <ul>
+ *   <li>due now, without quota or idempotency key (most jobs): straight to {@code scheduled.<pool>}
+ *       in intake's own transaction ({@link DirectDispatch}), through the same cancel check, expiry
+ *       check and {@link PoolDispatcher} as the queueing stage's path, with the same events; one
+ *       exactly-once hop from intake to the pool, one decode;
+ *   <li>delayed, or gated by a quota: to {@code validated} (key job id, {@code Job}), for the delay
+ *       index, whose store lives in the queueing sub-topology's task (which also takes retries), or
+ *       for the quota route there, which sends it on through {@code admission} (key tenant) to the
+ *       task holding its tenant's quota state;
+ *   <li>with an idempotency key: through the dedupe stage ({@link IdempotencyGate}), re-keyed by
+ *       tenant + idempotency key through a repartition topic so that every submission with one key
+ *       meets in one task, then to {@code validated}.
+ * </ul>
  *
  * <p>Queueing and scheduling ({@link DelayIndex}, {@link PoolDispatcher}, wired by {@link
  * QueueingSubtopology}): reads {@code validated} and {@code retry} (key job id, {@code Job}); holds
  * not-yet-due jobs in the changelogged {@code delay-index} store; writes due jobs to {@code
  * scheduled.<pool>} keyed by the job's partition key (same key → same partition → in order), events
- * to {@code events}. Jobs cancelled through {@code control} (global store {@link ControlStore})
- * while they wait here get a CANCELLED result on {@code results} instead of being scheduled.
+ * to {@code events}. Jobs cancelled through {@code control} (global store {@link ControlStore},
+ * readable from every task) before they are scheduled get a CANCELLED result on {@code results}
+ * instead: checked on arrival here, on intake's direct path, and in the quota gate.
+ *
+ * <p>{@code scheduled.<pool>} thus has three writers, all in this application and all keyed by
+ * partition key: intake's task, the queueing task and the quota gate's task. No stage reads it
+ * back, so nothing needs it co-partitioned with {@code intake}.
  *
  * <p>Quotas ({@link QuotaGate}, wired by {@link QuotaSubtopology}): due jobs of tenants with quotas
  * go through {@code admission} (key tenant) to the quota gate, which admits them to their pools
@@ -94,6 +112,11 @@ import org.slf4j.LoggerFactory;
  * <p>Schedules ({@link ScheduleFirer}, wired by {@link SchedulesSubtopology}): reads {@code
  * schedules} and the finished runs of {@code feedback}, keeps each schedule's firing state in
  * changelogged stores, and submits each firing to {@code intake} as a job with a deterministic id.
+ *
+ * <p>Upgrading from a version that sent every job through {@code validated}: nothing to drain or
+ * delete. The direct path adds processors and sinks inside intake's sub-topology (no store, no
+ * internal topic; sub-topology numbers unchanged), and the queueing stage still reads {@code
+ * validated}, so jobs an old instance wrote there are scheduled as before. See docs/topics.md.
  *
  * <p>Upgrading from a version with {@code admission-releases} (NUL-joined text quota releases) and
  * a schedules stage that read {@code results}: that topic and the {@code
@@ -228,6 +251,7 @@ public final class RunexTopology implements AutoCloseable {
         counters,
         FeedbackSubtopology.add(builder, topics, QuotaSubtopology.GATE));
     Topology topology = builder.build();
+    IntakeSubtopology.addDirectDispatch(topology, cfg, topics, counters, instanceId);
     QueueingSubtopology.add(
         topology,
         cfg,

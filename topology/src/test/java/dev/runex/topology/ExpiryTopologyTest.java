@@ -145,7 +145,7 @@ class ExpiryTopologyTest {
         ("{\"type\":\"echo\",\"tenant\":\"demo\",\"expiresAt\":\"" + expiresAt + "\"}").getBytes());
 
     // then
-    assertThat(h.output(h.topics.validated()).readValue().getExpiresAt()).isEqualTo(expiresAt);
+    assertThat(scheduled.readValue().getExpiresAt()).isEqualTo(expiresAt);
   }
 
   private static Job.Builder job(String id, String type, long dueAt, Long expiresAt) {

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.runex.schemas.DeadLetter;
-import dev.runex.schemas.Job;
+import dev.runex.schemas.JobEvent;
+import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.lifecycle.Lifecycle;
@@ -35,7 +36,8 @@ import org.apache.kafka.streams.test.TestRecord;
  * Intake fuzzing through the real topology ({@link RunexTopology#build} under a TopologyTestDriver
  * with the real exactly-once settings): streams of good and bad records, mixed, go in one driver,
  * record after record. Each must leave the processor without an exception (which would kill a
- * stream thread) and with exactly one outcome: a validated job, or a REJECTED result with a
+ * stream thread) and with exactly one outcome: a valid job (its VALIDATED event: the job then goes
+ * on to {@code validated} or, due now, straight to its pool), or a REJECTED result with a
  * documented reason code (when the record names a job) plus a dead letter carrying the original
  * bytes. Good records keep becoming jobs whatever came before them.
  */
@@ -47,7 +49,7 @@ class IntakeProcessorPropertyTest {
   private static Path stateDir;
   private static TopologyHarness h;
   private static TestInputTopic<byte[], byte[]> intake;
-  private static TestOutputTopic<String, Job> validated;
+  private static TestOutputTopic<String, JobEvent> events;
   private static TestOutputTopic<String, JobResult> results;
   private static TestOutputTopic<byte[], DeadLetter> deadLetters;
 
@@ -56,7 +58,7 @@ class IntakeProcessorPropertyTest {
     stateDir = Files.createTempDirectory("runex-intake-fuzz");
     h = new TopologyHarness(stateDir, Map.of(), REGISTRY);
     intake = h.input(h.topics.intake());
-    validated = h.output(h.topics.validated());
+    events = h.output(h.topics.events());
     results = h.output(h.topics.results());
     deadLetters = h.output(h.topics.deadLetter());
   }
@@ -82,7 +84,10 @@ class IntakeProcessorPropertyTest {
           .as(c.toString())
           .doesNotThrowAnyException();
 
-      List<Job> jobs = validated.readValuesToList();
+      List<JobEvent> jobs =
+          events.readValuesToList().stream()
+              .filter(e -> e.getKind() == JobEventKind.VALIDATED)
+              .toList();
       List<JobResult> rejected =
           results.readValuesToList().stream()
               .filter(r -> r.getStatus() == JobStatus.REJECTED)

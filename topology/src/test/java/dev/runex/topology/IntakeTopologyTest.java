@@ -40,6 +40,7 @@ class IntakeTopologyTest {
   private TopologyHarness h;
   private TestInputTopic<byte[], byte[]> intake;
   private TestOutputTopic<String, Job> validated;
+  private TestOutputTopic<String, Job> scheduled;
   private TestOutputTopic<String, JobResult> results;
   private TestOutputTopic<byte[], DeadLetter> deadLetters;
   private TestOutputTopic<String, JobEvent> events;
@@ -49,6 +50,7 @@ class IntakeTopologyTest {
     h = new TopologyHarness(stateDir);
     intake = h.input(h.topics.intake());
     validated = h.output(h.topics.validated());
+    scheduled = h.output(h.topics.scheduled("default"));
     results = h.output(h.topics.results());
     deadLetters = h.output(h.topics.deadLetter());
     events = h.output(h.topics.events());
@@ -60,21 +62,22 @@ class IntakeTopologyTest {
   }
 
   @Test
-  void validJsonRequestBecomesValidatedJobKeyedByJobIdWithEvents() {
+  void validJsonRequestBecomesJobKeyedByPartitionKeyOnItsPoolWithEvents() {
     // given
     Instant submitted = Instant.ofEpochMilli(h.now() - 1_000);
 
     // when
     intake.pipeInput(new TestRecord<>(utf8("job-1"), utf8(VALID_ECHO), submitted));
 
-    // then
-    TestRecord<String, Job> out = validated.readRecord();
+    // then: due now, it goes straight to its pool (key: partition key, by default the job id)
+    assertThat(validated.isEmpty()).isTrue();
+    TestRecord<String, Job> out = scheduled.readRecord();
     assertThat(out.key()).isEqualTo("job-1");
     assertThat(out.value().getId()).isEqualTo("job-1");
     assertThat(out.value().getPool()).isEqualTo("default");
     assertThat(out.value().getSubmittedAt()).isEqualTo(submitted);
     assertThat(out.value().getParams()).containsEntry("message", "hi");
-    assertThat(validated.isEmpty()).isTrue();
+    assertThat(scheduled.isEmpty()).isTrue();
     assertThat(kinds(intakeEvents()))
         .containsExactly(JobEventKind.RECEIVED, JobEventKind.VALIDATED);
     assertThat(results.isEmpty()).isTrue();
@@ -84,7 +87,7 @@ class IntakeTopologyTest {
   }
 
   @Test
-  void validAvroRequestBecomesValidatedJob() {
+  void validAvroRequestBecomesJob() {
     // given
     JobRequest request =
         JobRequest.newBuilder().setId("avro-1").setType("echo").setTenant("demo").build();
@@ -96,7 +99,7 @@ class IntakeTopologyTest {
     intake.pipeInput(utf8("ignored-key"), bytes);
 
     // then
-    assertThat(validated.readRecord().key()).isEqualTo("avro-1");
+    assertThat(scheduled.readRecord().value().getId()).isEqualTo("avro-1");
     assertThat(h.counter(RunexMeters.INTAKE_RECEIVED.meterName(), "format", "avro")).isEqualTo(1.0);
   }
 
@@ -200,7 +203,7 @@ class IntakeTopologyTest {
     intake.pipeInput(utf8("good-1"), utf8(VALID_ECHO));
 
     // then
-    assertThat(validated.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("good-1");
+    assertThat(scheduled.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("good-1");
     assertThat(deadLetters.readValuesToList())
         .extracting(d -> d.getReason().getCode())
         .containsExactly("UNKNOWN_SCHEMA_ID", "MALFORMED_JSON", "BAD_FIELD");

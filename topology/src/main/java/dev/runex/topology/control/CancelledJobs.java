@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>"New" is remembered in memory only: after a restart every cancel is new once, which costs one
  * pass over the delay index and is otherwise harmless (a cancel for a job that is not there does
- * nothing). One instance per delay-index task; stream-thread only.
+ * nothing). One instance per task that reads it (delay index, quota gate, intake's {@link
+ * CancelCheck}); stream-thread only.
  */
 public final class CancelledJobs {
   private static final Logger log = LoggerFactory.getLogger(CancelledJobs.class);

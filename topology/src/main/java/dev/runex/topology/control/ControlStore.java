@@ -15,9 +15,10 @@ import org.apache.kafka.streams.state.Stores;
  * every command, key: target such as {@code job:<id>}, value: the latest {@link ControlCommand}).
  *
  * <p>Why global: commands are keyed by target, not by job id, so they are not co-partitioned with
- * {@code validated} and {@code retry}; a cancel must reach whichever task holds the job. The topic
- * itself is the store's changelog (no extra topic), so the store survives restarts by re-reading
- * it. Tombstones delete the target's entry.
+ * {@code intake}, {@code validated}, {@code retry} or {@code admission}; a cancel must reach
+ * whichever task holds the job (intake's direct dispatch, the delay index, the quota gate). The
+ * topic itself is the store's changelog (no extra topic), so the store survives restarts by
+ * re-reading it. Tombstones delete the target's entry.
  */
 public final class ControlStore {
   public static final String NAME = "control-commands";

@@ -16,7 +16,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * Scheduling stage: hands a due job to its pool.
  *
  * <ul>
- *   <li>input: due jobs from the delay index (key job id);
+ *   <li>input: due jobs from the expiry check of intake's direct path, the delay index's or the
+ *       quota gate's (key job id);
  *   <li>output: the {@link DispatchNames#scheduledSink()} → {@code scheduled.<pool>} (via {@link
  *       PoolTopicExtractor}), record key = the job's partition key, so jobs sharing a key land in
  *       one partition, in order; header {@code traceparent} = the job's, when it was submitted with

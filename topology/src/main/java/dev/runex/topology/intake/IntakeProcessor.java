@@ -15,6 +15,7 @@ import dev.runex.topology.intake.IntakeRejections.Source;
 import dev.runex.topology.intake.dedupe.IdempotencyGate;
 import dev.runex.topology.intake.dedupe.IdempotencyKey;
 import dev.runex.topology.monitoring.StageCounters;
+import dev.runex.topology.queueing.DirectDispatch;
 import dev.runex.topology.validation.JobIds;
 import dev.runex.topology.validation.JobValidator;
 import dev.runex.topology.validation.Validation;
@@ -32,11 +33,16 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>input: {@code intake} (raw key bytes, raw value bytes);
- *   <li>valid → {@link Outputs#validated()} ({@code validated}, key job id, {@code Job}) plus
- *       events RECEIVED and VALIDATED on {@link Outputs#events()} (key job id); a valid job with an
- *       {@code idempotencyKey} goes to {@link Outputs#dedupe()} instead, keyed by {@link
+ *   <li>valid → events RECEIVED and VALIDATED on {@link Outputs#events()} (key job id), then the
+ *       job (key job id, {@code Job}) to {@link Outputs#direct()} when {@link DirectDispatch} says
+ *       the queueing task has nothing to do for it (due now, no quota: the cancel check, expiry
+ *       check and pool dispatcher follow in this task, so it reaches {@code scheduled.<pool>} in
+ *       this transaction), or else to {@link Outputs#validated()} ({@code validated}, for the delay
+ *       index or the quota gate);
+ *   <li>valid with an {@code idempotencyKey} → {@link Outputs#dedupe()} instead, keyed by {@link
  *       IdempotencyKey#encoded()}, so that every submission with that key meets in one task of the
- *       dedupe stage ({@link IdempotencyGate}, which emits its events);
+ *       dedupe stage ({@link IdempotencyGate}, which emits its events and writes {@code
+ *       validated});
  *   <li>invalid → a REJECTED {@code JobResult} on {@link Outputs#results()} (key job id), a {@code
  *       DeadLetter} on {@link Outputs#deadLetters()} keyed by the ORIGINAL key bytes and carrying
  *       the original value, and events RECEIVED, REJECTED, DEAD_LETTERED;
@@ -51,12 +57,22 @@ import org.slf4j.LoggerFactory;
 public final class IntakeProcessor implements Processor<byte[], byte[], Object, Object> {
   private static final Logger log = LoggerFactory.getLogger(IntakeProcessor.class);
 
-  /** The nodes intake forwards to, named by its sub-topology. */
+  /**
+   * The nodes intake forwards to, named by its sub-topology.
+   *
+   * @param direct due jobs without quota or idempotency key: the first step of the direct dispatch
+   */
   public record Outputs(
-      String validated, String results, String deadLetters, String events, String dedupe) {}
+      String validated,
+      String results,
+      String deadLetters,
+      String events,
+      String dedupe,
+      String direct) {}
 
   private final IntakeDecoder decoder;
   private final JobValidator validator;
+  private final DirectDispatch direct;
   private final StageCounters counters;
   private final String instanceId;
   private final String intakeTopic;
@@ -66,12 +82,14 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
   public IntakeProcessor(
       IntakeDecoder decoder,
       JobValidator validator,
+      DirectDispatch direct,
       StageCounters counters,
       String instanceId,
       String intakeTopic,
       Outputs out) {
     this.decoder = decoder;
     this.validator = validator;
+    this.direct = direct;
     this.counters = counters;
     this.instanceId = instanceId;
     this.intakeTopic = intakeTopic;
@@ -130,7 +148,8 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
     event(
         record,
         Lifecycle.event(job, JobEventKind.VALIDATED, Lifecycle.VALIDATION, instanceId, null, now));
-    context.forward(new Record<>(job.getId(), job, record.timestamp()), out.validated());
+    String next = direct.applies(job, now) ? out.direct() : out.validated();
+    context.forward(new Record<>(job.getId(), job, record.timestamp()), next);
   }
 
   /**

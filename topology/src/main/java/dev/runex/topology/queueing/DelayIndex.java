@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>input: {@code validated} and {@code retry} (key job id, {@code Job}); retries carry attempt
- *       &ge; 2 and a future {@code dueAt}, and take the same path;
+ *       &ge; 2 and a future {@code dueAt}, and take the same path. Intake sends only the jobs that
+ *       need this task here (delayed, or gated by a quota, or deduplicated first): a due job
+ *       without quota or key is dispatched by intake itself ({@link DirectDispatch});
  *   <li>due now ({@code dueAt} &le; wall clock), or unable to start before its deadline → straight
  *       on to {@link Outputs#due()} (the quota route, then {@link ExpiryGate}, which schedules or
  *       expires it);
@@ -141,8 +143,7 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
       forwardCancelled(job, cancel, now);
       return;
     }
-    // A job that cannot start before its deadline is expired now, not after waiting for nothing.
-    if (job.getDueAt().toEpochMilli() <= now || ExpiryGate.expired(cfg, job, now)) {
+    if (leavesAtOnce(cfg, job, now)) {
       context.forward(new Record<>(job.getId(), job, record.timestamp()), out.due());
       return;
     }
@@ -161,6 +162,15 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
               now);
       context.forward(new Record<>(job.getId(), event, record.timestamp()), out.events());
     }
+  }
+
+  /**
+   * True when {@code job} does not wait in the index at {@code now}: it is due, or it cannot start
+   * before its deadline (then it is expired now, not after waiting for nothing). Intake asks the
+   * same question to send such a job straight to its pool ({@link DirectDispatch}).
+   */
+  public static boolean leavesAtOnce(RunexConfig cfg, Job job, long now) {
+    return job.getDueAt().toEpochMilli() <= now || ExpiryGate.expired(cfg, job, now);
   }
 
   /**

@@ -29,6 +29,14 @@ import org.apache.kafka.streams.state.Stores;
  * {@code results}) → {@link PoolDispatcher} → {@code scheduled.<pool>} keyed by partition key, with
  * events to {@code events}.
  *
+ * <p>Which jobs come here, and why they take this hop: jobs not yet due (from intake, the dedupe
+ * stage or as retries) must wait in the delay index, whose store and punctuator live in this task,
+ * keyed by job id; retries come from workers on {@code retry}; due jobs with a quota come through
+ * here to the quota route (a due gated job could go from intake to {@code admission} directly, but
+ * takes this hop today); jobs with an idempotency key come from the dedupe stage. A due job without
+ * quota or key never comes here: intake dispatches it itself ({@code IntakeSubtopology}'s direct
+ * path, with the same cancel check, {@link ExpiryGate} and {@link PoolDispatcher}).
+ *
  * <p>The node names are declared here and handed to the processors, so no processor knows another's
  * name; {@code TopologyDescriptionTest} pins them (they are part of the deployed application).
  */

@@ -20,11 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Queueing stage, last step before scheduling: a job leaving the delay index (due now, released by
- * the punctuator, or unable to start before its deadline) is scheduled only while it may still
- * start ({@link Deadlines}).
+ * the punctuator, or unable to start before its deadline), the quota gate, or intake's direct path
+ * (due at validation) is scheduled only while it may still start ({@link Deadlines}).
  *
  * <ul>
- *   <li>input: jobs from the delay index (key job id);
+ *   <li>input: jobs from the delay index, the quota gate or intake's cancel check (key job id);
  *   <li>may start → {@link PoolDispatcher} unchanged ({@link DispatchNames#dispatch()});
  *   <li>expired → its one EXPIRED {@code JobResult} on the {@link DispatchNames#results()} ({@code
  *       results}) and an EXPIRED event on the {@link DispatchNames#eventsSink()} ({@code events}),
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *       not a fault to replay.
  * </ul>
  *
- * <p>Guarantee: decided and written in the delay index's (or quota gate's) transaction, so a job is
+ * <p>Guarantee: decided and written in the transaction of the task it leaves from, so a job is
  * either scheduled or expired, once. The node names come from the sub-topology that wires it.
  */
 public final class ExpiryGate implements Processor<String, Job, String, Object> {
