@@ -334,7 +334,7 @@ public final class Settings {
           Kind.SIZE,
           "1MB",
           1024L,
-          "Largest request body the gateway reads; a larger one is refused with 413 before it is read.");
+          "Largest request body the gateway accepts; a larger one is refused with 413 and never decoded (sent with Expect: 100-continue it is never sent; otherwise one up to 4 times this is read and discarded so the client gets the answer).");
   public static final Setting GATEWAY_MAX_BATCH =
       new Setting(
           "runex.gateway.maxBatch",

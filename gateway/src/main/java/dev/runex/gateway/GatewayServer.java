@@ -25,13 +25,42 @@ import org.slf4j.LoggerFactory;
  * answers, errors as {@code application/problem+json}), the console under {@code /console} (a login
  * session required, server-rendered HTML with htmx from a webjar), and, open to anyone who can
  * reach the port, {@code /openapi.yaml}, {@code /health/live}, {@code /health/ready} and {@code
- * /metrics}. Request bodies larger than the cap are refused before they are read.
+ * /metrics}. Request bodies larger than the cap are refused with 413 and never decoded (see {@link
+ * #discardSoTheAnswerArrives} for how the answer still reaches the client).
  */
 public final class GatewayServer {
   private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
   private static final String STARTED = "runex.started";
+  private static final long DISCARD_FACTOR = 4;
 
   private GatewayServer() {}
+
+  /**
+   * Before a 413: a client that sent {@code Expect: 100-continue} has not sent the body and never
+   * will (nothing is read, so no 100 goes out). A client that sends the body without waiting is
+   * still writing it; if the server closed the connection with those bytes unread, the kernel would
+   * reset it and the client would lose the 413 too. So a body up to {@link #DISCARD_FACTOR} times
+   * the cap is read and thrown away first; a larger one is refused unread and the connection is
+   * closed (such a client should send {@code Expect: 100-continue}, as curl does for large bodies).
+   */
+  private static void discardSoTheAnswerArrives(Context ctx, long length, long cap) {
+    if ("100-continue".equalsIgnoreCase(ctx.header("Expect")) || length > DISCARD_FACTOR * cap) {
+      return;
+    }
+    byte[] sink = new byte[64 * 1024];
+    try (InputStream in = ctx.req().getInputStream()) {
+      long left = length;
+      while (left > 0) {
+        int n = in.read(sink, 0, (int) Math.min(sink.length, left));
+        if (n < 0) {
+          return;
+        }
+        left -= n;
+      }
+    } catch (IOException e) {
+      log.debug("a refused body was cut short: {}", e.toString());
+    }
+  }
 
   /** The app with every route, not started. */
   public static Javalin create(GatewayParts p) {
@@ -56,6 +85,7 @@ public final class GatewayServer {
           ctx.attribute(STARTED, System.nanoTime());
           long length = ctx.contentLength();
           if (length > p.maxRequestBytes()) {
+            discardSoTheAnswerArrives(ctx, length, p.maxRequestBytes());
             throw new Problem(
                 413,
                 "TOO_LARGE",

@@ -101,6 +101,8 @@ class GatewayApiIT {
         ("{\"type\":\"echo\",\"params\":{\"message\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}}")
             .getBytes(StandardCharsets.UTF_8);
     assertProblem(http.postBytes("/api/v1/jobs", ACME_KEY, huge), 413, "TOO_LARGE");
+    // a body far beyond what the gateway would discard, announced first: refused before it is sent
+    assertProblem(http.announce("/api/v1/jobs", ACME_KEY, 64L * 1024 * 1024), 413, "TOO_LARGE");
   }
 
   @Test
