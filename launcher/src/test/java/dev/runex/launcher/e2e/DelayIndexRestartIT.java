@@ -11,13 +11,14 @@ import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.workers.HandlerRegistry;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Delayed jobs wait in the changelogged delay index; when the topology is stopped while they wait
@@ -30,7 +31,8 @@ class DelayIndexRestartIT {
 
   @Test
   @Timeout(240)
-  void delayedJobsSurviveATopologyRestartAndAreReleasedOnTime() throws Exception {
+  void delayedJobsSurviveATopologyRestartAndAreReleasedOnTime(@TempDir Path freshStateDir)
+      throws Exception {
     RunexConfig cfg = RealKafka.config(Map.of());
     RunexTopics topics = new InProcessRuntime(cfg).topics; // provisions the topics
     Instant due;
@@ -49,7 +51,7 @@ class DelayIndexRestartIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> delayedCount(collector) == JOBS);
       } // first topology instance stops with all jobs waiting in its store
 
-      String freshState = Files.createTempDirectory("runex-restart-state").toString();
+      String freshState = freshStateDir.toString();
       RunexConfig restarted = cfg.with(Settings.TOPOLOGY_STATE_DIR, freshState);
       Instant secondUp;
       try (InProcessRuntime second = new InProcessRuntime(restarted).startTopology()) {

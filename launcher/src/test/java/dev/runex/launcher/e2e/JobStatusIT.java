@@ -17,7 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +29,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -123,12 +124,10 @@ class JobStatusIT {
 
   @Test
   @Timeout(300)
-  void everyInstanceAnswersForEveryJobByRoutingToItsOwner() throws Exception {
+  void everyInstanceAnswersForEveryJobByRoutingToItsOwner(@TempDir Path secondState)
+      throws Exception {
     RunexConfig cfg = RealKafka.config(Map.of());
-    RunexConfig secondCfg =
-        cfg.with(
-            Settings.TOPOLOGY_STATE_DIR,
-            Files.createTempDirectory("runex-status-second").toString());
+    RunexConfig secondCfg = cfg.with(Settings.TOPOLOGY_STATE_DIR, secondState.toString());
     List<String> ids = new ArrayList<>();
     try (InProcessRuntime runtime = new InProcessRuntime(cfg).startTopology();
         RunexTopology second =
@@ -177,13 +176,11 @@ class JobStatusIT {
 
   @Test
   @Timeout(300)
-  void statusMovesWithItsTasksWhenAnInstanceLeavesAndItsStandbyTakesOver() throws Exception {
+  void statusMovesWithItsTasksWhenAnInstanceLeavesAndItsStandbyTakesOver(@TempDir Path standbyState)
+      throws Exception {
     // given: two instances, each keeping a standby of the other's stores
     RunexConfig cfg = RealKafka.config(Map.of(Settings.TOPOLOGY_STANDBY_REPLICAS.key(), "1"));
-    RunexConfig secondCfg =
-        cfg.with(
-            Settings.TOPOLOGY_STATE_DIR,
-            Files.createTempDirectory("runex-status-standby").toString());
+    RunexConfig secondCfg = cfg.with(Settings.TOPOLOGY_STATE_DIR, standbyState.toString());
     List<String> before = new ArrayList<>();
     List<String> after = new ArrayList<>();
     try (InProcessRuntime runtime = new InProcessRuntime(cfg).startTopology();

@@ -14,7 +14,7 @@ import dev.runex.schemas.ScheduleCatchUp;
 import dev.runex.schemas.ScheduleOverlap;
 import dev.runex.workers.HandlerRegistry;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -28,6 +28,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Recurring schedules on a real broker: a schedule declared in the config fires jobs with
@@ -40,7 +41,8 @@ class ScheduleIT {
 
   @Test
   @Timeout(300)
-  void scheduledJobsFireOnceEachAcrossRestartsAndFollowTheConfig() throws Exception {
+  void scheduledJobsFireOnceEachAcrossRestartsAndFollowTheConfig(@TempDir Path restartState)
+      throws Exception {
     RunexConfig cfg =
         RealKafka.config(Map.of())
             .withSchedules(
@@ -60,10 +62,7 @@ class ScheduleIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> count(collector, "tick@") >= 3);
       }
 
-      RunexConfig restarted =
-          cfg.with(
-              Settings.TOPOLOGY_STATE_DIR,
-              Files.createTempDirectory("runex-schedule-restart").toString());
+      RunexConfig restarted = cfg.with(Settings.TOPOLOGY_STATE_DIR, restartState.toString());
       try (InProcessRuntime second = new InProcessRuntime(restarted).startTopology()) {
         second.startWorker(HandlerRegistry.withBuiltins());
         long before = count(collector, "tick@");

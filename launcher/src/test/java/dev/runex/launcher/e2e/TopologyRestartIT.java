@@ -14,7 +14,7 @@ import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.JobHandler;
 import dev.runex.workers.internal.execution.EchoHandler;
 import dev.runex.workers.internal.execution.FailHandler;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,14 +82,12 @@ class TopologyRestartIT {
 
   @Test
   @Timeout(300)
-  void stateInFlightSurvivesARestartOfTheRuntimeWithEmptyLocalState() throws Exception {
+  void stateInFlightSurvivesARestartOfTheRuntimeWithEmptyLocalState(@TempDir Path freshStateDir)
+      throws Exception {
     List<InFlightState> kinds = inFlight();
     RunexConfig cfg = config(kinds);
     Executions executions = new Executions();
-    RunexConfig restarted =
-        cfg.with(
-            Settings.TOPOLOGY_STATE_DIR,
-            Files.createTempDirectory("runex-restart-state").toString());
+    RunexConfig restarted = cfg.with(Settings.TOPOLOGY_STATE_DIR, freshStateDir.toString());
     InProcessRuntime provisioned = new InProcessRuntime(cfg); // creates the topics
     try (ResultCollector collector = new ResultCollector(cfg, provisioned.topics);
         IntakeClient intake = new IntakeClient(cfg, provisioned.topics);
