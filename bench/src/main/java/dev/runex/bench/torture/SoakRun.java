@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +90,8 @@ public final class SoakRun implements Callable<Integer> {
   @Option(
       names = "--out",
       defaultValue = "bench/target/soak",
-      description = "Folder for samples.csv and soak.png (default: ${DEFAULT-VALUE}).")
+      description =
+          "Folder for samples.csv, soak.png and the JVMs' GC logs, gc/ (default: ${DEFAULT-VALUE}).")
   Path out;
 
   @Option(
@@ -166,6 +168,7 @@ public final class SoakRun implements Callable<Integer> {
     }
     Map<String, List<Point>> series = series(samples);
     writeCsv(samples, out.resolve("samples.csv"));
+    keepGcLogs();
     SoakChart.write(
         series,
         String.format(
@@ -180,6 +183,23 @@ public final class SoakRun implements Callable<Integer> {
     print(verdicts, samples, restarts, leftovers);
     boolean growing = verdicts.stream().anyMatch(Verdict::growing);
     return growing || !leftovers.isEmpty() ? 1 : 0;
+  }
+
+  /**
+   * Copies the GC logs beside the samples: the folder bench/run.sh logs them to is removed when the
+   * run ends, and they are what a reader checks a heap reading (or a rise outside the heap)
+   * against.
+   */
+  private void keepGcLogs() throws IOException {
+    if (gcLogs == null || !Files.isDirectory(gcLogs)) {
+      return;
+    }
+    Path kept = Files.createDirectories(out.resolve("gc"));
+    try (var logs = Files.list(gcLogs)) {
+      for (Path log : (Iterable<Path>) logs::iterator) {
+        Files.copy(log, kept.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
   }
 
   private void awaitWarmupResult(Cluster cluster, Load load) throws InterruptedException {
