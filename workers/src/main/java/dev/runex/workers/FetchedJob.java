@@ -8,8 +8,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 
-/** A decoded job with the record it came from. */
-record FetchedJob(ConsumerRecord<String, byte[]> record, Job job) {
+/**
+ * A decoded job with the record it came from, and when the poll that returned it ended ({@link
+ * System#nanoTime()}): the job starts only once the control table is fresh as of then.
+ */
+record FetchedJob(ConsumerRecord<String, byte[]> record, Job job, long fetchedAtNanos) {
+
+  /** A job that needs no fresher control table than the worker has (tests). */
+  FetchedJob(ConsumerRecord<String, byte[]> record, Job job) {
+    this(record, job, Long.MIN_VALUE);
+  }
 
   TopicPartition partition() {
     return new TopicPartition(record.topic(), record.partition());

@@ -142,6 +142,7 @@ public final class JobWorker implements AutoCloseable {
         clients.controlConsumer(ControlTableReader.consumerConfig(cfg, settings.workerId()));
     if (consumer == null) {
       control.markCaughtUp();
+      control.markAlwaysFresh(); // no control topic: no command to wait for
       return;
     }
     var topic = topics.control();

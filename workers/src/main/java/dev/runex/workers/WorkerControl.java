@@ -13,12 +13,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pause, resume and cancel as the poll loop applies them, from the worker's {@link ControlTable}
- * (the compacted control topic): no job starts before the table has caught up; a job whose pool,
- * tenant or type is paused is held at the head of its key; a cancelled job ends CANCELLED instead
- * of starting, and a running one is interrupted. Poll-loop thread only.
+ * (the compacted control topic): no job starts before the table has caught up, nor before it has
+ * read every command written before the job was fetched; a job whose pool, tenant or type is paused
+ * is held at the head of its key; a cancelled job ends CANCELLED instead of starting, and a running
+ * one is interrupted. Poll-loop thread only.
  */
 final class WorkerControl {
   private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
+  private static final Duration FRESH_WAIT = Duration.ofMillis(50);
 
   private final ControlTable control;
   private final String pool;
@@ -28,6 +30,7 @@ final class WorkerControl {
   private final InFlightJobs inFlight;
   private final AttemptEnds ends;
   private long seenVersion = -1;
+  private long waitedInVainFor = Long.MIN_VALUE;
 
   WorkerControl(
       ControlTable control,
@@ -62,19 +65,35 @@ final class WorkerControl {
     }
   }
 
-  /** Before a job starts: a cancelled one ends CANCELLED, a paused one is held; true for both. */
+  /** A poll returned records at {@code nanos}: the reader starts making the table that fresh. */
+  void fetched(long nanos) {
+    control.requireFreshAsOf(nanos);
+  }
+
+  /**
+   * Before a job starts: one fetched before the control table was last known fresh waits for it
+   * (held if that takes longer than {@link #FRESH_WAIT}); a cancelled one ends CANCELLED, a paused
+   * one is held; true for all three.
+   */
   boolean heldOrCancelled(JobAdmission.Admitted<FetchedJob> next) {
     FetchedJob fetched = next.job();
+    boolean stale = !fresh(fetched);
     Optional<ControlCommand> cancel = control.cancelOf(fetched.job().getId());
     Optional<String> pausedBy =
-        cancel.isPresent() ? Optional.empty() : control.pausedBy(fetched.job(), pool);
-    if (cancel.isEmpty() && pausedBy.isEmpty()) {
+        cancel.isPresent() || stale ? Optional.empty() : control.pausedBy(fetched.job(), pool);
+    if (cancel.isEmpty() && pausedBy.isEmpty() && !stale) {
       return false;
     }
     if (next.fits()) {
       admission.budget().release(next.memoryBytes());
     }
-    if (cancel.isPresent()) {
+    if (stale && cancel.isEmpty()) {
+      log.debug(
+          "job {} held until the control topic is read up to its fetch [{}]",
+          fetched.job().getId(),
+          fetched.source());
+      dispatcher.hold(fetched);
+    } else if (cancel.isPresent()) {
       dispatcher.release(fetched.orderingKey());
       ends.cancelled(fetched, cancel.get(), null, null);
     } else {
@@ -86,6 +105,30 @@ final class WorkerControl {
       dispatcher.hold(fetched);
     }
     return true;
+  }
+
+  /**
+   * Whether the control table is fresh as of the job's fetch, waiting for the reader a little: it
+   * usually is, or is within one ListOffsets request. When a wait ran out, jobs fetched no later
+   * are held at once (released by {@link #apply} when the table is fresh) rather than each waiting.
+   */
+  private boolean fresh(FetchedJob fetched) {
+    long at = fetched.fetchedAtNanos();
+    if (control.isFreshAsOf(at)) {
+      return true;
+    }
+    if (at <= waitedInVainFor) {
+      return false;
+    }
+    try {
+      if (control.awaitFreshAsOf(at, FRESH_WAIT)) {
+        return true;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    waitedInVainFor = at;
+    return false;
   }
 
   /** When control commands arrived: cancel running and queued jobs, let resumed ones start. */
@@ -105,7 +148,9 @@ final class WorkerControl {
     }
     for (FetchedJob head : dispatcher.heldHeads()) {
       Job job = head.job();
-      if (control.cancelOf(job.getId()).isPresent() || control.pausedBy(job, pool).isEmpty()) {
+      if (control.cancelOf(job.getId()).isPresent()
+          || (control.isFreshAsOf(head.fetchedAtNanos())
+              && control.pausedBy(job, pool).isEmpty())) {
         dispatcher.unhold(head.orderingKey());
       }
     }

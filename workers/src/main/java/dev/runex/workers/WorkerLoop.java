@@ -327,6 +327,11 @@ final class WorkerLoop implements Runnable {
   }
 
   private void admit(ConsumerRecords<String, byte[]> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    long fetchedAt = System.nanoTime();
+    control.fetched(fetchedAt);
     Set<TopicPartition> stopped = new HashSet<>();
     for (ConsumerRecord<String, byte[]> r : records) {
       TopicPartition tp = new TopicPartition(r.topic(), r.partition());
@@ -347,7 +352,9 @@ final class WorkerLoop implements Runnable {
         continue;
       }
       try {
-        state.dispatcher().offer(new FetchedJob(r, decoder.decode(r.topic(), r.value())));
+        state
+            .dispatcher()
+            .offer(new FetchedJob(r, decoder.decode(r.topic(), r.value()), fetchedAt));
       } catch (UndecodableJobException e) {
         ends.undecodable(p, r, e);
       } catch (RegistryUnavailableException e) {

@@ -104,8 +104,41 @@ final class FakeKafka implements WorkerClients {
   void appendControl(long offset, String target, dev.runex.schemas.ControlCommand command) {
     String name = topics.control().name();
     byte[] value = topics.control().valueSerde().serializer().serialize(name, command);
+    moveControlEnd(offset + 1);
     control.schedulePollTask(
         () -> control.addRecord(new ConsumerRecord<>(name, 0, offset, target, value)));
+  }
+
+  /**
+   * Appends a control command that the topic's end offset shows at once but that reaches the
+   * reader's fetches only {@code after} later, as a slow fetch would deliver it.
+   */
+  void appendControlLate(
+      long offset, String target, dev.runex.schemas.ControlCommand command, Duration after) {
+    String name = topics.control().name();
+    byte[] value = topics.control().valueSerde().serializer().serialize(name, command);
+    moveControlEnd(offset + 1);
+    Thread late =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(after.toMillis()); // the fetch's delay
+              } catch (InterruptedException e) {
+                return;
+              }
+              control.addRecord(new ConsumerRecord<>(name, 0, offset, target, value));
+            },
+            "late-control-record");
+    late.setDaemon(true);
+    late.start();
+  }
+
+  private void moveControlEnd(long end) {
+    TopicPartition tp = new TopicPartition(topics.control().name(), 0);
+    synchronized (control) {
+      long now = control.endOffsets(List.of(tp)).getOrDefault(tp, 0L);
+      control.updateEndOffsets(Map.of(tp, Math.max(now, end)));
+    }
   }
 
   /** Appends a job to {@code partition} (key: its partition key); returns its offset. */

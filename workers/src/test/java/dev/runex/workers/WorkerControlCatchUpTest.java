@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.Test;
 class WorkerControlCatchUpTest {
   private static final String SCHEDULED = "runex.scheduled.default";
   private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final RunexConfig CFG =
+      TestConfig.config(Map.of("runex.worker.id", "w1", "runex.worker.commitInterval", "20ms"));
 
   private JobWorker worker;
 
@@ -43,20 +46,8 @@ class WorkerControlCatchUpTest {
   @Test
   void noJobStartsUntilTheControlTopicIsReadAndAPauseWrittenBeforeTheStartHoldsTheJob() {
     // given: the control topic holds two records the worker has not read yet: a pause and a cancel
-    RunexConfig cfg =
-        TestConfig.config(Map.of("runex.worker.id", "w1", "runex.worker.commitInterval", "20ms"));
-    RunexTopics topics = TestConfig.topics(cfg);
-    FakeKafka kafka = new FakeKafka(topics, SCHEDULED, 1).withControlTopic(2);
-    worker =
-        new JobWorker(
-            cfg,
-            topics,
-            HandlerRegistry.withBuiltins(),
-            new SimpleMeterRegistry(),
-            kafka,
-            Clock.systemUTC());
-    worker.start();
-    kafka.assign(kafka.partitions(0));
+    RunexTopics topics = TestConfig.topics(CFG);
+    FakeKafka kafka = startWorker(topics, 2);
     kafka.append(0, tenant(job("paused-1", "echo", Map.of("message", "hi")), "acme"));
     kafka.append(0, tenant(job("cancelled-1", "echo", Map.of("message", "hi")), "demo"));
     kafka.append(0, tenant(job("free-1", "echo", Map.of("message", "hi")), "demo"));
@@ -87,6 +78,46 @@ class WorkerControlCatchUpTest {
     assertThat(results.get("cancelled-1").getStatus()).isEqualTo(JobStatus.CANCELLED);
     assertThat(results.get("free-1").getStatus()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(results).doesNotContainKey("paused-1");
+  }
+
+  @Test
+  void aPauseWrittenBeforeAJobWasFetchedHoldsItThoughTheReaderHasNotReadItYet() {
+    // given: a running worker whose control table is caught up
+    RunexTopics topics = TestConfig.topics(CFG);
+    FakeKafka kafka = startWorker(topics, 0);
+    kafka.append(0, tenant(job("before-1", "echo", Map.of("message", "hi")), "acme"));
+    await().atMost(WAIT).until(() -> results(kafka, topics).containsKey("before-1"));
+
+    // when: a pause of the tenant is written (the topic's end offset shows it at once), but reaches
+    // the reader's fetches only 2 s later; a job of that tenant is fetched meanwhile
+    String acme = ControlTargets.tenant("acme");
+    kafka.appendControlLate(0, acme, command(acme, ControlAction.PAUSE), Duration.ofSeconds(2));
+    kafka.append(0, tenant(job("after-pause", "echo", Map.of("message", "hi")), "acme"));
+
+    // then: the job waits for the reader and, the pause read, is held until the resume
+    kafka.awaitControlReadTo(1, WAIT);
+    Instant resumed = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    kafka.appendControl(1, acme, command(acme, ControlAction.RESUME));
+    await().atMost(WAIT).until(() -> results(kafka, topics).containsKey("after-pause"));
+    JobResult held = results(kafka, topics).get("after-pause");
+    assertThat(held.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(held.getStartedAt()).as("started after the resume").isAfterOrEqualTo(resumed);
+  }
+
+  /** A worker on a fake broker whose control topic holds {@code controlRecords} records to come. */
+  private FakeKafka startWorker(RunexTopics topics, int controlRecords) {
+    FakeKafka kafka = new FakeKafka(topics, SCHEDULED, 1).withControlTopic(controlRecords);
+    worker =
+        new JobWorker(
+            CFG,
+            topics,
+            HandlerRegistry.withBuiltins(),
+            new SimpleMeterRegistry(),
+            kafka,
+            Clock.systemUTC());
+    worker.start();
+    kafka.assign(kafka.partitions(0));
+    return kafka;
   }
 
   private static ControlCommand command(String target, ControlAction action) {

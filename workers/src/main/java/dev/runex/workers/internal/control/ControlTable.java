@@ -25,18 +25,29 @@ import java.util.concurrent.atomic.AtomicLong;
  * from {@link #takeNewCancels()}, so it can stop a running attempt or drop a queued job. The table
  * is {@link #isCaughtUp() caught up} once the reader has read the topic up to its end as of the
  * worker's start: before that the worker starts no job, so a pause or cancel written before a
- * restart is never missed.
+ * restart is never missed. After that it is {@link #isFreshAsOf fresh as of} the last time the
+ * reader read the topic to the end offsets it asked for then: the poll loop starts a job only once
+ * the table is fresh as of the moment the job was fetched, so a pause or cancel acknowledged before
+ * a job was submitted is never missed either.
  */
 public final class ControlTable {
   private final Map<String, ControlCommand> commands = new ConcurrentHashMap<>();
   private final Queue<String> newCancels = new ConcurrentLinkedQueue<>();
   private final AtomicLong version = new AtomicLong();
   private final CountDownLatch caughtUp = new CountDownLatch(1);
+  // freshness, in System.nanoTime() of this JVM: every command written before freshAsOf is applied
+  private final AtomicLong freshAsOf = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicLong wanted = new AtomicLong(Long.MIN_VALUE);
+  private final Object freshness = new Object();
+  private volatile boolean alwaysFresh;
+  private volatile boolean readerIdle;
+  private volatile Runnable wakeReader = () -> {};
 
-  /** A table that needs no reading (no control topic): caught up and empty. */
+  /** A table that needs no reading (no control topic): caught up, empty and always fresh. */
   public static ControlTable empty() {
     ControlTable t = new ControlTable();
     t.markCaughtUp();
+    t.markAlwaysFresh();
     return t;
   }
 
@@ -115,6 +126,80 @@ public final class ControlTable {
   public boolean isPaused(String target) {
     ControlCommand c = commands.get(target);
     return c != null && c.getAction() == ControlAction.PAUSE;
+  }
+
+  /**
+   * True when every command written to the topic before {@code nanos} ({@link System#nanoTime()} in
+   * this JVM) has been applied: a pause or cancel acknowledged before a job was fetched is then
+   * known when it starts.
+   */
+  public boolean isFreshAsOf(long nanos) {
+    return alwaysFresh || freshAsOf.get() >= nanos;
+  }
+
+  /** Asks the reader to read the topic up to its end as of now, so the table becomes fresh. */
+  public void requireFreshAsOf(long nanos) {
+    if (isFreshAsOf(nanos)) {
+      return;
+    }
+    wanted.accumulateAndGet(nanos, Math::max);
+    if (readerIdle) {
+      wakeReader.run();
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} for the table to be {@link #isFreshAsOf fresh as of} {@code nanos},
+   * asking the reader for it; true when it is.
+   */
+  public boolean awaitFreshAsOf(long nanos, Duration timeout) throws InterruptedException {
+    requireFreshAsOf(nanos);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (freshness) {
+      while (!isFreshAsOf(nanos)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(freshness, left);
+      }
+    }
+    return true;
+  }
+
+  /** For the reader: a caller waits for a fresher table than it has. */
+  boolean freshnessWanted() {
+    return !alwaysFresh && wanted.get() > freshAsOf.get();
+  }
+
+  /**
+   * For the reader: it is about to wait for new records ({@code idle}), or is reading; a request
+   * for freshness calls {@code wake} while it waits.
+   */
+  void readerIdle(boolean idle, Runnable wake) {
+    wakeReader = wake;
+    readerIdle = idle;
+  }
+
+  /** For the reader: every command written before {@code startedNanos} has been applied. */
+  void markFreshAsOf(long startedNanos) {
+    freshAsOf.accumulateAndGet(startedNanos, Math::max);
+    version.incrementAndGet(); // the poll loop looks again at jobs held until the table was fresh
+    synchronized (freshness) {
+      freshness.notifyAll();
+    }
+  }
+
+  /**
+   * No reader keeps the table fresh any more (no control topic, or the reader failed): nobody waits
+   * for freshness, as nobody could provide it.
+   */
+  public void markAlwaysFresh() {
+    alwaysFresh = true;
+    version.incrementAndGet();
+    synchronized (freshness) {
+      freshness.notifyAll();
+    }
   }
 
   public void markCaughtUp() {

@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * a {@link ControlTable}, from the beginning, and keeps following it — on a daemon thread of its
  * own, with its own consumer: no group (every worker needs every command), read_committed, nothing
  * committed. The table is marked caught up once every partition has been read to the end offsets
- * seen at start. A command that cannot be decoded is skipped with a warning: an operator typo must
- * not stop the worker.
+ * seen at start; after that, whenever the poll loop asks for a fresher table, the reader asks for
+ * the end offsets again, reads up to them and marks the table fresh as of the moment it asked. A
+ * command that cannot be decoded is skipped with a warning: an operator typo must not stop the
+ * worker.
  */
 public final class ControlTableReader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlTableReader.class);
@@ -81,22 +83,29 @@ public final class ControlTableReader implements AutoCloseable {
         log.warn(
             "control topic {} has no partitions: pause, resume and cancel will not reach this worker",
             topic);
+        table.markAlwaysFresh();
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
+      long startedAt = System.nanoTime();
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      while (!closed) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
-          if (!apply(r)) {
-            // registry down: read this record again after a pause rather than lose a command
-            consumer.seek(new TopicPartition(r.topic(), r.partition()), r.offset());
-            Thread.sleep(RETRY_BACKOFF.toMillis());
-            break;
-          }
-        }
-        if (!table.isCaughtUp() && reachedEnds(ends)) {
+      while (!closed && !table.isCaughtUp()) {
+        pollOnce();
+        if (reachedEnds(ends)) {
+          table.markFreshAsOf(startedAt);
           table.markCaughtUp();
           log.info("control table caught up with {}", topic);
+        }
+      }
+      while (!closed) {
+        try {
+          if (table.freshnessWanted()) {
+            refresh(partitions);
+          } else {
+            waitForRecords();
+          }
+        } catch (WakeupException e) {
+          // a request for freshness, or closing: the loop's condition tells which
         }
       }
     } catch (WakeupException | InterruptedException e) {
@@ -104,6 +113,7 @@ public final class ControlTableReader implements AutoCloseable {
     } catch (RuntimeException e) {
       if (!closed) {
         failure = e;
+        table.markAlwaysFresh(); // nobody can make it fresher: jobs must not wait for it
         log.error(
             "reading control topic {} failed; this worker no longer learns about pause, resume and cancel",
             topic,
@@ -111,6 +121,42 @@ public final class ControlTableReader implements AutoCloseable {
       }
     } finally {
       consumer.close();
+    }
+  }
+
+  /**
+   * Reads the topic up to its end offsets as of now (one ListOffsets request, and a fetch when
+   * there is something new), then says the table is fresh as of the moment before the request.
+   */
+  private void refresh(List<TopicPartition> partitions) throws InterruptedException {
+    long startedAt = System.nanoTime();
+    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+    while (!closed && !reachedEnds(ends)) {
+      pollOnce();
+    }
+    table.markFreshAsOf(startedAt);
+  }
+
+  /** A long poll for new commands, which a request for freshness cuts short. */
+  private void waitForRecords() throws InterruptedException {
+    table.readerIdle(true, consumer::wakeup);
+    try {
+      if (!table.freshnessWanted()) { // asked for between the loop's check and readerIdle
+        pollOnce();
+      }
+    } finally {
+      table.readerIdle(false, consumer::wakeup);
+    }
+  }
+
+  private void pollOnce() throws InterruptedException {
+    for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
+      if (!apply(r)) {
+        // registry down: read this record again after a pause rather than lose a command
+        consumer.seek(new TopicPartition(r.topic(), r.partition()), r.offset());
+        Thread.sleep(RETRY_BACKOFF.toMillis());
+        return;
+      }
     }
   }
 
