@@ -10,6 +10,7 @@ import dev.runex.workers.internal.admission.JobAdmission;
 import dev.runex.workers.internal.admission.MemoryBudget;
 import dev.runex.workers.internal.admission.PriorityRanks;
 import dev.runex.workers.internal.control.ControlTable;
+import dev.runex.workers.internal.execution.AttemptBody;
 import dev.runex.workers.internal.execution.AttemptContext;
 import dev.runex.workers.internal.execution.AttemptOutcome;
 import dev.runex.workers.internal.execution.FailureClassifier;
@@ -454,7 +455,6 @@ final class WorkerLoop implements Runnable {
     }
     boolean started = false;
     try {
-      state.tx().send(outputs.started(job, now));
       AttemptContext ctx =
           new AttemptContext(
               job,
@@ -470,9 +470,9 @@ final class WorkerLoop implements Runnable {
           .started(
               running,
               runner.start(
-                  e.body(),
+                  announcingStart(running, e.body()),
                   ctx,
-                  state.inFlight().reporter(running),
+                  state.inFlight().reporter(running, outcome -> ends.prepare(fetched, outcome)),
                   e.timerSlack(),
                   () -> state.admission().budget().release(memory)));
     } catch (RuntimeException e) {
@@ -484,6 +484,20 @@ final class WorkerLoop implements Runnable {
       throw e;
     }
     state.metrics().started(job.getType(), Duration.between(job.getDueAt(), now));
+  }
+
+  /**
+   * {@code body}, first announcing on its handler thread that the attempt started, with its STARTED
+   * event encoded there: the loop then only sends it, in the transaction open when it handles the
+   * news (so a job's STARTED event still precedes its outcome, on the same queue).
+   */
+  private AttemptBody announcingStart(RunningJob running, AttemptBody body) {
+    return ctx -> {
+      state
+          .inFlight()
+          .announceStart(running, ctx.startedAt(), ends.encodeStarted(ctx.job(), ctx.startedAt()));
+      return body.run(ctx);
+    };
   }
 
   /** The job's own timeout (its type's default when unset), never beyond the type's maximum. */
