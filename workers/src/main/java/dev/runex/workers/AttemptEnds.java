@@ -102,14 +102,16 @@ final class AttemptEnds {
 
   /** The attempt's outputs (or, for a cancelled job that did not succeed, its CANCELLED result). */
   void finish(FetchedJob fetched, AttemptOutcome outcome) {
-    finish(fetched, outcome, null);
+    finish(fetched, outcome, null, false);
   }
 
   /**
-   * The attempt's outputs, {@code prepared} on its own thread where not null (or, for a cancelled
-   * job that did not succeed, its CANCELLED result).
+   * The attempt's outputs, {@code prepared} on its own thread where not null and already in the
+   * open transaction when {@code sent} (only a success is sent there, as a success stands even if
+   * the job was cancelled meanwhile); otherwise, for a cancelled job that did not succeed, its
+   * CANCELLED result.
    */
-  void finish(FetchedJob fetched, AttemptOutcome outcome, AttemptOutputs prepared) {
+  void finish(FetchedJob fetched, AttemptOutcome outcome, AttemptOutputs prepared, boolean sent) {
     Job job = fetched.job();
     // a success that won the race with the cancel stands; anything else of a cancelled job ends it
     Optional<ControlCommand> cancel =
@@ -121,7 +123,9 @@ final class AttemptEnds {
       return;
     }
     AttemptOutputs out = prepared != null ? prepared : outputsFor(fetched, outcome);
-    tx.send(out.records());
+    if (!sent) {
+      tx.send(out.records());
+    }
     finished(fetched);
     reporter.report(fetched, outcome, out);
   }

@@ -5,9 +5,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * What a running attempt tells the poll loop, in the order it happened, on one queue ({@link
- * InFlightJobs}): that it started on a handler thread, with its STARTED event already encoded, and
- * how it ended ({@link Completion}). Both are encoded on the attempt's own thread so the poll loop,
- * which alone touches the producer, only sends bytes.
+ * InFlightJobs}): that it started on a handler thread, with its STARTED event already encoded, when
+ * that thread could not send the event itself; and how it ended ({@link Completion}). Records are
+ * encoded on the attempt's own thread, and sent there when the transaction allows, so the poll
+ * loop's one thread does as little per job as it can.
  */
 sealed interface AttemptNews permits AttemptNews.Started, Completion {
 

@@ -66,6 +66,6 @@ final class Completions {
       log.debug("discarding the outcome of abandoned attempt {}", fetched.source());
       return;
     }
-    ends.finish(fetched, c.outcome(), c.prepared());
+    ends.finish(fetched, c.outcome(), c.prepared(), c.sent());
   }
 }

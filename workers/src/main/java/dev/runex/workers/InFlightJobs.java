@@ -36,8 +36,24 @@ final class InFlightJobs {
    * for it on the reporting thread; safe to call from any thread.
    */
   Consumer<AttemptOutcome> reporter(
-      RunningJob job, Function<AttemptOutcome, AttemptOutputs> prepare) {
-    return outcome -> completions.add(new Completion(job, outcome, prepare.apply(outcome)));
+      RunningJob job, Function<AttemptOutcome, AttemptOutputs> prepare, Shipper ship) {
+    return outcome -> {
+      AttemptOutputs out = prepare.apply(outcome);
+      if (out == null
+          || !ship.trySend(
+              outcome, out, () -> completions.add(new Completion(job, outcome, out, true)))) {
+        completions.add(new Completion(job, outcome, out, false));
+      }
+    };
+  }
+
+  /** Sends an attempt's outputs from its own thread when it may, announcing that it did. */
+  @FunctionalInterface
+  interface Shipper {
+    /**
+     * Sends {@code out} and runs {@code announce} (both or neither); false when it did not send.
+     */
+    boolean trySend(AttemptOutcome outcome, AttemptOutputs out, Runnable announce);
   }
 
   /** Tells the poll loop the attempt of {@code job} got its thread; safe from any thread. */

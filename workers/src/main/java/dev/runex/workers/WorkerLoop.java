@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -454,6 +455,9 @@ final class WorkerLoop implements Runnable {
       return;
     }
     boolean started = false;
+    long generation = state.tx().generation();
+    // the outcome is sent from the handler thread only if its STARTED event was: never before it
+    AtomicBoolean startSent = new AtomicBoolean();
     try {
       AttemptContext ctx =
           new AttemptContext(
@@ -470,9 +474,24 @@ final class WorkerLoop implements Runnable {
           .started(
               running,
               runner.start(
-                  announcingStart(running, e.body()),
+                  announcingStart(running, generation, startSent, e.body()),
                   ctx,
-                  state.inFlight().reporter(running, outcome -> ends.prepare(fetched, outcome)),
+                  state
+                      .inFlight()
+                      .reporter(
+                          running,
+                          outcome -> ends.prepare(fetched, outcome),
+                          (outcome, out, announce) ->
+                              // only a success: any other outcome may turn into CANCELLED
+                              outcome instanceof AttemptOutcome.Succeeded
+                                  && startSent.get()
+                                  && state
+                                      .tx()
+                                      .trySendFromAttempt(
+                                          generation,
+                                          () -> !ctx.isCancelled(),
+                                          out.records(),
+                                          announce)),
                   e.timerSlack(),
                   () -> state.admission().budget().release(memory)));
     } catch (RuntimeException e) {
@@ -487,15 +506,25 @@ final class WorkerLoop implements Runnable {
   }
 
   /**
-   * {@code body}, first announcing on its handler thread that the attempt started, with its STARTED
-   * event encoded there: the loop then only sends it, in the transaction open when it handles the
-   * news (so a job's STARTED event still precedes its outcome, on the same queue).
+   * {@code body}, first sending the attempt's STARTED event on its handler thread, encoded there,
+   * when the transaction allows ({@link OutputTransaction#trySendFromAttempt}); else announcing the
+   * start to the loop, which sends the event in the transaction open when it handles the news. A
+   * job's STARTED event precedes its outcome either way: the handler thread sends the outcome
+   * itself only if it sent the STARTED event ({@code sent}), otherwise both go through the queue in
+   * that order, and the loop drops a start it hears of after the outcome.
    */
-  private AttemptBody announcingStart(RunningJob running, AttemptBody body) {
+  private AttemptBody announcingStart(
+      RunningJob running, long generation, AtomicBoolean sent, AttemptBody body) {
     return ctx -> {
-      state
-          .inFlight()
-          .announceStart(running, ctx.startedAt(), ends.encodeStarted(ctx.job(), ctx.startedAt()));
+      var event = ends.encodeStarted(ctx.job(), ctx.startedAt());
+      if (event != null
+          && state
+              .tx()
+              .trySendFromAttempt(generation, () -> !ctx.isCancelled(), List.of(event), () -> {})) {
+        sent.set(true);
+      } else {
+        state.inFlight().announceStart(running, ctx.startedAt(), event);
+      }
       return body.run(ctx);
     };
   }
