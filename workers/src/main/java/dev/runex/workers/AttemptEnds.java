@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * ending — an attempt's outcome, a cancel, an expiry before the start, an undecodable record — so
  * none can forget the offset or the metrics. Poll-loop thread only, except {@link #prepare} and
  * {@link #encodeStarted}, which encode an attempt's records on the thread that ran or ended it
- * (they read only the configuration and the thread-safe serializers), so that the poll loop, the
- * one thread that touches the consumer and the producer, spends its time on sending bytes only.
+ * (they read only the configuration and the thread-safe serializers), so that the poll loop's one
+ * thread does not; that thread may also have sent them already ({@link #finish}'s {@code sent}).
  */
 final class AttemptEnds {
   private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);

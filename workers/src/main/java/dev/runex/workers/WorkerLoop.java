@@ -48,14 +48,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's poll loop, on one thread that alone touches the consumer and the transactional
- * producer: poll → admit records (skipping those the commit metadata says finished) → start jobs
- * whose key is free while handler threads are free and their declared memory fits the budget
- * ({@link JobAdmission}) → turn outcomes into records in the open transaction ({@link AttemptEnds})
- * → commit them with the consumed offsets every commit interval, or sooner when there is nothing
- * else at hand ({@link CommitPolicy}) → pause or resume fetching (also while the worker is full,
- * beyond a small buffer). Rebalances and failures go through {@link WorkerTransactions}; what both
- * act on is the {@link WorkerState}.
+ * The worker's poll loop, on one thread that alone touches the consumer and decides the
+ * transactions: poll → admit records (skipping those the commit metadata says finished) → start
+ * jobs whose key is free while handler threads are free and their declared memory fits the budget
+ * ({@link JobAdmission}) → end records in the open transaction ({@link AttemptEnds}) → commit them
+ * with the consumed offsets every commit interval, or sooner when there is nothing else at hand
+ * ({@link CommitPolicy}) → pause or resume fetching (also while the worker is full, beyond a small
+ * buffer). Rebalances and failures go through {@link WorkerTransactions}; what both act on is the
+ * {@link WorkerState}.
+ *
+ * <p>Per-job work is kept off this thread, which would otherwise cap the worker at one core: an
+ * attempt's handler thread encodes its STARTED event and, when it ends, its outputs, and sends them
+ * itself into the open transaction when {@link OutputTransaction#trySendFromAttempt} allows (a
+ * success whose STARTED event it sent; anything else, or a refused send, goes to this thread as
+ * bytes to send). Either way the news of the outcome reaches this thread, which frees the key and
+ * finishes the offset; a commit takes in all such news first, so a job's outputs and its offset
+ * still commit together (the invariant is stated on {@link OutputTransaction}).
  *
  * <p>Priorities: the loop consumes the pool's three scheduled topics. Among the jobs whose key is
  * free, a higher-priority one always starts first ({@link KeyedDispatcher} ranks), and while the

@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BooleanSupplier;
@@ -89,8 +90,13 @@ public final class OutputTransaction implements AutoCloseable {
   /** Aborts and producer losses so far: see {@link #trySendFromAttempt}. */
   private volatile long generation;
 
-  /** Shared: an attempt's thread sending; exclusive: the poll loop changing the transaction. */
-  private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+  /**
+   * Shared: an attempt's thread sending; exclusive: the poll loop changing the transaction. Fair,
+   * and taken shared only by {@link #trySendFromAttempt} with a zero timeout, which then honours
+   * the queue: once the poll loop waits for it, no new sender gets in, so a stream of attempts
+   * cannot hold off a commit.
+   */
+  private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock(true);
 
   /** A transaction on {@code producer} that cannot be replaced (tests). */
   public OutputTransaction(Producer<byte[], byte[]> producer) {
@@ -190,7 +196,12 @@ public final class OutputTransaction implements AutoCloseable {
       List<ProducerRecord<byte[], byte[]>> records,
       Runnable announce) {
     Lock shared = gate.readLock();
-    if (!shared.tryLock()) {
+    try {
+      if (!shared.tryLock(0, TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // cancelled or timed out: the poll loop decides
       return false;
     }
     try {
