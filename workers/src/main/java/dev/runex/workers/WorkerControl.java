@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 final class WorkerControl {
   private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
-  private static final Duration FRESH_WAIT = Duration.ofMillis(50);
 
   private final ControlTable control;
   private final String pool;
@@ -30,7 +29,7 @@ final class WorkerControl {
   private final InFlightJobs inFlight;
   private final AttemptEnds ends;
   private long seenVersion = -1;
-  private long waitedInVainFor = Long.MIN_VALUE;
+  private boolean heldForFreshness;
 
   WorkerControl(
       ControlTable control,
@@ -71,13 +70,13 @@ final class WorkerControl {
   }
 
   /**
-   * Before a job starts: one fetched before the control table was last known fresh waits for it
-   * (held if that takes longer than {@link #FRESH_WAIT}); a cancelled one ends CANCELLED, a paused
-   * one is held; true for all three.
+   * Before a job starts: one fetched after the control table was last known fresh is held until it
+   * is (the poll loop does not wait: it polls briefly meanwhile, see {@link #heldForFreshness()});
+   * a cancelled one ends CANCELLED, a paused one is held; true for all three.
    */
   boolean heldOrCancelled(JobAdmission.Admitted<FetchedJob> next) {
     FetchedJob fetched = next.job();
-    boolean stale = !fresh(fetched);
+    boolean stale = !control.isFreshAsOf(fetched.fetchedAtNanos());
     Optional<ControlCommand> cancel = control.cancelOf(fetched.job().getId());
     Optional<String> pausedBy =
         cancel.isPresent() || stale ? Optional.empty() : control.pausedBy(fetched.job(), pool);
@@ -93,6 +92,7 @@ final class WorkerControl {
           fetched.job().getId(),
           fetched.source());
       dispatcher.hold(fetched);
+      heldForFreshness = true;
     } else if (cancel.isPresent()) {
       dispatcher.release(fetched.orderingKey());
       ends.cancelled(fetched, cancel.get(), null, null);
@@ -108,27 +108,11 @@ final class WorkerControl {
   }
 
   /**
-   * Whether the control table is fresh as of the job's fetch, waiting for the reader a little: it
-   * usually is, or is within one ListOffsets request. When a wait ran out, jobs fetched no later
-   * are held at once (released by {@link #apply} when the table is fresh) rather than each waiting.
+   * True while a job waits for the control table to be fresh as of its fetch: usually one
+   * ListOffsets request of the control reader, so the loop polls briefly rather than idly.
    */
-  private boolean fresh(FetchedJob fetched) {
-    long at = fetched.fetchedAtNanos();
-    if (control.isFreshAsOf(at)) {
-      return true;
-    }
-    if (at <= waitedInVainFor) {
-      return false;
-    }
-    try {
-      if (control.awaitFreshAsOf(at, FRESH_WAIT)) {
-        return true;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    waitedInVainFor = at;
-    return false;
+  boolean heldForFreshness() {
+    return heldForFreshness;
   }
 
   /** When control commands arrived: cancel running and queued jobs, let resumed ones start. */
@@ -146,13 +130,17 @@ final class WorkerControl {
         ends.cancelled(queued, control.cancelOf(jobId).orElseThrow(), null, null);
       }
     }
+    boolean stillStale = false;
     for (FetchedJob head : dispatcher.heldHeads()) {
       Job job = head.job();
+      boolean fresh = control.isFreshAsOf(head.fetchedAtNanos());
       if (control.cancelOf(job.getId()).isPresent()
-          || (control.isFreshAsOf(head.fetchedAtNanos())
-              && control.pausedBy(job, pool).isEmpty())) {
+          || (fresh && control.pausedBy(job, pool).isEmpty())) {
         dispatcher.unhold(head.orderingKey());
+      } else if (!fresh) {
+        stillStale = true;
       }
     }
+    heldForFreshness = stillStale;
   }
 }

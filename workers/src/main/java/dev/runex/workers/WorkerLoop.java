@@ -320,7 +320,8 @@ final class WorkerLoop implements Runnable {
     }
     if (state.inFlight().size() > 0
         || state.dispatcher().queued() > 0
-        || state.admission().waitingForMemory()) {
+        || state.admission().waitingForMemory()
+        || control.heldForFreshness()) {
       return BUSY_POLL;
     }
     return idlePoll(transactions.untilCommitDue(true));

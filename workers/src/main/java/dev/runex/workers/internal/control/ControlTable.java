@@ -38,7 +38,6 @@ public final class ControlTable {
   // freshness, in System.nanoTime() of this JVM: every command written before freshAsOf is applied
   private final AtomicLong freshAsOf = new AtomicLong(Long.MIN_VALUE);
   private final AtomicLong wanted = new AtomicLong(Long.MIN_VALUE);
-  private final Object freshness = new Object();
   private volatile boolean alwaysFresh;
   private volatile boolean readerIdle;
   private volatile Runnable wakeReader = () -> {};
@@ -148,25 +147,6 @@ public final class ControlTable {
     }
   }
 
-  /**
-   * Waits up to {@code timeout} for the table to be {@link #isFreshAsOf fresh as of} {@code nanos},
-   * asking the reader for it; true when it is.
-   */
-  public boolean awaitFreshAsOf(long nanos, Duration timeout) throws InterruptedException {
-    requireFreshAsOf(nanos);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (freshness) {
-      while (!isFreshAsOf(nanos)) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        TimeUnit.NANOSECONDS.timedWait(freshness, left);
-      }
-    }
-    return true;
-  }
-
   /** For the reader: a caller waits for a fresher table than it has. */
   boolean freshnessWanted() {
     return !alwaysFresh && wanted.get() > freshAsOf.get();
@@ -185,9 +165,6 @@ public final class ControlTable {
   void markFreshAsOf(long startedNanos) {
     freshAsOf.accumulateAndGet(startedNanos, Math::max);
     version.incrementAndGet(); // the poll loop looks again at jobs held until the table was fresh
-    synchronized (freshness) {
-      freshness.notifyAll();
-    }
   }
 
   /**
@@ -197,9 +174,6 @@ public final class ControlTable {
   public void markAlwaysFresh() {
     alwaysFresh = true;
     version.incrementAndGet();
-    synchronized (freshness) {
-      freshness.notifyAll();
-    }
   }
 
   public void markCaughtUp() {
