@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +30,7 @@ import org.slf4j.LoggerFactory;
  * How the poll loop ends a fetched record: its outputs ({@link OutcomeRecords}) go into the open
  * transaction and its offset is marked finished, so both commit together. One place for every
  * ending — an attempt's outcome, a cancel, an expiry before the start, an undecodable record — so
- * none can forget the offset or the metrics. Poll-loop thread only, except {@link #prepare} and
- * {@link #encodeStarted}, which encode an attempt's records on the thread that ran or ended it
- * (they read only the configuration and the thread-safe serializers), so that the poll loop's one
- * thread does not; that thread may also have sent them already ({@link #finish}'s {@code sent}).
+ * none can forget the offset or the metrics. Poll-loop thread only.
  */
 final class AttemptEnds {
   private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
@@ -66,52 +62,8 @@ final class AttemptEnds {
     this.clock = clock;
   }
 
-  /**
-   * The outputs of {@code outcome}, encoded on the calling thread (a handler or timer thread), or
-   * null when that failed (say the schema registry was needed and did not answer): {@link #finish}
-   * then encodes them on the poll loop, where such a failure aborts and rewinds. A CANCELLED result
-   * replaces them there when the job was cancelled meanwhile.
-   */
-  AttemptOutputs prepare(FetchedJob fetched, AttemptOutcome outcome) {
-    try {
-      return outputsFor(fetched, outcome);
-    } catch (RuntimeException e) {
-      log.debug("encoding the outputs of {} on its own thread failed: {}", fetched.source(), e);
-      return null;
-    }
-  }
-
-  /**
-   * The STARTED event of an attempt, encoded on its handler thread (null: see {@link #prepare}).
-   */
-  ProducerRecord<byte[], byte[]> encodeStarted(Job job, Instant startedAt) {
-    try {
-      return outputs.started(job, startedAt);
-    } catch (RuntimeException e) {
-      log.debug("encoding the STARTED event of job {} on its thread failed: {}", job.getId(), e);
-      return null;
-    }
-  }
-
-  /**
-   * The attempt of {@code fetched} started: its STARTED event ({@code event} null: encode here).
-   */
-  void started(FetchedJob fetched, Instant startedAt, ProducerRecord<byte[], byte[]> event) {
-    tx.send(event != null ? event : outputs.started(fetched.job(), startedAt));
-  }
-
   /** The attempt's outputs (or, for a cancelled job that did not succeed, its CANCELLED result). */
   void finish(FetchedJob fetched, AttemptOutcome outcome) {
-    finish(fetched, outcome, null, false);
-  }
-
-  /**
-   * The attempt's outputs, {@code prepared} on its own thread where not null and already in the
-   * open transaction when {@code sent} (only a success is sent there, as a success stands even if
-   * the job was cancelled meanwhile); otherwise, for a cancelled job that did not succeed, its
-   * CANCELLED result.
-   */
-  void finish(FetchedJob fetched, AttemptOutcome outcome, AttemptOutputs prepared, boolean sent) {
     Job job = fetched.job();
     // a success that won the race with the cancel stands; anything else of a cancelled job ends it
     Optional<ControlCommand> cancel =
@@ -122,10 +74,11 @@ final class AttemptEnds {
       cancelled(fetched, cancel.get(), outcome.startedAt(), outcome.usage());
       return;
     }
-    AttemptOutputs out = prepared != null ? prepared : outputsFor(fetched, outcome);
-    if (!sent) {
-      tx.send(out.records());
-    }
+    JobTypeSpec spec = cfg.jobType(job.getType());
+    AttemptOutputs out =
+        outputs.forOutcome(
+            job, outcome, spec == null ? null : spec.retry(), fetched.source(), clock.instant());
+    tx.send(out.records());
     finished(fetched);
     reporter.report(fetched, outcome, out);
   }
@@ -175,13 +128,6 @@ final class AttemptEnds {
     tx.send(outputs.forUndecodable(source, key, r.value(), e, clock.instant()));
     p.tracker().finish(r.offset());
     metrics.deadLettered();
-  }
-
-  private AttemptOutputs outputsFor(FetchedJob fetched, AttemptOutcome outcome) {
-    Job job = fetched.job();
-    JobTypeSpec spec = cfg.jobType(job.getType());
-    return outputs.forOutcome(
-        job, outcome, spec == null ? null : spec.retry(), fetched.source(), clock.instant());
   }
 
   private void finished(FetchedJob fetched) {

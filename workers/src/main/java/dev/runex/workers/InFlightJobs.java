@@ -2,8 +2,6 @@ package dev.runex.workers;
 
 import dev.runex.workers.internal.execution.AttemptOutcome;
 import dev.runex.workers.internal.execution.RunningAttempt;
-import dev.runex.workers.internal.output.AttemptOutputs;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -11,76 +9,42 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * The attempts running now and the queue their news arrives on ({@link AttemptNews}: started, and
- * the outcome). Handler and timer threads only enqueue, with the records they encoded; everything
- * else happens on the poll loop. An abandoned attempt (rewind, revocation, shutdown) is forgotten
- * here, and the rewind epoch moves on, so its late outcome is recognised as stale and produces
- * nothing: the job reruns from its uncommitted offset instead.
+ * The attempts running now and the queue their outcomes arrive on. Handler threads only enqueue;
+ * everything else happens on the poll loop. An abandoned attempt (rewind, revocation, shutdown) is
+ * forgotten here, and the rewind epoch moves on, so its late outcome is recognised as stale and
+ * produces nothing: the job reruns from its uncommitted offset instead.
  */
 final class InFlightJobs {
   private final Map<RunningJob, RunningAttempt> running = new HashMap<>();
-  private final BlockingQueue<AttemptNews> completions = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
   private long epoch;
 
   RunningJob newJob(FetchedJob fetched) {
     return new RunningJob(fetched, epoch);
   }
 
-  /**
-   * Where the attempt of {@code job} reports its outcome, with the outputs {@code prepare} encodes
-   * for it on the reporting thread; safe to call from any thread.
-   */
-  Consumer<AttemptOutcome> reporter(
-      RunningJob job, Function<AttemptOutcome, AttemptOutputs> prepare, Shipper ship) {
-    return outcome -> {
-      AttemptOutputs out = prepare.apply(outcome);
-      if (out == null
-          || !ship.trySend(
-              outcome, out, () -> completions.add(new Completion(job, outcome, out, true)))) {
-        completions.add(new Completion(job, outcome, out, false));
-      }
-    };
-  }
-
-  /** Sends an attempt's outputs from its own thread when it may, announcing that it did. */
-  @FunctionalInterface
-  interface Shipper {
-    /**
-     * Sends {@code out} and runs {@code announce} (both or neither); false when it did not send.
-     */
-    boolean trySend(AttemptOutcome outcome, AttemptOutputs out, Runnable announce);
-  }
-
-  /** Tells the poll loop the attempt of {@code job} got its thread; safe from any thread. */
-  void announceStart(
-      RunningJob job, Instant startedAt, ProducerRecord<byte[], byte[]> startedEvent) {
-    completions.add(new AttemptNews.Started(job, startedAt, startedEvent));
+  /** Where the attempt of {@code job} reports; safe to call from any thread. */
+  Consumer<AttemptOutcome> reporter(RunningJob job) {
+    return outcome -> completions.add(new Completion(job, outcome));
   }
 
   void started(RunningJob job, RunningAttempt attempt) {
     running.put(job, attempt);
   }
 
-  AttemptNews poll() {
+  Completion poll() {
     return completions.poll();
   }
 
-  AttemptNews poll(long timeoutMs) throws InterruptedException {
+  Completion poll(long timeoutMs) throws InterruptedException {
     return completions.poll(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
   boolean hasCompletions() {
     return !completions.isEmpty();
-  }
-
-  /** Whether {@code job}'s attempt still runs and was not abandoned (its news is not stale). */
-  boolean isLive(RunningJob job) {
-    return job.epoch() == epoch && running.containsKey(job);
   }
 
   /** Takes {@code c}'s attempt off the running set; false when it was abandoned (stale outcome). */

@@ -10,7 +10,6 @@ import dev.runex.workers.internal.admission.JobAdmission;
 import dev.runex.workers.internal.admission.MemoryBudget;
 import dev.runex.workers.internal.admission.PriorityRanks;
 import dev.runex.workers.internal.control.ControlTable;
-import dev.runex.workers.internal.execution.AttemptBody;
 import dev.runex.workers.internal.execution.AttemptContext;
 import dev.runex.workers.internal.execution.AttemptOutcome;
 import dev.runex.workers.internal.execution.FailureClassifier;
@@ -37,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -48,22 +46,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's poll loop, on one thread that alone touches the consumer and decides the
- * transactions: poll → admit records (skipping those the commit metadata says finished) → start
- * jobs whose key is free while handler threads are free and their declared memory fits the budget
- * ({@link JobAdmission}) → end records in the open transaction ({@link AttemptEnds}) → commit them
- * with the consumed offsets every commit interval, or sooner when there is nothing else at hand
- * ({@link CommitPolicy}) → pause or resume fetching (also while the worker is full, beyond a small
- * buffer). Rebalances and failures go through {@link WorkerTransactions}; what both act on is the
- * {@link WorkerState}.
- *
- * <p>Per-job work is kept off this thread, which would otherwise cap the worker at one core: an
- * attempt's handler thread encodes its STARTED event and, when it ends, its outputs, and sends them
- * itself into the open transaction when {@link OutputTransaction#trySendFromAttempt} allows (a
- * success whose STARTED event it sent; anything else, or a refused send, goes to this thread as
- * bytes to send). Either way the news of the outcome reaches this thread, which frees the key and
- * finishes the offset; a commit takes in all such news first, so a job's outputs and its offset
- * still commit together (the invariant is stated on {@link OutputTransaction}).
+ * The worker's poll loop, on one thread that alone touches the consumer and the transactional
+ * producer: poll → admit records (skipping those the commit metadata says finished) → start jobs
+ * whose key is free while handler threads are free and their declared memory fits the budget
+ * ({@link JobAdmission}) → turn outcomes into records in the open transaction ({@link AttemptEnds})
+ * → commit them with the consumed offsets every commit interval, or sooner when there is nothing
+ * else at hand ({@link CommitPolicy}) → pause or resume fetching (also while the worker is full,
+ * beyond a small buffer). Rebalances and failures go through {@link WorkerTransactions}; what both
+ * act on is the {@link WorkerState}.
  *
  * <p>Priorities: the loop consumes the pool's three scheduled topics. Among the jobs whose key is
  * free, a higher-priority one always starts first ({@link KeyedDispatcher} ranks), and while the
@@ -471,10 +461,8 @@ final class WorkerLoop implements Runnable {
       return;
     }
     boolean started = false;
-    long generation = state.tx().generation();
-    // the outcome is sent from the handler thread only if its STARTED event was: never before it
-    AtomicBoolean startSent = new AtomicBoolean();
     try {
+      state.tx().send(outputs.started(job, now));
       AttemptContext ctx =
           new AttemptContext(
               job,
@@ -490,24 +478,9 @@ final class WorkerLoop implements Runnable {
           .started(
               running,
               runner.start(
-                  announcingStart(running, generation, startSent, e.body()),
+                  e.body(),
                   ctx,
-                  state
-                      .inFlight()
-                      .reporter(
-                          running,
-                          outcome -> ends.prepare(fetched, outcome),
-                          (outcome, out, announce) ->
-                              // only a success: any other outcome may turn into CANCELLED
-                              outcome instanceof AttemptOutcome.Succeeded
-                                  && startSent.get()
-                                  && state
-                                      .tx()
-                                      .trySendFromAttempt(
-                                          generation,
-                                          () -> !ctx.isCancelled(),
-                                          out.records(),
-                                          announce)),
+                  state.inFlight().reporter(running),
                   e.timerSlack(),
                   () -> state.admission().budget().release(memory)));
     } catch (RuntimeException e) {
@@ -519,30 +492,6 @@ final class WorkerLoop implements Runnable {
       throw e;
     }
     state.metrics().started(job.getType(), Duration.between(job.getDueAt(), now));
-  }
-
-  /**
-   * {@code body}, first sending the attempt's STARTED event on its handler thread, encoded there,
-   * when the transaction allows ({@link OutputTransaction#trySendFromAttempt}); else announcing the
-   * start to the loop, which sends the event in the transaction open when it handles the news. A
-   * job's STARTED event precedes its outcome either way: the handler thread sends the outcome
-   * itself only if it sent the STARTED event ({@code sent}), otherwise both go through the queue in
-   * that order, and the loop drops a start it hears of after the outcome.
-   */
-  private AttemptBody announcingStart(
-      RunningJob running, long generation, AtomicBoolean sent, AttemptBody body) {
-    return ctx -> {
-      var event = ends.encodeStarted(ctx.job(), ctx.startedAt());
-      if (event != null
-          && state
-              .tx()
-              .trySendFromAttempt(generation, () -> !ctx.isCancelled(), List.of(event), () -> {})) {
-        sent.set(true);
-      } else {
-        state.inFlight().announceStart(running, ctx.startedAt(), event);
-      }
-      return body.run(ctx);
-    };
   }
 
   /** The job's own timeout (its type's default when unset), never beyond the type's maximum. */

@@ -6,17 +6,12 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
@@ -36,20 +31,7 @@ import org.slf4j.LoggerFactory;
  * The worker's transactional producer: a transaction begins with the first record sent after a
  * commit, and one commit carries every record sent since plus the consumed offsets ({@code
  * sendOffsetsToTransaction} with the consumer's group metadata, so a zombie of an older group
- * generation is fenced: KIP-447). The poll-loop thread calls everything; an attempt's own thread
- * may send its records too, through {@link #trySendFromAttempt}, so the poll loop need not.
- *
- * <p>The invariant that keeps a job's outputs and its offset in one transaction: an attempt's
- * thread sends only while holding the shared side of a gate, and before releasing it hands the poll
- * loop the news that it did ({@code announce}); the poll loop commits, aborts, replaces the
- * producer and abandons attempts only while holding the exclusive side, and a commit first takes in
- * every such news (finishing those offsets) and only then reads the offsets it commits. So every
- * record an attempt's thread sent is in a transaction that either aborts or commits with the
- * attempt's offset. A send is refused (the poll loop then sends the records itself) unless the gate
- * is free at once (an attempt never waits for a commit), the producer is ready, no send failed, the
- * attempt is still live, and no abort or producer loss happened since the attempt started ({@link
- * #generation}: an abort always abandons every running attempt, so an attempt that survived none
- * may still write).
+ * generation is fenced: KIP-447). Only the poll-loop thread calls it.
  *
  * <p>Failures come in three kinds ({@link #classify}):
  *
@@ -83,20 +65,9 @@ public final class OutputTransaction implements AutoCloseable {
   private final Consumer<Producer<byte[], byte[]>> onNewProducer;
   private Producer<byte[], byte[]> producer;
   private Producer<byte[], byte[]> spare;
-  private volatile boolean ready;
-  private volatile boolean open;
+  private boolean ready;
+  private boolean open;
   private volatile Exception sendFailure;
-
-  /** Aborts and producer losses so far: see {@link #trySendFromAttempt}. */
-  private volatile long generation;
-
-  /**
-   * Shared: an attempt's thread sending; exclusive: the poll loop changing the transaction. Fair,
-   * and taken shared only by {@link #trySendFromAttempt} with a zero timeout, which then honours
-   * the queue: once the poll loop waits for it, no new sender gets in, so a stream of attempts
-   * cannot hold off a commit.
-   */
-  private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock(true);
 
   /** A transaction on {@code producer} that cannot be replaced (tests). */
   public OutputTransaction(Producer<byte[], byte[]> producer) {
@@ -131,10 +102,6 @@ public final class OutputTransaction implements AutoCloseable {
    *     again later
    */
   public void init() {
-    exclusively(this::initExclusively);
-  }
-
-  private void initExclusively() {
     if (ready) {
       return;
     }
@@ -173,87 +140,16 @@ public final class OutputTransaction implements AutoCloseable {
     }
   }
 
-  /**
-   * How many aborts and producer losses happened so far; an attempt remembers it when it starts and
-   * passes it to {@link #trySendFromAttempt}.
-   */
-  public long generation() {
-    return generation;
-  }
-
-  /**
-   * Sends {@code records} from an attempt's own thread into the open transaction (opening one if
-   * needed) and, while still holding the gate, runs {@code announce}, which must hand the poll loop
-   * the news that they were sent. Returns false, sending nothing and announcing nothing, when the
-   * gate is held by the poll loop, the producer is not ready, a send failed, {@code live} is false,
-   * or the transaction was aborted (or the producer lost) since {@code attemptGeneration}; or when
-   * a send threw (recorded as the send failure, so the transaction aborts). The caller then hands
-   * the records to the poll loop to send.
-   */
-  public boolean trySendFromAttempt(
-      long attemptGeneration,
-      BooleanSupplier live,
-      List<ProducerRecord<byte[], byte[]>> records,
-      Runnable announce) {
-    Lock shared = gate.readLock();
-    try {
-      if (!shared.tryLock(0, TimeUnit.NANOSECONDS)) {
-        return false;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // cancelled or timed out: the poll loop decides
-      return false;
-    }
-    try {
-      if (!ready
-          || generation != attemptGeneration
-          || sendFailure != null
-          || !live.getAsBoolean()) {
-        return false;
-      }
-      try {
-        openIfNeeded();
-        for (ProducerRecord<byte[], byte[]> r : records) {
-          producer.send(r, this::onSent);
-        }
-      } catch (RuntimeException e) {
-        // a record may be in the transaction already: it must not commit
-        if (sendFailure == null) {
-          sendFailure = e;
-        }
-        return false;
-      }
-      announce.run();
-      return true;
-    } finally {
-      shared.unlock();
-    }
-  }
-
-  /**
-   * Runs {@code action} while no attempt's thread is sending (the exclusive side of the gate): for
-   * abandoning attempts whose records must not reach a later transaction.
-   */
-  public void exclusively(Runnable action) {
-    Lock exclusive = gate.writeLock();
-    exclusive.lock();
-    try {
-      action.run();
-    } finally {
-      exclusive.unlock();
-    }
-  }
-
-  private void onSent(RecordMetadata metadata, Exception e) {
-    if (e != null && sendFailure == null) {
-      sendFailure = e;
-    }
-  }
-
   public void send(ProducerRecord<byte[], byte[]> record) {
     begin();
     try {
-      producer.send(record, this::onSent);
+      producer.send(
+          record,
+          (metadata, e) -> {
+            if (e != null && sendFailure == null) {
+              sendFailure = e;
+            }
+          });
     } catch (KafkaException e) {
       if (classify(e) != FailureKind.ABORTABLE) {
         throw failed("send", e);
@@ -271,33 +167,6 @@ public final class OutputTransaction implements AutoCloseable {
    * @throws FatalTransactionException fenced: stop
    */
   public void commit(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group)
-      throws AbortedTransactionException {
-    commit(() -> offsets, group);
-  }
-
-  /**
-   * Commits like {@link #commit(Map, ConsumerGroupMetadata)}, with the offsets {@code offsets}
-   * gives while no attempt's thread can send: it must first take in the news of every send made
-   * from attempts' threads ({@link #trySendFromAttempt}), so their offsets are among those.
-   *
-   * @return the offsets committed
-   */
-  public Map<TopicPartition, OffsetAndMetadata> commit(
-      Supplier<Map<TopicPartition, OffsetAndMetadata>> offsets, ConsumerGroupMetadata group)
-      throws AbortedTransactionException {
-    Lock exclusive = gate.writeLock();
-    exclusive.lock();
-    try {
-      Map<TopicPartition, OffsetAndMetadata> committing = offsets.get();
-      commitExclusively(committing, group);
-      return committing;
-    } finally {
-      exclusive.unlock();
-    }
-  }
-
-  private void commitExclusively(
-      Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group)
       throws AbortedTransactionException {
     requireReady();
     if (sendFailure != null) {
@@ -335,22 +204,15 @@ public final class OutputTransaction implements AutoCloseable {
    *     transaction when it starts)
    */
   public void abort() {
-    Lock exclusive = gate.writeLock();
-    exclusive.lock();
+    sendFailure = null;
+    if (!open) {
+      return;
+    }
+    open = false;
     try {
-      generation++;
-      sendFailure = null;
-      if (!open) {
-        return;
-      }
-      open = false;
-      try {
-        producer.abortTransaction();
-      } catch (KafkaException e) {
-        throw failed("abort", e);
-      }
-    } finally {
-      exclusive.unlock();
+      producer.abortTransaction();
+    } catch (KafkaException e) {
+      throw failed("abort", e);
     }
   }
 
@@ -369,20 +231,12 @@ public final class OutputTransaction implements AutoCloseable {
 
   private void begin() {
     requireReady();
-    try {
-      openIfNeeded();
-    } catch (KafkaException e) {
-      throw failed("begin a transaction", e);
-    }
-  }
-
-  /**
-   * Opens a transaction unless one is open; attempts' threads may race here, hence the monitor.
-   * Throws the producer's own exception: an attempt's thread must not replace the producer.
-   */
-  private synchronized void openIfNeeded() {
     if (!open) {
-      producer.beginTransaction();
+      try {
+        producer.beginTransaction();
+      } catch (KafkaException e) {
+        throw failed("begin a transaction", e);
+      }
       open = true;
     }
   }
@@ -409,21 +263,17 @@ public final class OutputTransaction implements AutoCloseable {
   }
 
   private void discardProducer() {
-    exclusively(
-        () -> {
-          generation++;
-          ready = false;
-          open = false;
-          sendFailure = null;
-          if (producer != null) {
-            try {
-              producer.close(Duration.ZERO);
-            } catch (RuntimeException e) {
-              log.debug("closing the lost producer: {}", e.toString());
-            }
-            producer = null;
-          }
-        });
+    ready = false;
+    open = false;
+    sendFailure = null;
+    if (producer != null) {
+      try {
+        producer.close(Duration.ZERO);
+      } catch (RuntimeException e) {
+        log.debug("closing the lost producer: {}", e.toString());
+      }
+      producer = null;
+    }
   }
 
   /** What {@code e} (or a cause) means for the producer and the worker; see the class comment. */
