@@ -60,6 +60,6 @@ public final class DirectPathEvents implements Processor<String, JobEvent, Strin
     }
     JobEvent merged = Lifecycle.merge(held);
     held.clear();
-    context.forward(new Record<>(merged.getJobId(), merged, timestamp));
+    context.forward(new Record<>(merged.getJobId(), merged, timestamp), sink);
   }
 }
