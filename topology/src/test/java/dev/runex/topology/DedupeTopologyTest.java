@@ -9,6 +9,7 @@ import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.topology.cleanup.IdempotencyWindow;
 import dev.runex.topology.intake.dedupe.IdempotencyGate;
 import dev.runex.topology.intake.dedupe.IdempotencyKey;
@@ -210,7 +211,8 @@ class DedupeTopologyTest {
   private List<JobEventKind> eventsOf(String id) {
     return events.readKeyValuesToList().stream()
         .filter(kv -> kv.key.equals(id))
-        .map(kv -> kv.value.getKind())
+        .flatMap(kv -> Lifecycle.transitions(kv.value).stream())
+        .map(JobEvent::getKind)
         .toList();
   }
 

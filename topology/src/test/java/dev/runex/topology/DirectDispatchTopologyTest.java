@@ -13,6 +13,7 @@ import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.control.ControlTargets;
+import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.lifecycle.TraceParents;
 import dev.runex.schemas.topics.Topic;
 import dev.runex.topology.intake.IntakeSubtopology;
@@ -83,7 +84,10 @@ class DirectDispatchTopologyTest {
     assertThat(out.headers().lastHeader(TraceParents.HEADER).value())
         .isEqualTo(TRACE.getBytes(StandardCharsets.UTF_8));
     assertThat(scheduled.isEmpty()).isTrue();
-    List<JobEvent> ev = events.readValuesToList();
+    List<JobEvent> records = events.readValuesToList();
+    assertThat(records).as("one lifecycle record for the one transaction").hasSize(1);
+    assertThat(records.get(0).getKind()).isEqualTo(JobEventKind.SCHEDULED);
+    List<JobEvent> ev = transitions(records);
     assertThat(ev)
         .extracting(JobEvent::getKind, JobEvent::getStage)
         .containsExactly(
@@ -104,7 +108,7 @@ class DirectDispatchTopologyTest {
     submit("same-1", "{" + ECHO + "}", TRACE);
     assertThat(validated.isEmpty()).isTrue();
     TestRecord<String, Job> direct = scheduled.readRecord();
-    JobEvent directEvent = last(events.readValuesToList());
+    JobEvent directEvent = last(transitions(events.readValuesToList()));
 
     // when: the same job takes the old way, through validated and the queueing task
     h.input(h.topics.validated()).pipeInput("same-1", direct.value(), direct.timestamp());
@@ -129,7 +133,9 @@ class DirectDispatchTopologyTest {
     // then
     assertThat(validated.readValuesToList()).extracting(Job::getId).containsExactly("later-1");
     assertThat(scheduled.isEmpty()).isTrue();
-    assertThat(kinds(events.readValuesToList()))
+    List<JobEvent> records = events.readValuesToList();
+    assertThat(records).as("intake's transaction, then the delay index's").hasSize(2);
+    assertThat(kinds(transitions(records)))
         .containsExactly(JobEventKind.RECEIVED, JobEventKind.VALIDATED, JobEventKind.DELAYED);
 
     // when
@@ -181,7 +187,9 @@ class DirectDispatchTopologyTest {
         .isEqualTo(new IdempotencyKey("demo", "order-1").encoded());
     assertThat(validated.readValuesToList()).extracting(Job::getId).containsExactly("keyed-1");
     assertThat(scheduled.readValuesToList()).extracting(Job::getId).containsExactly("keyed-1");
-    assertThat(kinds(events.readValuesToList()))
+    List<JobEvent> records = events.readValuesToList();
+    assertThat(records).as("the dedupe stage's transaction, then the queueing task's").hasSize(2);
+    assertThat(kinds(transitions(records)))
         .containsExactly(JobEventKind.RECEIVED, JobEventKind.VALIDATED, JobEventKind.SCHEDULED);
   }
 
@@ -242,7 +250,9 @@ class DirectDispatchTopologyTest {
               assertThat(r.getError().getCode()).isEqualTo(ReasonCode.CANCELLED.code());
               assertThat(r.getError().getMessage()).contains("ops").contains("not needed");
             });
-    List<JobEvent> ev = events.readValuesToList();
+    List<JobEvent> records = events.readValuesToList();
+    assertThat(records).hasSize(1);
+    List<JobEvent> ev = transitions(records);
     assertThat(kinds(ev))
         .containsExactly(JobEventKind.RECEIVED, JobEventKind.VALIDATED, JobEventKind.CANCELLED);
     assertThat(ev.get(2).getStage()).isEqualTo("queueing");
@@ -264,7 +274,9 @@ class DirectDispatchTopologyTest {
     assertThat(result.getId()).isEqualTo("late-1");
     assertThat(result.getStatus()).isEqualTo(JobStatus.EXPIRED);
     assertThat(results.isEmpty()).isTrue();
-    assertThat(kinds(events.readValuesToList()))
+    List<JobEvent> records = events.readValuesToList();
+    assertThat(records).hasSize(1);
+    assertThat(kinds(transitions(records)))
         .containsExactly(JobEventKind.RECEIVED, JobEventKind.VALIDATED, JobEventKind.EXPIRED);
     assertThat(h.counter(RunexMeters.JOB_EXPIRED.meterName(), "type", "echo")).isEqualTo(1.0);
   }
@@ -279,6 +291,11 @@ class DirectDispatchTopologyTest {
 
   private static List<JobEventKind> kinds(List<JobEvent> events) {
     return events.stream().map(JobEvent::getKind).toList();
+  }
+
+  /** The transitions {@code records} carry, in order. */
+  private static List<JobEvent> transitions(List<JobEvent> records) {
+    return records.stream().flatMap(r -> Lifecycle.transitions(r).stream()).toList();
   }
 
   private static JobEvent last(List<JobEvent> events) {

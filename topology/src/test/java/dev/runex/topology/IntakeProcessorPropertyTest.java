@@ -86,6 +86,7 @@ class IntakeProcessorPropertyTest {
 
       List<JobEvent> jobs =
           events.readValuesToList().stream()
+              .flatMap(e -> Lifecycle.transitions(e).stream())
               .filter(e -> e.getKind() == JobEventKind.VALIDATED)
               .toList();
       List<JobResult> rejected =

@@ -13,6 +13,7 @@ import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.JobRequest;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.serde.ConfluentAvroSerializer;
 import dev.runex.schemas.serde.SchemaRegistryClient;
 import dev.runex.topology.intake.RegistryUnavailableException;
@@ -137,7 +138,12 @@ class IntakeTopologyTest {
     assertThat(dead.value().getAttempts()).isZero();
     assertThat(dead.value().getFirstFailureAt()).isEqualTo(Instant.ofEpochMilli(h.now()));
 
-    List<JobEvent> ev = intakeEvents();
+    List<JobEvent> records = events.readValuesToList();
+    assertThat(records).as("one lifecycle record for the rejection").hasSize(1);
+    assertThat(records.get(0).getKind())
+        .as("an older reader sees the state")
+        .isEqualTo(JobEventKind.REJECTED);
+    List<JobEvent> ev = transitions(records);
     assertThat(kinds(ev))
         .containsExactly(JobEventKind.RECEIVED, JobEventKind.REJECTED, JobEventKind.DEAD_LETTERED);
     assertThat(ev.get(1).getDetail()).startsWith("UNKNOWN_TYPE: ");
@@ -235,7 +241,7 @@ class IntakeTopologyTest {
     intake.pipeInput(utf8("job-plain"), utf8(VALID_ECHO));
 
     // then: received, validated and scheduled each say so (validation names normal outright)
-    List<JobEvent> all = events.readValuesToList();
+    List<JobEvent> all = transitions(events.readValuesToList());
     assertThat(all)
         .filteredOn(e -> e.getJobId().equals("job-high"))
         .extracting(JobEvent::getKind, JobEvent::getPriority)
@@ -283,9 +289,14 @@ class IntakeTopologyTest {
 
   /** Events of the intake stages only (a valid job due now also gets SCHEDULED further on). */
   private List<JobEvent> intakeEvents() {
-    return events.readValuesToList().stream()
+    return transitions(events.readValuesToList()).stream()
         .filter(e -> List.of("intake", "validation").contains(e.getStage()))
         .toList();
+  }
+
+  /** The transitions {@code records} carry, in order. */
+  private static List<JobEvent> transitions(List<JobEvent> records) {
+    return records.stream().flatMap(r -> Lifecycle.transitions(r).stream()).toList();
   }
 
   private static List<JobEventKind> kinds(List<JobEvent> events) {

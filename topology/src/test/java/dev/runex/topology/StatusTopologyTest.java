@@ -230,6 +230,52 @@ class StatusTopologyTest {
         .containsExactly(JobEventKind.SCHEDULED, JobEventKind.STARTED);
   }
 
+  @Test
+  void aRecordOfSeveralTransitionsWritesTheStatusOnce() {
+    String app = h.cfg.string(Settings.TOPOLOGY_APPLICATION_ID);
+    TestOutputTopic<String, JobStatusView> changelog =
+        h.driver.createOutputTopic(
+            app + "-job-status-changelog",
+            new StringDeserializer(),
+            AvroSerdes.confluent(h.topics.registry(), JobStatusView.class).deserializer());
+
+    // when: intake's direct path and then a worker each commit their transitions as one record
+    events.pipeInput(
+        "j1",
+        Lifecycle.merge(
+            List.of(
+                event("j1", JobEventKind.RECEIVED, "intake"),
+                event("j1", JobEventKind.VALIDATED, "validation"),
+                event("j1", JobEventKind.SCHEDULED, "scheduling"))));
+    events.pipeInput(
+        "j1",
+        Lifecycle.merge(
+            List.of(
+                event("j1", JobEventKind.STARTED, "execution"),
+                event("j1", JobEventKind.SUCCEEDED, "execution"))));
+
+    // then: one status write per record, with every transition in the history
+    List<KeyValue<String, JobStatusView>> written = changelog.readKeyValuesToList();
+    assertThat(written)
+        .extracting(kv -> kv.value.getState())
+        .containsExactly(JobPhase.SCHEDULED, JobPhase.SUCCEEDED);
+    assertThat(written.get(1).value.getHistory())
+        .extracting(JobTransition::getKind)
+        .containsExactly(
+            JobEventKind.RECEIVED,
+            JobEventKind.VALIDATED,
+            JobEventKind.SCHEDULED,
+            JobEventKind.STARTED,
+            JobEventKind.SUCCEEDED);
+    assertThat(reader().get("j1").getStartedAt()).isNotNull();
+  }
+
+  private JobEvent event(String id, JobEventKind kind, String stage) {
+    JobEvent e = Lifecycle.event(id, "demo", "echo", kind, stage, "w1", null, h.now());
+    e.setAttempt(1);
+    return e;
+  }
+
   private void pipe(String id, String tenant, String type, JobEventKind kind, int attempt) {
     JobEvent e = Lifecycle.event(id, tenant, type, kind, "execution", "w1", null, h.now());
     e.setAttempt(attempt);

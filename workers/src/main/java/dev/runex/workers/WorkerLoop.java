@@ -148,6 +148,8 @@ final class WorkerLoop implements Runnable {
             () -> admission.budget().reserved());
     OutputTransaction tx =
         new OutputTransaction(parts.producer(), parts.producers(), metrics::bindProducer);
+    // STARTED events wait for the commit, to go out with their job's end when it comes first
+    tx.deferFrom(outputs.heldStarts());
     this.state =
         new WorkerState(
             settings,
@@ -462,7 +464,8 @@ final class WorkerLoop implements Runnable {
     }
     boolean started = false;
     try {
-      state.tx().send(outputs.started(job, now));
+      state.tx().hold();
+      outputs.started(job, now);
       AttemptContext ctx =
           new AttemptContext(
               job,

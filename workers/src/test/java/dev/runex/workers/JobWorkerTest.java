@@ -14,6 +14,7 @@ import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
+import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.JobHandler;
@@ -703,7 +704,7 @@ class JobWorkerTest {
     for (ProducerRecord<byte[], byte[]> r : sent) {
       if (r.topic().equals("runex.events")) {
         JobEvent e = topics.events().valueSerde().deserializer().deserialize(r.topic(), r.value());
-        if (e.getKind() == JobEventKind.STARTED) {
+        if (Lifecycle.transitions(e).stream().anyMatch(t -> t.getKind() == JobEventKind.STARTED)) {
           ids.add(e.getJobId());
         }
       }
@@ -741,7 +742,7 @@ class JobWorkerTest {
     for (ProducerRecord<byte[], byte[]> r : records("runex.events")) {
       JobEvent e = topics.events().valueSerde().deserializer().deserialize(r.topic(), r.value());
       if (e.getJobId().equals(jobId)) {
-        kinds.add(e.getKind());
+        Lifecycle.transitions(e).forEach(t -> kinds.add(t.getKind()));
       }
     }
     return kinds;

@@ -14,6 +14,7 @@ import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.control.ControlTargets;
+import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.workers.handler.JobContext;
 import dev.runex.workers.handler.JobHandler;
@@ -261,7 +262,7 @@ class WorkerControlTest {
     for (ProducerRecord<byte[], byte[]> r : records("runex.events")) {
       JobEvent e = topics.events().valueSerde().deserializer().deserialize(r.topic(), r.value());
       if (e.getJobId().equals(jobId)) {
-        kinds.add(e.getKind());
+        Lifecycle.transitions(e).forEach(t -> kinds.add(t.getKind()));
       }
     }
     return kinds;

@@ -71,15 +71,10 @@ class WorkerTransactionsTest {
             admission,
             new WorkerState.StopFlag(),
             new WorkerState.Rounds());
+    OutcomeRecords outputs = new OutcomeRecords(topics, "w1");
+    tx.deferFrom(outputs.heldStarts());
     AttemptEnds ends =
-        new AttemptEnds(
-            cfg,
-            tx,
-            new OutcomeRecords(topics, "w1"),
-            state.partitions(),
-            metrics,
-            new ControlTable(),
-            clock);
+        new AttemptEnds(cfg, tx, outputs, state.partitions(), metrics, new ControlTable(), clock);
     transactions = new WorkerTransactions(state, new Completions(state, ends));
     tx.init();
   }

@@ -3,6 +3,7 @@ package dev.runex.bench.delayed;
 import dev.runex.bench.measure.ResultReader;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
+import dev.runex.schemas.lifecycle.Lifecycle;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +26,8 @@ final class DelayedEntries implements AutoCloseable {
                 (id, value, readNanos) -> {
                   if (id != null
                       && value != null
-                      && decode.apply(value).getKind() == JobEventKind.DELAYED) {
+                      && Lifecycle.transitions(decode.apply(value)).stream()
+                          .anyMatch(e -> e.getKind() == JobEventKind.DELAYED)) {
                     delayed.add(id);
                   }
                 })

@@ -6,6 +6,7 @@ import dev.runex.gateway.follow.TopicFollower;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.PriorityNames;
+import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.topics.RunexTopics;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,10 +79,17 @@ public final class LifecycleStats implements AutoCloseable {
     return spec == null ? "?" : spec.pool();
   }
 
-  synchronized void accept(JobEvent e) {
-    if (e == null) {
+  /** Counts every transition of a lifecycle record ({@link Lifecycle#transitions}), in order. */
+  synchronized void accept(JobEvent record) {
+    if (record == null) {
       return;
     }
+    for (JobEvent e : Lifecycle.transitions(record)) {
+      acceptOne(e);
+    }
+  }
+
+  private void acceptOne(JobEvent e) {
     String id = e.getJobId();
     Tracked before = unfinished.get(id);
     String pool = before != null ? before.pool() : poolOf(e.getType());

@@ -54,6 +54,30 @@ class LifecycleStatsTest {
   }
 
   @Test
+  void aRecordOfSeveralTransitionsCountsLikeThoseTransitionsOneByOne() {
+    // given: the same short job, once as one record per transition and once as the records a
+    // worker writes when it starts and ends the job in one transaction
+    run("apart", "demo", 200, 1_000, JobEventKind.SUCCEEDED);
+    stats.accept(event("together", "acme", JobEventKind.SCHEDULED, t0, t0));
+    stats.accept(
+        Lifecycle.merge(
+            List.of(
+                event("together", "acme", JobEventKind.STARTED, t0.plusMillis(200), t0),
+                event("together", "acme", JobEventKind.SUCCEEDED, t0.plusMillis(1_200), t0))));
+
+    // when
+    PoolStats apart = stats.stats("default", Optional.of("demo"));
+    PoolStats together = stats.stats("default", Optional.of("acme"));
+
+    // then
+    assertThat(together.startedPerSecond()).isEqualTo(apart.startedPerSecond()).isPositive();
+    assertThat(together.finishedPerSecond()).isEqualTo(apart.finishedPerSecond()).isPositive();
+    assertThat(together.queueWaitP99Ms()).isEqualTo(apart.queueWaitP99Ms());
+    assertThat(together.runP50Ms()).isEqualTo(apart.runP50Ms()).isBetween(990L, 1010L);
+    assertThat(together.inFlight()).isZero();
+  }
+
+  @Test
   void eventsOlderThanTheWindowAreNotCountedAsRates() {
     Instant old = Instant.now().minus(Duration.ofMinutes(30));
     stats.accept(event("old", "demo", JobEventKind.STARTED, old, old));

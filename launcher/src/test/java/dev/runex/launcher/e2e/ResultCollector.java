@@ -6,6 +6,7 @@ import dev.runex.config.RunexConfig;
 import dev.runex.schemas.DeadLetter;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobResult;
+import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,16 @@ final class ResultCollector implements AutoCloseable {
   final List<Long> resultArrivals = java.util.Collections.synchronizedList(new ArrayList<>());
 
   final List<DeadLetterRecord> deadLetters = new CopyOnWriteArrayList<>();
+
+  /**
+   * Each job's lifecycle transitions, in order, one entry each ({@link Lifecycle#transitions}: a
+   * record may carry several).
+   */
   final Map<String, List<JobEvent>> events = new ConcurrentHashMap<>();
+
+  /** Each job's lifecycle records, as read (one per transaction of a stage). */
+  final Map<String, List<JobEvent>> eventRecords = new ConcurrentHashMap<>();
+
   private final List<Thread> threads = new ArrayList<>();
   private final List<KafkaConsumer<?, ?>> consumers = new CopyOnWriteArrayList<>();
 
@@ -68,7 +78,12 @@ final class ResultCollector implements AutoCloseable {
     follow(
         cfg,
         topics.events(),
-        (k, v) -> events.computeIfAbsent(k, x -> new CopyOnWriteArrayList<>()).add(v));
+        (k, v) -> {
+          eventRecords.computeIfAbsent(k, x -> new CopyOnWriteArrayList<>()).add(v);
+          events
+              .computeIfAbsent(k, x -> new CopyOnWriteArrayList<>())
+              .addAll(Lifecycle.transitions(v));
+        });
   }
 
   int resultCount() {

@@ -19,6 +19,7 @@ import dev.runex.topology.queueing.DirectDispatch;
 import dev.runex.topology.validation.JobIds;
 import dev.runex.topology.validation.JobValidator;
 import dev.runex.topology.validation.Validation;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -33,19 +34,21 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>input: {@code intake} (raw key bytes, raw value bytes);
- *   <li>valid → events RECEIVED and VALIDATED on {@link Outputs#events()} (key job id), then the
- *       job (key job id, {@code Job}) to {@link Outputs#direct()} when {@link DirectDispatch} says
- *       the queueing task has nothing to do for it (due now, no quota: the cancel check, expiry
- *       check and pool dispatcher follow in this task, so it reaches {@code scheduled.<pool>} in
- *       this transaction), or else to {@link Outputs#validated()} ({@code validated}, for the delay
- *       index or the quota gate);
+ *   <li>valid → the job (key job id, {@code Job}) to {@link Outputs#direct()} when {@link
+ *       DirectDispatch} says the queueing task has nothing to do for it (due now, no quota: the
+ *       cancel check, expiry check and pool dispatcher follow in this task, so it reaches {@code
+ *       scheduled.<pool>} in this transaction), its RECEIVED and VALIDATED transitions to {@link
+ *       Outputs#directEvents()}, which writes them with the path's SCHEDULED (or CANCELLED, or
+ *       EXPIRED) as one lifecycle record; or else the job to {@link Outputs#validated()} ({@code
+ *       validated}, for the delay index or the quota gate) and one record of RECEIVED and VALIDATED
+ *       on {@link Outputs#events()} (key job id);
  *   <li>valid with an {@code idempotencyKey} → {@link Outputs#dedupe()} instead, keyed by {@link
  *       IdempotencyKey#encoded()}, so that every submission with that key meets in one task of the
  *       dedupe stage ({@link IdempotencyGate}, which emits its events and writes {@code
  *       validated});
  *   <li>invalid → a REJECTED {@code JobResult} on {@link Outputs#results()} (key job id), a {@code
  *       DeadLetter} on {@link Outputs#deadLetters()} keyed by the ORIGINAL key bytes and carrying
- *       the original value, and events RECEIVED, REJECTED, DEAD_LETTERED;
+ *       the original value, and one lifecycle record of RECEIVED, REJECTED, DEAD_LETTERED;
  *   <li>undecodable → the dead letter always; the result and events only when the record key is a
  *       usable job id (non-blank UTF-8), so a producer waiting on its id learns why.
  * </ul>
@@ -61,6 +64,9 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
    * The nodes intake forwards to, named by its sub-topology.
    *
    * @param direct due jobs without quota or idempotency key: the first step of the direct dispatch
+   * @param directEvents the direct path's events node: takes such a job's RECEIVED and VALIDATED
+   *     events before the job goes to {@code direct}, and a null value once it has gone, to write
+   *     them with the path's own transition as one record ({@code DirectPathEvents})
    */
   public record Outputs(
       String validated,
@@ -68,7 +74,8 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
       String deadLetters,
       String events,
       String dedupe,
-      String direct) {}
+      String direct,
+      String directEvents) {}
 
   private final IntakeDecoder decoder;
   private final JobValidator validator;
@@ -142,14 +149,22 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
       context.forward(new Record<>(key.encoded(), job, record.timestamp()), out.dedupe());
       return;
     }
-    event(
-        record,
-        Lifecycle.event(job, JobEventKind.RECEIVED, Lifecycle.INTAKE, instanceId, null, now));
-    event(
-        record,
-        Lifecycle.event(job, JobEventKind.VALIDATED, Lifecycle.VALIDATION, instanceId, null, now));
-    String next = direct.applies(job, now) ? out.direct() : out.validated();
-    context.forward(new Record<>(job.getId(), job, record.timestamp()), next);
+    JobEvent received =
+        Lifecycle.event(job, JobEventKind.RECEIVED, Lifecycle.INTAKE, instanceId, null, now);
+    JobEvent validated =
+        Lifecycle.event(job, JobEventKind.VALIDATED, Lifecycle.VALIDATION, instanceId, null, now);
+    Record<String, Job> next = new Record<>(job.getId(), job, record.timestamp());
+    if (direct.applies(job, now)) {
+      // the direct path ends this job's transaction with SCHEDULED, CANCELLED or EXPIRED: its
+      // events node holds these two until then and writes all three as one record
+      context.forward(new Record<>(job.getId(), received, record.timestamp()), out.directEvents());
+      context.forward(new Record<>(job.getId(), validated, record.timestamp()), out.directEvents());
+      context.forward(next, out.direct());
+      context.forward(new Record<>(job.getId(), null, record.timestamp()), out.directEvents());
+    } else {
+      event(record, Lifecycle.merge(List.of(received, validated)));
+      context.forward(next, out.validated());
+    }
   }
 
   /**
@@ -170,8 +185,6 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
     String detail = code + ": " + message;
     String jobId = job == null ? null : job.jobId();
     if (job != null) {
-      event(record, refusedEvent(job, JobEventKind.RECEIVED, Lifecycle.INTAKE, null, now));
-      event(record, refusedEvent(job, JobEventKind.REJECTED, rejectStage, detail, now));
       long submittedAt = record.timestamp() > 0 ? record.timestamp() : now;
       context.forward(
           new Record<>(
@@ -187,7 +200,13 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
             record.timestamp()),
         out.deadLetters());
     if (job != null) {
-      event(record, refusedEvent(job, JobEventKind.DEAD_LETTERED, Lifecycle.INTAKE, detail, now));
+      event(
+          record,
+          Lifecycle.merge(
+              List.of(
+                  refusedEvent(job, JobEventKind.RECEIVED, Lifecycle.INTAKE, null, now),
+                  refusedEvent(job, JobEventKind.REJECTED, rejectStage, detail, now),
+                  refusedEvent(job, JobEventKind.DEAD_LETTERED, Lifecycle.INTAKE, detail, now))));
     }
     log.debug("Rejected intake record (job {}) at {}: {}", jobId, coordinates(), detail);
   }

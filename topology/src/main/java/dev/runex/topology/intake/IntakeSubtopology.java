@@ -41,9 +41,10 @@ import org.apache.kafka.streams.state.Stores;
  *         <li>the direct dispatch ({@link #addDirectDispatch}), for a job due now without quota or
  *             idempotency key ({@link DirectDispatch}): {@link CancelCheck} → {@link ExpiryGate} →
  *             {@link PoolDispatcher} → {@code scheduled.<pool>}, CANCELLED and EXPIRED results to
- *             {@code results} (and {@code feedback} through {@link ResultFeedback}), events to
- *             {@code events}. One transaction from intake to the pool: no {@code validated} record,
- *             no second decode;
+ *             {@code results} (and {@code feedback} through {@link ResultFeedback}), and the job's
+ *             RECEIVED, VALIDATED and SCHEDULED (or CANCELLED, or EXPIRED) as one record on {@code
+ *             events} ({@link DirectPathEvents}). One transaction from intake to the pool: no
+ *             {@code validated} record, no second decode;
  *         <li>{@code validated}, for a job the delay index must hold or the quota gate admit (those
  *             keep that hop: the delay index's store lives in the queueing task, which also takes
  *             retries; the quota gate's state is per tenant, behind {@code admission});
@@ -70,6 +71,9 @@ public final class IntakeSubtopology {
   public static final String DEDUPE_GATE = "intake-dedupe";
   public static final String CANCEL_CHECK = "intake-cancel-check";
 
+  /** The direct path's events node ({@link DirectPathEvents}), before its events sink. */
+  public static final String DIRECT_EVENTS = "intake-dispatch-events";
+
   /** Node names of intake's direct path to the pools (due jobs without quota or key). */
   public static final DispatchNames DIRECT =
       new DispatchNames(
@@ -86,7 +90,8 @@ public final class IntakeSubtopology {
           "intake-dead-letter-sink",
           "intake-events-sink",
           "intake-dedupe-route",
-          CANCEL_CHECK);
+          CANCEL_CHECK,
+          DIRECT_EVENTS);
 
   private static final IdempotencyGate.Outputs DEDUPE_OUT =
       new IdempotencyGate.Outputs(
@@ -137,15 +142,31 @@ public final class IntakeSubtopology {
   public static void addDirectDispatch(
       Topology t, RunexConfig cfg, RunexTopics topics, StageCounters counters, String instanceId) {
     PoolTopicExtractor pools = new PoolTopicExtractor(topics);
+    // the path's processors send their events to DIRECT_EVENTS, which writes them with intake's
+    // RECEIVED and VALIDATED as one record
+    DispatchNames names =
+        new DispatchNames(
+            DIRECT.expiry(),
+            DIRECT.dispatch(),
+            DIRECT.scheduledSink(),
+            DIRECT_EVENTS,
+            DIRECT.results());
     CancelCheck.Outputs cancelOut =
-        new CancelCheck.Outputs(DIRECT.expiry(), DIRECT.results(), DIRECT.eventsSink());
+        new CancelCheck.Outputs(DIRECT.expiry(), DIRECT.results(), DIRECT_EVENTS);
     t.addProcessor(CANCEL_CHECK, () -> new CancelCheck(instanceId, cancelOut), INTAKE_PROCESSOR);
     t.addProcessor(
-        DIRECT.expiry(), () -> new ExpiryGate(cfg, counters, instanceId, DIRECT), CANCEL_CHECK);
+        DIRECT.expiry(), () -> new ExpiryGate(cfg, counters, instanceId, names), CANCEL_CHECK);
     t.addProcessor(
         DIRECT.dispatch(),
-        () -> new PoolDispatcher(pools, counters, instanceId, DIRECT),
+        () -> new PoolDispatcher(pools, counters, instanceId, names),
         DIRECT.expiry());
+    t.addProcessor(
+        DIRECT_EVENTS,
+        () -> new DirectPathEvents(DIRECT.eventsSink()),
+        INTAKE_PROCESSOR,
+        CANCEL_CHECK,
+        DIRECT.expiry(),
+        DIRECT.dispatch());
     // CANCELLED results from the cancel check, EXPIRED results from the expiry check
     ResultFeedback.addTo(t, topics, DIRECT.results(), CANCEL_CHECK, DIRECT.expiry());
     // One serializer for every pool topic: it registers the schema per topic subject itself.
@@ -161,9 +182,7 @@ public final class IntakeSubtopology {
         topics.events().name(),
         topics.events().keySerde().serializer(),
         topics.events().valueSerde().serializer(),
-        CANCEL_CHECK,
-        DIRECT.expiry(),
-        DIRECT.dispatch());
+        DIRECT_EVENTS);
   }
 
   private static void addDedupe(

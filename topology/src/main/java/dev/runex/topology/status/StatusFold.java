@@ -5,16 +5,19 @@ import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobPhase;
 import dev.runex.schemas.JobStatusView;
 import dev.runex.schemas.JobTransition;
+import dev.runex.schemas.lifecycle.Lifecycle;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Folds one lifecycle event into a job's status. Pure. The state is the last transition (STARTED
- * shown as RUNNING; DEAD_LETTERED changes nothing, it follows a final FAILED or TIMED_OUT). A final
- * state sticks: later events only join the history — except RECEIVED, which starts a new life of
- * the same id (a dead letter replayed as the same job), keeping the earlier history.
+ * Folds one lifecycle record into a job's status: each transition it carries ({@link
+ * Lifecycle#transitions}), in order, into one new status. Pure. The state is the last transition
+ * (STARTED shown as RUNNING; DEAD_LETTERED changes nothing, it follows a final FAILED or
+ * TIMED_OUT). A final state sticks: later events only join the history — except RECEIVED, which
+ * starts a new life of the same id (a dead letter replayed as the same job), keeping the earlier
+ * history.
  */
 public final class StatusFold {
   /** Transitions kept per job; older ones are dropped (and counted) so a record stays small. */
@@ -31,25 +34,38 @@ public final class StatusFold {
 
   private StatusFold() {}
 
-  /** The status after {@code e}; {@code current} is null for a job not seen before. */
-  public static JobStatusView apply(JobStatusView current, JobEvent e) {
+  /**
+   * The status after every transition of {@code record}; {@code current} is null for a job not seen
+   * before.
+   */
+  public static JobStatusView apply(JobStatusView current, JobEvent record) {
+    List<JobEvent> transitions = Lifecycle.transitions(record);
     JobStatusView next;
     if (current == null) {
       next =
           JobStatusView.newBuilder()
-              .setJobId(e.getJobId())
+              .setJobId(record.getJobId())
               .setState(JobPhase.UNKNOWN)
-              .setUpdatedAt(e.getTime())
+              .setUpdatedAt(transitions.get(0).getTime())
               .build();
     } else {
       next = shallowCopy(current);
     }
-    boolean newLife =
-        current != null && current.getTerminal() && e.getKind() == JobEventKind.RECEIVED;
-    if (current == null || !current.getTerminal() || newLife) {
-      transition(next, e, newLife);
+    List<JobTransition> history = new ArrayList<>(next.getHistory().size() + transitions.size());
+    history.addAll(next.getHistory());
+    for (JobEvent e : transitions) {
+      boolean newLife = next.getTerminal() && e.getKind() == JobEventKind.RECEIVED;
+      if (!next.getTerminal() || newLife) {
+        transition(next, e, newLife);
+      }
+      history.add(Lifecycle.own(e));
     }
-    record(next, e);
+    int drop = history.size() - MAX_HISTORY;
+    if (drop > 0) {
+      history = new ArrayList<>(history.subList(drop, history.size()));
+      next.setHistoryDropped(next.getHistoryDropped() + drop);
+    }
+    next.setHistory(history);
     return next;
   }
 
@@ -125,24 +141,5 @@ public final class StatusFold {
       v.setTerminal(true);
       v.setFinishedAt(e.getTime());
     }
-  }
-
-  private static void record(JobStatusView v, JobEvent e) {
-    List<JobTransition> history = new ArrayList<>(v.getHistory());
-    history.add(
-        JobTransition.newBuilder()
-            .setKind(e.getKind())
-            .setTime(e.getTime())
-            .setAttempt(e.getAttempt())
-            .setStage(e.getStage())
-            .setWorkerId(e.getWorkerId())
-            .setDetail(e.getDetail())
-            .build());
-    int drop = history.size() - MAX_HISTORY;
-    if (drop > 0) {
-      history = new ArrayList<>(history.subList(drop, history.size()));
-      v.setHistoryDropped(v.getHistoryDropped() + drop);
-    }
-    v.setHistory(history);
   }
 }

@@ -7,6 +7,7 @@ import dev.runex.schemas.JobEventKind;
 import dev.runex.schemas.JobPhase;
 import dev.runex.schemas.JobStatusView;
 import dev.runex.schemas.JobTransition;
+import dev.runex.schemas.lifecycle.Lifecycle;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -113,6 +114,42 @@ class StatusFoldTest {
     assertThat(before).isEqualTo(copy);
     assertThat(after.getState()).isEqualTo(JobPhase.SUCCEEDED);
     assertThat(after.getHistory()).hasSize(3);
+  }
+
+  @Test
+  void oneRecordOfSeveralTransitionsFoldsLikeThoseTransitionsOneByOne() {
+    // given: what intake's direct path and a worker write, each as one record
+    JobEvent received = event(JobEventKind.RECEIVED, 0, 1);
+    received.setLabels(java.util.Map.of("team", "a"));
+    java.util.List<JobEvent> transitions =
+        java.util.List.of(
+            received,
+            event(JobEventKind.VALIDATED, 1, 1),
+            event(JobEventKind.SCHEDULED, 1, 2),
+            event(JobEventKind.STARTED, 1, 3),
+            event(JobEventKind.FAILED, 1, 4),
+            event(JobEventKind.DEAD_LETTERED, 1, 4));
+    JobEvent intake = Lifecycle.merge(transitions.subList(0, 3));
+    JobEvent worker = Lifecycle.merge(transitions.subList(3, 6));
+
+    // when
+    JobStatusView merged = fold(intake, worker);
+
+    // then
+    assertThat(merged).isEqualTo(fold(transitions.toArray(JobEvent[]::new)));
+    assertThat(merged.getState()).isEqualTo(JobPhase.FAILED);
+    assertThat(merged.getLabels()).containsEntry("team", "a");
+    assertThat(merged.getSubmittedAt()).isEqualTo(T.plusSeconds(1));
+    assertThat(merged.getStartedAt()).isEqualTo(T.plusSeconds(3));
+    assertThat(merged.getHistory())
+        .extracting(JobTransition::getKind)
+        .containsExactly(
+            JobEventKind.RECEIVED,
+            JobEventKind.VALIDATED,
+            JobEventKind.SCHEDULED,
+            JobEventKind.STARTED,
+            JobEventKind.FAILED,
+            JobEventKind.DEAD_LETTERED);
   }
 
   private static JobStatusView fold(JobEvent... events) {

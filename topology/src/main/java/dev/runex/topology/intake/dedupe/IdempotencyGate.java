@@ -11,6 +11,8 @@ import dev.runex.topology.cleanup.IdempotencyWindow;
 import dev.runex.topology.monitoring.StageCounters;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -27,14 +29,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>input: the {@code intake-dedupe} repartition topic, key {@link IdempotencyKey#encoded()},
  *       value the validated {@code Job} (so every submission with one key meets in one task);
- *   <li>every job let through or rejected gets its RECEIVED and VALIDATED events here, on {@link
- *       Outputs#events()} (intake leaves them to this stage for jobs with a key);
+ *   <li>every job let through or rejected gets its RECEIVED and VALIDATED transitions here (and a
+ *       duplicate its REJECTED), as one lifecycle record on {@link Outputs#events()} (intake leaves
+ *       them to this stage for jobs with a key);
  *   <li>first within the window → {@link Outputs#validated()} ({@code validated}, key job id); the
  *       {@link #STORE} store remembers key → (job id, first-seen time), the {@link #EXPIRY_STORE}
  *       store indexes it by expiry time;
  *   <li>later, another job id → REJECTED result with code DUPLICATE and {@code duplicateOf} on
- *       {@link Outputs#results()} and a REJECTED event on {@link Outputs#events()} (both keyed by
- *       the duplicate's job id);
+ *       {@link Outputs#results()} and the REJECTED transition in its lifecycle record (both keyed
+ *       by the duplicate's job id);
  *   <li>later, the same job id (the original re-sent) → dropped without output: that job already
  *       runs, and a second result or RECEIVED event under its id would contradict it;
  *   <li>a wall-clock punctuator deletes entries older than the window, in expiry order ({@link
@@ -92,18 +95,21 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
           "Job {} was submitted again with its own idempotency key; it already runs", job.getId());
       return;
     }
-    event(
-        record,
+    // one record for the transitions of this transaction: RECEIVED, VALIDATED, and a duplicate's
+    // REJECTED
+    List<JobEvent> transitions = new ArrayList<>(3);
+    transitions.add(
         Lifecycle.event(job, JobEventKind.RECEIVED, Lifecycle.INTAKE, instanceId, null, now));
-    event(
-        record,
+    transitions.add(
         Lifecycle.event(job, JobEventKind.VALIDATED, Lifecycle.VALIDATION, instanceId, null, now));
     if (first == null || windows.expired(first.timestamp(), now)) {
       windows.remember(record.key(), job.getId(), now);
       context.forward(new Record<>(job.getId(), job, record.timestamp()), out.validated());
     } else {
       rejectDuplicate(record, job, first, now);
+      transitions.add(DuplicateSubmission.event(job, first.value(), now, instanceId));
     }
+    event(record, Lifecycle.merge(transitions));
   }
 
   private void event(Record<String, Job> cause, JobEvent event) {
@@ -120,7 +126,6 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
             DuplicateSubmission.result(job, first.value(), firstSeen, now, instanceId),
             record.timestamp()),
         out.results());
-    event(record, DuplicateSubmission.event(job, first.value(), now, instanceId));
     log.debug(
         "Job {} is a duplicate of job {} (idempotency key {})",
         job.getId(),

@@ -56,8 +56,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * Results carry the final attempt's resource usage; events of failed attempts name the limit that
  * stopped them.
  *
- * <p>Every event carries the worker id. The STARTED event is built separately, when the attempt
- * starts; so is an attempt that is past its deadline: EXPIRED result + EXPIRED event, nothing else.
+ * <p>Every event carries the worker id. The transitions of one attempt's end are ONE lifecycle
+ * record (e.g. FAILED with DEAD_LETTERED after it). The STARTED event is built when the attempt
+ * starts and kept back until the transaction commits ({@link #started}): an attempt that ends
+ * before that has its STARTED in its end's record. An attempt that is past its deadline: EXPIRED
+ * result + EXPIRED event, nothing else.
  *
  * <p>The attempt's feedback to the topology goes on {@code feedback}, in the same transaction: an
  * attempt of a job the quota gate admitted (label {@code runex.quota}) hands its tenant's slot back
@@ -80,6 +83,7 @@ public final class OutcomeRecords {
   private final Serializer<JobEvent> eventValues;
   private final Topic<String, Feedback> feedback;
   private final Serializer<Feedback> feedbackValues;
+  private final HeldStarts starts;
 
   public OutcomeRecords(RunexTopics topics, String workerId) {
     this.workerId = workerId;
@@ -95,6 +99,15 @@ public final class OutcomeRecords {
     this.eventValues = events.valueSerde().serializer();
     this.feedback = topics.feedback();
     this.feedbackValues = feedback.valueSerde().serializer();
+    this.starts = new HeldStarts(this::eventRecord);
+  }
+
+  /**
+   * The source of the STARTED events {@link #started} keeps back, for the worker's transaction
+   * ({@link OutputTransaction#deferFrom}).
+   */
+  public OutputTransaction.Deferred heldStarts() {
+    return starts;
   }
 
   /**
@@ -118,9 +131,14 @@ public final class OutcomeRecords {
         ConfluentAvroSerializer.subject(feedback.name(), false), Feedback.getClassSchema());
   }
 
-  public ProducerRecord<byte[], byte[]> started(Job job, Instant now) {
+  /**
+   * Keeps the attempt's STARTED event back ({@link OutputTransaction#hold} opens the transaction
+   * for it): written with the attempt's end as one record when the attempt ends before the
+   * transaction commits, or else on its own at the commit.
+   */
+  public void started(Job job, Instant now) {
     String detail = "attempt " + job.getAttempt() + " of " + job.getMaxAttempts();
-    return event(job, JobEventKind.STARTED, detail, now);
+    starts.hold(transition(job, JobEventKind.STARTED, detail, now));
   }
 
   /**
@@ -136,11 +154,12 @@ public final class OutcomeRecords {
         now,
         List.of(
             result(job, result),
-            event(
-                job,
-                JobEventKind.EXPIRED,
-                Deadlines.detail(job, JobTypeSpec.maxQueueTimeOf(type)),
-                now)));
+            events(
+                transition(
+                    job,
+                    JobEventKind.EXPIRED,
+                    Deadlines.detail(job, JobTypeSpec.maxQueueTimeOf(type)),
+                    now))));
   }
 
   /** The outputs of a finished attempt ({@code policy} null when the job type is unknown). */
@@ -181,7 +200,9 @@ public final class OutcomeRecords {
             ReleaseNotice.finished(job.getId()),
             result,
             now,
-            List.of(result(job, result), event(job, JobEventKind.CANCELLED, reason, now))));
+            List.of(
+                result(job, result),
+                events(transition(job, JobEventKind.CANCELLED, reason, now)))));
   }
 
   /** A record on the scheduled topic that is not a readable job: only a dead letter. */
@@ -213,7 +234,7 @@ public final class OutcomeRecords {
             List.of(
                 new ProducerRecord<>(
                     retry.name(), key(job), retryValues.serialize(retry.name(), again)),
-                event(job, JobEventKind.RETRY_SCHEDULED, detail, now))));
+                events(transition(job, JobEventKind.RETRY_SCHEDULED, detail, now)))));
   }
 
   private AttemptOutputs succeeded(Job job, Succeeded s) {
@@ -233,7 +254,9 @@ public final class OutcomeRecords {
             ReleaseNotice.finished(job.getId()),
             result,
             s.finishedAt(),
-            List.of(result(job, result), event(job, JobEventKind.SUCCEEDED, null, s.finishedAt())));
+            List.of(
+                result(job, result),
+                events(transition(job, JobEventKind.SUCCEEDED, null, s.finishedAt()))));
     return new AttemptOutputs(Kind.SUCCEEDED, null, out);
   }
 
@@ -247,7 +270,7 @@ public final class OutcomeRecords {
           new ProducerRecord<>(retry.name(), key(job), retryValues.serialize(retry.name(), next)));
       String detail =
           failure.describe() + "; attempt " + next.getAttempt() + " due at " + next.getDueAt();
-      out.add(event(job, JobEventKind.RETRY_SCHEDULED, detail, now));
+      out.add(events(transition(job, JobEventKind.RETRY_SCHEDULED, detail, now)));
       return new AttemptOutputs(
           Kind.RETRY, decision, withFeedback(job, ReleaseNotice.retried(next), null, now, out));
     }
@@ -271,9 +294,13 @@ public final class OutcomeRecords {
             job.getId().getBytes(StandardCharsets.UTF_8),
             deadLetterValues.serialize(deadLetter.name(), letter)));
     out.add(
-        event(
-            job, timedOut ? JobEventKind.TIMED_OUT : JobEventKind.FAILED, failure.describe(), now));
-    out.add(event(job, JobEventKind.DEAD_LETTERED, deadLetter.name(), now));
+        events(
+            transition(
+                job,
+                timedOut ? JobEventKind.TIMED_OUT : JobEventKind.FAILED,
+                failure.describe(),
+                now),
+            transition(job, JobEventKind.DEAD_LETTERED, deadLetter.name(), now)));
     return new AttemptOutputs(
         timedOut ? Kind.TIMED_OUT : Kind.FAILED,
         decision,
@@ -320,11 +347,23 @@ public final class OutcomeRecords {
         results.name(), key(job), resultValues.serialize(results.name(), result));
   }
 
-  private ProducerRecord<byte[], byte[]> event(
-      Job job, JobEventKind kind, String detail, Instant at) {
-    JobEvent e =
-        Lifecycle.event(job, kind, Lifecycle.EXECUTION, workerId, detail, at.toEpochMilli());
-    return new ProducerRecord<>(events.name(), key(job), eventValues.serialize(events.name(), e));
+  private JobEvent transition(Job job, JobEventKind kind, String detail, Instant at) {
+    return Lifecycle.event(job, kind, Lifecycle.EXECUTION, workerId, detail, at.toEpochMilli());
+  }
+
+  /**
+   * The one lifecycle record of an attempt's end ({@code end}: its transitions, in order), with the
+   * attempt's STARTED before them when that is still held, i.e. in this transaction.
+   */
+  private ProducerRecord<byte[], byte[]> events(JobEvent... end) {
+    return eventRecord(Lifecycle.merge(starts.withStart(List.of(end))));
+  }
+
+  private ProducerRecord<byte[], byte[]> eventRecord(JobEvent e) {
+    return new ProducerRecord<>(
+        events.name(),
+        stringKeys.serialize(events.name(), e.getJobId()),
+        eventValues.serialize(events.name(), e));
   }
 
   private byte[] key(Job job) {

@@ -50,6 +50,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Anything else aborts the transaction and is reported as {@link AbortedTransactionException}
  *       so the caller rewinds to its last commit.
  * </ul>
+ *
+ * <p>Records may also be kept back ({@link #hold}, from a {@link Deferred} source): they belong to
+ * the open transaction but are only built when it commits, so that a later record of the same
+ * transaction can take them in instead (a job's STARTED event and its end, as one record). An
+ * abort, or the loss of the producer, forgets them with the rest of the transaction.
  */
 public final class OutputTransaction implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutputTransaction.class);
@@ -61,7 +66,17 @@ public final class OutputTransaction implements AutoCloseable {
     ABORTABLE
   }
 
+  /** Records kept back until the commit; see the class comment. */
+  public interface Deferred {
+    /** The records kept back, to send now: the transaction commits. Forgets them. */
+    List<ProducerRecord<byte[], byte[]>> release();
+
+    /** Forgets the records kept back: the transaction aborts or the producer is gone. */
+    void discard();
+  }
+
   private final Supplier<Producer<byte[], byte[]>> factory;
+  private Deferred deferred;
   private final Consumer<Producer<byte[], byte[]>> onNewProducer;
   private Producer<byte[], byte[]> producer;
   private Producer<byte[], byte[]> spare;
@@ -134,6 +149,19 @@ public final class OutputTransaction implements AutoCloseable {
     return sendFailure;
   }
 
+  /** Where records kept back by {@link #hold} come from (one source per transaction). */
+  public void deferFrom(Deferred source) {
+    this.deferred = source;
+  }
+
+  /**
+   * Opens the transaction for a record its {@link Deferred} source keeps back: it is sent at the
+   * commit (unless a later record took it in), or forgotten with an abort.
+   */
+  public void hold() {
+    begin();
+  }
+
   public void send(List<ProducerRecord<byte[], byte[]>> records) {
     for (ProducerRecord<byte[], byte[]> r : records) {
       send(r);
@@ -169,6 +197,9 @@ public final class OutputTransaction implements AutoCloseable {
   public void commit(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group)
       throws AbortedTransactionException {
     requireReady();
+    if (deferred != null) {
+      send(deferred.release());
+    }
     if (sendFailure != null) {
       Exception failure = sendFailure;
       if (classify(failure) != FailureKind.ABORTABLE) {
@@ -204,6 +235,7 @@ public final class OutputTransaction implements AutoCloseable {
    *     transaction when it starts)
    */
   public void abort() {
+    discardDeferred();
     sendFailure = null;
     if (!open) {
       return;
@@ -262,7 +294,14 @@ public final class OutputTransaction implements AutoCloseable {
         "transactional " + what + " failed (" + e + "); the producer is replaced", e);
   }
 
+  private void discardDeferred() {
+    if (deferred != null) {
+      deferred.discard();
+    }
+  }
+
   private void discardProducer() {
+    discardDeferred();
     ready = false;
     open = false;
     sendFailure = null;

@@ -4,6 +4,7 @@ import static dev.runex.workers.testing.Jobs.T0;
 import static dev.runex.workers.testing.Jobs.attempt;
 import static dev.runex.workers.testing.Jobs.job;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.runex.config.RetryPolicy;
 import dev.runex.config.RunexConfig;
@@ -19,6 +20,7 @@ import dev.runex.schemas.QuotaRelease;
 import dev.runex.schemas.ResourceUsage;
 import dev.runex.schemas.ScheduledRunFinished;
 import dev.runex.schemas.feedback.FeedbackRecords;
+import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.quota.ReleaseNotice;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.workers.internal.deadletter.SourceCoordinates;
@@ -73,14 +75,14 @@ class OutcomeRecordsTest {
     high.setPriority(JobPriority.HIGH);
     Job plain = job("j2", "echo", Map.of());
 
-    JobEvent started = event(records.started(high, STARTED));
+    JobEvent started = startedAlone(high);
     AttemptOutputs done =
         records.forOutcome(
             high, new Succeeded("{}", STARTED, FINISHED), policy(), SOURCE, FINISHED);
 
     assertThat(started.getPriority()).isEqualTo(JobPriority.HIGH);
     assertThat(event(done.records().get(1)).getPriority()).isEqualTo(JobPriority.HIGH);
-    assertThat(event(records.started(plain, STARTED)).getPriority()).isNull(); // normal
+    assertThat(startedAlone(plain).getPriority()).isNull(); // normal
   }
 
   @Test
@@ -119,7 +121,7 @@ class OutcomeRecordsTest {
     assertThat(out.kind()).isEqualTo(AttemptOutputs.Kind.FAILED);
     assertThat(out.records())
         .extracting(ProducerRecord::topic)
-        .containsExactly("runex.results", "runex.dead-letter", "runex.events", "runex.events");
+        .containsExactly("runex.results", "runex.dead-letter", "runex.events");
     assertThat(result(out.records().get(0)).getStatus()).isEqualTo(JobStatus.FAILED);
     assertThat(result(out.records().get(0)).getAttempts()).isEqualTo(3);
     DeadLetter letter =
@@ -130,7 +132,11 @@ class OutcomeRecordsTest {
             .deserialize("runex.dead-letter", out.records().get(1).value());
     assertThat(letter.getSourceOffset()).isEqualTo(7);
     assertThat(new String(out.records().get(1).key(), StandardCharsets.UTF_8)).isEqualTo("j1");
-    assertThat(List.of(event(out.records().get(2)), event(out.records().get(3))))
+    JobEvent events = event(out.records().get(2));
+    assertThat(events.getKind())
+        .as("the state, for readers of the record alone")
+        .isEqualTo(JobEventKind.FAILED);
+    assertThat(Lifecycle.transitions(events))
         .extracting(JobEvent::getKind)
         .containsExactly(JobEventKind.FAILED, JobEventKind.DEAD_LETTERED);
   }
@@ -149,7 +155,7 @@ class OutcomeRecordsTest {
 
   @Test
   void everyEventCarriesTheWorkerIdAndExecutionStage() {
-    JobEvent started = event(records.started(job("j1", "echo", Map.of()), STARTED));
+    JobEvent started = startedAlone(job("j1", "echo", Map.of()));
 
     assertThat(started.getKind()).isEqualTo(JobEventKind.STARTED);
     assertThat(started.getWorkerId()).isEqualTo("worker-1");
@@ -340,6 +346,73 @@ class OutcomeRecordsTest {
 
   private JobResult result(ProducerRecord<byte[], byte[]> r) {
     return topics.results().valueSerde().deserializer().deserialize(r.topic(), r.value());
+  }
+
+  @Test
+  void anAttemptThatEndsInTheTransactionThatStartedItWritesOneRecord() {
+    // given: a STARTED kept back for the commit
+    Job job = job("j1", "echo", Map.of());
+    records.started(job, STARTED);
+
+    // when: the attempt ends before the commit
+    AttemptOutputs out =
+        records.forOutcome(job, new Succeeded("{}", STARTED, FINISHED), policy(), SOURCE, FINISHED);
+
+    // then: one record with both transitions, and nothing left for the commit
+    List<ProducerRecord<byte[], byte[]>> events =
+        out.records().stream().filter(r -> r.topic().equals("runex.events")).toList();
+    assertThat(events).hasSize(1);
+    JobEvent record = event(events.get(0));
+    assertThat(record.getKind()).isEqualTo(JobEventKind.SUCCEEDED);
+    assertThat(Lifecycle.transitions(record))
+        .extracting(JobEvent::getKind, JobEvent::getTime, JobEvent::getDetail)
+        .containsExactly(
+            tuple(JobEventKind.STARTED, STARTED, "attempt 1 of 3"),
+            tuple(JobEventKind.SUCCEEDED, FINISHED, null));
+    assertThat(records.heldStarts().release()).isEmpty();
+  }
+
+  @Test
+  void aStartedThatTheCommitReachesFirstIsWrittenAloneAndTheEndAfterIt() {
+    // given
+    Job job = job("j1", "echo", Map.of());
+    records.started(job, STARTED);
+
+    // when: the transaction commits while the attempt runs
+    List<ProducerRecord<byte[], byte[]>> atCommit = records.heldStarts().release();
+    AttemptOutputs out =
+        records.forOutcome(job, new Succeeded("{}", STARTED, FINISHED), policy(), SOURCE, FINISHED);
+
+    // then
+    assertThat(atCommit)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("j1");
+              assertThat(Lifecycle.transitions(event(r)))
+                  .extracting(JobEvent::getKind)
+                  .containsExactly(JobEventKind.STARTED);
+            });
+    assertThat(Lifecycle.transitions(event(out.records().get(1))))
+        .extracting(JobEvent::getKind)
+        .containsExactly(JobEventKind.SUCCEEDED);
+  }
+
+  @Test
+  void anAbortForgetsTheStartedItKeptBack() {
+    records.started(job("j1", "echo", Map.of()), STARTED);
+
+    records.heldStarts().discard();
+
+    assertThat(records.heldStarts().release()).isEmpty();
+  }
+
+  /** The STARTED event of {@code job}, as the commit writes it when the attempt still runs. */
+  private JobEvent startedAlone(Job job) {
+    records.started(job, STARTED);
+    List<ProducerRecord<byte[], byte[]>> held = records.heldStarts().release();
+    assertThat(held).hasSize(1);
+    return event(held.get(0));
   }
 
   private JobEvent event(ProducerRecord<byte[], byte[]> r) {

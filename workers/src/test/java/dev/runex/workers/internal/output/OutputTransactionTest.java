@@ -53,6 +53,45 @@ class OutputTransactionTest {
   }
 
   @Test
+  void recordsKeptBackAreSentWhenTheTransactionCommitsAndForgottenWhenItAborts() throws Exception {
+    // given: a source that keeps one record back per hold
+    List<ProducerRecord<byte[], byte[]>> kept = new ArrayList<>();
+    tx.deferFrom(
+        new OutputTransaction.Deferred() {
+          @Override
+          public List<ProducerRecord<byte[], byte[]>> release() {
+            List<ProducerRecord<byte[], byte[]>> out = List.copyOf(kept);
+            kept.clear();
+            return out;
+          }
+
+          @Override
+          public void discard() {
+            kept.clear();
+          }
+        });
+
+    // when: kept back, then committed
+    tx.hold();
+    kept.add(record());
+
+    // then: the transaction was open for it, and the commit sent it
+    assertThat(tx.isOpen()).isTrue();
+    tx.commit(OFFSETS, GROUP);
+    assertThat(producer.history()).hasSize(1);
+
+    // when: kept back, then aborted
+    tx.hold();
+    kept.add(record());
+    tx.abort();
+
+    // then
+    assertThat(kept).isEmpty();
+    tx.commit(OFFSETS, GROUP);
+    assertThat(producer.history()).hasSize(1);
+  }
+
+  @Test
   void commitsNothingWhenNothingHappened() throws Exception {
     tx.commit(Map.of(), GROUP);
 
