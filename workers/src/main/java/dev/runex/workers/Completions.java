@@ -50,6 +50,6 @@ final class Completions {
       log.debug("discarding the outcome of abandoned attempt {}", fetched.source());
       return;
     }
-    ends.finish(fetched, c.outcome());
+    ends.finish(fetched, c.outcome(), c.prepared(), c.sent());
   }
 }

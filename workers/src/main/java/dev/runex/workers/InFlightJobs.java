@@ -1,6 +1,5 @@
 package dev.runex.workers;
 
-import dev.runex.workers.internal.execution.AttemptOutcome;
 import dev.runex.workers.internal.execution.RunningAttempt;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -8,11 +7,11 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * The attempts running now and the queue their outcomes arrive on. Handler threads only enqueue;
+ * The attempts running now and the queue their outcomes arrive on. Handler and timer threads only
+ * enqueue (with the outputs they built, and sent where allowed: {@link AttemptEnds#reporter});
  * everything else happens on the poll loop. An abandoned attempt (rewind, revocation, shutdown) is
  * forgotten here, and the rewind epoch moves on, so its late outcome is recognised as stale and
  * produces nothing: the job reruns from its uncommitted offset instead.
@@ -26,9 +25,9 @@ final class InFlightJobs {
     return new RunningJob(fetched, epoch);
   }
 
-  /** Where the attempt of {@code job} reports; safe to call from any thread. */
-  Consumer<AttemptOutcome> reporter(RunningJob job) {
-    return outcome -> completions.add(new Completion(job, outcome));
+  /** Hands the poll loop an attempt's outcome; safe to call from any thread. */
+  void report(Completion c) {
+    completions.add(c);
   }
 
   void started(RunningJob job, RunningAttempt attempt) {

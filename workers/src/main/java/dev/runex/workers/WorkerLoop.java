@@ -55,6 +55,16 @@ import org.slf4j.LoggerFactory;
  * beyond a small buffer). Rebalances and failures go through {@link WorkerTransactions}; what both
  * act on is the {@link WorkerState}.
  *
+ * <p>Per-job work is kept off this thread, which would otherwise cap the worker at one core: an
+ * attempt's outputs are built and encoded on the thread that ended it, and a success's are sent
+ * there too, into the open transaction, when {@link OutputTransaction#trySendFromAttempt} allows
+ * ({@link AttemptEnds#reporter}); anything else, or a refused send, comes to this thread as bytes
+ * to send. Either way the news of the outcome reaches this thread, which frees the key and finishes
+ * the offset; a commit takes in all such news first, so a job's outputs and its offset still commit
+ * together (the invariant is stated on {@link OutputTransaction}). A job's STARTED is built here
+ * and held until the commit ({@link OutcomeRecords#started}), so that an end before the commit
+ * carries it in its own lifecycle record: one record per job per transaction.
+ *
  * <p>Priorities: the loop consumes the pool's three scheduled topics. Among the jobs whose key is
  * free, a higher-priority one always starts first ({@link KeyedDispatcher} ranks), and while the
  * worker is full the buffer limit applies per priority ({@link FlowControl}): fetched low work
@@ -466,6 +476,9 @@ final class WorkerLoop implements Runnable {
     try {
       state.tx().hold();
       outputs.started(job, now);
+      // the attempt may send its own outputs only into this transaction or a later one it
+      // survives: an abort from here on stops it (OutputTransaction's invariant)
+      long generation = state.tx().generation();
       AttemptContext ctx =
           new AttemptContext(
               job,
@@ -483,7 +496,8 @@ final class WorkerLoop implements Runnable {
               runner.start(
                   e.body(),
                   ctx,
-                  state.inFlight().reporter(running),
+                  ends.reporter(
+                      running, generation, () -> !ctx.isCancelled(), state.inFlight()::report),
                   e.timerSlack(),
                   () -> state.admission().budget().release(memory)));
     } catch (RuntimeException e) {

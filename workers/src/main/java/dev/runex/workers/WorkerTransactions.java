@@ -183,14 +183,27 @@ final class WorkerTransactions {
       return; // no producer; the work since the last commit was abandoned
     }
     lastCommit = state.clock().instant();
-    observePositions();
-    Map<TopicPartition, OffsetAndMetadata> offsets = state.partitions().offsetsToCommit();
-    if (offsets.isEmpty() && !state.tx().isOpen() && state.tx().sendFailure() == null) {
-      return;
-    }
     long start = System.nanoTime();
+    Map<TopicPartition, OffsetAndMetadata> offsets;
+    boolean[] pending = new boolean[1];
     try {
-      state.tx().commit(offsets, state.consumer().groupMetadata());
+      // with no attempt's thread sending: take in what they sent (their offsets are finished now)
+      offsets =
+          state
+              .tx()
+              .commit(
+                  () -> {
+                    completions.handleAll();
+                    observePositions();
+                    Map<TopicPartition, OffsetAndMetadata> finished =
+                        state.partitions().offsetsToCommit();
+                    pending[0] =
+                        !finished.isEmpty()
+                            || state.tx().isOpen()
+                            || state.tx().sendFailure() != null;
+                    return finished;
+                  },
+                  state.consumer().groupMetadata());
     } catch (AbortedTransactionException e) {
       log.warn("worker {}: {}; rewinding to the last commit", workerId, e.getMessage());
       rewind();
@@ -202,8 +215,29 @@ final class WorkerTransactions {
       producerLost(e);
       return;
     }
+    if (!pending[0]) {
+      return; // nothing was pending: no commit happened
+    }
     state.partitions().committed(offsets);
     state.metrics().committed(Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /**
+   * Abandons the running attempts that match while no attempt's thread is sending, after taking in
+   * what they already sent: none of them can then add a record to a transaction that commits
+   * without its offset. Before a commit that is the last for their partitions (revocation,
+   * shutdown).
+   */
+  private int abandonBeforeLastCommit(Predicate<RunningJob> which) {
+    int[] abandoned = new int[1];
+    state
+        .tx()
+        .exclusively(
+            () -> {
+              completions.handleAll();
+              abandoned[0] = state.inFlight().abandon(which);
+            });
+    return abandoned[0];
   }
 
   /**
@@ -359,6 +393,7 @@ final class WorkerTransactions {
         drain(
             j -> mine.contains(j.fetched().partition()),
             state.clock().instant().plus(state.settings().drainTimeout()));
+        logAbandoned(abandonBeforeLastCommit(j -> mine.contains(j.fetched().partition())), mine);
         commitNow();
       }
     } finally {
@@ -389,18 +424,21 @@ final class WorkerTransactions {
   }
 
   private void forget(Set<TopicPartition> gone) {
-    int abandoned = state.inFlight().abandon(j -> gone.contains(j.fetched().partition()));
+    logAbandoned(state.inFlight().abandon(j -> gone.contains(j.fetched().partition())), gone);
+    state.dispatcher().removeQueuedIf(f -> gone.contains(f.partition()));
+    state.admission().dropWaitingIf(f -> gone.contains(f.partition()));
+    state.partitions().remove(gone);
+    assignedCount = state.partitions().partitions().size();
+  }
+
+  private void logAbandoned(int abandoned, Set<TopicPartition> of) {
     if (abandoned > 0) {
       log.info(
           "worker {} abandoned {} running job(s) of {}: they rerun from the uncommitted offset",
           workerId,
           abandoned,
-          gone);
+          of);
     }
-    state.dispatcher().removeQueuedIf(f -> gone.contains(f.partition()));
-    state.admission().dropWaitingIf(f -> gone.contains(f.partition()));
-    state.partitions().remove(gone);
-    assignedCount = state.partitions().partitions().size();
   }
 
   /**
@@ -416,6 +454,7 @@ final class WorkerTransactions {
     if (!recovery.active()) {
       try {
         drain(j -> true, state.clock().instant().plus(state.settings().drainTimeout()));
+        abandonBeforeLastCommit(j -> true);
         commitNow();
       } catch (ProducerLostException e) {
         log.warn(

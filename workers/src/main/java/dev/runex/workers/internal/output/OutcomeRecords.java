@@ -62,6 +62,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * before that has its STARTED in its end's record. An attempt that is past its deadline: EXPIRED
  * result + EXPIRED event, nothing else.
  *
+ * <p>Threads: an attempt's outputs are built and encoded by {@link #prepare} on the thread that
+ * ended it, so the poll loop, whose one thread would otherwise cap the worker, does not; {@link
+ * #take} takes the held STARTED in where they are sent. The rest (starts, cancels, expiries and the
+ * STARTED records written alone at a commit) runs on the poll loop.
+ *
  * <p>The attempt's feedback to the topology goes on {@code feedback}, in the same transaction: an
  * attempt of a job the quota gate admitted (label {@code runex.quota}) hands its tenant's slot back
  * (a {@code QuotaRelease}, key tenant), and the final result of a job a schedule fired (label
@@ -147,23 +152,37 @@ public final class OutcomeRecords {
   public List<ProducerRecord<byte[], byte[]>> expired(Job job, JobTypeSpec type, Instant now) {
     JobResult result =
         Deadlines.result(job, JobTypeSpec.maxQueueTimeOf(type), now.toEpochMilli(), workerId);
-    return withFeedback(
-        job,
-        ReleaseNotice.finished(job.getId()),
-        result,
-        now,
-        List.of(
-            result(job, result),
-            events(
+    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(3);
+    out.add(result(job, result));
+    out.add(
+        lifecycleRecord(
+            starts.take(job.getId()), // none: it never started
+            List.of(
                 transition(
                     job,
                     JobEventKind.EXPIRED,
                     Deadlines.detail(job, JobTypeSpec.maxQueueTimeOf(type)),
                     now))));
+    out.addAll(feedback(job, ReleaseNotice.finished(job.getId()), result, now));
+    return out;
   }
 
-  /** The outputs of a finished attempt ({@code policy} null when the job type is unknown). */
+  /**
+   * The outputs of a finished attempt ({@code policy} null when the job type is unknown), with the
+   * attempt's STARTED in its lifecycle record when that is still held. Poll-loop thread: {@link
+   * #prepare} then {@link #take}.
+   */
   public AttemptOutputs forOutcome(
+      Job job, AttemptOutcome outcome, RetryPolicy policy, SourceCoordinates source, Instant now) {
+    return take(prepare(job, outcome, policy, source, now));
+  }
+
+  /**
+   * The outputs of a finished attempt, built and encoded on the calling thread (any thread: it
+   * reads only the configuration, the held STARTED and the thread-safe serializers) but not yet
+   * sent; {@link #take} finishes them where they are sent.
+   */
+  public PreparedOutputs prepare(
       Job job, AttemptOutcome outcome, RetryPolicy policy, SourceCoordinates source, Instant now) {
     if (outcome instanceof Succeeded s) {
       return succeeded(job, s);
@@ -176,9 +195,29 @@ public final class OutcomeRecords {
   }
 
   /**
+   * The records to send for {@code prepared}, taking the job's held STARTED in (it is then no
+   * longer held, and its end's lifecycle record carries it). The lifecycle record {@code prepared}
+   * encoded is used when it carries exactly the STARTED held now; otherwise (a commit wrote the
+   * STARTED on its own since it was prepared) it is encoded again here. Call it where the records
+   * are sent: on the poll loop, or on an attempt's thread inside {@link
+   * OutputTransaction#trySendFromAttempt}, where no commit can release the STARTED meanwhile.
+   */
+  public AttemptOutputs take(PreparedOutputs prepared) {
+    JobEvent start = starts.take(prepared.jobId());
+    ProducerRecord<byte[], byte[]> event =
+        start == prepared.start() ? prepared.event() : lifecycleRecord(start, prepared.end());
+    List<ProducerRecord<byte[], byte[]>> records =
+        new ArrayList<>(prepared.before().size() + 1 + prepared.after().size());
+    records.addAll(prepared.before());
+    records.add(event);
+    records.addAll(prepared.after());
+    return new AttemptOutputs(prepared.kind(), prepared.decision(), records);
+  }
+
+  /**
    * The outputs of a job an operator cancelled (before it started, or while it ran, {@code
    * startedAt} then set): CANCELLED result (error code CANCELLED, not retryable) + CANCELLED event.
-   * No retry and no dead letter: cancelling is not a failure.
+   * No retry and no dead letter: cancelling is not a failure. Poll-loop thread.
    */
   public AttemptOutputs cancelled(
       Job job, String reason, Instant startedAt, ResourceUsage usage, Instant now) {
@@ -192,17 +231,14 @@ public final class OutcomeRecords {
             now.toEpochMilli(),
             workerId);
     result.setUsage(usage);
-    return new AttemptOutputs(
-        Kind.CANCELLED,
-        null,
-        withFeedback(
+    return take(
+        prepared(
+            Kind.CANCELLED,
+            null,
             job,
-            ReleaseNotice.finished(job.getId()),
-            result,
-            now,
-            List.of(
-                result(job, result),
-                events(transition(job, JobEventKind.CANCELLED, reason, now)))));
+            List.of(result(job, result)),
+            List.of(transition(job, JobEventKind.CANCELLED, reason, now)),
+            feedback(job, ReleaseNotice.finished(job.getId()), result, now)));
   }
 
   /** A record on the scheduled topic that is not a readable job: only a dead letter. */
@@ -214,7 +250,7 @@ public final class OutcomeRecords {
             deadLetter.name(), key, deadLetterValues.serialize(deadLetter.name(), letter)));
   }
 
-  private AttemptOutputs deferred(Job job, Deferred d, Instant now) {
+  private PreparedOutputs deferred(Job job, Deferred d, Instant now) {
     Job again = Job.newBuilder(job).setDueAt(d.until().isAfter(now) ? d.until() : now).build();
     String detail =
         "deferred without using an attempt: "
@@ -223,21 +259,18 @@ public final class OutcomeRecords {
             + job.getAttempt()
             + " due at "
             + again.getDueAt();
-    return new AttemptOutputs(
+    return prepared(
         Kind.DEFERRED,
         null,
-        withFeedback(
-            job,
-            ReleaseNotice.retried(again),
-            null,
-            now,
-            List.of(
-                new ProducerRecord<>(
-                    retry.name(), key(job), retryValues.serialize(retry.name(), again)),
-                events(transition(job, JobEventKind.RETRY_SCHEDULED, detail, now)))));
+        job,
+        List.of(
+            new ProducerRecord<>(
+                retry.name(), key(job), retryValues.serialize(retry.name(), again))),
+        List.of(transition(job, JobEventKind.RETRY_SCHEDULED, detail, now)),
+        feedback(job, ReleaseNotice.retried(again), null, now));
   }
 
-  private AttemptOutputs succeeded(Job job, Succeeded s) {
+  private PreparedOutputs succeeded(Job job, Succeeded s) {
     JobResult result =
         Lifecycle.result(
             job,
@@ -248,31 +281,31 @@ public final class OutcomeRecords {
             s.finishedAt().toEpochMilli(),
             workerId);
     result.setUsage(s.usage());
-    List<ProducerRecord<byte[], byte[]>> out =
-        withFeedback(
-            job,
-            ReleaseNotice.finished(job.getId()),
-            result,
-            s.finishedAt(),
-            List.of(
-                result(job, result),
-                events(transition(job, JobEventKind.SUCCEEDED, null, s.finishedAt()))));
-    return new AttemptOutputs(Kind.SUCCEEDED, null, out);
+    return prepared(
+        Kind.SUCCEEDED,
+        null,
+        job,
+        List.of(result(job, result)),
+        List.of(transition(job, JobEventKind.SUCCEEDED, null, s.finishedAt())),
+        feedback(job, ReleaseNotice.finished(job.getId()), result, s.finishedAt()));
   }
 
-  private AttemptOutputs failed(
+  private PreparedOutputs failed(
       Job job, Failed f, RetryDecision decision, SourceCoordinates source, Instant now) {
     Failure failure = f.failure();
-    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(4);
     if (decision instanceof Retry r) {
       Job next = r.nextAttempt();
-      out.add(
-          new ProducerRecord<>(retry.name(), key(job), retryValues.serialize(retry.name(), next)));
       String detail =
           failure.describe() + "; attempt " + next.getAttempt() + " due at " + next.getDueAt();
-      out.add(events(transition(job, JobEventKind.RETRY_SCHEDULED, detail, now)));
-      return new AttemptOutputs(
-          Kind.RETRY, decision, withFeedback(job, ReleaseNotice.retried(next), null, now, out));
+      return prepared(
+          Kind.RETRY,
+          decision,
+          job,
+          List.of(
+              new ProducerRecord<>(
+                  retry.name(), key(job), retryValues.serialize(retry.name(), next))),
+          List.of(transition(job, JobEventKind.RETRY_SCHEDULED, detail, now)),
+          feedback(job, ReleaseNotice.retried(next), null, now));
     }
     GiveUp g = (GiveUp) decision;
     JobResult result =
@@ -287,38 +320,50 @@ public final class OutcomeRecords {
     result.setUsage(f.usage());
     DeadLetter letter = DeadLetterFactory.forJob(job, failure, source, g.firstFailureAt(), now);
     boolean timedOut = g.status() == JobStatus.TIMED_OUT;
-    out.add(result(job, result));
-    out.add(
-        new ProducerRecord<>(
-            deadLetter.name(),
-            job.getId().getBytes(StandardCharsets.UTF_8),
-            deadLetterValues.serialize(deadLetter.name(), letter)));
-    out.add(
-        events(
+    return prepared(
+        timedOut ? Kind.TIMED_OUT : Kind.FAILED,
+        decision,
+        job,
+        List.of(
+            result(job, result),
+            new ProducerRecord<>(
+                deadLetter.name(),
+                job.getId().getBytes(StandardCharsets.UTF_8),
+                deadLetterValues.serialize(deadLetter.name(), letter))),
+        List.of(
             transition(
                 job,
                 timedOut ? JobEventKind.TIMED_OUT : JobEventKind.FAILED,
                 failure.describe(),
                 now),
-            transition(job, JobEventKind.DEAD_LETTERED, deadLetter.name(), now)));
-    return new AttemptOutputs(
-        timedOut ? Kind.TIMED_OUT : Kind.FAILED,
-        decision,
-        withFeedback(job, ReleaseNotice.finished(job.getId()), result, now, out));
+            transition(job, JobEventKind.DEAD_LETTERED, deadLetter.name(), now)),
+        feedback(job, ReleaseNotice.finished(job.getId()), result, now));
   }
 
   /**
-   * {@code out}, plus the attempt's feedback on {@code feedback}, so it commits with the attempt's
-   * result or retry: for a job the quota gate admitted, the notice that hands its slot back (key
+   * Outputs with their lifecycle record (the transitions {@code end}) encoded for the job's STARTED
+   * held now, if any.
+   */
+  private PreparedOutputs prepared(
+      Kind kind,
+      RetryDecision decision,
+      Job job,
+      List<ProducerRecord<byte[], byte[]>> before,
+      List<JobEvent> end,
+      List<ProducerRecord<byte[], byte[]>> after) {
+    JobEvent start = starts.peek(job.getId());
+    return new PreparedOutputs(
+        kind, decision, job.getId(), before, end, after, start, lifecycleRecord(start, end));
+  }
+
+  /**
+   * The attempt's feedback on {@code feedback}, sent with the attempt's result or retry so they
+   * commit together: for a job the quota gate admitted, the notice that hands its slot back (key
    * tenant); for the final result ({@code result}, null for a retry) of a job a schedule fired, the
    * news that the schedule's run finished (key schedule name).
    */
-  private List<ProducerRecord<byte[], byte[]>> withFeedback(
-      Job job,
-      ReleaseNotice notice,
-      JobResult result,
-      Instant now,
-      List<ProducerRecord<byte[], byte[]>> out) {
+  private List<ProducerRecord<byte[], byte[]>> feedback(
+      Job job, ReleaseNotice notice, JobResult result, Instant now) {
     Feedback release =
         ReleaseNotice.admitted(job.getLabels())
             ? notice.toFeedback(job.getTenant(), now.toEpochMilli())
@@ -326,10 +371,9 @@ public final class OutcomeRecords {
     Feedback finished =
         result == null ? null : FeedbackRecords.runFinished(result, now.toEpochMilli());
     if (release == null && finished == null) {
-      return out;
+      return List.of();
     }
-    List<ProducerRecord<byte[], byte[]>> all = new ArrayList<>(out.size() + 2);
-    all.addAll(out);
+    List<ProducerRecord<byte[], byte[]>> all = new ArrayList<>(2);
     for (Feedback f : new Feedback[] {release, finished}) {
       if (f != null) {
         all.add(
@@ -353,10 +397,10 @@ public final class OutcomeRecords {
 
   /**
    * The one lifecycle record of an attempt's end ({@code end}: its transitions, in order), with the
-   * attempt's STARTED before them when that is still held, i.e. in this transaction.
+   * attempt's STARTED before them when {@code start} is not null.
    */
-  private ProducerRecord<byte[], byte[]> events(JobEvent... end) {
-    return eventRecord(Lifecycle.merge(starts.withStart(List.of(end))));
+  private ProducerRecord<byte[], byte[]> lifecycleRecord(JobEvent start, List<JobEvent> end) {
+    return eventRecord(Lifecycle.merge(HeldStarts.withStart(start, end)));
   }
 
   private ProducerRecord<byte[], byte[]> eventRecord(JobEvent e) {

@@ -6,12 +6,17 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
@@ -31,7 +36,20 @@ import org.slf4j.LoggerFactory;
  * The worker's transactional producer: a transaction begins with the first record sent after a
  * commit, and one commit carries every record sent since plus the consumed offsets ({@code
  * sendOffsetsToTransaction} with the consumer's group metadata, so a zombie of an older group
- * generation is fenced: KIP-447). Only the poll-loop thread calls it.
+ * generation is fenced: KIP-447). The poll-loop thread calls everything; an attempt's own thread
+ * may send its records too, through {@link #trySendFromAttempt}, so the poll loop need not.
+ *
+ * <p>The invariant that keeps a job's outputs and its offset in one transaction: an attempt's
+ * thread sends only while holding the shared side of a gate, and before releasing it hands the poll
+ * loop the news that it did ({@code announce}); the poll loop commits, aborts, replaces the
+ * producer and abandons attempts before a last commit only while holding the exclusive side, and a
+ * commit first takes in every such news (finishing those offsets) and only then reads the offsets
+ * it commits. So every record an attempt's thread sent is in a transaction that either aborts or
+ * commits with the attempt's offset. A send is refused (the poll loop then sends the records
+ * itself) unless the gate is free at once (an attempt never waits for a commit), the producer is
+ * ready, no send failed, the attempt is still live, and no abort or producer loss happened since
+ * the attempt started ({@link #generation}: an abort always abandons every running attempt, so an
+ * attempt that survived none may still write).
  *
  * <p>Failures come in three kinds ({@link #classify}):
  *
@@ -54,7 +72,10 @@ import org.slf4j.LoggerFactory;
  * <p>Records may also be kept back ({@link #hold}, from a {@link Deferred} source): they belong to
  * the open transaction but are only built when it commits, so that a later record of the same
  * transaction can take them in instead (a job's STARTED event and its end, as one record). An
- * abort, or the loss of the producer, forgets them with the rest of the transaction.
+ * abort, or the loss of the producer, forgets them with the rest of the transaction. They are
+ * released inside the commit's exclusive section, after the news of attempts' sends was taken in:
+ * an attempt's thread that took its STARTED in (under the shared side) did so before the release,
+ * and one that did not will find it released.
  */
 public final class OutputTransaction implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutputTransaction.class);
@@ -68,7 +89,10 @@ public final class OutputTransaction implements AutoCloseable {
 
   /** Records kept back until the commit; see the class comment. */
   public interface Deferred {
-    /** The records kept back, to send now: the transaction commits. Forgets them. */
+    /**
+     * The records kept back, to send now: the transaction commits. Forgets them. Runs while no
+     * attempt's thread sends.
+     */
     List<ProducerRecord<byte[], byte[]>> release();
 
     /** Forgets the records kept back: the transaction aborts or the producer is gone. */
@@ -80,9 +104,20 @@ public final class OutputTransaction implements AutoCloseable {
   private final Consumer<Producer<byte[], byte[]>> onNewProducer;
   private Producer<byte[], byte[]> producer;
   private Producer<byte[], byte[]> spare;
-  private boolean ready;
-  private boolean open;
+  private volatile boolean ready;
+  private volatile boolean open;
   private volatile Exception sendFailure;
+
+  /** Aborts and producer losses so far: see {@link #trySendFromAttempt}. */
+  private volatile long generation;
+
+  /**
+   * Shared: an attempt's thread sending; exclusive: the poll loop changing the transaction. Fair,
+   * and taken shared only by {@link #trySendFromAttempt} with a zero timeout, which then honours
+   * the queue: once the poll loop waits for it, no new sender gets in, so a stream of attempts
+   * cannot hold off a commit.
+   */
+  private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock(true);
 
   /** A transaction on {@code producer} that cannot be replaced (tests). */
   public OutputTransaction(Producer<byte[], byte[]> producer) {
@@ -117,6 +152,10 @@ public final class OutputTransaction implements AutoCloseable {
    *     again later
    */
   public void init() {
+    exclusively(this::initExclusively);
+  }
+
+  private void initExclusively() {
     if (ready) {
       return;
     }
@@ -149,6 +188,87 @@ public final class OutputTransaction implements AutoCloseable {
     return sendFailure;
   }
 
+  /**
+   * How many aborts and producer losses happened so far; an attempt remembers it when it starts and
+   * passes it to {@link #trySendFromAttempt}.
+   */
+  public long generation() {
+    return generation;
+  }
+
+  /**
+   * Sends the records {@code records} gives from an attempt's own thread into the open transaction
+   * (opening one if needed) and, while still holding the gate, runs {@code announce}, which must
+   * hand the poll loop the news that they were sent. {@code records} runs under the gate too, so it
+   * may take in records kept back ({@link #hold}): no commit releases them meanwhile. Returns
+   * false, sending nothing and announcing nothing, when the gate is held or wanted by the poll
+   * loop, the producer is not ready, a send failed, {@code live} is false, or the transaction was
+   * aborted (or the producer lost) since {@code attemptGeneration}; or when a send threw (recorded
+   * as the send failure, so the transaction aborts). The caller then hands its outputs to the poll
+   * loop to send.
+   */
+  public boolean trySendFromAttempt(
+      long attemptGeneration,
+      BooleanSupplier live,
+      Supplier<List<ProducerRecord<byte[], byte[]>>> records,
+      Runnable announce) {
+    Lock shared = gate.readLock();
+    try {
+      if (!shared.tryLock(0, TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // cancelled or timed out: the poll loop decides
+      return false;
+    }
+    try {
+      if (!ready
+          || generation != attemptGeneration
+          || sendFailure != null
+          || !live.getAsBoolean()) {
+        return false;
+      }
+      try {
+        List<ProducerRecord<byte[], byte[]>> out = records.get();
+        openIfNeeded();
+        for (ProducerRecord<byte[], byte[]> r : out) {
+          producer.send(r, this::onSent);
+        }
+      } catch (RuntimeException e) {
+        // a record may be in the transaction already, or a kept-back one taken in: it must not
+        // commit
+        if (sendFailure == null) {
+          sendFailure = e;
+        }
+        return false;
+      }
+      announce.run();
+      return true;
+    } finally {
+      shared.unlock();
+    }
+  }
+
+  /**
+   * Runs {@code action} while no attempt's thread is sending (the exclusive side of the gate): for
+   * abandoning attempts whose records must not reach a later transaction.
+   */
+  public void exclusively(Runnable action) {
+    Lock exclusive = gate.writeLock();
+    exclusive.lock();
+    try {
+      action.run();
+    } finally {
+      exclusive.unlock();
+    }
+  }
+
+  private void onSent(RecordMetadata metadata, Exception e) {
+    if (e != null && sendFailure == null) {
+      sendFailure = e;
+    }
+  }
+
   /** Where records kept back by {@link #hold} come from (one source per transaction). */
   public void deferFrom(Deferred source) {
     this.deferred = source;
@@ -171,13 +291,7 @@ public final class OutputTransaction implements AutoCloseable {
   public void send(ProducerRecord<byte[], byte[]> record) {
     begin();
     try {
-      producer.send(
-          record,
-          (metadata, e) -> {
-            if (e != null && sendFailure == null) {
-              sendFailure = e;
-            }
-          });
+      producer.send(record, this::onSent);
     } catch (KafkaException e) {
       if (classify(e) != FailureKind.ABORTABLE) {
         throw failed("send", e);
@@ -195,6 +309,33 @@ public final class OutputTransaction implements AutoCloseable {
    * @throws FatalTransactionException fenced: stop
    */
   public void commit(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group)
+      throws AbortedTransactionException {
+    commit(() -> offsets, group);
+  }
+
+  /**
+   * Commits like {@link #commit(Map, ConsumerGroupMetadata)}, with the offsets {@code offsets}
+   * gives while no attempt's thread can send: it must first take in the news of every send made
+   * from attempts' threads ({@link #trySendFromAttempt}), so their offsets are among those.
+   *
+   * @return the offsets committed
+   */
+  public Map<TopicPartition, OffsetAndMetadata> commit(
+      Supplier<Map<TopicPartition, OffsetAndMetadata>> offsets, ConsumerGroupMetadata group)
+      throws AbortedTransactionException {
+    Lock exclusive = gate.writeLock();
+    exclusive.lock();
+    try {
+      Map<TopicPartition, OffsetAndMetadata> committing = offsets.get();
+      commitExclusively(committing, group);
+      return committing;
+    } finally {
+      exclusive.unlock();
+    }
+  }
+
+  private void commitExclusively(
+      Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group)
       throws AbortedTransactionException {
     requireReady();
     if (deferred != null) {
@@ -235,6 +376,11 @@ public final class OutputTransaction implements AutoCloseable {
    *     transaction when it starts)
    */
   public void abort() {
+    exclusively(this::abortExclusively);
+  }
+
+  private void abortExclusively() {
+    generation++;
     discardDeferred();
     sendFailure = null;
     if (!open) {
@@ -263,12 +409,20 @@ public final class OutputTransaction implements AutoCloseable {
 
   private void begin() {
     requireReady();
+    try {
+      openIfNeeded();
+    } catch (KafkaException e) {
+      throw failed("begin a transaction", e);
+    }
+  }
+
+  /**
+   * Opens a transaction unless one is open; attempts' threads may race here, hence the monitor.
+   * Throws the producer's own exception: an attempt's thread must not replace the producer.
+   */
+  private synchronized void openIfNeeded() {
     if (!open) {
-      try {
-        producer.beginTransaction();
-      } catch (KafkaException e) {
-        throw failed("begin a transaction", e);
-      }
+      producer.beginTransaction();
       open = true;
     }
   }
@@ -301,18 +455,22 @@ public final class OutputTransaction implements AutoCloseable {
   }
 
   private void discardProducer() {
-    discardDeferred();
-    ready = false;
-    open = false;
-    sendFailure = null;
-    if (producer != null) {
-      try {
-        producer.close(Duration.ZERO);
-      } catch (RuntimeException e) {
-        log.debug("closing the lost producer: {}", e.toString());
-      }
-      producer = null;
-    }
+    exclusively(
+        () -> {
+          generation++;
+          discardDeferred();
+          ready = false;
+          open = false;
+          sendFailure = null;
+          if (producer != null) {
+            try {
+              producer.close(Duration.ZERO);
+            } catch (RuntimeException e) {
+              log.debug("closing the lost producer: {}", e.toString());
+            }
+            producer = null;
+          }
+        });
   }
 
   /** What {@code e} (or a cause) means for the producer and the worker; see the class comment. */
