@@ -46,6 +46,11 @@ public enum RunexMeters {
   JOB_STARTED("runex.job.started", Kind.COUNTER, "Job attempts started.", "type"),
   JOB_QUEUE_WAIT(
       "runex.job.queue.wait", Kind.TIMER, "From an attempt's due time to its start.", "type"),
+  JOB_START_DELAY(
+      "runex.job.start.delay",
+      Kind.TIMER,
+      "From the worker's fetch of an attempt to its start (part of runex.job.queue.wait): a free slot, its key's earlier jobs, memory, pauses, the control topic read up to the fetch.",
+      "type"),
   JOB_EXECUTION(
       "runex.job.execution", Kind.TIMER, "Attempt execution time, by outcome.", "type", "outcome"),
   JOB_COMPLETED(

@@ -508,7 +508,12 @@ final class WorkerLoop implements Runnable {
       state.dispatcher().release(fetched.orderingKey());
       throw e;
     }
-    state.metrics().started(job.getType(), Duration.between(job.getDueAt(), now));
+    state
+        .metrics()
+        .started(
+            job.getType(),
+            Duration.between(job.getDueAt(), now),
+            Duration.ofNanos(System.nanoTime() - fetched.fetchedAtNanos()));
   }
 
   /** The job's own timeout (its type's default when unset), never beyond the type's maximum. */

@@ -27,6 +27,7 @@ final class RunexTimings {
   static String summary(MeterRegistry meters) {
     List<String> parts = new ArrayList<>();
     parts.add(timer(meters, RunexMeters.JOB_QUEUE_WAIT.meterName(), "due→start"));
+    parts.add(timer(meters, RunexMeters.JOB_START_DELAY.meterName(), "of which fetch→start"));
     parts.add(timer(meters, RunexMeters.JOB_EXECUTION.meterName(), "execution"));
     parts.add(timer(meters, RunexMeters.WORKER_COMMIT.meterName(), "worker commit"));
     for (Gauge g : meters.find("kafka.stream.thread.commit.latency.avg").gauges()) {

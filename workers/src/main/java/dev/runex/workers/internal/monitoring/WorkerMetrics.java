@@ -88,10 +88,16 @@ public final class WorkerMetrics implements AutoCloseable {
     clientMetrics.add(producerMetrics);
   }
 
-  public void started(String type, Duration queueWait) {
+  /**
+   * An attempt started, {@code queueWait} after its due time and {@code startDelay} after the
+   * worker fetched it.
+   */
+  public void started(String type, Duration queueWait, Duration startDelay) {
     String t = typeTag(type);
     counter(RunexMeters.JOB_STARTED, t).increment();
     timer(RunexMeters.JOB_QUEUE_WAIT, t).record(queueWait.isNegative() ? Duration.ZERO : queueWait);
+    timer(RunexMeters.JOB_START_DELAY, t)
+        .record(startDelay.isNegative() ? Duration.ZERO : startDelay);
   }
 
   /** An attempt finished; {@code outcome} is succeeded, retry, failed or timed_out. */

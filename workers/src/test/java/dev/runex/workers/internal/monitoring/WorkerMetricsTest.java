@@ -49,7 +49,7 @@ class WorkerMetricsTest {
   @Test
   void negativeQueueWaitCountsAsZero() {
     try (WorkerMetrics metrics = new WorkerMetrics(registry, Set.of("echo"), () -> 0, () -> 0)) {
-      metrics.started("echo", Duration.ofSeconds(-5));
+      metrics.started("echo", Duration.ofSeconds(-5), Duration.ofMillis(-1));
 
       assertThat(
               registry
@@ -57,7 +57,31 @@ class WorkerMetricsTest {
                   .timer()
                   .totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
           .isZero();
+      assertThat(
+              registry
+                  .get("runex.job.start.delay")
+                  .timer()
+                  .totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+          .isZero();
       assertThat(registry.get("runex.job.started").counter().count()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void startDelayIsTheTimeFromFetchToStartByType() {
+    try (WorkerMetrics metrics = new WorkerMetrics(registry, Set.of("echo"), () -> 0, () -> 0)) {
+      metrics.started("echo", Duration.ofMillis(300), Duration.ofMillis(40));
+      metrics.started("echo", Duration.ofMillis(200), Duration.ofMillis(20));
+
+      var delay = registry.get("runex.job.start.delay").tag("type", "echo").timer();
+      assertThat(delay.count()).isEqualTo(2);
+      assertThat(delay.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(60.0);
+      assertThat(
+              registry
+                  .get("runex.job.queue.wait")
+                  .timer()
+                  .totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+          .isEqualTo(500.0);
     }
   }
 
