@@ -20,7 +20,8 @@ public final class ControlView implements AutoCloseable {
   private final ControlTableReader reader;
 
   /**
-   * @param clientName names the reader's Kafka client ({@code runex-control-<clientName>})
+   * @param clientName names the reader's Kafka clients ({@code runex-control-<clientName>} follows
+   *     the topic, {@code runex-control-ends-<clientName>} asks for its end offsets)
    */
   public ControlView(RunexConfig cfg, RunexTopics topics, String clientName) {
     KafkaConsumer<String, byte[]> consumer =
@@ -28,9 +29,18 @@ public final class ControlView implements AutoCloseable {
             ControlTableReader.consumerConfig(cfg, clientName),
             new StringDeserializer(),
             new ByteArrayDeserializer());
+    KafkaConsumer<String, byte[]> ends =
+        new KafkaConsumer<>(
+            ControlTableReader.endsConsumerConfig(cfg, clientName),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
     this.reader =
         new ControlTableReader(
-            consumer, topics.control().name(), topics.control().valueSerde().deserializer(), table);
+            consumer,
+            ends,
+            topics.control().name(),
+            topics.control().valueSerde().deserializer(),
+            table);
   }
 
   /** Starts following the topic from its beginning, on a daemon thread. */

@@ -145,9 +145,12 @@ public final class JobWorker implements AutoCloseable {
       control.markAlwaysFresh(); // no control topic: no command to wait for
       return;
     }
+    var ends =
+        clients.controlConsumer(ControlTableReader.endsConsumerConfig(cfg, settings.workerId()));
     var topic = topics.control();
     controlReader =
-        new ControlTableReader(consumer, topic.name(), topic.valueSerde().deserializer(), control);
+        new ControlTableReader(
+            consumer, ends, topic.name(), topic.valueSerde().deserializer(), control);
     controlReader.start();
   }
 

@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * the end offsets again, reads up to them and marks the table fresh as of the moment it asked. A
  * command that cannot be decoded is skipped with a warning: an operator typo must not stop the
  * worker.
+ *
+ * <p>The end offsets are asked on a second client that never fetches ({@code ends}): a broker
+ * answers one connection's requests in order, so a ListOffsets request sent on the following
+ * consumer's connection waits behind its long-polling fetch (up to {@code fetch.max.wait.ms}, 500
+ * ms by default) — and every job fetched meanwhile waits with it.
  */
 public final class ControlTableReader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlTableReader.class);
@@ -32,6 +37,7 @@ public final class ControlTableReader implements AutoCloseable {
   private static final Duration RETRY_BACKOFF = Duration.ofSeconds(2);
 
   private final Consumer<String, byte[]> consumer;
+  private final Consumer<?, ?> ends;
   private final String topic;
   private final Deserializer<ControlCommand> values;
   private final ControlTable table;
@@ -39,12 +45,19 @@ public final class ControlTableReader implements AutoCloseable {
   private volatile boolean closed;
   private volatile Throwable failure;
 
+  /**
+   * @param consumer follows the topic (assigned here, never subscribed)
+   * @param ends asks for the topic's end offsets only, from the reader's thread; the same instance
+   *     as {@code consumer} only where no fetch can hold its requests back (tests)
+   */
   public ControlTableReader(
       Consumer<String, byte[]> consumer,
+      Consumer<?, ?> ends,
       String topic,
       Deserializer<ControlCommand> values,
       ControlTable table) {
     this.consumer = consumer;
+    this.ends = ends;
     this.topic = topic;
     this.values = values;
     this.table = table;
@@ -57,9 +70,21 @@ public final class ControlTableReader implements AutoCloseable {
    * runex.kafka.consumer.*}.
    */
   public static Map<String, Object> consumerConfig(RunexConfig cfg, String workerId) {
+    return clientConfig(cfg, "runex-control-" + workerId);
+  }
+
+  /**
+   * The settings of the client that asks for end offsets: as {@link #consumerConfig}, under a
+   * client id of its own.
+   */
+  public static Map<String, Object> endsConsumerConfig(RunexConfig cfg, String workerId) {
+    return clientConfig(cfg, "runex-control-ends-" + workerId);
+  }
+
+  private static Map<String, Object> clientConfig(RunexConfig cfg, String clientId) {
     Map<String, Object> base = new HashMap<>();
     base.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers());
-    base.put(ConsumerConfig.CLIENT_ID_CONFIG, "runex-control-" + workerId);
+    base.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     Map<String, Object> merged = new HashMap<>(cfg.kafka().consumer(base));
     merged.remove(ConsumerConfig.GROUP_ID_CONFIG);
     merged.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
@@ -88,10 +113,10 @@ public final class ControlTableReader implements AutoCloseable {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       long startedAt = System.nanoTime();
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      Map<TopicPartition, Long> endsAtStart = ends.endOffsets(partitions);
       while (!closed && !table.isCaughtUp()) {
         pollOnce();
-        if (reachedEnds(ends)) {
+        if (reachedEnds(endsAtStart)) {
           table.markFreshAsOf(startedAt);
           table.markCaughtUp();
           log.info("control table caught up with {}", topic);
@@ -120,19 +145,27 @@ public final class ControlTableReader implements AutoCloseable {
             e);
       }
     } finally {
-      consumer.close();
+      closeClients();
+    }
+  }
+
+  private void closeClients() {
+    consumer.close();
+    if (ends != consumer) {
+      ends.close();
     }
   }
 
   /**
-   * Reads the topic up to its end offsets as of now (one ListOffsets request, and a fetch when
-   * there is something new), then says the table is fresh as of the moment before the request.
+   * Reads the topic up to its end offsets as of now (one ListOffsets request on the ends client,
+   * and a fetch when there is something new), then says the table is fresh as of the moment before
+   * the request.
    */
   private void refresh(List<TopicPartition> partitions) throws InterruptedException {
     long startedAt = System.nanoTime();
-    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-    while (!closed && !reachedEnds(ends)) {
-      pollOnce();
+    Map<TopicPartition, Long> now = ends.endOffsets(partitions);
+    while (!closed && !reachedEnds(now)) {
+      pollOnce(); // new commands: the following consumer's fetch returns with them
     }
     table.markFreshAsOf(startedAt);
   }
@@ -205,7 +238,7 @@ public final class ControlTableReader implements AutoCloseable {
   public void close() {
     closed = true;
     if (!thread.isAlive()) {
-      consumer.close();
+      closeClients();
       return;
     }
     consumer.wakeup();
