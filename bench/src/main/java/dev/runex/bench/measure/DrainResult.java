@@ -134,6 +134,17 @@ public record DrainResult(
     return perSecond(received, startToLast);
   }
 
+  /**
+   * How long after the last result all was done, as a multiple of the time to the last result (1.0:
+   * the off-path consumers had caught up when it was read); NaN when unknown.
+   */
+  public double allDoneOverLastResult() {
+    return startToAllDone
+        .filter(d -> !startToLast.isZero())
+        .map(d -> (double) d.toNanos() / startToLast.toNanos())
+        .orElse(Double.NaN);
+  }
+
   /** Microseconds of CPU per job in the steady span, all processes; NaN when not measured. */
   public double steadyCpuMicrosPerJob() {
     return steadyCpu.map(c -> CpuUse.microsPerJob(c.total(), steadyJobs)).orElse(Double.NaN);

@@ -24,6 +24,7 @@ public record LatencyResult(
     long p50Micros,
     long p90Micros,
     long p99Micros,
+    long p999Micros,
     long maxMicros) {
 
   static LatencyResult of(
@@ -44,6 +45,7 @@ public record LatencyResult(
         micros.getValueAtPercentile(50),
         micros.getValueAtPercentile(90),
         micros.getValueAtPercentile(99),
+        micros.getValueAtPercentile(99.9),
         micros.getMaxValue());
   }
 
