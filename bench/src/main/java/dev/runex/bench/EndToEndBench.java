@@ -103,7 +103,7 @@ public final class EndToEndBench implements Callable<Integer> {
       paramLabel = "REF",
       description =
           "Reference baselines to drain after runex, comma-separated (default: ${DEFAULT-VALUE}): "
-              + "runex-records (the bare chain writing runex's records per job: 3+2+3 and a status reader writing 3 of 5 "
+              + "runex-records (the bare chain writing the records runex wrote per job before its one-hop dispatch: 3+2+3 and a status reader writing 3 of 5 "
               + "events), lifecycle-records (only lifecycle records: 3+2+3, no status reader), streams-hops (the lifecycle "
               + "records, the first two hops one Kafka Streams application with runex's topology settings), "
               + "runex-status-off (runex without its job-status application), or none.")

@@ -36,13 +36,13 @@ final class Report {
   enum Reference {
     RUNEX_RECORDS(
         "runex-records",
-        "bare chain writing runex's records per job (3+2+3 and a status reader writing 3 of 5 events)"),
+        "bare chain writing the records runex wrote per job before its one-hop dispatch (3+2+3 and a status reader writing 3 of 5 events)"),
     LIFECYCLE_RECORDS(
         "lifecycle-records",
-        "bare chain writing runex's lifecycle records per job (3+2+3, no status reader)"),
+        "bare chain writing the lifecycle records runex wrote per job before its one-hop dispatch (3+2+3, no status reader)"),
     STREAMS_HOPS(
         "streams-hops",
-        "bare chain writing runex's lifecycle records per job (3+2+3, no status reader), its first"
+        "bare chain writing the lifecycle records runex wrote per job before its one-hop dispatch (3+2+3, no status reader), its first"
             + " two hops one Kafka Streams application"),
     RUNEX_STATUS_OFF(
         "runex-status-off",

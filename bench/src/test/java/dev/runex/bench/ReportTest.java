@@ -205,7 +205,7 @@ class ReportTest {
     List<String> reference = referenceBlock(report);
     assertThat(reference.get(0))
         .isEqualTo(
-            "reference: bare chain writing runex's lifecycle records per job (3+2+3, no status reader)");
+            "reference: bare chain writing the lifecycle records runex wrote per job before its one-hop dispatch (3+2+3, no status reader)");
     assertThat(line(reference, "drain throughput, steady")).contains("32,000").contains("0.50x");
   }
 
@@ -223,7 +223,7 @@ class ReportTest {
 
     assertThat(referenceBlock(report).get(0))
         .isEqualTo(
-            "reference: bare chain writing runex's lifecycle records per job"
+            "reference: bare chain writing the lifecycle records runex wrote per job before its one-hop dispatch"
                 + " (3+2+3, no status reader), its first two hops one Kafka Streams application");
     assertThat(line(referenceBlock(report), "drain throughput, steady"))
         .contains("25,000")
