@@ -60,10 +60,6 @@ final class HeldStarts implements OutputTransaction.Deferred {
     return all;
   }
 
-  int size() {
-    return held.size();
-  }
-
   @Override
   public List<ProducerRecord<byte[], byte[]>> release() {
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(held.size());
