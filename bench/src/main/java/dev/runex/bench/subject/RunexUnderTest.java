@@ -75,14 +75,24 @@ public final class RunexUnderTest implements SystemUnderTest {
       boolean status) {
     this(
         withQuota(
-            baseConfig(
+            withoutStatusIf(
+                !status,
+                baseConfig(
                     bootstrapServers,
                     registryUrl,
                     prefix,
                     stateDir,
-                    Map.of(Settings.TOPIC_PARTITIONS.key(), Integer.toString(params.partitions())))
-                .with(Settings.TOPOLOGY_STATUS_ENABLED, Boolean.toString(status)),
+                    Map.of(
+                        Settings.TOPIC_PARTITIONS.key(), Integer.toString(params.partitions())))),
             params.quotaMaxInFlight()));
+  }
+
+  /**
+   * The status application off when asked for; otherwise as configured (on by default, and {@code
+   * RUNEX_TOPOLOGY_STATUS_ENABLED=false} turns it off for every phase, the latency phase too).
+   */
+  private static RunexConfig withoutStatusIf(boolean off, RunexConfig cfg) {
+    return off ? cfg.with(Settings.TOPOLOGY_STATUS_ENABLED, "false") : cfg;
   }
 
   private RunexUnderTest(RunexConfig cfg) {
