@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -134,6 +135,9 @@ class AttemptSendsTest {
     ConcurrentLinkedQueue<String> news = new ConcurrentLinkedQueue<>();
     Set<String> takenIn = new HashSet<>();
     AtomicInteger sent = new AtomicInteger();
+    // half of each thread's sends wait for the first commit, so sends and commits interleave
+    // however the threads are scheduled
+    CountDownLatch firstCommit = new CountDownLatch(1);
     List<Future<?>> senders = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
       int thread = t;
@@ -141,6 +145,9 @@ class AttemptSendsTest {
           threads.submit(
               () -> {
                 for (int i = 0; i < 500; ) {
+                  if (i == 250) {
+                    firstCommit.await();
+                  }
                   String id = thread + "-" + i;
                   if (tx.trySendFromAttempt(
                       tx.generation(), () -> true, () -> List.of(record(id)), () -> news.add(id))) {
@@ -150,6 +157,7 @@ class AttemptSendsTest {
                     Thread.yield(); // refused while the poll loop commits: try again
                   }
                 }
+                return null;
               }));
     }
     int checked = 0;
@@ -168,6 +176,7 @@ class AttemptSendsTest {
         assertThat(takenIn).contains(new String(r.value(), StandardCharsets.UTF_8));
       }
       checked = committed.size();
+      firstCommit.countDown();
     }
     for (Future<?> f : senders) {
       f.get(10, TimeUnit.SECONDS);
