@@ -1,6 +1,7 @@
 package dev.runex.bench;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * What one benchmark run measures, identical for the bare chain and for runex.
@@ -17,6 +18,8 @@ import java.time.Duration;
  * @param phaseTimeout longest wait for one phase's results before it is reported as incomplete
  * @param quotaMaxInFlight runex only: 0 for the default config (no quotas); otherwise every tenant
  *     gets {@code runex.quotas.default.maxInFlight} of this, so every job passes the quota gate
+ * @param runexSettings runex only: settings (key → value, raw Kafka client keys included) changed
+ *     from runex's defaults, to measure another configuration; empty for the default one
  */
 public record BenchParams(
     int records,
@@ -28,7 +31,8 @@ public record BenchParams(
     Duration warmup,
     Duration measure,
     Duration phaseTimeout,
-    int quotaMaxInFlight) {
+    int quotaMaxInFlight,
+    Map<String, String> runexSettings) {
 
   public BenchParams {
     positive("--records", records);
@@ -44,6 +48,7 @@ public record BenchParams(
       throw new IllegalArgumentException(
           "--quota-max-in-flight must be >= 0, was " + quotaMaxInFlight);
     }
+    runexSettings = Map.copyOf(runexSettings);
   }
 
   /** The usual run: runex with its default configuration. */
@@ -67,7 +72,8 @@ public record BenchParams(
         warmup,
         measure,
         phaseTimeout,
-        0);
+        0,
+        Map.of());
   }
 
   /** Jobs sent during the latency warm-up. */

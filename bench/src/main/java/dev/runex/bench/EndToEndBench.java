@@ -7,7 +7,9 @@ import dev.runex.bench.subject.RunexUnderTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -97,6 +99,14 @@ public final class EndToEndBench implements Callable<Integer> {
   int quotaMaxInFlight;
 
   @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A runex setting changed from its default for the runex subjects (repeatable; raw Kafka "
+              + "client keys too: --set runex.kafka.producer.linger.ms=5). The report lists them.")
+  Map<String, String> runexSettings = new LinkedHashMap<>();
+
+  @Option(
       names = "--reference",
       split = ",",
       defaultValue = "runex-records",
@@ -136,7 +146,8 @@ public final class EndToEndBench implements Callable<Integer> {
             Duration.ofSeconds(warmupSeconds),
             Duration.ofSeconds(durationSeconds),
             Duration.ofSeconds(phaseTimeoutSeconds),
-            quotaMaxInFlight);
+            quotaMaxInFlight,
+            runexSettings);
     Logger log = LoggerFactory.getLogger(EndToEndBench.class);
     log.info("machine   : {}", Report.machine());
     log.info("parameters: {}", Report.parameters(params));

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
@@ -151,7 +152,13 @@ final class Report {
             : String.format(
                 Locale.ROOT,
                 "%n            runex with quotas.default.maxInFlight %d: every job passes the quota gate",
-                p.quotaMaxInFlight()));
+                p.quotaMaxInFlight()))
+        + (p.runexSettings().isEmpty()
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                "%n            runex with settings changed from its defaults: %s",
+                new TreeMap<>(p.runexSettings())));
   }
 
   private void header(BenchParams p) {

@@ -8,23 +8,41 @@ import dev.runex.bench.measure.LatencyResult;
 import dev.runex.bench.measure.Outcome;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ReportTest {
-  private static final BenchParams PARAMS =
-      new BenchParams(
-          50_000,
-          5_000,
-          100,
-          6,
-          Duration.ofMillis(100),
-          2_000,
-          Duration.ofSeconds(5),
-          Duration.ofSeconds(20),
-          Duration.ofSeconds(300));
+  private static final BenchParams PARAMS = params(Map.of());
   private static final List<Report.ReferenceDrain> SKIPPED = List.of();
   private static final String REFERENCE = "reference: ";
+
+  @Test
+  void listsTheSettingsRunexRanWithWhenTheyDifferFromItsDefaults() {
+    // given a run that changed two of runex's settings
+    BenchParams changed =
+        params(
+            Map.of(
+                "runex.kafka.producer.retry.backoff.ms", "10",
+                "runex.topology.commitInterval", "50ms"));
+
+    // when
+    String report =
+        Report.render(
+            changed,
+            new Report.Results(drain(40_000), drain(10_000), latency(300), latency(330), SKIPPED));
+    String defaults =
+        Report.render(
+            PARAMS,
+            new Report.Results(drain(40_000), drain(10_000), latency(300), latency(330), SKIPPED));
+
+    // then the changed run names both, sorted; the default run names none
+    assertThat(report)
+        .contains(
+            "runex with settings changed from its defaults: {runex.kafka.producer.retry.backoff.ms=10,"
+                + " runex.topology.commitInterval=50ms}");
+    assertThat(defaults).doesNotContain("settings changed");
+  }
 
   @Test
   void missesThroughputTargetWhenRunexDrainsAtLessThanThreeTenthsOfTheBaselineRate() {
@@ -495,5 +513,20 @@ class ReportTest {
         .dropWhile(l -> !l.startsWith(REFERENCE))
         .takeWhile(l -> !l.isEmpty())
         .toList();
+  }
+
+  private static BenchParams params(Map<String, String> runexSettings) {
+    return new BenchParams(
+        50_000,
+        5_000,
+        100,
+        6,
+        Duration.ofMillis(100),
+        2_000,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(20),
+        Duration.ofSeconds(300),
+        0,
+        runexSettings);
   }
 }

@@ -77,14 +77,15 @@ public final class RunexUnderTest implements SystemUnderTest {
         withQuota(
             withoutStatusIf(
                 !status,
-                baseConfig(
-                    bootstrapServers,
-                    registryUrl,
-                    prefix,
-                    stateDir,
-                    Map.of(
-                        Settings.TOPIC_PARTITIONS.key(), Integer.toString(params.partitions())))),
+                baseConfig(bootstrapServers, registryUrl, prefix, stateDir, settings(params))),
             params.quotaMaxInFlight()));
+  }
+
+  /** The bench's settings for runex: its partitions, then what the command line changed. */
+  private static Map<String, String> settings(BenchParams params) {
+    Map<String, String> values = new HashMap<>(params.runexSettings());
+    values.put(Settings.TOPIC_PARTITIONS.key(), Integer.toString(params.partitions()));
+    return values;
   }
 
   /**
