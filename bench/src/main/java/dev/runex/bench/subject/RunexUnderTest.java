@@ -6,6 +6,7 @@ import dev.runex.config.Quotas;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.launcher.local.TopicProvisioner;
+import dev.runex.monitoring.StoreMetricTags;
 import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
@@ -99,6 +100,7 @@ public final class RunexUnderTest implements SystemUnderTest {
   private RunexUnderTest(RunexConfig cfg) {
     this.cfg = cfg;
     this.topics = cfg.topics();
+    meters.config().meterFilter(new StoreMetricTags()); // as runex's own /metrics registry
     this.resultReader = topics.results().valueSerde().deserializer();
     this.eventReader = topics.events().valueSerde().deserializer();
   }

@@ -17,6 +17,8 @@ final class SoakReadings {
   /** Kafka Streams' RocksDB property metric, per store and task, as Micrometer names it. */
   static final String STORE_KEYS = "kafka_stream_state_estimate_num_keys";
 
+  private static final String STORE_LABEL = "store";
+
   private static final Pattern GC_PAUSE =
       Pattern.compile("\\bPause\\b.*?(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
   private static final Pattern METRIC =
@@ -123,8 +125,8 @@ final class SoakReadings {
 
   /**
    * The estimated keys of each RocksDB store (summed over its tasks), by store name: the value of
-   * the label ending in {@code state_id} ({@code rocksdb_state_id}, ...). NaN samples (a store
-   * being closed) are left out.
+   * the {@code store} label runex's registries give every store meter ({@code StoreMetricTags}).
+   * NaN samples (a store being closed) are left out.
    */
   static Map<String, Double> storeKeys(List<Metric> metrics) {
     Map<String, Double> out = new TreeMap<>();
@@ -132,10 +134,10 @@ final class SoakReadings {
       if (!m.name().equals(STORE_KEYS) || Double.isNaN(m.value())) {
         continue;
       }
-      m.labels().entrySet().stream()
-          .filter(e -> e.getKey().endsWith("state_id"))
-          .findFirst()
-          .ifPresent(e -> out.merge(e.getValue(), m.value(), Double::sum));
+      String store = m.labels().get(STORE_LABEL);
+      if (store != null) {
+        out.merge(store, m.value(), Double::sum);
+      }
     }
     return out;
   }

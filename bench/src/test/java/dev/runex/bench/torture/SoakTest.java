@@ -54,10 +54,10 @@ class SoakTest {
     String text =
         "# HELP kafka_stream_state_estimate_num_keys estimated keys\n"
             + "# TYPE kafka_stream_state_estimate_num_keys gauge\n"
-            + "kafka_stream_state_estimate_num_keys{process=\"topology\",rocksdb_state_id=\"job-status\",task_id=\"0_0\"} 120.0\n"
-            + "kafka_stream_state_estimate_num_keys{process=\"topology\",rocksdb_state_id=\"job-status\",task_id=\"0_1\"} 80.0\n"
-            + "kafka_stream_state_estimate_num_keys{process=\"topology\",rocksdb_state_id=\"delay-index\",task_id=\"1_0\"} NaN\n"
-            + "kafka_stream_state_estimate_num_keys{process=\"topology\",rocksdb_state_id=\"intake-dedupe\",task_id=\"0_0\"} 7.0\n"
+            + "kafka_stream_state_estimate_num_keys{process=\"topology\",store=\"job-status\",task_id=\"0_0\"} 120.0\n"
+            + "kafka_stream_state_estimate_num_keys{process=\"topology\",store=\"job-status\",task_id=\"0_1\"} 80.0\n"
+            + "kafka_stream_state_estimate_num_keys{process=\"topology\",store=\"delay-index\",task_id=\"1_0\"} NaN\n"
+            + "kafka_stream_state_estimate_num_keys{process=\"topology\",store=\"intake-dedupe\",task_id=\"0_0\"} 7.0\n"
             + "jvm_threads_live_threads{process=\"topology\",quoted=\"a \\\"b\\\" c\"} 61.0\n"
             + "up 1\n"
             + "not a metric line\n";

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
+import dev.runex.monitoring.StoreMetricTags;
 import dev.runex.monitoring.health.HealthIndicator;
 import dev.runex.monitoring.health.HealthReport;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -58,6 +59,8 @@ public final class MetricsEndpoint implements AutoCloseable {
   public static MetricsEndpoint start(RunexConfig cfg, String process) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().commonTags("process", process);
+    // before any Kafka Streams store meter: one tag key for every kind of store
+    registry.config().meterFilter(new StoreMetricTags());
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);

@@ -102,6 +102,17 @@ class PrometheusScrapeIT {
         assertThat(query(base, "runex_backlog_waiting{pool=\"default\",priority=\"normal\"}"))
             .hasSize(1);
 
+        // the store meters of the in-memory control table are exported beside the RocksDB
+        // stores' (Kafka names their store labels differently; Prometheus keeps one set per name)
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    !query(base, "{__name__=~\"kafka_stream_state_.+\",store_type=\"in-memory\"}")
+                        .isEmpty());
+        assertThat(query(base, "{__name__=~\"kafka_stream_state_.+\",store_type=\"rocksdb\"}"))
+            .isNotEmpty();
+
         // the rules load, and each evaluates without error
         JsonNode groups =
             await().atMost(WAIT).until(() -> rules(base), g -> g.size() == 3 && allEvaluatedOk(g));
