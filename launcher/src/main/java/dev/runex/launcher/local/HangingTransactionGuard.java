@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,12 +34,16 @@ import org.slf4j.LoggerFactory;
  * later transaction of the same producer id commits the orphaned records along with its own.
  *
  * <p>Why it exists: after a SIGKILL, the single-node broker (broker and controller in one process)
- * starts its transaction coordinator on metadata that does not yet list the topics created since
- * its last metadata snapshot. A transaction the coordinator aborts for its timeout in those seconds
- * has its markers for those topics dropped ("partitions are likely deleted already") and is
- * recorded as aborted anyway. The same check and remedy as Kafka's {@code kafka-transactions.sh
- * find-hanging} and {@code abort} (KIP-664), run every {@link #PERIOD} from the process that owns
- * the broker.
+ * can start its transaction coordinator on metadata that does not yet list recently created topics.
+ * A transaction the coordinator finishes in those seconds (one it aborts for its timeout, or one
+ * whose commit was prepared just before the kill) has its markers for those topics dropped
+ * ("partitions are likely deleted already") and is recorded as finished anyway. The check is that
+ * of Kafka's {@code kafka-transactions.sh find-hanging} (KIP-664), run every {@link #PERIOD} from
+ * the process that owns the broker. The remedy follows the coordinator's own decision, read from
+ * its log ({@link TransactionOutcomes}): a commit marker where it committed ({@link
+ * CommitMarkerWriter}; Kafka's admin client offers only abort), an abort where it aborted. Aborting
+ * a committed transaction would lose work its producer counted as done (a worker's retry record,
+ * committed together with the offset of the attempt that wrote it).
  *
  * <p>A transaction is hanging only when all hold: the partition lists the producer with an open
  * transaction; the coordinator knows the producer id and its current transaction is finished (or
@@ -52,10 +57,13 @@ final class HangingTransactionGuard implements AutoCloseable {
   private static final Set<String> SKIPPED = Set.of("__transaction_state", "__cluster_metadata");
 
   private final Admin admin;
+  private final String bootstrapServers;
   private final ScheduledExecutorService timer;
 
-  private HangingTransactionGuard(Admin admin, ScheduledExecutorService timer) {
+  private HangingTransactionGuard(
+      Admin admin, String bootstrapServers, ScheduledExecutorService timer) {
     this.admin = admin;
+    this.bootstrapServers = bootstrapServers;
     this.timer = timer;
   }
 
@@ -75,7 +83,7 @@ final class HangingTransactionGuard implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    HangingTransactionGuard guard = new HangingTransactionGuard(admin, timer);
+    HangingTransactionGuard guard = new HangingTransactionGuard(admin, bootstrapServers, timer);
     timer.scheduleWithFixedDelay(guard::sweepQuietly, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     return guard;
   }
@@ -102,15 +110,15 @@ final class HangingTransactionGuard implements AutoCloseable {
             .flatMap(List::stream)
             .map(ProducerState::producerId)
             .collect(Collectors.toSet());
-    Map<Long, TransactionDescription> coordinator = coordinatorView(producerIds);
+    Map<Long, Coordinated> coordinator = coordinatorView(producerIds);
     List<Hanging> suspects = new ArrayList<>();
     open.forEach(
         (tp, producers) ->
             producers.forEach(
                 p -> {
-                  TransactionDescription d = coordinator.get(p.producerId());
-                  if (d != null && finishedFor(d, tp)) {
-                    suspects.add(new Hanging(tp, p, d.state()));
+                  Coordinated c = coordinator.get(p.producerId());
+                  if (c != null && finishedFor(c.description(), tp)) {
+                    suspects.add(new Hanging(tp, p, c.description().state(), c.transactionalId()));
                   }
                 }));
     if (suspects.isEmpty()) {
@@ -121,7 +129,7 @@ final class HangingTransactionGuard implements AutoCloseable {
     List<Hanging> aborted = new ArrayList<>();
     for (Hanging h : suspects) {
       if (stillOpen(again.get(h.partition()), h.producer())) {
-        abort(h);
+        end(h);
         aborted.add(h);
       }
     }
@@ -160,8 +168,7 @@ final class HangingTransactionGuard implements AutoCloseable {
     return open;
   }
 
-  private Map<Long, TransactionDescription> coordinatorView(Set<Long> producerIds)
-      throws Exception {
+  private Map<Long, Coordinated> coordinatorView(Set<Long> producerIds) throws Exception {
     Collection<TransactionListing> listings =
         admin
             .listTransactions(new ListTransactionsOptions().filterProducerIds(producerIds))
@@ -176,8 +183,8 @@ final class HangingTransactionGuard implements AutoCloseable {
                 listings.stream().map(TransactionListing::transactionalId).toList())
             .all()
             .get();
-    Map<Long, TransactionDescription> byProducer = new HashMap<>();
-    byId.values().forEach(d -> byProducer.put(d.producerId(), d));
+    Map<Long, Coordinated> byProducer = new HashMap<>();
+    byId.forEach((id, d) -> byProducer.put(d.producerId(), new Coordinated(id, d)));
     return byProducer;
   }
 
@@ -202,28 +209,68 @@ final class HangingTransactionGuard implements AutoCloseable {
                             .equals(seen.currentTransactionStartOffset()));
   }
 
-  private void abort(Hanging h) throws Exception {
+  /**
+   * Ends a hanging transaction the way its coordinator decided (read from the coordinator's log): a
+   * commit marker where it committed, an abort where it aborted. Where no decision is found the
+   * transaction is aborted, so that the partition moves again, and that is logged as an error.
+   */
+  private void end(Hanging h) throws Exception {
     ProducerState p = h.producer();
     long start = p.currentTransactionStartOffset().orElseThrow();
-    if (h.coordinatorState() == TransactionState.COMPLETE_COMMIT) {
-      // the coordinator committed it, but Kafka offers only abort for a partition it never told
-      log.error(
-          "transaction of producer {} (epoch {}) was committed by its coordinator, but {} never got"
-              + " its marker: aborting its records from offset {} so the partition moves again",
-          p.producerId(),
-          p.producerEpoch(),
-          h.partition(),
-          start);
-    } else {
-      log.warn(
-          "hanging transaction of producer {} (epoch {}) on {} from offset {}; its coordinator"
-              + " says {}: aborting it",
-          p.producerId(),
-          p.producerEpoch(),
-          h.partition(),
-          start,
-          h.coordinatorState());
+    TransactionOutcomes.Outcome outcome =
+        TransactionOutcomes.decide(
+            TransactionOutcomes.read(
+                bootstrapServers, h.transactionalId(), logPartitions(admin), p.lastTimestamp()),
+            h.transactionalId(),
+            p.producerId(),
+            (short) p.producerEpoch(),
+            h.partition());
+    switch (outcome) {
+      case COMMITTED -> {
+        log.warn(
+            "hanging transaction of {} (producer {}, epoch {}) on {} from offset {}: its"
+                + " coordinator committed it but the marker never arrived; committing it",
+            h.transactionalId(),
+            p.producerId(),
+            p.producerEpoch(),
+            h.partition(),
+            start);
+        CommitMarkerWriter.commit(
+            leaderOf(h.partition()),
+            h.partition(),
+            p.producerId(),
+            (short) p.producerEpoch(),
+            p.coordinatorEpoch().orElse(0));
+      }
+      case ABORTED -> {
+        log.warn(
+            "hanging transaction of {} (producer {}, epoch {}) on {} from offset {}: its"
+                + " coordinator aborted it but the marker never arrived; aborting it",
+            h.transactionalId(),
+            p.producerId(),
+            p.producerEpoch(),
+            h.partition(),
+            start);
+        abort(h);
+      }
+      case UNKNOWN -> {
+        log.error(
+            "hanging transaction of {} (producer {}, epoch {}) on {} from offset {}: no decision"
+                + " of its coordinator found (now {}); aborting its records so the partition moves"
+                + " again",
+            h.transactionalId(),
+            p.producerId(),
+            p.producerEpoch(),
+            h.partition(),
+            start,
+            h.coordinatorState());
+        abort(h);
+      }
     }
+  }
+
+  private void abort(Hanging h) throws Exception {
+    ProducerState p = h.producer();
     admin
         .abortTransaction(
             new AbortTransactionSpec(
@@ -235,9 +282,42 @@ final class HangingTransactionGuard implements AutoCloseable {
         .get();
   }
 
+  /** How many partitions the coordinators' log ({@code __transaction_state}) has. */
+  static int logPartitions(Admin admin) throws Exception {
+    return admin
+        .describeTopics(List.of(TransactionOutcomes.TOPIC))
+        .allTopicNames()
+        .get()
+        .get(TransactionOutcomes.TOPIC)
+        .partitions()
+        .size();
+  }
+
+  private Node leaderOf(TopicPartition tp) throws Exception {
+    Node leader =
+        admin
+            .describeTopics(List.of(tp.topic()))
+            .allTopicNames()
+            .get()
+            .get(tp.topic())
+            .partitions()
+            .get(tp.partition())
+            .leader();
+    if (leader == null) {
+      throw new IllegalStateException(tp + " has no leader");
+    }
+    return leader;
+  }
+
+  /** A producer's transactional id and its coordinator's description of its transaction. */
+  record Coordinated(String transactionalId, TransactionDescription description) {}
+
   /** An open transaction on a partition that its coordinator has finished. */
   record Hanging(
-      TopicPartition partition, ProducerState producer, TransactionState coordinatorState) {}
+      TopicPartition partition,
+      ProducerState producer,
+      TransactionState coordinatorState,
+      String transactionalId) {}
 
   @Override
   public void close() {
