@@ -22,10 +22,10 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The soak chart: five panels over the minutes of load — memory (RSS and heap after GC per
- * process), threads and open file descriptors, the topology's state folder, state entries (each
- * RocksDB store, the control table, the backlog), and records per job on each topic over the last
- * minute of samples.
+ * The soak chart: five panels over the minutes of load — memory (RSS, heap after young collections
+ * and live heap per process), threads and open file descriptors, the topology's state folder, state
+ * entries (each RocksDB store, the control table, the backlog), and records per job on each topic
+ * over the last minute of samples.
  */
 final class SoakChart {
   /** Samples the per-job panel's ratio spans (a minute at the default 10 s). */
@@ -47,7 +47,8 @@ final class SoakChart {
                     g ->
                         g.equals("rss_mb")
                             || g.equals("rss_outside_heap_mb")
-                            || g.equals("heap_after_gc_mb"))),
+                            || g.equals("heap_after_gc_mb")
+                            || g.equals("live_heap_mb"))),
             chart("threads, open fds", panel(series, g -> g.equals("threads") || g.equals("fds"))),
             chart("state dir (MB)", panel(series, g -> g.equals("state_dir_mb"))),
             chart(

@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * The soak run's parsers, pure text to numbers: a process's {@code /proc/<pid>/status}, the lines
- * of a JVM's GC log ({@code -Xlog:gc}), and a Prometheus scrape (the runtime processes' {@code
- * /metrics}), from which the state stores' key counts are read.
+ * of a JVM's GC log ({@code -Xlog:gc}), a JVM's class histogram ({@code jcmd <pid>
+ * GC.class_histogram}), and a Prometheus scrape (the runtime processes' {@code /metrics}), from
+ * which the state stores' key counts are read.
  */
 final class SoakReadings {
   /** Kafka Streams' RocksDB property metric, per store and task, as Micrometer names it. */
@@ -21,6 +22,10 @@ final class SoakReadings {
 
   private static final Pattern GC_PAUSE =
       Pattern.compile("\\bPause\\b.*?(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
+  private static final Pattern HISTOGRAM_ROW =
+      Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+  private static final Pattern HISTOGRAM_TOTAL =
+      Pattern.compile("(?m)^Total\\s+(\\d+)\\s+(\\d+)\\s*$");
   private static final Pattern METRIC =
       Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)(?:\\s+\\d+)?$");
   private static final Pattern LABEL =
@@ -89,6 +94,63 @@ final class SoakReadings {
       case "M" -> n << 20;
       default -> n << 30;
     };
+  }
+
+  /** The live objects of one class in a {@code GC.class_histogram}. */
+  record ClassBytes(String className, long instances, long bytes) {}
+
+  /**
+   * The classes of a {@code jcmd <pid> GC.class_histogram} text, by name (the module suffix left
+   * out, so the same class compares across JVM versions): {@code 1: 13030 793880 [B
+   * (java.base@17.0.15)}. The {@code Total} line is {@link #histogramTotal}.
+   */
+  static Map<String, ClassBytes> histogram(String text) {
+    Map<String, ClassBytes> out = new LinkedHashMap<>();
+    for (String line : text.split("\n")) {
+      Matcher m = HISTOGRAM_ROW.matcher(line);
+      if (m.find()) {
+        String name = m.group(3);
+        out.merge(
+            name,
+            new ClassBytes(name, Long.parseLong(m.group(1)), Long.parseLong(m.group(2))),
+            (x, y) -> new ClassBytes(name, x.instances() + y.instances(), x.bytes() + y.bytes()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The live heap a {@code GC.class_histogram} found, in bytes (its {@code Total} line; the command
+   * runs a full collection first).
+   *
+   * @throws IllegalArgumentException when there is no {@code Total} line (the JVM refused)
+   */
+  static long histogramTotal(String text) {
+    Matcher m = HISTOGRAM_TOTAL.matcher(text);
+    if (!m.find()) {
+      throw new IllegalArgumentException("no Total line in the class histogram");
+    }
+    return Long.parseLong(m.group(2));
+  }
+
+  /**
+   * The {@code n} classes whose live bytes grew most from {@code first} to {@code last} (a class
+   * missing from one counts as zero there), largest growth first; none that did not grow.
+   */
+  static List<ClassBytes> grownMost(
+      Map<String, ClassBytes> first, Map<String, ClassBytes> last, int n) {
+    List<ClassBytes> grown = new ArrayList<>();
+    last.forEach(
+        (name, now) -> {
+          ClassBytes was = first.get(name);
+          long wasBytes = was == null ? 0 : was.bytes();
+          long wasCount = was == null ? 0 : was.instances();
+          if (now.bytes() > wasBytes) {
+            grown.add(new ClassBytes(name, now.instances() - wasCount, now.bytes() - wasBytes));
+          }
+        });
+    grown.sort(java.util.Comparator.comparingLong(ClassBytes::bytes).reversed());
+    return grown.subList(0, Math.min(n, grown.size()));
   }
 
   /** One sample of a Prometheus text exposition. */

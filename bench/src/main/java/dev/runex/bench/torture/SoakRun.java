@@ -27,11 +27,12 @@ import picocli.CommandLine.Option;
  * The soak run: broker, registry, one topology and two workers as separate processes ({@link
  * Cluster}), the fault runner's mixed load ({@link Load}: quick, slow, retried, dead-lettered,
  * delayed, process and idempotency-keyed jobs) at a fixed rate plus delayed jobs cancelled on the
- * control topic ({@link SoakCancels}), sampled every few seconds ({@link SoakSampler}) for a fixed
- * time. The retention windows are set short (status, idempotency keys, cancels) so the state they
- * bound reaches its steady size within the warm-up; after it, every series must be flat ({@link
- * SoakTrend}). Writes {@code samples.csv} and {@code soak.png}, prints the verdicts; exit status 1
- * when a series grows or something was left behind.
+ * control topic ({@link SoakCancels}), sampled every few seconds ({@link SoakSampler}), each JVM's
+ * live heap every minute ({@link LiveHeaps}), for a fixed time. The retention windows are set short
+ * (status, idempotency keys, cancels) so the state they bound reaches its steady size within the
+ * warm-up; after it, every series must be flat ({@link SoakTrend}). Writes {@code samples.csv} and
+ * {@code soak.png}, prints the verdicts; exit status 1 when a series grows or something was left
+ * behind.
  */
 @Command(
     name = "soak",
@@ -74,6 +75,14 @@ public final class SoakRun implements Callable<Integer> {
   int sampleSeconds;
 
   @Option(
+      names = "--live-heap-seconds",
+      defaultValue = "60",
+      description =
+          "Time between live-heap readings: a full collection and class histogram of every JVM"
+              + " (jcmd GC.class_histogram); 0 for none (default: ${DEFAULT-VALUE}).")
+  int liveHeapSeconds;
+
+  @Option(
       names = "--warmup-minutes",
       defaultValue = "5",
       description =
@@ -112,6 +121,7 @@ public final class SoakRun implements Callable<Integer> {
     Path dir;
     List<Map<String, Double>> samples = new ArrayList<>();
     List<String> restarts;
+    LiveHeaps liveHeaps = liveHeapSeconds > 0 ? new LiveHeaps(out.resolve("histograms")) : null;
     Cluster.Layout layout =
         new Cluster.Layout(TOPOLOGIES, List.of("w1", "w2"), slots, RETENTION, true);
     try (FaultEndpoint endpoint = new FaultEndpoint();
@@ -135,10 +145,15 @@ public final class SoakRun implements Callable<Integer> {
         loadThread.start();
         cancelThread.start();
         long next = start;
+        double nextLiveHeap = 0;
         while (System.nanoTime() < until) {
           cluster.supervise();
           double at = (System.nanoTime() - start) / 1e9;
           Map<String, Double> s = new TreeMap<>(sampler.sample(TOPOLOGIES));
+          if (liveHeaps != null && at >= nextLiveHeap) {
+            s.putAll(liveHeaps.take(cluster.pids(), at >= warmupMinutes * 60));
+            nextLiveHeap += liveHeapSeconds;
+          }
           s.put("t/seconds", at);
           samples.add(s);
           log.info(
@@ -181,6 +196,11 @@ public final class SoakRun implements Callable<Integer> {
         out.resolve("soak.png"));
     List<Verdict> verdicts = verdicts(series, warmupMinutes * 60);
     print(verdicts, samples, restarts, leftovers);
+    if (liveHeaps != null) {
+      System.out.println();
+      liveHeaps.report(5).forEach(System.out::println);
+      System.out.println("class histograms: " + out.resolve("histograms"));
+    }
     boolean growing = verdicts.stream().anyMatch(Verdict::growing);
     return growing || !leftovers.isEmpty() ? 1 : 0;
   }
@@ -232,6 +252,14 @@ public final class SoakRun implements Callable<Integer> {
     return series;
   }
 
+  /**
+   * Series kept in the samples and the chart but not judged: the job counter, RocksDB's key
+   * estimates (the changelogs' exact counts are judged), and the heap after young collections (it
+   * carries old-generation garbage until a concurrent cycle; the live heap is judged instead).
+   */
+  static final Set<String> INFORMATIONAL =
+      Set.of("jobs", "store_keys_estimate", "heap_after_gc_mb");
+
   /** A verdict per series: levels by their kind, topic end offsets per job submitted. */
   static List<Verdict> verdicts(Map<String, List<Point>> series, double warmupSeconds) {
     List<Verdict> out = new ArrayList<>();
@@ -244,7 +272,7 @@ public final class SoakRun implements Callable<Integer> {
               if (points.size() == jobs.size()) {
                 out.add(SoakTrend.perJob(key, points, jobs, warmupSeconds));
               }
-            } else if (!group.equals("jobs") && !group.equals("store_keys_estimate")) {
+            } else if (!INFORMATIONAL.contains(group)) {
               out.add(SoakTrend.level(key, kindOf(group), points, warmupSeconds));
             }
           } catch (IllegalArgumentException e) {
@@ -257,7 +285,7 @@ public final class SoakRun implements Callable<Integer> {
   static Kind kindOf(String group) {
     return switch (group) {
       case "rss_mb", "rss_outside_heap_mb" -> Kind.RSS_MB;
-      case "heap_after_gc_mb" -> Kind.HEAP_MB;
+      case "live_heap_mb" -> Kind.HEAP_MB;
       case "threads" -> Kind.THREADS;
       case "fds" -> Kind.FDS;
       case "state_dir_mb" -> Kind.STATE_MB;

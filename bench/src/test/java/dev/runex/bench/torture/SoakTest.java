@@ -49,6 +49,51 @@ class SoakTest {
     assertThat(SoakReadings.committedHeap("[0.012s] Using G1\n")).isNull();
   }
 
+  private static final String HISTOGRAM_AT_MINUTE_5 =
+      "12345:\n"
+          + " num     #instances         #bytes  class name (module)\n"
+          + "-------------------------------------------------------\n"
+          + "   1:         13030         793880  [B (java.base@17.0.15)\n"
+          + "   2:          3002         360856  java.lang.Class (java.base@17.0.15)\n"
+          + "   3:          1000          40000  dev.runex.topology.Cache$Entry\n"
+          + "Total         17032        1194736\n";
+
+  private static final String HISTOGRAM_AT_MINUTE_60 =
+      "12345:\n"
+          + " num     #instances         #bytes  class name (module)\n"
+          + "-------------------------------------------------------\n"
+          + "   1:        901000       36040000  dev.runex.topology.Cache$Entry\n"
+          + "   2:         13000         793000  [B (java.base@25.0.1)\n"
+          + "   3:          3002         360856  java.lang.Class (java.base@25.0.1)\n"
+          + "   4:            10            400  java.util.HashMap\n"
+          + "Total        917012       37194256\n";
+
+  @Test
+  void aClassHistogramGivesTheLiveHeapAndItsClasses() {
+    assertThat(SoakReadings.histogramTotal(HISTOGRAM_AT_MINUTE_5)).isEqualTo(1_194_736);
+    assertThat(SoakReadings.histogram(HISTOGRAM_AT_MINUTE_5))
+        .containsOnlyKeys("[B", "java.lang.Class", "dev.runex.topology.Cache$Entry")
+        .containsEntry("[B", new SoakReadings.ClassBytes("[B", 13030, 793880));
+    assertThatThrownBy(() -> SoakReadings.histogramTotal("12345:\nUnable to open socket file\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Total");
+  }
+
+  @Test
+  void theClassesThatGrewMostComeFirstAndThoseThatShrankNotAtAll() {
+    List<SoakReadings.ClassBytes> grown =
+        SoakReadings.grownMost(
+            SoakReadings.histogram(HISTOGRAM_AT_MINUTE_5),
+            SoakReadings.histogram(HISTOGRAM_AT_MINUTE_60),
+            5);
+
+    // the byte arrays shrank (793,880 -> 793,000) and the classes stayed: neither is listed
+    assertThat(grown)
+        .containsExactly(
+            new SoakReadings.ClassBytes("dev.runex.topology.Cache$Entry", 900_000, 36_000_000),
+            new SoakReadings.ClassBytes("java.util.HashMap", 10, 400));
+  }
+
   @Test
   void prometheusTextGivesNamesLabelsAndValues() {
     String text =
@@ -146,11 +191,21 @@ class SoakTest {
     for (int t = 0; t <= 1800; t += 10) {
       samples.add(
           Map.of(
-              "t/seconds", (double) t,
-              "jobs/submitted", t * 50.0,
-              "topic_records/results", t * 50.0,
-              "fds/broker", 300.0,
-              "control_keys/live", t * 1.0));
+              "t/seconds",
+              (double) t,
+              "jobs/submitted",
+              t * 50.0,
+              "topic_records/results",
+              t * 50.0,
+              "fds/broker",
+              300.0,
+              "control_keys/live",
+              t * 1.0,
+              // young collections' floor rises on a flat live set: shown, not judged
+              "heap_after_gc_mb/topology",
+              100 + t / 10.0,
+              "live_heap_mb/topology",
+              80.0));
     }
 
     List<Verdict> verdicts = SoakRun.verdicts(SoakRun.series(samples), 300);
@@ -160,6 +215,7 @@ class SoakTest {
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple("control_keys/live", true),
             org.assertj.core.groups.Tuple.tuple("fds/broker", false),
+            org.assertj.core.groups.Tuple.tuple("live_heap_mb/topology", false),
             org.assertj.core.groups.Tuple.tuple("topic_records/results", false));
   }
 
