@@ -71,20 +71,34 @@ public final class CancelledJobs {
     return hit;
   }
 
-  /** Ids of jobs cancelled since the previous call. */
+  /**
+   * Ids of jobs cancelled since the previous call. What is remembered is only the cancels the table
+   * still holds: one the retention sweep deleted is forgotten, so the memory stays as bounded as
+   * the table, and a cancel of the same job requested again later is new again.
+   */
   Set<String> newlyCancelled() {
     Set<String> fresh = new HashSet<>();
+    Set<String> present = new HashSet<>();
     try (KeyValueIterator<String, ControlCommand> it =
         commands.prefixScan(ControlTargets.JOB, new StringSerializer())) {
       while (it.hasNext()) {
         KeyValue<String, ControlCommand> e = it.next();
         String id = e.key.substring(ControlTargets.JOB.length());
-        if (e.value.getAction() == ControlAction.CANCEL && seen.add(id)) {
-          fresh.add(id);
+        if (e.value.getAction() == ControlAction.CANCEL) {
+          present.add(id);
+          if (seen.add(id)) {
+            fresh.add(id);
+          }
         }
       }
     }
+    seen.retainAll(present);
     return fresh;
+  }
+
+  /** How many cancels are remembered as seen. */
+  int remembered() {
+    return seen.size();
   }
 
   /**
