@@ -15,6 +15,16 @@ public record KafkaOverrides(
     Map<String, String> admin,
     Map<String, String> streams) {
 
+  /**
+   * {@code retry.backoff.ms} of runex's transactional producers (the worker's and Kafka Streams').
+   * A transaction's first records or offsets can reach the broker while it is still completing the
+   * previous commit; it answers {@code CONCURRENT_TRANSACTIONS} and the client asks again after
+   * this back-off (Kafka's default: 100 ms), which every job in that transaction then waits on top
+   * of the commit. Retries back off exponentially from here up to {@code retry.backoff.max.ms} (1
+   * s), so a broker that is truly away is not asked more often than with the default.
+   */
+  public static final int TRANSACTION_RETRY_BACKOFF_MS = 10;
+
   public static final KafkaOverrides NONE =
       new KafkaOverrides(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
 

@@ -1,5 +1,6 @@
 package dev.runex.topology;
 
+import dev.runex.config.KafkaOverrides;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.monitoring.RunexMeters;
@@ -330,6 +331,9 @@ public final class RunexTopology implements AutoCloseable {
     // up to the commit interval costs no latency and makes few large batches instead of many.
     base.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), commitMs);
     base.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+    base.put(
+        StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG),
+        KafkaOverrides.TRANSACTION_RETRY_BACKOFF_MS);
     base.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
     // The queueing task reads two topics (validated, retry) whose relative order carries no
     // meaning; never hold a task back waiting to align their timestamps.

@@ -73,12 +73,14 @@ class RunexTopologyTest {
     assertThat(jobs)
         .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 20L)
         .containsEntry(StreamsConfig.POLL_MS_CONFIG, 20L)
-        .containsEntry(StreamsConfig.producerPrefix("linger.ms"), 20L);
+        .containsEntry(StreamsConfig.producerPrefix("linger.ms"), 20L)
+        .containsEntry(StreamsConfig.producerPrefix("retry.backoff.ms"), 10);
     assertThat(status)
         .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "my-topology-status")
         .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 300L)
         .containsEntry(StreamsConfig.POLL_MS_CONFIG, 100L)
-        .containsEntry(StreamsConfig.producerPrefix("linger.ms"), 300L);
+        .containsEntry(StreamsConfig.producerPrefix("linger.ms"), 300L)
+        .containsEntry(StreamsConfig.producerPrefix("retry.backoff.ms"), 10);
   }
 
   @Test
@@ -94,6 +96,7 @@ class RunexTopologyTest {
             streams:
               commit.interval.ms: 7
               producer.linger.ms: 0
+              producer.retry.backoff.ms: 250
         """,
             Map.of(),
             Map.of());
@@ -105,7 +108,8 @@ class RunexTopologyTest {
     assertThat(p)
         .containsEntry("security.protocol", "SSL")
         .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "7")
-        .containsEntry("producer.linger.ms", "0");
+        .containsEntry("producer.linger.ms", "0")
+        .containsEntry("producer.retry.backoff.ms", "250");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.runex.workers;
 
+import dev.runex.config.KafkaOverrides;
 import dev.runex.config.RunexConfig;
 import java.time.Duration;
 import java.util.HashMap;
@@ -68,6 +69,7 @@ final class WorkerClientConfigs {
     // the commit interval costs no latency and sends few large batches instead of many small ones.
     base.put(ProducerConfig.LINGER_MS_CONFIG, (int) s.commitInterval().toMillis());
     base.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    base.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, KafkaOverrides.TRANSACTION_RETRY_BACKOFF_MS);
     Map<String, Object> merged = cfg.kafka().producer(base);
     enforce(merged, ProducerConfig.TRANSACTIONAL_ID_CONFIG, s.transactionalId());
     enforce(merged, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

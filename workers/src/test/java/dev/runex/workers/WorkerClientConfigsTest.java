@@ -52,6 +52,17 @@ class WorkerClientConfigsTest {
   }
 
   @Test
+  void theProducerAsksAgainSoonAfterABusyTransactionUnlessConfiguredOtherwise() {
+    RunexConfig defaults = settings(Map.of());
+    RunexConfig chosen = yaml("runex:\n  kafka:\n    producer:\n      retry.backoff.ms: 250\n");
+
+    assertThat(WorkerClientConfigs.producer(defaults, WorkerSettings.from(defaults)))
+        .containsEntry("retry.backoff.ms", 10);
+    assertThat(WorkerClientConfigs.producer(chosen, WorkerSettings.from(chosen)))
+        .containsEntry("retry.backoff.ms", "250");
+  }
+
+  @Test
   void passThroughSettingsApplyButCannotWeakenExactlyOnce() {
     RunexConfig cfg =
         yaml(

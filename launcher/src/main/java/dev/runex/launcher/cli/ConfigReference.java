@@ -2,6 +2,7 @@ package dev.runex.launcher.cli;
 
 import dev.runex.config.ConfigLoader;
 import dev.runex.config.GatewayKeyParser;
+import dev.runex.config.KafkaOverrides;
 import dev.runex.config.QuotaParser;
 import dev.runex.config.ScheduleParser;
 import dev.runex.config.Setting;
@@ -62,7 +63,16 @@ public final class ConfigReference {
     sb.append(
             "\nRaw Kafka client settings pass through unchanged: `runex.kafka.common.*` (every client), then ")
         .append(
-            "`runex.kafka.producer.*`, `runex.kafka.consumer.*`, `runex.kafka.admin.*`, `runex.kafka.streams.*`.\n");
+            "`runex.kafka.producer.*`, `runex.kafka.consumer.*`, `runex.kafka.admin.*`, `runex.kafka.streams.*`. ")
+        .append(
+            "They win over the client settings runex chooses itself (the worker keeps those its "
+                + "exactly-once guarantee needs and warns about any it ignores). For its transactional producers (the "
+                + "worker's and Kafka Streams') runex chooses `linger.ms` = the commit interval, `batch.size` "
+                + "256 KiB and `retry.backoff.ms` ")
+        .append(KafkaOverrides.TRANSACTION_RETRY_BACKOFF_MS)
+        .append(
+            " (Kafka's default is 100): a transaction's first records or offsets that reach the broker "
+                + "while it still completes the previous commit are sent again that much later.\n");
     return sb.toString();
   }
 
