@@ -70,20 +70,27 @@ final class LiveHeaps {
   }
 
   private String histogram(long pid) throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
-            .redirectErrorStream(true)
-            .start();
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException("jcmd " + pid + " did not end in " + TIMEOUT_SECONDS + " s");
+    // to a file, so that the timeout holds even when jcmd hangs without closing its output
+    Path out = Files.createTempFile(dir, "jcmd-", ".txt");
+    try {
+      Process p =
+          new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
+      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException("jcmd " + pid + " did not end in " + TIMEOUT_SECONDS + " s");
+      }
+      String text = Files.readString(out, StandardCharsets.UTF_8);
+      if (p.exitValue() != 0) {
+        throw new IOException(
+            "jcmd " + pid + " exited with " + p.exitValue() + ": " + text.strip());
+      }
+      return text;
+    } finally {
+      Files.deleteIfExists(out);
     }
-    String text = new String(out, StandardCharsets.UTF_8);
-    if (p.exitValue() != 0) {
-      throw new IOException("jcmd " + pid + " exited with " + p.exitValue() + ": " + text.strip());
-    }
-    return text;
   }
 
   /**

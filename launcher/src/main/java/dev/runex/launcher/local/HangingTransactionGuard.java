@@ -99,7 +99,7 @@ final class HangingTransactionGuard implements AutoCloseable {
     }
   }
 
-  /** One sweep: finds the hanging transactions and aborts them; returns those it aborted. */
+  /** One sweep: finds the hanging transactions and ends them; returns those it ended. */
   List<Hanging> sweep() throws Exception {
     Map<TopicPartition, List<ProducerState>> open = openTransactions(partitions());
     if (open.isEmpty()) {
@@ -126,14 +126,29 @@ final class HangingTransactionGuard implements AutoCloseable {
     }
     Map<TopicPartition, List<ProducerState>> again =
         openTransactions(suspects.stream().map(Hanging::partition).distinct().toList());
-    List<Hanging> aborted = new ArrayList<>();
+    List<Hanging> ended = new ArrayList<>();
+    // the coordinator's log is read once per transactional id, from its earliest hanging record
+    Map<String, List<TransactionOutcomes.Entry>> logs = new HashMap<>();
+    int logPartitions = logPartitions(admin);
     for (Hanging h : suspects) {
       if (stillOpen(again.get(h.partition()), h.producer())) {
-        end(h);
-        aborted.add(h);
+        List<TransactionOutcomes.Entry> log = logs.get(h.transactionalId());
+        if (log == null) {
+          long since =
+              suspects.stream()
+                  .filter(x -> x.transactionalId().equals(h.transactionalId()))
+                  .mapToLong(x -> x.producer().lastTimestamp())
+                  .min()
+                  .orElseThrow();
+          log =
+              TransactionOutcomes.read(bootstrapServers, h.transactionalId(), logPartitions, since);
+          logs.put(h.transactionalId(), log);
+        }
+        end(h, log);
+        ended.add(h);
       }
     }
-    return aborted;
+    return ended;
   }
 
   private List<TopicPartition> partitions() throws Exception {
@@ -214,13 +229,12 @@ final class HangingTransactionGuard implements AutoCloseable {
    * commit marker where it committed, an abort where it aborted. Where no decision is found the
    * transaction is aborted, so that the partition moves again, and that is logged as an error.
    */
-  private void end(Hanging h) throws Exception {
+  private void end(Hanging h, List<TransactionOutcomes.Entry> coordinatorLog) throws Exception {
     ProducerState p = h.producer();
     long start = p.currentTransactionStartOffset().orElseThrow();
     TransactionOutcomes.Outcome outcome =
         TransactionOutcomes.decide(
-            TransactionOutcomes.read(
-                bootstrapServers, h.transactionalId(), logPartitions(admin), p.lastTimestamp()),
+            coordinatorLog,
             h.transactionalId(),
             p.producerId(),
             (short) p.producerEpoch(),

@@ -21,7 +21,12 @@ class TransactionOutcomesTest {
   private static final long PID = 4;
 
   private static Entry entry(int epoch, TransactionState state, TopicPartition... partitions) {
-    return new Entry(ID, PID, (short) epoch, state, Set.of(partitions), (short) 2);
+    return entry(2, epoch, state, partitions);
+  }
+
+  private static Entry entry(
+      int transactionVersion, int epoch, TransactionState state, TopicPartition... partitions) {
+    return new Entry(ID, PID, (short) epoch, state, Set.of(partitions), (short) transactionVersion);
   }
 
   @Test
@@ -86,11 +91,9 @@ class TransactionOutcomesTest {
   void beforeTransactionVersion2TheDecisionCarriesTheRecordsEpochAndTheLastOneCounts() {
     List<Entry> log =
         List.of(
-            new Entry(ID, PID, (short) 5, TransactionState.PREPARE_ABORT, Set.of(RETRY), (short) 0),
-            new Entry(
-                ID, PID, (short) 5, TransactionState.PREPARE_COMMIT, Set.of(RETRY), (short) 0),
-            new Entry(
-                ID, PID, (short) 6, TransactionState.PREPARE_ABORT, Set.of(RETRY), (short) 0));
+            entry(0, 5, TransactionState.PREPARE_ABORT, RETRY),
+            entry(0, 5, TransactionState.PREPARE_COMMIT, RETRY),
+            entry(0, 6, TransactionState.PREPARE_ABORT, RETRY));
     assertThat(TransactionOutcomes.decide(log, ID, PID, (short) 5, RETRY))
         .isEqualTo(Outcome.COMMITTED);
   }
