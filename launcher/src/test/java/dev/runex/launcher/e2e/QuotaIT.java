@@ -40,7 +40,15 @@ class QuotaIT {
   private static final int CONCURRENCY = 4;
   private static final int FLOOD = 100;
   private static final int TRICKLE = FLOOD / 10;
-  private static final int SLEEP_MS = 100;
+  private static final int SLEEP_MS = 200;
+
+  /**
+   * B's jobs arrive this far apart. The quota caps A's drain at {@value #MAX_IN_FLIGHT} jobs per
+   * {@value #SLEEP_MS} ms (10/s), so when the last B job arrives ({@value #TRICKLE} × 250 ms after
+   * the flood) at most ~25 of A's jobs can have finished however fast the machine: the backlog that
+   * B must pass is there by construction, not by the machine being slow.
+   */
+  private static final int TRICKLE_GAP_MS = 250;
 
   @Test
   @Timeout(300)
@@ -63,7 +71,7 @@ class QuotaIT {
       for (int i = 1; i <= TRICKLE; i++) {
         submit(intake, "b-" + i, "b");
         intake.flush();
-        Thread.sleep(700);
+        Thread.sleep(TRICKLE_GAP_MS);
       }
       await().atMost(WAIT).until(() -> collector.resultCount() >= FLOOD + TRICKLE);
 
