@@ -70,7 +70,8 @@ if [[ "$MAIN" == dev.runex.bench.torture.SoakRun ]]; then
   # Every JVM the soak starts (broker, registry, runtime processes) inherits this and logs its
   # collections to gc-<pid>.log: the heap after GC is read from there, with no agent or jcmd.
   mkdir "$LIB/gc"
-  export JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:+$JAVA_TOOL_OPTIONS }-Xlog:gc:file=$LIB/gc/gc-%p.log:uptime"
+  # Native memory tracking (summary) says which part of a JVM grew outside its heap.
+  export JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:+$JAVA_TOOL_OPTIONS }-Xlog:gc:file=$LIB/gc/gc-%p.log:uptime -XX:NativeMemoryTracking=summary"
   set -- --gc-logs "$LIB/gc" "$@"
 fi
 cp "$BENCH_JAR" "$LIB/"

@@ -2,7 +2,6 @@ package dev.runex.bench.torture;
 
 import dev.runex.bench.torture.SoakReadings.ClassBytes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,19 +23,14 @@ import org.slf4j.LoggerFactory;
  */
 final class LiveHeaps {
   private static final Logger log = LoggerFactory.getLogger(LiveHeaps.class);
-  private static final long TIMEOUT_SECONDS = 60;
-
   private final Path dir;
-  private final Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+  private final Jcmd jcmd;
   private final Map<String, Map<String, ClassBytes>> first = new TreeMap<>();
   private final Map<String, Map<String, ClassBytes>> last = new TreeMap<>();
 
   LiveHeaps(Path dir) throws IOException {
     this.dir = Files.createDirectories(dir);
-    if (!Files.isExecutable(jcmd)) {
-      throw new IllegalStateException(
-          "no jcmd at " + jcmd + ": the soak measures live heaps with it (run it on a JDK)");
-    }
+    this.jcmd = new Jcmd(this.dir);
   }
 
   /**
@@ -50,7 +43,7 @@ final class LiveHeaps {
     pids.forEach(
         (name, pid) -> {
           try {
-            String text = histogram(pid);
+            String text = jcmd.run(pid, "GC.class_histogram");
             long total = SoakReadings.histogramTotal(text);
             Map<String, ClassBytes> classes = SoakReadings.histogram(text);
             v.put("live_heap_mb/" + name, total / (1024.0 * 1024));
@@ -67,30 +60,6 @@ final class LiveHeaps {
           }
         });
     return v;
-  }
-
-  private String histogram(long pid) throws IOException, InterruptedException {
-    // to a file, so that the timeout holds even when jcmd hangs without closing its output
-    Path out = Files.createTempFile(dir, "jcmd-", ".txt");
-    try {
-      Process p =
-          new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
-              .redirectErrorStream(true)
-              .redirectOutput(out.toFile())
-              .start();
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException("jcmd " + pid + " did not end in " + TIMEOUT_SECONDS + " s");
-      }
-      String text = Files.readString(out, StandardCharsets.UTF_8);
-      if (p.exitValue() != 0) {
-        throw new IOException(
-            "jcmd " + pid + " exited with " + p.exitValue() + ": " + text.strip());
-      }
-      return text;
-    } finally {
-      Files.deleteIfExists(out);
-    }
   }
 
   /**

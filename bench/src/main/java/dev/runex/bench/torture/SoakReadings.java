@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
 /**
  * The soak run's parsers, pure text to numbers: a process's {@code /proc/<pid>/status}, the lines
  * of a JVM's GC log ({@code -Xlog:gc}), a JVM's class histogram ({@code jcmd <pid>
- * GC.class_histogram}), and a Prometheus scrape (the runtime processes' {@code /metrics}), from
- * which the state stores' key counts are read.
+ * GC.class_histogram}), a JVM's native memory against its baseline ({@code jcmd <pid>
+ * VM.native_memory summary.diff}), and a Prometheus scrape (the runtime processes' {@code
+ * /metrics}), from which the state stores' key counts are read.
  */
 final class SoakReadings {
   /** Kafka Streams' RocksDB property metric, per store and task, as Micrometer names it. */
@@ -26,6 +27,9 @@ final class SoakReadings {
       Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
   private static final Pattern HISTOGRAM_TOTAL =
       Pattern.compile("(?m)^Total\\s+(\\d+)\\s+(\\d+)\\s*$");
+  private static final Pattern NATIVE_CATEGORY =
+      Pattern.compile(
+          "^-\\s+(.+?) \\(reserved=\\d+KB(?: [+-]\\d+KB)?, committed=(\\d+)KB(?: ([+-]\\d+)KB)?\\)");
   private static final Pattern METRIC =
       Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)(?:\\s+\\d+)?$");
   private static final Pattern LABEL =
@@ -151,6 +155,33 @@ final class SoakReadings {
         });
     grown.sort(java.util.Comparator.comparingLong(ClassBytes::bytes).reversed());
     return grown.subList(0, Math.min(n, grown.size()));
+  }
+
+  /** One category of a JVM's native memory: committed now, and its change since the baseline. */
+  record NativeCategory(String name, long committedKb, long changeKb) {}
+
+  /**
+   * The categories of a {@code jcmd <pid> VM.native_memory summary.diff scale=KB} text ({@code -
+   * Code (reserved=247874KB +12KB, committed=7734KB +2048KB)}; no change shown means none), largest
+   * growth of committed memory first.
+   *
+   * @throws IllegalArgumentException when there is no category (tracking is off, or no baseline)
+   */
+  static List<NativeCategory> nativeMemoryDiff(String text) {
+    List<NativeCategory> out = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      Matcher m = NATIVE_CATEGORY.matcher(line);
+      if (m.find()) {
+        long change = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
+        out.add(new NativeCategory(m.group(1), Long.parseLong(m.group(2)), change));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no native memory categories (is -XX:NativeMemoryTracking on?): " + text.strip());
+    }
+    out.sort(java.util.Comparator.comparingLong(NativeCategory::changeKb).reversed());
+    return out;
   }
 
   /** One sample of a Prometheus text exposition. */

@@ -28,11 +28,12 @@ import picocli.CommandLine.Option;
  * Cluster}), the fault runner's mixed load ({@link Load}: quick, slow, retried, dead-lettered,
  * delayed, process and idempotency-keyed jobs) at a fixed rate plus delayed jobs cancelled on the
  * control topic ({@link SoakCancels}), sampled every few seconds ({@link SoakSampler}), each JVM's
- * live heap every minute ({@link LiveHeaps}), for a fixed time. The retention windows are set short
- * (status, idempotency keys, cancels) so the state they bound reaches its steady size within the
- * warm-up; after it, every series must be flat ({@link SoakTrend}). Writes {@code samples.csv} and
- * {@code soak.png}, prints the verdicts; exit status 1 when a series grows or something was left
- * behind.
+ * live heap every minute ({@link LiveHeaps}), for a fixed time; what grew outside each JVM's heap
+ * is read from the JVM's native memory tracking at the end ({@link NativeMemory}). The retention
+ * windows are set short (status, idempotency keys, cancels) so the state they bound reaches its
+ * steady size within the warm-up; after it, every series must be flat ({@link SoakTrend}). Writes
+ * {@code samples.csv} and {@code soak.png}, prints the verdicts; exit status 1 when a series grows
+ * or something was left behind.
  */
 @Command(
     name = "soak",
@@ -121,6 +122,8 @@ public final class SoakRun implements Callable<Integer> {
     Path dir;
     List<Map<String, Double>> samples = new ArrayList<>();
     List<String> restarts;
+    List<String> nativeReport;
+    NativeMemory nativeMemory = new NativeMemory(out.resolve("native"));
     LiveHeaps liveHeaps = liveHeapSeconds > 0 ? new LiveHeaps(out.resolve("histograms")) : null;
     Cluster.Layout layout =
         new Cluster.Layout(TOPOLOGIES, List.of("w1", "w2"), slots, RETENTION, true);
@@ -154,6 +157,9 @@ public final class SoakRun implements Callable<Integer> {
             s.putAll(liveHeaps.take(cluster.pids(), at >= warmupMinutes * 60));
             nextLiveHeap += liveHeapSeconds;
           }
+          if (at >= warmupMinutes * 60) {
+            nativeMemory.baseline(cluster.pids());
+          }
           s.put("t/seconds", at);
           samples.add(s);
           log.info(
@@ -168,6 +174,7 @@ public final class SoakRun implements Callable<Integer> {
             Thread.sleep(wait / 1_000_000); // the sampling period
           }
         }
+        nativeReport = nativeMemory.report(cluster.pids(), 5);
         load.stop();
         loadThread.join();
         cancelThread.join();
@@ -201,6 +208,9 @@ public final class SoakRun implements Callable<Integer> {
       liveHeaps.report(5).forEach(System.out::println);
       System.out.println("class histograms: " + out.resolve("histograms"));
     }
+    System.out.println();
+    nativeReport.forEach(System.out::println);
+    System.out.println("native memory against the baseline: " + out.resolve("native"));
     boolean growing = verdicts.stream().anyMatch(Verdict::growing);
     return growing || !leftovers.isEmpty() ? 1 : 0;
   }

@@ -95,6 +95,52 @@ class SoakTest {
   }
 
   @Test
+  void nativeMemoryTrackingSaysWhatGrewOutsideTheHeap() {
+    // the shape of JDK 17's jcmd <pid> VM.native_memory summary.diff scale=KB, abridged
+    String diff =
+        """
+        4242:
+
+        Native Memory Tracking:
+
+        Total: reserved=7842521KB +20480KB, committed=484737KB +19456KB
+
+        -                 Java Heap (reserved=6172672KB, committed=397312KB +4096KB)
+                                    (mmap: reserved=6172672KB, committed=397312KB +4096KB)
+        \s
+        -                     Class (reserved=1048784KB, committed=1360KB)
+                                    (classes #2498)
+        \s
+        -                    Thread (reserved=19506KB +1024KB, committed=890KB -128KB)
+                                    (thread #19 -1)
+        \s
+        -                      Code (reserved=247874KB, committed=17734KB +12288KB)
+                                    (malloc=186KB #1826)
+        \s
+        -                  Internal (reserved=222KB, committed=3294KB +3200KB)
+        \s
+        -    Native Memory Tracking (reserved=969KB, committed=969KB +1KB)
+        """;
+
+    List<SoakReadings.NativeCategory> categories = SoakReadings.nativeMemoryDiff(diff);
+
+    assertThat(categories)
+        .extracting(SoakReadings.NativeCategory::name)
+        .containsExactly(
+            "Code", "Java Heap", "Internal", "Native Memory Tracking", "Class", "Thread");
+    assertThat(categories.get(0)).isEqualTo(new SoakReadings.NativeCategory("Code", 17734, 12288));
+    // the heap is measured apart: outside it, 12288 + 3200 + 1 - 128 KB
+    assertThat(NativeMemory.line("broker", categories, 2))
+        .isEqualTo(
+            "broker: committed outside the heap +15.0 MB since the baseline; grew most:"
+                + " Code +12.0 MB (now 17.3 MB); Internal +3.1 MB (now 3.2 MB);");
+    assertThatThrownBy(
+            () -> SoakReadings.nativeMemoryDiff("4242:\nNative memory tracking is not enabled\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("NativeMemoryTracking");
+  }
+
+  @Test
   void prometheusTextGivesNamesLabelsAndValues() {
     String text =
         "# HELP kafka_stream_state_estimate_num_keys estimated keys\n"
