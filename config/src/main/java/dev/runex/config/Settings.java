@@ -121,7 +121,7 @@ public final class Settings {
           Kind.INT,
           "10",
           0L,
-          "Stream thread failures (an unreachable registry, a broker hiccup) the topology replaces within 5 minutes; at the next one it stops its Streams client, /health/live turns DOWN and `runex topology` exits, so the supervisor restarts it with back-off. 0: stop at the first failure.");
+          "Stream thread failures (an unexpected error from Kafka or a state store; an unreachable registry is waited out, not a failure) the topology replaces within 5 minutes; at the next one it stops its Streams client, /health/live turns DOWN and `runex topology` exits, so the supervisor restarts it with back-off. 0: stop at the first failure.");
   public static final Setting TOPOLOGY_STATUS_ENABLED =
       new Setting(
           "runex.topology.statusEnabled",
