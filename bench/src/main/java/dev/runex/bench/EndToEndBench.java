@@ -4,6 +4,7 @@ import dev.runex.bench.measure.DrainResult;
 import dev.runex.bench.measure.Outcome;
 import dev.runex.bench.subject.BareChain;
 import dev.runex.bench.subject.RunexUnderTest;
+import dev.runex.config.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -103,7 +104,8 @@ public final class EndToEndBench implements Callable<Integer> {
       paramLabel = "KEY=VALUE",
       description =
           "A runex setting changed from its default for the runex subjects (repeatable; raw Kafka "
-              + "client keys too: --set runex.kafka.producer.linger.ms=5). The report lists them.")
+              + "client keys too: --set runex.kafka.producer.linger.ms=5). The report lists them. Not the "
+              + "partitions: --partitions sets them for every subject.")
   Map<String, String> runexSettings = new LinkedHashMap<>();
 
   @Option(
@@ -125,6 +127,19 @@ public final class EndToEndBench implements Callable<Integer> {
       description = "Longest wait for one phase's results (default: ${DEFAULT-VALUE}).")
   int phaseTimeoutSeconds;
 
+  /**
+   * Why a {@code --set} is refused, or null: the bench's own options set the partitions of every
+   * subject, so a {@code --set} of them would be overwritten without a word (and the report would
+   * list the ignored value).
+   */
+  static String settingOwnedByAnOption(Map<String, String> settings) {
+    return settings.containsKey(Settings.TOPIC_PARTITIONS.key())
+        ? "--set "
+            + Settings.TOPIC_PARTITIONS.key()
+            + ": the bench sets the partitions of every subject; use --partitions"
+        : null;
+  }
+
   public static void main(String[] args) {
     // Before the first logger exists: the bench's own quiet logging, unless the caller chose one.
     if (System.getProperty("logback.configurationFile") == null) {
@@ -135,6 +150,11 @@ public final class EndToEndBench implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    String refused = settingOwnedByAnOption(runexSettings);
+    if (refused != null) {
+      System.err.println(refused);
+      return 2; // a usage error, as picocli's own
+    }
     BenchParams params =
         new BenchParams(
             records,

@@ -3,6 +3,7 @@ package dev.runex.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runex.config.Settings;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -30,5 +31,17 @@ class EndToEndBenchTest {
     assertThatThrownBy(() -> EndToEndBench.references(List.of("lifecycle-records", "bare")))
         .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining("unknown reference 'bare'");
+  }
+
+  @Test
+  void refusesToSetThePartitionsAroundItsOwnOption() {
+    assertThat(
+            EndToEndBench.settingOwnedByAnOption(
+                java.util.Map.of(Settings.TOPIC_PARTITIONS.key(), "3")))
+        .contains("use --partitions");
+    assertThat(
+            EndToEndBench.settingOwnedByAnOption(
+                java.util.Map.of(Settings.TOPOLOGY_STATUS_ENABLED.key(), "false")))
+        .isNull();
   }
 }
