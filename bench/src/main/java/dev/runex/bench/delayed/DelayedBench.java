@@ -88,6 +88,8 @@ public final class DelayedBench implements Callable<Integer> {
               + " (repeatable; default: none, runex as users get it).")
   Map<String, String> overrides = new java.util.LinkedHashMap<>();
 
+  private boolean statusEnabled;
+
   public static void main(String[] args) {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "bench-logback.xml");
@@ -123,6 +125,7 @@ public final class DelayedBench implements Callable<Integer> {
             infra.stateDir("delayed"),
             overrides);
     String settings = settings(runex.config());
+    statusEnabled = runex.config().bool(Settings.TOPOLOGY_STATUS_ENABLED);
     try {
       runex.provision();
       runex.start();
@@ -279,10 +282,11 @@ public final class DelayedBench implements Callable<Integer> {
   private void printReport(List<String> rows, List<String> indexRows, String settings) {
     System.out.printf(
         Locale.ROOT,
-        "%nDelayed jobs: runex %s (job-status application, events, metrics on), topology + one"
+        "%nDelayed jobs: runex %s (job-status application %s; events, metrics on), topology + one"
             + " worker in the bench JVM; %s; echo jobs due (notBefore) %,d ms or more after"
             + " submission began%n",
         overrides.isEmpty() ? "default configuration" : "with " + overrides,
+        statusEnabled ? "on" : "off",
         settings,
         leadMs);
     System.out.println(
