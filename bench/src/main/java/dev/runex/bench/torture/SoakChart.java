@@ -47,6 +47,8 @@ final class SoakChart {
                     g ->
                         g.equals("rss_mb")
                             || g.equals("rss_outside_heap_mb")
+                            || g.equals("rocksdb_cache_mb")
+                            || g.equals("rss_outside_rocksdb_mb")
                             || g.equals("heap_after_gc_mb")
                             || g.equals("live_heap_mb"))),
             chart("threads, open fds", panel(series, g -> g.equals("threads") || g.equals("fds"))),

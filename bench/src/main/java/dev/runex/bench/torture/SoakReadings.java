@@ -19,6 +19,12 @@ final class SoakReadings {
   /** Kafka Streams' RocksDB property metric, per store and task, as Micrometer names it. */
   static final String STORE_KEYS = "kafka_stream_state_estimate_num_keys";
 
+  /**
+   * Kafka Streams' RocksDB block cache usage, per store and task; with runex's one cache shared by
+   * every store of a process, each reports that whole cache (memtables charged to it included).
+   */
+  static final String BLOCK_CACHE_USAGE = "kafka_stream_state_block_cache_usage";
+
   private static final String STORE_LABEL = "store";
 
   private static final Pattern GC_PAUSE =
@@ -221,6 +227,21 @@ final class SoakReadings {
    * the {@code store} label runex's registries give every store meter ({@code StoreMetricTags}).
    * NaN samples (a store being closed) are left out.
    */
+  /**
+   * Bytes in the RocksDB block cache of a process: the largest {@link #BLOCK_CACHE_USAGE} of its
+   * stores (each store of a shared cache reports all of it, so they are not added up), or null when
+   * no store reports one.
+   */
+  static Double blockCacheBytes(List<Metric> metrics) {
+    Double max = null;
+    for (Metric m : metrics) {
+      if (m.name().equals(BLOCK_CACHE_USAGE) && !Double.isNaN(m.value())) {
+        max = max == null ? m.value() : Math.max(max, m.value());
+      }
+    }
+    return max;
+  }
+
   static Map<String, Double> storeKeys(List<Metric> metrics) {
     Map<String, Double> out = new TreeMap<>();
     for (Metric m : metrics) {

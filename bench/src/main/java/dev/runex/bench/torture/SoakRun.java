@@ -264,11 +264,13 @@ public final class SoakRun implements Callable<Integer> {
 
   /**
    * Series kept in the samples and the chart but not judged: the job counter, RocksDB's key
-   * estimates (the changelogs' exact counts are judged), and the heap after young collections (it
-   * carries old-generation garbage until a concurrent cycle; the live heap is judged instead).
+   * estimates (the changelogs' exact counts are judged), the heap after young collections (it
+   * carries old-generation garbage until a concurrent cycle; the live heap is judged instead), and
+   * RocksDB's block cache (it fills up to its budget, {@code runex.topology.rocksdbMemory}; what
+   * lies outside the heap besides it is judged, {@code rss_outside_rocksdb_mb}).
    */
   static final Set<String> INFORMATIONAL =
-      Set.of("jobs", "store_keys_estimate", "heap_after_gc_mb");
+      Set.of("jobs", "store_keys_estimate", "heap_after_gc_mb", "rocksdb_cache_mb");
 
   /** A verdict per series: levels by their kind, topic end offsets per job submitted. */
   static List<Verdict> verdicts(Map<String, List<Point>> series, double warmupSeconds) {
@@ -294,7 +296,7 @@ public final class SoakRun implements Callable<Integer> {
 
   static Kind kindOf(String group) {
     return switch (group) {
-      case "rss_mb", "rss_outside_heap_mb" -> Kind.RSS_MB;
+      case "rss_mb", "rss_outside_heap_mb", "rss_outside_rocksdb_mb" -> Kind.RSS_MB;
       case "live_heap_mb" -> Kind.HEAP_MB;
       case "threads" -> Kind.THREADS;
       case "fds" -> Kind.FDS;

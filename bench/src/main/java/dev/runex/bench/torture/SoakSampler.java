@@ -166,8 +166,19 @@ final class SoakSampler implements AutoCloseable {
                 .timeout(Duration.ofSeconds(10))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    SoakReadings.storeKeys(SoakReadings.prometheus(r.body()))
+    List<SoakReadings.Metric> metrics = SoakReadings.prometheus(r.body());
+    SoakReadings.storeKeys(metrics)
         .forEach((store, keys) -> v.put("store_keys_estimate/" + store, keys));
+    Double cache = SoakReadings.blockCacheBytes(metrics);
+    Double outside = v.get("rss_outside_heap_mb/" + topology);
+    if (cache != null) {
+      double mb = cache / (1024.0 * 1024);
+      v.put("rocksdb_cache_mb/" + topology, mb);
+      if (outside != null) {
+        // what is left outside the heap once RocksDB's cache, bounded by its budget, is taken out
+        v.put("rss_outside_rocksdb_mb/" + topology, outside - mb);
+      }
+    }
   }
 
   /**

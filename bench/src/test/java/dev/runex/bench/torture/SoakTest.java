@@ -141,6 +141,20 @@ class SoakTest {
   }
 
   @Test
+  void theSharedBlockCacheIsReadOnceNotAddedUpOverItsStores() {
+    String text =
+        "kafka_stream_state_block_cache_usage{store=\"job-status\",task_id=\"0_0\"} 4.0E7\n"
+            + "kafka_stream_state_block_cache_usage{store=\"delay-index\",task_id=\"1_0\"} 4.1E7\n"
+            + "kafka_stream_state_block_cache_usage{store=\"intake-dedupe\",task_id=\"0_1\"} NaN\n"
+            + "kafka_stream_state_estimate_num_keys{store=\"job-status\",task_id=\"0_0\"} 9.0E9\n";
+
+    assertThat(SoakReadings.blockCacheBytes(SoakReadings.prometheus(text))).isEqualTo(4.1e7);
+    assertThat(SoakReadings.blockCacheBytes(SoakReadings.prometheus("up 1\n"))).isNull();
+    assertThat(SoakRun.kindOf("rss_outside_rocksdb_mb")).isEqualTo(SoakTrend.Kind.RSS_MB);
+    assertThat(SoakRun.INFORMATIONAL).contains("rocksdb_cache_mb");
+  }
+
+  @Test
   void prometheusTextGivesNamesLabelsAndValues() {
     String text =
         "# HELP kafka_stream_state_estimate_num_keys estimated keys\n"
