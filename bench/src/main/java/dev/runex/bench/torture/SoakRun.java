@@ -265,12 +265,14 @@ public final class SoakRun implements Callable<Integer> {
   /**
    * Series kept in the samples and the chart but not judged: the job counter, RocksDB's key
    * estimates (the changelogs' exact counts are judged), the heap after young collections (it
-   * carries old-generation garbage until a concurrent cycle; the live heap is judged instead), and
+   * carries old-generation garbage until a concurrent cycle; the live heap is judged instead),
    * RocksDB's block cache (it fills up to its budget, {@code runex.topology.rocksdbMemory}; what
-   * lies outside the heap besides it is judged, {@code rss_outside_rocksdb_mb}).
+   * lies outside the heap besides it is judged, {@code rss_outside_rocksdb_mb}), and resident
+   * memory as a whole: it is the committed heap, which G1 grows up to {@code -Xmx} as it sees fit
+   * (the live heap inside it is judged), plus what lies outside the heap (judged).
    */
   static final Set<String> INFORMATIONAL =
-      Set.of("jobs", "store_keys_estimate", "heap_after_gc_mb", "rocksdb_cache_mb");
+      Set.of("jobs", "store_keys_estimate", "heap_after_gc_mb", "rocksdb_cache_mb", "rss_mb");
 
   /** A verdict per series: levels by their kind, topic end offsets per job submitted. */
   static List<Verdict> verdicts(Map<String, List<Point>> series, double warmupSeconds) {
@@ -284,6 +286,10 @@ public final class SoakRun implements Callable<Integer> {
               if (points.size() == jobs.size()) {
                 out.add(SoakTrend.perJob(key, points, jobs, warmupSeconds));
               }
+            } else if (key.startsWith("rss_outside_heap_mb/")
+                && series.containsKey(
+                    "rss_outside_rocksdb_mb/" + key.substring(key.indexOf('/') + 1))) {
+              // judged without its budgeted RocksDB cache, as rss_outside_rocksdb_mb
             } else if (!INFORMATIONAL.contains(group)) {
               out.add(SoakTrend.level(key, kindOf(group), points, warmupSeconds));
             }

@@ -250,7 +250,7 @@ class SoakTest {
     List<Map<String, Double>> samples = new ArrayList<>();
     for (int t = 0; t <= 1800; t += 10) {
       samples.add(
-          Map.of(
+          sample(
               "t/seconds",
               (double) t,
               "jobs/submitted",
@@ -265,7 +265,19 @@ class SoakTest {
               "heap_after_gc_mb/topology",
               100 + t / 10.0,
               "live_heap_mb/topology",
-              80.0));
+              80.0,
+              // G1 commits more heap: resident memory rises, the memory outside the heap does not
+              "rss_mb/w1",
+              300 + t / 10.0,
+              "rss_outside_heap_mb/w1",
+              150.0,
+              // the RocksDB cache fills towards its budget: judged without it
+              "rss_outside_heap_mb/topology",
+              200 + t / 20.0,
+              "rocksdb_cache_mb/topology",
+              t / 20.0,
+              "rss_outside_rocksdb_mb/topology",
+              200.0));
     }
 
     List<Verdict> verdicts = SoakRun.verdicts(SoakRun.series(samples), 300);
@@ -276,6 +288,8 @@ class SoakTest {
             org.assertj.core.groups.Tuple.tuple("control_keys/live", true),
             org.assertj.core.groups.Tuple.tuple("fds/broker", false),
             org.assertj.core.groups.Tuple.tuple("live_heap_mb/topology", false),
+            org.assertj.core.groups.Tuple.tuple("rss_outside_heap_mb/w1", false),
+            org.assertj.core.groups.Tuple.tuple("rss_outside_rocksdb_mb/topology", false),
             org.assertj.core.groups.Tuple.tuple("topic_records/results", false));
   }
 
@@ -303,6 +317,15 @@ class SoakTest {
     List<Point> out = new ArrayList<>();
     for (int t = 0; t <= 1800; t += 10) {
       out.add(new Point(t, f.applyAsDouble(t)));
+    }
+    return out;
+  }
+
+  /** A sample from alternating names and values. */
+  private static Map<String, Double> sample(Object... namesAndValues) {
+    Map<String, Double> out = new java.util.HashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      out.put((String) namesAndValues[i], ((Number) namesAndValues[i + 1]).doubleValue());
     }
     return out;
   }
