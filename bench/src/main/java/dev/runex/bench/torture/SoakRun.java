@@ -111,12 +111,34 @@ public final class SoakRun implements Callable<Integer> {
               + " JVM it starts); without it there is no heap-after-GC series.")
   Path gcLogs;
 
+  @Option(
+      names = "--judge",
+      paramLabel = "SAMPLES_CSV",
+      description =
+          "Start nothing: judge the samples.csv of an earlier run again, with this run's"
+              + " --warmup-minutes (a state that takes longer than the warm-up to settle shows as"
+              + " growing).")
+  Path judge;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new SoakRun()).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
+    if (judge != null) {
+      List<Map<String, Double>> samples = readCsv(judge);
+      List<Verdict> verdicts = verdicts(series(samples), warmupMinutes * 60);
+      System.out.printf(
+          Locale.ROOT,
+          "%s: %d samples; verdicts on the samples after a %.0f-minute warm-up, first third against"
+              + " last%n",
+          judge,
+          samples.size(),
+          warmupMinutes);
+      printVerdicts(verdicts);
+      return verdicts.stream().anyMatch(Verdict::growing) ? 1 : 0;
+    }
     Files.createDirectories(out);
     Set<Long> before = TortureRun.descendants();
     Path dir;
@@ -315,7 +337,7 @@ public final class SoakRun implements Callable<Integer> {
   }
 
   /** Long format: one row per sample and series, so series that appear later need no header. */
-  private static void writeCsv(List<Map<String, Double>> samples, Path file) throws IOException {
+  static void writeCsv(List<Map<String, Double>> samples, Path file) throws IOException {
     try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file))) {
       w.println("seconds,group,name,value");
       for (Map<String, Double> s : samples) {
@@ -337,6 +359,38 @@ public final class SoakRun implements Callable<Integer> {
     }
   }
 
+  private static void printVerdicts(List<Verdict> verdicts) {
+    System.out.println(
+        "| series | first third | last third | slope | flat while last - first ≤ | verdict |");
+    System.out.println("|---|---:|---:|---:|---|---|");
+    verdicts.forEach(v -> System.out.println(v.line()));
+    long growing = verdicts.stream().filter(Verdict::growing).count();
+    System.out.printf(Locale.ROOT, "%n%d of %d series growing%n", growing, verdicts.size());
+  }
+
+  /** The samples of a {@code samples.csv} ({@code seconds,group,name,value}), in time order. */
+  static List<Map<String, Double>> readCsv(Path file) throws IOException {
+    Map<Double, Map<String, Double>> byTime = new TreeMap<>();
+    List<String> lines = Files.readAllLines(file);
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",", 4);
+      if (f.length != 4) {
+        throw new IllegalArgumentException(file + ": not a samples.csv line: " + line);
+      }
+      double t = Double.parseDouble(f[0]);
+      Map<String, Double> s =
+          byTime.computeIfAbsent(
+              t,
+              x -> {
+                Map<String, Double> m = new TreeMap<>();
+                m.put("t/seconds", x);
+                return m;
+              });
+      s.put(f[1] + "/" + f[2], Double.parseDouble(f[3]));
+    }
+    return new ArrayList<>(byTime.values());
+  }
+
   private void print(
       List<Verdict> verdicts,
       List<Map<String, Double>> samples,
@@ -354,12 +408,7 @@ public final class SoakRun implements Callable<Integer> {
         sampleSeconds,
         last.get("jobs/submitted").longValue(),
         warmupMinutes);
-    System.out.println(
-        "| series | first third | last third | slope | flat while last - first ≤ | verdict |");
-    System.out.println("|---|---:|---:|---:|---|---|");
-    verdicts.forEach(v -> System.out.println(v.line()));
-    long growing = verdicts.stream().filter(Verdict::growing).count();
-    System.out.printf(Locale.ROOT, "%n%d of %d series growing%n", growing, verdicts.size());
+    printVerdicts(verdicts);
     restarts.forEach(r -> System.out.println("unplanned: " + r));
     leftovers.forEach(l -> System.out.println("left behind: " + l));
     System.out.println(

@@ -141,6 +141,34 @@ class SoakTest {
   }
 
   @Test
+  void samplesWrittenAsCsvAreReadBackForAnotherVerdict(@TempDir Path dir) throws Exception {
+    List<Map<String, Double>> samples = new ArrayList<>();
+    for (int t = 0; t <= 1800; t += 10) {
+      // open files rise for the first 15 minutes, then stay
+      samples.add(
+          sample(
+              "t/seconds",
+              t,
+              "jobs/submitted",
+              t * 50.0,
+              "fds/topology",
+              380 + Math.min(t, 900) / 10.0));
+    }
+    Path csv = dir.resolve("samples.csv");
+    SoakRun.writeCsv(samples, csv);
+
+    List<Map<String, Double>> read = SoakRun.readCsv(csv);
+
+    assertThat(read).isEqualTo(samples);
+    assertThat(SoakRun.verdicts(SoakRun.series(read), 300))
+        .extracting(Verdict::growing)
+        .containsExactly(true);
+    assertThat(SoakRun.verdicts(SoakRun.series(read), 900))
+        .extracting(Verdict::growing)
+        .containsExactly(false);
+  }
+
+  @Test
   void theSharedBlockCacheIsReadOnceNotAddedUpOverItsStores() {
     String text =
         "kafka_stream_state_block_cache_usage{store=\"job-status\",task_id=\"0_0\"} 4.0E7\n"
