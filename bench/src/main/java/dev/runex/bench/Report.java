@@ -4,6 +4,7 @@ import dev.runex.bench.measure.CpuUse;
 import dev.runex.bench.measure.DrainResult;
 import dev.runex.bench.measure.LatencyResult;
 import dev.runex.bench.measure.Outcome;
+import dev.runex.bench.measure.ThreadCpu;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -382,6 +383,16 @@ final class Report {
         ratio(baseline, runex, d -> cpuPart(d, CpuUse::benchJvm)),
         "",
         "");
+    for (String part : List.of(ThreadCpu.TOPOLOGY, ThreadCpu.STATUS, ThreadCpu.WORKER)) {
+      row(
+          "    of which " + part + " threads (us)",
+          baseline,
+          runex,
+          d -> micros(threadPart(d, part)),
+          Double.NaN,
+          "",
+          "");
+    }
     row(
         "  of which broker + registry (us)",
         baseline,
@@ -398,6 +409,14 @@ final class Report {
         Double.NaN,
         "",
         "");
+  }
+
+  /** CPU per job of the bench JVM's threads working for {@code part}; NaN when none did. */
+  private static double threadPart(DrainResult d, String part) {
+    return d.steadyCpu()
+        .map(c -> c.threads().byPart().get(part))
+        .map(used -> CpuUse.microsPerJob(used, d.steadyJobs()))
+        .orElse(Double.NaN);
   }
 
   private static double cpuPart(DrainResult d, Function<CpuUse, Duration> part) {

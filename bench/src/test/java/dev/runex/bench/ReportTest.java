@@ -6,6 +6,7 @@ import dev.runex.bench.measure.CpuUse;
 import dev.runex.bench.measure.DrainResult;
 import dev.runex.bench.measure.LatencyResult;
 import dev.runex.bench.measure.Outcome;
+import dev.runex.bench.measure.ThreadCpu;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -318,7 +319,7 @@ class ReportTest {
     Report.Results results =
         new Report.Results(
             drainUsing(40_000, 400, 200),
-            drainUsing(16_000, 3_200, 800),
+            drainUsing(16_000, 3_200, 800, RUNEX_THREADS),
             latency(300),
             latency(330),
             runexRecords(drainUsing(20_000, 1_200, 400)));
@@ -337,6 +338,12 @@ class ReportTest {
         .contains("10.0")
         .contains("80.0")
         .contains("8.00x");
+    // runex's threads by part (40,000 steady jobs); the bare chain has none of them
+    assertThat(line(report, "    of which topology threads (us)")).contains("20.0").contains(" - ");
+    assertThat(line(report, "    of which job-status application threads (us)"))
+        .contains("40.0")
+        .contains(" - ");
+    assertThat(line(report, "    of which worker threads (us)")).contains("15.0").contains(" - ");
     assertThat(line(report, "  of which broker + registry (us)"))
         .contains("5.0")
         .contains("20.0")
@@ -442,7 +449,22 @@ class ReportTest {
    * Like {@link #drain}, having used this much CPU (ms) in the bench JVM and the servers in its
    * steady span.
    */
+  /** Runex's threads in {@link #drainUsing}: 800 ms topology, 1.6 s status, 600 ms worker. */
+  private static final ThreadCpu RUNEX_THREADS =
+      new ThreadCpu(
+          Map.of(
+              1L, new ThreadCpu.Use(ThreadCpu.TOPOLOGY, 800_000_000L),
+              2L, new ThreadCpu.Use(ThreadCpu.STATUS, 1_600_000_000L),
+              3L, new ThreadCpu.Use(ThreadCpu.WORKER, 400_000_000L),
+              4L, new ThreadCpu.Use(ThreadCpu.WORKER, 200_000_000L),
+              5L, new ThreadCpu.Use(ThreadCpu.OTHER, 200_000_000L)));
+
   private static Outcome<DrainResult> drainUsing(int perSecond, long jvmMillis, long serverMillis) {
+    return drainUsing(perSecond, jvmMillis, serverMillis, new ThreadCpu(Map.of()));
+  }
+
+  private static Outcome<DrainResult> drainUsing(
+      int perSecond, long jvmMillis, long serverMillis, ThreadCpu threads) {
     DrainResult d = ((Outcome.Measured<DrainResult>) drain(perSecond)).value();
     return new Outcome.Measured<>(
         new DrainResult(
@@ -456,7 +478,8 @@ class ReportTest {
             d.steadySpan(),
             d.steadyJobs(),
             Optional.of(
-                new CpuUse(Duration.ofMillis(jvmMillis), Duration.ofMillis(serverMillis)))));
+                new CpuUse(
+                    Duration.ofMillis(jvmMillis), Duration.ofMillis(serverMillis), threads))));
   }
 
   private static Outcome<DrainResult> bursty() {

@@ -1,6 +1,7 @@
 package dev.runex.bench.measure;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +27,7 @@ public interface CpuMeter {
         instanceof com.sun.management.OperatingSystemMXBean os)) {
       return NONE;
     }
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     return () -> {
       long jvm = os.getProcessCpuTime();
       Duration servers = Duration.ZERO;
@@ -36,7 +38,9 @@ public interface CpuMeter {
         }
         servers = servers.plus(used.get());
       }
-      return jvm < 0 ? Optional.empty() : Optional.of(new CpuUse(Duration.ofNanos(jvm), servers));
+      return jvm < 0
+          ? Optional.empty()
+          : Optional.of(new CpuUse(Duration.ofNanos(jvm), servers, ThreadCpu.of(threads)));
     };
   }
 }

@@ -5,9 +5,10 @@ import java.time.Duration;
 /**
  * CPU time (user + system, all cores) used by the bench JVM — the system under test runs in it —
  * and by the servers the bench started (Kafka broker, schema registry), since each process started
- * or between two samples.
+ * or between two samples; and the bench JVM's threads' CPU time, by the part of runex each works
+ * for.
  */
-public record CpuUse(Duration benchJvm, Duration servers) {
+public record CpuUse(Duration benchJvm, Duration servers, ThreadCpu threads) {
 
   public Duration total() {
     return benchJvm.plus(servers);
@@ -15,7 +16,10 @@ public record CpuUse(Duration benchJvm, Duration servers) {
 
   /** What was used between {@code earlier} and this sample. */
   public CpuUse since(CpuUse earlier) {
-    return new CpuUse(benchJvm.minus(earlier.benchJvm), servers.minus(earlier.servers));
+    return new CpuUse(
+        benchJvm.minus(earlier.benchJvm),
+        servers.minus(earlier.servers),
+        threads.since(earlier.threads));
   }
 
   /** Microseconds of {@code part} per job. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,10 @@ class DrainSinkTest {
     CpuMeter meter =
         () ->
             Optional.of(
-                new CpuUse(Duration.ofSeconds(poll.get()), Duration.ofMillis(100L * poll.get())));
+                new CpuUse(
+                    Duration.ofSeconds(poll.get()),
+                    Duration.ofMillis(100L * poll.get()),
+                    new ThreadCpu(Map.of(7L, new ThreadCpu.Use(ThreadCpu.WORKER, poll.get())))));
     DrainSink sink = new DrainSink("d", 100, meter);
     for (int seq = 0; seq < 100; seq++) {
       poll.set(seq / 10);
@@ -51,7 +55,11 @@ class DrainSinkTest {
 
     // then between poll 0 (10%) and poll 8 (90%): 8 s + 0.8 s for 80 jobs, in 800 ms
     assertThat(result.steadyCpu())
-        .contains(new CpuUse(Duration.ofSeconds(8), Duration.ofMillis(800)));
+        .contains(
+            new CpuUse(
+                Duration.ofSeconds(8),
+                Duration.ofMillis(800),
+                new ThreadCpu(Map.of(7L, new ThreadCpu.Use(ThreadCpu.WORKER, 8)))));
     assertThat(result.steadyCpuMicrosPerJob()).isCloseTo(110_000.0, within(1e-6));
     assertThat(result.steadyCoresBusy()).isCloseTo(11.0, within(1e-9));
   }
