@@ -27,6 +27,7 @@ final class NativeMemory {
   private final Path dir;
   private final Jcmd jcmd;
   private final Map<String, Long> baselined = new TreeMap<>();
+  private final Map<String, Long> unanswered = new TreeMap<>();
 
   NativeMemory(Path dir) throws IOException {
     this.dir = Files.createDirectories(dir);
@@ -35,7 +36,7 @@ final class NativeMemory {
 
   /**
    * Takes the baseline of every process that has none yet (or was restarted since its baseline). A
-   * process without tracking or not answering is logged and tried again at the next call.
+   * process without tracking or not answering is tried again at the next call, and logged once.
    */
   void baseline(Map<String, Long> pids) {
     pids.forEach(
@@ -50,7 +51,13 @@ final class NativeMemory {
             }
             baselined.put(name, pid);
           } catch (IOException | RuntimeException e) {
-            log.warn("soak: no native memory baseline of {}: {}", name, e.toString());
+            // said once per process: one without tracking would say it at every sample
+            if (!pid.equals(unanswered.put(name, pid))) {
+              log.warn(
+                  "soak: no native memory baseline of {} (tried again at each sample): {}",
+                  name,
+                  e.toString());
+            }
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }

@@ -324,7 +324,7 @@ public final class SoakRun implements Callable<Integer> {
 
   static Kind kindOf(String group) {
     return switch (group) {
-      case "rss_mb", "rss_outside_heap_mb", "rss_outside_rocksdb_mb" -> Kind.RSS_MB;
+      case "rss_outside_heap_mb", "rss_outside_rocksdb_mb" -> Kind.RSS_MB;
       case "live_heap_mb" -> Kind.HEAP_MB;
       case "threads" -> Kind.THREADS;
       case "fds" -> Kind.FDS;

@@ -88,7 +88,22 @@ final class SoakSampler implements AutoCloseable {
     reading(v, "topic offsets", () -> topicRecords(v));
     reading(v, "changelogs", () -> changelogKeys(v));
     reading(v, "backlog", () -> v.put("backlog/worker", (double) backlog()));
+    outsideRocksDb(v, topologies);
     return v;
+  }
+
+  /**
+   * Per topology with both readings in this sample: what lies outside the heap once RocksDB's block
+   * cache, bounded by its budget, is taken out.
+   */
+  static void outsideRocksDb(Map<String, Double> v, List<String> topologies) {
+    for (String t : topologies) {
+      Double outside = v.get("rss_outside_heap_mb/" + t);
+      Double cache = v.get("rocksdb_cache_mb/" + t);
+      if (outside != null && cache != null) {
+        v.put("rss_outside_rocksdb_mb/" + t, outside - cache);
+      }
+    }
   }
 
   private void process(Map<String, Double> v, String name, long pid) {
@@ -170,14 +185,8 @@ final class SoakSampler implements AutoCloseable {
     SoakReadings.storeKeys(metrics)
         .forEach((store, keys) -> v.put("store_keys_estimate/" + store, keys));
     Double cache = SoakReadings.blockCacheBytes(metrics);
-    Double outside = v.get("rss_outside_heap_mb/" + topology);
     if (cache != null) {
-      double mb = cache / (1024.0 * 1024);
-      v.put("rocksdb_cache_mb/" + topology, mb);
-      if (outside != null) {
-        // what is left outside the heap once RocksDB's cache, bounded by its budget, is taken out
-        v.put("rss_outside_rocksdb_mb/" + topology, outside - mb);
-      }
+      v.put("rocksdb_cache_mb/" + topology, cache / (1024.0 * 1024));
     }
   }
 

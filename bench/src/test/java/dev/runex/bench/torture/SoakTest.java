@@ -9,6 +9,7 @@ import dev.runex.bench.torture.SoakTrend.Verdict;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
@@ -180,6 +181,23 @@ class SoakTest {
     assertThat(SoakReadings.blockCacheBytes(SoakReadings.prometheus("up 1\n"))).isNull();
     assertThat(SoakRun.kindOf("rss_outside_rocksdb_mb")).isEqualTo(SoakTrend.Kind.RSS_MB);
     assertThat(SoakRun.INFORMATIONAL).contains("rocksdb_cache_mb");
+  }
+
+  @Test
+  void whatLiesOutsideTheHeapBesidesRocksDbsCacheIsDerivedWhateverTheReadingsOrder() {
+    // given a sample with the cache read before what lies outside the heap, and a topology whose
+    // cache was not read
+    Map<String, Double> v = new LinkedHashMap<>();
+    v.put("rocksdb_cache_mb/topology", 60.0);
+    v.put("rss_outside_heap_mb/topology", 260.0);
+    v.put("rss_outside_heap_mb/topology-2", 250.0);
+
+    // when
+    SoakSampler.outsideRocksDb(v, List.of("topology", "topology-2"));
+
+    // then
+    assertThat(v).containsEntry("rss_outside_rocksdb_mb/topology", 200.0);
+    assertThat(v).doesNotContainKey("rss_outside_rocksdb_mb/topology-2");
   }
 
   @Test
