@@ -6,6 +6,7 @@ import dev.runex.schemas.JobPhase;
 import dev.runex.schemas.JobStatusView;
 import dev.runex.schemas.JobTransition;
 import dev.runex.schemas.lifecycle.Lifecycle;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -42,12 +43,7 @@ public final class StatusFold {
     List<JobEvent> transitions = Lifecycle.transitions(record);
     JobStatusView next;
     if (current == null) {
-      next =
-          JobStatusView.newBuilder()
-              .setJobId(record.getJobId())
-              .setState(JobPhase.UNKNOWN)
-              .setUpdatedAt(transitions.get(0).getTime())
-              .build();
+      next = fresh(record.getJobId(), transitions.get(0).getTime());
     } else {
       next = shallowCopy(current);
     }
@@ -67,6 +63,23 @@ public final class StatusFold {
     }
     next.setHistory(history);
     return next;
+  }
+
+  /**
+   * The status of a job not seen before, with every field at its schema default. Not the builder:
+   * its {@code build()} looks up and deep-copies each unset field's default for every new job, a
+   * tenth of the status application's time.
+   */
+  static JobStatusView fresh(String jobId, Instant at) {
+    JobStatusView v = new JobStatusView();
+    v.setJobId(jobId);
+    v.setState(JobPhase.UNKNOWN);
+    v.setTerminal(false);
+    v.setAttempt(0);
+    v.setUpdatedAt(at);
+    v.setHistory(List.of());
+    v.setHistoryDropped(0);
+    return v;
   }
 
   /**

@@ -15,6 +15,20 @@ class StatusFoldTest {
   private static final Instant T = Instant.parse("2026-03-01T10:00:00Z");
 
   @Test
+  void aNewJobsStatusStartsFromEverySchemaDefault() {
+    Instant at = Instant.ofEpochMilli(1_700_000_000_000L);
+
+    // the fold builds it without the builder; the builder fills in the schema's defaults
+    assertThat(StatusFold.fresh("job-1", at))
+        .isEqualTo(
+            JobStatusView.newBuilder()
+                .setJobId("job-1")
+                .setState(JobPhase.UNKNOWN)
+                .setUpdatedAt(at)
+                .build());
+  }
+
+  @Test
   void followsAJobThroughItsLifeWithTimestampsAndHistory() {
     // when
     JobStatusView v =
