@@ -1,6 +1,7 @@
 package dev.runex.topology.cleanup;
 
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
@@ -9,8 +10,9 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * first seen: their entry in {@code intake-dedupe} (key → job id, first-seen time) is deleted, a
  * tombstone in its changelog. Keys are filed in an {@link ExpiryIndex} ({@code
  * intake-dedupe-expiry}) when remembered; the dedupe stage's wall-clock punctuator runs {@link
- * #sweep} every {@link #INTERVAL}, at most {@link #MAX_PER_SWEEP} keys per run. Lookups check the
- * age themselves, so the sweep only bounds the store's size.
+ * #sweep} every {@link #INTERVAL}, at most {@link #MAX_PER_SWEEP} keys per run, and every second
+ * while a run finds a full batch due ({@link SweepPace}). Lookups check the age themselves, so the
+ * sweep only bounds the store's size.
  */
 public final class IdempotencyWindow {
   public static final Duration INTERVAL = Duration.ofSeconds(30);
@@ -39,10 +41,12 @@ public final class IdempotencyWindow {
   }
 
   /**
-   * Deletes keys whose window ended, oldest first; an index entry outlived by its key is re-filed.
+   * Deletes keys whose window ended, oldest first, at most {@link #MAX_PER_SWEEP}; an index entry
+   * outlived by its key is re-filed. True when it took a full batch: more may be due.
    */
-  public void sweep(long now) {
-    for (String key : expiry.takeDue(now, MAX_PER_SWEEP)) {
+  public boolean sweep(long now) {
+    List<String> due = expiry.takeDue(now, MAX_PER_SWEEP);
+    for (String key : due) {
       ValueAndTimestamp<String> entry = seen.get(key);
       if (entry == null) {
         continue;
@@ -54,5 +58,6 @@ public final class IdempotencyWindow {
         expiry.file(entry.timestamp() + window.toMillis(), key);
       }
     }
+    return due.size() == MAX_PER_SWEEP;
   }
 }

@@ -2,6 +2,7 @@ package dev.runex.topology.cleanup;
 
 import dev.runex.schemas.JobStatusView;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BiConsumer;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * they finished: their entry in {@code job-status} and in the tenant index (tombstones in both
  * changelogs). Unfinished jobs are never deleted. Finished jobs are filed in an {@link ExpiryIndex}
  * ({@code job-status-expiry}) as they finish; the status stage's wall-clock punctuator runs {@link
- * #sweep} every {@link #INTERVAL}, at most {@link #MAX_PER_SWEEP} jobs per run.
+ * #sweep} every {@link #INTERVAL}, at most {@link #MAX_PER_SWEEP} jobs per run, and every second
+ * while a run finds a full batch due ({@link SweepPace}).
  */
 public final class StatusRetention {
   public static final Duration INTERVAL = Duration.ofMinutes(1);
@@ -52,12 +54,13 @@ public final class StatusRetention {
   }
 
   /**
-   * Deletes finished jobs past retention; an entry whose job lived on (replayed) is re-filed or
-   * dropped.
+   * Deletes finished jobs past retention, at most {@link #MAX_PER_SWEEP}; an entry whose job lived
+   * on (replayed) is re-filed or dropped. True when it took a full batch: more may be due.
    */
-  public void sweep(long now) {
+  public boolean sweep(long now) {
     int deleted = 0;
-    for (String jobId : expiry.takeDue(now, MAX_PER_SWEEP)) {
+    List<String> due = expiry.takeDue(now, MAX_PER_SWEEP);
+    for (String jobId : due) {
       JobStatusView view = statuses.get(jobId);
       if (view == null || !view.getTerminal()) {
         continue; // gone already, or running again: its next finish files a new entry
@@ -75,6 +78,7 @@ public final class StatusRetention {
     if (deleted > 0) {
       log.debug("Deleted the status of {} jobs finished more than {} ago", deleted, retention);
     }
+    return due.size() == MAX_PER_SWEEP;
   }
 
   private void file(JobStatusView finished) {

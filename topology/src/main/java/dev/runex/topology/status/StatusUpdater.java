@@ -4,6 +4,7 @@ import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobStatusView;
 import dev.runex.topology.cleanup.ExpiryIndex;
 import dev.runex.topology.cleanup.StatusRetention;
+import dev.runex.topology.cleanup.SweepPace;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -52,7 +53,11 @@ public final class StatusUpdater implements Processor<String, JobEvent, Void, Vo
             store,
             new ExpiryIndex(context.getStateStore(EXPIRY)),
             (tenant, jobId) -> byTenant.delete(TenantIndexKey.of(tenant, jobId)));
-    context.schedule(StatusRetention.INTERVAL, PunctuationType.WALL_CLOCK_TIME, cleanup::sweep);
+    SweepPace pace = new SweepPace(StatusRetention.INTERVAL, context.currentSystemTimeMs());
+    context.schedule(
+        SweepPace.TICK,
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> pace.tick(now, () -> cleanup.sweep(now)));
   }
 
   @Override

@@ -55,4 +55,24 @@ class IdempotencyWindowTest {
     windows.sweep(600_000 + WINDOW.toMillis());
     assertThat(seen.get("k")).isNull();
   }
+
+  @Test
+  void aSweepTakesOneBatchAndSaysWhenItWasFull() {
+    // given one more key past its window than a sweep deletes
+    for (int i = 0; i <= IdempotencyWindow.MAX_PER_SWEEP; i++) {
+      windows.remember("acme|order-" + i, "j" + i, 1_000);
+    }
+    long due = 1_000 + WINDOW.toMillis();
+
+    // when
+    boolean firstFull = windows.sweep(due);
+    long left = seen.approximateNumEntries();
+    boolean secondFull = windows.sweep(due);
+
+    // then
+    assertThat(firstFull).isTrue();
+    assertThat(left).isEqualTo(1);
+    assertThat(secondFull).isFalse();
+    assertThat(seen.approximateNumEntries()).isZero();
+  }
 }

@@ -85,6 +85,27 @@ class StatusRetentionTest {
     assertThat(statuses.get("j1")).isNull();
   }
 
+  @Test
+  void aSweepTakesOneBatchAndSaysWhenItWasFull() {
+    // given one more finished job than a sweep deletes
+    for (int i = 0; i <= StatusRetention.MAX_PER_SWEEP; i++) {
+      fold(null, finished("j" + i, T0));
+    }
+    long due = T0 + RETENTION.toMillis();
+
+    // when
+    boolean firstFull = retention.sweep(due);
+    long left = expiry.approximateNumEntries();
+    boolean secondFull = retention.sweep(due);
+
+    // then
+    assertThat(firstFull).isTrue();
+    assertThat(left).isEqualTo(1);
+    assertThat(secondFull).isFalse();
+    assertThat(expiry.approximateNumEntries()).isZero();
+    assertThat(statuses.approximateNumEntries()).isZero();
+  }
+
   private void fold(JobStatusView before, JobStatusView after) {
     statuses.put(after.getJobId(), after);
     retention.folded(before, after);

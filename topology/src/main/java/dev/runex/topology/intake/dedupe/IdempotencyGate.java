@@ -8,6 +8,7 @@ import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.topology.cleanup.ExpiryIndex;
 import dev.runex.topology.cleanup.IdempotencyWindow;
+import dev.runex.topology.cleanup.SweepPace;
 import dev.runex.topology.monitoring.StageCounters;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,7 +78,11 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
     this.seen = context.getStateStore(STORE);
     this.windows =
         new IdempotencyWindow(window, seen, new ExpiryIndex(context.getStateStore(EXPIRY_STORE)));
-    context.schedule(IdempotencyWindow.INTERVAL, PunctuationType.WALL_CLOCK_TIME, windows::sweep);
+    SweepPace pace = new SweepPace(IdempotencyWindow.INTERVAL, context.currentSystemTimeMs());
+    context.schedule(
+        SweepPace.TICK,
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> pace.tick(now, () -> windows.sweep(now)));
   }
 
   @Override
