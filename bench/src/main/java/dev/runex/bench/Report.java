@@ -383,7 +383,8 @@ final class Report {
         ratio(baseline, runex, d -> cpuPart(d, CpuUse::benchJvm)),
         "",
         "");
-    for (String part : List.of(ThreadCpu.TOPOLOGY, ThreadCpu.STATUS, ThreadCpu.WORKER)) {
+    for (String part :
+        List.of(ThreadCpu.TOPOLOGY, ThreadCpu.STATUS, ThreadCpu.WORKER, ThreadCpu.OTHER)) {
       row(
           "    of which " + part + " threads (us)",
           baseline,
@@ -393,6 +394,14 @@ final class Report {
           "",
           "");
     }
+    row(
+        "    of which no Java thread: GC, JIT, RocksDB's own (us)",
+        baseline,
+        runex,
+        d -> micros(cpuPart(d, c -> c.benchJvm().minus(c.threads().total()))),
+        Double.NaN,
+        "",
+        "");
     row(
         "  of which broker + registry (us)",
         baseline,

@@ -344,6 +344,11 @@ class ReportTest {
         .contains("40.0")
         .contains(" - ");
     assertThat(line(report, "    of which worker threads (us)")).contains("15.0").contains(" - ");
+    assertThat(line(report, "    of which other threads (us)")).contains("2.5").contains(" - ");
+    // the bench JVM's 3.2 s less its threads' 3.1 s; the bare chain's 400 ms, no thread measured
+    assertThat(line(report, "    of which no Java thread: GC, JIT, RocksDB's own (us)"))
+        .contains("2.5")
+        .contains("10.0");
     assertThat(line(report, "  of which broker + registry (us)"))
         .contains("5.0")
         .contains("20.0")
@@ -449,7 +454,10 @@ class ReportTest {
    * Like {@link #drain}, having used this much CPU (ms) in the bench JVM and the servers in its
    * steady span.
    */
-  /** Runex's threads in {@link #drainUsing}: 800 ms topology, 1.6 s status, 600 ms worker. */
+  /**
+   * Runex's threads in {@link #drainUsing}: 800 ms topology, 1.6 s status, 600 ms worker, 100 ms
+   * other.
+   */
   private static final ThreadCpu RUNEX_THREADS =
       new ThreadCpu(
           Map.of(
@@ -457,7 +465,7 @@ class ReportTest {
               2L, new ThreadCpu.Use(ThreadCpu.STATUS, 1_600_000_000L),
               3L, new ThreadCpu.Use(ThreadCpu.WORKER, 400_000_000L),
               4L, new ThreadCpu.Use(ThreadCpu.WORKER, 200_000_000L),
-              5L, new ThreadCpu.Use(ThreadCpu.OTHER, 200_000_000L)));
+              5L, new ThreadCpu.Use(ThreadCpu.OTHER, 100_000_000L)));
 
   private static Outcome<DrainResult> drainUsing(int perSecond, long jvmMillis, long serverMillis) {
     return drainUsing(perSecond, jvmMillis, serverMillis, new ThreadCpu(Map.of()));

@@ -24,7 +24,10 @@ public record ThreadCpu(Map<Long, Use> threads) {
   /** The worker's poll thread, its job threads and its clients' I/O threads. */
   public static final String WORKER = "worker";
 
-  /** Everything else: the bench's load and result readers, the bare chain, the JVM's own. */
+  /**
+   * Every other Java thread: the bench's load and result readers, the bare chain, the clients'
+   * threads of either, the JVM's own Java threads.
+   */
   public static final String OTHER = "other";
 
   /** One thread's part and CPU time. */
@@ -83,6 +86,11 @@ public record ThreadCpu(Map<Long, Use> threads) {
           used.put(id, new Use(use.part, since));
         });
     return new ThreadCpu(used);
+  }
+
+  /** CPU time of all the threads. */
+  public Duration total() {
+    return Duration.ofNanos(threads.values().stream().mapToLong(Use::nanos).sum());
   }
 
   /** CPU time by part, summed over the threads. */

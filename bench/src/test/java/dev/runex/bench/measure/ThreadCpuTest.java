@@ -51,7 +51,8 @@ class ThreadCpuTest {
                 4L, new ThreadCpu.Use(ThreadCpu.WORKER, 700)));
 
     // when
-    Map<String, Duration> parts = later.since(earlier).byPart();
+    ThreadCpu used = later.since(earlier);
+    Map<String, Duration> parts = used.byPart();
 
     // then
     assertThat(parts)
@@ -60,6 +61,7 @@ class ThreadCpuTest {
                 ThreadCpu.TOPOLOGY, Duration.ofNanos(500),
                 ThreadCpu.STATUS, Duration.ofNanos(3_000),
                 ThreadCpu.WORKER, Duration.ofNanos(700)));
+    assertThat(used.total()).isEqualTo(Duration.ofNanos(4_200));
   }
 
   @Test
