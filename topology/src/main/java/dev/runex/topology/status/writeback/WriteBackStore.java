@@ -226,10 +226,10 @@ public final class WriteBackStore<V>
           context.setRecordContext(made != null ? made : current != null ? current : noRecord());
         }
         V value = entry.getValue().value();
-        if (value == null) {
-          inner.delete(entry.getKey());
-        } else {
-          inner.put(entry.getKey(), value);
+        // a null value deletes (a tombstone in the changelog); not delete(), which reads the old
+        // value first for an answer nobody asked for
+        inner.put(entry.getKey(), value);
+        if (value != null) {
           clean.put(entry.getKey(), value);
         }
       }
