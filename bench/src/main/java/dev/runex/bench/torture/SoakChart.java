@@ -23,9 +23,9 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * The soak chart: five panels over the minutes of load — memory (RSS, heap after young collections
- * and live heap per process), threads and open file descriptors, the topology's state folder, state
- * entries (each RocksDB store, the control table, the backlog), and records per job on each topic
- * over the last minute of samples.
+ * and live heap per process), threads, open file descriptors and RocksDB's table files, the
+ * topology's state folder, state entries (each RocksDB store, the control table, the backlog), and
+ * records per job on each topic over the last minute of samples.
  */
 final class SoakChart {
   /** Samples the per-job panel's ratio spans (a minute at the default 10 s). */
@@ -51,7 +51,15 @@ final class SoakChart {
                             || g.equals("rss_outside_rocksdb_mb")
                             || g.equals("heap_after_gc_mb")
                             || g.equals("live_heap_mb"))),
-            chart("threads, open fds", panel(series, g -> g.equals("threads") || g.equals("fds"))),
+            chart(
+                "threads, open fds, RocksDB table files",
+                panel(
+                    series,
+                    g ->
+                        g.equals("threads")
+                            || g.equals("fds")
+                            || g.equals("fds_outside_sst")
+                            || g.equals("sst_files"))),
             chart("state dir (MB)", panel(series, g -> g.equals("state_dir_mb"))),
             chart(
                 "entries: state store keys (from their changelogs), control table, worker backlog",

@@ -291,10 +291,19 @@ public final class SoakRun implements Callable<Integer> {
    * RocksDB's block cache (it fills up to its budget, {@code runex.topology.rocksdbMemory}; what
    * lies outside the heap besides it is judged, {@code rss_outside_rocksdb_mb}), and resident
    * memory as a whole: it is the committed heap, which G1 grows up to {@code -Xmx} as it sees fit
-   * (the live heap inside it is judged), plus what lies outside the heap (judged).
+   * (the live heap inside it is judged), plus what lies outside the heap (judged); and RocksDB's
+   * table files, whose count in each store rises with its memtable flushes until a compaction
+   * merges them (a topology's open files besides them are judged, {@code fds_outside_sst}).
    */
   static final Set<String> INFORMATIONAL =
-      Set.of("jobs", "store_keys_estimate", "heap_after_gc_mb", "rocksdb_cache_mb", "rss_mb");
+      Set.of(
+          "jobs",
+          "store_keys_estimate",
+          "heap_after_gc_mb",
+          "rocksdb_cache_mb",
+          "rss_mb",
+          "sst_files",
+          "sst_files_per_store_max");
 
   /** A verdict per series: levels by their kind, topic end offsets per job submitted. */
   static List<Verdict> verdicts(Map<String, List<Point>> series, double warmupSeconds) {
@@ -312,6 +321,9 @@ public final class SoakRun implements Callable<Integer> {
                 && series.containsKey(
                     "rss_outside_rocksdb_mb/" + key.substring(key.indexOf('/') + 1))) {
               // judged without its budgeted RocksDB cache, as rss_outside_rocksdb_mb
+            } else if (key.startsWith("fds/")
+                && series.containsKey("fds_outside_sst/" + key.substring(key.indexOf('/') + 1))) {
+              // judged without RocksDB's table files, as fds_outside_sst
             } else if (!INFORMATIONAL.contains(group)) {
               out.add(SoakTrend.level(key, kindOf(group), points, warmupSeconds));
             }
@@ -327,7 +339,7 @@ public final class SoakRun implements Callable<Integer> {
       case "rss_outside_heap_mb", "rss_outside_rocksdb_mb" -> Kind.RSS_MB;
       case "live_heap_mb" -> Kind.HEAP_MB;
       case "threads" -> Kind.THREADS;
-      case "fds" -> Kind.FDS;
+      case "fds", "fds_outside_sst" -> Kind.FDS;
       case "state_dir_mb" -> Kind.STATE_MB;
       case "store_keys", "control_keys" -> Kind.KEYS;
       case "commit_metadata_bytes" -> Kind.BYTES;

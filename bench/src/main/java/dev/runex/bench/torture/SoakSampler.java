@@ -81,6 +81,7 @@ final class SoakSampler implements AutoCloseable {
     cluster.pids().forEach((name, pid) -> process(v, name, pid));
     for (String t : topologies) {
       reading(v, "state", () -> v.put("state_dir_mb/" + t, megabytes(size(cluster.stateDir(t)))));
+      reading(v, "RocksDB files", () -> sstFiles(v, t, cluster.stateDir(t)));
       reading(v, "metrics of " + t, () -> storeKeys(v, t));
     }
     reading(v, "control topic", () -> v.put("control_keys/live", (double) controlKeys()));
@@ -89,7 +90,44 @@ final class SoakSampler implements AutoCloseable {
     reading(v, "changelogs", () -> changelogKeys(v));
     reading(v, "backlog", () -> v.put("backlog/worker", (double) backlog()));
     outsideRocksDb(v, topologies);
+    fdsOutsideSst(v, topologies);
     return v;
+  }
+
+  /**
+   * A topology's RocksDB table files ({@code *.sst}, each held open): {@code sst_files} in all and
+   * {@code sst_files_per_store_max}, the most in any one store instance (a store's folder). A
+   * store's count rises with each memtable flush and falls when its level-0 files are compacted, so
+   * it is bounded per store; the stores' number is fixed by the topology and its partitions.
+   */
+  static void sstFiles(Map<String, Double> v, String topology, Path stateDir) throws IOException {
+    Map<Path, Integer> perStore = new HashMap<>();
+    if (Files.exists(stateDir)) {
+      try (Stream<Path> walk = Files.walk(stateDir)) {
+        walk.filter(p -> p.getFileName().toString().endsWith(".sst"))
+            .forEach(p -> perStore.merge(p.getParent(), 1, Integer::sum));
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause(); // a folder removed by a compaction or a task's move meanwhile
+      }
+    }
+    v.put("sst_files/" + topology, (double) perStore.values().stream().mapToInt(i -> i).sum());
+    v.put(
+        "sst_files_per_store_max/" + topology,
+        (double) perStore.values().stream().mapToInt(i -> i).max().orElse(0));
+  }
+
+  /**
+   * Per topology with both readings in this sample: its open files besides RocksDB's table files,
+   * which compaction bounds per store ({@link #sstFiles}).
+   */
+  static void fdsOutsideSst(Map<String, Double> v, List<String> topologies) {
+    for (String t : topologies) {
+      Double fds = v.get("fds/" + t);
+      Double sst = v.get("sst_files/" + t);
+      if (fds != null && sst != null) {
+        v.put("fds_outside_sst/" + t, fds - sst);
+      }
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.runex.bench.torture.SoakTrend.Kind;
 import dev.runex.bench.torture.SoakTrend.Point;
 import dev.runex.bench.torture.SoakTrend.Verdict;
 import java.awt.image.BufferedImage;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -201,6 +202,32 @@ class SoakTest {
   }
 
   @Test
+  void rocksDbTableFilesAreCountedPerStoreAndTakenOutOfTheOpenFiles(@TempDir Path state)
+      throws Exception {
+    // given two store instances' folders, one with three table files, one with one
+    Path a = Files.createDirectories(state.resolve("app/0_0/rocksdb/job-status"));
+    Path b = Files.createDirectories(state.resolve("app/0_1/rocksdb/job-status"));
+    for (String f : List.of("000010.sst", "000012.sst", "000013.sst", "MANIFEST-000005", "LOG")) {
+      Files.writeString(a.resolve(f), "x");
+    }
+    Files.writeString(b.resolve("000007.sst"), "x");
+    Map<String, Double> v = new LinkedHashMap<>();
+    v.put("fds/topology", 400.0);
+
+    // when
+    SoakSampler.sstFiles(v, "topology", state);
+    SoakSampler.fdsOutsideSst(v, List.of("topology"));
+
+    // then
+    assertThat(v)
+        .containsEntry("sst_files/topology", 4.0)
+        .containsEntry("sst_files_per_store_max/topology", 3.0)
+        .containsEntry("fds_outside_sst/topology", 396.0);
+    assertThat(SoakRun.kindOf("fds_outside_sst")).isEqualTo(SoakTrend.Kind.FDS);
+    assertThat(SoakRun.INFORMATIONAL).contains("sst_files", "sst_files_per_store_max");
+  }
+
+  @Test
   void prometheusTextGivesNamesLabelsAndValues() {
     String text =
         "# HELP kafka_stream_state_estimate_num_keys estimated keys\n"
@@ -323,7 +350,16 @@ class SoakTest {
               "rocksdb_cache_mb/topology",
               t / 20.0,
               "rss_outside_rocksdb_mb/topology",
-              200.0));
+              200.0,
+              // RocksDB's table files pile up until compactions: judged without them
+              "fds/topology",
+              380 + t / 30.0,
+              "sst_files/topology",
+              80 + t / 30.0,
+              "sst_files_per_store_max/topology",
+              4.0,
+              "fds_outside_sst/topology",
+              300.0));
     }
 
     List<Verdict> verdicts = SoakRun.verdicts(SoakRun.series(samples), 300);
@@ -333,6 +369,7 @@ class SoakTest {
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple("control_keys/live", true),
             org.assertj.core.groups.Tuple.tuple("fds/broker", false),
+            org.assertj.core.groups.Tuple.tuple("fds_outside_sst/topology", false),
             org.assertj.core.groups.Tuple.tuple("live_heap_mb/topology", false),
             org.assertj.core.groups.Tuple.tuple("rss_outside_heap_mb/w1", false),
             org.assertj.core.groups.Tuple.tuple("rss_outside_rocksdb_mb/topology", false),
