@@ -89,8 +89,7 @@ final class SoakSampler implements AutoCloseable {
     reading(v, "topic offsets", () -> topicRecords(v));
     reading(v, "changelogs", () -> changelogKeys(v));
     reading(v, "backlog", () -> v.put("backlog/worker", (double) backlog()));
-    outsideRocksDb(v, topologies);
-    fdsOutsideSst(v, topologies);
+    derive(v, topologies);
     return v;
   }
 
@@ -117,30 +116,24 @@ final class SoakSampler implements AutoCloseable {
   }
 
   /**
-   * Per topology with both readings in this sample: its open files besides RocksDB's table files,
-   * which compaction bounds per store ({@link #sstFiles}).
+   * Series derived per topology from two readings of this sample, when both were read: what lies
+   * outside the heap once RocksDB's block cache, bounded by its budget, is taken out ({@code
+   * rss_outside_rocksdb_mb}); its open files besides RocksDB's table files, which compaction bounds
+   * per store ({@code fds_outside_sst}, see {@link #sstFiles}).
    */
-  static void fdsOutsideSst(Map<String, Double> v, List<String> topologies) {
+  static void derive(Map<String, Double> v, List<String> topologies) {
     for (String t : topologies) {
-      Double fds = v.get("fds/" + t);
-      Double sst = v.get("sst_files/" + t);
-      if (fds != null && sst != null) {
-        v.put("fds_outside_sst/" + t, fds - sst);
-      }
+      difference(
+          v, "rss_outside_heap_mb/" + t, "rocksdb_cache_mb/" + t, "rss_outside_rocksdb_mb/" + t);
+      difference(v, "fds/" + t, "sst_files/" + t, "fds_outside_sst/" + t);
     }
   }
 
-  /**
-   * Per topology with both readings in this sample: what lies outside the heap once RocksDB's block
-   * cache, bounded by its budget, is taken out.
-   */
-  static void outsideRocksDb(Map<String, Double> v, List<String> topologies) {
-    for (String t : topologies) {
-      Double outside = v.get("rss_outside_heap_mb/" + t);
-      Double cache = v.get("rocksdb_cache_mb/" + t);
-      if (outside != null && cache != null) {
-        v.put("rss_outside_rocksdb_mb/" + t, outside - cache);
-      }
+  private static void difference(Map<String, Double> v, String from, String less, String into) {
+    Double a = v.get(from);
+    Double b = v.get(less);
+    if (a != null && b != null) {
+      v.put(into, a - b);
     }
   }
 

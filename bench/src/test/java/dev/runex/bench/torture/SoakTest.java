@@ -194,7 +194,7 @@ class SoakTest {
     v.put("rss_outside_heap_mb/topology-2", 250.0);
 
     // when
-    SoakSampler.outsideRocksDb(v, List.of("topology", "topology-2"));
+    SoakSampler.derive(v, List.of("topology", "topology-2"));
 
     // then
     assertThat(v).containsEntry("rss_outside_rocksdb_mb/topology", 200.0);
@@ -216,7 +216,7 @@ class SoakTest {
 
     // when
     SoakSampler.sstFiles(v, "topology", state);
-    SoakSampler.fdsOutsideSst(v, List.of("topology"));
+    SoakSampler.derive(v, List.of("topology"));
 
     // then
     assertThat(v)
