@@ -362,8 +362,10 @@ final class Report {
 
   /**
    * CPU time per job in the steady span, with runex's ratio: all processes, then the bench JVM (the
-   * system under test, the result reader) and the servers (broker, registry); and how many of the
-   * machine's cores that kept busy.
+   * system under test, the result reader) — split by the part of runex its Java threads work for,
+   * and what runs in no Java thread (the JVM's collector and compiler, RocksDB's background
+   * threads) — and the servers (broker, registry); and how many of the machine's cores that kept
+   * busy.
    */
   private void cpu(Outcome<DrainResult> baseline, Outcome<DrainResult> runex, boolean withTarget) {
     double cpu = ratio(baseline, runex, DrainResult::steadyCpuMicrosPerJob);
@@ -386,7 +388,7 @@ final class Report {
     for (String part :
         List.of(ThreadCpu.TOPOLOGY, ThreadCpu.STATUS, ThreadCpu.WORKER, ThreadCpu.OTHER)) {
       row(
-          "    of which " + part + " threads (us)",
+          "    " + part + " threads (us)",
           baseline,
           runex,
           d -> micros(threadPart(d, part)),
@@ -395,7 +397,7 @@ final class Report {
           "");
     }
     row(
-        "    of which no Java thread: GC, JIT, RocksDB's own (us)",
+        "    JVM GC/JIT, RocksDB threads (us)",
         baseline,
         runex,
         d -> micros(cpuPart(d, c -> c.benchJvm().minus(c.threads().total()))),

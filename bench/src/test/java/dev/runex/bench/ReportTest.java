@@ -339,14 +339,12 @@ class ReportTest {
         .contains("80.0")
         .contains("8.00x");
     // runex's threads by part (40,000 steady jobs); the bare chain has none of them
-    assertThat(line(report, "    of which topology threads (us)")).contains("20.0").contains(" - ");
-    assertThat(line(report, "    of which job-status application threads (us)"))
-        .contains("40.0")
-        .contains(" - ");
-    assertThat(line(report, "    of which worker threads (us)")).contains("15.0").contains(" - ");
-    assertThat(line(report, "    of which other threads (us)")).contains("2.5").contains(" - ");
+    assertThat(line(report, "    topology threads (us)")).contains("20.0").contains(" - ");
+    assertThat(line(report, "    job-status app threads (us)")).contains("40.0").contains(" - ");
+    assertThat(line(report, "    worker threads (us)")).contains("15.0").contains(" - ");
+    assertThat(line(report, "    other threads (us)")).contains("2.5").contains(" - ");
     // the bench JVM's 3.2 s less its threads' 3.1 s; the bare chain's 400 ms, no thread measured
-    assertThat(line(report, "    of which no Java thread: GC, JIT, RocksDB's own (us)"))
+    assertThat(line(report, "    JVM GC/JIT, RocksDB threads (us)"))
         .contains("2.5")
         .contains("10.0");
     assertThat(line(report, "  of which broker + registry (us)"))

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  */
 public record ThreadCpu(Map<Long, Use> threads) {
   /** The job-status application's stream threads and their clients' I/O threads. */
-  public static final String STATUS = "job-status application";
+  public static final String STATUS = "job-status app";
 
   /** The topology's stream threads and their clients' I/O threads. */
   public static final String TOPOLOGY = "topology";
