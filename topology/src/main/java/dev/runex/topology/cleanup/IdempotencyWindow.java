@@ -11,8 +11,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * tombstone in its changelog. Keys are filed in an {@link ExpiryIndex} ({@code
  * intake-dedupe-expiry}) when remembered; the dedupe stage's wall-clock punctuator runs {@link
  * #sweep} every {@link #INTERVAL}, at most {@link #MAX_PER_SWEEP} keys per run, and every second
- * while a run finds a full batch due ({@link SweepPace}). Lookups check the age themselves, so the
- * sweep only bounds the store's size.
+ * while a run finds a full batch due ({@link SweepSchedule}). Lookups check the age themselves, so
+ * the sweep only bounds the store's size.
  */
 public final class IdempotencyWindow {
   public static final Duration INTERVAL = Duration.ofSeconds(30);

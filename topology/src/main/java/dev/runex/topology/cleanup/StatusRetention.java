@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * changelogs). Unfinished jobs are never deleted. Finished jobs are filed in an {@link ExpiryIndex}
  * ({@code job-status-expiry}) as they finish; the status stage's wall-clock punctuator runs {@link
  * #sweep} every {@link #INTERVAL}, at most {@link #MAX_PER_SWEEP} jobs per run, and every second
- * while a run finds a full batch due ({@link SweepPace}).
+ * while a run finds a full batch due ({@link SweepSchedule}).
  */
 public final class StatusRetention {
   public static final Duration INTERVAL = Duration.ofMinutes(1);

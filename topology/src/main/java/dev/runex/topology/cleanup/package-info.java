@@ -3,7 +3,7 @@
  * wall-clock punctuator of the processor that owns the state (so it commits in that processor's
  * exactly-once transaction) and deletes a bounded batch per run; the status and idempotency sweeps
  * run again every second while a run finds a full batch due ({@link
- * dev.runex.topology.cleanup.SweepPace}), so they keep up with any sustained rate.
+ * dev.runex.topology.cleanup.SweepSchedule}), so they keep up with any sustained rate.
  *
  * <ul>
  *   <li>{@link dev.runex.topology.cleanup.StatusRetention}: a finished job's status ({@code

@@ -4,9 +4,8 @@ import dev.runex.schemas.JobEvent;
 import dev.runex.schemas.JobStatusView;
 import dev.runex.topology.cleanup.ExpiryIndex;
 import dev.runex.topology.cleanup.StatusRetention;
-import dev.runex.topology.cleanup.SweepPace;
+import dev.runex.topology.cleanup.SweepSchedule;
 import java.time.Duration;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -53,11 +52,7 @@ public final class StatusUpdater implements Processor<String, JobEvent, Void, Vo
             store,
             new ExpiryIndex(context.getStateStore(EXPIRY)),
             (tenant, jobId) -> byTenant.delete(TenantIndexKey.of(tenant, jobId)));
-    SweepPace pace = new SweepPace(StatusRetention.INTERVAL, context.currentSystemTimeMs());
-    context.schedule(
-        SweepPace.TICK,
-        PunctuationType.WALL_CLOCK_TIME,
-        now -> pace.tick(now, () -> cleanup.sweep(now)));
+    SweepSchedule.start(context, StatusRetention.INTERVAL, cleanup::sweep);
   }
 
   @Override

@@ -8,13 +8,12 @@ import dev.runex.schemas.ReasonCode;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.topology.cleanup.ExpiryIndex;
 import dev.runex.topology.cleanup.IdempotencyWindow;
-import dev.runex.topology.cleanup.SweepPace;
+import dev.runex.topology.cleanup.SweepSchedule;
 import dev.runex.topology.monitoring.StageCounters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -78,11 +77,7 @@ public final class IdempotencyGate implements Processor<String, Job, String, Obj
     this.seen = context.getStateStore(STORE);
     this.windows =
         new IdempotencyWindow(window, seen, new ExpiryIndex(context.getStateStore(EXPIRY_STORE)));
-    SweepPace pace = new SweepPace(IdempotencyWindow.INTERVAL, context.currentSystemTimeMs());
-    context.schedule(
-        SweepPace.TICK,
-        PunctuationType.WALL_CLOCK_TIME,
-        now -> pace.tick(now, () -> windows.sweep(now)));
+    SweepSchedule.start(context, IdempotencyWindow.INTERVAL, windows::sweep);
   }
 
   @Override
