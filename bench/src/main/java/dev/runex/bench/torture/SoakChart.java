@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import javax.imageio.ImageIO;
 import org.jfree.chart.JFreeChart;
@@ -44,22 +45,17 @@ final class SoakChart {
                 title + "\nmemory (MB)",
                 panel(
                     series,
-                    g ->
-                        g.equals("rss_mb")
-                            || g.equals("rss_outside_heap_mb")
-                            || g.equals("rocksdb_cache_mb")
-                            || g.equals("rss_outside_rocksdb_mb")
-                            || g.equals("heap_after_gc_mb")
-                            || g.equals("live_heap_mb"))),
+                    Set.of(
+                            "rss_mb",
+                            "rss_outside_heap_mb",
+                            "rocksdb_cache_mb",
+                            "rss_outside_rocksdb_mb",
+                            "heap_after_gc_mb",
+                            "live_heap_mb")
+                        ::contains)),
             chart(
                 "threads, open fds, RocksDB table files",
-                panel(
-                    series,
-                    g ->
-                        g.equals("threads")
-                            || g.equals("fds")
-                            || g.equals("fds_outside_sst")
-                            || g.equals("sst_files"))),
+                panel(series, Set.of("threads", "fds", "fds_outside_sst", "sst_files")::contains)),
             chart("state dir (MB)", panel(series, g -> g.equals("state_dir_mb"))),
             chart(
                 "entries: state store keys (from their changelogs), control table, worker backlog",

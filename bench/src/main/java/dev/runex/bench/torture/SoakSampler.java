@@ -3,6 +3,7 @@ package dev.runex.bench.torture;
 import dev.runex.schemas.ControlCommand;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,8 +81,7 @@ final class SoakSampler implements AutoCloseable {
     v.put("jobs/submitted", (double) jobs.getAsLong());
     cluster.pids().forEach((name, pid) -> process(v, name, pid));
     for (String t : topologies) {
-      reading(v, "state", () -> v.put("state_dir_mb/" + t, megabytes(size(cluster.stateDir(t)))));
-      reading(v, "RocksDB files", () -> sstFiles(v, t, cluster.stateDir(t)));
+      reading(v, "state", () -> stateFolder(v, t, cluster.stateDir(t)));
       reading(v, "metrics of " + t, () -> storeKeys(v, t));
     }
     reading(v, "control topic", () -> v.put("control_keys/live", (double) controlKeys()));
@@ -94,21 +94,29 @@ final class SoakSampler implements AutoCloseable {
   }
 
   /**
-   * A topology's RocksDB table files ({@code *.sst}, each held open): {@code sst_files} in all and
-   * {@code sst_files_per_store_max}, the most in any one store instance (a store's folder). A
-   * store's count rises with each memtable flush and falls when its level-0 files are compacted, so
-   * it is bounded per store; the stores' number is fixed by the topology and its partitions.
+   * A topology's state folder, in one walk: its size ({@code state_dir_mb}) and its RocksDB table
+   * files ({@code *.sst}, each held open): {@code sst_files} in all and {@code
+   * sst_files_per_store_max}, the most in any one store instance (a store's folder). A store's
+   * count rises with each memtable flush and falls when its level-0 files are compacted, so it is
+   * bounded per store; the stores' number is fixed by the topology and its partitions.
    */
-  static void sstFiles(Map<String, Double> v, String topology, Path stateDir) throws IOException {
+  static void stateFolder(Map<String, Double> v, String topology, Path stateDir)
+      throws IOException {
+    long bytes = 0;
     Map<Path, Integer> perStore = new HashMap<>();
     if (Files.exists(stateDir)) {
       try (Stream<Path> walk = Files.walk(stateDir)) {
-        walk.filter(p -> p.getFileName().toString().endsWith(".sst"))
-            .forEach(p -> perStore.merge(p.getParent(), 1, Integer::sum));
-      } catch (java.io.UncheckedIOException e) {
+        for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+          bytes += sizeOrZero(p);
+          if (p.getFileName().toString().endsWith(".sst")) {
+            perStore.merge(p.getParent(), 1, Integer::sum);
+          }
+        }
+      } catch (UncheckedIOException e) {
         throw e.getCause(); // a folder removed by a compaction or a task's move meanwhile
       }
     }
+    v.put("state_dir_mb/" + topology, megabytes(bytes));
     v.put("sst_files/" + topology, (double) perStore.values().stream().mapToInt(i -> i).sum());
     v.put(
         "sst_files_per_store_max/" + topology,
@@ -119,7 +127,7 @@ final class SoakSampler implements AutoCloseable {
    * Series derived per topology from two readings of this sample, when both were read: what lies
    * outside the heap once RocksDB's block cache, bounded by its budget, is taken out ({@code
    * rss_outside_rocksdb_mb}); its open files besides RocksDB's table files, which compaction bounds
-   * per store ({@code fds_outside_sst}, see {@link #sstFiles}).
+   * per store ({@code fds_outside_sst}, see {@link #stateFolder}).
    */
   static void derive(Map<String, Double> v, List<String> topologies) {
     for (String t : topologies) {
@@ -344,21 +352,11 @@ final class SoakSampler implements AutoCloseable {
     return bytes / (1024.0 * 1024);
   }
 
-  private static long size(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return 0;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      return walk.filter(Files::isRegularFile)
-          .mapToLong(
-              p -> {
-                try {
-                  return Files.size(p);
-                } catch (IOException e) {
-                  return 0; // a RocksDB file removed by a compaction meanwhile
-                }
-              })
-          .sum();
+  private static long sizeOrZero(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0; // a RocksDB file removed by a compaction meanwhile
     }
   }
 

@@ -215,7 +215,7 @@ class SoakTest {
     v.put("fds/topology", 400.0);
 
     // when
-    SoakSampler.sstFiles(v, "topology", state);
+    SoakSampler.stateFolder(v, "topology", state);
     SoakSampler.derive(v, List.of("topology"));
 
     // then
