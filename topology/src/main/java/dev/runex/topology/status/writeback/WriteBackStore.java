@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
@@ -40,9 +41,13 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * exactly the state of the committed input. When more than {@code maxDirty} keys are waiting, the
  * oldest is written early (inside the same open transaction). {@link #clearCache()} and {@link
  * #close()} drop what is waiting: a task closed without committing must not keep it. Recently
- * written values stay in a bounded read cache ({@code maxClean} keys), so the next event of a job
+ * written values that are likely to be read again ({@code keepForReads}: for job statuses, those of
+ * unfinished jobs) stay in a bounded read cache ({@code maxClean} keys), so the next event of a job
  * finishes without a store read; values restored from the changelog never pass through here, and
- * the read cache is emptied whenever the store is (re)opened.
+ * the read cache is emptied whenever the store is (re)opened. The read cache is kept small and
+ * selective on purpose: every value in it outlives several young collections of the JVM's
+ * collector, and a large one that turns over thousands of times a second is copied and promoted for
+ * nothing.
  *
  * <p>Interactive queries read through this store from other threads (every method that touches the
  * maps is synchronized). Ranges merge the waiting values over the wrapped store's, in its order
@@ -57,6 +62,7 @@ public final class WriteBackStore<V>
     implements KeyValueStore<String, V>, CachedStateStore<String, V> {
   private final KeyValueStore<String, V> inner;
   private final int maxDirty;
+  private final Predicate<V> keepForReads;
 
   /** Changed since the last flush, oldest first; a null value is a deletion. */
   private final LinkedHashMap<String, Pending<V>> dirty = new LinkedHashMap<>();
@@ -75,12 +81,25 @@ public final class WriteBackStore<V>
    * @param maxClean written values kept for reads
    */
   public WriteBackStore(KeyValueStore<String, V> inner, int maxDirty, int maxClean) {
+    this(inner, maxDirty, maxClean, value -> true);
+  }
+
+  /**
+   * @param inner the store to write to; logged, and not caching (values would be cached twice)
+   * @param maxDirty changed keys held before the oldest is written early
+   * @param maxClean written values kept for reads
+   * @param keepForReads which written values the read cache keeps (the others are read from the
+   *     wrapped store when asked for again)
+   */
+  public WriteBackStore(
+      KeyValueStore<String, V> inner, int maxDirty, int maxClean, Predicate<V> keepForReads) {
     if (maxDirty < 1 || maxClean < 0) {
       throw new IllegalArgumentException(
           "maxDirty must be >= 1 and maxClean >= 0, were " + maxDirty + ", " + maxClean);
     }
     this.inner = inner;
     this.maxDirty = maxDirty;
+    this.keepForReads = keepForReads;
     this.clean =
         new LinkedHashMap<>(16, 0.75f, true) {
           @Override
@@ -96,6 +115,18 @@ public final class WriteBackStore<V>
    */
   public static <V> StoreBuilder<KeyValueStore<String, V>> builder(
       StoreBuilder<KeyValueStore<String, V>> inner, int maxDirty, int maxClean) {
+    return builder(inner, maxDirty, maxClean, value -> true);
+  }
+
+  /**
+   * As {@link #builder(StoreBuilder, int, int)}, with the read cache keeping only the written
+   * values {@code keepForReads} accepts.
+   */
+  public static <V> StoreBuilder<KeyValueStore<String, V>> builder(
+      StoreBuilder<KeyValueStore<String, V>> inner,
+      int maxDirty,
+      int maxClean,
+      Predicate<V> keepForReads) {
     return new StoreBuilder<>() {
       @Override
       public StoreBuilder<KeyValueStore<String, V>> withCachingEnabled() {
@@ -121,7 +152,7 @@ public final class WriteBackStore<V>
 
       @Override
       public KeyValueStore<String, V> build() {
-        return new WriteBackStore<>(inner.build(), maxDirty, maxClean);
+        return new WriteBackStore<>(inner.build(), maxDirty, maxClean, keepForReads);
       }
 
       @Override
@@ -229,7 +260,7 @@ public final class WriteBackStore<V>
         // a null value deletes (a tombstone in the changelog); not delete(), which reads the old
         // value first for an answer nobody asked for
         inner.put(entry.getKey(), value);
-        if (value != null) {
+        if (value != null && keepForReads.test(value)) {
           clean.put(entry.getKey(), value);
         }
       }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -33,13 +34,17 @@ class WriteBackStoreTest {
   }
 
   private void open(int maxDirty, int maxClean) {
+    open(maxDirty, maxClean, value -> true);
+  }
+
+  private void open(int maxDirty, int maxClean, Predicate<String> keepForReads) {
     inner =
         Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore("s"), Serdes.String(), Serdes.String())
             .withLoggingDisabled()
             .withCachingDisabled()
             .build();
-    store = new WriteBackStore<>(inner, maxDirty, maxClean);
+    store = new WriteBackStore<>(inner, maxDirty, maxClean, keepForReads);
     store.init(new MockProcessorContext<>().getStateStoreContext(), store);
   }
 
@@ -122,6 +127,21 @@ class WriteBackStoreTest {
 
     store.init(new MockProcessorContext<>().getStateStoreContext(), store);
     assertThat(store.get("b")).isEqualTo("restored");
+  }
+
+  @Test
+  void theReadCacheKeepsOnlyTheValuesItIsToldToKeep() {
+    store.close();
+    open(10, 10, value -> !value.startsWith("done"));
+    store.put("running", "started");
+    store.put("finished", "done");
+    store.flushCache();
+    // changed behind the store's back: a read that reaches the wrapped store sees it
+    inner.put("running", "restored");
+    inner.put("finished", "restored");
+
+    assertThat(store.get("running")).isEqualTo("started");
+    assertThat(store.get("finished")).isEqualTo("restored");
   }
 
   @Test
