@@ -140,8 +140,13 @@ public final class KeyedDispatcher<K, T> {
     if (active.size() >= maxActive || readyRank.isEmpty()) {
       return null;
     }
-    LinkedHashSet<K> first = ready.stream().filter(r -> !r.isEmpty()).findFirst().orElseThrow();
-    K key = first.iterator().next();
+    K key = null;
+    for (LinkedHashSet<K> rank : ready) {
+      if (!rank.isEmpty()) {
+        key = rank.iterator().next();
+        break;
+      }
+    }
     unready(key);
     ArrayDeque<T> queue = queues.get(key);
     T item = queue.pollFirst();

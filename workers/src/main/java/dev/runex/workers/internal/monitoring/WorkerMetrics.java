@@ -6,6 +6,7 @@ import dev.runex.schemas.ResourceUsage;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.workers.internal.deadletter.DeadLetterFactory;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -44,6 +45,8 @@ public final class WorkerMetrics implements AutoCloseable {
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+  private final Map<String, DistributionSummary> summaries = new ConcurrentHashMap<>();
 
   public WorkerMetrics(
       MeterRegistry registry,
@@ -116,15 +119,18 @@ public final class WorkerMetrics implements AutoCloseable {
     }
     String t = typeTag(type);
     if (usage.getCpuMs() != null) {
-      RunexMeters.JOB_CPU
-          .timer(registry, t, outcome)
+      timer(RunexMeters.JOB_CPU, t, outcome)
           .record(Duration.ofMillis(Math.max(0, usage.getCpuMs())));
     }
     if (usage.getPeakMemoryBytes() != null) {
-      RunexMeters.JOB_MEMORY_PEAK.summary(registry, t, outcome).record(usage.getPeakMemoryBytes());
+      summaries
+          .computeIfAbsent(
+              key(RunexMeters.JOB_MEMORY_PEAK, t, outcome),
+              k -> RunexMeters.JOB_MEMORY_PEAK.summary(registry, t, outcome))
+          .record(usage.getPeakMemoryBytes());
     }
     if (usage.getLimit() != null) {
-      RunexMeters.JOB_LIMITED.counter(registry, t, limitTag(usage.getLimit())).increment();
+      counter(RunexMeters.JOB_LIMITED, t, limitTag(usage.getLimit())).increment();
     }
   }
 
