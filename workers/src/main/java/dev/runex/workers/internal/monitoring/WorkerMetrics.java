@@ -48,6 +48,18 @@ public final class WorkerMetrics implements AutoCloseable {
 
   private final Map<String, DistributionSummary> summaries = new ConcurrentHashMap<>();
 
+  /**
+   * The meters of every start and end, per type (and outcome): found with one or two lookups of
+   * strings the job already has, no key built per attempt.
+   */
+  private final Map<String, StartMeters> startMeters = new ConcurrentHashMap<>();
+
+  private final Map<String, Map<String, EndMeters>> endMeters = new ConcurrentHashMap<>();
+
+  private record StartMeters(Counter started, Timer queueWait, Timer startDelay) {}
+
+  private record EndMeters(Timer execution, Counter completed) {}
+
   public WorkerMetrics(
       MeterRegistry registry,
       Set<String> knownTypes,
@@ -97,18 +109,33 @@ public final class WorkerMetrics implements AutoCloseable {
    */
   public void started(String type, Duration queueWait, Duration startDelay) {
     String t = typeTag(type);
-    counter(RunexMeters.JOB_STARTED, t).increment();
-    timer(RunexMeters.JOB_QUEUE_WAIT, t).record(queueWait.isNegative() ? Duration.ZERO : queueWait);
-    timer(RunexMeters.JOB_START_DELAY, t)
-        .record(startDelay.isNegative() ? Duration.ZERO : startDelay);
+    StartMeters m =
+        startMeters.computeIfAbsent(
+            t,
+            k ->
+                new StartMeters(
+                    counter(RunexMeters.JOB_STARTED, k),
+                    timer(RunexMeters.JOB_QUEUE_WAIT, k),
+                    timer(RunexMeters.JOB_START_DELAY, k)));
+    m.started().increment();
+    m.queueWait().record(queueWait.isNegative() ? Duration.ZERO : queueWait);
+    m.startDelay().record(startDelay.isNegative() ? Duration.ZERO : startDelay);
   }
 
   /** An attempt finished; {@code outcome} is succeeded, retry, failed or timed_out. */
   public void finished(String type, String outcome, Duration execution) {
     String t = typeTag(type);
-    timer(RunexMeters.JOB_EXECUTION, t, outcome)
-        .record(execution.isNegative() ? Duration.ZERO : execution);
-    counter(RunexMeters.JOB_COMPLETED, t, outcome).increment();
+    EndMeters m =
+        endMeters
+            .computeIfAbsent(t, k -> new ConcurrentHashMap<>())
+            .computeIfAbsent(
+                outcome,
+                o ->
+                    new EndMeters(
+                        timer(RunexMeters.JOB_EXECUTION, t, o),
+                        counter(RunexMeters.JOB_COMPLETED, t, o)));
+    m.execution().record(execution.isNegative() ? Duration.ZERO : execution);
+    m.completed().increment();
   }
 
   /** An attempt finished and used {@code usage} (null: nothing measured beyond its duration). */
