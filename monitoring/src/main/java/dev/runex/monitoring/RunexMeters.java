@@ -95,7 +95,7 @@ public enum RunexMeters {
   WORKER_BUFFERED(
       "runex.worker.buffered",
       Kind.GAUGE,
-      "Records fetched and waiting for a slot or for their key."),
+      "Records fetched and waiting for a slot, for their key, or (for a round trip) for the control topic to be read up to their fetch."),
   WORKER_MEMORY_RESERVED(
       "runex.worker.memory.reserved",
       Kind.GAUGE,

@@ -29,7 +29,12 @@ final class WorkerControl {
   private final InFlightJobs inFlight;
   private final AttemptEnds ends;
   private long seenVersion = -1;
-  private boolean heldForFreshness;
+
+  /** A held job waits for the control table to be fresh as of its fetch. */
+  private boolean staleHeld;
+
+  /** The last round of starts left jobs queued until the table is fresh as of their fetch. */
+  private boolean staleQueued;
 
   WorkerControl(
       ControlTable control,
@@ -69,10 +74,32 @@ final class WorkerControl {
     control.requireFreshAsOf(nanos);
   }
 
+  /** A round of starts begins: whether it leaves jobs waiting for freshness is its own. */
+  void startingRound() {
+    staleQueued = false;
+  }
+
+  /**
+   * Whether a fetched job may be taken to start as far as freshness goes: the control table has
+   * read every command written before the job was fetched. One that may not stays queued (the
+   * dispatcher passes over its rank, {@link KeyedDispatcher#next(java.util.function.Predicate)})
+   * and the poll loop polls briefly until the table is (see {@link #heldForFreshness()}). Taking
+   * only fresh jobs, rather than holding each stale one and letting it go again, matters in a
+   * drain: every poll's jobs are stale when first looked at.
+   */
+  boolean freshFor(FetchedJob fetched) {
+    if (control.isFreshAsOf(fetched.fetchedAtNanos())) {
+      return true;
+    }
+    staleQueued = true;
+    return false;
+  }
+
   /**
    * Before a job starts: one fetched after the control table was last known fresh is held until it
    * is (the poll loop does not wait: it polls briefly meanwhile, see {@link #heldForFreshness()});
-   * a cancelled one ends CANCELLED, a paused one is held; true for all three.
+   * a cancelled one ends CANCELLED, a paused one is held; true for all three. Jobs taken through
+   * {@link #freshFor} are fresh already.
    */
   boolean heldOrCancelled(JobAdmission.Admitted<FetchedJob> next) {
     FetchedJob fetched = next.job();
@@ -92,7 +119,7 @@ final class WorkerControl {
           fetched.job().getId(),
           fetched.source());
       dispatcher.hold(fetched);
-      heldForFreshness = true;
+      staleHeld = true;
     } else if (cancel.isPresent()) {
       dispatcher.release(fetched.orderingKey());
       ends.cancelled(fetched, cancel.get(), null, null);
@@ -112,7 +139,7 @@ final class WorkerControl {
    * ListOffsets request of the control reader, so the loop polls briefly rather than idly.
    */
   boolean heldForFreshness() {
-    return heldForFreshness;
+    return staleHeld || staleQueued;
   }
 
   /** When control commands arrived: cancel running and queued jobs, let resumed ones start. */
@@ -141,6 +168,6 @@ final class WorkerControl {
         stillStale = true;
       }
     }
-    heldForFreshness = stillStale;
+    staleHeld = stillStale;
   }
 }

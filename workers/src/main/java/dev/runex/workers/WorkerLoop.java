@@ -296,23 +296,24 @@ final class WorkerLoop implements Runnable {
 
   /**
    * Nothing the loop could add to the open transaction right now: the last poll found no new
-   * records, none waits to start and no finished job's outcome waits to be handled. Jobs may still
-   * run; their outcomes go into a later commit. Then pending outputs commit without waiting for the
-   * interval ({@link CommitPolicy}).
+   * records, none waits to start (but for the control table's freshness) and no finished job's
+   * outcome waits to be handled. Jobs may still run; their outcomes go into a later commit. Then
+   * pending outputs commit without waiting for the interval ({@link CommitPolicy}).
    */
   private boolean nothingAtHand() {
     return lastPollEmpty
-        && state.dispatcher().queued() == 0
+        && (state.dispatcher().queued() == 0 || control.heldForFreshness())
         && !state.admission().waitingForMemory()
         && !state.inFlight().hasCompletions();
   }
 
   /**
-   * A free slot and nothing queued that could use it: new records are what the worker waits for.
+   * A free slot and nothing queued that could use it now: new records (or the control table's
+   * freshness, which the loop polls briefly for) are what the worker waits for.
    */
   private boolean wantsRecords() {
     return runner.hasFreeThread()
-        && state.dispatcher().queued() == 0
+        && (state.dispatcher().queued() == 0 || control.heldForFreshness())
         && !state.admission().waitingForMemory();
   }
 
@@ -417,8 +418,9 @@ final class WorkerLoop implements Runnable {
     if (transactions.startingSuspended()) {
       return;
     }
+    control.startingRound();
     JobAdmission.Admitted<FetchedJob> next;
-    while (runner.hasFreeThread() && (next = state.admission().next()) != null) {
+    while (runner.hasFreeThread() && (next = state.admission().next(control::freshFor)) != null) {
       if (control.heldOrCancelled(next)) {
         continue;
       }

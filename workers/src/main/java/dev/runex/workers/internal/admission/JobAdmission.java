@@ -46,7 +46,15 @@ public final class JobAdmission<J> {
 
   /** The next job to start, or null: nothing ready, or the job at the head waits for memory. */
   public Admitted<J> next() {
-    J job = waiting != null ? waiting : dispatcher.next();
+    return next(job -> true);
+  }
+
+  /**
+   * As {@link #next()}, taking from the dispatcher only a job {@code startable} accepts ({@link
+   * KeyedDispatcher#next(Predicate)}); a job already waiting for memory was accepted when taken.
+   */
+  public Admitted<J> next(Predicate<J> startable) {
+    J job = waiting != null ? waiting : dispatcher.next(startable);
     if (job == null) {
       return null;
     }

@@ -137,25 +137,38 @@ public final class KeyedDispatcher<K, T> {
    * The next item to start (its key becomes active), or null when at the limit or nothing is ready.
    */
   public T next() {
+    return next(item -> true);
+  }
+
+  /**
+   * The next item to start that {@code startable} accepts (its key becomes active), or null. A rank
+   * whose first ready key has a head item {@code startable} rejects is passed over whole, and lower
+   * ranks are tried: its other keys became ready after that one, so for a test on when items were
+   * fetched their heads would mostly be rejected too. Passed-over items stay queued, not held.
+   */
+  public T next(Predicate<T> startable) {
     if (active.size() >= maxActive || readyRank.isEmpty()) {
       return null;
     }
-    K key = null;
-    for (LinkedHashSet<K> rank : ready) {
-      if (!rank.isEmpty()) {
-        key = rank.iterator().next();
-        break;
+    for (LinkedHashSet<K> keys : ready) {
+      if (keys.isEmpty()) {
+        continue;
       }
+      K key = keys.iterator().next();
+      ArrayDeque<T> queue = queues.get(key);
+      if (!startable.test(queue.peekFirst())) {
+        continue;
+      }
+      unready(key);
+      T item = queue.pollFirst();
+      if (queue.isEmpty()) {
+        queues.remove(key);
+      }
+      queued[rank(item)]--;
+      active.add(key);
+      return item;
     }
-    unready(key);
-    ArrayDeque<T> queue = queues.get(key);
-    T item = queue.pollFirst();
-    if (queue.isEmpty()) {
-      queues.remove(key);
-    }
-    queued[rank(item)]--;
-    active.add(key);
-    return item;
+    return null;
   }
 
   /** The item of {@code key} finished (or was abandoned): the key's next item may start. */

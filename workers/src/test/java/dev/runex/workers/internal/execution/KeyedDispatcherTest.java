@@ -225,4 +225,32 @@ class KeyedDispatcherTest {
     assertThat(dispatcher.queuedUpToRank(0)).isEqualTo(1);
     assertThat(dispatcher.next()).isEqualTo(new Ranked("h", 1, 0));
   }
+
+  @Test
+  void anItemTheTestRejectsStaysQueuedAndPassesItsRankOverUntilItIsAccepted() {
+    // given: a normal backlog fetched in two polls (seq = poll), and one low item from the first
+    KeyedDispatcher<String, Ranked> dispatcher =
+        new KeyedDispatcher<>(8, Ranked::key, Ranked::rank, 3);
+    dispatcher.offer(new Ranked("n1", 1, 1));
+    dispatcher.offer(new Ranked("n2", 2, 1));
+    dispatcher.offer(new Ranked("n3", 2, 1));
+    dispatcher.offer(new Ranked("low", 1, 2));
+
+    // when: only the first poll's items may start (the second's are not yet fresh)
+    List<String> started = new ArrayList<>();
+    Ranked next;
+    while ((next = dispatcher.next(item -> item.seq() == 1)) != null) {
+      started.add(next.key());
+    }
+
+    // then: the normal rank stops at its first rejected head; the low rank still goes; the
+    // rejected items are queued, not held, and start in their order once accepted
+    assertThat(started).containsExactly("n1", "low");
+    assertThat(dispatcher.queued()).isEqualTo(2);
+    assertThat(dispatcher.held()).isZero();
+    assertThat(dispatcher.next(item -> true)).isEqualTo(new Ranked("n2", 2, 1));
+    assertThat(dispatcher.next(item -> true)).isEqualTo(new Ranked("n3", 2, 1));
+    assertThat(dispatcher.next(item -> true)).isNull();
+    assertThat(dispatcher.active()).isEqualTo(4);
+  }
 }
