@@ -66,8 +66,8 @@ public final class StatusSubtopology {
         store(StatusUpdater.STORE, views, MAX_RECENT_VIEWS, view -> !view.getTerminal()), UPDATER);
     // Written once per job and read only by queries and the retention sweep: nothing worth keeping
     // for reads once written.
-    t.addStateStore(store(StatusUpdater.TENANT_INDEX, Serdes.String(), 0, v -> false), UPDATER);
-    t.addStateStore(store(StatusUpdater.EXPIRY, Serdes.String(), 0, v -> false), UPDATER);
+    t.addStateStore(store(StatusUpdater.TENANT_INDEX, Serdes.String(), 0, v -> true), UPDATER);
+    t.addStateStore(store(StatusUpdater.EXPIRY, Serdes.String(), 0, v -> true), UPDATER);
   }
 
   private static <V> StoreBuilder<KeyValueStore<String, V>> store(

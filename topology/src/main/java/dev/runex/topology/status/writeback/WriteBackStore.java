@@ -62,6 +62,7 @@ public final class WriteBackStore<V>
     implements KeyValueStore<String, V>, CachedStateStore<String, V> {
   private final KeyValueStore<String, V> inner;
   private final int maxDirty;
+  private final int maxClean;
   private final Predicate<V> keepForReads;
 
   /** Changed since the last flush, oldest first; a null value is a deletion. */
@@ -78,16 +79,7 @@ public final class WriteBackStore<V>
   /**
    * @param inner the store to write to; logged, and not caching (values would be cached twice)
    * @param maxDirty changed keys held before the oldest is written early
-   * @param maxClean written values kept for reads
-   */
-  public WriteBackStore(KeyValueStore<String, V> inner, int maxDirty, int maxClean) {
-    this(inner, maxDirty, maxClean, value -> true);
-  }
-
-  /**
-   * @param inner the store to write to; logged, and not caching (values would be cached twice)
-   * @param maxDirty changed keys held before the oldest is written early
-   * @param maxClean written values kept for reads
+   * @param maxClean written values kept for reads (0: no read cache)
    * @param keepForReads which written values the read cache keeps (the others are read from the
    *     wrapped store when asked for again)
    */
@@ -99,6 +91,7 @@ public final class WriteBackStore<V>
     }
     this.inner = inner;
     this.maxDirty = maxDirty;
+    this.maxClean = maxClean;
     this.keepForReads = keepForReads;
     this.clean =
         new LinkedHashMap<>(16, 0.75f, true) {
@@ -260,7 +253,7 @@ public final class WriteBackStore<V>
         // a null value deletes (a tombstone in the changelog); not delete(), which reads the old
         // value first for an answer nobody asked for
         inner.put(entry.getKey(), value);
-        if (value != null && keepForReads.test(value)) {
+        if (value != null && maxClean > 0 && keepForReads.test(value)) {
           clean.put(entry.getKey(), value);
         }
       }
