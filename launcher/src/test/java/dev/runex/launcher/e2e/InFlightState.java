@@ -33,6 +33,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.awaitility.core.ConditionFactory;
 
 /**
  * One kind of state that must survive a restart of the runtime ({@link TopologyRestartIT}). The
@@ -176,23 +177,51 @@ interface InFlightState {
      */
     JsonNode awaitStatus(String id, String state) {
       JsonNode[] found = new JsonNode[1];
-      await()
-          .atMost(TopologyRestartIT.WAIT)
-          .pollInterval(Duration.ofMillis(250))
-          .ignoreExceptions()
+      retryingApi()
           .untilAsserted(
               () -> {
-                URI uri = URI.create(statusUrl + "/jobs/" + id);
-                HttpResponse<byte[]> r =
-                    http.send(
-                        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
-                JsonNode body = AvroJson.MAPPER.readTree(r.body());
-                assertThat(r.statusCode()).as("GET %s: %s", uri, body).isEqualTo(200);
+                JsonNode body = getOk("/jobs/" + id);
                 assertThat(body.path("state").asText()).as("state of %s", id).isEqualTo(state);
                 found[0] = body;
               });
       return found[0];
+    }
+
+    /**
+     * The ids the running topology's API lists for {@code tenant} (first page of 100) once they are
+     * exactly {@code ids} (503 meanwhile is retried).
+     */
+    void awaitTenantListing(String tenant, Collection<String> ids) {
+      retryingApi()
+          .untilAsserted(
+              () -> {
+                JsonNode body = getOk("/jobs?tenant=" + tenant + "&limit=100");
+                List<String> listed = new ArrayList<>();
+                body.path("jobs").forEach(j -> listed.add(j.path("jobId").asText()));
+                assertThat(listed)
+                    .as("jobs of tenant %s", tenant)
+                    .containsExactlyInAnyOrderElementsOf(ids);
+              });
+    }
+
+    /** Polls the status API every 250 ms, through its restarts and 503s. */
+    private static ConditionFactory retryingApi() {
+      return await()
+          .atMost(TopologyRestartIT.WAIT)
+          .pollInterval(Duration.ofMillis(250))
+          .ignoreExceptions();
+    }
+
+    /** GET {@code path} from the running topology's status API; fails unless it answers 200. */
+    private JsonNode getOk(String path) throws Exception {
+      URI uri = URI.create(statusUrl + path);
+      HttpResponse<byte[]> r =
+          http.send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      JsonNode body = AvroJson.MAPPER.readTree(r.body());
+      assertThat(r.statusCode()).as("GET %s: %s", uri, body).isEqualTo(200);
+      return body;
     }
 
     static List<String> history(JsonNode status) {

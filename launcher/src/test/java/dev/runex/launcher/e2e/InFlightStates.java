@@ -50,14 +50,16 @@ final class InFlightStates {
 
   /**
    * Jobs finished before the restart: the restarted status store still answers for them, with
-   * history.
+   * history, and lists them under their tenant (the tenant index is rebuilt from the restored
+   * statuses, it has no changelog).
    */
   static final class FinishedJobStatus implements InFlightState {
     private static final List<String> IDS = ids("done-", 1, 3);
+    private static final String TENANT = "finished-before";
 
     @Override
     public void start(Run run) {
-      IDS.forEach(id -> run.submit(id, "demo", null));
+      IDS.forEach(id -> run.submit(id, TENANT, null));
       run.awaitResults(IDS);
       // folded by the first status application, so the second can only know them from its changelog
       IDS.forEach(
@@ -82,6 +84,7 @@ final class InFlightStates {
             .containsExactlyElementsOf(PLAIN_HISTORY);
         assertThat(status.path("finishedAt").isTextual()).as("finishedAt of %s", id).isTrue();
       }
+      run.awaitTenantListing(TENANT, IDS);
     }
   }
 

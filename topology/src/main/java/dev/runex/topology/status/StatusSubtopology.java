@@ -9,7 +9,6 @@ import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.schemas.topics.Topic;
 import dev.runex.topology.status.writeback.WriteBackStore;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.AutoOffsetReset;
@@ -20,9 +19,10 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Wires the status stage: {@code events} (key job id) → {@link StatusUpdater} with the changelogged
- * stores {@code job-status}, {@code job-status-by-tenant} and {@code job-status-expiry}. Its own
- * sub-topology (it shares nothing with the others), queried through Kafka Streams interactive
- * queries by {@link StatusQueries}.
+ * store {@code job-status} and its two indexes {@code job-status-by-tenant} and {@code
+ * job-status-expiry}, which have no changelog: each task rebuilds them from its status store when
+ * it starts ({@link StatusIndexes}). Its own sub-topology (it shares nothing with the others),
+ * queried through Kafka Streams interactive queries by {@link StatusQueries}.
  */
 public final class StatusSubtopology {
   public static final String EVENTS_SOURCE = "status-events-source";
@@ -62,26 +62,47 @@ public final class StatusSubtopology {
         () -> new StatusUpdater(cfg.duration(Settings.TOPOLOGY_STATUS_RETENTION)),
         EVENTS_SOURCE);
     Serde<JobStatusView> views = AvroSerdes.confluent(topics.registry(), JobStatusView.class);
+    // Changelogged (<application.id>-status-job-status-changelog): status survives restarts and
+    // moves with its task. Held as objects until the commit (WriteBackStore), not in Kafka Streams'
+    // byte cache: the job status is read and rewritten for each of a job's events, and the byte
+    // cache decoded and encoded it every time; a job's burst of events costs one changelog write
+    // per
+    // commit.
     t.addStateStore(
-        store(StatusUpdater.STORE, views, MAX_RECENT_VIEWS, view -> !view.getTerminal()), UPDATER);
+        WriteBackStore.builder(
+            persistent(StatusUpdater.STORE, views).withLoggingEnabled(Map.of()),
+            MAX_WAITING_CHANGES,
+            MAX_RECENT_VIEWS,
+            view -> !view.getTerminal()),
+        UPDATER);
     // Written once per job and read only by queries and the retention sweep: nothing worth keeping
-    // for reads once written.
-    t.addStateStore(store(StatusUpdater.TENANT_INDEX, Serdes.String(), 0, v -> true), UPDATER);
-    t.addStateStore(store(StatusUpdater.EXPIRY, Serdes.String(), 0, v -> true), UPDATER);
+    // for reads once written. No changelog: rebuilt from job-status when a task starts.
+    t.addStateStore(index(StatusUpdater.TENANT_INDEX), UPDATER);
+    t.addStateStore(index(StatusUpdater.EXPIRY), UPDATER);
+    // One key, changed only when a task rebuilds its indexes: in memory, restored from its
+    // changelog at every start.
+    t.addStateStore(
+        WriteBackStore.builder(
+            Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore(StatusIndexes.EPOCHS),
+                    Serdes.String(),
+                    Serdes.String())
+                .withLoggingEnabled(Map.of())
+                .withCachingDisabled(),
+            1,
+            0),
+        UPDATER);
   }
 
-  private static <V> StoreBuilder<KeyValueStore<String, V>> store(
-      String name, Serde<V> values, int recent, Predicate<V> keepForReads) {
-    // Changelogged (<application.id>-<name>-changelog): status survives restarts and moves with its
-    // task. Held as objects until the commit (WriteBackStore), not in Kafka Streams' byte cache:
-    // the job status is read and rewritten for each of a job's events, and the byte cache decoded
-    // and encoded it every time; a job's burst of events costs one changelog write per commit.
+  private static StoreBuilder<KeyValueStore<String, String>> index(String name) {
     return WriteBackStore.builder(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
-            .withLoggingEnabled(Map.of())
-            .withCachingDisabled(),
-        MAX_WAITING_CHANGES,
-        recent,
-        keepForReads);
+        persistent(name, Serdes.String()).withLoggingDisabled(), MAX_WAITING_CHANGES, 0);
+  }
+
+  private static <V> StoreBuilder<KeyValueStore<String, V>> persistent(
+      String name, Serde<V> values) {
+    return Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(name), Serdes.String(), values)
+        .withCachingDisabled();
   }
 }
