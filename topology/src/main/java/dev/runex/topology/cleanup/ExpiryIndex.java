@@ -7,10 +7,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * A changelogged index of when entries of another store expire: key {@link TimeOrderedKeys#of}
- * (expiry time, entry key), value the entry key. A retention sweep reads it in expiry order instead
- * of scanning the store it cleans. Entries are filed when something starts to expire and taken out
- * when due; the sweep then checks the entry itself (it may have been renewed since).
+ * An index (a store of its own) of when entries of another store expire: key {@link
+ * TimeOrderedKeys#of} (expiry time, entry key), value the entry key. A retention sweep reads it in
+ * expiry order instead of scanning the store it cleans. Entries are filed when something starts to
+ * expire and taken out when due; the sweep then checks the entry itself (it may have been renewed
+ * since).
  */
 public final class ExpiryIndex {
   private final KeyValueStore<String, String> index;

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes the status of finished jobs once {@code runex.topology.statusRetention} has passed since
- * they finished: their entry in {@code job-status} and in the tenant index (tombstones in both
- * changelogs). Unfinished jobs are never deleted. Finished jobs are filed in an {@link ExpiryIndex}
+ * they finished: their entry in {@code job-status} (a tombstone in its changelog) and in the tenant
+ * index. Unfinished jobs are never deleted. Finished jobs are filed in an {@link ExpiryIndex}
  * ({@code job-status-expiry}) as they finish; the status stage's wall-clock punctuator runs {@link
  * #sweep} every {@link #INTERVAL}, at most {@link #MAX_PER_SWEEP} jobs per run, and every second
  * while a run finds a full batch due ({@link SweepSchedule}).

@@ -20,9 +20,10 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * Wires the status stage: {@code events} (key job id) → {@link StatusUpdater} with the changelogged
  * store {@code job-status} and its two indexes {@code job-status-by-tenant} and {@code
- * job-status-expiry}, which have no changelog: each task rebuilds them from its status store when
- * it starts ({@link StatusIndexes}). Its own sub-topology (it shares nothing with the others),
- * queried through Kafka Streams interactive queries by {@link StatusQueries}.
+ * job-status-expiry}, which have no changelog: a task rebuilds them from its status store when it
+ * starts with a local copy that is not current ({@link StatusIndexes}). Its own sub-topology (it
+ * shares nothing with the others), queried through Kafka Streams interactive queries by {@link
+ * StatusQueries}.
  */
 public final class StatusSubtopology {
   public static final String EVENTS_SOURCE = "status-events-source";
@@ -66,8 +67,7 @@ public final class StatusSubtopology {
     // moves with its task. Held as objects until the commit (WriteBackStore), not in Kafka Streams'
     // byte cache: the job status is read and rewritten for each of a job's events, and the byte
     // cache decoded and encoded it every time; a job's burst of events costs one changelog write
-    // per
-    // commit.
+    // per commit.
     t.addStateStore(
         WriteBackStore.builder(
             persistent(StatusUpdater.STORE, views).withLoggingEnabled(Map.of()),
