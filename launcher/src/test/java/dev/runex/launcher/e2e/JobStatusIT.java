@@ -274,6 +274,75 @@ class JobStatusIT {
     return found[0];
   }
 
+  @Test
+  @Timeout(300)
+  void anInstanceBackOnItsOwnStateAfterAnotherRanItsTasksListsTheJobsFoldedMeanwhile(
+      @TempDir Path otherState) throws Exception {
+    // given: the first instance folds a tenant's first jobs, then stops cleanly; a second one, on
+    // state of its own, runs every task and folds more of that tenant's jobs
+    RunexConfig cfg = RealKafka.config(Map.of());
+    RunexConfig otherCfg = cfg.with(Settings.TOPOLOGY_STATE_DIR, otherState.toString());
+    String tenant = "moved-" + Long.toHexString(System.nanoTime());
+    List<String> jobs = new ArrayList<>();
+    try (InProcessRuntime runtime = new InProcessRuntime(cfg).startTopology();
+        ResultCollector collector = new ResultCollector(cfg, runtime.topics);
+        IntakeClient intake = new IntakeClient(cfg, runtime.topics)) {
+      runtime.startWorker(HandlerRegistry.withBuiltins());
+      submitAndList(runtime.statusUrl(), intake, collector, tenant, "before-", jobs);
+      runtime.topology().close();
+      try (RunexTopology other =
+          new RunexTopology(otherCfg, runtime.topics, new SimpleMeterRegistry())) {
+        other.start();
+        submitAndList(other.statusUrl().orElseThrow(), intake, collector, tenant, "during-", jobs);
+      }
+
+      // when: the first instance comes back on the state it left: its local tenant index knows
+      // only the first jobs
+      try (RunexTopology back = new RunexTopology(cfg, runtime.topics, new SimpleMeterRegistry())) {
+        back.start();
+
+        // then: it rebuilt its indexes (another instance ran the tasks since) and lists them all
+        URI api = back.statusUrl().orElseThrow();
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .ignoreExceptions()
+            .untilAsserted(
+                () ->
+                    assertThat(ids(get(api, "/jobs?tenant=" + tenant + "&limit=100").body()))
+                        .containsExactlyInAnyOrderElementsOf(jobs));
+      }
+    }
+  }
+
+  /**
+   * Submits five jobs of {@code tenant} and waits until the API at {@code api} lists all so far.
+   */
+  private void submitAndList(
+      URI api,
+      IntakeClient intake,
+      ResultCollector collector,
+      String tenant,
+      String prefix,
+      List<String> jobs) {
+    List<String> now = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      now.add(prefix + tenant + "-" + i);
+      intake.json(now.get(i), "{\"type\":\"echo\",\"tenant\":\"" + tenant + "\"}");
+    }
+    intake.flush();
+    jobs.addAll(now);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> now.stream().allMatch(id -> collector.only(id) != null));
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(ids(get(api, "/jobs?tenant=" + tenant + "&limit=100").body()))
+                    .containsExactlyInAnyOrderElementsOf(jobs));
+  }
+
   private record Answer(int status, JsonNode body) {}
 
   private Answer get(URI api, String path) throws Exception {

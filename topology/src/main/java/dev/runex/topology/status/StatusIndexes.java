@@ -20,10 +20,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the local tenant index; they are written and flushed with the commit that follows. A task that
  * restarts on the instance that last ran it, after a clean stop, finds its own epoch in both and
  * skips the rebuild. Anything else leaves them different or the local one missing: another instance
- * ran the task since (it rebuilt and wrote its own epoch to the changelog), the local state is new
- * or was wiped (a restore from the changelog; under exactly_once_v2 Kafka Streams wipes a task's
- * local state after an unclean stop), or a standby took over (a standby keeps only changelogged
- * stores).
+ * folded events into the task since (its epoch reached the changelog with its first commit of the
+ * task, which wrote those statuses; an instance that committed nothing changed nothing), the local
+ * state is new or was wiped (a restore from the changelog; under exactly_once_v2 Kafka Streams
+ * wipes a task's local state after an unclean stop), or a standby took over (a standby keeps only
+ * changelogged stores).
  */
 final class StatusIndexes {
   /** Keys collected per pass while emptying an index (never deleted under an open iterator). */
