@@ -29,6 +29,7 @@ import dev.runex.topology.queueing.QueueingSubtopology;
 import dev.runex.topology.quota.QuotaGate;
 import dev.runex.topology.quota.QuotaSubtopology;
 import dev.runex.topology.state.BoundedRocksDbMemory;
+import dev.runex.topology.status.EpochChangelog;
 import dev.runex.topology.status.StatusHttpServer;
 import dev.runex.topology.status.StatusQueries;
 import dev.runex.topology.status.StatusSubtopology;
@@ -367,11 +368,14 @@ public final class RunexTopology implements AutoCloseable {
   }
 
   /**
-   * Writes the config's schedules to the schedules topic (see {@link ConfigSchedules}), then
-   * starts.
+   * Writes the config's schedules to the schedules topic (see {@link ConfigSchedules}), creates the
+   * status application's epoch changelog when it is missing ({@link EpochChangelog}), then starts.
    */
   public void start() {
     ConfigSchedules.reconcile(cfg, topics);
+    if (statusStreams != null) {
+      EpochChangelog.ensure(statusProperties(cfg), topics.events().name());
+    }
     clients().forEach(KafkaStreams::start);
   }
 

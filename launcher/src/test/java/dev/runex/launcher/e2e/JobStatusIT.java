@@ -11,6 +11,8 @@ import dev.runex.launcher.it.RealKafka;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.json.AvroJson;
 import dev.runex.topology.RunexTopology;
+import dev.runex.topology.status.StatusSubtopology;
+import dev.runex.topology.status.StatusUpdater;
 import dev.runex.workers.HandlerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -23,10 +25,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -312,6 +322,69 @@ class JobStatusIT {
                         .containsExactlyInAnyOrderElementsOf(jobs));
       }
     }
+  }
+
+  @Test
+  @Timeout(240)
+  void anInstanceJoiningAStatusGroupLedByTheEarlierStoreLayoutRuns(@TempDir Path earlierState)
+      throws Exception {
+    // given: the status application's group led by an instance of the earlier layout (the two
+    // indexes changelogged, no epoch store), as during a rolling upgrade
+    RunexConfig cfg = RealKafka.config(Map.of());
+    try (InProcessRuntime runtime = new InProcessRuntime(cfg);
+        KafkaStreams earlier =
+            new KafkaStreams(earlierStatusLayout(runtime), earlierProps(cfg, earlierState))) {
+      earlier.start();
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> earlier.state() == KafkaStreams.State.RUNNING);
+
+      // when: an instance of this version joins; Kafka Streams makes internal topics from the
+      // leader's topology only, so nobody else creates the epoch store's changelog
+      runtime.startTopology();
+
+      // then: both its Streams clients run (not rebalancing forever for a missing changelog)
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .untilAsserted(
+              () ->
+                  assertThat(runtime.topology().health().readiness().reasons())
+                      .as("readiness")
+                      .isEmpty());
+    }
+  }
+
+  private static Topology earlierStatusLayout(InProcessRuntime runtime) {
+    Topology t = new Topology();
+    t.addSource(
+        AutoOffsetReset.earliest(),
+        StatusSubtopology.EVENTS_SOURCE,
+        Serdes.ByteArray().deserializer(),
+        Serdes.ByteArray().deserializer(),
+        runtime.topics.events().name());
+    t.addProcessor(
+        StatusSubtopology.UPDATER,
+        () ->
+            new Processor<byte[], byte[], Void, Void>() {
+              @Override
+              public void process(Record<byte[], byte[]> record) {}
+            },
+        StatusSubtopology.EVENTS_SOURCE);
+    for (String store :
+        List.of(StatusUpdater.STORE, StatusUpdater.TENANT_INDEX, StatusUpdater.EXPIRY)) {
+      t.addStateStore(
+          Stores.keyValueStoreBuilder(
+                  Stores.persistentKeyValueStore(store), Serdes.String(), Serdes.ByteArray())
+              .withLoggingEnabled(Map.of()),
+          StatusSubtopology.UPDATER);
+    }
+    return t;
+  }
+
+  private static Properties earlierProps(RunexConfig cfg, Path state) {
+    Properties p = RunexTopology.statusProperties(cfg);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+    return p;
   }
 
   /**
