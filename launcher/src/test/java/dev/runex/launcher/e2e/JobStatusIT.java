@@ -312,14 +312,7 @@ class JobStatusIT {
         back.start();
 
         // then: it rebuilt its indexes (another instance ran the tasks since) and lists them all
-        URI api = back.statusUrl().orElseThrow();
-        await()
-            .atMost(Duration.ofSeconds(90))
-            .ignoreExceptions()
-            .untilAsserted(
-                () ->
-                    assertThat(ids(get(api, "/jobs?tenant=" + tenant + "&limit=100").body()))
-                        .containsExactlyInAnyOrderElementsOf(jobs));
+        awaitListed(back.statusUrl().orElseThrow(), tenant, jobs);
       }
     }
   }
@@ -407,6 +400,11 @@ class JobStatusIT {
     await()
         .atMost(Duration.ofSeconds(90))
         .until(() -> now.stream().allMatch(id -> collector.only(id) != null));
+    awaitListed(api, tenant, jobs);
+  }
+
+  /** Waits until the API at {@code api} lists exactly {@code jobs} for {@code tenant}. */
+  private void awaitListed(URI api, String tenant, List<String> jobs) {
     await()
         .atMost(Duration.ofSeconds(90))
         .ignoreExceptions()
