@@ -27,7 +27,7 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /**
  * A key-value store that keeps the values it is given as objects until the task commits, then
- * writes each changed key once to the store it wraps (changelogged, not byte-cached).
+ * writes each changed key once to the store it wraps (not byte-cached; changelogged or not).
  *
  * <p>Why: Kafka Streams' record cache holds serialized values, so a store read and rewritten for
  * every event (the job status: five events per job) decodes and re-encodes the whole value each
@@ -77,7 +77,7 @@ public final class WriteBackStore<V>
   private record Pending<V>(V value, ProcessorRecordContext recordContext) {}
 
   /**
-   * @param inner the store to write to; logged, and not caching (values would be cached twice)
+   * @param inner the store to write to, logged or not; not caching (values would be cached twice)
    * @param maxDirty changed keys held before the oldest is written early
    * @param maxClean written values kept for reads (0: no read cache)
    * @param keepForReads which written values the read cache keeps (the others are read from the
