@@ -43,11 +43,14 @@ public final class EndToEndBench implements Callable<Integer> {
       description = "Jobs preloaded for the drain measurement (default: ${DEFAULT-VALUE}).")
   int records;
 
-  // 50,000: after a 5,000-job warm-up the JIT was still compiling runex's hot paths during the
-  // measured drain (C2 ~40% of a core in a profile), which a long-running process does not pay.
+  // 300,000: after a 50,000-job warm-up HotSpot's one C2 thread (2 cores) still compiled runex's
+  // and the clients' hot methods for ~30 s into the measured drains (~670 C2 compilations, 0.3-0.45
+  // of a core: 8 us of runex's and 4.7 us of the bare chain's CPU per job), which a long-running
+  // process paid long before. Measured phases also wait for the compilers to go quiet
+  // (QuietCompilers), and the report gives the compilers' share that remains.
   @Option(
       names = "--warmup-records",
-      defaultValue = "50000",
+      defaultValue = "300000",
       description = "Jobs of each system's unmeasured warm-up drain (default: ${DEFAULT-VALUE}).")
   int warmupRecords;
 
@@ -235,11 +238,11 @@ public final class EndToEndBench implements Callable<Integer> {
             new RunexUnderTest(infra.bootstrapServers(), infra.registryUrl(), prefix, stateDir, p);
     // Warm-up: the broker's first transactions and groups, and this JVM's JIT, are slow for a
     // while.
-    phases.drain("warmup-bare", bare, p.warmupRecords());
+    phases.warmup("warmup-bare", bare, p.warmupRecords());
     for (Report.Reference ref : references) {
-      phases.drain("warmup-" + ref.option, reference(infra, p, ref), p.warmupRecords());
+      phases.warmup("warmup-" + ref.option, reference(infra, p, ref), p.warmupRecords());
     }
-    phases.drain("warmup-runex", runex, p.warmupRecords());
+    phases.warmup("warmup-runex", runex, p.warmupRecords());
     Outcome<DrainResult> bareDrain = phases.drain("drain-bare", bare, p.records());
     List<Report.ReferenceDrain> referenceDrains = new ArrayList<>();
     for (Report.Reference ref : references) {

@@ -98,7 +98,7 @@ public final class GarbageBench implements Callable<Integer> {
           (prefix, stateDir) ->
               new RunexUnderTest(
                   infra.bootstrapServers(), infra.registryUrl(), prefix, stateDir, p);
-      phases.drain("warmup-runex", runex, p.warmupRecords());
+      phases.warmup("warmup-runex", runex, p.warmupRecords());
       List<Double> clean = new ArrayList<>();
       List<Double> dirty = new ArrayList<>();
       boolean measured = true;

@@ -1,11 +1,14 @@
 package dev.runex.bench;
 
 import dev.runex.bench.load.JobPayload;
+import dev.runex.bench.measure.CpuMeter;
 import dev.runex.bench.measure.DrainMeasurement;
 import dev.runex.bench.measure.DrainResult;
 import dev.runex.bench.measure.LatencyMeasurement;
 import dev.runex.bench.measure.LatencyResult;
+import dev.runex.bench.measure.NativeThreadCpu;
 import dev.runex.bench.measure.Outcome;
+import dev.runex.bench.measure.QuietCompilers;
 import dev.runex.bench.subject.SystemUnderTest;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,9 +51,24 @@ final class PhaseRunner {
     this.payload = JobPayload.echoRequest(params.valueBytes());
   }
 
+  /** An unmeasured drain that warms the JVM, the broker and the system's code paths. */
+  Outcome<DrainResult> warmup(String phase, SystemFactory factory, int records) {
+    return drain(phase, factory, records, false);
+  }
+
+  /**
+   * A measured drain, once the JIT compilers are done with what came before ({@link
+   * QuietCompilers}).
+   */
   Outcome<DrainResult> drain(String phase, SystemFactory factory, int records) {
+    return drain(phase, factory, records, true);
+  }
+
+  private Outcome<DrainResult> drain(
+      String phase, SystemFactory factory, int records, boolean measured) {
     return run(
         phase,
+        measured,
         factory,
         sut ->
             DrainMeasurement.run(
@@ -67,6 +85,7 @@ final class PhaseRunner {
       String phase, SystemFactory factory, int records, List<byte[]> garbage, int garbagePerJob) {
     return run(
         phase,
+        true,
         factory,
         sut ->
             DrainMeasurement.run(
@@ -83,12 +102,22 @@ final class PhaseRunner {
   Outcome<LatencyResult> latency(String phase, SystemFactory factory) {
     return run(
         phase,
+        true,
         factory,
         sut -> LatencyMeasurement.run(sut, infra.bootstrapServers(), payload, params));
   }
 
-  private <T> Outcome<T> run(String phase, SystemFactory factory, Measurement<T> measurement) {
+  private <T> Outcome<T> run(
+      String phase, boolean measured, SystemFactory factory, Measurement<T> measurement) {
     String prefix = "bench-" + runId + "-" + phase + ".";
+    if (measured) {
+      try {
+        awaitQuietCompilers(phase);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Outcome.Failed<>("interrupted");
+      }
+    }
     long started = System.nanoTime();
     log.info("phase {} starting (topics {}*)", phase, prefix);
     SystemUnderTest sut = null;
@@ -114,6 +143,44 @@ final class PhaseRunner {
           "phase {} done in {} s",
           phase,
           String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
+    }
+  }
+
+  /**
+   * Waits until the JIT compilers of this JVM and of the servers are quiet ({@link
+   * QuietCompilers}), and logs how long that took.
+   */
+  private void awaitQuietCompilers(String phase) throws InterruptedException {
+    CpuMeter meter = infra.cpuMeter();
+    QuietCompilers.Wait wait =
+        QuietCompilers.await(
+            () ->
+                meter
+                    .now()
+                    .map(c -> c.benchNative().plus(c.serversNative()))
+                    .filter(NativeThreadCpu::known)
+                    .map(n -> n.get(NativeThreadCpu.COMPILER)),
+            d -> Thread.sleep(d.toMillis()),
+            QuietCompilers.WINDOW,
+            QuietCompilers.LIMIT);
+    String share =
+        Double.isNaN(wait.lastShare())
+            ? "unknown"
+            : String.format(Locale.ROOT, "%.0f %% of a core", wait.lastShare() * 100);
+    if (wait.quiet()) {
+      log.info(
+          "phase {}: JIT compilers quiet after {} s (last {} s: {})",
+          phase,
+          wait.waited().toSeconds(),
+          QuietCompilers.WINDOW.toSeconds(),
+          share);
+    } else {
+      log.warn(
+          "phase {}: JIT compilers not quiet after {} s (last {} s: {}); measuring anyway",
+          phase,
+          wait.waited().toSeconds(),
+          QuietCompilers.WINDOW.toSeconds(),
+          share);
     }
   }
 

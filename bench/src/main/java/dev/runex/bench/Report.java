@@ -3,6 +3,7 @@ package dev.runex.bench;
 import dev.runex.bench.measure.CpuUse;
 import dev.runex.bench.measure.DrainResult;
 import dev.runex.bench.measure.LatencyResult;
+import dev.runex.bench.measure.NativeThreadCpu;
 import dev.runex.bench.measure.Outcome;
 import dev.runex.bench.measure.ThreadCpu;
 import java.io.IOException;
@@ -404,12 +405,31 @@ final class Report {
         Double.NaN,
         "",
         "");
+    for (String kind :
+        List.of(NativeThreadCpu.COMPILER, NativeThreadCpu.COLLECTOR, NativeThreadCpu.ROCKSDB)) {
+      row(
+          "      " + kind + " (us)",
+          baseline,
+          runex,
+          d -> micros(nativePart(d, CpuUse::benchNative, kind)),
+          Double.NaN,
+          "",
+          "");
+    }
     row(
         "  of which broker + registry (us)",
         baseline,
         runex,
         d -> micros(cpuPart(d, CpuUse::servers)),
         ratio(baseline, runex, d -> cpuPart(d, CpuUse::servers)),
+        "",
+        "");
+    row(
+        "    their " + NativeThreadCpu.COMPILER + " (us)",
+        baseline,
+        runex,
+        d -> micros(nativePart(d, CpuUse::serversNative, NativeThreadCpu.COMPILER)),
+        Double.NaN,
         "",
         "");
     row(
@@ -427,6 +447,19 @@ final class Report {
     return d.steadyCpu()
         .map(c -> c.threads().byPart().get(part))
         .map(used -> CpuUse.microsPerJob(used, d.steadyJobs()))
+        .orElse(Double.NaN);
+  }
+
+  /**
+   * CPU per job of one kind of thread that runs no Java code, of the bench JVM or the servers; NaN
+   * where {@code /proc} did not tell.
+   */
+  private static double nativePart(
+      DrainResult d, Function<CpuUse, NativeThreadCpu> process, String kind) {
+    return d.steadyCpu()
+        .map(process)
+        .filter(NativeThreadCpu::known)
+        .map(n -> CpuUse.microsPerJob(n.get(kind), d.steadyJobs()))
         .orElse(Double.NaN);
   }
 
@@ -459,6 +492,12 @@ final class Report {
         "CPU per job = CPU time (user + system) of the bench JVM, where the system under test runs, and of the\n");
     out.append(
         "  broker and registry processes, used between those same 10% and 90% reads, over the jobs read between them.\n");
+    out.append(
+        "  Threads that run no Java code (JIT compiler, garbage collector, RocksDB) are told apart by their names\n");
+    out.append(
+        "  in /proc. Each measured phase starts once the JIT compilers of the bench JVM and the servers have\n");
+    out.append(
+        "  used at most 5% of a core over 2 s (waiting at most 180 s): a long-running process has compiled its hot code.\n");
     notes.stream().distinct().forEach(n -> out.append("note: ").append(n).append('\n'));
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.runex.bench.measure.CpuUse;
 import dev.runex.bench.measure.DrainResult;
 import dev.runex.bench.measure.LatencyResult;
+import dev.runex.bench.measure.NativeThreadCpu;
 import dev.runex.bench.measure.Outcome;
 import dev.runex.bench.measure.ThreadCpu;
 import java.time.Duration;
@@ -465,12 +466,54 @@ class ReportTest {
               4L, new ThreadCpu.Use(ThreadCpu.WORKER, 200_000_000L),
               5L, new ThreadCpu.Use(ThreadCpu.OTHER, 100_000_000L)));
 
+  @Test
+  void splitsTheThreadsThatRunNoJavaCodeByKindWhereTheyWereRead() {
+    // given runex's steady span (40,000 jobs) with 0.4 s compiling, 0.6 s collecting, 0.2 s in
+    // RocksDB in the bench JVM and 0.12 s compiling in the servers; the bare chain's not read
+    NativeThreadCpu jvm =
+        new NativeThreadCpu(
+            Map.of(
+                NativeThreadCpu.COMPILER, Duration.ofMillis(400),
+                NativeThreadCpu.COLLECTOR, Duration.ofMillis(600),
+                NativeThreadCpu.ROCKSDB, Duration.ofMillis(200)));
+    NativeThreadCpu servers =
+        new NativeThreadCpu(Map.of(NativeThreadCpu.COMPILER, Duration.ofMillis(120)));
+    Outcome<DrainResult> runex =
+        drainUsing(
+            16_000,
+            new CpuUse(
+                Duration.ofMillis(3_200),
+                Duration.ofMillis(800),
+                new ThreadCpu(Map.of()),
+                jvm,
+                servers));
+
+    String report =
+        Report.render(
+            PARAMS,
+            new Report.Results(
+                drainUsing(40_000, 400, 200), runex, latency(300), latency(330), SKIPPED));
+
+    // then per job: 10, 15 and 5 us in the JVM, 3 us in the servers' compilers; "-" for the bare
+    // chain
+    assertThat(line(report, "      JIT compiler (us)")).contains("10.0").contains(" - ");
+    assertThat(line(report, "      garbage collector (us)")).contains("15.0").contains(" - ");
+    assertThat(line(report, "      RocksDB (us)")).contains("5.0").contains(" - ");
+    assertThat(line(report, "    their JIT compiler (us)")).contains("3.0").contains(" - ");
+  }
+
   private static Outcome<DrainResult> drainUsing(int perSecond, long jvmMillis, long serverMillis) {
     return drainUsing(perSecond, jvmMillis, serverMillis, new ThreadCpu(Map.of()));
   }
 
   private static Outcome<DrainResult> drainUsing(
       int perSecond, long jvmMillis, long serverMillis, ThreadCpu threads) {
+    return drainUsing(
+        perSecond,
+        new CpuUse(Duration.ofMillis(jvmMillis), Duration.ofMillis(serverMillis), threads));
+  }
+
+  private static Outcome<DrainResult> drainUsing(int perSecond, CpuUse cpu) {
     DrainResult d = ((Outcome.Measured<DrainResult>) drain(perSecond)).value();
     return new Outcome.Measured<>(
         new DrainResult(
@@ -483,9 +526,7 @@ class ReportTest {
             d.startToLast(),
             d.steadySpan(),
             d.steadyJobs(),
-            Optional.of(
-                new CpuUse(
-                    Duration.ofMillis(jvmMillis), Duration.ofMillis(serverMillis), threads))));
+            Optional.of(cpu)));
   }
 
   private static Outcome<DrainResult> bursty() {

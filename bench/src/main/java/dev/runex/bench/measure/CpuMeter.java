@@ -20,7 +20,8 @@ public interface CpuMeter {
   Optional<CpuUse> now();
 
   /**
-   * This JVM ({@code com.sun.management}'s process CPU time) and the processes {@code serverPids}.
+   * This JVM ({@code com.sun.management}'s process CPU time) and the processes {@code serverPids},
+   * with their threads that run no Java code by kind where Linux's {@code /proc} tells.
    */
   static CpuMeter of(List<Long> serverPids) {
     if (!(ManagementFactory.getOperatingSystemMXBean()
@@ -30,8 +31,11 @@ public interface CpuMeter {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     return () -> {
       long jvm = os.getProcessCpuTime();
+      NativeThreadCpu jvmNative = NativeThreadCpu.of(ProcessHandle.current().pid());
       Duration servers = Duration.ZERO;
+      NativeThreadCpu serversNative = NativeThreadCpu.none();
       for (long pid : serverPids) {
+        serversNative = serversNative.plus(NativeThreadCpu.of(pid));
         Optional<Duration> used = ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration());
         if (used.isEmpty()) {
           return Optional.empty(); // a server gone or unreadable: a partial sum would mislead
@@ -40,7 +44,9 @@ public interface CpuMeter {
       }
       return jvm < 0
           ? Optional.empty()
-          : Optional.of(new CpuUse(Duration.ofNanos(jvm), servers, ThreadCpu.of(threads)));
+          : Optional.of(
+              new CpuUse(
+                  Duration.ofNanos(jvm), servers, ThreadCpu.of(threads), jvmNative, serversNative));
     };
   }
 }

@@ -5,10 +5,21 @@ import java.time.Duration;
 /**
  * CPU time (user + system, all cores) used by the bench JVM — the system under test runs in it —
  * and by the servers the bench started (Kafka broker, schema registry), since each process started
- * or between two samples; and the bench JVM's threads' CPU time, by the part of runex each works
- * for.
+ * or between two samples; the bench JVM's Java threads' CPU time, by the part of runex each works
+ * for; and the threads that run no Java code (JIT compilers, collector, RocksDB), by kind, of the
+ * bench JVM and of the servers.
  */
-public record CpuUse(Duration benchJvm, Duration servers, ThreadCpu threads) {
+public record CpuUse(
+    Duration benchJvm,
+    Duration servers,
+    ThreadCpu threads,
+    NativeThreadCpu benchNative,
+    NativeThreadCpu serversNative) {
+
+  /** Without the threads that run no Java code. */
+  public CpuUse(Duration benchJvm, Duration servers, ThreadCpu threads) {
+    this(benchJvm, servers, threads, NativeThreadCpu.none(), NativeThreadCpu.none());
+  }
 
   public Duration total() {
     return benchJvm.plus(servers);
@@ -19,7 +30,9 @@ public record CpuUse(Duration benchJvm, Duration servers, ThreadCpu threads) {
     return new CpuUse(
         benchJvm.minus(earlier.benchJvm),
         servers.minus(earlier.servers),
-        threads.since(earlier.threads));
+        threads.since(earlier.threads),
+        benchNative.since(earlier.benchNative),
+        serversNative.since(earlier.serversNative));
   }
 
   /** Microseconds of {@code part} per job. */
