@@ -248,11 +248,13 @@ public final class JobRunner implements AutoCloseable {
         return ctx.usage();
       }
       long cpuEnd = threadCpuNanos();
-      return ResourceUsage.newBuilder()
-          .setWallMs(Math.max(0, Duration.between(ctx.startedAt(), now).toMillis()))
-          .setCpuMs(cpuStart < 0 || cpuEnd < 0 ? null : (cpuEnd - cpuStart) / 1_000_000)
-          .setIsolation(IN_PROCESS)
-          .build();
+      // Not the builder: its build() looks up and copies every unset field's schema default, for
+      // each attempt; every field's default here is Java's own (0, false, null).
+      ResourceUsage usage = new ResourceUsage();
+      usage.setWallMs(Math.max(0, Duration.between(ctx.startedAt(), now).toMillis()));
+      usage.setCpuMs(cpuStart < 0 || cpuEnd < 0 ? null : (cpuEnd - cpuStart) / 1_000_000);
+      usage.setIsolation(IN_PROCESS);
+      return usage;
     }
 
     void timeOut() {

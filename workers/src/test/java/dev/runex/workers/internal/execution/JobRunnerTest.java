@@ -184,6 +184,14 @@ class JobRunnerTest {
     assertThat(outcome.usage().getIsolation()).isEqualTo(JobRunner.IN_PROCESS);
     assertThat(outcome.usage().getCpuMs()).isNotNull();
     assertThat(outcome.usage().getLimit()).isNull();
+    // every other field at its schema default, as the builder would leave it
+    assertThat(outcome.usage())
+        .isEqualTo(
+            ResourceUsage.newBuilder()
+                .setWallMs(outcome.usage().getWallMs())
+                .setCpuMs(outcome.usage().getCpuMs())
+                .setIsolation(JobRunner.IN_PROCESS)
+                .build());
   }
 
   @Test
