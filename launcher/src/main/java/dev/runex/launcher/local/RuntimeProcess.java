@@ -37,7 +37,8 @@ public final class RuntimeProcess implements AutoCloseable {
   /**
    * Starts {@code runex <args...>} with the configuration file {@code configFile} (null: the
    * bundled defaults) plus the cluster settings of {@code cfg} and {@code overrides} ({@code
-   * key=value}).
+   * key=value}). Its {@code java.io.tmpdir} is {@code tmp/<name>} beside the log's folder, emptied
+   * at each start ({@link ScratchDir}): the caller's folder, so nothing it unpacks outlives a kill.
    */
   public static RuntimeProcess start(
       String name,
@@ -52,7 +53,11 @@ public final class RuntimeProcess implements AutoCloseable {
       throw new LocalInfraException("the shaded runex jar is missing (build first): " + jar);
     }
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-jar", jar.toString()));
+    Path logDir = log.toAbsolutePath().getParent();
+    List<String> cmd =
+        ScratchDir.use(
+            logDir.resolveSibling("tmp").resolve(name),
+            List.of(java, "-Xmx" + heap, "-jar", jar.toString()));
     cmd.addAll(args);
     if (configFile != null) {
       cmd.add("--config");
@@ -67,7 +72,7 @@ public final class RuntimeProcess implements AutoCloseable {
       cmd.add(o);
     }
     try {
-      Files.createDirectories(log.toAbsolutePath().getParent());
+      Files.createDirectories(logDir);
       Process p =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)

@@ -37,6 +37,10 @@ final class ServerProcess implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServerProcess.class);
   static final Duration STOP_GRACE = Duration.ofSeconds(20);
   static final String PID_FILE = "server.pid";
+
+  /** The server's {@code java.io.tmpdir} under its folder, emptied at every start. */
+  static final String SCRATCH_DIR = "tmp";
+
   private static final String MARKER_PROPERTY = "-Drunex.server.dir=";
   private static final List<Path> SETSID =
       List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
@@ -63,8 +67,9 @@ final class ServerProcess implements AutoCloseable {
 
   /**
    * Starts the server {@code command} (carrying {@link #marker} of {@code workDir}) in {@code
-   * workDir} in a session of its own, appending its output to {@code logFile}, and records its pid
-   * in {@code workDir/}{@value #PID_FILE}.
+   * workDir} in a session of its own, its {@code java.io.tmpdir} the emptied {@code
+   * workDir/}{@value #SCRATCH_DIR} ({@link ScratchDir}), appending its output to {@code logFile},
+   * and records its pid in {@code workDir/}{@value #PID_FILE}.
    */
   static ServerProcess launchServer(String name, List<String> command, Path workDir, Path logFile) {
     if (!command.contains(marker(workDir))) {
@@ -74,7 +79,7 @@ final class ServerProcess implements AutoCloseable {
     // setsid execs the command in place (the child of a JVM leads no process group), so the pid
     // stays the server's own
     SETSID.stream().filter(Files::isExecutable).findFirst().ifPresent(s -> argv.add(s.toString()));
-    argv.addAll(command);
+    argv.addAll(ScratchDir.use(workDir.resolve(SCRATCH_DIR), command));
     ServerProcess server = launch(name, argv, workDir, logFile);
     try {
       Files.writeString(workDir.resolve(PID_FILE), Long.toString(server.pid()));
