@@ -96,7 +96,7 @@ final class JsonRequestParser {
         .setType(orBlank(text(root, "type")))
         .setTenant(orBlank(text(root, "tenant")))
         .setParams(params(root.get("params")))
-        .setNotBefore(instant(root, "notBefore"))
+        .setNotBefore(instant(root, "notBefore", true))
         .setDelayMs(durationMs(root, "delay"))
         .setTimeoutMs(durationMs(root, "timeout"))
         .setMaxAttempts(intValue(root, "maxAttempts"))
@@ -104,7 +104,7 @@ final class JsonRequestParser {
         .setIdempotencyKey(text(root, "idempotencyKey"))
         .setLabels(labels(root.get("labels")))
         .setLimits(limits(root.get("limits")))
-        .setExpiresAt(instant(root, "expiresAt"))
+        .setExpiresAt(instant(root, "expiresAt", false))
         .setPriority(priority(text(root, "priority")))
         .build();
   }
@@ -252,7 +252,13 @@ final class JsonRequestParser {
     throw bad("limits." + field, "must be a size in bytes or with a unit (64KB, 256MB), was " + n);
   }
 
-  private static Instant instant(JsonNode root, String field) {
+  /**
+   * An instant field, held in whole milliseconds (the schemas' {@code timestamp-millis}): a finer
+   * instant is rounded up when {@code roundUp} ({@code notBefore}: a job must not start before the
+   * instant asked for, not even by a fraction of a millisecond), else down ({@code expiresAt}: it
+   * must not run after it).
+   */
+  private static Instant instant(JsonNode root, String field, boolean roundUp) {
     JsonNode n = root.get(field);
     if (absent(n)) {
       return null;
@@ -265,7 +271,11 @@ final class JsonRequestParser {
       } else if (n.isTextual() && n.textValue().trim().matches("\\d{1,18}")) {
         millis = Long.parseLong(n.textValue().trim());
       } else if (n.isTextual()) {
-        millis = parseInstant(n.textValue().trim()).toEpochMilli();
+        Instant parsed = parseInstant(n.textValue().trim());
+        millis = parsed.toEpochMilli(); // rounds down, also before 1970
+        if (roundUp && parsed.getNano() % 1_000_000 != 0) {
+          millis = Math.addExact(millis, 1);
+        }
       } else {
         throw bad(field, hint);
       }

@@ -83,6 +83,29 @@ class IntakeDecoderTest {
   }
 
   @Test
+  void holdsInstantsInMillisecondsNeverStartingBeforeNotBefore() {
+    // given instants finer than the schemas' milliseconds
+    String json =
+        "{\"type\":\"echo\",\"tenant\":\"demo\",\"notBefore\":\"2026-12-05T07:53:16.412942184Z\","
+            + "\"expiresAt\":\"2026-12-05T08:00:00.000999Z\"}";
+    String exact =
+        "{\"type\":\"echo\",\"tenant\":\"demo\",\"notBefore\":\"2026-12-05T07:53:16.412Z\"}";
+    String early =
+        "{\"type\":\"echo\",\"tenant\":\"demo\",\"notBefore\":\"1969-12-31T23:59:59.9995Z\"}";
+
+    // when
+    JobRequest r = ((Decoded) decoder.decode(TOPIC, utf8(json))).request();
+    JobRequest e = ((Decoded) decoder.decode(TOPIC, utf8(exact))).request();
+    JobRequest b = ((Decoded) decoder.decode(TOPIC, utf8(early))).request();
+
+    // then notBefore rounds up (not even a fraction of a millisecond early), expiresAt down
+    assertThat(r.getNotBefore()).isEqualTo(Instant.parse("2026-12-05T07:53:16.413Z"));
+    assertThat(r.getExpiresAt()).isEqualTo(Instant.parse("2026-12-05T08:00:00Z"));
+    assertThat(e.getNotBefore()).isEqualTo(Instant.parse("2026-12-05T07:53:16.412Z"));
+    assertThat(b.getNotBefore()).isEqualTo(Instant.EPOCH);
+  }
+
+  @Test
   void leavesMissingTypeAndTenantBlankForTheValidator() {
     // when
     DecodeResult result = decoder.decode(TOPIC, utf8("{\"params\":{}}"));
