@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Runs one measurement against a freshly created system with its own topic prefix ({@code
@@ -167,21 +168,15 @@ final class PhaseRunner {
         Double.isNaN(wait.lastShare())
             ? "unknown"
             : String.format(Locale.ROOT, "%.0f %% of a core", wait.lastShare() * 100);
-    if (wait.quiet()) {
-      log.info(
-          "phase {}: JIT compilers quiet after {} s (last {} s: {})",
-          phase,
-          wait.waited().toSeconds(),
-          QuietCompilers.WINDOW.toSeconds(),
-          share);
-    } else {
-      log.warn(
-          "phase {}: JIT compilers not quiet after {} s (last {} s: {}); measuring anyway",
-          phase,
-          wait.waited().toSeconds(),
-          QuietCompilers.WINDOW.toSeconds(),
-          share);
-    }
+    log.atLevel(wait.quiet() ? Level.INFO : Level.WARN)
+        .log(
+            "phase {}: JIT compilers {} after {} s (last {} s: {}){}",
+            phase,
+            wait.quiet() ? "quiet" : "not quiet",
+            wait.waited().toSeconds(),
+            QuietCompilers.WINDOW.toSeconds(),
+            share,
+            wait.quiet() ? "" : "; measuring anyway");
   }
 
   /**

@@ -10,7 +10,6 @@ import dev.runex.launcher.local.RunexHome;
 import dev.runex.launcher.local.RuntimeProcess;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,11 +61,7 @@ class WorkerFreezeIT {
         // each worker's temporary folder is its own, beside the logs: what it unpacks there does
         // not outlive the run in the machine's /tmp, even when it is killed
         for (RuntimeProcess w : List.of(frozen, other)) {
-          assertThat(
-                  new String(
-                          Files.readAllBytes(Path.of("/proc", Long.toString(w.pid()), "cmdline")),
-                          StandardCharsets.UTF_8)
-                      .split("\0"))
+          assertThat(ProcessHandle.of(w.pid()).orElseThrow().info().arguments().orElseThrow())
               .contains(
                   "-Djava.io.tmpdir="
                       + dir.resolve("tmp").resolve(w.name()).toAbsolutePath().normalize());

@@ -2,7 +2,6 @@ package dev.runex.launcher.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -30,13 +29,8 @@ class ServerScratchIT {
     Set<String> systemTmpBefore = names(Path.of(System.getProperty("java.io.tmpdir")));
 
     try (SchemaRegistryServer registry = SchemaRegistryServer.start(dir, 0)) {
-      String cmdline =
-          new String(
-                  Files.readAllBytes(Path.of("/proc", Long.toString(registry.pid()), "cmdline")),
-                  StandardCharsets.UTF_8)
-              .replace('\0', ' ');
-
-      assertThat(cmdline).contains("-Djava.io.tmpdir=" + scratch.toAbsolutePath().normalize());
+      assertThat(ProcessHandle.of(registry.pid()).orElseThrow().info().arguments().orElseThrow())
+          .contains("-Djava.io.tmpdir=" + scratch.toAbsolutePath().normalize());
       assertThat(scratch.resolve("left-by-a-killed-server")).doesNotExist();
       // what it unpacked is in its folder (the compression library, the Vert.x cache) ...
       assertThat(names(scratch)).isNotEmpty();
