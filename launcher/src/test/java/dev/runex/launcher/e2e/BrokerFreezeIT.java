@@ -26,6 +26,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The broker frozen (SIGSTOP) while jobs flow — longer than the worker's transaction and session
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The broker is this test's own (a child process it can signal by pid); the registry too.
  */
+@Execution(ExecutionMode.CONCURRENT) // mostly waits on its own servers: runs beside the others
 class BrokerFreezeIT {
   private static final int JOBS = 3_000;
   private static final List<Duration> FREEZES =

@@ -40,6 +40,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The schema registry killed (SIGKILL, by pid) for ~30 s while Avro intake flows, then restarted on
@@ -50,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * does not know), no stream thread may die, both processes keep running, and every job completes
  * once the registry is back.
  */
+@Execution(ExecutionMode.CONCURRENT) // mostly waits on its own servers: runs beside the others
 class RegistryOutageIT {
   private static final Duration OUTAGE = Duration.ofSeconds(30);
   @TempDir Path tmp;
