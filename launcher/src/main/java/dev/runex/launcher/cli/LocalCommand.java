@@ -11,6 +11,7 @@ import dev.runex.launcher.monitoring.BacklogMetrics;
 import dev.runex.launcher.monitoring.MetricsEndpoint;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.topology.RunexTopology;
+import dev.runex.topology.state.RocksDbLibrary;
 import dev.runex.workers.HandlerRegistry;
 import dev.runex.workers.JobWorker;
 import java.io.IOException;
@@ -122,6 +123,8 @@ public final class LocalCommand implements Callable<Integer> {
       }
     }
     Path dataDir = stacks.newDataDir();
+    // in this stack's folder, which a later start deletes if this process is killed, not in /tmp
+    RocksDbLibrary.loadFrom(dataDir.resolve("native"));
     System.out.println(
         "starting Kafka and Apicurio Registry (data in " + stacks.stateDir() + ")...");
     LocalInfra infra =

@@ -99,7 +99,13 @@ class LocalStopIT {
     Path deadFolder = onlyDataFolder(home);
     assertThat(deadFolder.resolve("kafka/server.pid")).exists();
     assertThat(deadFolder.resolve("registry/server.pid")).exists();
+    assertThat(rocksDbLibraries(deadFolder.resolve("native")))
+        .as("RocksDB's native library, unpacked in the stack's own folder")
+        .hasSize(1);
     killed.kill();
+    assertThat(rocksDbLibraries(killed.tmpDir()))
+        .as("RocksDB's native library left in the killed stack's java.io.tmpdir")
+        .isEmpty();
     assertThat(orphans)
         .as("servers of the killed stack")
         .hasSize(2)
@@ -178,6 +184,12 @@ class LocalStopIT {
     Optional<String[]> args = p.info().arguments();
     return p.info().command().map(c -> c.endsWith("/sleep")).orElse(false)
         && args.map(a -> a.length > 0 && a[a.length - 1].equals("600")).orElse(false);
+  }
+
+  private static List<Path> rocksDbLibraries(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("librocksdbjni")).toList();
+    }
   }
 
   private static Path onlyDataFolder(Path home) throws IOException {
