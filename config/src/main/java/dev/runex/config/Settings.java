@@ -84,6 +84,13 @@ public final class Settings {
           "1s",
           1L,
           "Kafka Streams commit interval of the job-status application. It is off the result path, and status answers do not wait for it (queries read a status as soon as it is folded, before the commit); it writes each changed status once per commit, so shorter costs CPU per job — taken from the jobs path on the same cores — without making results or answers faster.");
+  public static final Setting TOPOLOGY_STATUS_TRANSACTION_TIMEOUT =
+      new Setting(
+          "runex.topology.statusTransactionTimeout",
+          Kind.DURATION,
+          "30s",
+          1000L,
+          "Producer transaction.timeout.ms of the job-status application: how long one of its transactions may stay open before the broker aborts it and fences the application's stream thread (which then rejoins and restores its stores from their changelogs). Its transactions carry only its stores' changelogs, read by nothing but an instance restoring them, and after a crash that instance takes over once the consumer session has timed out (45 s) anyway. Kafka Streams' own 10 s was outlasted on a busy 2-core machine while RocksDB stopped the thread's writes until queued memtable flushes were done. The jobs path keeps Kafka Streams' 10 s: there it bounds how long a crashed instance's open transaction holds back the workers.");
   public static final Setting TOPOLOGY_PUNCTUATE_INTERVAL =
       new Setting(
           "runex.topology.punctuateInterval",
@@ -391,6 +398,7 @@ public final class Settings {
           TOPOLOGY_APPLICATION_ID,
           TOPOLOGY_COMMIT_INTERVAL,
           TOPOLOGY_STATUS_COMMIT_INTERVAL,
+          TOPOLOGY_STATUS_TRANSACTION_TIMEOUT,
           TOPOLOGY_PUNCTUATE_INTERVAL,
           TOPOLOGY_STATE_DIR,
           TOPOLOGY_THREADS,

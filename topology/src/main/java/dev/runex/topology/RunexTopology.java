@@ -281,10 +281,15 @@ public final class RunexTopology implements AutoCloseable {
    * result path, so its commits need not be as frequent as the jobs' hops.
    */
   public static Properties statusProperties(RunexConfig cfg) {
+    // Its transactions carry only its own changelogs: a longer timeout than the jobs path's lets
+    // it ride out a stalled stream thread instead of being fenced and restoring its stores.
     return properties(
         cfg,
         cfg.string(Settings.TOPOLOGY_APPLICATION_ID) + "-status",
-        cfg.duration(Settings.TOPOLOGY_STATUS_COMMIT_INTERVAL));
+        cfg.duration(Settings.TOPOLOGY_STATUS_COMMIT_INTERVAL),
+        Map.of(
+            StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+            (int) cfg.duration(Settings.TOPOLOGY_STATUS_TRANSACTION_TIMEOUT).toMillis()));
   }
 
   /**
@@ -294,12 +299,17 @@ public final class RunexTopology implements AutoCloseable {
     return properties(
         cfg,
         cfg.string(Settings.TOPOLOGY_APPLICATION_ID),
-        cfg.duration(Settings.TOPOLOGY_COMMIT_INTERVAL));
+        cfg.duration(Settings.TOPOLOGY_COMMIT_INTERVAL),
+        Map.of());
   }
 
-  private static Properties properties(RunexConfig cfg, String applicationId, Duration commit) {
+  /**
+   * The settings both applications share, plus {@code own}; {@code runex.kafka.*} wins over all.
+   */
+  private static Properties properties(
+      RunexConfig cfg, String applicationId, Duration commit, Map<String, Object> own) {
     long commitMs = commit.toMillis();
-    Map<String, Object> base = new HashMap<>();
+    Map<String, Object> base = new HashMap<>(own);
     base.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     base.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers());
     base.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

@@ -84,6 +84,27 @@ class RunexTopologyTest {
   }
 
   @Test
+  void onlyTheStatusApplicationWaitsLongerThanKafkaStreamsForATransactionBeforeItIsAborted() {
+    // given: the default, and a configured timeout
+    RunexConfig defaults = TestConfigs.config(Map.of());
+    RunexConfig configured =
+        TestConfigs.config(Map.of("runex.topology.statusTransactionTimeout", "45s"));
+    String timeout = StreamsConfig.producerPrefix("transaction.timeout.ms");
+
+    // when
+    Properties jobs = RunexTopology.streamsProperties(defaults);
+    Properties status = RunexTopology.statusProperties(defaults);
+    Properties statusConfigured = RunexTopology.statusProperties(configured);
+
+    // then: the jobs path keeps Kafka Streams' own (10 s under exactly-once), which bounds how long
+    // a crashed instance's open transaction holds the workers back; the status application's is
+    // longer
+    assertThat(jobs).doesNotContainKey(timeout);
+    assertThat(status).containsEntry(timeout, 30_000);
+    assertThat(statusConfigured).containsEntry(timeout, 45_000);
+  }
+
+  @Test
   void rawStreamsSettingsPassThroughLast() {
     // given
     RunexConfig cfg =
