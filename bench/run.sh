@@ -16,7 +16,8 @@
 #   bench/run.sh io                       50 ms I/O-bound jobs: runex vs Confluent's Parallel Consumer
 #                                         (jobs/s, CPU per job, intake→result latency) (--help)
 #   RUNEX_BENCH_SKIP_BUILD=1 bench/run.sh ...   reuse the last build
-#   RUNEX_BENCH_JAVA_OPTS="-Xmx2g" ...          bench JVM options (default -Xmx1g)
+#   RUNEX_BENCH_JAVA_OPTS="-Xmx3g" ...          bench JVM options (default -Xmx2g: the heaps of the
+#                                         topology and a worker in the Kubernetes base, 1 GB + 768 MB)
 #
 # The report goes to stdout, progress to stderr. Run on a quiet machine: broker, registry and both
 # systems share the cores, so anything else running shows up in the numbers.
@@ -88,7 +89,7 @@ done
 # Runs in the background so a TERM/INT sent to this script reaches the bench, whose shutdown hook
 # stops the broker and registry it started.
 # shellcheck disable=SC2086 # RUNEX_BENCH_JAVA_OPTS is a list of JVM options
-java ${RUNEX_BENCH_JAVA_OPTS:--Xmx1g} -XX:+UseG1GC \
+java ${RUNEX_BENCH_JAVA_OPTS:--Xmx2g} -XX:+UseG1GC \
   -Drunex.home="$ROOT" \
   -Dlogback.configurationFile=bench-logback.xml \
   -cp "$CP" \
