@@ -276,9 +276,11 @@ public final class RunexTopology implements AutoCloseable {
   }
 
   /**
-   * Settings of the status application: the topology's, under application id {@code <id>-status}
-   * and with its own commit interval ({@code runex.topology.statusCommitInterval}): it is off the
-   * result path, so its commits need not be as frequent as the jobs' hops.
+   * Settings of the status application: the topology's, under application id {@code <id>-status},
+   * with its own commit interval ({@code runex.topology.statusCommitInterval}: it is off the result
+   * path, so its commits need not be as frequent as the jobs' hops), transaction timeout ({@code
+   * runex.topology.statusTransactionTimeout}) and stream threads ({@code
+   * runex.topology.statusStreamThreads}).
    */
   public static Properties statusProperties(RunexConfig cfg) {
     // Its transactions carry only its own changelogs: a longer timeout than the jobs path's lets
@@ -287,6 +289,7 @@ public final class RunexTopology implements AutoCloseable {
         cfg,
         cfg.string(Settings.TOPOLOGY_APPLICATION_ID) + "-status",
         cfg.duration(Settings.TOPOLOGY_STATUS_COMMIT_INTERVAL),
+        cfg.intValue(Settings.TOPOLOGY_STATUS_THREADS),
         Map.of(
             StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
             (int) cfg.duration(Settings.TOPOLOGY_STATUS_TRANSACTION_TIMEOUT).toMillis()));
@@ -300,6 +303,7 @@ public final class RunexTopology implements AutoCloseable {
         cfg,
         cfg.string(Settings.TOPOLOGY_APPLICATION_ID),
         cfg.duration(Settings.TOPOLOGY_COMMIT_INTERVAL),
+        cfg.intValue(Settings.TOPOLOGY_THREADS),
         Map.of());
   }
 
@@ -307,7 +311,11 @@ public final class RunexTopology implements AutoCloseable {
    * The settings both applications share, plus {@code own}; {@code runex.kafka.*} wins over all.
    */
   private static Properties properties(
-      RunexConfig cfg, String applicationId, Duration commit, Map<String, Object> own) {
+      RunexConfig cfg,
+      String applicationId,
+      Duration commit,
+      int threads,
+      Map<String, Object> own) {
     long commitMs = commit.toMillis();
     Map<String, Object> base = new HashMap<>(own);
     base.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -315,7 +323,7 @@ public final class RunexTopology implements AutoCloseable {
     base.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     base.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
     base.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(cfg));
-    base.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, cfg.intValue(Settings.TOPOLOGY_THREADS));
+    base.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
     base.put(
         StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
         cfg.intValue(Settings.TOPOLOGY_STANDBY_REPLICAS));

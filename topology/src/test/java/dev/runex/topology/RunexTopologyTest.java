@@ -105,6 +105,30 @@ class RunexTopologyTest {
   }
 
   @Test
+  void theStatusApplicationRunsItsOwnNumberOfStreamThreads() {
+    // given: the defaults, and both counts configured
+    RunexConfig defaults = TestConfigs.config(Map.of());
+    RunexConfig configured =
+        TestConfigs.config(
+            Map.of(
+                "runex.topology.streamThreads", "3",
+                "runex.topology.statusStreamThreads", "1"));
+
+    // when
+    Properties jobs = RunexTopology.streamsProperties(defaults);
+    Properties status = RunexTopology.statusProperties(defaults);
+    Properties jobsConfigured = RunexTopology.streamsProperties(configured);
+    Properties statusConfigured = RunexTopology.statusProperties(configured);
+
+    // then: by default the jobs path runs one thread and the status application two, so it can
+    // fold a backlog on both cores once the jobs are done; each count is set on its own
+    assertThat(jobs).containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    assertThat(status).containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
+    assertThat(jobsConfigured).containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 3);
+    assertThat(statusConfigured).containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+  }
+
+  @Test
   void rawStreamsSettingsPassThroughLast() {
     // given
     RunexConfig cfg =
