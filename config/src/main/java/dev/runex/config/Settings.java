@@ -118,7 +118,7 @@ public final class Settings {
           Kind.INT,
           "2",
           1L,
-          "Kafka Streams num.stream.threads of the job-status application. Two by default, even on two cores: after a burst of jobs has run, folding their statuses is the only work left, and a single thread leaves the other core idle while status answers trail the results (the bench's 1,000,000-job drain was folded 1.06-1.20x the time of its last result with one thread, 1.01-1.02x with two). The price, where the jobs path shares the cores with it: during the burst a second thread takes a larger share of them (that drain ran ~17% slower, at ~19% more CPU per job). 1 favours the jobs path.");
+          "Kafka Streams num.stream.threads of the job-status application. Two by default, even on two cores: after a burst of jobs has run, folding their statuses is the only work left, and a single thread leaves the other core idle while status answers trail the results (the bench's 1,000,000-job drain was folded 1.06-1.20x the time of its last result with one thread, 1.01-1.02x with two). The price, where the jobs path shares the cores with it: during the burst a second thread takes a larger share of them (that drain ran ~14% slower, at ~16% more CPU per job). 1 favours the jobs path.");
   public static final Setting TOPOLOGY_STANDBY_REPLICAS =
       new Setting(
           "runex.topology.standbyReplicas",
