@@ -1,6 +1,7 @@
 package dev.runex.workers.internal.cleanup;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,24 +26,40 @@ import java.util.stream.Collectors;
  * exit, and SIGKILL to whatever is left, wrappers included; killing bwrap also kills its
  * namespace's init, and with it every process in the namespace), and {@link #killAll} after every
  * run however it ended, so nothing of a job outlives it (a finished job's leftovers included).
+ *
+ * <p>bwrap's outer process (the one the worker started) exits as soon as its namespace's init
+ * reports that the job's first process has exited; the init and the job's other processes are still
+ * ending then, no longer descendants of anything the worker holds. So with bubblewrap {@link
+ * #killAll} also kills every process that carries the run's own sandbox argument (the attempt
+ * directory, on the init's command line) and returns once none is left: the kernel ends a PID
+ * namespace's init only after every other process in it is gone.
  */
 public final class ProcessTree {
   /** How long the wrappers get to report and exit after the job's processes were killed. */
   static final Duration REPORT_WAIT = Duration.ofSeconds(2);
 
+  /** How long {@link #killAll} waits for the processes carrying the sandbox argument to go. */
+  static final Duration SANDBOX_WAIT = Duration.ofSeconds(5);
+
   private final Process process;
   private final boolean ownProcessGroup;
   private final Set<String> wrappers;
+  private final String sandboxArgument;
 
   /**
    * @param ownProcessGroup the job was started in a process group of its own (setsid, without
    *     bubblewrap): members of that group count too
    * @param wrappers executables that wrap the job and must outlive its SIGTERM
+   * @param sandboxArgument a command-line argument only this run's sandbox carries (bubblewrap's
+   *     attempt directory), or null without a sandbox: every process with it as a whole argument
+   *     belongs to the run, and {@link #killAll} ends them too
    */
-  public ProcessTree(Process process, boolean ownProcessGroup, Set<Path> wrappers) {
+  public ProcessTree(
+      Process process, boolean ownProcessGroup, Set<Path> wrappers, String sandboxArgument) {
     this.process = process;
     this.ownProcessGroup = ownProcessGroup;
     this.wrappers = wrappers.stream().map(Path::toString).collect(Collectors.toSet());
+    this.sandboxArgument = sandboxArgument;
   }
 
   /** The job's processes alive now (the started process excluded). */
@@ -87,11 +104,11 @@ public final class ProcessTree {
   }
 
   /**
-   * SIGKILL to every member and the started process; waits (bounded) for the started process to go.
-   * The job's own processes are killed first and the wrappers given {@link #REPORT_WAIT} to end by
-   * themselves: GNU time writes its CPU and memory report only once it has reaped its child, so
-   * killing it together with the job would lose the usage of every job stopped at its deadline or
-   * cancelled.
+   * SIGKILL to every member and the started process; waits (bounded) for the started process to go,
+   * and then for every process carrying the sandbox argument (killed as well). The job's own
+   * processes are killed first and the wrappers given {@link #REPORT_WAIT} to end by themselves:
+   * GNU time writes its CPU and memory report only once it has reaped its child, so killing it
+   * together with the job would lose the usage of every job stopped at its deadline or cancelled.
    */
   public void killAll() {
     boolean interrupted = Thread.interrupted();
@@ -113,14 +130,55 @@ public final class ProcessTree {
         process.toHandle().destroyForcibly();
         interrupted |= awaitExit(Duration.ofSeconds(5));
         if (members().isEmpty()) {
-          return;
+          break;
         }
       }
+      interrupted |= endSandbox();
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * Kills the processes carrying the sandbox argument until none is left, for up to {@link
+   * #SANDBOX_WAIT}; true when interrupted meanwhile (it goes on regardless).
+   */
+  private boolean endSandbox() {
+    if (sandboxArgument == null) {
+      return false;
+    }
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + SANDBOX_WAIT.toNanos();
+    for (Set<ProcessHandle> left = withArgument(sandboxArgument);
+        !left.isEmpty();
+        left = withArgument(sandboxArgument)) {
+      left.stream().filter(h -> h.pid() != process.pid()).forEach(ProcessHandle::destroyForcibly);
+      if (System.nanoTime() > deadline) {
+        break;
+      }
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    return interrupted;
+  }
+
+  /**
+   * Live processes (zombies are over: their parent has only to reap them) with {@code argument} as
+   * one whole argument of their command line.
+   */
+  static Set<ProcessHandle> withArgument(String argument) {
+    String wanted = "\0" + argument + "\0";
+    return inProc(
+        p -> {
+          String cmdline =
+              "\0" + new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+          return cmdline.contains(wanted) && stateOf(p) != 'Z';
+        });
   }
 
   /** Waits up to {@code max} for the started process to exit; true when interrupted meanwhile. */
@@ -140,13 +198,27 @@ public final class ProcessTree {
 
   /** Processes whose process group is {@code pgid}, found in /proc. */
   static Set<ProcessHandle> processGroup(long pgid) {
+    return inProc(p -> processGroupOf(p) == pgid);
+  }
+
+  /** A test on one process's /proc directory; a process gone meanwhile is passed over. */
+  private interface ProcTest {
+    boolean matches(Path proc) throws IOException;
+  }
+
+  /** The processes in /proc that pass {@code test}; none without /proc. */
+  private static Set<ProcessHandle> inProc(ProcTest test) {
     Set<ProcessHandle> out = new LinkedHashSet<>();
     try (DirectoryStream<Path> procs =
         Files.newDirectoryStream(
             Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
       for (Path p : procs) {
-        if (processGroupOf(p) == pgid) {
-          ProcessHandle.of(Long.parseLong(p.getFileName().toString())).ifPresent(out::add);
+        try {
+          if (test.matches(p)) {
+            ProcessHandle.of(Long.parseLong(p.getFileName().toString())).ifPresent(out::add);
+          }
+        } catch (IOException | RuntimeException e) {
+          // gone meanwhile
         }
       }
     } catch (IOException e) {
@@ -155,15 +227,19 @@ public final class ProcessTree {
     return out;
   }
 
-  private static long processGroupOf(Path proc) {
-    try {
-      String stat = Files.readString(proc.resolve("stat"));
-      // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so split after the
-      // last ')'
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(fields[2]);
-    } catch (IOException | RuntimeException e) {
-      return -1; // gone meanwhile
-    }
+  /**
+   * The fields after "pid (comm) ": comm may hold spaces and parentheses, so after the last ')'.
+   */
+  private static String[] statFields(Path proc) throws IOException {
+    String stat = Files.readString(proc.resolve("stat"));
+    return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+  }
+
+  private static char stateOf(Path proc) throws IOException {
+    return statFields(proc)[0].charAt(0);
+  }
+
+  private static long processGroupOf(Path proc) throws IOException {
+    return Long.parseLong(statFields(proc)[2]);
   }
 }

@@ -6,11 +6,13 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Ending a job's processes, on real processes of this machine. */
 class ProcessTreeTest {
+  private final String sandboxArgument = "runex-sandbox-" + UUID.randomUUID();
   private Process process;
 
   @AfterEach
@@ -19,13 +21,14 @@ class ProcessTreeTest {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
     }
+    ProcessTree.withArgument(sandboxArgument).forEach(ProcessHandle::destroyForcibly);
   }
 
   @Test
   void terminateEndsTheJobAndEveryProcessItStarted() throws IOException {
     // given: a job with two children
     process = new ProcessBuilder("sh", "-c", "sleep 60 & sleep 60 & wait").start();
-    ProcessTree tree = new ProcessTree(process, false, Set.of());
+    ProcessTree tree = new ProcessTree(process, false, Set.of(), null);
     await().atMost(Duration.ofSeconds(10)).until(() -> tree.members().size() == 2);
     Set<ProcessHandle> children = tree.members();
 
@@ -47,7 +50,7 @@ class ProcessTreeTest {
     process =
         new ProcessBuilder("sh", "-c", "trap '' TERM; sh -c \"trap '' TERM; sleep 60\" & wait")
             .start();
-    ProcessTree tree = new ProcessTree(process, false, Set.of());
+    ProcessTree tree = new ProcessTree(process, false, Set.of(), null);
     await().atMost(Duration.ofSeconds(10)).until(() -> !tree.members().isEmpty());
 
     // when
@@ -65,7 +68,7 @@ class ProcessTreeTest {
   void killAllEndsEveryProcessAtOnceWithoutAGrace() throws IOException {
     // given: a job that would ignore SIGTERM
     process = new ProcessBuilder("sh", "-c", "trap '' TERM; sleep 60 & wait").start();
-    ProcessTree tree = new ProcessTree(process, false, Set.of());
+    ProcessTree tree = new ProcessTree(process, false, Set.of(), null);
     await().atMost(Duration.ofSeconds(10)).until(() -> !tree.members().isEmpty());
     Set<ProcessHandle> children = tree.members();
 
@@ -78,5 +81,37 @@ class ProcessTreeTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
+  }
+
+  @Test
+  void killAllEndsTheProcessesCarryingTheSandboxArgumentAfterTheStartedProcessHasExited()
+      throws Exception {
+    // given: as with bwrap's outer process, the started process has exited while a process of the
+    // run lives on outside its descendants (here an orphaned subshell, which keeps the shell's
+    // command line and with it the run's argument)
+    process =
+        new ProcessBuilder("sh", "-c", "(sleep 60; :) >/dev/null 2>&1 & exit 0", sandboxArgument)
+            .start();
+    assertThat(process.waitFor()).isZero();
+    ProcessTree tree = new ProcessTree(process, false, Set.of(), sandboxArgument);
+    assertThat(tree.members()).isEmpty();
+    assertThat(ProcessTree.withArgument(sandboxArgument)).hasSize(1);
+
+    // when
+    tree.killAll();
+
+    // then: gone as killAll returns, not a moment later
+    assertThat(ProcessTree.withArgument(sandboxArgument)).isEmpty();
+  }
+
+  @Test
+  void onlyAWholeArgumentCounts() throws Exception {
+    process =
+        new ProcessBuilder("sh", "-c", "(sleep 60; :) >/dev/null 2>&1 & exit 0", sandboxArgument)
+            .start();
+    process.waitFor();
+
+    assertThat(ProcessTree.withArgument(sandboxArgument.substring(1))).isEmpty();
+    assertThat(ProcessTree.withArgument(sandboxArgument)).hasSize(1);
   }
 }

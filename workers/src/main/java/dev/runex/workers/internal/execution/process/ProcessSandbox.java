@@ -163,7 +163,12 @@ public final class ProcessSandbox {
     pb.environment().putAll(environment(request, dir, bubblewrap));
     long started = System.nanoTime();
     Process process = pb.start();
-    ProcessTree tree = new ProcessTree(process, !bubblewrap && tools.setsid() != null, wrappers());
+    ProcessTree tree =
+        new ProcessTree(
+            process,
+            !bubblewrap && tools.setsid() != null,
+            wrappers(),
+            bubblewrap ? dir.work().toString() : null);
     String name = "runex-job-" + process.pid();
     OutputCapture out =
         OutputCapture.head(

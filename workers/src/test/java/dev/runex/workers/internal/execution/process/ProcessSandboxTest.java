@@ -170,16 +170,40 @@ class ProcessSandboxTest {
   @Test
   void aShellForkBombEndsWithNothingLeft() throws Exception {
     // the classic bomb: its shells hit the pids limit ("Cannot fork") and give up, or the deadline
-    // stops them
+    // stops them. The first shell stays two seconds (or until its own fork is refused): were it to
+    // end as soon as it has started the bomb, the sandbox would end the rest, on a busy machine
+    // before any fork was refused.
     SandboxRun run =
         run(
             sandbox(),
             with(256L << 20, 16, 1024, false),
             Duration.ofSeconds(10),
-            List.of("/bin/sh", "-c", "b() { b | b & }; b; wait", marker));
+            List.of("/bin/sh", "-c", "b() { b | b & }; b; sleep 2", marker));
 
     assertThat(run.stderrTail()).containsIgnoringCase("fork");
     assertThat(ProcessTable.withMarker(marker)).isEmpty();
+  }
+
+  @Test
+  void backgroundProcessesLeftByAJobThatExitsAreGoneWhenTheRunReturns() throws Exception {
+    // the job exits at once and leaves background shells that hold none of its pipes, so only the
+    // sandbox's own cleanup stands between them and the next step (bwrap's outer process exits
+    // while its namespace is still ending)
+    for (int i = 0; i < 10; i++) {
+      SandboxRun run =
+          run(
+              sandbox(),
+              limits(),
+              Duration.ofSeconds(30),
+              List.of(
+                  "/bin/sh",
+                  "-c",
+                  "exec >/dev/null 2>&1; i=0; while [ $i -lt 20 ]; do (sleep 1000; :) & i=$((i+1)); done",
+                  marker));
+
+      assertThat(run.ending()).isEqualTo(Ending.EXITED);
+      assertThat(ProcessTable.withMarker(marker)).as(ProcessTable.describe(marker)).isEmpty();
+    }
   }
 
   @Test
