@@ -172,12 +172,13 @@ public final class RunexTopology implements AutoCloseable {
     RunexTopics topics =
         shared.withRegistry(new PatientSchemaRegistryClient(shared.registry(), () -> closing));
     this.topics = topics;
-    this.streams =
-        new KafkaStreams(build(cfg, topics, meters, delayed, instanceId), streamsProperties(cfg));
+    Properties jobsProps = streamsProperties(cfg);
+    this.streams = new KafkaStreams(build(cfg, topics, meters, delayed, instanceId), jobsProps);
     this.metrics = new KafkaStreamsMetrics(streams);
+    Properties statusProps = null;
     if (cfg.bool(Settings.TOPOLOGY_STATUS_ENABLED)) {
       this.status = StatusHttpServer.bind(cfg);
-      Properties statusProps = statusProperties(cfg);
+      statusProps = statusProperties(cfg);
       if (status != null) {
         HostInfo self = status.advertised();
         statusProps.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
@@ -207,9 +208,7 @@ public final class RunexTopology implements AutoCloseable {
       RestoringStores restoring = new RestoringStores();
       s.setGlobalStateRestoreListener(restoring);
       String name =
-          s == streams
-              ? streamsProperties(cfg).getProperty(StreamsConfig.APPLICATION_ID_CONFIG)
-              : statusProperties(cfg).getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+          (s == streams ? jobsProps : statusProps).getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
       watched.add(new TopologyHealth.Watched(name, s, restoring));
     }
     this.health = new TopologyHealth(watched);
