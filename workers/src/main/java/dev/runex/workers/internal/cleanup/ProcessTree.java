@@ -30,9 +30,11 @@ import java.util.stream.Collectors;
  * <p>bwrap's outer process (the one the worker started) exits as soon as its namespace's init
  * reports that the job's first process has exited; the init and the job's other processes are still
  * ending then, no longer descendants of anything the worker holds. So with bubblewrap {@link
- * #killAll} also kills every process that carries the run's own sandbox argument (the attempt
- * directory, on the init's command line) and returns once none is left: the kernel ends a PID
- * namespace's init only after every other process in it is gone.
+ * #killAll} also kills the namespace's init and returns once it is gone: the kernel ends a PID
+ * namespace's init only after every other process in it is gone. The init is known as the started
+ * process's first child ({@link #findSandboxInit}, while the job runs), or else by the run's own
+ * sandbox argument on its command line (the attempt directory), which only a process not yet
+ * exiting still shows.
  */
 public final class ProcessTree {
   /** How long the wrappers get to report and exit after the job's processes were killed. */
@@ -45,6 +47,7 @@ public final class ProcessTree {
   private final boolean ownProcessGroup;
   private final Set<String> wrappers;
   private final String sandboxArgument;
+  private volatile ProcessHandle sandboxInit;
 
   /**
    * @param ownProcessGroup the job was started in a process group of its own (setsid, without
@@ -60,6 +63,27 @@ public final class ProcessTree {
     this.ownProcessGroup = ownProcessGroup;
     this.wrappers = wrappers.stream().map(Path::toString).collect(Collectors.toSet());
     this.sandboxArgument = sandboxArgument;
+  }
+
+  /**
+   * With a sandbox: waits up to {@code max} for the started process's first child, bwrap's
+   * namespace init, and keeps it for {@link #killAll}: once the init is exiting, /proc shows its
+   * command line empty, while it waits for the rest of its namespace to end. Returns early when the
+   * started process exits.
+   */
+  public void findSandboxInit(Duration max) throws InterruptedException {
+    if (sandboxArgument == null) {
+      return;
+    }
+    long deadline = System.nanoTime() + max.toNanos();
+    while (process.isAlive() && System.nanoTime() < deadline) {
+      Optional<ProcessHandle> init = process.toHandle().children().findFirst();
+      if (init.isPresent()) {
+        sandboxInit = init.get();
+        return;
+      }
+      Thread.sleep(1);
+    }
   }
 
   /** The job's processes alive now (the started process excluded). */
@@ -142,8 +166,8 @@ public final class ProcessTree {
   }
 
   /**
-   * Kills the processes carrying the sandbox argument until none is left, for up to {@link
-   * #SANDBOX_WAIT}; true when interrupted meanwhile (it goes on regardless).
+   * Kills the sandbox's init and the processes carrying the sandbox argument until none is left,
+   * for up to {@link #SANDBOX_WAIT}; true when interrupted meanwhile (it goes on regardless).
    */
   private boolean endSandbox() {
     if (sandboxArgument == null) {
@@ -151,10 +175,8 @@ public final class ProcessTree {
     }
     boolean interrupted = false;
     long deadline = System.nanoTime() + SANDBOX_WAIT.toNanos();
-    for (Set<ProcessHandle> left = withArgument(sandboxArgument);
-        !left.isEmpty();
-        left = withArgument(sandboxArgument)) {
-      left.stream().filter(h -> h.pid() != process.pid()).forEach(ProcessHandle::destroyForcibly);
+    for (Set<ProcessHandle> left = sandboxLeft(); !left.isEmpty(); left = sandboxLeft()) {
+      left.forEach(ProcessHandle::destroyForcibly);
       if (System.nanoTime() > deadline) {
         break;
       }
@@ -165,6 +187,25 @@ public final class ProcessTree {
       }
     }
     return interrupted;
+  }
+
+  private Set<ProcessHandle> sandboxLeft() {
+    Set<ProcessHandle> left = withArgument(sandboxArgument);
+    ProcessHandle init = sandboxInit;
+    // isAlive also makes sure the pid is still the init's (its start time), but holds a zombie
+    // alive
+    if (init != null && init.isAlive() && !isZombie(init.pid())) {
+      left.add(init);
+    }
+    return left;
+  }
+
+  private static boolean isZombie(long pid) {
+    try {
+      return stateOf(Path.of("/proc", Long.toString(pid))) == 'Z';
+    } catch (IOException | RuntimeException e) {
+      return true; // gone meanwhile: over as well
+    }
   }
 
   /**

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
@@ -105,6 +107,26 @@ class ProcessTreeTest {
   }
 
   @Test
+  void killAllEndsTheSandboxInitFoundWhileTheJobRanAfterTheStartedProcessHasExited()
+      throws Exception {
+    // given: the started process's first child outlives it and carries nothing of the run on its
+    // command line (as bwrap's namespace init once it is exiting)
+    process = new ProcessBuilder("sh", "-c", "(exec sleep 60) & sleep 0.5").start();
+    ProcessTree tree = new ProcessTree(process, false, Set.of(), sandboxArgument);
+    tree.findSandboxInit(Duration.ofSeconds(5));
+    ProcessHandle init = process.toHandle().children().findFirst().orElseThrow();
+    assertThat(process.waitFor()).isZero();
+    assertThat(ProcessTree.withArgument(sandboxArgument)).isEmpty();
+    assertThat(init.isAlive()).isTrue();
+
+    // when
+    tree.killAll();
+
+    // then: ended by the time killAll returns (a zombie at most, until its new parent reaps it)
+    assertThat(endedOrZombie(init)).isTrue();
+  }
+
+  @Test
   void onlyAWholeArgumentCounts() throws Exception {
     process =
         new ProcessBuilder("sh", "-c", "(sleep 60; :) >/dev/null 2>&1 & exit 0", sandboxArgument)
@@ -113,5 +135,14 @@ class ProcessTreeTest {
 
     assertThat(ProcessTree.withArgument(sandboxArgument.substring(1))).isEmpty();
     assertThat(ProcessTree.withArgument(sandboxArgument)).hasSize(1);
+  }
+
+  private static boolean endedOrZombie(ProcessHandle h) {
+    try {
+      return !h.isAlive()
+          || Files.readString(Path.of("/proc/" + h.pid() + "/stat")).contains(") Z ");
+    } catch (IOException e) {
+      return true; // gone meanwhile
+    }
   }
 }

@@ -46,6 +46,11 @@ public final class ProcessSandbox {
   private static final int STDERR_TAIL = 8 * 1024;
   private static final long STREAM_WAIT_MS = 2_000;
 
+  /**
+   * How long a run looks for bwrap's namespace init once started (it comes within milliseconds).
+   */
+  private static final Duration FIND_INIT_WAIT = Duration.ofSeconds(1);
+
   private final SandboxTools tools;
   private final SandboxMode mode;
   private final Path workRoot;
@@ -168,7 +173,7 @@ public final class ProcessSandbox {
             process,
             !bubblewrap && tools.setsid() != null,
             wrappers(),
-            bubblewrap ? dir.work().toString() : null);
+            bubblewrap ? SandboxCommand.runArgument(dir) : null);
     String name = "runex-job-" + process.pid();
     OutputCapture out =
         OutputCapture.head(
@@ -190,6 +195,7 @@ public final class ProcessSandbox {
   /** Waits for the job to exit by itself, or ends it at the deadline or on interruption. */
   private Ending await(Process process, ProcessTree tree, Instant deadline) {
     try {
+      tree.findSandboxInit(FIND_INIT_WAIT);
       long leftMs = Duration.between(Instant.now(), deadline).toMillis();
       if (leftMs > 0 && process.waitFor(leftMs, TimeUnit.MILLISECONDS)) {
         return Ending.EXITED;

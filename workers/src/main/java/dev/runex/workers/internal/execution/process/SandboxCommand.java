@@ -33,6 +33,15 @@ final class SandboxCommand {
 
   private SandboxCommand() {}
 
+  /**
+   * An argument of bubblewrap's command line that no other run's has: the attempt's working
+   * directory. Its namespace's init keeps that command line, so the worker finds it by this after
+   * bwrap's own process has exited ({@code ProcessTree}).
+   */
+  static String runArgument(AttemptDirectory dir) {
+    return dir.work().toString();
+  }
+
   static List<String> build(
       SandboxTools tools,
       boolean bubblewrap,
@@ -114,7 +123,7 @@ final class SandboxCommand {
             dir.acct().toString(),
             dir.acct().toString(),
             "--chdir",
-            dir.work().toString(),
+            runArgument(dir),
             "--"));
   }
 }
