@@ -146,20 +146,27 @@ public final class OffsetTracker {
 
   /** The commit for this partition, or null when there is nothing new to commit. */
   public OffsetAndMetadata toCommit() {
-    long point = commitPoint();
-    if (!changed || point < 0) {
-      return null;
-    }
-    return new OffsetAndMetadata(point, CompletedOffsetsCodec.encode(point, finished));
+    return changed ? current() : null;
   }
 
-  /** {@code commit} (from {@link #toCommit()}) is durable: forget what lies below it. */
+  private OffsetAndMetadata current() {
+    long point = commitPoint();
+    return point < 0
+        ? null
+        : new OffsetAndMetadata(point, CompletedOffsetsCodec.encode(point, finished));
+  }
+
+  /**
+   * {@code commit} (from {@link #toCommit()}) is durable: forget what lies below it. What finished
+   * since it was taken (the commit may complete on a thread of its own meanwhile) is still to
+   * commit.
+   */
   public void committed(OffsetAndMetadata commit) {
     lastCommitted = commit;
     committed = commit.offset();
     nextFetch = Math.max(nextFetch, committed);
     finished.headSet(committed).clear();
-    changed = false;
+    changed = changed && !commit.equals(current());
   }
 
   /** How far fetching ran ahead of the commit point (offsets, not records). */

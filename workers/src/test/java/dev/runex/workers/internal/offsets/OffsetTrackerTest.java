@@ -100,6 +100,26 @@ class OffsetTrackerTest {
   }
 
   @Test
+  void whatFinishedWhileACommitRanIsStillToCommitAfterIt() {
+    OffsetTracker tracker = OffsetTracker.restore(new OffsetAndMetadata(0));
+    for (long o = 0; o < 4; o++) {
+      tracker.admit(o);
+    }
+    tracker.finish(0);
+    OffsetAndMetadata running = tracker.toCommit();
+    tracker.finish(1);
+    tracker.finish(3);
+
+    tracker.committed(running);
+
+    assertThat(tracker.toCommit()).isNotNull();
+    assertThat(tracker.toCommit().offset()).isEqualTo(2);
+    assertThat(CompletedOffsetsCodec.decode(2, tracker.toCommit().metadata())).containsExactly(3L);
+    tracker.committed(tracker.toCommit());
+    assertThat(tracker.toCommit()).as("nothing new after the second commit").isNull();
+  }
+
+  @Test
   void freshPartitionStartsAtItsFirstFetchedOffset() {
     OffsetTracker tracker = OffsetTracker.fresh();
     assertThat(tracker.commitPoint()).isEqualTo(-1);
