@@ -36,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,14 +48,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's poll loop, on one thread that alone touches the consumer and the transactional
- * producer: poll → admit records (skipping those the commit metadata says finished) → start jobs
- * whose key is free while handler threads are free and their declared memory fits the budget
- * ({@link JobAdmission}) → turn outcomes into records in the open transaction ({@link AttemptEnds})
- * → commit them with the consumed offsets every commit interval, or sooner when there is nothing
- * else at hand ({@link CommitPolicy}) → pause or resume fetching (also while the worker is full,
- * beyond a small buffer). Rebalances and failures go through {@link WorkerTransactions}; what both
- * act on is the {@link WorkerState}.
+ * The worker's poll loop, on one thread that alone touches the consumer and decides everything
+ * about the transactional producer: poll → admit records (skipping those the commit metadata says
+ * finished) → start jobs whose key is free while handler threads are free and their declared memory
+ * fits the budget ({@link JobAdmission}) → turn outcomes into records in the open transaction
+ * ({@link AttemptEnds}) → commit them with the consumed offsets every commit interval, or sooner
+ * when there is nothing else at hand ({@link CommitPolicy}) → pause or resume fetching (also while
+ * the worker is full, beyond a small buffer). Rebalances and failures go through {@link
+ * WorkerTransactions}; what both act on is the {@link WorkerState}.
+ *
+ * <p>A commit is fixed on this thread (what it carries, which offsets) and completed by the
+ * committer, a thread of its own ({@link OutputTransaction#startCommit}): the broker's part of it
+ * (the offsets into the transaction, the commit and its markers) takes milliseconds to tens of
+ * milliseconds, during which this loop goes on fetching and starting jobs; their outputs wait for
+ * the next transaction. The next commit starts only once the loop has taken the outcome of the one
+ * before, and every step that aborts, rewinds or replaces the producer first waits for it.
  *
  * <p>Per-job work is kept off this thread, which would otherwise cap the worker at one core: an
  * attempt's outputs are built and encoded on the thread that ended it, and a success's are sent
@@ -118,6 +127,10 @@ final class WorkerLoop implements Runnable {
   private final AttemptEnds ends;
   private final WorkerControl control;
   private final Completions completions;
+
+  /** Completes the transaction's commits while this loop goes on fetching and starting jobs. */
+  private final ExecutorService committer;
+
   private volatile int buffered;
 
   /** Whether the last poll returned no record: the consumer had nothing more fetched. */
@@ -156,8 +169,16 @@ final class WorkerLoop implements Runnable {
             runner::busy,
             () -> buffered,
             () -> admission.budget().reserved());
+    this.committer =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "runex-commit-" + settings.pool());
+              t.setDaemon(true);
+              return t;
+            });
     OutputTransaction tx =
-        new OutputTransaction(parts.producer(), parts.producers(), metrics::bindProducer);
+        new OutputTransaction(
+            parts.producer(), parts.producers(), metrics::bindProducer, committer);
     // STARTED events wait for the commit, to go out with their job's end when it comes first
     tx.deferFrom(outputs.heldStarts());
     this.state =
@@ -583,6 +604,7 @@ final class WorkerLoop implements Runnable {
     } catch (RuntimeException e) {
       log.warn("closing the producer failed: {}", e.toString());
     }
+    committer.shutdownNow();
     state.metrics().close();
     log.info("worker {} stopped", state.settings().workerId());
   }

@@ -5,6 +5,7 @@ import dev.runex.workers.internal.offsets.AssignedPartition;
 import dev.runex.workers.internal.offsets.OffsetTracker;
 import dev.runex.workers.internal.output.AbortedTransactionException;
 import dev.runex.workers.internal.output.FatalTransactionException;
+import dev.runex.workers.internal.output.OutputTransaction;
 import dev.runex.workers.internal.output.ProducerLostException;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +56,9 @@ final class WorkerTransactions {
 
   /** How long fetching waits after the schema registry did not answer (a partition, or all). */
   static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(5);
+
+  /** How often the loop looks whether a commit running on the committer's thread is over. */
+  static final Duration COMMIT_CHECK = Duration.ofMillis(1);
 
   /** Times the committed offsets of newly assigned partitions are asked for before giving up. */
   static final int COMMITTED_ATTEMPTS = 5;
@@ -154,19 +158,29 @@ final class WorkerTransactions {
 
   /**
    * How long until {@link #commitIfDue} commits if nothing changes (zero when it is due now), given
-   * whether the loop has nothing at hand ({@link CommitPolicy}).
+   * whether the loop has nothing at hand ({@link CommitPolicy}); while a commit runs, how soon to
+   * look whether it is over.
    */
   Duration untilCommitDue(boolean idle) {
+    if (state.tx().commitRunning()) {
+      return COMMIT_CHECK;
+    }
     return policy.untilDue(sinceLastCommit(), work(idle));
   }
 
   /**
-   * Commits when the {@link CommitPolicy} says so: on the interval, or sooner when outputs are
-   * pending and the loop is {@code idle}; at once after a failed send (to abort and rewind).
+   * Takes the outcome of a commit that is over and, unless one still runs, starts one when the
+   * {@link CommitPolicy} says so: on the interval, or sooner when outputs are pending and the loop
+   * is {@code idle}; at once after a failed send (to abort and rewind). The commit completes on the
+   * committer's thread while the loop goes on.
    */
   void commitIfDue(boolean idle) {
+    if (!settle(false)) {
+      return;
+    }
     if (state.tx().sendFailure() != null || policy.due(sinceLastCommit(), work(idle))) {
-      commitNow();
+      startCommit();
+      settle(false); // already over when the committer is the caller's thread
     }
   }
 
@@ -178,48 +192,70 @@ final class WorkerTransactions {
     return Duration.between(lastCommit, state.clock().instant());
   }
 
+  /** Commits now and waits for the outcome (after the one running, if any). */
   void commitNow() {
+    if (!settle(true)) {
+      return;
+    }
+    startCommit();
+    settle(true);
+  }
+
+  private void startCommit() {
     if (recovery.active()) {
       return; // no producer; the work since the last commit was abandoned
     }
     lastCommit = state.clock().instant();
-    long start = System.nanoTime();
-    Map<TopicPartition, OffsetAndMetadata> offsets;
-    boolean[] pending = new boolean[1];
     try {
       // with no attempt's thread sending: take in what they sent (their offsets are finished now)
-      offsets =
-          state
-              .tx()
-              .commit(
-                  () -> {
-                    completions.handleAll();
-                    observePositions();
-                    Map<TopicPartition, OffsetAndMetadata> finished =
-                        state.partitions().offsetsToCommit();
-                    pending[0] =
-                        !finished.isEmpty()
-                            || state.tx().isOpen()
-                            || state.tx().sendFailure() != null;
-                    return finished;
-                  },
-                  state.consumer().groupMetadata());
+      state
+          .tx()
+          .startCommit(
+              () -> {
+                completions.handleAll();
+                observePositions();
+                return state.partitions().offsetsToCommit();
+              },
+              state.consumer().groupMetadata());
     } catch (AbortedTransactionException e) {
-      log.warn("worker {}: {}; rewinding to the last commit", workerId, e.getMessage());
-      rewind();
-      if (groupRefused(e)) {
-        membershipInDoubt("the group refused the commit for this worker's generation");
-      }
-      return;
+      aborted(e);
     } catch (ProducerLostException e) {
       producerLost(e);
-      return;
     }
-    if (!pending[0]) {
-      return; // nothing was pending: no commit happened
+  }
+
+  /**
+   * Takes the outcome of the running commit, if any, once it is over ({@code wait}: waits for it).
+   * True when no commit runs any more; false only when not waiting and it still runs.
+   */
+  boolean settle(boolean wait) {
+    if (!state.tx().commitRunning()) {
+      return true;
     }
-    state.partitions().committed(offsets);
-    state.metrics().committed(Duration.ofNanos(System.nanoTime() - start));
+    OutputTransaction.Committed done;
+    try {
+      done = state.tx().finishCommit(wait);
+    } catch (AbortedTransactionException e) {
+      aborted(e);
+      return true;
+    } catch (ProducerLostException e) {
+      producerLost(e);
+      return true;
+    }
+    if (done == null) {
+      return false;
+    }
+    state.partitions().committed(done.offsets());
+    state.metrics().committed(done.took());
+    return true;
+  }
+
+  private void aborted(AbortedTransactionException e) {
+    log.warn("worker {}: {}; rewinding to the last commit", workerId, e.getMessage());
+    rewind();
+    if (groupRefused(e)) {
+      membershipInDoubt("the group refused the commit for this worker's generation");
+    }
   }
 
   /**
@@ -229,6 +265,7 @@ final class WorkerTransactions {
    * shutdown).
    */
   private int abandonBeforeLastCommit(Predicate<RunningJob> which) {
+    settle(true);
     int[] abandoned = new int[1];
     state
         .tx()
@@ -265,6 +302,10 @@ final class WorkerTransactions {
         why,
         e.getMessage(),
         REGISTRY_BACKOFF.toSeconds());
+    settle(true);
+    if (recovery.active()) {
+      return; // the running commit lost the producer: the recovery resumes from the commits
+    }
     try {
       state.tx().abort();
     } catch (ProducerLostException lost) {
@@ -411,6 +452,7 @@ final class WorkerTransactions {
         lost);
     assignmentReceived = false;
     forget(mine);
+    settle(true);
     if (recovery.active()) {
       return; // the new producer starts clean and the partitions resume from their commits
     }

@@ -34,7 +34,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class FakeKafka implements WorkerClients {
   final String topic;
   final Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> log = new HashMap<>();
-  final Map<TopicPartition, OffsetAndMetadata> committedOffsets = new HashMap<>();
+
+  /**
+   * The group's committed offsets: written by the producer's commits (on the worker's committer
+   * thread), read by the consumer and the tests, so not under the consumer's monitor — a commit
+   * must not wait for a poll whose rebalance callback waits for the commit.
+   */
+  final Map<TopicPartition, OffsetAndMetadata> committedOffsets =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   final LogConsumer consumer = new LogConsumer();
 
   /** The producer the worker uses now; a lost one is closed and replaced by a new one. */
@@ -284,14 +292,13 @@ final class FakeKafka implements WorkerClients {
             "injected: committed offsets not available");
       }
       Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
-      synchronized (consumer) {
-        partitions.forEach(
-            tp -> {
-              if (committedOffsets.containsKey(tp)) {
-                out.put(tp, committedOffsets.get(tp));
-              }
-            });
-      }
+      partitions.forEach(
+          tp -> {
+            OffsetAndMetadata c = committedOffsets.get(tp);
+            if (c != null) {
+              out.put(tp, c);
+            }
+          });
       return out;
     }
 
@@ -335,6 +342,13 @@ final class FakeKafka implements WorkerClients {
     volatile RuntimeException nextCommitFailure;
     volatile int aborts;
 
+    /** While set, a commit waits for it to open (outside the producer's monitor). */
+    volatile java.util.concurrent.CountDownLatch commitGate;
+
+    /** Commits waiting for {@link #commitGate} now. */
+    final java.util.concurrent.atomic.AtomicInteger commitsWaiting =
+        new java.util.concurrent.atomic.AtomicInteger();
+
     TxProducer() {
       super(
           Cluster.empty(),
@@ -353,6 +367,18 @@ final class FakeKafka implements WorkerClients {
 
     @Override
     public void commitTransaction() {
+      java.util.concurrent.CountDownLatch gate = commitGate;
+      if (gate != null) {
+        commitsWaiting.incrementAndGet();
+        try {
+          gate.await(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new org.apache.kafka.common.errors.InterruptException(e);
+        } finally {
+          commitsWaiting.decrementAndGet();
+        }
+      }
       RuntimeException failure = nextCommitFailure;
       if (failure != null) {
         nextCommitFailure = null;
@@ -363,9 +389,7 @@ final class FakeKafka implements WorkerClients {
         throw new KafkaException("injected commit failure");
       }
       super.commitTransaction();
-      synchronized (consumer) {
-        committedOffsets.putAll(pending);
-      }
+      committedOffsets.putAll(pending);
       pending.clear();
     }
 

@@ -291,6 +291,29 @@ class JobWorkerTest {
   }
 
   @Test
+  void jobsStartWhileTheWorkerCommits() {
+    startWorker();
+    CountDownLatch commits = new CountDownLatch(1);
+    kafka.producer.commitGate = commits;
+    kafka.append(0, job("first", "echo", Map.of()));
+    await().atMost(WAIT).until(() -> kafka.producer.commitsWaiting.get() == 1);
+
+    kafka.append(1, job("second", "gate", Map.of()));
+
+    // the commit carrying the first job's result still waits: the second job started meanwhile
+    await().atMost(WAIT).until(() -> gate.runs.get() == 1);
+    assertThat(kafka.producer.commitsWaiting.get()).isEqualTo(1);
+    assertThat(results()).isEmpty();
+
+    commits.countDown();
+    gate.open.countDown();
+    await().atMost(WAIT).until(() -> results().size() == 2);
+    await().atMost(WAIT).until(() -> committedOffset(0) == 1 && committedOffset(1) == 1);
+    assertThat(results().values())
+        .allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(JobStatus.SUCCEEDED));
+  }
+
+  @Test
   void revokedPartitionIsDrainedAndCommittedBeforeItIsReleased() {
     startWorker();
     kafka.append(1, job("nap", "sleep", Map.of("ms", 400L)));

@@ -1,11 +1,16 @@
 package dev.runex.workers.internal.output;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -50,6 +55,16 @@ import org.slf4j.LoggerFactory;
  * ready, no send failed, the attempt is still live, and no abort or producer loss happened since
  * the attempt started ({@link #generation}: an abort always abandons every running attempt, so an
  * attempt that survived none may still write).
+ *
+ * <p>A commit may run on a thread of its own ({@link #startCommit}, the committer the transaction
+ * was made with), so that the poll loop goes on fetching and starting jobs while the broker
+ * completes the transaction. Its records and offsets are fixed when it starts, under the exclusive
+ * side of the gate, exactly as for a commit on the poll loop; while it runs, the poll loop's sends
+ * and holds are kept for the next transaction (whose first records they are, in order, once {@link
+ * #finishCommit} took the outcome), attempts' threads are refused as while the gate is held, and
+ * nothing else may change the transaction. A commit that failed leaves no record of that time
+ * behind: what was kept is forgotten and the generation moves on, so no attempt started before the
+ * poll loop learned of the failure can write into a later transaction.
  *
  * <p>Failures come in three kinds ({@link #classify}):
  *
@@ -119,6 +134,27 @@ public final class OutputTransaction implements AutoCloseable {
    */
   private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock(true);
 
+  /** Where {@link #startCommit} runs a commit: a thread of its own, or the caller's. */
+  private final Executor committer;
+
+  /**
+   * From {@link #startCommit} until {@link #finishCommit} took its outcome: attempts' sends are
+   * refused and the poll loop's wait in {@link #kept}.
+   */
+  private volatile boolean committing;
+
+  /** The running commit's outcome (poll loop only). */
+  private CompletableFuture<Committed> running;
+
+  /** The poll loop's records sent while a commit ran: the next transaction's first. */
+  private final List<ProducerRecord<byte[], byte[]>> kept = new ArrayList<>();
+
+  /** A record was held ({@link #hold}) while a commit ran: the next transaction opens after it. */
+  private boolean heldWhileCommitting;
+
+  /** A commit that succeeded: what it committed and how long the broker took. */
+  public record Committed(Map<TopicPartition, OffsetAndMetadata> offsets, Duration took) {}
+
   /** A transaction on {@code producer} that cannot be replaced (tests). */
   public OutputTransaction(Producer<byte[], byte[]> producer) {
     this(
@@ -131,15 +167,25 @@ public final class OutputTransaction implements AutoCloseable {
 
   /**
    * A transaction on {@code first}; when it is lost, {@code factory} makes the next producer and
-   * {@code onNewProducer} hears of it (to bind its metrics).
+   * {@code onNewProducer} hears of it (to bind its metrics). Commits run on the caller's thread.
    */
   public OutputTransaction(
       Producer<byte[], byte[]> first,
       Supplier<Producer<byte[], byte[]>> factory,
       Consumer<Producer<byte[], byte[]>> onNewProducer) {
+    this(first, factory, onNewProducer, Runnable::run);
+  }
+
+  /** As above, with {@link #startCommit}'s commits run by {@code committer}. */
+  public OutputTransaction(
+      Producer<byte[], byte[]> first,
+      Supplier<Producer<byte[], byte[]>> factory,
+      Consumer<Producer<byte[], byte[]>> onNewProducer,
+      Executor committer) {
     this.spare = first;
     this.factory = factory;
     this.onNewProducer = onNewProducer;
+    this.committer = committer;
   }
 
   /**
@@ -152,6 +198,7 @@ public final class OutputTransaction implements AutoCloseable {
    *     again later
    */
   public void init() {
+    requireNoCommit("initialize the producer");
     exclusively(this::initExclusively);
   }
 
@@ -179,8 +226,9 @@ public final class OutputTransaction implements AutoCloseable {
     return ready;
   }
 
+  /** Whether outputs are pending: a transaction is open, or records wait for the next one. */
   public boolean isOpen() {
-    return open;
+    return open || !kept.isEmpty() || heldWhileCommitting;
   }
 
   /** A send failed: the open transaction cannot commit and must be aborted. */
@@ -202,10 +250,10 @@ public final class OutputTransaction implements AutoCloseable {
    * hand the poll loop the news that they were sent. {@code records} runs under the gate too, so it
    * may take in records kept back ({@link #hold}): no commit releases them meanwhile. Returns
    * false, sending nothing and announcing nothing, when the gate is held or wanted by the poll
-   * loop, the producer is not ready, a send failed, {@code live} is false, or the transaction was
-   * aborted (or the producer lost) since {@code attemptGeneration}; or when a send threw (recorded
-   * as the send failure, so the transaction aborts). The caller then hands its outputs to the poll
-   * loop to send.
+   * loop, a commit runs, the producer is not ready, a send failed, {@code live} is false, or the
+   * transaction was aborted (or the producer lost) since {@code attemptGeneration}; or when a send
+   * threw (recorded as the send failure, so the transaction aborts). The caller then hands its
+   * outputs to the poll loop to send.
    */
   public boolean trySendFromAttempt(
       long attemptGeneration,
@@ -223,6 +271,7 @@ public final class OutputTransaction implements AutoCloseable {
     }
     try {
       if (!ready
+          || committing
           || generation != attemptGeneration
           || sendFailure != null
           || !live.getAsBoolean()) {
@@ -254,6 +303,11 @@ public final class OutputTransaction implements AutoCloseable {
    * abandoning attempts whose records must not reach a later transaction.
    */
   public void exclusively(Runnable action) {
+    requireNoCommit("change the transaction");
+    underGate(action);
+  }
+
+  private void underGate(Runnable action) {
     Lock exclusive = gate.writeLock();
     exclusive.lock();
     try {
@@ -279,6 +333,11 @@ public final class OutputTransaction implements AutoCloseable {
    * commit (unless a later record took it in), or forgotten with an abort.
    */
   public void hold() {
+    if (committing) {
+      heldWhileCommitting = true;
+      return;
+    }
+    sendKept();
     begin();
   }
 
@@ -288,7 +347,16 @@ public final class OutputTransaction implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends {@code record} into the open transaction (opening one if needed); while a commit runs,
+   * keeps it for the next transaction.
+   */
   public void send(ProducerRecord<byte[], byte[]> record) {
+    if (committing) {
+      kept.add(record);
+      return;
+    }
+    sendKept();
     begin();
     try {
       producer.send(record, this::onSent);
@@ -316,28 +384,147 @@ public final class OutputTransaction implements AutoCloseable {
   /**
    * Commits like {@link #commit(Map, ConsumerGroupMetadata)}, with the offsets {@code offsets}
    * gives while no attempt's thread can send: it must first take in the news of every send made
-   * from attempts' threads ({@link #trySendFromAttempt}), so their offsets are among those.
+   * from attempts' threads ({@link #trySendFromAttempt}), so their offsets are among those. Runs on
+   * the caller's thread.
    *
    * @return the offsets committed
    */
   public Map<TopicPartition, OffsetAndMetadata> commit(
       Supplier<Map<TopicPartition, OffsetAndMetadata>> offsets, ConsumerGroupMetadata group)
       throws AbortedTransactionException {
+    requireNoCommit("commit");
     Lock exclusive = gate.writeLock();
     exclusive.lock();
     try {
       Map<TopicPartition, OffsetAndMetadata> committing = offsets.get();
-      commitExclusively(committing, group);
+      if (prepareCommit(committing)) {
+        completeCommit(committing, group);
+      }
       return committing;
     } finally {
       exclusive.unlock();
     }
   }
 
-  private void commitExclusively(
-      Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group)
+  /**
+   * Starts a commit like {@link #commit(Supplier, ConsumerGroupMetadata)} — the offsets read and
+   * the records fixed now, under the exclusive side of the gate — and has the committer complete it
+   * (the offsets sent to the transaction and the commit; see the class comment). Returns false when
+   * there was nothing to commit. Until {@link #finishCommit} took the outcome, only sends, holds
+   * and the read-only calls may be made.
+   *
+   * @throws AbortedTransactionException a send in the transaction had failed: it was aborted
+   */
+  public boolean startCommit(
+      Supplier<Map<TopicPartition, OffsetAndMetadata>> offsets, ConsumerGroupMetadata group)
+      throws AbortedTransactionException {
+    requireNoCommit("commit");
+    Map<TopicPartition, OffsetAndMetadata> committingOffsets;
+    Lock exclusive = gate.writeLock();
+    exclusive.lock();
+    try {
+      committingOffsets = offsets.get();
+      if (!prepareCommit(committingOffsets)) {
+        return false;
+      }
+      committing = true;
+    } finally {
+      exclusive.unlock();
+    }
+    CompletableFuture<Committed> outcome = new CompletableFuture<>();
+    running = outcome;
+    try {
+      committer.execute(
+          () -> {
+            long start = System.nanoTime();
+            try {
+              completeCommit(committingOffsets, group);
+              outcome.complete(
+                  new Committed(committingOffsets, Duration.ofNanos(System.nanoTime() - start)));
+            } catch (Throwable e) {
+              outcome.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      outcome.completeExceptionally(failed("commit", e));
+    }
+    return true;
+  }
+
+  /** Whether a commit {@link #startCommit} started still waits for {@link #finishCommit}. */
+  public boolean commitRunning() {
+    return running != null;
+  }
+
+  /**
+   * The outcome of the commit {@link #startCommit} started, once it is over: null while it still
+   * runs and {@code wait} is false. After a success the records kept meanwhile go first into the
+   * next transaction; after a failure they are forgotten with the rest.
+   *
+   * @throws AbortedTransactionException the transaction was aborted: rewind to the last commit
+   * @throws ProducerLostException the producer is gone, the commit's outcome may be unknown
+   * @throws FatalTransactionException fenced: stop
+   * @throws IllegalStateException no commit was started
+   */
+  public Committed finishCommit(boolean wait) throws AbortedTransactionException {
+    CompletableFuture<Committed> outcome = running;
+    if (outcome == null) {
+      throw new IllegalStateException("no commit was started");
+    }
+    if (!wait && !outcome.isDone()) {
+      return null;
+    }
+    Committed done = null;
+    Throwable failure = null;
+    boolean interrupted = false;
+    while (true) {
+      try {
+        done = outcome.get();
+        break;
+      } catch (ExecutionException e) {
+        failure = e.getCause();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true; // the outcome must be taken, or the transaction stays in doubt
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    running = null;
+    if (failure == null) {
+      committing = false;
+      return done;
+    }
+    underGate(
+        () -> {
+          // an attempt started while the commit ran must not write into a later transaction
+          generation++;
+          discardDeferred();
+          forgetKept();
+          committing = false;
+        });
+    if (failure instanceof AbortedTransactionException aborted) {
+      throw aborted;
+    }
+    if (failure instanceof RuntimeException e) {
+      throw e;
+    }
+    if (failure instanceof Error e) {
+      throw e;
+    }
+    throw new IllegalStateException("commit failed", failure);
+  }
+
+  /**
+   * Sends what the commit carries besides the offsets (records kept while the last commit ran,
+   * records kept back) and aborts on an earlier failed send; whether there is anything to commit.
+   * Under the exclusive side of the gate.
+   */
+  private boolean prepareCommit(Map<TopicPartition, OffsetAndMetadata> offsets)
       throws AbortedTransactionException {
     requireReady();
+    sendKept();
     if (deferred != null) {
       send(deferred.release());
     }
@@ -346,13 +533,17 @@ public final class OutputTransaction implements AutoCloseable {
       if (classify(failure) != FailureKind.ABORTABLE) {
         throw failed("send", failure);
       }
-      abort();
+      abortExclusively();
       throw new AbortedTransactionException(
           "a send in the transaction failed: " + failure.getMessage(), failure);
     }
-    if (!open && offsets.isEmpty()) {
-      return;
-    }
+    return open || !offsets.isEmpty();
+  }
+
+  /** The offsets into the transaction and its commit; on the committer or the caller's thread. */
+  private void completeCommit(
+      Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group)
+      throws AbortedTransactionException {
     try {
       begin();
       if (!offsets.isEmpty()) {
@@ -364,8 +555,31 @@ public final class OutputTransaction implements AutoCloseable {
       if (classify(e) != FailureKind.ABORTABLE) {
         throw failed("commit", e);
       }
-      abort();
+      underGate(this::abortExclusively);
       throw new AbortedTransactionException("transaction commit failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The poll loop's records kept while the last commit ran, into the transaction now. */
+  private void sendKept() {
+    if (kept.isEmpty() && !heldWhileCommitting) {
+      return;
+    }
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(kept);
+    kept.clear();
+    heldWhileCommitting = false;
+    begin();
+    send(records);
+  }
+
+  private void forgetKept() {
+    kept.clear();
+    heldWhileCommitting = false;
+  }
+
+  private void requireNoCommit(String what) {
+    if (running != null) {
+      throw new IllegalStateException("cannot " + what + " while a commit runs");
     }
   }
 
@@ -382,6 +596,7 @@ public final class OutputTransaction implements AutoCloseable {
   private void abortExclusively() {
     generation++;
     discardDeferred();
+    forgetKept();
     sendFailure = null;
     if (!open) {
       return;
@@ -399,7 +614,18 @@ public final class OutputTransaction implements AutoCloseable {
     close(Duration.ofSeconds(5));
   }
 
+  /** Closes the producer, after a running commit is over (waiting up to {@code timeout}). */
   public void close(Duration timeout) {
+    CompletableFuture<Committed> outcome = running;
+    if (outcome != null) {
+      try {
+        outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        log.debug("closing while a commit ends: {}", e.toString());
+      }
+    }
     if (producer != null) {
       producer.close(timeout);
     } else if (spare != null) {
@@ -455,10 +681,11 @@ public final class OutputTransaction implements AutoCloseable {
   }
 
   private void discardProducer() {
-    exclusively(
+    underGate(
         () -> {
           generation++;
           discardDeferred();
+          forgetKept();
           ready = false;
           open = false;
           sendFailure = null;
