@@ -194,9 +194,7 @@ final class WorkerTransactions {
 
   /** Commits now and waits for the outcome (after the one running, if any). */
   void commitNow() {
-    if (!settle(true)) {
-      return;
-    }
+    settle(true);
     startCommit();
     settle(true);
   }

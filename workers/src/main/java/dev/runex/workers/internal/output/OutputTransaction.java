@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -138,13 +139,11 @@ public final class OutputTransaction implements AutoCloseable {
   private final Executor committer;
 
   /**
-   * From {@link #startCommit} until {@link #finishCommit} took its outcome: attempts' sends are
-   * refused and the poll loop's wait in {@link #kept}.
+   * The running commit's outcome, from {@link #startCommit} until {@link #finishCommit} took it:
+   * meanwhile attempts' sends are refused and the poll loop's wait in {@link #kept}. The poll loop
+   * sets it under the exclusive side of the gate, and clears it there after a failed commit.
    */
-  private volatile boolean committing;
-
-  /** The running commit's outcome (poll loop only). */
-  private CompletableFuture<Committed> running;
+  private volatile CompletableFuture<Committed> running;
 
   /** The poll loop's records sent while a commit ran: the next transaction's first. */
   private final List<ProducerRecord<byte[], byte[]>> kept = new ArrayList<>();
@@ -271,7 +270,7 @@ public final class OutputTransaction implements AutoCloseable {
     }
     try {
       if (!ready
-          || committing
+          || running != null
           || generation != attemptGeneration
           || sendFailure != null
           || !live.getAsBoolean()) {
@@ -333,7 +332,7 @@ public final class OutputTransaction implements AutoCloseable {
    * commit (unless a later record took it in), or forgotten with an abort.
    */
   public void hold() {
-    if (committing) {
+    if (running != null) {
       heldWhileCommitting = true;
       return;
     }
@@ -352,7 +351,7 @@ public final class OutputTransaction implements AutoCloseable {
    * keeps it for the next transaction.
    */
   public void send(ProducerRecord<byte[], byte[]> record) {
-    if (committing) {
+    if (running != null) {
       kept.add(record);
       return;
     }
@@ -420,6 +419,7 @@ public final class OutputTransaction implements AutoCloseable {
       throws AbortedTransactionException {
     requireNoCommit("commit");
     Map<TopicPartition, OffsetAndMetadata> committingOffsets;
+    CompletableFuture<Committed> outcome = new CompletableFuture<>();
     Lock exclusive = gate.writeLock();
     exclusive.lock();
     try {
@@ -427,12 +427,10 @@ public final class OutputTransaction implements AutoCloseable {
       if (!prepareCommit(committingOffsets)) {
         return false;
       }
-      committing = true;
+      running = outcome;
     } finally {
       exclusive.unlock();
     }
-    CompletableFuture<Committed> outcome = new CompletableFuture<>();
-    running = outcome;
     try {
       committer.execute(
           () -> {
@@ -474,27 +472,14 @@ public final class OutputTransaction implements AutoCloseable {
     if (!wait && !outcome.isDone()) {
       return null;
     }
-    Committed done = null;
-    Throwable failure = null;
-    boolean interrupted = false;
-    while (true) {
-      try {
-        done = outcome.get();
-        break;
-      } catch (ExecutionException e) {
-        failure = e.getCause();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true; // the outcome must be taken, or the transaction stays in doubt
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    running = null;
-    if (failure == null) {
-      committing = false;
+    Throwable failure;
+    try {
+      // uninterruptible: the outcome must be taken, or the transaction stays in doubt
+      Committed done = outcome.join();
+      running = null;
       return done;
+    } catch (CompletionException e) {
+      failure = e.getCause();
     }
     underGate(
         () -> {
@@ -502,7 +487,7 @@ public final class OutputTransaction implements AutoCloseable {
           generation++;
           discardDeferred();
           forgetKept();
-          committing = false;
+          running = null;
         });
     if (failure instanceof AbortedTransactionException aborted) {
       throw aborted;
