@@ -28,10 +28,11 @@ public abstract class JobContext {
   private final String workerId;
   private final Instant startedAt;
   private final Instant deadline;
-  private final String traceParent;
+  private volatile String traceParent;
 
   /**
-   * @param traceParent the W3C {@code traceparent} of this attempt, for every call it makes
+   * @param traceParent the W3C {@code traceparent} of this attempt, for every call it makes; null:
+   *     {@link #deriveTraceParent()} gives it when it is first asked for
    */
   protected JobContext(
       Job job, String workerId, Instant startedAt, Instant deadline, String traceParent) {
@@ -77,7 +78,20 @@ public abstract class JobContext {
 
   /** W3C {@code traceparent} of this attempt, to pass on with every call it makes. */
   public final String traceParent() {
-    return traceParent;
+    String t = traceParent;
+    if (t == null) {
+      t = deriveTraceParent();
+      traceParent = t; // the same value whichever thread derives it first
+    }
+    return t;
+  }
+
+  /**
+   * The {@code traceparent} of a context made without one, derived when a handler first asks for it
+   * (null by default): a handler that makes no calls costs nothing for it.
+   */
+  protected String deriveTraceParent() {
+    return null;
   }
 
   public final Instant startedAt() {

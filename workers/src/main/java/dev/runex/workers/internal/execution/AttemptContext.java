@@ -25,20 +25,26 @@ public final class AttemptContext extends JobContext {
 
   private volatile Cancellation cancellation = Cancellation.NONE;
   private volatile ResourceUsage usage;
+  private final String inboundTraceParent;
 
   public AttemptContext(Job job, String workerId, Instant startedAt, Instant deadline) {
     this(job, workerId, startedAt, deadline, null);
   }
 
-  /** With the {@code traceparent} header of the consumed record (null: none). */
+  /**
+   * With the {@code traceparent} header of the consumed record (null: none). The attempt's own
+   * {@code traceparent} is derived from it (or from the job id) on the handler's thread, when the
+   * handler or executor first asks for it, not on the poll loop that starts the attempt.
+   */
   public AttemptContext(
       Job job, String workerId, Instant startedAt, Instant deadline, String inboundTraceParent) {
-    super(
-        job,
-        workerId,
-        startedAt,
-        deadline,
-        TraceContext.traceParent(job.getId(), job.getAttempt(), inboundTraceParent));
+    super(job, workerId, startedAt, deadline, null);
+    this.inboundTraceParent = inboundTraceParent;
+  }
+
+  @Override
+  protected String deriveTraceParent() {
+    return TraceContext.traceParent(job().getId(), job().getAttempt(), inboundTraceParent);
   }
 
   @Override

@@ -5,6 +5,7 @@ import static dev.runex.workers.testing.Jobs.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runex.schemas.ResourceUsage;
+import dev.runex.workers.internal.monitoring.TraceContext;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -42,5 +43,17 @@ class AttemptContextTest {
 
     assertThat(ctx.traceParent()).startsWith("00-0af7651916cd43dd8448eb211c80319c-");
     assertThat(ctx.usage()).isSameAs(usage);
+  }
+
+  @Test
+  void withoutAnInboundTraceTheAttemptsTraceIsDerivedFromTheJobWhenFirstAskedFor() {
+    AttemptContext ctx = new AttemptContext(job("j", "t", Map.of()), "w1", T0, T0.plusSeconds(1));
+
+    String first = ctx.traceParent();
+
+    assertThat(first)
+        .isEqualTo(TraceContext.traceParent("j", ctx.attempt(), null))
+        .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+    assertThat(ctx.traceParent()).isSameAs(first);
   }
 }
