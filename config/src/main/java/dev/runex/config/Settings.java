@@ -119,6 +119,13 @@ public final class Settings {
           "2",
           1L,
           "Kafka Streams num.stream.threads of the job-status application. Two by default, even on two cores: after a burst of jobs has run, folding their statuses is the only work left, and a single thread leaves the other core idle while status answers trail the results (the bench's 1,000,000-job drain was folded 1.06-1.20x the time of its last result with one thread, 1.01-1.02x with two). The price, where the jobs path shares the cores with it: during the burst a second thread takes a larger share of them (that drain ran ~14% slower, at ~16% more CPU per job). 1 favours the jobs path.");
+  public static final Setting TOPOLOGY_STATUS_NICE =
+      new Setting(
+          "runex.topology.statusNice",
+          Kind.INT,
+          "5",
+          0L,
+          "How much lower than the process's the CPU priority of the job-status application's stream threads is: added to their nice value (at most 19; Linux, via renice; 0: the same priority). Statuses are a view that may trail by a moment; where those threads share cores with the jobs path (topology, worker, broker), the jobs path gets the cores first and the statuses are folded in larger batches. In the bench's 1,000,000-job drains on two cores (three each way), 5 drained 17,600-19,500 jobs/s against 14,000-15,800 at 0, its last result 8-18 s sooner and every status folded 2-13 s sooner (1.10-1.13x the time of the last result, against 1.01-1.02x); 10 drained faster still but folded the statuses 1.25x the time of the last result.");
   public static final Setting TOPOLOGY_STANDBY_REPLICAS =
       new Setting(
           "runex.topology.standbyReplicas",
@@ -414,6 +421,7 @@ public final class Settings {
           TOPOLOGY_STATE_DIR,
           TOPOLOGY_THREADS,
           TOPOLOGY_STATUS_THREADS,
+          TOPOLOGY_STATUS_NICE,
           TOPOLOGY_STANDBY_REPLICAS,
           TOPOLOGY_ROCKSDB_MEMORY,
           TOPOLOGY_MAX_THREAD_REPLACEMENTS,

@@ -92,6 +92,12 @@ class JobStatusIT {
       assertThat(get(api, "/jobs/no-such-job").status()).isEqualTo(404);
       assertThat(get(api, "/jobs?state=SLEEPING").status()).isEqualTo(400);
 
+      // the job-status application's stream threads fold at a lower CPU priority, and only they
+      int lowered = ownNice() + cfg.intValue(Settings.TOPOLOGY_STATUS_NICE);
+      await().atMost(Duration.ofSeconds(10)).until(() -> threadsAtNice(lowered) >= 1);
+      assertThat(threadsAtNice(lowered))
+          .isLessThanOrEqualTo(cfg.intValue(Settings.TOPOLOGY_STATUS_THREADS));
+
       CommandLine cli = new CommandLine(new RunexMain());
       assertThat(cli.execute("status", "done-1", "--status-url", api.toString())).isZero();
       assertThat(cli.execute("status", "no-such-job", "--status-url", api.toString())).isEqualTo(1);
@@ -404,6 +410,33 @@ class JobStatusIT {
   }
 
   /** Waits until the API at {@code api} lists exactly {@code jobs} for {@code tenant}. */
+  /** The nice value of this process's main thread. */
+  private static int ownNice() throws java.io.IOException {
+    return niceOf(Path.of("/proc/self/stat"));
+  }
+
+  /** How many of this JVM's threads run at nice value {@code nice}. */
+  private static long threadsAtNice(int nice) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> tasks =
+        java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+      long n = 0;
+      for (Path task : tasks.toList()) {
+        try {
+          n += niceOf(task.resolve("stat")) == nice ? 1 : 0;
+        } catch (java.nio.file.NoSuchFileException gone) {
+          // the thread ended while listed
+        }
+      }
+      return n;
+    }
+  }
+
+  /** The 19th field of a /proc stat line, counted after the parenthesised command name. */
+  private static int niceOf(Path stat) throws java.io.IOException {
+    String line = java.nio.file.Files.readString(stat);
+    return Integer.parseInt(line.substring(line.lastIndexOf(')') + 2).split(" ")[16]);
+  }
+
   private void awaitListed(URI api, String tenant, List<String> jobs) {
     await()
         .atMost(Duration.ofSeconds(90))

@@ -60,7 +60,10 @@ public final class StatusSubtopology {
         events.name());
     t.addProcessor(
         UPDATER,
-        () -> new StatusUpdater(cfg.duration(Settings.TOPOLOGY_STATUS_RETENTION)),
+        () ->
+            new StatusUpdater(
+                cfg.duration(Settings.TOPOLOGY_STATUS_RETENTION),
+                cfg.intValue(Settings.TOPOLOGY_STATUS_NICE)),
         EVENTS_SOURCE);
     Serde<JobStatusView> views = AvroSerdes.confluent(topics.registry(), JobStatusView.class);
     // Changelogged (<application.id>-status-job-status-changelog): status survives restarts and

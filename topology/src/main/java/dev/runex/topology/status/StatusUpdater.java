@@ -41,16 +41,27 @@ public final class StatusUpdater implements Processor<String, JobEvent, Void, Vo
   private static final Logger log = LoggerFactory.getLogger(StatusUpdater.class);
 
   private final Duration retention;
+  private final int niceBy;
   private KeyValueStore<String, JobStatusView> store;
   private KeyValueStore<String, String> byTenant;
   private StatusRetention cleanup;
 
   public StatusUpdater(Duration retention) {
+    this(retention, 0);
+  }
+
+  /**
+   * @param niceBy how much lower than the process's the CPU priority of the stream threads that run
+   *     this processor is ({@link StatusThreadPriority}); 0 leaves it
+   */
+  public StatusUpdater(Duration retention, int niceBy) {
     this.retention = retention;
+    this.niceBy = niceBy;
   }
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
+    StatusThreadPriority.lowerCurrentThread(niceBy);
     this.store = context.getStateStore(STORE);
     this.byTenant = context.getStateStore(TENANT_INDEX);
     KeyValueStore<String, String> expiry = context.getStateStore(EXPIRY);
