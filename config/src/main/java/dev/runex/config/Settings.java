@@ -125,7 +125,7 @@ public final class Settings {
           Kind.INT,
           "5",
           0L,
-          "How much lower than the process's the CPU priority of the job-status application's stream threads is: added to their nice value (at most 19; Linux, via renice; 0: the same priority). Statuses are a view that may trail by a moment; where those threads share cores with the jobs path (topology, worker, broker), the jobs path gets the cores first and the statuses are folded in larger batches. In the bench's 1,000,000-job drains on two cores (three each way), 5 drained 17,600-19,500 jobs/s against 14,000-15,800 at 0, its last result 8-18 s sooner and every status folded 2-13 s sooner (1.10-1.13x the time of the last result, against 1.01-1.02x); 10 drained faster still but folded the statuses 1.25x the time of the last result.");
+          "How much lower than the process's the CPU priority of the job-status application's stream threads is: added to their nice value (at most 19; Linux, via renice; 0: the same priority). Statuses are a view that may trail by a moment; where those threads share cores with the jobs path (topology, worker, broker), the jobs path gets the cores first and the statuses are folded in larger batches. In the bench's 1,000,000-job drains on two cores (four each way), 5 drained 17,600-19,500 jobs/s against 14,000-15,800 at 0, its last result 8-18 s sooner and every status folded 2-13 s sooner (1.10-1.13x the time of the last result, against 1.01-1.02x); 10 drained faster still but folded the statuses 1.25x the time of the last result.");
   public static final Setting TOPOLOGY_STANDBY_REPLICAS =
       new Setting(
           "runex.topology.standbyReplicas",

@@ -46,10 +46,6 @@ public final class StatusUpdater implements Processor<String, JobEvent, Void, Vo
   private KeyValueStore<String, String> byTenant;
   private StatusRetention cleanup;
 
-  public StatusUpdater(Duration retention) {
-    this(retention, 0);
-  }
-
   /**
    * @param niceBy how much lower than the process's the CPU priority of the stream threads that run
    *     this processor is ({@link StatusThreadPriority}); 0 leaves it
