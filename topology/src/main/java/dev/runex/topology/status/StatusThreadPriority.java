@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +26,7 @@ final class StatusThreadPriority {
   private static final AtomicBoolean WARNED = new AtomicBoolean();
   private static final String STREAM_THREAD = "-StreamThread-";
   private static final int LOWEST = 19;
+  private static final Path OWN_STAT = Path.of("/proc/thread-self/stat"); // the calling thread's
 
   private StatusThreadPriority() {}
 
@@ -42,7 +42,7 @@ final class StatusThreadPriority {
     try {
       Path self = Files.readSymbolicLink(Path.of("/proc/thread-self")); // <pid>/task/<tid>
       String tid = self.getFileName().toString();
-      int before = niceOf(Files.readString(Path.of("/proc/thread-self/stat")));
+      int before = niceOf(Files.readString(OWN_STAT));
       int target = Math.min(LOWEST, before + by);
       // "renice <priority> -p <id>": the absolute form util-linux and busybox both accept
       Process renice =
@@ -50,11 +50,10 @@ final class StatusThreadPriority {
               .redirectErrorStream(true)
               .start();
       String out = new String(renice.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!renice.waitFor(5, TimeUnit.SECONDS) || renice.exitValue() != 0) {
-        renice.destroyForcibly();
+      if (renice.waitFor() != 0) { // its output ended: it has exited or is about to
         throw new IOException("renice failed: " + out.trim());
       }
-      int after = niceOf(Files.readString(Path.of("/proc/thread-self/stat")));
+      int after = niceOf(Files.readString(OWN_STAT));
       if (after != target) {
         throw new IOException("nice is " + after + " after renice to " + target);
       }
