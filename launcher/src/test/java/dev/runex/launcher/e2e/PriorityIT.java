@@ -45,11 +45,13 @@ class PriorityIT {
     try (InProcessRuntime runtime = new InProcessRuntime(cfg).startTopology();
         ResultCollector collector = new ResultCollector(cfg, runtime.topics);
         IntakeClient intake = new IntakeClient(cfg, runtime.topics)) {
-      runtime.startWorker(HandlerRegistry.withBuiltins());
-
-      // given: a low-priority backlog the worker has started on
+      // given: a low-priority backlog queued for the pool (all of it past intake: priorities order
+      // the pool's topics, while the intake topic is first come, first served), which a worker of
+      // the pool has started on
       IntStream.rangeClosed(1, LOW).forEach(i -> submit(intake, "low-" + i, "low"));
       intake.flush();
+      await().atMost(WAIT).until(() -> withEvent(collector, "low-", JobEventKind.SCHEDULED) == LOW);
+      runtime.startWorker(HandlerRegistry.withBuiltins());
       await().atMost(WAIT).until(() -> started(collector, "low-").size() >= 10);
 
       // when: high-priority jobs arrive behind it
@@ -80,28 +82,62 @@ class PriorityIT {
           lowStarts.stream()
               .filter(t -> t.isAfter(lastHighScheduled) && t.isBefore(lastHighStart))
               .count();
+      String timeline = highTimeline(collector, submitted);
       log.info(
           "priority: {} low jobs not started when the high ones were submitted; {} of them started after the "
-              + "last high job; {} low jobs started between the last high job's SCHEDULED and its STARTED",
+              + "last high job; {} low jobs started between the last high job's SCHEDULED and its STARTED; {}",
           remaining,
           overtaken,
-          lowAfterScheduled);
+          lowAfterScheduled,
+          timeline);
       // Without priorities (one FIFO topic) the high jobs would start after all `remaining` low
-      // jobs.
-      // With them, what can still start first is the topology's latency (intake → scheduled, at
-      // most
+      // jobs. With them, what can still start first is the topology's latency (intake -> scheduled,
       // a few commit intervals, ~20 low jobs per second meanwhile) plus, once scheduled, the jobs
       // already running or buffered: at least three quarters of the backlog must be overtaken.
-      assertThat(remaining).as("backlog left when the high jobs arrived").isGreaterThan(LOW / 2);
+      assertThat(remaining)
+          .as("backlog left when the high jobs arrived; " + timeline)
+          .isGreaterThan(LOW / 2);
       assertThat(overtaken)
-          .as("low jobs the high ones overtook, of " + remaining)
+          .as("low jobs the high ones overtook, of " + remaining + "; " + timeline)
           .isGreaterThanOrEqualTo(remaining * 3 / 4);
       // Once on the high topic, a high job waits at most for a fetch round and the 2 running + 2
       // buffered low jobs: at 20 low starts per second, 1 s of fetch latency is ~20 (measured: 2).
       assertThat(lowAfterScheduled)
-          .as("low jobs started after the high ones were scheduled")
+          .as("low jobs started after the high ones were scheduled; " + timeline)
           .isLessThanOrEqualTo(20);
     }
+  }
+
+  /** How many jobs whose id starts with {@code prefix} have a {@code kind} transition. */
+  private static long withEvent(ResultCollector collector, String prefix, JobEventKind kind) {
+    return collector.events.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix))
+        .filter(e -> e.getValue().stream().anyMatch(v -> v.getKind() == kind))
+        .count();
+  }
+
+  /**
+   * Where the high jobs' time went, for the log and a failure's message: each one's RECEIVED,
+   * SCHEDULED and STARTED transitions, in milliseconds after the high jobs were submitted.
+   */
+  private static String highTimeline(ResultCollector collector, Instant submitted) {
+    StringBuilder out =
+        new StringBuilder("high jobs' received/scheduled/started, ms after their submission:");
+    for (int i = 1; i <= HIGH; i++) {
+      String id = "high-" + i;
+      out.append(' ').append(id).append('=');
+      String sep = "";
+      for (JobEventKind kind :
+          List.of(JobEventKind.RECEIVED, JobEventKind.SCHEDULED, JobEventKind.STARTED)) {
+        out.append(sep)
+            .append(
+                eventTime(collector, id, kind)
+                    .map(t -> String.valueOf(Duration.between(submitted, t).toMillis()))
+                    .orElse("?"));
+        sep = "/";
+      }
+    }
+    return out.toString();
   }
 
   private static List<String> ids() {
