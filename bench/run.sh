@@ -15,6 +15,8 @@
 #                                         10,000 due over 20 s, then 10,000 due in one second (--help)
 #   bench/run.sh io                       50 ms I/O-bound jobs: runex vs Confluent's Parallel Consumer
 #                                         (jobs/s, CPU per job, intake→result latency) (--help)
+#   bench/run.sh txn                      back-to-back transactions of one producer: runex's broker
+#                                         and client settings against Kafka's defaults (--help)
 #   RUNEX_BENCH_SKIP_BUILD=1 bench/run.sh ...   reuse the last build
 #   RUNEX_BENCH_JAVA_OPTS="-Xmx3g" ...          bench JVM options (default -Xmx2g: the heaps of the
 #                                         topology and a worker in the Kubernetes base, 1 GB + 768 MB)
@@ -61,6 +63,9 @@ elif [[ "${1:-}" == delayed ]]; then
   shift
 elif [[ "${1:-}" == io ]]; then
   MAIN=dev.runex.bench.io.IoBench
+  shift
+elif [[ "${1:-}" == txn ]]; then
+  MAIN=dev.runex.bench.txn.TransactionsBench
   shift
 fi
 

@@ -145,7 +145,8 @@ public final class BenchInfra implements AutoCloseable {
     }
   }
 
-  private static void deleteTree(Path root) {
+  /** Removes a folder and everything under it; a failure is logged, not thrown. */
+  public static void deleteTree(Path root) {
     if (!Files.exists(root)) {
       return;
     }

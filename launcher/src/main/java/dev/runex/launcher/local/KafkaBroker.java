@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,14 @@ import org.slf4j.LoggerFactory;
 public final class KafkaBroker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
   public static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+  /**
+   * The broker's {@code add.partitions.to.txn.retry.backoff.ms} (Kafka's default: 20): how often
+   * the broker asks again to add a transaction's partitions while the same producer's previous
+   * commit is still being completed.
+   */
+  public static final int ADD_PARTITIONS_RETRY_BACKOFF_MS = 2;
+
   private static final long FORMAT_TIMEOUT_SECONDS = 120;
 
   private final ServerProcess process;
@@ -42,7 +51,17 @@ public final class KafkaBroker implements AutoCloseable {
    * port).
    */
   public static KafkaBroker start(Path dataDir, int port, int controllerPort) {
-    KafkaBroker broker = launch(RunexHome.resolve(), dataDir, port, controllerPort);
+    return start(dataDir, port, controllerPort, Map.of());
+  }
+
+  /**
+   * As {@link #start(Path, int, int)}, with {@code serverOverrides} replacing or adding settings of
+   * the broker's {@code server.properties} (a benchmark comparing a setting with Kafka's default).
+   */
+  public static KafkaBroker start(
+      Path dataDir, int port, int controllerPort, Map<String, String> serverOverrides) {
+    KafkaBroker broker =
+        launch(RunexHome.resolve(), dataDir, port, controllerPort, serverOverrides);
     broker.awaitReady(READY_TIMEOUT);
     return broker;
   }
@@ -52,6 +71,15 @@ public final class KafkaBroker implements AutoCloseable {
    * {@link #awaitReady} before using it. Lets a caller start other servers meanwhile.
    */
   public static KafkaBroker launch(RunexHome home, Path dataDir, int port, int controllerPort) {
+    return launch(home, dataDir, port, controllerPort, Map.of());
+  }
+
+  private static KafkaBroker launch(
+      RunexHome home,
+      Path dataDir,
+      int port,
+      int controllerPort,
+      Map<String, String> serverOverrides) {
     int p = LoopbackPorts.orFree("Kafka port", port);
     int cp = LoopbackPorts.orFree("Kafka controller port", controllerPort, p);
     if (p == cp) {
@@ -59,7 +87,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
     home.ensureInfraFetched();
     BrokerFiles files = new BrokerFiles(dataDir.toAbsolutePath());
-    files.write(p, cp);
+    files.write(p, cp, serverOverrides);
     warnIfLoggingIsLost(home.kafkaLibs());
     String java = currentJava();
     if (!Files.exists(files.metaProperties())) {
