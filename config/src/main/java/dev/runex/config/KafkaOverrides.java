@@ -18,23 +18,12 @@ public record KafkaOverrides(
   /**
    * {@code retry.backoff.ms} of runex's transactional producers (the worker's and Kafka Streams').
    * A transaction's first records or offsets can reach the broker while it is still completing the
-   * previous commit; it answers {@code CONCURRENT_TRANSACTIONS} (after retrying for up to 100 ms
-   * itself) and the client asks again after this back-off (Kafka's default: 100 ms), which every
-   * job in that transaction then waits on top of the commit. Retries back off exponentially from
-   * here up to {@link #TRANSACTION_RETRY_BACKOFF_MAX_MS}.
+   * previous commit; it answers {@code CONCURRENT_TRANSACTIONS} and the client asks again after
+   * this back-off (Kafka's default: 100 ms), which every job in that transaction then waits on top
+   * of the commit. Retries back off exponentially from here up to {@code retry.backoff.max.ms} (1
+   * s), so a broker that is truly away is not asked more often than with the default.
    */
   public static final int TRANSACTION_RETRY_BACKOFF_MS = 10;
-
-  /**
-   * {@code retry.backoff.max.ms} of runex's transactional producers (Kafka's default: 1 s). With
-   * the default, a batch that meets {@code CONCURRENT_TRANSACTIONS} several times in a row (a busy
-   * broker still writing the previous commit's markers) waits 160, 320, 640 ms and then 1 s for its
-   * next try, long after the markers were written, and the whole commit (every job in it) with it:
-   * back-to-back transactions that met it showed single transactions of 0.7–1.4 s. Capped here, a
-   * retry comes at most this long after the broker could take it; a broker that is truly away is
-   * asked once per this interval by each transactional producer.
-   */
-  public static final int TRANSACTION_RETRY_BACKOFF_MAX_MS = 100;
 
   public static final KafkaOverrides NONE =
       new KafkaOverrides(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());

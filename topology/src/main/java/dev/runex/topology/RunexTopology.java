@@ -352,9 +352,6 @@ public final class RunexTopology implements AutoCloseable {
     base.put(
         StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG),
         KafkaOverrides.TRANSACTION_RETRY_BACKOFF_MS);
-    base.put(
-        StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG),
-        KafkaOverrides.TRANSACTION_RETRY_BACKOFF_MAX_MS);
     base.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
     // The queueing task reads two topics (validated, retry) whose relative order carries no
     // meaning; never hold a task back waiting to align their timestamps.

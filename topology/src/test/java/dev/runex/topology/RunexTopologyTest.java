@@ -74,15 +74,13 @@ class RunexTopologyTest {
         .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 20L)
         .containsEntry(StreamsConfig.POLL_MS_CONFIG, 20L)
         .containsEntry(StreamsConfig.producerPrefix("linger.ms"), 20L)
-        .containsEntry(StreamsConfig.producerPrefix("retry.backoff.ms"), 10)
-        .containsEntry(StreamsConfig.producerPrefix("retry.backoff.max.ms"), 100);
+        .containsEntry(StreamsConfig.producerPrefix("retry.backoff.ms"), 10);
     assertThat(status)
         .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "my-topology-status")
         .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 300L)
         .containsEntry(StreamsConfig.POLL_MS_CONFIG, 100L)
         .containsEntry(StreamsConfig.producerPrefix("linger.ms"), 300L)
-        .containsEntry(StreamsConfig.producerPrefix("retry.backoff.ms"), 10)
-        .containsEntry(StreamsConfig.producerPrefix("retry.backoff.max.ms"), 100);
+        .containsEntry(StreamsConfig.producerPrefix("retry.backoff.ms"), 10);
   }
 
   @Test

@@ -70,9 +70,6 @@ final class WorkerClientConfigs {
     base.put(ProducerConfig.LINGER_MS_CONFIG, (int) s.commitInterval().toMillis());
     base.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     base.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, KafkaOverrides.TRANSACTION_RETRY_BACKOFF_MS);
-    base.put(
-        ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG,
-        KafkaOverrides.TRANSACTION_RETRY_BACKOFF_MAX_MS);
     Map<String, Object> merged = cfg.kafka().producer(base);
     enforce(merged, ProducerConfig.TRANSACTIONAL_ID_CONFIG, s.transactionalId());
     enforce(merged, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

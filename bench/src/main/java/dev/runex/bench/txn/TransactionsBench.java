@@ -38,14 +38,15 @@ import picocli.CommandLine.Option;
  * client retries ({@code retry.backoff.ms}, growing to {@code retry.backoff.max.ms}).
  *
  * <p>Two brokers, one after the other, each started by the project's scripts: one as runex's local
- * stack runs it, one with Kafka's default for the broker setting. On each, two clients: runex's
- * settings for its transactional producers and Kafka's defaults. Each sends one record to each of
+ * stack runs it (Kafka's default, 20 ms), one retrying every 2 ms. On each, three clients: runex's
+ * settings for its transactional producers ({@code retry.backoff.ms} 10, Kafka's 1-s maximum), the
+ * same with the back-off capped at 100 ms, and Kafka's defaults. Each sends one record to each of
  * {@code k} partitions per transaction (also the consumed offsets, as a consume-process-produce hop
  * commits them: records and offsets together, as a worker sends them, or the records flushed first,
  * as Kafka Streams commits) and commits; it prints the time per transaction (p50 / p90 / p99 / max)
- * and the client's retries, and the ratio of each p50 and max to runex's broker and client. Both
+ * and the client's retries, and the ratio of each p50 and max to runex's broker and client. All
  * clients linger 20 ms, as runex's do (the commit flushes); a warm-up case on each broker and the
- * clients taking turns at going first keep a warming broker from favouring either.
+ * clients taking turns at going first keep a warming broker from favouring any.
  */
 @Command(
     name = "txn",
@@ -99,21 +100,21 @@ public final class TransactionsBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, Map<String, String>> brokers = new LinkedHashMap<>();
-    brokers.put("runex (" + KafkaBroker.ADD_PARTITIONS_RETRY_BACKOFF_MS + " ms)", Map.of());
-    brokers.put("Kafka default (20 ms)", Map.of("add.partitions.to.txn.retry.backoff.ms", "20"));
+    brokers.put("20 ms (Kafka, runex)", Map.of());
+    brokers.put("2 ms", Map.of("add.partitions.to.txn.retry.backoff.ms", "2"));
     Map<String, Map<String, Object>> clients = new LinkedHashMap<>();
     clients.put(
-        "runex ("
-            + KafkaOverrides.TRANSACTION_RETRY_BACKOFF_MS
-            + "/"
-            + KafkaOverrides.TRANSACTION_RETRY_BACKOFF_MAX_MS
-            + " ms)",
+        "runex (10 ms, max 1 s)",
+        Map.of(
+            ProducerConfig.RETRY_BACKOFF_MS_CONFIG, KafkaOverrides.TRANSACTION_RETRY_BACKOFF_MS));
+    clients.put(
+        "capped (10 ms, max 100 ms)",
         Map.of(
             ProducerConfig.RETRY_BACKOFF_MS_CONFIG,
             KafkaOverrides.TRANSACTION_RETRY_BACKOFF_MS,
             ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG,
-            KafkaOverrides.TRANSACTION_RETRY_BACKOFF_MAX_MS));
-    clients.put("Kafka default (100/1000 ms)", Map.of());
+            100));
+    clients.put("Kafka (100 ms, max 1 s)", Map.of());
     List<Result> results = new ArrayList<>();
     Path dir = Files.createTempDirectory("runex-txn-bench-");
     int brokerIndex = 0;
@@ -133,8 +134,8 @@ public final class TransactionsBench implements Callable<Integer> {
           int producerIndex = 0;
           for (int k : new int[] {1, PARTITIONS}) {
             for (Commit commit : Commit.values()) {
-              // the clients take turns at going first, so neither always meets a warmer broker
-              Collections.reverse(order);
+              // the clients take turns at going first, so none always meets a warmer broker
+              Collections.rotate(order, 1);
               for (Map.Entry<String, Map<String, Object>> cl : order) {
                 Case c = new Case(b.getKey(), cl.getKey(), k, commit);
                 results.add(run(bootstrap, c, cl.getValue(), "txn-bench-" + producerIndex++));
@@ -226,9 +227,12 @@ public final class TransactionsBench implements Callable<Integer> {
 
   private void print(List<Result> unordered) {
     List<Result> results = new ArrayList<>(unordered);
+    List<String> brokerOrder = List.of("20 ms (Kafka, runex)", "2 ms");
+    List<String> clientOrder =
+        List.of("runex (10 ms, max 1 s)", "capped (10 ms, max 100 ms)", "Kafka (100 ms, max 1 s)");
     results.sort(
-        Comparator.comparing((Result r) -> !r.c().broker().startsWith("runex"))
-            .thenComparing(r -> !r.c().client().startsWith("runex"))
+        Comparator.comparingInt((Result r) -> brokerOrder.indexOf(r.c().broker()))
+            .thenComparingInt(r -> clientOrder.indexOf(r.c().client()))
             .thenComparingInt(r -> r.c().partitions())
             .thenComparing(r -> r.c().commit()));
     System.out.printf(

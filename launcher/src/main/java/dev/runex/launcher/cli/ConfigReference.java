@@ -70,10 +70,8 @@ public final class ConfigReference {
                 + "worker's and Kafka Streams') runex chooses `linger.ms` = the commit interval, `batch.size` "
                 + "256 KiB and `retry.backoff.ms` ")
         .append(KafkaOverrides.TRANSACTION_RETRY_BACKOFF_MS)
-        .append(" (Kafka's default is 100), growing to at most `retry.backoff.max.ms` ")
-        .append(KafkaOverrides.TRANSACTION_RETRY_BACKOFF_MAX_MS)
         .append(
-            " (Kafka's default is 1000): a transaction's first records or offsets that reach the broker "
+            " (Kafka's default is 100): a transaction's first records or offsets that reach the broker "
                 + "while it still completes the previous commit are sent again that much later.\n");
     return sb.toString();
   }

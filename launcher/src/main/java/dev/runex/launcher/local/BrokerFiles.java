@@ -95,14 +95,6 @@ record BrokerFiles(Path dataDir) {
     p.put("auto.create.topics.enable", "false");
     // A killed worker's open transaction is aborted soon after its timeout, not up to 10 s later.
     p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "2000");
-    // A transaction's first records can reach the broker while the previous commit's markers are
-    // still being written; the broker then retries adding their partitions to the new transaction
-    // itself, every 20 ms by default (up to 100 ms), so back-to-back transactions of one producer
-    // (a Kafka Streams thread, a busy worker) sometimes waited 20 ms for markers that take a few
-    // (bench/run.sh txn).
-    p.put(
-        "add.partitions.to.txn.retry.backoff.ms",
-        String.valueOf(KafkaBroker.ADD_PARTITIONS_RETRY_BACKOFF_MS));
     return p;
   }
 

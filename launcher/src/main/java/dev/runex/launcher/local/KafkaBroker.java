@@ -23,14 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class KafkaBroker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
   public static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
-
-  /**
-   * The broker's {@code add.partitions.to.txn.retry.backoff.ms} (Kafka's default: 20): how often
-   * the broker asks again to add a transaction's partitions while the same producer's previous
-   * commit is still being completed.
-   */
-  public static final int ADD_PARTITIONS_RETRY_BACKOFF_MS = 2;
-
   private static final long FORMAT_TIMEOUT_SECONDS = 120;
 
   private final ServerProcess process;
