@@ -149,7 +149,7 @@ public final class TransactionsBench implements Callable<Integer> {
     } finally {
       BenchInfra.deleteTree(dir);
     }
-    print(results);
+    print(results, List.copyOf(brokers.keySet()), List.copyOf(clients.keySet()));
     return 0;
   }
 
@@ -225,11 +225,9 @@ public final class TransactionsBench implements Callable<Integer> {
     return sorted[Math.max(0, i)] / 1_000;
   }
 
-  private void print(List<Result> unordered) {
+  /** Prints the results grouped by broker, then client, each in the order they were declared. */
+  private void print(List<Result> unordered, List<String> brokerOrder, List<String> clientOrder) {
     List<Result> results = new ArrayList<>(unordered);
-    List<String> brokerOrder = List.of("20 ms (Kafka, runex)", "2 ms");
-    List<String> clientOrder =
-        List.of("runex (10 ms, max 1 s)", "capped (10 ms, max 100 ms)", "Kafka (100 ms, max 1 s)");
     results.sort(
         Comparator.comparingInt((Result r) -> brokerOrder.indexOf(r.c().broker()))
             .thenComparingInt(r -> clientOrder.indexOf(r.c().client()))
