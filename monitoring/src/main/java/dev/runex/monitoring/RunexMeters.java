@@ -102,6 +102,11 @@ public enum RunexMeters {
       "Memory declared (limits.memory) by the jobs running now; runex.worker.memoryBudget bounds it."),
   WORKER_COMMIT(
       "runex.worker.commit", Kind.TIMER, "Worker transaction commit time (offsets + outputs)."),
+  WORKER_PRODUCER_LOST(
+      "runex.worker.producer.lost",
+      Kind.COUNTER,
+      "Transactional producers the worker lost, by cause: fenced (a transaction outlived its timeout, or another instance registered the transactional id) or other (a timed-out call, an epoch bumped under a record, an expired producer id). Each is replaced and the worker resumes from its committed offsets, except the third fencing within 10 min, which stops it.",
+      "cause"),
   BACKLOG_WAITING(
       "runex.backlog.waiting",
       Kind.GAUGE,

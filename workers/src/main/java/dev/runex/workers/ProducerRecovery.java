@@ -4,6 +4,8 @@ import dev.runex.workers.internal.output.FatalTransactionException;
 import dev.runex.workers.internal.output.ProducerLostException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -23,11 +25,25 @@ import org.slf4j.LoggerFactory;
  * produced again, with their offsets, when their records are fetched again. While the broker stays
  * away it tries again with back-off ({@value #FIRST_BACKOFF_MS} ms doubling to {@value
  * #MAX_BACKOFF_MS} ms).
+ *
+ * <p>A fenced producer is replaced too, as Kafka Streams replaces its own: the coordinator fences a
+ * producer whose transaction outlived its timeout (a worker or broker that stood still), and which
+ * exception the producer meets for that — {@code InvalidProducerEpochException} or {@code
+ * ProducerFencedException} — depends on timing. Another instance running with the same
+ * transactional id fences it too, but again after every replacement: the {@value #MAX_FENCINGS}th
+ * fencing within {@link #FENCING_WINDOW} stops the worker ({@link #fencedTooOften}).
  */
 final class ProducerRecovery {
   private static final Logger log = LoggerFactory.getLogger(ProducerRecovery.class);
   static final long FIRST_BACKOFF_MS = 500;
   static final long MAX_BACKOFF_MS = 10_000;
+
+  /** Fencings within {@link #FENCING_WINDOW} after which the worker stops. */
+  static final int MAX_FENCINGS = 3;
+
+  static final Duration FENCING_WINDOW = Duration.ofMinutes(10);
+
+  private final Deque<Instant> fencings = new ArrayDeque<>();
 
   private final WorkerState state;
   private final String workerId;
@@ -46,14 +62,44 @@ final class ProducerRecovery {
     return active;
   }
 
+  /**
+   * Counts {@code e} if it is a fencing; true once it is the {@value #MAX_FENCINGS}th within {@link
+   * #FENCING_WINDOW}: another instance seems to hold the same transactional id, and the worker
+   * stops. Called once per lost producer.
+   */
+  boolean fencedTooOften(ProducerLostException e) {
+    if (!e.fenced()) {
+      return false;
+    }
+    Instant now = state.clock().instant();
+    Instant horizon = now.minus(FENCING_WINDOW);
+    while (!fencings.isEmpty() && fencings.peekFirst().isBefore(horizon)) {
+      fencings.removeFirst();
+    }
+    fencings.addLast(now);
+    return fencings.size() >= MAX_FENCINGS;
+  }
+
+  /** Fencings counted within {@link #FENCING_WINDOW}, as last counted. */
+  int recentFencings() {
+    return fencings.size();
+  }
+
   /** The producer is gone: abandons everything in flight; recovery starts at the next poll. */
   void start(ProducerLostException e) {
     if (!active) {
       log.warn(
-          "worker {}: {}; abandoning {} running job(s), making a new producer and resuming from the committed offsets",
+          "worker {}: {}{}; abandoning {} running job(s), making a new producer and resuming from the committed offsets",
           workerId,
           e.getMessage(),
+          e.fenced()
+              ? " (fenced: its transaction outlived the transaction timeout, or another instance"
+                  + " with transactional id "
+                  + state.settings().transactionalId()
+                  + " started)"
+              : "",
           state.inFlight().size());
+      state.metrics().producerLost(e.fenced());
       active = true;
       attempts = 0;
       backoffMs = FIRST_BACKOFF_MS;
@@ -79,6 +125,10 @@ final class ProducerRecovery {
       state.tx().init();
       resumeFromCommitted();
     } catch (ProducerLostException | TimeoutException e) {
+      if (e instanceof ProducerLostException lost && fencedTooOften(lost)) {
+        state.metrics().producerLost(true);
+        throw fencedTooOftenFailure(lost);
+      }
       log.warn(
           "worker {}: cannot resume yet (attempt {}: {}); trying again in {} ms",
           workerId,
@@ -96,6 +146,19 @@ final class ProducerRecovery {
         attempts,
         state.partitions().partitions());
     return true;
+  }
+
+  /** Why the worker stops after {@code e}, the fencing that was one too many. */
+  FatalTransactionException fencedTooOftenFailure(ProducerLostException e) {
+    return new FatalTransactionException(
+        "the producer was fenced "
+            + fencings.size()
+            + " times within "
+            + FENCING_WINDOW.toMinutes()
+            + " min, each time after a new one was made: another instance seems to be running"
+            + " with transactional id "
+            + state.settings().transactionalId(),
+        e);
   }
 
   /**

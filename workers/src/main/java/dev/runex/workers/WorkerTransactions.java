@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.IllegalGenerationException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.SerializationException;
@@ -47,8 +48,11 @@ import org.slf4j.LoggerFactory;
  *   <li>A process that stood still past the session timeout, or a commit the group refused for the
  *       worker's generation: no job starts until a rebalance confirms the partitions ({@link
  *       #membershipInDoubt}), so a thawed worker does not run jobs that moved to another.
- *   <li>Fencing (another instance took the transactional id or the group instance id) and other
- *       fatal producer errors: stop the worker (logged at ERROR).
+ *   <li>A fenced producer is lost too (a transaction that outlived its timeout is fenced by the
+ *       coordinator), unless fencings repeat ({@link ProducerRecovery#MAX_FENCINGS} within {@link
+ *       ProducerRecovery#FENCING_WINDOW}: another instance holds the transactional id); that, an
+ *       instance that took the group instance id, and other fatal producer errors stop the worker
+ *       (logged at ERROR).
  * </ul>
  */
 final class WorkerTransactions {
@@ -314,8 +318,19 @@ final class WorkerTransactions {
     fetchResumesAt = state.clock().instant().plus(REGISTRY_BACKOFF);
   }
 
-  /** The producer is gone: see {@link ProducerRecovery}. */
+  /**
+   * The producer is gone: see {@link ProducerRecovery}. A fencing that was one too many stops the
+   * worker instead.
+   */
   void producerLost(ProducerLostException e) {
+    if (failure != null) {
+      return; // stopping: nothing is replaced
+    }
+    if (!recovery.active() && recovery.fencedTooOften(e)) {
+      state.metrics().producerLost(true);
+      fail(recovery.fencedTooOftenFailure(e));
+      return;
+    }
     recovery.start(e);
   }
 
@@ -554,11 +569,14 @@ final class WorkerTransactions {
     }
     failure = e;
     if (e instanceof FatalTransactionException) {
+      log.error("worker {} stopping: {}", workerId, e.getMessage(), e);
+    } else if (e instanceof FencedInstanceIdException) {
       log.error(
-          "worker {} stopping: {} (another instance with transactional id {} or the same group instance id may have taken over)",
+          "worker {} stopping: another instance joined group {} with the same group instance id"
+              + " (runex.worker.id {}) and took its partitions",
           workerId,
-          e.getMessage(),
-          state.settings().transactionalId(),
+          state.settings().groupId(),
+          workerId,
           e);
     } else {
       log.error("worker {} stopping on an unexpected error: {}", workerId, e.toString(), e);

@@ -52,6 +52,9 @@ final class FakeKafka implements WorkerClients {
   final List<TxProducer> producers =
       new java.util.concurrent.CopyOnWriteArrayList<>(List.of(producer));
 
+  /** When set, each producer made from now on is fenced as soon as it initialized. */
+  volatile boolean fenceEachNewProducer;
+
   /**
    * The control topic's one partition, when {@link #withControlTopic} asked for one (else the
    * worker has none).
@@ -356,6 +359,14 @@ final class FakeKafka implements WorkerClients {
           new FirstPartition(),
           new ByteArraySerializer(),
           new ByteArraySerializer());
+    }
+
+    @Override
+    public void initTransactions() {
+      super.initTransactions();
+      if (fenceEachNewProducer) {
+        fenceProducer();
+      }
     }
 
     @Override

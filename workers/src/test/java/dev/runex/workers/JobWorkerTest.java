@@ -343,17 +343,47 @@ class JobWorkerTest {
   }
 
   @Test
-  void fencedWorkerStopsWithoutCommittingAnything() {
+  void aFencedProducerIsReplacedAndEveryJobHasOneResult() {
+    // given: the coordinator fenced the producer (its transaction outlived the timeout while the
+    // worker or the broker stood still; the producer meets ProducerFencedException)
     startWorker();
     kafka.append(0, job("before", "echo", Map.of()));
-    await().atMost(WAIT).until(() -> results().containsKey("before"));
-
+    await().atMost(WAIT).until(() -> committedResultIds().contains("before"));
     kafka.producer.fenceProducer();
-    kafka.append(0, job("after", "echo", Map.of()));
+    // when
+    for (int i = 0; i < 5; i++) {
+      kafka.append(i % 3, job("after" + i, "echo", Map.of()));
+    }
+    // then: a new producer, nothing lost, nothing twice
+    await().atMost(WAIT).until(() -> committedResultIds().size() == 6);
+    assertThat(worker.isRunning()).isTrue();
+    assertThat(worker.failure()).isEmpty();
+    assertThat(kafka.producers).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(kafka.producers.get(0).closed()).isTrue();
+    assertThat(committedResultIds()).doesNotHaveDuplicates().hasSize(6);
+  }
 
+  @Test
+  void aWorkerFencedAgainAfterEachNewProducerStopsWithoutCommittingAnything() {
+    // given: another instance with the same transactional id, which fences each new producer
+    startWorker();
+    kafka.append(0, job("before", "echo", Map.of()));
+    await().atMost(WAIT).until(() -> committedResultIds().contains("before"));
+    kafka.fenceEachNewProducer = true;
+    kafka.producer.fenceProducer();
+    // when
+    kafka.append(0, job("after", "echo", Map.of()));
+    // then: the third fencing stops it, saying why
     await().atMost(WAIT).until(() -> !worker.isRunning());
-    assertThat(worker.failure()).containsInstanceOf(FatalTransactionException.class);
-    assertThat(results()).doesNotContainKey("after");
+    assertThat(worker.failure())
+        .get()
+        .isInstanceOf(FatalTransactionException.class)
+        .extracting(Throwable::getMessage)
+        .asString()
+        .contains("fenced 3 times within 10 min")
+        .contains("another instance seems to be running with transactional id");
+    assertThat(kafka.producers).hasSize(3);
+    assertThat(committedResultIds()).containsExactly("before");
   }
 
   @Test

@@ -78,13 +78,14 @@ class WorkerHealthTest {
   }
 
   @Test
-  void fencedWorkerIsNoLongerLiveAndSaysWhy() {
+  void aWorkerFencedAgainAndAgainIsNoLongerLiveAndSaysWhy() {
     FakeKafka kafka = new FakeKafka(topics, SCHEDULED, 1);
     worker = worker(kafka);
     worker.start();
     kafka.assign(kafka.partitions(0));
     await().atMost(WAIT).until(() -> worker.health().readiness().up());
 
+    kafka.fenceEachNewProducer = true;
     kafka.producer.fenceProducer();
     kafka.append(0, job("after-fence", "echo", Map.of()));
 

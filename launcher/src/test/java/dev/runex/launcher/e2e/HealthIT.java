@@ -52,8 +52,9 @@ class HealthIT {
       assertThat(ready.toString()).contains("partition(s) of pool default assigned");
       assertThat(get(endpoint, MetricsEndpoint.LIVE_PATH).statusCode()).isEqualTo(200);
 
-      // a second replica with the same id (static group.instance.id, transactional.id) fences the
-      // first: its poll loop stops, and only a restart of the process would bring it back
+      // a second replica with the same id (static group.instance.id, transactional.id) takes the
+      // first one's place in the group: its poll loop stops, and only a restart of the process
+      // would bring it back
       try (JobWorker twin =
           new JobWorker(cfg, runtime.topics, HandlerRegistry.withBuiltins(), runtime.meters)) {
         twin.start();

@@ -183,6 +183,11 @@ public final class WorkerMetrics implements AutoCloseable {
     RunexMeters.WORKER_COMMIT.timer(registry).record(took);
   }
 
+  /** The transactional producer was lost ({@code fenced}: by a fencing) and is being replaced. */
+  public void producerLost(boolean fenced) {
+    counter(RunexMeters.WORKER_PRODUCER_LOST, fenced ? "fenced" : "other").increment();
+  }
+
   /**
    * Limit reasons come from the executors, a closed set; anything else is folded to keep
    * cardinality bounded.

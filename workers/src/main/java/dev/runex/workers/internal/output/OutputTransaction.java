@@ -70,17 +70,21 @@ import org.slf4j.LoggerFactory;
  * <p>Failures come in three kinds ({@link #classify}):
  *
  * <ul>
- *   <li>Fenced — another instance with the same transactional id ({@link ProducerFencedException})
- *       or group instance id ({@link FencedInstanceIdException}) took over; or the producer is not
- *       allowed or cannot work at all (authorization, protocol, configuration): {@link
- *       FatalTransactionException}, the worker stops.
- *   <li>Producer lost — the producer is unusable but nobody took over: the coordinator aborted a
- *       transaction that outlived its timeout and bumped the epoch ({@link
- *       InvalidProducerEpochException}), the producer id expired, a call timed out (a frozen or
- *       unreachable broker; a commit's outcome is then unknown): {@link ProducerLostException}. The
+ *   <li>Fatal — another instance with the same group instance id took over ({@link
+ *       FencedInstanceIdException}), or the producer is not allowed or cannot work at all
+ *       (authorization, protocol, configuration): {@link FatalTransactionException}, the worker
+ *       stops.
+ *   <li>Producer lost — the producer is unusable: the coordinator aborted a transaction that
+ *       outlived its timeout and bumped the epoch (the producer's next request meets {@link
+ *       InvalidProducerEpochException} or, from the coordinator, {@link ProducerFencedException}:
+ *       which one depends on timing), the producer id expired, a call timed out (a frozen or
+ *       unreachable broker; a commit's outcome is then unknown): {@link ProducerLostException},
+ *       which says whether the producer was fenced ({@link ProducerLostException#fenced}). The
  *       producer is closed; {@link #init} makes a new one, whose {@code initTransactions} settles
  *       what the old one left (commits a transaction that was already committing, aborts any
- *       other), after which the caller re-reads its committed offsets.
+ *       other), after which the caller re-reads its committed offsets. A fencing alone cannot tell
+ *       a timed-out transaction from another instance that took the transactional id; the caller
+ *       tells them apart by how often it happens.
  *   <li>Anything else aborts the transaction and is reported as {@link AbortedTransactionException}
  *       so the caller rewinds to its last commit.
  * </ul>
@@ -98,7 +102,7 @@ public final class OutputTransaction implements AutoCloseable {
 
   /** What a failure of the producer means for the worker. */
   public enum FailureKind {
-    FENCED,
+    FATAL,
     PRODUCER_LOST,
     ABORTABLE
   }
@@ -191,8 +195,7 @@ public final class OutputTransaction implements AutoCloseable {
    * Makes the producer ready (a new one after a loss) and registers the transactional id, which
    * aborts whatever an earlier producer with it left open.
    *
-   * @throws FatalTransactionException when another instance holds the id, or the producer cannot
-   *     work at all
+   * @throws FatalTransactionException when the producer cannot work at all
    * @throws ProducerLostException when it failed for now (e.g. the broker is unreachable): call
    *     again later
    */
@@ -646,11 +649,11 @@ public final class OutputTransaction implements AutoCloseable {
   }
 
   /**
-   * The exception for a failed {@code what}: fencing is fatal; anything else loses the producer,
-   * which is closed at once (a new one is made by {@link #init}).
+   * The exception for a failed {@code what}: a fatal failure stops the worker; anything else loses
+   * the producer, which is closed at once (a new one is made by {@link #init}).
    */
   private RuntimeException failed(String what, Exception e) {
-    if (classify(e) == FailureKind.FENCED) {
+    if (classify(e) == FailureKind.FATAL) {
       return new FatalTransactionException(
           "transactional " + what + " failed fatally: " + e.getMessage(), e);
     }
@@ -690,16 +693,16 @@ public final class OutputTransaction implements AutoCloseable {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     FailureKind kind = FailureKind.ABORTABLE;
     for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
-      if (t instanceof ProducerFencedException
-          || t instanceof FencedInstanceIdException
+      if (t instanceof FencedInstanceIdException
           || t instanceof AuthorizationException
           || t instanceof AuthenticationException
           || t instanceof UnsupportedVersionException
           || t instanceof ConfigException
           || t instanceof FatalTransactionException) {
-        return FailureKind.FENCED;
+        return FailureKind.FATAL;
       }
       if (t instanceof InvalidProducerEpochException
+          || t instanceof ProducerFencedException
           || t instanceof InvalidPidMappingException
           || t instanceof OutOfOrderSequenceException
           || t instanceof TimeoutException

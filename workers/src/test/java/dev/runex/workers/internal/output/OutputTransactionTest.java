@@ -110,16 +110,27 @@ class OutputTransactionTest {
   }
 
   @Test
-  void fencingIsFatal() {
+  void aFencedProducerIsLostAndSaysItWasFenced() {
     tx.send(record());
-    producer.commitTransactionException = new ProducerFencedException("another instance took over");
+    producer.commitTransactionException = new ProducerFencedException("epoch bumped");
 
     assertThatThrownBy(() -> tx.commit(OFFSETS, GROUP))
-        .isInstanceOf(FatalTransactionException.class);
+        .isInstanceOfSatisfying(ProducerLostException.class, e -> assertThat(e.fenced()).isTrue());
+    assertThat(producer.closed()).isTrue();
+    assertThat(tx.isReady()).isFalse();
   }
 
   @Test
-  void aFencedInstanceIdIsFatalToo() {
+  void aProducerLostOtherwiseWasNotFenced() {
+    tx.send(record());
+    producer.commitTransactionException = new InvalidProducerEpochException("epoch bumped");
+
+    assertThatThrownBy(() -> tx.commit(OFFSETS, GROUP))
+        .isInstanceOfSatisfying(ProducerLostException.class, e -> assertThat(e.fenced()).isFalse());
+  }
+
+  @Test
+  void aFencedInstanceIdIsFatal() {
     tx.send(record());
     producer.commitTransactionException = new FencedInstanceIdException("same instance id");
 
@@ -196,8 +207,10 @@ class OutputTransactionTest {
   @Test
   void classifiesFailuresThroughTheCauseChain() {
     assertThat(classify(new KafkaException("wrapped", new ProducerFencedException("x"))))
-        .isEqualTo(FailureKind.FENCED);
-    assertThat(classify(new FencedInstanceIdException("x"))).isEqualTo(FailureKind.FENCED);
+        .isEqualTo(FailureKind.PRODUCER_LOST);
+    assertThat(classify(new FencedInstanceIdException("x"))).isEqualTo(FailureKind.FATAL);
+    assertThat(classify(new KafkaException("wrapped", new FencedInstanceIdException("x"))))
+        .isEqualTo(FailureKind.FATAL);
     assertThat(classify(new KafkaException("wrapped", new InvalidProducerEpochException("x"))))
         .isEqualTo(FailureKind.PRODUCER_LOST);
     assertThat(classify(new TimeoutException("x"))).isEqualTo(FailureKind.PRODUCER_LOST);
