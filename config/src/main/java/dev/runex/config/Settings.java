@@ -374,6 +374,13 @@ public final class Settings {
           "120s",
           0L,
           "Longest a submission may wait for its result (?wait=30s).");
+  public static final Setting GATEWAY_STATUS_FOLD_WAIT =
+      new Setting(
+          "runex.gateway.statusFoldWait",
+          Kind.DURATION,
+          "5s",
+          0L,
+          "How long a status read of a job this gateway has just written to intake, or whose result it has just read, waits for the job-status application to fold it (counted from the write or the result) before answering 404: statuses trail the records they are folded from, and a client reading the status of the job it has just submitted should see it, not 'no such job'. Unknown ids and other tenants' jobs are answered at once. 0: no wait.");
   public static final Setting GATEWAY_DEAD_LETTERS_HELD =
       new Setting(
           "runex.gateway.deadLettersHeld",
@@ -457,6 +464,7 @@ public final class Settings {
           GATEWAY_MAX_REQUEST_BYTES,
           GATEWAY_MAX_BATCH,
           GATEWAY_MAX_WAIT,
+          GATEWAY_STATUS_FOLD_WAIT,
           GATEWAY_DEAD_LETTERS_HELD,
           GATEWAY_SESSION_TIMEOUT,
           GATEWAY_SESSION_SECRET,

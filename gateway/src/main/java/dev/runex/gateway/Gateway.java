@@ -16,6 +16,7 @@ import dev.runex.gateway.deadletter.DeadLetterReplayer;
 import dev.runex.gateway.deadletter.DeadLetterStore;
 import dev.runex.gateway.health.GatewayHealth;
 import dev.runex.gateway.intake.JobSubmitter;
+import dev.runex.gateway.intake.RecentSubmissions;
 import dev.runex.gateway.intake.ResultLookup;
 import dev.runex.gateway.intake.ResultWaiter;
 import dev.runex.gateway.kafka.Clients;
@@ -24,6 +25,7 @@ import dev.runex.gateway.overview.LifecycleStats;
 import dev.runex.gateway.overview.LiveOverview;
 import dev.runex.gateway.overview.ProbedBacklog;
 import dev.runex.gateway.schedules.ScheduleCatalog;
+import dev.runex.gateway.status.FoldWait;
 import dev.runex.gateway.status.JobQueries;
 import dev.runex.gateway.status.StatusClient;
 import dev.runex.schemas.topics.RunexTopics;
@@ -127,10 +129,18 @@ public final class Gateway implements AutoCloseable {
             : own(new ProbedBacklog(cfg, topics, Clock.systemUTC()));
     LiveOverview overview = own(new LiveOverview(cfg, backlog, stats, paused)).start();
     ScheduleCatalog schedules = new ScheduleCatalog(cfg, topics, paused);
-    JobQueries jobs = new JobQueries(status, results, lookup);
+    RecentSubmissions submitted = new RecentSubmissions();
+    FoldWait foldWait =
+        new FoldWait(
+            submitted,
+            results::seen,
+            cfg.duration(Settings.GATEWAY_STATUS_FOLD_WAIT),
+            Clock.systemUTC());
+    JobQueries jobs = new JobQueries(status, lookup, foldWait);
     Controls controls =
         new Controls(cfg, new ControlWriter(producer, topics), paused, jobs, schedules, audit);
-    JobSubmitter submitter = new JobSubmitter(cfg, producer, topics.intake().name());
+    JobSubmitter submitter =
+        new JobSubmitter(cfg, producer, topics.intake().name(), submitted, Clock.systemUTC());
     GatewayHealth health =
         new GatewayHealth(
             List.of(results.follower(), deadLetters.follower(), stats.follower(), audit.follower()),

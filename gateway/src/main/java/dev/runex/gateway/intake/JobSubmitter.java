@@ -15,6 +15,7 @@ import dev.runex.topology.validation.JobValidator;
 import dev.runex.topology.validation.Validation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -38,7 +39,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 public final class JobSubmitter {
   /** One job, checked and ready to write. */
-  public record Prepared(String jobId, byte[] value) {}
+  public record Prepared(String jobId, String tenant, byte[] value) {}
 
   /** Where a job was written. */
   public record Submitted(String jobId, int partition, long offset) {}
@@ -47,10 +48,24 @@ public final class JobSubmitter {
   private final String intakeTopic;
   private final IntakeDecoder decoder;
   private final JobValidator validator;
+  private final RecentSubmissions submitted;
+  private final Clock clock;
 
   public JobSubmitter(RunexConfig cfg, Producer<byte[], byte[]> producer, String intakeTopic) {
+    this(cfg, producer, intakeTopic, new RecentSubmissions(), Clock.systemUTC());
+  }
+
+  /** A submitter noting each job it wrote in {@code submitted}, at {@code clock}'s time. */
+  public JobSubmitter(
+      RunexConfig cfg,
+      Producer<byte[], byte[]> producer,
+      String intakeTopic,
+      RecentSubmissions submitted,
+      Clock clock) {
     this.producer = producer;
     this.intakeTopic = intakeTopic;
+    this.submitted = submitted;
+    this.clock = clock;
     this.decoder =
         new IntakeDecoder(cfg.topics().registry(), cfg.intValue(Settings.INTAKE_MAX_REQUEST_BYTES));
     this.validator = new JobValidator(cfg);
@@ -96,7 +111,7 @@ public final class JobSubmitter {
     if (v instanceof Validation.Invalid invalid) {
       throw Problem.unprocessable(invalid.code(), invalid.message());
     }
-    return new Prepared(id, value);
+    return new Prepared(id, amended.getTenant(), value);
   }
 
   private JobRequest decode(byte[] body) {
@@ -127,7 +142,9 @@ public final class JobSubmitter {
     for (int i = 0; i < jobs.size(); i++) {
       try {
         RecordMetadata md = sent.get(i).get();
-        out.add(new Submitted(jobs.get(i).jobId(), md.partition(), md.offset()));
+        Prepared p = jobs.get(i);
+        submitted.accepted(p.jobId(), p.tenant(), clock.instant());
+        out.add(new Submitted(p.jobId(), md.partition(), md.offset()));
       } catch (ExecutionException e) {
         throw Problem.unavailable(
             "cannot write to " + intakeTopic + ": " + e.getCause().getMessage());

@@ -5,6 +5,7 @@ import dev.runex.config.RunexConfig;
 import dev.runex.gateway.follow.TopicFollower;
 import dev.runex.gateway.kafka.RecordText;
 import dev.runex.schemas.topics.RunexTopics;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,13 +22,17 @@ public final class ResultWaiter implements AutoCloseable {
   private static final int RECENT = 10_000;
 
   private final Map<String, CompletableFuture<JsonNode>> waiting = new ConcurrentHashMap<>();
-  private final Map<String, JsonNode> recent =
+  private final Map<String, Seen> recent =
       new LinkedHashMap<>(16, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, JsonNode> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
           return size() > RECENT;
         }
       };
+
+  /** A result, and when the gateway read it. */
+  public record Seen(JsonNode result, Instant at) {}
+
   private final TopicFollower follower;
 
   public ResultWaiter(RunexConfig cfg, RunexTopics topics) {
@@ -61,6 +66,11 @@ public final class ResultWaiter implements AutoCloseable {
 
   /** The latest result seen for {@code jobId} since the gateway started, if it is still held. */
   public Optional<JsonNode> recent(String jobId) {
+    return seen(jobId).map(Seen::result);
+  }
+
+  /** Like {@link #recent}, with the time the gateway read the result. */
+  public Optional<Seen> seen(String jobId) {
     synchronized (recent) {
       return Optional.ofNullable(recent.get(jobId));
     }
@@ -69,7 +79,7 @@ public final class ResultWaiter implements AutoCloseable {
   private void accept(String jobId, JsonNode result) {
     synchronized (recent) {
       recent.remove(jobId);
-      recent.put(jobId, result);
+      recent.put(jobId, new Seen(result, Instant.now()));
     }
     CompletableFuture<JsonNode> f = waiting.remove(jobId);
     if (f != null) {

@@ -11,6 +11,7 @@ import dev.runex.schemas.json.AvroJson;
 import dev.runex.topology.status.JobFilter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,19 +25,61 @@ import java.util.Optional;
  * otherwise).
  */
 public final class JobQueries {
-  private final StatusClient status;
-  private final ResultWaiter recent;
-  private final ResultLookup lookup;
+  /** How often a status read waiting for the fold asks again. */
+  static final Duration FOLD_POLL = Duration.ofMillis(50);
 
-  public JobQueries(StatusClient status, ResultWaiter recent, ResultLookup lookup) {
+  private final StatusClient status;
+  private final ResultLookup lookup;
+  private final FoldWait foldWait;
+
+  /**
+   * Queries through {@code status}; a status read of a job that {@code foldWait} knows of waits for
+   * its fold (see {@link #status}); results come from {@code foldWait}'s recent ones, else from
+   * {@code lookup}.
+   */
+  public JobQueries(StatusClient status, ResultLookup lookup, FoldWait foldWait) {
     this.status = status;
-    this.recent = recent;
     this.lookup = lookup;
+    this.foldWait = foldWait;
   }
 
-  /** The job's status (JobStatusView as JSON); 404 unknown or not the caller's, 503 not now. */
+  /**
+   * The job's status (JobStatusView as JSON); 404 unknown or not the caller's, 503 not now.
+   * Statuses trail the records they are folded from, so a job this gateway has just written to
+   * intake, or whose result it has just read, may not be known to the status API yet: for such a
+   * job (the caller's to see) a 404 is asked again every {@link #FOLD_POLL} until {@link
+   * FoldWait#until}, and only then answered.
+   */
   public JsonNode status(Caller caller, String jobId) {
-    StatusClient.Response r = ask("/jobs/" + pathSegment(jobId));
+    return status(caller, jobId, false);
+  }
+
+  /**
+   * {@link #status(Caller, String)}; with {@code untilFinal}, a status that is not final yet is
+   * asked again too, while the gateway has just read the job's result (the status trails it).
+   */
+  private JsonNode status(Caller caller, String jobId, boolean untilFinal) {
+    String path = "/jobs/" + pathSegment(jobId);
+    StatusClient.Response r = ask(path);
+    Instant until = null;
+    Boolean waitingForFinal = null; // what until was computed for: a final status, or any
+    while (r.status() == 404 || (untilFinal && r.status() == 200 && !terminal(r.body()))) {
+      boolean forFinal = r.status() == 200;
+      if (waitingForFinal == null || waitingForFinal != forFinal) {
+        until = foldWait.until(caller, jobId, forFinal);
+        waitingForFinal = forFinal;
+      }
+      if (until == null || !foldWait.clock().instant().isBefore(until)) {
+        break;
+      }
+      try {
+        Thread.sleep(FOLD_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      r = ask(path);
+    }
     if (r.status() == 404) {
       throw Problem.notFound(
           "no job " + jobId + " (unknown, or finished longer ago than its status is kept)");
@@ -53,16 +96,20 @@ public final class JobQueries {
 
   /** The job's final result, if it has one yet (empty while it is still on its way). */
   public Optional<JsonNode> result(Caller caller, String jobId) {
-    JsonNode st = status(caller, jobId);
-    if (!st.path("terminal").asBoolean(false)) {
+    JsonNode st = status(caller, jobId, true);
+    if (!terminal(st)) {
       return Optional.empty();
     }
-    Optional<JsonNode> fresh = recent.recent(jobId);
+    Optional<JsonNode> fresh = foldWait.recentResult(jobId);
     if (fresh.isPresent()) {
       return fresh;
     }
     String finished = st.path("finishedAt").asText("");
     return finished.isEmpty() ? Optional.empty() : lookup.find(jobId, Instant.parse(finished));
+  }
+
+  private static boolean terminal(JsonNode status) {
+    return status.path("terminal").asBoolean(false);
   }
 
   /** The filters a listing takes, as query parameters of the status API. */

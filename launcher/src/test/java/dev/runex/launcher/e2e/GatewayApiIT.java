@@ -141,9 +141,11 @@ class GatewayApiIT {
             .path("jobId")
             .asText();
 
-    // then: its owner and operators see it (once its status is folded: statuses may trail the
-    // result by a moment); the other tenant gets 404, as for an unknown id
-    await().atMost(WAIT).until(() -> http.get("/api/v1/jobs/" + id, ACME_KEY).status() == 200);
+    // then: its owner and operators see it at once (statuses may trail the result a moment: the
+    // gateway waits for the fold of a job it has just written), and the result too; the other
+    // tenant gets 404, as for an unknown id
+    assertThat(http.get("/api/v1/jobs/" + id, ACME_KEY).status()).isEqualTo(200);
+    assertThat(http.get("/api/v1/jobs/" + id + "/result", ACME_KEY).status()).isEqualTo(200);
     assertThat(http.get("/api/v1/jobs/" + id, OPS_KEY).status()).isEqualTo(200);
     assertProblem(http.get("/api/v1/jobs/" + id, GLOBEX_KEY), 404, "NOT_FOUND");
     assertProblem(http.get("/api/v1/jobs/" + id + "/result", GLOBEX_KEY), 404, "NOT_FOUND");

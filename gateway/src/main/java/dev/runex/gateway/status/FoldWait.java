@@ -1,0 +1,78 @@
+package dev.runex.gateway.status;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.runex.gateway.access.Caller;
+import dev.runex.gateway.intake.RecentSubmissions;
+import dev.runex.gateway.intake.ResultWaiter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * How long a status read may wait for a job's status to be folded: {@code wait} after this gateway
+ * last wrote the job to intake or read its result, whichever came later — for a caller who may see
+ * the job's tenant. A status that is there but not final yet is waited for only after a result was
+ * read (a result read is waited for until the status is final). A job the gateway knows of neither
+ * way is answered at once, and so is another tenant's job (exactly as an unknown one: a tenant
+ * cannot learn from the answer's timing that an id it does not own was submitted).
+ */
+public final class FoldWait {
+  private final RecentSubmissions submitted;
+  private final Function<String, Optional<ResultWaiter.Seen>> results;
+  private final Duration wait;
+  private final Clock clock;
+
+  public FoldWait(
+      RecentSubmissions submitted,
+      Function<String, Optional<ResultWaiter.Seen>> results,
+      Duration wait,
+      Clock clock) {
+    this.submitted = submitted;
+    this.results = results;
+    this.wait = wait;
+    this.clock = clock;
+  }
+
+  /** Until when a 404 for {@code jobId} is asked again for {@code caller}; null: not at all. */
+  public Instant until(Caller caller, String jobId) {
+    return until(caller, jobId, false);
+  }
+
+  /**
+   * Until when a status of {@code jobId} that is not there ({@code resultsOnly} false) or not final
+   * yet ({@code resultsOnly} true: only a result read lately says it should be) is asked again for
+   * {@code caller}; null: not at all.
+   */
+  public Instant until(Caller caller, String jobId, boolean resultsOnly) {
+    if (wait.isZero()) {
+      return null;
+    }
+    Instant latest = null;
+    Optional<RecentSubmissions.Accepted> a = resultsOnly ? Optional.empty() : submitted.get(jobId);
+    if (a.isPresent() && caller.sees(a.get().tenant())) {
+      latest = a.get().at();
+    }
+    Optional<ResultWaiter.Seen> s = results.apply(jobId);
+    if (s.isPresent() && caller.sees(tenant(s.get().result()))) {
+      Instant at = s.get().at();
+      latest = latest == null || at.isAfter(latest) ? at : latest;
+    }
+    return latest == null ? null : latest.plus(wait);
+  }
+
+  /** The latest result of {@code jobId} the gateway has read, if it still holds it. */
+  public Optional<JsonNode> recentResult(String jobId) {
+    return results.apply(jobId).map(ResultWaiter.Seen::result);
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  private static String tenant(JsonNode result) {
+    JsonNode t = result.path("tenant");
+    return t.isTextual() ? t.asText() : null;
+  }
+}

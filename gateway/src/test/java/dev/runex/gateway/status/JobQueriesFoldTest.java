@@ -1,0 +1,139 @@
+package dev.runex.gateway.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.runex.gateway.access.Caller;
+import dev.runex.gateway.api.Problem;
+import dev.runex.gateway.intake.RecentSubmissions;
+import dev.runex.gateway.intake.ResultWaiter;
+import dev.runex.schemas.json.AvroJson;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Status and result reads of a job whose status trails what the gateway knows, against a stand-in
+ * status API over HTTP: it does not know job {@code j1} for its first three requests, then has it
+ * SCHEDULED for three more, then SUCCEEDED.
+ */
+class JobQueriesFoldTest {
+  private static final Caller ACME = new Caller.Tenant("acme-key", "acme");
+  private static final Caller GLOBEX = new Caller.Tenant("globex-key", "globex");
+
+  private final AtomicInteger asked = new AtomicInteger();
+  private final RecentSubmissions submitted = new RecentSubmissions();
+  private final Map<String, ResultWaiter.Seen> results = new ConcurrentHashMap<>();
+  private HttpServer server;
+  private JobQueries queries;
+
+  @BeforeEach
+  void serve() throws Exception {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/jobs/",
+        exchange -> {
+          int n =
+              exchange.getRequestURI().getPath().equals("/jobs/j1") ? asked.incrementAndGet() : 0;
+          String body =
+              n == 0 || n <= 3
+                  ? "{\"error\":\"unknown job\"}"
+                  : n <= 6
+                      ? "{\"jobId\":\"j1\",\"tenant\":\"acme\",\"state\":\"SCHEDULED\",\"terminal\":false}"
+                      : "{\"jobId\":\"j1\",\"tenant\":\"acme\",\"state\":\"SUCCEEDED\",\"terminal\":true}";
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(n == 0 || n <= 3 ? 404 : 200, bytes.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+          }
+        });
+    server.start();
+    URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    FoldWait foldWait =
+        new FoldWait(
+            submitted,
+            id -> Optional.ofNullable(results.get(id)),
+            Duration.ofSeconds(10),
+            Clock.systemUTC());
+    queries = new JobQueries(new StatusClient(base), null, foldWait);
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  @Test
+  void theStatusOfAJobJustSubmittedIsAnsweredOnceFolded() {
+    submitted.accepted("j1", "acme", Instant.now());
+
+    assertThat(queries.status(ACME, "j1").path("state").asText()).isEqualTo("SCHEDULED");
+    assertThat(asked).hasValue(4);
+  }
+
+  @Test
+  void withoutTheSubmissionA404IsAnsweredAtOnce() {
+    assertThatThrownBy(() -> queries.status(ACME, "j1"))
+        .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.status()).isEqualTo(404));
+    assertThat(asked).hasValue(1);
+  }
+
+  @Test
+  void aSubmissionOlderThanTheWaitIsNotWaitedFor() {
+    submitted.accepted("j1", "acme", Instant.now().minusSeconds(11));
+
+    assertThatThrownBy(() -> queries.status(ACME, "j1")).isInstanceOf(Problem.class);
+    assertThat(asked).hasValue(1);
+  }
+
+  @Test
+  void anotherTenantIsAnsweredAtOnceAsForAnUnknownJob() {
+    submitted.accepted("j1", "acme", Instant.now());
+
+    assertThatThrownBy(() -> queries.status(GLOBEX, "j1"))
+        .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.status()).isEqualTo(404));
+    assertThat(asked).hasValue(1);
+  }
+
+  @Test
+  void theResultJustReadIsAnsweredOnceTheStatusIsFinal() {
+    // the gateway returned this result to POST ?wait a moment ago
+    submitted.accepted("j1", "acme", Instant.now());
+    results.put("j1", new ResultWaiter.Seen(result(), Instant.now()));
+
+    Optional<JsonNode> r = queries.result(ACME, "j1");
+
+    assertThat(r).get().extracting(n -> n.path("status").asText()).isEqualTo("SUCCEEDED");
+    assertThat(asked).hasValue(7);
+  }
+
+  @Test
+  void withoutAResultReadANotFinalStatusMeansNoResultYet() {
+    submitted.accepted("j1", "acme", Instant.now());
+
+    assertThat(queries.result(ACME, "j1")).isEmpty();
+    assertThat(asked).as("waited for the fold, not for the end").hasValue(4);
+  }
+
+  private static JsonNode result() {
+    return AvroJson.MAPPER
+        .createObjectNode()
+        .put("id", "j1")
+        .put("tenant", "acme")
+        .put("status", "SUCCEEDED");
+  }
+}
