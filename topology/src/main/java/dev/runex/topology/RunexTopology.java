@@ -385,10 +385,12 @@ public final class RunexTopology implements AutoCloseable {
   }
 
   /**
-   * Writes the config's schedules to the schedules topic (see {@link ConfigSchedules}), creates the
-   * status application's epoch changelog when it is missing ({@link EpochChangelog}), then starts.
+   * Registers the jobs path's schemas ahead on a thread of its own ({@link SchemaWarmUp}), writes
+   * the config's schedules to the schedules topic (see {@link ConfigSchedules}), creates the status
+   * application's epoch changelog when it is missing ({@link EpochChangelog}), then starts.
    */
   public void start() {
+    SchemaWarmUp.start(cfg, topics);
     ConfigSchedules.reconcile(cfg, topics);
     if (statusStreams != null) {
       EpochChangelog.ensure(statusProperties(cfg), topics.events().name());
