@@ -6,15 +6,22 @@ import static org.awaitility.Awaitility.await;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.launcher.it.RealKafka;
+import dev.runex.launcher.local.RunexHome;
+import dev.runex.launcher.local.RuntimeProcess;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.workers.HandlerRegistry;
 import dev.runex.workers.JobWorker;
 import dev.runex.workers.internal.output.FatalTransactionException;
 import io.micrometer.core.instrument.Counter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -92,6 +99,70 @@ class WorkerFencingIT {
       // what it committed before it stopped is there once, and nothing else
       collector.awaitCaughtUp(Duration.ofSeconds(60));
       assertThat(collector.results.values()).allSatisfy(list -> assertThat(list).hasSize(1));
+    }
+  }
+
+  @Test
+  @Timeout(300)
+  void aWorkerFrozenPastItsTransactionTimeoutResumesWithANewProducer() throws Exception {
+    // given: a worker process whose transactions stay open about a second (its commit interval)
+    // and may stay open 5 s (the local broker looks for timed-out ones every 2 s), and whose
+    // group membership outlives the freeze
+    int jobs = 300;
+    RunexConfig cfg = RealKafka.config(Map.of());
+    String id = "frozen-txn";
+    String txnId = cfg.workerGroupId("default") + "." + id;
+    Path logs =
+        Files.createDirectories(RunexHome.resolve().resolve("launcher/target/worker-fencing-logs"));
+    List<String> overrides =
+        List.of(
+            Settings.WORKER_TRANSACTION_TIMEOUT.key() + "=5s",
+            Settings.WORKER_COMMIT_INTERVAL.key() + "=1s",
+            Settings.WORKER_MIN_COMMIT_GAP.key() + "=1s",
+            // records go out as they are made, so each transaction is open at the broker from its
+            // first result on (it only begins with its first records)
+            "runex.kafka.producer.linger.ms=5",
+            // the group must not expire it meanwhile: that would fail its commit first
+            Settings.WORKER_SESSION_TIMEOUT.key() + "=40s");
+    try (InProcessRuntime runtime = new InProcessRuntime(cfg).startTopology();
+        ResultCollector collector = new ResultCollector(cfg, runtime.topics);
+        IntakeClient intake = new IntakeClient(cfg, runtime.topics);
+        Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers()));
+        RuntimeProcess worker =
+            RuntimeProcess.worker(id, "default", 4, cfg, null, overrides, logs)) {
+      submit(intake, "frozen-", 0, jobs / 2, 50);
+      await().atMost(Duration.ofSeconds(120)).until(() -> collector.resultCount() >= jobs / 10);
+
+      // when: the process stands still (SIGSTOP) until the coordinator has aborted its open
+      // transaction and bumped its epoch — a freeze that caught no transaction open is tried again
+      boolean aborted = false;
+      for (int attempt = 0; attempt < 3 && !aborted; attempt++) {
+        worker.freeze();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!aborted && System.nanoTime() < deadline) {
+          TransactionState state =
+              admin.describeTransactions(List.of(txnId)).description(txnId).get().state();
+          aborted =
+              state == TransactionState.PREPARE_ABORT || state == TransactionState.COMPLETE_ABORT;
+          Thread.sleep(200);
+        }
+        worker.thaw();
+        if (!aborted) {
+          Thread.sleep(1_000); // let it open a transaction again
+        }
+      }
+      assertThat(aborted).as("the coordinator aborted a frozen worker's transaction").isTrue();
+      submit(intake, "frozen-", jobs / 2, jobs, 50);
+
+      // then: the thawed worker met the bumped epoch, replaced its producer and went on
+      await().atMost(Duration.ofSeconds(180)).until(() -> collector.resultCount() >= jobs);
+      Settled.awaitWorkersDone(cfg, "default", Duration.ofSeconds(120));
+      collector.awaitCaughtUp(Duration.ofSeconds(60));
+      assertThat(worker.isAlive()).as("the thawed worker lives on").isTrue();
+      assertThat(Files.readString(worker.log())).contains("the producer is replaced");
+      assertExactlyOneSucceededResultEach(collector, jobs);
     }
   }
 
