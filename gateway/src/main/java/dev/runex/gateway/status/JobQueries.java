@@ -61,14 +61,8 @@ public final class JobQueries {
   private JsonNode status(Caller caller, String jobId, boolean untilFinal) {
     String path = "/jobs/" + pathSegment(jobId);
     StatusClient.Response r = ask(path);
-    Instant until = null;
-    Boolean waitingForFinal = null; // what until was computed for: a final status, or any
     while (r.status() == 404 || (untilFinal && r.status() == 200 && !terminal(r.body()))) {
-      boolean forFinal = r.status() == 200;
-      if (waitingForFinal == null || waitingForFinal != forFinal) {
-        until = foldWait.until(caller, jobId, forFinal);
-        waitingForFinal = forFinal;
-      }
+      Instant until = foldWait.until(caller, jobId, r.status() == 200);
       if (until == null || !foldWait.clock().instant().isBefore(until)) {
         break;
       }
