@@ -1,8 +1,6 @@
 package dev.runex.gateway.intake;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,22 +17,15 @@ public final class RecentSubmissions {
    */
   public record Accepted(String tenant, Instant at) {}
 
-  private final Map<String, Accepted> accepted =
-      new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Accepted> eldest) {
-          return size() > HELD;
-        }
-      };
+  private final LatestById<Accepted> accepted = new LatestById<>(HELD);
 
   /** {@code jobId} was written to intake for {@code tenant} at {@code at}. */
-  public synchronized void accepted(String jobId, String tenant, Instant at) {
-    accepted.remove(jobId);
+  public void accepted(String jobId, String tenant, Instant at) {
     accepted.put(jobId, new Accepted(tenant, at));
   }
 
   /** When and for whom this gateway last wrote {@code jobId}, if it is still held. */
-  public synchronized Optional<Accepted> get(String jobId) {
-    return Optional.ofNullable(accepted.get(jobId));
+  public Optional<Accepted> get(String jobId) {
+    return accepted.get(jobId);
   }
 }

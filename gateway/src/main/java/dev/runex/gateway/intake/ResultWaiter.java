@@ -6,7 +6,6 @@ import dev.runex.gateway.follow.TopicFollower;
 import dev.runex.gateway.kafka.RecordText;
 import dev.runex.schemas.topics.RunexTopics;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -22,13 +21,7 @@ public final class ResultWaiter implements AutoCloseable {
   private static final int RECENT = 10_000;
 
   private final Map<String, CompletableFuture<JsonNode>> waiting = new ConcurrentHashMap<>();
-  private final Map<String, Seen> recent =
-      new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
-          return size() > RECENT;
-        }
-      };
+  private final LatestById<Seen> recent = new LatestById<>(RECENT);
 
   /** A result, and when the gateway read it. */
   public record Seen(JsonNode result, Instant at) {}
@@ -71,16 +64,11 @@ public final class ResultWaiter implements AutoCloseable {
 
   /** Like {@link #recent}, with the time the gateway read the result. */
   public Optional<Seen> seen(String jobId) {
-    synchronized (recent) {
-      return Optional.ofNullable(recent.get(jobId));
-    }
+    return recent.get(jobId);
   }
 
   private void accept(String jobId, JsonNode result) {
-    synchronized (recent) {
-      recent.remove(jobId);
-      recent.put(jobId, new Seen(result, Instant.now()));
-    }
+    recent.put(jobId, new Seen(result, Instant.now()));
     CompletableFuture<JsonNode> f = waiting.remove(jobId);
     if (f != null) {
       f.complete(result);
