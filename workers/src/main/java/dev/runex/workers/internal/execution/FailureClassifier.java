@@ -3,10 +3,8 @@ package dev.runex.workers.internal.execution;
 import dev.runex.schemas.ReasonCode;
 import dev.runex.workers.handler.PermanentJobException;
 import dev.runex.workers.handler.RetryableJobException;
+import dev.runex.workers.internal.Causes;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
 
 /**
  * Classifies a failed attempt once, by walking the cause chain (as Temporal's non-retryable
@@ -18,8 +16,7 @@ public final class FailureClassifier {
   private FailureClassifier() {}
 
   public static Failure classify(Throwable thrown) {
-    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Throwable t = thrown; t != null && seen.add(t); t = t.getCause()) {
+    for (Throwable t : Causes.chain(thrown)) {
       if (t instanceof PermanentJobException p) {
         return new Failure(p.code(), p.getMessage(), false, false, thrown);
       }

@@ -1,12 +1,10 @@
 package dev.runex.workers.internal.output;
 
+import dev.runex.workers.internal.Causes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -690,9 +688,8 @@ public final class OutputTransaction implements AutoCloseable {
 
   /** What {@code e} (or a cause) means for the producer and the worker; see the class comment. */
   public static FailureKind classify(Throwable e) {
-    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     FailureKind kind = FailureKind.ABORTABLE;
-    for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+    for (Throwable t : Causes.chain(e)) {
       if (t instanceof FencedInstanceIdException
           || t instanceof AuthorizationException
           || t instanceof AuthenticationException

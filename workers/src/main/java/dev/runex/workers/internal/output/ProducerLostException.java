@@ -1,8 +1,6 @@
 package dev.runex.workers.internal.output;
 
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
+import dev.runex.workers.internal.Causes;
 import org.apache.kafka.common.errors.ProducerFencedException;
 
 /**
@@ -23,12 +21,6 @@ public final class ProducerLostException extends RuntimeException {
    * transactional id started. Only the second repeats.
    */
   public boolean fenced() {
-    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Throwable t = getCause(); t != null && seen.add(t); t = t.getCause()) {
-      if (t instanceof ProducerFencedException) {
-        return true;
-      }
-    }
-    return false;
+    return Causes.chain(getCause()).stream().anyMatch(ProducerFencedException.class::isInstance);
   }
 }
