@@ -32,7 +32,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -177,7 +176,7 @@ class JobWorkerTest {
     }
     kafka.committedOffsets.put(
         new TopicPartition(SCHEDULED, 0),
-        new OffsetAndMetadata(0, CompletedOffsetsCodec.encode(0, new TreeSet<>(List.of(1L, 2L)))));
+        new OffsetAndMetadata(0, CompletedOffsetsCodec.encode(0, 1L, 2L)));
 
     // when a new worker takes the partition over
     startWorker();

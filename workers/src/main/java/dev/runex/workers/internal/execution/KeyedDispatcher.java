@@ -3,13 +3,12 @@ package dev.runex.workers.internal.execution;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
@@ -33,6 +32,10 @@ import java.util.function.ToIntFunction;
  * has the lowest rank start first, oldest first within a rank. Ranks never reorder one key's items;
  * a key waits at the rank of its head item.
  *
+ * <p>Each item passes through it once per job, on the worker's poll thread, so each key's state is
+ * one object found by one hash lookup, and the ready keys of a rank are a list linked through those
+ * objects: an offer, a start and a release cost a lookup each and no other search.
+ *
  * @param <K> ordering key
  * @param <T> item
  */
@@ -40,18 +43,23 @@ public final class KeyedDispatcher<K, T> {
   private final int maxActive;
   private final Function<T, K> keyOf;
   private final ToIntFunction<T> rankOf;
-  private final Map<K, ArrayDeque<T>> queues = new HashMap<>();
-  private final Set<K> active = new HashSet<>();
 
-  /** Keys with waiting items and nothing running: per rank of their head item, oldest first. */
-  private final List<LinkedHashSet<K>> ready = new ArrayList<>();
+  /** Keys with waiting items or an item running; a key with neither is forgotten. */
+  private final Map<K, KeyState<K, T>> keys = new HashMap<>();
 
-  private final Map<K, Integer> readyRank = new HashMap<>();
+  /** Per rank, the ready keys (waiting items, nothing running), oldest first. */
+  private final ReadyList<K, T>[] ready;
 
   /**
    * Keys whose head item is held back; their items count in {@link #held()}, not {@link #queued()}.
    */
-  private final Set<K> held = new HashSet<>();
+  private final Map<K, KeyState<K, T>> heldKeys = new LinkedHashMap<>();
+
+  private int readyKeys;
+  private int activeKeys;
+
+  /** How many times a key became ready: the age order of ready keys across ranks. */
+  private long readyCount;
 
   /** Items in the queues (held ones included), and the held ones, per rank. */
   private final int[] queued;
@@ -63,6 +71,7 @@ public final class KeyedDispatcher<K, T> {
   }
 
   /** With ranks: {@code rankOf} gives each item a rank in [0, ranks), 0 starting first. */
+  @SuppressWarnings("unchecked")
   public KeyedDispatcher(int maxActive, Function<T, K> keyOf, ToIntFunction<T> rankOf, int ranks) {
     if (maxActive < 1 || ranks < 1) {
       throw new IllegalArgumentException(
@@ -73,19 +82,21 @@ public final class KeyedDispatcher<K, T> {
     this.rankOf = rankOf;
     this.queued = new int[ranks];
     this.heldItems = new int[ranks];
+    this.ready = new ReadyList[ranks];
     for (int i = 0; i < ranks; i++) {
-      ready.add(new LinkedHashSet<>());
+      ready[i] = new ReadyList<>();
     }
   }
 
   public void offer(T item) {
-    K key = keyOf.apply(item);
-    queues.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(item);
-    queued[rank(item)]++;
-    if (held.contains(key)) {
-      heldItems[rank(item)]++;
-    } else if (!active.contains(key)) {
-      makeReady(key);
+    KeyState<K, T> state = stateOf(keyOf.apply(item));
+    int rank = rank(item);
+    state.queue.addLast(new Waiting<>(item, rank));
+    queued[rank]++;
+    if (state.held) {
+      heldItems[rank]++;
+    } else if (!state.active && state.readyRank < 0) {
+      makeReady(state);
     }
   }
 
@@ -94,42 +105,41 @@ public final class KeyedDispatcher<K, T> {
    * until {@link #unhold}.
    */
   public void hold(T item) {
-    K key = keyOf.apply(item);
-    active.remove(key);
-    unready(key);
-    ArrayDeque<T> queue = queues.computeIfAbsent(key, k -> new ArrayDeque<>());
-    queue.addFirst(item);
-    queued[rank(item)]++;
-    if (held.add(key)) {
-      queue.forEach(i -> heldItems[rank(i)]++);
+    KeyState<K, T> state = stateOf(keyOf.apply(item));
+    if (state.active) {
+      state.active = false;
+      activeKeys--;
+    }
+    unready(state);
+    int rank = rank(item);
+    state.queue.addFirst(new Waiting<>(item, rank));
+    queued[rank]++;
+    if (state.held) {
+      heldItems[rank]++;
     } else {
-      heldItems[rank(item)]++;
+      state.held = true;
+      heldKeys.put(state.key, state);
+      state.queue.forEach(w -> heldItems[w.rank]++);
     }
   }
 
   /** Lets a held key's items start again, in order. */
   public void unhold(K key) {
-    if (!held.remove(key)) {
+    KeyState<K, T> state = heldKeys.remove(key);
+    if (state == null) {
       return;
     }
-    ArrayDeque<T> queue = queues.get(key);
-    if (queue != null) {
-      queue.forEach(i -> heldItems[rank(i)]--);
-      if (!active.contains(key)) {
-        makeReady(key);
-      }
+    state.held = false;
+    state.queue.forEach(w -> heldItems[w.rank]--);
+    if (!state.active) {
+      makeReady(state);
     }
   }
 
   /** The first item of every held key. */
   public List<T> heldHeads() {
-    List<T> heads = new ArrayList<>(held.size());
-    for (K key : held) {
-      ArrayDeque<T> queue = queues.get(key);
-      if (queue != null && !queue.isEmpty()) {
-        heads.add(queue.peekFirst());
-      }
-    }
+    List<T> heads = new ArrayList<>(heldKeys.size());
+    heldKeys.values().forEach(state -> heads.add(state.queue.peekFirst().item));
     return heads;
   }
 
@@ -144,37 +154,39 @@ public final class KeyedDispatcher<K, T> {
    * The next item to start that {@code startable} accepts (its key becomes active), or null. A rank
    * whose first ready key has a head item {@code startable} rejects is passed over whole, and lower
    * ranks are tried: its other keys became ready after that one, so for a test on when items were
-   * fetched their heads would mostly be rejected too. Passed-over items stay queued, not held.
+   * fetched their heads would mostly be rejected too. Passed-over items stay queued.
    */
   public T next(Predicate<T> startable) {
-    if (active.size() >= maxActive || readyRank.isEmpty()) {
+    if (activeKeys >= maxActive || readyKeys == 0) {
       return null;
     }
-    for (LinkedHashSet<K> keys : ready) {
-      if (keys.isEmpty()) {
+    for (ReadyList<K, T> keysOfRank : ready) {
+      KeyState<K, T> state = keysOfRank.head;
+      if (state == null || !startable.test(state.queue.peekFirst().item)) {
         continue;
       }
-      K key = keys.iterator().next();
-      ArrayDeque<T> queue = queues.get(key);
-      if (!startable.test(queue.peekFirst())) {
-        continue;
-      }
-      unready(key);
-      T item = queue.pollFirst();
-      if (queue.isEmpty()) {
-        queues.remove(key);
-      }
-      queued[rank(item)]--;
-      active.add(key);
-      return item;
+      unready(state);
+      Waiting<T> head = state.queue.pollFirst();
+      queued[head.rank]--;
+      state.active = true;
+      activeKeys++;
+      return head.item;
     }
     return null;
   }
 
   /** The item of {@code key} finished (or was abandoned): the key's next item may start. */
   public void release(K key) {
-    if (active.remove(key) && queues.containsKey(key) && !held.contains(key)) {
-      makeReady(key);
+    KeyState<K, T> state = keys.get(key);
+    if (state == null || !state.active) {
+      return;
+    }
+    state.active = false;
+    activeKeys--;
+    if (state.queue.isEmpty()) {
+      keys.remove(key);
+    } else if (!state.held) {
+      makeReady(state);
     }
   }
 
@@ -184,33 +196,73 @@ public final class KeyedDispatcher<K, T> {
 
   /** Drops every waiting item (they will be fetched again); active keys stay active. */
   public void clearQueued() {
-    queues.clear();
-    ready.forEach(Set::clear);
-    readyRank.clear();
-    held.clear();
+    Iterator<KeyState<K, T>> it = keys.values().iterator();
+    while (it.hasNext()) {
+      KeyState<K, T> state = it.next();
+      state.queue.clear();
+      state.held = false;
+      state.readyRank = -1;
+      state.prev = null;
+      state.next = null;
+      if (!state.active) {
+        it.remove();
+      }
+    }
+    for (ReadyList<K, T> keysOfRank : ready) {
+      keysOfRank.head = null;
+      keysOfRank.tail = null;
+    }
+    heldKeys.clear();
+    readyKeys = 0;
     Arrays.fill(queued, 0);
     Arrays.fill(heldItems, 0);
   }
 
   /**
    * Drops the waiting (and held) items that match (for instance those of revoked partitions);
-   * returns them.
+   * returns them. A ready key keeps its place among the ready keys unless its new head item has
+   * another rank: then it is the newest of that rank (several such keys in the order they had
+   * become ready).
    */
   public List<T> removeQueuedIf(Predicate<T> filter) {
     List<T> removed = new ArrayList<>();
-    Iterator<Map.Entry<K, ArrayDeque<T>>> it = queues.entrySet().iterator();
+    List<KeyState<K, T>> moved = new ArrayList<>();
+    Iterator<KeyState<K, T>> it = keys.values().iterator();
     while (it.hasNext()) {
-      Map.Entry<K, ArrayDeque<T>> e = it.next();
-      boolean isHeld = held.contains(e.getKey());
-      e.getValue().removeIf(item -> filter.test(item) && removed.add(item) && count(item, isHeld));
-      if (e.getValue().isEmpty()) {
-        unready(e.getKey());
-        held.remove(e.getKey());
-        it.remove();
-      } else if (readyRank.containsKey(e.getKey())) {
-        unready(e.getKey()); // its head may have changed, and with it its rank
-        makeReady(e.getKey());
+      KeyState<K, T> state = it.next();
+      boolean any =
+          state.queue.removeIf(
+              w -> {
+                if (!filter.test(w.item)) {
+                  return false;
+                }
+                removed.add(w.item);
+                queued[w.rank]--;
+                if (state.held) {
+                  heldItems[w.rank]--;
+                }
+                return true;
+              });
+      if (!any) {
+        continue;
       }
+      if (state.queue.isEmpty()) {
+        unready(state);
+        if (state.held) {
+          state.held = false;
+          heldKeys.remove(state.key);
+        }
+        if (!state.active) {
+          it.remove();
+        }
+      } else if (state.readyRank >= 0 && state.queue.peekFirst().rank != state.readyRank) {
+        moved.add(state);
+      }
+    }
+    moved.sort(Comparator.comparingLong(state -> state.readySince));
+    for (KeyState<K, T> state : moved) {
+      unready(state);
+      makeReady(state);
     }
     return removed;
   }
@@ -242,37 +294,101 @@ public final class KeyedDispatcher<K, T> {
     return Math.max(0, Math.min(queued.length - 1, rankOf.applyAsInt(item)));
   }
 
-  /** A removed item leaves the counts (always true, for use in a removeIf predicate). */
-  private boolean count(T item, boolean isHeld) {
-    queued[rank(item)]--;
-    if (isHeld) {
-      heldItems[rank(item)]--;
-    }
-    return true;
-  }
-
-  /**
-   * Puts a key with waiting items among the ready ones, at its head item's rank (kept if already
-   * there).
-   */
-  private void makeReady(K key) {
-    if (readyRank.containsKey(key)) {
-      return;
-    }
-    int r = rank(queues.get(key).peekFirst());
-    ready.get(r).add(key);
-    readyRank.put(key, r);
-  }
-
-  private void unready(K key) {
-    Integer r = readyRank.remove(key);
-    if (r != null) {
-      ready.get(r).remove(key);
-    }
-  }
-
   /** Keys with an item running. */
   public int active() {
-    return active.size();
+    return activeKeys;
+  }
+
+  private KeyState<K, T> stateOf(K key) {
+    KeyState<K, T> state = keys.get(key);
+    if (state == null) {
+      state = new KeyState<>(key);
+      keys.put(key, state);
+    }
+    return state;
+  }
+
+  /** Puts a key with waiting items last among the ready ones of its head item's rank. */
+  private void makeReady(KeyState<K, T> state) {
+    int r = state.queue.peekFirst().rank;
+    ReadyList<K, T> list = ready[r];
+    state.readyRank = r;
+    state.readySince = readyCount++;
+    state.prev = list.tail;
+    state.next = null;
+    if (list.tail == null) {
+      list.head = state;
+    } else {
+      list.tail.next = state;
+    }
+    list.tail = state;
+    readyKeys++;
+  }
+
+  private void unready(KeyState<K, T> state) {
+    if (state.readyRank < 0) {
+      return;
+    }
+    ReadyList<K, T> list = ready[state.readyRank];
+    if (state.prev == null) {
+      list.head = state.next;
+    } else {
+      state.prev.next = state.next;
+    }
+    if (state.next == null) {
+      list.tail = state.prev;
+    } else {
+      state.next.prev = state.prev;
+    }
+    state.prev = null;
+    state.next = null;
+    state.readyRank = -1;
+    readyKeys--;
+  }
+
+  /** An item with the rank it was offered at. */
+  private record Waiting<T>(T item, int rank) {}
+
+  /**
+   * A key: its waiting items, whether one runs or its head is held back, and its place among the
+   * ready keys.
+   */
+  private static final class KeyState<K, T> {
+    final K key;
+    final ArrayDeque<Waiting<T>> queue = new ArrayDeque<>(2);
+    boolean active;
+    boolean held;
+
+    /** The rank whose ready list holds this key, or -1 when it is not ready. */
+    int readyRank = -1;
+
+    /** When it last became ready ({@link #readyCount}). */
+    long readySince;
+
+    KeyState<K, T> prev;
+    KeyState<K, T> next;
+
+    KeyState(K key) {
+      this.key = key;
+    }
+
+    @Override
+    public String toString() {
+      return "KeyState{"
+          + key
+          + ", queued="
+          + queue.size()
+          + ", active="
+          + active
+          + ", held="
+          + held
+          + '}';
+    }
+  }
+
+  /** The ready keys of one rank, linked through their states. */
+  private static final class ReadyList<K, T> {
+    KeyState<K, T> head;
+    KeyState<K, T> tail;
   }
 }

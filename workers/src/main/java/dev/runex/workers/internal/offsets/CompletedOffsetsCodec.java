@@ -3,7 +3,6 @@ package dev.runex.workers.internal.offsets;
 import java.io.ByteArrayOutputStream;
 import java.util.Base64;
 import java.util.BitSet;
-import java.util.NavigableSet;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -35,9 +34,12 @@ public final class CompletedOffsetsCodec {
   private CompletedOffsetsCodec() {}
 
   /** Encodes the offsets of {@code finished} that are greater than {@code base}. */
-  public static String encode(long base, NavigableSet<Long> finished) {
+  public static String encode(long base, long... finished) {
     BitSet bits = new BitSet();
-    for (long offset : finished.tailSet(base, false)) {
+    for (long offset : finished) {
+      if (offset <= base) {
+        continue;
+      }
       long index = offset - base - 1;
       if (index > Integer.MAX_VALUE - 1) {
         throw new IllegalStateException(

@@ -1,6 +1,5 @@
 package dev.runex.workers.internal.offsets;
 
-import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 
 /**
@@ -27,8 +26,8 @@ public final class OffsetTracker {
     IN_PROGRESS
   }
 
-  private final TreeSet<Long> pending = new TreeSet<>();
-  private final TreeSet<Long> finished = new TreeSet<>();
+  private final OffsetBits pending = new OffsetBits();
+  private final OffsetBits finished = new OffsetBits();
 
   /** What the broker holds (null: nothing committed yet), so a rewind can return to it. */
   private OffsetAndMetadata lastCommitted;
@@ -153,7 +152,7 @@ public final class OffsetTracker {
     long point = commitPoint();
     return point < 0
         ? null
-        : new OffsetAndMetadata(point, CompletedOffsetsCodec.encode(point, finished));
+        : new OffsetAndMetadata(point, CompletedOffsetsCodec.encode(point, finished.toArray()));
   }
 
   /**
@@ -165,7 +164,7 @@ public final class OffsetTracker {
     lastCommitted = commit;
     committed = commit.offset();
     nextFetch = Math.max(nextFetch, committed);
-    finished.headSet(committed).clear();
+    finished.removeBelow(committed);
     changed = changed && !commit.equals(current());
   }
 

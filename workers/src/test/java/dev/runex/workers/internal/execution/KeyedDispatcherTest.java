@@ -227,6 +227,23 @@ class KeyedDispatcherTest {
   }
 
   @Test
+  void aKeyWhoseHeadIsRemovedWaitsAtItsNewHeadsRank() {
+    // given: k's head is low, its second item high; "other" is normal
+    KeyedDispatcher<String, Ranked> dispatcher =
+        new KeyedDispatcher<>(8, Ranked::key, Ranked::rank, 3);
+    dispatcher.offer(new Ranked("k", 1, 2));
+    dispatcher.offer(new Ranked("k", 2, 0));
+    dispatcher.offer(new Ranked("other", 1, 1));
+
+    // when
+    dispatcher.removeQueuedIf(r -> r.key().equals("k") && r.seq() == 1);
+
+    // then
+    assertThat(dispatcher.next()).isEqualTo(new Ranked("k", 2, 0));
+    assertThat(dispatcher.next()).isEqualTo(new Ranked("other", 1, 1));
+  }
+
+  @Test
   void anItemTheTestRejectsStaysQueuedAndPassesItsRankOverUntilItIsAccepted() {
     // given: a normal backlog fetched in two polls (seq = poll), and one low item from the first
     KeyedDispatcher<String, Ranked> dispatcher =

@@ -12,16 +12,14 @@ class CompletedOffsetsCodecTest {
 
   @Test
   void encodesNothingAsEmptyMetadata() {
-    assertThat(CompletedOffsetsCodec.encode(100, new TreeSet<>())).isEmpty();
+    assertThat(CompletedOffsetsCodec.encode(100)).isEmpty();
     assertThat(CompletedOffsetsCodec.decode(100, "")).isEmpty();
     assertThat(CompletedOffsetsCodec.decode(100, null)).isEmpty();
   }
 
   @Test
   void ignoresOffsetsAtOrBelowTheBase() {
-    TreeSet<Long> finished = new TreeSet<>(java.util.List.of(90L, 100L, 103L));
-
-    String metadata = CompletedOffsetsCodec.encode(100, finished);
+    String metadata = CompletedOffsetsCodec.encode(100, 90L, 100L, 103L);
 
     assertThat(CompletedOffsetsCodec.decode(100, metadata)).containsExactly(103L);
   }
@@ -41,7 +39,7 @@ class CompletedOffsetsCodecTest {
       }
 
       long[] decoded =
-          CompletedOffsetsCodec.decode(base, CompletedOffsetsCodec.encode(base, finished));
+          CompletedOffsetsCodec.decode(base, CompletedOffsetsCodec.encode(base, array(finished)));
 
       assertThat(decoded).containsExactly(finished.stream().mapToLong(Long::longValue).toArray());
     }
@@ -59,7 +57,7 @@ class CompletedOffsetsCodecTest {
       }
     }
 
-    String metadata = CompletedOffsetsCodec.encode(base, finished);
+    String metadata = CompletedOffsetsCodec.encode(base, array(finished));
 
     assertThat(metadata.length()).isLessThan(3_000);
   }
@@ -69,7 +67,7 @@ class CompletedOffsetsCodecTest {
     TreeSet<Long> finished = new TreeSet<>();
     LongStream.rangeClosed(2, 8_000).forEach(finished::add);
 
-    String metadata = CompletedOffsetsCodec.encode(0, finished);
+    String metadata = CompletedOffsetsCodec.encode(0, array(finished));
 
     assertThat(metadata).startsWith("rx1Z");
     assertThat(metadata.length()).isLessThan(64);
@@ -87,5 +85,9 @@ class CompletedOffsetsCodecTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> CompletedOffsetsCodec.decode(0, "rx1Zbm90LWRlZmxhdGU"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static long[] array(TreeSet<Long> offsets) {
+    return offsets.stream().mapToLong(Long::longValue).toArray();
   }
 }

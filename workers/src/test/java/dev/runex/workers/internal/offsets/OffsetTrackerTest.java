@@ -199,10 +199,6 @@ class OffsetTrackerTest {
   }
 
   private static String encode(long base, long... finished) {
-    TreeSet<Long> set = new TreeSet<>();
-    for (long f : finished) {
-      set.add(f);
-    }
-    return CompletedOffsetsCodec.encode(base, set);
+    return CompletedOffsetsCodec.encode(base, finished);
   }
 }
