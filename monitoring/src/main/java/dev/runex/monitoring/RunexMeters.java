@@ -192,8 +192,8 @@ public enum RunexMeters {
   /**
    * The names Prometheus scrapes for this meter (Micrometer's Prometheus naming: dots become
    * underscores, counters end in {@code _total}, durations in {@code _seconds}, timers and
-   * summaries add {@code _count}, {@code _sum} and {@code _max}, timers also publish quantiles
-   * under the bare name). Alert rules and dashboards query these.
+   * summaries add {@code _count}, {@code _sum} and {@code _max}, timers also their histogram's
+   * {@code _bucket}). Alert rules and dashboards query these.
    */
   public List<String> prometheusNames() {
     String base = meterName.replace('.', '_');
@@ -203,8 +203,9 @@ public enum RunexMeters {
       case COUNTER -> List.of(base + "_total");
       case GAUGE -> List.of(base);
       case TIME_GAUGE -> List.of(base + "_seconds");
-      // timers publish percentiles (the bare name, with a quantile label); summaries do not
-      case TIMER -> List.of(withUnit, withUnit + "_count", withUnit + "_sum", withUnit + "_max");
+      // timers publish a histogram (buckets with an le label); summaries do not
+      case TIMER ->
+          List.of(withUnit + "_bucket", withUnit + "_count", withUnit + "_sum", withUnit + "_max");
       case SUMMARY -> List.of(withUnit + "_count", withUnit + "_sum", withUnit + "_max");
     };
   }
@@ -218,6 +219,30 @@ public enum RunexMeters {
     };
   }
 
+  /**
+   * The upper bounds of every timer's histogram buckets (Prometheus' {@code le}), from 1 ms to 1 h:
+   * a job waits and runs from milliseconds to the hour a timeout may allow.
+   */
+  private static final Duration[] TIMER_BUCKETS = {
+    Duration.ofMillis(1),
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30),
+    Duration.ofMinutes(1),
+    Duration.ofMinutes(5),
+    Duration.ofMinutes(15),
+    Duration.ofHours(1)
+  };
+
   /** A counter with these tag values, in the order of {@link #tagKeys()}. */
   public Counter counter(MeterRegistry registry, String... tagValues) {
     return Counter.builder(meterName)
@@ -226,14 +251,18 @@ public enum RunexMeters {
         .register(registry);
   }
 
-  /** A timer (p50/p95/p99 published) with these tag values. */
+  /**
+   * A timer with these tag values, published as a histogram with the buckets of {@link
+   * #TIMER_BUCKETS}: its percentiles are computed where it is queried ({@code histogram_quantile}),
+   * over any number of replicas added together. Not percentiles computed in the process, which
+   * cannot be combined across replicas and cost more per recording (each value went into a ring of
+   * three histograms).
+   */
   public Timer timer(MeterRegistry registry, String... tagValues) {
     return Timer.builder(meterName)
         .description(description)
         .tags(tags(tagValues))
-        .publishPercentiles(0.5, 0.95, 0.99)
-        .publishPercentileHistogram(false)
-        .maximumExpectedValue(Duration.ofHours(1))
+        .serviceLevelObjectives(TIMER_BUCKETS)
         .register(registry);
   }
 

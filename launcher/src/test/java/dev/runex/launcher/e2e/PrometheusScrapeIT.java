@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * A real Prometheus (Debian's {@code prometheus}, as {@code .ci/monitoring-tools} installs it)
  * scrapes a running runex (topology, worker and the backlog meters in one process behind its {@code
  * /metrics} endpoint, as {@code runex local} runs them) with the shipped alert rules loaded: runex
- * metrics and the backlog series are queryable, every rule loads and evaluates without error, and
- * every Kafka/JVM metric the rules and the dashboard use ({@code
- * monitoring/prometheus/external-metrics.txt}) is really published.
+ * metrics and the backlog series are queryable, a timer's percentile is computed from its
+ * histogram, every rule loads and evaluates without error, and every Kafka/JVM metric the rules and
+ * the dashboard use ({@code monitoring/prometheus/external-metrics.txt}) is really published.
  */
 class PrometheusScrapeIT {
   private static final Logger log = LoggerFactory.getLogger(PrometheusScrapeIT.class);
@@ -89,6 +89,19 @@ class PrometheusScrapeIT {
             .atMost(WAIT)
             .until(
                 () -> !query(base, "runex_job_completed_total{outcome=\"succeeded\"}").isEmpty());
+
+        // timers are histograms: their percentiles come from the buckets, over any replicas
+        Set<String> bounds = new HashSet<>();
+        query(base, "runex_job_execution_seconds_bucket{type=\"echo\",outcome=\"succeeded\"}")
+            .forEach(b -> bounds.add(b.get("metric").get("le").asText()));
+        assertThat(bounds).contains("0.001", "1.0", "3600.0", "+Inf").hasSize(18);
+        JsonNode median =
+            query(
+                base,
+                "histogram_quantile(0.5, sum by (type, le)"
+                    + " (runex_job_execution_seconds_bucket{type=\"echo\"}))");
+        assertThat(median).hasSize(1);
+        assertThat(median.get(0).get("value").get(1).asDouble()).isBetween(0.0, 3600.0);
         JsonNode backlog =
             await()
                 .atMost(WAIT)
