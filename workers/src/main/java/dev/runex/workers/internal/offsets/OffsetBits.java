@@ -73,10 +73,8 @@ final class OffsetBits {
     if (size == 0) {
       return -1;
     }
-    while (words[lowWord] == 0) {
-      lowWord++;
-    }
-    return base + 64L * lowWord + Long.numberOfTrailingZeros(words[lowWord]);
+    int word = lowWordWithBits();
+    return base + 64L * word + Long.numberOfTrailingZeros(words[word]);
   }
 
   /** Removes every offset below {@code offset}. */
@@ -169,6 +167,7 @@ final class OffsetBits {
     return (int) word;
   }
 
+  /** The lowest word with a set bit (the set is not empty); moves {@link #lowWord} up to it. */
   private int lowWordWithBits() {
     while (words[lowWord] == 0) {
       lowWord++;

@@ -184,14 +184,20 @@ class KeyedDispatcherTest {
     assertThat(started).containsExactly("high1", "high2", "normal", "low1", "low2", "low3");
   }
 
-  @Test
-  void aRankNeverReordersOneKeysItems() {
-    // given: key k has a low item first, then a high one
+  /** Key k with a low item, then a high one; key "other" with a normal one. */
+  private static KeyedDispatcher<String, Ranked> lowThenHighKeyBesideANormalOne() {
     KeyedDispatcher<String, Ranked> dispatcher =
         new KeyedDispatcher<>(8, Ranked::key, Ranked::rank, 3);
     dispatcher.offer(new Ranked("k", 1, 2));
     dispatcher.offer(new Ranked("k", 2, 0));
     dispatcher.offer(new Ranked("other", 1, 1));
+    return dispatcher;
+  }
+
+  @Test
+  void aRankNeverReordersOneKeysItems() {
+    // given: key k has a low item first, then a high one
+    KeyedDispatcher<String, Ranked> dispatcher = lowThenHighKeyBesideANormalOne();
 
     // then: k waits at the rank of its head (low), so "other" (normal) goes first, and k keeps its
     // order
@@ -229,11 +235,7 @@ class KeyedDispatcherTest {
   @Test
   void aKeyWhoseHeadIsRemovedWaitsAtItsNewHeadsRank() {
     // given: k's head is low, its second item high; "other" is normal
-    KeyedDispatcher<String, Ranked> dispatcher =
-        new KeyedDispatcher<>(8, Ranked::key, Ranked::rank, 3);
-    dispatcher.offer(new Ranked("k", 1, 2));
-    dispatcher.offer(new Ranked("k", 2, 0));
-    dispatcher.offer(new Ranked("other", 1, 1));
+    KeyedDispatcher<String, Ranked> dispatcher = lowThenHighKeyBesideANormalOne();
 
     // when
     dispatcher.removeQueuedIf(r -> r.key().equals("k") && r.seq() == 1);
