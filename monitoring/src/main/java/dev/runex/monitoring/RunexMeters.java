@@ -49,7 +49,7 @@ public enum RunexMeters {
   JOB_START_DELAY(
       "runex.job.start.delay",
       Kind.TIMER,
-      "From the worker's fetch of an attempt to its start (part of runex.job.queue.wait): a free slot, its key's earlier jobs, memory, pauses, the control topic read up to the fetch.",
+      "From the worker's fetch of an attempt (or its due time, when it was fetched before it was due) to its start (part of runex.job.queue.wait): a free slot, its key's earlier jobs, memory, pauses, the control topic read up to the fetch.",
       "type"),
   JOB_EXECUTION(
       "runex.job.execution", Kind.TIMER, "Attempt execution time, by outcome.", "type", "outcome"),

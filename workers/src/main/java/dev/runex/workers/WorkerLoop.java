@@ -74,6 +74,12 @@ import org.slf4j.LoggerFactory;
  * and held until the commit ({@link OutcomeRecords#started}), so that an end before the commit
  * carries it in its own lifecycle record: one record per job per transaction.
  *
+ * <p>Due times: the topology hands a delayed job to its pool a little before it is due ({@code
+ * runex.topology.releaseAhead}), so that its release, the topology's commit and this fetch are not
+ * added to when it starts. A job fetched before its due time (by this process's clock) is parked in
+ * the {@link KeyedDispatcher} and offered to its key's queue when it becomes due; the poll waits no
+ * longer than until then. No job starts before its due time.
+ *
  * <p>Priorities: the loop consumes the pool's three scheduled topics. Among the jobs whose key is
  * free, a higher-priority one always starts first ({@link KeyedDispatcher} ranks), and while the
  * worker is full the buffer limit applies per priority ({@link FlowControl}): fetched low work
@@ -296,6 +302,7 @@ final class WorkerLoop implements Runnable {
     lastPollEmpty = records.isEmpty();
     try {
       admit(records);
+      state.dispatcher().offerDue(state.clock().millis());
       control.apply();
       completions.handleAll();
       startJobs();
@@ -348,7 +355,9 @@ final class WorkerLoop implements Runnable {
         || control.heldForFreshness()) {
       return BUSY_POLL;
     }
-    return idlePoll(transactions.untilCommitDue(true));
+    Duration idle = idlePoll(transactions.untilCommitDue(true));
+    long untilDue = state.dispatcher().nextDueMillis() - state.clock().millis();
+    return untilDue < idle.toMillis() ? Duration.ofMillis(Math.max(0, untilDue)) : idle;
   }
 
   /**
@@ -366,6 +375,7 @@ final class WorkerLoop implements Runnable {
       return;
     }
     long fetchedAt = System.nanoTime();
+    long nowMillis = state.clock().millis();
     control.fetched(fetchedAt);
     Set<TopicPartition> stopped = new HashSet<>();
     for (ConsumerRecord<String, byte[]> r : records) {
@@ -387,9 +397,13 @@ final class WorkerLoop implements Runnable {
         continue;
       }
       try {
-        state
-            .dispatcher()
-            .offer(new FetchedJob(r, decoder.decode(r.topic(), r.value()), fetchedAt));
+        FetchedJob fetched = new FetchedJob(r, decoder.decode(r.topic(), r.value()), fetchedAt);
+        long dueMillis = fetched.job().getDueAt().toEpochMilli();
+        if (dueMillis > nowMillis) {
+          state.dispatcher().park(fetched, dueMillis); // released ahead of its due time
+        } else {
+          state.dispatcher().offer(fetched);
+        }
       } catch (UndecodableJobException e) {
         ends.undecodable(p, r, e);
       } catch (RegistryUnavailableException e) {
@@ -531,12 +545,15 @@ final class WorkerLoop implements Runnable {
       state.dispatcher().release(fetched.orderingKey());
       throw e;
     }
+    Duration sinceDue = Duration.between(job.getDueAt(), now);
+    Duration sinceFetch = Duration.ofNanos(System.nanoTime() - fetched.fetchedAtNanos());
+    // a job fetched before it was due has waited in this worker only since it became due
     state
         .metrics()
         .started(
             job.getType(),
-            Duration.between(job.getDueAt(), now),
-            Duration.ofNanos(System.nanoTime() - fetched.fetchedAtNanos()));
+            sinceDue,
+            sinceDue.compareTo(sinceFetch) < 0 && !sinceDue.isNegative() ? sinceDue : sinceFetch);
   }
 
   /** The job's own timeout (its type's default when unset), never beyond the type's maximum. */

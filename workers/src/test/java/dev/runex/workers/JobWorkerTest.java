@@ -1,5 +1,6 @@
 package dev.runex.workers;
 
+import static dev.runex.workers.testing.Jobs.T0;
 import static dev.runex.workers.testing.Jobs.attempt;
 import static dev.runex.workers.testing.Jobs.job;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -127,6 +128,52 @@ class JobWorkerTest {
     clock.advance(Duration.ofMillis(10));
     await().atMost(WAIT).until(() -> committedResultIds().contains("alone"));
     assertThat(committedOffset(0)).isEqualTo(1);
+  }
+
+  @Test
+  void aJobFetchedBeforeItIsDueStartsAtItsDueTimeNotBeforeAndHoldsNoOneBack() {
+    // given: a clock standing still at T0; on partition 0 a job of key x due in 5 s, then one of
+    // key x due now; on partition 1 a job of key y due in 2 s
+    HandClock clock = new HandClock(T0);
+    startWorker(clock);
+    kafka.append(0, dueAt(keyed("x-later", "probe", "x", Map.of("seq", 2L)), T0.plusSeconds(5)));
+    kafka.append(0, keyed("x-now", "probe", "x", Map.of("seq", 1L)));
+    kafka.append(1, dueAt(keyed("y-later", "probe", "y", Map.of("seq", 1L)), T0.plusSeconds(2)));
+
+    // then: the job due now runs, although a job of its key fetched before it is not due
+    await().atMost(WAIT).until(() -> probe.order.getOrDefault("x", List.of()).equals(List.of(1L)));
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(WAIT)
+        .until(() -> probe.order.keySet().equals(Set.of("x")) && probe.order.get("x").size() == 1);
+
+    // when: y-later is due
+    clock.advance(Duration.ofSeconds(2));
+    await().atMost(WAIT).until(() -> probe.order.containsKey("y"));
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(WAIT)
+        .until(() -> probe.order.get("x").equals(List.of(1L)));
+
+    // when: x-later is due
+    clock.advance(Duration.ofSeconds(3));
+    await().atMost(WAIT).until(() -> probe.order.get("x").equals(List.of(1L, 2L)));
+    clock.advance(Duration.ofSeconds(1)); // the commit's minimum gap, on this clock
+    await().atMost(WAIT).until(() -> committedOffset(0) == 2 && committedOffset(1) == 1);
+
+    // then: each started at its due time, by the worker's clock
+    assertThat(results().get("x-now").getStartedAt()).isEqualTo(T0);
+    assertThat(results().get("y-later").getStartedAt()).isEqualTo(T0.plusSeconds(2));
+    assertThat(results().get("x-later").getStartedAt()).isEqualTo(T0.plusSeconds(5));
+    // and the time a job waited in the worker counts from its due time, not its fetch (the
+    // waiting above took at least 300 ms of real time; due → start took none on this clock)
+    assertThat(
+            meters
+                .get("runex.job.start.delay")
+                .tags("type", "probe")
+                .timer()
+                .max(TimeUnit.MILLISECONDS))
+        .isLessThan(300);
   }
 
   @Test
@@ -683,6 +730,10 @@ class JobWorkerTest {
               RetryPolicy.DEFAULT));
     }
     return base.withJobTypes(types);
+  }
+
+  private static Job dueAt(Job job, Instant due) {
+    return Job.newBuilder(job).setDueAt(due).build();
   }
 
   private static Job keyed(String id, String type, String key, Map<String, Object> params) {

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** Test jobs. */
 public final class Jobs {
-  public static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+  public static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
   private Jobs() {}
 

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
@@ -31,6 +32,11 @@ import java.util.function.ToIntFunction;
  * <p>Items may carry a rank (0 first: job priority): among the ready keys, those whose head item
  * has the lowest rank start first, oldest first within a rank. Ranks never reorder one key's items;
  * a key waits at the rank of its head item.
+ *
+ * <p>An item that may not start before a time (a job fetched before it is due) is {@link #park
+ * parked}: it waits outside the key queues, counted in {@link #parked()} and not in {@link
+ * #queued()}, until {@link #offerDue} offers it at that time — behind the items its key already has
+ * then. {@link #clearQueued()} and {@link #removeQueuedIf} drop parked items too.
  *
  * <p>Each item passes through it once per job, on the worker's poll thread, so each key's state is
  * one object found by one hash lookup, and the ready keys of a rank are a list linked through those
@@ -66,6 +72,13 @@ public final class KeyedDispatcher<K, T> {
 
   private final int[] heldItems;
 
+  /** Items that may not start yet, the earliest due first (then in the order they were parked). */
+  private final PriorityQueue<Parked<T>> parked =
+      new PriorityQueue<>(
+          Comparator.<Parked<T>>comparingLong(Parked::dueMillis).thenComparingLong(Parked::seq));
+
+  private long parkedCount;
+
   public KeyedDispatcher(int maxActive, Function<T, K> keyOf) {
     this(maxActive, keyOf, item -> 0, 1);
   }
@@ -98,6 +111,37 @@ public final class KeyedDispatcher<K, T> {
     } else if (!state.active && state.readyRank < 0) {
       makeReady(state);
     }
+  }
+
+  /**
+   * {@code item} may not start before {@code dueMillis} (epoch millis): it waits, in none of the
+   * key queues, until {@link #offerDue} is called at or after that time.
+   */
+  public void park(T item, long dueMillis) {
+    parked.add(new Parked<>(item, dueMillis, parkedCount++));
+  }
+
+  /** Offers the parked items due at {@code nowMillis}, the earliest due first; returns how many. */
+  public int offerDue(long nowMillis) {
+    int n = 0;
+    Parked<T> p;
+    while ((p = parked.peek()) != null && p.dueMillis <= nowMillis) {
+      parked.poll();
+      offer(p.item);
+      n++;
+    }
+    return n;
+  }
+
+  /** Items parked until their due time. */
+  public int parked() {
+    return parked.size();
+  }
+
+  /** The earliest due time of a parked item (epoch millis), or {@link Long#MAX_VALUE} if none. */
+  public long nextDueMillis() {
+    Parked<T> p = parked.peek();
+    return p == null ? Long.MAX_VALUE : p.dueMillis;
   }
 
   /**
@@ -194,8 +238,11 @@ public final class KeyedDispatcher<K, T> {
     return keyOf.apply(item);
   }
 
-  /** Drops every waiting item (they will be fetched again); active keys stay active. */
+  /**
+   * Drops every waiting (and parked) item (they will be fetched again); active keys stay active.
+   */
   public void clearQueued() {
+    parked.clear();
     Iterator<KeyState<K, T>> it = keys.values().iterator();
     while (it.hasNext()) {
       KeyState<K, T> state = it.next();
@@ -219,10 +266,10 @@ public final class KeyedDispatcher<K, T> {
   }
 
   /**
-   * Drops the waiting (and held) items that match (for instance those of revoked partitions);
-   * returns them. A ready key keeps its place among the ready keys unless its new head item has
-   * another rank: then it is the newest of that rank (several such keys in the order they had
-   * become ready).
+   * Drops the waiting (held and parked) items that match (for instance those of revoked
+   * partitions); returns them, parked ones last. A ready key keeps its place among the ready keys
+   * unless its new head item has another rank: then it is the newest of that rank (several such
+   * keys in the order they had become ready).
    */
   public List<T> removeQueuedIf(Predicate<T> filter) {
     List<T> removed = new ArrayList<>();
@@ -264,6 +311,7 @@ public final class KeyedDispatcher<K, T> {
       unready(state);
       makeReady(state);
     }
+    parked.removeIf(p -> filter.test(p.item) && removed.add(p.item));
     return removed;
   }
 
@@ -348,6 +396,8 @@ public final class KeyedDispatcher<K, T> {
 
   /** An item with the rank it was offered at. */
   private record Waiting<T>(T item, int rank) {}
+
+  private record Parked<T>(T item, long dueMillis, long seq) {}
 
   /**
    * A key: its waiting items, whether one runs or its head is held back, and its place among the

@@ -81,6 +81,70 @@ class KeyedDispatcherTest {
   }
 
   @Test
+  void aParkedItemWaitsOutsideItsKeysQueueUntilItIsDueThenQueuesBehindWhatTheKeyHas() {
+    // given: a1 parked until 1,000, a2 of the same key offered now, b1 parked until 500
+    KeyedDispatcher<String, Item> dispatcher = new KeyedDispatcher<>(4, Item::key);
+    dispatcher.park(new Item("a", 1), 1_000);
+    dispatcher.offer(new Item("a", 2));
+    dispatcher.park(new Item("b", 1), 500);
+
+    // then: only a2 is queued; the next due time is b1's
+    assertThat(dispatcher.queued()).isEqualTo(1);
+    assertThat(dispatcher.parked()).isEqualTo(2);
+    assertThat(dispatcher.nextDueMillis()).isEqualTo(500);
+    assertThat(dispatcher.offerDue(499)).as("nothing due before 500").isZero();
+    assertThat(dispatcher.next()).isEqualTo(new Item("a", 2));
+    assertThat(dispatcher.next()).as("b1 is not due").isNull();
+
+    // when: 500 comes, then 1,000
+    assertThat(dispatcher.offerDue(500)).isEqualTo(1);
+    assertThat(dispatcher.next()).isEqualTo(new Item("b", 1));
+    assertThat(dispatcher.offerDue(1_000)).isEqualTo(1);
+
+    // then: a1 waits for its key, which a2 holds
+    assertThat(dispatcher.parked()).isZero();
+    assertThat(dispatcher.nextDueMillis()).isEqualTo(Long.MAX_VALUE);
+    assertThat(dispatcher.next()).as("a is busy with a2").isNull();
+    dispatcher.release("a");
+    assertThat(dispatcher.next()).isEqualTo(new Item("a", 1));
+  }
+
+  @Test
+  void parkedItemsDueAtOnceAreOfferedEarliestFirstAndInParkingOrderOnATie() {
+    KeyedDispatcher<String, Item> dispatcher = new KeyedDispatcher<>(1, Item::key);
+    dispatcher.park(new Item("c", 1), 300);
+    dispatcher.park(new Item("a", 1), 200);
+    dispatcher.park(new Item("b", 1), 200);
+
+    assertThat(dispatcher.offerDue(1_000)).isEqualTo(3);
+
+    List<Item> started = new ArrayList<>();
+    Item next;
+    while ((next = dispatcher.next()) != null) {
+      started.add(next);
+      dispatcher.release(next.key());
+    }
+    assertThat(started).containsExactly(new Item("a", 1), new Item("b", 1), new Item("c", 1));
+  }
+
+  @Test
+  void clearingAndRemovingDropParkedItemsToo() {
+    KeyedDispatcher<String, Item> dispatcher = new KeyedDispatcher<>(4, Item::key);
+    dispatcher.park(new Item("a", 1), 100);
+    dispatcher.park(new Item("b", 1), 100);
+    dispatcher.offer(new Item("b", 2));
+
+    assertThat(dispatcher.removeQueuedIf(i -> i.key().equals("b")))
+        .containsExactlyInAnyOrder(new Item("b", 1), new Item("b", 2));
+    assertThat(dispatcher.parked()).isEqualTo(1);
+
+    dispatcher.clearQueued();
+    assertThat(dispatcher.parked()).isZero();
+    assertThat(dispatcher.offerDue(Long.MAX_VALUE)).isZero();
+    assertThat(dispatcher.next()).isNull();
+  }
+
+  @Test
   void clearingTheQueueKeepsARunningKeyLocked() {
     KeyedDispatcher<String, Item> dispatcher = new KeyedDispatcher<>(4, Item::key);
     dispatcher.offer(new Item("a", 1));
