@@ -97,7 +97,14 @@ public final class Settings {
           Kind.DURATION,
           "50ms",
           10L,
-          "How often the delay index releases due jobs (wall-clock punctuator; a delayed job starts up to this late, plus the commit interval). Also the schedules' and quota gate's punctuation.");
+          "How often the delay index releases due jobs (wall-clock punctuator). A job released ahead of its due time (runex.topology.releaseAhead) waits in its worker and does not start later for it; one released when due (gated by a quota, or releaseAhead 0) starts up to this late, plus the commit interval. Also the schedules' and quota gate's punctuation.");
+  public static final Setting TOPOLOGY_RELEASE_AHEAD =
+      new Setting(
+          "runex.topology.releaseAhead",
+          Kind.DURATION,
+          "1s",
+          0L,
+          "How long before its due time a delayed job is handed to its pool (and a job submitted due within it goes there at once, not through the delay index). The worker holds such a job and starts it at its due time, never before, so the delay index's punctuation, the topology's commit and the worker's fetch are not added to when it starts. Its status is then queued up to this long before it is due, and a cancel of it is the worker's. Jobs gated by a quota are released when due: an early release would hold a quota slot for a job that may not start yet. 0 releases every job at its due time.");
   public static final Setting TOPOLOGY_STATE_DIR =
       new Setting(
           "runex.topology.stateDir",
@@ -425,6 +432,7 @@ public final class Settings {
           TOPOLOGY_STATUS_COMMIT_INTERVAL,
           TOPOLOGY_STATUS_TRANSACTION_TIMEOUT,
           TOPOLOGY_PUNCTUATE_INTERVAL,
+          TOPOLOGY_RELEASE_AHEAD,
           TOPOLOGY_STATE_DIR,
           TOPOLOGY_THREADS,
           TOPOLOGY_STATUS_THREADS,

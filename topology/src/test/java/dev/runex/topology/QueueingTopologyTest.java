@@ -89,13 +89,13 @@ class QueueingTopologyTest {
   }
 
   @Test
-  void delayedJobIsNotReleasedBeforeItsDueTime() {
-    // given
+  void delayedJobIsNotReleasedBeforeItsReleaseLead() {
+    // given: due in 10 s
     Job job = job("j-2", "default", "j-2", h.now() + 10_000, 1);
 
-    // when
+    // when: up to a millisecond before its lead (runex.topology.releaseAhead) before its due time
     validated.pipeInput(job.getId(), job);
-    h.advance(Duration.ofMillis(9_999));
+    h.advance(Duration.ofMillis(10_000 - lead() - 1));
 
     // then
     assertThat(scheduledDefault.isEmpty()).isTrue();
@@ -107,19 +107,20 @@ class QueueingTopologyTest {
   }
 
   @Test
-  void delayedJobIsReleasedWithinOnePunctuationOfItsDueTime() {
+  void delayedJobIsReleasedItsLeadAheadOfItsDueTimeWithinOnePunctuation() {
     // given
     Job job = job("j-3", "default", "pk-3", h.now() + 10_000, 1);
     validated.pipeInput(job.getId(), job);
-    h.advance(Duration.ofMillis(9_999));
+    h.advance(Duration.ofMillis(10_000 - lead() - 1));
 
     // when
     h.advance(PUNCTUATE);
 
-    // then
+    // then: on its pool's topic before it is due (its worker holds it until then)
     TestRecord<String, Job> out = scheduledDefault.readRecord();
     assertThat(out.key()).isEqualTo("pk-3");
     assertThat(out.value()).isEqualTo(job);
+    assertThat(h.now()).isLessThan(job.getDueAt().toEpochMilli());
     assertThat(kinds(events.readValuesToList()))
         .containsExactly(JobEventKind.DELAYED, JobEventKind.SCHEDULED);
     assertThat(store().get(DelayIndexKey.of(job))).isNull();
@@ -127,20 +128,34 @@ class QueueingTopologyTest {
   }
 
   @Test
+  void aJobDueWithinTheReleaseLeadGoesToItsPoolWithoutWaitingInTheIndex() {
+    // given: a retry due in half the lead
+    Job job = job("j-soon", "default", "pk", h.now() + lead() / 2, 2);
+
+    // when
+    retry.pipeInput(job.getId(), job);
+
+    // then: no clock advance needed, no DELAYED event
+    assertThat(scheduledDefault.readValuesToList()).containsExactly(job);
+    assertThat(kinds(events.readValuesToList())).containsExactly(JobEventKind.SCHEDULED);
+    assertThat(delayIndexSize()).isZero();
+  }
+
+  @Test
   void dueJobsAreReleasedInDueOrderNotArrivalOrder() {
     // given
-    for (int offsetSeconds : new int[] {3, 1, 2}) {
+    for (int offsetSeconds : new int[] {13, 11, 12}) {
       Job job = job("j-" + offsetSeconds, "default", "pk", h.now() + offsetSeconds * 1_000L, 1);
       validated.pipeInput(job.getId(), job);
     }
 
     // when: one punctuation finds all three due
-    h.advance(Duration.ofSeconds(5));
+    h.advance(Duration.ofSeconds(15));
 
     // then
     assertThat(scheduledDefault.readValuesToList())
         .extracting(Job::getId)
-        .containsExactly("j-1", "j-2", "j-3");
+        .containsExactly("j-11", "j-12", "j-13");
   }
 
   @Test
@@ -203,6 +218,11 @@ class QueueingTopologyTest {
 
   private static List<JobEventKind> kinds(List<JobEvent> events) {
     return events.stream().map(JobEvent::getKind).toList();
+  }
+
+  /** How long before its due time a job leaves the index (the default), in millis. */
+  private long lead() {
+    return h.cfg.duration(Settings.TOPOLOGY_RELEASE_AHEAD).toMillis();
   }
 
   static Job job(String id, String pool, String partitionKey, long dueAt, int attempt) {

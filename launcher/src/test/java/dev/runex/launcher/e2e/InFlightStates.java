@@ -7,6 +7,7 @@ import dev.runex.config.ConfigLoader;
 import dev.runex.config.CronExpression;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.ScheduleSpec;
+import dev.runex.config.Settings;
 import dev.runex.gateway.kafka.Clients;
 import dev.runex.launcher.e2e.InFlightState.Run;
 import dev.runex.schemas.ControlAction;
@@ -533,8 +534,8 @@ final class InFlightStates {
 
   /**
    * Delayed jobs waiting in the first topology's delay index when it stops, due soon after: the
-   * restarted topology (empty local state) releases each once, not before its due time, and its
-   * status history spans both topologies.
+   * restarted topology (empty local state) releases each once, not before its release lead ahead of
+   * its due time, it starts no sooner than that time, and its status history spans both topologies.
    *
    * <p>Precondition: the first runtime stops within {@link #DELAY} of their submission (it is the
    * last thing it does); otherwise they would be released before the restart and the test says so.
@@ -569,7 +570,10 @@ final class InFlightStates {
                 id, DELAY)
             .isAfterOrEqualTo(run.stoppedAt);
         assertThat(released.get(0).getTime())
-            .as("%s released at or after its due time", id)
+            .as("%s released no sooner than its lead ahead of its due time", id)
+            .isAfterOrEqualTo(due.minus(run.cfg.duration(Settings.TOPOLOGY_RELEASE_AHEAD)));
+        assertThat(run.result(id).getStartedAt())
+            .as("%s started at or after its due time", id)
             .isAfterOrEqualTo(due);
       }
       assertThat(Run.history(run.awaitStatus(IDS.get(0), "SUCCEEDED")))

@@ -1,5 +1,6 @@
 package dev.runex.topology.queueing;
 
+import dev.runex.config.Quotas;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.monitoring.RunexMeters;
@@ -35,13 +36,14 @@ import org.slf4j.LoggerFactory;
  *       &ge; 2 and a future {@code dueAt}, and take the same path. Intake sends only the jobs that
  *       need this task here (delayed, or gated by a quota, or deduplicated first): a due job
  *       without quota or key is dispatched by intake itself ({@link DirectDispatch});
- *   <li>due now ({@code dueAt} &le; wall clock), or unable to start before its deadline → straight
- *       on to {@link Outputs#due()} (the quota route, then {@link ExpiryGate}, which schedules or
- *       expires it);
+ *   <li>due within its release lead of the wall clock ({@code runex.topology.releaseAhead}, 0 for a
+ *       job gated by a quota), or unable to start before its deadline → straight on to {@link
+ *       Outputs#due()} (the quota route, then {@link ExpiryGate}, which schedules or expires it);
  *   <li>due later → stored in the {@link #STORE} key-value store (persistent, changelogged, keyed
  *       by {@link DelayIndexKey}) with a DELAYED event (key job id) on {@link Outputs#events()};
- *   <li>a wall-clock punctuator releases due entries in due order, at most {@link
- *       #MAX_RELEASE_PER_PUNCTUATION} per run, to {@link Outputs#due()}, and deletes them;
+ *   <li>a wall-clock punctuator releases the entries that came within their release lead of their
+ *       due time, in due order, at most {@link #MAX_RELEASE_PER_PUNCTUATION} per run, to {@link
+ *       Outputs#due()}, and deletes them;
  *   <li>cancelled jobs (a CANCEL for {@code job:<id>} in the global {@link ControlStore}) are never
  *       dispatched: on arrival, at release, and — for jobs already waiting — at the next
  *       punctuation after the cancel, they are removed and get a CANCELLED result on {@link
@@ -57,7 +59,10 @@ import org.slf4j.LoggerFactory;
  * <p>Guarantee: under exactly_once_v2 the store's changelog, the released records and the input
  * offsets commit together, so a job is released once, also across restarts and rebalances (the
  * store is restored from its changelog and the punctuator resumes). Release latency is bounded by
- * the punctuation interval plus the commit interval.
+ * the punctuation interval plus the commit interval; a job released ahead of its due time is held
+ * by the worker that fetches it and started at its due time, never before, so as long as that
+ * latency (and the worker's fetch) stays within the lead, the job starts on time. Jobs gated by a
+ * quota are released when due: early, they would hold a quota slot while they may not start.
  */
 public final class DelayIndex implements Processor<String, Job, String, Object> {
   public static final String STORE = "delay-index";
@@ -80,6 +85,8 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
 
   private final Duration punctuateInterval;
   private final RunexConfig cfg;
+  private final Quotas quotas;
+  private final long leadMs;
   private final StageCounters counters;
   private final TaskSizeGauge size;
   private final DelayedBacklogs backlogs;
@@ -100,6 +107,8 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
       String instanceId,
       Outputs out) {
     this.cfg = cfg;
+    this.quotas = cfg.quotas();
+    this.leadMs = cfg.duration(Settings.TOPOLOGY_RELEASE_AHEAD).toMillis();
     this.punctuateInterval = punctuateInterval;
     this.counters = counters;
     this.size = size;
@@ -143,7 +152,7 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
       forwardCancelled(job, cancel, now);
       return;
     }
-    if (leavesAtOnce(cfg, job, now)) {
+    if (leavesAtOnce(cfg, job, now, releaseAheadMs(job))) {
       context.forward(new Record<>(job.getId(), job, record.timestamp()), out.due());
       return;
     }
@@ -165,12 +174,21 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
   }
 
   /**
-   * True when {@code job} does not wait in the index at {@code now}: it is due, or it cannot start
-   * before its deadline (then it is expired now, not after waiting for nothing). Intake asks the
-   * same question to send such a job straight to its pool ({@link DirectDispatch}).
+   * True when {@code job} does not wait in the index at {@code now}: it is due within {@code
+   * aheadMs} (its release lead: the worker holds it until it is due), or it cannot start before its
+   * deadline (then it is expired now, not after waiting for nothing). Intake asks the same question
+   * to send such a job straight to its pool ({@link DirectDispatch}).
    */
-  public static boolean leavesAtOnce(RunexConfig cfg, Job job, long now) {
-    return job.getDueAt().toEpochMilli() <= now || ExpiryGate.expired(cfg, job, now);
+  public static boolean leavesAtOnce(RunexConfig cfg, Job job, long now, long aheadMs) {
+    return job.getDueAt().toEpochMilli() <= now + aheadMs || ExpiryGate.expired(cfg, job, now);
+  }
+
+  /**
+   * How long before its due time {@code job} leaves the index: {@code runex.topology.releaseAhead},
+   * or 0 when a quota gates it (the quota gate would give it a slot it may not use yet).
+   */
+  private long releaseAheadMs(Job job) {
+    return quotas.gated(job.getTenant(), job.getType()) ? 0 : leadMs;
   }
 
   /**
@@ -187,13 +205,19 @@ public final class DelayIndex implements Processor<String, Job, String, Object> 
     return fresh;
   }
 
-  /** Releases what is due, oldest first; what exceeds the batch waits for the next punctuation. */
+  /**
+   * Releases what came within its release lead of its due time, earliest due first; what exceeds
+   * the batch waits for the next punctuation.
+   */
   private void releaseDue(long now) {
     List<KeyValue<String, Job>> due = new ArrayList<>();
     // Collect first, then delete: never mutate the store under an open iterator.
-    try (KeyValueIterator<String, Job> it = store.range(null, DelayIndexKey.dueBy(now))) {
+    try (KeyValueIterator<String, Job> it = store.range(null, DelayIndexKey.dueBy(now + leadMs))) {
       while (it.hasNext() && due.size() < MAX_RELEASE_PER_PUNCTUATION) {
-        due.add(it.next());
+        KeyValue<String, Job> entry = it.next();
+        if (entry.value.getDueAt().toEpochMilli() <= now + releaseAheadMs(entry.value)) {
+          due.add(entry);
+        }
       }
     }
     for (KeyValue<String, Job> entry : due) {

@@ -2,6 +2,7 @@ package dev.runex.topology.queueing;
 
 import dev.runex.config.Quotas;
 import dev.runex.config.RunexConfig;
+import dev.runex.config.Settings;
 import dev.runex.schemas.Job;
 
 /**
@@ -10,8 +11,9 @@ import dev.runex.schemas.Job;
  * task. A job qualifies when, at intake's wall-clock {@code now},
  *
  * <ul>
- *   <li>the delay index would not hold it ({@link DelayIndex#leavesAtOnce}: due, or already unable
- *       to start before its deadline, which the expiry check then ends), and
+ *   <li>the delay index would not hold it ({@link DelayIndex#leavesAtOnce}: due within {@code
+ *       runex.topology.releaseAhead}, its worker holding it until it is due, or already unable to
+ *       start before its deadline, which the expiry check then ends), and
  *   <li>no quota gates its tenant and type ({@link Quotas#gated}): gated jobs meet their tenant's
  *       quota state in the quota gate's task, through {@code admission} (key tenant).
  * </ul>
@@ -23,14 +25,17 @@ import dev.runex.schemas.Job;
 public final class DirectDispatch {
   private final RunexConfig cfg;
   private final Quotas quotas;
+  private final long releaseAheadMs;
 
   public DirectDispatch(RunexConfig cfg) {
     this.cfg = cfg;
     this.quotas = cfg.quotas();
+    this.releaseAheadMs = cfg.duration(Settings.TOPOLOGY_RELEASE_AHEAD).toMillis();
   }
 
   /** True when {@code job}, validated at {@code now}, goes straight to its pool. */
   public boolean applies(Job job, long now) {
-    return !quotas.gated(job.getTenant(), job.getType()) && DelayIndex.leavesAtOnce(cfg, job, now);
+    return !quotas.gated(job.getTenant(), job.getType())
+        && DelayIndex.leavesAtOnce(cfg, job, now, releaseAheadMs);
   }
 }

@@ -74,6 +74,34 @@ class QuotaTopologyTest {
   }
 
   @Test
+  void aDelayedJobGatedByAQuotaLeavesTheDelayIndexWhenDueNotAheadOfItsDueTime() {
+    // given: a quota on tenant demo; a job of demo and one of an ungated tenant, both due in 10 s
+    start(
+        """
+          quotas:
+            tenants:
+              demo: {maxInFlight: 2}
+        """);
+    long due = h.now() + 10_000;
+    submit(job("gated", "echo").setDueAt(Instant.ofEpochMilli(due)));
+    submit(job("free", "echo").setTenant("other").setDueAt(Instant.ofEpochMilli(due)));
+
+    // when: a millisecond before they are due
+    h.advance(Duration.ofMillis(9_999));
+
+    // then: the ungated one went to its pool ahead of its due time, its worker holds it till then;
+    // the gated one waits: released now it would take a quota slot it may not use yet
+    assertThat(ids(scheduled.readValuesToList())).containsExactly("free");
+    assertThat(admission.isEmpty()).isTrue();
+
+    // when: it is due
+    h.advance(PUNCTUATE);
+
+    // then
+    assertThat(ids(scheduled.readValuesToList())).containsExactly("gated");
+  }
+
+  @Test
   void tenantMaxInFlightHoldsTheRestInOrderAndEachFinishedJobLetsTheNextOneIn() {
     // given
     start(
