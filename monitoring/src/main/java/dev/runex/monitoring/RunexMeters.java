@@ -96,6 +96,10 @@ public enum RunexMeters {
       "runex.worker.buffered",
       Kind.GAUGE,
       "Records fetched and waiting for a slot, for their key, or (for a round trip) for the control topic to be read up to their fetch."),
+  WORKER_PARKED(
+      "runex.worker.parked",
+      Kind.GAUGE,
+      "Jobs fetched before their due time (the topology hands delayed jobs over runex.topology.releaseAhead early) that this worker holds until they are due."),
   WORKER_MEMORY_RESERVED(
       "runex.worker.memory.reserved",
       Kind.GAUGE,

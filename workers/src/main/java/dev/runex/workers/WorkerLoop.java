@@ -139,6 +139,9 @@ final class WorkerLoop implements Runnable {
 
   private volatile int buffered;
 
+  /** Jobs held until their due time, for the gauge (read by other threads). */
+  private volatile int parked;
+
   /** Whether the last poll returned no record: the consumer had nothing more fetched. */
   private boolean lastPollEmpty;
 
@@ -174,7 +177,8 @@ final class WorkerLoop implements Runnable {
             cfg.jobTypes().keySet(),
             runner::busy,
             () -> buffered,
-            () -> admission.budget().reserved());
+            () -> admission.budget().reserved(),
+            () -> parked);
     this.committer =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -565,6 +569,7 @@ final class WorkerLoop implements Runnable {
 
   private void applyFlowControl() {
     buffered = state.dispatcher().queued();
+    parked = state.dispatcher().parked();
     Set<TopicPartition> assigned = state.partitions().partitions();
     boolean full =
         !runner.hasFreeThread()

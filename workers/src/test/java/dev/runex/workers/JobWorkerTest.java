@@ -146,6 +146,7 @@ class JobWorkerTest {
         .during(Duration.ofMillis(300))
         .atMost(WAIT)
         .until(() -> probe.order.keySet().equals(Set.of("x")) && probe.order.get("x").size() == 1);
+    await().atMost(WAIT).until(() -> meters.get("runex.worker.parked").gauge().value() == 2);
 
     // when: y-later is due
     clock.advance(Duration.ofSeconds(2));
@@ -158,6 +159,7 @@ class JobWorkerTest {
     // when: x-later is due
     clock.advance(Duration.ofSeconds(3));
     await().atMost(WAIT).until(() -> probe.order.get("x").equals(List.of(1L, 2L)));
+    await().atMost(WAIT).until(() -> meters.get("runex.worker.parked").gauge().value() == 0);
     clock.advance(Duration.ofSeconds(1)); // the commit's minimum gap, on this clock
     await().atMost(WAIT).until(() -> committedOffset(0) == 2 && committedOffset(1) == 1);
 

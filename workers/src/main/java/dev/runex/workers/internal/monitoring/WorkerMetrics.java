@@ -24,9 +24,10 @@ import org.apache.kafka.clients.producer.Producer;
 /**
  * The worker's meters, all defined in {@link RunexMeters}: attempts started, queue wait, execution
  * time, CPU time, peak memory and completions by outcome, limits hit, deferrals, retries, dead
- * letters, commit time, the in-flight, buffered and reserved-memory gauges, plus Kafka's own client
- * metrics (bound with {@link KafkaClientMetrics}). The {@code type} tag is limited to declared job
- * types ({@code unknown} otherwise) to keep cardinality bounded whatever arrives on the topic.
+ * letters, commit time, the in-flight, buffered, parked and reserved-memory gauges, plus Kafka's
+ * own client metrics (bound with {@link KafkaClientMetrics}). The {@code type} tag is limited to
+ * declared job types ({@code unknown} otherwise) to keep cardinality bounded whatever arrives on
+ * the topic.
  */
 public final class WorkerMetrics implements AutoCloseable {
   static final String UNKNOWN_TYPE = "unknown";
@@ -65,7 +66,7 @@ public final class WorkerMetrics implements AutoCloseable {
       Set<String> knownTypes,
       Supplier<Number> inFlight,
       Supplier<Number> buffered) {
-    this(registry, knownTypes, inFlight, buffered, () -> 0);
+    this(registry, knownTypes, inFlight, buffered, () -> 0, () -> 0);
   }
 
   public WorkerMetrics(
@@ -73,12 +74,14 @@ public final class WorkerMetrics implements AutoCloseable {
       Set<String> knownTypes,
       Supplier<Number> inFlight,
       Supplier<Number> buffered,
-      Supplier<Number> memoryReserved) {
+      Supplier<Number> memoryReserved,
+      Supplier<Number> parked) {
     this.registry = registry;
     this.knownTypes = Set.copyOf(knownTypes);
     gauges.add(gauge(RunexMeters.WORKER_IN_FLIGHT, inFlight));
     gauges.add(gauge(RunexMeters.WORKER_BUFFERED, buffered));
     gauges.add(gauge(RunexMeters.WORKER_MEMORY_RESERVED, memoryReserved));
+    gauges.add(gauge(RunexMeters.WORKER_PARKED, parked));
   }
 
   public void bindClients(Consumer<?, ?> consumer, Producer<?, ?> producer) {

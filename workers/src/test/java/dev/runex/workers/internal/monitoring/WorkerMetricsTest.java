@@ -36,10 +36,13 @@ class WorkerMetricsTest {
 
   @Test
   void gaugesReadLiveValuesAndDisappearOnClose() {
-    WorkerMetrics metrics = new WorkerMetrics(registry, Set.of(), () -> 3, () -> 7);
+    WorkerMetrics metrics =
+        new WorkerMetrics(registry, Set.of(), () -> 3, () -> 7, () -> 1024, () -> 2);
 
     assertThat(registry.get("runex.worker.in.flight").gauge().value()).isEqualTo(3);
     assertThat(registry.get("runex.worker.buffered").gauge().value()).isEqualTo(7);
+    assertThat(registry.get("runex.worker.memory.reserved").gauge().value()).isEqualTo(1024);
+    assertThat(registry.get("runex.worker.parked").gauge().value()).isEqualTo(2);
 
     metrics.close();
 
@@ -88,7 +91,7 @@ class WorkerMetricsTest {
   @Test
   void resourceUsageFeedsCpuPeakMemoryAndLimitMetersByTypeAndOutcome() {
     try (WorkerMetrics metrics =
-        new WorkerMetrics(registry, Set.of("py"), () -> 0, () -> 0, () -> 0)) {
+        new WorkerMetrics(registry, Set.of("py"), () -> 0, () -> 0, () -> 0, () -> 0)) {
       ResourceUsage usage =
           ResourceUsage.newBuilder()
               .setWallMs(2000)
