@@ -5,11 +5,14 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,8 +21,10 @@ import java.util.concurrent.TimeUnit;
  * worker's fetch; the execution; the worker's commit round trip and how many commits; and the
  * topology's Kafka Streams commits (average latency and count per stream thread). The rest of a
  * job's latency, from its start to its result being read, is the worker's wait for its commit plus
- * that commit and the result reader's fetch. Percentiles are the meters' own (a decaying window of
- * about the last two minutes).
+ * that commit and the result reader's fetch. Timers are histograms (runex's buckets from 1 ms to 1
+ * h, over a window of about the last two minutes): their p50 and p99 here are estimated within a
+ * bucket as Prometheus's {@code histogram_quantile} estimates them, so they are as coarse as the
+ * buckets (marked {@code ~}).
  */
 final class RunexTimings {
   private RunexTimings() {}
@@ -51,31 +56,55 @@ final class RunexTimings {
   private static String timer(MeterRegistry meters, String name, String label) {
     long count = 0;
     double max = 0;
-    double p50 = 0;
-    double p99 = 0;
     double sum = 0;
+    // cumulative counts per bucket bound (ms), summed over the timer's tags
+    TreeMap<Double, Double> buckets = new TreeMap<>();
     for (Timer t : meters.find(name).timers()) {
       HistogramSnapshot s = t.takeSnapshot();
       count += s.count();
       sum += s.total(TimeUnit.MILLISECONDS);
       max = Math.max(max, s.max(TimeUnit.MILLISECONDS));
-      for (ValueAtPercentile v : s.percentileValues()) {
-        if (v.percentile() == 0.5) {
-          p50 = Math.max(p50, v.value(TimeUnit.MILLISECONDS));
-        } else if (v.percentile() == 0.99) {
-          p99 = Math.max(p99, v.value(TimeUnit.MILLISECONDS));
-        }
+      for (CountAtBucket b : s.histogramCounts()) {
+        buckets.merge(b.bucket(TimeUnit.MILLISECONDS), b.count(), Double::sum);
       }
     }
     return String.format(
         Locale.ROOT,
-        "%s: n %d, mean %.1f, p50 %.1f, p99 %.1f, max %.1f ms",
+        "%s: n %d, mean %.1f, p50 ~%.1f, p99 ~%.1f, max %.1f ms",
         label,
         count,
         count == 0 ? 0 : sum / count,
-        p50,
-        p99,
+        quantile(buckets, count, 0.5, max),
+        quantile(buckets, count, 0.99, max),
         max);
+  }
+
+  /**
+   * The {@code q} quantile estimated from cumulative bucket counts as Prometheus's {@code
+   * histogram_quantile} does it: linear within the bucket it falls in (the buckets are runex's
+   * timer buckets, 1 ms to 1 h), capped at the largest value seen. 0 without values.
+   */
+  static double quantile(
+      NavigableMap<Double, Double> cumulative, long count, double q, double max) {
+    if (count == 0) {
+      return 0;
+    }
+    double rank = q * count;
+    double lowerBound = 0;
+    double lowerCount = 0;
+    for (Map.Entry<Double, Double> b : cumulative.entrySet()) {
+      if (b.getValue() >= rank) {
+        double inBucket = b.getValue() - lowerCount;
+        double at =
+            inBucket <= 0
+                ? b.getKey()
+                : lowerBound + (b.getKey() - lowerBound) * (rank - lowerCount) / inBucket;
+        return Math.min(at, max);
+      }
+      lowerBound = b.getKey();
+      lowerCount = b.getValue();
+    }
+    return max; // beyond the largest bucket
   }
 
   private static String shortThread(String threadId) {
