@@ -6,6 +6,8 @@ import dev.runex.bench.torture.Load.Kind;
 import dev.runex.bench.torture.Load.Submitted;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -129,8 +131,12 @@ final class Audit {
       Submitted s, JobResult r, Map<String, Submitted> accepted, Map<String, List<JobResult>> all) {
     JobStatus status = r.getStatus();
     return switch (s.kind()) {
-      case QUICK, SLOW, DELAYED, PROCESS ->
+      case QUICK, SLOW, PROCESS ->
           status == JobStatus.SUCCEEDED ? null : "expected SUCCEEDED, got " + describe(r);
+      case DELAYED ->
+          status == JobStatus.SUCCEEDED
+              ? startedEarly(r)
+              : "expected SUCCEEDED, got " + describe(r);
       case FLAKY ->
           status != JobStatus.SUCCEEDED
               ? "expected SUCCEEDED, got " + describe(r)
@@ -143,6 +149,20 @@ final class Audit {
       case BROKEN -> status == JobStatus.FAILED ? null : "expected FAILED, got " + describe(r);
       case DUPLICATE -> duplicate(s, r, accepted, all);
     };
+  }
+
+  /**
+   * A delayed job must not start before it is due: its submission (intake's time) plus {@link
+   * Load#DELAY}, by the worker's clock — one machine here, so one clock.
+   */
+  private static String startedEarly(JobResult r) {
+    if (r.getSubmittedAt() == null || r.getStartedAt() == null) {
+      return "succeeded without a submission or start time: " + describe(r);
+    }
+    Instant due = r.getSubmittedAt().plus(Load.DELAY);
+    return r.getStartedAt().isBefore(due)
+        ? "started " + Duration.between(r.getStartedAt(), due).toMillis() + " ms before it was due"
+        : null;
   }
 
   /** Of the pair sharing an idempotency key, one ran and the other was rejected naming it. */

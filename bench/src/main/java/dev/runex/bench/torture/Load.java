@@ -1,6 +1,7 @@
 package dev.runex.bench.torture;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +29,9 @@ final class Load implements AutoCloseable {
   }
 
   /** A submitted job: its kind, the failures planned for it (flaky), when it was acknowledged. */
+  /** A delayed job's delay: it must not start sooner after its submission. */
+  static final Duration DELAY = Duration.ofSeconds(3);
+
   record Submitted(
       String id, Kind kind, int plannedFailures, String idempotencyKey, long atNanos) {}
 
@@ -104,7 +108,8 @@ final class Load implements AutoCloseable {
         send(id, kind, k, null, json("flaky", "{\"k\":" + k + "}", ""));
       }
       case BROKEN -> send(id, kind, 0, null, json("broken", "{}", ""));
-      case DELAYED -> send(id, kind, 0, null, json("quick", "{}", ",\"delay\":\"3s\""));
+      case DELAYED ->
+          send(id, kind, 0, null, json("quick", "{}", ",\"delay\":\"" + DELAY.toMillis() + "ms\""));
       case PROCESS -> send(id, kind, 0, null, json("hello", "{\"name\":\"t" + seq + "\"}", ""));
       case DUPLICATE -> {
         String key = id + "-key";

@@ -90,6 +90,39 @@ class AuditTest {
   }
 
   @Test
+  void aDelayedJobThatStartedBeforeItWasDueIsADefect() {
+    Instant submitted = Instant.parse("2026-12-06T12:00:00Z");
+    job("on-time", Kind.DELAYED, 0);
+    delayedResult("on-time", submitted, submitted.plus(Load.DELAY));
+    call("on-time", 1, "w1", 4, Answer.OK);
+    job("early", Kind.DELAYED, 0);
+    delayedResult("early", submitted, submitted.plus(Load.DELAY).minusMillis(100));
+    call("early", 1, "w1", 3, Answer.OK);
+
+    Audit.Findings f = audit(Set.of(), List.of());
+
+    assertThat(f.defects())
+        .singleElement()
+        .asString()
+        .startsWith("WRONG early")
+        .contains("started 100 ms before it was due");
+  }
+
+  private void delayedResult(String id, Instant submitted, Instant started) {
+    results.put(
+        id,
+        List.of(
+            JobResult.newBuilder()
+                .setId(id)
+                .setStatus(JobStatus.SUCCEEDED)
+                .setAttempts(1)
+                .setSubmittedAt(submitted)
+                .setStartedAt(started)
+                .setFinishedAt(started)
+                .build()));
+  }
+
+  @Test
   void attemptCountsMustMatchWhatTheEndpointAnswered() {
     job("early", Kind.FLAKY, 2);
     result("early", JobStatus.SUCCEEDED, 2);
