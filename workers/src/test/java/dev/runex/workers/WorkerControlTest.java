@@ -153,6 +153,27 @@ class WorkerControlTest {
   }
 
   @Test
+  void cancelledJobHeldUntilItsDueTimeIsCancelledAtOnce() {
+    // given: a job handed over an hour before it is due, waiting in the worker
+    Job later =
+        Job.newBuilder(tenantJob("d-1", "demo", "d"))
+            .setDueAt(Instant.now().plus(Duration.ofHours(1)))
+            .build();
+    kafka.append(0, later);
+    kafka.awaitFetchedAndConsidered(WAIT);
+    assertThat(results()).isEmpty();
+
+    // when
+    control(ControlTargets.job("d-1"), ControlAction.CANCEL);
+
+    // then: its result and offset commit now, not in an hour
+    await().atMost(WAIT).until(() -> results().containsKey("d-1") && committedOffset() == 1);
+    assertThat(results().get("d-1").getStatus()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(eventKinds("d-1")).containsExactly(JobEventKind.CANCELLED);
+    assertThat(recorder.ran).isEmpty();
+  }
+
+  @Test
   void cancelledRunningJobIsInterruptedAndGetsOnlyACancelledResult() {
     // given
     kafka.append(0, job("r-1", "blocker", Map.of()));
