@@ -2,6 +2,7 @@ package dev.runex.workers;
 
 import dev.runex.config.JobTypeSpec;
 import dev.runex.config.RunexConfig;
+import dev.runex.config.Settings;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.lifecycle.Deadlines;
 import dev.runex.schemas.serde.SchemaRegistryUnavailableException;
@@ -12,6 +13,7 @@ import dev.runex.workers.internal.admission.PriorityRanks;
 import dev.runex.workers.internal.control.ControlTable;
 import dev.runex.workers.internal.execution.AttemptContext;
 import dev.runex.workers.internal.execution.AttemptOutcome;
+import dev.runex.workers.internal.execution.EarlyArrivals;
 import dev.runex.workers.internal.execution.FailureClassifier;
 import dev.runex.workers.internal.execution.JobRunner;
 import dev.runex.workers.internal.execution.KeyedDispatcher;
@@ -78,7 +80,9 @@ import org.slf4j.LoggerFactory;
  * runex.topology.releaseAhead}), so that its release, the topology's commit and this fetch are not
  * added to when it starts. A job fetched before its due time (by this process's clock) is parked in
  * the {@link KeyedDispatcher} and offered to its key's queue when it becomes due; the poll waits no
- * longer than until then. No job starts before its due time.
+ * longer than until then. No job starts before its due time. A job that comes further ahead than
+ * the lead (a clock here behind the topology's) is held all the same, and a warning says so ({@link
+ * EarlyArrivals}).
  *
  * <p>Priorities: the loop consumes the pool's three scheduled topics. Among the jobs whose key is
  * free, a higher-priority one always starts first ({@link KeyedDispatcher} ranks), and while the
@@ -134,6 +138,9 @@ final class WorkerLoop implements Runnable {
   private final WorkerControl control;
   private final Completions completions;
 
+  /** Jobs that came further ahead of their due time than the topology's lead: a clock skew. */
+  private final EarlyArrivals early;
+
   /** Completes the transaction's commits while this loop goes on fetching and starting jobs. */
   private final ExecutorService committer;
 
@@ -154,6 +161,7 @@ final class WorkerLoop implements Runnable {
             cfg, parts.handlers()::find, clock, settings.pool() + "." + settings.workerId());
     this.outputs = parts.outputs();
     this.decoder = parts.decoder();
+    this.early = new EarlyArrivals(cfg.duration(Settings.TOPOLOGY_RELEASE_AHEAD));
     this.runner = new JobRunner(settings.concurrency(), clock);
     KeyedDispatcher<Object, FetchedJob> dispatcher =
         new KeyedDispatcher<>(
@@ -405,6 +413,10 @@ final class WorkerLoop implements Runnable {
         long dueMillis = fetched.job().getDueAt().toEpochMilli();
         if (dueMillis > nowMillis) {
           state.dispatcher().park(fetched, dueMillis); // released ahead of its due time
+          String warning = early.fetched(fetched.job().getId(), dueMillis, nowMillis);
+          if (warning != null) {
+            log.warn("worker {}: {}", state.settings().workerId(), warning);
+          }
         } else {
           state.dispatcher().offer(fetched);
         }
