@@ -28,10 +28,10 @@ final class Load implements AutoCloseable {
     DUPLICATE
   }
 
-  /** A submitted job: its kind, the failures planned for it (flaky), when it was acknowledged. */
   /** A delayed job's delay: it must not start sooner after its submission. */
   static final Duration DELAY = Duration.ofSeconds(3);
 
+  /** A submitted job: its kind, the failures planned for it (flaky), when it was acknowledged. */
   record Submitted(
       String id, Kind kind, int plannedFailures, String idempotencyKey, long atNanos) {}
 

@@ -77,7 +77,8 @@ public final class KeyedDispatcher<K, T> {
       new PriorityQueue<>(
           Comparator.<Parked<T>>comparingLong(Parked::dueMillis).thenComparingLong(Parked::seq));
 
-  private long parkedCount;
+  /** How many items were ever parked: the order of items due at the same time. */
+  private long parkSeq;
 
   public KeyedDispatcher(int maxActive, Function<T, K> keyOf) {
     this(maxActive, keyOf, item -> 0, 1);
@@ -118,7 +119,7 @@ public final class KeyedDispatcher<K, T> {
    * key queues, until {@link #offerDue} is called at or after that time.
    */
   public void park(T item, long dueMillis) {
-    parked.add(new Parked<>(item, dueMillis, parkedCount++));
+    parked.add(new Parked<>(item, dueMillis, parkSeq++));
   }
 
   /** Offers the parked items due at {@code nowMillis}, the earliest due first; returns how many. */
