@@ -86,10 +86,10 @@ class RegistryOutageIT {
 
         // when: the registry dies; a worker restarts without it; intake uses a schema id the
         // topology has not seen yet, as well as the known one, and JSON
-        long registryPid = infra.registry().pid();
-        ProcessHandle.of(registryPid).orElseThrow().destroyForcibly();
-        assertThat(ProcessHandle.of(registryPid).orElseThrow().onExit().get(30, TimeUnit.SECONDS))
-            .isNotNull();
+        // one handle, taken before the kill: once the process is reaped its pid has no handle
+        ProcessHandle registryProcess = ProcessHandle.of(infra.registry().pid()).orElseThrow();
+        registryProcess.destroyForcibly();
+        assertThat(registryProcess.onExit().get(30, TimeUnit.SECONDS)).isNotNull();
         long outageStarted = System.nanoTime();
         worker.destroy();
         assertThat(worker.waitFor(60, TimeUnit.SECONDS)).isTrue();
