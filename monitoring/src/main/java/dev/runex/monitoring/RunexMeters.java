@@ -100,6 +100,10 @@ public enum RunexMeters {
       "runex.worker.parked",
       Kind.GAUGE,
       "Jobs fetched before their due time (the topology hands delayed jobs over runex.topology.releaseAhead early) that this worker holds until they are due."),
+  WORKER_EARLY_ARRIVALS(
+      "runex.worker.early.arrivals",
+      Kind.COUNTER,
+      "Jobs fetched more than runex.topology.releaseAhead plus a second before their due time, which this worker holds until due by its own clock (with its partition's commit point): a sign of this host's clock behind the topology's."),
   WORKER_MEMORY_RESERVED(
       "runex.worker.memory.reserved",
       Kind.GAUGE,

@@ -161,7 +161,6 @@ final class WorkerLoop implements Runnable {
             cfg, parts.handlers()::find, clock, settings.pool() + "." + settings.workerId());
     this.outputs = parts.outputs();
     this.decoder = parts.decoder();
-    this.early = new EarlyArrivals(cfg.duration(Settings.TOPOLOGY_RELEASE_AHEAD));
     this.runner = new JobRunner(settings.concurrency(), clock);
     KeyedDispatcher<Object, FetchedJob> dispatcher =
         new KeyedDispatcher<>(
@@ -187,6 +186,8 @@ final class WorkerLoop implements Runnable {
             () -> buffered,
             () -> admission.budget().reserved(),
             () -> parked);
+    this.early =
+        new EarlyArrivals(cfg.duration(Settings.TOPOLOGY_RELEASE_AHEAD), metrics::earlyArrival);
     this.committer =
         Executors.newSingleThreadExecutor(
             r -> {

@@ -147,6 +147,9 @@ class JobWorkerTest {
         .atMost(WAIT)
         .until(() -> probe.order.keySet().equals(Set.of("x")) && probe.order.get("x").size() == 1);
     await().atMost(WAIT).until(() -> meters.get("runex.worker.parked").gauge().value() == 2);
+    // x-later came 5 s ahead, more than the lead (1 s) and its tolerance (1 s): counted as a sign
+    // of a clock behind the topology's; y-later, 2 s ahead, is within them
+    assertThat(meters.get("runex.worker.early.arrivals").counter().count()).isEqualTo(1);
 
     // when: y-later is due
     clock.advance(Duration.ofSeconds(2));

@@ -7,20 +7,26 @@ import java.time.Duration;
  * over ({@code runex.topology.releaseAhead}, plus a second's tolerance): the worker holds such a
  * job until it is due by its own clock, and its partition's commit point with it. That happens when
  * this host's clock is behind the topology's (or the two run with different leads), which an
- * operator should hear of. Says so at most once a minute, with how many such jobs came since. Poll
- * thread only.
+ * operator should hear of. Counts each such job (for runex.worker.early.arrivals) and says so at
+ * most once a minute, with how many such jobs came since. Poll thread only.
  */
 public final class EarlyArrivals {
   static final long TOLERANCE_MS = 1_000;
   static final long EVERY_MS = 60_000;
 
   private final long leadMs;
+  private final Runnable counted;
   private boolean warned;
   private long lastWarnedAt;
   private int since;
 
-  public EarlyArrivals(Duration lead) {
+  /**
+   * @param lead the topology's lead ({@code runex.topology.releaseAhead})
+   * @param counted called for each job that arrived further ahead than the lead and the tolerance
+   */
+  public EarlyArrivals(Duration lead, Runnable counted) {
     this.leadMs = lead.toMillis();
+    this.counted = counted;
   }
 
   /**
@@ -33,6 +39,7 @@ public final class EarlyArrivals {
       return null;
     }
     since++;
+    counted.run();
     if (warned && nowMillis - lastWarnedAt < EVERY_MS) {
       return null;
     }

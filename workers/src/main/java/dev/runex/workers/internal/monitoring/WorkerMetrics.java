@@ -82,6 +82,11 @@ public final class WorkerMetrics implements AutoCloseable {
     gauges.add(gauge(RunexMeters.WORKER_BUFFERED, buffered));
     gauges.add(gauge(RunexMeters.WORKER_MEMORY_RESERVED, memoryReserved));
     gauges.add(gauge(RunexMeters.WORKER_PARKED, parked));
+    // counters of rare events exist from the start at 0: an alert on their increase then sees
+    // the first one (a series first scraped at 1 has no increase)
+    counter(RunexMeters.WORKER_EARLY_ARRIVALS);
+    counter(RunexMeters.WORKER_PRODUCER_LOST, "fenced");
+    counter(RunexMeters.WORKER_PRODUCER_LOST, "other");
   }
 
   public void bindClients(Consumer<?, ?> consumer, Producer<?, ?> producer) {
@@ -184,6 +189,11 @@ public final class WorkerMetrics implements AutoCloseable {
 
   public void committed(Duration took) {
     RunexMeters.WORKER_COMMIT.timer(registry).record(took);
+  }
+
+  /** A job arrived further ahead of its due time than the topology hands jobs over. */
+  public void earlyArrival() {
+    counter(RunexMeters.WORKER_EARLY_ARRIVALS).increment();
   }
 
   /** The transactional producer was lost ({@code fenced}: by a fencing) and is being replaced. */

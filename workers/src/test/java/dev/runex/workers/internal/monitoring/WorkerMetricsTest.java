@@ -50,6 +50,26 @@ class WorkerMetricsTest {
   }
 
   @Test
+  void countersOfRareEventsAreThereAtZeroFromTheStartSoAnAlertSeesTheFirst() {
+    try (WorkerMetrics metrics = new WorkerMetrics(registry, Set.of(), () -> 0, () -> 0)) {
+      assertThat(registry.get("runex.worker.early.arrivals").counter().count()).isZero();
+      assertThat(
+              registry.get("runex.worker.producer.lost").tag("cause", "fenced").counter().count())
+          .isZero();
+      assertThat(registry.get("runex.worker.producer.lost").tag("cause", "other").counter().count())
+          .isZero();
+
+      metrics.earlyArrival();
+      metrics.producerLost(true);
+
+      assertThat(registry.get("runex.worker.early.arrivals").counter().count()).isEqualTo(1);
+      assertThat(
+              registry.get("runex.worker.producer.lost").tag("cause", "fenced").counter().count())
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
   void negativeQueueWaitCountsAsZero() {
     try (WorkerMetrics metrics = new WorkerMetrics(registry, Set.of("echo"), () -> 0, () -> 0)) {
       metrics.started("echo", Duration.ofSeconds(-5), Duration.ofMillis(-1));
