@@ -104,7 +104,7 @@ public final class Settings {
           Kind.DURATION,
           "1s",
           0L,
-          "How long before its due time a delayed job is handed to its pool (and a job submitted due within it goes there at once, not through the delay index). The worker holds such a job and starts it at its due time, never before, so the delay index's punctuation, the topology's commit and the worker's fetch are not added to when it starts. Its status is then queued up to this long before it is due, and a cancel of it is the worker's. Jobs gated by a quota are released when due: an early release would hold a quota slot for a job that may not start yet. 0 releases every job at its due time.");
+          "How long before its due time a delayed job is handed to its pool (and a job submitted due within it goes there at once, not through the delay index). The worker holds such a job and starts it at its due time, never before, so the delay index's punctuation, the topology's commit and the worker's fetch are not added to when it starts. Its status is then queued up to this long before it is due, and a cancel of it is the worker's. Jobs gated by a quota are released when due: an early release would hold a quota slot for a job that may not start yet. A recurring schedule's firing is submitted up to this long ahead too, due at its fire time, unless the schedule's previous job is still running and its overlap policy may skip or hold the firing (then it is decided at its time). 0 releases every job at its due time and fires schedules when due.");
   public static final Setting TOPOLOGY_STATE_DIR =
       new Setting(
           "runex.topology.stateDir",

@@ -84,6 +84,58 @@ class SchedulesTopologyTest {
   }
 
   @Test
+  void aFiringIsSubmittedWithinTheLeadAheadOfItsTimeAndItsJobReachesItsPoolDueAtIt() {
+    // given: the default lead, runex.topology.releaseAhead = 1 s
+    TestOutputTopic<String, Job> pool = h.output(h.topics.scheduled("default"));
+    schedules.pipeInput("every5", schedule(ScheduleOverlap.SKIP, ScheduleCatchUp.LAST));
+
+    // when: 10:04:58.5, then 10:04:59.1
+    h.advance(Duration.ofMinutes(5).minusMillis(1_500));
+    assertThat(validated.isEmpty()).as("nothing more than the lead ahead").isTrue();
+    h.advance(Duration.ofMillis(600));
+
+    // then: the 10:05 firing went through intake and on to its pool, due at its fire time
+    Instant fireAt = T0.plus(Duration.ofMinutes(5));
+    assertThat(validated.readValuesToList())
+        .extracting(Job::getId, Job::getDueAt)
+        .containsExactly(tuple("every5@2026-03-01T10:05:00Z", fireAt));
+    assertThat(pool.readValuesToList())
+        .extracting(Job::getId, Job::getDueAt)
+        .containsExactly(tuple("every5@2026-03-01T10:05:00Z", fireAt));
+    // and nothing more when it is due
+    h.advance(Duration.ofSeconds(1));
+    assertThat(validated.isEmpty()).isTrue();
+    assertThat(h.counter(RunexMeters.SCHEDULE_FIRINGS.meterName(), "outcome", "fired"))
+        .isEqualTo(1.0);
+  }
+
+  @Test
+  void whileThePreviousRunGoesOnAFiringWaitsForItsTimeUnlessTheRunEndsBefore() {
+    // given: the 10:05 job runs
+    schedules.pipeInput("every5", schedule(ScheduleOverlap.SKIP, ScheduleCatchUp.LAST));
+    h.advance(Duration.ofMinutes(5));
+    assertThat(validated.readValuesToList()).hasSize(1);
+
+    // when: 10:09:59.5, within the lead of 10:10, while it runs
+    h.advance(Duration.ofMinutes(5).minusMillis(500));
+
+    // then: 10:10 is not fired ahead: the run may end before it
+    assertThat(validated.isEmpty()).isTrue();
+
+    // when: the run ends at 10:09:59.6
+    h.advance(Duration.ofMillis(100));
+    finished(result("every5@2026-03-01T10:05:00Z", "every5"));
+    h.advance(Duration.ofMillis(100));
+
+    // then: 10:10 fires, still ahead of its time
+    assertThat(validated.readValuesToList())
+        .extracting(Job::getId, Job::getDueAt)
+        .containsExactly(tuple("every5@2026-03-01T10:10:00Z", T0.plus(Duration.ofMinutes(10))));
+    assertThat(h.now()).isLessThan(T0.plus(Duration.ofMinutes(10)).toEpochMilli());
+    assertThat(h.counter(RunexMeters.SCHEDULE_FIRINGS.meterName(), "outcome", "skipped")).isZero();
+  }
+
+  @Test
   void aPausedScheduleSkipsItsFiringsUntilResumed() {
     // given
     schedules.pipeInput("every5", schedule(ScheduleOverlap.ALLOW, ScheduleCatchUp.ALL));

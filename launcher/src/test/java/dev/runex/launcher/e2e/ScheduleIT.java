@@ -111,6 +111,10 @@ class ScheduleIT {
                 assertThat(fireTime.getEpochSecond() % 2)
                     .as("on the cron's 2-second grid")
                     .isZero();
+                // submitted up to a second ahead, started at its time, never before
+                assertThat(e.getValue().get(0).getStartedAt())
+                    .as("start of %s", e.getKey())
+                    .isAfterOrEqualTo(fireTime);
               });
     }
   }
@@ -149,7 +153,14 @@ class ScheduleIT {
               .flatMap(e -> e.getValue().stream())
               .sorted(Comparator.comparing(JobResult::getStartedAt))
               .toList();
-      assertThat(runs).allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(JobStatus.SUCCEEDED));
+      assertThat(runs)
+          .allSatisfy(
+              r -> {
+                assertThat(r.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+                assertThat(r.getStartedAt())
+                    .as("start of %s", r.getId())
+                    .isAfterOrEqualTo(Instant.parse(r.getId().substring("slow@".length())));
+              });
       for (int i = 1; i < runs.size(); i++) {
         assertThat(runs.get(i).getStartedAt())
             .as("%s started after %s finished", runs.get(i).getId(), runs.get(i - 1).getId())

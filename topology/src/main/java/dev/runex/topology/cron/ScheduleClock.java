@@ -25,6 +25,8 @@ import java.util.Optional;
  *   <li>Each kept firing then meets the overlap policy: while the previous firing's job has no
  *       result, SKIP drops it, ALLOW fires it anyway, BUFFER holds it (one; a newer one replaces
  *       it) until that result comes ({@link #completed}).
+ *   <li>A firing that will be fired when due whatever happens until then may be fired up to a lead
+ *       ahead of its time ({@link #fireAhead}; its job then waits for its time in its worker).
  * </ul>
  */
 public final class ScheduleClock {
@@ -91,6 +93,29 @@ public final class ScheduleClock {
       }
     }
     return fire;
+  }
+
+  /**
+   * The schedule's next firing, if it falls due after {@code now} and no later than {@code lead}
+   * after it and it would be fired when due whatever happens until then: the schedule's previous
+   * job has its result (nothing else makes a schedule run again before that firing), or the overlap
+   * policy allows overlaps. Then it is fired now, ahead of its time, and the state moves to the
+   * firing after it. Otherwise (its previous job still runs and the policy may skip or hold it) the
+   * firing waits for its time and {@link #tick}.
+   */
+  public static Optional<Instant> fireAhead(ScheduleState state, Instant now, Duration lead) {
+    Instant next = state.getNextFireAt();
+    if (!next.isAfter(now) || next.isAfter(now.plus(lead)) || next.equals(NEVER)) {
+      return Optional.empty();
+    }
+    if (state.getRunning() && state.getSchedule().getOverlap() != ScheduleOverlap.ALLOW) {
+      return Optional.empty();
+    }
+    CronExpression cron = CronExpression.parse(state.getSchedule().getCron());
+    Instant after = cron.next(next, ZoneId.of(state.getSchedule().getZone()));
+    state.setNextFireAt(after == null ? NEVER : after);
+    fired(state, next);
+    return Optional.of(next);
   }
 
   /**

@@ -38,9 +38,12 @@ import org.slf4j.LoggerFactory;
  *       firing, latest job, buffered firing); {@link #DUE} ({@code schedule-due}): next firing time
  *       → name, so a punctuation reads only what is due;
  *   <li>a wall-clock punctuator fires what is due ({@link ScheduleClock}: catch-up and overlap
- *       policies); a result of the latest job may release a buffered firing; a schedule paused
- *       through {@code control} ({@code schedule:<name>}, read from the global {@link
- *       ControlStore}) skips its due firings (counted as skipped) until resumed;
+ *       policies), and a firing due within {@code runex.topology.releaseAhead} ahead of its time
+ *       when nothing until then could make the overlap policy skip or hold it (its job carries its
+ *       fire time as {@code notBefore}, and its worker starts it then, so the hops from here to the
+ *       worker do not make it start late); a result of the latest job may release a buffered
+ *       firing; a schedule paused through {@code control} ({@code schedule:<name>}, read from the
+ *       global {@link ControlStore}) skips its due firings (counted as skipped) until resumed;
  *   <li>output: each firing as a {@code JobRequest} on {@code intake}, key and id {@code
  *       <name>@<fire time>} — it is validated, deduplicated and run like any submitted job.
  * </ul>
@@ -55,15 +58,24 @@ public final class ScheduleFirer implements Processor<String, ScheduleInput, byt
 
   private static final Logger log = LoggerFactory.getLogger(ScheduleFirer.class);
 
+  /** More firings ahead than this in one punctuation (a fast schedule, a long lead) wait. */
+  static final int MAX_AHEAD = 1_000;
+
   private final Duration punctuateInterval;
+  private final Duration lead;
   private final StageCounters counters;
   private ProcessorContext<byte[], JobRequest> context;
   private KeyValueStore<String, ScheduleState> states;
   private KeyValueStore<String, String> due;
   private KeyValueStore<String, ControlCommand> control;
 
-  public ScheduleFirer(Duration punctuateInterval, StageCounters counters) {
+  /**
+   * @param lead how long ahead of its time a firing may be submitted ({@code
+   *     runex.topology.releaseAhead}; zero: when due)
+   */
+  public ScheduleFirer(Duration punctuateInterval, Duration lead, StageCounters counters) {
     this.punctuateInterval = punctuateInterval;
+    this.lead = lead;
     this.counters = counters;
   }
 
@@ -86,7 +98,7 @@ public final class ScheduleFirer implements Processor<String, ScheduleInput, byt
       if (state != null) {
         long skippedBefore = state.getSkipped();
         Optional<Instant> buffered = ScheduleClock.completed(state, c.jobId());
-        buffered.ifPresent(at -> submit(state.getSchedule(), at));
+        buffered.ifPresent(at -> submit(state.getSchedule(), at, null));
         save(name, state, state.getNextFireAt(), skippedBefore);
       }
     }
@@ -126,10 +138,15 @@ public final class ScheduleFirer implements Processor<String, ScheduleInput, byt
     save(name, state, before == null ? null : before.getNextFireAt(), state.getSkipped());
   }
 
-  /** Fires every schedule due by {@code now}, in due order. */
+  /**
+   * Fires every schedule due by {@code now}, in due order, and those due within the lead that may
+   * be fired ahead.
+   */
   private void fireDue(long now) {
+    Instant at = Instant.ofEpochMilli(now);
     List<String> names = new ArrayList<>();
-    try (KeyValueIterator<String, String> it = due.range(null, TimeOrderedKeys.upTo(now))) {
+    try (KeyValueIterator<String, String> it =
+        due.range(null, TimeOrderedKeys.upTo(now + lead.toMillis()))) {
       it.forEachRemaining(kv -> names.add(kv.value));
     }
     for (String name : names) {
@@ -141,11 +158,21 @@ public final class ScheduleFirer implements Processor<String, ScheduleInput, byt
       long skippedBefore = state.getSkipped();
       Instant bufferedBefore = state.getBufferedFireAt();
       if (paused(name)) {
-        ScheduleClock.skipPaused(state, Instant.ofEpochMilli(now));
+        ScheduleClock.skipPaused(state, at); // a paused schedule fires nothing ahead either
       } else {
-        for (Instant at : ScheduleClock.tick(state, Instant.ofEpochMilli(now))) {
-          submit(state.getSchedule(), at);
+        for (Instant fireAt : ScheduleClock.tick(state, at)) {
+          submit(state.getSchedule(), fireAt, null);
         }
+        for (int n = 0; n < MAX_AHEAD; n++) {
+          Optional<Instant> ahead = ScheduleClock.fireAhead(state, at, lead);
+          if (ahead.isEmpty()) {
+            break;
+          }
+          submit(state.getSchedule(), ahead.get(), ahead.get());
+        }
+      }
+      if (state.getNextFireAt().equals(previousNext)) {
+        continue; // due within the lead, and waits for its time: nothing changed
       }
       if (state.getBufferedFireAt() != null && !state.getBufferedFireAt().equals(bufferedBefore)) {
         counters.increment(RunexMeters.SCHEDULE_FIRINGS, "buffered");
@@ -160,8 +187,9 @@ public final class ScheduleFirer implements Processor<String, ScheduleInput, byt
     return c != null && c.getAction() == ControlAction.PAUSE;
   }
 
-  private void submit(Schedule schedule, Instant fireAt) {
-    JobRequest request = ScheduledJobs.request(schedule, fireAt);
+  /** Submits a firing; {@code notBefore}: its fire time, when it is fired ahead of it. */
+  private void submit(Schedule schedule, Instant fireAt, Instant notBefore) {
+    JobRequest request = ScheduledJobs.request(schedule, fireAt, notBefore);
     context.forward(
         new Record<>(
             request.getId().getBytes(StandardCharsets.UTF_8),

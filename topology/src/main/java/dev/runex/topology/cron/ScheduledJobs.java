@@ -29,6 +29,14 @@ public final class ScheduledJobs {
    * schedule labels, and no start or expiry times of its own.
    */
   public static JobRequest request(Schedule schedule, Instant fireAt) {
+    return request(schedule, fireAt, null);
+  }
+
+  /**
+   * The same, for a firing submitted ahead of its time: not before {@code notBefore} (its fire
+   * time), or null for one submitted when due.
+   */
+  public static JobRequest request(Schedule schedule, Instant fireAt, Instant notBefore) {
     String id = ScheduleClock.jobId(schedule.getName(), fireAt);
     Map<String, String> labels = new HashMap<>(schedule.getJob().getLabels());
     labels.put(SCHEDULE_LABEL, schedule.getName());
@@ -36,7 +44,7 @@ public final class ScheduledJobs {
     return JobRequest.newBuilder(schedule.getJob())
         .setId(id)
         .setIdempotencyKey(id)
-        .setNotBefore(null)
+        .setNotBefore(notBefore)
         .setDelayMs(null)
         .setExpiresAt(null)
         .setLabels(labels)

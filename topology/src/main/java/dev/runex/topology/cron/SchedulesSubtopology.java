@@ -95,7 +95,11 @@ public final class SchedulesSubtopology {
     definitions
         .merge(completions, Named.as("schedules-merge"))
         .process(
-            () -> new ScheduleFirer(cfg.duration(Settings.TOPOLOGY_PUNCTUATE_INTERVAL), counters),
+            () ->
+                new ScheduleFirer(
+                    cfg.duration(Settings.TOPOLOGY_PUNCTUATE_INTERVAL),
+                    cfg.duration(Settings.TOPOLOGY_RELEASE_AHEAD),
+                    counters),
             Named.as(FIRER),
             ScheduleFirer.STATE,
             ScheduleFirer.DUE)

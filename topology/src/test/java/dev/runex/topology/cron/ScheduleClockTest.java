@@ -108,6 +108,66 @@ class ScheduleClockTest {
   }
 
   @Test
+  void aFiringWithinTheLeadOfAnIdleScheduleIsFiredAheadOnceAndTheStateMovesOn() {
+    ScheduleState s = state(ScheduleOverlap.SKIP, ScheduleCatchUp.LAST, T0);
+    Duration lead = Duration.ofSeconds(1);
+
+    assertThat(ScheduleClock.fireAhead(s, T0.minusMillis(1_001), lead)).isEmpty();
+    assertThat(s.getNextFireAt()).isEqualTo(T0);
+    assertThat(ScheduleClock.fireAhead(s, T0.minusMillis(1_000), lead)).contains(T0);
+    assertThat(s.getNextFireAt()).isEqualTo(T0.plus(Duration.ofMinutes(5)));
+    assertThat(s.getLastJobId()).isEqualTo("every5@2026-03-01T10:00:00Z");
+    assertThat(s.getRunning()).isTrue();
+    assertThat(s.getFired()).isEqualTo(1);
+    // and neither a second time ahead nor when it is due
+    assertThat(ScheduleClock.fireAhead(s, T0.minusMillis(500), lead)).isEmpty();
+    assertThat(ScheduleClock.tick(s, T0)).isEmpty();
+  }
+
+  @Test
+  void aFiringDueNowOrWithNoLeadIsNotFiredAheadButWhenDue() {
+    ScheduleState s = state(ScheduleOverlap.ALLOW, ScheduleCatchUp.LAST, T0);
+
+    assertThat(ScheduleClock.fireAhead(s, T0, Duration.ofSeconds(1))).isEmpty();
+    assertThat(ScheduleClock.fireAhead(s, T0.minusMillis(1), Duration.ZERO)).isEmpty();
+    assertThat(s.getFired()).isZero();
+    assertThat(ScheduleClock.tick(s, T0)).containsExactly(T0);
+  }
+
+  @Test
+  void whileThePreviousJobRunsOnlyAllowFiresAhead() {
+    for (ScheduleOverlap overlap : ScheduleOverlap.values()) {
+      // given: the 09:55 job still runs at 09:59:59.5
+      ScheduleState s = state(overlap, ScheduleCatchUp.LAST, T0.minus(Duration.ofMinutes(5)));
+      ScheduleClock.tick(s, T0.minus(Duration.ofMinutes(5)));
+      assertThat(s.getRunning()).isTrue();
+
+      Instant now = T0.minusMillis(500);
+      if (overlap == ScheduleOverlap.ALLOW) {
+        assertThat(ScheduleClock.fireAhead(s, now, Duration.ofSeconds(1))).contains(T0);
+      } else {
+        // the job may still end before 10:00, so skipping or holding is decided then
+        assertThat(ScheduleClock.fireAhead(s, now, Duration.ofSeconds(1)))
+            .as("%s", overlap)
+            .isEmpty();
+        assertThat(s.getNextFireAt()).isEqualTo(T0);
+        ScheduleClock.completed(s, "every5@2026-03-01T09:55:00Z");
+        assertThat(ScheduleClock.fireAhead(s, now, Duration.ofSeconds(1))).contains(T0);
+      }
+    }
+  }
+
+  @Test
+  void aFiringAheadIsAJobNotBeforeItsFireTime() {
+    JobRequest r =
+        ScheduledJobs.request(schedule(ScheduleOverlap.SKIP, ScheduleCatchUp.LAST), T0, T0);
+
+    assertThat(r.getId()).isEqualTo("every5@2026-03-01T10:00:00Z");
+    assertThat(r.getNotBefore()).isEqualTo(T0);
+    assertThat(r.getLabels()).containsEntry("runex.scheduledFor", "2026-03-01T10:00:00Z");
+  }
+
+  @Test
   void aFiringIsAJobWithADeterministicIdTheScheduleLabelsAndNoTimesOfItsOwn() {
     Schedule schedule = schedule(ScheduleOverlap.SKIP, ScheduleCatchUp.LAST);
     schedule.getJob().setNotBefore(T0);
