@@ -12,7 +12,8 @@
 #   bench/run.sh soak [--minutes 30]      soak: a fixed mixed load, every process and store sampled;
 #                                         samples.csv, soak.png and a verdict per series (--help)
 #   bench/run.sh delayed                  delayed jobs: start/result lateness against the due time,
-#                                         10,000 due over 20 s, then 10,000 due in one second (--help)
+#                                         10,000 due over 20 s, then 10,000 due in one second, then
+#                                         10 schedules firing every second for 30 s (--help)
 #   bench/run.sh io                       50 ms I/O-bound jobs: runex vs Confluent's Parallel Consumer
 #                                         (jobs/s, CPU per job, intake→result latency) (--help)
 #   bench/run.sh txn                      back-to-back transactions of one producer: runex's broker

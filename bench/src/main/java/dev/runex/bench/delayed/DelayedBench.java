@@ -27,8 +27,10 @@ import picocli.CommandLine.Option;
  * registry of its own. After an unmeasured warm-up, two loads: jobs falling due spread evenly over
  * {@code --spread-seconds}, then (once those are done) jobs all falling due within one second. Each
  * job is an {@code echo}; its start is the worker's {@code startedAt} on its result, its result
- * time when a read_committed reader saw the result. It prints start − due and result − due (p50 /
- * p99 / max), the jobs started early (must be 0) and the targets.
+ * time when a read_committed reader saw the result. Then recurring schedules firing every second
+ * (overlap {@code skip}, as users get it) for {@code --schedule-seconds}, each firing's job due at
+ * its fire time. It prints start − due and result − due (p50 / p99 / max), the jobs started early
+ * (must be 0) and the targets (the schedules have none).
  */
 @Command(
     name = "delayed",
@@ -79,6 +81,20 @@ public final class DelayedBench implements Callable<Integer> {
       description =
           "Longest wait for a load's results after its last due time (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
+
+  @Option(
+      names = "--schedules",
+      defaultValue = "10",
+      description =
+          "Schedules firing an echo job every second, after the loads (default: ${DEFAULT-VALUE};"
+              + " 0: skip).")
+  int schedules;
+
+  @Option(
+      names = "--schedule-seconds",
+      defaultValue = "30",
+      description = "How long the schedules fire (default: ${DEFAULT-VALUE}).")
+  int scheduleSeconds;
 
   @Option(
       names = "--set",
@@ -185,6 +201,23 @@ public final class DelayedBench implements Callable<Integer> {
               lateness.start().render(),
               indexed.start().render());
         }
+        if (schedules > 0 && scheduleSeconds > 0) {
+          Spec spec =
+              new Spec(
+                  "c",
+                  String.format(
+                      Locale.ROOT,
+                      "%d schedules every second for %d s (skip)",
+                      schedules,
+                      scheduleSeconds),
+                  "none",
+                  0,
+                  scheduleSeconds * 1000L);
+          Load load = fireSchedules(infra.bootstrapServers(), runex.schedulesTopic(), results);
+          Lateness lateness = lateness(load, results, id -> true);
+          rows.add(row(spec, load, lateness, null, results, entries.countOf(load.ids())));
+          log.info("{}: start − due {} ms", spec.label(), lateness.start().render());
+        }
       }
     } finally {
       runex.close();
@@ -253,8 +286,49 @@ public final class DelayedBench implements Callable<Integer> {
     return Lateness.of(samples);
   }
 
+  /**
+   * Defines {@link #schedules} schedules firing every second, lets them fire for {@link
+   * #scheduleSeconds}, deletes them and returns their firings that came 2 s or more after the
+   * definitions (the first ones may fall within the lead of the definition's arrival), each due at
+   * its fire time (the job id is {@code <name>@<fire time>}).
+   */
+  private Load fireSchedules(String bootstrapServers, String topic, TimedResults results)
+      throws InterruptedException {
+    String prefix = "cron-" + Long.toString(System.currentTimeMillis() % 1_000_000L, 36) + "-";
+    long defined = System.currentTimeMillis();
+    try (Submitter writer = new Submitter(bootstrapServers, topic)) {
+      for (int i = 0; i < schedules; i++) {
+        writer.submit(
+            prefix + i,
+            "{\"name\":\""
+                + prefix
+                + i
+                + "\",\"cron\":\"* * * * * *\",\"job\":{\"type\":\"echo\","
+                + "\"tenant\":\"demo\",\"params\":{\"message\":\"c\"}}}");
+      }
+      writer.flush();
+      log.info("{} schedules defined, firing every second for {} s", schedules, scheduleSeconds);
+      Thread.sleep(scheduleSeconds * 1000L);
+      for (int i = 0; i < schedules; i++) {
+        writer.delete(prefix + i);
+      }
+      writer.flush();
+    }
+    Thread.sleep(5_000); // the last firings' results
+    List<String> ids = new ArrayList<>();
+    List<Long> due = new ArrayList<>();
+    for (String id : results.idsStartingWith(prefix)) {
+      long fireAt = Instant.parse(id.substring(id.indexOf('@') + 1)).toEpochMilli();
+      if (fireAt >= defined + 2_000) {
+        ids.add(id);
+        due.add(fireAt);
+      }
+    }
+    return new Load(ids, due);
+  }
+
   private static String row(
-      Spec spec, Load load, Lateness l, boolean met, TimedResults results, int waitedInIndex) {
+      Spec spec, Load load, Lateness l, Boolean met, TimedResults results, int waitedInIndex) {
     long failed =
         load.ids().stream()
             .map(results::get)
@@ -276,7 +350,7 @@ public final class DelayedBench implements Callable<Integer> {
         failed,
         l.firstDueToLastStartMs(),
         spec.target(),
-        met ? "met" : "MISSED");
+        met == null ? "" : met ? "met" : "MISSED");
   }
 
   private void printReport(List<String> rows, List<String> indexRows, String settings) {

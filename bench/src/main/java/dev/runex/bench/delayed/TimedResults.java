@@ -45,6 +45,11 @@ final class TimedResults implements AutoCloseable {
     return seen.get(id);
   }
 
+  /** The ids seen so far that start with {@code prefix}, in no particular order. */
+  List<String> idsStartingWith(String prefix) {
+    return seen.keySet().stream().filter(id -> id.startsWith(prefix)).toList();
+  }
+
   /** Waits until every one of {@code ids} has a result; false when {@code atMost} ran out first. */
   boolean awaitAll(List<String> ids, Duration atMost) throws InterruptedException {
     long deadline = System.nanoTime() + atMost.toNanos();

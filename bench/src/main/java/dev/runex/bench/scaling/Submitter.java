@@ -9,7 +9,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Puts JSON job requests on the intake topic, as any Kafka producer would. */
+/**
+ * Puts JSON job requests on the intake topic, as any Kafka producer would (or JSON records on
+ * another topic: schedules).
+ */
 public final class Submitter implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final String intake;
@@ -47,6 +50,11 @@ public final class Submitter implements AutoCloseable {
     producer.send(
         new ProducerRecord<>(
             intake, id.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Sends a tombstone under the key {@code key} (on a compacted topic: deletes it). */
+  public void delete(String key) {
+    producer.send(new ProducerRecord<>(intake, key.getBytes(StandardCharsets.UTF_8), null));
   }
 
   public void flush() {

@@ -166,6 +166,11 @@ public final class RunexUnderTest implements SystemUnderTest {
     return topics.events().name();
   }
 
+  /** The topic of schedule definitions (key: name; JSON or Avro {@code Schedule}). */
+  public String schedulesTopic() {
+    return topics.schedules().name();
+  }
+
   @Override
   public String name() {
     return "runex";
