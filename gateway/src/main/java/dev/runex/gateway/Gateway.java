@@ -134,6 +134,7 @@ public final class Gateway implements AutoCloseable {
         new FoldWait(
             submitted,
             results::seen,
+            id -> stats.unfinished(id).map(u -> new FoldWait.Sighting(u.tenant(), u.at())),
             cfg.duration(Settings.GATEWAY_STATUS_FOLD_WAIT),
             Clock.systemUTC());
     JobQueries jobs = new JobQueries(status, lookup, foldWait);

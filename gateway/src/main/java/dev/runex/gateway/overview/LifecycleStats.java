@@ -39,8 +39,20 @@ public final class LifecycleStats implements AutoCloseable {
 
   private record Key(String pool, String priority, String tenant) {}
 
+  /** An unfinished job: its last transition and when it happened ({@code at}). */
   private record Tracked(
-      String pool, String priority, String tenant, JobEventKind last, Instant startedAt) {}
+      String pool,
+      String priority,
+      String tenant,
+      JobEventKind last,
+      Instant startedAt,
+      Instant at) {}
+
+  /**
+   * A job this gateway has read lifecycle records of and no final one: its tenant, and the time of
+   * its latest transition.
+   */
+  public record Unfinished(String tenant, Instant at) {}
 
   private final RunexConfig cfg;
   private final int slots;
@@ -108,7 +120,7 @@ public final class LifecycleStats implements AutoCloseable {
             b.recordWait(e.getTime().toEpochMilli() - e.getDueAt().toEpochMilli());
           }
         }
-        track(id, new Tracked(pool, priority, tenant, kind, e.getTime()));
+        track(id, new Tracked(pool, priority, tenant, kind, e.getTime(), e.getTime()));
       }
       case SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, EXPIRED, REJECTED -> {
         unfinished.remove(id);
@@ -126,14 +138,19 @@ public final class LifecycleStats implements AutoCloseable {
         if (b != null) {
           recordRun(b, before, e);
         }
-        track(id, new Tracked(pool, priority, tenant, kind, null));
+        track(id, new Tracked(pool, priority, tenant, kind, null, e.getTime()));
       }
       case DEAD_LETTERED -> {}
       default ->
           track(
               id,
               new Tracked(
-                  pool, priority, tenant, kind, before == null ? null : before.startedAt()));
+                  pool,
+                  priority,
+                  tenant,
+                  kind,
+                  before == null ? null : before.startedAt(),
+                  e.getTime()));
     }
   }
 
@@ -190,6 +207,16 @@ public final class LifecycleStats implements AutoCloseable {
       b.waitingSample = waiting;
       b.inFlightSample = count(pool, Optional.of(priority), Optional.empty(), JobEventKind.STARTED);
     }
+  }
+
+  /**
+   * The job {@code jobId} if this gateway has read a lifecycle record of it and none that ends it
+   * (among the last {@value #MAX_TRACKED} such jobs): whichever gateway replica, or producer, wrote
+   * it to intake.
+   */
+  public synchronized Optional<Unfinished> unfinished(String jobId) {
+    Tracked t = unfinished.get(jobId);
+    return t == null ? Optional.empty() : Optional.of(new Unfinished(t.tenant(), t.at()));
   }
 
   /** Every pool with events in the window or unfinished jobs. */

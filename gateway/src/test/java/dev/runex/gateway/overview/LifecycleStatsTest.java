@@ -11,6 +11,7 @@ import dev.runex.schemas.JobPriority;
 import dev.runex.schemas.lifecycle.Lifecycle;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +52,22 @@ class LifecycleStatsTest {
     assertThat(all.series()).hasSizeGreaterThanOrEqualTo(120);
     assertThat(all.series().stream().mapToDouble(PoolStats.Point::finished).sum() * 5)
         .isCloseTo(3, within(1e-9));
+  }
+
+  @Test
+  void anUnfinishedJobIsKnownByIdWithItsTenantAndLatestTransitionUntilItEnds() {
+    Instant at = t0.truncatedTo(ChronoUnit.MILLIS); // events carry milliseconds
+    assertThat(stats.unfinished("j")).isEmpty();
+
+    stats.accept(event("j", "acme", JobEventKind.SCHEDULED, at, at));
+    assertThat(stats.unfinished("j")).contains(new LifecycleStats.Unfinished("acme", at));
+    stats.accept(event("j", null, JobEventKind.STARTED, at.plusMillis(100), at));
+    assertThat(stats.unfinished("j"))
+        .as("the tenant of an earlier transition, the time of the latest")
+        .contains(new LifecycleStats.Unfinished("acme", at.plusMillis(100)));
+
+    stats.accept(event("j", "acme", JobEventKind.SUCCEEDED, at.plusMillis(200), at));
+    assertThat(stats.unfinished("j")).isEmpty();
   }
 
   @Test

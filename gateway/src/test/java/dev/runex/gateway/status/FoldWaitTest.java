@@ -25,10 +25,12 @@ class FoldWaitTest {
 
   private final RecentSubmissions submitted = new RecentSubmissions();
   private final Map<String, ResultWaiter.Seen> results = new HashMap<>();
+  private final Map<String, FoldWait.Sighting> events = new HashMap<>();
   private final FoldWait foldWait =
       new FoldWait(
           submitted,
           id -> Optional.ofNullable(results.get(id)),
+          id -> Optional.ofNullable(events.get(id)),
           WAIT,
           Clock.fixed(T0, ZoneOffset.UTC));
 
@@ -69,10 +71,32 @@ class FoldWaitTest {
   }
 
   @Test
+  void aJobReadInTheLifecycleRecordsWaitsFromItsLatestTransitionForItsTenantAndOperators() {
+    // written by another gateway replica or straight to intake; the topology received it at T0
+    events.put("j4", new FoldWait.Sighting("acme", T0));
+
+    assertThat(foldWait.until(ACME, "j4")).isEqualTo(T0.plus(WAIT));
+    assertThat(foldWait.until(OPERATOR, "j4")).isEqualTo(T0.plus(WAIT));
+    assertThat(foldWait.until(GLOBEX, "j4")).as("another tenant's").isNull();
+    // a status that is there but not final is not waited for on its account
+    assertThat(foldWait.until(ACME, "j4", true)).isNull();
+    // the latest of a write, a result and a transition counts
+    submitted.accepted("j4", "acme", T0.minusSeconds(2));
+    assertThat(foldWait.until(ACME, "j4")).isEqualTo(T0.plus(WAIT));
+    results.put("j4", seen("acme", T0.plusSeconds(1)));
+    assertThat(foldWait.until(ACME, "j4")).isEqualTo(T0.plusSeconds(1).plus(WAIT));
+  }
+
+  @Test
   void noWaitConfiguredIsNoWait() {
     submitted.accepted("j1", "acme", T0);
     FoldWait none =
-        new FoldWait(submitted, id -> Optional.empty(), Duration.ZERO, Clock.systemUTC());
+        new FoldWait(
+            submitted,
+            id -> Optional.empty(),
+            id -> Optional.empty(),
+            Duration.ZERO,
+            Clock.systemUTC());
 
     assertThat(none.until(ACME, "j1")).isNull();
   }

@@ -37,6 +37,7 @@ class JobQueriesFoldTest {
   private final AtomicInteger asked = new AtomicInteger();
   private final RecentSubmissions submitted = new RecentSubmissions();
   private final Map<String, ResultWaiter.Seen> results = new ConcurrentHashMap<>();
+  private final Map<String, FoldWait.Sighting> events = new ConcurrentHashMap<>();
   private HttpServer server;
   private JobQueries queries;
 
@@ -67,6 +68,7 @@ class JobQueriesFoldTest {
         new FoldWait(
             submitted,
             id -> Optional.ofNullable(results.get(id)),
+            id -> Optional.ofNullable(events.get(id)),
             Duration.ofSeconds(10),
             Clock.systemUTC());
     queries = new JobQueries(new StatusClient(base), null, foldWait);
@@ -80,6 +82,15 @@ class JobQueriesFoldTest {
   @Test
   void theStatusOfAJobJustSubmittedIsAnsweredOnceFolded() {
     submitted.accepted("j1", "acme", Instant.now());
+
+    assertThat(queries.status(ACME, "j1").path("state").asText()).isEqualTo("SCHEDULED");
+    assertThat(asked).hasValue(4);
+  }
+
+  @Test
+  void theStatusOfAJobWrittenElsewhereIsAnsweredOnceFoldedWhenItsLifecycleRecordWasRead() {
+    // written through another gateway replica or straight to Kafka; the topology received it
+    events.put("j1", new FoldWait.Sighting("acme", Instant.now()));
 
     assertThat(queries.status(ACME, "j1").path("state").asText()).isEqualTo("SCHEDULED");
     assertThat(asked).hasValue(4);
