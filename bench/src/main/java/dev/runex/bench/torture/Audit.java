@@ -26,6 +26,9 @@ final class Audit {
   /** A rerun counts as caused by a fault that started up to this long after the first run. */
   private static final long RERUN_WINDOW_NANOS = 90_000_000_000L;
 
+  /** The name of the schedule a run defines for its length ({@link #checkSchedule}). */
+  static final String TICK = "tick";
+
   private Audit() {}
 
   /** What one run found. */
@@ -79,7 +82,10 @@ final class Audit {
       }
     }
     for (String id : results.keySet()) {
-      if (!accepted.containsKey(id) && !sendFailures.contains(id) && !id.startsWith("warmup")) {
+      if (!accepted.containsKey(id)
+          && !sendFailures.contains(id)
+          && !id.startsWith("warmup")
+          && !id.startsWith(TICK + "@")) {
         unknown++;
         defects.add("UNKNOWN result for " + id + ", never submitted");
       }
@@ -108,6 +114,47 @@ final class Audit {
       }
     }
     return new Findings(accepted.size(), lost, duplicated, unknown, extra, unexplained, defects);
+  }
+
+  /**
+   * The schedule {@link #TICK} fired a {@code quick} job every second (overlap allow, catch-up all)
+   * while the faults went on: each firing from {@code from} to {@code to} (the whole seconds well
+   * inside the time it was defined) has its job, each firing's job exactly one result, SUCCEEDED,
+   * and none started before its fire time (the topology submits firings ahead of their time, and
+   * the worker holds them until then). Reruns of its calls are audited with every other call's.
+   */
+  static List<String> checkSchedule(
+      Map<String, List<JobResult>> results, Instant from, Instant to) {
+    List<String> defects = new ArrayList<>();
+    for (Instant t = from; !t.isAfter(to); t = t.plusSeconds(1)) {
+      if (!results.containsKey(TICK + "@" + t)) {
+        defects.add("LOST firing " + TICK + "@" + t + ": no result");
+      }
+    }
+    for (var e : results.entrySet()) {
+      if (!e.getKey().startsWith(TICK + "@")) {
+        continue;
+      }
+      List<JobResult> rs = e.getValue();
+      if (rs.size() > 1) {
+        defects.add("DUPLICATED " + e.getKey() + ": " + rs.size() + " results " + statuses(rs));
+      }
+      JobResult r = rs.get(0);
+      Instant fireAt = Instant.parse(e.getKey().substring(TICK.length() + 1));
+      if (r.getStatus() != JobStatus.SUCCEEDED) {
+        defects.add("WRONG " + e.getKey() + " (firing): expected SUCCEEDED, got " + describe(r));
+      } else if (r.getStartedAt() == null || r.getStartedAt().isBefore(fireAt)) {
+        defects.add(
+            "WRONG "
+                + e.getKey()
+                + " (firing): started "
+                + (r.getStartedAt() == null
+                    ? "with no start time"
+                    : Duration.between(r.getStartedAt(), fireAt).toMillis()
+                        + " ms before its fire time"));
+      }
+    }
+    return defects;
   }
 
   private static boolean explained(Call first, Call again, List<FaultKind.Event> faults) {

@@ -1,5 +1,6 @@
 package dev.runex.bench.torture;
 
+import dev.runex.bench.scaling.Submitter;
 import dev.runex.bench.torture.Audit.Findings;
 import dev.runex.schemas.DeadLetter;
 import dev.runex.schemas.JobResult;
@@ -10,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -144,6 +147,13 @@ public final class TortureRun implements Callable<Integer> {
             Duration.ofSeconds(240),
             cluster,
             () -> watch.firstSeenNanos.containsKey("warmup-" + run));
+        // a schedule firing every second for the whole run, faults and all
+        writeSchedule(bootstrap, topics, TICK_DEFINITION);
+        await(
+            "the schedule's first firing",
+            Duration.ofSeconds(60),
+            cluster,
+            () -> watch.firstSeenNanos.keySet().stream().anyMatch(k -> k.startsWith(TICK_JOBS)));
         log.info("stack running; load {} jobs/s for {} s", perSecond, secs);
         long until = System.nanoTime() + secs * 1_000_000_000L;
         // The load ends on time even when the last fault outlasts it (a slow registry start).
@@ -164,6 +174,8 @@ public final class TortureRun implements Callable<Integer> {
             Duration.ofSeconds(drainTimeout),
             cluster,
             () -> watch.firstSeenNanos.keySet().containsAll(load.accepted.keySet()));
+        writeSchedule(bootstrap, topics, null);
+        Instant tickDeleted = Instant.now();
         await(
             "worker group and topology lag 0",
             Duration.ofSeconds(120),
@@ -191,6 +203,30 @@ public final class TortureRun implements Callable<Integer> {
                 deadLetters,
                 endpoint.calls(),
                 events);
+        Instant firstTick =
+            results.keySet().stream()
+                .filter(k -> k.startsWith(TICK_JOBS))
+                .map(k -> Instant.parse(k.substring(TICK_JOBS.length())))
+                .min(Instant::compareTo)
+                .orElseThrow();
+        Instant lastTick = tickDeleted.truncatedTo(ChronoUnit.SECONDS).minusSeconds(2);
+        List<String> defects = new ArrayList<>(findings.defects());
+        defects.addAll(Audit.checkSchedule(results, firstTick, lastTick));
+        findings =
+            new Findings(
+                findings.jobs(),
+                findings.lost(),
+                findings.duplicated(),
+                findings.unknown(),
+                findings.extraRuns(),
+                findings.unexplainedExtraRuns(),
+                defects);
+        log.info(
+            "schedule {}: firings {} to {} audited ({} results of firings in all)",
+            Audit.TICK,
+            firstTick,
+            lastTick,
+            results.keySet().stream().filter(k -> k.startsWith(TICK_JOBS)).count());
         for (FaultKind.Event e : events) {
           load.accepted.values().stream()
               .filter(s -> s.atNanos() >= e.endNanos())
@@ -282,6 +318,27 @@ public final class TortureRun implements Callable<Integer> {
   }
 
   /** Waits for {@code done}, restarting processes that exited on their own meanwhile. */
+  private static final String TICK_JOBS = Audit.TICK + "@";
+
+  /** Every second, overlap allow and catch-up all: every firing must run, once. */
+  private static final String TICK_DEFINITION =
+      "{\"name\":\""
+          + Audit.TICK
+          + "\",\"cron\":\"* * * * * *\",\"overlap\":\"ALLOW\",\"catchUp\":\"ALL\","
+          + "\"job\":{\"type\":\"quick\",\"tenant\":\"demo\",\"params\":{}}}";
+
+  /** Writes the schedule's definition (JSON, as any producer may), or its deletion (null). */
+  private static void writeSchedule(String bootstrap, RunexTopics topics, String definition) {
+    try (Submitter writer = new Submitter(bootstrap, topics.schedules().name())) {
+      if (definition == null) {
+        writer.delete(Audit.TICK);
+      } else {
+        writer.submit(Audit.TICK, definition);
+      }
+      writer.flush();
+    }
+  }
+
   private static void await(String what, Duration limit, Cluster cluster, BooleanSupplier done)
       throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();

@@ -190,4 +190,50 @@ class AuditTest {
 
     assertThat(audit(Set.of(), List.of()).defects()).anyMatch(d -> d.startsWith("WRONG d-"));
   }
+
+  private void firing(String second, JobStatus status, String startedAt) {
+    String id = "tick@2026-12-06T14:00:" + second + "Z";
+    results
+        .computeIfAbsent(id, k -> new java.util.ArrayList<>())
+        .add(
+            JobResult.newBuilder()
+                .setId(id)
+                .setStatus(status)
+                .setAttempts(1)
+                .setStartedAt(Instant.parse("2026-12-06T14:00:" + startedAt + "Z"))
+                .setFinishedAt(Instant.EPOCH)
+                .build());
+  }
+
+  private List<String> auditSchedule() {
+    return Audit.checkSchedule(
+        results, Instant.parse("2026-12-06T14:00:01Z"), Instant.parse("2026-12-06T14:00:03Z"));
+  }
+
+  @Test
+  void aScheduleThatFiredEverySecondOnceAndOnTimeIsClean() {
+    firing("01", JobStatus.SUCCEEDED, "01.002");
+    firing("02", JobStatus.SUCCEEDED, "02");
+    firing("03", JobStatus.SUCCEEDED, "03.500");
+    firing("04", JobStatus.SUCCEEDED, "04.001"); // after the audited span: checked, not required
+
+    assertThat(auditSchedule()).isEmpty();
+    assertThat(audit(Set.of(), List.of()).defects()).as("no UNKNOWN result").isEmpty();
+  }
+
+  @Test
+  void aMissingFiringASecondResultAFailureAndAnEarlyStartAreDefects() {
+    firing("01", JobStatus.SUCCEEDED, "00.900");
+    firing("03", JobStatus.SUCCEEDED, "03");
+    firing("03", JobStatus.SUCCEEDED, "03.100");
+    firing("04", JobStatus.FAILED, "04");
+
+    assertThat(auditSchedule())
+        .containsExactlyInAnyOrder(
+            "LOST firing tick@2026-12-06T14:00:02Z: no result",
+            "WRONG tick@2026-12-06T14:00:01Z (firing): started 100 ms before its fire time",
+            "DUPLICATED tick@2026-12-06T14:00:03Z: 2 results [SUCCEEDED@1, SUCCEEDED@1]",
+            "WRONG tick@2026-12-06T14:00:04Z (firing): expected SUCCEEDED, got FAILED after 1"
+                + " attempt(s)");
+  }
 }
