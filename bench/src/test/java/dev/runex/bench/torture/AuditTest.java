@@ -28,6 +28,10 @@ class AuditTest {
   }
 
   private void result(String id, JobStatus status, int attempts) {
+    result(id, status, attempts, null);
+  }
+
+  private void result(String id, JobStatus status, int attempts, Instant startedAt) {
     results
         .computeIfAbsent(id, k -> new java.util.ArrayList<>())
         .add(
@@ -35,6 +39,7 @@ class AuditTest {
                 .setId(id)
                 .setStatus(status)
                 .setAttempts(attempts)
+                .setStartedAt(startedAt)
                 .setFinishedAt(Instant.EPOCH)
                 .build());
   }
@@ -192,17 +197,11 @@ class AuditTest {
   }
 
   private void firing(String second, JobStatus status, String startedAt) {
-    String id = "tick@2026-12-06T14:00:" + second + "Z";
-    results
-        .computeIfAbsent(id, k -> new java.util.ArrayList<>())
-        .add(
-            JobResult.newBuilder()
-                .setId(id)
-                .setStatus(status)
-                .setAttempts(1)
-                .setStartedAt(Instant.parse("2026-12-06T14:00:" + startedAt + "Z"))
-                .setFinishedAt(Instant.EPOCH)
-                .build());
+    result(
+        "tick@2026-12-06T14:00:" + second + "Z",
+        status,
+        1,
+        Instant.parse("2026-12-06T14:00:" + startedAt + "Z"));
   }
 
   private List<String> auditSchedule() {
