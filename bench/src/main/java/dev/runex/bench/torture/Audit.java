@@ -29,6 +29,9 @@ final class Audit {
   /** The name of the schedule a run defines for its length ({@link #checkSchedule}). */
   static final String TICK = "tick";
 
+  /** How its firings' job ids begin: {@code tick@<fire time>}. */
+  static final String TICK_JOBS = TICK + "@";
+
   private Audit() {}
 
   /** What one run found. */
@@ -39,7 +42,14 @@ final class Audit {
       int unknown,
       int extraRuns,
       int unexplainedExtraRuns,
-      List<String> defects) {}
+      List<String> defects) {
+    /** The same findings with {@code more} defects. */
+    Findings with(List<String> more) {
+      List<String> all = new ArrayList<>(defects);
+      all.addAll(more);
+      return new Findings(jobs, lost, duplicated, unknown, extraRuns, unexplainedExtraRuns, all);
+    }
+  }
 
   static Findings check(
       Map<String, Submitted> accepted,
@@ -85,7 +95,7 @@ final class Audit {
       if (!accepted.containsKey(id)
           && !sendFailures.contains(id)
           && !id.startsWith("warmup")
-          && !id.startsWith(TICK + "@")) {
+          && !id.startsWith(TICK_JOBS)) {
         unknown++;
         defects.add("UNKNOWN result for " + id + ", never submitted");
       }
@@ -127,12 +137,12 @@ final class Audit {
       Map<String, List<JobResult>> results, Instant from, Instant to) {
     List<String> defects = new ArrayList<>();
     for (Instant t = from; !t.isAfter(to); t = t.plusSeconds(1)) {
-      if (!results.containsKey(TICK + "@" + t)) {
-        defects.add("LOST firing " + TICK + "@" + t + ": no result");
+      if (!results.containsKey(TICK_JOBS + t)) {
+        defects.add("LOST firing " + TICK_JOBS + t + ": no result");
       }
     }
     for (var e : results.entrySet()) {
-      if (!e.getKey().startsWith(TICK + "@")) {
+      if (!e.getKey().startsWith(TICK_JOBS)) {
         continue;
       }
       List<JobResult> rs = e.getValue();
@@ -140,7 +150,7 @@ final class Audit {
         defects.add("DUPLICATED " + e.getKey() + ": " + rs.size() + " results " + statuses(rs));
       }
       JobResult r = rs.get(0);
-      Instant fireAt = Instant.parse(e.getKey().substring(TICK.length() + 1));
+      Instant fireAt = Instant.parse(e.getKey().substring(TICK_JOBS.length()));
       if (r.getStatus() != JobStatus.SUCCEEDED) {
         defects.add("WRONG " + e.getKey() + " (firing): expected SUCCEEDED, got " + describe(r));
       } else if (r.getStartedAt() == null || r.getStartedAt().isBefore(fireAt)) {

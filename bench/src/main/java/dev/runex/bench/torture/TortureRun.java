@@ -153,7 +153,9 @@ public final class TortureRun implements Callable<Integer> {
             "the schedule's first firing",
             Duration.ofSeconds(60),
             cluster,
-            () -> watch.firstSeenNanos.keySet().stream().anyMatch(k -> k.startsWith(TICK_JOBS)));
+            () ->
+                watch.firstSeenNanos.keySet().stream()
+                    .anyMatch(k -> k.startsWith(Audit.TICK_JOBS)));
         log.info("stack running; load {} jobs/s for {} s", perSecond, secs);
         long until = System.nanoTime() + secs * 1_000_000_000L;
         // The load ends on time even when the last fault outlasts it (a slow registry start).
@@ -205,28 +207,18 @@ public final class TortureRun implements Callable<Integer> {
                 events);
         Instant firstTick =
             results.keySet().stream()
-                .filter(k -> k.startsWith(TICK_JOBS))
-                .map(k -> Instant.parse(k.substring(TICK_JOBS.length())))
+                .filter(k -> k.startsWith(Audit.TICK_JOBS))
+                .map(k -> Instant.parse(k.substring(Audit.TICK_JOBS.length())))
                 .min(Instant::compareTo)
                 .orElseThrow();
         Instant lastTick = tickDeleted.truncatedTo(ChronoUnit.SECONDS).minusSeconds(2);
-        List<String> defects = new ArrayList<>(findings.defects());
-        defects.addAll(Audit.checkSchedule(results, firstTick, lastTick));
-        findings =
-            new Findings(
-                findings.jobs(),
-                findings.lost(),
-                findings.duplicated(),
-                findings.unknown(),
-                findings.extraRuns(),
-                findings.unexplainedExtraRuns(),
-                defects);
+        findings = findings.with(Audit.checkSchedule(results, firstTick, lastTick));
         log.info(
             "schedule {}: firings {} to {} audited ({} results of firings in all)",
             Audit.TICK,
             firstTick,
             lastTick,
-            results.keySet().stream().filter(k -> k.startsWith(TICK_JOBS)).count());
+            results.keySet().stream().filter(k -> k.startsWith(Audit.TICK_JOBS)).count());
         for (FaultKind.Event e : events) {
           load.accepted.values().stream()
               .filter(s -> s.atNanos() >= e.endNanos())
@@ -318,8 +310,6 @@ public final class TortureRun implements Callable<Integer> {
   }
 
   /** Waits for {@code done}, restarting processes that exited on their own meanwhile. */
-  private static final String TICK_JOBS = Audit.TICK + "@";
-
   /** Every second, overlap allow and catch-up all: every firing must run, once. */
   private static final String TICK_DEFINITION =
       "{\"name\":\""

@@ -70,14 +70,17 @@ public final class FoldWait {
     }
     Optional<Sighting> e = resultsOnly ? Optional.empty() : events.apply(jobId);
     if (e.isPresent() && e.get().tenant() != null && caller.sees(e.get().tenant())) {
-      latest = latest == null || e.get().at().isAfter(latest) ? e.get().at() : latest;
+      latest = later(latest, e.get().at());
     }
     Optional<ResultWaiter.Seen> s = results.apply(jobId);
     if (s.isPresent() && caller.sees(tenant(s.get().result()))) {
-      Instant at = s.get().at();
-      latest = latest == null || at.isAfter(latest) ? at : latest;
+      latest = later(latest, s.get().at());
     }
     return latest == null ? null : latest.plus(wait);
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a == null || b.isAfter(a) ? b : a;
   }
 
   /** The latest result of {@code jobId} the gateway has read, if it still holds it. */

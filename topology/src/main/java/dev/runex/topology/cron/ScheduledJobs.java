@@ -26,15 +26,8 @@ public final class ScheduledJobs {
   /**
    * The intake request of one firing: the schedule's job template with the deterministic id {@code
    * <name>@<fire time>}, the same idempotency key (so even a firing written twice runs once), the
-   * schedule labels, and no start or expiry times of its own.
-   */
-  public static JobRequest request(Schedule schedule, Instant fireAt) {
-    return request(schedule, fireAt, null);
-  }
-
-  /**
-   * The same, for a firing submitted ahead of its time: not before {@code notBefore} (its fire
-   * time), or null for one submitted when due.
+   * schedule labels, no expiry time of its own, and no start time but {@code notBefore}: its fire
+   * time for a firing submitted ahead of it, null for one submitted when due.
    */
   public static JobRequest request(Schedule schedule, Instant fireAt, Instant notBefore) {
     String id = ScheduleClock.jobId(schedule.getName(), fireAt);

@@ -173,7 +173,7 @@ class ScheduleClockTest {
     schedule.getJob().setNotBefore(T0);
     schedule.getJob().setExpiresAt(T0);
 
-    JobRequest r = ScheduledJobs.request(schedule, T0);
+    JobRequest r = ScheduledJobs.request(schedule, T0, null);
 
     assertThat(r.getId()).isEqualTo("every5@2026-03-01T10:00:00Z").isEqualTo(r.getIdempotencyKey());
     assertThat(r.getLabels())

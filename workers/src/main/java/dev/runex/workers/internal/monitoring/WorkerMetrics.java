@@ -57,6 +57,8 @@ public final class WorkerMetrics implements AutoCloseable {
 
   private final Map<String, Map<String, EndMeters>> endMeters = new ConcurrentHashMap<>();
 
+  private final Counter earlyArrivals;
+
   private record StartMeters(Counter started, Timer queueWait, Timer startDelay) {}
 
   private record EndMeters(Timer execution, Counter completed) {}
@@ -84,7 +86,7 @@ public final class WorkerMetrics implements AutoCloseable {
     gauges.add(gauge(RunexMeters.WORKER_PARKED, parked));
     // counters of rare events exist from the start at 0: an alert on their increase then sees
     // the first one (a series first scraped at 1 has no increase)
-    counter(RunexMeters.WORKER_EARLY_ARRIVALS);
+    earlyArrivals = counter(RunexMeters.WORKER_EARLY_ARRIVALS);
     counter(RunexMeters.WORKER_PRODUCER_LOST, "fenced");
     counter(RunexMeters.WORKER_PRODUCER_LOST, "other");
   }
@@ -193,7 +195,7 @@ public final class WorkerMetrics implements AutoCloseable {
 
   /** A job arrived further ahead of its due time than the topology hands jobs over. */
   public void earlyArrival() {
-    counter(RunexMeters.WORKER_EARLY_ARRIVALS).increment();
+    earlyArrivals.increment();
   }
 
   /** The transactional producer was lost ({@code fenced}: by a fencing) and is being replaced. */
