@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -65,7 +66,10 @@ class ConsoleBrowserIT {
       web.findElement(By.cssSelector("[data-testid=pause]")).click();
       await()
           .atMost(WAIT)
-          .until(() -> !web.findElements(By.cssSelector("[data-paused='pool:default']")).isEmpty());
+          .until(
+              () ->
+                  !web.findElements(By.cssSelector("[data-paused='pool:default']")).isEmpty()
+                      && loaded(web));
       assertThat(web.findElement(By.cssSelector("[data-paused='pool:default']")).getText())
           .contains("ops");
       web.get(base + "/console");
@@ -267,22 +271,61 @@ class ConsoleBrowserIT {
         .atMost(WAIT)
         .until(
             () ->
-                !web.findElements(By.cssSelector("[data-testid=who]")).isEmpty()
-                    || !web.findElements(By.cssSelector("[data-testid=login-error]")).isEmpty());
+                (!web.findElements(By.cssSelector("[data-testid=who]")).isEmpty()
+                        || !web.findElements(By.cssSelector("[data-testid=login-error]")).isEmpty())
+                    && loaded(web));
   }
 
   private static void logout(WebDriver web) {
     web.findElement(By.cssSelector("form[action='/logout'] button")).click();
-    await().atMost(WAIT).until(() -> web.getCurrentUrl().endsWith("/login"));
+    await().atMost(WAIT).until(() -> web.getCurrentUrl().endsWith("/login") && loaded(web));
   }
 
   private static void submitFromJobsPage(WebDriver web, String base, String json) {
     web.get(base + "/console/jobs");
-    WebElement area = web.findElement(By.cssSelector("[data-testid=job-json]"));
+    WebElement area = onPage(web, "[data-testid=job-json]");
     area.sendKeys(json);
     web.findElement(By.cssSelector("[data-testid=submit-job]")).click();
-    // the post leads to the new job's page: wait for it, or the next navigation races it
-    await().atMost(WAIT).until(() -> web.getCurrentUrl().matches(".*/console/jobs/[^/?]+$"));
+    // the post leads to the new job's page: wait until it has loaded, not only until its address
+    // shows (that comes first), or the next navigation races it and finds this page's elements
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                web.getCurrentUrl().matches(".*/console/jobs/[^/?]+$")
+                    && web.getTitle().startsWith("Job ")
+                    && loaded(web));
+  }
+
+  /**
+   * Whether the page shown has loaded. An address, a title or an element shows while a page still
+   * loads; a navigation started then may find the elements of the page it leaves.
+   */
+  private static boolean loaded(WebDriver web) {
+    return "complete"
+        .equals(((JavascriptExecutor) web).executeScript("return document.readyState"));
+  }
+
+  /**
+   * The element of the page just loaded that {@code css} selects; if there is none, a failure that
+   * says which page the browser shows instead.
+   */
+  private static WebElement onPage(WebDriver web, String css) {
+    try {
+      return web.findElement(By.cssSelector(css));
+    } catch (NoSuchElementException e) {
+      // the body is read after the failed find: it may show the page as it is a moment later
+      throw new AssertionError(
+          "no "
+              + css
+              + " on "
+              + web.getCurrentUrl()
+              + " (title '"
+              + web.getTitle()
+              + "'): "
+              + web.findElement(By.tagName("body")).getText(),
+          e);
+    }
   }
 
   /** Waiting records of the default pool's normal priority, as the overview shows them now. */
