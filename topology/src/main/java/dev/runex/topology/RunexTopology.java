@@ -5,6 +5,7 @@ import dev.runex.config.RunexConfig;
 import dev.runex.config.Settings;
 import dev.runex.monitoring.RunexMeters;
 import dev.runex.monitoring.backlog.DelayedBacklog;
+import dev.runex.schemas.lifecycle.Lifecycle;
 import dev.runex.schemas.serde.PatientSchemaRegistryClient;
 import dev.runex.schemas.topics.RunexTopics;
 import dev.runex.topology.control.ControlStore;
@@ -243,6 +244,8 @@ public final class RunexTopology implements AutoCloseable {
       DelayedBacklogs delayed,
       String instanceId) {
     StageCounters counters = new StageCounters(meters);
+    // an alert watches the increase of the dead letters: the counter exists at 0 from the start
+    counters.register(RunexMeters.JOB_DEAD_LETTERED, Lifecycle.INTAKE);
     StreamsBuilder builder = new StreamsBuilder();
     IntakeSubtopology.add(builder, cfg, topics, counters, instanceId);
     SchedulesSubtopology.add(

@@ -154,6 +154,18 @@ class IntakeTopologyTest {
   }
 
   @Test
+  void theIntakeDeadLettersCounterIsThereAtZeroBeforeTheFirstSoAnAlertSeesIt() {
+    assertThat(
+            h.meters
+                .find(RunexMeters.JOB_DEAD_LETTERED.meterName())
+                .tags("stage", "intake")
+                .counter())
+        .as("registered when the topology is built")
+        .isNotNull()
+        .satisfies(c -> assertThat(c.count()).isZero());
+  }
+
+  @Test
   void undecodableValueWithUsableKeyAlsoGetsRejectedResultUnderThatKey() {
     // when
     intake.pipeInput(utf8("job-3"), utf8("{not json"));

@@ -21,8 +21,20 @@ public final class StageCounters {
   }
 
   public void increment(RunexMeters meter, String... tagValues) {
+    counter(meter, tagValues).increment();
+  }
+
+  /**
+   * Makes the counter exist at 0 before its first event: an alert on the increase of a counter of
+   * rare events then sees the first one (a series first scraped at 1 has no increase).
+   */
+  public void register(RunexMeters meter, String... tagValues) {
+    counter(meter, tagValues);
+  }
+
+  private Counter counter(RunexMeters meter, String... tagValues) {
     String key = meter.name() + '\u0000' + String.join("\u0000", tagValues);
-    counters.computeIfAbsent(key, k -> meter.counter(registry, tagValues)).increment();
+    return counters.computeIfAbsent(key, k -> meter.counter(registry, tagValues));
   }
 
   public MeterRegistry registry() {

@@ -58,6 +58,7 @@ public final class WorkerMetrics implements AutoCloseable {
   private final Map<String, Map<String, EndMeters>> endMeters = new ConcurrentHashMap<>();
 
   private final Counter earlyArrivals;
+  private final Counter deadLetters;
 
   private record StartMeters(Counter started, Timer queueWait, Timer startDelay) {}
 
@@ -89,6 +90,7 @@ public final class WorkerMetrics implements AutoCloseable {
     earlyArrivals = counter(RunexMeters.WORKER_EARLY_ARRIVALS);
     counter(RunexMeters.WORKER_PRODUCER_LOST, "fenced");
     counter(RunexMeters.WORKER_PRODUCER_LOST, "other");
+    deadLetters = counter(RunexMeters.JOB_DEAD_LETTERED, DeadLetterFactory.STAGE);
   }
 
   public void bindClients(Consumer<?, ?> consumer, Producer<?, ?> producer) {
@@ -186,7 +188,7 @@ public final class WorkerMetrics implements AutoCloseable {
   }
 
   public void deadLettered() {
-    RunexMeters.JOB_DEAD_LETTERED.counter(registry, DeadLetterFactory.STAGE).increment();
+    deadLetters.increment();
   }
 
   public void committed(Duration took) {

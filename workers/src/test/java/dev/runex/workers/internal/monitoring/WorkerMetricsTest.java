@@ -58,13 +58,20 @@ class WorkerMetricsTest {
           .isZero();
       assertThat(registry.get("runex.worker.producer.lost").tag("cause", "other").counter().count())
           .isZero();
+      assertThat(
+              registry.get("runex.job.dead.lettered").tag("stage", "execution").counter().count())
+          .isZero();
 
       metrics.earlyArrival();
       metrics.producerLost(true);
+      metrics.deadLettered();
 
       assertThat(registry.get("runex.worker.early.arrivals").counter().count()).isEqualTo(1);
       assertThat(
               registry.get("runex.worker.producer.lost").tag("cause", "fenced").counter().count())
+          .isEqualTo(1);
+      assertThat(
+              registry.get("runex.job.dead.lettered").tag("stage", "execution").counter().count())
           .isEqualTo(1);
     }
   }
