@@ -387,7 +387,7 @@ public final class Settings {
           Kind.DURATION,
           "5s",
           0L,
-          "How long a status read of a job this gateway has just written to intake, whose result it has just read, or whose lifecycle record it has just read (a job written through another gateway replica or straight to Kafka, once the topology has received it), waits for the job-status application to fold it (counted from the write, the result or the latest transition) before answering 404: statuses trail the records they are folded from, and a client reading the status of the job it has just submitted should see it, not 'no such job'. Unknown ids and other tenants' jobs are answered at once. 0: no wait.");
+          "How long a status read of a job this gateway has just written to intake, whose result it has just read, or whose lifecycle record it has just read (a job written through another gateway replica or straight to Kafka, once the topology has received it), waits for the job-status application to fold it (counted from the write, the result or the latest transition) before answering 404: statuses trail the records they are folded from, and a client reading the status of the job it has just submitted should see it, not 'no such job'. Any other id (a job written a moment ago through another replica, or straight to Kafka) first waits, at most this long, until the topology has read intake as far as it reached when the read began and the gateway the lifecycle records written until then; an id never written, or another tenant's job, is then 404. 0: no wait.");
   public static final Setting GATEWAY_DEAD_LETTERS_HELD =
       new Setting(
           "runex.gateway.deadLettersHeld",

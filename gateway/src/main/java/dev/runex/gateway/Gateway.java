@@ -26,6 +26,7 @@ import dev.runex.gateway.overview.LiveOverview;
 import dev.runex.gateway.overview.ProbedBacklog;
 import dev.runex.gateway.schedules.ScheduleCatalog;
 import dev.runex.gateway.status.FoldWait;
+import dev.runex.gateway.status.IntakeBarrier;
 import dev.runex.gateway.status.JobQueries;
 import dev.runex.gateway.status.StatusClient;
 import dev.runex.schemas.topics.RunexTopics;
@@ -137,7 +138,11 @@ public final class Gateway implements AutoCloseable {
             id -> stats.unfinished(id).map(u -> new FoldWait.Sighting(u.tenant(), u.at())),
             cfg.duration(Settings.GATEWAY_STATUS_FOLD_WAIT),
             Clock.systemUTC());
-    JobQueries jobs = new JobQueries(status, lookup, foldWait);
+    IntakeBarrier barrier =
+        own(
+            IntakeBarrier.of(
+                cfg, topics.intake().name(), topics.events().name(), stats.follower()::hasRead));
+    JobQueries jobs = new JobQueries(status, lookup, foldWait, barrier);
     Controls controls =
         new Controls(cfg, new ControlWriter(producer, topics), paused, jobs, schedules, audit);
     JobSubmitter submitter =

@@ -460,6 +460,19 @@ public final class RunexTopology implements AutoCloseable {
   }
 
   /**
+   * Holds ({@code true}) or resumes the jobs application's processing without leaving its group
+   * (Kafka Streams' pause): while held, nothing is read from intake and no delayed job or schedule
+   * firing is released; the job-status application and its API go on.
+   */
+  public void holdJobs(boolean hold) {
+    if (hold) {
+      streams.pause();
+    } else {
+      streams.resume();
+    }
+  }
+
+  /**
    * Standby tasks this process keeps (jobs and status applications together): warm copies of other
    * instances' stores.
    */

@@ -47,6 +47,7 @@ public final class TopicFollower implements AutoCloseable {
   private final CountDownLatch caughtUp = new CountDownLatch(1);
   private volatile boolean closed;
   private volatile long lastPollAt = System.currentTimeMillis();
+  private volatile Map<TopicPartition, Long> positions = Map.of();
 
   public TopicFollower(
       RunexConfig cfg,
@@ -109,6 +110,23 @@ public final class TopicFollower implements AutoCloseable {
     return thread.isAlive() && System.currentTimeMillis() - lastPollAt < within.toMillis();
   }
 
+  /**
+   * Whether the follower has read (handed to its handler) every record before {@code offsets}, as
+   * of its last poll. Partitions it does not follow (added to the topic after it started) count as
+   * read; before its first poll only empty partitions do.
+   */
+  public boolean hasRead(Map<TopicPartition, Long> offsets) {
+    Map<TopicPartition, Long> at = positions;
+    for (Map.Entry<TopicPartition, Long> o : offsets.entrySet()) {
+      Long p = at.get(o.getKey());
+      long read = p != null ? p : at.isEmpty() ? 0 : Long.MAX_VALUE;
+      if (read < o.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
     return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -129,6 +147,11 @@ public final class TopicFollower implements AutoCloseable {
           }
         }
         lastPollAt = System.currentTimeMillis();
+        Map<TopicPartition, Long> now = new HashMap<>();
+        for (TopicPartition p : consumer.assignment()) {
+          now.put(p, consumer.position(p));
+        }
+        positions = now;
         if (caughtUp.getCount() > 0 && reached(ends)) {
           caughtUp.countDown();
         }

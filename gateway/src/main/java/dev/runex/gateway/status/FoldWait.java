@@ -16,9 +16,10 @@ import java.util.function.Function;
  * latest transition: a job written through another gateway replica or straight to Kafka, once the
  * topology has received it), whichever came later — for a caller who may see the job's tenant. A
  * status that is there but not final yet is waited for only after a result was read (a result read
- * is waited for until the status is final). A job the gateway knows of none of these ways is
- * answered at once, and so is another tenant's job (exactly as an unknown one: a tenant cannot
- * learn from the answer's timing that an id it does not own was submitted).
+ * is waited for until the status is final). A job the gateway knows of none of these ways is not
+ * waited for here (a status read waits for {@link IntakeBarrier} instead), and neither is another
+ * tenant's job (exactly as an unknown one: a tenant cannot learn from the answer's timing that an
+ * id it does not own was submitted).
  */
 public final class FoldWait {
   private final RecentSubmissions submitted;
@@ -86,6 +87,11 @@ public final class FoldWait {
   /** The latest result of {@code jobId} the gateway has read, if it still holds it. */
   public Optional<JsonNode> recentResult(String jobId) {
     return results.apply(jobId).map(ResultWaiter.Seen::result);
+  }
+
+  /** {@code runex.gateway.statusFoldWait}. */
+  public Duration duration() {
+    return wait;
   }
 
   public Clock clock() {

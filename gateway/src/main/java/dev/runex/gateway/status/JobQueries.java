@@ -31,24 +31,48 @@ public final class JobQueries {
   private final StatusClient status;
   private final ResultLookup lookup;
   private final FoldWait foldWait;
+  private final ReadBarrier barrier;
+
+  /**
+   * Where a status read of a job the gateway knows nothing of waits until any job written before
+   * the read began is known to the status API or to {@link FoldWait} ({@link IntakeBarrier}).
+   */
+  public interface ReadBarrier {
+    /** A read's wait, begun now. */
+    Crossing begin();
+
+    /** One read's wait. */
+    interface Crossing {
+      /** True once a job written before {@link ReadBarrier#begin} would be known by now. */
+      boolean crossed();
+    }
+  }
 
   /**
    * Queries through {@code status}; a status read of a job that {@code foldWait} knows of waits for
-   * its fold (see {@link #status}); results come from {@code foldWait}'s recent ones, else from
-   * {@code lookup}.
+   * its fold, and of any other job first for {@code barrier} (see {@link #status}); results come
+   * from {@code foldWait}'s recent ones, else from {@code lookup}.
+   *
+   * @param barrier null: a job the gateway knows nothing of is answered at once
    */
-  public JobQueries(StatusClient status, ResultLookup lookup, FoldWait foldWait) {
+  public JobQueries(
+      StatusClient status, ResultLookup lookup, FoldWait foldWait, ReadBarrier barrier) {
     this.status = status;
     this.lookup = lookup;
     this.foldWait = foldWait;
+    this.barrier = barrier;
   }
 
   /**
    * The job's status (JobStatusView as JSON); 404 unknown or not the caller's, 503 not now.
    * Statuses trail the records they are folded from, so a job this gateway has just written to
-   * intake, or whose result it has just read, may not be known to the status API yet: for such a
-   * job (the caller's to see) a 404 is asked again every {@link #FOLD_POLL} until {@link
-   * FoldWait#until}, and only then answered.
+   * intake, or whose result or lifecycle record it has just read, may not be known to the status
+   * API yet: for such a job (the caller's to see) a 404 is asked again every {@link #FOLD_POLL}
+   * until {@link FoldWait#until}, and only then answered. A job the gateway knows none of these
+   * ways may have been written a moment ago through another replica or straight to Kafka: its 404
+   * is asked again until the {@link ReadBarrier} is crossed (at most the fold wait), then as for a
+   * known job if it became known, else answered. The crossing takes as long for every id and
+   * tenant, so its time tells a tenant nothing of other tenants' jobs.
    */
   public JsonNode status(Caller caller, String jobId) {
     return status(caller, jobId, false);
@@ -61,8 +85,20 @@ public final class JobQueries {
   private JsonNode status(Caller caller, String jobId, boolean untilFinal) {
     String path = "/jobs/" + pathSegment(jobId);
     StatusClient.Response r = ask(path);
+    ReadBarrier.Crossing crossing = null;
+    Instant crossingUntil = null;
     while (r.status() == 404 || (untilFinal && r.status() == 200 && !terminal(r.body()))) {
+      // crossed is asked before until: a job read in the lifecycle records by the crossing is seen
+      boolean crossed = crossing != null && crossing.crossed();
       Instant until = foldWait.until(caller, jobId, r.status() == 200);
+      if (until == null && r.status() == 404 && barrier != null && !crossed && waits()) {
+        if (crossing == null) {
+          crossing = barrier.begin();
+          crossingUntil = foldWait.clock().instant().plus(foldWait.duration());
+          continue; // crossed at once when the topology keeps up: asked before any wait
+        }
+        until = crossingUntil;
+      }
       if (until == null || !foldWait.clock().instant().isBefore(until)) {
         break;
       }
@@ -86,6 +122,10 @@ public final class JobQueries {
           "no job " + jobId + " (unknown, or finished longer ago than its status is kept)");
     }
     return r.body();
+  }
+
+  private boolean waits() {
+    return !foldWait.duration().isZero();
   }
 
   /** The job's final result, if it has one yet (empty while it is still on its way). */

@@ -38,7 +38,9 @@ class JobQueriesFoldTest {
   private final RecentSubmissions submitted = new RecentSubmissions();
   private final Map<String, ResultWaiter.Seen> results = new ConcurrentHashMap<>();
   private final Map<String, FoldWait.Sighting> events = new ConcurrentHashMap<>();
+  private final AtomicInteger crossingChecks = new AtomicInteger();
   private HttpServer server;
+  private URI base;
   private JobQueries queries;
 
   @BeforeEach
@@ -63,15 +65,34 @@ class JobQueriesFoldTest {
           }
         });
     server.start();
-    URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-    FoldWait foldWait =
-        new FoldWait(
-            submitted,
-            id -> Optional.ofNullable(results.get(id)),
-            id -> Optional.ofNullable(events.get(id)),
-            Duration.ofSeconds(10),
-            Clock.systemUTC());
-    queries = new JobQueries(new StatusClient(base), null, foldWait);
+    base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    queries = new JobQueries(new StatusClient(base), null, foldWait(Duration.ofSeconds(10)), null);
+  }
+
+  private FoldWait foldWait(Duration wait) {
+    return new FoldWait(
+        submitted,
+        id -> Optional.ofNullable(results.get(id)),
+        id -> Optional.ofNullable(events.get(id)),
+        wait,
+        Clock.systemUTC());
+  }
+
+  /**
+   * Queries whose barrier is crossed at its {@code crossesAt}-th check (never: 0), when {@code
+   * onCrossing} runs first (what the gateway has read by then).
+   */
+  private JobQueries withBarrier(Duration wait, int crossesAt, Runnable onCrossing) {
+    JobQueries.ReadBarrier barrier =
+        () ->
+            () -> {
+              int n = crossingChecks.incrementAndGet();
+              if (n == crossesAt) {
+                onCrossing.run();
+              }
+              return crossesAt > 0 && n >= crossesAt;
+            };
+    return new JobQueries(new StatusClient(base), null, foldWait(wait), barrier);
   }
 
   @AfterEach
@@ -101,6 +122,64 @@ class JobQueriesFoldTest {
     assertThatThrownBy(() -> queries.status(ACME, "j1"))
         .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.status()).isEqualTo(404));
     assertThat(asked).hasValue(1);
+  }
+
+  @Test
+  void aJobWrittenThroughAnotherReplicaAndNotReadByTheTopologyYetIsWaitedForUntilTheCrossing() {
+    // the topology reads it from intake during the crossing, this gateway its lifecycle record
+    JobQueries q =
+        withBarrier(
+            Duration.ofSeconds(10),
+            2,
+            () -> events.put("j1", new FoldWait.Sighting("acme", Instant.now())));
+
+    assertThat(q.status(ACME, "j1").path("state").asText()).isEqualTo("SCHEDULED");
+    assertThat(asked).as("asked while crossing, then until folded").hasValue(4);
+  }
+
+  @Test
+  void anUnknownJobIsAnsweredOnceTheCrossingShowsNothingWasWritten() {
+    JobQueries q = withBarrier(Duration.ofSeconds(10), 2, () -> {});
+
+    assertThatThrownBy(() -> q.status(ACME, "j1"))
+        .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.status()).isEqualTo(404));
+    assertThat(asked).as("once, and again when the crossing was not made at once").hasValue(2);
+    assertThat(crossingChecks).hasValue(2);
+  }
+
+  @Test
+  void anotherTenantsJobWaitsForTheCrossingAsAnUnknownOneDoesAndIsNotFound() {
+    JobQueries q =
+        withBarrier(
+            Duration.ofSeconds(10),
+            2,
+            () -> events.put("j1", new FoldWait.Sighting("acme", Instant.now())));
+
+    assertThatThrownBy(() -> q.status(GLOBEX, "j1"))
+        .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.status()).isEqualTo(404));
+    assertThat(asked).as("as many asks as for an unknown job").hasValue(2);
+  }
+
+  @Test
+  void aCrossingMadeAtOnceIsNotWaitedFor() {
+    JobQueries q = withBarrier(Duration.ofSeconds(10), 1, () -> {});
+
+    assertThatThrownBy(() -> q.status(ACME, "j1"))
+        .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.status()).isEqualTo(404));
+    assertThat(asked).hasValue(1);
+  }
+
+  @Test
+  void aCrossingNotMadeWithinTheFoldWaitIsAnswered404() {
+    JobQueries q = withBarrier(Duration.ofMillis(300), 0, () -> {});
+    long start = System.nanoTime();
+
+    // j2: the status API never knows it
+    assertThatThrownBy(() -> q.status(ACME, "j2"))
+        .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.status()).isEqualTo(404));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    assertThat(crossingChecks).hasValueGreaterThan(1);
   }
 
   @Test

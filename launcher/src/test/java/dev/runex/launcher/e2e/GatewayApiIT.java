@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -182,6 +184,41 @@ class GatewayApiIT {
     assertThat(ids(http.get("/api/v1/jobs?limit=1000", GLOBEX_KEY))).doesNotContain(id);
     assertProblem(http.get("/api/v1/jobs?tenant=acme", GLOBEX_KEY), 403, "TENANT_NOT_PERMITTED");
     assertProblem(http.get("/api/v1/jobs?state=SLEEPY", ACME_KEY), 400, "BAD_PARAMETER");
+  }
+
+  @Test
+  void aJobWrittenThroughOneReplicaIsFoundThroughAnotherBeforeTheTopologyHasReadIt()
+      throws Exception {
+    GatewayClient replica = new GatewayClient(fx.replica.url());
+    String id = "across-" + UUID.randomUUID();
+    CompletableFuture<Answer> read;
+    fx.runtime.topology().holdJobs(true);
+    try {
+      // given: written through the first replica; the topology reads nothing from intake
+      Answer accepted =
+          http.post(
+              "/api/v1/jobs",
+              ACME_KEY,
+              "{\"id\":\"" + id + "\",\"type\":\"echo\",\"params\":{\"message\":\"x\"}}");
+      assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
+
+      // when: read through the other replica, which did not write it
+      read = CompletableFuture.supplyAsync(() -> replica.get("/api/v1/jobs/" + id, ACME_KEY));
+
+      // then: it waits for the topology to read intake as far as it reached, not answering 404
+      Thread.sleep(1_000);
+      assertThat(read).as("answered while the topology had not read the job").isNotDone();
+    } finally {
+      fx.runtime.topology().holdJobs(false);
+    }
+    Answer status = read.get(30, TimeUnit.SECONDS);
+    assertThat(status.status()).as(status.text()).isEqualTo(200);
+    assertThat(status.body().path("jobId").asText()).isEqualTo(id);
+
+    // an id never written: 404 once the replica knows the topology has read all intake
+    assertProblem(replica.get("/api/v1/jobs/never-" + id, ACME_KEY), 404, "NOT_FOUND");
+    // another tenant's job through the replica: as for an unknown id
+    assertProblem(replica.get("/api/v1/jobs/" + id, GLOBEX_KEY), 404, "NOT_FOUND");
   }
 
   @Test
