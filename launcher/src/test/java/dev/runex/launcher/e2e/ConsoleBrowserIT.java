@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
@@ -239,9 +240,7 @@ class ConsoleBrowserIT {
       assertThat(web.findElement(By.cssSelector("[data-testid=jobs]")).getText())
           .doesNotContain(order, "w-" + run);
       web.get(base + "/console/jobs/" + order);
-      assertThat(web.findElements(By.cssSelector("[data-testid=not-yet]")))
-          .as("another tenant's job looks like an unknown one")
-          .hasSize(1);
+      awaitShown(web, "[data-testid=not-yet]", "another tenant's job looks like an unknown one");
       assertThat(web.findElements(By.cssSelector("[data-testid=timeline]"))).isEmpty();
       web.get(base + "/console/dead-letters?text=" + order);
       assertThat(web.findElement(By.cssSelector("[data-testid=dead-letter-count]")).getText())
@@ -314,18 +313,35 @@ class ConsoleBrowserIT {
     try {
       return web.findElement(By.cssSelector(css));
     } catch (NoSuchElementException e) {
-      // the body is read after the failed find: it may show the page as it is a moment later
-      throw new AssertionError(
-          "no "
-              + css
-              + " on "
-              + web.getCurrentUrl()
-              + " (title '"
-              + web.getTitle()
-              + "'): "
-              + web.findElement(By.tagName("body")).getText(),
-          e);
+      throw new AssertionError("no " + css + " on " + shown(web), e);
     }
+  }
+
+  /**
+   * Waits until the page shown, loaded, has what {@code css} selects; else fails naming the page.
+   */
+  private static void awaitShown(WebDriver web, String css, String what) {
+    try {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> loaded(web) && !web.findElements(By.cssSelector(css)).isEmpty());
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(what + ": no " + css + " on " + shown(web), e);
+    }
+  }
+
+  /**
+   * The page the browser shows: address, title, text (read after a failed find, it may show the
+   * page as it is a moment later).
+   */
+  private static String shown(WebDriver web) {
+    return web.getCurrentUrl()
+        + " (title '"
+        + web.getTitle()
+        + "', "
+        + (loaded(web) ? "loaded" : "loading")
+        + "): "
+        + web.findElement(By.tagName("body")).getText();
   }
 
   /** Waiting records of the default pool's normal priority, as the overview shows them now. */
