@@ -98,13 +98,15 @@ final class WorkerControl {
   /**
    * Before a job starts: one fetched after the control table was last known fresh is held until it
    * is (the poll loop does not wait: it polls briefly meanwhile, see {@link #heldForFreshness()});
-   * a cancelled one ends CANCELLED, a paused one is held; true for all three. Jobs taken through
-   * {@link #freshFor} are fresh already.
+   * a cancelled one ends CANCELLED, and so does a schedule's firing fired ahead of a pause of its
+   * schedule ({@link ControlTable#firingTakenBack}); a paused one is held; true for all three. Jobs
+   * taken through {@link #freshFor} are fresh already.
    */
   boolean heldOrCancelled(JobAdmission.Admitted<FetchedJob> next) {
     FetchedJob fetched = next.job();
     boolean stale = !control.isFreshAsOf(fetched.fetchedAtNanos());
-    Optional<ControlCommand> cancel = control.cancelOf(fetched.job().getId());
+    Optional<ControlCommand> cancel =
+        control.cancelOf(fetched.job().getId()).or(() -> control.firingTakenBack(fetched.job()));
     Optional<String> pausedBy =
         cancel.isPresent() || stale ? Optional.empty() : control.pausedBy(fetched.job(), pool);
     if (cancel.isEmpty() && pausedBy.isEmpty() && !stale) {

@@ -174,6 +174,39 @@ class WorkerControlTest {
   }
 
   @Test
+  void aFiringHandedOverAheadOfItsTimeIsTakenBackWhenItsScheduleIsPausedBeforeThen() {
+    // given: schedule tick's firing due in 2 s, handed over ahead of its time and waiting in the
+    // worker, and its firing of a second ago, fired when due
+    Instant now = Instant.now();
+    Instant next = now.plusSeconds(2);
+    Instant last = now.minusSeconds(1);
+    kafka.append(0, firing("tick", next, next));
+    kafka.append(0, firing("tick", last, last));
+    await().atMost(WAIT).until(() -> recorder.ran.contains("tick@" + last));
+
+    // when: the schedule is paused before the next firing's time
+    control(ControlTargets.schedule("tick"), ControlAction.PAUSE);
+
+    // then: at its time the waiting firing ends CANCELLED without running, as the topology would
+    // not have fired it had the pause come first; the one whose time had come ran
+    await().atMost(WAIT).until(() -> results().containsKey("tick@" + next));
+    JobResult taken = results().get("tick@" + next);
+    assertThat(taken.getStatus()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(taken.getError().getMessage()).contains("schedule tick paused at");
+    assertThat(taken.getFinishedAt()).isAfterOrEqualTo(next);
+    assertThat(recorder.ran).containsExactly("tick@" + last);
+    assertThat(results().get("tick@" + last).getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+  }
+
+  /** A firing of {@code schedule} at {@code at}, due at {@code dueAt}. */
+  private static Job firing(String schedule, Instant at, Instant dueAt) {
+    return Job.newBuilder(tenantJob(schedule + "@" + at, "demo", schedule))
+        .setLabels(Map.of("runex.schedule", schedule, "runex.scheduledFor", at.toString()))
+        .setDueAt(dueAt)
+        .build();
+  }
+
+  @Test
   void cancelledRunningJobIsInterruptedAndGetsOnlyACancelledResult() {
     // given
     kafka.append(0, job("r-1", "blocker", Map.of()));

@@ -7,12 +7,20 @@ import dev.runex.config.CronExpression;
 import dev.runex.config.RunexConfig;
 import dev.runex.config.ScheduleSpec;
 import dev.runex.config.Settings;
+import dev.runex.gateway.control.ControlWriter;
 import dev.runex.launcher.it.RealKafka;
+import dev.runex.schemas.ControlAction;
 import dev.runex.schemas.JobResult;
 import dev.runex.schemas.JobStatus;
 import dev.runex.schemas.ScheduleCatchUp;
 import dev.runex.schemas.ScheduleOverlap;
+import dev.runex.schemas.control.ControlTargets;
 import dev.runex.workers.HandlerRegistry;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -166,6 +174,75 @@ class ScheduleIT {
             .as("%s started after %s finished", runs.get(i).getId(), runs.get(i - 1).getId())
             .isAfterOrEqualTo(runs.get(i - 1).getFinishedAt());
       }
+    }
+  }
+
+  /**
+   * A pause of a schedule made after the topology submitted a firing ahead of its time, but before
+   * that time, takes the firing back: its worker ends the job CANCELLED at the fire time without
+   * running it, and the paused schedule fires nothing more. (The lead is 8 s here, so the test can
+   * see the firing submitted before it pauses; by default it is 1 s.)
+   */
+  @Test
+  @Timeout(180)
+  void aPauseBeforeAFiringsTimeTakesBackTheFiringSubmittedAheadOfIt() throws Exception {
+    RunexConfig cfg =
+        RealKafka.config(Map.of(Settings.TOPOLOGY_RELEASE_AHEAD.key(), "8s"))
+            .withSchedules(
+                Map.of(
+                    "quarter",
+                    new ScheduleSpec(
+                        "quarter",
+                        CronExpression.parse("*/15 * * * * *"),
+                        ZoneId.of("UTC"),
+                        new ScheduleSpec.Job(
+                            "echo", "demo", Map.of("message", "q"), Map.of(), null, null, null),
+                        ScheduleOverlap.ALLOW,
+                        ScheduleCatchUp.NONE)));
+    try (ResultCollector collector = new ResultCollector(cfg, new InProcessRuntime(cfg).topics);
+        InProcessRuntime runtime = new InProcessRuntime(cfg).startTopology()) {
+      runtime.startWorker(HandlerRegistry.withBuiltins());
+      // the first firing at least 12 s ahead: submitted 8 s before its time, 4 s from now or later
+      long now = System.currentTimeMillis();
+      Instant fireAt = Instant.ofEpochMilli((now + 12_000) / 15_000 * 15_000 + 15_000);
+      String id = "quarter@" + fireAt;
+      URI status =
+          URI.create(
+              runtime.statusUrl()
+                  + "/jobs/"
+                  + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
+      HttpClient http = HttpClient.newHttpClient();
+
+      // given: the firing submitted ahead of its time (its status is known before the time)
+      await()
+          .atMost(Duration.ofMillis(Math.max(0, fireAt.toEpochMilli() - 2_000 - now)))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () ->
+                  http.send(HttpRequest.newBuilder(status).GET().build(), BodyHandlers.discarding())
+                          .statusCode()
+                      == 200);
+
+      // when: its schedule is paused before its time
+      ControlWriter.send(cfg, ControlTargets.schedule("quarter"), ControlAction.PAUSE, "quiet");
+      assertThat(Instant.now()).isBefore(fireAt);
+
+      // then: at its time it ends CANCELLED, not run
+      await().atMost(Duration.ofSeconds(60)).until(() -> collector.only(id) != null);
+      JobResult taken = collector.only(id);
+      assertThat(taken.getStatus()).isEqualTo(JobStatus.CANCELLED);
+      assertThat(taken.getStartedAt()).isNull();
+      assertThat(taken.getError().getMessage()).contains("schedule quarter paused at");
+      assertThat(taken.getFinishedAt()).isAfterOrEqualTo(fireAt);
+      // and the paused schedule fires nothing more: no job at its next time
+      Instant afterNext = fireAt.plusSeconds(17);
+      await().atMost(Duration.ofSeconds(60)).until(() -> Instant.now().isAfter(afterNext));
+      assertThat(collector.results.keySet())
+          .filteredOn(
+              k ->
+                  k.startsWith("quarter@")
+                      && !Instant.parse(k.substring("quarter@".length())).isBefore(fireAt))
+          .containsExactly(id);
     }
   }
 

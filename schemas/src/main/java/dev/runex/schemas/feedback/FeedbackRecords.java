@@ -19,6 +19,9 @@ public final class FeedbackRecords {
   /** Label naming the schedule that fired a job; its final result is reported back by it. */
   public static final String SCHEDULE_LABEL = "runex.schedule";
 
+  /** Label with the nominal time (ISO-8601) of the firing that made a job. */
+  public static final String FIRE_TIME_LABEL = "runex.scheduledFor";
+
   private FeedbackRecords() {}
 
   /** The schedule that fired a job with these labels, or null when none did. */

@@ -17,7 +17,7 @@ public final class ScheduledJobs {
   public static final String SCHEDULE_LABEL = FeedbackRecords.SCHEDULE_LABEL;
 
   /** Label with the firing's nominal time (ISO-8601). */
-  public static final String FIRE_TIME_LABEL = "runex.scheduledFor";
+  public static final String FIRE_TIME_LABEL = FeedbackRecords.FIRE_TIME_LABEL;
 
   public static final String ORIGIN_CONFIG = "config";
 

@@ -4,7 +4,10 @@ import dev.runex.schemas.ControlAction;
 import dev.runex.schemas.ControlCommand;
 import dev.runex.schemas.Job;
 import dev.runex.schemas.control.ControlTargets;
+import dev.runex.schemas.feedback.FeedbackRecords;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +110,46 @@ public final class ControlTable {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * For a job that a schedule fired ahead of its time ({@code runex.topology.releaseAhead}) and
+   * whose schedule was paused before that time: the cancel that takes the firing back, as the
+   * topology would not have fired it had the pause come first. Empty for any other job: not fired
+   * by a schedule, a retry, a firing whose time had come when the pause came, a schedule resumed.
+   */
+  public Optional<ControlCommand> firingTakenBack(Job job) {
+    Map<String, String> labels = job.getLabels();
+    String schedule = FeedbackRecords.scheduleOf(labels);
+    String at = labels == null ? null : labels.get(FeedbackRecords.FIRE_TIME_LABEL);
+    if (schedule == null || at == null || job.getAttempt() > 1) {
+      return Optional.empty();
+    }
+    ControlCommand pause = commands.get(ControlTargets.schedule(schedule));
+    if (pause == null || pause.getAction() != ControlAction.PAUSE) {
+      return Optional.empty();
+    }
+    Instant fireAt;
+    try {
+      fireAt = Instant.parse(at);
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+    if (!pause.getTime().isBefore(fireAt)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        ControlTargets.command(
+            ControlTargets.job(job.getId()),
+            ControlAction.CANCEL,
+            pause.getRequestedBy(),
+            "schedule "
+                + schedule
+                + " paused at "
+                + pause.getTime()
+                + ", before this firing's time "
+                + fireAt,
+            pause.getTime()));
   }
 
   /** Every paused target (tenant, type, pool, schedule) with the command that paused it. */

@@ -64,6 +64,52 @@ class ControlTableTest {
     assertThat(ControlTable.empty().isCaughtUp()).isTrue();
   }
 
+  @Test
+  void takesBackAFiringFiredAheadOfAPauseOfItsSchedule() {
+    Job firing = firing("nightly", "2026-12-06T12:00:00Z", 1);
+    assertThat(table.firingTakenBack(firing)).as("not paused").isEmpty();
+
+    // paused a moment before the firing's time: the topology had fired it ahead already
+    pause("nightly", "2026-12-06T11:59:59.400Z");
+    assertThat(table.firingTakenBack(firing))
+        .get()
+        .satisfies(
+            c -> {
+              assertThat(c.getTarget()).isEqualTo("job:nightly@2026-12-06T12:00:00Z");
+              assertThat(c.getAction()).isEqualTo(ControlAction.CANCEL);
+              assertThat(c.getRequestedBy()).isEqualTo("ops");
+              assertThat(c.getReason())
+                  .contains("schedule nightly paused at 2026-12-06T11:59:59.400Z");
+            });
+    assertThat(table.firingTakenBack(firing("nightly", "2026-12-06T11:59:59Z", 1)))
+        .as("its time had come before the pause: it runs, as a firing fired when due does")
+        .isEmpty();
+    assertThat(table.firingTakenBack(firing("nightly", "2026-12-06T12:00:00Z", 2)))
+        .as("a retry")
+        .isEmpty();
+    assertThat(table.firingTakenBack(firing("hourly", "2026-12-06T12:00:00Z", 1)))
+        .as("another schedule")
+        .isEmpty();
+    assertThat(table.firingTakenBack(job)).as("no schedule fired it").isEmpty();
+
+    apply(ControlTargets.schedule("nightly"), ControlAction.RESUME);
+    assertThat(table.firingTakenBack(firing)).as("resumed before its time").isEmpty();
+  }
+
+  private static Job firing(String schedule, String at, int attempt) {
+    return Job.newBuilder(job(schedule + "@" + at, "echo", Map.of()))
+        .setAttempt(attempt)
+        .setLabels(Map.of("runex.schedule", schedule, "runex.scheduledFor", at))
+        .build();
+  }
+
+  private void pause(String schedule, String at) {
+    String target = ControlTargets.schedule(schedule);
+    table.apply(
+        target,
+        ControlTargets.command(target, ControlAction.PAUSE, "ops", null, Instant.parse(at)));
+  }
+
   private void apply(String target, ControlAction action) {
     table.apply(target, ControlTargets.command(target, action, "test", null, Instant.EPOCH));
   }
