@@ -119,6 +119,55 @@ class KafkaUserAclsTest {
   }
 
   @Test
+  void gatewayUserMatchesWhatTheGatewayReadsAndWrites() {
+    for (Path dir : Overlays.all()) {
+      List<Manifest> objects = Overlays.render(dir);
+      Manifest gateway = PodConfig.find(objects, "Deployment", "runex-gateway");
+      RunexConfig cfg = PodConfig.of(objects, gateway, "gateway").load();
+      RunexTopics topics = cfg.topics();
+      // followed (groupless consumers): results, dead letters, lifecycle records, control, audit;
+      // read once per listing: schedules; the overview's backlog probe reads the pools' heads
+      Set<String> reads =
+          new TreeSet<>(
+              List.of(
+                  topics.results().name(),
+                  topics.deadLetter().name(),
+                  topics.events().name(),
+                  topics.control().name(),
+                  topics.audit().name(),
+                  topics.schedules().name()));
+      // the backlog probe asks the workers' committed offsets; a status read of a job the gateway
+      // knows nothing of asks the topology's (IntakeBarrier)
+      Set<String> groups = new TreeSet<>(List.of(cfg.string(Settings.TOPOLOGY_APPLICATION_ID)));
+      for (String pool : cfg.pools()) {
+        for (JobPriority p : JobPriority.values()) {
+          reads.add(topics.scheduled(pool, p).name());
+        }
+        groups.add(cfg.workerGroupId(pool));
+      }
+      // submissions and replays, cancels and pauses, the audit trail
+      Set<String> writes =
+          new TreeSet<>(
+              List.of(topics.intake().name(), topics.control().name(), topics.audit().name()));
+      String user = kafkaUserOf(gateway);
+
+      Grants g = grants(objects, user);
+      assertThat(g.topics(AclOperation.READ)).as(dir + " " + user + " Read").isEqualTo(reads);
+      assertThat(g.topics(AclOperation.WRITE)).as(dir + " " + user + " Write").isEqualTo(writes);
+      assertThat(g.describeOnly())
+          .as(dir + " " + user)
+          .isEqualTo(checkedOnly(cfg, cfg.pools(), reads, writes));
+      assertThat(g.prefixedTopics()).as(dir + " " + user).isEmpty();
+      assertThat(g.describedGroups()).as(dir + " " + user + " groups").isEqualTo(groups);
+      assertThat(acls(objects, user))
+          .filteredOn(r -> r.getResource() instanceof AclRuleGroupResource)
+          .as("groups are described, never joined: the gateway's consumers have no group")
+          .allSatisfy(r -> assertThat(r.getOperations()).containsExactly(AclOperation.DESCRIBE));
+      assertThat(g.transactionalPrefixes()).as(dir + " " + user).isEmpty();
+    }
+  }
+
+  @Test
   void kedaUserOnlyDescribesTheTopicsAndGroupsItsTriggersAsk() {
     for (Path dir : Overlays.all()) {
       List<Manifest> objects = Overlays.render(dir);
