@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -177,7 +178,8 @@ class WorkerControlTest {
   void aFiringHandedOverAheadOfItsTimeIsTakenBackWhenItsScheduleIsPausedBeforeThen() {
     // given: schedule tick's firing due in 2 s, handed over ahead of its time and waiting in the
     // worker, and its firing of a second ago, fired when due
-    Instant now = Instant.now();
+    // (to the millisecond, as a fire time and a job's due time are)
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     Instant next = now.plusSeconds(2);
     Instant last = now.minusSeconds(1);
     kafka.append(0, firing("tick", next, next));
