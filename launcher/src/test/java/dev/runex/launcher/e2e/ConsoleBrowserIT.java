@@ -204,13 +204,7 @@ class ConsoleBrowserIT {
           .isEqualTo("FAILED");
       fx.inventory.down.set(false);
       web.findElement(By.cssSelector("[data-testid=replay]")).click();
-      await()
-          .atMost(WAIT)
-          .until(
-              () ->
-                  web.findElement(By.cssSelector("[data-testid=replay-state]"))
-                      .getText()
-                      .equals("DONE"));
+      await().atMost(WAIT).until(() -> text(web, "[data-testid=replay-state]").equals("DONE"));
       web.findElement(By.cssSelector("[data-testid=replayed-jobs] a")).click();
       await()
           .atMost(WAIT)
@@ -236,11 +230,10 @@ class ConsoleBrowserIT {
       assertThat(web.getCurrentUrl()).endsWith("/login");
       login(web, GLOBEX_KEY);
       assertThat(web.findElement(By.cssSelector("[data-testid=who]")).getText()).contains("globex");
-      web.get(base + "/console/jobs");
-      assertThat(web.findElement(By.cssSelector("[data-testid=jobs]")).getText())
+      assertThat(openUntilShown(web, base + "/console/jobs", "[data-testid=jobs]").getText())
           .doesNotContain(order, "w-" + run);
-      web.get(base + "/console/jobs/" + order);
-      awaitShown(web, "[data-testid=not-yet]", "another tenant's job looks like an unknown one");
+      // another tenant's job looks like an unknown one
+      openUntilShown(web, base + "/console/jobs/" + order, "[data-testid=not-yet]");
       assertThat(web.findElements(By.cssSelector("[data-testid=timeline]"))).isEmpty();
       web.get(base + "/console/dead-letters?text=" + order);
       assertThat(web.findElement(By.cssSelector("[data-testid=dead-letter-count]")).getText())
@@ -249,10 +242,10 @@ class ConsoleBrowserIT {
       logout(web);
       login(web, ACME_KEY);
       assertThat(web.findElement(By.cssSelector("[data-testid=who]")).getText()).contains("acme");
-      web.get(base + "/console/jobs/" + order);
+      openUntilShown(web, base + "/console/jobs/" + order, "dd[data-field='state']");
       assertThat(field(web, "state")).isEqualTo("SUCCEEDED");
-      web.get(base + "/console/jobs?label=");
-      assertThat(web.findElement(By.cssSelector("[data-testid=jobs]")).getText()).contains(order);
+      assertThat(openUntilShown(web, base + "/console/jobs?label=", "[data-testid=jobs]").getText())
+          .contains(order);
     }
   }
 
@@ -318,16 +311,25 @@ class ConsoleBrowserIT {
   }
 
   /**
-   * Waits until the page shown, loaded, has what {@code css} selects; else fails naming the page.
+   * Opens {@code url} until the page, loaded, has what {@code css} selects, and returns it — as a
+   * user reloads a page that showed a passing error (the status API answers 503 "not now" while the
+   * job-status application rebalances, and the page shows that instead of the listing or the job);
+   * fails naming the page shown if it never does.
    */
-  private static void awaitShown(WebDriver web, String css, String what) {
+  private static WebElement openUntilShown(WebDriver web, String url, String css) {
     try {
       await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> loaded(web) && !web.findElements(By.cssSelector(css)).isEmpty());
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                web.get(url);
+                return loaded(web) && !web.findElements(By.cssSelector(css)).isEmpty();
+              });
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError(what + ": no " + css + " on " + shown(web), e);
+      throw new AssertionError("no " + css + " on " + shown(web), e);
     }
+    return web.findElement(By.cssSelector(css));
   }
 
   /**
